@@ -1,0 +1,95 @@
+package clv_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// synthLog returns n transactions of about n/10 customers, in time order
+// (customers interleaved), one every 10 seconds from 2020-01-01.
+func synthLog(n int) []clv.Transaction {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ids := make([]string, max(n/10, 1))
+	for i := range ids {
+		ids[i] = "c" + strconv.Itoa(i)
+	}
+	start := date(2020, 1, 1)
+	ts := make([]clv.Transaction, n)
+	for i := range ts {
+		ts[i] = clv.Transaction{
+			CustomerID: ids[rng.IntN(len(ids))],
+			Time:       start.Add(time.Duration(i) * 10 * time.Second),
+			Amount:     float64(rng.IntN(10000)) / 100,
+		}
+	}
+	return ts
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+// BenchmarkSummarizer10M measures the summarizing step alone: 10 million
+// transactions of 1 million customers through Summarizer.Add, on one core.
+// It reports transactions per second and the summarizer's memory.
+func BenchmarkSummarizer10M(b *testing.B) {
+	ts := synthLog(10_000_000)
+	end := ts[len(ts)-1].Time
+	b.ResetTimer()
+	var mem uint64
+	for b.Loop() {
+		before := heapInUse()
+		s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range ts {
+			if err := s.Add(ts[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		sum, err := s.Summary()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		mem = heapInUse() - before
+		runtime.KeepAlive(s)
+		runtime.KeepAlive(sum)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
+	b.ReportMetric(float64(mem)/(1<<20), "MiB-state")
+}
+
+// BenchmarkSummarizeCSV measures parsing and summarizing a CSV log of 2
+// million rows held in memory.
+func BenchmarkSummarizeCSV(b *testing.B) {
+	ts := synthLog(2_000_000)
+	var buf bytes.Buffer
+	buf.WriteString("customer_id,date,amount\n")
+	for _, t := range ts {
+		fmt.Fprintf(&buf, "%s,%s,%.2f\n", t.CustomerID, t.Time.Format("2006-01-02 15:04:05"), t.Amount)
+	}
+	data := buf.Bytes()
+	end := ts[len(ts)-1].Time
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		_, err := clv.SummarizeCSV(bytes.NewReader(data), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
+}

@@ -1,0 +1,297 @@
+package clv_test
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+func TestReaderErrors(t *testing.T) {
+	end := date(2020, 12, 31)
+	withAmount := clv.CSVOptions{ID: "id", Time: "date", Amount: "amount"}
+	tests := []struct {
+		name    string
+		in      string
+		csv     clv.CSVOptions
+		sum     clv.SummaryOptions
+		want    error
+		line    int
+		col     int
+		message string // a substring of the error text
+	}{
+		{"bad date", "id,date,amount\na,2020-01-01,1\nb,2020-13-01,2\n", withAmount, clv.SummaryOptions{}, clv.ErrBadTime, 3, 2, `"2020-13-01"`},
+		{"February 30", "id,date,amount\na,2020-02-30,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadTime, 2, 2, "date"},
+		{"bad amount", "id,date,amount\na,2020-01-01,1\na,2020-01-02,x1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 3, 3, `"amount"`},
+		{"empty amount", "id,date,amount\n\na,2020-01-01,\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 3, 3, "empty"},
+		{"NaN amount", "id,date,amount\na,2020-01-01,NaN\n", withAmount, clv.SummaryOptions{}, clv.ErrNonFinite, 2, 3, "NaN"},
+		{"Inf amount", "id,date,amount\na,2020-01-01,1\na,2020-01-01,-Inf\n", withAmount, clv.SummaryOptions{}, clv.ErrNonFinite, 3, 3, "Inf"},
+		{"huge amount", "id,date,amount\na,2020-01-01,1e999\n", withAmount, clv.SummaryOptions{}, clv.ErrNonFinite, 2, 3, "1e999"},
+		{"negative amount", "id,date,amount\na,2020-01-01,1\na,2020-01-05,-3.5\n", withAmount, clv.SummaryOptions{}, clv.ErrNegativeAmount, 3, 3, "AllowNegative"},
+		{"missing id", "id,date,amount\na,2020-01-01,1\n  ,2020-01-05,3\n", withAmount, clv.SummaryOptions{}, clv.ErrMissingID, 3, 1, `"id"`},
+		{"too few fields", "id,date,amount\na,2020-01-01,1\na,2020-01-05\n", withAmount, clv.SummaryOptions{}, clv.ErrFieldCount, 3, 0, "2 fields, want 3"},
+		{"after end", "id,date,amount\na,2020-01-01,1\na,2021-01-05,1\n", withAmount, clv.SummaryOptions{}, clv.ErrAfterEnd, 3, 2, "SkipAfterEnd"},
+		{"out of order", "id,date,amount\na,2020-03-01,1\nb,2020-01-01,1\na,2020-02-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrOutOfOrder, 4, 2, `customer "a"`},
+		{"unterminated quote", "id,date,amount\n\"a,2020-01-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadQuote, 2, 0, "closing quote"},
+		{"text after quote", "id,date,amount\n\"a\"x,2020-01-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadQuote, 2, 0, "after closing"},
+		{"whitespace bad date", "c d\nx 1997010\n", clv.CSVOptions{Delimiter: ' ', ID: "c", Time: "d"}, clv.SummaryOptions{}, clv.ErrBadTime, 2, 2, `"1997010"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := tt.sum
+			opts.End = end
+			_, err := clv.SummarizeCSV(strings.NewReader(tt.in), tt.csv, opts)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			var pe *clv.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %T %v, want *ParseError", err, err)
+			}
+			if pe.Line != tt.line || pe.Column != tt.col {
+				t.Errorf("line, column = %d, %d, want %d, %d (%v)", pe.Line, pe.Column, tt.line, tt.col, err)
+			}
+			if !strings.Contains(err.Error(), tt.message) || !strings.Contains(err.Error(), "line ") {
+				t.Errorf("error %q does not mention %q and the line", err, tt.message)
+			}
+		})
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	csvTests := []struct {
+		name string
+		in   string
+		opts clv.CSVOptions
+		want error
+	}{
+		{"unknown column", "id,when\n", clv.CSVOptions{ID: "id"}, clv.ErrUnknownColumn},
+		{"unknown amount", "id,date\n", clv.CSVOptions{ID: "id", Amount: "value"}, clv.ErrUnknownColumn},
+		{"number past header", "id,date\n", clv.CSVOptions{ID: "id", Amount: "3"}, clv.ErrUnknownColumn},
+		{"name without header", "a,2020-01-01\n", clv.CSVOptions{NoHeader: true}, clv.ErrUnknownColumn},
+		{"empty file", "", clv.CSVOptions{}, clv.ErrEmptyLog},
+		{"blank file", "\n \n", clv.CSVOptions{}, clv.ErrEmptyLog},
+		{"quote delimiter", "id,date\n", clv.CSVOptions{Delimiter: '"'}, clv.ErrBadOption},
+		{"no layouts", "id,date\n", clv.CSVOptions{ID: "id", Layouts: []string{}}, clv.ErrBadOption},
+	}
+	for _, tt := range csvTests {
+		_, err := clv.NewReader(strings.NewReader(tt.in), tt.opts)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	sumTests := []struct {
+		name string
+		opts clv.SummaryOptions
+	}{
+		{"no end", clv.SummaryOptions{}},
+		{"calendar with unit", clv.SummaryOptions{End: date(2020, 1, 1), Calendar: true, Unit: time.Hour}},
+		{"bad period", clv.SummaryOptions{End: date(2020, 1, 1), Period: 7}},
+		{"calibration after end", clv.SummaryOptions{End: date(2020, 1, 1), CalibrationEnd: date(2020, 2, 1)}},
+		{"negative unit", clv.SummaryOptions{End: date(2020, 1, 1), Unit: -time.Hour}},
+	}
+	for _, tt := range sumTests {
+		if _, err := clv.NewSummarizer(tt.opts); !errors.Is(err, clv.ErrBadOption) {
+			t.Errorf("%s: err = %v, want ErrBadOption", tt.name, err)
+		}
+	}
+}
+
+func TestEmptyLog(t *testing.T) {
+	opts := clv.SummaryOptions{End: date(2020, 12, 31)}
+	if _, err := clv.SummarizeCSV(strings.NewReader("customer_id,date\n"), clv.CSVOptions{}, opts); !errors.Is(err, clv.ErrEmptyLog) {
+		t.Errorf("header only: err = %v, want ErrEmptyLog", err)
+	}
+	if _, err := clv.Summarize(nil, opts); !errors.Is(err, clv.ErrEmptyLog) {
+		t.Errorf("nil slice: err = %v, want ErrEmptyLog", err)
+	}
+	rd, _ := clv.NewReader(strings.NewReader("customer_id,date\n"), clv.CSVOptions{})
+	if _, err := rd.ReadAll(); !errors.Is(err, clv.ErrEmptyLog) {
+		t.Errorf("ReadAll: err = %v, want ErrEmptyLog", err)
+	}
+	// Every transaction after the end, skipped: nothing is left.
+	opts.SkipAfterEnd = true
+	_, err := clv.SummarizeCSV(strings.NewReader("customer_id,date\na,2021-01-01\n"), clv.CSVOptions{}, opts)
+	if !errors.Is(err, clv.ErrEmptyLog) || !strings.Contains(err.Error(), "1 skipped") {
+		t.Errorf("all skipped: err = %v, want ErrEmptyLog mentioning the skip", err)
+	}
+}
+
+func TestSkipInvalid(t *testing.T) {
+	in := "id,date,amount\n" +
+		"a,2020-01-01,10\n" +
+		"a,2020-01-01,5\n" + // same day: merges with the first purchase
+		"b,2020-01-02,oops\n" + // bad amount
+		"a,2020-01-08,20\n" +
+		"c,someday,1\n" + // bad date
+		"a,2020-01-09,-1\n" + // negative
+		"a,2021-02-01,1\n" // after end
+	sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{ID: "id", Amount: "amount", SkipInvalid: true},
+		clv.SummaryOptions{End: date(2020, 12, 31), SkipAfterEnd: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := sum.Stats
+	if st.Records != 7 || st.Skipped != 4 {
+		t.Errorf("stats %v: want 7 records, 4 skipped", st)
+	}
+	for r, n := range map[string]int{"unparseable amount": 1, "unparseable date": 1, "negative amount": 1, "transaction after the observation end": 1} {
+		if st.Reasons[r] != n {
+			t.Errorf("reason %q: %d, want %d (%v)", r, st.Reasons[r], n, st)
+		}
+	}
+	if len(st.Examples) != 4 || !strings.Contains(st.Examples[0].Error(), "line 4") {
+		t.Errorf("examples %v: want 4, the first naming line 4", st.Examples)
+	}
+	want := clv.Customer{ID: "a", Frequency: 1, Recency: 7, T: 365, MonetaryValue: 20}
+	if len(sum.Customers) != 1 || sum.Customers[0] != want {
+		t.Errorf("customers = %+v, want [%+v]", sum.Customers, want)
+	}
+}
+
+func TestReaderFormats(t *testing.T) {
+	in := "\ufeffname;when;value\r\n" +
+		"\"Smith; J.\";2020-01-02T10:00:00+02:00;1.5\r\n" +
+		"  \"Say \"\"hi\"\"\"  ;2020-01-02T23:30:00Z;2e3\r\n" +
+		"x;2020-01-03T00:00:00Z;7" // no final newline
+	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Delimiter: ';', ID: "name", Time: "when", Amount: "value"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []clv.Transaction
+	for {
+		tr, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, tr)
+	}
+	want := []clv.Transaction{
+		{"Smith; J.", time.Date(2020, 1, 2, 8, 0, 0, 0, time.UTC), 1.5},
+		{`Say "hi"`, time.Date(2020, 1, 2, 23, 30, 0, 0, time.UTC), 2000},
+		{"x", date(2020, 1, 3), 7},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d transactions, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].CustomerID != want[i].CustomerID || !got[i].Time.Equal(want[i].Time) || got[i].Amount != want[i].Amount {
+			t.Errorf("transaction %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if h := rd.Header(); len(h) != 3 || h[0] != "name" {
+		t.Errorf("header %q", h)
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	// The fast path must agree bit for bit with strconv.ParseFloat.
+	for _, s := range []string{"0", "12.34", "-0.1", "+7", "999999999999999", "0.000000000000001", "123456789.012345", "1.", ".5", "22.345"} {
+		in := "customer_id,date,amount\na,2020-01-01," + s + "\n"
+		rd, _ := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Amount: "amount"})
+		tr, err := rd.Read()
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		want, _ := strconvParse(s)
+		if tr.Amount != want {
+			t.Errorf("%s: %v, want %v", s, tr.Amount, want)
+		}
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	// Week periods run Monday to Sunday, as pandas' "W". 2020-01-05 is a
+	// Sunday, 2020-01-06 a Monday.
+	in := "customer_id,date,amount\n" +
+		"a,2020-01-05,1\n" + "a,2020-01-06,2\n" + "a,2020-01-12,4\n" + "a,2020-01-13,8\n" + "a,2020-03-31,16\n"
+	tests := []struct {
+		opts clv.SummaryOptions
+		want clv.Customer
+	}{
+		{clv.SummaryOptions{Calendar: true, Period: clv.Week}, clv.Customer{ID: "a", Frequency: 3, Recency: 13, T: 13, MonetaryValue: 10}}, // Mon 2019-12-30 to Mon 2020-03-30
+		{clv.SummaryOptions{Calendar: true, Period: clv.Month}, clv.Customer{ID: "a", Frequency: 1, Recency: 2, T: 3, MonetaryValue: 16}},
+		{clv.SummaryOptions{Calendar: true}, clv.Customer{ID: "a", Frequency: 4, Recency: 86, T: 87, MonetaryValue: 7.5}},
+		{clv.SummaryOptions{Period: clv.Week, Unit: 7 * 24 * time.Hour}, clv.Customer{ID: "a", Frequency: 3, Recency: 12 + 2.0/7, T: 12 + 3.0/7, MonetaryValue: 10}},
+	}
+	for _, tt := range tests {
+		tt.opts.End = date(2020, 4, 1)
+		sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{Amount: "amount"}, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := sum.Customers[0]
+		if c.ID != tt.want.ID || c.Frequency != tt.want.Frequency || !near(c.Recency, tt.want.Recency) || !near(c.T, tt.want.T) || c.MonetaryValue != tt.want.MonetaryValue {
+			t.Errorf("%+v: got %+v, want %+v", tt.opts, c, tt.want)
+		}
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-12 && b-a < 1e-12 }
+
+func TestSummarizeUnordered(t *testing.T) {
+	ts := []clv.Transaction{
+		{"b", date(2020, 3, 1), 5},
+		{"a", date(2020, 2, 1), 3},
+		{"a", date(2020, 1, 1), 1},
+		{"a", date(2020, 2, 1), 4}, // same day as a's second purchase
+	}
+	sum, err := clv.Summarize(ts, clv.SummaryOptions{End: date(2020, 3, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []clv.Customer{
+		{ID: "a", Frequency: 1, Recency: 31, T: 60, MonetaryValue: 7},
+		{ID: "b", Frequency: 0, Recency: 0, T: 0},
+	}
+	if len(sum.Customers) != 2 || sum.Customers[0] != want[0] || sum.Customers[1] != want[1] {
+		t.Errorf("got %+v, want %+v", sum.Customers, want)
+	}
+	if _, err := clv.Summarize([]clv.Transaction{{"", date(2020, 1, 1), 1}}, clv.SummaryOptions{End: date(2020, 3, 1)}); !errors.Is(err, clv.ErrMissingID) {
+		t.Errorf("missing id: %v", err)
+	}
+}
+
+func TestHoldoutOnly(t *testing.T) {
+	in := "customer_id,date\na,2020-01-01\nb,2020-02-15\na,2020-02-20\na,2020-02-21\nb,2020-02-22\n"
+	sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{},
+		clv.SummaryOptions{CalibrationEnd: date(2020, 1, 31), End: date(2020, 2, 29)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Customers) != 1 || sum.HoldoutOnly != 1 {
+		t.Fatalf("customers %+v, holdout-only %d; want a alone, 1", sum.Customers, sum.HoldoutOnly)
+	}
+	if h := sum.Holdout[0]; h.Frequency != 2 || h.Duration != 29 {
+		t.Errorf("holdout %+v, want frequency 2, duration 29", h)
+	}
+}
+
+func TestCustomerValidate(t *testing.T) {
+	bad := []clv.Customer{
+		{Frequency: -1, T: 1},
+		{Frequency: 1.5, Recency: 1, T: 2},
+		{Frequency: 1, Recency: 3, T: 2},
+		{Frequency: 0, Recency: 1, T: 2},
+		{Frequency: 1, Recency: -1, T: 2},
+		{Frequency: 1, Recency: 1, T: -2},
+		{Frequency: 1, Recency: 1, T: 2, MonetaryValue: nan()},
+	}
+	for _, c := range bad {
+		if err := c.Validate(); !errors.Is(err, clv.ErrInvalidCustomer) {
+			t.Errorf("%+v: err = %v, want ErrInvalidCustomer", c, err)
+		}
+	}
+	if err := clv.ValidateAll([]clv.Customer{{T: 1}, bad[2]}); err == nil || !strings.Contains(err.Error(), "customers[1]") {
+		t.Errorf("ValidateAll: %v, want an error naming customers[1]", err)
+	}
+	if err := clv.ValidateAll(nil); !errors.Is(err, clv.ErrNoCustomers) {
+		t.Errorf("ValidateAll(nil): %v", err)
+	}
+}

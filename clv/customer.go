@@ -1,0 +1,95 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// A Transaction is one line of a transaction log: who bought, when, and for
+// how much. Amount is zero when the log carries no amounts.
+type Transaction struct {
+	CustomerID string
+	Time       time.Time
+	Amount     float64
+}
+
+// A Customer is the summary of one customer's purchase history over an
+// observation period, in the time unit chosen when it was computed.
+type Customer struct {
+	ID string
+
+	// Frequency is the number of repeat purchases: distinct purchase periods
+	// after the first. It is a whole number ≥ 0.
+	Frequency float64
+
+	// Recency is the time from the first to the last purchase, in [0, T].
+	// It is zero when Frequency is zero.
+	Recency float64
+
+	// T is the time from the first purchase to the end of observation, ≥ 0.
+	T float64
+
+	// MonetaryValue is the mean value of the repeat purchases, zero when
+	// Frequency is zero.
+	MonetaryValue float64
+}
+
+// Validate reports whether c is a consistent summary: finite fields,
+// a whole, non-negative Frequency, 0 ≤ Recency ≤ T, and Recency = 0 when
+// Frequency = 0. The error wraps ErrInvalidCustomer.
+func (c Customer) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: customer %q: %s", ErrInvalidCustomer, c.ID, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case !finite(c.Frequency) || !finite(c.Recency) || !finite(c.T) || !finite(c.MonetaryValue):
+		return bad("non-finite field (frequency %v, recency %v, T %v, monetary value %v)", c.Frequency, c.Recency, c.T, c.MonetaryValue)
+	case c.Frequency < 0 || c.Frequency != math.Trunc(c.Frequency):
+		return bad("frequency %v is not a whole number ≥ 0", c.Frequency)
+	case c.T < 0:
+		return bad("T %v < 0", c.T)
+	case c.Recency < 0:
+		return bad("recency %v < 0", c.Recency)
+	case c.Recency > c.T:
+		return bad("recency %v > T %v", c.Recency, c.T)
+	case c.Frequency == 0 && c.Recency != 0:
+		return bad("recency %v ≠ 0 with frequency 0", c.Recency)
+	}
+	return nil
+}
+
+// ValidateAll validates every customer and returns the first error, naming
+// the customer's index in cs.
+func ValidateAll(cs []Customer) error {
+	if len(cs) == 0 {
+		return ErrNoCustomers
+	}
+	for i, c := range cs {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("customers[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// PurchaseModel forecasts a customer's repeat purchases from the customer's
+// summary. Implementations (bgnbd.Model) are immutable and safe for
+// concurrent use.
+type PurchaseModel interface {
+	// ProbabilityAlive returns P(the customer is still active at T).
+	ProbabilityAlive(c Customer) float64
+	// ConditionalExpectedPurchases returns the expected number of purchases
+	// in (T, T+t], given the customer's history.
+	ConditionalExpectedPurchases(c Customer, t float64) float64
+}
+
+// SpendModel forecasts a customer's mean value per purchase. Implementations
+// (gammagamma.Model) are immutable and safe for concurrent use.
+type SpendModel interface {
+	// ConditionalExpectedValue returns the expected mean value of the
+	// customer's future purchases, given the customer's history.
+	ConditionalExpectedValue(c Customer) float64
+}

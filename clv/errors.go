@@ -1,0 +1,47 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors that callers may test for with errors.Is. Errors returned by this
+// package wrap one of these with the line, column or customer at fault.
+var (
+	ErrEmptyLog        = errors.New("clv: empty transaction log")
+	ErrNoCustomers     = errors.New("clv: no customers")
+	ErrInvalidCustomer = errors.New("clv: invalid customer summary")
+	ErrFieldCount      = errors.New("wrong number of fields")
+	ErrMissingID       = errors.New("missing customer id")
+	ErrBadTime         = errors.New("unparseable date")
+	ErrBadAmount       = errors.New("unparseable amount")
+	ErrNonFinite       = errors.New("amount is NaN or infinite")
+	ErrNegativeAmount  = errors.New("negative amount")
+	ErrAfterEnd        = errors.New("transaction after the observation end")
+	ErrOutOfOrder      = errors.New("transaction out of time order for its customer")
+	ErrUnknownColumn   = errors.New("clv: unknown column")
+	ErrBadOption       = errors.New("clv: invalid option")
+	ErrBadQuote        = errors.New("bad quoted field")
+)
+
+// A ParseError reports a record of a transaction log that could not be used.
+// Line is 1-based; Column is the 1-based field number, or 0 when the error
+// concerns the whole record. Name is the column's header name, if known.
+type ParseError struct {
+	Line   int
+	Column int
+	Name   string
+	Err    error
+}
+
+func (e *ParseError) Error() string {
+	switch {
+	case e.Column > 0 && e.Name != "":
+		return fmt.Sprintf("clv: line %d, column %d (%q): %v", e.Line, e.Column, e.Name, e.Err)
+	case e.Column > 0:
+		return fmt.Sprintf("clv: line %d, column %d: %v", e.Line, e.Column, e.Err)
+	}
+	return fmt.Sprintf("clv: line %d: %v", e.Line, e.Err)
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }

@@ -1,0 +1,71 @@
+package clv_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// FuzzSummarizeCSV feeds arbitrary text through the reader and the
+// summarizer. It must never panic; a success must yield valid summaries and
+// consistent counts; a failure must be one of the package's errors.
+func FuzzSummarizeCSV(f *testing.F) {
+	seeds := []string{
+		"id,date,amount\na,2020-01-01,1\nb,2020-13-01,2\n",
+		"id,date,amount\na,2020-01-01,1\na,2020-01-01,5\na,2020-02-03,7.25\n",
+		"id,date,amount\n\"a,b\",2020-01-01 10:00:00,1\n\"x\"\"y\",2020-06-30T10:00:00+02:00,2\n",
+		"id,date,amount\na,20200101,-3\na,20200101,NaN\n,2020-01-01,1\n",
+		" customer_id  date number_of_cds  dollar_value\n 00001 19970101  1   11.77\n 00002 19970112  1   12.00\n 00002 19970112  5   77.00\n",
+		"id,date,amount\na,2020-03-01,1\na,2020-02-01,1\n",
+		"id,date,amount\r\na,2020-01-01,1e308\r\na,2020-01-02,1e308\r\n",
+		"\ufeffid,date,amount\na,2020-12-31,0\n",
+	}
+	for _, s := range seeds {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	end := date(2020, 12, 31)
+	f.Fuzz(func(t *testing.T, in string, calendar bool) {
+		csvOpts := clv.CSVOptions{ID: "1", Time: "2", Amount: "3", SkipInvalid: calendar}
+		if strings.HasPrefix(strings.TrimPrefix(in, "\ufeff"), " ") {
+			csvOpts.Delimiter = ' '
+		}
+		opts := clv.SummaryOptions{End: end, Calendar: calendar, SkipAfterEnd: !calendar, AllowNegative: calendar}
+		if calendar {
+			opts.Period = clv.Week
+			opts.CalibrationEnd = date(2020, 6, 30)
+		} else {
+			opts.Unit = 7 * 24 * time.Hour
+		}
+		sum, err := clv.SummarizeCSV(strings.NewReader(in), csvOpts, opts)
+		if err != nil {
+			var pe *clv.ParseError
+			if !errors.As(err, &pe) && !errors.Is(err, clv.ErrEmptyLog) && !errors.Is(err, clv.ErrUnknownColumn) && !errors.Is(err, clv.ErrNonFinite) {
+				t.Fatalf("unexpected error type %T: %v", err, err)
+			}
+			if pe != nil && pe.Line < 1 {
+				t.Fatalf("error without a line: %v", err)
+			}
+			return
+		}
+		if len(sum.Customers) == 0 {
+			t.Fatal("success with no customers")
+		}
+		if sum.Stats.Skipped > sum.Stats.Records {
+			t.Fatalf("stats %v", sum.Stats)
+		}
+		for _, c := range sum.Customers {
+			if !calendar || c.MonetaryValue >= 0 { // returns may make the mean negative
+				if err := c.Validate(); err != nil {
+					t.Fatalf("invalid summary: %v", err)
+				}
+			}
+		}
+		if calendar && len(sum.Holdout) != len(sum.Customers) {
+			t.Fatalf("%d holdout rows for %d customers", len(sum.Holdout), len(sum.Customers))
+		}
+	})
+}

@@ -1,0 +1,443 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// A Period is a calendar period: a day, a week or a month.
+type Period int
+
+const (
+	Day   Period = iota // a calendar day
+	Week                // a week from Monday to Sunday (pandas' "W", weeks ending Sunday)
+	Month               // a calendar month
+)
+
+func (p Period) String() string {
+	switch p {
+	case Day:
+		return "day"
+	case Week:
+		return "week"
+	case Month:
+		return "month"
+	}
+	return fmt.Sprintf("Period(%d)", int(p))
+}
+
+// index returns the number of the period that t falls in (in t's location),
+// counting from the period of 1970-01-01.
+func (p Period) index(t time.Time) int64 {
+	var day int64
+	if t.Location() == time.UTC {
+		day = floorDiv(t.Unix(), 86400)
+	} else {
+		y, m, d := t.Date()
+		if p == Month {
+			return int64(y)*12 + int64(m) - 1
+		}
+		day = daysFromCivil(int64(y), int64(m), int64(d))
+	}
+	switch p {
+	case Week:
+		return floorDiv(day+3, 7) // 1970-01-01 was a Thursday; its Monday is day -3
+	case Month:
+		y, m, _ := t.Date()
+		return int64(y)*12 + int64(m) - 1
+	}
+	return day
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// daysFromCivil returns the number of days from 1970-01-01 to y-m-d in the
+// proleptic Gregorian calendar.
+func daysFromCivil(y, m, d int64) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// SummaryOptions configures Summarize. End is required; the zero values of
+// the other fields give the papers' convention in days: continuous time,
+// purchases on the same calendar day merged into one.
+type SummaryOptions struct {
+	// End is the end of observation; T is measured to it. A transaction
+	// after End (later than the instant End) is an error wrapping
+	// ErrAfterEnd, unless SkipAfterEnd is set. For a log of dates without
+	// times of day, End is the last day observed.
+	End time.Time
+
+	// CalibrationEnd, if not zero, splits the observation into a
+	// calibration period, up to and including CalibrationEnd, and a holdout
+	// period (CalibrationEnd, End]. Customers are those whose first purchase
+	// is in the calibration period; their Customer summary covers the
+	// calibration period only, and Summary.Holdout what followed.
+	CalibrationEnd time.Time
+
+	// Calendar selects the calendar-period convention of the Python
+	// lifetimes package: each time becomes the calendar Period it falls in,
+	// Frequency counts distinct periods after the first, and Recency and T
+	// are whole numbers of periods between period starts. Otherwise times
+	// are continuous: (t − first purchase) / Unit.
+	Calendar bool
+
+	// Period is the calendar period: with Calendar, the unit times are
+	// counted in; otherwise the granularity at which purchases merge (two
+	// purchases in the same period count once). Zero means Day.
+	Period Period
+
+	// Unit is the time unit of continuous time. Zero means a day (24h);
+	// 7*24*time.Hour gives weeks. It must be zero with Calendar.
+	Unit time.Duration
+
+	// SkipAfterEnd skips transactions after End, counting them in
+	// Summary.Stats, instead of returning an error.
+	SkipAfterEnd bool
+
+	// AllowNegative accepts negative amounts (returns); by default a
+	// negative amount is an error wrapping ErrNegativeAmount.
+	AllowNegative bool
+}
+
+// Holdout is what a customer did in the holdout period.
+type Holdout struct {
+	// Frequency is the number of purchases (merged as in the calibration
+	// period) in the holdout period.
+	Frequency float64
+	// MonetaryValue is the mean value of the holdout purchases, zero when
+	// there are none. In the Calendar convention it is, as in the Python
+	// lifetimes package, the mean over the holdout's individual
+	// transactions; in continuous time it is the mean over merged purchases.
+	MonetaryValue float64
+	// Duration is the length of the holdout period in the time unit.
+	Duration float64
+}
+
+// A Summary is the result of summarizing a transaction log.
+type Summary struct {
+	// Customers holds one summary per customer, in the order in which the
+	// customers first appear in the input.
+	Customers []Customer
+	// Holdout is parallel to Customers when SummaryOptions.CalibrationEnd
+	// is set, and nil otherwise.
+	Holdout []Holdout
+	// HoldoutOnly counts the customers whose first purchase falls in the
+	// holdout period; they are not in Customers.
+	HoldoutOnly int
+	// Stats counts the transactions read and skipped.
+	Stats Stats
+}
+
+// acc accumulates one customer's history. Times are seconds since the Unix
+// epoch (continuous) or period indexes (Calendar), as float64.
+type acc struct {
+	lastTime    float64 // time of the last transaction seen, for ordering
+	firstTime   float64 // time of the first purchase
+	lastBuy     float64 // time of the last calibration purchase
+	firstPeriod int64
+	lastPeriod  int64 // period of the last calibration purchase
+	hPeriod     int64 // period of the last holdout purchase
+	n           int32 // calibration purchases (merged)
+	hn          int32 // holdout purchases (merged)
+	htx         int32 // holdout transactions
+	holdoutOnly bool
+	firstAmt    float64 // value of the first purchase
+	total       float64 // value of all calibration purchases
+	hTotal      float64 // value of all holdout purchases
+}
+
+// A Summarizer turns a stream of transactions into customer summaries in
+// one pass. Its memory is O(customers): it requires each customer's
+// transactions to arrive in time order (customers may interleave), which
+// holds for logs appended as purchases happen and for logs sorted by
+// customer or by time. An earlier transaction arriving after a later one of
+// the same customer is an error wrapping ErrOutOfOrder; Summarize accepts
+// any order.
+type Summarizer struct {
+	opts       SummaryOptions
+	split      bool
+	end, cal   float64 // End and CalibrationEnd as seconds
+	endP, calP int64   // their periods
+	index      map[string]int32
+	ids        []string
+	accs       []acc
+	stats      Stats
+}
+
+// NewSummarizer returns a Summarizer, checking opts.
+func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
+	if opts.End.IsZero() {
+		return nil, fmt.Errorf("%w: SummaryOptions.End is required", ErrBadOption)
+	}
+	if opts.Period < Day || opts.Period > Month {
+		return nil, fmt.Errorf("%w: period %v", ErrBadOption, opts.Period)
+	}
+	if opts.Calendar && opts.Unit != 0 {
+		return nil, fmt.Errorf("%w: Unit must be zero with Calendar (times count %ss)", ErrBadOption, opts.Period)
+	}
+	if opts.Unit < 0 {
+		return nil, fmt.Errorf("%w: negative Unit %v", ErrBadOption, opts.Unit)
+	}
+	if opts.Unit == 0 {
+		opts.Unit = 24 * time.Hour
+	}
+	s := &Summarizer{
+		opts:  opts,
+		split: !opts.CalibrationEnd.IsZero(),
+		end:   seconds(opts.End),
+		endP:  opts.Period.index(opts.End),
+		index: make(map[string]int32),
+	}
+	if s.split {
+		if opts.CalibrationEnd.After(opts.End) {
+			return nil, fmt.Errorf("%w: CalibrationEnd %v is after End %v", ErrBadOption, opts.CalibrationEnd, opts.End)
+		}
+		s.cal = seconds(opts.CalibrationEnd)
+		s.calP = opts.Period.index(opts.CalibrationEnd)
+	}
+	return s, nil
+}
+
+func seconds(t time.Time) float64 {
+	return float64(t.Unix()) + float64(t.Nanosecond())*1e-9
+}
+
+// Add adds one transaction.
+func (s *Summarizer) Add(t Transaction) error {
+	if t.CustomerID == "" {
+		return ErrMissingID
+	}
+	return s.add(t.CustomerID, nil, t.Time, t.Amount)
+}
+
+// add takes the id as a string, or as bytes when id == "" (no allocation
+// for customers already seen).
+func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) error {
+	s.stats.Records++
+	if !finite(amount) {
+		return fmt.Errorf("%w: %v", ErrNonFinite, amount)
+	}
+	if amount < 0 && !s.opts.AllowNegative {
+		return fmt.Errorf("%w %v (set AllowNegative to accept returns)", ErrNegativeAmount, amount)
+	}
+	sec := seconds(t)
+	if sec > s.end {
+		if s.opts.SkipAfterEnd {
+			s.stats.skip(fmt.Errorf("%w %v", ErrAfterEnd, t))
+			return nil
+		}
+		return fmt.Errorf("%w %v: %v (set SkipAfterEnd to skip such transactions)", ErrAfterEnd, s.opts.End, t)
+	}
+	var k int32
+	var ok bool
+	if idb != nil {
+		k, ok = s.index[string(idb)]
+	} else {
+		k, ok = s.index[id]
+	}
+	if !ok {
+		if idb != nil {
+			id = string(idb)
+		}
+		k = int32(len(s.accs))
+		if int(k) != len(s.accs) {
+			return errors.New("clv: too many customers")
+		}
+		s.index[id] = k
+		s.ids = append(s.ids, id)
+		s.accs = append(s.accs, acc{})
+	}
+	a := &s.accs[k]
+	p := s.opts.Period.index(t)
+	when := sec
+	if s.opts.Calendar {
+		when = float64(p)
+	}
+	if !ok {
+		a.lastTime = sec
+		a.firstTime, a.lastBuy = when, when
+		a.firstPeriod, a.lastPeriod = p, p
+		if s.split && sec > s.cal {
+			a.holdoutOnly = true
+			return nil
+		}
+		a.n = 1
+		a.firstAmt, a.total = amount, amount
+		return nil
+	}
+	if sec < a.lastTime {
+		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids[k], t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
+	}
+	a.lastTime = sec
+	if a.holdoutOnly {
+		return nil
+	}
+	if s.split && sec > s.cal {
+		a.htx++
+		a.hTotal += amount
+		if a.hn == 0 || p != a.hPeriod {
+			a.hn++
+			a.hPeriod = p
+		}
+		return nil
+	}
+	a.total += amount
+	if p == a.firstPeriod {
+		a.firstAmt += amount
+	}
+	if p != a.lastPeriod {
+		a.n++
+		a.lastPeriod = p
+		a.lastBuy = when
+	}
+	return nil
+}
+
+// Summary returns the summaries of the customers added so far. It returns
+// an error wrapping ErrEmptyLog if no customer has a purchase in the
+// (calibration) period. The Summarizer may be used further.
+func (s *Summarizer) Summary() (*Summary, error) {
+	sum := &Summary{Stats: s.stats}
+	n := 0
+	for i := range s.accs {
+		if s.accs[i].holdoutOnly {
+			sum.HoldoutOnly++
+		} else {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%w (%v)", ErrEmptyLog, s.stats)
+	}
+	sum.Customers = make([]Customer, 0, n)
+	if s.split {
+		sum.Holdout = make([]Holdout, 0, n)
+	}
+	endT, endP := s.end, s.endP
+	if s.split {
+		endT, endP = s.cal, s.calP
+	}
+	var dur float64
+	if s.opts.Calendar {
+		dur = float64(s.endP - s.calP)
+	} else {
+		dur = (s.end - s.cal) / s.opts.Unit.Seconds()
+	}
+	unit := s.opts.Unit.Seconds()
+	for i := range s.accs {
+		a := &s.accs[i]
+		if a.holdoutOnly {
+			continue
+		}
+		c := Customer{ID: s.ids[i], Frequency: float64(a.n - 1)}
+		if s.opts.Calendar {
+			c.Recency = float64(a.lastPeriod - a.firstPeriod)
+			c.T = float64(endP - a.firstPeriod)
+		} else {
+			c.Recency = (a.lastBuy - a.firstTime) / unit
+			c.T = (endT - a.firstTime) / unit
+		}
+		if a.n > 1 {
+			c.MonetaryValue = (a.total - a.firstAmt) / float64(a.n-1)
+		}
+		sum.Customers = append(sum.Customers, c)
+		if s.split {
+			h := Holdout{Frequency: float64(a.hn), Duration: dur}
+			if s.opts.Calendar && a.htx > 0 {
+				h.MonetaryValue = a.hTotal / float64(a.htx)
+			} else if a.hn > 0 {
+				h.MonetaryValue = a.hTotal / float64(a.hn)
+			}
+			sum.Holdout = append(sum.Holdout, h)
+		}
+		if !finite(a.total) || !finite(a.hTotal) {
+			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, c.ID)
+		}
+	}
+	return sum, nil
+}
+
+// Summarize summarizes a slice of transactions, in any order. Customers
+// appear in the order of their first purchase (ties: their order in ts).
+// An error names the index of the transaction at fault.
+func Summarize(ts []Transaction, opts SummaryOptions) (*Summary, error) {
+	s, err := NewSummarizer(opts)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(ts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return ts[i].Time.Compare(ts[j].Time) })
+	for _, i := range order {
+		if err := s.Add(ts[i]); err != nil {
+			return nil, fmt.Errorf("clv: transactions[%d]: %w", i, err)
+		}
+	}
+	return s.Summary()
+}
+
+// SummarizeCSV reads a transaction log and summarizes it in one pass, with
+// memory O(customers). Each customer's transactions must be in time order
+// (see Summarizer); for other logs, use Reader.ReadAll and Summarize. An
+// error is a *ParseError naming the line. With csvOpts.SkipInvalid, records
+// that cannot be used (except those after End, see SkipAfterEnd, and those
+// out of order) are skipped and counted in Summary.Stats.
+func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summary, error) {
+	s, err := NewSummarizer(opts)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := NewReader(r, csvOpts)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		id, t, amt, err := rd.readRaw()
+		if err == io.EOF {
+			break
+		}
+		if err == nil {
+			if err = s.add("", id, t, amt); err != nil {
+				col := rd.amtCol
+				if errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder) {
+					return nil, rd.fieldErr(rd.timeCol, err)
+				}
+				err = rd.fieldErr(col, err)
+			}
+		}
+		if err != nil {
+			if !csvOpts.SkipInvalid || !isRecordError(err) {
+				return nil, err
+			}
+			rd.stats.skip(err)
+		}
+	}
+	sum, err := s.Summary()
+	if err != nil {
+		return nil, err
+	}
+	st := rd.stats
+	st.merge(s.stats)
+	st.Records = rd.stats.Records
+	sum.Stats = st
+	return sum, nil
+}

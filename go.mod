@@ -1,0 +1,3 @@
+module github.com/clvkit/clvkit
+
+go 1.26
