@@ -6,4 +6,4 @@ import (
 )
 
 func strconvParse(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
-func nan() float64                          { return math.NaN() }
+func nan() float64                           { return math.NaN() }
