@@ -1,0 +1,359 @@
+package bgnbd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/mathext"
+)
+
+// ErrNotConverged is wrapped by the error of a fit that did not converge.
+var ErrNotConverged = mle.ErrNotConverged
+
+// FitOptions configures Fit. The zero value fits without penalty, with
+// unit weights, from the default starting points.
+type FitOptions struct {
+	// Penalizer is the coefficient c of an L2 penalty on the parameters,
+	// with the meaning of the Python lifetimes package's penalizer_coef: the
+	// fit minimizes −LL/n + c·(r² + (sα)² + a² + b²), where n is the total
+	// weight and s = 10/max(T) is the time rescaling that lifetimes applies
+	// before fitting. Zero means no penalty.
+	Penalizer float64
+
+	// Weights gives each customer a weight (a count of identical
+	// customers). Nil means weight 1 each. Identical (x, t_x, T) rows are
+	// always merged into one weighted row; the result does not change.
+	Weights []float64
+
+	// Start is the first starting point; nil means r = a = b = 1 and
+	// α = max(T)/10 (the start of the lifetimes package). If a start does
+	// not converge, Fit tries others.
+	Start *Params
+
+	// GradTol is the max-norm of the gradient of the mean negative
+	// log-likelihood with respect to the log-parameters at which the fit
+	// has converged. Zero means 1e-9.
+	GradTol float64
+
+	// MaxIter bounds the optimizer's iterations per start. Zero means 1000.
+	MaxIter int
+}
+
+// data is the fitting data compressed into distinct rows, with the distinct
+// values of x, T and t_x so that the terms that depend on them alone are
+// computed once per evaluation.
+type data struct {
+	xs, ts, txs []float64
+	xw          []float64 // total weight per distinct x
+	rows        []row
+	w           float64 // total weight
+	maxT        float64
+}
+
+type row struct {
+	xi, ti, txi int32
+	w           float64
+}
+
+// compress validates the customers and merges identical rows.
+func compress(cs []clv.Customer, weights []float64) (*data, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("bgnbd: %w", clv.ErrNoCustomers)
+	}
+	if weights != nil && len(weights) != len(cs) {
+		return nil, fmt.Errorf("bgnbd: %d weights for %d customers", len(weights), len(cs))
+	}
+	d := &data{}
+	xi := map[float64]int32{}
+	ti := map[float64]int32{}
+	txi := map[float64]int32{}
+	idx := func(m map[float64]int32, vals *[]float64, v float64) int32 {
+		k, ok := m[v]
+		if !ok {
+			k = int32(len(*vals))
+			m[v] = k
+			*vals = append(*vals, v)
+		}
+		return k
+	}
+	type key struct{ x, t, tx int32 }
+	rowIdx := make(map[key]int32, len(cs)/4)
+	for i, c := range cs {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("bgnbd: customers[%d]: %w", i, err)
+		}
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+			if !(w >= 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("bgnbd: weights[%d] = %v, want a finite number ≥ 0", i, w)
+			}
+			if w == 0 {
+				continue
+			}
+		}
+		k := key{idx(xi, &d.xs, c.Frequency), idx(ti, &d.ts, c.T), idx(txi, &d.txs, c.Recency)}
+		r, ok := rowIdx[k]
+		if !ok {
+			r = int32(len(d.rows))
+			rowIdx[k] = r
+			d.rows = append(d.rows, row{xi: k.x, ti: k.t, txi: k.tx})
+		}
+		d.rows[r].w += w
+		d.w += w
+		d.maxT = math.Max(d.maxT, c.T)
+	}
+	if d.w == 0 {
+		return nil, fmt.Errorf("bgnbd: all weights are zero")
+	}
+	if d.maxT == 0 {
+		return nil, fmt.Errorf("bgnbd: every customer has T = 0: nothing was observed")
+	}
+	d.xw = make([]float64, len(d.xs))
+	for _, r := range d.rows {
+		d.xw[r.xi] += r.w
+	}
+	return d, nil
+}
+
+// scratch holds the per-evaluation tables.
+type scratch struct {
+	lnT, invT, lnTx, invTx []float64
+	lnab, invb             []float64 // per x: log(a/(b+x−1)), 1/(b+x−1)
+	part                   [][6]float64
+}
+
+// logLik returns the log-likelihood of the data at p (Fader, Hardie & Lee
+// 2005, eq. 6, summed over customers with their weights) and writes its
+// gradient with respect to (r, α, a, b) into grad if grad is not nil. Per
+// customer,
+//
+//	LL = A1 + A2 + log(exp(A3) + δ_{x>0} exp(A4))
+//	A1 = lnΓ(r+x) − lnΓ(r) + r ln α
+//	A2 = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
+//	A3 = −(r+x) ln(α+T)
+//	A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
+func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
+	r, al, a, b := p.R, p.Alpha, p.A, p.B
+	table := func(vals []float64, ln, inv *[]float64) {
+		*ln, *inv = resize(*ln, len(vals)), resize(*inv, len(vals))
+		for i, v := range vals {
+			(*ln)[i] = math.Log(al + v)
+			(*inv)[i] = 1 / (al + v)
+		}
+	}
+	table(d.ts, &s.lnT, &s.invT)
+	table(d.txs, &s.lnTx, &s.invTx)
+	s.lnab, s.invb = resize(s.lnab, len(d.xs)), resize(s.invb, len(d.xs))
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	var ll, gr, gal, ga, gb float64
+	lgr, lgb, lgab := lg(r), lg(b), lg(a+b)
+	var psr, psb, psab float64
+	if grad != nil {
+		psr, psb, psab = mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
+	}
+	for i, x := range d.xs {
+		w := d.xw[i]
+		ll += w * (lg(r+x) - lgr + r*math.Log(al) + lgab + lg(b+x) - lgb - lg(a+b+x))
+		if x > 0 {
+			s.lnab[i] = math.Log(a / (b + x - 1))
+			s.invb[i] = 1 / (b + x - 1)
+		}
+		if grad != nil {
+			psabx := mathext.Digamma(a + b + x)
+			gr += w * (mathext.Digamma(r+x) - psr + math.Log(al))
+			gal += w * r / al
+			ga += w * (psab - psabx)
+			gb += w * (psab + mathext.Digamma(b+x) - psb - psabx)
+		}
+	}
+	n := len(d.rows)
+	chunks := parallel.Chunks(n)
+	s.part = slices.Grow(s.part[:0], chunks)[:chunks]
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Bounds(c, n)
+		var sl, sr, sal, sa, sb float64
+		for _, rw := range d.rows[lo:hi] {
+			x := d.xs[rw.xi]
+			q := r + x
+			lT := s.lnT[rw.ti]
+			A3 := -q * lT
+			if x == 0 {
+				sl += rw.w * A3
+				sr -= rw.w * lT
+				sal -= rw.w * q * s.invT[rw.ti]
+				continue
+			}
+			lTx := s.lnTx[rw.txi]
+			A4 := s.lnab[rw.xi] - q*lTx
+			dd := A4 - A3
+			var lse, p4 float64
+			if dd < 0 {
+				e := math.Exp(dd)
+				lse = A3 + math.Log1p(e)
+				p4 = e / (1 + e)
+			} else {
+				e := math.Exp(-dd)
+				lse = A4 + math.Log1p(e)
+				p4 = 1 / (1 + e)
+			}
+			p3 := 1 - p4
+			sl += rw.w * lse
+			sr -= rw.w * (p3*lT + p4*lTx)
+			sal -= rw.w * q * (p3*s.invT[rw.ti] + p4*s.invTx[rw.txi])
+			sa += rw.w * p4
+			sb += rw.w * p4 * s.invb[rw.xi]
+		}
+		s.part[c] = [6]float64{sl, sr, sal, sa, sb}
+	})
+	for _, pt := range s.part {
+		ll += pt[0]
+		gr += pt[1]
+		gal += pt[2]
+		ga += pt[3] / a
+		gb -= pt[4]
+	}
+	if grad != nil {
+		grad[0], grad[1], grad[2], grad[3] = gr, gal, ga, gb
+	}
+	return ll
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// Fit estimates the parameters by maximum likelihood from the customers'
+// summaries (Frequency, Recency and T; MonetaryValue is not used). It is
+// FitContext with a background context.
+func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
+	return FitContext(context.Background(), customers, opts)
+}
+
+// FitContext estimates the parameters by maximum likelihood.
+//
+// It minimizes the mean negative log-likelihood (plus the optional
+// penalty) over the log-parameters with gonum's BFGS and the analytic
+// gradient, evaluating the sum over distinct rows on all cores with a
+// deterministic reduction. If a start does not converge it tries others; if
+// none does, it returns the best model found together with an error wrapping
+// ErrNotConverged that gives the optimizer status, the log-likelihood and
+// the gradient norm. Standard errors come from the inverse of the Hessian of
+// the negative log-likelihood in the natural parameters, by central
+// differences of the analytic gradient.
+func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
+	d, err := compress(customers, opts.Weights)
+	if err != nil {
+		return nil, err
+	}
+	if !(opts.Penalizer >= 0) || math.IsInf(opts.Penalizer, 0) {
+		return nil, fmt.Errorf("bgnbd: penalizer %v, want a finite number ≥ 0", opts.Penalizer)
+	}
+	tol := opts.GradTol
+	if tol == 0 {
+		tol = 1e-9
+	}
+	maxIter := opts.MaxIter
+	if maxIter == 0 {
+		maxIter = 1000
+	}
+	scale := 10 / d.maxT // lifetimes' time rescaling, for the penalty only
+	var s scratch
+	nat := make([]float64, 4)
+	obj := func(theta, grad []float64) float64 {
+		for i, v := range theta {
+			nat[i] = math.Exp(v)
+		}
+		p := paramsOf(nat)
+		if p.Validate() != nil {
+			return math.Inf(1)
+		}
+		ll := d.logLik(p, grad, &s)
+		f := -ll / d.w
+		pen := [4]float64{p.R, p.Alpha * scale, p.A, p.B}
+		for i := range grad {
+			grad[i] = -grad[i] / d.w * nat[i] // chain rule: ∂/∂θ = p ∂/∂p
+			f += opts.Penalizer * pen[i] * pen[i]
+			grad[i] += 2 * opts.Penalizer * pen[i] * pen[i]
+		}
+		if math.IsNaN(f) {
+			return math.Inf(1)
+		}
+		return f
+	}
+	starts := defaultStarts(d.maxT)
+	if opts.Start != nil {
+		if err := opts.Start.Validate(); err != nil {
+			return nil, fmt.Errorf("bgnbd: start: %w", err)
+		}
+		starts = append([]Params{*opts.Start}, starts...)
+	}
+	logStarts := make([][]float64, len(starts))
+	for i, p := range starts {
+		logStarts[i] = []float64{math.Log(p.R), math.Log(p.Alpha), math.Log(p.A), math.Log(p.B)}
+	}
+	res, fitErr := mle.Minimize(ctx, obj, mle.Settings{Starts: logStarts, GradTol: tol, MaxIter: maxIter})
+	if res.X == nil {
+		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
+	}
+	for i, v := range res.X {
+		nat[i] = math.Exp(v)
+	}
+	m := &Model{
+		p: paramsOf(nat),
+		n: d.w,
+		info: FitInfo{
+			Converged: res.Converged, Status: res.Status, Iterations: res.Iterations,
+			Evaluations: res.Evals, GradNorm: res.GradNorm, Start: res.Start, Rows: len(d.rows),
+		},
+		fittedAt:  time.Now().UTC(),
+		penalizer: opts.Penalizer,
+	}
+	m.ll = d.logLik(m.p, nil, &s)
+	// Standard errors: Hessian of the total negative log-likelihood (with
+	// the penalty, as the optimum is the penalized one) in natural params.
+	h := mle.Hessian(func(x, g []float64) {
+		p := paramsOf(x)
+		if p.Validate() != nil {
+			for i := range g {
+				g[i] = math.NaN()
+			}
+			return
+		}
+		d.logLik(p, g, &s)
+		pen := [4]float64{x[0], x[1] * scale, x[2], x[3]}
+		scl := [4]float64{1, scale, 1, 1}
+		for i := range g {
+			g[i] = -g[i] + d.w*2*opts.Penalizer*pen[i]*scl[i]
+		}
+	}, nat)
+	if se, err := mle.StdErrors(h); err == nil {
+		p := paramsOf(se)
+		m.stdErr = &p
+	}
+	if fitErr != nil {
+		return m, fmt.Errorf("bgnbd: %w (best: %v)", fitErr, m)
+	}
+	return m, nil
+}
+
+func defaultStarts(maxT float64) []Params {
+	return []Params{
+		{R: 1, Alpha: maxT / 10, A: 1, B: 1},
+		{R: 0.5, Alpha: maxT / 2, A: 0.5, B: 2},
+		{R: 2, Alpha: maxT / 50, A: 2, B: 0.5},
+		{R: 0.1, Alpha: maxT, A: 3, B: 5},
+	}
+}
+
+var _ = errors.New

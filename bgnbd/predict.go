@@ -1,0 +1,219 @@
+package bgnbd
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/mathext"
+)
+
+// logOdds returns log of the odds that a customer with x > 0 repeat
+// purchases has dropped out:
+//
+//	log[ a/(b+x−1) · ((α+T)/(α+t_x))^(r+x) ].
+func (p Params) logOdds(x, tx, T float64) float64 {
+	return math.Log(p.A/(p.B+x-1)) + (p.R+x)*(math.Log(p.Alpha+T)-math.Log(p.Alpha+tx))
+}
+
+// ProbabilityAlive returns P(alive | x, t_x, T), the probability that the
+// customer is still active at T (Fader & Hardie 2008, "Computing P(alive)
+// Using the BG/NBD Model"):
+//
+//	P(alive) = 1 / (1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)).
+//
+// It is 1 for a customer without repeat purchases. c must be a valid
+// summary (see clv.Customer.Validate); otherwise the result is NaN.
+func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
+	if !valid(c) {
+		return math.NaN()
+	}
+	return m.p.alive(c.Frequency, c.Recency, c.T)
+}
+
+func (p Params) alive(x, tx, T float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	d := p.logOdds(x, tx, T)
+	if d > 0 {
+		e := math.Exp(-d)
+		return e / (1 + e)
+	}
+	return 1 / (1 + math.Exp(d))
+}
+
+// valid is a fast check of the conditions of clv.Customer.Validate that the
+// formulas need.
+func valid(c clv.Customer) bool {
+	x := c.Frequency
+	return x >= 0 && x == math.Trunc(x) && !math.IsInf(x, 0) &&
+		c.Recency >= 0 && c.Recency <= c.T && !math.IsInf(c.T, 0) &&
+		(x > 0 || c.Recency == 0)
+}
+
+// ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
+// number of purchases in (T, T+t] of a customer with the given history
+// (Fader, Hardie & Lee 2005, eq. 10):
+//
+//	E[Y(t) | x, t_x, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))]
+//	                      / (1 + δ_{x>0} a/(b+x−1) ((α+T)/(α+t_x))^(r+x)).
+//
+// This equals P(alive) times the expectation for a fresh customer with the
+// posterior parameters (r+x, α+T, a, b+x), which is how it is computed,
+// with a transformed series that stays accurate for large x (see
+// freshExpected). t must be ≥ 0 and c valid; otherwise the result is NaN.
+func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
+	if !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
+		return math.NaN()
+	}
+	return m.p.condExpected(c.Frequency, c.Recency, c.T, t)
+}
+
+func (p Params) condExpected(x, tx, T, t float64) float64 {
+	return p.alive(x, tx, T) * freshExpected(p.R+x, p.Alpha+T, p.A, p.B+x, t)
+}
+
+// ExpectedPurchases returns E[X(t)], the expected number of repeat
+// purchases in (0, t] of a new customer who made a first purchase at 0
+// (Fader, Hardie & Lee 2005, eq. 9):
+//
+//	E[X(t)] = (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
+func (m *Model) ExpectedPurchases(t float64) float64 {
+	if !(t >= 0) || math.IsInf(t, 0) {
+		return math.NaN()
+	}
+	return freshExpected(m.p.R, m.p.Alpha, m.p.A, m.p.B, t)
+}
+
+// ProbabilityOfPurchasesUnconditional returns P(X(t) = n), the probability
+// that a new customer makes n repeat purchases in (0, t] (Fader, Hardie &
+// Lee 2005, eq. 8):
+//
+//	P(X(t)=n) = B(a, b+n)/B(a, b) · Γ(r+n)/(Γ(r) n!) · (α/(α+t))^r (t/(α+t))^n
+//	          + δ_{n>0} B(a+1, b+n−1)/B(a, b) · [1 − (α/(α+t))^r Σ_{j<n} Γ(r+j)/(Γ(r) j!) (t/(α+t))^j].
+//
+// The bracket, a negative binomial tail, is computed as the regularized
+// incomplete beta function I_{t/(α+t)}(n, r), which does not cancel.
+func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
+	if n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+		return math.NaN()
+	}
+	return m.p.pmf(float64(n), t)
+}
+
+func (p Params) pmf(n, t float64) float64 {
+	if t == 0 {
+		if n == 0 {
+			return 1
+		}
+		return 0
+	}
+	lbetaAB := lbeta(p.A, p.B)
+	z := t / (p.Alpha + t)
+	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
+	first := math.Exp(lbeta(p.A, p.B+n) - lbetaAB + lg(p.R+n) - lg(p.R) - lg(n+1) +
+		p.R*math.Log(p.Alpha/(p.Alpha+t)) + n*math.Log(z))
+	if n == 0 {
+		return first
+	}
+	return first + math.Exp(lbeta(p.A+1, p.B+n-1)-lbetaAB)*mathext.RegIncBeta(n, p.R, z)
+}
+
+func lbeta(a, b float64) float64 {
+	la, _ := math.Lgamma(a)
+	lb, _ := math.Lgamma(b)
+	lab, _ := math.Lgamma(a + b)
+	return la + lb - lab
+}
+
+// ProbabilityOfPurchases returns P(Y(t) = n | x, t_x, T), the probability
+// that a customer with the given history makes n purchases in (T, T+t]
+// (Fader & Hardie, "Deriving the Conditional PMF of the BG/NBD Model").
+// A customer who has dropped out makes none; one still active (probability
+// P(alive)) buys as a new customer with the posterior parameters
+// (r+x, α+T, a, b+x):
+//
+//	P(Y(t)=n | x, t_x, T) = δ_{n=0} (1 − P(alive)) + P(alive) · P(X(t)=n; r+x, α+T, a, b+x).
+func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64 {
+	if !valid(c) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+		return math.NaN()
+	}
+	x := c.Frequency
+	pa := m.p.alive(x, c.Recency, c.T)
+	post := Params{R: m.p.R + x, Alpha: m.p.Alpha + c.T, A: m.p.A, B: m.p.B + x}
+	v := pa * post.pmf(float64(n), t)
+	if n == 0 {
+		v += 1 - pa
+	}
+	return v
+}
+
+// ProbabilityAliveHistory returns P(alive) of one customer at each of the
+// times in at, given the times of all the customer's purchases (the first
+// purchase included, in any order and any origin, in the model's time
+// unit). At time τ the customer's summary is x = purchases in (first, τ],
+// t_x = last purchase − first, T = τ − first. Times in at before the first
+// purchase give NaN.
+func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, error) {
+	if len(purchases) == 0 {
+		return nil, fmt.Errorf("bgnbd: ProbabilityAliveHistory: no purchases")
+	}
+	ps := append([]float64(nil), purchases...)
+	sort.Float64s(ps)
+	for _, v := range ps {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("bgnbd: ProbabilityAliveHistory: purchase time %v", v)
+		}
+	}
+	out := make([]float64, len(at))
+	for i, tau := range at {
+		if !(tau >= ps[0]) || math.IsInf(tau, 0) {
+			out[i] = math.NaN()
+			continue
+		}
+		// Repeat purchases up to τ.
+		k := sort.Search(len(ps), func(j int) bool { return ps[j] > tau })
+		x := float64(k - 1)
+		out[i] = m.p.alive(x, ps[k-1]-ps[0], tau-ps[0])
+	}
+	return out, nil
+}
+
+// ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
+// on all cores. It validates the customers first and names the first
+// invalid one.
+func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
+	if err := clv.ValidateAll(cs); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(cs))
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := &cs[i]
+			out[i] = m.p.alive(c.Frequency, c.Recency, c.T)
+		}
+	})
+	return out, nil
+}
+
+// ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
+// for every customer, computed on all cores.
+func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
+	if !(t >= 0) || math.IsInf(t, 0) {
+		return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
+	}
+	if err := clv.ValidateAll(cs); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(cs))
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := &cs[i]
+			out[i] = m.p.condExpected(c.Frequency, c.Recency, c.T, t)
+		}
+	})
+	return out, nil
+}

@@ -1,0 +1,180 @@
+// Package mle fits models by maximum likelihood with gonum's optimizers: it
+// minimizes a negative log-likelihood on log-parameters from several starts,
+// reports convergence honestly, and computes standard errors from the
+// Hessian at the optimum.
+package mle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// ErrNotConverged is returned when no start reaches an optimum.
+var ErrNotConverged = errors.New("fit did not converge")
+
+// Objective evaluates the function to minimize and its gradient at x in one
+// pass, writing the gradient into grad. It returns +Inf or NaN where the
+// function is not defined.
+type Objective func(x, grad []float64) float64
+
+// Settings configures Minimize.
+type Settings struct {
+	// Starts are the starting points, tried in order until one converges.
+	Starts [][]float64
+	// GradTol is the gradient norm at which the fit has converged.
+	GradTol float64
+	// MaxIter bounds the major iterations of one start.
+	MaxIter int
+}
+
+// Result is the outcome of Minimize.
+type Result struct {
+	X          []float64
+	F          float64
+	Iterations int // major iterations of the successful start
+	Evals      int // objective evaluations over all starts
+	GradNorm   float64
+	Status     string
+	Converged  bool
+	Start      int // index of the start that converged
+}
+
+// cache evaluates f and g together and serves gonum's separate Func and
+// Grad calls at the same point from one evaluation.
+type cache struct {
+	obj   Objective
+	x, g  []float64
+	f     float64
+	valid bool
+	evals int
+}
+
+func (c *cache) eval(x []float64) {
+	if c.valid && slices.Equal(x, c.x) {
+		return
+	}
+	c.x = append(c.x[:0], x...)
+	if len(c.g) != len(x) {
+		c.g = make([]float64, len(x))
+	}
+	c.f = c.obj(x, c.g)
+	c.evals++
+	c.valid = true
+}
+
+// Minimize minimizes obj with BFGS from each start in turn, returning the
+// first result whose gradient norm is below GradTol. If none converges, it
+// returns the best result and an error wrapping ErrNotConverged that says
+// what happened. ctx cancels the work.
+func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
+	c := &cache{obj: obj}
+	var best Result
+	best.F = math.Inf(1)
+	var lastErr error
+	for i, x0 := range s.Starts {
+		if err := ctx.Err(); err != nil {
+			return best, err
+		}
+		c.eval(x0)
+		if !finite(c.f) {
+			lastErr = fmt.Errorf("start %d: objective not finite at the start", i)
+			continue
+		}
+		p := optimize.Problem{
+			Func: func(x []float64) float64 { c.eval(x); return c.f },
+			Grad: func(g, x []float64) { c.eval(x); copy(g, c.g) },
+			Status: func() (optimize.Status, error) {
+				if err := ctx.Err(); err != nil {
+					return optimize.Failure, err
+				}
+				return optimize.NotTerminated, nil
+			},
+		}
+		settings := &optimize.Settings{
+			GradientThreshold: s.GradTol,
+			MajorIterations:   s.MaxIter,
+			Converger:         &optimize.FunctionConverge{Absolute: 1e-15, Relative: 1e-15, Iterations: 20},
+		}
+		res, err := optimize.Minimize(p, x0, settings, &optimize.BFGS{})
+		if err := ctx.Err(); err != nil {
+			return best, err
+		}
+		if res == nil {
+			lastErr = fmt.Errorf("start %d: %v", i, err)
+			continue
+		}
+		c.eval(res.X)
+		r := Result{
+			X: slices.Clone(res.X), F: c.f, Iterations: res.MajorIterations,
+			GradNorm: floats.Norm(c.g, math.Inf(1)), Status: res.Status.String(), Start: i,
+		}
+		r.Converged = finite(r.F) && r.GradNorm <= s.GradTol*10
+		if r.Converged {
+			r.Evals = c.evals
+			return r, nil
+		}
+		if r.F < best.F || i == 0 {
+			best = r
+		}
+		lastErr = fmt.Errorf("start %d: status %v after %d iterations, objective %.10g, gradient norm %.3g (want ≤ %.3g); %v",
+			i, res.Status, res.MajorIterations, r.F, r.GradNorm, s.GradTol, err)
+	}
+	best.Evals = c.evals
+	return best, fmt.Errorf("%w from %d starts; last: %v", ErrNotConverged, len(s.Starts), lastErr)
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Hessian returns the Hessian at x of a function whose gradient is grad,
+// by central differences of the gradient with relative step 1e-5,
+// symmetrized.
+func Hessian(grad func(x, g []float64), x []float64) *mat.SymDense {
+	n := len(x)
+	h := mat.NewDense(n, n, nil)
+	xp, xm := slices.Clone(x), slices.Clone(x)
+	gp, gm := make([]float64, n), make([]float64, n)
+	for j := range n {
+		step := 1e-5 * math.Max(math.Abs(x[j]), 1e-3)
+		xp[j], xm[j] = x[j]+step, x[j]-step
+		grad(xp, gp)
+		grad(xm, gm)
+		for i := range n {
+			h.Set(i, j, (gp[i]-gm[i])/(2*step))
+		}
+		xp[j], xm[j] = x[j], x[j]
+	}
+	sym := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			sym.SetSym(i, j, (h.At(i, j)+h.At(j, i))/2)
+		}
+	}
+	return sym
+}
+
+// StdErrors returns the square roots of the diagonal of the inverse of h,
+// the Hessian of a negative log-likelihood: the asymptotic standard errors.
+// It fails if h is not positive definite.
+func StdErrors(h *mat.SymDense) ([]float64, error) {
+	var ch mat.Cholesky
+	if !ch.Factorize(h) {
+		return nil, errors.New("the Hessian is not positive definite (the optimum is not a strict minimum)")
+	}
+	var inv mat.SymDense
+	if err := ch.InverseTo(&inv); err != nil {
+		return nil, err
+	}
+	n := h.SymmetricDim()
+	se := make([]float64, n)
+	for i := range n {
+		se[i] = math.Sqrt(inv.At(i, i))
+	}
+	return se, nil
+}
