@@ -43,12 +43,12 @@ func freshExpected(r, alpha, a, b, t float64) float64 {
 	term := A * z // k = 1 term of c·S: (A)_1 (a)_0 z / (c/c · 1!)
 	sum := term
 	for k := 1.0; k < maxTerms; k++ {
-		term *= (A + k) * (a + k - 1) * z / ((c + k) * (k + 1))
+		ratio := (A + k) * (a + k - 1) * z / ((c + k) * (k + 1))
+		term *= ratio
 		sum += term
-		if math.Abs(term) <= 1e-17*math.Abs(sum) && (A+k)*(a+k-1) <= (c+k)*(k+1) {
-			return first - math.Exp(y)*sum
-		}
-		if term == 0 {
+		// Stop once the terms are negligible and shrinking (the ratio
+		// tends to z < 1 from a value that may exceed 1).
+		if term == 0 || (math.Abs(term) <= 1e-17*math.Abs(sum) && math.Abs(ratio) < 1) {
 			return first - math.Exp(y)*sum
 		}
 	}

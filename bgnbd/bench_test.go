@@ -1,0 +1,91 @@
+package bgnbd_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+)
+
+// benchCustomers simulates n customers with cohorts spread over a year and
+// times in weeks rounded to whole days, as Summarize gives for a log of
+// dates (real logs have whole days, which compression exploits).
+func benchCustomers(b *testing.B, n int) []clv.Customer {
+	T := make([]float64, n)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := range T {
+		T[i] = float64(rng.IntN(365)+1) / 7
+	}
+	cs, err := cdnowParams.Simulate(rand.NewPCG(1, 1), T)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range cs {
+		cs[i].Recency = math.Round(cs[i].Recency*7) / 7
+	}
+	return cs
+}
+
+func BenchmarkFit(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		cs := benchCustomers(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bgnbd.Fit(cs, bgnbd.FitOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		})
+	}
+}
+
+// BenchmarkFitContinuous1e6 is the worst case for compression: continuous
+// times, every row distinct.
+func BenchmarkFitContinuous1e6(b *testing.B) {
+	T := make([]float64, 1_000_000)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := range T {
+		T[i] = 1 + 51*rng.Float64()
+	}
+	cs, _ := cdnowParams.Simulate(rand.NewPCG(1, 1), T)
+	for b.Loop() {
+		if _, err := bgnbd.Fit(cs, bgnbd.FitOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+}
+
+func BenchmarkProbabilityAlive(b *testing.B) {
+	m := mustNew(b, cdnowParams)
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		cs := benchCustomers(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.ProbabilityAliveAll(cs); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		})
+	}
+}
+
+func BenchmarkConditionalExpectedPurchases(b *testing.B) {
+	m := mustNew(b, cdnowParams)
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		cs := benchCustomers(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := m.ConditionalExpectedPurchasesAll(cs, 39); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		})
+	}
+}
