@@ -34,3 +34,40 @@ a,2024-02-12,30.00
 	// b: frequency 0, recency 0.0, T 12.6, monetary value 0.00
 	// 5 records, 0 skipped
 }
+
+func ExampleSimpleValue() {
+	v, err := clv.SimpleValue(30, 4, 3) // 30 € four times a year for 3 years
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v)
+	// Output: 360
+}
+
+func ExampleSimpleProfit() {
+	v, err := clv.SimpleProfit(50, 5, 10, 0.2) // 2,500 € of revenue at a 20% margin
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v)
+	// Output: 500
+}
+
+func ExampleRetentionValue() {
+	forever, _ := clv.RetentionValue(100, 0.8, 0.1, 0)
+	three, _ := clv.RetentionValue(100, 0.8, 0.1, 3)
+	fmt.Printf("%.2f %.2f\n", forever, three)
+	// Output: 266.67 164.09
+}
+
+func ExampleLifetimeFromChurn() {
+	years, _ := clv.LifetimeFromChurn(0.2)
+	fmt.Println(years)
+	// Output: 5
+}
+
+func ExampleCompareAcquisition() {
+	a, _ := clv.CompareAcquisition(360, 120, 10)
+	fmt.Printf("CLV/CAC %.1f, payback %.0f months\n", a.Ratio, a.PaybackPeriods)
+	// Output: CLV/CAC 3.0, payback 12 months
+}

@@ -1,0 +1,181 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Lengths of a month in common time units, as the lifetimes package counts
+// them, for ValueOptions.PeriodLength.
+const (
+	MonthInWeeks = 4.345
+	MonthInDays  = 30
+)
+
+// ValueOptions configures LifetimeValue. PeriodLength is required; the zero
+// values of the other fields give 12 periods, no discounting, and value
+// counted as revenue.
+type ValueOptions struct {
+	// Periods is the horizon in periods (e.g. 12 months). Zero means 12.
+	Periods int
+	// PeriodLength is the length of one period in the model's time unit,
+	// e.g. MonthInWeeks for monthly periods with a model fitted in weeks.
+	PeriodLength float64
+	// DiscountRate is the discount rate per period, e.g. 0.01 a month.
+	DiscountRate float64
+	// Margin is the profit margin applied to the expected value of each
+	// purchase, in (0, 1]. Zero means 1: value is revenue.
+	Margin float64
+	// Continuous discounts continuously, with the rate ln(1+DiscountRate)
+	// per period, integrating the expected purchases over time (midpoint
+	// rule on 16 steps a period). Otherwise, as in the lifetimes package,
+	// the purchases expected in each period are discounted at its end by
+	// (1+DiscountRate)^i.
+	Continuous bool
+}
+
+// ErrBadValueOptions is wrapped by errors about invalid ValueOptions.
+var ErrBadValueOptions = errors.New("clv: invalid value options")
+
+func (o *ValueOptions) check() error {
+	if o.Periods == 0 {
+		o.Periods = 12
+	}
+	if o.Margin == 0 {
+		o.Margin = 1
+	}
+	switch {
+	case o.Periods < 0:
+		return fmt.Errorf("%w: Periods %d < 0", ErrBadValueOptions, o.Periods)
+	case !(o.PeriodLength > 0) || math.IsInf(o.PeriodLength, 0):
+		return fmt.Errorf("%w: PeriodLength %v, want > 0 (e.g. clv.MonthInWeeks)", ErrBadValueOptions, o.PeriodLength)
+	case !(o.DiscountRate > -1) || math.IsInf(o.DiscountRate, 0):
+		return fmt.Errorf("%w: DiscountRate %v, want > −1", ErrBadValueOptions, o.DiscountRate)
+	case !(o.Margin > 0 && o.Margin <= 1):
+		return fmt.Errorf("%w: Margin %v, want (0, 1]", ErrBadValueOptions, o.Margin)
+	}
+	return nil
+}
+
+const substeps = 16
+
+// lifetimeValue assumes checked options.
+func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) float64 {
+	value := sm.ConditionalExpectedValue(c) * o.Margin
+	if value == 0 {
+		return 0
+	}
+	total := 0.0
+	if !o.Continuous {
+		prev := 0.0
+		for i := 1; i <= o.Periods; i++ {
+			cum := pm.ConditionalExpectedPurchases(c, float64(i)*o.PeriodLength)
+			total += (cum - prev) / math.Pow(1+o.DiscountRate, float64(i))
+			prev = cum
+		}
+		return value * total
+	}
+	delta := math.Log1p(o.DiscountRate) / o.PeriodLength // per time unit
+	h := o.PeriodLength / substeps
+	prev := 0.0
+	for k := 1; k <= o.Periods*substeps; k++ {
+		cum := pm.ConditionalExpectedPurchases(c, float64(k)*h)
+		total += (cum - prev) * math.Exp(-delta*(float64(k)-0.5)*h)
+		prev = cum
+	}
+	return value * total
+}
+
+// LifetimeValue returns the customer's expected discounted value over the
+// horizon: the purchases pm expects in each step times the value per
+// purchase sm expects, times the margin, discounted. With the lifetimes
+// convention (Continuous false), for periods i = 1..n of length ℓ,
+//
+//	CLV = margin · E[M] · Σ_{i=1..n} (E[Y(iℓ)] − E[Y((i−1)ℓ)]) / (1+d)^i.
+func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOptions) (float64, error) {
+	if err := opts.check(); err != nil {
+		return 0, err
+	}
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	v := lifetimeValue(pm, sm, c, opts)
+	if math.IsNaN(v) {
+		return 0, fmt.Errorf("clv: lifetime value of customer %q is not a number", c.ID)
+	}
+	return v, nil
+}
+
+// LifetimeValues returns LifetimeValue for every customer, on all cores.
+// The error names the first invalid customer.
+func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOptions) ([]float64, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	if err := ValidateAll(cs); err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(cs))
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = lifetimeValue(pm, sm, cs[i], opts)
+		}
+	})
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is not a number", i, cs[i].ID)
+		}
+	}
+	return out, nil
+}
+
+// Distribution summarizes values over a customer base.
+type Distribution struct {
+	N         int
+	Total     float64
+	Mean      float64
+	Quantiles map[float64]float64 // at 0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1
+	// TopShare is the share of the total held by the top 10% of customers.
+	TopShare float64
+}
+
+// DistributionQuantiles are the quantiles Summarize reports.
+var DistributionQuantiles = []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1}
+
+// SummarizeValues returns the total, mean, quantiles (empirical, no
+// interpolation) and the top decile's share of values. NaN values are an
+// error.
+func SummarizeValues(values []float64) (Distribution, error) {
+	if len(values) == 0 {
+		return Distribution{}, ErrNoCustomers
+	}
+	s := slices.Clone(values)
+	for i, v := range s {
+		if math.IsNaN(v) {
+			return Distribution{}, fmt.Errorf("clv: values[%d] is NaN", i)
+		}
+	}
+	slices.Sort(s)
+	d := Distribution{N: len(s), Quantiles: make(map[float64]float64)}
+	for _, v := range s {
+		d.Total += v
+	}
+	d.Mean = d.Total / float64(len(s))
+	for _, q := range DistributionQuantiles {
+		d.Quantiles[q] = stat.Quantile(q, stat.Empirical, s, nil)
+	}
+	top := 0.0
+	k := int(math.Ceil(0.1 * float64(len(s))))
+	for _, v := range s[len(s)-k:] {
+		top += v
+	}
+	if d.Total != 0 {
+		d.TopShare = top / d.Total
+	}
+	return d, nil
+}

@@ -1,0 +1,141 @@
+package clv_test
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/reftest"
+)
+
+// TestLifetimeValueCDNOW reproduces the lifetimes package's CLV: 12
+// months, 1% a month, weeks, with the BG/NBD and gamma-gamma parameters of
+// the reference.
+func TestLifetimeValueCDNOW(t *testing.T) {
+	ref := reftest.Load(t)
+	b, g := ref.GammaGamma.BGNBD, ref.GammaGamma.Params
+	pm, err := bgnbd.New(bgnbd.Params{R: b["r"], Alpha: b["alpha"], A: b["a"], B: b["b"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := gammagamma.New(gammagamma.Params{P: g["p"], Q: g["q"], Gamma: g["v"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := clv.ValueOptions{Periods: 12, PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}
+	var cs []clv.Customer
+	for _, pr := range ref.GammaGamma.Predictions {
+		c := clv.Customer{Frequency: pr.X, Recency: pr.Tx, T: pr.T, MonetaryValue: pr.Zbar}
+		cs = append(cs, c)
+		got, err := clv.LifetimeValue(pm, sm, c, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := math.Abs(got-pr.CLV) / pr.CLV; e > 1e-6 {
+			t.Errorf("customer %d: CLV %.10g, reference %.10g (rel. error %.2g)", pr.ID, got, pr.CLV, e)
+		}
+	}
+	all, err := clv.LifetimeValues(pm, sm, cs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cs {
+		v, _ := clv.LifetimeValue(pm, sm, c, opts)
+		if all[i] != v {
+			t.Errorf("batch %d: %v, single %v", i, all[i], v)
+		}
+	}
+	// Continuous discounting at the equivalent rate is close to the
+	// end-of-period convention and a little higher (purchases are
+	// discounted from mid-period, not the end).
+	opts.Continuous = true
+	for i, c := range cs {
+		v, err := clv.LifetimeValue(pm, sm, c, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !(v >= all[i] && v <= all[i]*1.01) {
+			t.Errorf("customer %d: continuous %v, discrete %v", i, v, all[i])
+		}
+	}
+	// Without discounting, CLV is value × E[Y(12 months)].
+	opts = clv.ValueOptions{PeriodLength: clv.MonthInWeeks, Margin: 0.25}
+	c := cs[0]
+	v, _ := clv.LifetimeValue(pm, sm, c, opts)
+	want := 0.25 * sm.ConditionalExpectedValue(c) * pm.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks)
+	if math.Abs(v-want) > 1e-12*want {
+		t.Errorf("undiscounted: %v, want %v", v, want)
+	}
+	for _, bad := range []clv.ValueOptions{{}, {PeriodLength: 1, Periods: -1}, {PeriodLength: 1, DiscountRate: -1}, {PeriodLength: 1, Margin: 2}} {
+		if _, err := clv.LifetimeValue(pm, sm, c, bad); !errors.Is(err, clv.ErrBadValueOptions) {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+}
+
+func TestSummarizeValues(t *testing.T) {
+	v := make([]float64, 100)
+	for i := range v {
+		v[i] = float64(i + 1)
+	}
+	d, err := clv.SummarizeValues(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.N != 100 || d.Total != 5050 || d.Mean != 50.5 || d.Quantiles[0.5] != 50 || d.Quantiles[1] != 100 || d.Quantiles[0] != 1 {
+		t.Errorf("%+v", d)
+	}
+	if want := (91.0 + 100) * 10 / 2 / 5050; math.Abs(d.TopShare-want) > 1e-15 {
+		t.Errorf("top share %v, want %v", d.TopShare, want)
+	}
+	if _, err := clv.SummarizeValues([]float64{math.NaN()}); err == nil {
+		t.Error("NaN accepted")
+	}
+}
+
+func TestSimpleFormulas(t *testing.T) {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	tests := []struct {
+		name string
+		f    func() (float64, error)
+		want float64
+	}{
+		{"30€ × 4/year × 3 years", func() (float64, error) { return clv.SimpleValue(30, 4, 3) }, 360},
+		{"50€ × 5/year × 10 years", func() (float64, error) { return clv.SimpleValue(50, 5, 10) }, 2500},
+		{"360€ at 20% margin", func() (float64, error) { return clv.SimpleProfit(30, 4, 3, 0.2) }, 72},
+		{"retention, infinite", func() (float64, error) { return clv.RetentionValue(100, 0.8, 0.1, 0) }, 800.0 / 3},
+		{"retention, 3 periods", func() (float64, error) { return clv.RetentionValue(100, 0.8, 0.1, 3) }, 100 * (0.8/1.1 + 0.64/1.21 + 0.512/1.331)},
+		{"retention 1, no discount, 5 periods", func() (float64, error) { return clv.RetentionValue(10, 1, 0, 5) }, 50},
+		{"lifetime from 20% churn", func() (float64, error) { return clv.LifetimeFromChurn(0.2) }, 5},
+	}
+	for _, tt := range tests {
+		got, err := tt.f()
+		if err != nil || !near(got, tt.want) {
+			t.Errorf("%s: %v, %v; want %v", tt.name, got, err, tt.want)
+		}
+	}
+	a, err := clv.CompareAcquisition(360, 120, 10)
+	if err != nil || a.Ratio != 3 || a.PaybackPeriods != 12 {
+		t.Errorf("CompareAcquisition: %+v, %v", a, err)
+	}
+	errs := []func() error{
+		func() error { _, err := clv.SimpleValue(-30, 4, 3); return err },
+		func() error { _, err := clv.SimpleValue(30, math.NaN(), 3); return err },
+		func() error { _, err := clv.SimpleProfit(30, 4, 3, 1.2); return err },
+		func() error { _, err := clv.RetentionValue(100, 1, 0, 0); return err }, // r ≥ 1+d: diverges
+		func() error { _, err := clv.RetentionValue(100, 1.2, 0.5, 0); return err },
+		func() error { _, err := clv.RetentionValue(100, 0.8, -0.1, 3); return err },
+		func() error { _, err := clv.RetentionValue(100, 0.8, 0.1, -1); return err },
+		func() error { _, err := clv.LifetimeFromChurn(0); return err },
+		func() error { _, err := clv.LifetimeFromChurn(1.5); return err },
+		func() error { _, err := clv.CompareAcquisition(100, 0, 1); return err },
+	}
+	for i, f := range errs {
+		if err := f(); !errors.Is(err, clv.ErrBadValueOptions) {
+			t.Errorf("error case %d: %v", i, err)
+		}
+	}
+}

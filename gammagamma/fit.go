@@ -1,0 +1,208 @@
+package gammagamma
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/mathext"
+)
+
+// ErrNotConverged is wrapped by the error of a fit that did not converge.
+var ErrNotConverged = mle.ErrNotConverged
+
+// FitOptions configures Fit. The zero value fits without penalty, with unit
+// weights, from the default starting points.
+type FitOptions struct {
+	// Penalizer is the coefficient c of an L2 penalty: the fit minimizes
+	// −LL/n + c·(p² + q² + γ²), as the lifetimes package's penalizer_coef.
+	Penalizer float64
+	// Weights gives each customer a weight; nil means 1 each. It is
+	// parallel to the customers passed to Fit (x = 0 included).
+	Weights []float64
+	// Start is the first starting point; nil means p = q = γ = 1.
+	Start *Params
+	// GradTol is the max-norm of the gradient of the mean negative
+	// log-likelihood (log-parameters) at convergence. Zero means 1e-8.
+	GradTol float64
+	// MaxIter bounds the iterations per start. Zero means 1000.
+	MaxIter int
+}
+
+type data struct {
+	x, m, lnm, lnx, w []float64
+	wsum              float64
+}
+
+// logLik returns the log-likelihood (Fader & Hardie 2013, eq. 3 with the
+// density of m̄), summed with weights,
+//
+//	LL = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(γ + m̄x),
+//
+// and its gradient with respect to (p, q, γ) if grad is not nil.
+func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
+	n := len(d.x)
+	chunks := parallel.Chunks(n)
+	*part = slices.Grow((*part)[:0], chunks)[:chunks]
+	lgq, _ := math.Lgamma(p.Q)
+	psq := mathext.Digamma(p.Q)
+	lng := math.Log(p.Gamma)
+	want := grad != nil
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Bounds(c, n)
+		var ll, gp, gq, gg float64
+		for i := lo; i < hi; i++ {
+			x, m, w := d.x[i], d.m[i], d.w[i]
+			px := p.P * x
+			lgpxq, _ := math.Lgamma(px + p.Q)
+			lgpx, _ := math.Lgamma(px)
+			lden := math.Log(p.Gamma + m*x)
+			ll += w * (lgpxq - lgpx - lgq + p.Q*lng + (px-1)*d.lnm[i] + px*d.lnx[i] - (px+p.Q)*lden)
+			if want {
+				pspxq := mathext.Digamma(px + p.Q)
+				gp += w * x * (pspxq - mathext.Digamma(px) + d.lnm[i] + d.lnx[i] - lden)
+				gq += w * (pspxq - psq + lng - lden)
+				gg += w * (p.Q/p.Gamma - (px+p.Q)/(p.Gamma+m*x))
+			}
+		}
+		(*part)[c] = [4]float64{ll, gp, gq, gg}
+	})
+	var ll float64
+	var g [3]float64
+	for _, pt := range *part {
+		ll += pt[0]
+		g[0] += pt[1]
+		g[1] += pt[2]
+		g[2] += pt[3]
+	}
+	if want {
+		copy(grad, g[:])
+	}
+	return ll
+}
+
+
+// Fit estimates the parameters by maximum likelihood from the customers
+// with repeat purchases (Frequency > 0), using Frequency and MonetaryValue.
+// Customers with Frequency = 0 are left out and counted in
+// FitInfo.Excluded; a customer with repeat purchases must have a positive,
+// finite MonetaryValue, or Fit returns an error naming it.
+func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
+	return FitContext(context.Background(), customers, opts)
+}
+
+// FitContext is Fit with a context. It uses the optimizer design of
+// bgnbd.FitContext: BFGS on log-parameters with the analytic gradient, all
+// cores, several starts, honest convergence reporting, standard errors from
+// the Hessian in natural parameters.
+func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
+	if opts.Weights != nil && len(opts.Weights) != len(customers) {
+		return nil, fmt.Errorf("gammagamma: %d weights for %d customers", len(opts.Weights), len(customers))
+	}
+	if !(opts.Penalizer >= 0) || math.IsInf(opts.Penalizer, 0) {
+		return nil, fmt.Errorf("gammagamma: penalizer %v, want a finite number ≥ 0", opts.Penalizer)
+	}
+	d := &data{}
+	excluded := 0
+	for i, c := range customers {
+		x, m := c.Frequency, c.MonetaryValue
+		if !(x >= 0) || x != math.Trunc(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("gammagamma: customers[%d] (%q): frequency %v is not a whole number ≥ 0", i, c.ID, x)
+		}
+		if x == 0 {
+			excluded++
+			continue
+		}
+		if !(m > 0) || math.IsInf(m, 0) {
+			return nil, fmt.Errorf("gammagamma: customers[%d] (%q): monetary value %v with %v repeat purchases, want a finite number > 0", i, c.ID, m, x)
+		}
+		w := 1.0
+		if opts.Weights != nil {
+			if w = opts.Weights[i]; !(w >= 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("gammagamma: weights[%d] = %v", i, w)
+			}
+		}
+		d.x, d.m, d.w = append(d.x, x), append(d.m, m), append(d.w, w)
+		d.lnm, d.lnx = append(d.lnm, math.Log(m)), append(d.lnx, math.Log(x))
+		d.wsum += w
+	}
+	if d.wsum == 0 {
+		return nil, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
+	}
+	tol := opts.GradTol
+	if tol == 0 {
+		tol = 1e-8
+	}
+	maxIter := opts.MaxIter
+	if maxIter == 0 {
+		maxIter = 1000
+	}
+	var part [][4]float64
+	nat := make([]float64, 3)
+	obj := func(theta, grad []float64) float64 {
+		for i, v := range theta {
+			nat[i] = math.Exp(v)
+		}
+		p := Params{nat[0], nat[1], nat[2]}
+		if p.Validate() != nil {
+			return math.Inf(1)
+		}
+		f := -d.logLik(p, grad, &part) / d.wsum
+		for i := range grad {
+			grad[i] = -grad[i] / d.wsum * nat[i]
+			f += opts.Penalizer * nat[i] * nat[i]
+			grad[i] += 2 * opts.Penalizer * nat[i] * nat[i]
+		}
+		if math.IsNaN(f) {
+			return math.Inf(1)
+		}
+		return f
+	}
+	starts := []Params{{1, 1, 1}, {5, 3, 10}, {0.5, 2, 0.5}, {10, 10, 100}}
+	if opts.Start != nil {
+		if err := opts.Start.Validate(); err != nil {
+			return nil, fmt.Errorf("gammagamma: start: %w", err)
+		}
+		starts = append([]Params{*opts.Start}, starts...)
+	}
+	logStarts := make([][]float64, len(starts))
+	for i, p := range starts {
+		logStarts[i] = []float64{math.Log(p.P), math.Log(p.Q), math.Log(p.Gamma)}
+	}
+	res, fitErr := mle.Minimize(ctx, obj, mle.Settings{Starts: logStarts, GradTol: tol, MaxIter: maxIter})
+	if res.X == nil {
+		return nil, fmt.Errorf("gammagamma: fit: %w", fitErr)
+	}
+	p := Params{math.Exp(res.X[0]), math.Exp(res.X[1]), math.Exp(res.X[2])}
+	m := &Model{
+		p: p, n: d.wsum, fittedAt: time.Now().UTC(), penalizer: opts.Penalizer,
+		info: FitInfo{Converged: res.Converged, Status: res.Status, Iterations: res.Iterations,
+			Evaluations: res.Evals, GradNorm: res.GradNorm, Start: res.Start, Excluded: excluded},
+	}
+	m.ll = d.logLik(p, nil, &part)
+	h := mle.Hessian(func(x, g []float64) {
+		pp := Params{x[0], x[1], x[2]}
+		if pp.Validate() != nil {
+			for i := range g {
+				g[i] = math.NaN()
+			}
+			return
+		}
+		d.logLik(pp, g, &part)
+		for i := range g {
+			g[i] = -g[i] + d.wsum*2*opts.Penalizer*x[i]
+		}
+	}, []float64{p.P, p.Q, p.Gamma})
+	if se, err := mle.StdErrors(h); err == nil {
+		m.stdErr = &Params{se[0], se[1], se[2]}
+	}
+	if fitErr != nil {
+		return m, fmt.Errorf("gammagamma: %w (best: %v)", fitErr, m)
+	}
+	return m, nil
+}

@@ -1,0 +1,154 @@
+package gammagamma_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/reftest"
+)
+
+const (
+	predTol  = 1e-6 // same formula, same parameters
+	paramTol = 1e-4 // fitted parameters, two optimizers
+	seTol    = 0.01 // standard errors, numerical Hessians
+)
+
+func relErr(got, want float64) float64 { return math.Abs(got-want) / math.Abs(want) }
+
+// TestFitCDNOW fits the 946 CDNOW customers with repeat purchases: Fader,
+// Hardie & Lee (2005) report p=6.25, q=3.74, γ=15.44.
+func TestFitCDNOW(t *testing.T) {
+	ref := reftest.Load(t)
+	cs := reftest.CDNOW(t)
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Params()
+	want := ref.GammaGamma.Params
+	for _, v := range []struct {
+		name      string
+		got, want float64
+		paper     float64
+	}{{"p", p.P, want["p"], 6.25}, {"q", p.Q, want["q"], 3.74}, {"gamma", p.Gamma, want["v"], 15.44}} {
+		if e := relErr(v.got, v.want); e > paramTol {
+			t.Errorf("%s = %.7g, reference %.7g (rel. error %.2g)", v.name, v.got, v.want, e)
+		}
+		// The paper prints two decimals, truncated: γ = 15.4477 (lifetimes:
+		// 15.44775) is printed 15.44. Hence a 0.01 window below the printed
+		// digits rather than ±0.005.
+		if d := v.got - v.paper; d < -0.005 || d >= 0.01 {
+			t.Errorf("%s = %.4f, paper %.2f", v.name, v.got, v.paper)
+		}
+	}
+	if math.Abs(m.LogLikelihood()-ref.GammaGamma.LogLikelihood) > 0.01 {
+		t.Errorf("LL = %.6f, reference %.6f", m.LogLikelihood(), ref.GammaGamma.LogLikelihood)
+	}
+	if m.Customers() != float64(ref.GammaGamma.Customers) || m.FitInfo().Excluded != len(cs)-946 {
+		t.Errorf("customers %v, excluded %d; want %d, %d", m.Customers(), m.FitInfo().Excluded, ref.GammaGamma.Customers, len(cs)-946)
+	}
+	se, ok := m.StdErrors()
+	if !ok {
+		t.Fatal("no standard errors")
+	}
+	for _, v := range [][2]float64{{se.P, ref.GammaGamma.StdErrors["p"]}, {se.Q, ref.GammaGamma.StdErrors["q"]}, {se.Gamma, ref.GammaGamma.StdErrors["v"]}} {
+		if e := relErr(v[0], v[1]); e > seTol {
+			t.Errorf("std error %.6g, reference %.6g", v[0], v[1])
+		}
+	}
+	ind, err := gammagamma.FrequencyValueCorrelation(cs)
+	if err != nil || !ind.Independent || math.Abs(ind.Correlation-0.11) > 0.02 || ind.Customers != 946 {
+		t.Errorf("independence check: %+v, %v (the paper reports 0.11)", ind, err)
+	}
+	t.Logf("%v %+v; %s", m, m.FitInfo(), ind.Verdict)
+}
+
+func TestConditionalExpectedValueCDNOW(t *testing.T) {
+	ref := reftest.Load(t)
+	p := ref.GammaGamma.Params
+	m, err := gammagamma.New(gammagamma.Params{P: p["p"], Q: p["q"], Gamma: p["v"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range ref.GammaGamma.Predictions {
+		c := clv.Customer{Frequency: pr.X, Recency: pr.Tx, T: pr.T, MonetaryValue: pr.Zbar}
+		if got := m.ConditionalExpectedValue(c); relErr(got, pr.Profit) > predTol {
+			t.Errorf("customer %d: %.10g, reference %.10g", pr.ID, got, pr.Profit)
+		}
+	}
+	if got, want := m.ConditionalExpectedValue(clv.Customer{T: 10}), p["p"]*p["v"]/(p["q"]-1); relErr(got, want) > 1e-15 || got != m.PopulationMean() {
+		t.Errorf("x = 0: %v, want the population mean %v", got, want)
+	}
+}
+
+func TestParameterRecovery(t *testing.T) {
+	truth := gammagamma.Params{P: 6, Q: 4, Gamma: 15}
+	src := rand.NewPCG(1, 2)
+	rng := rand.New(rand.NewPCG(3, 4))
+	cs := make([]clv.Customer, 50000)
+	for i := range cs {
+		x := 1 + rng.IntN(10)
+		v := truth.SimulateValues(src, x)
+		sum := 0.0
+		for _, y := range v {
+			sum += y
+		}
+		cs[i] = clv.Customer{Frequency: float64(x), MonetaryValue: sum / float64(x), T: 1, Recency: 1}
+	}
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Params()
+	if relErr(p.P, truth.P) > 0.05 || relErr(p.Q, truth.Q) > 0.05 || relErr(p.Gamma, truth.Gamma) > 0.05 {
+		t.Errorf("fitted %v, truth %+v", m, truth)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for name, cs := range map[string][]clv.Customer{
+		"none":           nil,
+		"no repeat":      {{T: 1}},
+		"zero value":     {{Frequency: 2, Recency: 1, T: 2, MonetaryValue: 0}},
+		"NaN value":      {{Frequency: 2, Recency: 1, T: 2, MonetaryValue: math.NaN()}},
+		"half frequency": {{Frequency: 1.5, Recency: 1, T: 2, MonetaryValue: 3}},
+	} {
+		if _, err := gammagamma.Fit(cs, gammagamma.FitOptions{}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := gammagamma.New(gammagamma.Params{P: 1, Q: 0, Gamma: 1}); !errors.Is(err, gammagamma.ErrInvalidParams) {
+		t.Errorf("q = 0: %v", err)
+	}
+	m, _ := gammagamma.New(gammagamma.Params{P: 1, Q: 0.5, Gamma: 1})
+	if v := m.ConditionalExpectedValue(clv.Customer{}); !math.IsInf(v, 1) {
+		t.Errorf("q < 1, x = 0: %v, want +Inf", v)
+	}
+	if _, err := m.ConditionalExpectedValueAll([]clv.Customer{{Frequency: -1}}); err == nil {
+		t.Error("invalid customer accepted")
+	}
+	if _, err := gammagamma.FrequencyValueCorrelation([]clv.Customer{{Frequency: 1, MonetaryValue: 2}}); err == nil {
+		t.Error("correlation of one customer")
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	cs := reftest.CDNOW(t)
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(m)
+	var back gammagamma.Model
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Params() != m.Params() || back.LogLikelihood() != m.LogLikelihood() || back.FitInfo() != m.FitInfo() {
+		t.Errorf("round trip: %s", b)
+	}
+}
