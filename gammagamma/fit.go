@@ -86,7 +86,6 @@ func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
 	return ll
 }
 
-
 // Fit estimates the parameters by maximum likelihood from the customers
 // with repeat purchases (Frequency > 0), using Frequency and MonetaryValue.
 // Customers with Frequency = 0 are left out and counted in
