@@ -2,6 +2,12 @@ module github.com/clvkit/clvkit
 
 go 1.26
 
-require gonum.org/v1/gonum v0.17.0
+require (
+	github.com/go-gota/gota v0.12.0
+	gonum.org/v1/gonum v0.17.0
+)
 
-require golang.org/x/tools v0.30.0 // indirect
+require (
+	golang.org/x/net v0.35.0 // indirect
+	golang.org/x/tools v0.30.0 // indirect
+)

@@ -12,10 +12,10 @@ import (
 
 // Params are the four parameters of the BG/NBD model.
 type Params struct {
-	R     float64 // shape of the gamma distribution of the purchase rate λ; R > 0
-	Alpha float64 // rate (inverse scale) of that gamma distribution, in the data's time unit; Alpha > 0
-	A     float64 // first shape of the beta distribution of the dropout probability p; A > 0
-	B     float64 // second shape of that beta distribution; B > 0
+	R     float64 `json:"r"`     // shape of the gamma distribution of the purchase rate λ; R > 0
+	Alpha float64 `json:"alpha"` // rate (inverse scale) of that gamma distribution, in the data's time unit; Alpha > 0
+	A     float64 `json:"a"`     // first shape of the beta distribution of the dropout probability p; A > 0
+	B     float64 `json:"b"`     // second shape of that beta distribution; B > 0
 }
 
 // ErrInvalidParams is wrapped by errors about parameters out of their range.
@@ -101,22 +101,15 @@ func (m *Model) String() string {
 	return fmt.Sprintf("BG/NBD{r=%.6g α=%.6g a=%.6g b=%.6g LL=%.6f}", m.p.R, m.p.Alpha, m.p.A, m.p.B, m.ll)
 }
 
-type jsonParams struct {
-	R     float64 `json:"r"`
-	Alpha float64 `json:"alpha"`
-	A     float64 `json:"a"`
-	B     float64 `json:"b"`
-}
-
 type jsonModel struct {
-	Model         string      `json:"model"`
-	Params        jsonParams  `json:"params"`
-	LogLikelihood float64     `json:"log_likelihood,omitempty"`
-	StdErrors     *jsonParams `json:"std_errors,omitempty"`
-	Customers     float64     `json:"n_customers,omitempty"`
-	Penalizer     float64     `json:"penalizer,omitempty"`
-	Fit           *FitInfo    `json:"fit,omitempty"`
-	FittedAt      *time.Time  `json:"fitted_at,omitempty"`
+	Model         string     `json:"model"`
+	Params        Params     `json:"params"`
+	LogLikelihood float64    `json:"log_likelihood,omitempty"`
+	StdErrors     *Params    `json:"std_errors,omitempty"`
+	Customers     float64    `json:"n_customers,omitempty"`
+	Penalizer     float64    `json:"penalizer,omitempty"`
+	Fit           *FitInfo   `json:"fit,omitempty"`
+	FittedAt      *time.Time `json:"fitted_at,omitempty"`
 }
 
 const jsonName = "bgnbd"
@@ -124,11 +117,8 @@ const jsonName = "bgnbd"
 // MarshalJSON encodes the model: parameters, log-likelihood, standard
 // errors, number of customers, fit information and fit date.
 func (m *Model) MarshalJSON() ([]byte, error) {
-	j := jsonModel{Model: jsonName, Params: jsonParams(m.p), LogLikelihood: m.ll, Customers: m.n, Penalizer: m.penalizer}
-	if m.stdErr != nil {
-		se := jsonParams(*m.stdErr)
-		j.StdErrors = &se
-	}
+	j := jsonModel{Model: jsonName, Params: m.p, LogLikelihood: m.ll, Customers: m.n, Penalizer: m.penalizer}
+	j.StdErrors = m.stdErr
 	if !m.fittedAt.IsZero() {
 		info, at := m.info, m.fittedAt
 		j.Fit, j.FittedAt = &info, &at
@@ -147,15 +137,12 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	if j.Model != jsonName {
 		return fmt.Errorf("bgnbd: JSON holds model %q, want %q", j.Model, jsonName)
 	}
-	p := Params(j.Params)
+	p := j.Params
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	*m = Model{p: p, ll: j.LogLikelihood, n: j.Customers, penalizer: j.Penalizer}
-	if j.StdErrors != nil {
-		se := Params(*j.StdErrors)
-		m.stdErr = &se
-	}
+	m.stdErr = j.StdErrors
 	if j.Fit != nil {
 		m.info = *j.Fit
 	}

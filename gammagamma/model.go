@@ -12,9 +12,9 @@ import (
 
 // Params are the three parameters of the gamma-gamma model.
 type Params struct {
-	P     float64 // shape of the gamma distribution of one purchase's value; P > 0
-	Q     float64 // shape of the gamma distribution of the rate ν across customers; Q > 0
-	Gamma float64 // rate of that gamma distribution, in units of money; Gamma > 0
+	P     float64 `json:"p"`     // shape of the gamma distribution of one purchase's value; P > 0
+	Q     float64 `json:"q"`     // shape of the gamma distribution of the rate ν across customers; Q > 0
+	Gamma float64 `json:"gamma"` // rate of that gamma distribution, in units of money; Gamma > 0
 }
 
 // ErrInvalidParams is wrapped by errors about parameters out of range.
@@ -130,32 +130,23 @@ func (m *Model) ConditionalExpectedValue(c clv.Customer) float64 {
 	return m.p.P * (m.p.Gamma + x*mv) / den
 }
 
-type jsonParams struct {
-	P     float64 `json:"p"`
-	Q     float64 `json:"q"`
-	Gamma float64 `json:"gamma"`
-}
-
 type jsonModel struct {
-	Model         string      `json:"model"`
-	Params        jsonParams  `json:"params"`
-	LogLikelihood float64     `json:"log_likelihood,omitempty"`
-	StdErrors     *jsonParams `json:"std_errors,omitempty"`
-	Customers     float64     `json:"n_customers,omitempty"`
-	Penalizer     float64     `json:"penalizer,omitempty"`
-	Fit           *FitInfo    `json:"fit,omitempty"`
-	FittedAt      *time.Time  `json:"fitted_at,omitempty"`
+	Model         string     `json:"model"`
+	Params        Params     `json:"params"`
+	LogLikelihood float64    `json:"log_likelihood,omitempty"`
+	StdErrors     *Params    `json:"std_errors,omitempty"`
+	Customers     float64    `json:"n_customers,omitempty"`
+	Penalizer     float64    `json:"penalizer,omitempty"`
+	Fit           *FitInfo   `json:"fit,omitempty"`
+	FittedAt      *time.Time `json:"fitted_at,omitempty"`
 }
 
 const jsonName = "gammagamma"
 
 // MarshalJSON encodes the model with its fit results.
 func (m *Model) MarshalJSON() ([]byte, error) {
-	j := jsonModel{Model: jsonName, Params: jsonParams(m.p), LogLikelihood: m.ll, Customers: m.n, Penalizer: m.penalizer}
-	if m.stdErr != nil {
-		se := jsonParams(*m.stdErr)
-		j.StdErrors = &se
-	}
+	j := jsonModel{Model: jsonName, Params: m.p, LogLikelihood: m.ll, Customers: m.n, Penalizer: m.penalizer}
+	j.StdErrors = m.stdErr
 	if !m.fittedAt.IsZero() {
 		info, at := m.info, m.fittedAt
 		j.Fit, j.FittedAt = &info, &at
@@ -173,15 +164,12 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	if j.Model != jsonName {
 		return fmt.Errorf("gammagamma: JSON holds model %q, want %q", j.Model, jsonName)
 	}
-	p := Params(j.Params)
+	p := j.Params
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	*m = Model{p: p, ll: j.LogLikelihood, n: j.Customers, penalizer: j.Penalizer}
-	if j.StdErrors != nil {
-		se := Params(*j.StdErrors)
-		m.stdErr = &se
-	}
+	m.stdErr = j.StdErrors
 	if j.Fit != nil {
 		m.info = *j.Fit
 	}
