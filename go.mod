@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/go-gota/gota v0.12.0
+	github.com/sajari/regression v1.0.1
 	gonum.org/v1/gonum v0.17.0
 )
 

@@ -1,0 +1,121 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/sajari/regression"
+)
+
+// HoldoutGroup is one row of the holdout table: the customers with a given
+// calibration frequency (the last row holds every frequency from its value
+// on).
+type HoldoutGroup struct {
+	Frequency int     // calibration frequency (the last group: at least this)
+	Customers int     // customers in the group
+	Actual    float64 // mean holdout purchases
+	Predicted float64 // mean predicted holdout purchases
+}
+
+// Accuracy measures per-customer predictions of holdout purchases.
+type Accuracy struct {
+	MAE, RMSE      float64 // mean absolute and root mean squared error per customer
+	TotalPredicted float64 // predicted purchases over all customers
+}
+
+// Evaluation compares a purchase model's holdout predictions with what the
+// customers did, and with a naive baseline.
+type Evaluation struct {
+	Groups      []HoldoutGroup
+	TotalActual float64 // holdout purchases over all customers
+	Model       Accuracy
+	// Baseline is an ordinary least squares regression of holdout
+	// purchases on calibration frequency, recency and T, fitted on the same
+	// customers (in-sample, which flatters it): what the model must beat.
+	Baseline Accuracy
+}
+
+// EvaluateHoldout predicts each customer's holdout purchases with
+// pm.ConditionalExpectedPurchases(c, Duration) and compares them with the
+// actual holdout frequencies, by calibration frequency 0, 1, ...,
+// maxFreq−1 and maxFreq or more (the table of Fader, Hardie & Lee 2005,
+// with maxFreq 7). cal and hold are parallel, as in Summary.
+func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq int) (Evaluation, error) {
+	if len(cal) != len(hold) {
+		return Evaluation{}, fmt.Errorf("clv: %d calibration summaries and %d holdout rows", len(cal), len(hold))
+	}
+	if maxFreq < 1 {
+		return Evaluation{}, fmt.Errorf("clv: maxFreq %d < 1", maxFreq)
+	}
+	if err := ValidateAll(cal); err != nil {
+		return Evaluation{}, err
+	}
+	ev := Evaluation{Groups: make([]HoldoutGroup, maxFreq+1)}
+	for i := range ev.Groups {
+		ev.Groups[i].Frequency = i
+	}
+	pred := make([]float64, len(cal))
+	var sae, sse float64
+	for i, c := range cal {
+		h := hold[i]
+		if !(h.Duration >= 0) || !(h.Frequency >= 0) {
+			return Evaluation{}, fmt.Errorf("clv: holdout[%d]: duration %v, frequency %v", i, h.Duration, h.Frequency)
+		}
+		p := pm.ConditionalExpectedPurchases(c, h.Duration)
+		if math.IsNaN(p) {
+			return Evaluation{}, fmt.Errorf("clv: customers[%d] (%q): prediction is not a number", i, c.ID)
+		}
+		pred[i] = p
+		g := &ev.Groups[min(int(c.Frequency), maxFreq)]
+		g.Customers++
+		g.Actual += h.Frequency
+		g.Predicted += p
+		ev.TotalActual += h.Frequency
+		ev.Model.TotalPredicted += p
+		sae += math.Abs(p - h.Frequency)
+		sse += (p - h.Frequency) * (p - h.Frequency)
+	}
+	n := float64(len(cal))
+	ev.Model.MAE, ev.Model.RMSE = sae/n, math.Sqrt(sse/n)
+	for i := range ev.Groups {
+		if g := &ev.Groups[i]; g.Customers > 0 {
+			g.Actual /= float64(g.Customers)
+			g.Predicted /= float64(g.Customers)
+		}
+	}
+	base, err := olsBaseline(cal, hold)
+	if err != nil {
+		return ev, fmt.Errorf("clv: baseline regression: %w", err)
+	}
+	ev.Baseline = base
+	return ev, nil
+}
+
+func olsBaseline(cal []Customer, hold []Holdout) (Accuracy, error) {
+	r := new(regression.Regression)
+	r.SetObserved("holdout purchases")
+	r.SetVar(0, "frequency")
+	r.SetVar(1, "recency")
+	r.SetVar(2, "T")
+	for i, c := range cal {
+		r.Train(regression.DataPoint(hold[i].Frequency, []float64{c.Frequency, c.Recency, c.T}))
+	}
+	if err := r.Run(); err != nil {
+		return Accuracy{}, err
+	}
+	var a Accuracy
+	var sae, sse float64
+	for i, c := range cal {
+		p, err := r.Predict([]float64{c.Frequency, c.Recency, c.T})
+		if err != nil {
+			return Accuracy{}, err
+		}
+		a.TotalPredicted += p
+		d := p - hold[i].Frequency
+		sae += math.Abs(d)
+		sse += d * d
+	}
+	n := float64(len(cal))
+	a.MAE, a.RMSE = sae/n, math.Sqrt(sse/n)
+	return a, nil
+}
