@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/sajari/regression"
+	"gonum.org/v1/gonum/mat"
 )
 
 // HoldoutGroup is one row of the holdout table: the customers with a given
@@ -31,7 +31,8 @@ type Evaluation struct {
 	Model       Accuracy
 	// Baseline is an ordinary least squares regression of holdout
 	// purchases on calibration frequency, recency and T, fitted on the same
-	// customers (in-sample, which flatters it): what the model must beat.
+	// customers (in-sample, which flatters it; its total equals the actual
+	// total by construction): what the model must beat per customer.
 	Baseline Accuracy
 }
 
@@ -91,31 +92,48 @@ func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq i
 	return ev, nil
 }
 
+// olsBaseline fits holdout purchases = β0 + β1·frequency + β2·recency + β3·T
+// by least squares, with gonum's QR factorization (Householder reflectors;
+// the n×n Q is never formed, unlike sajari/regression, which needs n²
+// memory: 4.4 GB for CDNOW's 23,570 customers). If the columns are
+// collinear (e.g. every customer has the same T), it drops the last
+// columns until the system is solvable.
 func olsBaseline(cal []Customer, hold []Holdout) (Accuracy, error) {
-	r := new(regression.Regression)
-	r.SetObserved("holdout purchases")
-	r.SetVar(0, "frequency")
-	r.SetVar(1, "recency")
-	r.SetVar(2, "T")
-	for i, c := range cal {
-		r.Train(regression.DataPoint(hold[i].Frequency, []float64{c.Frequency, c.Recency, c.T}))
+	n := len(cal)
+	y := mat.NewVecDense(n, nil)
+	for i := range hold {
+		y.SetVec(i, hold[i].Frequency)
 	}
-	if err := r.Run(); err != nil {
-		return Accuracy{}, err
+	row := func(c Customer) []float64 { return []float64{1, c.Frequency, c.Recency, c.T} }
+	var beta mat.VecDense
+	var err error
+	k := 4
+	for ; k >= 1; k-- {
+		if n < k {
+			continue
+		}
+		x := mat.NewDense(n, k, nil)
+		for i, c := range cal {
+			x.SetRow(i, row(c)[:k])
+		}
+		var qr mat.QR
+		qr.Factorize(x)
+		if err = qr.SolveVecTo(&beta, false, y); err == nil {
+			break
+		}
+	}
+	if k == 0 {
+		return Accuracy{}, fmt.Errorf("least squares: %w", err)
 	}
 	var a Accuracy
 	var sae, sse float64
 	for i, c := range cal {
-		p, err := r.Predict([]float64{c.Frequency, c.Recency, c.T})
-		if err != nil {
-			return Accuracy{}, err
-		}
+		p := mat.Dot(&beta, mat.NewVecDense(k, row(c)[:k]))
 		a.TotalPredicted += p
 		d := p - hold[i].Frequency
 		sae += math.Abs(d)
 		sse += d * d
 	}
-	n := float64(len(cal))
-	a.MAE, a.RMSE = sae/n, math.Sqrt(sse/n)
+	a.MAE, a.RMSE = sae/float64(n), math.Sqrt(sse/float64(n))
 	return a, nil
 }

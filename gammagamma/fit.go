@@ -32,6 +32,11 @@ type FitOptions struct {
 	GradTol float64
 	// MaxIter bounds the iterations per start. Zero means 1000.
 	MaxIter int
+	// SkipNonPositive leaves out of the fit, and counts in
+	// FitInfo.NonPositive, customers with repeat purchases whose
+	// MonetaryValue is zero or negative (free items, returns), which the
+	// model's likelihood cannot take. By default they are an error.
+	SkipNonPositive bool
 }
 
 type data struct {
@@ -107,7 +112,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		return nil, fmt.Errorf("gammagamma: penalizer %v, want a finite number ≥ 0", opts.Penalizer)
 	}
 	d := &data{}
-	excluded := 0
+	excluded, nonPos := 0, 0
 	for i, c := range customers {
 		x, m := c.Frequency, c.MonetaryValue
 		if !(x >= 0) || x != math.Trunc(x) || math.IsInf(x, 0) {
@@ -117,8 +122,12 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 			excluded++
 			continue
 		}
+		if m <= 0 && opts.SkipNonPositive {
+			nonPos++
+			continue
+		}
 		if !(m > 0) || math.IsInf(m, 0) {
-			return nil, fmt.Errorf("gammagamma: customers[%d] (%q): monetary value %v with %v repeat purchases, want a finite number > 0", i, c.ID, m, x)
+			return nil, fmt.Errorf("gammagamma: customers[%d] (%q): monetary value %v with %v repeat purchases, want a finite number > 0 (see SkipNonPositive)", i, c.ID, m, x)
 		}
 		w := 1.0
 		if opts.Weights != nil {
@@ -181,7 +190,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	m := &Model{
 		p: p, n: d.wsum, fittedAt: time.Now().UTC(), penalizer: opts.Penalizer,
 		info: FitInfo{Converged: res.Converged, Status: res.Status, Iterations: res.Iterations,
-			Evaluations: res.Evals, GradNorm: res.GradNorm, Start: res.Start, Excluded: excluded},
+			Evaluations: res.Evals, GradNorm: res.GradNorm, Start: res.Start, Excluded: excluded, NonPositive: nonPos},
 	}
 	m.ll = d.logLik(p, nil, &part)
 	h := mle.Hessian(func(x, g []float64) {

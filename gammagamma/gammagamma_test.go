@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
@@ -121,6 +122,13 @@ func TestErrors(t *testing.T) {
 		if _, err := gammagamma.Fit(cs, gammagamma.FitOptions{}); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+	withZero := append(reftest.CDNOW(t), clv.Customer{ID: "free", Frequency: 2, Recency: 1, T: 2, MonetaryValue: 0})
+	if _, err := gammagamma.Fit(withZero, gammagamma.FitOptions{}); err == nil || !strings.Contains(err.Error(), `"free"`) {
+		t.Errorf("zero value: %v", err)
+	}
+	if m, err := gammagamma.Fit(withZero, gammagamma.FitOptions{SkipNonPositive: true}); err != nil || m.FitInfo().NonPositive != 1 || m.Customers() != 946 {
+		t.Errorf("SkipNonPositive: %v, %+v", err, m.FitInfo())
 	}
 	if _, err := gammagamma.New(gammagamma.Params{P: 1, Q: 0, Gamma: 1}); !errors.Is(err, gammagamma.ErrInvalidParams) {
 		t.Errorf("q = 0: %v", err)

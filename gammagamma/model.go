@@ -42,6 +42,7 @@ type FitInfo struct {
 	GradNorm    float64 // max-norm of the gradient of the mean negative log-likelihood (log-parameters)
 	Start       int     // which starting point converged
 	Excluded    int     // customers left out because they have no repeat purchase (x = 0)
+	NonPositive int     // customers left out for a monetary value ≤ 0 (FitOptions.SkipNonPositive)
 }
 
 // A Model is a gamma-gamma model with known parameters, fitted or given.

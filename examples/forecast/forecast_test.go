@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clvkit/internal/datasets"
+)
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
+	t.Helper()
+	rows := readCSV(t, filepath.Join(dir, "forecast.csv"))
+	if !slices.Equal(rows[0], ForecastColumns) {
+		t.Errorf("forecast.csv columns %v", rows[0])
+	}
+	if len(rows)-1 != customers {
+		t.Errorf("forecast.csv has %d rows, want %d", len(rows)-1, customers)
+	}
+	seg := readCSV(t, filepath.Join(dir, "segments.csv"))
+	if seg[0][0] != "segment" || seg[0][1] != "customers" {
+		t.Errorf("segments.csv header %v", seg[0])
+	}
+	var m map[string]json.RawMessage
+	b, err := os.ReadFile(filepath.Join(dir, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil || m["bgnbd"] == nil || m["gammagamma"] == nil || m["data"] == nil {
+		t.Errorf("model.json: %v, keys %v", err, m)
+	}
+	pngs := []string{"frequency.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png"}
+	if holdout {
+		pngs = append(pngs, "holdout.png")
+		if h := readCSV(t, filepath.Join(dir, "holdout.csv")); len(h) != 9 {
+			t.Errorf("holdout.csv has %d rows, want 9", len(h))
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range pngs {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width < 400 || cfg.Height < 200 {
+			t.Errorf("%s: %v, %dx%d", name, err, cfg.Width, cfg.Height)
+		}
+		if !bytes.Contains(html, []byte(name)) {
+			t.Errorf("report.html does not show %s", name)
+		}
+	}
+	if bytes.Contains(html, []byte("http://")) || bytes.Contains(html, []byte("https://")) {
+		t.Error("report.html refers to the network")
+	}
+}
+
+// TestDefaultRun runs the README's main job: no flags, the synthetic log.
+func TestDefaultRun(t *testing.T) {
+	c := defaultConfig()
+	c.Out = t.TempDir()
+	if err := Run(c, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	checkOutputs(t, c.Out, 3000, false)
+}
+
+// TestCDNOWMaster: the full CDNOW cohort with a holdout period.
+func TestCDNOWMaster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	c := defaultConfig()
+	c.In = datasets.Data(t, "CDNOW_master.txt")
+	c.Delim, c.Amount = "space", "dollar_value"
+	c.CalibrationEnd, c.End = "1997-09-30", "1998-06-30"
+	c.Out = t.TempDir()
+	var log strings.Builder
+	if err := Run(c, &log); err != nil {
+		t.Fatal(err)
+	}
+	checkOutputs(t, c.Out, 23570, true)
+	if !strings.Contains(log.String(), "holdout:") {
+		t.Errorf("no holdout evaluation in the progress log:\n%s", log.String())
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "bad.csv")
+	os.WriteFile(in, []byte("customer_id,date,amount\na,2024-01-01,1\nb,2024-02-30,2\n"), 0o644)
+	c := defaultConfig()
+	c.In, c.Out = in, dir
+	err := Run(c, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("bad date: %v", err)
+	}
+	for _, mod := range []func(*Config){
+		func(c *Config) { c.Unit = "fortnight" },
+		func(c *Config) { c.Delim = "ab" },
+		func(c *Config) { c.End = "June" },
+		func(c *Config) { c.Amount = "price" },
+		func(c *Config) { c.In = filepath.Join(dir, "missing.csv") },
+	} {
+		c := defaultConfig()
+		c.Out = dir
+		mod(&c)
+		if err := Run(c, io.Discard); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
+	}
+}

@@ -1,0 +1,43 @@
+// Command forecast is clvkit's main job: from a transaction CSV to
+// per-customer forecasts, segments, a holdout check and a report.
+//
+//	go run ./examples/forecast                       # the synthetic log in testdata/
+//	go run ./examples/forecast -in log.csv -id customer -date day -amount value -out out/
+//
+// It writes to the output directory: forecast.csv (one row per customer),
+// model.json (both fitted models), segments.csv (the segment summary),
+// holdout.csv (with -calibration-end), and report.html with its PNG plots.
+// Progress goes to stderr; bad input ends it with a message naming the line
+// and a non-zero exit status.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	c := defaultConfig()
+	flag.StringVar(&c.In, "in", c.In, "transaction CSV file")
+	flag.StringVar(&c.ID, "id", c.ID, "customer id column: header name or 1-based number")
+	flag.StringVar(&c.Date, "date", c.Date, "date column: header name or 1-based number")
+	flag.StringVar(&c.Amount, "amount", c.Amount, `amount column ("" for none: spend and CLV are then skipped)`)
+	flag.StringVar(&c.Delim, "delim", c.Delim, `field delimiter: ",", ";", "tab" or "space" (runs of blanks)`)
+	flag.StringVar(&c.Layout, "layout", c.Layout, "date layout (Go reference time); empty tries ISO, YYYYMMDD, ISO date-time, RFC 3339")
+	flag.BoolVar(&c.NoHeader, "no-header", c.NoHeader, "the file has no header line")
+	flag.BoolVar(&c.SkipInvalid, "skip-invalid", c.SkipInvalid, "skip and count unusable rows instead of stopping")
+	flag.BoolVar(&c.AllowNegative, "allow-negative", c.AllowNegative, "accept negative amounts (returns)")
+	flag.StringVar(&c.Unit, "unit", c.Unit, `time unit of the models: "day" or "week"`)
+	flag.StringVar(&c.End, "end", c.End, "end of observation, YYYY-MM-DD (default: the time of the last transaction)")
+	flag.StringVar(&c.CalibrationEnd, "calibration-end", c.CalibrationEnd, "end of calibration, YYYY-MM-DD: fit up to it, evaluate on the rest")
+	flag.IntVar(&c.Periods, "horizon", c.Periods, "forecast horizon in months")
+	flag.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month")
+	flag.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]")
+	flag.StringVar(&c.Out, "out", c.Out, "output directory")
+	flag.Parse()
+	if err := Run(c, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "forecast:", err)
+		os.Exit(1)
+	}
+}

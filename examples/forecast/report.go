@@ -1,0 +1,405 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/segment"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+var (
+	actualColor = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	modelColor  = color.RGBA{R: 255, G: 127, B: 14, A: 255}
+)
+
+type figure struct {
+	File, Title, Caption string
+	Data                 template.URL
+}
+
+// savePlot writes p as a PNG file in the output directory and returns it as
+// a figure for the report (the image inlined, so the page is
+// self-contained).
+func (r *results) savePlot(p *plot.Plot, file, caption string) (figure, error) {
+	w, err := p.WriterTo(7*vg.Inch, 4.2*vg.Inch, "png")
+	if err != nil {
+		return figure{}, err
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return figure{}, err
+	}
+	r.files = append(r.files, file)
+	if err := os.WriteFile(filepath.Join(r.cfg.Out, file), buf.Bytes(), 0o644); err != nil {
+		return figure{}, err
+	}
+	return figure{File: file, Title: p.Title.Text, Caption: caption,
+		Data: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))}, nil
+}
+
+func bars(vals []float64, c color.Color, offset vg.Length) (*plotter.BarChart, error) {
+	b, err := plotter.NewBarChart(plotter.Values(vals), vg.Points(12))
+	if err != nil {
+		return nil, err
+	}
+	b.Color, b.LineStyle.Width, b.Offset = c, 0, offset
+	return b, nil
+}
+
+// frequencyPlot compares the observed number of customers with each
+// calibration frequency with the model's expectation Σ_i P(X(T_i) = x).
+func frequencyPlot(r *results) (*plot.Plot, error) {
+	const k = 8 // 0..6 and 7+
+	obs, exp := make([]float64, k), make([]float64, k)
+	for _, c := range r.sum.Customers {
+		obs[min(int(c.Frequency), k-1)]++
+		tail := 1.0
+		for x := range k - 1 {
+			p := r.pm.ProbabilityOfPurchasesUnconditional(x, c.T)
+			exp[x] += p
+			tail -= p
+		}
+		exp[k-1] += math.Max(tail, 0)
+	}
+	p := plot.New()
+	p.Title.Text = "Customers by number of repeat purchases: observed vs BG/NBD"
+	p.Y.Label.Text = "customers"
+	p.X.Label.Text = "repeat purchases in the calibration period"
+	a, err := bars(obs, actualColor, -vg.Points(6))
+	if err != nil {
+		return nil, err
+	}
+	m, err := bars(exp, modelColor, vg.Points(6))
+	if err != nil {
+		return nil, err
+	}
+	p.Add(a, m)
+	p.Legend.Add("observed", a)
+	p.Legend.Add("model", m)
+	p.Legend.Top = true
+	p.NominalX("0", "1", "2", "3", "4", "5", "6", "7+")
+	return p, nil
+}
+
+// holdoutPlot shows mean holdout purchases by calibration frequency.
+func holdoutPlot(r *results) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Holdout purchases by calibration frequency: actual vs predicted"
+	p.X.Label.Text = "repeat purchases in the calibration period (7 = 7 or more)"
+	p.Y.Label.Text = "mean purchases in the holdout"
+	var act, pred plotter.XYs
+	for _, g := range r.eval.Groups {
+		if g.Customers > 0 {
+			act = append(act, plotter.XY{X: float64(g.Frequency), Y: g.Actual})
+			pred = append(pred, plotter.XY{X: float64(g.Frequency), Y: g.Predicted})
+		}
+	}
+	if err := addLines(p, "actual", act, actualColor, "model", pred, modelColor); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func addLines(p *plot.Plot, n1 string, a plotter.XYs, c1 color.Color, n2 string, b plotter.XYs, c2 color.Color) error {
+	l1, s1, err := plotter.NewLinePoints(a)
+	if err != nil {
+		return err
+	}
+	l2, s2, err := plotter.NewLinePoints(b)
+	if err != nil {
+		return err
+	}
+	l1.Color, s1.Color = c1, c1
+	l2.Color, s2.Color = c2, c2
+	l2.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(l1, s1, l2, s2)
+	p.Legend.Add(n1, l1, s1)
+	p.Legend.Add(n2, l2, s2)
+	p.Legend.Top, p.Legend.Left = true, true
+	return nil
+}
+
+// trackingPlot shows cumulative repeat purchases over time: actual (from
+// the log, purchases on one day merged) and the model's Σ_i E[X(t − s_i)]
+// over customers who first bought at s_i, grouped by first-purchase day.
+func trackingPlot(r *results) (*plot.Plot, error) {
+	unit := r.unit.Hours()
+	at := func(tm float64) float64 { return tm } // model units since the first transaction
+	cal := r.end
+	if !r.calEnd.IsZero() {
+		cal = r.calEnd
+	}
+	inCal := map[string]bool{}
+	for _, c := range r.sum.Customers {
+		inCal[c.ID] = true
+	}
+	firsts := map[float64]float64{} // first-purchase time → customers
+	lastDay := map[string]string{}
+	var repeats []float64
+	for _, t := range r.txs {
+		if !inCal[t.CustomerID] || t.Time.After(r.end) {
+			continue
+		}
+		day := t.Time.Format("2006-01-02")
+		tm := t.Time.Sub(r.start).Hours() / unit
+		prev, seen := lastDay[t.CustomerID]
+		switch {
+		case !seen:
+			firsts[tm]++
+		case prev != day:
+			repeats = append(repeats, tm)
+		}
+		lastDay[t.CustomerID] = day
+	}
+	horizon := r.end.Sub(r.start).Hours() / unit
+	steps := 60
+	var act, mod plotter.XYs
+	k := 0
+	for i := 0; i <= steps; i++ {
+		tm := horizon * float64(i) / float64(steps)
+		for k < len(repeats) && repeats[k] <= tm {
+			k++
+		}
+		m := 0.0
+		for s, n := range firsts {
+			if tm > s {
+				m += n * r.pm.ExpectedPurchases(tm-s)
+			}
+		}
+		act = append(act, plotter.XY{X: at(tm), Y: float64(k)})
+		mod = append(mod, plotter.XY{X: at(tm), Y: m})
+	}
+	p := plot.New()
+	p.Title.Text = "Cumulative repeat purchases: actual vs BG/NBD"
+	p.X.Label.Text = fmt.Sprintf("%ss since the first transaction (calibration ends at %.1f)", r.cfg.Unit, cal.Sub(r.start).Hours()/unit)
+	p.Y.Label.Text = "repeat purchases"
+	if err := addLines(p, "actual", act, actualColor, "model", mod, modelColor); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// grid is a frequency × recency matrix for plotter.HeatMap.
+type grid struct {
+	xs, ys []float64
+	z      [][]float64 // z[row=frequency][col=recency]
+}
+
+func (g grid) Dims() (c, r int)   { return len(g.xs), len(g.ys) }
+func (g grid) Z(c, r int) float64 { return g.z[r][c] }
+func (g grid) X(c int) float64    { return g.xs[c] }
+func (g grid) Y(r int) float64    { return g.ys[r] }
+
+// heatPlot maps a quantity over frequency and recency for a customer
+// observed for the longest T.
+func heatPlot(r *results, title string, f func(m *bgnbd.Model, x, tx, T float64) float64) (*plot.Plot, error) {
+	T, maxX := 0.0, 0.0
+	for _, c := range r.sum.Customers {
+		T = math.Max(T, c.T)
+		maxX = math.Max(maxX, c.Frequency)
+	}
+	maxX = math.Min(maxX, 40)
+	g := grid{}
+	for x := 0.0; x <= maxX; x++ {
+		g.ys = append(g.ys, x)
+	}
+	const cols = 40
+	for j := range cols {
+		g.xs = append(g.xs, T*float64(j)/(cols-1))
+	}
+	for _, x := range g.ys {
+		row := make([]float64, cols)
+		for j, tx := range g.xs {
+			if x == 0 {
+				tx = 0
+			}
+			row[j] = f(r.pm, x, tx, T)
+		}
+		g.z = append(g.z, row)
+	}
+	pal := moreland.SmoothBlueRed().Palette(64)
+	h := plotter.NewHeatMap(g, pal)
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = fmt.Sprintf("recency (%ss from first to last purchase), T = %.1f", r.cfg.Unit, T)
+	p.Y.Label.Text = "frequency (repeat purchases)"
+	p.Add(h)
+	lo, hi := h.Min, h.Max
+	p.Legend.Add(fmt.Sprintf("%.3g", hi), colorThumb(pal.Colors()[len(pal.Colors())-1]))
+	p.Legend.Add(fmt.Sprintf("%.3g", (lo+hi)/2), colorThumb(pal.Colors()[len(pal.Colors())/2]))
+	p.Legend.Add(fmt.Sprintf("%.3g", lo), colorThumb(pal.Colors()[0]))
+	p.Legend.Top, p.Legend.Left = true, true
+	return p, nil
+}
+
+func colorThumb(c color.Color) plot.Thumbnailer {
+	b, _ := plotter.NewBarChart(plotter.Values{1}, 1)
+	b.Color, b.LineStyle.Width = c, 0
+	return b
+}
+
+// clvPlot is a histogram of predicted CLV up to its 99th percentile.
+func clvPlot(r *results) (*plot.Plot, error) {
+	v := slices.Clone(r.scored.Col(segment.ColCLV).Float())
+	slices.Sort(v)
+	cut := v[min(len(v)-1, int(0.99*float64(len(v))))]
+	var shown plotter.Values
+	for _, x := range v {
+		if x <= cut {
+			shown = append(shown, x)
+		}
+	}
+	h, err := plotter.NewHist(shown, 40)
+	if err != nil {
+		return nil, err
+	}
+	h.FillColor, h.LineStyle.Width = actualColor, 0
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Predicted %d-month CLV per customer (99%% of customers shown)", r.cfg.Periods)
+	p.X.Label.Text = "CLV"
+	p.Y.Label.Text = "customers"
+	p.Add(h)
+	return p, nil
+}
+
+func segmentPlot(r *results) (*plot.Plot, error) {
+	names := r.segments.Col(segment.ColSegment).Records()
+	counts := r.segments.Col(segment.ColCustomers).Float()
+	b, err := bars(counts, actualColor, 0)
+	if err != nil {
+		return nil, err
+	}
+	b.Width = vg.Points(20)
+	p := plot.New()
+	p.Title.Text = "Customers by RFM segment"
+	p.Y.Label.Text = "customers"
+	p.Add(b)
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
+	return p, nil
+}
+
+var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>clvkit forecast</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</style></head><body>
+<h1>Customer forecast</h1>
+<p>{{.Input}}: {{.Transactions}} transactions, {{.Customers}} customers, times in {{.Unit}}s;
+observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
+<h2>Models</h2>
+<table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>converged</th></tr>
+<tr><td>BG/NBD (purchases, dropout)</td><td>{{.BGNBD}}</td><td>{{printf "%.2f" .BGNBDLL}}</td><td>{{.BGNBDConv}}</td></tr>
+<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGConv}}</td></tr></table>
+{{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
+<h2>Key numbers</h2>
+<table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
+<tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}</td></tr>
+<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}</td></tr>
+<tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
+{{if .Eval}}<h2>Holdout check</h2>
+<table><tr><th>calibration frequency</th><th>customers</th><th>actual mean</th><th>predicted mean</th></tr>
+{{range .Eval.Groups}}<tr><td>{{.Frequency}}</td><td>{{.Customers}}</td><td>{{printf "%.3f" .Actual}}</td><td>{{printf "%.3f" .Predicted}}</td></tr>{{end}}</table>
+<p>Total holdout purchases {{printf "%.0f" .Eval.TotalActual}}, predicted {{printf "%.1f" .Eval.Model.TotalPredicted}}.
+Per customer: model MAE {{printf "%.3f" .Eval.Model.MAE}}, RMSE {{printf "%.3f" .Eval.Model.RMSE}};
+regression baseline (in-sample OLS on frequency, recency, T) MAE {{printf "%.3f" .Eval.Baseline.MAE}}, RMSE {{printf "%.3f" .Eval.Baseline.RMSE}}.</p>{{end}}
+<h2>Plots</h2>
+{{range .Figures}}<figure><img src="{{.Data}}" alt="{{.Title}}"><figcaption>{{.Caption}} ({{.File}})</figcaption></figure>{{end}}
+</body></html>
+`))
+
+func writeReport(r *results) error {
+	type maker struct {
+		file, caption string
+		make          func(*results) (*plot.Plot, error)
+	}
+	makers := []maker{
+		{"frequency.png", "How well the model fits the calibration data: customers by number of repeat purchases.", frequencyPlot},
+		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", trackingPlot},
+		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *results) (*plot.Plot, error) {
+			return heatPlot(r, "P(alive) by frequency and recency", func(m *bgnbd.Model, x, tx, T float64) float64 {
+				return m.ProbabilityAlive(customer(x, tx, T))
+			})
+		}},
+		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency.", func(r *results) (*plot.Plot, error) {
+			return heatPlot(r, fmt.Sprintf("Expected purchases in the next %d months", r.cfg.Periods), func(m *bgnbd.Model, x, tx, T float64) float64 {
+				return m.ConditionalExpectedPurchases(customer(x, tx, T), r.horizon)
+			})
+		}},
+		{"clv.png", "Distribution of predicted lifetime value.", clvPlot},
+		{"segments.png", "Size of each RFM segment.", segmentPlot},
+	}
+	if r.eval != nil {
+		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.", holdoutPlot})
+	}
+	var figs []figure
+	for _, m := range makers {
+		p, err := m.make(r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.file, err)
+		}
+		fig, err := r.savePlot(p, m.file, m.caption)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.file, err)
+		}
+		figs = append(figs, fig)
+	}
+	pa := r.scored.Col(segment.ColPAlive).Float()
+	clvs := r.scored.Col(segment.ColCLV).Float()
+	exp, err := r.pm.ConditionalExpectedPurchasesAll(r.sum.Customers, r.horizon)
+	if err != nil {
+		return err
+	}
+	active, total, expSum := 0, 0.0, 0.0
+	for i := range pa {
+		if pa[i] >= 0.7 {
+			active++
+		}
+		total += clvs[i]
+		expSum += exp[i]
+	}
+	sorted := slices.Clone(clvs)
+	slices.Sort(sorted)
+	top := 0.0
+	for _, v := range sorted[len(sorted)-int(math.Ceil(0.1*float64(len(sorted)))):] {
+		top += v
+	}
+	data := map[string]any{
+		"Input": r.cfg.In, "Transactions": len(r.txs), "Customers": len(r.sum.Customers), "Unit": r.cfg.Unit,
+		"End": r.end.Format("2006-01-02 15:04"), "CalEnd": "",
+		"BGNBD": fmt.Sprintf("r=%.4f α=%.4f a=%.4f b=%.4f", r.pm.Params().R, r.pm.Params().Alpha, r.pm.Params().A, r.pm.Params().B),
+		"BGNBDLL": r.pm.LogLikelihood(), "BGNBDConv": r.pm.FitInfo().Converged,
+		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.sm.Params().P, r.sm.Params().Q, r.sm.Params().Gamma),
+		"GGLL": r.sm.LogLikelihood(), "GGConv": r.sm.FitInfo().Converged,
+		"Indep": "", "Active": active, "Months": r.cfg.Periods, "ExpPurchases": expSum, "TotalCLV": total,
+		"TopShare": 100 * top / total, "Eval": r.eval, "Figures": figs,
+	}
+	if !r.calEnd.IsZero() {
+		data["CalEnd"] = r.calEnd.Format("2006-01-02")
+	}
+	if r.indep != nil {
+		data["Indep"] = r.indep.Verdict
+	}
+	f, err := r.create("report.html")
+	if err != nil {
+		return err
+	}
+	if err := page.Execute(f, data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
