@@ -380,7 +380,7 @@ func writeReport(r *results) error {
 	data := map[string]any{
 		"Input": r.cfg.In, "Transactions": len(r.txs), "Customers": len(r.sum.Customers), "Unit": r.cfg.Unit,
 		"End": r.end.Format("2006-01-02 15:04"), "CalEnd": "",
-		"BGNBD": fmt.Sprintf("r=%.4f α=%.4f a=%.4f b=%.4f", r.pm.Params().R, r.pm.Params().Alpha, r.pm.Params().A, r.pm.Params().B),
+		"BGNBD":   fmt.Sprintf("r=%.4f α=%.4f a=%.4f b=%.4f", r.pm.Params().R, r.pm.Params().Alpha, r.pm.Params().A, r.pm.Params().B),
 		"BGNBDLL": r.pm.LogLikelihood(), "BGNBDConv": r.pm.FitInfo().Converged,
 		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.sm.Params().P, r.sm.Params().Q, r.sm.Params().Gamma),
 		"GGLL": r.sm.LogLikelihood(), "GGConv": r.sm.FitInfo().Converged,

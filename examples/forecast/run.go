@@ -21,7 +21,7 @@ import (
 
 // Config holds the command's settings; the flags set it.
 type Config struct {
-	In, ID, Date, Amount, Delim, Layout string
+	In, ID, Date, Amount, Delim, Layout  string
 	NoHeader, SkipInvalid, AllowNegative bool
 	Unit, End, CalibrationEnd            string
 	Periods                              int
