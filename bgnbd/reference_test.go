@@ -46,7 +46,10 @@ func TestFitCDNOW(t *testing.T) {
 			t.Errorf("%s = %.7g, reference %.7g (rel. error %.2g)", k, got[k], want, e)
 		}
 	}
-	// The paper's printed values.
+	// The paper's printed values. The summary file rounds times to 2
+	// decimals, which moves α and b in the 5th digit (4.41353, 2.42575);
+	// from the raw log the fit gives 4.4136 and 2.4259 exactly as printed
+	// (examples/cdnow tests that), hence 1.5e-4 here.
 	for k, want := range map[string]float64{"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259} {
 		if math.Abs(got[k]-want) > 1.5e-4 {
 			t.Errorf("%s = %.5f, paper %.4f", k, got[k], want)

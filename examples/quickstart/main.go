@@ -1,12 +1,10 @@
-// Command quickstart is the shortest path through clvkit: summarize a
-// transaction log, fit the models, and print churn risk, lifetime value and
-// segments for a few customers. Run it from the repository root:
-//
-//	go run ./examples/quickstart
+// Command quickstart is the shortest path through clvkit: summarize a log,
+// fit, print churn risk, CLV and segments. Run: go run ./examples/quickstart
 package main
 
 import (
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"time"
@@ -18,40 +16,45 @@ import (
 )
 
 func main() {
-	f, err := os.Open("testdata/transactions.csv")
-	if err != nil {
+	if err := run(os.Stdout, "testdata/transactions.csv"); err != nil {
 		log.Fatal(err)
 	}
-	defer f.Close()
-	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"},
-		clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour}) // times in weeks
+}
+
+func run(w io.Writer, path string) error {
+	f, err := os.Open(path)
 	if err != nil {
-		log.Fatal(err)
+		return err
+	}
+	defer f.Close()
+	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC) // times in weeks:
+	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
+	if err != nil {
+		return err
 	}
 	purchases, err := bgnbd.Fit(sum.Customers, bgnbd.FitOptions{})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	spend, err := gammagamma.Fit(sum.Customers, gammagamma.FitOptions{})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	fmt.Println(purchases, spend)
-
+	fmt.Fprintln(w, purchases, spend)
 	df, err := segment.Score(segment.FromCustomers(sum.Customers), segment.ScoreOptions{})
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	segments := df.Col(segment.ColSegment).Records()
 	year := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01} // 12 months
-	fmt.Printf("%-8s %5s %8s %9s %8s  %s\n", "customer", "x", "P(alive)", "E[12 mo]", "CLV", "segment")
+	fmt.Fprintf(w, "%-8s %5s %8s %9s %8s  %s\n", "customer", "x", "P(alive)", "E[12 mo]", "CLV", "segment")
 	for i, c := range sum.Customers[:8] {
 		value, err := clv.LifetimeValue(purchases, spend, c, year)
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("%-8s %5.0f %8.3f %9.2f %8.2f  %s\n", c.ID, c.Frequency, purchases.ProbabilityAlive(c),
+		fmt.Fprintf(w, "%-8s %5.0f %8.3f %9.2f %8.2f  %s\n", c.ID, c.Frequency, purchases.ProbabilityAlive(c),
 			purchases.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks), value, segments[i])
 	}
+	return nil
 }
