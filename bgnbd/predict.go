@@ -65,6 +65,10 @@ func valid(c clv.Customer) bool {
 // posterior parameters (r+x, α+T, a, b+x), which is how it is computed,
 // with a transformed series that stays accurate for large x (see
 // freshExpected). t must be ≥ 0 and c valid; otherwise the result is NaN.
+// It is also NaN in a corner fitted models do not reach in practice, r ≫ a+b
+// (by a factor of 10 or more) together with a+b ≤ 1, where both series lose
+// more than 1e-10 relative to cancellation: NaN says
+// so rather than a wrong number, and the batch method returns an error.
 func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
 	if !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
@@ -215,5 +219,10 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 			out[i] = m.p.condExpected(c.Frequency, c.Recency, c.T, t)
 		}
 	})
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i, cs[i].ID, m)
+		}
+	}
 	return out, nil
 }

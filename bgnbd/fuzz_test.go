@@ -1,0 +1,55 @@
+package bgnbd_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+)
+
+// FuzzPredictions: for any valid parameters and customer, the predictions
+// are finite, probabilities lie in [0, 1] and expectations are ≥ 0; for an
+// invalid customer they are NaN. Nothing panics.
+func FuzzPredictions(f *testing.F) {
+	f.Add(0.24, 4.41, 0.79, 2.43, 2.0, 30.43, 38.86, 39.0)
+	f.Add(2.0, 30.0, 1.0, 3.0, 10000.0, 9999.0, 10000.0, 10000.0)
+	f.Add(0.5, 1.0, 3.0, 0.6, 0.0, 0.0, 0.0, 1.0)
+	f.Add(1e-3, 1e3, 50.0, 1e-3, 7.0, 1.0, 100.0, 0.5)
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, x, tx, T, horizon float64) {
+		m, err := bgnbd.New(bgnbd.Params{R: r, Alpha: alpha, A: a, B: b})
+		if err != nil {
+			return
+		}
+		// The documented range: r ≤ 50, a and b in [1e-3, 100], α ≥ 1e-2,
+		// x, T, t ≤ 10^4 and t/α ≤ 10^5. Beyond it the series may need more
+		// than maxTerms terms (NaN, never a wrong number).
+		if r < 1e-3 || r > 50 || a < 1e-3 || a > 100 || b < 1e-3 || b > 100 || alpha < 1e-2 || alpha > 1e4 {
+			return
+		}
+		if math.Abs(x) > 1e4 || math.Abs(T) > 1e4 || math.Abs(horizon) > 1e4 || horizon/alpha > 1e5 {
+			return
+		}
+		x = math.Round(x)
+		c := clv.Customer{Frequency: x, Recency: tx, T: T}
+		pa := m.ProbabilityAlive(c)
+		e := m.ConditionalExpectedPurchases(c, horizon)
+		if c.Validate() != nil || horizon < 0 || math.IsNaN(horizon) {
+			if !math.IsNaN(e) {
+				t.Fatalf("invalid input %+v t=%v: E = %v, want NaN", c, horizon, e)
+			}
+			return
+		}
+		// The documented corner where no series is accurate: NaN, not a
+		// wrong number.
+		if math.IsNaN(e) && r > 10*(a+b) && a+b <= 1 {
+			return
+		}
+		if !(pa >= 0 && pa <= 1) || !(e >= 0) || math.IsInf(e, 0) {
+			t.Fatalf("%+v %+v t=%v: P(alive) %v, E %v", m.Params(), c, horizon, pa, e)
+		}
+		if p0 := m.ProbabilityOfPurchases(c, 0, horizon); !(p0 >= 0 && p0 <= 1+1e-12) {
+			t.Fatalf("%+v %+v t=%v: P(Y=0) = %v", m.Params(), c, horizon, p0)
+		}
+	})
+}

@@ -1,0 +1,39 @@
+package clv_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+)
+
+// BenchmarkLifetimeValues1e6 computes 12-month discounted CLV for 10^6
+// customers with the CDNOW parameters.
+func BenchmarkLifetimeValues1e6(b *testing.B) {
+	p := bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}
+	T := make([]float64, 1_000_000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range T {
+		T[i] = float64(rng.IntN(365)+1) / 7
+	}
+	cs, err := p.Simulate(rand.NewPCG(3, 4), T)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range cs {
+		if cs[i].Frequency > 0 {
+			cs[i].MonetaryValue = 10 + 50*rng.Float64()
+		}
+	}
+	pm, _ := bgnbd.New(p)
+	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
+	opts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}
+	for b.Loop() {
+		if _, err := clv.LifetimeValues(pm, sm, cs, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+}
