@@ -2,7 +2,6 @@ package bgnbd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -283,30 +282,6 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if maxIter == 0 {
 		maxIter = 1000
 	}
-	scale := 10 / d.maxT // lifetimes' time rescaling, for the penalty only
-	var s scratch
-	nat := make([]float64, 4)
-	obj := func(theta, grad []float64) float64 {
-		for i, v := range theta {
-			nat[i] = math.Exp(v)
-		}
-		p := paramsOf(nat)
-		if p.Validate() != nil {
-			return math.Inf(1)
-		}
-		ll := d.logLik(p, grad, &s)
-		f := -ll / d.w
-		pen := [4]float64{p.R, p.Alpha * scale, p.A, p.B}
-		for i := range grad {
-			grad[i] = -grad[i] / d.w * nat[i] // chain rule: ∂/∂θ = p ∂/∂p
-			f += opts.Penalizer * pen[i] * pen[i]
-			grad[i] += 2 * opts.Penalizer * pen[i] * pen[i]
-		}
-		if math.IsNaN(f) {
-			return math.Inf(1)
-		}
-		return f
-	}
 	starts := defaultStarts(d.maxT)
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {
@@ -314,48 +289,33 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		}
 		starts = append([]Params{*opts.Start}, starts...)
 	}
-	logStarts := make([][]float64, len(starts))
-	for i, p := range starts {
-		logStarts[i] = []float64{math.Log(p.R), math.Log(p.Alpha), math.Log(p.A), math.Log(p.B)}
+	var s scratch
+	pr := mle.Problem{
+		LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
+		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
+		Weight: d.w, Penalizer: opts.Penalizer,
+		PenaltyScale: []float64{1, 10 / d.maxT, 1, 1}, // lifetimes' time rescaling of α
+		GradTol:      tol, MaxIter: maxIter,
 	}
-	res, fitErr := mle.Minimize(ctx, obj, mle.Settings{Starts: logStarts, GradTol: tol, MaxIter: maxIter})
-	if res.X == nil {
+	for _, p := range starts {
+		pr.Starts = append(pr.Starts, p.slice())
+	}
+	est, fitErr := mle.Fit(ctx, pr)
+	if est.Params == nil {
 		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
 	}
-	for i, v := range res.X {
-		nat[i] = math.Exp(v)
-	}
 	m := &Model{
-		p: paramsOf(nat),
-		n: d.w,
+		p: paramsOf(est.Params), ll: est.LL, n: d.w,
 		info: FitInfo{
-			Converged: res.Converged, Status: res.Status, Iterations: res.Iterations,
-			Evaluations: res.Evals, GradNorm: res.GradNorm, Start: res.Start, Rows: len(d.rows),
+			Converged: est.Converged, Status: est.Status, Iterations: est.Iterations,
+			Evaluations: est.Evals, GradNorm: est.GradNorm, Start: est.Start, Rows: len(d.rows),
 		},
 		fittedAt:  time.Now().UTC(),
 		penalizer: opts.Penalizer,
 	}
-	m.ll = d.logLik(m.p, nil, &s)
-	// Standard errors: Hessian of the total negative log-likelihood (with
-	// the penalty, as the optimum is the penalized one) in natural params.
-	h := mle.Hessian(func(x, g []float64) {
-		p := paramsOf(x)
-		if p.Validate() != nil {
-			for i := range g {
-				g[i] = math.NaN()
-			}
-			return
-		}
-		d.logLik(p, g, &s)
-		pen := [4]float64{x[0], x[1] * scale, x[2], x[3]}
-		scl := [4]float64{1, scale, 1, 1}
-		for i := range g {
-			g[i] = -g[i] + d.w*2*opts.Penalizer*pen[i]*scl[i]
-		}
-	}, nat)
-	if se, err := mle.StdErrors(h); err == nil {
-		p := paramsOf(se)
-		m.stdErr = &p
+	if est.StdErr != nil {
+		se := paramsOf(est.StdErr)
+		m.stdErr = &se
 	}
 	if fitErr != nil {
 		return m, fmt.Errorf("bgnbd: %w (best: %v)", fitErr, m)
@@ -371,5 +331,3 @@ func defaultStarts(maxT float64) []Params {
 		{R: 0.1, Alpha: maxT, A: 3, B: 5},
 	}
 }
-
-var _ = errors.New

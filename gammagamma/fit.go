@@ -150,27 +150,6 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if maxIter == 0 {
 		maxIter = 1000
 	}
-	var part [][4]float64
-	nat := make([]float64, 3)
-	obj := func(theta, grad []float64) float64 {
-		for i, v := range theta {
-			nat[i] = math.Exp(v)
-		}
-		p := Params{nat[0], nat[1], nat[2]}
-		if p.Validate() != nil {
-			return math.Inf(1)
-		}
-		f := -d.logLik(p, grad, &part) / d.wsum
-		for i := range grad {
-			grad[i] = -grad[i] / d.wsum * nat[i]
-			f += opts.Penalizer * nat[i] * nat[i]
-			grad[i] += 2 * opts.Penalizer * nat[i] * nat[i]
-		}
-		if math.IsNaN(f) {
-			return math.Inf(1)
-		}
-		return f
-	}
 	starts := []Params{{1, 1, 1}, {5, 3, 10}, {0.5, 2, 0.5}, {10, 10, 100}}
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {
@@ -178,36 +157,28 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		}
 		starts = append([]Params{*opts.Start}, starts...)
 	}
-	logStarts := make([][]float64, len(starts))
-	for i, p := range starts {
-		logStarts[i] = []float64{math.Log(p.P), math.Log(p.Q), math.Log(p.Gamma)}
+	var part [][4]float64
+	pr := mle.Problem{
+		LogLik:  func(p, grad []float64) float64 { return d.logLik(Params{p[0], p[1], p[2]}, grad, &part) },
+		Valid:   func(p []float64) bool { return Params{p[0], p[1], p[2]}.Validate() == nil },
+		Weight:  d.wsum,
+		GradTol: tol, MaxIter: maxIter, Penalizer: opts.Penalizer,
 	}
-	res, fitErr := mle.Minimize(ctx, obj, mle.Settings{Starts: logStarts, GradTol: tol, MaxIter: maxIter})
-	if res.X == nil {
+	for _, p := range starts {
+		pr.Starts = append(pr.Starts, []float64{p.P, p.Q, p.Gamma})
+	}
+	est, fitErr := mle.Fit(ctx, pr)
+	if est.Params == nil {
 		return nil, fmt.Errorf("gammagamma: fit: %w", fitErr)
 	}
-	p := Params{math.Exp(res.X[0]), math.Exp(res.X[1]), math.Exp(res.X[2])}
 	m := &Model{
-		p: p, n: d.wsum, fittedAt: time.Now().UTC(), penalizer: opts.Penalizer,
-		info: FitInfo{Converged: res.Converged, Status: res.Status, Iterations: res.Iterations,
-			Evaluations: res.Evals, GradNorm: res.GradNorm, Start: res.Start, Excluded: excluded, NonPositive: nonPos},
+		p: Params{est.Params[0], est.Params[1], est.Params[2]}, ll: est.LL, n: d.wsum,
+		fittedAt: time.Now().UTC(), penalizer: opts.Penalizer,
+		info: FitInfo{Converged: est.Converged, Status: est.Status, Iterations: est.Iterations,
+			Evaluations: est.Evals, GradNorm: est.GradNorm, Start: est.Start, Excluded: excluded, NonPositive: nonPos},
 	}
-	m.ll = d.logLik(p, nil, &part)
-	h := mle.Hessian(func(x, g []float64) {
-		pp := Params{x[0], x[1], x[2]}
-		if pp.Validate() != nil {
-			for i := range g {
-				g[i] = math.NaN()
-			}
-			return
-		}
-		d.logLik(pp, g, &part)
-		for i := range g {
-			g[i] = -g[i] + d.wsum*2*opts.Penalizer*x[i]
-		}
-	}, []float64{p.P, p.Q, p.Gamma})
-	if se, err := mle.StdErrors(h); err == nil {
-		m.stdErr = &Params{se[0], se[1], se[2]}
+	if est.StdErr != nil {
+		m.stdErr = &Params{est.StdErr[0], est.StdErr[1], est.StdErr[2]}
 	}
 	if fitErr != nil {
 		return m, fmt.Errorf("gammagamma: %w (best: %v)", fitErr, m)

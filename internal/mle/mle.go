@@ -178,3 +178,98 @@ func StdErrors(h *mat.SymDense) ([]float64, error) {
 	}
 	return se, nil
 }
+
+// Problem is a maximum likelihood problem in natural parameters, all
+// positive; Fit optimizes it on their logarithms.
+type Problem struct {
+	// LogLik returns the weighted log-likelihood at p and, if grad is not
+	// nil, writes its gradient with respect to p.
+	LogLik func(p, grad []float64) float64
+	// Valid reports whether p is in the domain (finite, positive).
+	Valid func(p []float64) bool
+	// Weight is the total weight n: the objective is −LL/n + penalty.
+	Weight float64
+	// Penalizer c and PenaltyScale s give the penalty c·Σ (s_i p_i)²
+	// (PenaltyScale nil means s_i = 1).
+	Penalizer    float64
+	PenaltyScale []float64
+	// Starts are starting points in natural parameters.
+	Starts  [][]float64
+	GradTol float64
+	MaxIter int
+}
+
+// Estimate is the outcome of Fit.
+type Estimate struct {
+	Result
+	Params []float64 // the estimate, natural parameters
+	LL     float64   // log-likelihood at Params, without the penalty
+	StdErr []float64 // nil when the Hessian is not positive definite
+}
+
+// Fit minimizes −LL/n plus the penalty over the log-parameters (positivity
+// without bounds; ∂/∂θ = p·∂/∂p), then computes the log-likelihood and the
+// standard errors from the Hessian of the penalized total negative
+// log-likelihood in natural parameters. Its error, if any, wraps
+// ErrNotConverged; Estimate holds the best point found even then.
+func Fit(ctx context.Context, pr Problem) (Estimate, error) {
+	dim := len(pr.Starts[0])
+	scale := pr.PenaltyScale
+	if scale == nil {
+		scale = make([]float64, dim)
+		for i := range scale {
+			scale[i] = 1
+		}
+	}
+	nat := make([]float64, dim)
+	obj := func(theta, grad []float64) float64 {
+		for i, v := range theta {
+			nat[i] = math.Exp(v)
+		}
+		if !pr.Valid(nat) {
+			return math.Inf(1)
+		}
+		f := -pr.LogLik(nat, grad) / pr.Weight
+		for i := range grad {
+			sp := scale[i] * nat[i]
+			grad[i] = -grad[i]/pr.Weight*nat[i] + 2*pr.Penalizer*sp*sp
+			f += pr.Penalizer * sp * sp
+		}
+		if math.IsNaN(f) {
+			return math.Inf(1)
+		}
+		return f
+	}
+	logStarts := make([][]float64, len(pr.Starts))
+	for i, s := range pr.Starts {
+		logStarts[i] = make([]float64, dim)
+		for j, v := range s {
+			logStarts[i][j] = math.Log(v)
+		}
+	}
+	res, fitErr := Minimize(ctx, obj, Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter})
+	if res.X == nil {
+		return Estimate{}, fitErr
+	}
+	est := Estimate{Result: res, Params: make([]float64, dim)}
+	for i, v := range res.X {
+		est.Params[i] = math.Exp(v)
+	}
+	est.LL = pr.LogLik(est.Params, nil)
+	h := Hessian(func(x, g []float64) {
+		if !pr.Valid(x) {
+			for i := range g {
+				g[i] = math.NaN()
+			}
+			return
+		}
+		pr.LogLik(x, g)
+		for i := range g {
+			g[i] = -g[i] + pr.Weight*2*pr.Penalizer*scale[i]*scale[i]*x[i]
+		}
+	}, est.Params)
+	if se, err := StdErrors(h); err == nil {
+		est.StdErr = se
+	}
+	return est, fitErr
+}
