@@ -61,8 +61,11 @@ func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
 		ratio := (A + k) * (a + k - 1) * z / ((c + k) * (k + 1))
 		term *= ratio
 		sum += term
-		peak = math.Max(peak, math.Abs(term))
-		if math.Abs(term) > 1e250 {
+		at := math.Abs(term)
+		if at > peak {
+			peak = at
+		}
+		if at > 1e250 {
 			term *= 1e-250
 			sum *= 1e-250
 			peak *= 1e-250
@@ -70,7 +73,7 @@ func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
 		}
 		// Stop once the terms are negligible and shrinking (the ratio
 		// tends to z < 1 from a value that may exceed 1).
-		if term == 0 || (math.Abs(term) <= 1e-17*math.Abs(sum) && math.Abs(ratio) < 1) {
+		if term == 0 || (at <= 1e-17*math.Abs(sum) && math.Abs(ratio) < 1) {
 			if sum == 0 {
 				return first, true
 			}

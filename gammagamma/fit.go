@@ -40,8 +40,11 @@ type FitOptions struct {
 }
 
 type data struct {
-	x, m, lnm, lnx, w []float64
-	wsum              float64
+	xi              []int32 // index of each customer's x in xs
+	m, lnm, lnx, w  []float64
+	xs              []float64 // distinct frequencies
+	wsum            float64
+	xterm, xdp, xdq []float64 // per distinct x, per evaluation
 }
 
 // logLik returns the log-likelihood (Fader & Hardie 2013, eq. 3 with the
@@ -49,30 +52,42 @@ type data struct {
 //
 //	LL = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(γ + m̄x),
 //
-// and its gradient with respect to (p, q, γ) if grad is not nil.
+// and its gradient with respect to (p, q, γ) if grad is not nil. The gamma
+// and digamma terms depend on x alone and are computed once per distinct x.
 func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
-	n := len(d.x)
-	chunks := parallel.Chunks(n)
-	*part = slices.Grow((*part)[:0], chunks)[:chunks]
 	lgq, _ := math.Lgamma(p.Q)
 	psq := mathext.Digamma(p.Q)
 	lng := math.Log(p.Gamma)
 	want := grad != nil
+	d.xterm, d.xdp, d.xdq = resize(d.xterm, len(d.xs)), resize(d.xdp, len(d.xs)), resize(d.xdq, len(d.xs))
+	for k, x := range d.xs {
+		px := p.P * x
+		lgpxq, _ := math.Lgamma(px + p.Q)
+		lgpx, _ := math.Lgamma(px)
+		d.xterm[k] = lgpxq - lgpx - lgq + p.Q*lng
+		if want {
+			pspxq := mathext.Digamma(px + p.Q)
+			d.xdp[k] = x * (pspxq - mathext.Digamma(px))
+			d.xdq[k] = pspxq - psq + lng
+		}
+	}
+	n := len(d.m)
+	chunks := parallel.Chunks(n)
+	*part = slices.Grow((*part)[:0], chunks)[:chunks]
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var ll, gp, gq, gg float64
 		for i := lo; i < hi; i++ {
-			x, m, w := d.x[i], d.m[i], d.w[i]
+			k := d.xi[i]
+			x, m, w := d.xs[k], d.m[i], d.w[i]
 			px := p.P * x
-			lgpxq, _ := math.Lgamma(px + p.Q)
-			lgpx, _ := math.Lgamma(px)
-			lden := math.Log(p.Gamma + m*x)
-			ll += w * (lgpxq - lgpx - lgq + p.Q*lng + (px-1)*d.lnm[i] + px*d.lnx[i] - (px+p.Q)*lden)
+			den := p.Gamma + m*x
+			lden := math.Log(den)
+			ll += w * (d.xterm[k] + (px-1)*d.lnm[i] + px*d.lnx[i] - (px+p.Q)*lden)
 			if want {
-				pspxq := mathext.Digamma(px + p.Q)
-				gp += w * x * (pspxq - mathext.Digamma(px) + d.lnm[i] + d.lnx[i] - lden)
-				gq += w * (pspxq - psq + lng - lden)
-				gg += w * (p.Q/p.Gamma - (px+p.Q)/(p.Gamma+m*x))
+				gp += w * (d.xdp[k] + x*(d.lnm[i]+d.lnx[i]-lden))
+				gq += w * (d.xdq[k] - lden)
+				gg += w * (p.Q/p.Gamma - (px+p.Q)/den)
 			}
 		}
 		(*part)[c] = [4]float64{ll, gp, gq, gg}
@@ -89,6 +104,13 @@ func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
 		copy(grad, g[:])
 	}
 	return ll
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
 }
 
 // Fit estimates the parameters by maximum likelihood from the customers
@@ -111,7 +133,10 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if !(opts.Penalizer >= 0) || math.IsInf(opts.Penalizer, 0) {
 		return nil, fmt.Errorf("gammagamma: penalizer %v, want a finite number ≥ 0", opts.Penalizer)
 	}
-	d := &data{}
+	n := len(customers)
+	d := &data{xi: make([]int32, 0, n), m: make([]float64, 0, n), lnm: make([]float64, 0, n),
+		lnx: make([]float64, 0, n), w: make([]float64, 0, n)}
+	xIndex := map[float64]int32{}
 	excluded, nonPos := 0, 0
 	for i, c := range customers {
 		x, m := c.Frequency, c.MonetaryValue
@@ -135,7 +160,13 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 				return nil, fmt.Errorf("gammagamma: weights[%d] = %v", i, w)
 			}
 		}
-		d.x, d.m, d.w = append(d.x, x), append(d.m, m), append(d.w, w)
+		k, ok := xIndex[x]
+		if !ok {
+			k = int32(len(d.xs))
+			xIndex[x] = k
+			d.xs = append(d.xs, x)
+		}
+		d.xi, d.m, d.w = append(d.xi, k), append(d.m, m), append(d.w, w)
 		d.lnm, d.lnx = append(d.lnm, math.Log(m)), append(d.lnx, math.Log(x))
 		d.wsum += w
 	}
