@@ -177,9 +177,14 @@ type Summarizer struct {
 	endP, calP int64   // their periods
 	index      map[string]int32
 	ids        []string
-	accs       []acc
+	blocks     [][]acc // customer k is blocks[k/blockSize][k%blockSize]; blocks never move
+	n          int     // customers
 	stats      Stats
 }
+
+const blockSize = 4096
+
+func (s *Summarizer) acc(k int32) *acc { return &s.blocks[k/blockSize][k%blockSize] }
 
 // NewSummarizer returns a Summarizer, checking opts.
 func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
@@ -256,15 +261,18 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 		if idb != nil {
 			id = string(idb)
 		}
-		k = int32(len(s.accs))
-		if int(k) != len(s.accs) {
+		k = int32(s.n)
+		if int(k) != s.n || k < 0 {
 			return errors.New("clv: too many customers")
 		}
+		if s.n%blockSize == 0 {
+			s.blocks = append(s.blocks, make([]acc, blockSize))
+		}
+		s.n++
 		s.index[id] = k
 		s.ids = append(s.ids, id)
-		s.accs = append(s.accs, acc{})
 	}
-	a := &s.accs[k]
+	a := s.acc(k)
 	p := s.opts.Period.index(t)
 	when := sec
 	if s.opts.Calendar {
@@ -316,8 +324,8 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 func (s *Summarizer) Summary() (*Summary, error) {
 	sum := &Summary{Stats: s.stats}
 	n := 0
-	for i := range s.accs {
-		if s.accs[i].holdoutOnly {
+	for i := range s.n {
+		if s.acc(int32(i)).holdoutOnly {
 			sum.HoldoutOnly++
 		} else {
 			n++
@@ -341,8 +349,8 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		dur = (s.end - s.cal) / s.opts.Unit.Seconds()
 	}
 	unit := s.opts.Unit.Seconds()
-	for i := range s.accs {
-		a := &s.accs[i]
+	for i := range s.n {
+		a := s.acc(int32(i))
 		if a.holdoutOnly {
 			continue
 		}
