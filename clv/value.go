@@ -64,12 +64,10 @@ func (o *ValueOptions) check() error {
 
 const substeps = 16
 
-// lifetimeValue assumes checked options.
-func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) float64 {
-	value := sm.ConditionalExpectedValue(c) * o.Margin
-	if value == 0 {
-		return 0
-	}
+// discountedPurchases returns the discounted number of purchases pm
+// expects from c over the horizon; it depends on the customer's frequency,
+// recency and T only. It assumes checked options.
+func discountedPurchases(pm PurchaseModel, c Customer, o ValueOptions) float64 {
 	total := 0.0
 	if !o.Continuous {
 		prev := 0.0
@@ -78,7 +76,7 @@ func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) 
 			total += (cum - prev) / math.Pow(1+o.DiscountRate, float64(i))
 			prev = cum
 		}
-		return value * total
+		return total
 	}
 	delta := math.Log1p(o.DiscountRate) / o.PeriodLength // per time unit
 	h := o.PeriodLength / substeps
@@ -88,7 +86,15 @@ func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) 
 		total += (cum - prev) * math.Exp(-delta*(float64(k)-0.5)*h)
 		prev = cum
 	}
-	return value * total
+	return total
+}
+
+func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) float64 {
+	value := sm.ConditionalExpectedValue(c) * o.Margin
+	if value == 0 {
+		return 0
+	}
+	return value * discountedPurchases(pm, c, o)
 }
 
 // LifetimeValue returns the customer's expected discounted value over the
@@ -112,7 +118,10 @@ func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOption
 }
 
 // LifetimeValues returns LifetimeValue for every customer, on all cores.
-// The error names the first invalid customer.
+// The discounted purchases depend on (frequency, recency, T) only, so they
+// are computed once per distinct triple (logs of dates have few) and
+// multiplied by each customer's expected value. The error names the first
+// invalid customer.
 func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOptions) ([]float64, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -120,10 +129,32 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	if err := ValidateAll(cs); err != nil {
 		return nil, err
 	}
+	type key struct{ x, tx, t float64 }
+	index := make(map[key]int32, min(len(cs), 1<<16))
+	slot := make([]int32, len(cs))
+	var distinct []Customer
+	for i := range cs {
+		k := key{cs[i].Frequency, cs[i].Recency, cs[i].T}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(distinct))
+			index[k] = j
+			distinct = append(distinct, cs[i])
+		}
+		slot[i] = j
+	}
+	disc := make([]float64, len(distinct))
+	parallel.Map(len(distinct), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			disc[i] = discountedPurchases(pm, distinct[i], opts)
+		}
+	})
 	out := make([]float64, len(cs))
 	parallel.Map(len(cs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i] = lifetimeValue(pm, sm, cs[i], opts)
+			if v := sm.ConditionalExpectedValue(cs[i]) * opts.Margin; v != 0 {
+				out[i] = v * disc[slot[i]]
+			}
 		}
 	})
 	for i, v := range out {
