@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -107,6 +108,37 @@ func TestCDNOWMaster(t *testing.T) {
 	checkOutputs(t, c.Out, 23570, true)
 	if !strings.Contains(log.String(), "holdout:") {
 		t.Errorf("no holdout evaluation in the progress log:\n%s", log.String())
+	}
+}
+
+// TestSkipInvalid: skipped rows are counted in model.json.
+func TestSkipInvalid(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "log.csv")
+	log := "customer_id,date,amount\n"
+	for i := range 40 {
+		log += fmt.Sprintf("c%d,2024-01-%02d,%d\nc%d,2024-02-%02d,%d\n", i%20, 1+i%28, 10+i, i%20, 1+i%28, 5+i)
+	}
+	log += "x,not-a-date,1\ny,2024-03-01,-5\n"
+	os.WriteFile(in, []byte(log), 0o644)
+	c := defaultConfig()
+	c.In, c.Out, c.SkipInvalid = in, dir, true
+	if err := Run(c, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Data struct {
+			Read    int            `json:"records_read"`
+			Skipped int            `json:"records_skipped"`
+			Reasons map[string]int `json:"skipped_by_reason"`
+		} `json:"data"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "model.json"))
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Data.Read != 82 || m.Data.Skipped != 2 || m.Data.Reasons["unparseable date"] != 1 || m.Data.Reasons["negative amount"] != 1 {
+		t.Errorf("data %+v", m.Data)
 	}
 }
 

@@ -58,6 +58,7 @@ type results struct {
 	start, end time.Time
 	calEnd     time.Time
 	txs        []clv.Transaction
+	read       clv.Stats
 	sum        *clv.Summary
 	pm         *bgnbd.Model
 	sm         *gammagamma.Model
@@ -113,7 +114,28 @@ func Run(c Config, progress io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.In, err)
 	}
-	say("read %v", rd.Stats())
+	r.read = rd.Stats()
+	if c.SkipInvalid && !c.AllowNegative {
+		// Negative amounts are refused when summarizing; with -skip-invalid
+		// they are skipped and counted here instead.
+		kept := r.txs[:0]
+		for _, t := range r.txs {
+			if t.Amount < 0 {
+				r.read.Skipped++
+				if r.read.Reasons == nil {
+					r.read.Reasons = map[string]int{}
+				}
+				r.read.Reasons[clv.ErrNegativeAmount.Error()]++
+				continue
+			}
+			kept = append(kept, t)
+		}
+		r.txs = kept
+		if len(r.txs) == 0 {
+			return fmt.Errorf("%s: %w: every amount is negative", c.In, clv.ErrEmptyLog)
+		}
+	}
+	say("read %v", r.read)
 	slices.SortStableFunc(r.txs, func(a, b clv.Transaction) int { return a.Time.Compare(b.Time) })
 	r.start = r.txs[0].Time
 	if r.end, err = parseDay(c.End, r.txs[len(r.txs)-1].Time); err != nil {
@@ -248,6 +270,7 @@ func writeForecast(r *results) error {
 func writeModel(r *results) error {
 	data := map[string]any{
 		"input": r.cfg.In, "transactions": len(r.txs), "customers": len(r.sum.Customers),
+		"records_read": r.read.Records, "records_skipped": r.read.Skipped, "skipped_by_reason": r.read.Reasons,
 		"holdout_only_customers": r.sum.HoldoutOnly, "time_unit": r.cfg.Unit,
 		"first_transaction": r.start, "observation_end": r.end,
 	}
