@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -115,11 +114,12 @@ func TestCDNOWMaster(t *testing.T) {
 func TestSkipInvalid(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "log.csv")
-	log := "customer_id,date,amount\n"
-	for i := range 40 {
-		log += fmt.Sprintf("c%d,2024-01-%02d,%d\nc%d,2024-02-%02d,%d\n", i%20, 1+i%28, 10+i, i%20, 1+i%28, 5+i)
+	good, err := os.ReadFile(defaultConfig().In)
+	if err != nil {
+		t.Fatal(err)
 	}
-	log += "x,not-a-date,1\ny,2024-03-01,-5\n"
+	// The synthetic log (7,348 rows) with two bad rows appended.
+	log := string(good) + "x,not-a-date,1\ny,2024-03-01,-5\n"
 	os.WriteFile(in, []byte(log), 0o644)
 	c := defaultConfig()
 	c.In, c.Out, c.SkipInvalid = in, dir, true
@@ -137,7 +137,7 @@ func TestSkipInvalid(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Data.Read != 82 || m.Data.Skipped != 2 || m.Data.Reasons["unparseable date"] != 1 || m.Data.Reasons["negative amount"] != 1 {
+	if m.Data.Read != 7350 || m.Data.Skipped != 2 || m.Data.Reasons["unparseable date"] != 1 || m.Data.Reasons["negative amount"] != 1 {
 		t.Errorf("data %+v", m.Data)
 	}
 }
