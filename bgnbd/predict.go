@@ -10,14 +10,6 @@ import (
 	"gonum.org/v1/gonum/mathext"
 )
 
-// logOdds returns log of the odds that a customer with x > 0 repeat
-// purchases has dropped out:
-//
-//	log[ a/(b+x−1) · ((α+T)/(α+t_x))^(r+x) ].
-func (p Params) logOdds(x, tx, T float64) float64 {
-	return math.Log(p.A/(p.B+x-1)) + (p.R+x)*(math.Log(p.Alpha+T)-math.Log(p.Alpha+tx))
-}
-
 // ProbabilityAlive returns P(alive | x, t_x, T), the probability that the
 // customer is still active at T (Fader & Hardie 2008, "Computing P(alive)
 // Using the BG/NBD Model"):
@@ -33,16 +25,15 @@ func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
 	return m.p.alive(c.Frequency, c.Recency, c.T)
 }
 
+// alive computes 1/(1 + odds) with odds = a/(b+x−1)·((α+T)/(α+t_x))^(r+x),
+// with one logarithm and one exponential. Odds overflowing to +Inf give 0,
+// the correctly rounded result.
 func (p Params) alive(x, tx, T float64) float64 {
 	if x == 0 {
 		return 1
 	}
-	d := p.logOdds(x, tx, T)
-	if d > 0 {
-		e := math.Exp(-d)
-		return e / (1 + e)
-	}
-	return 1 / (1 + math.Exp(d))
+	odds := p.A / (p.B + x - 1) * math.Exp((p.R+x)*math.Log((p.Alpha+T)/(p.Alpha+tx)))
+	return 1 / (1 + odds)
 }
 
 // valid is a fast check of the conditions of clv.Customer.Validate that the
@@ -186,21 +177,41 @@ func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, err
 	return out, nil
 }
 
-// ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
-// on all cores. It validates the customers first and names the first
-// invalid one.
-func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
-	if err := clv.ValidateAll(cs); err != nil {
-		return nil, err
+// batch computes f for every customer on all cores, checking validity in
+// the same pass; the error names the first invalid customer.
+func batch(cs []clv.Customer, f func(c *clv.Customer) float64) ([]float64, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("bgnbd: %w", clv.ErrNoCustomers)
 	}
-	out := make([]float64, len(cs))
-	parallel.Map(len(cs), func(lo, hi int) {
+	n := len(cs)
+	out := make([]float64, n)
+	firstBad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first invalid customer
+	parallel.For(len(firstBad), func(ch int) {
+		lo, hi := parallel.Bounds(ch, n)
 		for i := lo; i < hi; i++ {
 			c := &cs[i]
-			out[i] = m.p.alive(c.Frequency, c.Recency, c.T)
+			if !valid(*c) {
+				if firstBad[ch] == 0 {
+					firstBad[ch] = i + 1
+				}
+				out[i] = math.NaN()
+				continue
+			}
+			out[i] = f(c)
 		}
 	})
+	for _, b := range firstBad {
+		if b > 0 {
+			return nil, fmt.Errorf("bgnbd: customers[%d]: %w", b-1, cs[b-1].Validate())
+		}
+	}
 	return out, nil
+}
+
+// ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
+// on all cores. An invalid customer is an error naming it.
+func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
+	return batch(cs, func(c *clv.Customer) float64 { return m.p.alive(c.Frequency, c.Recency, c.T) })
 }
 
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
@@ -209,16 +220,10 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 	if !(t >= 0) || math.IsInf(t, 0) {
 		return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
 	}
-	if err := clv.ValidateAll(cs); err != nil {
+	out, err := batch(cs, func(c *clv.Customer) float64 { return m.p.condExpected(c.Frequency, c.Recency, c.T, t) })
+	if err != nil {
 		return nil, err
 	}
-	out := make([]float64, len(cs))
-	parallel.Map(len(cs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			c := &cs[i]
-			out[i] = m.p.condExpected(c.Frequency, c.Recency, c.T, t)
-		}
-	})
 	for i, v := range out {
 		if math.IsNaN(v) {
 			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i, cs[i].ID, m)

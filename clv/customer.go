@@ -39,24 +39,28 @@ type Customer struct {
 // a whole, non-negative Frequency, 0 ≤ Recency ≤ T, and Recency = 0 when
 // Frequency = 0. The error wraps ErrInvalidCustomer.
 func (c Customer) Validate() error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: customer %q: %s", ErrInvalidCustomer, c.ID, fmt.Sprintf(format, args...))
+	x, r, t := c.Frequency, c.Recency, c.T
+	// The common case, checked without building anything.
+	if x >= 0 && x == math.Trunc(x) && r >= 0 && r <= t && (x > 0 || r == 0) &&
+		finite(x) && finite(t) && finite(c.MonetaryValue) {
+		return nil
 	}
+	var why string
 	switch {
-	case !finite(c.Frequency) || !finite(c.Recency) || !finite(c.T) || !finite(c.MonetaryValue):
-		return bad("non-finite field (frequency %v, recency %v, T %v, monetary value %v)", c.Frequency, c.Recency, c.T, c.MonetaryValue)
-	case c.Frequency < 0 || c.Frequency != math.Trunc(c.Frequency):
-		return bad("frequency %v is not a whole number ≥ 0", c.Frequency)
-	case c.T < 0:
-		return bad("T %v < 0", c.T)
-	case c.Recency < 0:
-		return bad("recency %v < 0", c.Recency)
-	case c.Recency > c.T:
-		return bad("recency %v > T %v", c.Recency, c.T)
-	case c.Frequency == 0 && c.Recency != 0:
-		return bad("recency %v ≠ 0 with frequency 0", c.Recency)
+	case !finite(x) || !finite(r) || !finite(t) || !finite(c.MonetaryValue):
+		why = fmt.Sprintf("non-finite field (frequency %v, recency %v, T %v, monetary value %v)", x, r, t, c.MonetaryValue)
+	case x < 0 || x != math.Trunc(x):
+		why = fmt.Sprintf("frequency %v is not a whole number ≥ 0", x)
+	case t < 0:
+		why = fmt.Sprintf("T %v < 0", t)
+	case r < 0:
+		why = fmt.Sprintf("recency %v < 0", r)
+	case r > t:
+		why = fmt.Sprintf("recency %v > T %v", r, t)
+	default:
+		why = fmt.Sprintf("recency %v ≠ 0 with frequency 0", r)
 	}
-	return nil
+	return fmt.Errorf("%w: customer %q: %s", ErrInvalidCustomer, c.ID, why)
 }
 
 // ValidateAll validates every customer and returns the first error, naming
