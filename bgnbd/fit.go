@@ -136,6 +136,22 @@ func compress(cs []clv.Customer, weights []float64) (*data, error) {
 	return d, nil
 }
 
+// warmRows is the number of distinct rows above which Fit starts from a fit
+// to a subsample.
+const warmRows = 50_000
+
+// every returns the data restricted to every k-th row.
+func (d *data) every(k int) *data {
+	sub := &data{xs: d.xs, ts: d.ts, txs: d.txs, maxT: d.maxT, xw: make([]float64, len(d.xs))}
+	for i := 0; i < len(d.rows); i += k {
+		r := d.rows[i]
+		sub.rows = append(sub.rows, r)
+		sub.w += r.w
+		sub.xw[r.xi] += r.w
+	}
+	return sub
+}
+
 // scratch holds the per-evaluation tables.
 type scratch struct {
 	lnT, invT, lnTx, invTx []float64
@@ -290,6 +306,26 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		starts = append([]Params{*opts.Start}, starts...)
 	}
 	var s scratch
+	if opts.Start == nil && len(d.rows) > warmRows {
+		// Warm start: fit every k-th distinct row (with its weight: an
+		// unbiased estimate of LL/k) loosely, then polish on all rows from
+		// there; the full data then needs a few evaluations, not dozens.
+		sub := d.every(len(d.rows) / (warmRows / 4))
+		var ss scratch
+		pre := mle.Problem{
+			LogLik: func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &ss) },
+			Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
+			Weight: sub.w, GradTol: 1e-6, MaxIter: maxIter,
+		}
+		for _, p := range starts {
+			pre.Starts = append(pre.Starts, p.slice())
+		}
+		if est, err := mle.Fit(ctx, pre); err == nil {
+			starts = append([]Params{paramsOf(est.Params)}, starts...)
+		} else if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
 	pr := mle.Problem{
 		LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
