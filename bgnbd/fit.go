@@ -316,12 +316,31 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 			LogLik: func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &ss) },
 			Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
 			Weight: sub.w, GradTol: 1e-6, MaxIter: maxIter,
+			Penalizer: opts.Penalizer, PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},
 		}
 		for _, p := range starts {
 			pre.Starts = append(pre.Starts, p.slice())
 		}
 		if est, err := mle.Fit(ctx, pre); err == nil {
-			starts = append([]Params{paramsOf(est.Params)}, starts...)
+			// Newton steps on all rows with the subsample's Hessian (in
+			// log-parameters): a few evaluations instead of BFGS learning
+			// the curvature again.
+			theta := make([]float64, 4)
+			for i, v := range est.Params {
+				theta[i] = math.Log(v)
+			}
+			subObj := pre.Objective()
+			h := mle.Hessian(func(x, g []float64) { subObj(x, g) }, theta)
+			full := mle.Problem{
+				LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
+				Valid:  pre.Valid, Weight: d.w, Starts: pre.Starts,
+				Penalizer: opts.Penalizer, PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},
+			}
+			theta = mle.Polish(full.Objective(), theta, h, tol/4, 10)
+			for i, v := range theta {
+				theta[i] = math.Exp(v)
+			}
+			starts = append([]Params{paramsOf(theta)}, starts...)
 		} else if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -69,6 +69,12 @@ func (c *cache) eval(x []float64) {
 	c.valid = true
 }
 
+// noiseFactor: a point whose gradient norm is within noiseFactor × GradTol
+// has converged. Near the optimum the gradient of a sum over many rows is
+// dominated by rounding (about 2e-8 for 10⁶ customers), where line searches
+// fail without making progress; the factor accepts such points.
+const noiseFactor = 10
+
 // Minimize minimizes obj with BFGS from each start in turn, returning the
 // first result whose gradient norm is below GradTol. If none converges, it
 // returns the best result and an error wrapping ErrNotConverged that says
@@ -86,6 +92,10 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 		if !finite(c.f) {
 			lastErr = fmt.Errorf("start %d: objective not finite at the start", i)
 			continue
+		}
+		if gn := floats.Norm(c.g, math.Inf(1)); gn <= s.GradTol*noiseFactor {
+			return Result{X: slices.Clone(x0), F: c.f, GradNorm: gn, Status: "GradientThreshold",
+				Converged: true, Start: i, Evals: c.evals}, nil
 		}
 		p := optimize.Problem{
 			Func: func(x []float64) float64 { c.eval(x); return c.f },
@@ -115,7 +125,7 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 			X: slices.Clone(res.X), F: c.f, Iterations: res.MajorIterations,
 			GradNorm: floats.Norm(c.g, math.Inf(1)), Status: res.Status.String(), Start: i,
 		}
-		r.Converged = finite(r.F) && r.GradNorm <= s.GradTol*10
+		r.Converged = finite(r.F) && r.GradNorm <= s.GradTol*noiseFactor
 		if r.Converged {
 			r.Evals = c.evals
 			return r, nil
@@ -199,6 +209,81 @@ type Problem struct {
 	MaxIter int
 }
 
+// Objective returns the function Fit minimizes, on log-parameters: −LL/n
+// plus the penalty, +Inf outside the domain.
+func (pr Problem) Objective() Objective {
+	dim := len(pr.Starts[0])
+	scale := pr.PenaltyScale
+	if scale == nil {
+		scale = make([]float64, dim)
+		for i := range scale {
+			scale[i] = 1
+		}
+	}
+	nat := make([]float64, dim)
+	return func(theta, grad []float64) float64 {
+		for i, v := range theta {
+			nat[i] = math.Exp(v)
+		}
+		if !pr.Valid(nat) {
+			return math.Inf(1)
+		}
+		f := -pr.LogLik(nat, grad) / pr.Weight
+		for i := range grad {
+			sp := scale[i] * nat[i]
+			grad[i] = -grad[i]/pr.Weight*nat[i] + 2*pr.Penalizer*sp*sp
+			f += pr.Penalizer * sp * sp
+		}
+		if math.IsNaN(f) {
+			return math.Inf(1)
+		}
+		return f
+	}
+}
+
+// Polish takes up to maxSteps Newton steps θ ← θ − H⁻¹∇f(θ) with a fixed
+// H (e.g. the Hessian of a subsample's objective), halving a step that
+// does not decrease f, and stops once the gradient's max-norm is ≤ tol.
+// With H close to the true Hessian each step gains about a digit, at one
+// evaluation per step. It returns the last accepted point.
+func Polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSteps int) []float64 {
+	var ch mat.Cholesky
+	if !ch.Factorize(h) {
+		return theta
+	}
+	n := len(theta)
+	x := slices.Clone(theta)
+	g := make([]float64, n)
+	gt := make([]float64, n)
+	f := obj(x, g)
+	trial := make([]float64, n)
+	var step mat.VecDense
+	for range maxSteps {
+		if !finite(f) || floats.Norm(g, math.Inf(1)) <= tol {
+			break
+		}
+		if err := ch.SolveVecTo(&step, mat.NewVecDense(n, slices.Clone(g))); err != nil {
+			break
+		}
+		accepted := false
+		for t := 1.0; t > 1.0/64; t /= 2 {
+			for i := range x {
+				trial[i] = x[i] - t*step.AtVec(i)
+			}
+			if ft := obj(trial, gt); ft <= f {
+				copy(x, trial)
+				copy(g, gt)
+				f, accepted = ft, true
+				break
+			}
+		}
+		if !accepted {
+			break
+		}
+	}
+	return x
+}
+
 // Estimate is the outcome of Fit.
 type Estimate struct {
 	Result
@@ -221,25 +306,7 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			scale[i] = 1
 		}
 	}
-	nat := make([]float64, dim)
-	obj := func(theta, grad []float64) float64 {
-		for i, v := range theta {
-			nat[i] = math.Exp(v)
-		}
-		if !pr.Valid(nat) {
-			return math.Inf(1)
-		}
-		f := -pr.LogLik(nat, grad) / pr.Weight
-		for i := range grad {
-			sp := scale[i] * nat[i]
-			grad[i] = -grad[i]/pr.Weight*nat[i] + 2*pr.Penalizer*sp*sp
-			f += pr.Penalizer * sp * sp
-		}
-		if math.IsNaN(f) {
-			return math.Inf(1)
-		}
-		return f
-	}
+	obj := pr.Objective()
 	logStarts := make([][]float64, len(pr.Starts))
 	for i, s := range pr.Starts {
 		logStarts[i] = make([]float64, dim)
