@@ -323,3 +323,25 @@ func uniformT(n int, lo, hi float64, seed uint64) []float64 {
 	}
 	return T
 }
+
+// TestWarmStartAgrees: above 50,000 distinct rows Fit starts from a
+// subsample and Newton steps; the result must agree with a cold fit.
+func TestWarmStartAgrees(t *testing.T) {
+	cs, _ := cdnowParams.Simulate(rand.NewPCG(13, 14), uniformT(60000, 20, 60, 4))
+	warm, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cold, err := bgnbd.Fit(cs, bgnbd.FitOptions{Start: &bgnbd.Params{R: 1, Alpha: 6, A: 1, B: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, c := warm.Params(), cold.Params()
+	if warm.FitInfo().Rows <= 50000 {
+		t.Fatalf("%d rows: the warm start was not used", warm.FitInfo().Rows)
+	}
+	if relErr(w.R, c.R) > 1e-5 || relErr(w.Alpha, c.Alpha) > 1e-5 || relErr(w.A, c.A) > 1e-4 || relErr(w.B, c.B) > 1e-4 ||
+		math.Abs(warm.LogLikelihood()-cold.LogLikelihood()) > 1e-5 {
+		t.Errorf("warm %v, cold %v", warm, cold)
+	}
+}

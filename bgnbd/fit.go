@@ -306,45 +306,6 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		starts = append([]Params{*opts.Start}, starts...)
 	}
 	var s scratch
-	if opts.Start == nil && len(d.rows) > warmRows {
-		// Warm start: fit every k-th distinct row (with its weight: an
-		// unbiased estimate of LL/k) loosely, then polish on all rows from
-		// there; the full data then needs a few evaluations, not dozens.
-		sub := d.every(len(d.rows) / (warmRows / 4))
-		var ss scratch
-		pre := mle.Problem{
-			LogLik: func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &ss) },
-			Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
-			Weight: sub.w, GradTol: 1e-6, MaxIter: maxIter,
-			Penalizer: opts.Penalizer, PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},
-		}
-		for _, p := range starts {
-			pre.Starts = append(pre.Starts, p.slice())
-		}
-		if est, err := mle.Fit(ctx, pre); err == nil {
-			// Newton steps on all rows with the subsample's Hessian (in
-			// log-parameters): a few evaluations instead of BFGS learning
-			// the curvature again.
-			theta := make([]float64, 4)
-			for i, v := range est.Params {
-				theta[i] = math.Log(v)
-			}
-			subObj := pre.Objective()
-			h := mle.Hessian(func(x, g []float64) { subObj(x, g) }, theta)
-			full := mle.Problem{
-				LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
-				Valid:  pre.Valid, Weight: d.w, Starts: pre.Starts,
-				Penalizer: opts.Penalizer, PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},
-			}
-			theta = mle.Polish(full.Objective(), theta, h, tol/4, 10)
-			for i, v := range theta {
-				theta[i] = math.Exp(v)
-			}
-			starts = append([]Params{paramsOf(theta)}, starts...)
-		} else if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-	}
 	pr := mle.Problem{
 		LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
@@ -354,6 +315,16 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.slice())
+	}
+	if opts.Start == nil && len(d.rows) > warmRows {
+		// Warm start from every k-th distinct row, with its weight: an
+		// unbiased estimate of LL/k.
+		sub := d.every(len(d.rows) / (warmRows / 4))
+		var ss scratch
+		w := pr
+		w.LogLik = func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &ss) }
+		w.Weight = sub.w
+		pr.Warm = &w
 	}
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {

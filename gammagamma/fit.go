@@ -106,6 +106,24 @@ func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
 	return ll
 }
 
+// warmRows is the number of customers above which Fit starts from a fit to
+// a subsample.
+const warmRows = 50_000
+
+// every returns the data restricted to every k-th customer.
+func (d *data) every(k int) *data {
+	sub := &data{xs: d.xs}
+	for i := 0; i < len(d.m); i += k {
+		sub.xi = append(sub.xi, d.xi[i])
+		sub.m = append(sub.m, d.m[i])
+		sub.lnm = append(sub.lnm, d.lnm[i])
+		sub.lnx = append(sub.lnx, d.lnx[i])
+		sub.w = append(sub.w, d.w[i])
+		sub.wsum += d.w[i]
+	}
+	return sub
+}
+
 func resize(s []float64, n int) []float64 {
 	if cap(s) < n {
 		return make([]float64, n)
@@ -197,6 +215,15 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, []float64{p.P, p.Q, p.Gamma})
+	}
+	if opts.Start == nil && len(d.m) > warmRows {
+		// Warm start from every k-th customer (weights kept).
+		sub := d.every(len(d.m) / (warmRows / 4))
+		var spart [][4]float64
+		w := pr
+		w.LogLik = func(p, grad []float64) float64 { return sub.logLik(Params{p[0], p[1], p[2]}, grad, &spart) }
+		w.Weight = sub.wsum
+		pr.Warm = &w
 	}
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {

@@ -160,3 +160,33 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("round trip: %s", b)
 	}
 }
+
+// TestWarmStartAgrees: above 50,000 customers Fit starts from a subsample;
+// the result must agree with a cold fit (a given Start disables the warm
+// start) to the optimizer's tolerance.
+func TestWarmStartAgrees(t *testing.T) {
+	truth := gammagamma.Params{P: 6, Q: 4, Gamma: 15}
+	src := rand.NewPCG(5, 6)
+	rng := rand.New(rand.NewPCG(7, 8))
+	cs := make([]clv.Customer, 60000)
+	for i := range cs {
+		x := 1 + rng.IntN(8)
+		sum := 0.0
+		for _, y := range truth.SimulateValues(src, x) {
+			sum += y
+		}
+		cs[i] = clv.Customer{Frequency: float64(x), MonetaryValue: sum / float64(x)}
+	}
+	warm, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cold, err := gammagamma.Fit(cs, gammagamma.FitOptions{Start: &gammagamma.Params{P: 1, Q: 1, Gamma: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, c := warm.Params(), cold.Params()
+	if relErr(w.P, c.P) > 1e-5 || relErr(w.Q, c.Q) > 1e-5 || relErr(w.Gamma, c.Gamma) > 1e-5 || math.Abs(warm.LogLikelihood()-cold.LogLikelihood()) > 1e-6 {
+		t.Errorf("warm %v, cold %v", warm, cold)
+	}
+}

@@ -207,6 +207,11 @@ type Problem struct {
 	Starts  [][]float64
 	GradTol float64
 	MaxIter int
+	// Warm, if not nil, is the same problem on a subsample (with the same
+	// Starts and penalty). Fit solves it loosely first, then takes Newton
+	// steps on the full problem with the subsample's Hessian (Polish), and
+	// starts the optimizer there: a few full evaluations instead of dozens.
+	Warm *Problem
 }
 
 // Objective returns the function Fit minimizes, on log-parameters: −LL/n
@@ -307,6 +312,25 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 		}
 	}
 	obj := pr.Objective()
+	if pr.Warm != nil {
+		w := *pr.Warm
+		w.Warm, w.GradTol = nil, 1e-6
+		if est, err := Fit(ctx, w); err == nil {
+			theta := make([]float64, dim)
+			for i, v := range est.Params {
+				theta[i] = math.Log(v)
+			}
+			wobj := w.Objective()
+			h := Hessian(func(x, g []float64) { wobj(x, g) }, theta)
+			theta = Polish(obj, theta, h, pr.GradTol/4, 10)
+			for i, v := range theta {
+				theta[i] = math.Exp(v)
+			}
+			pr.Starts = append([][]float64{theta}, pr.Starts...)
+		} else if ctx.Err() != nil {
+			return Estimate{}, ctx.Err()
+		}
+	}
 	logStarts := make([][]float64, len(pr.Starts))
 	for i, s := range pr.Starts {
 		logStarts[i] = make([]float64, dim)
