@@ -89,18 +89,7 @@ func TestConditionalExpectedValueCDNOW(t *testing.T) {
 
 func TestParameterRecovery(t *testing.T) {
 	truth := gammagamma.Params{P: 6, Q: 4, Gamma: 15}
-	src := rand.NewPCG(1, 2)
-	rng := rand.New(rand.NewPCG(3, 4))
-	cs := make([]clv.Customer, 50000)
-	for i := range cs {
-		x := 1 + rng.IntN(10)
-		v := truth.SimulateValues(src, x)
-		sum := 0.0
-		for _, y := range v {
-			sum += y
-		}
-		cs[i] = clv.Customer{Frequency: float64(x), MonetaryValue: sum / float64(x), T: 1, Recency: 1}
-	}
+	cs := simulateSpend(truth, 50000, 10, 1)
 	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -165,18 +154,7 @@ func TestJSONRoundTrip(t *testing.T) {
 // the result must agree with a cold fit (a given Start disables the warm
 // start) to the optimizer's tolerance.
 func TestWarmStartAgrees(t *testing.T) {
-	truth := gammagamma.Params{P: 6, Q: 4, Gamma: 15}
-	src := rand.NewPCG(5, 6)
-	rng := rand.New(rand.NewPCG(7, 8))
-	cs := make([]clv.Customer, 60000)
-	for i := range cs {
-		x := 1 + rng.IntN(8)
-		sum := 0.0
-		for _, y := range truth.SimulateValues(src, x) {
-			sum += y
-		}
-		cs[i] = clv.Customer{Frequency: float64(x), MonetaryValue: sum / float64(x)}
-	}
+	cs := simulateSpend(gammagamma.Params{P: 6, Q: 4, Gamma: 15}, 60000, 8, 5)
 	warm, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -189,4 +167,20 @@ func TestWarmStartAgrees(t *testing.T) {
 	if relErr(w.P, c.P) > 1e-5 || relErr(w.Q, c.Q) > 1e-5 || relErr(w.Gamma, c.Gamma) > 1e-5 || math.Abs(warm.LogLikelihood()-cold.LogLikelihood()) > 1e-6 {
 		t.Errorf("warm %v, cold %v", warm, cold)
 	}
+}
+
+// simulateSpend draws n customers with 1..maxX repeat purchases from p.
+func simulateSpend(p gammagamma.Params, n, maxX int, seed uint64) []clv.Customer {
+	src := rand.NewPCG(seed, seed+1)
+	rng := rand.New(rand.NewPCG(seed+2, seed+3))
+	cs := make([]clv.Customer, n)
+	for i := range cs {
+		x := 1 + rng.IntN(maxX)
+		sum := 0.0
+		for _, y := range p.SimulateValues(src, x) {
+			sum += y
+		}
+		cs[i] = clv.Customer{Frequency: float64(x), MonetaryValue: sum / float64(x), T: 1, Recency: 1}
+	}
+	return cs
 }
