@@ -154,9 +154,17 @@ func TestBatchMatchesSingle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts := []float64{1, 4.345, 39, 52}
+	curve := make([]float64, len(ts))
 	for i, c := range cs {
 		if pa[i] != m.ProbabilityAlive(c) || ce[i] != m.ConditionalExpectedPurchases(c, 39) {
 			t.Fatalf("customer %d: batch differs from single", i)
+		}
+		m.ConditionalExpectedPurchasesAt(c, ts, curve)
+		for k, tt := range ts {
+			if curve[k] != m.ConditionalExpectedPurchases(c, tt) {
+				t.Fatalf("customer %d, t=%v: curve %v, single %v", i, tt, curve[k], m.ConditionalExpectedPurchases(c, tt))
+			}
 		}
 	}
 }

@@ -231,3 +231,25 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 	}
 	return out, nil
 }
+
+// ConditionalExpectedPurchasesAt writes ConditionalExpectedPurchases(c, t)
+// for each t of ts into out, computing P(alive) once (clv.PurchaseCurve).
+func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
+	if !valid(c) {
+		for i := range ts {
+			out[i] = math.NaN()
+		}
+		return
+	}
+	x := c.Frequency
+	pa := m.p.alive(x, c.Recency, c.T)
+	for i, t := range ts {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = pa * freshExpected(m.p.R+x, m.p.Alpha+c.T, m.p.A, m.p.B+x, t)
+	}
+}
+
+var _ clv.PurchaseCurve = (*Model)(nil)

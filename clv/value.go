@@ -64,27 +64,53 @@ func (o *ValueOptions) check() error {
 
 const substeps = 16
 
-// discountedPurchases returns the discounted number of purchases pm
-// expects from c over the horizon; it depends on the customer's frequency,
-// recency and T only. It assumes checked options.
-func discountedPurchases(pm PurchaseModel, c Customer, o ValueOptions) float64 {
-	total := 0.0
+// PurchaseCurve is implemented by purchase models that compute the
+// conditional expected purchases at several horizons at once (bgnbd.Model
+// does, computing P(alive) once). LifetimeValues uses it when available;
+// out[i] must equal ConditionalExpectedPurchases(c, ts[i]).
+type PurchaseCurve interface {
+	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
+}
+
+// schedule is the time grid of a lifetime value and the discount applied to
+// the purchases expected in each step.
+type schedule struct {
+	ts, disc []float64
+}
+
+func newSchedule(o ValueOptions) schedule {
+	var s schedule
 	if !o.Continuous {
-		prev := 0.0
 		for i := 1; i <= o.Periods; i++ {
-			cum := pm.ConditionalExpectedPurchases(c, float64(i)*o.PeriodLength)
-			total += (cum - prev) / math.Pow(1+o.DiscountRate, float64(i))
-			prev = cum
+			s.ts = append(s.ts, float64(i)*o.PeriodLength)
+			s.disc = append(s.disc, math.Pow(1+o.DiscountRate, -float64(i)))
 		}
-		return total
+		return s
 	}
 	delta := math.Log1p(o.DiscountRate) / o.PeriodLength // per time unit
 	h := o.PeriodLength / substeps
-	prev := 0.0
 	for k := 1; k <= o.Periods*substeps; k++ {
-		cum := pm.ConditionalExpectedPurchases(c, float64(k)*h)
-		total += (cum - prev) * math.Exp(-delta*(float64(k)-0.5)*h)
-		prev = cum
+		s.ts = append(s.ts, float64(k)*h)
+		s.disc = append(s.disc, math.Exp(-delta*(float64(k)-0.5)*h))
+	}
+	return s
+}
+
+// discountedPurchases returns the discounted number of purchases pm
+// expects from c over the schedule; it depends on the customer's
+// frequency, recency and T only. cum is scratch of len(s.ts).
+func discountedPurchases(pm PurchaseModel, c Customer, s schedule, cum []float64) float64 {
+	if pc, ok := pm.(PurchaseCurve); ok {
+		pc.ConditionalExpectedPurchasesAt(c, s.ts, cum)
+	} else {
+		for i, t := range s.ts {
+			cum[i] = pm.ConditionalExpectedPurchases(c, t)
+		}
+	}
+	total, prev := 0.0, 0.0
+	for i, v := range cum {
+		total += (v - prev) * s.disc[i]
+		prev = v
 	}
 	return total
 }
@@ -94,7 +120,8 @@ func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) 
 	if value == 0 {
 		return 0
 	}
-	return value * discountedPurchases(pm, c, o)
+	s := newSchedule(o)
+	return value * discountedPurchases(pm, c, s, make([]float64, len(s.ts)))
 }
 
 // LifetimeValue returns the customer's expected discounted value over the
@@ -143,10 +170,12 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 		}
 		slot[i] = j
 	}
+	sched := newSchedule(opts)
 	disc := make([]float64, len(distinct))
 	parallel.Map(len(distinct), func(lo, hi int) {
+		cum := make([]float64, len(sched.ts))
 		for i := lo; i < hi; i++ {
-			disc[i] = discountedPurchases(pm, distinct[i], opts)
+			disc[i] = discountedPurchases(pm, distinct[i], sched, cum)
 		}
 	})
 	out := make([]float64, len(cs))
