@@ -1,0 +1,128 @@
+package mle
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// exponential is the MLE of an exponential rate: λ̂ = n/Σx, with standard
+// error λ̂/√n, known in closed form.
+func exponential(xs []float64) Problem {
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	n := float64(len(xs))
+	return Problem{
+		LogLik: func(p, grad []float64) float64 {
+			if grad != nil {
+				grad[0] = n/p[0] - sum
+			}
+			return n*math.Log(p[0]) - p[0]*sum
+		},
+		Valid:   func(p []float64) bool { return p[0] > 0 && !math.IsInf(p[0], 0) },
+		Weight:  n,
+		Starts:  [][]float64{{1}},
+		GradTol: 1e-10,
+		MaxIter: 100,
+	}
+}
+
+func TestFitExponential(t *testing.T) {
+	xs := []float64{0.5, 1.5, 2, 0.25, 3, 1, 0.75, 2.5}
+	pr := exponential(xs)
+	est, err := Fit(context.Background(), pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 8 / 11.5
+	if math.Abs(est.Params[0]-want) > 1e-9*want {
+		t.Errorf("λ̂ = %.12g, want %.12g", est.Params[0], want)
+	}
+	if se := want / math.Sqrt(8); math.Abs(est.StdErr[0]-se) > 1e-5*se {
+		t.Errorf("SE = %.8g, want %.8g", est.StdErr[0], se)
+	}
+	if wantLL := 8*math.Log(want) - want*11.5; math.Abs(est.LL-wantLL) > 1e-12 {
+		t.Errorf("LL = %v, want %v", est.LL, wantLL)
+	}
+	if !est.Converged || est.Evals == 0 {
+		t.Errorf("result %+v", est.Result)
+	}
+	// A penalty c·λ² pulls the estimate down: the optimum of
+	// LL/n − cλ² solves 1/λ − mean − 2cλ = 0.
+	pr.Penalizer = 0.1
+	pen, err := Fit(context.Background(), pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := 11.5 / 8
+	wantPen := (-m + math.Sqrt(m*m+4*0.2)) / (2 * 0.2)
+	if math.Abs(pen.Params[0]-wantPen) > 1e-8 {
+		t.Errorf("penalized λ̂ = %.10g, want %.10g", pen.Params[0], wantPen)
+	}
+	// The warm path gives the same answer.
+	w := exponential(xs[:4])
+	pr.Penalizer = 0
+	pr.Warm = &w
+	warm, err := Fit(context.Background(), pr)
+	if err != nil || math.Abs(warm.Params[0]-want) > 1e-9*want {
+		t.Errorf("warm: %v, %v", warm.Params, err)
+	}
+}
+
+func TestMinimizeFailures(t *testing.T) {
+	inf := func(x, g []float64) float64 { return math.Inf(1) }
+	_, err := Minimize(context.Background(), inf, Settings{Starts: [][]float64{{0}}, GradTol: 1e-8, MaxIter: 10})
+	if !errors.Is(err, ErrNotConverged) {
+		t.Errorf("objective +Inf everywhere: %v", err)
+	}
+	// Rosenbrock in 2 iterations cannot converge: the best point comes
+	// back with the error.
+	rosen := func(x, g []float64) float64 {
+		a, b := 1-x[0], x[1]-x[0]*x[0]
+		g[0] = -2*a - 400*x[0]*b
+		g[1] = 200 * b
+		return a*a + 100*b*b
+	}
+	res, err := Minimize(context.Background(), rosen, Settings{Starts: [][]float64{{-1.2, 1}}, GradTol: 1e-10, MaxIter: 2})
+	if !errors.Is(err, ErrNotConverged) || res.X == nil || res.Converged {
+		t.Errorf("2 iterations: %+v, %v", res, err)
+	}
+	res, err = Minimize(context.Background(), rosen, Settings{Starts: [][]float64{{-1.2, 1}}, GradTol: 1e-10, MaxIter: 1000})
+	if err != nil || math.Abs(res.X[0]-1) > 1e-6 || math.Abs(res.X[1]-1) > 1e-6 {
+		t.Errorf("Rosenbrock: %+v, %v", res, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Minimize(ctx, rosen, Settings{Starts: [][]float64{{-1.2, 1}}, GradTol: 1e-10, MaxIter: 1000}); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: %v", err)
+	}
+}
+
+func TestPolishQuadratic(t *testing.T) {
+	// f = ½ (x−c)ᵀ A (x−c): one Newton step with the exact Hessian lands on c.
+	a := mat.NewSymDense(2, []float64{4, 1, 1, 3})
+	c := []float64{0.5, -2}
+	obj := func(x, g []float64) float64 {
+		d := []float64{x[0] - c[0], x[1] - c[1]}
+		g[0] = a.At(0, 0)*d[0] + a.At(0, 1)*d[1]
+		g[1] = a.At(1, 0)*d[0] + a.At(1, 1)*d[1]
+		return 0.5 * (d[0]*g[0] + d[1]*g[1])
+	}
+	x := Polish(obj, []float64{3, 3}, a, 1e-12, 1)
+	if math.Abs(x[0]-c[0]) > 1e-12 || math.Abs(x[1]-c[1]) > 1e-12 {
+		t.Errorf("Polish: %v, want %v", x, c)
+	}
+	// A Hessian that is not positive definite: no step, the start returns.
+	bad := mat.NewSymDense(2, []float64{1, 2, 2, 1})
+	if x := Polish(obj, []float64{3, 3}, bad, 1e-12, 5); x[0] != 3 || x[1] != 3 {
+		t.Errorf("indefinite Hessian: %v", x)
+	}
+	if _, err := StdErrors(bad); err == nil {
+		t.Error("StdErrors of an indefinite matrix")
+	}
+}
