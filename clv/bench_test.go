@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,6 +72,30 @@ func BenchmarkSummarizer10M(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 	b.ReportMetric(float64(mem)/(1<<20), "MiB-state")
+}
+
+// BenchmarkSummarizerSorted10M is the same log sorted by customer (then
+// time), as CDNOW's files are: consecutive transactions share a customer.
+func BenchmarkSummarizerSorted10M(b *testing.B) {
+	ts := synthLog(10_000_000)
+	end := ts[len(ts)-1].Time
+	slices.SortStableFunc(ts, func(x, y clv.Transaction) int { return strings.Compare(x.CustomerID, y.CustomerID) })
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range ts {
+			if err := s.Add(ts[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := s.Summary(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 }
 
 // BenchmarkSummarizeCSV measures parsing and summarizing a CSV log of 2

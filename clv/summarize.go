@@ -179,6 +179,7 @@ type Summarizer struct {
 	ids        []string
 	blocks     [][]acc // customer k is blocks[k/blockSize][k%blockSize]; blocks never move
 	n          int     // customers
+	last       int32   // index of the previous transaction's customer, -1 at first
 	stats      Stats
 }
 
@@ -209,6 +210,7 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		end:   seconds(opts.End),
 		endP:  opts.Period.index(opts.End),
 		index: make(map[string]int32),
+		last:  -1,
 	}
 	if s.split {
 		if opts.CalibrationEnd.After(opts.End) {
@@ -252,9 +254,13 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 	}
 	var k int32
 	var ok bool
-	if idb != nil {
+	switch {
+	case s.last >= 0 && (idb != nil && string(idb) == s.ids[s.last] || idb == nil && id == s.ids[s.last]):
+		// Logs sorted by customer repeat the previous customer: no lookup.
+		k, ok = s.last, true
+	case idb != nil:
 		k, ok = s.index[string(idb)]
-	} else {
+	default:
 		k, ok = s.index[id]
 	}
 	if !ok {
@@ -272,6 +278,7 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 		s.index[id] = k
 		s.ids = append(s.ids, id)
 	}
+	s.last = k
 	a := s.acc(k)
 	p := s.opts.Period.index(t)
 	when := sec
