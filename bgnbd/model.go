@@ -97,6 +97,7 @@ func (m *Model) FitInfo() FitInfo { return m.info }
 // FittedAt returns when the model was fitted; zero for a Model built by New.
 func (m *Model) FittedAt() time.Time { return m.fittedAt }
 
+// String returns the parameters and log-likelihood in one line.
 func (m *Model) String() string {
 	return fmt.Sprintf("BG/NBD{r=%.6g α=%.6g a=%.6g b=%.6g LL=%.6f}", m.p.R, m.p.Alpha, m.p.A, m.p.B, m.ll)
 }

@@ -34,6 +34,7 @@ type ParseError struct {
 	Err    error
 }
 
+// Error returns "clv: line L, column C (\"name\"): reason".
 func (e *ParseError) Error() string {
 	switch {
 	case e.Column > 0 && e.Name != "":
@@ -44,4 +45,5 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("clv: line %d: %v", e.Line, e.Err)
 }
 
+// Unwrap returns the underlying error, one of this package's sentinels.
 func (e *ParseError) Unwrap() error { return e.Err }

@@ -17,6 +17,7 @@ const (
 	Month               // a calendar month
 )
 
+// String returns "day", "week" or "month".
 func (p Period) String() string {
 	switch p {
 	case Day:

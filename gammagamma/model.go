@@ -91,6 +91,7 @@ func (m *Model) FitInfo() FitInfo { return m.info }
 // FittedAt returns when the model was fitted; zero for a Model built by New.
 func (m *Model) FittedAt() time.Time { return m.fittedAt }
 
+// String returns the parameters and log-likelihood in one line.
 func (m *Model) String() string {
 	return fmt.Sprintf("GammaGamma{p=%.6g q=%.6g γ=%.6g LL=%.6f}", m.p.P, m.p.Q, m.p.Gamma, m.ll)
 }
