@@ -42,12 +42,14 @@ func dir(env, sub string) string {
 
 // Data returns the path of a public data file, skipping tb if it is absent.
 func Data(tb testing.TB, name string) string {
+	tb.Helper()
 	return find(tb, DataDir(), name, "CLVKIT_DATA")
 }
 
 // Reference returns the path of a reference file, skipping tb if it is
 // absent.
 func Reference(tb testing.TB, name string) string {
+	tb.Helper()
 	return find(tb, ReferenceDir(), name, "CLVKIT_REFERENCE")
 }
 
