@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clvkit/bgnbd"
@@ -351,5 +352,36 @@ func TestWarmStartAgrees(t *testing.T) {
 	if relErr(w.R, c.R) > 1e-5 || relErr(w.Alpha, c.Alpha) > 1e-5 || relErr(w.A, c.A) > 1e-4 || relErr(w.B, c.B) > 1e-4 ||
 		math.Abs(warm.LogLikelihood()-cold.LogLikelihood()) > 1e-5 {
 		t.Errorf("warm %v, cold %v", warm, cold)
+	}
+}
+
+// TestBatchTableMatchesSingle: with times in whole days, the batch method
+// evaluates the series once per distinct (x, T); results must equal the
+// per-customer method bit for bit.
+func TestBatchTableMatchesSingle(t *testing.T) {
+	T := uniformT(30000, 20, 60, 8)
+	for i := range T {
+		T[i] = math.Round(T[i]*7) / 7
+	}
+	cs, err := cdnowParams.Simulate(rand.NewPCG(15, 16), T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cs {
+		cs[i].Recency = math.Min(math.Round(cs[i].Recency*7)/7, cs[i].T)
+	}
+	m := mustNew(t, cdnowParams)
+	got, err := m.ConditionalExpectedPurchasesAll(cs, 26)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cs {
+		if want := m.ConditionalExpectedPurchases(c, 26); got[i] != want {
+			t.Fatalf("customer %d %+v: batch %v, single %v", i, c, got[i], want)
+		}
+	}
+	cs[20000].Recency = cs[20000].T + 1
+	if _, err := m.ConditionalExpectedPurchasesAll(cs, 26); err == nil || !strings.Contains(err.Error(), "customers[20000]") {
+		t.Errorf("invalid customer: %v", err)
 	}
 }

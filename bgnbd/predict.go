@@ -179,7 +179,7 @@ func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, err
 
 // batch computes f for every customer on all cores, checking validity in
 // the same pass; the error names the first invalid customer.
-func batch(cs []clv.Customer, f func(c *clv.Customer) float64) ([]float64, error) {
+func batch(cs []clv.Customer, f func(i int, c *clv.Customer) float64) ([]float64, error) {
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("bgnbd: %w", clv.ErrNoCustomers)
 	}
@@ -197,7 +197,7 @@ func batch(cs []clv.Customer, f func(c *clv.Customer) float64) ([]float64, error
 				out[i] = math.NaN()
 				continue
 			}
-			out[i] = f(c)
+			out[i] = f(i, c)
 		}
 	})
 	for _, b := range firstBad {
@@ -211,7 +211,7 @@ func batch(cs []clv.Customer, f func(c *clv.Customer) float64) ([]float64, error
 // ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
 // on all cores. An invalid customer is an error naming it.
 func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
-	return batch(cs, func(c *clv.Customer) float64 { return m.p.alive(c.Frequency, c.Recency, c.T) })
+	return batch(cs, func(_ int, c *clv.Customer) float64 { return m.p.alive(c.Frequency, c.Recency, c.T) })
 }
 
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
@@ -220,7 +220,15 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 	if !(t >= 0) || math.IsInf(t, 0) {
 		return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
 	}
-	out, err := batch(cs, func(c *clv.Customer) float64 { return m.p.condExpected(c.Frequency, c.Recency, c.T, t) })
+	var out []float64
+	var err error
+	if fresh, slot := m.freshByXT(cs, t); fresh != nil {
+		out, err = batch(cs, func(i int, c *clv.Customer) float64 {
+			return m.p.alive(c.Frequency, c.Recency, c.T) * fresh[slot[i]]
+		})
+	} else {
+		out, err = batch(cs, func(_ int, c *clv.Customer) float64 { return m.p.condExpected(c.Frequency, c.Recency, c.T, t) })
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -253,3 +261,49 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 }
 
 var _ clv.PurchaseCurve = (*Model)(nil)
+
+// freshByXT returns, when it pays, the series part of the conditional
+// expectation, freshExpected(r+x, α+T, a, b+x, t), for each distinct
+// (x, T) of the valid customers, and each customer's index into it: the
+// series depends on x and T only, and logs of dates have few distinct
+// pairs. It returns nil if a sample of the customers shows mostly distinct
+// pairs (continuous times), where a table would only add a map lookup.
+func (m *Model) freshByXT(cs []clv.Customer, t float64) ([]float64, []int32) {
+	type key struct{ x, t float64 }
+	const sample = 4096
+	if len(cs) < 2*sample {
+		return nil, nil
+	}
+	seen := make(map[key]bool, sample)
+	for i := range sample {
+		seen[key{cs[i].Frequency, cs[i].T}] = true
+	}
+	if len(seen) > sample/2 {
+		return nil, nil
+	}
+	index := make(map[key]int32, 4*len(seen))
+	slot := make([]int32, len(cs))
+	var keys []key
+	for i := range cs {
+		c := &cs[i]
+		if !valid(*c) {
+			continue // reported by batch
+		}
+		k := key{c.Frequency, c.T}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+		}
+		slot[i] = j
+	}
+	fresh := make([]float64, len(keys))
+	parallel.Map(len(keys), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x, T := keys[i].x, keys[i].t
+			fresh[i] = freshExpected(m.p.R+x, m.p.Alpha+T, m.p.A, m.p.B+x, t)
+		}
+	})
+	return fresh, slot
+}
