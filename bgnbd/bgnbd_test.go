@@ -380,7 +380,22 @@ func TestBatchTableMatchesSingle(t *testing.T) {
 			t.Fatalf("customer %d %+v: batch %v, single %v", i, c, got[i], want)
 		}
 	}
+	ts := []float64{4.345, 26, 52.14}
+	curves, err := m.ConditionalExpectedPurchasesAtAll(cs, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cs {
+		for j, tt := range ts {
+			if want := m.ConditionalExpectedPurchases(c, tt); curves[i*len(ts)+j] != want {
+				t.Fatalf("customer %d, t=%v: curves %v, single %v", i, tt, curves[i*len(ts)+j], want)
+			}
+		}
+	}
 	cs[20000].Recency = cs[20000].T + 1
+	if _, err := m.ConditionalExpectedPurchasesAtAll(cs, ts); err == nil || !strings.Contains(err.Error(), "customers[20000]") {
+		t.Errorf("invalid customer (curves): %v", err)
+	}
 	if _, err := m.ConditionalExpectedPurchasesAll(cs, 26); err == nil || !strings.Contains(err.Error(), "customers[20000]") {
 		t.Errorf("invalid customer: %v", err)
 	}

@@ -222,9 +222,10 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 	}
 	var out []float64
 	var err error
-	if fresh, slot := m.freshByXT(cs, t); fresh != nil {
+	if tb := newXTTable(cs); tb != nil {
+		fresh := tb.fresh(m.p, t)
 		out, err = batch(cs, func(i int, c *clv.Customer) float64 {
-			return m.p.alive(c.Frequency, c.Recency, c.T) * fresh[slot[i]]
+			return m.p.alive(c.Frequency, c.Recency, c.T) * fresh[tb.slot[i]]
 		})
 	} else {
 		out, err = batch(cs, func(_ int, c *clv.Customer) float64 { return m.p.condExpected(c.Frequency, c.Recency, c.T, t) })
@@ -262,28 +263,32 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 
 var _ clv.PurchaseCurve = (*Model)(nil)
 
-// freshByXT returns, when it pays, the series part of the conditional
-// expectation, freshExpected(r+x, α+T, a, b+x, t), for each distinct
-// (x, T) of the valid customers, and each customer's index into it: the
-// series depends on x and T only, and logs of dates have few distinct
-// pairs. It returns nil if a sample of the customers shows mostly distinct
-// pairs (continuous times), where a table would only add a map lookup.
-func (m *Model) freshByXT(cs []clv.Customer, t float64) ([]float64, []int32) {
+// xtTable indexes the distinct (x, T) pairs of valid customers: the
+// series part of the conditional expectation, freshExpected(r+x, α+T, a,
+// b+x, t), depends on them only, and logs of dates have few distinct pairs.
+type xtTable struct {
+	xs, ts []float64 // the distinct pairs
+	slot   []int32   // each customer's pair
+}
+
+// newXTTable returns the table, or nil if a sample of the customers shows
+// mostly distinct pairs (continuous times), where it would only add a map
+// lookup per customer.
+func newXTTable(cs []clv.Customer) *xtTable {
 	type key struct{ x, t float64 }
 	const sample = 4096
 	if len(cs) < 2*sample {
-		return nil, nil
+		return nil
 	}
 	seen := make(map[key]bool, sample)
 	for i := range sample {
 		seen[key{cs[i].Frequency, cs[i].T}] = true
 	}
 	if len(seen) > sample/2 {
-		return nil, nil
+		return nil
 	}
 	index := make(map[key]int32, 4*len(seen))
-	slot := make([]int32, len(cs))
-	var keys []key
+	tb := &xtTable{slot: make([]int32, len(cs))}
 	for i := range cs {
 		c := &cs[i]
 		if !valid(*c) {
@@ -292,18 +297,70 @@ func (m *Model) freshByXT(cs []clv.Customer, t float64) ([]float64, []int32) {
 		k := key{c.Frequency, c.T}
 		j, ok := index[k]
 		if !ok {
-			j = int32(len(keys))
+			j = int32(len(tb.xs))
 			index[k] = j
-			keys = append(keys, k)
+			tb.xs = append(tb.xs, k.x)
+			tb.ts = append(tb.ts, k.t)
 		}
-		slot[i] = j
+		tb.slot[i] = j
 	}
-	fresh := make([]float64, len(keys))
-	parallel.Map(len(keys), func(lo, hi int) {
+	return tb
+}
+
+// fresh returns the series part for every pair at horizon t, on all cores.
+func (tb *xtTable) fresh(p Params, t float64) []float64 {
+	out := make([]float64, len(tb.xs))
+	parallel.Map(len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			x, T := keys[i].x, keys[i].t
-			fresh[i] = freshExpected(m.p.R+x, m.p.Alpha+T, m.p.A, m.p.B+x, t)
+			x := tb.xs[i]
+			out[i] = freshExpected(p.R+x, p.Alpha+tb.ts[i], p.A, p.B+x, t)
 		}
 	})
-	return fresh, slot
+	return out
 }
+
+// ConditionalExpectedPurchasesAtAll returns ConditionalExpectedPurchases
+// for every customer and every horizon of ts, row by row: element
+// i·len(ts)+j is customer i at ts[j]. It computes P(alive) once per
+// customer and, for logs of dates, the series once per distinct (x, T)
+// and horizon (clv.PurchaseCurves).
+func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float64) ([]float64, error) {
+	for _, t := range ts {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
+		}
+	}
+	pa, err := m.ProbabilityAliveAll(cs)
+	if err != nil {
+		return nil, err
+	}
+	k := len(ts)
+	out := make([]float64, len(cs)*k)
+	if tb := newXTTable(cs); tb != nil {
+		for j, t := range ts {
+			f := tb.fresh(m.p, t)
+			parallel.Map(len(cs), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					out[i*k+j] = pa[i] * f[tb.slot[i]]
+				}
+			})
+		}
+	} else {
+		parallel.Map(len(cs), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				c := &cs[i]
+				for j, t := range ts {
+					out[i*k+j] = pa[i] * freshExpected(m.p.R+c.Frequency, m.p.Alpha+c.T, m.p.A, m.p.B+c.Frequency, t)
+				}
+			}
+		})
+	}
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i/k, cs[i/k].ID, m)
+		}
+	}
+	return out, nil
+}
+
+var _ clv.PurchaseCurves = (*Model)(nil)

@@ -72,6 +72,15 @@ type PurchaseCurve interface {
 	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
 }
 
+// PurchaseCurves is implemented by purchase models that compute the
+// conditional expected purchases of many customers at several horizons at
+// once (bgnbd.Model does). The result is row by row: element i·len(ts)+j
+// is ConditionalExpectedPurchases(cs[i], ts[j]). LifetimeValues uses it
+// when available.
+type PurchaseCurves interface {
+	ConditionalExpectedPurchasesAtAll(cs []Customer, ts []float64) ([]float64, error)
+}
+
 // schedule is the time grid of a lifetime value and the discount applied to
 // the purchases expected in each step.
 type schedule struct {
@@ -107,6 +116,11 @@ func discountedPurchases(pm PurchaseModel, c Customer, s schedule, cum []float64
 			cum[i] = pm.ConditionalExpectedPurchases(c, t)
 		}
 	}
+	return s.discount(cum)
+}
+
+// discount returns Σ (cum[i] − cum[i−1])·disc[i], cum[−1] = 0.
+func (s schedule) discount(cum []float64) float64 {
 	total, prev := 0.0, 0.0
 	for i, v := range cum {
 		total += (v - prev) * s.disc[i]
@@ -172,12 +186,25 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	}
 	sched := newSchedule(opts)
 	disc := make([]float64, len(distinct))
-	parallel.Map(len(distinct), func(lo, hi int) {
-		cum := make([]float64, len(sched.ts))
-		for i := lo; i < hi; i++ {
-			disc[i] = discountedPurchases(pm, distinct[i], sched, cum)
+	if pc, ok := pm.(PurchaseCurves); ok {
+		cum, err := pc.ConditionalExpectedPurchasesAtAll(distinct, sched.ts)
+		if err != nil {
+			return nil, err
 		}
-	})
+		k := len(sched.ts)
+		parallel.Map(len(distinct), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				disc[i] = sched.discount(cum[i*k : (i+1)*k])
+			}
+		})
+	} else {
+		parallel.Map(len(distinct), func(lo, hi int) {
+			cum := make([]float64, len(sched.ts))
+			for i := lo; i < hi; i++ {
+				disc[i] = discountedPurchases(pm, distinct[i], sched, cum)
+			}
+		})
+	}
 	out := make([]float64, len(cs))
 	parallel.Map(len(cs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
