@@ -131,6 +131,7 @@ type Reader struct {
 	timeCol int
 	amtCol  int // -1: none
 	maxCol  int
+	nfields int // fields per record: the header's, or the first record's
 	tp      timeParser
 	stats   Stats
 	eof     bool
@@ -203,10 +204,17 @@ func (r *Reader) Header() []string { return r.header }
 func (r *Reader) Stats() Stats { return r.stats }
 
 func (r *Reader) column(what, spec string) (int, error) {
+	found := -1
 	for i, h := range r.header {
 		if h == spec {
-			return i, nil
+			if found >= 0 {
+				return 0, fmt.Errorf("%w: %s column %q appears twice in the header %q (use its number)", ErrUnknownColumn, what, spec, r.header)
+			}
+			found = i
 		}
+	}
+	if found >= 0 {
+		return found, nil
 	}
 	if n, err := strconv.Atoi(spec); err == nil && n >= 1 && n <= 1<<20 {
 		if r.header != nil && n > len(r.header) {
@@ -274,12 +282,15 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 	if !ok {
 		return nil, t, 0, io.EOF
 	}
-	if len(r.fields) <= r.maxCol {
-		want := r.maxCol + 1
-		if r.header != nil {
-			want = len(r.header)
+	if r.nfields == 0 {
+		r.nfields = len(r.header)
+		if r.nfields == 0 {
+			r.nfields = len(r.fields)
 		}
-		return nil, t, 0, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d fields, want %d", ErrFieldCount, len(r.fields), want)}
+	}
+	if len(r.fields) != r.nfields || len(r.fields) <= r.maxCol {
+		want := max(r.nfields, r.maxCol+1)
+		return nil, t, 0, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d fields, want %d (a delimiter inside an unquoted field shifts the columns)", ErrFieldCount, len(r.fields), want)}
 	}
 	id = bytes.TrimSpace(r.fields[r.idCol])
 	if len(id) == 0 {
