@@ -112,3 +112,21 @@ func ToCustomers(df dataframe.DataFrame, cols Columns) ([]clv.Customer, error) {
 	}
 	return cs, nil
 }
+
+// withColumns returns df with the columns added (or replaced, by name),
+// building the frame once: a chain of Mutate calls copies every column
+// for each call.
+func withColumns(df dataframe.DataFrame, add ...series.Series) (dataframe.DataFrame, error) {
+	names := map[string]bool{}
+	for _, s := range add {
+		names[s.Name] = true
+	}
+	cols := make([]series.Series, 0, df.Ncol()+len(add))
+	for _, n := range df.Names() {
+		if !names[n] {
+			cols = append(cols, df.Col(n))
+		}
+	}
+	out := dataframe.New(append(cols, add...)...)
+	return out, out.Error()
+}

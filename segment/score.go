@@ -130,12 +130,12 @@ func Score(df dataframe.DataFrame, opts ScoreOptions) (dataframe.DataFrame, erro
 			}
 		}
 	}
-	out := df.Mutate(series.New(r, series.Int, ColRScore)).
-		Mutate(series.New(f, series.Int, ColFScore)).
-		Mutate(series.New(m, series.Int, ColMScore)).
-		Mutate(series.New(rfm, series.String, ColRFMScore)).
-		Mutate(series.New(seg, series.String, ColSegment))
-	return out, out.Error()
+	return withColumns(df,
+		series.New(r, series.Int, ColRScore),
+		series.New(f, series.Int, ColFScore),
+		series.New(m, series.Int, ColMScore),
+		series.New(rfm, series.String, ColRFMScore),
+		series.New(seg, series.String, ColSegment))
 }
 
 // Edges returns the inner quantile edges of values for k bins.

@@ -133,12 +133,12 @@ func Tiers(df dataframe.DataFrame, pm clv.PurchaseModel, sm clv.SpendModel, opts
 		valueTier[i] = names[tierIdx[i]]
 		acts[i] = action(valueTier[i], churn[i], tierIdx[i])
 	}
-	out := df.Mutate(series.New(pa, series.Float, ColPAlive)).
-		Mutate(series.New(values, series.Float, ColCLV)).
-		Mutate(series.New(churn, series.String, ColChurnTier)).
-		Mutate(series.New(valueTier, series.String, ColValueTier)).
-		Mutate(series.New(acts, series.String, ColAction))
-	return out, out.Error()
+	return withColumns(df,
+		series.New(pa, series.Float, ColPAlive),
+		series.New(values, series.Float, ColCLV),
+		series.New(churn, series.String, ColChurnTier),
+		series.New(valueTier, series.String, ColValueTier),
+		series.New(acts, series.String, ColAction))
 }
 
 func ceil(x float64) float64 {
