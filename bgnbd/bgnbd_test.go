@@ -392,7 +392,32 @@ func TestBatchTableMatchesSingle(t *testing.T) {
 			}
 		}
 	}
+	// Discounted purchases: P(alive)·Σ w_j (f_j − f_{j−1}) from the table,
+	// against the sum of per-customer expectations. The two round
+	// differently, hence 1e-12 relative.
+	w := []float64{0.99, 0.9, 0.8}
+	disc, err := m.DiscountedPurchasesAll(cs, ts, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cs {
+		want, prev := 0.0, 0.0
+		for j, tt := range ts {
+			cum := m.ConditionalExpectedPurchases(c, tt)
+			want += w[j] * (cum - prev)
+			prev = cum
+		}
+		if math.Abs(disc[i]-want) > 1e-12*math.Abs(want) {
+			t.Fatalf("customer %d: discounted %v, want %v", i, disc[i], want)
+		}
+	}
+	if _, err := m.DiscountedPurchasesAll(cs, ts, w[:2]); err == nil {
+		t.Error("weights of the wrong length accepted")
+	}
 	cs[20000].Recency = cs[20000].T + 1
+	if _, err := m.DiscountedPurchasesAll(cs, ts, w); err == nil || !strings.Contains(err.Error(), "customers[20000]") {
+		t.Errorf("invalid customer (discounted): %v", err)
+	}
 	if _, err := m.ConditionalExpectedPurchasesAtAll(cs, ts); err == nil || !strings.Contains(err.Error(), "customers[20000]") {
 		t.Errorf("invalid customer (curves): %v", err)
 	}

@@ -323,7 +323,7 @@ func (tb *xtTable) fresh(p Params, t float64) []float64 {
 // for every customer and every horizon of ts, row by row: element
 // i·len(ts)+j is customer i at ts[j]. It computes P(alive) once per
 // customer and, for logs of dates, the series once per distinct (x, T)
-// and horizon (clv.PurchaseCurves).
+// and horizon.
 func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float64) ([]float64, error) {
 	for _, t := range ts {
 		if !(t >= 0) || math.IsInf(t, 0) {
@@ -363,4 +363,60 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 	return out, nil
 }
 
-var _ clv.PurchaseCurves = (*Model)(nil)
+// DiscountedPurchasesAll returns, for every customer, the discounted
+// expected purchases Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]) with t_0 = 0
+// (clv.DiscountedPurchases). Since E[Y(t)] = P(alive)·f(x, T, t), this is
+// P(alive) times Σ_j w_j (f_j − f_{j−1}), computed once per distinct
+// (x, T) when a sample shows few pairs (logs of dates).
+func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]float64, error) {
+	if len(w) != len(ts) {
+		return nil, fmt.Errorf("bgnbd: %d weights for %d horizons", len(w), len(ts))
+	}
+	for _, t := range ts {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
+		}
+	}
+	pa, err := m.ProbabilityAliveAll(cs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(cs))
+	if tb := newXTTable(cs); tb != nil {
+		d := make([]float64, len(tb.xs))
+		prev := make([]float64, len(tb.xs))
+		for j, t := range ts {
+			f := tb.fresh(m.p, t)
+			for s := range d {
+				d[s] += w[j] * (f[s] - prev[s])
+			}
+			prev = f
+		}
+		parallel.Map(len(cs), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				out[i] = pa[i] * d[tb.slot[i]]
+			}
+		})
+	} else {
+		parallel.Map(len(cs), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				c := &cs[i]
+				total, prev := 0.0, 0.0
+				for j, t := range ts {
+					cum := pa[i] * freshExpected(m.p.R+c.Frequency, m.p.Alpha+c.T, m.p.A, m.p.B+c.Frequency, t)
+					total += w[j] * (cum - prev)
+					prev = cum
+				}
+				out[i] = total
+			}
+		})
+	}
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i, cs[i].ID, m)
+		}
+	}
+	return out, nil
+}
+
+var _ clv.DiscountedPurchases = (*Model)(nil)

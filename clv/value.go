@@ -72,13 +72,16 @@ type PurchaseCurve interface {
 	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
 }
 
-// PurchaseCurves is implemented by purchase models that compute the
-// conditional expected purchases of many customers at several horizons at
-// once (bgnbd.Model does). The result is row by row: element i·len(ts)+j
-// is ConditionalExpectedPurchases(cs[i], ts[j]). LifetimeValues uses it
-// when available.
-type PurchaseCurves interface {
-	ConditionalExpectedPurchasesAtAll(cs []Customer, ts []float64) ([]float64, error)
+// DiscountedPurchases is implemented by purchase models that compute, for
+// many customers at once, the discounted expected purchases
+//
+//	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0, E[Y(0)] = 0,
+//
+// given ascending horizons ts and weights w (bgnbd.Model does, sharing the
+// work between customers with equal frequency and T). LifetimeValues uses
+// it when available.
+type DiscountedPurchases interface {
+	DiscountedPurchasesAll(cs []Customer, ts, w []float64) ([]float64, error)
 }
 
 // schedule is the time grid of a lifetime value and the discount applied to
@@ -159,10 +162,10 @@ func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOption
 }
 
 // LifetimeValues returns LifetimeValue for every customer, on all cores.
-// The discounted purchases depend on (frequency, recency, T) only, so they
-// are computed once per distinct triple (logs of dates have few) and
-// multiplied by each customer's expected value. The error names the first
-// invalid customer.
+// A model implementing DiscountedPurchases computes the discounted
+// purchases of all customers at once; otherwise they are computed once per
+// distinct (frequency, recency, T). The error names the first invalid
+// customer.
 func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOptions) ([]float64, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
@@ -170,49 +173,52 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	if err := ValidateAll(cs); err != nil {
 		return nil, err
 	}
-	type key struct{ x, tx, t float64 }
-	index := make(map[key]int32, min(len(cs), 1<<16))
-	slot := make([]int32, len(cs))
-	var distinct []Customer
-	for i := range cs {
-		k := key{cs[i].Frequency, cs[i].Recency, cs[i].T}
-		j, ok := index[k]
-		if !ok {
-			j = int32(len(distinct))
-			index[k] = j
-			distinct = append(distinct, cs[i])
-		}
-		slot[i] = j
-	}
 	sched := newSchedule(opts)
-	disc := make([]float64, len(distinct))
-	if pc, ok := pm.(PurchaseCurves); ok {
-		cum, err := pc.ConditionalExpectedPurchasesAtAll(distinct, sched.ts)
+	out := make([]float64, len(cs))
+	if dp, ok := pm.(DiscountedPurchases); ok {
+		disc, err := dp.DiscountedPurchasesAll(cs, sched.ts, sched.disc)
 		if err != nil {
 			return nil, err
 		}
-		k := len(sched.ts)
-		parallel.Map(len(distinct), func(lo, hi int) {
+		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				disc[i] = sched.discount(cum[i*k : (i+1)*k])
+				if v := sm.ConditionalExpectedValue(cs[i]) * opts.Margin; v != 0 {
+					out[i] = v * disc[i]
+				}
 			}
 		})
 	} else {
+		// The discounted purchases depend on (frequency, recency, T)
+		// only: computed once per distinct triple.
+		type key struct{ x, tx, t float64 }
+		index := make(map[key]int32, min(len(cs), 1<<16))
+		slot := make([]int32, len(cs))
+		var distinct []Customer
+		for i := range cs {
+			k := key{cs[i].Frequency, cs[i].Recency, cs[i].T}
+			j, ok := index[k]
+			if !ok {
+				j = int32(len(distinct))
+				index[k] = j
+				distinct = append(distinct, cs[i])
+			}
+			slot[i] = j
+		}
+		disc := make([]float64, len(distinct))
 		parallel.Map(len(distinct), func(lo, hi int) {
 			cum := make([]float64, len(sched.ts))
 			for i := lo; i < hi; i++ {
 				disc[i] = discountedPurchases(pm, distinct[i], sched, cum)
 			}
 		})
-	}
-	out := make([]float64, len(cs))
-	parallel.Map(len(cs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if v := sm.ConditionalExpectedValue(cs[i]) * opts.Margin; v != 0 {
-				out[i] = v * disc[slot[i]]
+		parallel.Map(len(cs), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if v := sm.ConditionalExpectedValue(cs[i]) * opts.Margin; v != 0 {
+					out[i] = v * disc[slot[i]]
+				}
 			}
-		}
-	})
+		})
+	}
 	for i, v := range out {
 		if math.IsNaN(v) {
 			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is not a number", i, cs[i].ID)
