@@ -75,6 +75,11 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 			t.Errorf("report.html does not show %s", name)
 		}
 	}
+	for _, want := range []string{"Champions", "top 1%", "likely lost", "retention offer"} {
+		if !bytes.Contains(html, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
 	if bytes.Contains(html, []byte("http://")) || bytes.Contains(html, []byte("https://")) {
 		t.Error("report.html refers to the network")
 	}

@@ -310,6 +310,15 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}</td></tr>
 <tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}</td></tr>
 <tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
+<h2>Segments</h2>
+<table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
+{{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
+<p>Note: in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
+P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
+CLV, which are low, rather than at P(alive).</p>
+<h2>What to do: value tier × churn risk</h2>
+<table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>
+{{range .Actions}}<tr><td style="text-align:left">{{.Tier}}</td>{{range .Cells}}<td style="text-align:left">{{.N}} customers: {{.Action}}</td>{{end}}</tr>{{end}}</table>
 {{if .Eval}}<h2>Holdout check</h2>
 <table><tr><th>calibration frequency</th><th>customers</th><th>actual mean</th><th>predicted mean</th></tr>
 {{range .Eval.Groups}}<tr><td>{{.Frequency}}</td><td>{{.Customers}}</td><td>{{printf "%.3f" .Actual}}</td><td>{{printf "%.3f" .Predicted}}</td></tr>{{end}}</table>
@@ -377,7 +386,60 @@ func writeReport(r *results) error {
 	for _, v := range sorted[len(sorted)-int(math.Ceil(0.1*float64(len(sorted)))):] {
 		top += v
 	}
+	type segRow struct {
+		Name                             string
+		N                                int
+		Share, MeanCLV, TotalCLV, PAlive float64
+	}
+	var segs []segRow
+	names := r.segments.Col(segment.ColSegment).Records()
+	cols := map[string][]float64{}
+	for _, c := range []string{segment.ColCustomers, segment.ColShare, segment.ColMeanCLV, segment.ColTotalCLV, segment.ColMeanPAlive} {
+		cols[c] = r.segments.Col(c).Float()
+	}
+	for i, n := range names {
+		segs = append(segs, segRow{n, int(cols[segment.ColCustomers][i]), 100 * cols[segment.ColShare][i],
+			cols[segment.ColMeanCLV][i], cols[segment.ColTotalCLV][i], cols[segment.ColMeanPAlive][i]})
+	}
+	type cell struct {
+		N      int
+		Action string
+	}
+	type actRow struct {
+		Tier  string
+		Cells []cell
+	}
+	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
+	vt := r.scored.Col(segment.ColValueTier).Records()
+	ct := r.scored.Col(segment.ColChurnTier).Records()
+	act := r.scored.Col(segment.ColAction).Records()
+	var tiers []string
+	grid := map[[2]string]*cell{}
+	for i := range vt {
+		if !slices.Contains(tiers, vt[i]) {
+			tiers = append(tiers, vt[i])
+		}
+		k := [2]string{vt[i], ct[i]}
+		if grid[k] == nil {
+			grid[k] = &cell{Action: act[i]}
+		}
+		grid[k].N++
+	}
+	slices.SortFunc(tiers, func(a, b string) int { return tierRank(a) - tierRank(b) })
+	var actions []actRow
+	for _, t := range tiers {
+		row := actRow{Tier: t}
+		for _, c := range churnTiers {
+			if g := grid[[2]string{t, c}]; g != nil {
+				row.Cells = append(row.Cells, *g)
+			} else {
+				row.Cells = append(row.Cells, cell{Action: "—"})
+			}
+		}
+		actions = append(actions, row)
+	}
 	data := map[string]any{
+		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
 		"Input": r.cfg.In, "Transactions": len(r.txs), "Customers": len(r.sum.Customers), "Unit": r.cfg.Unit,
 		"End": r.end.Format("2006-01-02 15:04"), "CalEnd": "",
 		"BGNBD":   fmt.Sprintf("r=%.4f α=%.4f a=%.4f b=%.4f", r.pm.Params().R, r.pm.Params().Alpha, r.pm.Params().A, r.pm.Params().B),
@@ -402,4 +464,13 @@ func writeReport(r *results) error {
 		return err
 	}
 	return f.Close()
+}
+
+// tierRank orders value tiers: "top 1%" before "top 10%" before "rest".
+func tierRank(t string) int {
+	var pct float64
+	if _, err := fmt.Sscanf(t, "top %g%%", &pct); err == nil {
+		return int(pct * 1000)
+	}
+	return math.MaxInt32
 }
