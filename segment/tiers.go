@@ -58,6 +58,12 @@ func DefaultAction(valueTier, churnTier string, top int) string {
 // ColValueTier and ColAction added, computed with any purchase and spend
 // model. Value tiers rank customers by CLV (ties keep frame order): the
 // first ⌈share·n⌉ customers form each top tier.
+//
+// Churn tiers come from P(alive) alone. With the BG/NBD model a customer
+// without repeat purchases has P(alive) = 1 however long ago the purchase
+// was (dropout happens only after a repeat purchase), so one-time buyers
+// always land in the "active" tier; their low CLV puts them in a low value
+// tier, and the action follows from both.
 func Tiers(df dataframe.DataFrame, pm clv.PurchaseModel, sm clv.SpendModel, opts TierOptions) (dataframe.DataFrame, error) {
 	if opts.Active == 0 {
 		opts.Active = 0.7
