@@ -233,10 +233,8 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 	if err != nil {
 		return nil, err
 	}
-	for i, v := range out {
-		if math.IsNaN(v) {
-			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i, cs[i].ID, m)
-		}
+	if err := m.checkNaN(cs, out, 1); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -355,10 +353,8 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 			}
 		})
 	}
-	for i, v := range out {
-		if math.IsNaN(v) {
-			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i/k, cs[i/k].ID, m)
-		}
+	if err := m.checkNaN(cs, out, k); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -411,12 +407,23 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 			}
 		})
 	}
-	for i, v := range out {
-		if math.IsNaN(v) {
-			return nil, fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", i, cs[i].ID, m)
-		}
+	if err := m.checkNaN(cs, out, 1); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
 var _ clv.DiscountedPurchases = (*Model)(nil)
+
+// checkNaN returns an error naming the first customer with a NaN among
+// out, which holds stride values per customer: the documented corner
+// where no series is accurate.
+func (m *Model) checkNaN(cs []clv.Customer, out []float64, stride int) error {
+	for i, v := range out {
+		if math.IsNaN(v) {
+			c := i / stride
+			return fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", c, cs[c].ID, m)
+		}
+	}
+	return nil
+}

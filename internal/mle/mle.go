@@ -214,17 +214,23 @@ type Problem struct {
 	Warm *Problem
 }
 
+// penaltyScale returns PenaltyScale, or ones when it is nil.
+func (pr Problem) penaltyScale(dim int) []float64 {
+	if pr.PenaltyScale != nil {
+		return pr.PenaltyScale
+	}
+	s := make([]float64, dim)
+	for i := range s {
+		s[i] = 1
+	}
+	return s
+}
+
 // Objective returns the function Fit minimizes, on log-parameters: −LL/n
 // plus the penalty, +Inf outside the domain.
 func (pr Problem) Objective() Objective {
 	dim := len(pr.Starts[0])
-	scale := pr.PenaltyScale
-	if scale == nil {
-		scale = make([]float64, dim)
-		for i := range scale {
-			scale[i] = 1
-		}
-	}
+	scale := pr.penaltyScale(dim)
 	nat := make([]float64, dim)
 	return func(theta, grad []float64) float64 {
 		for i, v := range theta {
@@ -304,13 +310,7 @@ type Estimate struct {
 // ErrNotConverged; Estimate holds the best point found even then.
 func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	dim := len(pr.Starts[0])
-	scale := pr.PenaltyScale
-	if scale == nil {
-		scale = make([]float64, dim)
-		for i := range scale {
-			scale[i] = 1
-		}
-	}
+	scale := pr.penaltyScale(dim)
 	obj := pr.Objective()
 	if pr.Warm != nil {
 		w := *pr.Warm
