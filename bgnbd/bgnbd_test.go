@@ -3,10 +3,12 @@ package bgnbd_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/clvkit/clvkit/bgnbd"
@@ -423,5 +425,36 @@ func TestBatchTableMatchesSingle(t *testing.T) {
 	}
 	if _, err := m.ConditionalExpectedPurchasesAll(cs, 26); err == nil || !strings.Contains(err.Error(), "customers[20000]") {
 		t.Errorf("invalid customer: %v", err)
+	}
+}
+
+// TestConcurrentUse: one model scored from many goroutines (run with -race
+// in CI) gives the serial results.
+func TestConcurrentUse(t *testing.T) {
+	m := mustNew(t, cdnowParams)
+	cs, _ := cdnowParams.Simulate(rand.NewPCG(17, 18), uniformT(2000, 20, 60, 9))
+	want := make([]float64, len(cs))
+	for i, c := range cs {
+		want[i] = m.ConditionalExpectedPurchases(c, 39) + m.ProbabilityAlive(c)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := g; i < len(cs); i += 8 {
+				if v := m.ConditionalExpectedPurchases(cs[i], 39) + m.ProbabilityAlive(cs[i]); v != want[i] {
+					errs <- fmt.Sprintf("customer %d: %v, serial %v", i, v, want[i])
+					return
+				}
+			}
+			if _, err := m.ProbabilityAliveAll(cs); err != nil {
+				errs <- err.Error()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
