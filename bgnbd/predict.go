@@ -217,8 +217,8 @@ func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
 // for every customer, computed on all cores.
 func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
-	if !(t >= 0) || math.IsInf(t, 0) {
-		return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
+	if err := checkHorizons(t); err != nil {
+		return nil, err
 	}
 	var out []float64
 	var err error
@@ -323,10 +323,8 @@ func (tb *xtTable) fresh(p Params, t float64) []float64 {
 // customer and, for logs of dates, the series once per distinct (x, T)
 // and horizon.
 func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float64) ([]float64, error) {
-	for _, t := range ts {
-		if !(t >= 0) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
-		}
+	if err := checkHorizons(ts...); err != nil {
+		return nil, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
 	if err != nil {
@@ -368,10 +366,8 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 	if len(w) != len(ts) {
 		return nil, fmt.Errorf("bgnbd: %d weights for %d horizons", len(w), len(ts))
 	}
-	for _, t := range ts {
-		if !(t >= 0) || math.IsInf(t, 0) {
-			return nil, fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
-		}
+	if err := checkHorizons(ts...); err != nil {
+		return nil, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
 	if err != nil {
@@ -423,6 +419,16 @@ func (m *Model) checkNaN(cs []clv.Customer, out []float64, stride int) error {
 		if math.IsNaN(v) {
 			c := i / stride
 			return fmt.Errorf("bgnbd: customers[%d] (%q): no accurate expectation for %v (r ≫ a+b with a+b ≤ 1)", c, cs[c].ID, m)
+		}
+	}
+	return nil
+}
+
+// checkHorizons reports the first horizon that is not a finite number ≥ 0.
+func checkHorizons(ts ...float64) error {
+	for _, t := range ts {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			return fmt.Errorf("bgnbd: horizon t = %v, want a finite number ≥ 0", t)
 		}
 	}
 	return nil

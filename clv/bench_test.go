@@ -34,6 +34,25 @@ func synthLog(n int) []clv.Transaction {
 	return ts
 }
 
+// summarizeEach adds ts one by one to a new Summarizer, in weeks, and
+// returns the Summarizer and its summary.
+func summarizeEach(b *testing.B, ts []clv.Transaction, end time.Time) (*clv.Summarizer, *clv.Summary) {
+	s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range ts {
+		if err := s.Add(ts[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	sum, err := s.Summary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, sum
+}
+
 func heapInUse() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
@@ -51,19 +70,7 @@ func BenchmarkSummarizer10M(b *testing.B) {
 	var mem uint64
 	for b.Loop() {
 		before := heapInUse()
-		s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range ts {
-			if err := s.Add(ts[i]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		sum, err := s.Summary()
-		if err != nil {
-			b.Fatal(err)
-		}
+		s, sum := summarizeEach(b, ts, end)
 		b.StopTimer()
 		mem = heapInUse() - before
 		runtime.KeepAlive(s)
@@ -82,18 +89,7 @@ func BenchmarkSummarizerSorted10M(b *testing.B) {
 	slices.SortStableFunc(ts, func(x, y clv.Transaction) int { return strings.Compare(x.CustomerID, y.CustomerID) })
 	b.ResetTimer()
 	for b.Loop() {
-		s, err := clv.NewSummarizer(clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range ts {
-			if err := s.Add(ts[i]); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if _, err := s.Summary(); err != nil {
-			b.Fatal(err)
-		}
+		summarizeEach(b, ts, end)
 	}
 	b.ReportMetric(float64(len(ts))*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 }
