@@ -312,8 +312,14 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 }
 
 func (r *Reader) fieldErr(col int, err error) error {
-	pe := &ParseError{Line: r.line, Column: col + 1, Err: err}
-	if col < len(r.header) {
+	return r.fieldErrAt(r.line, col, err)
+}
+
+// fieldErrAt returns a *ParseError for column col (0-based, -1 for none) of
+// the given line.
+func (r *Reader) fieldErrAt(line, col int, err error) error {
+	pe := &ParseError{Line: line, Column: col + 1, Err: err}
+	if col >= 0 && col < len(r.header) {
 		pe.Name = r.header[col]
 	}
 	return pe

@@ -13,6 +13,7 @@ var (
 	ErrInvalidCustomer = errors.New("clv: invalid customer summary")
 	ErrFieldCount      = errors.New("wrong number of fields")
 	ErrMissingID       = errors.New("missing customer id")
+	ErrLongID          = errors.New("customer id longer than 65,535 bytes")
 	ErrBadTime         = errors.New("unparseable date")
 	ErrBadAmount       = errors.New("unparseable amount")
 	ErrNonFinite       = errors.New("amount is NaN or infinite")

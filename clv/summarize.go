@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // A Period is a calendar period: a day, a week or a month.
@@ -148,19 +150,24 @@ type Summary struct {
 
 // acc accumulates one customer's history. Times are seconds since the Unix
 // epoch (continuous) or period indexes (Calendar), as float64.
+//
+// It is 96 bytes without pointers: two cache lines, the first holding
+// what a calibration purchase updates.
 type acc struct {
-	lastTime    float64 // time of the last transaction seen, for ordering
-	firstTime   float64 // time of the first purchase
-	lastBuy     float64 // time of the last calibration purchase
+	id         uint64  // reference of the customer's id in the idStore
+	lastTime   float64 // time of the last transaction seen, for ordering
+	firstTime  float64 // time of the first purchase
+	lastBuy    float64 // time of the last calibration purchase
+	total      float64 // value of all calibration purchases
+	firstAmt   float64 // value of the first purchase
+	lastPeriod int64   // period of the last calibration purchase
+	n          int32   // calibration purchases (merged)
+	hn         int32   // holdout purchases (merged)
+
 	firstPeriod int64
-	lastPeriod  int64 // period of the last calibration purchase
 	hPeriod     int64 // period of the last holdout purchase
-	n           int32 // calibration purchases (merged)
-	hn          int32 // holdout purchases (merged)
 	htx         int32 // holdout transactions
 	holdoutOnly bool
-	firstAmt    float64 // value of the first purchase
-	total       float64 // value of all calibration purchases
 	hTotal      float64 // value of all holdout purchases
 }
 
@@ -176,17 +183,19 @@ type Summarizer struct {
 	split      bool
 	end, cal   float64 // End and CalibrationEnd as seconds
 	endP, calP int64   // their periods
-	index      map[string]int32
-	ids        []string
+	index      idIndex
+	ids        idStore
 	blocks     [][]acc // customer k is blocks[k/blockSize][k%blockSize]; blocks never move
 	n          int     // customers
 	last       int32   // index of the previous transaction's customer, -1 at first
+	lastH      uint32  // its hash
 	stats      Stats
+	sink       uint64 // consumes the loads that warm the caches (see AddBatch)
 }
 
 const blockSize = 4096
 
-func (s *Summarizer) acc(k int32) *acc { return &s.blocks[k/blockSize][k%blockSize] }
+func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][uint32(k)%blockSize] }
 
 // NewSummarizer returns a Summarizer, checking opts.
 func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
@@ -210,7 +219,7 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		split: !opts.CalibrationEnd.IsZero(),
 		end:   seconds(opts.End),
 		endP:  opts.Period.index(opts.End),
-		index: make(map[string]int32),
+		index: newIDIndex(),
 		last:  -1,
 	}
 	if s.split {
@@ -229,16 +238,104 @@ func seconds(t time.Time) float64 {
 
 // Add adds one transaction.
 func (s *Summarizer) Add(t Transaction) error {
-	if t.CustomerID == "" {
-		return ErrMissingID
-	}
-	return s.add(t.CustomerID, nil, t.Time, t.Amount)
+	_, err := s.addBatch([]Transaction{t})
+	return err
 }
 
-// add takes the id as a string, or as bytes when id == "" (no allocation
-// for customers already seen).
-func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) error {
+// AddBatch adds the transactions of ts in order, as Add would one by one,
+// and returns how many it added. If n < len(ts), err says why ts[n] could
+// not be added; the transactions after it were not looked at.
+//
+// On a large log whose customers interleave, AddBatch is several times
+// faster than Add: it looks up a group of customers before it updates any
+// of them, so that the memory accesses of the group overlap instead of
+// waiting for one another.
+func (s *Summarizer) AddBatch(ts []Transaction) (n int, err error) {
+	return s.addBatch(ts)
+}
+
+// batchSize is the number of transactions whose lookups overlap. Large
+// enough to keep the memory system busy, small enough that the group's
+// state stays in the L1 cache.
+const batchSize = 32
+
+// addBatch adds ts in groups of batchSize. For each group it loads the
+// given ids, then hashes them and loads their hash-table slots, then loads
+// the state of the customers the slots point to, then the stored ids, and
+// only then adds each transaction in order (add). The first four passes
+// only warm the caches and compute hints: a pass has no side effect and its
+// loads do not depend on one another, so the processor issues them together
+// (a million customers' state is far larger than the caches: one pass per
+// dependent load turns four waits for memory per transaction into four per
+// group). add checks every hint, so a stale one (a customer inserted by an
+// earlier transaction of the group) costs a second lookup, never a wrong
+// result.
+func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
+	var hs [batchSize]uint32
+	var ks [batchSize]int32
+	for base := 0; base < len(ts); base += batchSize {
+		g := ts[base:min(base+batchSize, len(ts))]
+		sink := s.sink
+		for i := range g {
+			if id := g[i].CustomerID; len(id) > 0 {
+				sink += uint64(id[0])
+			}
+		}
+		var last []byte // the previous group's last customer
+		if s.last >= 0 {
+			last = s.ids.bytes(s.acc(s.last).id)
+		}
+		for i := range g {
+			id := g[i].CustomerID
+			if i > 0 && id == g[i-1].CustomerID || i == 0 && s.last >= 0 && id == string(last) {
+				// The previous transaction's customer: no hashing.
+				hs[i], ks[i] = s.lastH, -2
+				if i > 0 {
+					hs[i] = hs[i-1]
+				}
+				continue
+			}
+			h := s.index.hash(id)
+			hs[i], ks[i] = h, -1
+			sink += s.index.slots[s.index.start(h)]
+		}
+		for i := range g {
+			if ks[i] == -1 {
+				if k := s.index.probe(hs[i]); k >= 0 {
+					ks[i] = k
+					a := s.acc(k)
+					sink += a.id + math.Float64bits(a.hTotal) // both cache lines
+				}
+			}
+		}
+		for i := range g {
+			if k := ks[i]; k >= 0 {
+				if id := s.ids.bytes(s.acc(k).id); len(id) > 0 {
+					sink += uint64(id[0])
+				}
+			}
+		}
+		s.sink = sink
+		for i := range g {
+			if err := s.add(g[i].CustomerID, hs[i], ks[i], g[i].Time, g[i].Amount); err != nil {
+				return base + i, err
+			}
+		}
+	}
+	return len(ts), nil
+}
+
+// add adds one transaction of the customer id, whose hash is h. hint is the
+// customer's probable index, -1 when unknown, or -2 when the customer is
+// probably the previous transaction's.
+func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount float64) error {
 	s.stats.Records++
+	if id == "" {
+		return ErrMissingID
+	}
+	if len(id) > maxIDLen {
+		return fmt.Errorf("%w: %d bytes", ErrLongID, len(id))
+	}
 	if !finite(amount) {
 		return fmt.Errorf("%w: %v", ErrNonFinite, amount)
 	}
@@ -253,33 +350,29 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 		}
 		return fmt.Errorf("%w %v: %v (set SkipAfterEnd to skip such transactions)", ErrAfterEnd, s.opts.End, t)
 	}
-	var k int32
-	var ok bool
-	switch {
-	case s.last >= 0 && (idb != nil && string(idb) == s.ids[s.last] || idb == nil && id == s.ids[s.last]):
-		// Logs sorted by customer repeat the previous customer: no lookup.
-		k, ok = s.last, true
-	case idb != nil:
-		k, ok = s.index[string(idb)]
-	default:
-		k, ok = s.index[id]
+	if hint == -2 {
+		hint = s.last
 	}
+	k := hint
+	ok := k >= 0 && string(s.ids.bytes(s.acc(k).id)) == id
 	if !ok {
-		if idb != nil {
-			id = string(idb)
+		var free uint32
+		k, free = s.lookup(h, id)
+		ok = k >= 0
+		if !ok {
+			k = int32(s.n)
+			if int(k) != s.n || k < 0 || s.n == maxCustomers {
+				return errors.New("clv: too many customers")
+			}
+			if s.n%blockSize == 0 {
+				s.blocks = append(s.blocks, make([]acc, blockSize))
+			}
+			s.n++
+			s.acc(k).id = s.ids.add(id)
+			s.index.insert(free, h, k)
 		}
-		k = int32(s.n)
-		if int(k) != s.n || k < 0 {
-			return errors.New("clv: too many customers")
-		}
-		if s.n%blockSize == 0 {
-			s.blocks = append(s.blocks, make([]acc, blockSize))
-		}
-		s.n++
-		s.index[id] = k
-		s.ids = append(s.ids, id)
 	}
-	s.last = k
+	s.last, s.lastH = k, h
 	a := s.acc(k)
 	p := s.opts.Period.index(t)
 	when := sec
@@ -299,7 +392,7 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 		return nil
 	}
 	if sec < a.lastTime {
-		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids[k], t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
+		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids.bytes(a.id), t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
 	}
 	a.lastTime = sec
 	if a.holdoutOnly {
@@ -324,6 +417,23 @@ func (s *Summarizer) add(id string, idb []byte, t time.Time, amount float64) err
 		a.lastBuy = when
 	}
 	return nil
+}
+
+// lookup returns the index of the customer id, whose hash is h, or -1 and
+// the free slot where it belongs.
+func (s *Summarizer) lookup(h uint32, id string) (k int32, free uint32) {
+	x := &s.index
+	for i := x.start(h); ; i = (i + 1) & x.mask {
+		e := x.slots[i]
+		if e == 0 {
+			return -1, i
+		}
+		if uint32(e>>32) == h {
+			if k := int32(uint32(e) - 1); string(s.ids.bytes(s.acc(k).id)) == id {
+				return k, 0
+			}
+		}
+	}
 }
 
 // Summary returns the summaries of the customers added so far. It returns
@@ -357,12 +467,13 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		dur = (s.end - s.cal) / s.opts.Unit.Seconds()
 	}
 	unit := s.opts.Unit.Seconds()
+	ids := s.ids.strings()
 	for i := range s.n {
 		a := s.acc(int32(i))
 		if a.holdoutOnly {
 			continue
 		}
-		c := Customer{ID: s.ids[i], Frequency: float64(a.n - 1)}
+		c := Customer{ID: id(ids, a.id), Frequency: float64(a.n - 1)}
 		if s.opts.Calendar {
 			c.Recency = float64(a.lastPeriod - a.firstPeriod)
 			c.T = float64(endP - a.firstPeriod)
@@ -403,9 +514,16 @@ func Summarize(ts []Transaction, opts SummaryOptions) (*Summary, error) {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(i, j int) int { return ts[i].Time.Compare(ts[j].Time) })
-	for _, i := range order {
-		if err := s.Add(ts[i]); err != nil {
-			return nil, fmt.Errorf("clv: transactions[%d]: %w", i, err)
+	buf := make([]Transaction, 0, min(len(ts), 1024))
+	for len(order) > 0 {
+		part := order[:min(len(order), cap(buf))]
+		order = order[len(part):]
+		buf = buf[:0]
+		for _, i := range part {
+			buf = append(buf, ts[i])
+		}
+		if n, err := s.addBatch(buf); err != nil {
+			return nil, fmt.Errorf("clv: transactions[%d]: %w", part[n], err)
 		}
 	}
 	return s.Summary()
@@ -426,19 +544,60 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	if err != nil {
 		return nil, err
 	}
+	// Records are added in batches (see Summarizer.AddBatch). Their ids
+	// are copied into arena, which is reused once a batch is added.
+	const size = 256
+	var (
+		batch = make([]Transaction, 0, size)
+		lines = make([]int, 0, size)
+		arena = make([]byte, 0, 16*size)
+	)
+	flush := func() error {
+		for i := 0; i < len(batch); {
+			n, err := s.addBatch(batch[i:])
+			if err == nil {
+				break
+			}
+			i += n
+			switch {
+			case errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder):
+				return rd.fieldErrAt(lines[i], rd.timeCol, err)
+			case errors.Is(err, ErrLongID):
+				err = rd.fieldErrAt(lines[i], rd.idCol, err)
+			default:
+				err = rd.fieldErrAt(lines[i], rd.amtCol, err)
+			}
+			if !csvOpts.SkipInvalid {
+				return err
+			}
+			rd.stats.skip(err)
+			i++
+		}
+		batch, lines, arena = batch[:0], lines[:0], arena[:0]
+		return nil
+	}
 	for {
 		id, t, amt, err := rd.readRaw()
+		if err == nil {
+			var sid string
+			if len(id) > 0 { // readRaw reports empty ids
+				start := len(arena)
+				arena = append(arena, id...)
+				// The string aliases arena, which append may move: the old
+				// array stays alive as long as a string points into it.
+				sid = unsafe.String(&arena[start], len(id))
+			}
+			batch = append(batch, Transaction{CustomerID: sid, Time: t, Amount: amt})
+			lines = append(lines, rd.line)
+			if len(batch) < size {
+				continue
+			}
+		}
+		if ferr := flush(); ferr != nil {
+			return nil, ferr
+		}
 		if err == io.EOF {
 			break
-		}
-		if err == nil {
-			if err = s.add("", id, t, amt); err != nil {
-				col := rd.amtCol
-				if errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder) {
-					return nil, rd.fieldErr(rd.timeCol, err)
-				}
-				err = rd.fieldErr(col, err)
-			}
 		}
 		if err != nil {
 			if !csvOpts.SkipInvalid || !isRecordError(err) {

@@ -1,0 +1,127 @@
+package clv
+
+import "hash/maphash"
+
+// maxCustomers bounds the number of customers a Summarizer holds, so that
+// a customer's number fits the index's slots.
+const maxCustomers = 1<<31 - 1
+
+// idIndex maps customer ids to customer numbers: an open-addressing hash
+// table with linear probing, at most half full. A slot is one word: the
+// high 32 bits of the id's hash, which also choose the slot, and the
+// customer's number plus one (zero marks an empty slot). The ids themselves
+// live in the customers' state, where a lookup compares them. Keeping the
+// hash bits lets the table grow without rehashing the ids and lets a lookup
+// skip nearly all non-matching slots without touching their ids; one word
+// per slot keeps the table small (16 MiB for a million customers), which
+// matters because every lookup of a large log misses the caches. Unlike a
+// Go map, the table can be probed for a group of ids before any id is
+// compared (see Summarizer.addBatch).
+type idIndex struct {
+	seed  maphash.Seed
+	slots []uint64
+	mask  uint32
+	n     int
+}
+
+func newIDIndex() idIndex {
+	const size = 1 << 10
+	return idIndex{seed: maphash.MakeSeed(), slots: make([]uint64, size), mask: size - 1}
+}
+
+// hash returns the 32 bits of the id's hash that the table keeps.
+func (x *idIndex) hash(id string) uint32 { return uint32(maphash.String(x.seed, id) >> 32) }
+
+// start returns the slot where the probe for hash h starts.
+func (x *idIndex) start(h uint32) uint32 { return h & x.mask }
+
+// probe returns the number in the first slot holding hash h, or -1. The
+// caller must compare the ids.
+func (x *idIndex) probe(h uint32) int32 {
+	for i := h & x.mask; ; i = (i + 1) & x.mask {
+		e := x.slots[i]
+		if e == 0 {
+			return -1
+		}
+		if uint32(e>>32) == h {
+			return int32(uint32(e) - 1)
+		}
+	}
+}
+
+// insert stores customer k with hash h at the free slot found by a lookup,
+// growing the table when it becomes half full.
+func (x *idIndex) insert(free, h uint32, k int32) {
+	x.slots[free] = uint64(h)<<32 | uint64(uint32(k)+1)
+	x.n++
+	if 2*x.n <= len(x.slots) {
+		return
+	}
+	old := x.slots
+	x.slots = make([]uint64, 2*len(old))
+	x.mask = uint32(len(x.slots) - 1)
+	for _, e := range old {
+		if e == 0 {
+			continue
+		}
+		i := uint32(e>>32) & x.mask
+		for x.slots[i] != 0 {
+			i = (i + 1) & x.mask
+		}
+		x.slots[i] = e
+	}
+}
+
+// maxIDLen is the length of the longest customer id a Summarizer accepts.
+const maxIDLen = 1<<16 - 1
+
+// idStore keeps the customers' ids back to back in pointer-free chunks of
+// at most 1 MiB, so that a million ids are a few allocations which the
+// garbage collector need not scan, and a customer's state can refer to its
+// id with one word: the id's offset << 16 | its length.
+type idStore struct {
+	chunks [][]byte
+}
+
+const idChunkBits = 20
+
+// add stores id, which must be at most maxIDLen bytes, and returns its
+// reference.
+func (st *idStore) add(id string) uint64 {
+	c := len(st.chunks) - 1
+	if c < 0 || len(st.chunks[c])+len(id) > cap(st.chunks[c]) {
+		size := 4096 // chunks grow up to 1 MiB: small logs stay small
+		if c >= 0 {
+			size = min(2*cap(st.chunks[c]), 1<<idChunkBits)
+		}
+		st.chunks = append(st.chunks, make([]byte, 0, size))
+		c++
+	}
+	off := uint64(c)<<idChunkBits | uint64(len(st.chunks[c]))
+	st.chunks[c] = append(st.chunks[c], id...)
+	return off<<16 | uint64(len(id))
+}
+
+// bytes returns the id with reference ref.
+func (st *idStore) bytes(ref uint64) []byte {
+	off, n := ref>>16, ref&maxIDLen
+	c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
+	return st.chunks[c][p : p+n]
+}
+
+// strings returns the ids' chunks as strings, one allocation per chunk,
+// for the ids of a Summary (see id).
+func (st *idStore) strings() []string {
+	s := make([]string, len(st.chunks))
+	for i, c := range st.chunks {
+		s[i] = string(c)
+	}
+	return s
+}
+
+// id returns the id with reference ref from the chunks returned by strings.
+func id(chunks []string, ref uint64) string {
+	off, n := ref>>16, ref&maxIDLen
+	c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
+	return chunks[c][p : p+n]
+}

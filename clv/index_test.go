@@ -1,0 +1,43 @@
+package clv
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestIndexCollisions gives many customers the same hash, so that every
+// lookup walks a long probe sequence of equal hashes and must tell the
+// customers apart by their ids, across the table's growth.
+func TestIndexCollisions(t *testing.T) {
+	s, err := NewSummarizer(SummaryOptions{End: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000 // the table grows from 1,024 slots to 8,192
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for round := range 3 {
+		for i := range n {
+			h := uint32(7)
+			if i%3 == 0 {
+				h = uint32(i) // some spread-out hashes in between
+			}
+			id := fmt.Sprintf("id%d", i)
+			if err := s.add(id, h, -1, day.AddDate(0, 0, round), float64(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if s.n != n || s.index.n != n || len(s.index.slots) != 8192 {
+		t.Fatalf("%d customers, %d in the index, %d slots; want %d, %d, 8192", s.n, s.index.n, len(s.index.slots), n, n)
+	}
+	sum, err := s.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range sum.Customers {
+		if c.ID != fmt.Sprintf("id%d", i) || c.Frequency != 2 || c.MonetaryValue != float64(i) {
+			t.Fatalf("customer %d: %+v", i, c)
+		}
+	}
+}
