@@ -13,7 +13,7 @@ import (
 
 // decodeLog turns fuzz bytes into a transaction log: three bytes per
 // transaction give the customer (one of 23, so customers repeat within and
-// across AddBatch's groups), a time step (mostly forward, sometimes back, so
+// across AddBatch's groups; ids short and long), a time step (mostly forward, sometimes back, so
 // that some transactions are out of order) and an amount (sometimes
 // negative).
 func decodeLog(data []byte) []clv.Transaction {
@@ -22,8 +22,12 @@ func decodeLog(data []byte) []clv.Transaction {
 	at := 0
 	for i := 0; i+2 < len(data); i += 3 {
 		at += int(int8(data[i+1])) + 40
+		id := fmt.Sprintf("c%d", data[i]%23)
+		if data[i]%2 == 1 {
+			id += "-a-longer-id"
+		}
 		ts = append(ts, clv.Transaction{
-			CustomerID: fmt.Sprintf("c%d", data[i]%23),
+			CustomerID: id,
 			Time:       start.Add(time.Duration(at) * time.Hour),
 			Amount:     float64(int8(data[i+2])) / 4,
 		})

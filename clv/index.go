@@ -75,19 +75,40 @@ func (x *idIndex) insert(free, h uint32, k int32) {
 // maxIDLen is the length of the longest customer id a Summarizer accepts.
 const maxIDLen = 1<<16 - 1
 
-// idStore keeps the customers' ids back to back in pointer-free chunks of
-// at most 1 MiB, so that a million ids are a few allocations which the
-// garbage collector need not scan, and a customer's state can refer to its
-// id with one word: the id's offset << 16 | its length.
+// idStore keeps the customers' ids so that a customer's state refers to
+// its id with one word, and a million ids are a few allocations which the
+// garbage collector need not scan. An id of up to 7 bytes is held in the
+// word itself (flag bit 63, length in bits 56-62, the bytes from bit 0), so
+// that comparing it touches no other memory; a longer id is stored back to
+// back with others in chunks of at most 1 MiB, and the word is its offset
+// << 16 | its length.
 type idStore struct {
 	chunks [][]byte
 }
 
-const idChunkBits = 20
+const (
+	idChunkBits = 20
+	inlineID    = 1 << 63
+)
+
+// inline returns the word holding id, if id is short enough.
+func inline(id string) (uint64, bool) {
+	if len(id) > 7 {
+		return 0, false
+	}
+	w := uint64(inlineID) | uint64(len(id))<<56
+	for i := 0; i < len(id); i++ {
+		w |= uint64(id[i]) << (8 * i)
+	}
+	return w, true
+}
 
 // add stores id, which must be at most maxIDLen bytes, and returns its
 // reference.
 func (st *idStore) add(id string) uint64 {
+	if w, ok := inline(id); ok {
+		return w
+	}
 	c := len(st.chunks) - 1
 	if c < 0 || len(st.chunks[c])+len(id) > cap(st.chunks[c]) {
 		size := 4096 // chunks grow up to 1 MiB: small logs stay small
@@ -102,26 +123,64 @@ func (st *idStore) add(id string) uint64 {
 	return off<<16 | uint64(len(id))
 }
 
-// bytes returns the id with reference ref.
-func (st *idStore) bytes(ref uint64) []byte {
+// stored returns the stored bytes of a long id, nil for a short one.
+func (st *idStore) stored(ref uint64) []byte {
+	if ref&inlineID != 0 {
+		return nil
+	}
 	off, n := ref>>16, ref&maxIDLen
 	c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
 	return st.chunks[c][p : p+n]
 }
 
-// strings returns the ids' chunks as strings, one allocation per chunk,
-// for the ids of a Summary (see id).
-func (st *idStore) strings() []string {
-	s := make([]string, len(st.chunks))
-	for i, c := range st.chunks {
-		s[i] = string(c)
+// equal reports whether ref refers to id.
+func (st *idStore) equal(ref uint64, id string) bool {
+	if ref&inlineID != 0 {
+		w, ok := inline(id)
+		return ok && w == ref
 	}
-	return s
+	return string(st.stored(ref)) == id
 }
 
-// id returns the id with reference ref from the chunks returned by strings.
-func id(chunks []string, ref uint64) string {
-	off, n := ref>>16, ref&maxIDLen
-	c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
-	return chunks[c][p : p+n]
+// string returns the id that ref refers to.
+func (st *idStore) string(ref uint64) string {
+	if ref&inlineID == 0 {
+		return string(st.stored(ref))
+	}
+	var b [7]byte
+	n := int(ref >> 56 & 0x7f)
+	for i := range n {
+		b[i] = byte(ref >> (8 * i))
+	}
+	return string(b[:n])
+}
+
+// strings returns the ids that refs refer to, in a few allocations.
+func (st *idStore) strings(refs []uint64) []string {
+	var short []byte // all short ids, back to back
+	for _, ref := range refs {
+		if ref&inlineID != 0 {
+			for i := range int(ref >> 56 & 0x7f) {
+				short = append(short, byte(ref>>(8*i)))
+			}
+		}
+	}
+	all := string(short)
+	chunks := make([]string, len(st.chunks))
+	for i, c := range st.chunks {
+		chunks[i] = string(c)
+	}
+	ids := make([]string, 0, len(refs))
+	for _, ref := range refs {
+		if ref&inlineID != 0 {
+			n := int(ref >> 56 & 0x7f)
+			ids = append(ids, all[:n])
+			all = all[n:]
+			continue
+		}
+		off, n := ref>>16, ref&maxIDLen
+		c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
+		ids = append(ids, chunks[c][p:p+n])
+	}
+	return ids
 }

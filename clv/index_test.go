@@ -2,6 +2,7 @@ package clv
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -22,7 +23,7 @@ func TestIndexCollisions(t *testing.T) {
 			if i%3 == 0 {
 				h = uint32(i) // some spread-out hashes in between
 			}
-			id := fmt.Sprintf("id%d", i)
+			id := testID(i)
 			if err := s.add(id, h, -1, day.AddDate(0, 0, round), float64(i)); err != nil {
 				t.Fatal(err)
 			}
@@ -36,8 +37,41 @@ func TestIndexCollisions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, c := range sum.Customers {
-		if c.ID != fmt.Sprintf("id%d", i) || c.Frequency != 2 || c.MonetaryValue != float64(i) {
+		if c.ID != testID(i) || c.Frequency != 2 || c.MonetaryValue != float64(i) {
 			t.Fatalf("customer %d: %+v", i, c)
 		}
+	}
+}
+
+// testID returns short ids (held inline) for even i, long ones for odd i.
+func testID(i int) string {
+	if i%2 == 0 {
+		return fmt.Sprintf("id%d", i)
+	}
+	return fmt.Sprintf("a-longer-customer-id-%d", i)
+}
+
+func TestIDStore(t *testing.T) {
+	var st idStore
+	ids := []string{"", "a", "1234567", "12345678", "\x00", "\x00\x00", "ü", "a somewhat longer id", "1234567"}
+	var refs []uint64
+	for _, id := range ids {
+		refs = append(refs, st.add(id))
+	}
+	for i, ref := range refs {
+		if got := st.string(ref); got != ids[i] {
+			t.Errorf("string(add(%q)) = %q", ids[i], got)
+		}
+		for j, other := range ids {
+			if st.equal(ref, other) != (ids[i] == other) {
+				t.Errorf("equal(add(%q), %q) = %v", ids[i], ids[j], !(ids[i] == other))
+			}
+		}
+	}
+	if got := st.strings(refs); !slices.Equal(got, ids) {
+		t.Errorf("strings = %q, want %q", got, ids)
+	}
+	if refs[2]&inlineID == 0 || refs[3]&inlineID != 0 {
+		t.Errorf("7-byte id stored inline: %v, 8-byte id: %v; want true, false", refs[2]&inlineID != 0, refs[3]&inlineID != 0)
 	}
 }

@@ -278,16 +278,16 @@ func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
 		sink := s.sink
 		for i := range g {
 			if id := g[i].CustomerID; len(id) > 0 {
-				sink += uint64(id[0])
+				sink += uint64(id[0]) + uint64(id[len(id)-1]) // an id may span two lines
 			}
 		}
-		var last []byte // the previous group's last customer
+		var last uint64 // the previous group's last customer
 		if s.last >= 0 {
-			last = s.ids.bytes(s.acc(s.last).id)
+			last = s.acc(s.last).id
 		}
 		for i := range g {
 			id := g[i].CustomerID
-			if i > 0 && id == g[i-1].CustomerID || i == 0 && s.last >= 0 && id == string(last) {
+			if i > 0 && id == g[i-1].CustomerID || i == 0 && s.last >= 0 && s.ids.equal(last, id) {
 				// The previous transaction's customer: no hashing.
 				hs[i], ks[i] = s.lastH, -2
 				if i > 0 {
@@ -310,8 +310,8 @@ func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
 		}
 		for i := range g {
 			if k := ks[i]; k >= 0 {
-				if id := s.ids.bytes(s.acc(k).id); len(id) > 0 {
-					sink += uint64(id[0])
+				if id := s.ids.stored(s.acc(k).id); len(id) > 0 {
+					sink += uint64(id[0]) + uint64(id[len(id)-1])
 				}
 			}
 		}
@@ -354,7 +354,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		hint = s.last
 	}
 	k := hint
-	ok := k >= 0 && string(s.ids.bytes(s.acc(k).id)) == id
+	ok := k >= 0 && s.ids.equal(s.acc(k).id, id)
 	if !ok {
 		var free uint32
 		k, free = s.lookup(h, id)
@@ -392,7 +392,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		return nil
 	}
 	if sec < a.lastTime {
-		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids.bytes(a.id), t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
+		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids.string(a.id), t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
 	}
 	a.lastTime = sec
 	if a.holdoutOnly {
@@ -429,7 +429,7 @@ func (s *Summarizer) lookup(h uint32, id string) (k int32, free uint32) {
 			return -1, i
 		}
 		if uint32(e>>32) == h {
-			if k := int32(uint32(e) - 1); string(s.ids.bytes(s.acc(k).id)) == id {
+			if k := int32(uint32(e) - 1); s.ids.equal(s.acc(k).id, id) {
 				return k, 0
 			}
 		}
@@ -467,13 +467,19 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		dur = (s.end - s.cal) / s.opts.Unit.Seconds()
 	}
 	unit := s.opts.Unit.Seconds()
-	ids := s.ids.strings()
+	refs := make([]uint64, 0, n)
+	for i := range s.n {
+		if a := s.acc(int32(i)); !a.holdoutOnly {
+			refs = append(refs, a.id)
+		}
+	}
+	ids := s.ids.strings(refs)
 	for i := range s.n {
 		a := s.acc(int32(i))
 		if a.holdoutOnly {
 			continue
 		}
-		c := Customer{ID: id(ids, a.id), Frequency: float64(a.n - 1)}
+		c := Customer{ID: ids[len(sum.Customers)], Frequency: float64(a.n - 1)}
 		if s.opts.Calendar {
 			c.Recency = float64(a.lastPeriod - a.firstPeriod)
 			c.T = float64(endP - a.firstPeriod)
