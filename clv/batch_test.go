@@ -3,8 +3,10 @@ package clv_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,5 +142,49 @@ func TestLongID(t *testing.T) {
 	var pe *clv.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrLongID) || pe.Line != 3 || pe.Column != 1 {
 		t.Fatalf("SummarizeCSV with a long id: %v, want ErrLongID at line 3, column 1", err)
+	}
+}
+
+// blockingReader returns head in one Read, then blocks in the next until
+// release is closed, then reports io.EOF.
+type blockingReader struct {
+	head     []byte
+	release  chan struct{}
+	released atomic.Bool
+}
+
+func (r *blockingReader) Read(p []byte) (int, error) {
+	if len(r.head) > 0 {
+		n := copy(p, r.head)
+		r.head = r.head[n:]
+		return n, nil
+	}
+	<-r.release
+	r.released.Store(true)
+	return 0, io.EOF
+}
+
+// TestSummarizeCSVStopsReading checks that SummarizeCSV, which parses in a
+// goroutine of its own, waits for it before returning an error, so that
+// the input is not read after SummarizeCSV returns. The parser is made to
+// block in a Read while the error is being returned.
+func TestSummarizeCSVStopsReading(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("customer_id,date\na,2020-01-02\na,2020-01-01\n") // line 3 is out of order
+	for range 2000 {                                                // more than a chunk
+		b.WriteString("b,2020-01-03\n")
+	}
+	in := &blockingReader{head: []byte(b.String()), release: make(chan struct{})}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		close(in.release)
+	}()
+	_, err := clv.SummarizeCSV(in, clv.CSVOptions{}, clv.SummaryOptions{End: date(2021, 1, 1)})
+	var pe *clv.ParseError
+	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrOutOfOrder) || pe.Line != 3 {
+		t.Fatalf("err = %v, want ErrOutOfOrder at line 3", err)
+	}
+	if !in.released.Load() {
+		t.Error("SummarizeCSV returned while its parser was still reading the input")
 	}
 }

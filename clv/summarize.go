@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -541,6 +542,9 @@ func Summarize(ts []Transaction, opts SummaryOptions) (*Summary, error) {
 // error is a *ParseError naming the line. With csvOpts.SkipInvalid, records
 // that cannot be used (except those after End, see SkipAfterEnd, and those
 // out of order) are skipped and counted in Summary.Stats.
+//
+// SummarizeCSV parses in a second goroutine while it summarizes, so it uses
+// two cores; it has stopped reading r when it returns.
 func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summary, error) {
 	s, err := NewSummarizer(opts)
 	if err != nil {
@@ -550,58 +554,35 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	if err != nil {
 		return nil, err
 	}
-	// Records are added in batches (see Summarizer.AddBatch). Their ids
-	// are copied into arena, which is reused once a batch is added.
-	const size = 256
-	var (
-		batch = make([]Transaction, 0, size)
-		lines = make([]int, 0, size)
-		arena = make([]byte, 0, 16*size)
-	)
-	flush := func() error {
-		for i := 0; i < len(batch); {
-			n, err := s.addBatch(batch[i:])
+	// One goroutine parses records into chunks while this one adds them
+	// (see Summarizer.AddBatch), chunk by chunk in the order read.
+	var skipped Stats
+	chunks := parseChunks(rd)
+	defer chunks.stop()
+	for {
+		c := <-chunks.full
+		for i := 0; i < len(c.ts); {
+			n, err := s.addBatch(c.ts[i:])
 			if err == nil {
 				break
 			}
 			i += n
 			switch {
 			case errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder):
-				return rd.fieldErrAt(lines[i], rd.timeCol, err)
+				return nil, rd.fieldErrAt(c.lines[i], rd.timeCol, err)
 			case errors.Is(err, ErrLongID):
-				err = rd.fieldErrAt(lines[i], rd.idCol, err)
+				err = rd.fieldErrAt(c.lines[i], rd.idCol, err)
 			default:
-				err = rd.fieldErrAt(lines[i], rd.amtCol, err)
+				err = rd.fieldErrAt(c.lines[i], rd.amtCol, err)
 			}
 			if !csvOpts.SkipInvalid {
-				return err
+				return nil, err
 			}
-			rd.stats.skip(err)
+			skipped.skip(err)
 			i++
 		}
-		batch, lines, arena = batch[:0], lines[:0], arena[:0]
-		return nil
-	}
-	for {
-		id, t, amt, err := rd.readRaw()
-		if err == nil {
-			var sid string
-			if len(id) > 0 { // readRaw reports empty ids
-				start := len(arena)
-				arena = append(arena, id...)
-				// The string aliases arena, which append may move: the old
-				// array stays alive as long as a string points into it.
-				sid = unsafe.String(&arena[start], len(id))
-			}
-			batch = append(batch, Transaction{CustomerID: sid, Time: t, Amount: amt})
-			lines = append(lines, rd.line)
-			if len(batch) < size {
-				continue
-			}
-		}
-		if ferr := flush(); ferr != nil {
-			return nil, ferr
-		}
+		err := c.err
+		chunks.free <- c
 		if err == io.EOF {
 			break
 		}
@@ -609,16 +590,95 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 			if !csvOpts.SkipInvalid || !isRecordError(err) {
 				return nil, err
 			}
-			rd.stats.skip(err)
+			skipped.skip(err)
 		}
 	}
 	sum, err := s.Summary()
 	if err != nil {
 		return nil, err
 	}
-	st := rd.stats
+	// The parser has stopped (it sent io.EOF): its counts are final.
+	st := Stats{Records: rd.stats.Records}
+	st.merge(skipped)
 	st.merge(s.stats)
 	st.Records = rd.stats.Records
 	sum.Stats = st
 	return sum, nil
+}
+
+// A chunk is a run of parsed records, followed by the error that ended it:
+// nil when the chunk is full, io.EOF at the end of the input, or the error
+// of the record after ts.
+type chunk struct {
+	ts    []Transaction
+	lines []int  // line numbers of ts
+	arena []byte // the bytes of the ids in ts
+	err   error
+}
+
+const chunkSize = 1024
+
+// chunkPipe connects the parsing goroutine to the summarizing one. Chunks
+// circulate: the parser fills one from free and sends it on full.
+type chunkPipe struct {
+	full, free chan *chunk
+	done       chan struct{}
+	wg         sync.WaitGroup
+}
+
+// parseChunks starts a goroutine that reads rd's records into chunks. It
+// stops after a chunk whose error ends reading (any but a record error
+// under SkipInvalid), or when stop is called.
+func parseChunks(rd *Reader) *chunkPipe {
+	const inFlight = 4
+	p := &chunkPipe{full: make(chan *chunk, inFlight), free: make(chan *chunk, inFlight), done: make(chan struct{})}
+	for range inFlight {
+		p.free <- &chunk{ts: make([]Transaction, 0, chunkSize), lines: make([]int, 0, chunkSize), arena: make([]byte, 0, 16*chunkSize)}
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			var c *chunk
+			select {
+			case c = <-p.free:
+			case <-p.done:
+				return
+			}
+			c.ts, c.lines, c.arena, c.err = c.ts[:0], c.lines[:0], c.arena[:0], nil
+			for len(c.ts) < chunkSize {
+				id, t, amt, err := rd.readRaw()
+				if err != nil {
+					c.err = err
+					break
+				}
+				var sid string
+				if len(id) > 0 { // readRaw reports empty ids
+					start := len(c.arena)
+					c.arena = append(c.arena, id...)
+					// The string aliases the arena, which append may move:
+					// the old array lives on while a string points into it.
+					sid = unsafe.String(&c.arena[start], len(id))
+				}
+				c.ts = append(c.ts, Transaction{CustomerID: sid, Time: t, Amount: amt})
+				c.lines = append(c.lines, rd.line)
+			}
+			select {
+			case p.full <- c:
+			case <-p.done:
+				return
+			}
+			if c.err != nil && (c.err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.err)) {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// stop ends the parsing goroutine and waits for it, so that the input is
+// not read after SummarizeCSV returns.
+func (p *chunkPipe) stop() {
+	close(p.done)
+	p.wg.Wait()
 }
