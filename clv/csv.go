@@ -247,18 +247,37 @@ func (r *Reader) Read() (Transaction, error) {
 // ReadAll reads all remaining transactions. An empty log is an error
 // wrapping ErrEmptyLog.
 func (r *Reader) ReadAll() ([]Transaction, error) {
-	var ts []Transaction
+	// Fixed-size chunks, joined once at the end: growing one slice would
+	// copy a large log several times over.
+	const size = 1 << 16
+	var chunks [][]Transaction
+	cur := make([]Transaction, 0, 1024)
+	var err error
 	for {
-		t, err := r.Read()
-		if err == io.EOF {
+		var t Transaction
+		t, err = r.Read()
+		if err != nil {
 			break
 		}
-		if err != nil {
-			return ts, err
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = make([]Transaction, 0, size)
 		}
-		ts = append(ts, t)
+		cur = append(cur, t)
 	}
-	if len(ts) == 0 {
+	chunks = append(chunks, cur)
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	ts := make([]Transaction, 0, n)
+	for _, c := range chunks {
+		ts = append(ts, c...)
+	}
+	if err != io.EOF {
+		return ts, err
+	}
+	if n == 0 {
 		return nil, fmt.Errorf("%w: no records (%v)", ErrEmptyLog, r.stats)
 	}
 	return ts, nil

@@ -62,16 +62,13 @@ func bars(vals []float64, c color.Color, offset vg.Length) (*plotter.BarChart, e
 // calibration frequency with the model's expectation Σ_i P(X(T_i) = x).
 func frequencyPlot(r *results) (*plot.Plot, error) {
 	const k = 8 // 0..6 and 7+
-	obs, exp := make([]float64, k), make([]float64, k)
+	obs := make([]float64, k)
 	for _, c := range r.sum.Customers {
 		obs[min(int(c.Frequency), k-1)]++
-		tail := 1.0
-		for x := range k - 1 {
-			p := r.pm.ProbabilityOfPurchasesUnconditional(x, c.T)
-			exp[x] += p
-			tail -= p
-		}
-		exp[k-1] += math.Max(tail, 0)
+	}
+	exp, err := r.pm.ExpectedFrequencyCounts(r.sum.Customers, k-1)
+	if err != nil {
+		return nil, err
 	}
 	p := plot.New()
 	p.Title.Text = "Customers by number of repeat purchases: observed vs BG/NBD"
@@ -141,27 +138,28 @@ func trackingPlot(r *results) (*plot.Plot, error) {
 	if !r.calEnd.IsZero() {
 		cal = r.calEnd
 	}
-	inCal := map[string]bool{}
-	for _, c := range r.sum.Customers {
-		inCal[c.ID] = true
+	index := make(map[string]int, len(r.sum.Customers)) // calibration customers
+	for i, c := range r.sum.Customers {
+		index[c.ID] = i
 	}
-	firsts := map[float64]float64{} // first-purchase time → customers
-	lastDay := map[string]string{}
+	lastDay := make([]int, len(r.sum.Customers)) // y*10000+m*100+d of the last purchase; 0: none yet
+	firsts := map[float64]float64{}              // first-purchase time → customers
 	var repeats []float64
 	for _, t := range r.txs {
-		if !inCal[t.CustomerID] || t.Time.After(r.end) {
+		i, ok := index[t.CustomerID]
+		if !ok || t.Time.After(r.end) {
 			continue
 		}
-		day := t.Time.Format("2006-01-02")
+		y, m, d := t.Time.Date()
+		day := y*10000 + int(m)*100 + d
 		tm := t.Time.Sub(r.start).Hours() / unit
-		prev, seen := lastDay[t.CustomerID]
-		switch {
-		case !seen:
+		switch prev := lastDay[i]; {
+		case prev == 0:
 			firsts[tm]++
 		case prev != day:
 			repeats = append(repeats, tm)
 		}
-		lastDay[t.CustomerID] = day
+		lastDay[i] = day
 	}
 	horizon := r.end.Sub(r.start).Hours() / unit
 	steps := 60
