@@ -261,6 +261,39 @@ func TestSummarizeUnordered(t *testing.T) {
 	}
 }
 
+// TestSummarizeOrder checks the order of Summarize's customers (first
+// purchase, ties in input order) on the three paths of its sorting: input
+// already in order, a span that fits nanosecond keys, and one over 584
+// years, which compares the times themselves.
+func TestSummarizeOrder(t *testing.T) {
+	for _, early := range []time.Time{date(2019, 12, 1), date(1200, 1, 1)} {
+		ts := []clv.Transaction{
+			{"c", date(2020, 1, 2), 1},
+			{"b", date(2020, 1, 1), 1}, // ties with d: b comes first in ts
+			{"d", date(2020, 1, 1), 1},
+			{"a", early, 1},
+			{"b", date(2020, 1, 3), 2},
+		}
+		for _, sorted := range []bool{false, true} {
+			in := ts
+			if sorted { // in time order already
+				in = []clv.Transaction{ts[3], ts[1], ts[2], ts[0], ts[4]}
+			}
+			sum, err := clv.Summarize(in, clv.SummaryOptions{End: date(2020, 2, 1)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, c := range sum.Customers {
+				ids = append(ids, c.ID)
+			}
+			if got := strings.Join(ids, ""); got != "abdc" || sum.Customers[1].Frequency != 1 {
+				t.Errorf("first purchase %v, sorted %v: customers %q (b: %+v), want \"abdc\" with b buying twice", early, sorted, got, sum.Customers[1])
+			}
+		}
+	}
+}
+
 func TestHoldoutOnly(t *testing.T) {
 	in := "customer_id,date\na,2020-01-01\nb,2020-02-15\na,2020-02-20\na,2020-02-21\nb,2020-02-22\n"
 	sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{},
