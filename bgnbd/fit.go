@@ -287,17 +287,6 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if err != nil {
 		return nil, err
 	}
-	if !(opts.Penalizer >= 0) || math.IsInf(opts.Penalizer, 0) {
-		return nil, fmt.Errorf("bgnbd: penalizer %v, want a finite number ≥ 0", opts.Penalizer)
-	}
-	tol := opts.GradTol
-	if tol == 0 {
-		tol = 1e-8
-	}
-	maxIter := opts.MaxIter
-	if maxIter == 0 {
-		maxIter = 1000
-	}
 	starts := defaultStarts(d.maxT)
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {
@@ -310,8 +299,8 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
 		Weight: d.w, Penalizer: opts.Penalizer,
-		PenaltyScale: []float64{1, 10 / d.maxT, 1, 1}, // lifetimes' time rescaling of α
-		GradTol:      tol, MaxIter: maxIter,
+		PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},     // lifetimes' time rescaling of α
+		GradTol:      opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.slice())

@@ -148,9 +148,6 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if opts.Weights != nil && len(opts.Weights) != len(customers) {
 		return nil, fmt.Errorf("gammagamma: %d weights for %d customers", len(opts.Weights), len(customers))
 	}
-	if !(opts.Penalizer >= 0) || math.IsInf(opts.Penalizer, 0) {
-		return nil, fmt.Errorf("gammagamma: penalizer %v, want a finite number ≥ 0", opts.Penalizer)
-	}
 	n := len(customers)
 	d := &data{xi: make([]int32, 0, n), m: make([]float64, 0, n), lnm: make([]float64, 0, n),
 		lnx: make([]float64, 0, n), w: make([]float64, 0, n)}
@@ -191,14 +188,6 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if d.wsum == 0 {
 		return nil, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
 	}
-	tol := opts.GradTol
-	if tol == 0 {
-		tol = 1e-8
-	}
-	maxIter := opts.MaxIter
-	if maxIter == 0 {
-		maxIter = 1000
-	}
 	starts := []Params{{1, 1, 1}, {5, 3, 10}, {0.5, 2, 0.5}, {10, 10, 100}}
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {
@@ -211,7 +200,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		LogLik:  func(p, grad []float64) float64 { return d.logLik(Params{p[0], p[1], p[2]}, grad, &part) },
 		Valid:   func(p []float64) bool { return Params{p[0], p[1], p[2]}.Validate() == nil },
 		Weight:  d.wsum,
-		GradTol: tol, MaxIter: maxIter, Penalizer: opts.Penalizer,
+		GradTol: opts.GradTol, MaxIter: opts.MaxIter, Penalizer: opts.Penalizer, // zero: mle's defaults
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, []float64{p.P, p.Q, p.Gamma})

@@ -204,7 +204,10 @@ type Problem struct {
 	Penalizer    float64
 	PenaltyScale []float64
 	// Starts are starting points in natural parameters.
-	Starts  [][]float64
+	Starts [][]float64
+	// GradTol is the max-norm of the objective's gradient at convergence;
+	// zero means 1e-8. MaxIter bounds the iterations per start; zero means
+	// 1000.
 	GradTol float64
 	MaxIter int
 	// Warm, if not nil, is the same problem on a subsample (with the same
@@ -309,6 +312,15 @@ type Estimate struct {
 // log-likelihood in natural parameters. Its error, if any, wraps
 // ErrNotConverged; Estimate holds the best point found even then.
 func Fit(ctx context.Context, pr Problem) (Estimate, error) {
+	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
+		return Estimate{}, fmt.Errorf("penalizer %v, want a finite number ≥ 0", pr.Penalizer)
+	}
+	if pr.GradTol == 0 {
+		pr.GradTol = 1e-8
+	}
+	if pr.MaxIter == 0 {
+		pr.MaxIter = 1000
+	}
 	dim := len(pr.Starts[0])
 	scale := pr.penaltyScale(dim)
 	obj := pr.Objective()
