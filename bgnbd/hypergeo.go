@@ -131,13 +131,6 @@ func directAt(r, alpha, a, b, t float64) float64 {
 	return math.NaN()
 }
 
-func sign(x float64) float64 {
-	if x < 0 {
-		return -1
-	}
-	return 1
-}
-
 // expm1x returns expm1(y)/y, continuous at y = 0.
 func expm1x(y float64) float64 {
 	if math.Abs(y) < 1e-5 {

@@ -142,45 +142,43 @@ func (st *idStore) equal(ref uint64, id string) bool {
 	return string(st.stored(ref)) == id
 }
 
-// string returns the id that ref refers to.
-func (st *idStore) string(ref uint64) string {
-	if ref&inlineID == 0 {
-		return string(st.stored(ref))
+// length returns the length of the id that ref refers to.
+func length(ref uint64) int {
+	if ref&inlineID != 0 {
+		return int(ref >> 56 & 0x7f)
 	}
-	var b [7]byte
-	n := int(ref >> 56 & 0x7f)
-	for i := range n {
-		b[i] = byte(ref >> (8 * i))
-	}
-	return string(b[:n])
+	return int(ref & maxIDLen)
 }
 
-// strings returns the ids that refs refer to, in a few allocations.
+// appendID appends the id that ref refers to to dst.
+func (st *idStore) appendID(dst []byte, ref uint64) []byte {
+	if ref&inlineID == 0 {
+		return append(dst, st.stored(ref)...)
+	}
+	for i := range length(ref) {
+		dst = append(dst, byte(ref>>(8*i)))
+	}
+	return dst
+}
+
+// string returns the id that ref refers to.
+func (st *idStore) string(ref uint64) string { return string(st.appendID(nil, ref)) }
+
+// strings returns the ids that refs refer to, in one allocation.
 func (st *idStore) strings(refs []uint64) []string {
-	var short []byte // all short ids, back to back
+	n := 0
 	for _, ref := range refs {
-		if ref&inlineID != 0 {
-			for i := range int(ref >> 56 & 0x7f) {
-				short = append(short, byte(ref>>(8*i)))
-			}
-		}
+		n += length(ref)
 	}
-	all := string(short)
-	chunks := make([]string, len(st.chunks))
-	for i, c := range st.chunks {
-		chunks[i] = string(c)
-	}
-	ids := make([]string, 0, len(refs))
+	buf := make([]byte, 0, n)
 	for _, ref := range refs {
-		if ref&inlineID != 0 {
-			n := int(ref >> 56 & 0x7f)
-			ids = append(ids, all[:n])
-			all = all[n:]
-			continue
-		}
-		off, n := ref>>16, ref&maxIDLen
-		c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
-		ids = append(ids, chunks[c][p:p+n])
+		buf = st.appendID(buf, ref)
+	}
+	all := string(buf)
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		n := length(ref)
+		ids[i], all = all[:n], all[n:]
 	}
 	return ids
 }

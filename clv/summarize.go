@@ -443,14 +443,15 @@ func (s *Summarizer) lookup(h uint32, id string) (k int32, free uint32) {
 // (calibration) period. The Summarizer may be used further.
 func (s *Summarizer) Summary() (*Summary, error) {
 	sum := &Summary{Stats: s.stats}
-	n := 0
+	var refs []uint64 // the ids of the customers to summarize
 	for i := range s.n {
-		if s.acc(int32(i)).holdoutOnly {
+		if a := s.acc(int32(i)); a.holdoutOnly {
 			sum.HoldoutOnly++
 		} else {
-			n++
+			refs = append(refs, a.id)
 		}
 	}
+	n := len(refs)
 	if n == 0 {
 		return nil, fmt.Errorf("%w (%v)", ErrEmptyLog, s.stats)
 	}
@@ -469,12 +470,6 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		dur = (s.end - s.cal) / s.opts.Unit.Seconds()
 	}
 	unit := s.opts.Unit.Seconds()
-	refs := make([]uint64, 0, n)
-	for i := range s.n {
-		if a := s.acc(int32(i)); !a.holdoutOnly {
-			refs = append(refs, a.id)
-		}
-	}
 	ids := s.ids.strings(refs)
 	for i := range s.n {
 		a := s.acc(int32(i))
