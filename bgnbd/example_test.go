@@ -25,9 +25,9 @@ func ExampleFit() {
 		log.Fatal(err)
 	}
 	p := m.Params()
-	fmt.Printf("r=%.2f alpha=%.1f a=%.2f b=%.1f converged=%v\n", p.R, p.Alpha, p.A, p.B, m.FitInfo().Converged)
+	fmt.Printf("r=%.2f alpha=%.1f a=%.2f b=%.1f status=%v\n", p.R, p.Alpha, p.A, p.B, m.FitInfo().Status)
 	// Output:
-	// r=0.25 alpha=4.1 a=0.79 b=2.4 converged=true
+	// r=0.25 alpha=4.1 a=0.79 b=2.4 status=converged
 }
 
 // The probability that a CDNOW customer is still active, with the

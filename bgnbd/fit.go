@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -45,6 +45,9 @@ type FitOptions struct {
 
 	// MaxIter bounds the optimizer's iterations per start. Zero means 1000.
 	MaxIter int
+
+	// Variant is the model to fit; the zero value is BG/NBD.
+	Variant Variant
 }
 
 // data is the fitting data compressed into distinct rows, with the distinct
@@ -136,10 +139,6 @@ func compress(cs []clv.Customer, weights []float64) (*data, error) {
 	return d, nil
 }
 
-// warmRows is the number of distinct rows above which Fit starts from a fit
-// to a subsample.
-const warmRows = 50_000
-
 // every returns the data restricted to every k-th row.
 func (d *data) every(k int) *data {
 	sub := &data{xs: d.xs, ts: d.ts, txs: d.txs, maxT: d.maxT, xw: make([]float64, len(d.xs))}
@@ -159,7 +158,7 @@ type scratch struct {
 	part                   [][6]float64
 }
 
-// logLik returns the log-likelihood of the data at p (Fader, Hardie & Lee
+// logLik returns the log-likelihood of the data at f (Fader, Hardie & Lee
 // 2005, eq. 6, summed over customers with their weights) and writes its
 // gradient with respect to (r, α, a, b) into grad if grad is not nil. Per
 // customer,
@@ -169,10 +168,13 @@ type scratch struct {
 //	A2 = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
 //	A3 = −(r+x) ln(α+T)
 //	A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
-func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
-	r, al, a, b := p.R, p.Alpha, p.A, p.B
+//
+// For MBG/NBD (Batislam, Denizel & Filiztekin 2007, eq. 7) b+x becomes
+// b+x+1 in A2, b+x−1 becomes b+x in A4, and A4 is present for x = 0 too.
+func (d *data) logLik(f family, grad []float64, s *scratch) float64 {
+	r, al, a, b, sh := f.R, f.Alpha, f.A, f.B, f.d
 	table := func(vals []float64, ln, inv *[]float64) {
-		*ln, *inv = resize(*ln, len(vals)), resize(*inv, len(vals))
+		*ln, *inv = model.Resize(*ln, len(vals)), model.Resize(*inv, len(vals))
 		for i, v := range vals {
 			(*ln)[i] = math.Log(al + v)
 			(*inv)[i] = 1 / (al + v)
@@ -180,7 +182,7 @@ func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
 	}
 	table(d.ts, &s.lnT, &s.invT)
 	table(d.txs, &s.lnTx, &s.invTx)
-	s.lnab, s.invb = resize(s.lnab, len(d.xs)), resize(s.invb, len(d.xs))
+	s.lnab, s.invb = model.Resize(s.lnab, len(d.xs)), model.Resize(s.invb, len(d.xs))
 	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
 	var ll, gr, gal, ga, gb float64
 	lgr, lgb, lgab := lg(r), lg(b), lg(a+b)
@@ -190,17 +192,18 @@ func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
 	}
 	for i, x := range d.xs {
 		w := d.xw[i]
-		ll += w * (lg(r+x) - lgr + r*math.Log(al) + lgab + lg(b+x) - lgb - lg(a+b+x))
-		if x > 0 {
-			s.lnab[i] = math.Log(a / (b + x - 1))
-			s.invb[i] = 1 / (b + x - 1)
+		xs := x + sh
+		ll += w * (lg(r+x) - lgr + r*math.Log(al) + lgab + lg(b+xs) - lgb - lg(a+b+xs))
+		if xs > 0 {
+			s.lnab[i] = math.Log(a / (b + xs - 1))
+			s.invb[i] = 1 / (b + xs - 1)
 		}
 		if grad != nil {
-			psabx := mathext.Digamma(a + b + x)
+			psabx := mathext.Digamma(a + b + xs)
 			gr += w * (mathext.Digamma(r+x) - psr + math.Log(al))
 			gal += w * r / al
 			ga += w * (psab - psabx)
-			gb += w * (psab + mathext.Digamma(b+x) - psb - psabx)
+			gb += w * (psab + mathext.Digamma(b+xs) - psb - psabx)
 		}
 	}
 	n := len(d.rows)
@@ -214,7 +217,7 @@ func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
 			q := r + x
 			lT := s.lnT[rw.ti]
 			A3 := -q * lT
-			if x == 0 {
+			if x+sh == 0 {
 				sl += rw.w * A3
 				sr -= rw.w * lT
 				sal -= rw.w * q * s.invT[rw.ti]
@@ -257,13 +260,6 @@ func (d *data) logLik(p Params, grad []float64, s *scratch) float64 {
 	return ll
 }
 
-func resize(s []float64, n int) []float64 {
-	if cap(s) < n {
-		return make([]float64, n)
-	}
-	return s[:n]
-}
-
 // Fit estimates the parameters by maximum likelihood from the customers'
 // summaries (Frequency, Recency and T; MonetaryValue is not used). It is
 // FitContext with a background context.
@@ -283,6 +279,9 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // the negative log-likelihood in the natural parameters, by central
 // differences of the analytic gradient.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
+	if opts.Variant > MBGNBD {
+		return nil, fmt.Errorf("bgnbd: unknown variant %d", opts.Variant)
+	}
 	d, err := compress(customers, opts.Weights)
 	if err != nil {
 		return nil, err
@@ -294,9 +293,10 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		}
 		starts = append([]Params{*opts.Start}, starts...)
 	}
+	sh := opts.Variant.shift()
 	var s scratch
 	pr := mle.Problem{
-		LogLik: func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &s) },
+		LogLik: func(p, grad []float64) float64 { return d.logLik(family{paramsOf(p), sh}, grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
 		Weight: d.w, Penalizer: opts.Penalizer,
 		PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},     // lifetimes' time rescaling of α
@@ -305,33 +305,19 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.slice())
 	}
-	if opts.Start == nil && len(d.rows) > warmRows {
+	if opts.Start == nil && len(d.rows) > mle.WarmRows {
 		// Warm start from every k-th distinct row, with its weight: an
 		// unbiased estimate of LL/k.
-		sub := d.every(len(d.rows) / (warmRows / 4))
+		sub := d.every(len(d.rows) / (mle.WarmRows / 4))
 		var ss scratch
-		w := pr
-		w.LogLik = func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &ss) }
-		w.Weight = sub.w
-		pr.Warm = &w
+		pr.WarmFrom(func(p, grad []float64) float64 { return sub.logLik(family{paramsOf(p), sh}, grad, &ss) }, sub.w)
 	}
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {
 		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
 	}
-	m := &Model{
-		p: paramsOf(est.Params), ll: est.LL, n: d.w,
-		info: FitInfo{
-			Converged: est.Converged, Status: est.Status, Iterations: est.Iterations,
-			Evaluations: est.Evals, GradNorm: est.GradNorm, Start: est.Start, Rows: len(d.rows),
-		},
-		fittedAt:  time.Now().UTC(),
-		penalizer: opts.Penalizer,
-	}
-	if est.StdErr != nil {
-		se := paramsOf(est.StdErr)
-		m.stdErr = &se
-	}
+	b := model.FromEstimate(est, paramsOf, d.w, clv.FitInfo{Rows: len(d.rows), Penalizer: opts.Penalizer})
+	m := &Model{base: b, f: family{b.Params(), sh}}
 	if fitErr != nil {
 		return m, fmt.Errorf("bgnbd: %w (best: %v)", fitErr, m)
 	}

@@ -2,15 +2,13 @@ package bgnbd
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
-	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/model"
 )
 
-// Params are the four parameters of the BG/NBD model.
+// Params are the four parameters of the BG/NBD and MBG/NBD models.
 type Params struct {
 	R     float64 `json:"r"`     // shape of the gamma distribution of the purchase rate λ; R > 0
 	Alpha float64 `json:"alpha"` // rate (inverse scale) of that gamma distribution, in the data's time unit; Alpha > 0
@@ -18,139 +16,132 @@ type Params struct {
 	B     float64 `json:"b"`     // second shape of that beta distribution; B > 0
 }
 
-// ErrInvalidParams is wrapped by errors about parameters out of their range.
-var ErrInvalidParams = errors.New("bgnbd: invalid parameters")
+// ErrInvalidParams is wrapped by errors about parameters out of their
+// range. It is clv.ErrInvalidParams, shared by every model.
+var ErrInvalidParams = clv.ErrInvalidParams
 
 // Validate reports whether every parameter is finite and positive.
 func (p Params) Validate() error {
-	for _, v := range [...]struct {
-		name string
-		v    float64
-	}{{"r", p.R}, {"alpha", p.Alpha}, {"a", p.A}, {"b", p.B}} {
-		if !(v.v > 0) || math.IsInf(v.v, 0) {
-			return fmt.Errorf("%w: %s = %v, want a finite number > 0", ErrInvalidParams, v.name, v.v)
-		}
-	}
-	return nil
+	return model.Positive("bgnbd", "r alpha a b", p.R, p.Alpha, p.A, p.B)
 }
 
 func (p Params) slice() []float64 { return []float64{p.R, p.Alpha, p.A, p.B} }
 
 func paramsOf(s []float64) Params { return Params{R: s[0], Alpha: s[1], A: s[2], B: s[3]} }
 
-// FitInfo describes how a fit went.
-type FitInfo struct {
-	Converged   bool    // the optimizer reached a point where the gradient vanishes
-	Status      string  // the optimizer's final status
-	Iterations  int     // major iterations of the successful start
-	Evaluations int     // likelihood evaluations over all starts
-	GradNorm    float64 // max-norm of the gradient of the mean negative log-likelihood (log-parameters) at the optimum
-	Start       int     // which starting point converged (0 = the first)
-	Rows        int     // distinct (frequency, recency, T) rows after compression
+// Variant selects a model of the BG/NBD family. Both have the same
+// parameters and the same purchase process (Poisson with a gamma-distributed
+// rate) and differ in when a customer may drop out.
+type Variant uint8
+
+const (
+	// BGNBD is the beta-geometric/NBD model (Fader, Hardie & Lee 2005):
+	// a customer may drop out after each repeat purchase, with probability
+	// p ~ Beta(a, b). A customer without repeat purchases is alive for sure.
+	BGNBD Variant = iota
+	// MBGNBD is the modified BG/NBD model (Batislam, Denizel & Filiztekin
+	// 2007): a customer may also drop out at time 0, right after the first
+	// purchase, so P(alive) < 1 for customers without repeat purchases too,
+	// and it falls as their T grows.
+	MBGNBD
+)
+
+// String returns "bgnbd" or "mbgnbd", the model's name in JSON.
+func (v Variant) String() string {
+	if v == MBGNBD {
+		return "mbgnbd"
+	}
+	return "bgnbd"
 }
 
-// A Model is a BG/NBD model with known parameters, fitted or given. Its
-// methods are safe for concurrent use; it has no mutable state.
+// shift is the variant's number of dropout opportunities before the first
+// repeat purchase: 0 for BG/NBD, 1 for MBG/NBD. Every formula of the family
+// is the BG/NBD formula with b+x−1 replaced by b+x−1+shift where dropout
+// opportunities are counted.
+func (v Variant) shift() float64 {
+	if v == MBGNBD {
+		return 1
+	}
+	return 0
+}
+
+type base = model.Base[Params]
+
+// A Model is a BG/NBD or MBG/NBD model with known parameters, fitted or
+// given. Its methods are safe for concurrent use; it has no mutable state.
+// The zero Model has no parameters: its predictions are NaN and its batch
+// methods return errors.
 type Model struct {
-	p         Params
-	ll        float64
-	stdErr    *Params
-	n         float64 // customers (total weight) fitted
-	info      FitInfo
-	fittedAt  time.Time
-	penalizer float64
+	base
+	f family
 }
 
-// New returns a Model with the given parameters, for scoring with stored
-// parameters without fitting.
-func New(p Params) (*Model, error) {
-	if err := p.Validate(); err != nil {
+// family is the parameters with the variant's shift: the receiver of the
+// formulas.
+type family struct {
+	Params
+	d float64 // Variant.shift
+}
+
+// New returns a BG/NBD Model with the given parameters, for scoring with
+// stored parameters without fitting.
+func New(p Params) (*Model, error) { return NewVariant(BGNBD, p) }
+
+// NewVariant returns a Model of the given variant with the given
+// parameters.
+func NewVariant(v Variant, p Params) (*Model, error) {
+	if v > MBGNBD {
+		return nil, fmt.Errorf("bgnbd: unknown variant %d", v)
+	}
+	b, err := model.New(p)
+	if err != nil {
 		return nil, err
 	}
-	return &Model{p: p}, nil
+	return &Model{base: b, f: family{p, v.shift()}}, nil
 }
 
-// Params returns the model's parameters.
-func (m *Model) Params() Params { return m.p }
-
-// LogLikelihood returns the log-likelihood of the fitted data at the
-// fitted parameters (without the penalty), or 0 for a Model built by New.
-func (m *Model) LogLikelihood() float64 { return m.ll }
-
-// StdErrors returns the asymptotic standard errors of the parameters, from
-// the inverse Hessian of the negative log-likelihood at the optimum, and
-// whether they are available (they are not for a Model built by New, nor
-// when the Hessian is not positive definite).
-func (m *Model) StdErrors() (Params, bool) {
-	if m.stdErr == nil {
-		return Params{}, false
+// Variant returns the model's variant.
+func (m *Model) Variant() Variant {
+	if m.f.d == 1 {
+		return MBGNBD
 	}
-	return *m.stdErr, true
+	return BGNBD
 }
 
-// Customers returns the number of customers (the total weight) fitted.
-func (m *Model) Customers() float64 { return m.n }
-
-// FitInfo returns how the fit went; the zero value for a Model built by New.
-func (m *Model) FitInfo() FitInfo { return m.info }
-
-// FittedAt returns when the model was fitted; zero for a Model built by New.
-func (m *Model) FittedAt() time.Time { return m.fittedAt }
-
-// String returns the parameters and log-likelihood in one line.
+// String returns the variant, parameters and log-likelihood in one line.
 func (m *Model) String() string {
-	return fmt.Sprintf("BG/NBD{r=%.6g α=%.6g a=%.6g b=%.6g LL=%.6f}", m.p.R, m.p.Alpha, m.p.A, m.p.B, m.ll)
-}
-
-type jsonModel struct {
-	Model         string     `json:"model"`
-	Params        Params     `json:"params"`
-	LogLikelihood float64    `json:"log_likelihood,omitempty"`
-	StdErrors     *Params    `json:"std_errors,omitempty"`
-	Customers     float64    `json:"n_customers,omitempty"`
-	Penalizer     float64    `json:"penalizer,omitempty"`
-	Fit           *FitInfo   `json:"fit,omitempty"`
-	FittedAt      *time.Time `json:"fitted_at,omitempty"`
-}
-
-const jsonName = "bgnbd"
-
-// MarshalJSON encodes the model: parameters, log-likelihood, standard
-// errors, number of customers, fit information and fit date.
-func (m *Model) MarshalJSON() ([]byte, error) {
-	j := jsonModel{Model: jsonName, Params: m.p, LogLikelihood: m.ll, Customers: m.n, Penalizer: m.penalizer}
-	j.StdErrors = m.stdErr
-	if !m.fittedAt.IsZero() {
-		info, at := m.info, m.fittedAt
-		j.Fit, j.FittedAt = &info, &at
+	name := "BG/NBD"
+	if m.Variant() == MBGNBD {
+		name = "MBG/NBD"
 	}
-	return json.Marshal(j)
+	p := m.Params()
+	return fmt.Sprintf("%s{r=%.6g α=%.6g a=%.6g b=%.6g LL=%.6f}", name, p.R, p.Alpha, p.A, p.B, m.LogLikelihood())
 }
 
-// UnmarshalJSON decodes a model written by MarshalJSON, validating its
-// parameters. It is meant for a new Model (var m bgnbd.Model); a Model in
-// use by other goroutines must not be decoded into.
+// MarshalJSON encodes the model as {"model": "bgnbd" or "mbgnbd",
+// "params", "std_errors", "fit"} (the last two for a fitted model).
+func (m *Model) MarshalJSON() ([]byte, error) { return m.base.Marshal(m.Variant().String()) }
+
+// UnmarshalJSON decodes a model written by MarshalJSON, of either variant,
+// validating every field. It is meant for a new Model (var m bgnbd.Model);
+// a Model in use by other goroutines must not be decoded into.
 func (m *Model) UnmarshalJSON(b []byte) error {
-	var j jsonModel
-	if err := json.Unmarshal(b, &j); err != nil {
+	var head struct {
+		Model string `json:"model"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return fmt.Errorf("bgnbd: %w", err)
+	}
+	v := BGNBD
+	if head.Model == MBGNBD.String() {
+		v = MBGNBD
+	}
+	if err := m.base.Unmarshal(v.String(), b); err != nil {
 		return err
 	}
-	if j.Model != jsonName {
-		return fmt.Errorf("bgnbd: JSON holds model %q, want %q", j.Model, jsonName)
-	}
-	p := j.Params
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	*m = Model{p: p, ll: j.LogLikelihood, n: j.Customers, penalizer: j.Penalizer}
-	m.stdErr = j.StdErrors
-	if j.Fit != nil {
-		m.info = *j.Fit
-	}
-	if j.FittedAt != nil {
-		m.fittedAt = *j.FittedAt
-	}
+	m.f = family{m.Params(), v.shift()}
 	return nil
 }
 
 var _ clv.PurchaseModel = (*Model)(nil)
+var _ clv.FittedModel = (*Model)(nil)

@@ -18,21 +18,28 @@ import (
 //
 // It is 1 for a customer without repeat purchases. c must be a valid
 // summary (see clv.Customer.Validate); otherwise the result is NaN.
+//
+// For MBG/NBD (Batislam, Denizel & Filiztekin 2007) the customer may also
+// have dropped out at time 0:
+//
+//	P(alive) = 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x)),
+//
+// below 1 for x = 0 as well, and falling as T grows.
 func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
-	if !valid(c) {
+	if !m.Ready() || !valid(c) {
 		return math.NaN()
 	}
-	return m.p.alive(c.Frequency, c.Recency, c.T)
+	return m.f.alive(c.Frequency, c.Recency, c.T)
 }
 
-// alive computes 1/(1 + odds) with odds = a/(b+x−1)·((α+T)/(α+t_x))^(r+x),
+// alive computes 1/(1 + odds) with odds = a/(b+x−1+d)·((α+T)/(α+t_x))^(r+x),
 // with one logarithm and one exponential. Odds overflowing to +Inf give 0,
 // the correctly rounded result.
-func (p Params) alive(x, tx, T float64) float64 {
-	if x == 0 {
+func (p family) alive(x, tx, T float64) float64 {
+	if x+p.d == 0 {
 		return 1
 	}
-	odds := p.A / (p.B + x - 1) * math.Exp((p.R+x)*math.Log((p.Alpha+T)/(p.Alpha+tx)))
+	odds := p.A / (p.B + x - 1 + p.d) * math.Exp((p.R+x)*math.Log((p.Alpha+T)/(p.Alpha+tx)))
 	return 1 / (1 + odds)
 }
 
@@ -55,20 +62,33 @@ func valid(c clv.Customer) bool {
 // This equals P(alive) times the expectation for a fresh customer with the
 // posterior parameters (r+x, α+T, a, b+x), which is how it is computed,
 // with a transformed series that stays accurate for large x (see
-// freshExpected). t must be ≥ 0 and c valid; otherwise the result is NaN.
+// freshExpected). For MBG/NBD the posterior is (r+x, α+T, a, b+x+1) and
+// P(alive) is MBG/NBD's (Batislam, Denizel & Filiztekin 2007, eq. 11):
+//
+//	E[Y(t) | x, t_x, T] = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))]
+//	                      / (1 + a/(b+x) ((α+T)/(α+t_x))^(r+x)).
+//
+// t must be ≥ 0 and c valid; otherwise the result is NaN.
 // It is also NaN in a corner fitted models do not reach in practice, r ≫ a+b
 // (by a factor of 10 or more) together with a+b ≤ 1, where both series lose
 // more than 1e-10 relative to cancellation: NaN says
 // so rather than a wrong number, and the batch method returns an error.
 func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
-	if !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.Ready() || !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
-	return m.p.condExpected(c.Frequency, c.Recency, c.T, t)
+	return m.f.condExpected(c.Frequency, c.Recency, c.T, t)
 }
 
-func (p Params) condExpected(x, tx, T, t float64) float64 {
-	return p.alive(x, tx, T) * freshExpected(p.R+x, p.Alpha+T, p.A, p.B+x, t)
+func (p family) condExpected(x, tx, T, t float64) float64 {
+	return p.alive(x, tx, T) * p.series(x, T, t)
+}
+
+// series is the expectation of an active customer with x repeat purchases
+// observed for T: a fresh BG/NBD customer with the posterior parameters
+// (r+x, α+T, a, b+x+d).
+func (p family) series(x, T, t float64) float64 {
+	return freshExpected(p.R+x, p.Alpha+T, p.A, p.B+x+p.d, t)
 }
 
 // ExpectedPurchases returns E[X(t)], the expected number of repeat
@@ -76,11 +96,24 @@ func (p Params) condExpected(x, tx, T, t float64) float64 {
 // (Fader, Hardie & Lee 2005, eq. 9):
 //
 //	E[X(t)] = (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))].
+//
+// For MBG/NBD, where the new customer is still active after the first
+// purchase with probability b/(a+b) and then buys like a BG/NBD customer
+// with b+1 (Batislam, Denizel & Filiztekin 2007, eq. 10):
+//
+//	E[X(t)] = b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))].
+//
+// It is the expected number of repeat purchases of a just-acquired customer
+// in the first t time units.
 func (m *Model) ExpectedPurchases(t float64) float64 {
-	if !(t >= 0) || math.IsInf(t, 0) {
+	if !m.Ready() || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
-	return freshExpected(m.p.R, m.p.Alpha, m.p.A, m.p.B, t)
+	p := m.f
+	if p.d == 0 {
+		return freshExpected(p.R, p.Alpha, p.A, p.B, t)
+	}
+	return p.B / (p.A + p.B) * freshExpected(p.R, p.Alpha, p.A, p.B+1, t)
 }
 
 // ProbabilityOfPurchasesUnconditional returns P(X(t) = n), the probability
@@ -92,14 +125,20 @@ func (m *Model) ExpectedPurchases(t float64) float64 {
 //
 // The bracket, a negative binomial tail, is computed as the regularized
 // incomplete beta function I_{t/(α+t)}(n, r), which does not cancel.
+//
+// For MBG/NBD, dropout is possible before the first repeat purchase too:
+//
+//	P(X(t)=n) = B(a, b+n+1)/B(a, b) · NBD(n) + B(a+1, b+n)/B(a, b) · [1 − Σ_{j<n} NBD(j)],
+//
+// the bracket being 1 for n = 0.
 func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
-	if n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.Ready() || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
-	return m.p.pmf(float64(n), t)
+	return m.f.pmf(float64(n), t)
 }
 
-func (p Params) pmf(n, t float64) float64 {
+func (p family) pmf(n, t float64) float64 {
 	if t == 0 {
 		if n == 0 {
 			return 1
@@ -109,12 +148,16 @@ func (p Params) pmf(n, t float64) float64 {
 	lbetaAB := lbeta(p.A, p.B)
 	z := t / (p.Alpha + t)
 	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
-	first := math.Exp(lbeta(p.A, p.B+n) - lbetaAB + lg(p.R+n) - lg(p.R) - lg(n+1) +
+	first := math.Exp(lbeta(p.A, p.B+n+p.d) - lbetaAB + lg(p.R+n) - lg(p.R) - lg(n+1) +
 		p.R*math.Log(p.Alpha/(p.Alpha+t)) + n*math.Log(z))
-	if n == 0 {
+	if n+p.d == 0 {
 		return first
 	}
-	return first + math.Exp(lbeta(p.A+1, p.B+n-1)-lbetaAB)*mathext.RegIncBeta(n, p.R, z)
+	tail := 1.0
+	if n > 0 {
+		tail = mathext.RegIncBeta(n, p.R, z)
+	}
+	return first + math.Exp(lbeta(p.A+1, p.B+n-1+p.d)-lbetaAB)*tail
 }
 
 func lbeta(a, b float64) float64 {
@@ -132,13 +175,16 @@ func lbeta(a, b float64) float64 {
 // (r+x, α+T, a, b+x):
 //
 //	P(Y(t)=n | x, t_x, T) = δ_{n=0} (1 − P(alive)) + P(alive) · P(X(t)=n; r+x, α+T, a, b+x).
+//
+// For MBG/NBD the posterior has b+x+1 and P(alive) is MBG/NBD's.
 func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64 {
-	if !valid(c) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.Ready() || !valid(c) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
 	x := c.Frequency
-	pa := m.p.alive(x, c.Recency, c.T)
-	post := Params{R: m.p.R + x, Alpha: m.p.Alpha + c.T, A: m.p.A, B: m.p.B + x}
+	p := m.f
+	pa := p.alive(x, c.Recency, c.T)
+	post := family{Params: Params{R: p.R + x, Alpha: p.Alpha + c.T, A: p.A, B: p.B + x + p.d}}
 	v := pa * post.pmf(float64(n), t)
 	if n == 0 {
 		v += 1 - pa
@@ -153,6 +199,9 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 // t_x = last purchase − first, T = τ − first. Times in at before the first
 // purchase give NaN.
 func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, error) {
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
 	if len(purchases) == 0 {
 		return nil, fmt.Errorf("bgnbd: ProbabilityAliveHistory: no purchases")
 	}
@@ -172,7 +221,7 @@ func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, err
 		// Repeat purchases up to τ.
 		k := sort.Search(len(ps), func(j int) bool { return ps[j] > tau })
 		x := float64(k - 1)
-		out[i] = m.p.alive(x, ps[k-1]-ps[0], tau-ps[0])
+		out[i] = m.f.alive(x, ps[k-1]-ps[0], tau-ps[0])
 	}
 	return out, nil
 }
@@ -211,24 +260,30 @@ func batch(cs []clv.Customer, f func(i int, c *clv.Customer) float64) ([]float64
 // ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
 // on all cores. An invalid customer is an error naming it.
 func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
-	return batch(cs, func(_ int, c *clv.Customer) float64 { return m.p.alive(c.Frequency, c.Recency, c.T) })
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
+	return batch(cs, func(_ int, c *clv.Customer) float64 { return m.f.alive(c.Frequency, c.Recency, c.T) })
 }
 
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
 // for every customer, computed on all cores.
 func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
 	if err := checkHorizons(t); err != nil {
 		return nil, err
 	}
 	var out []float64
 	var err error
 	if tb := newXTTable(cs); tb != nil {
-		fresh := tb.fresh(m.p, t)
+		fresh := tb.fresh(m.f, t)
 		out, err = batch(cs, func(i int, c *clv.Customer) float64 {
-			return m.p.alive(c.Frequency, c.Recency, c.T) * fresh[tb.slot[i]]
+			return m.f.alive(c.Frequency, c.Recency, c.T) * fresh[tb.slot[i]]
 		})
 	} else {
-		out, err = batch(cs, func(_ int, c *clv.Customer) float64 { return m.p.condExpected(c.Frequency, c.Recency, c.T, t) })
+		out, err = batch(cs, func(_ int, c *clv.Customer) float64 { return m.f.condExpected(c.Frequency, c.Recency, c.T, t) })
 	}
 	if err != nil {
 		return nil, err
@@ -241,21 +296,23 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 
 // ConditionalExpectedPurchasesAt writes ConditionalExpectedPurchases(c, t)
 // for each t of ts into out, computing P(alive) once (clv.PurchaseCurve).
+// It writes min(len(ts), len(out)) values.
 func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
-	if !valid(c) {
+	ts = ts[:min(len(ts), len(out))]
+	if !m.Ready() || !valid(c) {
 		for i := range ts {
 			out[i] = math.NaN()
 		}
 		return
 	}
 	x := c.Frequency
-	pa := m.p.alive(x, c.Recency, c.T)
+	pa := m.f.alive(x, c.Recency, c.T)
 	for i, t := range ts {
 		if !(t >= 0) || math.IsInf(t, 0) {
 			out[i] = math.NaN()
 			continue
 		}
-		out[i] = pa * freshExpected(m.p.R+x, m.p.Alpha+c.T, m.p.A, m.p.B+x, t)
+		out[i] = pa * m.f.series(x, c.T, t)
 	}
 }
 
@@ -306,12 +363,11 @@ func newXTTable(cs []clv.Customer) *xtTable {
 }
 
 // fresh returns the series part for every pair at horizon t, on all cores.
-func (tb *xtTable) fresh(p Params, t float64) []float64 {
+func (tb *xtTable) fresh(p family, t float64) []float64 {
 	out := make([]float64, len(tb.xs))
 	parallel.Map(len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			x := tb.xs[i]
-			out[i] = freshExpected(p.R+x, p.Alpha+tb.ts[i], p.A, p.B+x, t)
+			out[i] = p.series(tb.xs[i], tb.ts[i], t)
 		}
 	})
 	return out
@@ -334,7 +390,7 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 	out := make([]float64, len(cs)*k)
 	if tb := newXTTable(cs); tb != nil {
 		for j, t := range ts {
-			f := tb.fresh(m.p, t)
+			f := tb.fresh(m.f, t)
 			parallel.Map(len(cs), func(lo, hi int) {
 				for i := lo; i < hi; i++ {
 					out[i*k+j] = pa[i] * f[tb.slot[i]]
@@ -346,7 +402,7 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 			for i := lo; i < hi; i++ {
 				c := &cs[i]
 				for j, t := range ts {
-					out[i*k+j] = pa[i] * freshExpected(m.p.R+c.Frequency, m.p.Alpha+c.T, m.p.A, m.p.B+c.Frequency, t)
+					out[i*k+j] = pa[i] * m.f.series(c.Frequency, c.T, t)
 				}
 			}
 		})
@@ -378,7 +434,7 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 		d := make([]float64, len(tb.xs))
 		prev := make([]float64, len(tb.xs))
 		for j, t := range ts {
-			f := tb.fresh(m.p, t)
+			f := tb.fresh(m.f, t)
 			for s := range d {
 				d[s] += w[j] * (f[s] - prev[s])
 			}
@@ -395,7 +451,7 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 				c := &cs[i]
 				total, prev := 0.0, 0.0
 				for j, t := range ts {
-					cum := pa[i] * freshExpected(m.p.R+c.Frequency, m.p.Alpha+c.T, m.p.A, m.p.B+c.Frequency, t)
+					cum := pa[i] * m.f.series(c.Frequency, c.T, t)
 					total += w[j] * (cum - prev)
 					prev = cum
 				}
@@ -410,6 +466,9 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 }
 
 var _ clv.DiscountedPurchases = (*Model)(nil)
+
+// errZeroModel is the error of a batch method of a zero Model.
+var errZeroModel = fmt.Errorf("bgnbd: %w: zero Model (use New or Fit)", clv.ErrInvalidParams)
 
 // checkNaN returns an error naming the first customer with a NaN among
 // out, which holds stride values per customer: the documented corner
@@ -445,6 +504,9 @@ const maxFrequencyBins = 1 << 16
 // Figure 2). The probabilities are computed once per distinct T, on all
 // cores. k must be in [1, 65536]; an invalid customer is an error naming it.
 func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
 	if k < 1 || k > maxFrequencyBins {
 		return nil, fmt.Errorf("bgnbd: %d frequency bins, want 1 to %d", k, maxFrequencyBins)
 	}
@@ -467,7 +529,7 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 		for _, t := range ts[lo:hi] {
 			w, tail := weight[t], 1.0
 			for n := range k {
-				p := m.p.pmf(float64(n), t)
+				p := m.f.pmf(float64(n), t)
 				out[n] += w * p
 				tail -= p
 			}

@@ -68,7 +68,7 @@ func TestFitCDNOW(t *testing.T) {
 			t.Errorf("std error of %s = %.6g, reference %.6g (rel. error %.2g)", k, gotSE[k], want, e)
 		}
 	}
-	if info := m.FitInfo(); !info.Converged || info.Rows == 0 || info.Rows > len(cs) {
+	if info := m.FitInfo(); info.Status != clv.Converged || info.Rows == 0 || info.Rows > len(cs) {
 		t.Errorf("fit info %+v", info)
 	}
 	t.Logf("%v; fit %+v", m, m.FitInfo())
@@ -104,4 +104,48 @@ func TestPredictionsCDNOW(t *testing.T) {
 		n, _ := strconv.Atoi(k)
 		check("P(X(39)="+k+")", m.ProbabilityOfPurchasesUnconditional(n, 39), want)
 	}
+}
+
+// TestFitMBGNBDCDNOW fits MBG/NBD (Batislam, Denizel & Filiztekin 2007) to
+// the CDNOW customers and compares with the lifetimes package.
+func TestFitMBGNBDCDNOW(t *testing.T) {
+	ref := reftest.Load(t)
+	cs := reftest.CDNOW(t)
+	m, err := bgnbd.Fit(cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Params()
+	got := map[string]float64{"r": p.R, "alpha": p.Alpha, "a": p.A, "b": p.B}
+	for k, want := range ref.MBGNBD.Params {
+		if e := relErr(got[k], want); e > paramTol {
+			t.Errorf("%s = %.7g, reference %.7g (rel. error %.2g)", k, got[k], want, e)
+		}
+	}
+	if d := math.Abs(m.LogLikelihood() - ref.MBGNBD.LogLikelihood); d > llTol {
+		t.Errorf("LL = %.6f, reference %.6f", m.LogLikelihood(), ref.MBGNBD.LogLikelihood)
+	}
+	se, _ := m.StdErrors()
+	gotSE := map[string]float64{"r": se.R, "alpha": se.Alpha, "a": se.A, "b": se.B}
+	for k, want := range ref.MBGNBD.StdErrors {
+		if e := relErr(gotSE[k], want); e > seTol {
+			t.Errorf("std error of %s = %.6g, reference %.6g (rel. error %.2g)", k, gotSE[k], want, e)
+		}
+	}
+	if m.Variant() != bgnbd.MBGNBD || m.FitInfo().NumParams != 4 || m.FitInfo().Customers != len(cs) {
+		t.Errorf("variant %v, fit info %+v", m.Variant(), m.FitInfo())
+	}
+	t.Logf("%v", m)
+}
+
+// TestPredictionsMBGNBDCDNOW compares every MBG/NBD prediction of the
+// reference at the reference parameters.
+func TestPredictionsMBGNBDCDNOW(t *testing.T) {
+	ref := reftest.Load(t)
+	p := ref.MBGNBD.Params
+	m, err := bgnbd.NewVariant(bgnbd.MBGNBD, bgnbd.Params{R: p["r"], Alpha: p["alpha"], A: p["a"], B: p["b"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reftest.CheckPredictions(t, m, ref.MBGNBD, predTol)
 }

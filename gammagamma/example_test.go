@@ -28,7 +28,7 @@ func ExampleFit() {
 		log.Fatal(err)
 	}
 	p := m.Params()
-	fmt.Printf("p=%.1f q=%.1f gamma=%.0f, fitted on %.0f customers, %d left out\n", p.P, p.Q, p.Gamma, m.Customers(), m.FitInfo().Excluded)
+	fmt.Printf("p=%.1f q=%.1f gamma=%.0f, fitted on %d customers, %d left out\n", p.P, p.Q, p.Gamma, m.FitInfo().Customers, m.FitInfo().Excluded)
 	// Output:
 	// p=5.5 q=4.2 gamma=17, fitted on 5000 customers, 1 left out
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -33,7 +33,7 @@ type FitOptions struct {
 	// MaxIter bounds the iterations per start. Zero means 1000.
 	MaxIter int
 	// SkipNonPositive leaves out of the fit, and counts in
-	// FitInfo.NonPositive, customers with repeat purchases whose
+	// FitInfo().Skipped, customers with repeat purchases whose
 	// MonetaryValue is zero or negative (free items, returns), which the
 	// model's likelihood cannot take. By default they are an error.
 	SkipNonPositive bool
@@ -59,7 +59,7 @@ func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
 	psq := mathext.Digamma(p.Q)
 	lng := math.Log(p.Gamma)
 	want := grad != nil
-	d.xterm, d.xdp, d.xdq = resize(d.xterm, len(d.xs)), resize(d.xdp, len(d.xs)), resize(d.xdq, len(d.xs))
+	d.xterm, d.xdp, d.xdq = model.Resize(d.xterm, len(d.xs)), model.Resize(d.xdp, len(d.xs)), model.Resize(d.xdq, len(d.xs))
 	for k, x := range d.xs {
 		px := p.P * x
 		lgpxq, _ := math.Lgamma(px + p.Q)
@@ -106,10 +106,6 @@ func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
 	return ll
 }
 
-// warmRows is the number of customers above which Fit starts from a fit to
-// a subsample.
-const warmRows = 50_000
-
 // every returns the data restricted to every k-th customer.
 func (d *data) every(k int) *data {
 	sub := &data{xs: d.xs}
@@ -124,17 +120,10 @@ func (d *data) every(k int) *data {
 	return sub
 }
 
-func resize(s []float64, n int) []float64 {
-	if cap(s) < n {
-		return make([]float64, n)
-	}
-	return s[:n]
-}
-
 // Fit estimates the parameters by maximum likelihood from the customers
 // with repeat purchases (Frequency > 0), using Frequency and MonetaryValue.
 // Customers with Frequency = 0 are left out and counted in
-// FitInfo.Excluded; a customer with repeat purchases must have a positive,
+// FitInfo().Excluded; a customer with repeat purchases must have a positive,
 // finite MonetaryValue, or Fit returns an error naming it.
 func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 	return FitContext(context.Background(), customers, opts)
@@ -156,7 +145,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	for i, c := range customers {
 		x, m := c.Frequency, c.MonetaryValue
 		if !(x >= 0) || x != math.Trunc(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("gammagamma: customers[%d] (%q): frequency %v is not a whole number ≥ 0", i, c.ID, x)
+			return nil, fmt.Errorf("gammagamma: customers[%d]: %w: customer %q: frequency %v is not a whole number ≥ 0", i, clv.ErrInvalidCustomer, c.ID, x)
 		}
 		if x == 0 {
 			excluded++
@@ -197,36 +186,26 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	var part [][4]float64
 	pr := mle.Problem{
-		LogLik:  func(p, grad []float64) float64 { return d.logLik(Params{p[0], p[1], p[2]}, grad, &part) },
-		Valid:   func(p []float64) bool { return Params{p[0], p[1], p[2]}.Validate() == nil },
+		LogLik:  func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &part) },
+		Valid:   func(p []float64) bool { return paramsOf(p).Validate() == nil },
 		Weight:  d.wsum,
 		GradTol: opts.GradTol, MaxIter: opts.MaxIter, Penalizer: opts.Penalizer, // zero: mle's defaults
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, []float64{p.P, p.Q, p.Gamma})
 	}
-	if opts.Start == nil && len(d.m) > warmRows {
+	if opts.Start == nil && len(d.m) > mle.WarmRows {
 		// Warm start from every k-th customer (weights kept).
-		sub := d.every(len(d.m) / (warmRows / 4))
+		sub := d.every(len(d.m) / (mle.WarmRows / 4))
 		var spart [][4]float64
-		w := pr
-		w.LogLik = func(p, grad []float64) float64 { return sub.logLik(Params{p[0], p[1], p[2]}, grad, &spart) }
-		w.Weight = sub.wsum
-		pr.Warm = &w
+		pr.WarmFrom(func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &spart) }, sub.wsum)
 	}
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {
 		return nil, fmt.Errorf("gammagamma: fit: %w", fitErr)
 	}
-	m := &Model{
-		p: Params{est.Params[0], est.Params[1], est.Params[2]}, ll: est.LL, n: d.wsum,
-		fittedAt: time.Now().UTC(), penalizer: opts.Penalizer,
-		info: FitInfo{Converged: est.Converged, Status: est.Status, Iterations: est.Iterations,
-			Evaluations: est.Evals, GradNorm: est.GradNorm, Start: est.Start, Excluded: excluded, NonPositive: nonPos},
-	}
-	if est.StdErr != nil {
-		m.stdErr = &Params{est.StdErr[0], est.StdErr[1], est.StdErr[2]}
-	}
+	m := &Model{model.FromEstimate(est, paramsOf, d.wsum,
+		clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer})}
 	if fitErr != nil {
 		return m, fmt.Errorf("gammagamma: %w (best: %v)", fitErr, m)
 	}

@@ -50,8 +50,8 @@ func TestFitCDNOW(t *testing.T) {
 	if math.Abs(m.LogLikelihood()-ref.GammaGamma.LogLikelihood) > 0.01 {
 		t.Errorf("LL = %.6f, reference %.6f", m.LogLikelihood(), ref.GammaGamma.LogLikelihood)
 	}
-	if m.Customers() != float64(ref.GammaGamma.Customers) || m.FitInfo().Excluded != len(cs)-946 {
-		t.Errorf("customers %v, excluded %d; want %d, %d", m.Customers(), m.FitInfo().Excluded, ref.GammaGamma.Customers, len(cs)-946)
+	if m.FitInfo().Customers != ref.GammaGamma.Customers || m.FitInfo().Excluded != len(cs)-946 {
+		t.Errorf("customers %v, excluded %d; want %d, %d", m.FitInfo().Customers, m.FitInfo().Excluded, ref.GammaGamma.Customers, len(cs)-946)
 	}
 	se, ok := m.StdErrors()
 	if !ok {
@@ -116,7 +116,7 @@ func TestErrors(t *testing.T) {
 	if _, err := gammagamma.Fit(withZero, gammagamma.FitOptions{}); err == nil || !strings.Contains(err.Error(), `"free"`) {
 		t.Errorf("zero value: %v", err)
 	}
-	if m, err := gammagamma.Fit(withZero, gammagamma.FitOptions{SkipNonPositive: true}); err != nil || m.FitInfo().NonPositive != 1 || m.Customers() != 946 {
+	if m, err := gammagamma.Fit(withZero, gammagamma.FitOptions{SkipNonPositive: true}); err != nil || m.FitInfo().Skipped != 1 || m.FitInfo().Customers != 946 {
 		t.Errorf("SkipNonPositive: %v, %+v", err, m.FitInfo())
 	}
 	if _, err := gammagamma.New(gammagamma.Params{P: 1, Q: 0, Gamma: 1}); !errors.Is(err, gammagamma.ErrInvalidParams) {

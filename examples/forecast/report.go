@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
@@ -441,9 +442,9 @@ func writeReport(r *results) error {
 		"Input": r.cfg.In, "Transactions": len(r.txs), "Customers": len(r.sum.Customers), "Unit": r.cfg.Unit,
 		"End": r.end.Format("2006-01-02 15:04"), "CalEnd": "",
 		"BGNBD":   fmt.Sprintf("r=%.4f α=%.4f a=%.4f b=%.4f", r.pm.Params().R, r.pm.Params().Alpha, r.pm.Params().A, r.pm.Params().B),
-		"BGNBDLL": r.pm.LogLikelihood(), "BGNBDConv": r.pm.FitInfo().Converged,
+		"BGNBDLL": r.pm.LogLikelihood(), "BGNBDConv": r.pm.FitInfo().Status == clv.Converged,
 		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.sm.Params().P, r.sm.Params().Q, r.sm.Params().Gamma),
-		"GGLL": r.sm.LogLikelihood(), "GGConv": r.sm.FitInfo().Converged,
+		"GGLL": r.sm.LogLikelihood(), "GGConv": r.sm.FitInfo().Status == clv.Converged,
 		"Indep": "", "Active": active, "Months": r.cfg.Periods, "ExpPurchases": expSum, "TotalCLV": total,
 		"TopShare": 100 * top / total, "Eval": r.eval, "Figures": figs,
 	}

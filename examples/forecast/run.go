@@ -170,7 +170,7 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	say("  %v", r.sm)
-	if n := r.sm.FitInfo().NonPositive; n > 0 {
+	if n := r.sm.FitInfo().Skipped; n > 0 {
 		say("  left out of the spend fit: %d customers whose repeat purchases are worth 0 or less", n)
 	}
 

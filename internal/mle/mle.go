@@ -217,6 +217,19 @@ type Problem struct {
 	Warm *Problem
 }
 
+// WarmRows is the number of data rows above which a model's fit starts
+// warm from a subsample (see Problem.Warm and WarmFrom).
+const WarmRows = 50_000
+
+// WarmFrom sets pr.Warm to the same problem evaluated on a subsample: its
+// log-likelihood logLik and total weight. Use it after the starts and
+// penalty are set.
+func (pr *Problem) WarmFrom(logLik func(p, grad []float64) float64, weight float64) {
+	w := *pr
+	w.LogLik, w.Weight, w.Warm = logLik, weight, nil
+	pr.Warm = &w
+}
+
 // penaltyScale returns PenaltyScale, or ones when it is nil.
 func (pr Problem) penaltyScale(dim int) []float64 {
 	if pr.PenaltyScale != nil {

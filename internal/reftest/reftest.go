@@ -5,6 +5,7 @@ package reftest
 import (
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"strconv"
 	"testing"
@@ -23,6 +24,8 @@ type Reference struct {
 		Expected      map[string]float64 `json:"expected_purchases_unconditional"`
 		PMF39         map[string]float64 `json:"prob_n_purchases_t39"`
 	} `json:"bgnbd"`
+	MBGNBD    Purchase `json:"mbgnbd"`
+	ParetoNBD Purchase `json:"paretonbd"`
 	GammaGamma struct {
 		Params        map[string]float64 `json:"params"`
 		LogLikelihood float64            `json:"log_likelihood"`
@@ -39,6 +42,50 @@ type Reference struct {
 		} `json:"predictions"`
 		BGNBD map[string]float64 `json:"bgnbd_on_same_file"`
 	} `json:"gammagamma"`
+}
+
+// Purchase is the reference of a purchase model other than BG/NBD:
+// parameters, log-likelihood, standard errors (if the peer gives them),
+// per-customer predictions and the unconditional expectation.
+type Purchase struct {
+	Params        map[string]float64 `json:"params"`
+	LogLikelihood float64            `json:"log_likelihood"`
+	StdErrors     map[string]float64 `json:"std_errors"`
+	Predictions   []Prediction       `json:"predictions"`
+	Expected      map[string]float64 `json:"expected_purchases_unconditional"`
+}
+
+// Model is what CheckPredictions needs of a purchase model.
+type Model interface {
+	clv.PurchaseModel
+	ExpectedPurchases(t float64) float64
+}
+
+// CheckPredictions compares every prediction of ref (P(alive), E[Y(t)] at
+// t = 1, 10, 39, 52, and E[X(t)]) with m's, at relative tolerance tol.
+func CheckPredictions(t *testing.T, m Model, ref Purchase, tol float64) {
+	t.Helper()
+	check := func(what string, got, want float64) {
+		t.Helper()
+		if e := math.Abs(got-want) / math.Abs(want); !(e <= tol) {
+			t.Errorf("%s = %.12g, reference %.12g (rel. error %.2g)", what, got, want, e)
+		}
+	}
+	if len(ref.Predictions) < 20 || len(ref.Expected) < 4 {
+		t.Fatalf("%d reference predictions, %d expectations", len(ref.Predictions), len(ref.Expected))
+	}
+	for _, pr := range ref.Predictions {
+		c := clv.Customer{Frequency: pr.Frequency, Recency: pr.Recency, T: pr.T}
+		name := "row " + strconv.Itoa(pr.Row)
+		check(name+" P(alive)", m.ProbabilityAlive(c), pr.PAlive)
+		for _, h := range [...]struct{ t, want float64 }{{1, pr.T1}, {10, pr.T10}, {39, pr.T39}, {52, pr.T52}} {
+			check(name+" E[Y("+strconv.FormatFloat(h.t, 'g', -1, 64)+")]", m.ConditionalExpectedPurchases(c, h.t), h.want)
+		}
+	}
+	for k, want := range ref.Expected {
+		tt, _ := strconv.ParseFloat(k, 64)
+		check("E[X("+k+")]", m.ExpectedPurchases(tt), want)
+	}
 }
 
 // Prediction is one row of the BG/NBD reference predictions.

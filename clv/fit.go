@@ -1,0 +1,133 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrInvalidParams is wrapped by every model's errors about parameters out
+// of their range (bgnbd.Params.Validate, paretonbd.Params.Validate, ...).
+var ErrInvalidParams = errors.New("invalid parameters")
+
+// FitStatus says how a model's parameters came about.
+type FitStatus uint8
+
+const (
+	// NotFitted: the parameters were given (a model built by New).
+	NotFitted FitStatus = iota
+	// Converged: the optimizer reached a point where the gradient of the
+	// mean negative log-likelihood vanishes.
+	Converged
+	// NotConverged: no start reached such a point; the parameters are the
+	// best found and must not be trusted.
+	NotConverged
+)
+
+var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged"}
+
+// String returns "not_fitted", "converged" or "not_converged".
+func (s FitStatus) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("FitStatus(%d)", uint8(s))
+}
+
+// MarshalText encodes the status as its String.
+func (s FitStatus) MarshalText() ([]byte, error) {
+	if int(s) >= len(statusNames) {
+		return nil, fmt.Errorf("clv: invalid fit status %d", uint8(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText decodes a status written by MarshalText.
+func (s *FitStatus) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if string(b) == n {
+			*s = FitStatus(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("clv: unknown fit status %q", b)
+}
+
+// FitInfo describes a maximum-likelihood fit. Every model reports one, in
+// the same form and the same JSON; its zero value describes a model built
+// from given parameters.
+type FitInfo struct {
+	Status FitStatus `json:"status"`
+	// LogLikelihood is the log-likelihood of the fitted data at the
+	// estimate, without any penalty.
+	LogLikelihood float64 `json:"log_likelihood"`
+	// NumParams is the number of estimated parameters (for AIC and BIC).
+	NumParams int `json:"n_params"`
+	// Customers is the number of customers the fit used: the sum of their
+	// weights, rounded to a whole number.
+	Customers int `json:"n_customers"`
+	// Excluded counts customers given to the fit but outside the model's
+	// data, such as customers without repeat purchases for a spend model;
+	// Skipped counts customers left out on request because their data
+	// could not be used (e.g. non-positive spend).
+	Excluded int `json:"excluded,omitempty"`
+	Skipped  int `json:"skipped,omitempty"`
+	// Rows is the number of distinct data rows after compression.
+	Rows int `json:"rows"`
+	// Penalizer is the L2 penalty coefficient the fit used (0: none).
+	Penalizer float64 `json:"penalizer,omitempty"`
+	// Optimizer is gonum's final status of the successful start, Start
+	// its index (0 = the first), Iterations its major iterations;
+	// Evaluations counts likelihood evaluations over all starts.
+	Optimizer   string `json:"optimizer_status"`
+	Start       int    `json:"start"`
+	Iterations  int    `json:"iterations"`
+	Evaluations int    `json:"evaluations"`
+	// GradNorm is the max-norm of the gradient of the mean negative
+	// log-likelihood with respect to the log-parameters at the estimate.
+	GradNorm float64 `json:"grad_norm"`
+}
+
+// AIC returns Akaike's information criterion −2·LL + 2k, with k the number
+// of parameters; smaller is better. It is NaN for an unfitted model.
+func (f FitInfo) AIC() float64 {
+	if f.Status == NotFitted {
+		return math.NaN()
+	}
+	return -2*f.LogLikelihood + 2*float64(f.NumParams)
+}
+
+// BIC returns the Bayesian information criterion −2·LL + k·ln(n), with n
+// the number of customers; smaller is better. It is NaN for an unfitted
+// model.
+func (f FitInfo) BIC() float64 {
+	if f.Status == NotFitted || f.Customers < 1 {
+		return math.NaN()
+	}
+	return -2*f.LogLikelihood + float64(f.NumParams)*math.Log(float64(f.Customers))
+}
+
+// Check reports whether the fields are consistent (a decoded FitInfo may
+// come from anywhere): a known status, finite numbers, no negative counts.
+func (f FitInfo) Check() error {
+	switch {
+	case int(f.Status) >= len(statusNames):
+		return fmt.Errorf("clv: fit info: invalid status %d", uint8(f.Status))
+	case f.NumParams < 0 || f.Customers < 0 || f.Excluded < 0 || f.Skipped < 0 || f.Rows < 0 ||
+		f.Start < 0 || f.Iterations < 0 || f.Evaluations < 0:
+		return fmt.Errorf("clv: fit info: negative count in %+v", f)
+	case !finite(f.LogLikelihood):
+		return fmt.Errorf("clv: fit info: log-likelihood %v", f.LogLikelihood)
+	case !(f.Penalizer >= 0) || math.IsInf(f.Penalizer, 0):
+		return fmt.Errorf("clv: fit info: penalizer %v", f.Penalizer)
+	case !(f.GradNorm >= 0):
+		return fmt.Errorf("clv: fit info: gradient norm %v", f.GradNorm)
+	}
+	return nil
+}
+
+// A FittedModel reports how its parameters were estimated. Every model of
+// clvkit implements it.
+type FittedModel interface {
+	FitInfo() FitInfo
+}

@@ -1,0 +1,175 @@
+// Package model holds what every fitted model of clvkit shares: the
+// parameters with their standard errors and fit information, the accessors
+// over them, parameter validation, the JSON envelope, and the step from an
+// mle.Estimate to a model. A model package embeds Base and adds its
+// formulas.
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
+)
+
+// Params is what a model's parameter struct provides.
+type Params interface {
+	comparable
+	// Validate reports parameters out of their range, wrapping
+	// clv.ErrInvalidParams.
+	Validate() error
+}
+
+// Base is the state every model shares. Its zero value is an unusable
+// model: Ready reports false, and the model's methods return NaN or an
+// error. It is immutable once built.
+type Base[P Params] struct {
+	p      P
+	stdErr *P
+	info   clv.FitInfo
+	ready  bool
+}
+
+// New returns the Base of a model with given parameters (not fitted).
+func New[P Params](p P) (Base[P], error) {
+	if err := p.Validate(); err != nil {
+		return Base[P]{}, err
+	}
+	return Base[P]{p: p, ready: true}, nil
+}
+
+// Ready reports whether the model has valid parameters (false for a zero
+// Model value).
+func (b *Base[P]) Ready() bool { return b.ready }
+
+// Params returns the model's parameters.
+func (b *Base[P]) Params() P { return b.p }
+
+// LogLikelihood returns the log-likelihood of the fitted data at the
+// estimate (without any penalty), or 0 for a model that was not fitted.
+func (b *Base[P]) LogLikelihood() float64 { return b.info.LogLikelihood }
+
+// StdErrors returns the asymptotic standard errors of the parameters, from
+// the inverse Hessian of the negative log-likelihood at the optimum, and
+// whether they are available (they are not for a model that was not
+// fitted, nor when the Hessian is not positive definite).
+func (b *Base[P]) StdErrors() (P, bool) {
+	if b.stdErr == nil {
+		var zero P
+		return zero, false
+	}
+	return *b.stdErr, true
+}
+
+// FitInfo returns how the fit went; the zero value (status NotFitted) for
+// a model built from given parameters.
+func (b *Base[P]) FitInfo() clv.FitInfo { return b.info }
+
+// FromEstimate builds the Base of a fitted model from an estimate: conv
+// turns a slice of natural parameters into P; info carries the fields
+// that only the model knows (Rows, Excluded, Skipped, Penalizer), and the
+// rest is filled in from est and weight (the total weight fitted).
+func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, weight float64, info clv.FitInfo) Base[P] {
+	b := Base[P]{p: conv(est.Params), ready: true}
+	if est.StdErr != nil {
+		se := conv(est.StdErr)
+		b.stdErr = &se
+	}
+	info.Status = clv.NotConverged
+	if est.Converged {
+		info.Status = clv.Converged
+	}
+	info.LogLikelihood = est.LL
+	info.NumParams = len(est.Params)
+	info.Customers = int(math.Round(weight))
+	info.Optimizer, info.Start = est.Status, est.Start
+	info.Iterations, info.Evaluations, info.GradNorm = est.Iterations, est.Evals, est.GradNorm
+	b.info = info
+	return b
+}
+
+// envelope is the JSON form of every model.
+type envelope[P Params] struct {
+	Model     string       `json:"model"`
+	Params    P            `json:"params"`
+	StdErrors *P           `json:"std_errors,omitempty"`
+	Fit       *clv.FitInfo `json:"fit,omitempty"`
+}
+
+// Marshal encodes the model as {"model": name, "params": ..., "std_errors":
+// ..., "fit": ...}, the last two only for a fitted model.
+func (b *Base[P]) Marshal(name string) ([]byte, error) {
+	if !b.ready {
+		return nil, fmt.Errorf("%s: cannot encode a zero Model (use New or Fit)", name)
+	}
+	e := envelope[P]{Model: name, Params: b.p, StdErrors: b.stdErr}
+	if b.info.Status != clv.NotFitted {
+		info := b.info
+		e.Fit = &info
+	}
+	return json.Marshal(e)
+}
+
+// Unmarshal decodes what Marshal wrote, validating every field: the model
+// name, the parameters, standard errors (finite, ≥ 0) and fit information.
+func (b *Base[P]) Unmarshal(name string, data []byte) error {
+	var e envelope[P]
+	if err := json.Unmarshal(data, &e); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if e.Model != name {
+		return fmt.Errorf("%s: JSON holds model %q, want %q", name, e.Model, name)
+	}
+	if err := e.Params.Validate(); err != nil {
+		return err
+	}
+	if e.StdErrors != nil {
+		var raw struct {
+			SE map[string]float64 `json:"std_errors"`
+		}
+		if err := json.Unmarshal(data, &raw); err != nil {
+			return fmt.Errorf("%s: std_errors: %w", name, err)
+		}
+		for k, v := range raw.SE {
+			if !(v >= 0) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s: std_errors: %s = %v, want a finite number ≥ 0", name, k, v)
+			}
+		}
+	}
+	nb := Base[P]{p: e.Params, stdErr: e.StdErrors, ready: true}
+	if e.Fit != nil {
+		if err := e.Fit.Check(); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if e.Fit.Status == clv.NotFitted {
+			return fmt.Errorf("%s: fit info with status %v", name, e.Fit.Status)
+		}
+		nb.info = *e.Fit
+	}
+	*b = nb
+	return nil
+}
+
+// Positive reports the first of the named values that is not a finite
+// number > 0, as an error wrapping clv.ErrInvalidParams. names is a
+// space-separated list, one name per value.
+func Positive(pkg, names string, vals ...float64) error {
+	for i, n := range strings.Fields(names) {
+		if v := vals[i]; !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: %w: %s = %v, want a finite number > 0", pkg, clv.ErrInvalidParams, n, v)
+		}
+	}
+	return nil
+}
+
+// Resize returns s with length n, reusing its storage when it is large
+// enough.
+func Resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
