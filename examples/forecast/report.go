@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"

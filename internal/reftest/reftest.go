@@ -24,8 +24,8 @@ type Reference struct {
 		Expected      map[string]float64 `json:"expected_purchases_unconditional"`
 		PMF39         map[string]float64 `json:"prob_n_purchases_t39"`
 	} `json:"bgnbd"`
-	MBGNBD    Purchase `json:"mbgnbd"`
-	ParetoNBD Purchase `json:"paretonbd"`
+	MBGNBD     Purchase `json:"mbgnbd"`
+	ParetoNBD  Purchase `json:"paretonbd"`
 	GammaGamma struct {
 		Params        map[string]float64 `json:"params"`
 		LogLikelihood float64            `json:"log_likelihood"`
