@@ -10,6 +10,7 @@ import (
 	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -50,107 +51,6 @@ type FitOptions struct {
 	Variant Variant
 }
 
-// data is the fitting data compressed into distinct rows, with the distinct
-// values of x, T and t_x so that the terms that depend on them alone are
-// computed once per evaluation.
-type data struct {
-	xs, ts, txs []float64
-	xw          []float64 // total weight per distinct x
-	rows        []row
-	w           float64 // total weight
-	maxT        float64
-}
-
-type row struct {
-	xi, ti, txi int32
-	w           float64
-}
-
-// compress validates the customers and merges identical rows: one map
-// operation per customer; the distinct values of x, T and t_x are then
-// collected from the (far fewer) rows.
-func compress(cs []clv.Customer, weights []float64) (*data, error) {
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("bgnbd: %w", clv.ErrNoCustomers)
-	}
-	if weights != nil && len(weights) != len(cs) {
-		return nil, fmt.Errorf("bgnbd: %d weights for %d customers", len(weights), len(cs))
-	}
-	type key struct{ x, tx, t float64 }
-	rowIdx := make(map[key]int32, min(len(cs), 1<<16))
-	var keys []key
-	var ws []float64
-	d := &data{}
-	for i := range cs {
-		c := &cs[i]
-		if !valid(*c) || math.IsNaN(c.T) {
-			if err := c.Validate(); err != nil {
-				return nil, fmt.Errorf("bgnbd: customers[%d]: %w", i, err)
-			}
-		}
-		w := 1.0
-		if weights != nil {
-			w = weights[i]
-			if !(w >= 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("bgnbd: weights[%d] = %v, want a finite number ≥ 0", i, w)
-			}
-			if w == 0 {
-				continue
-			}
-		}
-		k := key{c.Frequency, c.Recency, c.T}
-		r, ok := rowIdx[k]
-		if !ok {
-			r = int32(len(keys))
-			rowIdx[k] = r
-			keys = append(keys, k)
-			ws = append(ws, 0)
-		}
-		ws[r] += w
-		d.w += w
-		d.maxT = math.Max(d.maxT, c.T)
-	}
-	if d.w == 0 {
-		return nil, fmt.Errorf("bgnbd: all weights are zero")
-	}
-	if d.maxT == 0 {
-		return nil, fmt.Errorf("bgnbd: every customer has T = 0: nothing was observed")
-	}
-	xi := map[float64]int32{}
-	ti := map[float64]int32{}
-	txi := map[float64]int32{}
-	idx := func(m map[float64]int32, vals *[]float64, v float64) int32 {
-		k, ok := m[v]
-		if !ok {
-			k = int32(len(*vals))
-			m[v] = k
-			*vals = append(*vals, v)
-		}
-		return k
-	}
-	d.rows = make([]row, len(keys))
-	for i, k := range keys {
-		d.rows[i] = row{xi: idx(xi, &d.xs, k.x), ti: idx(ti, &d.ts, k.t), txi: idx(txi, &d.txs, k.tx), w: ws[i]}
-	}
-	d.xw = make([]float64, len(d.xs))
-	for _, r := range d.rows {
-		d.xw[r.xi] += r.w
-	}
-	return d, nil
-}
-
-// every returns the data restricted to every k-th row.
-func (d *data) every(k int) *data {
-	sub := &data{xs: d.xs, ts: d.ts, txs: d.txs, maxT: d.maxT, xw: make([]float64, len(d.xs))}
-	for i := 0; i < len(d.rows); i += k {
-		r := d.rows[i]
-		sub.rows = append(sub.rows, r)
-		sub.w += r.w
-		sub.xw[r.xi] += r.w
-	}
-	return sub
-}
-
 // scratch holds the per-evaluation tables.
 type scratch struct {
 	lnT, invT, lnTx, invTx []float64
@@ -171,7 +71,7 @@ type scratch struct {
 //
 // For MBG/NBD (Batislam, Denizel & Filiztekin 2007, eq. 7) b+x becomes
 // b+x+1 in A2, b+x−1 becomes b+x in A4, and A4 is present for x = 0 too.
-func (d *data) logLik(f family, grad []float64, s *scratch) float64 {
+func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	r, al, a, b, sh := f.R, f.Alpha, f.A, f.B, f.d
 	table := func(vals []float64, ln, inv *[]float64) {
 		*ln, *inv = model.Resize(*ln, len(vals)), model.Resize(*inv, len(vals))
@@ -180,9 +80,9 @@ func (d *data) logLik(f family, grad []float64, s *scratch) float64 {
 			(*inv)[i] = 1 / (al + v)
 		}
 	}
-	table(d.ts, &s.lnT, &s.invT)
-	table(d.txs, &s.lnTx, &s.invTx)
-	s.lnab, s.invb = model.Resize(s.lnab, len(d.xs)), model.Resize(s.invb, len(d.xs))
+	table(d.Ts, &s.lnT, &s.invT)
+	table(d.Txs, &s.lnTx, &s.invTx)
+	s.lnab, s.invb = model.Resize(s.lnab, len(d.Xs)), model.Resize(s.invb, len(d.Xs))
 	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
 	var ll, gr, gal, ga, gb float64
 	lgr, lgb, lgab := lg(r), lg(b), lg(a+b)
@@ -190,8 +90,8 @@ func (d *data) logLik(f family, grad []float64, s *scratch) float64 {
 	if grad != nil {
 		psr, psb, psab = mathext.Digamma(r), mathext.Digamma(b), mathext.Digamma(a+b)
 	}
-	for i, x := range d.xs {
-		w := d.xw[i]
+	for i, x := range d.Xs {
+		w := d.XW[i]
 		xs := x + sh
 		ll += w * (lg(r+x) - lgr + r*math.Log(al) + lgab + lg(b+xs) - lgb - lg(a+b+xs))
 		if xs > 0 {
@@ -206,25 +106,25 @@ func (d *data) logLik(f family, grad []float64, s *scratch) float64 {
 			gb += w * (psab + mathext.Digamma(b+xs) - psb - psabx)
 		}
 	}
-	n := len(d.rows)
+	n := len(d.Rows)
 	chunks := parallel.Chunks(n)
 	s.part = slices.Grow(s.part[:0], chunks)[:chunks]
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var sl, sr, sal, sa, sb float64
-		for _, rw := range d.rows[lo:hi] {
-			x := d.xs[rw.xi]
+		for _, rw := range d.Rows[lo:hi] {
+			x := d.Xs[rw.Xi]
 			q := r + x
-			lT := s.lnT[rw.ti]
+			lT := s.lnT[rw.Ti]
 			A3 := -q * lT
 			if x+sh == 0 {
-				sl += rw.w * A3
-				sr -= rw.w * lT
-				sal -= rw.w * q * s.invT[rw.ti]
+				sl += rw.W * A3
+				sr -= rw.W * lT
+				sal -= rw.W * q * s.invT[rw.Ti]
 				continue
 			}
-			lTx := s.lnTx[rw.txi]
-			A4 := s.lnab[rw.xi] - q*lTx
+			lTx := s.lnTx[rw.Txi]
+			A4 := s.lnab[rw.Xi] - q*lTx
 			dd := A4 - A3
 			var lse, p4 float64
 			// log(1+e) rather than log1p(e): e ≤ 1, so the absolute error
@@ -239,11 +139,11 @@ func (d *data) logLik(f family, grad []float64, s *scratch) float64 {
 				p4 = 1 / (1 + e)
 			}
 			p3 := 1 - p4
-			sl += rw.w * lse
-			sr -= rw.w * (p3*lT + p4*lTx)
-			sal -= rw.w * q * (p3*s.invT[rw.ti] + p4*s.invTx[rw.txi])
-			sa += rw.w * p4
-			sb += rw.w * p4 * s.invb[rw.xi]
+			sl += rw.W * lse
+			sr -= rw.W * (p3*lT + p4*lTx)
+			sal -= rw.W * q * (p3*s.invT[rw.Ti] + p4*s.invTx[rw.Txi])
+			sa += rw.W * p4
+			sb += rw.W * p4 * s.invb[rw.Xi]
 		}
 		s.part[c] = [6]float64{sl, sr, sal, sa, sb}
 	})
@@ -282,11 +182,11 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if opts.Variant > MBGNBD {
 		return nil, fmt.Errorf("bgnbd: unknown variant %d", opts.Variant)
 	}
-	d, err := compress(customers, opts.Weights)
+	d, err := rows.Compress("bgnbd", customers, opts.Weights)
 	if err != nil {
 		return nil, err
 	}
-	starts := defaultStarts(d.maxT)
+	starts := defaultStarts(d.MaxT)
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {
 			return nil, fmt.Errorf("bgnbd: start: %w", err)
@@ -296,27 +196,27 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	sh := opts.Variant.shift()
 	var s scratch
 	pr := mle.Problem{
-		LogLik: func(p, grad []float64) float64 { return d.logLik(family{paramsOf(p), sh}, grad, &s) },
+		LogLik: func(p, grad []float64) float64 { return logLik(d, family{paramsOf(p), sh}, grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
-		Weight: d.w, Penalizer: opts.Penalizer,
-		PenaltyScale: []float64{1, 10 / d.maxT, 1, 1},     // lifetimes' time rescaling of α
+		Weight: d.W, Penalizer: opts.Penalizer,
+		PenaltyScale: []float64{1, 10 / d.MaxT, 1, 1},     // lifetimes' time rescaling of α
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.slice())
 	}
-	if opts.Start == nil && len(d.rows) > mle.WarmRows {
+	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
 		// Warm start from every k-th distinct row, with its weight: an
 		// unbiased estimate of LL/k.
-		sub := d.every(len(d.rows) / (mle.WarmRows / 4))
+		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
 		var ss scratch
-		pr.WarmFrom(func(p, grad []float64) float64 { return sub.logLik(family{paramsOf(p), sh}, grad, &ss) }, sub.w)
+		pr.WarmFrom(func(p, grad []float64) float64 { return logLik(sub, family{paramsOf(p), sh}, grad, &ss) }, sub.W)
 	}
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {
 		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
 	}
-	b := model.FromEstimate(est, paramsOf, d.w, clv.FitInfo{Rows: len(d.rows), Penalizer: opts.Penalizer})
+	b := model.FromEstimate(est, paramsOf, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
 	m := &Model{base: b, f: family{b.Params(), sh}}
 	if fitErr != nil {
 		return m, fmt.Errorf("bgnbd: %w (best: %v)", fitErr, m)

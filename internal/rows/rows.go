@@ -1,0 +1,114 @@
+// Package rows compresses customer summaries into the distinct
+// (frequency, recency, T) rows with weights that the purchase models fit,
+// with the distinct values of each, so that terms depending on one of them
+// alone are computed once per value.
+package rows
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// Data is the fitting data compressed into distinct rows, with the distinct
+// values of x, T and t_x so that the terms that depend on them alone are
+// computed once per evaluation.
+type Data struct {
+	Xs, Ts, Txs []float64 // the distinct values of x, T and t_x
+	XW          []float64 // total weight per distinct x
+	Rows        []Row
+	W           float64 // total weight
+	MaxT        float64
+}
+
+// Row is one distinct (x, t_x, T): indices into Xs, Ts and Txs, and its
+// total weight.
+type Row struct {
+	Xi, Ti, Txi int32
+	W           float64
+}
+
+// Compress validates the customers and merges identical rows: one map
+// operation per customer; the distinct values of x, T and t_x are then
+// collected from the (far fewer) rows.
+func Compress(pkg string, cs []clv.Customer, weights []float64) (*Data, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrNoCustomers)
+	}
+	if weights != nil && len(weights) != len(cs) {
+		return nil, fmt.Errorf("%s: %d weights for %d customers", pkg, len(weights), len(cs))
+	}
+	type key struct{ x, tx, t float64 }
+	rowIdx := make(map[key]int32, min(len(cs), 1<<16))
+	var keys []key
+	var ws []float64
+	d := &Data{}
+	for i := range cs {
+		c := &cs[i]
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: customers[%d]: %w", pkg, i, err)
+		}
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+			if !(w >= 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("%s: weights[%d] = %v, want a finite number ≥ 0", pkg, i, w)
+			}
+			if w == 0 {
+				continue
+			}
+		}
+		k := key{c.Frequency, c.Recency, c.T}
+		r, ok := rowIdx[k]
+		if !ok {
+			r = int32(len(keys))
+			rowIdx[k] = r
+			keys = append(keys, k)
+			ws = append(ws, 0)
+		}
+		ws[r] += w
+		d.W += w
+		d.MaxT = math.Max(d.MaxT, c.T)
+	}
+	if d.W == 0 {
+		return nil, fmt.Errorf("%s: all weights are zero", pkg)
+	}
+	if d.MaxT == 0 {
+		return nil, fmt.Errorf("%s: every customer has T = 0: nothing was observed", pkg)
+	}
+	xi := map[float64]int32{}
+	ti := map[float64]int32{}
+	txi := map[float64]int32{}
+	idx := func(m map[float64]int32, vals *[]float64, v float64) int32 {
+		k, ok := m[v]
+		if !ok {
+			k = int32(len(*vals))
+			m[v] = k
+			*vals = append(*vals, v)
+		}
+		return k
+	}
+	d.Rows = make([]Row, len(keys))
+	for i, k := range keys {
+		d.Rows[i] = Row{Xi: idx(xi, &d.Xs, k.x), Ti: idx(ti, &d.Ts, k.t), Txi: idx(txi, &d.Txs, k.tx), W: ws[i]}
+	}
+	d.XW = make([]float64, len(d.Xs))
+	for _, r := range d.Rows {
+		d.XW[r.Xi] += r.W
+	}
+	return d, nil
+}
+
+// Every returns the data restricted to every k-th row (k ≥ 1), the
+// weights kept: its log-likelihood estimates the full one divided by k.
+func (d *Data) Every(k int) *Data {
+	sub := &Data{Xs: d.Xs, Ts: d.Ts, Txs: d.Txs, MaxT: d.MaxT, XW: make([]float64, len(d.Xs))}
+	for i := 0; i < len(d.Rows); i += max(k, 1) {
+		r := d.Rows[i]
+		sub.Rows = append(sub.Rows, r)
+		sub.W += r.W
+		sub.XW[r.Xi] += r.W
+	}
+	return sub
+}

@@ -1,0 +1,50 @@
+package paretonbd
+
+import "math"
+
+// maxTerms bounds the series of hyper. The terms shrink at least like z^k;
+// the bound is reached only for z within about 1e-5 of 1, where one of α, β
+// is 10⁵ times the other.
+const maxTerms = 4_000_000
+
+// hyper returns H(b, c, z) = ₂F₁(1, b; c; z) = Σ_{k≥0} (b)_k/(c)_k z^k for
+// 0 < b < c and 0 ≤ z < 1, as log H, and if deriv, the derivatives of
+// log H with respect to b, c and z.
+//
+// Every term is positive and the ratio of consecutive terms,
+// (b+k)/(c+k)·z, is below z, so the sum is accurate to a few ulps and
+// converges at least geometrically. It is the form the Pareto/NBD integral
+// takes after Euler's transformation (see lnTerm), which removes the large
+// upper parameter r+s+x of the textbook ₂F₁ that makes its series overflow
+// and cancel for large frequency. It returns NaN when the series did not
+// converge within maxTerms.
+func hyper(b, c, z float64, deriv bool) (lnH, db, dc, dz float64) {
+	if z == 0 {
+		return 0, 0, 0, b / c
+	}
+	sum, t := 1.0, 1.0
+	var sb, sc, sz float64 // Σ t_k Σ_{j<k} 1/(b+j), Σ t_k Σ_{j<k} 1/(c+j), Σ k t_k / z
+	var pb, pc float64     // Σ_{j<k} 1/(b+j), Σ_{j<k} 1/(c+j)
+	for k := 0.0; k < maxTerms; k++ {
+		u := t * (b + k) / (c + k) // t_{k+1}/z
+		t = u * z
+		sum += t
+		if deriv {
+			pb += 1 / (b + k)
+			pc += 1 / (c + k)
+			sb += t * pb
+			sc += t * pc
+			sz += (k + 1) * u
+		}
+		// The remaining terms are below t·ρ/(1−ρ) with ρ the current ratio,
+		// itself below z.
+		if t <= 1e-17*sum*(1-z) {
+			lnH = math.Log(sum)
+			if deriv {
+				db, dc, dz = sb/sum, -sc/sum, sz/sum
+			}
+			return lnH, db, dc, dz
+		}
+	}
+	return math.NaN(), math.NaN(), math.NaN(), math.NaN()
+}
