@@ -1,0 +1,271 @@
+package paretonbd
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/model"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
+	"gonum.org/v1/gonum/mathext"
+)
+
+// ErrNotConverged is wrapped by the error of a fit that did not converge.
+var ErrNotConverged = mle.ErrNotConverged
+
+// FitOptions configures Fit. The zero value fits without penalty, with
+// unit weights, from the default starting points.
+type FitOptions struct {
+	// Penalizer is the coefficient c of an L2 penalty on the parameters:
+	// the fit minimizes −LL/n + c·(r² + (σα)² + s² + (σβ)²), where n is the
+	// total weight and σ = 10/max(T) (the rescaling of time that the lifetimes
+	// package applies before fitting). Zero means no penalty.
+	Penalizer float64
+
+	// Weights gives each customer a weight (a count of identical
+	// customers). Nil means weight 1 each. Identical (x, t_x, T) rows are
+	// always merged into one weighted row; the result does not change.
+	Weights []float64
+
+	// Start is the first starting point; nil means the defaults. If a start
+	// does not converge, Fit tries others.
+	Start *Params
+
+	// GradTol is the max-norm of the gradient of the mean negative
+	// log-likelihood with respect to the log-parameters at which the fit
+	// has converged. Zero means 1e-8.
+	GradTol float64
+
+	// MaxIter bounds the optimizer's iterations per start. Zero means 1000.
+	MaxIter int
+}
+
+// terms are ln(α+τ), ln(β+τ), 1/(α+τ) and 1/(β+τ) for one τ.
+type terms struct{ la, lb, ia, ib float64 }
+
+func (rt *rowTerms) get(i int32) terms { return terms{rt.la[i], rt.lb[i], rt.ia[i], rt.ib[i]} }
+
+// rowTerms are the logarithms ln(α+τ), ln(β+τ) and reciprocals 1/(α+τ),
+// 1/(β+τ) for each distinct τ of T or t_x.
+type rowTerms struct {
+	la, lb, ia, ib []float64
+}
+
+func (rt *rowTerms) fill(p Params, vals []float64) {
+	n := len(vals)
+	rt.la, rt.lb = model.Resize(rt.la, n), model.Resize(rt.lb, n)
+	rt.ia, rt.ib = model.Resize(rt.ia, n), model.Resize(rt.ib, n)
+	for i, v := range vals {
+		rt.la[i], rt.lb[i] = math.Log(p.Alpha+v), math.Log(p.Beta+v)
+		rt.ia[i], rt.ib[i] = 1/(p.Alpha+v), 1/(p.Beta+v)
+	}
+}
+
+// scratch holds the per-evaluation tables.
+type scratch struct {
+	T, Tx rowTerms
+	part  [][5]float64
+}
+
+// integral returns, for a customer (x, t_x, T), the logarithm of the
+// bracket of the Pareto/NBD likelihood (Fader & Hardie 2005, eq. 6 ff.),
+//
+//	L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s ∫_{t_x}^T (α+τ)^−(r+x) (β+τ)^−(s+1) dτ ],
+//
+// which is computed as the sum of two positive terms, lnA and lnB, so that
+// nothing cancels. With p = r+x and m = r+s+x, the bracket equals
+//
+//	p ∫_T^∞ (α+τ)^−(p+1) (β+τ)^−s dτ + s ∫_{t_x}^∞ (α+τ)^−p (β+τ)^−(s+1) dτ
+//
+// (integrate the derivative of (α+τ)^−p (β+τ)^−s from T to ∞), and each
+// tail integral is a Gauss hypergeometric function: for α ≥ β,
+//
+//	∫_τ^∞ (α+u)^−p (β+u)^−q du = (α+τ)^−p (β+τ)^(1−q) H(p, p+q; (α−β)/(α+τ)) / (p+q−1),
+//
+// and symmetrically with the roles of (α, p) and (β, q) exchanged for
+// α < β, where H(b, c; z) = ₂F₁(1, b; c; z) (see hyper). This is the
+// textbook ₂F₁(r+s+x, s+1; r+s+x+1; ·) (or ₂F₁(r+s+x, r+x; ...)) after
+// Euler's transformation, whose series has positive terms that shrink at
+// least like z^k whatever the frequency. The second return is the
+// logarithm of (α+T)^−(r+x) (β+T)^−s, the term of a customer still alive
+// at T; P(alive) is exp(lnFirst − lnAB).
+//
+// If g is not nil, it receives the gradient of lnAB with respect to
+// (r, α, s, β). T and t_x enter through their logarithms and reciprocals
+// (see at).
+func (p Params) integral(x float64, T, X terms, g *[4]float64) (lnAB, lnFirst float64) {
+	r, s := p.R, p.S
+	q := r + x
+	m := q + s
+	laT, lbT, iaT, ibT := T.la, T.lb, T.ia, T.ib
+	laX, lbX, iaX, ibX := X.la, X.lb, X.ia, X.ib
+	lnFirst = -q*laT - s*lbT
+	deriv := g != nil
+	var lnA, lnB float64
+	var gA, gB [4]float64
+	if p.Alpha >= p.Beta {
+		d := p.Alpha - p.Beta
+		zT, zX := d*iaT, d*iaX
+		hA, hbA, hcA, hzA := hyper(q+1, m+1, zT, deriv)
+		hB, hbB, hcB, hzB := hyper(q, m+1, zX, deriv)
+		lnA = math.Log(q/m) - (q+1)*laT + (1-s)*lbT + hA
+		lnB = math.Log(s/m) - q*laX - s*lbX + hB
+		if deriv {
+			gA = [4]float64{1/q - 1/m - laT + hbA + hcA, -(q+1)*iaT + hzA*(1-zT)*iaT, -1/m - lbT + hcA, (1-s)*ibT - hzA*iaT}
+			gB = [4]float64{-1/m - laX + hbB + hcB, -q*iaX + hzB*(1-zX)*iaX, 1/s - 1/m - lbX + hcB, -s*ibX - hzB*iaX}
+		}
+	} else {
+		d := p.Beta - p.Alpha
+		zT, zX := d*ibT, d*ibX
+		hA, hbA, hcA, hzA := hyper(s, m+1, zT, deriv)
+		hB, hbB, hcB, hzB := hyper(s+1, m+1, zX, deriv)
+		lnA = math.Log(q/m) - q*laT - s*lbT + hA
+		lnB = math.Log(s/m) + (1-q)*laX - (s+1)*lbX + hB
+		if deriv {
+			gA = [4]float64{1/q - 1/m - laT + hcA, -q*iaT - hzA*ibT, -1/m - lbT + hbA + hcA, -s*ibT + hzA*(1-zT)*ibT}
+			gB = [4]float64{-1/m - laX + hcB, (1-q)*iaX - hzB*ibX, 1/s - 1/m - lbX + hbB + hcB, -(s+1)*ibX + hzB*(1-zX)*ibX}
+		}
+	}
+	// log(e^lnA + e^lnB) and the weights of the two terms.
+	var wA float64
+	if lnA >= lnB {
+		e := math.Exp(lnB - lnA)
+		lnAB = lnA + math.Log1p(e)
+		wA = 1 / (1 + e)
+	} else {
+		e := math.Exp(lnA - lnB)
+		lnAB = lnB + math.Log1p(e)
+		wA = e / (1 + e)
+	}
+	if deriv {
+		for k := range g {
+			g[k] = wA*gA[k] + (1-wA)*gB[k]
+		}
+	}
+	return lnAB, lnFirst
+}
+
+// logLik returns the log-likelihood of the data at p, summed over the
+// rows with their weights, and writes its gradient with respect to
+// (r, α, s, β) into grad if grad is not nil. Per customer,
+//
+//	LL = lnΓ(r+x) − lnΓ(r) + r ln α + s ln β + lnAB
+//
+// with lnAB from integral. Terms of x alone are computed once per distinct
+// x, the logarithms once per distinct T and t_x, and the rows on all cores
+// with a fixed chunking (the sum does not depend on the number of cores).
+func logLik(d *rows.Data, p Params, grad []float64, s *scratch) float64 {
+	s.T.fill(p, d.Ts)
+	s.Tx.fill(p, d.Txs)
+	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
+	lgr, lnAl, lnBe := lg(p.R), math.Log(p.Alpha), math.Log(p.Beta)
+	var ll float64
+	var g [4]float64
+	var psr float64
+	if grad != nil {
+		psr = mathext.Digamma(p.R)
+	}
+	for i, x := range d.Xs {
+		w := d.XW[i]
+		ll += w * (lg(p.R+x) - lgr + p.R*lnAl + p.S*lnBe)
+		if grad != nil {
+			g[0] += w * (mathext.Digamma(p.R+x) - psr + lnAl)
+			g[1] += w * p.R / p.Alpha
+			g[2] += w * lnBe
+			g[3] += w * p.S / p.Beta
+		}
+	}
+	n := len(d.Rows)
+	chunks := parallel.Chunks(n)
+	s.part = slices.Grow(s.part[:0], chunks)[:chunks]
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Bounds(c, n)
+		var acc [5]float64
+		var rg [4]float64
+		gp := &rg
+		if grad == nil {
+			gp = nil
+		}
+		for _, rw := range d.Rows[lo:hi] {
+			v, _ := p.integral(d.Xs[rw.Xi], s.T.get(rw.Ti), s.Tx.get(rw.Txi), gp)
+			acc[0] += rw.W * v
+			if gp != nil {
+				for k := range 4 {
+					acc[k+1] += rw.W * rg[k]
+				}
+			}
+		}
+		s.part[c] = acc
+	})
+	for _, pt := range s.part {
+		ll += pt[0]
+		for k := range 4 {
+			g[k] += pt[k+1]
+		}
+	}
+	if grad != nil {
+		copy(grad, g[:])
+	}
+	return ll
+}
+
+// Fit estimates the parameters by maximum likelihood from the customers'
+// summaries (Frequency, Recency and T; MonetaryValue is not used). It is
+// FitContext with a background context.
+func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
+	return FitContext(context.Background(), customers, opts)
+}
+
+// FitContext estimates the parameters by maximum likelihood: BFGS on the
+// log-parameters with the analytic gradient, over the distinct rows on all
+// cores, from several starts, warm-started from a subsample for large data
+// (as bgnbd.FitContext). If no start converges it returns the best model
+// found with an error wrapping ErrNotConverged. Standard errors come from
+// the Hessian of the negative log-likelihood in natural parameters.
+func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
+	d, err := rows.Compress("paretonbd", customers, opts.Weights)
+	if err != nil {
+		return nil, err
+	}
+	starts := []Params{
+		{R: 1, Alpha: d.MaxT / 10, S: 1, Beta: d.MaxT / 10},
+		{R: 0.5, Alpha: d.MaxT / 4, S: 0.5, Beta: d.MaxT / 4},
+		{R: 2, Alpha: d.MaxT / 40, S: 2, Beta: d.MaxT},
+		{R: 0.1, Alpha: d.MaxT, S: 0.2, Beta: d.MaxT / 20},
+	}
+	if opts.Start != nil {
+		if err := opts.Start.Validate(); err != nil {
+			return nil, fmt.Errorf("paretonbd: start: %w", err)
+		}
+		starts = append([]Params{*opts.Start}, starts...)
+	}
+	var s scratch
+	pr := mle.Problem{
+		LogLik: func(v, grad []float64) float64 { return logLik(d, paramsOf(v), grad, &s) },
+		Valid:  func(v []float64) bool { return paramsOf(v).Validate() == nil },
+		Weight: d.W, Penalizer: opts.Penalizer,
+		PenaltyScale: []float64{1, 10 / d.MaxT, 1, 10 / d.MaxT},
+		GradTol:      opts.GradTol, MaxIter: opts.MaxIter,
+	}
+	for _, p := range starts {
+		pr.Starts = append(pr.Starts, p.slice())
+	}
+	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
+		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
+		var ss scratch
+		pr.WarmFrom(func(v, grad []float64) float64 { return logLik(sub, paramsOf(v), grad, &ss) }, sub.W)
+	}
+	est, fitErr := mle.Fit(ctx, pr)
+	if est.Params == nil {
+		return nil, fmt.Errorf("paretonbd: fit: %w", fitErr)
+	}
+	m := &Model{model.FromEstimate(est, paramsOf, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})}
+	if fitErr != nil {
+		return m, fmt.Errorf("paretonbd: %w (best: %v)", fitErr, m)
+	}
+	return m, nil
+}

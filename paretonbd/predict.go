@@ -1,0 +1,333 @@
+package paretonbd
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/integrate/quad"
+)
+
+// valid is a fast check of the conditions of clv.Customer.Validate that the
+// formulas need.
+func valid(c clv.Customer) bool {
+	x := c.Frequency
+	return x >= 0 && x == math.Trunc(x) && !math.IsInf(x, 0) &&
+		c.Recency >= 0 && c.Recency <= c.T && !math.IsInf(c.T, 0) &&
+		(x > 0 || c.Recency == 0)
+}
+
+func finiteNonNeg(t float64) bool { return t >= 0 && !math.IsInf(t, 0) }
+
+// ProbabilityAlive returns P(alive | x, t_x, T), the probability that the
+// customer's lifetime extends beyond T (Schmittlein, Morrison & Colombo
+// 1987; Fader & Hardie 2005, eq. 11):
+//
+//	P(alive) = Γ(r+x) α^r β^s / Γ(r) · (α+T)^−(r+x) (β+T)^−s / L(r, α, s, β | x, t_x, T),
+//
+// the share of the likelihood that comes from customers still alive at T.
+// It is below 1 for every customer, also without repeat purchases, and it
+// falls as T grows. c must be a valid summary; otherwise the result is NaN.
+func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
+	if !m.Ready() || !valid(c) {
+		return math.NaN()
+	}
+	return m.Params().alive(c.Frequency, c.Recency, c.T)
+}
+
+// alive computes P(alive) = 1/(A/F + B/F), with A and B the terms of
+// integral and F = (α+T)^−(r+x) (β+T)^−s. The ratios are formed without
+// their large common factors, with ln((α+T)/(α+t_x)) as log1p, so that
+// the probability of having dropped out, 1 − P(alive), is accurate too
+// when it is small (large x, t_x near T).
+func (p Params) alive(x, tx, T float64) float64 {
+	q := p.R + x
+	m := q + p.S
+	dA := math.Log1p((T - tx) / (p.Alpha + tx)) // ln((α+T)/(α+t_x))
+	dB := math.Log1p((T - tx) / (p.Beta + tx))  // ln((β+T)/(β+t_x))
+	var rA, rB float64
+	if p.Alpha >= p.Beta {
+		d := p.Alpha - p.Beta
+		hA, _, _, _ := hyper(q+1, m+1, d/(p.Alpha+T), false)
+		hB, _, _, _ := hyper(q, m+1, d/(p.Alpha+tx), false)
+		rA = math.Log(q/m) + math.Log((p.Beta+T)/(p.Alpha+T)) + hA
+		rB = math.Log(p.S/m) + q*dA + p.S*dB + hB
+	} else {
+		d := p.Beta - p.Alpha
+		hA, _, _, _ := hyper(p.S, m+1, d/(p.Beta+T), false)
+		hB, _, _, _ := hyper(p.S+1, m+1, d/(p.Beta+tx), false)
+		rA = math.Log(q/m) + hA
+		rB = math.Log(p.S/m) + q*dA + p.S*dB + math.Log((p.Alpha+tx)/(p.Beta+tx)) + hB
+	}
+	hi, lo := math.Max(rA, rB), math.Min(rA, rB)
+	return math.Min(math.Exp(-hi-math.Log1p(math.Exp(lo-hi))), 1)
+}
+
+// ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
+// number of purchases in (T, T+t] (Fader & Hardie 2005, eq. 12):
+//
+//	E[Y(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)],
+//
+// computed as P(alive)·(r+x)(β+T)/(α+T)·L·expm1(−(s−1)L)/(−(s−1)L) with
+// L = ln(1 + t/(β+T)), which is exact at s = 1 and loses nothing for small
+// t. t must be a finite number ≥ 0 and c valid; otherwise the result is NaN.
+func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
+	if !m.Ready() || !valid(c) || !finiteNonNeg(t) {
+		return math.NaN()
+	}
+	p := m.Params()
+	return p.alive(c.Frequency, c.Recency, c.T) * p.activeExpected(c.Frequency, c.T, t)
+}
+
+// activeExpected is the expected number of purchases in (T, T+t] of a
+// customer known to be alive at T, with x repeat purchases: the posterior
+// rate (r+x)/(α+T) times the expected time alive, ∫_0^t ((β+T)/(β+T+u))^s du.
+func (p Params) activeExpected(x, T, t float64) float64 {
+	bt := p.Beta + T
+	L := math.Log1p(t / bt)
+	return (p.R + x) / (p.Alpha + T) * bt * L * expm1x(-(p.S-1)*L)
+}
+
+// expm1x returns expm1(y)/y, continuous at y = 0.
+func expm1x(y float64) float64 {
+	if math.Abs(y) < 1e-5 {
+		return 1 + y/2 + y*y/6
+	}
+	return math.Expm1(y) / y
+}
+
+// ExpectedPurchases returns E[X(t)], the expected number of repeat
+// purchases in (0, t] of a customer just acquired at 0 (Fader & Hardie
+// 2005, eq. 9):
+//
+//	E[X(t)] = rβ / (α(s−1)) · [1 − (β/(β+t))^(s−1)].
+func (m *Model) ExpectedPurchases(t float64) float64 {
+	if !m.Ready() || !finiteNonNeg(t) {
+		return math.NaN()
+	}
+	p := m.Params()
+	return p.R / p.Alpha * p.Beta * math.Log1p(t/p.Beta) * expm1x(-(p.S-1)*math.Log1p(t/p.Beta))
+}
+
+// ConditionalExpectedPurchasesAt writes ConditionalExpectedPurchases(c, t)
+// for each t of ts into out (min(len(ts), len(out)) values), computing
+// P(alive) once (clv.PurchaseCurve).
+func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
+	ts = ts[:min(len(ts), len(out))]
+	if !m.Ready() || !valid(c) {
+		for i := range ts {
+			out[i] = math.NaN()
+		}
+		return
+	}
+	p := m.Params()
+	pa := p.alive(c.Frequency, c.Recency, c.T)
+	for i, t := range ts {
+		if !finiteNonNeg(t) {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = pa * p.activeExpected(c.Frequency, c.T, t)
+	}
+}
+
+var _ clv.PurchaseCurve = (*Model)(nil)
+
+// batch computes f for every customer on all cores, checking validity in
+// the same pass; the error names the first invalid customer.
+func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer) float64) ([]float64, error) {
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("paretonbd: %w", clv.ErrNoCustomers)
+	}
+	p := m.Params()
+	n := len(cs)
+	out := make([]float64, n)
+	firstBad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first invalid customer
+	parallel.For(len(firstBad), func(ch int) {
+		lo, hi := parallel.Bounds(ch, n)
+		for i := lo; i < hi; i++ {
+			c := &cs[i]
+			if !valid(*c) {
+				if firstBad[ch] == 0 {
+					firstBad[ch] = i + 1
+				}
+				out[i] = math.NaN()
+				continue
+			}
+			out[i] = f(p, c)
+		}
+	})
+	for _, b := range firstBad {
+		if b > 0 {
+			return nil, fmt.Errorf("paretonbd: customers[%d]: %w", b-1, cs[b-1].Validate())
+		}
+	}
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("paretonbd: customers[%d] (%q): the likelihood's series did not converge for %v", i, cs[i].ID, m)
+		}
+	}
+	return out, nil
+}
+
+// ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
+// on all cores. An invalid customer is an error naming it.
+func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
+	return m.batch(cs, func(p Params, c *clv.Customer) float64 { return p.alive(c.Frequency, c.Recency, c.T) })
+}
+
+// ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
+// for every customer, computed on all cores.
+func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
+	if !finiteNonNeg(t) {
+		return nil, fmt.Errorf("paretonbd: horizon t = %v, want a finite number ≥ 0", t)
+	}
+	return m.batch(cs, func(p Params, c *clv.Customer) float64 {
+		return p.alive(c.Frequency, c.Recency, c.T) * p.activeExpected(c.Frequency, c.T, t)
+	})
+}
+
+// ProbabilityOfPurchases returns P(Y(t) = n | x, t_x, T), the probability
+// that the customer makes n purchases in (T, T+t] (Fader & Hardie 2006,
+// "Deriving the Conditional PMF of the Pareto/NBD Model"). A customer who
+// is no longer alive makes none; one alive at T (probability P(alive)) buys
+// as a new customer with the posterior parameters (r+x, α+T, s, β+T):
+//
+//	P(Y(t)=n | x, t_x, T) = δ_{n=0} (1 − P(alive)) + P(alive) · P(X(t)=n; r+x, α+T, s, β+T).
+//
+// See ProbabilityOfPurchasesUnconditional for how the second factor is
+// computed. The result is NaN for an invalid customer, n < 0 or t not a
+// finite number ≥ 0.
+func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64 {
+	if !m.Ready() || !valid(c) || n < 0 || !finiteNonNeg(t) {
+		return math.NaN()
+	}
+	p := m.Params()
+	x := c.Frequency
+	pa := p.alive(x, c.Recency, c.T)
+	post := Params{R: p.R + x, Alpha: p.Alpha + c.T, S: p.S, Beta: p.Beta + c.T}
+	v := pa * post.pmf(float64(n), t)
+	if n == 0 {
+		v += 1 - pa
+	}
+	return v
+}
+
+// ProbabilityOfPurchasesUnconditional returns P(X(t) = n), the probability
+// that a customer just acquired at 0 makes n repeat purchases in (0, t]
+// (Fader & Hardie 2005, eq. 8 ff.). With NBD(n; τ) = Γ(r+n)/(Γ(r) n!)
+// (α/(α+τ))^r (τ/(α+τ))^n the count of a customer alive throughout (0, τ],
+// and the lifetime's density s β^s/(β+τ)^(s+1),
+//
+//	P(X(t)=n) = NBD(n; t) (β/(β+t))^s + ∫_0^t s β^s (β+τ)^−(s+1) NBD(n; τ) dτ.
+//
+// The integral is computed by Gauss–Legendre quadrature (16 panels of 16
+// points) in u = ln(1 + τ/α), where the integrand is smooth and its peak
+// is a few units wide; the result is accurate to about 1e-12 absolute.
+func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
+	if !m.Ready() || n < 0 || !finiteNonNeg(t) {
+		return math.NaN()
+	}
+	return m.Params().pmf(float64(n), t)
+}
+
+func (p Params) pmf(n, t float64) float64 {
+	if t == 0 {
+		if n == 0 {
+			return 1
+		}
+		return 0
+	}
+	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
+	lnK := lg(p.R+n) - lg(p.R) - lg(n+1)
+	U := math.Log1p(t / p.Alpha)
+	lnY := func(u float64) float64 { // n·ln(τ/(α+τ)), 0 for n = 0
+		if n == 0 {
+			return 0
+		}
+		return n * math.Log(-math.Expm1(-u))
+	}
+	alive := math.Exp(lnK - p.R*U + lnY(U) + p.S*math.Log(p.Beta/(p.Beta+t)))
+	c := lnK + math.Log(p.S) + p.S*math.Log(p.Beta) + math.Log(p.Alpha)
+	f := func(u float64) float64 {
+		if n > 0 && u == 0 {
+			return 0
+		}
+		return math.Exp(c - (p.S+1)*math.Log(p.Beta+p.Alpha*math.Expm1(u)) + (1-p.R)*u + lnY(u))
+	}
+	return alive + composite(f, 0, U)
+}
+
+// DERT returns the discounted expected residual transactions of the
+// customer (Fader, Hardie & Lee 2005, "RFM and CLV: Using Iso-Value Curves
+// for Customer Base Analysis", eq. 2): the purchases after T, each
+// discounted continuously at rate delta per time unit,
+//
+//	DERT(δ) = ∫_0^∞ e^(−δt) dE[Y(t) | x, t_x, T]
+//	        = P(alive) · (r+x)/(α+T) · (β+T)^s δ^(s−1) Ψ(s, s; δ(β+T)),
+//
+// with Ψ the confluent hypergeometric function of the second kind. It is
+// computed as P(alive)·(r+x)/(α+T)·(β+T)·J with J = ∫_0^∞ e^(−zv) (1+v)^(−s) dv,
+// z = δ(β+T), by Gauss–Legendre quadrature in w = ln(1+v). For an annual
+// discount rate d and weekly data, delta = ln(1+d)/52. Multiplied by the
+// expected value per purchase (and margin) it is the customer's residual
+// lifetime value. delta = 0 gives the undiscounted expected number of
+// future purchases, +Inf when s ≤ 1 (a heavy tail of long lifetimes). The
+// result is NaN for an invalid customer or delta not a finite number ≥ 0.
+func (m *Model) DERT(c clv.Customer, delta float64) float64 {
+	if !m.Ready() || !valid(c) || !finiteNonNeg(delta) {
+		return math.NaN()
+	}
+	p := m.Params()
+	bt := p.Beta + c.T
+	return p.alive(c.Frequency, c.Recency, c.T) * (p.R + c.Frequency) / (p.Alpha + c.T) * bt * discountedLifetime(delta*bt, p.S)
+}
+
+// discountedLifetime returns J(z, s) = ∫_0^∞ e^(−zv) (1+v)^(−s) dv for
+// z ≥ 0, s > 0: 1/(s−1) at z = 0 when s > 1, +Inf when s ≤ 1.
+func discountedLifetime(z, s float64) float64 {
+	if z == 0 {
+		if s > 1 {
+			return 1 / (s - 1)
+		}
+		return math.Inf(1)
+	}
+	// In w = ln(1+v) the integrand is exp(−z(e^w − 1) + (1−s)w); it is
+	// below e^−60 of its scale beyond W.
+	W := 1.0
+	for range 20 {
+		W = math.Log1p((60 + math.Max(0, (1-s)*W)) / z)
+	}
+	return composite(func(w float64) float64 { return math.Exp(-z*math.Expm1(w) + (1-s)*w) }, 0, W)
+}
+
+// glNodes are the 16-point Gauss–Legendre nodes and weights on [−1, 1],
+// computed once.
+var glNodes = sync.OnceValues(func() ([]float64, []float64) {
+	x, w := make([]float64, 16), make([]float64, 16)
+	quad.Legendre{}.FixedLocations(x, w, -1, 1)
+	return x, w
+})
+
+// composite integrates f over [a, b] with 16 equal panels of 16-point
+// Gauss–Legendre.
+func composite(f func(float64) float64, a, b float64) float64 {
+	const panels = 16
+	xs, ws := glNodes()
+	h := (b - a) / panels
+	var sum float64
+	for k := range panels {
+		lo := a + float64(k)*h
+		var ps float64
+		for i, x := range xs {
+			ps += ws[i] * f(lo+h*(x+1)/2)
+		}
+		sum += ps * h / 2
+	}
+	return sum
+}

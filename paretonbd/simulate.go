@@ -1,0 +1,60 @@
+package paretonbd
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/clvkit/clvkit/clv"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// SimulatePurchases draws one customer from the population and returns
+// the times of the customer's repeat purchases in (0, T], the first
+// purchase being at 0: λ ~ Gamma(r, α), μ ~ Gamma(s, β), a lifetime
+// τ ~ Exponential(μ), and purchases in a Poisson process with rate λ while
+// alive. It returns nil for invalid parameters, a nil src, or T not a
+// finite number ≥ 0.
+func (p Params) SimulatePurchases(src rand.Source, T float64) []float64 {
+	if src == nil || p.Validate() != nil || !finiteNonNeg(T) {
+		return nil
+	}
+	rng := rand.New(src)
+	lambda := distuv.Gamma{Alpha: p.R, Beta: p.Alpha, Src: src}.Rand()
+	mu := distuv.Gamma{Alpha: p.S, Beta: p.Beta, Src: src}.Rand()
+	end := math.Min(T, rng.ExpFloat64()/mu) // +Inf/… for μ = 0 gives T
+	var times []float64
+	for t := 0.0; ; {
+		t += rng.ExpFloat64() / lambda
+		if !(t <= end) {
+			return times
+		}
+		times = append(times, t)
+	}
+}
+
+// Simulate draws one customer per element of T, observed for T[i] time
+// units after the first purchase, and returns their summaries (IDs "0",
+// "1", ...; MonetaryValue 0). It is deterministic for a given src.
+func (p Params) Simulate(src rand.Source, T []float64) ([]clv.Customer, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if src == nil {
+		return nil, errors.New("paretonbd: Simulate: nil source")
+	}
+	cs := make([]clv.Customer, len(T))
+	for i, t := range T {
+		if !finiteNonNeg(t) {
+			return nil, fmt.Errorf("paretonbd: Simulate: T[%d] = %v, want a finite number ≥ 0", i, t)
+		}
+		times := p.SimulatePurchases(src, t)
+		c := clv.Customer{ID: fmt.Sprint(i), T: t, Frequency: float64(len(times))}
+		if len(times) > 0 {
+			c.Recency = times[len(times)-1]
+		}
+		cs[i] = c
+	}
+	return cs, nil
+}
