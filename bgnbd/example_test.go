@@ -57,3 +57,23 @@ func ExampleModel_ConditionalExpectedPurchases() {
 	// Output:
 	// 1.226
 }
+
+// Under MBG/NBD a one-time buyer may have dropped out right after the first
+// purchase: P(alive) falls below 1 as the first purchase recedes, whereas
+// BG/NBD keeps such customers alive for sure. Parameters: the MBG/NBD fit
+// to CDNOW.
+func ExampleNewVariant() {
+	mbg, err := bgnbd.NewVariant(bgnbd.MBGNBD, bgnbd.Params{R: 0.525, Alpha: 6.18, A: 0.891, B: 1.61})
+	if err != nil {
+		log.Fatal(err)
+	}
+	bg, _ := bgnbd.New(bgnbd.Params{R: 0.243, Alpha: 4.41, A: 0.793, B: 2.43})
+	for _, weeks := range []float64{4, 26, 78} {
+		c := clv.Customer{T: weeks} // one purchase, weeks ago
+		fmt.Printf("%2.0f weeks: MBG/NBD %.2f, BG/NBD %.2f\n", weeks, mbg.ProbabilityAlive(c), bg.ProbabilityAlive(c))
+	}
+	// Output:
+	//  4 weeks: MBG/NBD 0.58, BG/NBD 1.00
+	// 26 weeks: MBG/NBD 0.43, BG/NBD 1.00
+	// 78 weeks: MBG/NBD 0.31, BG/NBD 1.00
+}
