@@ -89,3 +89,34 @@ func BenchmarkConditionalExpectedPurchases(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMBGNBD: fit, P(alive) and conditional expectation of MBG/NBD
+// for 10⁶ customers, with times in whole days.
+func BenchmarkMBGNBD(b *testing.B) {
+	cs := benchCustomers(b, 1_000_000)
+	m, err := bgnbd.NewVariant(bgnbd.MBGNBD, mbgParams)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Fit", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := bgnbd.Fit(cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ProbabilityAlive", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := m.ProbabilityAliveAll(cs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ConditionalExpectedPurchases", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := m.ConditionalExpectedPurchasesAll(cs, 39); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -26,12 +26,14 @@ func hyper(b, c, z float64, deriv bool) (lnH, db, dc, dz float64) {
 	var sb, sc, sz float64 // Σ t_k Σ_{j<k} 1/(b+j), Σ t_k Σ_{j<k} 1/(c+j), Σ k t_k / z
 	var pb, pc float64     // Σ_{j<k} 1/(b+j), Σ_{j<k} 1/(c+j)
 	for k := 0.0; k < maxTerms; k++ {
-		u := t * (b + k) / (c + k) // t_{k+1}/z
+		bk, ck := b+k, c+k
+		inv := 1 / (bk * ck) // one division for 1/(b+k), 1/(c+k) and the ratio
+		u := t * bk * bk * inv // t_{k+1}/z
 		t = u * z
 		sum += t
 		if deriv {
-			pb += 1 / (b + k)
-			pc += 1 / (c + k)
+			pb += ck * inv
+			pc += bk * inv
 			sb += t * pb
 			sc += t * pc
 			sz += (k + 1) * u
@@ -47,4 +49,25 @@ func hyper(b, c, z float64, deriv bool) (lnH, db, dc, dz float64) {
 		}
 	}
 	return math.NaN(), math.NaN(), math.NaN(), math.NaN()
+}
+
+// hsum returns H(b, c, z) of hyper itself (not its logarithm), without
+// derivatives, for scoring: two terms per division, and the sum stops at
+// 1e-16 relative.
+func hsum(b, c, z float64) float64 {
+	sum, t := 1.0, 1.0
+	if z == 0 {
+		return 1
+	}
+	for k := 0.0; k < maxTerms; k += 2 {
+		d1, d2 := c+k, c+k+1
+		inv := 1 / (d1 * d2)
+		t1 := t * (b + k) * z * d2 * inv // t·(b+k)z/(c+k)
+		t = t1 * (b + k + 1) * z * d1 * inv
+		sum += t1 + t
+		if t <= 1e-16*sum*(1-z) {
+			return sum
+		}
+	}
+	return math.NaN()
 }

@@ -45,24 +45,20 @@ func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
 func (p Params) alive(x, tx, T float64) float64 {
 	q := p.R + x
 	m := q + p.S
-	dA := math.Log1p((T - tx) / (p.Alpha + tx)) // ln((α+T)/(α+t_x))
-	dB := math.Log1p((T - tx) / (p.Beta + tx))  // ln((β+T)/(β+t_x))
-	var rA, rB float64
+	// B/F = s/m · ((α+T)/(α+t_x))^q ((β+T)/(β+t_x))^s [(α+t_x)/(β+t_x)] H_B;
+	// the power may overflow to +Inf, giving P(alive) = 0 as it should.
+	e := q*math.Log1p((T-tx)/(p.Alpha+tx)) + p.S*math.Log1p((T-tx)/(p.Beta+tx))
+	var a, b float64
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		hA, _, _, _ := hyper(q+1, m+1, d/(p.Alpha+T), false)
-		hB, _, _, _ := hyper(q, m+1, d/(p.Alpha+tx), false)
-		rA = math.Log(q/m) + math.Log((p.Beta+T)/(p.Alpha+T)) + hA
-		rB = math.Log(p.S/m) + q*dA + p.S*dB + hB
+		a = q / m * (p.Beta + T) / (p.Alpha + T) * hsum(q+1, m+1, d/(p.Alpha+T))
+		b = p.S / m * math.Exp(e) * hsum(q, m+1, d/(p.Alpha+tx))
 	} else {
 		d := p.Beta - p.Alpha
-		hA, _, _, _ := hyper(p.S, m+1, d/(p.Beta+T), false)
-		hB, _, _, _ := hyper(p.S+1, m+1, d/(p.Beta+tx), false)
-		rA = math.Log(q/m) + hA
-		rB = math.Log(p.S/m) + q*dA + p.S*dB + math.Log((p.Alpha+tx)/(p.Beta+tx)) + hB
+		a = q / m * hsum(p.S, m+1, d/(p.Beta+T))
+		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * hsum(p.S+1, m+1, d/(p.Beta+tx))
 	}
-	hi, lo := math.Max(rA, rB), math.Min(rA, rB)
-	return math.Min(math.Exp(-hi-math.Log1p(math.Exp(lo-hi))), 1)
+	return math.Min(1/(a+b), 1)
 }
 
 // ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected

@@ -268,44 +268,71 @@ func (pr Problem) Objective() Objective {
 	}
 }
 
-// Polish takes up to maxSteps Newton steps θ ← θ − H⁻¹∇f(θ) with a fixed
-// H (e.g. the Hessian of a subsample's objective), halving a step that
-// does not decrease f, and stops once the gradient's max-norm is ≤ tol.
-// With H close to the true Hessian each step gains about a digit, at one
-// evaluation per step. It returns the last accepted point.
+// Polish takes up to maxSteps quasi-Newton steps θ ← θ − B∇f(θ) from the
+// inverse B of a given Hessian H (e.g. the Hessian of a subsample's
+// objective), updating B with the BFGS formula after each step, so that the
+// curvature H carries is used from the first step and corrected where the
+// full objective differs (a direction the subsample poorly identifies). A
+// step that does not decrease f is halved. It stops once the gradient's
+// max-norm is ≤ tol and returns the last accepted point, or theta itself
+// if H is not positive definite.
 func Polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSteps int) []float64 {
 	var ch mat.Cholesky
 	if !ch.Factorize(h) {
 		return theta
 	}
 	n := len(theta)
+	var binv mat.SymDense
+	if err := ch.InverseTo(&binv); err != nil {
+		return theta
+	}
+	b := mat.NewDense(n, n, nil)
+	b.Copy(&binv)
 	x := slices.Clone(theta)
 	g := make([]float64, n)
 	gt := make([]float64, n)
 	f := obj(x, g)
 	trial := make([]float64, n)
-	var step mat.VecDense
+	step := mat.NewVecDense(n, nil)
+	sv, yv, by := mat.NewVecDense(n, nil), mat.NewVecDense(n, nil), mat.NewVecDense(n, nil)
 	for range maxSteps {
 		if !finite(f) || floats.Norm(g, math.Inf(1)) <= tol {
 			break
 		}
-		if err := ch.SolveVecTo(&step, mat.NewVecDense(n, slices.Clone(g))); err != nil {
-			break
-		}
+		step.MulVec(b, mat.NewVecDense(n, g))
 		accepted := false
-		for t := 1.0; t > 1.0/64; t /= 2 {
+		var t float64
+		for t = 1.0; t > 1.0/64; t /= 2 {
 			for i := range x {
 				trial[i] = x[i] - t*step.AtVec(i)
 			}
 			if ft := obj(trial, gt); ft <= f {
-				copy(x, trial)
-				copy(g, gt)
 				f, accepted = ft, true
 				break
 			}
 		}
 		if !accepted {
 			break
+		}
+		// BFGS update of the inverse Hessian with s = Δθ, y = Δ∇f:
+		// B ← B + (sᵀy + yᵀBy) ssᵀ/(sᵀy)² − (B y sᵀ + s yᵀ B)/(sᵀy).
+		for i := range x {
+			sv.SetVec(i, trial[i]-x[i])
+			yv.SetVec(i, gt[i]-g[i])
+		}
+		copy(x, trial)
+		copy(g, gt)
+		sy := mat.Dot(sv, yv)
+		if !(sy > 0) {
+			continue // curvature condition fails: keep B
+		}
+		by.MulVec(b, yv)
+		yby := mat.Dot(yv, by)
+		for i := range n {
+			for j := range n {
+				b.Set(i, j, b.At(i, j)+(sy+yby)*sv.AtVec(i)*sv.AtVec(j)/(sy*sy)-
+					(by.AtVec(i)*sv.AtVec(j)+sv.AtVec(i)*by.AtVec(j))/sy)
+			}
 		}
 	}
 	return x
@@ -347,7 +374,7 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			}
 			wobj := w.Objective()
 			h := Hessian(func(x, g []float64) { wobj(x, g) }, theta)
-			theta = Polish(obj, theta, h, pr.GradTol/4, 10)
+			theta = Polish(obj, theta, h, pr.GradTol/4, 20)
 			for i, v := range theta {
 				theta[i] = math.Exp(v)
 			}

@@ -39,8 +39,7 @@ func Compress(pkg string, cs []clv.Customer, weights []float64) (*Data, error) {
 	if weights != nil && len(weights) != len(cs) {
 		return nil, fmt.Errorf("%s: %d weights for %d customers", pkg, len(weights), len(cs))
 	}
-	type key struct{ x, tx, t float64 }
-	rowIdx := make(map[key]int32, min(len(cs), 1<<16))
+	var tb table
 	var keys []key
 	var ws []float64
 	d := &Data{}
@@ -59,11 +58,11 @@ func Compress(pkg string, cs []clv.Customer, weights []float64) (*Data, error) {
 				continue
 			}
 		}
-		k := key{c.Frequency, c.Recency, c.T}
-		r, ok := rowIdx[k]
+		k := key{c.Frequency + 0, c.Recency + 0, c.T + 0} // +0 turns −0 into 0
+		r, ok := tb.find(k, keys)
 		if !ok {
 			r = int32(len(keys))
-			rowIdx[k] = r
+			tb.insert(k, r, keys)
 			keys = append(keys, k)
 			ws = append(ws, 0)
 		}
@@ -111,4 +110,62 @@ func (d *Data) Every(k int) *Data {
 		sub.XW[r.Xi] += r.W
 	}
 	return sub
+}
+
+type key struct{ x, tx, t float64 }
+
+// table is an open-addressing hash index of distinct keys: slots hold
+// index+1 into the caller's key slice (0 = empty), at most half full. It
+// is several times faster than a Go map on a million float keys.
+type table struct {
+	slots []int32
+	n     int
+}
+
+func (k key) hash() uint64 {
+	h := math.Float64bits(k.x)*0x9E3779B97F4A7C15 ^ math.Float64bits(k.tx)*0xC2B2AE3D27D4EB4F ^
+		math.Float64bits(k.t)*0x165667B19E3779F9
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	return h ^ h>>32
+}
+
+func (tb *table) find(k key, keys []key) (int32, bool) {
+	if len(tb.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(tb.slots) - 1)
+	for i := k.hash() & mask; ; i = (i + 1) & mask {
+		s := tb.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if keys[s-1] == k {
+			return s - 1, true
+		}
+	}
+}
+
+func (tb *table) insert(k key, r int32, keys []key) {
+	if 2*(tb.n+1) > len(tb.slots) {
+		old := tb.slots
+		tb.slots = make([]int32, max(1024, 2*len(old)))
+		mask := uint64(len(tb.slots) - 1)
+		for _, s := range old {
+			if s != 0 {
+				i := keys[s-1].hash() & mask
+				for tb.slots[i] != 0 {
+					i = (i + 1) & mask
+				}
+				tb.slots[i] = s
+			}
+		}
+	}
+	mask := uint64(len(tb.slots) - 1)
+	i := k.hash() & mask
+	for tb.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	tb.slots[i] = r + 1
+	tb.n++
 }
