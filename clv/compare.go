@@ -1,0 +1,157 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// NewCustomerModel forecasts the repeat purchases of a customer acquired
+// now. Every purchase model of clvkit implements it.
+type NewCustomerModel interface {
+	// ExpectedPurchases returns E[X(t)], the expected number of repeat
+	// purchases in the first t time units after the first purchase.
+	ExpectedPurchases(t float64) float64
+}
+
+// PopulationSpend gives the expected value of a purchase of a customer of
+// whom nothing is known yet (gammagamma.Model implements it).
+type PopulationSpend interface {
+	PopulationMean() float64
+}
+
+// NewCustomerValue returns the expected discounted value of a customer
+// acquired now, the number to set against the cost of acquiring one
+// (CompareAcquisition): firstOrder, the value of the first purchase made
+// at acquisition (0 to leave it out), plus the repeat purchases pm expects
+// in each period, E[X(iℓ)] − E[X((i−1)ℓ)], times the population's mean
+// value per purchase, discounted as in LifetimeValue; all times the
+// margin. It is an error if the population mean is infinite (a
+// gamma-gamma model with q ≤ 1) or the result is not a finite number.
+func NewCustomerValue(pm NewCustomerModel, sm PopulationSpend, firstOrder float64, opts ValueOptions) (float64, error) {
+	if err := opts.check(); err != nil {
+		return 0, err
+	}
+	if pm == nil || sm == nil {
+		return 0, errors.New("clv: NewCustomerValue: nil model")
+	}
+	if err := checkNonNeg("first order value", firstOrder); err != nil {
+		return 0, err
+	}
+	mean := sm.PopulationMean()
+	if !(mean >= 0) || math.IsInf(mean, 0) {
+		return 0, fmt.Errorf("clv: the spend model's population mean is %v: no finite value per purchase (is q ≤ 1?)", mean)
+	}
+	s := newSchedule(opts)
+	cum := make([]float64, len(s.ts))
+	for i, t := range s.ts {
+		cum[i] = pm.ExpectedPurchases(t)
+	}
+	v := opts.Margin * (firstOrder + mean*s.discount(cum))
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("clv: new-customer value is %v", v)
+	}
+	return v, nil
+}
+
+// A Candidate is one fitted purchase model in a comparison.
+type Candidate struct {
+	Name  string // e.g. "bgnbd"
+	Model interface {
+		PurchaseModel
+		FittedModel
+	}
+}
+
+// ModelScore is one row of a comparison: how a candidate fits the
+// calibration data and, when a holdout period is given, how well it
+// predicts it.
+type ModelScore struct {
+	Name          string
+	LogLikelihood float64
+	NumParams     int
+	AIC, BIC      float64
+	// Holdout is the candidate's holdout evaluation (per-customer MAE and
+	// RMSE, total predicted, the table by calibration frequency); nil
+	// without holdout data.
+	Holdout *Evaluation
+	// TotalError is the predicted minus the actual total of holdout
+	// purchases (0 without holdout data).
+	TotalError float64
+}
+
+// Comparison is the outcome of CompareModels.
+type Comparison struct {
+	Scores []ModelScore // in the order of the candidates
+	Chosen int          // index of the chosen candidate in Scores
+	// Criterion is "holdout MAE" when holdout data was given, else "BIC".
+	Criterion string
+	// Reason says in one sentence which model was chosen and why.
+	Reason string
+}
+
+// CompareModels scores candidate purchase models fitted to the same
+// customers cal and chooses one: by the mean absolute error of holdout
+// purchases per customer when hold is not nil (what a forecast is for),
+// otherwise by BIC (which penalizes parameters by ln n, so an extra
+// parameter must earn its keep). Ties go to the earlier candidate. cal and
+// hold are parallel, as in Summary; maxFreq is the last row of the holdout
+// table (7 in Fader, Hardie & Lee 2005). It is an error if the candidates
+// were fitted to different numbers of customers or a fit did not converge:
+// log-likelihoods are only comparable on the same data.
+func CompareModels(cands []Candidate, cal []Customer, hold []Holdout, maxFreq int) (Comparison, error) {
+	if len(cands) == 0 {
+		return Comparison{}, errors.New("clv: CompareModels: no candidates")
+	}
+	var cmp Comparison
+	for i, c := range cands {
+		if c.Model == nil {
+			return Comparison{}, fmt.Errorf("clv: CompareModels: candidate %d (%q) has no model", i, c.Name)
+		}
+		info := c.Model.FitInfo()
+		if info.Status != Converged {
+			return Comparison{}, fmt.Errorf("clv: CompareModels: %s: fit status %v, want %v", c.Name, info.Status, Converged)
+		}
+		if n := cands[0].Model.FitInfo().Customers; info.Customers != n {
+			return Comparison{}, fmt.Errorf("clv: CompareModels: %s was fitted to %d customers, %s to %d", c.Name, info.Customers, cands[0].Name, n)
+		}
+		s := ModelScore{Name: c.Name, LogLikelihood: info.LogLikelihood, NumParams: info.NumParams, AIC: info.AIC(), BIC: info.BIC()}
+		if hold != nil {
+			ev, err := EvaluateHoldout(c.Model, cal, hold, maxFreq)
+			if err != nil {
+				return Comparison{}, fmt.Errorf("clv: CompareModels: %s: %w", c.Name, err)
+			}
+			s.Holdout = &ev
+			s.TotalError = ev.Model.TotalPredicted - ev.TotalActual
+		}
+		cmp.Scores = append(cmp.Scores, s)
+	}
+	crit := func(s ModelScore) float64 { return s.BIC }
+	cmp.Criterion = "BIC"
+	if hold != nil {
+		crit = func(s ModelScore) float64 { return s.Holdout.Model.MAE }
+		cmp.Criterion = "holdout MAE"
+	}
+	for i, s := range cmp.Scores {
+		if crit(s) < crit(cmp.Scores[cmp.Chosen]) {
+			cmp.Chosen = i
+		}
+	}
+	best := cmp.Scores[cmp.Chosen]
+	var others []string
+	for i, s := range cmp.Scores {
+		if i != cmp.Chosen {
+			others = append(others, fmt.Sprintf("%s %.6g", s.Name, crit(s)))
+		}
+	}
+	cmp.Reason = fmt.Sprintf("%s has the lowest %s (%.6g", best.Name, cmp.Criterion, crit(best))
+	if len(others) > 0 {
+		cmp.Reason += "; " + strings.Join(others, ", ")
+	}
+	cmp.Reason += ")"
+	if hold == nil {
+		cmp.Reason += "; no holdout period was given, so the choice rests on the calibration fit alone"
+	}
+	return cmp, nil
+}
