@@ -27,7 +27,7 @@ func hyper(b, c, z float64, deriv bool) (lnH, db, dc, dz float64) {
 	var pb, pc float64     // Σ_{j<k} 1/(b+j), Σ_{j<k} 1/(c+j)
 	for k := 0.0; k < maxTerms; k++ {
 		bk, ck := b+k, c+k
-		inv := 1 / (bk * ck) // one division for 1/(b+k), 1/(c+k) and the ratio
+		inv := 1 / (bk * ck)   // one division for 1/(b+k), 1/(c+k) and the ratio
 		u := t * bk * bk * inv // t_{k+1}/z
 		t = u * z
 		sum += t
