@@ -327,3 +327,13 @@ func composite(f func(float64) float64, a, b float64) float64 {
 	}
 	return sum
 }
+
+// ExpectedFrequencyCounts returns the expected number of the customers cs
+// with each number of repeat purchases in their T, 0 to k−1 and k or more
+// (clv.ExpectedFrequencyCounts): the calibration fit histogram.
+func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
+	return clv.ExpectedFrequencyCounts(m, cs, k)
+}
