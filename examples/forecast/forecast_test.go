@@ -6,13 +6,16 @@ import (
 	"encoding/json"
 	"image/png"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/internal/datasets"
+	"github.com/clvkit/clvkit/paretonbd"
 )
 
 func readCSV(t *testing.T, path string) [][]string {
@@ -47,8 +50,22 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &m); err != nil || m["bgnbd"] == nil || m["gammagamma"] == nil || m["data"] == nil {
-		t.Errorf("model.json: %v, keys %v", err, m)
+	if err := json.Unmarshal(b, &m); err != nil || m["purchase_model"] == nil || m["gammagamma"] == nil || m["data"] == nil ||
+		m["model_choice"] == nil {
+		t.Errorf("model.json: %v, keys %v", err, slices.Collect(maps.Keys(m)))
+	}
+	// Every fitted purchase model decodes with its package.
+	var models struct {
+		BG  bgnbd.Model     `json:"bgnbd"`
+		MBG bgnbd.Model     `json:"mbgnbd"`
+		PN  paretonbd.Model `json:"paretonbd"`
+	}
+	if err := json.Unmarshal(m["purchase_models"], &models); err != nil || models.MBG.Variant() != bgnbd.MBGNBD ||
+		models.PN.FitInfo().Customers != customers {
+		t.Errorf("purchase_models: %v", err)
+	}
+	if !bytes.Contains(b, []byte(`"reason"`)) {
+		t.Error("model.json does not say why the model was chosen")
 	}
 	pngs := []string{"frequency.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png"}
 	if holdout {
@@ -110,8 +127,50 @@ func TestCDNOWMaster(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkOutputs(t, c.Out, 23570, true)
-	if !strings.Contains(log.String(), "holdout:") {
-		t.Errorf("no holdout evaluation in the progress log:\n%s", log.String())
+	if !strings.Contains(log.String(), "holdout:") || !strings.Contains(log.String(), "model choice: paretonbd has the lowest holdout MAE") {
+		t.Errorf("no holdout evaluation or model choice in the progress log:\n%s", log.String())
+	}
+	// The 14,119 one-time buyers are no longer all "active": with the chosen
+	// Pareto/NBD, P(alive) < 1 for them and falls with T.
+	rows := readCSV(t, filepath.Join(c.Out, "forecast.csv"))
+	col := map[string]int{}
+	for i, n := range rows[0] {
+		col[n] = i
+	}
+	tiers := map[string]int{}
+	n := 0
+	for _, r := range rows[1:] {
+		if r[col["frequency"]] == "0" {
+			n++
+			tiers[r[col["churn_tier"]]]++
+		}
+	}
+	if n != 14119 || tiers["active"] == n {
+		t.Errorf("%d one-time buyers, churn tiers %v", n, tiers)
+	}
+	t.Logf("one-time buyers by churn tier: %v", tiers)
+}
+
+// TestModelFlag: -model picks one purchase model without a comparison;
+// an unknown name is an error.
+func TestModelFlag(t *testing.T) {
+	c := defaultConfig()
+	c.Model = "paretonbd"
+	c.Out = t.TempDir()
+	var log strings.Builder
+	if err := Run(c, &log); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(c.Out, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"purchase_model": "paretonbd"`)) || bytes.Contains(b, []byte("model_choice")) {
+		t.Errorf("model.json:\n%.300s", b)
+	}
+	c.Model = "pareto"
+	if err := Run(c, io.Discard); err == nil || !strings.Contains(err.Error(), "-model") {
+		t.Errorf("unknown model: %v", err)
 	}
 }
 

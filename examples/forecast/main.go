@@ -35,6 +35,7 @@ func main() {
 	flag.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month")
 	flag.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]")
 	flag.StringVar(&c.Out, "out", c.Out, "output directory")
+	flag.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
 	flag.Parse()
 	if err := Run(c, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "forecast:", err)

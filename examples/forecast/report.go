@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
@@ -72,7 +71,7 @@ func frequencyPlot(r *results) (*plot.Plot, error) {
 		return nil, err
 	}
 	p := plot.New()
-	p.Title.Text = "Customers by number of repeat purchases: observed vs BG/NBD"
+	p.Title.Text = "Customers by number of repeat purchases: observed vs " + modelTitles[r.choice.name]
 	p.Y.Label.Text = "customers"
 	p.X.Label.Text = "repeat purchases in the calibration period"
 	a, err := bars(obs, actualColor, -vg.Points(6))
@@ -181,7 +180,7 @@ func trackingPlot(r *results) (*plot.Plot, error) {
 		mod = append(mod, plotter.XY{X: at(tm), Y: m})
 	}
 	p := plot.New()
-	p.Title.Text = "Cumulative repeat purchases: actual vs BG/NBD"
+	p.Title.Text = "Cumulative repeat purchases: actual vs " + modelTitles[r.choice.name]
 	p.X.Label.Text = fmt.Sprintf("%ss since the first transaction (calibration ends at %.1f)", r.cfg.Unit, cal.Sub(r.start).Hours()/unit)
 	p.Y.Label.Text = "repeat purchases"
 	if err := addLines(p, "actual", act, actualColor, "model", mod, modelColor); err != nil {
@@ -203,7 +202,7 @@ func (g grid) Y(r int) float64    { return g.ys[r] }
 
 // heatPlot maps a quantity over frequency and recency for a customer
 // observed for the longest T.
-func heatPlot(r *results, title string, f func(m *bgnbd.Model, x, tx, T float64) float64) (*plot.Plot, error) {
+func heatPlot(r *results, title string, f func(m purchaseModel, x, tx, T float64) float64) (*plot.Plot, error) {
 	T, maxX := 0.0, 0.0
 	for _, c := range r.sum.Customers {
 		T = math.Max(T, c.T)
@@ -301,8 +300,13 @@ th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</
 observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
 <h2>Models</h2>
 <table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>converged</th></tr>
-<tr><td>BG/NBD (purchases, dropout)</td><td>{{.BGNBD}}</td><td>{{printf "%.2f" .BGNBDLL}}</td><td>{{.BGNBDConv}}</td></tr>
+<tr><td>{{.PMTitle}} (purchases, dropout)</td><td>{{.PM}}</td><td>{{printf "%.2f" .PMLL}}</td><td>{{.PMConv}}</td></tr>
 <tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGConv}}</td></tr></table>
+{{if .Cmp}}<h3>Choice of the purchase model</h3>
+<table><tr><th>model</th><th>log-likelihood</th><th>parameters</th><th>AIC</th><th>BIC</th>{{if .Eval}}<th>holdout MAE</th><th>holdout RMSE</th><th>total error</th>{{end}}</tr>
+{{range .Cmp}}<tr><td style="text-align:left">{{.Title}}{{if .Chosen}} (chosen){{end}}</td><td>{{printf "%.2f" .LL}}</td><td>{{.K}}</td><td>{{printf "%.2f" .AIC}}</td><td>{{printf "%.2f" .BIC}}</td>{{if .HasHoldout}}<td>{{printf "%.4f" .MAE}}</td><td>{{printf "%.4f" .RMSE}}</td><td>{{printf "%+.1f" .TotalError}}</td>{{end}}</tr>{{end}}</table>
+<p>{{.CmpReason}}. BG/NBD lets a customer drop out only after a repeat purchase; MBG/NBD also right after the first purchase;
+Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen model.</p>{{end}}
 {{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
 <h2>Key numbers</h2>
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
@@ -312,9 +316,9 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <h2>Segments</h2>
 <table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
 {{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
-<p>Note: in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
+{{if .BGNote}}<p>Note: in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
 P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
-CLV, which are low, rather than at P(alive).</p>
+CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.</p>{{end}}
 <h2>What to do: value tier × churn risk</h2>
 <table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>
 {{range .Actions}}<tr><td style="text-align:left">{{.Tier}}</td>{{range .Cells}}<td style="text-align:left">{{.N}} customers: {{.Action}}</td>{{end}}</tr>{{end}}</table>
@@ -338,12 +342,12 @@ func writeReport(r *results) error {
 		{"frequency.png", "How well the model fits the calibration data: customers by number of repeat purchases.", frequencyPlot},
 		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", trackingPlot},
 		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *results) (*plot.Plot, error) {
-			return heatPlot(r, "P(alive) by frequency and recency", func(m *bgnbd.Model, x, tx, T float64) float64 {
+			return heatPlot(r, "P(alive) by frequency and recency", func(m purchaseModel, x, tx, T float64) float64 {
 				return m.ProbabilityAlive(customer(x, tx, T))
 			})
 		}},
 		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency.", func(r *results) (*plot.Plot, error) {
-			return heatPlot(r, fmt.Sprintf("Expected purchases in the next %d months", r.cfg.Periods), func(m *bgnbd.Model, x, tx, T float64) float64 {
+			return heatPlot(r, fmt.Sprintf("Expected purchases in the next %d months", r.cfg.Periods), func(m purchaseModel, x, tx, T float64) float64 {
 				return m.ConditionalExpectedPurchases(customer(x, tx, T), r.horizon)
 			})
 		}},
@@ -441,8 +445,8 @@ func writeReport(r *results) error {
 		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
 		"Input": r.cfg.In, "Transactions": len(r.txs), "Customers": len(r.sum.Customers), "Unit": r.cfg.Unit,
 		"End": r.end.Format("2006-01-02 15:04"), "CalEnd": "",
-		"BGNBD":   fmt.Sprintf("r=%.4f α=%.4f a=%.4f b=%.4f", r.pm.Params().R, r.pm.Params().Alpha, r.pm.Params().A, r.pm.Params().B),
-		"BGNBDLL": r.pm.LogLikelihood(), "BGNBDConv": r.pm.FitInfo().Status == clv.Converged,
+		"PMTitle": modelTitles[r.choice.name], "PM": r.pm.String(), "BGNote": r.choice.name == "bgnbd",
+		"PMLL": r.pm.FitInfo().LogLikelihood, "PMConv": r.pm.FitInfo().Status == clv.Converged,
 		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.sm.Params().P, r.sm.Params().Q, r.sm.Params().Gamma),
 		"GGLL": r.sm.LogLikelihood(), "GGConv": r.sm.FitInfo().Status == clv.Converged,
 		"Indep": "", "Active": active, "Months": r.cfg.Periods, "ExpPurchases": expSum, "TotalCLV": total,
@@ -450,6 +454,24 @@ func writeReport(r *results) error {
 	}
 	if !r.calEnd.IsZero() {
 		data["CalEnd"] = r.calEnd.Format("2006-01-02")
+	}
+	if cmp := r.choice.comparison; cmp != nil {
+		type cmpRow struct {
+			Title                 string
+			Chosen, HasHoldout    bool
+			LL, AIC, BIC          float64
+			K                     int
+			MAE, RMSE, TotalError float64
+		}
+		var rows []cmpRow
+		for i, s := range cmp.Scores {
+			row := cmpRow{Title: modelTitles[s.Name], Chosen: i == cmp.Chosen, LL: s.LogLikelihood, K: s.NumParams, AIC: s.AIC, BIC: s.BIC}
+			if s.Holdout != nil {
+				row.HasHoldout, row.MAE, row.RMSE, row.TotalError = true, s.Holdout.Model.MAE, s.Holdout.Model.RMSE, s.TotalError
+			}
+			rows = append(rows, row)
+		}
+		data["Cmp"], data["CmpReason"] = rows, cmp.Reason
 	}
 	if r.indep != nil {
 		data["Indep"] = r.indep.Verdict

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/segment"
@@ -27,11 +27,14 @@ type Config struct {
 	Periods                              int
 	Discount, Margin                     float64
 	Out                                  string
+	// Model is the purchase model: "auto" (fit all, compare, choose),
+	// "bgnbd", "mbgnbd" or "paretonbd".
+	Model string
 }
 
 func defaultConfig() Config {
 	return Config{In: findDefault("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
-		Delim: ",", Unit: "week", Periods: 12, Discount: 0.01, Margin: 1, Out: "out"}
+		Delim: ",", Unit: "week", Periods: 12, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
 }
 
 // findDefault resolves a path relative to the module root, so that the
@@ -60,7 +63,8 @@ type results struct {
 	txs        []clv.Transaction
 	read       clv.Stats
 	sum        *clv.Summary
-	pm         *bgnbd.Model
+	pm         purchaseModel
+	choice     *choice
 	sm         *gammagamma.Model
 	indep      *gammagamma.Independence
 	scored     dataframe.DataFrame
@@ -81,6 +85,9 @@ func Run(c Config, progress io.Writer) error {
 		r.unit = 7 * 24 * time.Hour
 	default:
 		return fmt.Errorf("-unit %q: want day or week", c.Unit)
+	}
+	if c.Model != "auto" && modelTitles[c.Model] == "" {
+		return fmt.Errorf("-model %q: want auto, %s", c.Model, strings.Join(modelNames, ", "))
 	}
 	if c.Periods < 1 {
 		return fmt.Errorf("-horizon %d: want ≥ 1 month", c.Periods)
@@ -153,11 +160,11 @@ func Run(c Config, progress io.Writer) error {
 	cs := r.sum.Customers
 	say("summarized %d customers (%d first seen in the holdout)", len(cs), r.sum.HoldoutOnly)
 
-	say("fitting BG/NBD on %d customers", len(cs))
-	if r.pm, err = bgnbd.Fit(cs, bgnbd.FitOptions{}); err != nil {
+	say("fitting purchase model %s on %d customers", c.Model, len(cs))
+	if r.choice, err = choosePurchaseModel(c.Model, cs, r.sum.Holdout, say); err != nil {
 		return err
 	}
-	say("  %v", r.pm)
+	r.pm = r.choice.pm
 	if c.Amount == "" {
 		return errors.New("no -amount column: spend and lifetime value need amounts")
 	}
@@ -277,7 +284,21 @@ func writeModel(r *results) error {
 	if !r.calEnd.IsZero() {
 		data["calibration_end"] = r.calEnd
 	}
-	out := map[string]any{"bgnbd": r.pm, "gammagamma": r.sm, "data": data}
+	out := map[string]any{"purchase_model": r.choice.name, "purchase_models": r.choice.fitted, "gammagamma": r.sm, "data": data}
+	if cmp := r.choice.comparison; cmp != nil {
+		var scores []map[string]any
+		for _, s := range cmp.Scores {
+			row := map[string]any{"model": s.Name, "log_likelihood": s.LogLikelihood, "n_params": s.NumParams, "aic": s.AIC, "bic": s.BIC}
+			if s.Holdout != nil {
+				row["holdout_mae"], row["holdout_rmse"], row["holdout_total_error"] = s.Holdout.Model.MAE, s.Holdout.Model.RMSE, s.TotalError
+			}
+			scores = append(scores, row)
+		}
+		out["model_choice"] = map[string]any{"criterion": cmp.Criterion, "chosen": r.choice.name, "reason": cmp.Reason, "scores": scores}
+	}
+	if len(r.choice.failed) > 0 {
+		out["failed_fits"] = r.choice.failed
+	}
 	if r.indep != nil {
 		out["frequency_value_correlation"] = r.indep
 	}
