@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -43,14 +44,8 @@ func (p family) alive(x, tx, T float64) float64 {
 	return 1 / (1 + odds)
 }
 
-// valid is a fast check of the conditions of clv.Customer.Validate that the
-// formulas need.
-func valid(c clv.Customer) bool {
-	x := c.Frequency
-	return x >= 0 && x == math.Trunc(x) && !math.IsInf(x, 0) &&
-		c.Recency >= 0 && c.Recency <= c.T && !math.IsInf(c.T, 0) &&
-		(x > 0 || c.Recency == 0)
-}
+// valid is model.ValidCustomer.
+func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 
 // ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
 // number of purchases in (T, T+t] of a customer with the given history
@@ -226,35 +221,9 @@ func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, err
 	return out, nil
 }
 
-// batch computes f for every customer on all cores, checking validity in
-// the same pass; the error names the first invalid customer.
+// batch computes f for every customer on all cores (model.Batch).
 func batch(cs []clv.Customer, f func(i int, c *clv.Customer) float64) ([]float64, error) {
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("bgnbd: %w", clv.ErrNoCustomers)
-	}
-	n := len(cs)
-	out := make([]float64, n)
-	firstBad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first invalid customer
-	parallel.For(len(firstBad), func(ch int) {
-		lo, hi := parallel.Bounds(ch, n)
-		for i := lo; i < hi; i++ {
-			c := &cs[i]
-			if !valid(*c) {
-				if firstBad[ch] == 0 {
-					firstBad[ch] = i + 1
-				}
-				out[i] = math.NaN()
-				continue
-			}
-			out[i] = f(i, c)
-		}
-	})
-	for _, b := range firstBad {
-		if b > 0 {
-			return nil, fmt.Errorf("bgnbd: customers[%d]: %w", b-1, cs[b-1].Validate())
-		}
-	}
-	return out, nil
+	return model.Batch("bgnbd", cs, f)
 }
 
 // ProbabilityAliveAll returns ProbabilityAlive for every customer, computed

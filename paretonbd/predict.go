@@ -6,18 +6,12 @@ import (
 	"sync"
 
 	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/model"
 	"gonum.org/v1/gonum/integrate/quad"
 )
 
-// valid is a fast check of the conditions of clv.Customer.Validate that the
-// formulas need.
-func valid(c clv.Customer) bool {
-	x := c.Frequency
-	return x >= 0 && x == math.Trunc(x) && !math.IsInf(x, 0) &&
-		c.Recency >= 0 && c.Recency <= c.T && !math.IsInf(c.T, 0) &&
-		(x > 0 || c.Recency == 0)
-}
+// valid is model.ValidCustomer.
+func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 
 func finiteNonNeg(t float64) bool { return t >= 0 && !math.IsInf(t, 0) }
 
@@ -131,37 +125,16 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 
 var _ clv.PurchaseCurve = (*Model)(nil)
 
-// batch computes f for every customer on all cores, checking validity in
-// the same pass; the error names the first invalid customer.
+// batch computes f for every customer on all cores (model.Batch), and
+// reports a customer for whom a series did not converge.
 func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer) float64) ([]float64, error) {
 	if !m.Ready() {
 		return nil, errZeroModel
 	}
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("paretonbd: %w", clv.ErrNoCustomers)
-	}
 	p := m.Params()
-	n := len(cs)
-	out := make([]float64, n)
-	firstBad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first invalid customer
-	parallel.For(len(firstBad), func(ch int) {
-		lo, hi := parallel.Bounds(ch, n)
-		for i := lo; i < hi; i++ {
-			c := &cs[i]
-			if !valid(*c) {
-				if firstBad[ch] == 0 {
-					firstBad[ch] = i + 1
-				}
-				out[i] = math.NaN()
-				continue
-			}
-			out[i] = f(p, c)
-		}
-	})
-	for _, b := range firstBad {
-		if b > 0 {
-			return nil, fmt.Errorf("paretonbd: customers[%d]: %w", b-1, cs[b-1].Validate())
-		}
+	out, err := model.Batch("paretonbd", cs, func(_ int, c *clv.Customer) float64 { return f(p, c) })
+	if err != nil {
+		return nil, err
 	}
 	for i, v := range out {
 		if math.IsNaN(v) {

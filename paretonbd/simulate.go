@@ -1,12 +1,11 @@
 package paretonbd
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/model"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -41,20 +40,5 @@ func (p Params) Simulate(src rand.Source, T []float64) ([]clv.Customer, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if src == nil {
-		return nil, errors.New("paretonbd: Simulate: nil source")
-	}
-	cs := make([]clv.Customer, len(T))
-	for i, t := range T {
-		if !finiteNonNeg(t) {
-			return nil, fmt.Errorf("paretonbd: Simulate: T[%d] = %v, want a finite number ≥ 0", i, t)
-		}
-		times := p.SimulatePurchases(src, t)
-		c := clv.Customer{ID: fmt.Sprint(i), T: t, Frequency: float64(len(times))}
-		if len(times) > 0 {
-			c.Recency = times[len(times)-1]
-		}
-		cs[i] = c
-	}
-	return cs, nil
+	return model.Simulate("paretonbd", src, T, p.SimulatePurchases)
 }

@@ -9,10 +9,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // Params is what a model's parameter struct provides.
@@ -172,4 +175,68 @@ func Resize(s []float64, n int) []float64 {
 		return make([]float64, n)
 	}
 	return s[:n]
+}
+
+// ValidCustomer is a fast check of the conditions of clv.Customer.Validate
+// that the purchase models' formulas need: a whole frequency ≥ 0, 0 ≤
+// recency ≤ T finite, and recency 0 without repeat purchases.
+func ValidCustomer(c *clv.Customer) bool {
+	x := c.Frequency
+	return x >= 0 && x == math.Trunc(x) && !math.IsInf(x, 0) &&
+		c.Recency >= 0 && c.Recency <= c.T && !math.IsInf(c.T, 0) &&
+		(x > 0 || c.Recency == 0)
+}
+
+// Batch computes f for every customer on all cores, checking
+// ValidCustomer in the same pass; the error names the first invalid
+// customer, with pkg as its prefix.
+func Batch(pkg string, cs []clv.Customer, f func(i int, c *clv.Customer) float64) ([]float64, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrNoCustomers)
+	}
+	n := len(cs)
+	out := make([]float64, n)
+	firstBad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first invalid customer
+	parallel.For(len(firstBad), func(ch int) {
+		lo, hi := parallel.Bounds(ch, n)
+		for i := lo; i < hi; i++ {
+			c := &cs[i]
+			if !ValidCustomer(c) {
+				if firstBad[ch] == 0 {
+					firstBad[ch] = i + 1
+				}
+				out[i] = math.NaN()
+				continue
+			}
+			out[i] = f(i, c)
+		}
+	})
+	for _, b := range firstBad {
+		if b > 0 {
+			return nil, fmt.Errorf("%s: customers[%d]: %w", pkg, b-1, cs[b-1].Validate())
+		}
+	}
+	return out, nil
+}
+
+// Simulate draws one customer per element of T with draw, which returns
+// the times of the customer's repeat purchases in (0, T[i]], and returns
+// their summaries (IDs "0", "1", ...; MonetaryValue 0).
+func Simulate(pkg string, src rand.Source, T []float64, draw func(src rand.Source, T float64) []float64) ([]clv.Customer, error) {
+	if src == nil {
+		return nil, fmt.Errorf("%s: Simulate: nil source", pkg)
+	}
+	cs := make([]clv.Customer, len(T))
+	for i, t := range T {
+		if !(t >= 0) || math.IsInf(t, 0) {
+			return nil, fmt.Errorf("%s: Simulate: T[%d] = %v, want a finite number ≥ 0", pkg, i, t)
+		}
+		times := draw(src, t)
+		c := clv.Customer{ID: strconv.Itoa(i), T: t, Frequency: float64(len(times))}
+		if len(times) > 0 {
+			c.Recency = times[len(times)-1]
+		}
+		cs[i] = c
+	}
+	return cs, nil
 }
