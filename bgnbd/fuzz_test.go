@@ -51,5 +51,15 @@ func FuzzPredictions(f *testing.F) {
 		if p0 := m.ProbabilityOfPurchases(c, 0, horizon); !(p0 >= 0 && p0 <= 1+1e-12) {
 			t.Fatalf("%+v %+v t=%v: P(Y=0) = %v", m.Params(), c, horizon, p0)
 		}
+		// MBG/NBD with the same parameters: P(alive) < 1 only where
+		// dropout at time 0 makes it so, the same bounds.
+		mbg, _ := bgnbd.NewVariant(bgnbd.MBGNBD, m.Params())
+		pa, e = mbg.ProbabilityAlive(c), mbg.ConditionalExpectedPurchases(c, horizon)
+		if math.IsNaN(e) && r > 10*(a+b+1) && a+b+1 <= 1 {
+			return
+		}
+		if !(pa >= 0 && pa <= 1) || !(e >= 0) || math.IsInf(e, 0) {
+			t.Fatalf("MBG/NBD %+v %+v t=%v: P(alive) %v, E %v", m.Params(), c, horizon, pa, e)
+		}
 	})
 }
