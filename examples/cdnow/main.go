@@ -1,6 +1,6 @@
 // Command cdnow reproduces the published CDNOW results of Fader, Hardie &
-// Lee (2005) from the CDNOW sample: the BG/NBD and gamma-gamma parameters,
-// printed beside the paper's values, and the holdout table (mean purchases
+// Lee (2005) from the CDNOW sample: the BG/NBD, Pareto/NBD and gamma-gamma
+// parameters, printed beside the paper's values (and MBG/NBD's), and the holdout table (mean purchases
 // in weeks 40–78 by purchases in weeks 1–39). The paper shows that
 // comparison as a chart of conditional expectations; the program prints the
 // actual means and the model's predictions both at the fitted parameters
@@ -22,6 +22,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/datasets"
+	"github.com/clvkit/clvkit/paretonbd"
 )
 
 func main() {
@@ -69,6 +70,30 @@ func run(w io.Writer, path string) error {
 		{"b", p.B, fmt.Sprint(paperParams.B)}, {"LL", pm.LogLikelihood(), "-9582.4"}} {
 		fmt.Fprintf(w, "%-12s %12.4f %12s\n", row.name, row.v, row.paper)
 	}
+	pn, err := paretonbd.Fit(sum.Customers, paretonbd.FitOptions{})
+	if err != nil {
+		return err
+	}
+	mbg, err := bgnbd.Fit(sum.Customers, bgnbd.FitOptions{Variant: bgnbd.MBGNBD})
+	if err != nil {
+		return err
+	}
+	q, mp := pn.Params(), mbg.Params()
+	fmt.Fprintf(w, "\n%-12s %12s %12s\n", "Pareto/NBD", "clvkit", "FHL 2005")
+	for _, row := range []struct {
+		name  string
+		v     float64
+		paper string
+	}{{"r", q.R, "0.55"}, {"alpha", q.Alpha, "10.58"}, {"s", q.S, "0.61"}, {"beta", q.Beta, "11.67"}, {"LL", pn.LogLikelihood(), "-9595.0"}} {
+		fmt.Fprintf(w, "%-12s %12.4f %12s\n", row.name, row.v, row.paper)
+	}
+	fmt.Fprintf(w, "\n%-12s %12s\n", "MBG/NBD", "clvkit")
+	for _, row := range []struct {
+		name string
+		v    float64
+	}{{"r", mp.R}, {"alpha", mp.Alpha}, {"a", mp.A}, {"b", mp.B}, {"LL", mbg.LogLikelihood()}} {
+		fmt.Fprintf(w, "%-12s %12.4f\n", row.name, row.v)
+	}
 	fmt.Fprintf(w, "\n%-12s %12s %12s\n", "Gamma-Gamma", "clvkit", "FHL 2005b")
 	for _, row := range []struct {
 		name  string
@@ -101,5 +126,15 @@ func run(w io.Writer, path string) error {
 	fmt.Fprintf(w, "total  %9d %8.0f %10.1f %10.1f\n", len(sum.Customers), ev.TotalActual, ev.Model.TotalPredicted, evp.Model.TotalPredicted)
 	fmt.Fprintf(w, "(clvkit: predicted at the fitted parameters; FHL 2005: at the published ones, the values\n"+
 		"the paper's chart of conditional expectations plots.)\n")
+	cmp, err := clv.CompareModels([]clv.Candidate{{Name: "BG/NBD", Model: pm}, {Name: "MBG/NBD", Model: mbg}, {Name: "Pareto/NBD", Model: pn}},
+		sum.Customers, sum.Holdout, 7)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nThe three purchase models on the holdout period\n%-12s %10s %8s %8s %12s\n", "model", "LL", "BIC", "MAE", "total error")
+	for _, s := range cmp.Scores {
+		fmt.Fprintf(w, "%-12s %10.2f %8.1f %8.4f %+12.1f\n", s.Name, s.LogLikelihood, s.BIC, s.Holdout.Model.MAE, s.TotalError)
+	}
+	fmt.Fprintf(w, "%s\n", cmp.Reason)
 	return nil
 }
