@@ -90,7 +90,6 @@ func TestOptionErrors(t *testing.T) {
 		name string
 		opts clv.SummaryOptions
 	}{
-		{"no end", clv.SummaryOptions{}},
 		{"calendar with unit", clv.SummaryOptions{End: date(2020, 1, 1), Calendar: true, Unit: time.Hour}},
 		{"bad period", clv.SummaryOptions{End: date(2020, 1, 1), Period: 7}},
 		{"calibration after end", clv.SummaryOptions{End: date(2020, 1, 1), CalibrationEnd: date(2020, 2, 1)}},

@@ -86,7 +86,9 @@ type SummaryOptions struct {
 	// End is the end of observation; T is measured to it. A transaction
 	// after End (later than the instant End) is an error wrapping
 	// ErrAfterEnd, unless SkipAfterEnd is set. For a log of dates without
-	// times of day, End is the last day observed.
+	// times of day, End is the last day observed. Zero means the time of
+	// the last transaction (as in the lifetimes package), known only once
+	// the whole log is read; Summary.End reports it.
 	End time.Time
 
 	// CalibrationEnd, if not zero, splits the observation into a
@@ -119,6 +121,20 @@ type SummaryOptions struct {
 	// AllowNegative accepts negative amounts (returns); by default a
 	// negative amount is an error wrapping ErrNegativeAmount.
 	AllowNegative bool
+
+	// TrackRepeats counts the repeat purchases (after the first, merged
+	// per Period as Frequency counts them, holdout included) of the
+	// summarized customers by UTC day, in Summary.Repeats: the actual
+	// curve of a tracking plot (ExpectedCumulativeRepeats gives the
+	// model's), without a second pass over the log. Memory grows with the
+	// number of days, not transactions.
+	TrackRepeats bool
+}
+
+// DayCount is a number of events on one UTC day.
+type DayCount struct {
+	Day   time.Time // midnight UTC
+	Count int
 }
 
 // Holdout is what a customer did in the holdout period.
@@ -148,6 +164,13 @@ type Summary struct {
 	HoldoutOnly int
 	// Stats counts the transactions read and skipped.
 	Stats Stats
+	// First and Last are the times of the earliest and latest transaction
+	// summarized; End is the end of observation T is measured to
+	// (SummaryOptions.End, or Last when that is zero).
+	First, Last, End time.Time
+	// Repeats counts repeat purchases by day, ascending, with
+	// SummaryOptions.TrackRepeats; nil otherwise.
+	Repeats []DayCount
 }
 
 // acc accumulates one customer's history. Times are seconds since the Unix
@@ -193,6 +216,13 @@ type Summarizer struct {
 	lastH      uint32  // its hash
 	stats      Stats
 	sink       uint64 // consumes the loads that warm the caches (see AddBatch)
+
+	open               bool      // End is the latest transaction
+	earliest, latest   time.Time // earliest and latest transaction
+	earliestS, latestS float64   // their seconds
+	latestP            int64     // period of the latest transaction
+	seen               bool      // a transaction was summarized
+	repeats            map[int64]int
 }
 
 const blockSize = 4096
@@ -201,9 +231,6 @@ func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][u
 
 // NewSummarizer returns a Summarizer, checking opts.
 func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
-	if opts.End.IsZero() {
-		return nil, fmt.Errorf("%w: SummaryOptions.End is required", ErrBadOption)
-	}
 	if opts.Period < Day || opts.Period > Month {
 		return nil, fmt.Errorf("%w: period %v", ErrBadOption, opts.Period)
 	}
@@ -219,13 +246,22 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 	s := &Summarizer{
 		opts:  opts,
 		split: !opts.CalibrationEnd.IsZero(),
-		end:   seconds(opts.End),
-		endP:  opts.Period.index(opts.End),
-		index: newIDIndex(),
-		last:  -1,
+		open:  opts.End.IsZero(),
+		end:   math.Inf(1),
+
+		earliestS: math.Inf(1),
+		latestS:   math.Inf(-1),
+		index:     newIDIndex(),
+		last:      -1,
+	}
+	if !s.open {
+		s.end, s.endP = seconds(opts.End), opts.Period.index(opts.End)
+	}
+	if opts.TrackRepeats {
+		s.repeats = map[int64]int{}
 	}
 	if s.split {
-		if opts.CalibrationEnd.After(opts.End) {
+		if !s.open && opts.CalibrationEnd.After(opts.End) {
 			return nil, fmt.Errorf("%w: CalibrationEnd %v is after End %v", ErrBadOption, opts.CalibrationEnd, opts.End)
 		}
 		s.cal = seconds(opts.CalibrationEnd)
@@ -377,6 +413,12 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 	s.last, s.lastH = k, h
 	a := s.acc(k)
 	p := s.opts.Period.index(t)
+	if sec > s.latestS {
+		s.latest, s.latestS, s.latestP = t, sec, p
+	}
+	if sec < s.earliestS {
+		s.earliest, s.earliestS = t, sec
+	}
 	when := sec
 	if s.opts.Calendar {
 		when = float64(p)
@@ -406,6 +448,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		if a.hn == 0 || p != a.hPeriod {
 			a.hn++
 			a.hPeriod = p
+			s.repeat(sec)
 		}
 		return nil
 	}
@@ -417,8 +460,16 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		a.n++
 		a.lastPeriod = p
 		a.lastBuy = when
+		s.repeat(sec)
 	}
 	return nil
+}
+
+// repeat counts a repeat purchase at sec on its UTC day.
+func (s *Summarizer) repeat(sec float64) {
+	if s.repeats != nil {
+		s.repeats[floorDiv(int64(math.Floor(sec)), 86400)]++
+	}
 }
 
 // lookup returns the index of the customer id, whose hash is h, or -1 and
@@ -459,15 +510,24 @@ func (s *Summarizer) Summary() (*Summary, error) {
 	if s.split {
 		sum.Holdout = make([]Holdout, 0, n)
 	}
-	endT, endP := s.end, s.endP
+	end, endT, endP, fullP := s.end, s.end, s.endP, s.endP
+	sum.End = s.opts.End
+	if s.open {
+		end, endT, endP, fullP = s.latestS, s.latestS, s.latestP, s.latestP
+		sum.End = s.latest
+		if s.split && !(s.cal < end) {
+			return nil, fmt.Errorf("%w: CalibrationEnd %v is not before the last transaction %v, the end of observation", ErrBadOption, s.opts.CalibrationEnd, s.latest)
+		}
+	}
+	sum.First, sum.Last = s.earliest, s.latest
 	if s.split {
 		endT, endP = s.cal, s.calP
 	}
 	var dur float64
 	if s.opts.Calendar {
-		dur = float64(s.endP - s.calP)
+		dur = float64(fullP - s.calP)
 	} else {
-		dur = (s.end - s.cal) / s.opts.Unit.Seconds()
+		dur = (end - s.cal) / s.opts.Unit.Seconds()
 	}
 	unit := s.opts.Unit.Seconds()
 	ids := s.ids.strings(refs)
@@ -500,6 +560,13 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		if !finite(a.total) || !finite(a.hTotal) {
 			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, c.ID)
 		}
+	}
+	if s.repeats != nil {
+		sum.Repeats = make([]DayCount, 0, len(s.repeats))
+		for d, n := range s.repeats {
+			sum.Repeats = append(sum.Repeats, DayCount{Day: time.Unix(d*86400, 0).UTC(), Count: n})
+		}
+		slices.SortFunc(sum.Repeats, func(a, b DayCount) int { return a.Day.Compare(b.Day) })
 	}
 	return sum, nil
 }

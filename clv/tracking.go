@@ -1,0 +1,89 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// maxCohorts bounds the distinct first-purchase times
+// ExpectedCumulativeRepeats evaluates; beyond it they are binned.
+const maxCohorts = 4096
+
+// ExpectedCumulativeRepeats returns, for each time of at, the number of
+// repeat purchases pm expects the customers cs to have made by then, in
+// total: the model's tracking curve (Fader, Hardie & Lee 2005, Figure 3),
+// to set beside the actual cumulative count (Summary.Repeats).
+//
+// Times are in the model's unit since the earliest first purchase among
+// cs. Customer i first bought at s_i = max T − T_i (every customer is
+// observed to the same end), and
+//
+//	E(τ) = Σ_i E[X(τ − s_i)] · 1{τ > s_i},
+//
+// with E[X(t)] the expectation of a customer acquired at 0. Customers who
+// first bought at the same time share one evaluation; when more than 4,096
+// distinct first-purchase times occur (continuous times), they are binned
+// into 4,096 equal intervals of the observation span, each cohort placed at
+// its bin's mean time. Every value of at must be a finite number.
+func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64) ([]float64, error) {
+	if pm == nil {
+		return nil, errors.New("clv: ExpectedCumulativeRepeats: nil model")
+	}
+	if err := ValidateAll(cs); err != nil {
+		return nil, err
+	}
+	for _, t := range at {
+		if !finite(t) {
+			return nil, fmt.Errorf("clv: ExpectedCumulativeRepeats: time %v", t)
+		}
+	}
+	maxT := 0.0
+	for _, c := range cs {
+		maxT = math.Max(maxT, c.T)
+	}
+	starts := make([]float64, len(cs))
+	for i, c := range cs {
+		starts[i] = maxT - c.T
+	}
+	slices.Sort(starts)
+	type cohort struct{ s, n float64 }
+	var cohorts []cohort
+	for i := 0; i < len(starts); {
+		j := i
+		for j < len(starts) && starts[j] == starts[i] {
+			j++
+		}
+		cohorts = append(cohorts, cohort{starts[i], float64(j - i)})
+		i = j
+	}
+	if len(cohorts) > maxCohorts && maxT > 0 {
+		bins := make([]cohort, maxCohorts)
+		for _, s := range starts {
+			b := &bins[min(int(s/maxT*maxCohorts), maxCohorts-1)]
+			b.s += s
+			b.n++
+		}
+		cohorts = cohorts[:0]
+		for _, b := range bins {
+			if b.n > 0 {
+				cohorts = append(cohorts, cohort{b.s / b.n, b.n})
+			}
+		}
+	}
+	out := make([]float64, len(at))
+	for k, t := range at {
+		var e float64
+		for _, c := range cohorts {
+			if t > c.s {
+				e += c.n * pm.ExpectedPurchases(t-c.s)
+			}
+		}
+		if math.IsNaN(e) {
+			return nil, fmt.Errorf("clv: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
+		}
+		out[k] = e
+	}
+	return out, nil
+}
