@@ -2,12 +2,9 @@ package segment
 
 import (
 	"fmt"
-	"math"
-	"slices"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
-	"gonum.org/v1/gonum/stat"
 )
 
 // A Rule names the customers whose scores it matches.
@@ -74,98 +71,27 @@ type ScoreOptions struct {
 // the bins are as balanced as ties allow (a value equal to an edge falls in
 // the lower bin). Custom edges follow the same rule.
 func Score(df dataframe.DataFrame, opts ScoreOptions) (dataframe.DataFrame, error) {
-	k := opts.Bins
-	if k == 0 {
-		k = 5
-	}
-	if k < 2 || k > 9 {
-		return df, fmt.Errorf("segment: %d bins, want 2..9 (scores are written as digits)", k)
-	}
-	rules := opts.Rules
-	if rules == nil {
-		if k != 5 {
-			return df, fmt.Errorf("segment: DefaultRules need 5 bins, not %d: pass Rules", k)
-		}
-		rules = DefaultRules
-	}
-	cols := opts.Columns.withDefaults()
 	if df.Nrow() == 0 {
 		return df, fmt.Errorf("segment: empty frame")
 	}
-	var v [4][]float64
-	for i, name := range []string{cols.Frequency, cols.Recency, cols.T, cols.MonetaryValue} {
-		var err error
-		if v[i], err = floatCol(df, name); err != nil {
-			return df, err
-		}
-	}
-	since := make([]float64, len(v[0]))
-	for i := range since {
-		since[i] = v[2][i] - v[1][i]
-	}
-	r, err := scores(since, k, opts.RecencyEdges, "recency")
+	cs, err := ToCustomers(df, opts.Columns)
 	if err != nil {
 		return df, err
 	}
-	for i := range r {
-		r[i] = k + 1 - r[i]
-	}
-	f, err := scores(v[0], k, opts.FrequencyEdges, "frequency")
+	rfm, err := ScoreCustomers(cs, opts)
 	if err != nil {
 		return df, err
 	}
-	m, err := scores(v[3], k, opts.MonetaryEdges, "monetary")
-	if err != nil {
-		return df, err
-	}
-	rfm := make([]string, len(r))
-	seg := make([]string, len(r))
-	for i := range r {
-		rfm[i] = string([]byte{byte('0' + r[i]), byte('0' + f[i]), byte('0' + m[i])})
-		seg[i] = Other
-		for _, rule := range rules {
-			if rule.Match(r[i], f[i], m[i]) {
-				seg[i] = rule.Name
-				break
-			}
-		}
+	n := len(rfm)
+	r, f, m := make([]int, n), make([]int, n), make([]int, n)
+	codes, seg := make([]string, n), make([]string, n)
+	for i, s := range rfm {
+		r[i], f[i], m[i], codes[i], seg[i] = s.R, s.F, s.M, s.Code(), s.Segment
 	}
 	return withColumns(df,
 		series.New(r, series.Int, ColRScore),
 		series.New(f, series.Int, ColFScore),
 		series.New(m, series.Int, ColMScore),
-		series.New(rfm, series.String, ColRFMScore),
+		series.New(codes, series.String, ColRFMScore),
 		series.New(seg, series.String, ColSegment))
-}
-
-// Edges returns the inner quantile edges of values for k bins.
-func Edges(values []float64, k int) []float64 {
-	s := slices.Clone(values)
-	slices.Sort(s)
-	e := make([]float64, k-1)
-	for j := range e {
-		e[j] = stat.Quantile(float64(j+1)/float64(k), stat.Empirical, s, nil)
-	}
-	return e
-}
-
-// scores returns 1 + the number of edges below each value.
-func scores(values []float64, k int, edges []float64, what string) ([]int, error) {
-	if edges == nil {
-		edges = Edges(values, k)
-	} else if len(edges) != k-1 || !slices.IsSorted(edges) || slices.ContainsFunc(edges, math.IsNaN) {
-		return nil, fmt.Errorf("segment: %s edges %v: want %d ascending numbers", what, edges, k-1)
-	}
-	out := make([]int, len(values))
-	for i, x := range values {
-		// Edges are few: a linear count beats a search.
-		s := 1
-		for _, e := range edges {
-			if x > e {
-				s++
-			}
-		}
-		out[i] = s
-	}
-	return out, nil
 }

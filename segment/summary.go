@@ -34,16 +34,12 @@ func Summarize(df dataframe.DataFrame, by string, cols Columns) (dataframe.DataF
 		return dataframe.DataFrame{}, fmt.Errorf("%w: no column %q (the frame has %q)", ErrColumn, by, df.Names())
 	}
 	keys := df.Col(by).Records()
-	var v [3][]float64
-	for i, name := range []string{cols.Recency, cols.Frequency, cols.MonetaryValue} {
-		var err error
-		if v[i], err = floatCol(df, name); err != nil {
-			return dataframe.DataFrame{}, err
-		}
+	cs, err := ToCustomers(df, cols)
+	if err != nil {
+		return dataframe.DataFrame{}, err
 	}
 	var clvs, pa []float64
 	if slices.Contains(df.Names(), ColCLV) && slices.Contains(df.Names(), ColPAlive) {
-		var err error
 		if clvs, err = floatCol(df, ColCLV); err != nil {
 			return dataframe.DataFrame{}, err
 		}
@@ -51,65 +47,35 @@ func Summarize(df dataframe.DataFrame, by string, cols Columns) (dataframe.DataF
 			return dataframe.DataFrame{}, err
 		}
 	}
-	type agg struct {
-		n              int
-		rec, freq, mon float64
-		clv, palive    float64
+	gs, err := SummarizeGroups(keys, cs, clvs, pa)
+	if err != nil {
+		return dataframe.DataFrame{}, err
 	}
-	groups := map[string]*agg{}
-	for i, k := range keys {
-		g := groups[k]
-		if g == nil {
-			g = &agg{}
-			groups[k] = g
-		}
-		g.n++
-		g.rec += v[0][i]
-		g.freq += v[1][i]
-		g.mon += v[2][i]
-		if clvs != nil {
-			g.clv += clvs[i]
-			g.palive += pa[i]
-		}
-	}
-	names := make([]string, 0, len(groups))
-	for k := range groups {
-		names = append(names, k)
-	}
-	slices.SortFunc(names, func(a, b string) int {
-		if d := groups[b].n - groups[a].n; d != 0 {
-			return d
-		}
-		if a < b {
-			return -1
-		}
-		return 1
-	})
-	total := float64(len(keys))
-	col := func(f func(g *agg) float64) []float64 {
-		out := make([]float64, len(names))
-		for i, k := range names {
-			out[i] = f(groups[k])
+	col := func(f func(g Group) float64) []float64 {
+		out := make([]float64, len(gs))
+		for i, g := range gs {
+			out[i] = f(g)
 		}
 		return out
 	}
-	counts := make([]int, len(names))
-	for i, k := range names {
-		counts[i] = groups[k].n
+	names := make([]string, len(gs))
+	counts := make([]int, len(gs))
+	for i, g := range gs {
+		names[i], counts[i] = g.Key, g.Customers
 	}
 	ss := []series.Series{
 		series.New(names, series.String, by),
 		series.New(counts, series.Int, ColCustomers),
-		series.New(col(func(g *agg) float64 { return float64(g.n) / total }), series.Float, ColShare),
-		series.New(col(func(g *agg) float64 { return g.rec / float64(g.n) }), series.Float, ColMeanRecency),
-		series.New(col(func(g *agg) float64 { return g.freq / float64(g.n) }), series.Float, ColMeanFrequency),
-		series.New(col(func(g *agg) float64 { return g.mon / float64(g.n) }), series.Float, ColMeanMonetary),
+		series.New(col(func(g Group) float64 { return g.Share }), series.Float, ColShare),
+		series.New(col(func(g Group) float64 { return g.MeanRecency }), series.Float, ColMeanRecency),
+		series.New(col(func(g Group) float64 { return g.MeanFrequency }), series.Float, ColMeanFrequency),
+		series.New(col(func(g Group) float64 { return g.MeanMonetary }), series.Float, ColMeanMonetary),
 	}
 	if clvs != nil {
 		ss = append(ss,
-			series.New(col(func(g *agg) float64 { return g.clv }), series.Float, ColTotalCLV),
-			series.New(col(func(g *agg) float64 { return g.clv / float64(g.n) }), series.Float, ColMeanCLV),
-			series.New(col(func(g *agg) float64 { return g.palive / float64(g.n) }), series.Float, ColMeanPAlive),
+			series.New(col(func(g Group) float64 { return g.TotalCLV }), series.Float, ColTotalCLV),
+			series.New(col(func(g Group) float64 { return g.MeanCLV }), series.Float, ColMeanCLV),
+			series.New(col(func(g Group) float64 { return g.MeanPAlive }), series.Float, ColMeanPAlive),
 		)
 	}
 	out := dataframe.New(ss...)

@@ -2,7 +2,6 @@ package segment
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/go-gota/gota/dataframe"
@@ -65,79 +64,28 @@ func DefaultAction(valueTier, churnTier string, top int) string {
 // always land in the "active" tier; their low CLV puts them in a low value
 // tier, and the action follows from both.
 func Tiers(df dataframe.DataFrame, pm clv.PurchaseModel, sm clv.SpendModel, opts TierOptions) (dataframe.DataFrame, error) {
-	if opts.Active == 0 {
-		opts.Active = 0.7
-	}
-	if opts.Lost == 0 {
-		opts.Lost = 0.3
-	}
-	if !(opts.Lost <= opts.Active && opts.Lost >= 0 && opts.Active <= 1) {
-		return df, fmt.Errorf("segment: thresholds lost %v, active %v: want 0 ≤ lost ≤ active ≤ 1", opts.Lost, opts.Active)
-	}
-	shares := opts.TopShares
-	if shares == nil {
-		shares = []float64{0.01, 0.10, 0.50}
-	}
-	if !slices.IsSorted(shares) || len(shares) == 0 || shares[0] <= 0 || shares[len(shares)-1] > 1 {
-		return df, fmt.Errorf("segment: top shares %v: want ascending shares in (0, 1]", shares)
-	}
-	action := opts.Actions
-	if action == nil {
-		action = DefaultAction
-	}
 	cs, err := ToCustomers(df, opts.Columns)
 	if err != nil {
 		return df, err
+	}
+	if pm == nil || sm == nil {
+		return df, fmt.Errorf("segment: Tiers: nil model")
 	}
 	values, err := clv.LifetimeValues(pm, sm, cs, opts.Value)
 	if err != nil {
 		return df, err
 	}
-	n := len(cs)
-	pa := make([]float64, n)
-	churn := make([]string, n)
+	pa := make([]float64, len(cs))
 	for i, c := range cs {
 		pa[i] = pm.ProbabilityAlive(c)
-		switch {
-		case pa[i] >= opts.Active:
-			churn[i] = Active
-		case pa[i] < opts.Lost:
-			churn[i] = LikelyLost
-		default:
-			churn[i] = AtRisk
-		}
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	tiers, err := TierCustomers(pa, values, opts)
+	if err != nil {
+		return df, err
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case values[a] > values[b]:
-			return -1
-		case values[a] < values[b]:
-			return 1
-		}
-		return 0
-	})
-	names := make([]string, len(shares)+1)
-	for j, s := range shares {
-		names[j] = fmt.Sprintf("top %g%%", s*100)
-	}
-	names[len(shares)] = "rest"
-	tierIdx := make([]int, n)
-	j := 0
-	for rank, i := range order {
-		for j < len(shares) && float64(rank) >= ceil(shares[j]*float64(n)) {
-			j++
-		}
-		tierIdx[i] = j
-	}
-	valueTier := make([]string, n)
-	acts := make([]string, n)
-	for i := range cs {
-		valueTier[i] = names[tierIdx[i]]
-		acts[i] = action(valueTier[i], churn[i], tierIdx[i])
+	churn, valueTier, acts := make([]string, len(cs)), make([]string, len(cs)), make([]string, len(cs))
+	for i, t := range tiers {
+		churn[i], valueTier[i], acts[i] = t.Churn, t.Value, t.Action
 	}
 	return withColumns(df,
 		series.New(pa, series.Float, ColPAlive),
@@ -145,12 +93,4 @@ func Tiers(df dataframe.DataFrame, pm clv.PurchaseModel, sm clv.SpendModel, opts
 		series.New(churn, series.String, ColChurnTier),
 		series.New(valueTier, series.String, ColValueTier),
 		series.New(acts, series.String, ColAction))
-}
-
-func ceil(x float64) float64 {
-	c := float64(int(x))
-	if c < x {
-		c++
-	}
-	return c
 }
