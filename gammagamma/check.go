@@ -13,10 +13,10 @@ import (
 
 // Independence is the result of FrequencyValueCorrelation.
 type Independence struct {
-	Correlation float64 // Pearson correlation of Frequency and MonetaryValue
-	Customers   int     // customers with repeat purchases used
-	Independent bool    // |Correlation| < 0.3
-	Verdict     string  // the result in plain language
+	Correlation float64 `json:"correlation"` // Pearson correlation of Frequency and MonetaryValue
+	Customers   int     `json:"n_customers"` // customers with repeat purchases used
+	Independent bool    `json:"independent"` // |Correlation| < 0.3
+	Verdict     string  `json:"verdict"`     // the result in plain language
 }
 
 // FrequencyValueCorrelation measures the correlation between how often the

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -35,7 +36,7 @@ func readCSV(t *testing.T, path string) [][]string {
 func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 	t.Helper()
 	rows := readCSV(t, filepath.Join(dir, "forecast.csv"))
-	if !slices.Equal(rows[0], ForecastColumns) {
+	if !slices.Equal(rows[0], forecast.ForecastColumns) {
 		t.Errorf("forecast.csv columns %v", rows[0])
 	}
 	if len(rows)-1 != customers {

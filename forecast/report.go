@@ -1,4 +1,4 @@
-package main
+package forecast
 
 import (
 	"bytes"
@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"html/template"
 	"image/color"
+	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/segment"
@@ -24,29 +24,28 @@ var (
 	modelColor  = color.RGBA{R: 255, G: 127, B: 14, A: 255}
 )
 
-type figure struct {
+// Figure is one plot of the report: its file name, title, caption, and
+// the PNG image.
+type Figure struct {
 	File, Title, Caption string
-	Data                 template.URL
+	PNG                  []byte
 }
 
-// savePlot writes p as a PNG file in the output directory and returns it as
-// a figure for the report (the image inlined, so the page is
-// self-contained).
-func (r *results) savePlot(p *plot.Plot, file, caption string) (figure, error) {
+// DataURL returns the image as a data: URL, for a self-contained page.
+func (f Figure) DataURL() template.URL {
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG))
+}
+
+func render(p *plot.Plot, file, caption string) (Figure, error) {
 	w, err := p.WriterTo(7*vg.Inch, 4.2*vg.Inch, "png")
 	if err != nil {
-		return figure{}, err
+		return Figure{}, err
 	}
 	var buf bytes.Buffer
 	if _, err := w.WriteTo(&buf); err != nil {
-		return figure{}, err
+		return Figure{}, err
 	}
-	r.files = append(r.files, file)
-	if err := os.WriteFile(filepath.Join(r.cfg.Out, file), buf.Bytes(), 0o644); err != nil {
-		return figure{}, err
-	}
-	return figure{File: file, Title: p.Title.Text, Caption: caption,
-		Data: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))}, nil
+	return Figure{File: file, Title: p.Title.Text, Caption: caption, PNG: buf.Bytes()}, nil
 }
 
 func bars(vals []float64, c color.Color, offset vg.Length) (*plotter.BarChart, error) {
@@ -60,18 +59,18 @@ func bars(vals []float64, c color.Color, offset vg.Length) (*plotter.BarChart, e
 
 // frequencyPlot compares the observed number of customers with each
 // calibration frequency with the model's expectation Σ_i P(X(T_i) = x).
-func frequencyPlot(r *results) (*plot.Plot, error) {
+func frequencyPlot(r *Result) (*plot.Plot, error) {
 	const k = 8 // 0..6 and 7+
 	obs := make([]float64, k)
-	for _, c := range r.sum.Customers {
+	for _, c := range r.Summary.Customers {
 		obs[min(int(c.Frequency), k-1)]++
 	}
-	exp, err := r.pm.ExpectedFrequencyCounts(r.sum.Customers, k-1)
+	exp, err := r.Choice.Model.ExpectedFrequencyCounts(r.Summary.Customers, k-1)
 	if err != nil {
 		return nil, err
 	}
 	p := plot.New()
-	p.Title.Text = "Customers by number of repeat purchases: observed vs " + modelTitles[r.choice.name]
+	p.Title.Text = "Customers by number of repeat purchases: observed vs " + ModelTitle(r.Choice.Name)
 	p.Y.Label.Text = "customers"
 	p.X.Label.Text = "repeat purchases in the calibration period"
 	a, err := bars(obs, actualColor, -vg.Points(6))
@@ -91,13 +90,13 @@ func frequencyPlot(r *results) (*plot.Plot, error) {
 }
 
 // holdoutPlot shows mean holdout purchases by calibration frequency.
-func holdoutPlot(r *results) (*plot.Plot, error) {
+func holdoutPlot(r *Result) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Holdout purchases by calibration frequency: actual vs predicted"
 	p.X.Label.Text = "repeat purchases in the calibration period (7 = 7 or more)"
 	p.Y.Label.Text = "mean purchases in the holdout"
 	var act, pred plotter.XYs
-	for _, g := range r.eval.Groups {
+	for _, g := range r.Holdout.Groups {
 		if g.Customers > 0 {
 			act = append(act, plotter.XY{X: float64(g.Frequency), Y: g.Actual})
 			pred = append(pred, plotter.XY{X: float64(g.Frequency), Y: g.Predicted})
@@ -128,65 +127,57 @@ func addLines(p *plot.Plot, n1 string, a plotter.XYs, c1 color.Color, n2 string,
 	return nil
 }
 
-// trackingPlot shows cumulative repeat purchases over time: actual (from
-// the log, purchases on one day merged) and the model's Σ_i E[X(t − s_i)]
-// over customers who first bought at s_i, grouped by first-purchase day.
-func trackingPlot(r *results) (*plot.Plot, error) {
-	unit := r.unit.Hours()
-	at := func(tm float64) float64 { return tm } // model units since the first transaction
-	cal := r.end
-	if !r.calEnd.IsZero() {
-		cal = r.calEnd
+// trackingPlot shows cumulative repeat purchases over time: actual
+// (Summary.Repeats, purchases on one day merged) and the model's
+// (clv.ExpectedCumulativeRepeats), from the first transaction.
+func trackingPlot(r *Result) (*plot.Plot, error) {
+	sum := r.Summary
+	unit := float64(r.Config.Unit)
+	since := func(t time.Time) float64 { return float64(t.Sub(sum.First)) / unit }
+	horizon := since(sum.End)
+	const steps = 60
+	at := make([]float64, steps+1)
+	for i := range at {
+		at[i] = horizon * float64(i) / steps
 	}
-	index := make(map[string]int, len(r.sum.Customers)) // calibration customers
-	for i, c := range r.sum.Customers {
-		index[c.ID] = i
+	exp, err := clv.ExpectedCumulativeRepeats(r.Choice.Model, sum.Customers, at)
+	if err != nil {
+		return nil, err
 	}
-	lastDay := make([]int, len(r.sum.Customers)) // y*10000+m*100+d of the last purchase; 0: none yet
-	firsts := map[float64]float64{}              // first-purchase time → customers
-	var repeats []float64
-	for _, t := range r.txs {
-		i, ok := index[t.CustomerID]
-		if !ok || t.Time.After(r.end) {
-			continue
-		}
-		y, m, d := t.Time.Date()
-		day := y*10000 + int(m)*100 + d
-		tm := t.Time.Sub(r.start).Hours() / unit
-		switch prev := lastDay[i]; {
-		case prev == 0:
-			firsts[tm]++
-		case prev != day:
-			repeats = append(repeats, tm)
-		}
-		lastDay[i] = day
-	}
-	horizon := r.end.Sub(r.start).Hours() / unit
-	steps := 60
 	var act, mod plotter.XYs
-	k := 0
-	for i := 0; i <= steps; i++ {
-		tm := horizon * float64(i) / float64(steps)
-		for k < len(repeats) && repeats[k] <= tm {
+	k, n := 0, 0
+	for i, tm := range at {
+		// A repeat purchase counts from the end of its day.
+		for k < len(sum.Repeats) && since(sum.Repeats[k].Day.Add(24*time.Hour)) <= tm+1e-9 {
+			n += sum.Repeats[k].Count
 			k++
 		}
-		m := 0.0
-		for s, n := range firsts {
-			if tm > s {
-				m += n * r.pm.ExpectedPurchases(tm-s)
-			}
-		}
-		act = append(act, plotter.XY{X: at(tm), Y: float64(k)})
-		mod = append(mod, plotter.XY{X: at(tm), Y: m})
+		act = append(act, plotter.XY{X: tm, Y: float64(n)})
+		mod = append(mod, plotter.XY{X: tm, Y: exp[i]})
+	}
+	cal := sum.End
+	if !r.Config.CalibrationEnd.IsZero() {
+		cal = r.Config.CalibrationEnd
 	}
 	p := plot.New()
-	p.Title.Text = "Cumulative repeat purchases: actual vs " + modelTitles[r.choice.name]
-	p.X.Label.Text = fmt.Sprintf("%ss since the first transaction (calibration ends at %.1f)", r.cfg.Unit, cal.Sub(r.start).Hours()/unit)
+	p.Title.Text = "Cumulative repeat purchases: actual vs " + ModelTitle(r.Choice.Name)
+	p.X.Label.Text = fmt.Sprintf("%s since the first transaction (calibration ends at %.1f)", unitName(r.Config.Unit), since(cal))
 	p.Y.Label.Text = "repeat purchases"
 	if err := addLines(p, "actual", act, actualColor, "model", mod, modelColor); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// unitName names the time unit in plural: "weeks", "days", or a duration.
+func unitName(u time.Duration) string {
+	switch u {
+	case 7 * 24 * time.Hour:
+		return "weeks"
+	case 24 * time.Hour:
+		return "days"
+	}
+	return "units of " + u.String()
 }
 
 // grid is a frequency × recency matrix for plotter.HeatMap.
@@ -202,9 +193,9 @@ func (g grid) Y(r int) float64    { return g.ys[r] }
 
 // heatPlot maps a quantity over frequency and recency for a customer
 // observed for the longest T.
-func heatPlot(r *results, title string, f func(m purchaseModel, x, tx, T float64) float64) (*plot.Plot, error) {
+func heatPlot(r *Result, title string, f func(m PurchaseModel, x, tx, T float64) float64) (*plot.Plot, error) {
 	T, maxX := 0.0, 0.0
-	for _, c := range r.sum.Customers {
+	for _, c := range r.Summary.Customers {
 		T = math.Max(T, c.T)
 		maxX = math.Max(maxX, c.Frequency)
 	}
@@ -223,7 +214,7 @@ func heatPlot(r *results, title string, f func(m purchaseModel, x, tx, T float64
 			if x == 0 {
 				tx = 0
 			}
-			row[j] = f(r.pm, x, tx, T)
+			row[j] = f(r.Choice.Model, x, tx, T)
 		}
 		g.z = append(g.z, row)
 	}
@@ -231,7 +222,7 @@ func heatPlot(r *results, title string, f func(m purchaseModel, x, tx, T float64
 	h := plotter.NewHeatMap(g, pal)
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = fmt.Sprintf("recency (%ss from first to last purchase), T = %.1f", r.cfg.Unit, T)
+	p.X.Label.Text = fmt.Sprintf("recency (%s from first to last purchase), T = %.1f", unitName(r.Config.Unit), T)
 	p.Y.Label.Text = "frequency (repeat purchases)"
 	p.Add(h)
 	lo, hi := h.Min, h.Max
@@ -249,8 +240,11 @@ func colorThumb(c color.Color) plot.Thumbnailer {
 }
 
 // clvPlot is a histogram of predicted CLV up to its 99th percentile.
-func clvPlot(r *results) (*plot.Plot, error) {
-	v := slices.Clone(r.scored.Col(segment.ColCLV).Float())
+func clvPlot(r *Result) (*plot.Plot, error) {
+	v := make([]float64, len(r.Customers))
+	for i, f := range r.Customers {
+		v[i] = f.CLV
+	}
 	slices.Sort(v)
 	cut := v[min(len(v)-1, int(0.99*float64(len(v))))]
 	var shown plotter.Values
@@ -265,16 +259,19 @@ func clvPlot(r *results) (*plot.Plot, error) {
 	}
 	h.FillColor, h.LineStyle.Width = actualColor, 0
 	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Predicted %d-month CLV per customer (99%% of customers shown)", r.cfg.Periods)
+	p.Title.Text = fmt.Sprintf("Predicted %d-month CLV per customer (99%% of customers shown)", r.Config.Months)
 	p.X.Label.Text = "CLV"
 	p.Y.Label.Text = "customers"
 	p.Add(h)
 	return p, nil
 }
 
-func segmentPlot(r *results) (*plot.Plot, error) {
-	names := r.segments.Col(segment.ColSegment).Records()
-	counts := r.segments.Col(segment.ColCustomers).Float()
+func segmentPlot(r *Result) (*plot.Plot, error) {
+	names := make([]string, len(r.Segments))
+	counts := make([]float64, len(r.Segments))
+	for i, g := range r.Segments {
+		names[i], counts[i] = g.Key, float64(g.Customers)
+	}
 	b, err := bars(counts, actualColor, 0)
 	if err != nil {
 		return nil, err
@@ -329,59 +326,68 @@ CLV, which are low, rather than at P(alive); or run with -model mbgnbd or pareto
 Per customer: model MAE {{printf "%.3f" .Eval.Model.MAE}}, RMSE {{printf "%.3f" .Eval.Model.RMSE}};
 regression baseline (in-sample OLS on frequency, recency, T) MAE {{printf "%.3f" .Eval.Baseline.MAE}}, RMSE {{printf "%.3f" .Eval.Baseline.RMSE}}.</p>{{end}}
 <h2>Plots</h2>
-{{range .Figures}}<figure><img src="{{.Data}}" alt="{{.Title}}"><figcaption>{{.Caption}} ({{.File}})</figcaption></figure>{{end}}
+{{range .Figures}}<figure><img src="{{.DataURL}}" alt="{{.Title}}"><figcaption>{{.Caption}} ({{.File}})</figcaption></figure>{{end}}
 </body></html>
 `))
 
-func writeReport(r *results) error {
+// Figures renders the report's plots: the calibration fit by frequency,
+// the holdout check (with a holdout period), the tracking curve, P(alive)
+// and expected purchases over frequency × recency, the CLV distribution and
+// the segment sizes.
+func (r *Result) Figures() ([]Figure, error) {
 	type maker struct {
 		file, caption string
-		make          func(*results) (*plot.Plot, error)
+		make          func(*Result) (*plot.Plot, error)
 	}
 	makers := []maker{
 		{"frequency.png", "How well the model fits the calibration data: customers by number of repeat purchases.", frequencyPlot},
 		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", trackingPlot},
-		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *results) (*plot.Plot, error) {
-			return heatPlot(r, "P(alive) by frequency and recency", func(m purchaseModel, x, tx, T float64) float64 {
-				return m.ProbabilityAlive(customer(x, tx, T))
+		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
+			return heatPlot(r, "P(alive) by frequency and recency", func(m PurchaseModel, x, tx, T float64) float64 {
+				return m.ProbabilityAlive(clv.Customer{Frequency: x, Recency: tx, T: T})
 			})
 		}},
-		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency.", func(r *results) (*plot.Plot, error) {
-			return heatPlot(r, fmt.Sprintf("Expected purchases in the next %d months", r.cfg.Periods), func(m purchaseModel, x, tx, T float64) float64 {
-				return m.ConditionalExpectedPurchases(customer(x, tx, T), r.horizon)
+		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
+			return heatPlot(r, fmt.Sprintf("Expected purchases in the next %d months", r.Config.Months), func(m PurchaseModel, x, tx, T float64) float64 {
+				return m.ConditionalExpectedPurchases(clv.Customer{Frequency: x, Recency: tx, T: T}, r.Horizon)
 			})
 		}},
 		{"clv.png", "Distribution of predicted lifetime value.", clvPlot},
 		{"segments.png", "Size of each RFM segment.", segmentPlot},
 	}
-	if r.eval != nil {
+	if r.Holdout != nil {
 		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.", holdoutPlot})
 	}
-	var figs []figure
+	var figs []Figure
 	for _, m := range makers {
 		p, err := m.make(r)
 		if err != nil {
-			return fmt.Errorf("%s: %w", m.file, err)
+			return nil, fmt.Errorf("%s: %w", m.file, err)
 		}
-		fig, err := r.savePlot(p, m.file, m.caption)
+		fig, err := render(p, m.file, m.caption)
 		if err != nil {
-			return fmt.Errorf("%s: %w", m.file, err)
+			return nil, fmt.Errorf("%s: %w", m.file, err)
 		}
 		figs = append(figs, fig)
 	}
-	pa := r.scored.Col(segment.ColPAlive).Float()
-	clvs := r.scored.Col(segment.ColCLV).Float()
-	exp, err := r.pm.ConditionalExpectedPurchasesAll(r.sum.Customers, r.horizon)
-	if err != nil {
-		return err
-	}
+	return figs, nil
+}
+
+// WriteReport writes the HTML report with the figures inlined (no network
+// access needed to view it): the inputs, the models and their comparison,
+// the key numbers, the segments, the action grid, the holdout check and
+// the plots.
+func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
+	n := len(r.Customers)
+	clvs := make([]float64, n)
 	active, total, expSum := 0, 0.0, 0.0
-	for i := range pa {
-		if pa[i] >= 0.7 {
+	for i, f := range r.Customers {
+		if f.Tier.Churn == segment.Active {
 			active++
 		}
-		total += clvs[i]
-		expSum += exp[i]
+		clvs[i] = f.CLV
+		total += f.CLV
+		expSum += f.ExpectedPurchases
 	}
 	sorted := slices.Clone(clvs)
 	slices.Sort(sorted)
@@ -395,14 +401,8 @@ func writeReport(r *results) error {
 		Share, MeanCLV, TotalCLV, PAlive float64
 	}
 	var segs []segRow
-	names := r.segments.Col(segment.ColSegment).Records()
-	cols := map[string][]float64{}
-	for _, c := range []string{segment.ColCustomers, segment.ColShare, segment.ColMeanCLV, segment.ColTotalCLV, segment.ColMeanPAlive} {
-		cols[c] = r.segments.Col(c).Float()
-	}
-	for i, n := range names {
-		segs = append(segs, segRow{n, int(cols[segment.ColCustomers][i]), 100 * cols[segment.ColShare][i],
-			cols[segment.ColMeanCLV][i], cols[segment.ColTotalCLV][i], cols[segment.ColMeanPAlive][i]})
+	for _, g := range r.Segments {
+		segs = append(segs, segRow{g.Key, g.Customers, 100 * g.Share, g.MeanCLV, g.TotalCLV, g.MeanPAlive})
 	}
 	type cell struct {
 		N      int
@@ -413,18 +413,16 @@ func writeReport(r *results) error {
 		Cells []cell
 	}
 	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
-	vt := r.scored.Col(segment.ColValueTier).Records()
-	ct := r.scored.Col(segment.ColChurnTier).Records()
-	act := r.scored.Col(segment.ColAction).Records()
 	var tiers []string
 	grid := map[[2]string]*cell{}
-	for i := range vt {
-		if !slices.Contains(tiers, vt[i]) {
-			tiers = append(tiers, vt[i])
+	for _, f := range r.Customers {
+		t := f.Tier
+		if !slices.Contains(tiers, t.Value) {
+			tiers = append(tiers, t.Value)
 		}
-		k := [2]string{vt[i], ct[i]}
+		k := [2]string{t.Value, t.Churn}
 		if grid[k] == nil {
-			grid[k] = &cell{Action: act[i]}
+			grid[k] = &cell{Action: t.Action}
 		}
 		grid[k].N++
 	}
@@ -443,19 +441,19 @@ func writeReport(r *results) error {
 	}
 	data := map[string]any{
 		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
-		"Input": r.cfg.In, "Transactions": len(r.txs), "Customers": len(r.sum.Customers), "Unit": r.cfg.Unit,
-		"End": r.end.Format("2006-01-02 15:04"), "CalEnd": "",
-		"PMTitle": modelTitles[r.choice.name], "PM": r.pm.String(), "BGNote": r.choice.name == "bgnbd",
-		"PMLL": r.pm.FitInfo().LogLikelihood, "PMConv": r.pm.FitInfo().Status == clv.Converged,
-		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.sm.Params().P, r.sm.Params().Q, r.sm.Params().Gamma),
-		"GGLL": r.sm.LogLikelihood(), "GGConv": r.sm.FitInfo().Status == clv.Converged,
-		"Indep": "", "Active": active, "Months": r.cfg.Periods, "ExpPurchases": expSum, "TotalCLV": total,
-		"TopShare": 100 * top / total, "Eval": r.eval, "Figures": figs,
+		"Input": r.Config.Name, "Transactions": r.Summary.Stats.Records - r.Summary.Stats.Skipped, "Customers": len(r.Summary.Customers),
+		"Unit": unitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
+		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "BGNote": r.Choice.Name == "bgnbd",
+		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMConv": r.Choice.Model.FitInfo().Status == clv.Converged,
+		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.Spend.Params().P, r.Spend.Params().Q, r.Spend.Params().Gamma),
+		"GGLL": r.Spend.LogLikelihood(), "GGConv": r.Spend.FitInfo().Status == clv.Converged,
+		"Indep": "", "Active": active, "Months": r.Config.Months, "ExpPurchases": expSum, "TotalCLV": total,
+		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs,
 	}
-	if !r.calEnd.IsZero() {
-		data["CalEnd"] = r.calEnd.Format("2006-01-02")
+	if !r.Config.CalibrationEnd.IsZero() {
+		data["CalEnd"] = r.Config.CalibrationEnd.Format("2006-01-02")
 	}
-	if cmp := r.choice.comparison; cmp != nil {
+	if cmp := r.Choice.Comparison; cmp != nil {
 		type cmpRow struct {
 			Title                 string
 			Chosen, HasHoldout    bool
@@ -465,7 +463,7 @@ func writeReport(r *results) error {
 		}
 		var rows []cmpRow
 		for i, s := range cmp.Scores {
-			row := cmpRow{Title: modelTitles[s.Name], Chosen: i == cmp.Chosen, LL: s.LogLikelihood, K: s.NumParams, AIC: s.AIC, BIC: s.BIC}
+			row := cmpRow{Title: ModelTitle(s.Name), Chosen: i == cmp.Chosen, LL: s.LogLikelihood, K: s.NumParams, AIC: s.AIC, BIC: s.BIC}
 			if s.Holdout != nil {
 				row.HasHoldout, row.MAE, row.RMSE, row.TotalError = true, s.Holdout.Model.MAE, s.Holdout.Model.RMSE, s.TotalError
 			}
@@ -473,18 +471,10 @@ func writeReport(r *results) error {
 		}
 		data["Cmp"], data["CmpReason"] = rows, cmp.Reason
 	}
-	if r.indep != nil {
-		data["Indep"] = r.indep.Verdict
+	if r.Independence != nil {
+		data["Indep"] = r.Independence.Verdict
 	}
-	f, err := r.create("report.html")
-	if err != nil {
-		return err
-	}
-	if err := page.Execute(f, data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return page.Execute(w, data)
 }
 
 // tierRank orders value tiers: "top 1%" before "top 10%" before "rest".

@@ -1,0 +1,315 @@
+// Package forecast is clvkit's whole job as a library: from a transaction
+// log to one forecast per customer (P(alive), expected purchases, expected
+// spend, lifetime value, RFM scores, segment, churn and value tiers, a
+// suggested action), the model comparison, the holdout check, and the
+// outputs that read from them (forecast.csv, segments.csv, holdout.csv,
+// model.json, a self-contained HTML report with its plots).
+//
+// Data flows one way: the log is read once, streaming, into per-customer
+// summaries (memory O(customers), never the whole log); the models are fitted
+// on the summaries; every per-customer quantity is computed once into
+// Result.Customers; every output reads Result. The example program
+// examples/forecast is flag parsing over this package.
+package forecast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/segment"
+)
+
+// ErrConfig is wrapped by errors about an invalid Config.
+var ErrConfig = errors.New("forecast: invalid configuration")
+
+// MaxMonths bounds Config.Months: 100 years.
+const MaxMonths = 1200
+
+// Config configures Run. The zero value reads a CSV with the columns
+// customer_id, date and amount, observes to the last transaction, times in
+// weeks, compares the purchase models, and values customers over 12 months
+// with no discount at a margin of 1.
+type Config struct {
+	// CSV says how to read the log: columns, delimiter, date layouts,
+	// header, whether to skip unusable records (SkipInvalid).
+	CSV clv.CSVOptions
+	// Name names the input in the report and model.json (e.g. its path).
+	Name string
+	// End is the end of observation; zero means the last transaction.
+	// CalibrationEnd, if not zero, fits the models up to it and checks
+	// them on the rest (the holdout period).
+	End, CalibrationEnd time.Time
+	// Unit is the models' time unit; zero means a week.
+	Unit time.Duration
+	// AllowNegative accepts negative amounts (returns). Customers whose
+	// mean repeat purchase is then ≤ 0 are left out of the spend fit and
+	// valued at the population's mean spend (Result.NonPositiveSpend).
+	AllowNegative bool
+	// Model is the purchase model: "auto" or "" (fit BG/NBD, MBG/NBD and
+	// Pareto/NBD, choose by the holdout MAE when there is a holdout
+	// period, else by BIC), or one of ModelNames.
+	Model string
+	// Months is the horizon of expected purchases and CLV, 1 to MaxMonths;
+	// zero means 12. Discount is the discount rate per month (≥ 0) and
+	// Margin the profit margin in (0, 1]; zero means 1.
+	Months   int
+	Discount float64
+	Margin   float64
+	// Progress, if not nil, receives one line per step.
+	Progress io.Writer
+}
+
+// Forecast is everything the job says about one customer.
+type Forecast struct {
+	clv.Customer
+	PAlive            float64 // probability the customer is still active at the end
+	ExpectedPurchases float64 // over the horizon
+	ExpectedValue     float64 // per purchase
+	CLV               float64 // discounted, over the horizon, with the margin
+	RFM               segment.RFM
+	Tier              segment.Tier
+}
+
+// Result is the outcome of Run.
+type Result struct {
+	Config  Config // as run, with defaults filled in
+	Summary *clv.Summary
+	// Horizon is Config.Months in the models' time unit.
+	Horizon float64
+	Choice  *Choice
+	Spend   *gammagamma.Model
+	// Independence is the frequency/monetary-value correlation check of
+	// the spend model (nil when too few customers have repeat purchases).
+	Independence *gammagamma.Independence
+	// NonPositiveSpend counts customers with repeat purchases whose mean
+	// value is ≤ 0 (returns): valued at the population mean.
+	NonPositiveSpend int
+	Customers        []Forecast
+	Segments         []segment.Group
+	// Holdout is the chosen model's check on the holdout period; nil
+	// without a calibration end.
+	Holdout *clv.Evaluation
+}
+
+func (c *Config) check() error {
+	if c.Unit == 0 {
+		c.Unit = 7 * 24 * time.Hour
+	}
+	if c.Model == "" {
+		c.Model = "auto"
+	}
+	if c.Months == 0 {
+		c.Months = 12
+	}
+	if c.Margin == 0 {
+		c.Margin = 1
+	}
+	switch {
+	case c.Unit < time.Second:
+		return fmt.Errorf("%w: unit %v", ErrConfig, c.Unit)
+	case c.Model != "auto" && ModelTitle(c.Model) == "":
+		return fmt.Errorf("%w: model %q: want auto, bgnbd, mbgnbd or paretonbd", ErrConfig, c.Model)
+	case c.Months < 1 || c.Months > MaxMonths:
+		return fmt.Errorf("%w: horizon of %d months: want 1 to %d", ErrConfig, c.Months, MaxMonths)
+	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):
+		return fmt.Errorf("%w: discount rate %v per month: want a number ≥ 0", ErrConfig, c.Discount)
+	case !(c.Margin > 0 && c.Margin <= 1):
+		return fmt.Errorf("%w: margin %v: want a share in (0, 1]", ErrConfig, c.Margin)
+	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
+		return fmt.Errorf("%w: calibration end %v is not before the end %v", ErrConfig, c.CalibrationEnd, c.End)
+	}
+	return nil
+}
+
+// monthLength is a month in the unit: 4.345 weeks, 30 days, or 30 days
+// in any other unit.
+func monthLength(unit time.Duration) float64 {
+	switch unit {
+	case 7 * 24 * time.Hour:
+		return clv.MonthInWeeks
+	case 24 * time.Hour:
+		return clv.MonthInDays
+	}
+	return float64(30*24*time.Hour) / float64(unit)
+}
+
+// Run reads the log from r and computes the forecasts. It reads r once,
+// summarizing on the fly; a log whose customers' transactions are not in
+// time order needs a second, sorting pass: if r is also an io.Seeker,
+// Run rewinds it and reads the whole log into memory (saying so);
+// otherwise it returns the error, which names the line. ctx cancels the
+// fits and scoring.
+func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	say := func(format string, args ...any) {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, format+"\n", args...)
+		}
+	}
+	res := &Result{Config: cfg}
+	sopts := clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit,
+		AllowNegative: cfg.AllowNegative, TrackRepeats: true}
+	say("reading %s", cfg.Name)
+	sum, err := clv.SummarizeCSV(r, cfg.CSV, sopts)
+	if errors.Is(err, clv.ErrOutOfOrder) {
+		sk, ok := r.(io.Seeker)
+		if !ok {
+			return nil, fmt.Errorf("%w (the log is not in time order per customer: sort it by date, or pass a file that can be read twice)", err)
+		}
+		say("the log is not in time order per customer: reading it whole to sort it")
+		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
+			return nil, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
+		}
+		sum, err = summarizeSorted(r, cfg.CSV, sopts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Summary = sum
+	cs := sum.Customers
+	say("read %v", sum.Stats)
+	say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
+		len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
+	if gap := sum.End.Sub(sum.Last); gap > 0 {
+		say("note: the end of observation is %.0f days after the last transaction", gap.Hours()/24)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
+	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, cs, sum.Holdout, say); err != nil {
+		return nil, err
+	}
+	if err := res.fitSpend(ctx, say); err != nil {
+		return nil, err
+	}
+	if err := res.score(ctx, say); err != nil {
+		return nil, err
+	}
+	if sum.Holdout != nil {
+		if cmp := res.Choice.Comparison; cmp != nil {
+			res.Holdout = cmp.Scores[cmp.Chosen].Holdout
+		} else {
+			ev, err := clv.EvaluateHoldout(res.Choice.Model, cs, sum.Holdout, 7)
+			if err != nil {
+				return nil, err
+			}
+			res.Holdout = &ev
+		}
+		ev := res.Holdout
+		say("holdout: %.0f purchases, model predicted %.1f (MAE %.3f), regression baseline MAE %.3f",
+			ev.TotalActual, ev.Model.TotalPredicted, ev.Model.MAE, ev.Baseline.MAE)
+	}
+	return res, nil
+}
+
+// summarizeSorted is the fallback for logs out of time order: read all,
+// then Summarize (which sorts).
+func summarizeSorted(r io.Reader, copts clv.CSVOptions, sopts clv.SummaryOptions) (*clv.Summary, error) {
+	rd, err := clv.NewReader(r, copts)
+	if err != nil {
+		return nil, err
+	}
+	txs, err := rd.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	sum, err := clv.Summarize(txs, sopts)
+	if err != nil {
+		return nil, err
+	}
+	st := rd.Stats()
+	st.Skipped += sum.Stats.Skipped
+	sum.Stats = st
+	return sum, nil
+}
+
+func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error {
+	cs := res.Summary.Customers
+	if ind, err := gammagamma.FrequencyValueCorrelation(cs); err == nil {
+		res.Independence = &ind
+		say("  %s", ind.Verdict)
+	}
+	say("fitting gamma-gamma")
+	sm, err := gammagamma.FitContext(ctx, cs, gammagamma.FitOptions{SkipNonPositive: true})
+	if err != nil {
+		return err
+	}
+	res.Spend = sm
+	say("  %v", sm)
+	if n := sm.FitInfo().Skipped; n > 0 {
+		res.NonPositiveSpend = n
+		say("  left out of the spend fit and valued at the population mean: %d customers whose repeat purchases are worth 0 or less", n)
+	}
+	if q := sm.Params().Q; q <= 1 {
+		return fmt.Errorf("the spend model fitted q = %.3g ≤ 1: the mean spend per purchase is infinite, the amounts are too heavy-tailed "+
+			"for the gamma-gamma model (cap outlier amounts, or check the frequency/value correlation: %v)", q, res.Independence)
+	}
+	return nil
+}
+
+// spend values a customer's purchases with the spend model, and at the
+// population mean those whose mean repeat value is ≤ 0.
+type spend struct{ m *gammagamma.Model }
+
+func (s spend) ConditionalExpectedValue(c clv.Customer) float64 {
+	if c.Frequency > 0 && c.MonetaryValue <= 0 {
+		return s.m.PopulationMean()
+	}
+	return s.m.ConditionalExpectedValue(c)
+}
+
+func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
+	cs := res.Summary.Customers
+	pm := res.Choice.Model
+	cfg := res.Config
+	month := monthLength(cfg.Unit)
+	res.Horizon = float64(cfg.Months) * month
+	say("scoring %d customers", len(cs))
+	pa, err := pm.ProbabilityAliveAll(cs)
+	if err != nil {
+		return err
+	}
+	exp, err := pm.ConditionalExpectedPurchasesAll(cs, res.Horizon)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	sm := spend{res.Spend}
+	clvs, err := clv.LifetimeValues(pm, sm, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
+		DiscountRate: cfg.Discount, Margin: cfg.Margin})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rfm, err := segment.ScoreCustomers(cs, segment.ScoreOptions{})
+	if err != nil {
+		return err
+	}
+	tiers, err := segment.TierCustomers(pa, clvs, segment.TierOptions{})
+	if err != nil {
+		return err
+	}
+	res.Customers = make([]Forecast, len(cs))
+	keys := make([]string, len(cs))
+	for i, c := range cs {
+		res.Customers[i] = Forecast{Customer: c, PAlive: pa[i], ExpectedPurchases: exp[i],
+			ExpectedValue: sm.ConditionalExpectedValue(c), CLV: clvs[i], RFM: rfm[i], Tier: tiers[i]}
+		keys[i] = rfm[i].Segment
+	}
+	res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa)
+	return err
+}

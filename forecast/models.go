@@ -1,0 +1,124 @@
+package forecast
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/paretonbd"
+)
+
+// PurchaseModel is what the job needs of a purchase model; bgnbd.Model
+// (either variant) and paretonbd.Model provide it.
+type PurchaseModel interface {
+	clv.PurchaseModel
+	clv.FittedModel
+	clv.NewCustomerModel
+	clv.UnconditionalPMF
+	ProbabilityAliveAll(cs []clv.Customer) ([]float64, error)
+	ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error)
+	ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error)
+	String() string
+}
+
+// ModelNames are the purchase models Config.Model accepts besides "auto",
+// in the order of the comparison.
+var ModelNames = []string{"bgnbd", "mbgnbd", "paretonbd"}
+
+// ModelTitle returns the name of a purchase model for people, e.g.
+// "Pareto/NBD" for "paretonbd", or "" for an unknown one.
+func ModelTitle(name string) string {
+	switch name {
+	case "bgnbd":
+		return "BG/NBD"
+	case "mbgnbd":
+		return "MBG/NBD"
+	case "paretonbd":
+		return "Pareto/NBD"
+	}
+	return ""
+}
+
+func fitModel(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
+	switch name {
+	case "bgnbd":
+		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{})
+	case "mbgnbd":
+		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD})
+	case "paretonbd":
+		return paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{})
+	}
+	return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
+}
+
+// Choice is the outcome of fitting and choosing the purchase model.
+type Choice struct {
+	Name       string                   // the chosen model, one of ModelNames
+	Model      PurchaseModel            // the chosen model
+	Fitted     map[string]PurchaseModel // every model fitted, by name
+	Comparison *clv.Comparison          // nil when one model was asked for
+	Failed     map[string]string        // candidates whose fit failed, with the reason
+}
+
+// choosePurchaseModel fits the model -model names, or with "auto" every
+// candidate concurrently, compares them on the calibration data and the
+// holdout (if any) and picks one (clv.CompareModels). A candidate whose
+// fit fails is left out of the comparison and reported; it is an error if
+// all fail.
+func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, say func(string, ...any)) (*Choice, error) {
+	names := []string{which}
+	if which == "auto" {
+		names = ModelNames
+	}
+	ch := &Choice{Fitted: map[string]PurchaseModel{}, Failed: map[string]string{}}
+	models := make([]PurchaseModel, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Go(func() { models[i], errs[i] = fitModel(ctx, n, cs) })
+	}
+	wg.Wait()
+	var cands []clv.Candidate
+	for i, n := range names {
+		if errs[i] != nil {
+			if which != "auto" {
+				return nil, errs[i]
+			}
+			ch.Failed[n] = errs[i].Error()
+			say("  %s: fit failed, left out: %v", ModelTitle(n), errs[i])
+			continue
+		}
+		say("  %v", models[i])
+		ch.Fitted[n] = models[i]
+		cands = append(cands, clv.Candidate{Name: n, Model: models[i]})
+	}
+	if len(cands) == 0 {
+		return nil, fmt.Errorf("no purchase model could be fitted: %v", errs)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if which != "auto" {
+		ch.Name, ch.Model = which, models[0]
+		return ch, nil
+	}
+	cmp, err := clv.CompareModels(cands, cs, hold, 7)
+	if err != nil {
+		return nil, err
+	}
+	ch.Comparison = &cmp
+	ch.Name = cmp.Scores[cmp.Chosen].Name
+	ch.Model = ch.Fitted[ch.Name]
+	say("model choice: %s", cmp.Reason)
+	for _, s := range cmp.Scores {
+		line := fmt.Sprintf("  %-10s LL %12.2f  k %d  AIC %12.2f  BIC %12.2f", ModelTitle(s.Name), s.LogLikelihood, s.NumParams, s.AIC, s.BIC)
+		if s.Holdout != nil {
+			line += fmt.Sprintf("  holdout MAE %.4f  RMSE %.4f  total error %+.1f", s.Holdout.Model.MAE, s.Holdout.Model.RMSE, s.TotalError)
+		}
+		say("%s", line)
+	}
+	return ch, nil
+}

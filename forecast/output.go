@@ -1,0 +1,177 @@
+package forecast
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ForecastColumns are the columns of forecast.csv.
+var ForecastColumns = []string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
+	"expected_purchases", "expected_avg_value", "clv", "r_score", "f_score", "m_score", "rfm_score",
+	"segment", "churn_tier", "value_tier", "action"}
+
+func ff(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+
+// cell neutralizes a text cell that a spreadsheet would read as a formula
+// (starting with =, +, -, @, a tab or a carriage return) by prefixing a
+// single quote, as OWASP recommends for CSV exports.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteForecastCSV writes one row per customer (ForecastColumns), in the
+// order of Result.Customers.
+func (res *Result) WriteForecastCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(ForecastColumns); err != nil {
+		return err
+	}
+	rec := make([]string, len(ForecastColumns))
+	for _, f := range res.Customers {
+		rec[0], rec[1], rec[2], rec[3], rec[4] = cell(f.ID), ff(f.Frequency), ff(f.Recency), ff(f.T), ff(f.MonetaryValue)
+		rec[5], rec[6], rec[7], rec[8] = ff(f.PAlive), ff(f.ExpectedPurchases), ff(f.ExpectedValue), ff(f.CLV)
+		rec[9], rec[10], rec[11], rec[12] = strconv.Itoa(f.RFM.R), strconv.Itoa(f.RFM.F), strconv.Itoa(f.RFM.M), f.RFM.Code()
+		rec[13], rec[14], rec[15], rec[16] = f.RFM.Segment, f.Tier.Churn, f.Tier.Value, f.Tier.Action
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteSegmentsCSV writes one row per RFM segment: customers, share, mean
+// recency, frequency and monetary value, total and mean CLV, mean P(alive).
+func (res *Result) WriteSegmentsCSV(w io.Writer) error {
+	rows := [][]string{{"segment", "customers", "share", "mean_recency", "mean_frequency", "mean_monetary_value",
+		"total_clv", "mean_clv", "mean_p_alive"}}
+	for _, g := range res.Segments {
+		rows = append(rows, []string{g.Key, strconv.Itoa(g.Customers), ff(g.Share), ff(g.MeanRecency), ff(g.MeanFrequency),
+			ff(g.MeanMonetary), ff(g.TotalCLV), ff(g.MeanCLV), ff(g.MeanPAlive)})
+	}
+	return csv.NewWriter(w).WriteAll(rows)
+}
+
+// WriteHoldoutCSV writes the holdout table: mean holdout purchases, actual
+// and predicted, by calibration frequency (the last row: that many or
+// more). It writes nothing without a holdout period.
+func (res *Result) WriteHoldoutCSV(w io.Writer) error {
+	if res.Holdout == nil {
+		return nil
+	}
+	rows := [][]string{{"calibration_frequency", "customers", "actual_mean", "predicted_mean"}}
+	for i, g := range res.Holdout.Groups {
+		label := strconv.Itoa(g.Frequency)
+		if i == len(res.Holdout.Groups)-1 {
+			label += "+"
+		}
+		rows = append(rows, []string{label, strconv.Itoa(g.Customers), ff(g.Actual), ff(g.Predicted)})
+	}
+	return csv.NewWriter(w).WriteAll(rows)
+}
+
+// WriteModelJSON writes the fitted models, the model choice and a data
+// summary as indented JSON. Each model decodes with its package.
+func (res *Result) WriteModelJSON(w io.Writer) error {
+	sum := res.Summary
+	data := map[string]any{
+		"input": res.Config.Name, "customers": len(sum.Customers),
+		"records_read": sum.Stats.Records, "records_skipped": sum.Stats.Skipped, "skipped_by_reason": sum.Stats.Reasons,
+		"holdout_only_customers": sum.HoldoutOnly, "time_unit_hours": res.Config.Unit.Hours(),
+		"first_transaction": sum.First, "last_transaction": sum.Last, "observation_end": sum.End,
+		"non_positive_spend_customers": res.NonPositiveSpend,
+	}
+	if !res.Config.CalibrationEnd.IsZero() {
+		data["calibration_end"] = res.Config.CalibrationEnd
+	}
+	ch := res.Choice
+	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "gammagamma": res.Spend, "data": data}
+	if cmp := ch.Comparison; cmp != nil {
+		var scores []map[string]any
+		for _, s := range cmp.Scores {
+			row := map[string]any{"model": s.Name, "log_likelihood": s.LogLikelihood, "n_params": s.NumParams, "aic": s.AIC, "bic": s.BIC}
+			if s.Holdout != nil {
+				row["holdout_mae"], row["holdout_rmse"], row["holdout_total_error"] = s.Holdout.Model.MAE, s.Holdout.Model.RMSE, s.TotalError
+			}
+			scores = append(scores, row)
+		}
+		out["model_choice"] = map[string]any{"criterion": cmp.Criterion, "chosen": ch.Name, "reason": cmp.Reason, "scores": scores}
+	}
+	if len(ch.Failed) > 0 {
+		out["failed_fits"] = ch.Failed
+	}
+	if res.Independence != nil {
+		out["frequency_value_correlation"] = res.Independence
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// WriteFiles writes every output into dir (created if needed):
+// forecast.csv, model.json, segments.csv, holdout.csv (with a holdout
+// period), report.html and its PNG plots. It returns the names written.
+func (res *Result) WriteFiles(dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var names []string
+	write := func(name string, f func(io.Writer) error) error {
+		fh, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := f(fh); err != nil {
+			fh.Close()
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		names = append(names, name)
+		return fh.Close()
+	}
+	outs := []struct {
+		name string
+		f    func(io.Writer) error
+	}{{"forecast.csv", res.WriteForecastCSV}, {"model.json", res.WriteModelJSON}, {"segments.csv", res.WriteSegmentsCSV}}
+	if res.Holdout != nil {
+		outs = append(outs, struct {
+			name string
+			f    func(io.Writer) error
+		}{"holdout.csv", res.WriteHoldoutCSV})
+	}
+	for _, o := range outs {
+		if err := write(o.name, o.f); err != nil {
+			return names, err
+		}
+	}
+	figs, err := res.Figures()
+	if err != nil {
+		return names, err
+	}
+	for _, f := range figs {
+		if err := os.WriteFile(filepath.Join(dir, f.File), f.PNG, 0o644); err != nil {
+			return names, err
+		}
+		names = append(names, f.File)
+	}
+	if err := write("report.html", func(w io.Writer) error { return res.WriteReport(w, figs) }); err != nil {
+		return names, err
+	}
+	return names, nil
+}
