@@ -65,9 +65,10 @@ type Config struct {
 	Progress io.Writer
 }
 
-// Forecast is everything the job says about one customer.
+// Forecast is everything the job says about one customer beyond the
+// customer's summary (Result.Summary.Customers, parallel to
+// Result.Forecasts).
 type Forecast struct {
-	clv.Customer
 	PAlive            float64 // probability the customer is still active at the end
 	ExpectedPurchases float64 // over the horizon
 	ExpectedValue     float64 // per purchase
@@ -90,8 +91,9 @@ type Result struct {
 	// NonPositiveSpend counts customers with repeat purchases whose mean
 	// value is ≤ 0 (returns): valued at the population mean.
 	NonPositiveSpend int
-	Customers        []Forecast
-	Segments         []segment.Group
+	// Forecasts is parallel to Summary.Customers.
+	Forecasts []Forecast
+	Segments  []segment.Group
 	// Holdout is the chosen model's check on the holdout period; nil
 	// without a calibration end.
 	Holdout *clv.Evaluation
@@ -303,10 +305,10 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 	if err != nil {
 		return err
 	}
-	res.Customers = make([]Forecast, len(cs))
+	res.Forecasts = make([]Forecast, len(cs))
 	keys := make([]string, len(cs))
 	for i, c := range cs {
-		res.Customers[i] = Forecast{Customer: c, PAlive: pa[i], ExpectedPurchases: exp[i],
+		res.Forecasts[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
 			ExpectedValue: sm.ConditionalExpectedValue(c), CLV: clvs[i], RFM: rfm[i], Tier: tiers[i]}
 		keys[i] = rfm[i].Segment
 	}

@@ -30,28 +30,64 @@ func cell(s string) string {
 }
 
 // WriteForecastCSV writes one row per customer (ForecastColumns), in the
-// order of Result.Customers.
+// order of Summary.Customers. Numbers have up to 10 significant digits;
+// ids are quoted as RFC 4180 requires and neutralized against formula
+// injection (see cell).
 func (res *Result) WriteForecastCSV(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(ForecastColumns); err != nil {
-		return err
+	b := make([]byte, 0, 512)
+	b = append(b, strings.Join(ForecastColumns, ",")...)
+	b = append(b, '\n')
+	num := func(b []byte, v float64) []byte {
+		b = strconv.AppendFloat(b, v, 'g', 10, 64)
+		return append(b, ',')
 	}
-	rec := make([]string, len(ForecastColumns))
-	for _, f := range res.Customers {
-		rec[0], rec[1], rec[2], rec[3], rec[4] = cell(f.ID), ff(f.Frequency), ff(f.Recency), ff(f.T), ff(f.MonetaryValue)
-		rec[5], rec[6], rec[7], rec[8] = ff(f.PAlive), ff(f.ExpectedPurchases), ff(f.ExpectedValue), ff(f.CLV)
-		rec[9], rec[10], rec[11], rec[12] = strconv.Itoa(f.RFM.R), strconv.Itoa(f.RFM.F), strconv.Itoa(f.RFM.M), f.RFM.Code()
-		rec[13], rec[14], rec[15], rec[16] = f.RFM.Segment, f.Tier.Churn, f.Tier.Value, f.Tier.Action
-		if err := cw.Write(rec); err != nil {
-			return err
+	for i, c := range res.Summary.Customers {
+		f := &res.Forecasts[i]
+		b = appendField(b, cell(c.ID))
+		b = append(b, ',')
+		b = num(b, c.Frequency)
+		b = num(b, c.Recency)
+		b = num(b, c.T)
+		b = num(b, c.MonetaryValue)
+		b = num(b, f.PAlive)
+		b = num(b, f.ExpectedPurchases)
+		b = num(b, f.ExpectedValue)
+		b = num(b, f.CLV)
+		b = append(b, byte('0'+f.RFM.R), ',', byte('0'+f.RFM.F), ',', byte('0'+f.RFM.M), ',')
+		b = append(b, f.RFM.Code()...)
+		for _, s := range [...]string{f.RFM.Segment, f.Tier.Churn, f.Tier.Value, f.Tier.Action} {
+			b = append(b, ',')
+			b = appendField(b, s)
+		}
+		b = append(b, '\n')
+		if len(b) > 32<<10 {
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if _, err := bw.Write(b); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// appendField appends s as a CSV field, quoted if it holds a comma, a
+// quote, a line break or leading or trailing space.
+func appendField(b []byte, s string) []byte {
+	if s == "" || !strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[len(s)-1] != ' ' {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
 }
 
 // WriteSegmentsCSV writes one row per RFM segment: customers, share, mean
@@ -155,14 +191,23 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 			f    func(io.Writer) error
 		}{"holdout.csv", res.WriteHoldoutCSV})
 	}
+	// The tables are written while the plots render.
+	var figs []Figure
+	var figErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		figs, figErr = res.Figures()
+	}()
 	for _, o := range outs {
 		if err := write(o.name, o.f); err != nil {
+			<-done
 			return names, err
 		}
 	}
-	figs, err := res.Figures()
-	if err != nil {
-		return names, err
+	<-done
+	if figErr != nil {
+		return names, figErr
 	}
 	for _, f := range figs {
 		if err := os.WriteFile(filepath.Join(dir, f.File), f.PNG, 0o644); err != nil {

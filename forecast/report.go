@@ -3,12 +3,14 @@ package forecast
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"image/color"
 	"io"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -241,8 +243,8 @@ func colorThumb(c color.Color) plot.Thumbnailer {
 
 // clvPlot is a histogram of predicted CLV up to its 99th percentile.
 func clvPlot(r *Result) (*plot.Plot, error) {
-	v := make([]float64, len(r.Customers))
-	for i, f := range r.Customers {
+	v := make([]float64, len(r.Forecasts))
+	for i, f := range r.Forecasts {
 		v[i] = f.CLV
 	}
 	slices.Sort(v)
@@ -358,17 +360,25 @@ func (r *Result) Figures() ([]Figure, error) {
 	if r.Holdout != nil {
 		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.", holdoutPlot})
 	}
-	var figs []Figure
-	for _, m := range makers {
-		p, err := m.make(r)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", m.file, err)
-		}
-		fig, err := render(p, m.file, m.caption)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", m.file, err)
-		}
-		figs = append(figs, fig)
+	// The plots are independent: they render concurrently, into their
+	// own slots.
+	figs := make([]Figure, len(makers))
+	errs := make([]error, len(makers))
+	var wg sync.WaitGroup
+	for i, m := range makers {
+		wg.Go(func() {
+			p, err := m.make(r)
+			if err == nil {
+				figs[i], err = render(p, m.file, m.caption)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", m.file, err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return figs, nil
 }
@@ -378,10 +388,10 @@ func (r *Result) Figures() ([]Figure, error) {
 // the key numbers, the segments, the action grid, the holdout check and
 // the plots.
 func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
-	n := len(r.Customers)
+	n := len(r.Forecasts)
 	clvs := make([]float64, n)
 	active, total, expSum := 0, 0.0, 0.0
-	for i, f := range r.Customers {
+	for i, f := range r.Forecasts {
 		if f.Tier.Churn == segment.Active {
 			active++
 		}
@@ -415,7 +425,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
 	var tiers []string
 	grid := map[[2]string]*cell{}
-	for _, f := range r.Customers {
+	for _, f := range r.Forecasts {
 		t := f.Tier
 		if !slices.Contains(tiers, t.Value) {
 			tiers = append(tiers, t.Value)

@@ -67,8 +67,29 @@ func (rt *rowTerms) fill(p Params, vals []float64) {
 
 // scratch holds the per-evaluation tables.
 type scratch struct {
-	T, Tx rowTerms
-	part  [][5]float64
+	T, Tx    rowTerms
+	lnA, lnB []float64    // per (x, T) and (x, t_x) pair
+	gA, gB   [][4]float64 // their gradients
+	part     [][5]float64
+}
+
+// pairTerms evaluates f for every pair on all cores, into ln and, if
+// deriv, g.
+func pairTerms(pairs []rows.Pair, ln *[]float64, g *[][4]float64, deriv bool, f func(pr rows.Pair, g *[4]float64) float64) {
+	*ln = model.Resize(*ln, len(pairs))
+	if cap(*g) < len(pairs) {
+		*g = make([][4]float64, len(pairs))
+	}
+	*g = (*g)[:len(pairs)]
+	parallel.Map(len(pairs), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			var gp *[4]float64
+			if deriv {
+				gp = &(*g)[k]
+			}
+			(*ln)[k] = f(pairs[k], gp)
+		}
+	})
 }
 
 // integral returns, for a customer (x, t_x, T), the logarithm of the
@@ -98,40 +119,67 @@ type scratch struct {
 // (r, α, s, β). T and t_x enter through their logarithms and reciprocals
 // (see at).
 func (p Params) integral(x float64, T, X terms, g *[4]float64) (lnAB, lnFirst float64) {
+	var gA, gB [4]float64
+	pa, pb := &gA, &gB
+	if g == nil {
+		pa, pb = nil, nil
+	}
+	lnA := p.termA(x, T, pa)
+	lnB := p.termB(x, X, pb)
+	return combine(lnA, lnB, pa, pb, g), -(p.R+x)*T.la - p.S*T.lb
+}
+
+// termA returns ln A of integral, p ∫_T^∞ (α+τ)^−(p+1) (β+τ)^−s dτ with
+// p = r+x, and if g is not nil its gradient with respect to (r, α, s, β).
+// It depends on x and T alone.
+func (p Params) termA(x float64, T terms, g *[4]float64) float64 {
 	r, s := p.R, p.S
 	q := r + x
 	m := q + s
-	laT, lbT, iaT, ibT := T.la, T.lb, T.ia, T.ib
-	laX, lbX, iaX, ibX := X.la, X.lb, X.ia, X.ib
-	lnFirst = -q*laT - s*lbT
 	deriv := g != nil
-	var lnA, lnB float64
-	var gA, gB [4]float64
 	if p.Alpha >= p.Beta {
-		d := p.Alpha - p.Beta
-		zT, zX := d*iaT, d*iaX
-		hA, hbA, hcA, hzA := hyper(q+1, m+1, zT, deriv)
-		hB, hbB, hcB, hzB := hyper(q, m+1, zX, deriv)
-		lnA = math.Log(q/m) - (q+1)*laT + (1-s)*lbT + hA
-		lnB = math.Log(s/m) - q*laX - s*lbX + hB
+		z := (p.Alpha - p.Beta) * T.ia
+		h, hb, hc, hz := hyper(q+1, m+1, z, deriv)
 		if deriv {
-			gA = [4]float64{1/q - 1/m - laT + hbA + hcA, -(q+1)*iaT + hzA*(1-zT)*iaT, -1/m - lbT + hcA, (1-s)*ibT - hzA*iaT}
-			gB = [4]float64{-1/m - laX + hbB + hcB, -q*iaX + hzB*(1-zX)*iaX, 1/s - 1/m - lbX + hcB, -s*ibX - hzB*iaX}
+			*g = [4]float64{1/q - 1/m - T.la + hb + hc, -(q+1)*T.ia + hz*(1-z)*T.ia, -1/m - T.lb + hc, (1-s)*T.ib - hz*T.ia}
 		}
-	} else {
-		d := p.Beta - p.Alpha
-		zT, zX := d*ibT, d*ibX
-		hA, hbA, hcA, hzA := hyper(s, m+1, zT, deriv)
-		hB, hbB, hcB, hzB := hyper(s+1, m+1, zX, deriv)
-		lnA = math.Log(q/m) - q*laT - s*lbT + hA
-		lnB = math.Log(s/m) + (1-q)*laX - (s+1)*lbX + hB
-		if deriv {
-			gA = [4]float64{1/q - 1/m - laT + hcA, -q*iaT - hzA*ibT, -1/m - lbT + hbA + hcA, -s*ibT + hzA*(1-zT)*ibT}
-			gB = [4]float64{-1/m - laX + hcB, (1-q)*iaX - hzB*ibX, 1/s - 1/m - lbX + hbB + hcB, -(s+1)*ibX + hzB*(1-zX)*ibX}
-		}
+		return math.Log(q/m) - (q+1)*T.la + (1-s)*T.lb + h
 	}
-	// log(e^lnA + e^lnB) and the weights of the two terms.
-	var wA float64
+	z := (p.Beta - p.Alpha) * T.ib
+	h, hb, hc, hz := hyper(s, m+1, z, deriv)
+	if deriv {
+		*g = [4]float64{1/q - 1/m - T.la + hc, -q*T.ia - hz*T.ib, -1/m - T.lb + hb + hc, -s*T.ib + hz*(1-z)*T.ib}
+	}
+	return math.Log(q/m) - q*T.la - s*T.lb + h
+}
+
+// termB returns ln B of integral, s ∫_{t_x}^∞ (α+τ)^−p (β+τ)^−(s+1) dτ,
+// and if g is not nil its gradient. It depends on x and t_x alone.
+func (p Params) termB(x float64, X terms, g *[4]float64) float64 {
+	r, s := p.R, p.S
+	q := r + x
+	m := q + s
+	deriv := g != nil
+	if p.Alpha >= p.Beta {
+		z := (p.Alpha - p.Beta) * X.ia
+		h, hb, hc, hz := hyper(q, m+1, z, deriv)
+		if deriv {
+			*g = [4]float64{-1/m - X.la + hb + hc, -q*X.ia + hz*(1-z)*X.ia, 1/s - 1/m - X.lb + hc, -s*X.ib - hz*X.ia}
+		}
+		return math.Log(s/m) - q*X.la - s*X.lb + h
+	}
+	z := (p.Beta - p.Alpha) * X.ib
+	h, hb, hc, hz := hyper(s+1, m+1, z, deriv)
+	if deriv {
+		*g = [4]float64{-1/m - X.la + hc, (1-q)*X.ia - hz*X.ib, 1/s - 1/m - X.lb + hb + hc, -(s+1)*X.ib + hz*(1-z)*X.ib}
+	}
+	return math.Log(s/m) + (1-q)*X.la - (s+1)*X.lb + h
+}
+
+// combine returns log(e^lnA + e^lnB) and, if g is not nil, its gradient
+// from those of the two terms.
+func combine(lnA, lnB float64, gA, gB, g *[4]float64) float64 {
+	var lnAB, wA float64
 	if lnA >= lnB {
 		e := math.Exp(lnB - lnA)
 		lnAB = lnA + math.Log1p(e)
@@ -141,12 +189,12 @@ func (p Params) integral(x float64, T, X terms, g *[4]float64) (lnAB, lnFirst fl
 		lnAB = lnB + math.Log1p(e)
 		wA = e / (1 + e)
 	}
-	if deriv {
+	if g != nil {
 		for k := range g {
 			g[k] = wA*gA[k] + (1-wA)*gB[k]
 		}
 	}
-	return lnAB, lnFirst
+	return lnAB
 }
 
 // logLik returns the log-likelihood of the data at p, summed over the
@@ -179,6 +227,13 @@ func logLik(d *rows.Data, p Params, grad []float64, s *scratch) float64 {
 			g[3] += w * p.S / p.Beta
 		}
 	}
+	deriv := grad != nil
+	pairTerms(d.XT, &s.lnA, &s.gA, deriv, func(pr rows.Pair, g *[4]float64) float64 {
+		return p.termA(d.Xs[pr.Xi], s.T.get(pr.Vi), g)
+	})
+	pairTerms(d.XTx, &s.lnB, &s.gB, deriv, func(pr rows.Pair, g *[4]float64) float64 {
+		return p.termB(d.Xs[pr.Xi], s.Tx.get(pr.Vi), g)
+	})
 	n := len(d.Rows)
 	chunks := parallel.Chunks(n)
 	s.part = slices.Grow(s.part[:0], chunks)[:chunks]
@@ -191,7 +246,12 @@ func logLik(d *rows.Data, p Params, grad []float64, s *scratch) float64 {
 			gp = nil
 		}
 		for _, rw := range d.Rows[lo:hi] {
-			v, _ := p.integral(d.Xs[rw.Xi], s.T.get(rw.Ti), s.Tx.get(rw.Txi), gp)
+			var v float64
+			if gp != nil {
+				v = combine(s.lnA[rw.XT], s.lnB[rw.XTx], &s.gA[rw.XT], &s.gB[rw.XTx], gp)
+			} else {
+				v = combine(s.lnA[rw.XT], s.lnB[rw.XTx], nil, nil, nil)
+			}
 			acc[0] += rw.W * v
 			if gp != nil {
 				for k := range 4 {

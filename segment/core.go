@@ -6,13 +6,12 @@ import (
 	"slices"
 
 	"github.com/clvkit/clvkit/clv"
-	"gonum.org/v1/gonum/stat"
 )
 
 // RFM is one customer's recency, frequency and monetary scores (1..k) and
 // named segment.
 type RFM struct {
-	R, F, M int
+	R, F, M int8
 	Segment string
 }
 
@@ -69,9 +68,9 @@ func ScoreCustomers(cs []clv.Customer, opts ScoreOptions) ([]RFM, error) {
 	}
 	out := make([]RFM, len(cs))
 	for i := range out {
-		s := RFM{R: k + 1 - r[i], F: f[i], M: m[i], Segment: Other}
+		s := RFM{R: int8(k + 1 - r[i]), F: int8(f[i]), M: int8(m[i]), Segment: Other}
 		for _, rule := range rules {
-			if rule.Match(s.R, s.F, s.M) {
+			if rule.Match(int(s.R), int(s.F), int(s.M)) {
 				s.Segment = rule.Name
 				break
 			}
@@ -88,11 +87,17 @@ func Edges(values []float64, k int) []float64 {
 	if len(values) == 0 || k < 2 || slices.ContainsFunc(values, math.IsNaN) {
 		return nil
 	}
+	// The empirical p-quantile (gonum's stat.Empirical) is the value of
+	// rank ⌈p·n⌉ − 1 (0-based) in sorted order; a selection finds each in
+	// linear time, the later ones in the part above the earlier.
 	s := slices.Clone(values)
-	slices.Sort(s)
+	n := float64(len(s))
 	e := make([]float64, k-1)
+	lo := 0
 	for j := range e {
-		e[j] = stat.Quantile(float64(j+1)/float64(k), stat.Empirical, s, nil)
+		r := max(int(math.Ceil(float64(j+1)/float64(k)*n))-1, 0)
+		e[j] = selectK(s[lo:], r-lo)
+		lo = r
 	}
 	return e
 }
@@ -170,30 +175,53 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 			out[i].Churn = AtRisk
 		}
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case values[a] > values[b]:
-			return -1
-		case values[a] < values[b]:
-			return 1
-		}
-		return 0
-	})
+	// The customers of rank < ⌈share·n⌉ by decreasing CLV, ties in slice
+	// order, form each top tier: with the CLV c_j at that rank (found by
+	// selection in linear time), those above c_j are in, and of those equal
+	// to it the first ones in slice order up to the count.
 	names := make([]string, len(shares)+1)
 	for j, s := range shares {
 		names[j] = fmt.Sprintf("top %g%%", s*100)
 	}
 	names[len(shares)] = "rest"
-	j := 0
-	for rank, i := range order {
-		for j < len(shares) && float64(rank) >= math.Ceil(shares[j]*float64(n)) {
-			j++
+	neg := make([]float64, n) // −CLV: ascending order is decreasing CLV
+	for i, v := range values {
+		neg[i] = -v
+	}
+	cut := make([]float64, len(shares)) // CLV at the last rank of each tier
+	slots := make([]int, len(shares))   // customers equal to cut[j] that fit
+	lo := 0
+	for j, sh := range shares {
+		r := int(math.Ceil(sh*float64(n))) - 1 // last rank in the tier
+		if r < 0 {
+			cut[j], slots[j] = math.Inf(1), 0
+			continue
 		}
-		out[i].Rank, out[i].Value = j, names[j]
+		r = min(r, n-1)
+		cut[j] = -selectK(neg[lo:], r-lo)
+		lo = r
+		above := 0
+		for _, v := range values {
+			if v > cut[j] {
+				above++
+			}
+		}
+		slots[j] = r + 1 - above
+	}
+	for i, v := range values {
+		t := len(shares)
+		for j := len(shares) - 1; j >= 0; j-- {
+			if v > cut[j] || v == cut[j] && slots[j] > 0 {
+				t = j
+			}
+		}
+		// Take the tie slots of every tier the customer belongs to.
+		for j := t; j < len(shares); j++ {
+			if v == cut[j] {
+				slots[j]--
+			}
+		}
+		out[i].Rank, out[i].Value = t, names[t]
 	}
 	for i := range out {
 		out[i].Action = action(out[i].Value, out[i].Churn, out[i].Rank)

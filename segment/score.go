@@ -86,7 +86,7 @@ func Score(df dataframe.DataFrame, opts ScoreOptions) (dataframe.DataFrame, erro
 	r, f, m := make([]int, n), make([]int, n), make([]int, n)
 	codes, seg := make([]string, n), make([]string, n)
 	for i, s := range rfm {
-		r[i], f[i], m[i], codes[i], seg[i] = s.R, s.F, s.M, s.Code(), s.Segment
+		r[i], f[i], m[i], codes[i], seg[i] = int(s.R), int(s.F), int(s.M), s.Code(), s.Segment
 	}
 	return withColumns(df,
 		series.New(r, series.Int, ColRScore),

@@ -20,14 +20,45 @@ type Data struct {
 	Rows        []Row
 	W           float64 // total weight
 	MaxT        float64
+	// XT and XTx are the distinct (x, T) and (x, t_x) pairs of the rows,
+	// for terms that depend on those alone: far fewer than rows in logs
+	// of dates.
+	XT, XTx []Pair
+}
+
+// indexPairs fills XT, XTx and the rows' pair indices.
+func (d *Data) indexPairs() {
+	d.XT, d.XTx = d.XT[:0], d.XTx[:0]
+	xt := map[Pair]int32{}
+	xtx := map[Pair]int32{}
+	idx := func(m map[Pair]int32, list *[]Pair, p Pair) int32 {
+		k, ok := m[p]
+		if !ok {
+			k = int32(len(*list))
+			m[p] = k
+			*list = append(*list, p)
+		}
+		return k
+	}
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		r.XT = idx(xt, &d.XT, Pair{r.Xi, r.Ti})
+		r.XTx = idx(xtx, &d.XTx, Pair{r.Xi, r.Txi})
+	}
 }
 
 // Row is one distinct (x, t_x, T): indices into Xs, Ts and Txs, and its
-// total weight.
+// total weight. XT and XTx index its (x, T) and (x, t_x) pairs in
+// Data.XT and Data.XTx.
 type Row struct {
 	Xi, Ti, Txi int32
+	XT, XTx     int32
 	W           float64
 }
+
+// Pair is a distinct combination of a frequency and a time: indices into
+// Xs and into Ts (or Txs).
+type Pair struct{ Xi, Vi int32 }
 
 // Compress validates the customers and merges identical rows: one map
 // operation per customer; the distinct values of x, T and t_x are then
@@ -96,6 +127,7 @@ func Compress(pkg string, cs []clv.Customer, weights []float64) (*Data, error) {
 	for _, r := range d.Rows {
 		d.XW[r.Xi] += r.W
 	}
+	d.indexPairs()
 	return d, nil
 }
 
@@ -109,6 +141,7 @@ func (d *Data) Every(k int) *Data {
 		sub.W += r.W
 		sub.XW[r.Xi] += r.W
 	}
+	sub.indexPairs()
 	return sub
 }
 
