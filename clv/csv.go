@@ -3,6 +3,7 @@ package clv
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -44,9 +45,58 @@ type CSVOptions struct {
 	Location *time.Location
 
 	// SkipInvalid skips records that cannot be used (bad field count, date,
-	// amount or id) instead of returning an error; Stats counts them by
-	// reason and keeps the first few errors.
+	// amount or id, a line over MaxLineBytes) instead of returning an
+	// error; Stats counts them by reason and keeps the first few errors.
 	SkipInvalid bool
+
+	// DecimalComma reads amounts written with a decimal comma, as in
+	// Germany or France: "12,50" is 12.5 and "1.234,50" 1234.5 (a point
+	// then only groups thousands). Use it with a delimiter other than ','.
+	// With or without it, a currency symbol (€ $ £ ¥) and blanks before
+	// or after the number are ignored: "12,50 €", "$12.50".
+	DecimalComma bool
+
+	// MaxLineBytes bounds the length of a line; a longer line is an error
+	// wrapping ErrLongLine (skipped with SkipInvalid), read to its end
+	// without being kept, so that no input can exhaust memory. Zero means
+	// 1 MiB.
+	MaxLineBytes int
+}
+
+// DefaultMaxLineBytes is the line length limit when CSVOptions.MaxLineBytes
+// is zero.
+const DefaultMaxLineBytes = 1 << 20
+
+// maxQuote bounds how much of a field or header an error message quotes.
+const maxQuote = 100
+
+// quote returns b quoted as %q does, cut to its first maxQuote bytes (and
+// marked so) when longer: error messages never carry a whole huge or
+// binary field.
+func quote(b []byte) string {
+	if len(b) <= maxQuote {
+		return strconv.Quote(string(b))
+	}
+	return strconv.Quote(string(b[:maxQuote])) + fmt.Sprintf("… (%d bytes)", len(b))
+}
+
+// quoteAll quotes the names of a header for an error message, each cut as
+// by quote, at most 20 of them.
+func quoteAll(names []string) string {
+	var sb strings.Builder
+	sb.WriteByte('[')
+	for i, n := range names {
+		if i == 20 {
+			fmt.Fprintf(&sb, " … %d more", len(names)-20)
+			break
+		}
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(quote([]byte(n)))
+	}
+	sb.WriteByte(']')
+	return sb.String()
 }
 
 // Stats counts what a Reader or a Summarizer read and what it skipped.
@@ -163,7 +213,25 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	rd := &Reader{opts: opts, br: bufio.NewReaderSize(r, 1<<16), tp: timeParser{layouts: opts.Layouts, loc: loc}}
+	if opts.MaxLineBytes == 0 {
+		opts.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if opts.MaxLineBytes < 0 {
+		return nil, fmt.Errorf("%w: MaxLineBytes %d < 0", ErrBadOption, opts.MaxLineBytes)
+	}
+	if opts.DecimalComma && opts.Delimiter == ',' {
+		return nil, fmt.Errorf("%w: DecimalComma with the delimiter ',' (use ';' or tab)", ErrBadOption)
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	// A gzip file (magic bytes 1f 8b) is read transparently.
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%w: gzip: %w", ErrRead, err)
+		}
+		br = bufio.NewReaderSize(zr, 1<<16)
+	}
+	rd := &Reader{opts: opts, br: br, tp: timeParser{layouts: opts.Layouts, loc: loc}}
 	if !opts.NoHeader {
 		ok, err := rd.next()
 		if err != nil {
@@ -208,7 +276,7 @@ func (r *Reader) column(what, spec string) (int, error) {
 	for i, h := range r.header {
 		if h == spec {
 			if found >= 0 {
-				return 0, fmt.Errorf("%w: %s column %q appears twice in the header %q (use its number)", ErrUnknownColumn, what, spec, r.header)
+				return 0, fmt.Errorf("%w: %s column %s appears twice in the header %s (use its number)", ErrUnknownColumn, what, quote([]byte(spec)), quoteAll(r.header))
 			}
 			found = i
 		}
@@ -218,14 +286,14 @@ func (r *Reader) column(what, spec string) (int, error) {
 	}
 	if n, err := strconv.Atoi(spec); err == nil && n >= 1 && n <= 1<<20 {
 		if r.header != nil && n > len(r.header) {
-			return 0, fmt.Errorf("%w: %s column %d: the header has %d columns %q", ErrUnknownColumn, what, n, len(r.header), r.header)
+			return 0, fmt.Errorf("%w: %s column %d: the header has %d columns %s", ErrUnknownColumn, what, n, len(r.header), quoteAll(r.header))
 		}
 		return n - 1, nil
 	}
 	if r.header == nil {
-		return 0, fmt.Errorf("%w: %s column %q: without a header, columns are 1-based numbers", ErrUnknownColumn, what, spec)
+		return 0, fmt.Errorf("%w: %s column %s: without a header, columns are 1-based numbers", ErrUnknownColumn, what, quote([]byte(spec)))
 	}
-	return 0, fmt.Errorf("%w: %s column %q is not in the header %q", ErrUnknownColumn, what, spec, r.header)
+	return 0, fmt.Errorf("%w: %s column %s is not in the header %s", ErrUnknownColumn, what, quote([]byte(spec)), quoteAll(r.header))
 }
 
 // Read returns the next transaction, or io.EOF after the last. With
@@ -318,11 +386,11 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 	ts := bytes.TrimSpace(r.fields[r.timeCol])
 	t, err = r.tp.parse(ts)
 	if err != nil {
-		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %q", ErrBadTime, ts))
+		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %s", ErrBadTime, quote(ts)))
 	}
 	if r.amtCol >= 0 {
 		as := bytes.TrimSpace(r.fields[r.amtCol])
-		amt, err = parseAmount(as)
+		amt, err = parseAmount(as, r.opts.DecimalComma)
 		if err != nil {
 			return nil, t, 0, r.fieldErr(r.amtCol, err)
 		}
@@ -352,13 +420,18 @@ func (r *Reader) next() (bool, error) {
 			return false, nil
 		}
 		line, err := r.readLine()
+		var long errLongLine
+		if errors.As(err, &long) {
+			r.line++
+			return false, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d bytes or more, over the limit of %d (CSVOptions.MaxLineBytes)", ErrLongLine, long.n, r.opts.MaxLineBytes)}
+		}
 		if err == io.EOF {
 			r.eof = true
 			if len(line) == 0 {
 				return false, nil
 			}
 		} else if err != nil {
-			return false, fmt.Errorf("clv: reading line %d: %w", r.line+1, err)
+			return false, fmt.Errorf("%w at line %d: %w", ErrRead, r.line+1, err)
 		}
 		r.line++
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -371,14 +444,31 @@ func (r *Reader) next() (bool, error) {
 	}
 }
 
-// readLine returns the next line without its line ending.
+// readLine returns the next line without its line ending. A line over
+// MaxLineBytes is read to its end without being kept and reported as
+// errLongLine.
 func (r *Reader) readLine() ([]byte, error) {
 	line, err := r.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		r.buf = append(r.buf[:0], line...)
+		n := len(line)
 		for err == bufio.ErrBufferFull {
 			line, err = r.br.ReadSlice('\n')
+			n += len(line)
+			if n > r.opts.MaxLineBytes+2 {
+				r.buf = r.buf[:0]
+				continue
+			}
 			r.buf = append(r.buf, line...)
+		}
+		if n > r.opts.MaxLineBytes+2 {
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			if err == io.EOF {
+				r.eof = true
+			}
+			return nil, errLongLine{n}
 		}
 		line = r.buf
 	}
@@ -391,8 +481,19 @@ func (r *Reader) readLine() ([]byte, error) {
 			line = line[:n-1]
 		}
 	}
+	if len(line) > r.opts.MaxLineBytes {
+		if err == io.EOF {
+			r.eof = true
+		}
+		return nil, errLongLine{len(line)}
+	}
 	return line, err
 }
+
+// errLongLine is readLine's report of a line over the limit.
+type errLongLine struct{ n int }
+
+func (e errLongLine) Error() string { return fmt.Sprintf("line of %d bytes", e.n) }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' }
 
@@ -485,27 +586,143 @@ func (r *Reader) unquote(s []byte) ([]byte, int, error) {
 	}
 }
 
-// parseAmount parses a decimal amount. Plain decimals with up to 15
-// significant digits take an exact fast path; anything else goes through
-// strconv.ParseFloat. NaN and infinities are rejected.
-func parseAmount(b []byte) (float64, error) {
+// parseAmount parses a decimal amount: [+-]digits[.digits][e[+-]digits]
+// (with decimalComma, ',' for '.' and '.' between groups of three digits),
+// optionally with a currency symbol and blanks around it. Plain decimals
+// with up to 15 significant digits take an exact fast path; others go
+// through strconv.ParseFloat after a check of that grammar, so that
+// hexadecimal ("0x1p4"), underscores ("1_000"), "Inf" and "NaN" are
+// errors. A number too large for float64 is ErrNonFinite; a non-zero
+// number too small for it (it would read as 0) is ErrBadAmount.
+func parseAmount(b []byte, decimalComma bool) (float64, error) {
+	if !decimalComma {
+		if v, ok := fastDecimal(b); ok {
+			return v, nil
+		}
+	}
+	orig := b
+	b = trimCurrency(b)
+	if decimalComma {
+		nb, ok := fromDecimalComma(b)
+		if !ok {
+			return 0, fmt.Errorf("%w %s (a decimal comma was expected)", ErrBadAmount, quote(orig))
+		}
+		b = nb
+	}
 	if v, ok := fastDecimal(b); ok {
 		return v, nil
 	}
+	if len(b) == 0 {
+		return 0, fmt.Errorf("%w: empty", ErrBadAmount)
+	}
+	if !plainNumber(b) {
+		switch strings.ToLower(strings.TrimLeft(string(b), "+-")) {
+		case "nan", "inf", "infinity":
+			return 0, fmt.Errorf("%w: %s", ErrNonFinite, quote(orig))
+		}
+		return 0, fmt.Errorf("%w %s", ErrBadAmount, quote(orig))
+	}
 	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		if len(b) == 0 {
-			return 0, fmt.Errorf("%w: empty", ErrBadAmount)
-		}
-		var ne *strconv.NumError
-		if !(errors.As(err, &ne) && ne.Err == strconv.ErrRange) {
-			return 0, fmt.Errorf("%w %q", ErrBadAmount, b)
-		}
+	var ne *strconv.NumError
+	if err != nil && !(errors.As(err, &ne) && ne.Err == strconv.ErrRange) {
+		return 0, fmt.Errorf("%w %s", ErrBadAmount, quote(orig))
 	}
 	if !finite(v) {
-		return 0, fmt.Errorf("%w: %q", ErrNonFinite, b)
+		return 0, fmt.Errorf("%w: %s", ErrNonFinite, quote(orig))
+	}
+	if v == 0 && hasNonZeroDigit(b) {
+		return 0, fmt.Errorf("%w %s: too small for a float64 (it would read as 0)", ErrBadAmount, quote(orig))
 	}
 	return v, nil
+}
+
+// trimCurrency removes blanks (also non-breaking spaces) and one currency
+// symbol before or after the number.
+func trimCurrency(b []byte) []byte {
+	b = bytes.TrimSpace(b)
+	for _, sym := range [...]string{"€", "$", "£", "¥", "EUR", "USD"} {
+		if t, ok := bytes.CutPrefix(b, []byte(sym)); ok {
+			b = t
+			break
+		}
+		if t, ok := bytes.CutSuffix(b, []byte(sym)); ok {
+			b = t
+			break
+		}
+	}
+	return bytes.TrimFunc(b, func(r rune) bool { return r == ' ' || r == '\t' || r == '\u00a0' || r == '\u202f' })
+}
+
+// fromDecimalComma rewrites a decimal-comma number ("1.234,50") in the
+// decimal-point form ("1234.50"), checking that points group thousands.
+func fromDecimalComma(b []byte) ([]byte, bool) {
+	intPart, frac, hasFrac := bytes.Cut(b, []byte(","))
+	if bytes.Contains(frac, []byte(",")) {
+		return nil, false
+	}
+	if groups := bytes.Split(intPart, []byte(".")); len(groups) > 1 {
+		for i, g := range groups {
+			d := bytes.TrimLeft(g, "+-")
+			if i == 0 && (len(d) == 0 || len(d) > 3) || i > 0 && len(g) != 3 {
+				return nil, false
+			}
+		}
+		intPart = bytes.ReplaceAll(intPart, []byte("."), nil)
+	}
+	out := append([]byte(nil), intPart...)
+	if hasFrac {
+		out = append(append(out, '.'), frac...)
+	}
+	return out, true
+}
+
+// plainNumber reports whether b is [+-]digits[.digits][(e|E)[+-]digits]
+// with at least one digit before the exponent.
+func plainNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// hasNonZeroDigit reports whether the mantissa of b has a digit other
+// than 0.
+func hasNonZeroDigit(b []byte) bool {
+	for _, c := range b {
+		if c == 'e' || c == 'E' {
+			return false
+		}
+		if c >= '1' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}

@@ -40,6 +40,13 @@ func TestReaderErrors(t *testing.T) {
 		{"unterminated quote", "id,date,amount\n\"a,2020-01-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadQuote, 2, 0, "closing quote"},
 		{"text after quote", "id,date,amount\n\"a\"x,2020-01-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadQuote, 2, 0, "after closing"},
 		{"whitespace bad date", "c d\nx 1997010\n", clv.CSVOptions{Delimiter: ' ', ID: "c", Time: "d"}, clv.SummaryOptions{}, clv.ErrBadTime, 2, 2, `"1997010"`},
+		{"hexadecimal amount", "id,date,amount\na,2020-01-01,0x1p4\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"0x1p4"`},
+		{"underscore amount", "id,date,amount\na,2020-01-01,1_000\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"1_000"`},
+		{"underflowing amount", "id,date,amount\na,2020-01-01,1e-400\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "too small"},
+		{"decimal comma without the option", "id;date;amount\na;2020-01-01;12,50\n", clv.CSVOptions{Delimiter: ';', ID: "id", Time: "date", Amount: "amount"}, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"12,50"`},
+		{"bad thousands grouping", "id;date;amount\na;2020-01-01;1.23,5\n", clv.CSVOptions{Delimiter: ';', ID: "id", Time: "date", Amount: "amount", DecimalComma: true}, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "decimal comma"},
+		{"long field quoted short", "id,date,amount\na,2020-01-01," + strings.Repeat("9x", 5000) + "\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "(10000 bytes)"},
+		{"long line", "id,date,amount\na,2020-01-01,1\nb,2020-01-02," + strings.Repeat("1", 3000) + "\n", clv.CSVOptions{ID: "id", Time: "date", Amount: "amount", MaxLineBytes: 1000}, clv.SummaryOptions{}, clv.ErrLongLine, 3, 0, "over the limit of 1000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +62,9 @@ func TestReaderErrors(t *testing.T) {
 			}
 			if pe.Line != tt.line || pe.Column != tt.col {
 				t.Errorf("line, column = %d, %d, want %d, %d (%v)", pe.Line, pe.Column, tt.line, tt.col, err)
+			}
+			if len(err.Error()) > 400 {
+				t.Errorf("error of %d bytes", len(err.Error()))
 			}
 			if !strings.Contains(err.Error(), tt.message) || !strings.Contains(err.Error(), "line ") {
 				t.Errorf("error %q does not mention %q and the line", err, tt.message)

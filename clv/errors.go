@@ -23,6 +23,8 @@ var (
 	ErrUnknownColumn   = errors.New("clv: unknown column")
 	ErrBadOption       = errors.New("clv: invalid option")
 	ErrBadQuote        = errors.New("bad quoted field")
+	ErrLongLine        = errors.New("line too long")
+	ErrRead            = errors.New("clv: cannot read the input")
 )
 
 // A ParseError reports a record of a transaction log that could not be used.

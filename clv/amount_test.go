@@ -1,0 +1,75 @@
+package clv_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// TestAmountFormats: decimal commas with thousands points and currency
+// symbols, as German shops write them, give the same amounts as plain
+// decimals.
+func TestAmountFormats(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		comma bool
+		want  float64
+	}{
+		{"12.50", false, 12.5}, {"$12.50", false, 12.5}, {"12.50 €", false, 12.5}, {"1e3", false, 1000}, {"-3", false, -3},
+		{"12,50", true, 12.5}, {"12,50 €", true, 12.5}, {"1.234,50", true, 1234.5}, {"€ 1.234.567,5", true, 1234567.5},
+		{"7", true, 7}, {"-0,5", true, -0.5}, {"12,50\u00a0€", true, 12.5}, {"EUR 3,00", true, 3},
+	} {
+		delim := ','
+		if tc.comma {
+			delim = ';'
+		}
+		log := "id;date;amount\nz;2020-01-01;1\na;2020-01-01;1\na;2020-01-02;" + tc.in + "\n"
+		if !tc.comma {
+			log = strings.ReplaceAll(log, ";", ",")
+		}
+		rd, err := clv.NewReader(strings.NewReader(log), clv.CSVOptions{Delimiter: delim, ID: "id", Time: "date", Amount: "amount", DecimalComma: tc.comma})
+		if err != nil {
+			t.Fatal(err)
+		}
+		txs, err := rd.ReadAll()
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if got := txs[2].Amount; got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	if _, err := clv.NewReader(strings.NewReader("id,date\n"), clv.CSVOptions{DecimalComma: true}); !errors.Is(err, clv.ErrBadOption) {
+		t.Errorf("decimal comma with ',' delimiter: %v", err)
+	}
+}
+
+// TestGzipAndLongLines: gzip input is read transparently; a line over the
+// limit is skipped and counted with SkipInvalid, and reading goes on.
+func TestGzipAndLongLines(t *testing.T) {
+	log := "customer_id,date,amount\na,2020-01-01,1\nb,2020-01-02," + strings.Repeat("7", 5000) + "\na,2020-01-03,2\n"
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(log))
+	zw.Close()
+	sum, err := clv.SummarizeCSV(&buf, clv.CSVOptions{Amount: "amount", SkipInvalid: true, MaxLineBytes: 4096}, clv.SummaryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Customers) != 1 || sum.Customers[0].Frequency != 1 || sum.Stats.Skipped != 1 || sum.Stats.Records != 3 {
+		t.Errorf("customers %+v, stats %v", sum.Customers, sum.Stats)
+	}
+	// A single line of 5 MB with the default limit of 1 MiB: an error, not
+	// 5 MB kept.
+	huge := "customer_id,date\n" + strings.Repeat("x", 5<<20)
+	_, err = clv.SummarizeCSV(strings.NewReader(huge), clv.CSVOptions{}, clv.SummaryOptions{})
+	var pe *clv.ParseError
+	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 2 {
+		t.Errorf("huge line: %v", err)
+	}
+}
