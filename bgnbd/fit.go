@@ -216,10 +216,13 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if est.Params == nil {
 		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
 	}
-	b := model.FromEstimate(est, paramsOf, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
+	b, idErr := model.FromEstimate(est, paramsOf, "r alpha a b", d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
 	m := &Model{base: b, f: family{b.Params(), sh}}
 	if fitErr != nil {
 		return m, fmt.Errorf("bgnbd: %w (best: %v)", fitErr, m)
+	}
+	if idErr != nil {
+		return m, fmt.Errorf("bgnbd: %v: %w", m, idErr)
 	}
 	return m, nil
 }

@@ -10,6 +10,13 @@ import (
 // of their range (bgnbd.Params.Validate, paretonbd.Params.Validate, ...).
 var ErrInvalidParams = errors.New("invalid parameters")
 
+// ErrNotIdentified is wrapped by the error of a fit whose data do not
+// determine the parameters (FitStatus NotIdentified): too few customers,
+// none with repeat purchases, no visible dropout. The fit returns its
+// model for inspection, but its numbers must not be used; a penalizer
+// (the models' FitOptions.Penalizer) keeps the parameters finite.
+var ErrNotIdentified = errors.New("the data do not identify the parameters")
+
 // FitStatus says how a model's parameters came about.
 type FitStatus uint8
 
@@ -22,11 +29,15 @@ const (
 	// NotConverged: no start reached such a point; the parameters are the
 	// best found and must not be trusted.
 	NotConverged
+	// NotIdentified: the optimizer stopped, but the data do not determine
+	// the parameters (FitInfo.Reason says why); they must not be trusted.
+	NotIdentified
 )
 
-var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged"}
+var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged", NotIdentified: "not_identified"}
 
-// String returns "not_fitted", "converged" or "not_converged".
+// String returns "not_fitted", "converged", "not_converged" or
+// "not_identified".
 func (s FitStatus) String() string {
 	if int(s) < len(statusNames) {
 		return statusNames[s]
@@ -86,6 +97,8 @@ type FitInfo struct {
 	// GradNorm is the max-norm of the gradient of the mean negative
 	// log-likelihood with respect to the log-parameters at the estimate.
 	GradNorm float64 `json:"grad_norm"`
+	// Reason says, for status NotIdentified, why, in plain language.
+	Reason string `json:"reason,omitempty"`
 }
 
 // AIC returns Akaike's information criterion −2·LL + 2k, with k the number

@@ -61,6 +61,10 @@ type Config struct {
 	Months   int
 	Discount float64
 	Margin   float64
+	// Penalizer is the L2 penalty of every fit (the models'
+	// FitOptions.Penalizer); zero means none. A small one (0.001) keeps a
+	// fit on thin data from running off to infinite parameters.
+	Penalizer float64
 	// Progress, if not nil, receives one line per step.
 	Progress io.Writer
 }
@@ -121,6 +125,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: horizon of %d months: want 1 to %d", ErrConfig, c.Months, MaxMonths)
 	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):
 		return fmt.Errorf("%w: discount rate %v per month: want a number ≥ 0", ErrConfig, c.Discount)
+	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
+		return fmt.Errorf("%w: penalizer %v: want a number ≥ 0", ErrConfig, c.Penalizer)
 	case !(c.Margin > 0 && c.Margin <= 1):
 		return fmt.Errorf("%w: margin %v: want a share in (0, 1]", ErrConfig, c.Margin)
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
@@ -188,7 +194,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	}
 
 	say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
-	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, cs, sum.Holdout, say); err != nil {
+	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, cs, sum.Holdout, cfg.Penalizer, say); err != nil {
 		return nil, err
 	}
 	if err := res.fitSpend(ctx, say); err != nil {
@@ -242,7 +248,7 @@ func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error
 		say("  %s", ind.Verdict)
 	}
 	say("fitting gamma-gamma")
-	sm, err := gammagamma.FitContext(ctx, cs, gammagamma.FitOptions{SkipNonPositive: true})
+	sm, err := gammagamma.FitContext(ctx, cs, gammagamma.FitOptions{SkipNonPositive: true, Penalizer: res.Config.Penalizer})
 	if err != nil {
 		return err
 	}

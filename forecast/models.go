@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -42,14 +43,14 @@ func ModelTitle(name string) string {
 	return ""
 }
 
-func fitModel(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
+func fitModel(ctx context.Context, name string, cs []clv.Customer, pen float64) (PurchaseModel, error) {
 	switch name {
 	case "bgnbd":
-		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{})
+		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Penalizer: pen})
 	case "mbgnbd":
-		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD})
+		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD, Penalizer: pen})
 	case "paretonbd":
-		return paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{})
+		return paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{Penalizer: pen})
 	}
 	return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
 }
@@ -68,7 +69,7 @@ type Choice struct {
 // holdout (if any) and picks one (clv.CompareModels). A candidate whose
 // fit fails is left out of the comparison and reported; it is an error if
 // all fail.
-func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, say func(string, ...any)) (*Choice, error) {
+func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, pen float64, say func(string, ...any)) (*Choice, error) {
 	names := []string{which}
 	if which == "auto" {
 		names = ModelNames
@@ -78,7 +79,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, n := range names {
-		wg.Go(func() { models[i], errs[i] = fitModel(ctx, n, cs) })
+		wg.Go(func() { models[i], errs[i] = fitModel(ctx, n, cs, pen) })
 	}
 	wg.Wait()
 	var cands []clv.Candidate
@@ -96,7 +97,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 		cands = append(cands, clv.Candidate{Name: n, Model: models[i]})
 	}
 	if len(cands) == 0 {
-		return nil, fmt.Errorf("no purchase model could be fitted: %v", errs)
+		return nil, fmt.Errorf("no purchase model could be fitted: %w", errors.Join(errs...))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -204,10 +204,14 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if est.Params == nil {
 		return nil, fmt.Errorf("gammagamma: fit: %w", fitErr)
 	}
-	m := &Model{model.FromEstimate(est, paramsOf, d.wsum,
-		clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer})}
+	b, idErr := model.FromEstimate(est, paramsOf, "p q gamma", d.wsum,
+		clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer})
+	m := &Model{b}
 	if fitErr != nil {
 		return m, fmt.Errorf("gammagamma: %w (best: %v)", fitErr, m)
+	}
+	if idErr != nil {
+		return m, fmt.Errorf("gammagamma: %v: %w", m, idErr)
 	}
 	return m, nil
 }

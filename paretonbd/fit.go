@@ -323,9 +323,13 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if est.Params == nil {
 		return nil, fmt.Errorf("paretonbd: fit: %w", fitErr)
 	}
-	m := &Model{model.FromEstimate(est, paramsOf, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})}
+	b, idErr := model.FromEstimate(est, paramsOf, "r alpha s beta", d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
+	m := &Model{b}
 	if fitErr != nil {
 		return m, fmt.Errorf("paretonbd: %w (best: %v)", fitErr, m)
+	}
+	if idErr != nil {
+		return m, fmt.Errorf("paretonbd: %v: %w", m, idErr)
 	}
 	return m, nil
 }

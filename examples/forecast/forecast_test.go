@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
+	"fmt"
 	"encoding/csv"
 	"encoding/json"
 	"image/png"
@@ -217,18 +219,96 @@ func TestBadInput(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("bad date: %v", err)
 	}
-	for _, mod := range []func(*Config){
-		func(c *Config) { c.Unit = "fortnight" },
-		func(c *Config) { c.Delim = "ab" },
-		func(c *Config) { c.End = "June" },
-		func(c *Config) { c.Amount = "price" },
-		func(c *Config) { c.In = filepath.Join(dir, "missing.csv") },
+	for _, tc := range []struct {
+		mod  func(*Config)
+		want string // in the message
+	}{
+		{func(c *Config) { c.Unit = "fortnight" }, "-unit"},
+		{func(c *Config) { c.Delim = "ab" }, "-delim"},
+		{func(c *Config) { c.End = "June" }, "-end"},
+		{func(c *Config) { c.Amount = "price" }, "price"},
+		{func(c *Config) { c.In = filepath.Join(dir, "missing.csv") }, "missing.csv"},
+		{func(c *Config) { c.Margin = 0 }, "-margin 0"},
+		{func(c *Config) { c.Discount = -0.01 }, "-discount"},
+		{func(c *Config) { c.Periods = 1000000 }, "-horizon 1000000: want 1 to 1200"},
+		{func(c *Config) { c.CalibrationEnd, c.End = "2024-06-30", "2024-06-30" }, "not before -end"},
+		{func(c *Config) { c.Model = "pareto" }, "-model"},
+		{func(c *Config) { c.Penalizer = -1 }, "-penalizer"},
+		{func(c *Config) { c.Amount = "" }, "-amount"},
 	} {
 		c := defaultConfig()
 		c.Out = dir
-		mod(&c)
-		if err := Run(c, io.Discard); err == nil {
-			t.Errorf("%+v: no error", c)
+		tc.mod(&c)
+		if err := Run(c, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want one mentioning %q", c, err, tc.want)
 		}
+	}
+}
+
+// TestGermanShop: a semicolon-delimited log with decimal commas and euro
+// signs, gzip-compressed, reads as the plain one.
+func TestGermanShop(t *testing.T) {
+	dir := t.TempDir()
+	plain := "customer_id,date,amount\n"
+	german := "customer_id;date;amount\n"
+	for i := range 400 {
+		for j := range 1 + i%4 {
+			day := fmt.Sprintf("2024-%02d-%02d", 1+j*3, 1+i%28)
+			cents := 1000 + 37*i + 1234*j
+			plain += fmt.Sprintf("c%d,%s,%d.%02d\n", i, day, cents/100, cents%100)
+			german += fmt.Sprintf("c%d;%s;%d,%02d €\n", i, day, cents/100, cents%100)
+		}
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(german))
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "plain.csv"), []byte(plain), 0o644)
+	os.WriteFile(filepath.Join(dir, "german.csv.gz"), gz.Bytes(), 0o644)
+	var outs [2][]byte
+	for k, name := range []string{"plain.csv", "german.csv.gz"} {
+		c := defaultConfig()
+		c.In, c.Out, c.Penalizer = filepath.Join(dir, name), filepath.Join(dir, name+".out"), 0.001
+		if k == 1 {
+			c.Delim, c.DecimalComma = ";", true
+		}
+		if err := Run(c, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		outs[k], _ = os.ReadFile(filepath.Join(c.Out, "forecast.csv"))
+	}
+	if !bytes.Equal(outs[0], outs[1]) || len(outs[0]) < 1000 {
+		t.Errorf("forecasts differ:\n%.300s\n%.300s", outs[0], outs[1])
+	}
+}
+
+// TestDegenerateAndInjection: a log where nobody buys twice is an error
+// that says the parameters are not identified and suggests a penalizer;
+// customer ids that a spreadsheet would run as formulas are neutralized.
+func TestDegenerateAndInjection(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "once.csv")
+	log := "customer_id,date,amount\n"
+	for i := range 60 {
+		log += fmt.Sprintf("c%d,2024-01-%02d,10\n", i, 1+i%28)
+	}
+	os.WriteFile(in, []byte(log), 0o644)
+	c := defaultConfig()
+	c.In, c.Out = in, dir
+	err := Run(c, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "do not identify") || !strings.Contains(err.Error(), "-penalizer") {
+		t.Errorf("no repeat purchases: %v", err)
+	}
+	c = defaultConfig()
+	good, _ := os.ReadFile(c.In)
+	in = filepath.Join(dir, "inject.csv")
+	os.WriteFile(in, append(good, "=HYPERLINK(1),2024-03-01,5\n@SUM(A1),2024-03-02,5\n"...), 0o644)
+	c.In, c.Out = in, filepath.Join(dir, "inject")
+	if err := Run(c, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(c.Out, "forecast.csv"))
+	if !bytes.Contains(b, []byte("\n'=HYPERLINK(1),")) || !bytes.Contains(b, []byte("\n'@SUM(A1),")) || bytes.Contains(b, []byte("\n=")) {
+		t.Error("formula-like ids are not neutralized")
 	}
 }

@@ -34,6 +34,8 @@ func main() {
 	flag.IntVar(&c.Periods, "horizon", c.Periods, "forecast horizon in months")
 	flag.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month")
 	flag.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]")
+	flag.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits (e.g. 0.001 for thin data); 0: none")
+	flag.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50"); use with -delim ";"`)
 	flag.StringVar(&c.Out, "out", c.Out, "output directory")
 	flag.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
 	flag.Parse()

@@ -20,9 +20,10 @@ type Config struct {
 	NoHeader, SkipInvalid, AllowNegative bool
 	Unit, End, CalibrationEnd            string
 	Periods                              int
-	Discount, Margin                     float64
+	Discount, Margin, Penalizer          float64
 	Out                                  string
 	Model                                string
+	DecimalComma                         bool
 }
 
 func defaultConfig() Config {
@@ -71,7 +72,11 @@ func (c Config) options() (forecast.Config, error) {
 	case c.Amount == "":
 		return fc, errors.New("-amount is empty: spend and lifetime value need an amount column")
 	}
-	fc.CSV = clv.CSVOptions{ID: c.ID, Time: c.Date, Amount: c.Amount, NoHeader: c.NoHeader, SkipInvalid: c.SkipInvalid}
+	if !(c.Penalizer >= 0) {
+		return fc, fmt.Errorf("-penalizer %v: want a number ≥ 0", c.Penalizer)
+	}
+	fc.CSV = clv.CSVOptions{ID: c.ID, Time: c.Date, Amount: c.Amount, NoHeader: c.NoHeader, SkipInvalid: c.SkipInvalid,
+		DecimalComma: c.DecimalComma}
 	switch c.Delim {
 	case "tab", `\t`:
 		fc.CSV.Delimiter = '\t'
@@ -97,7 +102,7 @@ func (c Config) options() (forecast.Config, error) {
 		return fc, fmt.Errorf("-calibration-end %s is not before -end %s", c.CalibrationEnd, c.End)
 	}
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
-	fc.Months, fc.Discount, fc.Margin = c.Periods, c.Discount, c.Margin
+	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
 	return fc, nil
 }
 
@@ -114,6 +119,9 @@ func Run(c Config, progress io.Writer) error {
 	}
 	defer f.Close()
 	res, err := forecast.Run(context.Background(), f, fc)
+	if errors.Is(err, clv.ErrNotIdentified) && c.Penalizer == 0 {
+		return fmt.Errorf("%s: %w\n(try -penalizer 0.001)", c.In, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.In, err)
 	}

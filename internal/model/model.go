@@ -71,11 +71,22 @@ func (b *Base[P]) StdErrors() (P, bool) {
 // a model built from given parameters.
 func (b *Base[P]) FitInfo() clv.FitInfo { return b.info }
 
+// Bounds of an identified parameter: beyond them a fit has run off toward
+// 0 or infinity, which a likelihood that the data leave flat does.
+const (
+	minParam = 1e-7
+	maxParam = 1e7
+)
+
 // FromEstimate builds the Base of a fitted model from an estimate: conv
-// turns a slice of natural parameters into P; info carries the fields
-// that only the model knows (Rows, Excluded, Skipped, Penalizer), and the
-// rest is filled in from est and weight (the total weight fitted).
-func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, weight float64, info clv.FitInfo) Base[P] {
+// turns a slice of natural parameters into P; names names them; info
+// carries the fields that only the model knows (Rows, Excluded, Skipped,
+// Penalizer), and the rest is filled in from est and weight (the total
+// weight fitted). A converged fit whose parameters the data do not
+// determine (the Hessian is not positive definite, or a parameter ran
+// off beyond [1e-7, 1e7]) gets status NotIdentified, its Reason, and an
+// error wrapping clv.ErrNotIdentified.
+func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names string, weight float64, info clv.FitInfo) (Base[P], error) {
 	b := Base[P]{p: conv(est.Params), ready: true}
 	if est.StdErr != nil {
 		se := conv(est.StdErr)
@@ -90,8 +101,32 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, weight flo
 	info.Customers = int(math.Round(weight))
 	info.Optimizer, info.Start = est.Status, est.Start
 	info.Iterations, info.Evaluations, info.GradNorm = est.Iterations, est.Evals, est.GradNorm
+	var err error
+	if est.Converged {
+		ns := strings.Fields(names)
+		advice := "the data are too few or too uniform to determine the parameters"
+		for i, v := range est.Params {
+			if v > maxParam {
+				info.Reason = fmt.Sprintf("%s = %.3g ran off toward infinity", ns[i], v)
+				advice = "a penalizer (e.g. 0.001) keeps the parameters finite"
+				break
+			}
+			if v < minParam {
+				info.Reason = fmt.Sprintf("%s = %.3g ran off toward 0", ns[i], v)
+				advice = "the data may show no repeat purchases or no dropout for the model to measure: observe longer, or use another model"
+				break
+			}
+		}
+		if info.Reason == "" && est.StdErr == nil {
+			info.Reason = "the log-likelihood is flat at the estimate (its Hessian is not positive definite)"
+		}
+		if info.Reason != "" {
+			info.Status = clv.NotIdentified
+			err = fmt.Errorf("%w (%d customers): %s; %s", clv.ErrNotIdentified, info.Customers, info.Reason, advice)
+		}
+	}
 	b.info = info
-	return b
+	return b, err
 }
 
 // envelope is the JSON form of every model.
