@@ -77,30 +77,45 @@ func Generate(c Config) ([]tx, error) {
 	return out, nil
 }
 
-func main() {
-	c := Config{Customers: 3000, Seed: 1, Start: "2024-01-01", End: "2024-12-31",
+// defaultConfig is the configuration that made testdata/transactions.csv.
+func defaultConfig() Config {
+	return Config{Customers: 3000, Seed: 1, Start: "2024-01-01", End: "2024-12-31",
 		Purchase: bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5},
 		Spend:    gammagamma.Params{P: 6, Q: 4, Gamma: 15}}
+}
+
+func main() {
+	c := defaultConfig()
 	outPath := flag.String("out", "transactions.csv", "output CSV file")
 	flag.IntVar(&c.Customers, "customers", c.Customers, "number of customers")
 	flag.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
 	flag.Parse()
 	log.SetFlags(0)
-	txs, err := Generate(c)
+	n, err := write(c, *outPath)
 	if err != nil {
 		log.Fatal(err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %d transactions of %d customers to %s\n", n, c.Customers, *outPath)
+}
+
+// write generates the log of c into outPath and its parameters beside it
+// (.params.json), returning the number of transactions.
+func write(c Config, outPath string) (int, error) {
+	txs, err := Generate(c)
+	if err != nil {
+		return 0, err
 	}
 	var b strings.Builder
 	b.WriteString("customer_id,date,amount\n")
 	for _, t := range txs {
 		fmt.Fprintf(&b, "%s,%s,%.2f\n", t.id, t.day.Format(time.DateOnly), t.amount)
 	}
-	if err := os.WriteFile(*outPath, []byte(b.String()), 0o644); err != nil {
-		log.Fatal(err)
+	if err := os.WriteFile(outPath, []byte(b.String()), 0o644); err != nil {
+		return 0, err
 	}
 	params, _ := json.MarshalIndent(c, "", "  ")
-	if err := os.WriteFile(strings.TrimSuffix(*outPath, ".csv")+".params.json", append(params, '\n'), 0o644); err != nil {
-		log.Fatal(err)
+	if err := os.WriteFile(strings.TrimSuffix(outPath, ".csv")+".params.json", append(params, '\n'), 0o644); err != nil {
+		return 0, err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %d transactions of %d customers to %s\n", len(txs), c.Customers, *outPath)
+	return len(txs), nil
 }

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -36,5 +39,27 @@ func TestGenerate(t *testing.T) {
 	c.Start = "Jan"
 	if _, err := Generate(c); err == nil {
 		t.Error("bad start accepted")
+	}
+}
+
+// TestRegeneratesTestdata: the default configuration writes
+// testdata/transactions.csv and its parameters byte for byte.
+func TestRegeneratesTestdata(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "transactions.csv")
+	if _, err := write(defaultConfig(), out); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"transactions.csv", "transactions.params.json"} {
+		got, err := os.ReadFile(filepath.Join(filepath.Dir(out), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join("..", "..", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from testdata/%s (%d vs %d bytes)", name, name, len(got), len(want))
+		}
 	}
 }

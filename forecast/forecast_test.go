@@ -1,0 +1,123 @@
+package forecast_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/forecast"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func testdataLog(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "transactions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestGolden runs the job on the project's synthetic log and compares its
+// tables and model.json with golden files (go test -update rewrites them).
+// The outputs depend on nothing but the input: no clock, no map order.
+func TestGolden(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
+		CSV: clv.CSVOptions{Amount: "amount"}, Name: "testdata/transactions.csv", Discount: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, write := range map[string]func(io.Writer) error{
+		"forecast.csv": res.WriteForecastCSV, "segments.csv": res.WriteSegmentsCSV, "model.json": res.WriteModelJSON,
+	} {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", "golden_"+name)
+		if *update {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("%s differs from %s (run go test -update after checking the change)", name, path)
+		}
+	}
+	if res.Choice.Name != "mbgnbd" || res.Choice.Comparison == nil || len(res.Forecasts) != 3000 {
+		t.Errorf("chose %s, %d forecasts", res.Choice.Name, len(res.Forecasts))
+	}
+	var html bytes.Buffer
+	figs, err := res.Figures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteReport(&html, figs); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Choice of the purchase model", "MBG/NBD (chosen)", "data:image/png;base64,"} {
+		if !strings.Contains(html.String(), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// TestOutOfOrder: a log whose customers' transactions are not in time order
+// is sorted when the input can be read twice, and an error naming the line
+// otherwise.
+func TestOutOfOrder(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("..", "testdata", "transactions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(good)), "\n")
+	// Reverse the records: every customer's transactions now run backwards.
+	rev := []string{lines[0]}
+	for i := len(lines) - 1; i > 0; i-- {
+		rev = append(rev, lines[i])
+	}
+	log := strings.Join(rev, "\n") + "\n"
+	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Model: "bgnbd"}
+	var progress strings.Builder
+	cfg.Progress = &progress
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "not in time order") || len(res.Forecasts) != 3000 {
+		t.Errorf("%d forecasts; progress:\n%s", len(res.Forecasts), progress.String())
+	}
+	cfg.Progress = nil
+	_, err = forecast.Run(context.Background(), io.MultiReader(strings.NewReader(log)), cfg)
+	var pe *clv.ParseError
+	if !errors.Is(err, clv.ErrOutOfOrder) || !errors.As(err, &pe) || !strings.Contains(err.Error(), "sort it by date") {
+		t.Errorf("unsortable input: %v", err)
+	}
+}
+
+func TestConfigAndCancel(t *testing.T) {
+	for _, cfg := range []forecast.Config{{Months: -1}, {Months: 5000}, {Discount: -1}, {Margin: 2}, {Model: "x"}, {Penalizer: -1}} {
+		if _, err := forecast.Run(context.Background(), strings.NewReader(""), cfg); !errors.Is(err, forecast.ErrConfig) {
+			t.Errorf("%+v: %v", cfg, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := forecast.Run(ctx, testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
