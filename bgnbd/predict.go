@@ -3,6 +3,7 @@ package bgnbd
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/clvkit/clvkit/clv"
@@ -348,15 +349,25 @@ func (tb *xtTable) fresh(p family, t float64) []float64 {
 // customer and, for logs of dates, the series once per distinct (x, T)
 // and horizon.
 func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float64) ([]float64, error) {
+	return m.AppendConditionalExpectedPurchasesAt(nil, cs, ts)
+}
+
+// AppendConditionalExpectedPurchasesAt appends what
+// ConditionalExpectedPurchasesAtAll returns to dst and returns the
+// extended slice: with dst[:0] of a previous call, a caller scoring
+// customers chunk by chunk reuses one buffer.
+func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error) {
 	if err := checkHorizons(ts...); err != nil {
-		return nil, err
+		return dst, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	k := len(ts)
-	out := make([]float64, len(cs)*k)
+	n0 := len(dst)
+	dst = slices.Grow(dst, len(cs)*k)[:n0+len(cs)*k]
+	out := dst[n0:]
 	if tb := newXTTable(cs); tb != nil {
 		for j, t := range ts {
 			f := tb.fresh(m.f, t)
@@ -377,9 +388,9 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 		})
 	}
 	if err := m.checkNaN(cs, out, k); err != nil {
-		return nil, err
+		return dst[:n0], err
 	}
-	return out, nil
+	return dst, nil
 }
 
 // DiscountedPurchasesAll returns, for every customer, the discounted

@@ -22,6 +22,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/segment"
 )
 
@@ -61,6 +62,10 @@ type Config struct {
 	Months   int
 	Discount float64
 	Margin   float64
+	// PeriodsByCustomer also writes each customer's expected purchases per
+	// calendar month (periods_by_customer.csv); the totals per month
+	// (periods.csv, Result.Periods) are always computed.
+	PeriodsByCustomer bool
 	// Penalizer is the L2 penalty of every fit (the models'
 	// FitOptions.Penalizer); zero means none. A small one (0.001) keeps a
 	// fit on thin data from running off to infinite parameters.
@@ -101,6 +106,19 @@ type Result struct {
 	// Holdout is the chosen model's check on the holdout period; nil
 	// without a calibration end.
 	Holdout *clv.Evaluation
+	// Periods are the calendar months after the end of observation (the
+	// first from the end to the first of the next month), Months of them,
+	// with the purchases and revenue expected in each.
+	Periods []Period
+}
+
+// Period is one calendar month of the forecast: the purchases expected
+// from the customers in it and their expected revenue (purchases times the
+// expected value per purchase; no margin, no discount).
+type Period struct {
+	Start, End time.Time // (Start, End]: a calendar month, the first one cut at the end of observation
+	Purchases  float64
+	Revenue    float64
 }
 
 func (c *Config) check() error {
@@ -318,6 +336,105 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 			ExpectedValue: sm.ConditionalExpectedValue(c), CLV: clvs[i], RFM: rfm[i], Tier: tiers[i]}
 		keys[i] = rfm[i].Segment
 	}
-	res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa)
-	return err
+	if res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa); err != nil {
+		return err
+	}
+	return res.periods(ctx)
+}
+
+// monthStarts returns the first days of the Months calendar months that
+// follow the end of observation's month (in its time zone).
+func (res *Result) monthStarts() []time.Time {
+	end := res.Summary.End
+	first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, end.Location())
+	out := make([]time.Time, res.Config.Months)
+	for k := range out {
+		out[k] = first.AddDate(0, k+1, 0)
+	}
+	return out
+}
+
+// monthEdges returns the horizons, in the model's unit after the end of
+// observation, of the ends of the forecast's months: the rest of the end's
+// month, then whole calendar months.
+func (res *Result) monthEdges() []float64 {
+	end := res.Summary.End
+	starts := res.monthStarts()
+	ts := make([]float64, len(starts))
+	for k, s := range starts {
+		ts[k] = float64(s.Sub(end)) / float64(res.Config.Unit)
+	}
+	return ts
+}
+
+// curveChunk is the number of customers whose purchase curves are held at
+// once: memory stays bounded whatever the number of customers.
+const curveChunk = 1 << 16
+
+// curves calls f with the expected cumulative purchases of customers
+// [lo, hi) at the month ends, row by row (customer i at horizon k is
+// out[(i−lo)·len(ts)+k]), a chunk of customers at a time.
+func (res *Result) curves(ctx context.Context, ts []float64, f func(lo, hi int, out []float64)) error {
+	cs := res.Summary.Customers
+	pm := res.Choice.Model
+	type appendAt interface {
+		AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error)
+	}
+	buf := make([]float64, min(len(cs), curveChunk)*len(ts))
+	for lo := 0; lo < len(cs); lo += curveChunk {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(lo+curveChunk, len(cs))
+		var out []float64
+		if m, ok := pm.(appendAt); ok {
+			var err error
+			if buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts); err != nil {
+				return err
+			}
+			out = buf
+		} else if m, ok := pm.(clv.PurchaseCurve); ok {
+			out = buf[:(hi-lo)*len(ts)]
+			parallel.Map(hi-lo, func(a, b int) {
+				for i := a; i < b; i++ {
+					m.ConditionalExpectedPurchasesAt(cs[lo+i], ts, out[i*len(ts):(i+1)*len(ts)])
+				}
+			})
+		} else {
+			out = buf[:(hi-lo)*len(ts)]
+			for i := range hi - lo {
+				for k, t := range ts {
+					out[i*len(ts)+k] = pm.ConditionalExpectedPurchases(cs[lo+i], t)
+				}
+			}
+		}
+		f(lo, hi, out)
+	}
+	return nil
+}
+
+// periods fills Result.Periods.
+func (res *Result) periods(ctx context.Context) error {
+	ts := res.monthEdges()
+	k := len(ts)
+	res.Periods = make([]Period, k)
+	starts := res.monthStarts()
+	for j := range res.Periods {
+		res.Periods[j].Start, res.Periods[j].End = res.Summary.End, starts[j]
+		if j > 0 {
+			res.Periods[j].Start = starts[j-1]
+		}
+	}
+	return res.curves(ctx, ts, func(lo, hi int, out []float64) {
+		for i := lo; i < hi; i++ {
+			val := res.Forecasts[i].ExpectedValue
+			prev := 0.0
+			for j := range k {
+				d := out[(i-lo)*k+j] - prev
+				prev = out[(i-lo)*k+j]
+				res.Periods[j].Purchases += d
+				res.Periods[j].Revenue += d * val
+			}
+		}
+	})
 }

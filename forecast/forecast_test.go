@@ -6,10 +6,13 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
@@ -119,5 +122,59 @@ func TestConfigAndCancel(t *testing.T) {
 	cancel()
 	if _, err := forecast.Run(ctx, testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestPeriods: the monthly forecast adds up to the expected purchases and
+// revenue at the end of the last calendar month, and the per-customer table
+// to the totals.
+func TestPeriods(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
+		CSV: clv.CSVOptions{Amount: "amount"}, Model: "paretonbd", Months: 6, PeriodsByCustomer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The log ends on 2024-12-30: the first month is its last day.
+	if len(res.Periods) != 6 || !res.Periods[0].Start.Equal(res.Summary.End) || res.Periods[0].End.Format(time.DateOnly) != "2025-01-01" ||
+		res.Periods[5].End.Format(time.DateOnly) != "2025-06-01" {
+		t.Fatalf("periods %+v", res.Periods)
+	}
+	horizon := float64(res.Periods[5].End.Sub(res.Summary.End)) / float64(7*24*time.Hour)
+	exp, err := res.Choice.Model.ConditionalExpectedPurchasesAll(res.Summary.Customers, horizon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantP, wantR, gotP, gotR float64
+	for i, e := range exp {
+		wantP += e
+		wantR += e * res.Forecasts[i].ExpectedValue
+	}
+	for _, p := range res.Periods {
+		if !(p.Purchases > 0 && p.Revenue > 0) {
+			t.Errorf("period %+v", p)
+		}
+		gotP += p.Purchases
+		gotR += p.Revenue
+	}
+	if math.Abs(gotP-wantP) > 1e-9*wantP || math.Abs(gotR-wantR) > 1e-9*wantR {
+		t.Errorf("periods sum to %v purchases, %v revenue; want %v, %v", gotP, gotR, wantP, wantR)
+	}
+	var buf bytes.Buffer
+	if err := res.WritePeriodsByCustomerCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3001 || len(strings.Split(lines[0], ",")) != 7 {
+		t.Fatalf("%d lines, header %s", len(lines), lines[0])
+	}
+	var sum float64
+	for _, l := range lines[1:] {
+		for _, f := range strings.Split(l, ",")[1:] {
+			v, _ := strconv.ParseFloat(f, 64)
+			sum += v
+		}
+	}
+	if math.Abs(sum-wantP) > 1e-6*wantP {
+		t.Errorf("per-customer table sums to %v, want %v", sum, wantP)
 	}
 }

@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ForecastColumns are the columns of forecast.csv.
@@ -102,6 +104,64 @@ func (res *Result) WriteSegmentsCSV(w io.Writer) error {
 	return csv.NewWriter(w).WriteAll(rows)
 }
 
+// WritePeriodsCSV writes the forecast by calendar month: the month's
+// first day, the purchases and the revenue expected in it, and their
+// running totals.
+func (res *Result) WritePeriodsCSV(w io.Writer) error {
+	rows := [][]string{{"month", "from", "to", "expected_purchases", "expected_revenue", "cumulative_purchases", "cumulative_revenue"}}
+	var cp, cr float64
+	for _, p := range res.Periods {
+		cp += p.Purchases
+		cr += p.Revenue
+		rows = append(rows, []string{p.End.AddDate(0, 0, -1).Format("2006-01"), p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly),
+			ff(p.Purchases), ff(p.Revenue), ff(cp), ff(cr)})
+	}
+	return csv.NewWriter(w).WriteAll(rows)
+}
+
+// WritePeriodsByCustomerCSV writes each customer's expected purchases in
+// each calendar month of the horizon (columns customer_id and the months'
+// first days). It computes them a chunk of customers at a time.
+func (res *Result) WritePeriodsByCustomerCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	b := []byte("customer_id")
+	for _, p := range res.Periods {
+		b = append(b, ',')
+		b = append(b, p.End.AddDate(0, 0, -1).Format("2006-01")...)
+	}
+	b = append(b, '\n')
+	ts := res.monthEdges()
+	k := len(ts)
+	var werr error
+	err := res.curves(context.Background(), ts, func(lo, hi int, out []float64) {
+		for i := lo; i < hi && werr == nil; i++ {
+			b = appendField(b, cell(res.Summary.Customers[i].ID))
+			prev := 0.0
+			for j := range k {
+				v := out[(i-lo)*k+j]
+				b = append(b, ',')
+				b = strconv.AppendFloat(b, v-prev, 'g', 10, 64)
+				prev = v
+			}
+			b = append(b, '\n')
+			if len(b) > 32<<10 {
+				_, werr = bw.Write(b)
+				b = b[:0]
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if werr != nil {
+		return werr
+	}
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
 // WriteHoldoutCSV writes the holdout table: mean holdout purchases, actual
 // and predicted, by calibration frequency (the last row: that many or
 // more). It writes nothing without a holdout period.
@@ -184,7 +244,14 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 	outs := []struct {
 		name string
 		f    func(io.Writer) error
-	}{{"forecast.csv", res.WriteForecastCSV}, {"model.json", res.WriteModelJSON}, {"segments.csv", res.WriteSegmentsCSV}}
+	}{{"forecast.csv", res.WriteForecastCSV}, {"model.json", res.WriteModelJSON}, {"segments.csv", res.WriteSegmentsCSV},
+		{"periods.csv", res.WritePeriodsCSV}}
+	if res.Config.PeriodsByCustomer {
+		outs = append(outs, struct {
+			name string
+			f    func(io.Writer) error
+		}{"periods_by_customer.csv", res.WritePeriodsByCustomerCSV})
+	}
 	if res.Holdout != nil {
 		outs = append(outs, struct {
 			name string

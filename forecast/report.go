@@ -312,6 +312,9 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}</td></tr>
 <tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}</td></tr>
 <tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
+<h3>Expected by month</h3>
+<table><tr><th>month</th><th>from</th><th>purchases</th><th>revenue</th></tr>
+{{range .Periods}}<tr><td>{{(.End.AddDate 0 0 -1).Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td></tr>{{end}}</table>
 <h2>Segments</h2>
 <table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
 {{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
@@ -458,7 +461,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.Spend.Params().P, r.Spend.Params().Q, r.Spend.Params().Gamma),
 		"GGLL": r.Spend.LogLikelihood(), "GGConv": r.Spend.FitInfo().Status == clv.Converged,
 		"Indep": "", "Active": active, "Months": r.Config.Months, "ExpPurchases": expSum, "TotalCLV": total,
-		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs,
+		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
 	}
 	if !r.Config.CalibrationEnd.IsZero() {
 		data["CalEnd"] = r.Config.CalibrationEnd.Format("2006-01-02")

@@ -44,6 +44,9 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 	if len(rows)-1 != customers {
 		t.Errorf("forecast.csv has %d rows, want %d", len(rows)-1, customers)
 	}
+	if per := readCSV(t, filepath.Join(dir, "periods.csv")); len(per) != 13 || per[0][0] != "month" {
+		t.Errorf("periods.csv: %d rows, header %v", len(per), per[0])
+	}
 	seg := readCSV(t, filepath.Join(dir, "segments.csv"))
 	if seg[0][0] != "segment" || seg[0][1] != "customers" {
 		t.Errorf("segments.csv header %v", seg[0])
@@ -95,7 +98,7 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 			t.Errorf("report.html does not show %s", name)
 		}
 	}
-	for _, want := range []string{"Champions", "top 1%", "likely lost", "retention offer"} {
+	for _, want := range []string{"Champions", "top 1%", "likely lost", "retention offer", "Expected by month"} {
 		if !bytes.Contains(html, []byte(want)) {
 			t.Errorf("report.html lacks %q", want)
 		}

@@ -23,7 +23,7 @@ type Config struct {
 	Discount, Margin, Penalizer          float64
 	Out                                  string
 	Model                                string
-	DecimalComma                         bool
+	DecimalComma, PeriodsByCustomer      bool
 }
 
 func defaultConfig() Config {
@@ -103,6 +103,7 @@ func (c Config) options() (forecast.Config, error) {
 	}
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
+	fc.PeriodsByCustomer = c.PeriodsByCustomer
 	return fc, nil
 }
 
