@@ -129,6 +129,16 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 	return b, err
 }
 
+// FixStdErrors rewrites the standard errors with f, for a parameter the
+// fit held fixed (its standard error is 0). It must be called before the
+// model is shared.
+func (b *Base[P]) FixStdErrors(f func(P) P) {
+	if b.stdErr != nil {
+		se := f(*b.stdErr)
+		b.stdErr = &se
+	}
+}
+
 // envelope is the JSON form of every model.
 type envelope[P Params] struct {
 	Model     string       `json:"model"`
