@@ -59,9 +59,20 @@ type Subscriptions struct {
 	Cohorts []Cohort
 	// ObservationEnd is the end of observation used.
 	ObservationEnd time.Time
+	// Active are the subscribers still subscribed at the end of
+	// observation, in file order, for scoring each (DERL, churn at the
+	// next renewal).
+	Active []Active
 	// Rows read and skipped (with SkipInvalid), by reason.
 	Rows, Skipped int
 	Reasons       map[string]int
+}
+
+// Active is a subscriber still subscribed at the end of observation.
+type Active struct {
+	ID       string
+	Cohort   string // start period
+	Renewals int    // renewals made
 }
 
 // Records returns the records of every cohort together.
@@ -81,6 +92,7 @@ var (
 )
 
 type sub struct {
+	id         string
 	start, end time.Time // end zero: still subscribed
 	line       int
 }
@@ -188,7 +200,7 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 			}
 			continue
 		}
-		s := sub{line: line}
+		s := sub{line: line, id: strings.TrimSpace(rec[idc])}
 		if s.start, err = parse(rec[sc]); err != nil {
 			if e := fail(sc, fmt.Errorf("%w %q", clv.ErrBadTime, short(rec[sc]))); e != nil {
 				return nil, e
@@ -235,17 +247,18 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 			out.Reasons[pe.Err.Error()]++
 			continue
 		}
-		var rec Record
-		if s.end.IsZero() {
-			rec = Record{Renewals: renewals(s.start, end, opts.Period, true), Count: 1}
-		} else {
-			rec = Record{Renewals: renewals(s.start, s.end, opts.Period, false), Churned: true, Count: 1}
-		}
 		cs := cohortStart(s.start, opts.Period)
 		c := cohorts[cs]
 		if c == nil {
 			c = &Cohort{Name: cohortName(cs, opts.Period), Start: cs}
 			cohorts[cs] = c
+		}
+		var rec Record
+		if s.end.IsZero() {
+			rec = Record{Renewals: renewals(s.start, end, opts.Period, true), Count: 1}
+			out.Active = append(out.Active, Active{ID: s.id, Cohort: c.Name, Renewals: rec.Renewals})
+		} else {
+			rec = Record{Renewals: renewals(s.start, s.end, opts.Period, false), Churned: true, Count: 1}
 		}
 		c.Records = append(c.Records, rec)
 		c.Size++
