@@ -130,6 +130,14 @@ func (p Params) lnSurv(t float64) (float64, [3]float64) {
 	return v, [3]float64{psAB - psABt, dbt - mathext.Digamma(b) + psAB, dbt * tc * math.Log(t)}
 }
 
+// lnSurvValue is lnSurv without the gradient.
+func (p Params) lnSurvValue(t float64) float64 {
+	if t == 0 {
+		return 0
+	}
+	return lbeta(p.Alpha, p.Beta+math.Pow(t, p.C)) - lbeta(p.Alpha, p.Beta)
+}
+
 func lbeta(a, b float64) float64 {
 	la, _ := math.Lgamma(a)
 	lb, _ := math.Lgamma(b)

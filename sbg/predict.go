@@ -16,8 +16,7 @@ func (m *Model) Survival(t int) float64 {
 	if !m.Ready() || t < 0 {
 		return math.NaN()
 	}
-	v, _ := m.Params().lnSurv(float64(t))
-	return math.Exp(v)
+	return math.Exp(m.Params().lnSurvValue(float64(t)))
 }
 
 // RetentionRate returns r_t = S(t)/S(t−1), the share of the subscribers of
@@ -36,9 +35,7 @@ func (p Params) ratio(t float64) float64 {
 	if p.C == 1 {
 		return (p.Beta + t - 1) / (p.Alpha + p.Beta + t - 1)
 	}
-	l1, _ := p.lnSurv(t)
-	l0, _ := p.lnSurv(t - 1)
-	return math.Exp(l1 - l0)
+	return math.Exp(p.lnSurvValue(t) - p.lnSurvValue(t-1))
 }
 
 // ChurnNext returns the probability that a subscriber who has made n
@@ -122,9 +119,16 @@ func (m *Model) residual(d float64, n int, fromN bool) float64 {
 		term = m.RetentionRate(t)
 	}
 	sum := term
+	prev := p.lnSurvValue(float64(t))
 	for k := 0; k < maxSeries; k++ {
 		t++
-		term *= p.ratio(float64(t)) * x
+		if p.C == 1 {
+			term *= p.ratio(float64(t)) * x
+		} else {
+			cur := p.lnSurvValue(float64(t))
+			term *= math.Exp(cur-prev) * x
+			prev = cur
+		}
 		sum += term
 		if term <= 1e-17*sum {
 			return sum

@@ -178,15 +178,20 @@ func run(w io.Writer, in, outDir string, margin, discount float64) error {
 	cw := csv.NewWriter(fo)
 	cw.Write([]string{"customer_id", "cohort", "renewals", "p_cancel_next", "derl", "value", "value_constant_retention"})
 	var total float64
+	derl := map[int]float64{} // by renewals: subscribers with equal tenure share it
 	for _, a := range subs.Active {
-		v, err := best.LifetimeValue(margin, discount, a.Renewals)
-		if err != nil {
-			fo.Close()
-			return err
+		d, ok := derl[a.Renewals]
+		if !ok {
+			v, err := best.LifetimeValue(1, discount, a.Renewals)
+			if err != nil {
+				fo.Close()
+				return err
+			}
+			d, derl[a.Renewals] = v, v
 		}
-		total += v
+		total += margin * d
 		cw.Write([]string{a.ID, a.Cohort, strconv.Itoa(a.Renewals), ff(best.ChurnNext(a.Renewals)),
-			ff(best.DERL(discount, a.Renewals)), ff(v), ff(simple)})
+			ff(d), ff(margin * d), ff(simple)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
