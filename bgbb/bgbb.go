@@ -431,3 +431,34 @@ func (p Params) Simulate(src rand.Source, n, opportunities int) ([]Row, error) {
 	}
 	return rows, nil
 }
+
+// RowsFromCustomers turns calendar-period summaries (clv.Summarize with
+// SummaryOptions.Calendar, e.g. Period clv.Year for annual occasions) into
+// BG/BB rows: x = Frequency, t_x = Recency and n = T, all whole numbers of
+// periods; identical rows are merged, in the order first seen. A summary
+// that is not whole is an error naming it.
+func RowsFromCustomers(cs []clv.Customer) ([]Row, error) {
+	index := map[[3]int]int{}
+	var rows []Row
+	for i, c := range cs {
+		x, tx, n := c.Frequency, c.Recency, c.T
+		if x != math.Trunc(x) || tx != math.Trunc(tx) || n != math.Trunc(n) || n > maxOpportunities {
+			return nil, fmt.Errorf("bgbb: customers[%d] (%q): frequency %v, recency %v, T %v: want whole numbers of periods (summarize with Calendar)", i, c.ID, x, tx, n)
+		}
+		r := Row{X: int(x), Recency: int(tx), N: int(n), Count: 1}
+		if err := r.check(); err != nil {
+			return nil, fmt.Errorf("bgbb: customers[%d] (%q): %w", i, c.ID, err)
+		}
+		k := [3]int{r.X, r.Recency, r.N}
+		if j, ok := index[k]; ok {
+			rows[j].Count++
+			continue
+		}
+		index[k] = len(rows)
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("bgbb: %w", clv.ErrNoCustomers)
+	}
+	return rows, nil
+}

@@ -3,9 +3,12 @@ package bgbb_test
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/bgbb"
+	"github.com/clvkit/clvkit/clv"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -111,5 +114,33 @@ func BenchmarkFit1e6(b *testing.B) {
 		if _, err := bgbb.Fit(rows, bgbb.FitOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFromTransactions: a log of yearly donations, summarized by calendar
+// year, gives the BG/BB rows: x repeat years, t_x the year of the last,
+// n the years observed after the first.
+func TestFromTransactions(t *testing.T) {
+	log := "customer_id,date\na,2018-03-01\na,2019-11-11\na,2019-12-01\na,2021-05-05\nb,2018-06-01\nc,2020-01-01\nc,2023-02-02\n"
+	sum, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{}, clv.SummaryOptions{
+		Calendar: true, Period: clv.Year, End: time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := bgbb.RowsFromCustomers(sum.Customers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []bgbb.Row{{X: 2, Recency: 3, N: 5, Count: 1}, {X: 0, Recency: 0, N: 5, Count: 1}, {X: 1, Recency: 3, N: 3, Count: 1}}
+	if len(rows) != len(want) {
+		t.Fatalf("rows %+v", rows)
+	}
+	for i := range want {
+		if rows[i] != want[i] {
+			t.Errorf("row %d: %+v, want %+v", i, rows[i], want[i])
+		}
+	}
+	if _, err := bgbb.RowsFromCustomers([]clv.Customer{{Frequency: 1, Recency: 0.5, T: 2}}); err == nil {
+		t.Error("continuous times accepted")
 	}
 }

@@ -12,16 +12,17 @@ import (
 	"unsafe"
 )
 
-// A Period is a calendar period: a day, a week or a month.
+// A Period is a calendar period: a day, a week, a month or a year.
 type Period int
 
 const (
 	Day   Period = iota // a calendar day
 	Week                // a week from Monday to Sunday (pandas' "W", weeks ending Sunday)
 	Month               // a calendar month
+	Year                // a calendar year: discrete opportunities such as annual drives (package bgbb)
 )
 
-// String returns "day", "week" or "month".
+// String returns "day", "week", "month" or "year".
 func (p Period) String() string {
 	switch p {
 	case Day:
@@ -30,6 +31,8 @@ func (p Period) String() string {
 		return "week"
 	case Month:
 		return "month"
+	case Year:
+		return "year"
 	}
 	return fmt.Sprintf("Period(%d)", int(p))
 }
@@ -42,12 +45,17 @@ func (p Period) index(t time.Time) int64 {
 		day = floorDiv(t.Unix(), 86400)
 	} else {
 		y, m, d := t.Date()
-		if p == Month {
+		switch p {
+		case Month:
 			return int64(y)*12 + int64(m) - 1
+		case Year:
+			return int64(y)
 		}
 		day = daysFromCivil(int64(y), int64(m), int64(d))
 	}
 	switch p {
+	case Year:
+		return int64(t.Year())
 	case Week:
 		return floorDiv(day+3, 7) // 1970-01-01 was a Thursday; its Monday is day -3
 	case Month:
@@ -231,7 +239,7 @@ func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][u
 
 // NewSummarizer returns a Summarizer, checking opts.
 func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
-	if opts.Period < Day || opts.Period > Month {
+	if opts.Period < Day || opts.Period > Year {
 		return nil, fmt.Errorf("%w: period %v", ErrBadOption, opts.Period)
 	}
 	if opts.Calendar && opts.Unit != 0 {
