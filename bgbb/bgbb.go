@@ -48,6 +48,9 @@ func (p Params) Validate() error {
 
 func paramsOf(v []float64) Params { return Params{v[0], v[1], v[2], v[3]} }
 
+// Vector returns the parameters in the order α, β, γ, δ.
+func (p Params) Vector() []float64 { return []float64{p.Alpha, p.Beta, p.Gamma, p.Delta} }
+
 // A Row is a group of customers with the same history: X repeat
 // transactions in N opportunities, the last at opportunity Recency
 // (0 ≤ X ≤ Recency ≤ N, Recency = 0 when X = 0), Count customers.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
@@ -76,4 +77,49 @@ func ExampleNewVariant() {
 	//  4 weeks: MBG/NBD 0.58, BG/NBD 1.00
 	// 26 weeks: MBG/NBD 0.43, BG/NBD 1.00
 	// 78 weeks: MBG/NBD 0.31, BG/NBD 1.00
+}
+
+// Confidence intervals for the parameters and for a forecast: fit 20,000
+// simulated customers, then carry the parameters' uncertainty into the
+// expected purchases of the whole base next year by scoring draws of the
+// parameters.
+func ExampleModel_ParamIntervals() {
+	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	T := make([]float64, 20000)
+	for i := range T {
+		T[i] = 26 + float64(i%27)
+	}
+	customers, _ := truth.Simulate(rand.NewPCG(1, 8), T)
+	m, err := bgnbd.Fit(customers, bgnbd.FitOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lo, hi, err := m.ParamIntervals(0.9)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := m.Params()
+	fmt.Printf("r %.3f [%.3f, %.3f]\n", p.R, lo.R, hi.R)
+	fmt.Printf("b %.2f [%.2f, %.2f]\n", p.B, lo.B, hi.B)
+
+	draws, _ := m.SampleParams(rand.NewPCG(5, 6), 200)
+	totals := make([]float64, len(draws))
+	for i, d := range draws {
+		dm, _ := bgnbd.New(d)
+		e, _ := dm.ConditionalExpectedPurchasesAll(customers, 52)
+		for _, v := range e {
+			totals[i] += v
+		}
+	}
+	slices.Sort(totals)
+	e, _ := m.ConditionalExpectedPurchasesAll(customers, 52)
+	sum := 0.0
+	for _, v := range e {
+		sum += v
+	}
+	fmt.Printf("expected purchases next year: %.0f, 90%% interval [%.0f, %.0f]\n", sum, totals[9], totals[189])
+	// Output:
+	// r 0.250 [0.244, 0.257]
+	// b 2.63 [2.29, 3.03]
+	// expected purchases next year: 17771, 90% interval [17205, 18201]
 }

@@ -203,7 +203,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
 	}
 	for _, p := range starts {
-		pr.Starts = append(pr.Starts, p.slice())
+		pr.Starts = append(pr.Starts, p.Vector())
 	}
 	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
 		// Warm start from every k-th distinct row, with its weight: an

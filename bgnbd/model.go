@@ -25,7 +25,8 @@ func (p Params) Validate() error {
 	return model.Positive("bgnbd", "r alpha a b", p.R, p.Alpha, p.A, p.B)
 }
 
-func (p Params) slice() []float64 { return []float64{p.R, p.Alpha, p.A, p.B} }
+// Vector returns the parameters in the order r, α, a, b.
+func (p Params) Vector() []float64 { return []float64{p.R, p.Alpha, p.A, p.B} }
 
 func paramsOf(s []float64) Params { return Params{R: s[0], Alpha: s[1], A: s[2], B: s[3]} }
 

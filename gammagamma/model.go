@@ -26,6 +26,9 @@ func (p Params) Validate() error {
 
 func paramsOf(s []float64) Params { return Params{P: s[0], Q: s[1], Gamma: s[2]} }
 
+// Vector returns the parameters in the order p, q, γ.
+func (p Params) Vector() []float64 { return []float64{p.P, p.Q, p.Gamma} }
+
 type base = model.Base[Params]
 
 // A Model is a gamma-gamma model with known parameters, fitted or given.

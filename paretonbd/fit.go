@@ -312,7 +312,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter,
 	}
 	for _, p := range starts {
-		pr.Starts = append(pr.Starts, p.slice())
+		pr.Starts = append(pr.Starts, p.Vector())
 	}
 	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
 		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))

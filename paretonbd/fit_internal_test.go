@@ -76,7 +76,7 @@ func TestGradient(t *testing.T) {
 	for _, p := range []Params{{0.55, 10.6, 0.61, 11.7}, {1.5, 30, 0.4, 3}, {0.3, 2, 2.5, 50}, {2, 7, 1, 7}} {
 		g := make([]float64, 4)
 		logLik(d, p, g, &s)
-		v := p.slice()
+		v := p.Vector()
 		for k := range 4 {
 			h := 1e-6 * v[k]
 			up, dn := append([]float64(nil), v...), append([]float64(nil), v...)

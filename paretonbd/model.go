@@ -39,7 +39,8 @@ func (p Params) Validate() error {
 	return model.Positive("paretonbd", "r alpha s beta", p.R, p.Alpha, p.S, p.Beta)
 }
 
-func (p Params) slice() []float64 { return []float64{p.R, p.Alpha, p.S, p.Beta} }
+// Vector returns the parameters in the order r, α, s, β.
+func (p Params) Vector() []float64 { return []float64{p.R, p.Alpha, p.S, p.Beta} }
 
 func paramsOf(s []float64) Params { return Params{R: s[0], Alpha: s[1], S: s[2], Beta: s[3]} }
 

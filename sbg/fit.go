@@ -116,6 +116,15 @@ func compress(rs []Record) (*data, error) {
 	return d, nil
 }
 
+// paramsOf turns (α, β) or (α, β, c) into Params, c = 1 when absent.
+func paramsOf(v []float64) Params {
+	p := Params{Alpha: v[0], Beta: v[1], C: 1}
+	if len(v) == 3 {
+		p.C = v[2]
+	}
+	return p
+}
+
 // lnSurv returns ln S(t) = lnB(α, β+t^c) − lnB(α, β) and its gradient
 // with respect to (α, β, c).
 func (p Params) lnSurv(t float64) (float64, [3]float64) {
@@ -207,13 +216,7 @@ func FitContext(ctx context.Context, records []Record, opts FitOptions) (*Model,
 	if opts.DurationDependence {
 		dim = 3
 	}
-	conv := func(v []float64) Params {
-		p := Params{Alpha: v[0], Beta: v[1], C: 1}
-		if len(v) == 3 {
-			p.C = v[2]
-		}
-		return p
-	}
+	conv := paramsOf
 	pr := mle.Problem{
 		LogLik: func(v, grad []float64) float64 { return d.logLik(conv(v), grad) },
 		Valid:  func(v []float64) bool { return conv(v).Validate() == nil },

@@ -55,6 +55,9 @@ func (p Params) Validate() error {
 	return model.Positive("sbg", "alpha beta c", p.Alpha, p.Beta, p.C)
 }
 
+// Vector returns the parameters in the order α, β, c.
+func (p Params) Vector() []float64 { return []float64{p.Alpha, p.Beta, p.C} }
+
 type base = model.Base[Params]
 
 // A Model is an sBG or BdW retention model with known parameters, fitted

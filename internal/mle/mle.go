@@ -173,20 +173,32 @@ func Hessian(grad func(x, g []float64), x []float64) *mat.SymDense {
 // the Hessian of a negative log-likelihood: the asymptotic standard errors.
 // It fails if h is not positive definite.
 func StdErrors(h *mat.SymDense) ([]float64, error) {
+	se, _, err := Covariance(h)
+	return se, err
+}
+
+// Covariance returns the standard errors and the covariance matrix (row
+// major) of the estimate: the inverse of h, the Hessian of the negative
+// log-likelihood. It fails if h is not positive definite.
+func Covariance(h *mat.SymDense) ([]float64, []float64, error) {
 	var ch mat.Cholesky
 	if !ch.Factorize(h) {
-		return nil, errors.New("the Hessian is not positive definite (the optimum is not a strict minimum)")
+		return nil, nil, errors.New("the Hessian is not positive definite (the optimum is not a strict minimum)")
 	}
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := h.SymmetricDim()
 	se := make([]float64, n)
+	cov := make([]float64, n*n)
 	for i := range n {
 		se[i] = math.Sqrt(inv.At(i, i))
+		for j := range n {
+			cov[i*n+j] = inv.At(i, j)
+		}
 	}
-	return se, nil
+	return se, cov, nil
 }
 
 // Problem is a maximum likelihood problem in natural parameters, all
@@ -344,6 +356,7 @@ type Estimate struct {
 	Params []float64 // the estimate, natural parameters
 	LL     float64   // log-likelihood at Params, without the penalty
 	StdErr []float64 // nil when the Hessian is not positive definite
+	Cov    []float64 // covariance of Params, row major; nil with StdErr
 }
 
 // Fit minimizes −LL/n plus the penalty over the log-parameters (positivity
@@ -411,8 +424,8 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			g[i] = -g[i] + pr.Weight*2*pr.Penalizer*scale[i]*scale[i]*x[i]
 		}
 	}, est.Params)
-	if se, err := StdErrors(h); err == nil {
-		est.StdErr = se
+	if se, cov, err := Covariance(h); err == nil {
+		est.StdErr, est.Cov = se, cov
 	}
 	return est, fitErr
 }

@@ -7,15 +7,19 @@ package model
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Params is what a model's parameter struct provides.
@@ -24,6 +28,9 @@ type Params interface {
 	// Validate reports parameters out of their range, wrapping
 	// clv.ErrInvalidParams.
 	Validate() error
+	// Vector returns the parameters in the order the fit estimates them
+	// (those held fixed, if any, last).
+	Vector() []float64
 }
 
 // Base is the state every model shares. Its zero value is an unusable
@@ -32,6 +39,7 @@ type Params interface {
 type Base[P Params] struct {
 	p      P
 	stdErr *P
+	logCov []float64 // covariance of the log-parameters estimated, k×k row major
 	info   clv.FitInfo
 	ready  bool
 }
@@ -91,6 +99,14 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 	if est.StdErr != nil {
 		se := conv(est.StdErr)
 		b.stdErr = &se
+		// Delta method: ln p has covariance Σ_ij/(p_i p_j).
+		k := len(est.Params)
+		b.logCov = make([]float64, k*k)
+		for i := range k {
+			for j := range k {
+				b.logCov[i*k+j] = est.Cov[i*k+j] / (est.Params[i] * est.Params[j])
+			}
+		}
 	}
 	info.Status = clv.NotConverged
 	if est.Converged {
@@ -139,12 +155,98 @@ func (b *Base[P]) FixStdErrors(f func(P) P) {
 	}
 }
 
+// LogCovariance returns the approximate sampling covariance of the
+// logarithms of the estimated parameters (in Vector order; a parameter held
+// fixed is left out), from the inverse Hessian at the optimum by the delta
+// method, and whether it is available (not for a model that was not
+// fitted, nor when the Hessian is not positive definite). On the log scale
+// the normal approximation is better than on the natural one, and
+// intervals stay positive.
+func (b *Base[P]) LogCovariance() ([][]float64, bool) {
+	k := b.dim()
+	if k == 0 {
+		return nil, false
+	}
+	out := make([][]float64, k)
+	for i := range out {
+		out[i] = append([]float64(nil), b.logCov[i*k:(i+1)*k]...)
+	}
+	return out, true
+}
+
+func (b *Base[P]) dim() int {
+	return int(math.Sqrt(float64(len(b.logCov))) + 0.5)
+}
+
+// Intervals returns approximate confidence intervals at the given level
+// (e.g. 0.9) for every estimated parameter: exp(ln p ± z·σ) with σ the
+// standard error of ln p; a parameter held fixed gets the interval [p, p].
+// conv turns a Vector back into P.
+func (b *Base[P]) Intervals(level float64, conv func([]float64) P) (lo, hi P, err error) {
+	if !(level > 0 && level < 1) {
+		return lo, hi, fmt.Errorf("confidence level %v, want (0, 1)", level)
+	}
+	k := b.dim()
+	if k == 0 {
+		return lo, hi, errors.New("no covariance: the model was not fitted, or its Hessian is not positive definite")
+	}
+	z := distuv.UnitNormal.Quantile(0.5 + level/2)
+	v := b.p.Vector()
+	l, h := slices.Clone(v), slices.Clone(v)
+	for i := range k {
+		s := math.Sqrt(b.logCov[i*k+i])
+		l[i], h[i] = v[i]*math.Exp(-z*s), v[i]*math.Exp(z*s)
+	}
+	return conv(l), conv(h), nil
+}
+
+// Draws returns n parameter sets drawn from the approximate sampling
+// distribution of the estimate, ln p ~ Normal(ln p̂, LogCovariance): the
+// Laplace approximation, to propagate parameter uncertainty into any
+// forecast (score each draw, take quantiles). It is deterministic for a
+// given src.
+func (b *Base[P]) Draws(src rand.Source, n int, conv func([]float64) P) ([]P, error) {
+	k := b.dim()
+	if k == 0 {
+		return nil, errors.New("no covariance: the model was not fitted, or its Hessian is not positive definite")
+	}
+	if src == nil || n < 0 {
+		return nil, fmt.Errorf("draws: source %v, n = %d", src, n)
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(mat.NewSymDense(k, slices.Clone(b.logCov))) {
+		return nil, errors.New("the covariance is not positive definite")
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	rng := rand.New(src)
+	v := b.p.Vector()
+	out := make([]P, n)
+	z := make([]float64, k)
+	for d := range out {
+		for i := range z {
+			z[i] = rng.NormFloat64()
+		}
+		w := slices.Clone(v)
+		for i := range k {
+			var s float64
+			for j := 0; j <= i; j++ {
+				s += l.At(i, j) * z[j]
+			}
+			w[i] = v[i] * math.Exp(s)
+		}
+		out[d] = conv(w)
+	}
+	return out, nil
+}
+
 // envelope is the JSON form of every model.
 type envelope[P Params] struct {
-	Model     string       `json:"model"`
-	Params    P            `json:"params"`
-	StdErrors *P           `json:"std_errors,omitempty"`
-	Fit       *clv.FitInfo `json:"fit,omitempty"`
+	Model         string       `json:"model"`
+	Params        P            `json:"params"`
+	StdErrors     *P           `json:"std_errors,omitempty"`
+	LogCovariance [][]float64  `json:"log_covariance,omitempty"`
+	Fit           *clv.FitInfo `json:"fit,omitempty"`
 }
 
 // Marshal encodes the model as {"model": name, "params": ..., "std_errors":
@@ -154,6 +256,7 @@ func (b *Base[P]) Marshal(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: cannot encode a zero Model (use New or Fit)", name)
 	}
 	e := envelope[P]{Model: name, Params: b.p, StdErrors: b.stdErr}
+	e.LogCovariance, _ = b.LogCovariance()
 	if b.info.Status != clv.NotFitted {
 		info := b.info
 		e.Fit = &info
@@ -188,6 +291,23 @@ func (b *Base[P]) Unmarshal(name string, data []byte) error {
 		}
 	}
 	nb := Base[P]{p: e.Params, stdErr: e.StdErrors, ready: true}
+	if c := e.LogCovariance; c != nil {
+		k := len(c)
+		if k > len(e.Params.Vector()) {
+			return fmt.Errorf("%s: log_covariance of %d rows for %d parameters", name, k, len(e.Params.Vector()))
+		}
+		for i, row := range c {
+			if len(row) != k {
+				return fmt.Errorf("%s: log_covariance row %d has %d values, want %d", name, i, len(row), k)
+			}
+			for j, v := range row {
+				if math.IsNaN(v) || math.IsInf(v, 0) || (i == j && !(v >= 0)) || v != c[j][i] {
+					return fmt.Errorf("%s: log_covariance[%d][%d] = %v: want a finite symmetric matrix with a non-negative diagonal", name, i, j, v)
+				}
+				nb.logCov = append(nb.logCov, v)
+			}
+		}
+	}
 	if e.Fit != nil {
 		if err := e.Fit.Check(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
