@@ -62,6 +62,12 @@ type Config struct {
 	Months   int
 	Discount float64
 	Margin   float64
+	// Interval, if not zero, is the level (e.g. 0.9) of confidence
+	// intervals for each customer's P(alive), expected purchases and CLV
+	// and for the total expected purchases, from the parameters'
+	// uncertainty (the delta method on the log-parameters' covariance);
+	// forecast.csv then has lower and upper columns. Zero means none.
+	Interval float64
 	// PeriodsByCustomer also writes each customer's expected purchases per
 	// calendar month (periods_by_customer.csv); the totals per month
 	// (periods.csv, Result.Periods) are always computed.
@@ -106,6 +112,12 @@ type Result struct {
 	// Holdout is the chosen model's check on the holdout period; nil
 	// without a calibration end.
 	Holdout *clv.Evaluation
+	// Intervals is parallel to Forecasts when Config.Interval is set, nil
+	// otherwise; TotalPurchases is then the interval of the expected
+	// purchases of all customers over the horizon.
+	Intervals      []Intervals
+	TotalPurchases Interval
+	totalGrad      []float64
 	// Periods are the calendar months after the end of observation (the
 	// first from the end to the first of the next month), Months of them,
 	// with the purchases and revenue expected in each.
@@ -143,6 +155,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: horizon of %d months: want 1 to %d", ErrConfig, c.Months, MaxMonths)
 	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):
 		return fmt.Errorf("%w: discount rate %v per month: want a number ≥ 0", ErrConfig, c.Discount)
+	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
+		return fmt.Errorf("%w: interval level %v: want a share in (0, 1), e.g. 0.9", ErrConfig, c.Interval)
 	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
 		return fmt.Errorf("%w: penalizer %v: want a number ≥ 0", ErrConfig, c.Penalizer)
 	case !(c.Margin > 0 && c.Margin <= 1):
@@ -338,6 +352,12 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 	}
 	if res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa); err != nil {
 		return err
+	}
+	if cfg.Interval > 0 {
+		say("intervals at %.0f%% from the parameters' uncertainty", 100*cfg.Interval)
+		if err := res.intervals(ctx, pa, exp, clvs); err != nil {
+			return err
+		}
 	}
 	return res.periods(ctx)
 }

@@ -7,8 +7,10 @@ import (
 	"flag"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/paretonbd"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -177,4 +180,51 @@ func TestPeriods(t *testing.T) {
 	if math.Abs(sum-wantP) > 1e-6*wantP {
 		t.Errorf("per-customer table sums to %v, want %v", sum, wantP)
 	}
+}
+
+// TestIntervals: with Config.Interval every customer's intervals contain
+// the point forecasts, and the interval of the total expected purchases
+// by the delta method agrees with the 5th–95th percentiles of the totals
+// over 200 parameter draws.
+func TestIntervals(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
+		CSV: clv.CSVOptions{Amount: "amount"}, Model: "paretonbd", Interval: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Intervals) != len(res.Forecasts) {
+		t.Fatalf("%d intervals", len(res.Intervals))
+	}
+	for i, iv := range res.Intervals {
+		f := res.Forecasts[i]
+		if !(iv.PAlive.Low <= f.PAlive && f.PAlive <= iv.PAlive.High && iv.PAlive.Low >= 0 && iv.PAlive.High <= 1) ||
+			!(iv.ExpectedPurchases.Low <= f.ExpectedPurchases && f.ExpectedPurchases <= iv.ExpectedPurchases.High) ||
+			!(iv.CLV.Low <= f.CLV && f.CLV <= iv.CLV.High) {
+			t.Fatalf("customer %d: %+v, forecast %+v", i, iv, f)
+		}
+	}
+	pm := res.Choice.Model.(*paretonbd.Model)
+	draws, err := pm.SampleParams(rand.NewPCG(1, 2), 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals := make([]float64, len(draws))
+	for d, p := range draws {
+		m, _ := paretonbd.New(p)
+		e, _ := m.ConditionalExpectedPurchasesAll(res.Summary.Customers, res.Horizon)
+		for _, v := range e {
+			totals[d] += v
+		}
+	}
+	slices.Sort(totals)
+	lo, hi := totals[9], totals[189]
+	iv := res.TotalPurchases
+	if math.Abs(iv.Low-lo) > 0.15*(hi-lo) || math.Abs(iv.High-hi) > 0.15*(hi-lo) {
+		t.Errorf("total: delta method [%.1f, %.1f], draws [%.1f, %.1f]", iv.Low, iv.High, lo, hi)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteForecastCSV(&buf); err != nil || !strings.Contains(strings.SplitN(buf.String(), "\n", 2)[0], "clv_high") {
+		t.Errorf("forecast.csv header: %v", err)
+	}
+	t.Logf("total expected purchases: delta [%.1f, %.1f], draws [%.1f, %.1f]", iv.Low, iv.High, lo, hi)
 }

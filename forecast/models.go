@@ -22,6 +22,7 @@ type PurchaseModel interface {
 	ProbabilityAliveAll(cs []clv.Customer) ([]float64, error)
 	ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error)
 	ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error)
+	LogCovariance() ([][]float64, bool)
 	String() string
 }
 

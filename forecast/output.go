@@ -39,6 +39,9 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	b := make([]byte, 0, 512)
 	b = append(b, strings.Join(ForecastColumns, ",")...)
+	if res.Intervals != nil {
+		b = append(b, ",p_alive_low,p_alive_high,expected_purchases_low,expected_purchases_high,clv_low,clv_high"...)
+	}
 	b = append(b, '\n')
 	num := func(b []byte, v float64) []byte {
 		b = strconv.AppendFloat(b, v, 'g', 10, 64)
@@ -61,6 +64,13 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 		for _, s := range [...]string{f.RFM.Segment, f.Tier.Churn, f.Tier.Value, f.Tier.Action} {
 			b = append(b, ',')
 			b = appendField(b, s)
+		}
+		if res.Intervals != nil {
+			iv := &res.Intervals[i]
+			for _, v := range [...]float64{iv.PAlive.Low, iv.PAlive.High, iv.ExpectedPurchases.Low, iv.ExpectedPurchases.High, iv.CLV.Low, iv.CLV.High} {
+				b = append(b, ',')
+				b = strconv.AppendFloat(b, v, 'g', 10, 64)
+			}
 		}
 		b = append(b, '\n')
 		if len(b) > 32<<10 {
@@ -212,6 +222,10 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	}
 	if res.Independence != nil {
 		out["frequency_value_correlation"] = res.Independence
+	}
+	if res.Intervals != nil {
+		out["intervals"] = map[string]any{"level": res.Config.Interval, "method": "delta method on the log-parameters' covariance",
+			"total_expected_purchases": []float64{res.TotalPurchases.Low, res.TotalPurchases.High}}
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

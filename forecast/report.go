@@ -309,7 +309,7 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 {{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
 <h2>Key numbers</h2>
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
-<tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}</td></tr>
+<tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}{{if .TotalIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalIv.Low}} to {{printf "%.0f" .TotalIv.High}}){{end}}</td></tr>
 <tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}</td></tr>
 <tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
 <h3>Expected by month</h3>
@@ -462,6 +462,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"GGLL": r.Spend.LogLikelihood(), "GGConv": r.Spend.FitInfo().Status == clv.Converged,
 		"Indep": "", "Active": active, "Months": r.Config.Months, "ExpPurchases": expSum, "TotalCLV": total,
 		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
+		"TotalIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
 	}
 	if !r.Config.CalibrationEnd.IsZero() {
 		data["CalEnd"] = r.Config.CalibrationEnd.Format("2006-01-02")
@@ -486,6 +487,10 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	}
 	if r.Independence != nil {
 		data["Indep"] = r.Independence.Verdict
+	}
+	if r.Intervals != nil {
+		iv := r.TotalPurchases
+		data["TotalIv"] = &iv
 	}
 	return page.Execute(w, data)
 }

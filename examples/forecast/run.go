@@ -21,6 +21,7 @@ type Config struct {
 	Unit, End, CalibrationEnd            string
 	Periods                              int
 	Discount, Margin, Penalizer          float64
+	Interval                             float64
 	Out                                  string
 	Model                                string
 	DecimalComma, PeriodsByCustomer      bool
@@ -104,6 +105,10 @@ func (c Config) options() (forecast.Config, error) {
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
 	fc.PeriodsByCustomer = c.PeriodsByCustomer
+	if c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1) {
+		return fc, fmt.Errorf("-interval %v: want a level in (0, 1), e.g. 0.9", c.Interval)
+	}
+	fc.Interval = c.Interval
 	return fc, nil
 }
 
