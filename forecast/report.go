@@ -6,24 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"image/color"
 	"io"
 	"math"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-)
-
-var (
-	actualColor = color.RGBA{R: 31, G: 119, B: 180, A: 255}
-	modelColor  = color.RGBA{R: 255, G: 127, B: 14, A: 255}
 )
 
 // Figure is one plot of the report: its file name, title, caption, and
@@ -48,245 +40,6 @@ func render(p *plot.Plot, file, caption string) (Figure, error) {
 		return Figure{}, err
 	}
 	return Figure{File: file, Title: p.Title.Text, Caption: caption, PNG: buf.Bytes()}, nil
-}
-
-func bars(vals []float64, c color.Color, offset vg.Length) (*plotter.BarChart, error) {
-	b, err := plotter.NewBarChart(plotter.Values(vals), vg.Points(12))
-	if err != nil {
-		return nil, err
-	}
-	b.Color, b.LineStyle.Width, b.Offset = c, 0, offset
-	return b, nil
-}
-
-// frequencyPlot compares the observed number of customers with each
-// calibration frequency with the model's expectation Σ_i P(X(T_i) = x).
-func frequencyPlot(r *Result) (*plot.Plot, error) {
-	const k = 8 // 0..6 and 7+
-	obs := make([]float64, k)
-	for _, c := range r.Summary.Customers {
-		obs[min(int(c.Frequency), k-1)]++
-	}
-	exp, err := r.Choice.Model.ExpectedFrequencyCounts(r.Summary.Customers, k-1)
-	if err != nil {
-		return nil, err
-	}
-	p := plot.New()
-	p.Title.Text = "Customers by number of repeat purchases: observed vs " + ModelTitle(r.Choice.Name)
-	p.Y.Label.Text = "customers"
-	p.X.Label.Text = "repeat purchases in the calibration period"
-	a, err := bars(obs, actualColor, -vg.Points(6))
-	if err != nil {
-		return nil, err
-	}
-	m, err := bars(exp, modelColor, vg.Points(6))
-	if err != nil {
-		return nil, err
-	}
-	p.Add(a, m)
-	p.Legend.Add("observed", a)
-	p.Legend.Add("model", m)
-	p.Legend.Top = true
-	p.NominalX("0", "1", "2", "3", "4", "5", "6", "7+")
-	return p, nil
-}
-
-// holdoutPlot shows mean holdout purchases by calibration frequency.
-func holdoutPlot(r *Result) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = "Holdout purchases by calibration frequency: actual vs predicted"
-	p.X.Label.Text = "repeat purchases in the calibration period (7 = 7 or more)"
-	p.Y.Label.Text = "mean purchases in the holdout"
-	var act, pred plotter.XYs
-	for _, g := range r.Holdout.Groups {
-		if g.Customers > 0 {
-			act = append(act, plotter.XY{X: float64(g.Frequency), Y: g.Actual})
-			pred = append(pred, plotter.XY{X: float64(g.Frequency), Y: g.Predicted})
-		}
-	}
-	if err := addLines(p, "actual", act, actualColor, "model", pred, modelColor); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-func addLines(p *plot.Plot, n1 string, a plotter.XYs, c1 color.Color, n2 string, b plotter.XYs, c2 color.Color) error {
-	l1, s1, err := plotter.NewLinePoints(a)
-	if err != nil {
-		return err
-	}
-	l2, s2, err := plotter.NewLinePoints(b)
-	if err != nil {
-		return err
-	}
-	l1.Color, s1.Color = c1, c1
-	l2.Color, s2.Color = c2, c2
-	l2.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-	p.Add(l1, s1, l2, s2)
-	p.Legend.Add(n1, l1, s1)
-	p.Legend.Add(n2, l2, s2)
-	p.Legend.Top, p.Legend.Left = true, true
-	return nil
-}
-
-// trackingPlot shows cumulative repeat purchases over time: actual
-// (Summary.Repeats, purchases on one day merged) and the model's
-// (clv.ExpectedCumulativeRepeats), from the first transaction.
-func trackingPlot(r *Result) (*plot.Plot, error) {
-	sum := r.Summary
-	unit := float64(r.Config.Unit)
-	since := func(t time.Time) float64 { return float64(t.Sub(sum.First)) / unit }
-	horizon := since(sum.End)
-	const steps = 60
-	at := make([]float64, steps+1)
-	for i := range at {
-		at[i] = horizon * float64(i) / steps
-	}
-	exp, err := clv.ExpectedCumulativeRepeats(r.Choice.Model, sum.Customers, at)
-	if err != nil {
-		return nil, err
-	}
-	var act, mod plotter.XYs
-	k, n := 0, 0
-	for i, tm := range at {
-		// A repeat purchase counts from the end of its day.
-		for k < len(sum.Repeats) && since(sum.Repeats[k].Day.Add(24*time.Hour)) <= tm+1e-9 {
-			n += sum.Repeats[k].Count
-			k++
-		}
-		act = append(act, plotter.XY{X: tm, Y: float64(n)})
-		mod = append(mod, plotter.XY{X: tm, Y: exp[i]})
-	}
-	cal := sum.End
-	if !r.Config.CalibrationEnd.IsZero() {
-		cal = r.Config.CalibrationEnd
-	}
-	p := plot.New()
-	p.Title.Text = "Cumulative repeat purchases: actual vs " + ModelTitle(r.Choice.Name)
-	p.X.Label.Text = fmt.Sprintf("%s since the first transaction (calibration ends at %.1f)", unitName(r.Config.Unit), since(cal))
-	p.Y.Label.Text = "repeat purchases"
-	if err := addLines(p, "actual", act, actualColor, "model", mod, modelColor); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// unitName names the time unit in plural: "weeks", "days", or a duration.
-func unitName(u time.Duration) string {
-	switch u {
-	case 7 * 24 * time.Hour:
-		return "weeks"
-	case 24 * time.Hour:
-		return "days"
-	}
-	return "units of " + u.String()
-}
-
-// grid is a frequency × recency matrix for plotter.HeatMap.
-type grid struct {
-	xs, ys []float64
-	z      [][]float64 // z[row=frequency][col=recency]
-}
-
-func (g grid) Dims() (c, r int)   { return len(g.xs), len(g.ys) }
-func (g grid) Z(c, r int) float64 { return g.z[r][c] }
-func (g grid) X(c int) float64    { return g.xs[c] }
-func (g grid) Y(r int) float64    { return g.ys[r] }
-
-// heatPlot maps a quantity over frequency and recency for a customer
-// observed for the longest T.
-func heatPlot(r *Result, title string, f func(m PurchaseModel, x, tx, T float64) float64) (*plot.Plot, error) {
-	T, maxX := 0.0, 0.0
-	for _, c := range r.Summary.Customers {
-		T = math.Max(T, c.T)
-		maxX = math.Max(maxX, c.Frequency)
-	}
-	maxX = math.Min(maxX, 40)
-	g := grid{}
-	for x := 0.0; x <= maxX; x++ {
-		g.ys = append(g.ys, x)
-	}
-	const cols = 40
-	for j := range cols {
-		g.xs = append(g.xs, T*float64(j)/(cols-1))
-	}
-	for _, x := range g.ys {
-		row := make([]float64, cols)
-		for j, tx := range g.xs {
-			if x == 0 {
-				tx = 0
-			}
-			row[j] = f(r.Choice.Model, x, tx, T)
-		}
-		g.z = append(g.z, row)
-	}
-	pal := moreland.SmoothBlueRed().Palette(64)
-	h := plotter.NewHeatMap(g, pal)
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = fmt.Sprintf("recency (%s from first to last purchase), T = %.1f", unitName(r.Config.Unit), T)
-	p.Y.Label.Text = "frequency (repeat purchases)"
-	p.Add(h)
-	lo, hi := h.Min, h.Max
-	p.Legend.Add(fmt.Sprintf("%.3g", hi), colorThumb(pal.Colors()[len(pal.Colors())-1]))
-	p.Legend.Add(fmt.Sprintf("%.3g", (lo+hi)/2), colorThumb(pal.Colors()[len(pal.Colors())/2]))
-	p.Legend.Add(fmt.Sprintf("%.3g", lo), colorThumb(pal.Colors()[0]))
-	p.Legend.Top, p.Legend.Left = true, true
-	return p, nil
-}
-
-func colorThumb(c color.Color) plot.Thumbnailer {
-	b, _ := plotter.NewBarChart(plotter.Values{1}, 1)
-	b.Color, b.LineStyle.Width = c, 0
-	return b
-}
-
-// clvPlot is a histogram of predicted CLV up to its 99th percentile.
-func clvPlot(r *Result) (*plot.Plot, error) {
-	v := make([]float64, len(r.Forecasts))
-	for i, f := range r.Forecasts {
-		v[i] = f.CLV
-	}
-	slices.Sort(v)
-	cut := v[min(len(v)-1, int(0.99*float64(len(v))))]
-	var shown plotter.Values
-	for _, x := range v {
-		if x <= cut {
-			shown = append(shown, x)
-		}
-	}
-	h, err := plotter.NewHist(shown, 40)
-	if err != nil {
-		return nil, err
-	}
-	h.FillColor, h.LineStyle.Width = actualColor, 0
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Predicted %d-month CLV per customer (99%% of customers shown)", r.Config.Months)
-	p.X.Label.Text = "CLV"
-	p.Y.Label.Text = "customers"
-	p.Add(h)
-	return p, nil
-}
-
-func segmentPlot(r *Result) (*plot.Plot, error) {
-	names := make([]string, len(r.Segments))
-	counts := make([]float64, len(r.Segments))
-	for i, g := range r.Segments {
-		names[i], counts[i] = g.Key, float64(g.Customers)
-	}
-	b, err := bars(counts, actualColor, 0)
-	if err != nil {
-		return nil, err
-	}
-	b.Width = vg.Points(20)
-	p := plot.New()
-	p.Title.Text = "Customers by RFM segment"
-	p.Y.Label.Text = "customers"
-	p.Add(b)
-	p.NominalX(names...)
-	p.X.Tick.Label.Rotation = math.Pi / 6
-	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
-	return p, nil
 }
 
 var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
@@ -335,33 +88,52 @@ regression baseline (in-sample OLS on frequency, recency, T) MAE {{printf "%.3f"
 </body></html>
 `))
 
-// Figures renders the report's plots: the calibration fit by frequency,
-// the holdout check (with a holdout period), the tracking curve, P(alive)
-// and expected purchases over frequency × recency, the CLV distribution and
-// the segment sizes.
+// Figures renders the report's plots (package plots): the calibration
+// fit by frequency, the holdout check (with a holdout period), the
+// tracking curve, P(alive) and expected purchases over frequency ×
+// recency, the CLV distribution and the segment sizes.
 func (r *Result) Figures() ([]Figure, error) {
 	type maker struct {
 		file, caption string
 		make          func(*Result) (*plot.Plot, error)
 	}
+	name := ModelTitle(r.Choice.Name)
+	unit := plots.UnitName(r.Config.Unit)
+	sum := r.Summary
+	T, maxX := 0.0, 0.0
+	for _, c := range sum.Customers {
+		T = math.Max(T, c.T)
+		maxX = math.Max(maxX, c.Frequency)
+	}
+	maxX = math.Min(maxX, 40)
 	makers := []maker{
-		{"frequency.png", "How well the model fits the calibration data: customers by number of repeat purchases.", frequencyPlot},
-		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", trackingPlot},
+		{"frequency.png", "How well the model fits the calibration data: customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {
+			return plots.CalibrationFit(r.Choice.Model, sum.Customers, 7, name)
+		}},
+		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", func(r *Result) (*plot.Plot, error) {
+			return plots.Tracking(r.Choice.Model, sum.Customers, sum.Repeats, sum.First, sum.End, r.Config.CalibrationEnd, r.Config.Unit, 60, false)
+		}},
 		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
-			return heatPlot(r, "P(alive) by frequency and recency", func(m PurchaseModel, x, tx, T float64) float64 {
-				return m.ProbabilityAlive(clv.Customer{Frequency: x, Recency: tx, T: T})
-			})
+			return plots.FrequencyRecency("P(alive) by frequency and recency", int(maxX), T, unit, r.Choice.Model.ProbabilityAlive)
 		}},
 		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
-			return heatPlot(r, fmt.Sprintf("Expected purchases in the next %d months", r.Config.Months), func(m PurchaseModel, x, tx, T float64) float64 {
-				return m.ConditionalExpectedPurchases(clv.Customer{Frequency: x, Recency: tx, T: T}, r.Horizon)
-			})
+			return plots.FrequencyRecency(fmt.Sprintf("Expected purchases in the next %d months", r.Config.Months), int(maxX), T, unit,
+				func(c clv.Customer) float64 { return r.Choice.Model.ConditionalExpectedPurchases(c, r.Horizon) })
 		}},
-		{"clv.png", "Distribution of predicted lifetime value.", clvPlot},
-		{"segments.png", "Size of each RFM segment.", segmentPlot},
+		{"clv.png", "Distribution of predicted lifetime value.", func(r *Result) (*plot.Plot, error) {
+			v := make([]float64, len(r.Forecasts))
+			for i, f := range r.Forecasts {
+				v[i] = f.CLV
+			}
+			return plots.CLVDistribution(v, fmt.Sprintf("Predicted %d-month CLV per customer (99%% of customers shown)", r.Config.Months))
+		}},
+		{"segments.png", "Size of each RFM segment.", func(r *Result) (*plot.Plot, error) {
+			return plots.SegmentSizes(r.Segments, "Customers by RFM segment")
+		}},
 	}
 	if r.Holdout != nil {
-		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.", holdoutPlot})
+		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.",
+			func(r *Result) (*plot.Plot, error) { return plots.HoldoutByFrequency(*r.Holdout) }})
 	}
 	// The plots are independent: they render concurrently, into their
 	// own slots.
@@ -455,7 +227,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	data := map[string]any{
 		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
 		"Input": r.Config.Name, "Transactions": r.Summary.Stats.Records - r.Summary.Stats.Skipped, "Customers": len(r.Summary.Customers),
-		"Unit": unitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
+		"Unit": plots.UnitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
 		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "BGNote": r.Choice.Name == "bgnbd",
 		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMConv": r.Choice.Model.FitInfo().Status == clv.Converged,
 		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.Spend.Params().P, r.Spend.Params().Q, r.Spend.Params().Gamma),

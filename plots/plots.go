@@ -1,0 +1,378 @@
+// Package plots draws the charts users of customer-base models know (from
+// the lifetimes package and the papers) with gonum/plot. Every function
+// returns a *plot.Plot, so callers save it as PNG, SVG or PDF at the size
+// they like (p.Save), or add to it. The data come from the models and
+// summaries of clvkit; nothing here fits or reads files.
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/segment"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Colors of the actual and model series.
+var (
+	ActualColor = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	ModelColor  = color.RGBA{R: 255, G: 127, B: 14, A: 255}
+)
+
+// FrequencyCounter is a purchase model that gives the expected number of
+// customers by number of repeat purchases (bgnbd.Model, paretonbd.Model).
+type FrequencyCounter interface {
+	ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error)
+}
+
+// CalibrationFit compares the number of customers with 0, 1, ..., k−1 and
+// k or more repeat purchases in the calibration period with the model's
+// expectation (Fader, Hardie & Lee 2005, Figure 2; lifetimes'
+// plot_period_transactions). name labels the model.
+func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (*plot.Plot, error) {
+	if m == nil || k < 1 || k > 100 {
+		return nil, fmt.Errorf("plots: CalibrationFit: model %v, %d bins (want 1 to 100)", m, k)
+	}
+	obs := make([]float64, k+1)
+	for _, c := range cs {
+		obs[min(int(c.Frequency), k)]++
+	}
+	exp, err := m.ExpectedFrequencyCounts(cs, k)
+	if err != nil {
+		return nil, err
+	}
+	p := plot.New()
+	p.Title.Text = "Customers by number of repeat purchases: observed vs " + name
+	p.Y.Label.Text = "customers"
+	p.X.Label.Text = "repeat purchases in the calibration period"
+	a, err := bars(obs, ActualColor, -vg.Points(6))
+	if err != nil {
+		return nil, err
+	}
+	b, err := bars(exp, ModelColor, vg.Points(6))
+	if err != nil {
+		return nil, err
+	}
+	p.Add(a, b)
+	p.Legend.Add("observed", a)
+	p.Legend.Add(name, b)
+	p.Legend.Top = true
+	labels := make([]string, k+1)
+	for i := range k {
+		labels[i] = fmt.Sprint(i)
+	}
+	labels[k] = fmt.Sprintf("%d+", k)
+	p.NominalX(labels...)
+	return p, nil
+}
+
+// HoldoutByFrequency shows the mean holdout purchases by calibration
+// frequency, actual and predicted (Fader, Hardie & Lee 2005, Figure 4;
+// lifetimes' plot_calibration_purchases_vs_holdout_purchases).
+func HoldoutByFrequency(ev clv.Evaluation) (*plot.Plot, error) {
+	if len(ev.Groups) == 0 {
+		return nil, errors.New("plots: HoldoutByFrequency: no groups")
+	}
+	p := plot.New()
+	p.Title.Text = "Holdout purchases by calibration frequency: actual vs predicted"
+	p.X.Label.Text = fmt.Sprintf("repeat purchases in the calibration period (%d = %d or more)", len(ev.Groups)-1, len(ev.Groups)-1)
+	p.Y.Label.Text = "mean purchases in the holdout"
+	var act, pred plotter.XYs
+	for _, g := range ev.Groups {
+		if g.Customers > 0 {
+			act = append(act, plotter.XY{X: float64(g.Frequency), Y: g.Actual})
+			pred = append(pred, plotter.XY{X: float64(g.Frequency), Y: g.Predicted})
+		}
+	}
+	if err := addLines(p, "actual", act, ActualColor, "model", pred, ModelColor); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Tracking shows the repeat purchases over time, actual (repeats, as
+// clv.Summary.Repeats counts them by day) and expected by the model
+// (clv.ExpectedCumulativeRepeats over cs), from the first day (first) to
+// end in the model's time unit; a vertical line marks the calibration end
+// if not zero (lifetimes' plot_cumulative_transactions and
+// plot_incremental_transactions). With incremental, each point is the
+// purchases of one step instead of the running total.
+func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end, calEnd time.Time,
+	unit time.Duration, steps int, incremental bool) (*plot.Plot, error) {
+	if pm == nil || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
+		return nil, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
+	}
+	since := func(t time.Time) float64 { return float64(t.Sub(first)) / float64(unit) }
+	horizon := since(end)
+	at := make([]float64, steps+1)
+	for i := range at {
+		at[i] = horizon * float64(i) / float64(steps)
+	}
+	exp, err := clv.ExpectedCumulativeRepeats(pm, cs, at)
+	if err != nil {
+		return nil, err
+	}
+	var act, mod plotter.XYs
+	k, n := 0, 0
+	prevA, prevM := 0.0, 0.0
+	for i, tm := range at {
+		// A repeat purchase counts from the end of its day.
+		for k < len(repeats) && since(repeats[k].Day.Add(24*time.Hour)) <= tm+1e-9 {
+			n += repeats[k].Count
+			k++
+		}
+		a, m := float64(n), exp[i]
+		if incremental {
+			if i == 0 {
+				prevA, prevM = a, m
+				continue
+			}
+			a, m, prevA, prevM = a-prevA, m-prevM, a, m
+		}
+		act = append(act, plotter.XY{X: tm, Y: a})
+		mod = append(mod, plotter.XY{X: tm, Y: m})
+	}
+	p := plot.New()
+	what := "Cumulative repeat purchases"
+	p.Y.Label.Text = "repeat purchases"
+	if incremental {
+		what = "Repeat purchases per step"
+		p.Y.Label.Text = fmt.Sprintf("repeat purchases per %.3g %s", horizon/float64(steps), UnitName(unit))
+	}
+	p.Title.Text = what + ": actual vs model"
+	p.X.Label.Text = UnitName(unit) + " since the first transaction"
+	if !calEnd.IsZero() {
+		c := since(calEnd)
+		p.X.Label.Text += fmt.Sprintf(" (calibration ends at %.1f)", c)
+		top := 0.0
+		for i := range act {
+			top = math.Max(top, math.Max(act[i].Y, mod[i].Y))
+		}
+		line, err := plotter.NewLine(plotter.XYs{{X: c, Y: 0}, {X: c, Y: top}})
+		if err != nil {
+			return nil, err
+		}
+		line.Color = color.Gray{Y: 128}
+		line.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		p.Add(line)
+	}
+	if err := addLines(p, "actual", act, ActualColor, "model", mod, ModelColor); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// UnitName names a time unit in plural: "weeks", "days", or the duration.
+func UnitName(u time.Duration) string {
+	switch u {
+	case 7 * 24 * time.Hour:
+		return "weeks"
+	case 24 * time.Hour:
+		return "days"
+	}
+	return "units of " + u.String()
+}
+
+// grid is a frequency × recency matrix for plotter.HeatMap.
+type grid struct {
+	xs, ys []float64
+	z      [][]float64 // z[row=frequency][col=recency]
+}
+
+func (g grid) Dims() (c, r int)   { return len(g.xs), len(g.ys) }
+func (g grid) Z(c, r int) float64 { return g.z[r][c] }
+func (g grid) X(c int) float64    { return g.xs[c] }
+func (g grid) Y(r int) float64    { return g.ys[r] }
+
+// FrequencyRecency maps f(frequency, recency) for a customer observed for
+// T, frequencies 0..maxX and 40 recencies from 0 to T (lifetimes'
+// plot_frequency_recency_matrix and plot_probability_alive_matrix). unit
+// names the time unit in the axis label.
+func FrequencyRecency(title string, maxX int, T float64, unit string, f func(c clv.Customer) float64) (*plot.Plot, error) {
+	if f == nil || maxX < 0 || maxX > 1000 || !(T > 0) || math.IsInf(T, 0) {
+		return nil, fmt.Errorf("plots: FrequencyRecency: max frequency %d, T %v", maxX, T)
+	}
+	g := grid{}
+	for x := 0; x <= maxX; x++ {
+		g.ys = append(g.ys, float64(x))
+	}
+	const cols = 40
+	for j := range cols {
+		g.xs = append(g.xs, T*float64(j)/(cols-1))
+	}
+	for _, x := range g.ys {
+		row := make([]float64, cols)
+		for j, tx := range g.xs {
+			if x == 0 {
+				tx = 0
+			}
+			row[j] = f(clv.Customer{Frequency: x, Recency: tx, T: T})
+		}
+		g.z = append(g.z, row)
+	}
+	pal := moreland.SmoothBlueRed().Palette(64)
+	h := plotter.NewHeatMap(g, pal)
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = fmt.Sprintf("recency (%s from first to last purchase), T = %.1f", unit, T)
+	p.Y.Label.Text = "frequency (repeat purchases)"
+	p.Add(h)
+	lo, hi := h.Min, h.Max
+	p.Legend.Add(fmt.Sprintf("%.3g", hi), colorThumb(pal.Colors()[len(pal.Colors())-1]))
+	p.Legend.Add(fmt.Sprintf("%.3g", (lo+hi)/2), colorThumb(pal.Colors()[len(pal.Colors())/2]))
+	p.Legend.Add(fmt.Sprintf("%.3g", lo), colorThumb(pal.Colors()[0]))
+	p.Legend.Top, p.Legend.Left = true, true
+	return p, nil
+}
+
+// AliveHistory shows how P(alive) of one customer evolved: at each time of
+// at, the customer summarized up to then (purchases, the first included,
+// in any order, in the model's unit) (lifetimes'
+// plot_history_alive). Purchases are marked on the time axis.
+func AliveHistory(pm clv.PurchaseModel, purchases, at []float64, unit string) (*plot.Plot, error) {
+	if pm == nil || len(purchases) == 0 || len(at) == 0 {
+		return nil, errors.New("plots: AliveHistory: need a model, purchases and times")
+	}
+	ps := slices.Clone(purchases)
+	slices.Sort(ps)
+	if math.IsNaN(ps[0]) || math.IsInf(ps[0], 0) || math.IsInf(ps[len(ps)-1], 0) {
+		return nil, fmt.Errorf("plots: AliveHistory: purchase times %v", purchases)
+	}
+	var xy plotter.XYs
+	for _, tau := range at {
+		if !(tau >= ps[0]) || math.IsInf(tau, 0) {
+			continue
+		}
+		k, _ := slices.BinarySearch(ps, math.Nextafter(tau, math.Inf(1)))
+		c := clv.Customer{Frequency: float64(k - 1), Recency: ps[k-1] - ps[0], T: tau - ps[0]}
+		xy = append(xy, plotter.XY{X: tau, Y: pm.ProbabilityAlive(c)})
+	}
+	if len(xy) == 0 {
+		return nil, errors.New("plots: AliveHistory: no time at or after the first purchase")
+	}
+	p := plot.New()
+	p.Title.Text = "P(alive) over time"
+	p.X.Label.Text = unit
+	p.Y.Label.Text = "P(alive)"
+	p.Y.Min, p.Y.Max = 0, 1
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return nil, err
+	}
+	l.Color = ModelColor
+	var marks plotter.XYs
+	for _, t := range ps {
+		marks = append(marks, plotter.XY{X: t, Y: 0.02})
+	}
+	s, err := plotter.NewScatter(marks)
+	if err != nil {
+		return nil, err
+	}
+	s.Color = ActualColor
+	p.Add(l, s)
+	p.Legend.Add("P(alive)", l)
+	p.Legend.Add("purchases", s)
+	return p, nil
+}
+
+// CLVDistribution is a histogram of lifetime values up to their 99th
+// percentile (a few very large values would hide the rest).
+func CLVDistribution(values []float64, title string) (*plot.Plot, error) {
+	var v []float64
+	for _, x := range values {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			v = append(v, x)
+		}
+	}
+	if len(v) == 0 {
+		return nil, errors.New("plots: CLVDistribution: no finite values")
+	}
+	slices.Sort(v)
+	cut := v[min(len(v)-1, int(0.99*float64(len(v))))]
+	var shown plotter.Values
+	for _, x := range v {
+		if x <= cut {
+			shown = append(shown, x)
+		}
+	}
+	h, err := plotter.NewHist(shown, 40)
+	if err != nil {
+		return nil, err
+	}
+	h.FillColor, h.LineStyle.Width = ActualColor, 0
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "CLV"
+	p.Y.Label.Text = "customers"
+	p.Add(h)
+	return p, nil
+}
+
+// SegmentSizes is a bar chart of the customers in each segment or tier,
+// in the order of groups (segment.SummarizeGroups sorts by size).
+func SegmentSizes(groups []segment.Group, title string) (*plot.Plot, error) {
+	if len(groups) == 0 {
+		return nil, errors.New("plots: SegmentSizes: no groups")
+	}
+	names := make([]string, len(groups))
+	counts := make([]float64, len(groups))
+	for i, g := range groups {
+		names[i], counts[i] = g.Key, float64(g.Customers)
+	}
+	b, err := bars(counts, ActualColor, 0)
+	if err != nil {
+		return nil, err
+	}
+	b.Width = vg.Points(20)
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "segment"
+	p.Y.Label.Text = "customers"
+	p.Add(b)
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = -1, -0.5
+	return p, nil
+}
+
+func bars(vals []float64, c color.Color, offset vg.Length) (*plotter.BarChart, error) {
+	b, err := plotter.NewBarChart(plotter.Values(vals), vg.Points(12))
+	if err != nil {
+		return nil, err
+	}
+	b.Color, b.LineStyle.Width, b.Offset = c, 0, offset
+	return b, nil
+}
+
+func addLines(p *plot.Plot, n1 string, a plotter.XYs, c1 color.Color, n2 string, b plotter.XYs, c2 color.Color) error {
+	l1, s1, err := plotter.NewLinePoints(a)
+	if err != nil {
+		return err
+	}
+	l2, s2, err := plotter.NewLinePoints(b)
+	if err != nil {
+		return err
+	}
+	l1.Color, s1.Color = c1, c1
+	l2.Color, s2.Color = c2, c2
+	l2.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(l1, s1, l2, s2)
+	p.Legend.Add(n1, l1, s1)
+	p.Legend.Add(n2, l2, s2)
+	p.Legend.Top, p.Legend.Left = true, true
+	return nil
+}
+
+func colorThumb(c color.Color) plot.Thumbnailer {
+	b, _ := plotter.NewBarChart(plotter.Values{1}, 1)
+	b.Color, b.LineStyle.Width = c, 0
+	return b
+}
