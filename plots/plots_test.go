@@ -127,11 +127,14 @@ func TestBadArguments(t *testing.T) {
 		"calibration nil": func() error { _, err := plots.CalibrationFit(nil, nil, 7, ""); return err }(),
 		"calibration k":   func() error { _, err := plots.CalibrationFit(m, nil, 0, ""); return err }(),
 		"holdout":         func() error { _, err := plots.HoldoutByFrequency(clv.Evaluation{}); return err }(),
-		"tracking":        func() error { _, err := plots.Tracking(m, nil, nil, now, now, time.Time{}, time.Hour, 10, false); return err }(),
-		"matrix":          func() error { _, err := plots.FrequencyRecency("", 5, 0, "", nil); return err }(),
-		"history":         func() error { _, err := plots.AliveHistory(m, nil, nil, ""); return err }(),
-		"clv":             func() error { _, err := plots.CLVDistribution([]float64{math.NaN()}, ""); return err }(),
-		"segments":        func() error { _, err := plots.SegmentSizes(nil, ""); return err }(),
+		"tracking": func() error {
+			_, err := plots.Tracking(m, nil, nil, now, now, time.Time{}, time.Hour, 10, false)
+			return err
+		}(),
+		"matrix":   func() error { _, err := plots.FrequencyRecency("", 5, 0, "", nil); return err }(),
+		"history":  func() error { _, err := plots.AliveHistory(m, nil, nil, ""); return err }(),
+		"clv":      func() error { _, err := plots.CLVDistribution([]float64{math.NaN()}, ""); return err }(),
+		"segments": func() error { _, err := plots.SegmentSizes(nil, ""); return err }(),
 	} {
 		if err == nil {
 			t.Errorf("%s: no error", name)
