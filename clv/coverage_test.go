@@ -119,6 +119,101 @@ func TestIntervalCoverage(t *testing.T) {
 	check("BG/NBD expected total purchases in 39 weeks", hitTotal)
 }
 
+// TestPredictiveCoverage: over 200 replications of 5,000 simulated
+// customers followed for a 39-week holdout, the 90% predictive interval
+// of the actual total holdout purchases (process noise plus the
+// parameters' uncertainty from 100 draws) contains the actual total in
+// about 90% of them, and per-customer 90% predictive intervals contain the
+// customer's actual count for at least 90% of customers (counts are
+// discrete, so the intervals are conservative; the achieved rate is
+// logged).
+func TestPredictiveCoverage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the 200-replication coverage study in short mode")
+	}
+	if raceEnabled {
+		t.Skip("skipping the coverage study under the race detector (.ci/run runs it without)")
+	}
+	const reps, n, draws, hold = 200, 5000, 100, 39.0
+	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	hitTotal, inside, total := 0, 0, 0
+	for rep := range reps {
+		rng := rand.New(rand.NewPCG(uint64(rep), 91))
+		src := rand.NewPCG(uint64(rep), 92)
+		// Each customer's purchases over T and the holdout after it.
+		actual := make([]float64, n)
+		i := 0
+		cs := weekly(rng, n, func(T float64) []float64 {
+			all := truth.SimulatePurchases(src, T+hold)
+			k := 0
+			for k < len(all) && all[k] <= T {
+				k++
+			}
+			actual[i] = float64(len(all) - k)
+			i++
+			return all[:k]
+		})
+		m, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := m.SampleParams(rand.NewPCG(uint64(rep), 93), draws)
+		if err != nil {
+			t.Fatal(err)
+		}
+		drawTotals := make([]float64, draws)
+		for d, p := range ps {
+			dm, _ := bgnbd.New(p)
+			drawTotals[d] = total39(t, dm, cs, hold)
+		}
+		_, lo, hi, err := clv.TotalPredictiveInterval(m, cs, hold, 0.9, drawTotals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for _, a := range actual {
+			sum += a
+		}
+		if lo <= sum && sum <= hi {
+			hitTotal++
+		}
+		if rep < 20 { // per customer: the first 20 replications suffice
+			for j := 0; j < n; j += 10 {
+				l, h, err := clv.PredictiveInterval([]clv.ConditionalPMF{m}, cs[j], hold, 0.9)
+				if err != nil {
+					t.Fatal(err)
+				}
+				total++
+				if float64(l) <= actual[j] && actual[j] <= float64(h) {
+					inside++
+				}
+			}
+		}
+	}
+	c := float64(hitTotal) / reps
+	if c < 0.84 || c > 0.96 {
+		t.Errorf("actual total holdout purchases: 90%% predictive intervals cover %.1f%% of %d replications", 100*c, reps)
+	}
+	pc := float64(inside) / float64(total)
+	if pc < 0.9 || pc > 0.99 {
+		t.Errorf("per-customer predictive intervals cover %.1f%% of %d customers", 100*pc, total)
+	}
+	t.Logf("actual total: coverage %.1f%%; per customer: %.1f%% of %d (conservative: counts are discrete)", 100*c, 100*pc, total)
+}
+
+func total39(t *testing.T, m *bgnbd.Model, cs []clv.Customer, h float64) float64 {
+	t.Helper()
+	e, err := m.ConditionalExpectedPurchasesAll(cs, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := 0.0
+	for _, v := range e {
+		s += v
+	}
+	return s
+}
+
 func total(t *testing.T, m *bgnbd.Model, cs []clv.Customer) float64 {
 	t.Helper()
 	e, err := m.ConditionalExpectedPurchasesAll(cs, 39)

@@ -1,0 +1,119 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ConditionalPMF is a purchase model that gives the distribution of a
+// customer's purchases in (T, T+t]: bgnbd.Model and paretonbd.Model.
+type ConditionalPMF interface {
+	ProbabilityOfPurchases(c Customer, n int, t float64) float64
+}
+
+// maxPMFCount bounds the counts a predictive distribution is summed over.
+const maxPMFCount = 100_000
+
+// pmfTail is the probability left out when a distribution is truncated.
+const pmfTail = 1e-10
+
+// predictive returns the mixture over the models of the distribution of
+// c's purchases in (T, T+t], as probabilities of 0, 1, ... up to where the
+// rest is below pmfTail.
+func predictive(models []ConditionalPMF, c Customer, t float64) ([]float64, error) {
+	var p []float64
+	cum := 0.0
+	w := 1 / float64(len(models))
+	for n := 0; n <= maxPMFCount; n++ {
+		v := 0.0
+		for _, m := range models {
+			v += w * m.ProbabilityOfPurchases(c, n, t)
+		}
+		if math.IsNaN(v) {
+			return nil, fmt.Errorf("clv: customer %q: P(Y(%v) = %d) is not a number", c.ID, t, n)
+		}
+		p = append(p, v)
+		cum += v
+		if 1-cum < pmfTail {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("clv: customer %q: the distribution of purchases in %v has more than %d outcomes", c.ID, t, maxPMFCount)
+}
+
+// PredictiveInterval returns an interval for the number of purchases the
+// customer will actually make in (T, T+t]: the smallest n_lo and n_hi with
+// P(Y ≤ n_lo) ≥ (1−level)/2 and P(Y ≤ n_hi) ≥ (1+level)/2 under the
+// distribution averaged over models (one model for the process noise
+// alone; parameter draws, e.g. from SampleParams, to add the parameters'
+// uncertainty). Counts are discrete, so the interval's coverage is at
+// least level (conservative).
+func PredictiveInterval(models []ConditionalPMF, c Customer, t, level float64) (lo, hi int, err error) {
+	if len(models) == 0 || !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
+		return 0, 0, fmt.Errorf("clv: PredictiveInterval: %d models, level %v, t %v", len(models), level, t)
+	}
+	if err := c.Validate(); err != nil {
+		return 0, 0, err
+	}
+	p, err := predictive(models, c, t)
+	if err != nil {
+		return 0, 0, err
+	}
+	cum := 0.0
+	lo, hi = -1, len(p)-1
+	for n, v := range p {
+		cum += v
+		if lo < 0 && cum >= (1-level)/2 {
+			lo = n
+		}
+		if cum >= (1+level)/2 {
+			hi = n
+			break
+		}
+	}
+	return max(lo, 0), hi, nil
+}
+
+// TotalPredictiveInterval returns an interval for the total number of
+// purchases the customers will actually make in (T, T+t] each, at the
+// given level, and the expected total: a normal approximation (the total
+// is a sum of many independent customers' counts) whose variance adds the
+// customers' variances under pm (the process noise) and the variance of
+// drawTotals, the expected totals under parameter draws (the parameters'
+// uncertainty; nil to leave it out).
+func TotalPredictiveInterval(pm ConditionalPMF, cs []Customer, t, level float64, drawTotals []float64) (mean, lo, hi float64, err error) {
+	if pm == nil || !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
+		return 0, 0, 0, errors.New("clv: TotalPredictiveInterval: need a model, a level in (0, 1) and a horizon ≥ 0")
+	}
+	if err := ValidateAll(cs); err != nil {
+		return 0, 0, 0, err
+	}
+	var variance float64
+	for _, c := range cs {
+		p, err := predictive([]ConditionalPMF{pm}, c, t)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		var e, e2 float64
+		for n, v := range p {
+			e += float64(n) * v
+			e2 += float64(n*n) * v
+		}
+		mean += e
+		variance += e2 - e*e
+	}
+	if k := len(drawTotals); k > 1 {
+		var m, v float64
+		for _, x := range drawTotals {
+			m += x / float64(k)
+		}
+		for _, x := range drawTotals {
+			v += (x - m) * (x - m)
+		}
+		variance += v / float64(k-1)
+	}
+	z := math.Sqrt2 * math.Erfinv(level)
+	sd := math.Sqrt(variance)
+	return mean, math.Max(0, mean-z*sd), mean + z*sd, nil
+}
