@@ -92,7 +92,13 @@ func (res *Result) intervals(ctx context.Context, pa, exp, clvs []float64) error
 			}
 		}
 		for i := range n {
-			g[0][i*k+j] = (logit(f[0][0][i]) - logit(f[1][0][i])) / (2 * step)
+			// On the natural scale where P(alive) is within 1e-9 of 0 or 1
+			// (logits would overflow); see the interval below.
+			if nearBound(pa[i]) {
+				g[0][i*k+j] = (f[0][0][i] - f[1][0][i]) / (2 * step)
+			} else {
+				g[0][i*k+j] = (logit(f[0][0][i]) - logit(f[1][0][i])) / (2 * step)
+			}
 			g[1][i*k+j] = (math.Log(f[0][1][i]) - math.Log(f[1][1][i])) / (2 * step)
 			g[2][i*k+j] = (math.Log(f[0][2][i]) - math.Log(f[1][2][i])) / (2 * step)
 		}
@@ -143,8 +149,12 @@ func (res *Result) intervals(ctx context.Context, pa, exp, clvs []float64) error
 		sdE := math.Sqrt(quad(g[1][i*k:(i+1)*k], covP))
 		sdC := math.Sqrt(quad(g[2][i*k:(i+1)*k], covP) + quad(gs[i*ks:(i+1)*ks], covS))
 		lp := logit(pa[i])
+		pIv := Interval{1 / (1 + math.Exp(-(lp - z*sdP))), 1 / (1 + math.Exp(-(lp + z*sdP)))}
+		if nearBound(pa[i]) {
+			pIv = Interval{math.Max(0, pa[i]-z*sdP), math.Min(1, pa[i]+z*sdP)}
+		}
 		iv := Intervals{
-			PAlive:            Interval{1 / (1 + math.Exp(-(lp - z*sdP))), 1 / (1 + math.Exp(-(lp + z*sdP)))},
+			PAlive:            pIv,
 			ExpectedPurchases: Interval{exp[i] * math.Exp(-z*sdE), exp[i] * math.Exp(z*sdE)},
 			CLV:               Interval{clvs[i] * math.Exp(-z*sdC), clvs[i] * math.Exp(z*sdC)},
 		}
@@ -166,6 +176,9 @@ func (res *Result) intervals(ctx context.Context, pa, exp, clvs []float64) error
 	res.TotalPurchases = Interval{total * math.Exp(-z*sd), total * math.Exp(z*sd)}
 	return nil
 }
+
+// nearBound reports a probability within 1e-9 of 0 or 1.
+func nearBound(p float64) bool { return p < 1e-9 || p > 1-1e-9 }
 
 func newSpend(v []float64) (*gammagamma.Model, error) {
 	return gammagamma.New(gammagamma.Params{P: v[0], Q: v[1], Gamma: v[2]})

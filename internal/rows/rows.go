@@ -5,8 +5,10 @@
 package rows
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/clvkit/clvkit/clv"
 )
@@ -118,6 +120,29 @@ func Compress(pkg string, cs []clv.Customer, weights []float64) (*Data, error) {
 			*vals = append(*vals, v)
 		}
 		return k
+	}
+	// A canonical order, by (x, t_x, T): the sums over rows, and so the
+	// fit, do not depend on the order of the customers (or on whether
+	// they came as one slice or as a merged histogram).
+	type kw struct {
+		k key
+		w float64
+	}
+	sorted := make([]kw, len(keys))
+	for i, k := range keys {
+		sorted[i] = kw{k, ws[i]}
+	}
+	slices.SortFunc(sorted, func(a, b kw) int {
+		switch {
+		case a.k.x != b.k.x:
+			return cmp.Compare(a.k.x, b.k.x)
+		case a.k.tx != b.k.tx:
+			return cmp.Compare(a.k.tx, b.k.tx)
+		}
+		return cmp.Compare(a.k.t, b.k.t)
+	})
+	for i, e := range sorted {
+		keys[i], ws[i] = e.k, e.w
 	}
 	d.Rows = make([]Row, len(keys))
 	for i, k := range keys {

@@ -1,0 +1,88 @@
+package clv
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// A Histogram counts customers by distinct (frequency, recency, T): all a
+// purchase model needs to fit (bgnbd.Fit and paretonbd.Fit with
+// FitOptions.Weights, see Customers). Histograms of shards merge by
+// adding (Merge), so a fit never needs the customers themselves in one
+// place; logs of dates have far fewer distinct rows than customers. The
+// zero value is an empty histogram.
+type Histogram struct {
+	counts map[[3]float64]float64
+}
+
+// HistogramRow is one distinct summary and its count.
+type HistogramRow struct {
+	Frequency, Recency, T float64
+	Count                 float64
+}
+
+// Add counts the customer's summary w times (w = 1 for one customer). It
+// validates c and w.
+func (h *Histogram) Add(c Customer, w float64) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if !(w >= 0) || math.IsInf(w, 0) {
+		return fmt.Errorf("clv: histogram weight %v, want a finite number ≥ 0", w)
+	}
+	if h.counts == nil {
+		h.counts = map[[3]float64]float64{}
+	}
+	h.counts[[3]float64{c.Frequency, c.Recency + 0, c.T + 0}] += w
+	return nil
+}
+
+// Merge adds the counts of o.
+func (h *Histogram) Merge(o *Histogram) {
+	if len(o.counts) > 0 && h.counts == nil {
+		h.counts = make(map[[3]float64]float64, len(o.counts))
+	}
+	for k, v := range o.counts {
+		h.counts[k] += v
+	}
+}
+
+// Len returns the number of distinct rows.
+func (h *Histogram) Len() int { return len(h.counts) }
+
+// Rows returns the rows sorted by frequency, recency and T: the order
+// does not depend on how the histogram was built or merged.
+func (h *Histogram) Rows() []HistogramRow {
+	rows := make([]HistogramRow, 0, len(h.counts))
+	for k, v := range h.counts {
+		if v > 0 {
+			rows = append(rows, HistogramRow{Frequency: k[0], Recency: k[1], T: k[2], Count: v})
+		}
+	}
+	slices.SortFunc(rows, func(a, b HistogramRow) int {
+		for _, d := range [3]float64{a.Frequency - b.Frequency, a.Recency - b.Recency, a.T - b.T} {
+			if d < 0 {
+				return -1
+			}
+			if d > 0 {
+				return 1
+			}
+		}
+		return 0
+	})
+	return rows
+}
+
+// Customers returns one customer per row and the rows' counts, to fit a
+// purchase model with the counts as FitOptions.Weights.
+func (h *Histogram) Customers() ([]Customer, []float64) {
+	rows := h.Rows()
+	cs := make([]Customer, len(rows))
+	w := make([]float64, len(rows))
+	for i, r := range rows {
+		cs[i] = Customer{Frequency: r.Frequency, Recency: r.Recency, T: r.T}
+		w[i] = r.Count
+	}
+	return cs, w
+}
