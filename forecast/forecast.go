@@ -76,6 +76,13 @@ type Config struct {
 	// FitOptions.Penalizer); zero means none. A small one (0.001) keeps a
 	// fit on thin data from running off to infinite parameters.
 	Penalizer float64
+	// Summaries says the input holds per-customer summaries (columns
+	// clv.SummaryColumns, in the model's time unit, e.g. from a warehouse
+	// query) rather than transactions: the job then starts at the fits.
+	// End is then required (the date the summaries were observed to, for
+	// the monthly forecast), there is no holdout period and no tracking
+	// plot. CSV.Delimiter and CSV.SkipInvalid apply.
+	Summaries bool
 	// Progress, if not nil, receives one line per step.
 	Progress io.Writer
 }
@@ -161,6 +168,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: penalizer %v: want a number ≥ 0", ErrConfig, c.Penalizer)
 	case !(c.Margin > 0 && c.Margin <= 1):
 		return fmt.Errorf("%w: margin %v: want a share in (0, 1]", ErrConfig, c.Margin)
+	case c.Summaries && (c.End.IsZero() || !c.CalibrationEnd.IsZero()):
+		return fmt.Errorf("%w: summaries as input need the end of observation (End) and no calibration end", ErrConfig)
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
 		return fmt.Errorf("%w: calibration end %v is not before the end %v", ErrConfig, c.CalibrationEnd, c.End)
 	}
@@ -198,7 +207,14 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	sopts := clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit,
 		AllowNegative: cfg.AllowNegative, TrackRepeats: true}
 	say("reading %s", cfg.Name)
-	sum, err := clv.SummarizeCSV(r, cfg.CSV, sopts)
+	var sum *clv.Summary
+	var err error
+	if cfg.Summaries {
+		sum = &clv.Summary{End: cfg.End}
+		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, cfg.CSV.Delimiter, cfg.CSV.SkipInvalid)
+	} else {
+		sum, err = clv.SummarizeCSV(r, cfg.CSV, sopts)
+	}
 	if errors.Is(err, clv.ErrOutOfOrder) {
 		sk, ok := r.(io.Seeker)
 		if !ok {
@@ -216,9 +232,13 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	res.Summary = sum
 	cs := sum.Customers
 	say("read %v", sum.Stats)
-	say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
-		len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
-	if gap := sum.End.Sub(sum.Last); gap > 0 {
+	if cfg.Summaries {
+		say("read the summaries of %d customers, observed to %s", len(cs), sum.End.Format(time.DateOnly))
+	} else {
+		say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
+			len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
+	}
+	if gap := sum.End.Sub(sum.Last); !cfg.Summaries && gap > 0 {
 		say("note: the end of observation is %.0f days after the last transaction", gap.Hours()/24)
 	}
 	if err := ctx.Err(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -227,4 +228,41 @@ func TestIntervals(t *testing.T) {
 		t.Errorf("forecast.csv header: %v", err)
 	}
 	t.Logf("total expected purchases: delta [%.1f, %.1f], draws [%.1f, %.1f]", iv.Low, iv.High, lo, hi)
+}
+
+// TestSummariesInput: the job run on the per-customer summaries of the log
+// (as a warehouse query would give them) gives the forecasts of the job run
+// on the log itself.
+func TestSummariesInput(t *testing.T) {
+	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Model: "bgnbd", Discount: 0.01}
+	direct, err := forecast.Run(context.Background(), testdataLog(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(strings.Join(clv.SummaryColumns, ",") + "\n")
+	for _, c := range direct.Summary.Customers {
+		fmt.Fprintf(&buf, "%s,%s,%s,%s,%s\n", c.ID, strconv.FormatFloat(c.Frequency, 'g', -1, 64), strconv.FormatFloat(c.Recency, 'g', -1, 64),
+			strconv.FormatFloat(c.T, 'g', -1, 64), strconv.FormatFloat(c.MonetaryValue, 'g', -1, 64))
+	}
+	cfg.Summaries, cfg.End = true, direct.Summary.End
+	res, err := forecast.Run(context.Background(), &buf, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Forecasts) != len(direct.Forecasts) || res.Choice.Model.String() != direct.Choice.Model.String() {
+		t.Fatalf("%v vs %v", res.Choice.Model, direct.Choice.Model)
+	}
+	for i := range res.Forecasts {
+		if res.Forecasts[i] != direct.Forecasts[i] {
+			t.Fatalf("customer %d: %+v vs %+v", i, res.Forecasts[i], direct.Forecasts[i])
+		}
+	}
+	figs, err := res.Figures()
+	if err != nil || len(figs) != 5 {
+		t.Errorf("%d figures, %v", len(figs), err)
+	}
+	if _, err := forecast.Run(context.Background(), strings.NewReader(""), forecast.Config{Summaries: true}); !errors.Is(err, forecast.ErrConfig) {
+		t.Errorf("summaries without End: %v", err)
+	}
 }

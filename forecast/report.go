@@ -131,6 +131,9 @@ func (r *Result) Figures() ([]Figure, error) {
 			return plots.SegmentSizes(r.Segments, "Customers by RFM segment")
 		}},
 	}
+	if sum.First.IsZero() { // summaries as input: no transactions to track
+		makers = slices.Delete(makers, 1, 2)
+	}
 	if r.Holdout != nil {
 		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.",
 			func(r *Result) (*plot.Plot, error) { return plots.HoldoutByFrequency(*r.Holdout) }})

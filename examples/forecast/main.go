@@ -34,6 +34,7 @@ func main() {
 	flag.IntVar(&c.Periods, "horizon", c.Periods, "forecast horizon in months")
 	flag.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month")
 	flag.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]")
+	flag.BoolVar(&c.Summaries, "summaries", c.Summaries, "the input holds per-customer summaries (customer_id, frequency, recency, T, monetary_value), e.g. from SQL; needs -end")
 	flag.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
 	flag.Float64Var(&c.Interval, "interval", c.Interval, "level of confidence intervals (e.g. 0.9) on P(alive), expected purchases, CLV and totals; 0: none")
 	flag.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits (e.g. 0.001 for thin data); 0: none")

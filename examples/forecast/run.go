@@ -25,6 +25,7 @@ type Config struct {
 	Out                                  string
 	Model                                string
 	DecimalComma, PeriodsByCustomer      bool
+	Summaries                            bool
 }
 
 func defaultConfig() Config {
@@ -104,7 +105,10 @@ func (c Config) options() (forecast.Config, error) {
 	}
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
-	fc.PeriodsByCustomer = c.PeriodsByCustomer
+	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
+	if c.Summaries && c.End == "" {
+		return fc, errors.New("-summaries needs -end, the date the summaries were observed to")
+	}
 	if c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1) {
 		return fc, fmt.Errorf("-interval %v: want a level in (0, 1), e.g. 0.9", c.Interval)
 	}
