@@ -1,6 +1,12 @@
 package bgnbd
 
-import "math/rand/v2"
+import (
+	"context"
+	"math/rand/v2"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/model"
+)
 
 // ParamIntervals returns approximate confidence intervals for the
 // parameters at the given level (e.g. 0.9): exp(ln p ± z·σ), with σ the
@@ -17,4 +23,26 @@ func (m *Model) ParamIntervals(level float64) (lo, hi Params, err error) {
 // for a given src.
 func (m *Model) SampleParams(src rand.Source, n int) ([]Params, error) {
 	return m.base.Draws(src, n, paramsOf)
+}
+
+// Bootstrap refits the model to reps resamples of the customers the model
+// was fitted to (pass the same customers and options) and returns the
+// estimates, for intervals that do not rely on the normal approximation:
+// the resamples reweight the distinct (x, t_x, T) rows (Poisson
+// bootstrap), each fit starts at this model's estimate, and replicates run
+// on all cores; deterministic for a given seed.
+func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts FitOptions, reps int, seed uint64) ([]Params, error) {
+	if !m.Ready() {
+		return nil, errZeroModel
+	}
+	start := m.Params()
+	return model.Bootstrap(ctx, customers, opts.Weights, reps, seed, func(ctx context.Context, cs []clv.Customer, w []float64) (Params, error) {
+		o := opts
+		o.Weights, o.Start, o.Variant = w, &start, m.Variant()
+		f, err := FitContext(ctx, cs, o)
+		if err != nil {
+			return Params{}, err
+		}
+		return f.Params(), nil
+	})
 }

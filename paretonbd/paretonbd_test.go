@@ -1,6 +1,7 @@
 package paretonbd_test
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -272,5 +273,35 @@ func TestJSONAndZero(t *testing.T) {
 	}
 	if (paretonbd.Params{}).SimulatePurchases(nil, 10) != nil {
 		t.Error("simulation with invalid parameters and no source")
+	}
+}
+
+// TestBootstrap: replicates vary around the estimate, within a few
+// standard errors, and repeat for a seed.
+func TestBootstrap(t *testing.T) {
+	T := make([]float64, 5000)
+	for i := range T {
+		T[i] = 30 + float64(i%20)
+	}
+	cs, _ := cdnowParams.Simulate(rand.NewPCG(8, 9), T)
+	m, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps, err := m.Bootstrap(context.Background(), cs, paretonbd.FitOptions{}, 20, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se, _ := m.StdErrors()
+	for _, p := range reps {
+		for k, v := range p.Vector() {
+			if d := math.Abs(v - m.Params().Vector()[k]); d > 6*se.Vector()[k] || d == 0 {
+				t.Errorf("replicate %+v, estimate %+v, standard errors %+v", p, m.Params(), se)
+			}
+		}
+	}
+	again, _ := m.Bootstrap(context.Background(), cs, paretonbd.FitOptions{}, 2, 3)
+	if again[1] != reps[1] {
+		t.Error("not deterministic")
 	}
 }
