@@ -276,8 +276,12 @@ func TestJSONAndZero(t *testing.T) {
 	}
 }
 
-// TestBootstrap: replicates vary around the estimate, within a few
-// standard errors, and repeat for a seed.
+// TestBootstrap: replicates of r and α vary around the estimate within a
+// few standard errors, and repeat for a seed. (s and β are not checked: on
+// 5,000 customers they are weakly identified along a ridge of equal mean
+// dropout rate s/β, and some replicates travel far along it, s = 2.3,
+// β = 89 against 0.73 and 17.7: what the bootstrap shows and the normal
+// approximation hides.)
 func TestBootstrap(t *testing.T) {
 	T := make([]float64, 5000)
 	for i := range T {
@@ -294,7 +298,7 @@ func TestBootstrap(t *testing.T) {
 	}
 	se, _ := m.StdErrors()
 	for _, p := range reps {
-		for k, v := range p.Vector() {
+		for k, v := range p.Vector()[:2] {
 			if d := math.Abs(v - m.Params().Vector()[k]); d > 6*se.Vector()[k] || d == 0 {
 				t.Errorf("replicate %+v, estimate %+v, standard errors %+v", p, m.Params(), se)
 			}
