@@ -2,6 +2,7 @@ package clv_test
 
 import (
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
@@ -40,12 +41,7 @@ func weekly(rng *rand.Rand, n int, draw func(T float64) []float64) []clv.Custome
 // (±2.8 sd) fails it in 0.5% per quantity. The achieved coverages are
 // logged (at these seeds: 88–95.5%).
 func TestIntervalCoverage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping the 200-replication coverage study in short mode")
-	}
-	if raceEnabled {
-		t.Skip("skipping the coverage study under the race detector (.ci/run runs it without)")
-	}
+	longStudy(t)
 	const reps, n, draws = 200, 20000, 100
 	truthBG := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
 	truthPN := paretonbd.Params{R: 0.55, Alpha: 10.6, S: 0.6, Beta: 11.7}
@@ -128,12 +124,7 @@ func TestIntervalCoverage(t *testing.T) {
 // discrete, so the intervals are conservative; the achieved rate is
 // logged).
 func TestPredictiveCoverage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping the 200-replication coverage study in short mode")
-	}
-	if raceEnabled {
-		t.Skip("skipping the coverage study under the race detector (.ci/run runs it without)")
-	}
+	longStudy(t)
 	const reps, n, draws, hold = 200, 5000, 100, 39.0
 	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
 	hitTotal, inside, total := 0, 0, 0
@@ -225,4 +216,16 @@ func total(t *testing.T, m *bgnbd.Model, cs []clv.Customer) float64 {
 		s += v
 	}
 	return s
+}
+
+// longStudy skips a simulation study of a minute or more unless
+// CLVKIT_LONG is set (.ci/run sets it, without the race detector).
+func longStudy(t *testing.T) {
+	t.Helper()
+	if testing.Short() || os.Getenv("CLVKIT_LONG") == "" {
+		t.Skip("skipping a 200-replication simulation study (set CLVKIT_LONG=1 to run it; .ci/run does)")
+	}
+	if raceEnabled {
+		t.Skip("skipping a simulation study under the race detector (.ci/run runs it without)")
+	}
 }

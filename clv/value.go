@@ -155,8 +155,8 @@ func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOption
 		return 0, err
 	}
 	v := lifetimeValue(pm, sm, c, opts)
-	if math.IsNaN(v) {
-		return 0, fmt.Errorf("clv: lifetime value of customer %q is not a number", c.ID)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("clv: lifetime value of customer %q is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", c.ID, v)
 	}
 	return v, nil
 }
@@ -220,8 +220,8 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 		})
 	}
 	for i, v := range out {
-		if math.IsNaN(v) {
-			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is not a number", i, cs[i].ID)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", i, cs[i].ID, v)
 		}
 	}
 	return out, nil

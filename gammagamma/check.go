@@ -72,8 +72,12 @@ func (m *Model) ConditionalExpectedValueAll(cs []clv.Customer) ([]float64, error
 }
 
 // SimulateValues draws one customer: ν ~ Gamma(q, γ), then n purchase
-// values each Gamma(p, ν). The randomness comes from src.
+// values each Gamma(p, ν). The randomness comes from src. It returns nil
+// for invalid parameters, a nil src or n < 0.
 func (p Params) SimulateValues(src rand.Source, n int) []float64 {
+	if src == nil || n < 0 || p.Validate() != nil {
+		return nil
+	}
 	nu := distuv.Gamma{Alpha: p.Q, Beta: p.Gamma, Src: src}.Rand()
 	z := distuv.Gamma{Alpha: p.P, Beta: nu, Src: src}
 	v := make([]float64, n)

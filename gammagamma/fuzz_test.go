@@ -38,11 +38,17 @@ func FuzzConditionalExpectedValue(f *testing.F) {
 		if x == 0 {
 			mv = 0
 		}
-		lo, hi := math.Min(mv, p*g/(q-1)), math.Max(mv, p*g/(q-1))
-		if q <= 1 { // population mean infinite: only the weights are checked
-			lo, hi = mv*p*x/(p*x+q-1), math.Inf(1)
+		if q <= 1 {
+			// The population mean is infinite, but with px + q > 1 the
+			// customer's expectation exists: p(γ + x m̄)/(px+q−1), finite and at
+			// least the customer's own part px·m̄/(px+q−1).
+			if lo := mv * p * x / (p*x + q - 1); !(v >= lo*(1-1e-12)) || math.IsInf(v, 0) {
+				t.Fatalf("%+v x=%v m=%v: %v, want a finite number ≥ %v", m.Params(), x, mv, v, lo)
+			}
+			return
 		}
-		if !(v >= lo*(1-1e-12) && v <= hi*(1+1e-12)) && !math.IsInf(hi, 1) {
+		lo, hi := math.Min(mv, p*g/(q-1)), math.Max(mv, p*g/(q-1))
+		if !(v >= lo*(1-1e-12) && v <= hi*(1+1e-12)) {
 			t.Fatalf("%+v x=%v m=%v: %v not in [%v, %v]", m.Params(), x, mv, v, lo, hi)
 		}
 	})
