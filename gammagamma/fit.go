@@ -2,6 +2,7 @@ package gammagamma
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -12,6 +13,12 @@ import (
 	"github.com/clvkit/clvkit/internal/parallel"
 	"gonum.org/v1/gonum/mathext"
 )
+
+// ErrInfiniteMean is wrapped by the error of a fit whose q ≤ 1: the mean
+// value per purchase of the population, pγ/(q−1), does not exist, and
+// lifetime values would be infinite. The fit returns its model for
+// inspection.
+var ErrInfiniteMean = errors.New("the fitted mean spend per purchase is infinite")
 
 // ErrNotConverged is wrapped by the error of a fit that did not converge.
 var ErrNotConverged = mle.ErrNotConverged
@@ -212,6 +219,10 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	if idErr != nil {
 		return m, fmt.Errorf("gammagamma: %v: %w", m, idErr)
+	}
+	if q := m.Params().Q; q <= 1 {
+		return m, fmt.Errorf("gammagamma: %v: %w: q = %.3g ≤ 1, the amounts are too heavy-tailed for the model "+
+			"(cap outlier amounts, or check FrequencyValueCorrelation)", m, ErrInfiniteMean, q)
 	}
 	return m, nil
 }

@@ -184,3 +184,25 @@ func simulateSpend(p gammagamma.Params, n, maxX int, seed uint64) []clv.Customer
 	}
 	return cs
 }
+
+// TestInfiniteMean: heavy-tailed amounts that make the fit's q ≤ 1 are an
+// error that says why, with the model for inspection.
+func TestInfiniteMean(t *testing.T) {
+	// Spend from the model itself with q = 0.8: no population mean.
+	truth := gammagamma.Params{P: 6, Q: 0.8, Gamma: 15}
+	src := rand.NewPCG(4, 4)
+	var cs []clv.Customer
+	for i := range 5000 {
+		x := 1 + i%4
+		v := truth.SimulateValues(src, x)
+		mean := 0.0
+		for _, z := range v {
+			mean += z / float64(x)
+		}
+		cs = append(cs, clv.Customer{Frequency: float64(x), Recency: 1, T: 2, MonetaryValue: mean})
+	}
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if !errors.Is(err, gammagamma.ErrInfiniteMean) || m == nil || m.Params().Q > 1 {
+		t.Errorf("err %v, model %v", err, m)
+	}
+}
