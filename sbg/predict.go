@@ -152,3 +152,25 @@ func (m *Model) LifetimeValue(margin, d float64, n int) (float64, error) {
 	}
 	return margin * v, nil
 }
+
+// ProjectionError measures a projection against what happened: for a
+// cohort whose survivors[t] were still subscribed in period t, the mean
+// absolute percentage error of n0·S(t) against survivors[t] over periods
+// from..len(survivors)−1 (fit on the periods before from, then call this:
+// the holdout check of Fader & Hardie 2007, Figure 3).
+func (m *Model) ProjectionError(survivors []float64, from int) (float64, error) {
+	if !m.Ready() {
+		return 0, fmt.Errorf("sbg: zero Model")
+	}
+	if from < 1 || from >= len(survivors) || !(survivors[0] > 0) {
+		return 0, fmt.Errorf("sbg: ProjectionError: %d survivor counts from period %d", len(survivors), from)
+	}
+	var sum float64
+	for t := from; t < len(survivors); t++ {
+		if !(survivors[t] > 0) {
+			return 0, fmt.Errorf("sbg: survivors[%d] = %v, want > 0", t, survivors[t])
+		}
+		sum += math.Abs(survivors[0]*m.Survival(t)-survivors[t]) / survivors[t]
+	}
+	return sum / float64(len(survivors)-from), nil
+}

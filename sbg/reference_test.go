@@ -82,6 +82,22 @@ func TestFaderHardie2007(t *testing.T) {
 			n, _ := strconv.Atoi(k)
 			check("DERL(0.10|"+k+")", at.DERL(0.10, n), v.Sum)
 		}
-		t.Logf("%s: %v", name, m)
+		// The holdout years 8..12: the sBG projects the survivors within a
+		// few percent (Fader & Hardie 2007, Figure 3); the BdW, with one
+		// more parameter, is compared beside it.
+		errS, err := m.ProjectionError(seg.Survivors, seg.FitYears+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bm, err := sbg.Fit(rs, sbg.FitOptions{DurationDependence: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errB, _ := bm.ProjectionError(seg.Survivors, seg.FitYears+1)
+		if errS > 0.05 {
+			t.Errorf("%s: sBG projection error over years 8..12: %.1f%%", name, 100*errS)
+		}
+		t.Logf("%s: %v, holdout error %.2f%%; %v (AIC %.1f vs %.1f), holdout error %.2f%%", name, m, 100*errS,
+			bm, bm.FitInfo().AIC(), m.FitInfo().AIC(), 100*errB)
 	}
 }
