@@ -94,6 +94,8 @@ func run(w io.Writer, path string) error {
 	}{{"r", mp.R}, {"alpha", mp.Alpha}, {"a", mp.A}, {"b", mp.B}, {"LL", mbg.LogLikelihood()}} {
 		fmt.Fprintf(w, "%-12s %12.4f\n", row.name, row.v)
 	}
+	printIntervals(w, "BG/NBD", []string{"r", "alpha", "a", "b"}, pm.Params().Vector(), seOf(pm.StdErrors()), intervalsOf(pm.ParamIntervals(0.9)))
+	printIntervals(w, "Pareto/NBD", []string{"r", "alpha", "s", "beta"}, pn.Params().Vector(), seOf(pn.StdErrors()), intervalsOf(pn.ParamIntervals(0.9)))
 	fmt.Fprintf(w, "\n%-12s %12s %12s\n", "Gamma-Gamma", "clvkit", "FHL 2005b")
 	for _, row := range []struct {
 		name  string
@@ -102,6 +104,7 @@ func run(w io.Writer, path string) error {
 	}{{"p", g.P, "6.25"}, {"q", g.Q, "3.74"}, {"gamma", g.Gamma, "15.44"}} {
 		fmt.Fprintf(w, "%-12s %12.4f %12s\n", row.name, row.v, row.paper)
 	}
+	printIntervals(w, "Gamma-Gamma", []string{"p", "q", "gamma"}, sm.Params().Vector(), seOf(sm.StdErrors()), intervalsOf(sm.ParamIntervals(0.9)))
 	ev, err := clv.EvaluateHoldout(pm, sum.Customers, sum.Holdout, 7)
 	if err != nil {
 		return err
@@ -137,4 +140,35 @@ func run(w io.Writer, path string) error {
 	}
 	fmt.Fprintf(w, "%s\n", cmp.Reason)
 	return nil
+}
+
+// vectorer is a parameter struct of any model.
+type vectorer interface{ Vector() []float64 }
+
+func seOf[P vectorer](p P, ok bool) []float64 {
+	if !ok {
+		return nil
+	}
+	return p.Vector()
+}
+
+func intervalsOf[P vectorer](lo, hi P, err error) [2][]float64 {
+	if err != nil {
+		return [2][]float64{}
+	}
+	return [2][]float64{lo.Vector(), hi.Vector()}
+}
+
+// printIntervals prints the standard errors and 90% intervals (Laplace, on
+// the log scale) of a fit.
+func printIntervals(w io.Writer, model string, names []string, est, se []float64, iv [2][]float64) {
+	if se == nil || iv[0] == nil {
+		fmt.Fprintf(w, "%s: no standard errors (Hessian not positive definite)\n", model)
+		return
+	}
+	fmt.Fprintf(w, "%s standard errors and 90%% intervals:", model)
+	for i, n := range names {
+		fmt.Fprintf(w, " %s %.4g ± %.2g [%.4g, %.4g]", n, est[i], se[i], iv[0][i], iv[1][i])
+	}
+	fmt.Fprintln(w)
 }
