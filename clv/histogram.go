@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -85,4 +86,33 @@ func (h *Histogram) Customers() ([]Customer, []float64) {
 		w[i] = r.Count
 	}
 	return cs, w
+}
+
+// MarshalBinary encodes the histogram's rows (in Rows order), for an
+// engine that moves histograms between machines.
+func (h *Histogram) MarshalBinary() ([]byte, error) {
+	rows := h.Rows()
+	b := make([]byte, 0, 8+32*len(rows))
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(rows)))
+	for _, r := range rows {
+		for _, f := range [...]float64{r.Frequency, r.Recency, r.T, r.Count} {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+		}
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote, replacing h's counts.
+func (h *Histogram) UnmarshalBinary(b []byte) error {
+	if len(b) < 8 || uint64(len(b)-8) != 32*binary.LittleEndian.Uint64(b) {
+		return fmt.Errorf("clv: corrupt Histogram encoding")
+	}
+	n := binary.LittleEndian.Uint64(b)
+	h.counts = make(map[[3]float64]float64, n)
+	for i := range n {
+		o := 8 + 32*i
+		f := func(j uint64) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[o+8*j:])) }
+		h.counts[[3]float64{f(0), f(1), f(2)}] += f(3)
+	}
+	return nil
 }

@@ -35,7 +35,23 @@ func TestHistogramFit(t *testing.T) {
 	}
 	var h clv.Histogram
 	for i := range shards {
-		h.Merge(&shards[i])
+		b, _ := shards[i].MarshalBinary() // as between machines
+		var back clv.Histogram
+		if err := back.UnmarshalBinary(b); err != nil {
+			t.Fatal(err)
+		}
+		h.Merge(&back)
+	}
+	var direct clv.Histogram
+	for i := range shards {
+		direct.Merge(&shards[i])
+	}
+	if a, b := h.Rows(), direct.Rows(); len(a) != len(b) || a[len(a)/2] != b[len(b)/2] {
+		t.Error("the histogram changes through its binary encoding")
+	}
+	var bad clv.Histogram
+	if err := bad.UnmarshalBinary([]byte{1, 2, 3}); err == nil {
+		t.Error("corrupt encoding accepted")
 	}
 	hc, w := h.Customers()
 	if h.Len() >= len(cs)/2 || len(hc) != h.Len() {

@@ -1,6 +1,7 @@
 package clv
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -198,4 +199,70 @@ func (s *CustomerState) Summary(opts SummaryOptions) (Customer, Holdout, error) 
 		return Customer{}, Holdout{}, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, s.ID)
 	}
 	return c, h, nil
+}
+
+// MarshalBinary encodes the state, for an engine that moves states
+// between machines (examples/beam registers it as the state's coder).
+func (s *CustomerState) MarshalBinary() ([]byte, error) {
+	b := binary.AppendUvarint(nil, uint64(len(s.ID)))
+	b = append(b, s.ID...)
+	b = binary.AppendUvarint(b, uint64(len(s.periods)))
+	for _, e := range s.periods {
+		h := byte(0)
+		if e.holdout {
+			h = 1
+		}
+		b = append(b, h)
+		b = binary.AppendVarint(b, e.p)
+		for _, f := range [...]float64{e.first, e.firstS, e.amount} {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
+		}
+		b = binary.AppendUvarint(b, uint64(e.n))
+	}
+	return b, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary wrote.
+func (s *CustomerState) UnmarshalBinary(b []byte) error {
+	bad := errors.New("clv: corrupt CustomerState encoding")
+	n, k := binary.Uvarint(b)
+	if k <= 0 || uint64(len(b)-k) < n {
+		return bad
+	}
+	b = b[k:]
+	id := string(b[:n])
+	b = b[n:]
+	m, k := binary.Uvarint(b)
+	if k <= 0 || m > uint64(len(b)) {
+		return bad
+	}
+	b = b[k:]
+	ps := make([]statePeriod, 0, m)
+	for range m {
+		if len(b) < 1 {
+			return bad
+		}
+		e := statePeriod{holdout: b[0] == 1}
+		b = b[1:]
+		p, k := binary.Varint(b)
+		if k <= 0 || len(b)-k < 24 {
+			return bad
+		}
+		e.p, b = p, b[k:]
+		e.first = math.Float64frombits(binary.LittleEndian.Uint64(b))
+		e.firstS = math.Float64frombits(binary.LittleEndian.Uint64(b[8:]))
+		e.amount = math.Float64frombits(binary.LittleEndian.Uint64(b[16:]))
+		b = b[24:]
+		c, k := binary.Uvarint(b)
+		if k <= 0 || c > math.MaxInt32 {
+			return bad
+		}
+		e.n, b = int32(c), b[k:]
+		ps = append(ps, e)
+	}
+	if len(b) != 0 {
+		return bad
+	}
+	s.ID, s.periods = id, ps
+	return nil
 }

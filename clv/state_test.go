@@ -74,6 +74,14 @@ func FuzzMergeState(f *testing.F) {
 				}
 				states = append(states, st)
 			}
+			for i, st := range states { // through the binary encoding, as between machines
+				b, _ := st.MarshalBinary()
+				var back clv.CustomerState
+				if err := back.UnmarshalBinary(b); err != nil {
+					t.Fatal(err)
+				}
+				states[i] = &back
+			}
 			for len(states) > 1 { // a random merge tree
 				i := rng.IntN(len(states) - 1)
 				if err := states[i].Merge(states[i+1]); err != nil {
