@@ -42,11 +42,11 @@ func TestHistogramFit(t *testing.T) {
 		}
 		h.Merge(&back)
 	}
-	var direct clv.Histogram
+	var plain clv.Histogram
 	for i := range shards {
-		direct.Merge(&shards[i])
+		plain.Merge(&shards[i])
 	}
-	if a, b := h.Rows(), direct.Rows(); len(a) != len(b) || a[len(a)/2] != b[len(b)/2] {
+	if a, b := h.Rows(), plain.Rows(); len(a) != len(b) || a[len(a)/2] != b[len(b)/2] {
 		t.Error("the histogram changes through its binary encoding")
 	}
 	var bad clv.Histogram
