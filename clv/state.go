@@ -19,10 +19,10 @@ import (
 // shards of a log (on several machines, in a distributed engine) and
 // combined. Its size is O(distinct purchase periods).
 //
-// Amounts are summed per period in the order merged, so the monetary value
-// equals Summarize's exactly when the sums are exact in float64 (whole
-// amounts, or multiples of a power of two), and to rounding (about 1e-16
-// relative; amounts in cents are not exact in binary) otherwise.
+// Amounts are summed exactly (as an unevaluated sum of two floats), as
+// Summarize sums them, so the monetary value is the same however the
+// transactions were sharded and merged; the holdout's mean value is summed
+// plainly and may differ in the last bit.
 type CustomerState struct {
 	ID      string
 	periods []statePeriod // sorted by (holdout, period)
@@ -33,7 +33,8 @@ type statePeriod struct {
 	p       int64   // period index
 	first   float64 // earliest time in it (seconds, or the period index in the Calendar convention)
 	firstS  float64 // earliest time in seconds
-	amount  float64
+	amount  float64 // the sum of its amounts, amount + amountLo exactly (addExact)
+	amtLo   float64
 	n       int32 // transactions
 }
 
@@ -100,7 +101,8 @@ func (s *CustomerState) insert(e statePeriod) {
 	if e.firstS < q.firstS {
 		q.first, q.firstS = e.first, e.firstS
 	}
-	q.amount += e.amount
+	q.amount, q.amtLo = addExact(q.amount, q.amtLo, e.amount)
+	q.amtLo += e.amtLo
 	q.n += e.n
 }
 
@@ -169,11 +171,12 @@ func (s *CustomerState) Summary(opts SummaryOptions) (Customer, Holdout, error) 
 		c.T = (endT - first.first) / unit.Seconds()
 	}
 	if len(cal) > 1 {
-		var total float64
+		var hi, lo float64
 		for _, e := range cal[1:] {
-			total += e.amount
+			hi, lo = addExact(hi, lo, e.amount)
+			lo += e.amtLo
 		}
-		c.MonetaryValue = total / float64(len(cal)-1)
+		c.MonetaryValue = (hi + lo) / float64(len(cal)-1)
 	}
 	var h Holdout
 	if split {
@@ -214,7 +217,7 @@ func (s *CustomerState) MarshalBinary() ([]byte, error) {
 		}
 		b = append(b, h)
 		b = binary.AppendVarint(b, e.p)
-		for _, f := range [...]float64{e.first, e.firstS, e.amount} {
+		for _, f := range [...]float64{e.first, e.firstS, e.amount, e.amtLo} {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 		}
 		b = binary.AppendUvarint(b, uint64(e.n))
@@ -245,14 +248,15 @@ func (s *CustomerState) UnmarshalBinary(b []byte) error {
 		e := statePeriod{holdout: b[0] == 1}
 		b = b[1:]
 		p, k := binary.Varint(b)
-		if k <= 0 || len(b)-k < 24 {
+		if k <= 0 || len(b)-k < 32 {
 			return bad
 		}
 		e.p, b = p, b[k:]
 		e.first = math.Float64frombits(binary.LittleEndian.Uint64(b))
 		e.firstS = math.Float64frombits(binary.LittleEndian.Uint64(b[8:]))
 		e.amount = math.Float64frombits(binary.LittleEndian.Uint64(b[16:]))
-		b = b[24:]
+		e.amtLo = math.Float64frombits(binary.LittleEndian.Uint64(b[24:]))
+		b = b[32:]
 		c, k := binary.Uvarint(b)
 		if k <= 0 || c > math.MaxInt32 {
 			return bad

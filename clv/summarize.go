@@ -191,8 +191,8 @@ type acc struct {
 	lastTime   float64 // time of the last transaction seen, for ordering
 	firstTime  float64 // time of the first purchase
 	lastBuy    float64 // time of the last calibration purchase
-	total      float64 // value of all calibration purchases
-	firstAmt   float64 // value of the first purchase
+	repHi      float64 // value of the repeat calibration purchases (after the first period),
+	repLo      float64 // as an unevaluated sum repHi + repLo (see addExact)
 	lastPeriod int64   // period of the last calibration purchase
 	n          int32   // calibration purchases (merged)
 	hn         int32   // holdout purchases (merged)
@@ -276,6 +276,18 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		s.calP = opts.Period.index(opts.CalibrationEnd)
 	}
 	return s, nil
+}
+
+// addExact adds x to the unevaluated sum hi + lo: hi is the rounded sum
+// and lo accumulates the rounding errors exactly (Knuth's two-sum), so
+// hi + lo rounds the exact sum correctly whatever order the amounts came
+// in, and a summary built from merged shards (CustomerState) has the very
+// monetary value of one pass.
+func addExact(hi, lo, x float64) (float64, float64) {
+	s := hi + x
+	b := s - hi
+	e := (hi - (s - b)) + (x - b)
+	return s, lo + e
 }
 
 func seconds(t time.Time) float64 {
@@ -440,7 +452,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			return nil
 		}
 		a.n = 1
-		a.firstAmt, a.total = amount, amount
+		a.repHi, a.repLo = 0, 0
 		return nil
 	}
 	if sec < a.lastTime {
@@ -460,9 +472,8 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		}
 		return nil
 	}
-	a.total += amount
-	if p == a.firstPeriod {
-		a.firstAmt += amount
+	if p != a.firstPeriod {
+		a.repHi, a.repLo = addExact(a.repHi, a.repLo, amount)
 	}
 	if p != a.lastPeriod {
 		a.n++
@@ -553,7 +564,7 @@ func (s *Summarizer) Summary() (*Summary, error) {
 			c.T = (endT - a.firstTime) / unit
 		}
 		if a.n > 1 {
-			c.MonetaryValue = (a.total - a.firstAmt) / float64(a.n-1)
+			c.MonetaryValue = (a.repHi + a.repLo) / float64(a.n-1)
 		}
 		sum.Customers = append(sum.Customers, c)
 		if s.split {
@@ -565,7 +576,7 @@ func (s *Summarizer) Summary() (*Summary, error) {
 			}
 			sum.Holdout = append(sum.Holdout, h)
 		}
-		if !finite(a.total) || !finite(a.hTotal) {
+		if !finite(a.repHi+a.repLo) || !finite(a.hTotal) {
 			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, c.ID)
 		}
 	}

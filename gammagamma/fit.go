@@ -1,6 +1,7 @@
 package gammagamma
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,6 +53,24 @@ type data struct {
 	xs              []float64 // distinct frequencies
 	wsum            float64
 	xterm, xdp, xdq []float64 // per distinct x, per evaluation
+}
+
+// sort puts the customers in a canonical order, by frequency, mean value
+// and weight: the sums over customers, and so the fit, do not depend on
+// the order they came in (one slice, or merged from shards).
+func (d *data) sort() {
+	idx := make([]int, len(d.m))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Or(cmp.Compare(d.xs[d.xi[a]], d.xs[d.xi[b]]), cmp.Compare(d.m[a], d.m[b]), cmp.Compare(d.w[a], d.w[b]))
+	})
+	xi, m, lnm, lnx, w := make([]int32, len(idx)), make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
+	for i, j := range idx {
+		xi[i], m[i], lnm[i], lnx[i], w[i] = d.xi[j], d.m[j], d.lnm[j], d.lnx[j], d.w[j]
+	}
+	d.xi, d.m, d.lnm, d.lnx, d.w = xi, m, lnm, lnx, w
 }
 
 // logLik returns the log-likelihood (Fader & Hardie 2013, eq. 3 with the
@@ -181,6 +200,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		d.lnm, d.lnx = append(d.lnm, math.Log(m)), append(d.lnx, math.Log(x))
 		d.wsum += w
 	}
+	d.sort()
 	if d.wsum == 0 {
 		return nil, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
 	}

@@ -28,12 +28,24 @@ func dir(env, sub string) string {
 	if err != nil {
 		return filepath.Join("..", "shared", sub)
 	}
+	// The module root's sibling shared/; a nested module (examples/beam)
+	// looks further up, to the repository's root.
+	first := ""
 	for d := wd; ; {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, "..", "shared", sub)
+			c := filepath.Join(d, "..", "shared", sub)
+			if _, err := os.Stat(c); err == nil {
+				return c
+			}
+			if first == "" {
+				first = c
+			}
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
+			if first != "" {
+				return first
+			}
 			return filepath.Join("..", "shared", sub)
 		}
 		d = parent

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/datasets"
+)
+
+func TestMain(m *testing.M) {
+	beam.Init()
+	os.Exit(m.Run())
+}
+
+func onPrism(ctx context.Context, p *beam.Pipeline) error {
+	_, err := prism.Execute(ctx, p)
+	return err
+}
+
+// TestPipelineMatchesSingleMachine runs the pipeline on Prism over the
+// project's synthetic log and compares it with the single-machine path
+// (clv.SummarizeCSV, bgnbd.Fit, gammagamma.Fit, scoring): the parameters
+// to 1e-9 relative, each customer's P(alive), expected purchases and CLV
+// to 1e-12. (Both sum amounts exactly, so a customer's m̄ does not depend
+// on how the transactions were sharded and merged, and the fits, over rows
+// in a canonical order, see the same data.)
+func TestPipelineMatchesSingleMachine(t *testing.T) {
+	in, err := filepath.Abs("../../testdata/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)
+	compare(t, Config{Input: in, Delim: ",", Header: true, ID: 0, Date: 1, Amount: 2, End: end,
+		Unit: 7 * 24 * time.Hour, Months: 12, Discount: 0.01, Margin: 1}, clv.CSVOptions{Amount: "amount"})
+}
+
+// TestPipelineCDNOW: the same on the full CDNOW log (23,570 customers),
+// with the literature's calibration period.
+func TestPipelineCDNOW(t *testing.T) {
+	in := datasets.Data(t, "CDNOW_master.txt")
+	compare(t, Config{Input: in, Delim: "space", Header: true, ID: 0, Date: 1, Amount: 3,
+		End: time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC), CalibrationEnd: time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC),
+		Unit: 7 * 24 * time.Hour, Months: 12, Discount: 0.01, Margin: 1},
+		clv.CSVOptions{Delimiter: ' ', Amount: "dollar_value"})
+}
+
+func compare(t *testing.T, cfg Config, copts clv.CSVOptions) {
+	t.Helper()
+	out := t.TempDir()
+	cfg.Output = out
+	if err := run(context.Background(), cfg, onPrism); err != nil {
+		t.Fatal(err)
+	}
+	// The single-machine path.
+	f, err := os.Open(cfg.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := clv.SummarizeCSV(f, copts, clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := bgnbd.Fit(sum.Customers, bgnbd.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := gammagamma.Fit(sum.Customers, gammagamma.FitOptions{SkipNonPositive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got models
+	b, err := readAll(filepath.Join(out, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range pm.Params().Vector() {
+		if u := got.BGNBD.Params().Vector()[i]; math.Abs(u-v) > 1e-9*v {
+			t.Errorf("BG/NBD parameter %d: %v on Beam, %v on one machine", i, u, v)
+		}
+	}
+	for i, v := range sm.Params().Vector() {
+		if u := got.GammaGamma.Params().Vector()[i]; math.Abs(u-v) > 1e-9*v {
+			t.Errorf("gamma-gamma parameter %d: %v on Beam, %v on one machine", i, u, v)
+		}
+	}
+	rows, err := readCSV(filepath.Join(out, "forecast.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(sum.Customers) {
+		t.Fatalf("%d forecasts for %d customers", len(rows), len(sum.Customers))
+	}
+	byID := map[string][]string{}
+	for _, r := range rows {
+		byID[r[0]] = r
+	}
+	month := clv.MonthInWeeks
+	for _, c := range sum.Customers {
+		r := byID[c.ID]
+		if r == nil {
+			t.Fatalf("customer %q missing", c.ID)
+		}
+		clvv, _ := clv.LifetimeValue(pm, sm, c, clv.ValueOptions{Periods: 12, PeriodLength: month, DiscountRate: 0.01, Margin: 1})
+		for k, want := range map[int]float64{5: pm.ProbabilityAlive(c), 6: pm.ConditionalExpectedPurchases(c, 12*month), 7: clvv} {
+			v, _ := strconv.ParseFloat(r[k], 64)
+			if math.Abs(v-want) > 1e-12*math.Max(math.Abs(want), 1) {
+				t.Fatalf("customer %q column %d: %v on Beam, %v on one machine", c.ID, k, v, want)
+			}
+		}
+	}
+}
+
+// readAll reads a text output (textio may shard it: name-00000-of-00001).
+func readAll(name string) ([]byte, error) {
+	matches, err := filepath.Glob(name + "*")
+	if err != nil || len(matches) == 0 {
+		return nil, err
+	}
+	var b []byte
+	for _, m := range matches {
+		x, err := os.ReadFile(m)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, x...)
+	}
+	return b, nil
+}
+
+func readCSV(name string) ([][]string, error) {
+	b, err := readAll(name)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bytesReader(b))
+	r.FieldsPerRecord = -1
+	return r.ReadAll()
+}
