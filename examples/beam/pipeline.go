@@ -234,7 +234,11 @@ func g(v float64) string { return strconv.FormatFloat(v, 'g', 17, 64) }
 func init() {
 	beam.RegisterCoder(reflect.TypeFor[clv.CustomerState](),
 		func(s clv.CustomerState) ([]byte, error) { return s.MarshalBinary() },
-		func(b []byte) (clv.CustomerState, error) { var s clv.CustomerState; err := s.UnmarshalBinary(b); return s, err })
+		func(b []byte) (clv.CustomerState, error) {
+			var s clv.CustomerState
+			err := s.UnmarshalBinary(b)
+			return s, err
+		})
 	beam.RegisterCoder(reflect.TypeFor[fitData](), encodeFitData, decodeFitData)
 	register.DoFn2x1[string, func(string, tx), error](&parseFn{})
 	register.Emitter2[string, tx]()
