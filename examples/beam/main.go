@@ -14,7 +14,7 @@ func main() {
 	var cfg Config
 	var end, cal, unit string
 	flag.StringVar(&cfg.Input, "input", "../../testdata/transactions.csv", "transaction files (glob; .gz read transparently)")
-	flag.StringVar(&cfg.Output, "output", "out", "output directory (forecast.csv, model.json)")
+	flag.StringVar(&cfg.Output, "output", "out", "output directory (forecast-*-of-*.csv, model.json)")
 	flag.StringVar(&cfg.Delim, "delim", ",", `field delimiter: "," or "space"`)
 	flag.BoolVar(&cfg.Header, "header", true, "each file starts with a header line")
 	flag.IntVar(&cfg.ID, "id", 0, "customer id column (0-based)")
@@ -26,6 +26,7 @@ func main() {
 	flag.IntVar(&cfg.Months, "horizon", 12, "CLV horizon in months")
 	flag.Float64Var(&cfg.Discount, "discount", 0.01, "discount rate per month")
 	flag.Float64Var(&cfg.Margin, "margin", 1, "profit margin in (0, 1]")
+	flag.IntVar(&cfg.Shards, "shards", 4, "number of forecast files")
 	flag.Parse()
 	beam.Init()
 	var err error

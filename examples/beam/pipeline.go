@@ -3,7 +3,7 @@
 // clv.CustomerState (any sharding, any merge order), build the histogram
 // of distinct (x, t_x, T) rows, fit BG/NBD and gamma-gamma once, broadcast
 // the models as a side input, score every customer in parallel, and write
-// the forecasts and model.json. It is its own Go module, so that importing
+// the forecasts in sharded files and model.json. It is its own Go module, so that importing
 // clvkit never pulls Beam in.
 //
 //	go run . -input '../../testdata/*.csv' -output /tmp/out            # Prism, in process
@@ -42,6 +42,9 @@ type Config struct {
 	Unit                time.Duration
 	Months              int
 	Discount, Margin    float64
+	// Shards is the number of forecast files (forecast-SSSSS-of-NNNNN.csv);
+	// zero means 4.
+	Shards int
 }
 
 // tx is one parsed transaction.
@@ -263,7 +266,7 @@ func build(s beam.Scope, cfg Config) {
 	model := beam.ParDo(s, fit, data)
 	scored := beam.ParDo(s, &scoreFn{Months: cfg.Months, Discount: cfg.Discount, Margin: cfg.Margin, Unit: cfg.Unit},
 		customers, beam.SideInput{Input: model})
-	textio.Write(s, filepath.Join(cfg.Output, "forecast.csv"), scored)
+	writeSharded(s, cfg.Output, max(cfg.Shards, 1), scored)
 	textio.Write(s, filepath.Join(cfg.Output, "model.json"), model)
 }
 
@@ -271,6 +274,9 @@ func build(s beam.Scope, cfg Config) {
 func run(ctx context.Context, cfg Config, execute func(context.Context, *beam.Pipeline) error) error {
 	if cfg.End.IsZero() {
 		return fmt.Errorf("the end of observation is required")
+	}
+	if cfg.Shards == 0 {
+		cfg.Shards = 4
 	}
 	p, s := beam.NewPipelineWithRoot()
 	build(s, cfg)

@@ -99,7 +99,10 @@ func compare(t *testing.T, cfg Config, copts clv.CSVOptions) {
 			t.Errorf("gamma-gamma parameter %d: %v on Beam, %v on one machine", i, u, v)
 		}
 	}
-	rows, err := readCSV(filepath.Join(out, "forecast.csv"))
+	if shards, _ := filepath.Glob(filepath.Join(out, "forecast-*-of-00004.csv")); len(shards) != 4 {
+		t.Errorf("%d forecast shards, want 4: %v", len(shards), shards)
+	}
+	rows, err := readCSV(filepath.Join(out, "forecast-"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,5 +153,12 @@ func readCSV(name string) ([][]string, error) {
 	}
 	r := csv.NewReader(bytesReader(b))
 	r.FieldsPerRecord = -1
-	return r.ReadAll()
+	all, err := r.ReadAll()
+	var rows [][]string
+	for _, rec := range all {
+		if rec[0] != "customer_id" { // each shard's header
+			rows = append(rows, rec)
+		}
+	}
+	return rows, err
 }
