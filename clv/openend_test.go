@@ -1,6 +1,7 @@
 package clv_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +48,43 @@ func TestOpenEnd(t *testing.T) {
 	}
 	if split.Holdout[0].Duration != 22 || split.Holdout[0].Frequency != 1 || len(split.Repeats) != 2 {
 		t.Errorf("holdout %+v, repeats %v", split.Holdout, split.Repeats)
+	}
+}
+
+// TestEndOfDay: with EndOfDay, an end date includes that whole day of a
+// log with times (T measured to the day's end), and changes nothing for a
+// log of dates.
+func TestEndOfDay(t *testing.T) {
+	end := date(2024, 4, 1)
+	withTimes := "customer_id,date,amount\na,2024-03-01T09:00:00Z,1\na,2024-04-01T15:30:00Z,2\nb,2024-03-20T10:00:00Z,3\n"
+	if _, err := clv.SummarizeCSV(strings.NewReader(withTimes), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end}); err == nil {
+		t.Error("without EndOfDay, a purchase at 15:30 on the end day must be after End")
+	}
+	sum, err := clv.SummarizeCSV(strings.NewReader(withTimes), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sum.Customers[0]
+	wantT := (end.Add(24 * time.Hour).Sub(date(2024, 3, 1).Add(9 * time.Hour))).Hours() / 24
+	if a.Frequency != 1 || math.Abs(a.T-wantT) > 1e-9 || !sum.End.Equal(end.Add(24*time.Hour)) {
+		t.Errorf("customer a %+v (T want %v), end %v", a, wantT, sum.End)
+	}
+	// A calibration end date keeps that whole day in the calibration period.
+	split, err := clv.SummarizeCSV(strings.NewReader(withTimes), clv.CSVOptions{Amount: "amount"},
+		clv.SummaryOptions{End: end, CalibrationEnd: date(2024, 3, 1), EndOfDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if split.Customers[0].Frequency != 0 || split.Holdout[0].Frequency != 1 || split.HoldoutOnly != 1 {
+		t.Errorf("split: %+v %+v, %d holdout-only", split.Customers, split.Holdout, split.HoldoutOnly)
+	}
+	// A log of dates: the same summaries with and without EndOfDay.
+	dates := "customer_id,date,amount\na,2024-03-01,1\na,2024-04-01,2\nb,2024-03-20,3\n"
+	x, _ := clv.SummarizeCSV(strings.NewReader(dates), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end})
+	y, _ := clv.SummarizeCSV(strings.NewReader(dates), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: true})
+	for i := range x.Customers {
+		if x.Customers[i] != y.Customers[i] {
+			t.Errorf("dates: %+v vs %+v", x.Customers[i], y.Customers[i])
+		}
 	}
 }

@@ -130,6 +130,14 @@ type SummaryOptions struct {
 	// negative amount is an error wrapping ErrNegativeAmount.
 	AllowNegative bool
 
+	// EndOfDay makes End and CalibrationEnd name whole days: a transaction
+	// at any time of that day is included (in the calibration period for
+	// CalibrationEnd). T and the holdout duration are then measured to the
+	// end of the day when the log has times of day, and to the day itself
+	// when it has only dates (as the lifetimes package counts), so a
+	// date-only log gives the same summaries with or without it.
+	EndOfDay bool
+
 	// TrackRepeats counts the repeat purchases (after the first, merged
 	// per Period as Frequency counts them, holdout included) of the
 	// summarized customers by UTC day, in Summary.Repeats: the actual
@@ -215,6 +223,9 @@ type Summarizer struct {
 	opts       SummaryOptions
 	split      bool
 	end, cal   float64 // End and CalibrationEnd as seconds
+	limit      float64 // the latest time accepted: end, or the end of its day with EndOfDay
+	calSplit   float64 // the latest time in the calibration period
+	sawTime    bool    // a transaction had a time of day (with EndOfDay)
 	endP, calP int64   // their periods
 	index      idIndex
 	ids        idStore
@@ -265,6 +276,10 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 	if !s.open {
 		s.end, s.endP = seconds(opts.End), opts.Period.index(opts.End)
 	}
+	s.limit = s.end
+	if opts.EndOfDay && !s.open {
+		s.limit = s.end + dayEnd
+	}
 	if opts.TrackRepeats {
 		s.repeats = map[int64]int{}
 	}
@@ -274,9 +289,16 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		}
 		s.cal = seconds(opts.CalibrationEnd)
 		s.calP = opts.Period.index(opts.CalibrationEnd)
+		s.calSplit = s.cal
+		if opts.EndOfDay {
+			s.calSplit = s.cal + dayEnd
+		}
 	}
 	return s, nil
 }
+
+// dayEnd is the last instant of a day after its midnight, in seconds.
+const dayEnd = 86400 - 1e-6
 
 // addExact adds x to the unevaluated sum hi + lo: hi is the rounded sum
 // and lo accumulates the rounding errors exactly (Knuth's two-sum), so
@@ -401,7 +423,12 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		return fmt.Errorf("%w %v (set AllowNegative to accept returns)", ErrNegativeAmount, amount)
 	}
 	sec := seconds(t)
-	if sec > s.end {
+	if s.opts.EndOfDay && !s.sawTime {
+		if h, m, sc := t.Clock(); h|m|sc != 0 || t.Nanosecond() != 0 {
+			s.sawTime = true
+		}
+	}
+	if sec > s.limit {
 		if s.opts.SkipAfterEnd {
 			s.stats.skip(fmt.Errorf("%w %v", ErrAfterEnd, t))
 			return nil
@@ -447,7 +474,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		a.lastTime = sec
 		a.firstTime, a.lastBuy = when, when
 		a.firstPeriod, a.lastPeriod = p, p
-		if s.split && sec > s.cal {
+		if s.split && sec > s.calSplit {
 			a.holdoutOnly = true
 			return nil
 		}
@@ -462,7 +489,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 	if a.holdoutOnly {
 		return nil
 	}
-	if s.split && sec > s.cal {
+	if s.split && sec > s.calSplit {
 		a.htx++
 		a.hTotal += amount
 		if a.hn == 0 || p != a.hPeriod {
@@ -530,7 +557,13 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		sum.Holdout = make([]Holdout, 0, n)
 	}
 	end, endT, endP, fullP := s.end, s.end, s.endP, s.endP
+	cal := s.cal
 	sum.End = s.opts.End
+	if s.sawTime && !s.open { // EndOfDay with times of day: to the end of the days
+		end, endT = s.end+86400, s.end+86400
+		cal += 86400
+		sum.End = s.opts.End.Add(24 * time.Hour)
+	}
 	if s.open {
 		end, endT, endP, fullP = s.latestS, s.latestS, s.latestP, s.latestP
 		sum.End = s.latest
@@ -540,13 +573,13 @@ func (s *Summarizer) Summary() (*Summary, error) {
 	}
 	sum.First, sum.Last = s.earliest, s.latest
 	if s.split {
-		endT, endP = s.cal, s.calP
+		endT, endP = cal, s.calP
 	}
 	var dur float64
 	if s.opts.Calendar {
 		dur = float64(fullP - s.calP)
 	} else {
-		dur = (end - s.cal) / s.opts.Unit.Seconds()
+		dur = (end - cal) / s.opts.Unit.Seconds()
 	}
 	unit := s.opts.Unit.Seconds()
 	ids := s.ids.strings(refs)

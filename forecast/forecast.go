@@ -44,8 +44,10 @@ type Config struct {
 	Name string
 	// End is the end of observation; zero means the last transaction.
 	// CalibrationEnd, if not zero, fits the models up to it and checks
-	// them on the rest (the holdout period).
+	// them on the rest (the holdout period). With EndOfDay both name
+	// whole days (clv.SummaryOptions.EndOfDay), as dates given by people do.
 	End, CalibrationEnd time.Time
+	EndOfDay            bool
 	// Unit is the models' time unit; zero means a week.
 	Unit time.Duration
 	// AllowNegative accepts negative amounts (returns). Customers whose
@@ -205,7 +207,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	}
 	res := &Result{Config: cfg}
 	sopts := clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit,
-		AllowNegative: cfg.AllowNegative, TrackRepeats: true}
+		AllowNegative: cfg.AllowNegative, TrackRepeats: true, EndOfDay: cfg.EndOfDay}
 	say("reading %s", cfg.Name)
 	var sum *clv.Summary
 	var err error

@@ -315,3 +315,27 @@ func TestDegenerateAndInjection(t *testing.T) {
 		t.Error("formula-like ids are not neutralized")
 	}
 }
+
+// TestEndIncludesTheDay: -end names a whole day, so a date-time log's
+// purchases during that day count (the synthetic log, every purchase at
+// 13:00, ends on 2024-12-30).
+func TestEndIncludesTheDay(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(defaultConfig().In)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(good)), "\n")
+	for i := 1; i < len(lines); i++ {
+		f := strings.Split(lines[i], ",")
+		f[1] += "T13:00:00Z"
+		lines[i] = strings.Join(f, ",")
+	}
+	in := filepath.Join(dir, "times.csv")
+	os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	c := defaultConfig()
+	c.In, c.Out, c.End = in, dir, "2024-12-30"
+	if err := Run(c, io.Discard); err != nil {
+		t.Fatalf("-end on the last day: %v", err)
+	}
+}

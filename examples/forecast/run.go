@@ -104,6 +104,7 @@ func (c Config) options() (forecast.Config, error) {
 		return fc, fmt.Errorf("-calibration-end %s is not before -end %s", c.CalibrationEnd, c.End)
 	}
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
+	fc.EndOfDay = true // -end and -calibration-end are dates: their whole day counts
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
 	if c.Summaries && c.End == "" {
