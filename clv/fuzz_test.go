@@ -69,3 +69,26 @@ func FuzzSummarizeCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadSummaries: on any input ReadSummaries returns an error or
+// customers that all validate, with every record read either returned or
+// skipped. Nothing panics (a malformed quote once reached FieldPos).
+func FuzzReadSummaries(f *testing.F) {
+	f.Add("customer_id,frequency,recency,T,monetary_value\na,2,30.43,38.86,22.35\nb,0,0,38.86,0\n", false)
+	f.Add("customer_id,frequency,recency,T\na,2,3,1\n\"b,1,1,2\n", true)
+	f.Add("frequency,T,recency,customer_id\n1,5,2,x\n,,,\n", true)
+	f.Fuzz(func(t *testing.T, in string, skip bool) {
+		cs, st, err := clv.ReadSummaries(strings.NewReader(in), 0, skip)
+		if err != nil {
+			return
+		}
+		for _, c := range cs {
+			if err := c.Validate(); err != nil {
+				t.Fatalf("returned an invalid customer %+v: %v", c, err)
+			}
+		}
+		if len(cs)+st.Skipped != st.Records {
+			t.Fatalf("%d customers + %d skipped != %d records", len(cs), st.Skipped, st.Records)
+		}
+	})
+}

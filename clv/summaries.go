@@ -2,11 +2,12 @@ package clv
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/csvline"
 )
 
 // SummaryColumns are the columns ReadSummaries expects in a header:
@@ -50,11 +51,10 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 	}
 	var cs []Customer
 	for {
-		rec, err := cr.Read()
+		rec, line, cpe, err := csvline.Read(cr)
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		st.Records++
 		fail := func(column int, e error) error {
 			pe := &ParseError{Line: line, Column: column + 1, Err: e}
@@ -68,8 +68,7 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 			return nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
+			if cpe == nil {
 				return nil, st, fmt.Errorf("%w: %w", ErrRead, err)
 			}
 			if e := fail(-1, ErrBadQuote); e != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/csvline"
 )
 
 // Renewal periods of a subscription log.
@@ -160,11 +161,10 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 	var subs []sub
 	var latest time.Time
 	for {
-		rec, err := cr.Read()
+		rec, line, cpe, err := csvline.Read(cr)
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		out.Rows++
 		fail := func(column int, e error) error {
 			pe := &clv.ParseError{Line: line, Column: column + 1, Err: e}
@@ -175,12 +175,11 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 				return pe
 			}
 			out.Skipped++
-			out.Reasons[e.Error()]++
+			out.Reasons[reason(e)]++
 			return nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if !errors.As(err, &pe) {
+			if cpe == nil {
 				return nil, fmt.Errorf("sbg: %w", err)
 			}
 			if e := fail(-1, clv.ErrBadQuote); e != nil {
@@ -244,7 +243,7 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 				return nil, pe
 			}
 			out.Skipped++
-			out.Reasons[pe.Err.Error()]++
+			out.Reasons[reason(pe.Err)]++
 			continue
 		}
 		cs := cohortStart(s.start, opts.Period)
@@ -268,6 +267,16 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 	}
 	slices.SortFunc(out.Cohorts, func(a, b Cohort) int { return a.Start.Compare(b.Start) })
 	return out, nil
+}
+
+// reason is the innermost error of e's chain: the reason a row was
+// skipped without the offending value, so Reasons stays one entry per
+// kind of fault however many distinct bad values a file holds.
+func reason(e error) string {
+	for u := errors.Unwrap(e); u != nil; u = errors.Unwrap(e) {
+		e = u
+	}
+	return e.Error()
 }
 
 func short(s string) string {
@@ -300,7 +309,9 @@ func renewals(start, t time.Time, period string, inclusive bool) int {
 	var k int
 	switch period {
 	case Weekly:
-		k = int(t.Sub(start).Hours() / (24 * 7))
+		// From Unix seconds: time.Duration saturates beyond 292 years,
+		// and a guess that far off would cost a step per week.
+		k = int((t.Unix() - start.Unix()) / (7 * 86400))
 	case Yearly:
 		k = t.Year() - start.Year()
 	default:

@@ -71,3 +71,84 @@ e,2024-02-05,
 		t.Errorf("missing column: %v", err)
 	}
 }
+
+// FuzzReadSubscriptions: on any input ReadSubscriptions returns either a
+// *clv.ParseError or a sentinel-wrapped error, or a result whose counts
+// add up: every row read is a subscriber of some cohort or skipped,
+// renewals are ≥ 0, and cohorts are in time order. Nothing panics.
+func FuzzReadSubscriptions(f *testing.F) {
+	f.Add("customer_id,start,end\na,2024-01-15,2024-04-10\nb,2024-01-31,\n", false, uint8(1))
+	f.Add("customer_id;start;end\na;2024-01-15;\nb;x;\n", true, uint8(0))
+	f.Add("customer_id,start,end\na,0001-01-01,9999-12-31\n", false, uint8(0))
+	f.Add("customer_id,start,end\na,2024-03-01,2024-02-01\n\"b,2024-01-01,\n", true, uint8(2))
+	f.Fuzz(func(t *testing.T, log string, skip bool, period uint8) {
+		opts := sbg.ReadOptions{SkipInvalid: skip, Period: []string{sbg.Weekly, sbg.Monthly, sbg.Yearly}[period%3]}
+		if strings.Contains(log, ";") {
+			opts.Delimiter = ';'
+		}
+		s, err := sbg.ReadSubscriptions(strings.NewReader(log), opts)
+		if err != nil {
+			var pe *clv.ParseError
+			if !errors.As(err, &pe) && !errors.Is(err, clv.ErrEmptyLog) && !errors.Is(err, clv.ErrUnknownColumn) && !strings.HasPrefix(err.Error(), "sbg: ") {
+				t.Fatalf("unexplained error %v", err)
+			}
+			return
+		}
+		n := 0
+		var last time.Time
+		for i, c := range s.Cohorts {
+			if i > 0 && !c.Start.After(last) {
+				t.Fatalf("cohorts out of order: %v after %v", c.Start, last)
+			}
+			last = c.Start
+			if c.Size != len(c.Records) {
+				t.Fatalf("cohort %s: size %d, %d records", c.Name, c.Size, len(c.Records))
+			}
+			for _, r := range c.Records {
+				if r.Renewals < 0 || r.Count != 1 {
+					t.Fatalf("record %+v", r)
+				}
+			}
+			n += c.Size
+		}
+		if n+s.Skipped != s.Rows {
+			t.Fatalf("%d subscribers + %d skipped != %d rows", n, s.Skipped, s.Rows)
+		}
+		k := 0
+		for _, v := range s.Reasons {
+			k += v
+		}
+		if k != s.Skipped {
+			t.Fatalf("reasons count %d, skipped %d", k, s.Skipped)
+		}
+	})
+}
+
+// TestReadSubscriptionsLongSpan: a weekly subscription over ten thousand
+// years counts its 521,722 renewals by date arithmetic, not one step per
+// week from a guess that time.Duration's 292-year limit would spoil.
+func TestReadSubscriptionsLongSpan(t *testing.T) {
+	log := "customer_id,start,end\na,0001-01-01,\nb,0001-01-01,9999-12-31\n"
+	s, err := sbg.ReadSubscriptions(strings.NewReader(log), sbg.ReadOptions{Period: sbg.Weekly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0001-01-01 to 9999-12-31 is 3,652,058 days = 521,722 weeks + 4 days.
+	rs := s.Records()
+	if len(rs) != 2 || rs[0].Renewals != 521722 || rs[1].Renewals != 521722 || rs[0].Churned || !rs[1].Churned {
+		t.Fatalf("records %+v", rs)
+	}
+}
+
+// TestReadSubscriptionsReasons: skipped rows are counted by kind of
+// fault, not by offending value.
+func TestReadSubscriptionsReasons(t *testing.T) {
+	log := "customer_id,start,end\na,2024-01-01,\nb,bad1,\nc,bad2,\nd,2024-02-01,2024-01-01\n"
+	s, err := sbg.ReadSubscriptions(strings.NewReader(log), sbg.ReadOptions{SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Skipped != 3 || len(s.Reasons) != 2 || s.Reasons[clv.ErrBadTime.Error()] != 2 || s.Reasons[sbg.ErrEndBeforeStart.Error()] != 1 {
+		t.Fatalf("skipped %d, reasons %v", s.Skipped, s.Reasons)
+	}
+}
