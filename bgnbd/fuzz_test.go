@@ -1,6 +1,7 @@
 package bgnbd_test
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -60,6 +61,40 @@ func FuzzPredictions(f *testing.F) {
 		}
 		if !(pa >= 0 && pa <= 1) || !(e >= 0) || math.IsInf(e, 0) {
 			t.Fatalf("MBG/NBD %+v %+v t=%v: P(alive) %v, E %v", m.Params(), c, horizon, pa, e)
+		}
+	})
+}
+
+// FuzzUnmarshalJSON: a model read from any JSON either fails with an
+// error or holds valid parameters, predicts without panicking and writes
+// back JSON that reads to the same parameters.
+func FuzzUnmarshalJSON(f *testing.F) {
+	f.Add(`{"model":"bgnbd","params":{"r":0.24,"alpha":4.41,"a":0.79,"b":2.43}}`)
+	f.Add(`{"model":"mbgnbd","params":{"r":0.24,"alpha":4.41,"a":0.79,"b":2.43}}`)
+	f.Add(`{"model":"bgnbd","params":{"r":-1,"alpha":4.41,"a":0.79,"b":2.43}}`)
+	f.Add(`{"model":"bgnbd","params":{"r":1e400}}`)
+	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"std_errors":{"r":0.1},"log_covariance":[[1]]}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, in string) {
+		var m bgnbd.Model
+		if err := json.Unmarshal([]byte(in), &m); err != nil {
+			return
+		}
+		p := m.Params()
+		if err := p.Validate(); err != nil {
+			t.Fatalf("read invalid parameters %+v from %s", p, in)
+		}
+		c := clv.Customer{Frequency: 2, Recency: 30, T: 39}
+		if pa := m.ProbabilityAlive(c); !(pa >= 0 && pa <= 1) && !math.IsNaN(pa) {
+			t.Fatalf("%+v: P(alive) = %v", p, pa)
+		}
+		b, err := json.Marshal(&m)
+		if err != nil {
+			t.Fatalf("%+v: writing back: %v", p, err)
+		}
+		var back bgnbd.Model
+		if err := json.Unmarshal(b, &back); err != nil || back.Params() != p {
+			t.Fatalf("round trip of %s: %+v, %v", b, back.Params(), err)
 		}
 	})
 }

@@ -116,7 +116,14 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("sbg: %w", err)
 	}
 	m.bdw = head.Model == "bdw"
-	return m.base.Unmarshal(m.jsonName(), b)
+	if err := m.base.Unmarshal(m.jsonName(), b); err != nil {
+		return err
+	}
+	if c := m.Params().C; !m.bdw && c != 1 {
+		*m = Model{}
+		return fmt.Errorf("sbg: %w: an sBG model has c = 1, not %v (a BdW model is \"bdw\")", clv.ErrInvalidParams, c)
+	}
+	return nil
 }
 
 var _ clv.FittedModel = (*Model)(nil)

@@ -1,6 +1,7 @@
 package sbg_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -151,4 +152,39 @@ func BenchmarkFit1e7(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzUnmarshalJSON: a model read from any JSON either fails with an
+// error or holds valid parameters consistent with its kind (an sBG model
+// has c = 1), predicts survival in [0, 1] and writes back JSON that reads
+// to the same model.
+func FuzzUnmarshalJSON(f *testing.F) {
+	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2,"c":1}}`)
+	f.Add(`{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":0.8}}`)
+	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2,"c":0.8}}`)
+	f.Add(`{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":1}}`)
+	f.Add(`{"model":"sbg","params":{"alpha":-1,"beta":1.2,"c":1}}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		var m sbg.Model
+		if err := json.Unmarshal([]byte(in), &m); err != nil {
+			return
+		}
+		p := m.Params()
+		if err := p.Validate(); err != nil || (m.Name() == "sBG" && p.C != 1) {
+			t.Fatalf("read %s %+v from %s", m.Name(), p, in)
+		}
+		for _, k := range []int{0, 1, 12} {
+			if s := m.Survival(k); !(s >= 0 && s <= 1) {
+				t.Fatalf("%s %+v: S(%d) = %v", m.Name(), p, k, s)
+			}
+		}
+		b, err := json.Marshal(&m)
+		if err != nil {
+			t.Fatalf("writing back: %v", err)
+		}
+		var back sbg.Model
+		if err := json.Unmarshal(b, &back); err != nil || back.Params() != p || back.Name() != m.Name() {
+			t.Fatalf("round trip of %s: %s %+v, %v", b, back.Name(), back.Params(), err)
+		}
+	})
 }
