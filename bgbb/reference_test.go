@@ -1,7 +1,6 @@
 package bgbb_test
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -16,15 +15,7 @@ func relErr(a, b float64) float64 { return math.Abs(a-b) / math.Abs(b) }
 
 func donations(t *testing.T) []bgbb.Row {
 	t.Helper()
-	f, err := os.Open(datasets.Data(t, "donations.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := datasets.Records(t, datasets.Data(t, "donations.csv"))
 	var rows []bgbb.Row
 	for _, r := range recs[1:] {
 		v := make([]float64, 4)

@@ -1,7 +1,6 @@
 package clv_test
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -18,15 +17,7 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 // readTable reads a CSV file with a header into rows keyed by column name.
 func readTable(t *testing.T, path string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := datasets.Records(t, path)
 	rows := make([]map[string]string, 0, len(recs)-1)
 	for _, r := range recs[1:] {
 		m := make(map[string]string, len(r))

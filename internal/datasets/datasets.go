@@ -8,6 +8,7 @@
 package datasets
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,6 +57,25 @@ func dir(env, sub string) string {
 func Data(tb testing.TB, name string) string {
 	tb.Helper()
 	return find(tb, DataDir(), name, "CLVKIT_DATA")
+}
+
+// Records reads the whole CSV file at path, header included, failing tb
+// on any error.
+func Records(tb testing.TB, path string) [][]string {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	if len(recs) == 0 {
+		tb.Fatalf("%s: no header", path)
+	}
+	return recs
 }
 
 // Reference returns the path of a reference file, skipping tb if it is

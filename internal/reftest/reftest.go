@@ -3,7 +3,6 @@
 package reftest
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -119,15 +118,8 @@ func Load(tb testing.TB) *Reference {
 // (x, t_x, T, zbar), skipping tb if it is absent.
 func CDNOW(tb testing.TB) []clv.Customer {
 	tb.Helper()
-	f, err := os.Open(datasets.Data(tb, "cdnow_customers_summary_with_transactions.csv"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	recs := datasets.Records(tb, datasets.Data(tb, "cdnow_customers_summary_with_transactions.csv"))
+	var err error
 	cs := make([]clv.Customer, 0, len(recs)-1)
 	for _, r := range recs[1:] {
 		v := make([]float64, 4)
