@@ -71,3 +71,36 @@ func hsum(b, c, z float64) float64 {
 	}
 	return math.NaN()
 }
+
+// memoSize is the number of entries of a memo, a power of two.
+const memoSize = 1 << 15
+
+// memo remembers recent values of hsum and of P(alive) in a batch.
+// Summaries of logs of dates repeat the same few hundred T and t_x, and
+// one-time buyers share x = t_x = 0, so most of a batch's series and many
+// of its rows were computed already; a slot holds the last key that hashed
+// to it. Values are those computed without the memo, so results do not
+// depend on it. The zero memo is empty (b > 0 in every call).
+type memo struct {
+	sums [memoSize]struct{ b, c, z, v float64 }
+	rows [memoSize]struct{ x, tx, T, v float64 } // P(alive); x+1 in x, so that the zero memo is empty
+}
+
+// hash3 returns the memo slot of a key of three numbers.
+func hash3(a, b, c float64) uint64 {
+	return (math.Float64bits(a)*0x9e3779b97f4a7c15 ^ math.Float64bits(b)*0xc2b2ae3d27d4eb4f ^ math.Float64bits(c)*0x165667b19e3779f9) >> (64 - 15)
+}
+
+// hsum returns hsum(b, c, z), from m if it is there.
+func (m *memo) hsum(b, c, z float64) float64 {
+	if m == nil {
+		return hsum(b, c, z)
+	}
+	e := &m.sums[hash3(b, c, z)]
+	if e.b == b && e.c == c && e.z == z {
+		return e.v
+	}
+	v := hsum(b, c, z)
+	e.b, e.c, e.z, e.v = b, c, z, v
+	return v
+}

@@ -309,3 +309,36 @@ func TestBootstrap(t *testing.T) {
 		t.Error("not deterministic")
 	}
 }
+
+// TestMemoizedBatch: batches large enough for the memo (rows repeating, as
+// in summaries of logs of dates) give exactly the per-customer values, in
+// both cases α ≥ β and α < β.
+func TestMemoizedBatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cs := make([]clv.Customer, 150_000)
+	for i := range cs {
+		T := float64(rng.IntN(400)+1) / 7
+		c := clv.Customer{T: T}
+		if rng.IntN(2) == 0 {
+			c.Frequency = float64(rng.IntN(8) + 1)
+			c.Recency = math.Round(rng.Float64()*T*7) / 7
+		}
+		cs[i] = c
+	}
+	for _, p := range []paretonbd.Params{cdnowParams, {R: 0.55, Alpha: 12.5, S: 0.61, Beta: 6}} {
+		m := mustNew(t, p)
+		pa, err := m.ProbabilityAliveAll(cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := 0
+		for i, c := range cs {
+			if pa[i] != m.ProbabilityAlive(c) {
+				bad++
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%v: %d of %d batch values differ from single ones", p, bad, len(cs))
+		}
+	}
+}

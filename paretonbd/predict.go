@@ -36,7 +36,24 @@ func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
 // their large common factors, with ln((α+T)/(α+t_x)) as log1p, so that
 // the probability of having dropped out, 1 − P(alive), is accurate too
 // when it is small (large x, t_x near T).
-func (p Params) alive(x, tx, T float64) float64 {
+func (p Params) alive(x, tx, T float64) float64 { return p.aliveMemo(x, tx, T, nil) }
+
+// aliveMemo is alive with its values looked up in mem (nil: none).
+func (p Params) aliveMemo(x, tx, T float64, mem *memo) float64 {
+	if mem == nil {
+		return p.aliveRow(x, tx, T, nil)
+	}
+	e := &mem.rows[hash3(x, tx, T)]
+	if e.x == x+1 && e.tx == tx && e.T == T {
+		return e.v
+	}
+	v := p.aliveRow(x, tx, T, mem)
+	e.x, e.tx, e.T, e.v = x+1, tx, T, v
+	return v
+}
+
+// aliveRow computes alive, its series looked up in mem (nil: none).
+func (p Params) aliveRow(x, tx, T float64, mem *memo) float64 {
 	q := p.R + x
 	m := q + p.S
 	// B/F = s/m · ((α+T)/(α+t_x))^q ((β+T)/(β+t_x))^s [(α+t_x)/(β+t_x)] H_B;
@@ -45,14 +62,17 @@ func (p Params) alive(x, tx, T float64) float64 {
 	var a, b float64
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		a = q / m * (p.Beta + T) / (p.Alpha + T) * hsum(q+1, m+1, d/(p.Alpha+T))
-		b = p.S / m * math.Exp(e) * hsum(q, m+1, d/(p.Alpha+tx))
+		a = q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, m+1, d/(p.Alpha+T))
+		b = p.S / m * math.Exp(e) * mem.hsum(q, m+1, d/(p.Alpha+tx))
 	} else {
 		d := p.Beta - p.Alpha
-		a = q / m * hsum(p.S, m+1, d/(p.Beta+T))
-		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * hsum(p.S+1, m+1, d/(p.Beta+tx))
+		a = q / m * mem.hsum(p.S, m+1, d/(p.Beta+T))
+		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, m+1, d/(p.Beta+tx))
 	}
-	return math.Min(1/(a+b), 1)
+	if v := 1 / (a + b); v < 1 {
+		return v
+	}
+	return 1
 }
 
 // ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected
@@ -127,12 +147,17 @@ var _ clv.PurchaseCurve = (*Model)(nil)
 
 // batch computes f for every customer on all cores (model.Batch), and
 // reports a customer for whom a series did not converge.
-func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer) float64) ([]float64, error) {
+func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer, mem *memo) float64) ([]float64, error) {
 	if !m.Ready() {
 		return nil, errZeroModel
 	}
 	p := m.Params()
-	out, err := model.Batch("paretonbd", cs, func(_ int, c *clv.Customer) float64 { return f(p, c) })
+	out, err := model.BatchWith("paretonbd", cs, func() *memo {
+		if len(cs) < 4*memoSize {
+			return nil // not worth the memo's 2 MiB
+		}
+		return new(memo)
+	}, func(mem *memo, _ int, c *clv.Customer) float64 { return f(p, c, mem) })
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +172,9 @@ func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer) float
 // ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
 // on all cores. An invalid customer is an error naming it.
 func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
-	return m.batch(cs, func(p Params, c *clv.Customer) float64 { return p.alive(c.Frequency, c.Recency, c.T) })
+	return m.batch(cs, func(p Params, c *clv.Customer, mem *memo) float64 {
+		return p.aliveMemo(c.Frequency, c.Recency, c.T, mem)
+	})
 }
 
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
@@ -156,8 +183,8 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 	if !finiteNonNeg(t) {
 		return nil, fmt.Errorf("paretonbd: horizon t = %v, want a finite number ≥ 0", t)
 	}
-	return m.batch(cs, func(p Params, c *clv.Customer) float64 {
-		return p.alive(c.Frequency, c.Recency, c.T) * p.activeExpected(c.Frequency, c.T, t)
+	return m.batch(cs, func(p Params, c *clv.Customer, mem *memo) float64 {
+		return p.aliveMemo(c.Frequency, c.Recency, c.T, mem) * p.activeExpected(c.Frequency, c.T, t)
 	})
 }
 

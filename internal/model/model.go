@@ -356,14 +356,31 @@ func ValidCustomer(c *clv.Customer) bool {
 // ValidCustomer in the same pass; the error names the first invalid
 // customer, with pkg as its prefix.
 func Batch(pkg string, cs []clv.Customer, f func(i int, c *clv.Customer) float64) ([]float64, error) {
+	return BatchWith(pkg, cs, func() struct{} { return struct{}{} },
+		func(_ struct{}, i int, c *clv.Customer) float64 { return f(i, c) })
+}
+
+// BatchWith is Batch with a state made by newState (e.g. a memo of recent
+// results) passed to every call of f; a state serves one chunk of
+// customers at a time and is reused for later chunks, so f's results must
+// not depend on it.
+func BatchWith[S any](pkg string, cs []clv.Customer, newState func() S, f func(s S, i int, c *clv.Customer) float64) ([]float64, error) {
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrNoCustomers)
 	}
 	n := len(cs)
 	out := make([]float64, n)
 	firstBad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first invalid customer
+	states := make(chan S, len(firstBad))
 	parallel.For(len(firstBad), func(ch int) {
 		lo, hi := parallel.Bounds(ch, n)
+		var s S
+		select {
+		case s = <-states:
+		default:
+			s = newState()
+		}
+		defer func() { states <- s }()
 		for i := lo; i < hi; i++ {
 			c := &cs[i]
 			if !ValidCustomer(c) {
@@ -373,7 +390,7 @@ func Batch(pkg string, cs []clv.Customer, f func(i int, c *clv.Customer) float64
 				out[i] = math.NaN()
 				continue
 			}
-			out[i] = f(i, c)
+			out[i] = f(s, i, c)
 		}
 	})
 	for _, b := range firstBad {
