@@ -138,3 +138,4 @@ func expm1x(y float64) float64 {
 	}
 	return math.Expm1(y) / y
 }
+

@@ -485,3 +485,31 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 	}
 	return clv.ExpectedFrequencyCounts(m, cs, k)
 }
+
+// ExpectedPurchasesIfAlive writes into out[i·len(ts)+j] the expected
+// number of purchases in (Ts[i], Ts[i]+ts[j]] of a customer with x repeat
+// purchases in Ts[i] who is known to be alive at Ts[i]: a fresh customer
+// with the posterior parameters (r+x, α+T, a, b+x) (MBG/NBD: b+x+1), the
+// factor beside P(alive) in ConditionalExpectedPurchases
+// (clv.AliveFactored). x must be a whole number ≥ 0 and T, t finite and
+// ≥ 0; otherwise the value is NaN. It writes min(len(Ts), len(out)/len(ts))
+// rows.
+func (m *Model) ExpectedPurchasesIfAlive(x float64, Ts, ts, out []float64) {
+	if len(ts) == 0 {
+		return
+	}
+	Ts = Ts[:min(len(Ts), len(out)/len(ts))]
+	for i, T := range Ts {
+		row := out[i*len(ts) : (i+1)*len(ts)]
+		ok := m.Ready() && valid(clv.Customer{Frequency: x, T: T})
+		for j, t := range ts {
+			if !ok || !(t >= 0) || math.IsInf(t, 0) {
+				row[j] = math.NaN()
+				continue
+			}
+			row[j] = m.f.series(x, T, t)
+		}
+	}
+}
+
+var _ clv.AliveFactored = (*Model)(nil)

@@ -190,20 +190,7 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	} else {
 		// The discounted purchases depend on (frequency, recency, T)
 		// only: computed once per distinct triple.
-		type key struct{ x, tx, t float64 }
-		index := make(map[key]int32, min(len(cs), 1<<16))
-		slot := make([]int32, len(cs))
-		var distinct []Customer
-		for i := range cs {
-			k := key{cs[i].Frequency, cs[i].Recency, cs[i].T}
-			j, ok := index[k]
-			if !ok {
-				j = int32(len(distinct))
-				index[k] = j
-				distinct = append(distinct, cs[i])
-			}
-			slot[i] = j
-		}
+		distinct, slot := distinctRows(cs)
 		disc := make([]float64, len(distinct))
 		parallel.Map(len(distinct), func(lo, hi int) {
 			cum := make([]float64, len(sched.ts))
@@ -271,4 +258,23 @@ func SummarizeValues(values []float64) (Distribution, error) {
 		d.TopShare = top / d.Total
 	}
 	return d, nil
+}
+
+// distinctRows returns the distinct (frequency, recency, T) of cs, in
+// order of first appearance, and each customer's index among them.
+func distinctRows(cs []Customer) (rows []Customer, slot []int32) {
+	type key struct{ x, tx, t float64 }
+	index := make(map[key]int32, min(len(cs), 1<<16))
+	slot = make([]int32, len(cs))
+	for i := range cs {
+		k := key{cs[i].Frequency, cs[i].Recency, cs[i].T}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(rows))
+			index[k] = j
+			rows = append(rows, Customer{Frequency: k.x, Recency: k.tx, T: k.t})
+		}
+		slot[i] = j
+	}
+	return rows, slot
 }

@@ -1,0 +1,505 @@
+package clv
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clvkit/internal/parallel"
+)
+
+// AliveFactored is implemented by purchase models whose conditional
+// expectation is P(alive) times the expectation of a customer known to be
+// alive at T, which depends on the frequency x and T only:
+//
+//	E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) · A(x, T, t).
+//
+// ExpectedPurchasesIfAlive writes A(x, Ts[i], ts[j]) into
+// out[i·len(ts)+j] for every i < min(len(Ts), len(out)/len(ts)) and every
+// j: one call per frequency lets a model share work between the T.
+//
+// BG/NBD, MBG/NBD and Pareto/NBD are of this form. ForecastIntervals uses
+// it to compute the second factor once per distinct (x, T), of which logs
+// of dates have few.
+type AliveFactored interface {
+	PurchaseModel
+	ExpectedPurchasesIfAlive(x float64, Ts, ts, out []float64)
+}
+
+// Interval is an interval [Low, High] of a quantity.
+type Interval struct{ Low, High float64 }
+
+// ForecastDraw is one draw of the models' parameters: a purchase and a
+// spend model built from parameters drawn by the models' SampleParams
+// (the Laplace approximation) or refitted by Bootstrap.
+type ForecastDraw struct {
+	Purchase PurchaseModel
+	Spend    SpendModel
+}
+
+// IntervalOptions configures ForecastIntervals. Horizon and
+// Value.PeriodLength are required.
+type IntervalOptions struct {
+	// Level is the confidence level, in (0, 1). Zero means 0.9.
+	Level float64
+	// Horizon is the t of the expected purchases in (T, T+t].
+	Horizon float64
+	// Value sets the lifetime value's horizon, discounting and margin, as
+	// for LifetimeValues.
+	Value ValueOptions
+	// Periods, if not empty, are the ends t_1 < t_2 < ... of forecast
+	// periods (e.g. calendar months); DrawnIntervals.Periods then holds
+	// the intervals of the total purchases expected in each (t_{j−1}, t_j],
+	// t_0 = 0, and of their revenue (times each customer's expected value
+	// per purchase; no margin, no discount).
+	Periods []float64
+}
+
+// PeriodIntervals are the intervals of one forecast period's totals.
+type PeriodIntervals struct {
+	Purchases, Revenue Interval
+}
+
+// CustomerIntervals are the intervals of one customer's forecast.
+type CustomerIntervals struct {
+	PAlive, ExpectedPurchases, CLV Interval
+}
+
+// DrawnIntervals are the result of ForecastIntervals.
+type DrawnIntervals struct {
+	// Customers is parallel to the customers given.
+	Customers []CustomerIntervals
+	// TotalPurchases and TotalValue are the intervals of the expected
+	// purchases in the horizon and of the lifetime value, summed over
+	// the customers.
+	TotalPurchases, TotalValue Interval
+	// Periods is parallel to IntervalOptions.Periods.
+	Periods []PeriodIntervals
+	// Draws is the number of draws the intervals come from.
+	Draws int
+}
+
+// MaxDraws bounds the number of draws ForecastIntervals accepts.
+const MaxDraws = 100_000
+
+// ErrBadDraws is wrapped by ForecastIntervals' errors about its draws.
+var ErrBadDraws = errors.New("clv: invalid parameter draws")
+
+// ForecastIntervals returns, for every customer and for the totals over
+// the customers, intervals of the expected quantities that come from the
+// parameters' uncertainty: P(alive), the expected purchases in the horizon
+// and the lifetime value (as LifetimeValues computes it) are computed with
+// each draw's models, and the interval runs between the (1−level)/2 and
+// (1+level)/2 quantiles of the draws' values (linear interpolation between
+// order statistics, as R's default type 7). These are intervals of
+// expectations; for what a customer will actually buy, see
+// PredictiveInterval.
+//
+// The work is shared as the models allow: P(alive) is computed once per
+// distinct (frequency, recency, T) and draw, the expected purchases of an
+// active customer once per distinct (frequency, T) for models that are
+// AliveFactored, and the spend once per customer and draw (a spend model's
+// ConditionalExpectedValue must depend on the frequency and the monetary
+// value only, as Gamma-Gamma's does). It runs on all cores and stops with
+// ctx's error when ctx is done. An invalid customer is an error naming it.
+func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer, opts IntervalOptions) (*DrawnIntervals, error) {
+	level := opts.Level
+	if level == 0 {
+		level = 0.9
+	}
+	switch {
+	case !(level > 0 && level < 1):
+		return nil, fmt.Errorf("clv: ForecastIntervals: level %v, want a share in (0, 1)", opts.Level)
+	case !(opts.Horizon >= 0) || math.IsInf(opts.Horizon, 0):
+		return nil, fmt.Errorf("clv: ForecastIntervals: horizon %v, want a finite t ≥ 0", opts.Horizon)
+	case len(draws) < 2 || len(draws) > MaxDraws:
+		return nil, fmt.Errorf("%w: %d draws, want 2 to %d", ErrBadDraws, len(draws), MaxDraws)
+	case len(cs) == 0:
+		return nil, ErrNoCustomers
+	case len(opts.Periods) > maxPeriods:
+		return nil, fmt.Errorf("clv: ForecastIntervals: %d periods, want at most %d", len(opts.Periods), maxPeriods)
+	}
+	for j, t := range opts.Periods {
+		if !(t > 0) || math.IsInf(t, 0) || (j > 0 && !(t > opts.Periods[j-1])) {
+			return nil, fmt.Errorf("clv: ForecastIntervals: period ends %v: want finite, positive and ascending", opts.Periods)
+		}
+	}
+	vopts := opts.Value
+	if err := vopts.check(); err != nil {
+		return nil, err
+	}
+	for d, dr := range draws {
+		if dr.Purchase == nil || dr.Spend == nil {
+			return nil, fmt.Errorf("%w: draw %d has no purchase or no spend model", ErrBadDraws, d)
+		}
+	}
+	if err := ValidateAll(cs); err != nil {
+		return nil, err
+	}
+	factored := true
+	for _, dr := range draws {
+		if _, ok := dr.Purchase.(AliveFactored); !ok {
+			factored = false
+		}
+	}
+	g := groupRows(cs)
+	w := &intervalWork{
+		draws: draws, cs: cs, g: g, level: level, t: opts.Horizon,
+		sched: newSchedule(vopts), margin: vopts.Margin, factored: factored, periods: opts.Periods,
+		out: make([]CustomerIntervals, len(cs)),
+	}
+	blocks := (len(g.rows) + intervalBlock - 1) / intervalBlock
+	// Per block, per draw: the block's share of the totals, summed in
+	// block order so that totals do not depend on the scheduling.
+	w.totE = make([]float64, blocks*len(draws))
+	w.totV = make([]float64, blocks*len(draws))
+	P := len(opts.Periods)
+	w.totP = make([]float64, blocks*len(draws)*P*2)
+	errs := make([]error, blocks)
+	bufs := make(chan *blockBuf, blocks) // one per goroutine, reused
+	parallel.For(blocks, func(b int) {
+		if err := ctx.Err(); err != nil {
+			errs[b] = err
+			return
+		}
+		var buf *blockBuf
+		select {
+		case buf = <-bufs:
+		default:
+			buf = w.newBuf()
+		}
+		errs[b] = w.block(b, buf)
+		bufs <- buf
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	totE := make([]float64, len(draws))
+	totV := make([]float64, len(draws))
+	for b := range blocks {
+		for d := range draws {
+			totE[d] += w.totE[b*len(draws)+d]
+			totV[d] += w.totV[b*len(draws)+d]
+		}
+	}
+	res := &DrawnIntervals{Customers: w.out, Draws: len(draws)}
+	if P > 0 {
+		res.Periods = make([]PeriodIntervals, P)
+		pur := make([]float64, len(draws))
+		rev := make([]float64, len(draws))
+		for j := range P {
+			clear(pur)
+			clear(rev)
+			for b := range blocks {
+				for d := range draws {
+					at := ((b*len(draws)+d)*P + j) * 2
+					pur[d] += w.totP[at]
+					rev[d] += w.totP[at+1]
+				}
+			}
+			iv := &res.Periods[j]
+			iv.Purchases.Low, iv.Purchases.High = quantileBand(pur, level, nil)
+			iv.Revenue.Low, iv.Revenue.High = quantileBand(rev, level, nil)
+		}
+	}
+	res.TotalPurchases.Low, res.TotalPurchases.High = quantileBand(totE, level, nil)
+	res.TotalValue.Low, res.TotalValue.High = quantileBand(totV, level, nil)
+	return res, nil
+}
+
+// rowGroups are the customers grouped by distinct (x, t_x, T), rows sorted
+// by (x, T, t_x) so that rows sharing (x, T) are adjacent.
+type rowGroups struct {
+	rows  []Customer // one per distinct row, in order
+	start []int32    // customers of row k: order[start[k]:start[k+1]]
+	order []int32    // customer indices grouped by row, ascending monetary value within a row
+}
+
+func groupRows(cs []Customer) *rowGroups {
+	rows, slot := distinctRows(cs)
+	perm := make([]int32, len(rows))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int {
+		ra, rb := &rows[a], &rows[b]
+		return cmp.Or(cmp.Compare(ra.Frequency, rb.Frequency), cmp.Compare(ra.T, rb.T), cmp.Compare(ra.Recency, rb.Recency))
+	})
+	rank := make([]int32, len(rows))
+	g := &rowGroups{rows: make([]Customer, len(rows)), start: make([]int32, len(rows)+1)}
+	for r, k := range perm {
+		rank[k] = int32(r)
+		g.rows[r] = rows[k]
+	}
+	// Counting sort of the customers by row.
+	for i := range slot {
+		slot[i] = rank[slot[i]]
+		g.start[slot[i]+1]++
+	}
+	for r := range g.rows {
+		g.start[r+1] += g.start[r]
+	}
+	g.order = make([]int32, len(cs))
+	next := slices.Clone(g.start[:len(g.rows)])
+	for i, r := range slot {
+		g.order[next[r]] = int32(i)
+		next[r]++
+	}
+	for r := range g.rows {
+		ids := g.order[g.start[r]:g.start[r+1]]
+		if len(ids) > 1 {
+			slices.SortStableFunc(ids, func(a, b int32) int { return cmp.Compare(cs[a].MonetaryValue, cs[b].MonetaryValue) })
+		}
+	}
+	return g
+}
+
+// intervalBlock is the number of rows whose draws are held at once
+// (intervalBlock·draws·3 numbers).
+const intervalBlock = 1024
+
+// maxPeriods bounds IntervalOptions.Periods.
+const maxPeriods = 1200
+
+type intervalWork struct {
+	draws      []ForecastDraw
+	cs         []Customer
+	g          *rowGroups
+	level, t   float64
+	sched      schedule
+	margin     float64
+	factored   bool
+	out        []CustomerIntervals
+	totE, totV []float64
+	periods    []float64
+	// totP[((b·D+d)·P+j)·2]: block b's purchases in period j under draw
+	// d, then their revenue.
+	totP []float64
+}
+
+// blockBuf is the scratch of one block of rows.
+type blockBuf struct {
+	// f[r*D+d]: P(alive) of row lo+r under draw d (1 if not factored);
+	// e[q*D+d], v[q*D+d]: the expected purchases in the horizon and the
+	// discounted purchases of the block's pair q, if alive (factored);
+	// per[(q*D+d)*P+j]: its purchases in period j.
+	f, e, v, per      []float64
+	rowSp             []float64
+	cum, hts, hout    []float64
+	vals, scratch, sp []float64
+	xs, Ts            []float64
+	pairOf            []int32
+}
+
+func (w *intervalWork) newBuf() *blockBuf {
+	D := len(w.draws)
+	n := intervalBlock * D
+	return &blockBuf{
+		f: make([]float64, n), e: make([]float64, n), v: make([]float64, n),
+		per: make([]float64, n*len(w.periods)), rowSp: make([]float64, D),
+		cum: make([]float64, len(w.sched.ts)),
+		// The horizon, the schedule's times and the period ends, for
+		// ExpectedPurchasesIfAlive.
+		hts:  slices.Concat([]float64{w.t}, w.sched.ts, w.periods),
+		hout: make([]float64, intervalBlock*(1+len(w.sched.ts)+len(w.periods))),
+		xs:   make([]float64, 0, intervalBlock), Ts: make([]float64, 0, intervalBlock),
+		pairOf: make([]int32, 0, intervalBlock),
+		vals:   make([]float64, D), scratch: make([]float64, D), sp: make([]float64, D),
+	}
+}
+
+// block computes the intervals of the customers of block b of rows.
+func (w *intervalWork) block(b int, buf *blockBuf) error {
+	g, D := w.g, len(w.draws)
+	lo := b * intervalBlock
+	hi := min(lo+intervalBlock, len(g.rows))
+	f, e, v, cum, hts := buf.f, buf.e, buf.v, buf.cum, buf.hts
+	// The block's distinct (x, T) pairs in row order (rows sorted by x, T
+	// and t_x), each row's pair, and the runs of pairs of equal x; without
+	// the factorization, each row is its own pair.
+	xs, Ts, pairOf := buf.xs[:0], buf.Ts[:0], buf.pairOf[:0]
+	for r := lo; r < hi; r++ {
+		c := &g.rows[r]
+		if !w.factored || r == lo || c.Frequency != g.rows[r-1].Frequency || c.T != g.rows[r-1].T {
+			xs = append(xs, c.Frequency)
+			Ts = append(Ts, c.T)
+		}
+		pairOf = append(pairOf, int32(len(Ts)-1))
+	}
+	H, S, P := len(hts), len(w.sched.ts), len(w.periods)
+	per := buf.per
+	// increments writes the purchases in each period from the expected
+	// cumulative purchases at the period ends.
+	increments := func(q, d int, cum []float64) {
+		prev := 0.0
+		for j, c := range cum {
+			per[(q*D+d)*P+j] = c - prev
+			prev = c
+		}
+	}
+	for d, dr := range w.draws {
+		pm := dr.Purchase
+		if !w.factored {
+			for r := lo; r < hi; r++ {
+				k := r - lo
+				f[k*D+d] = 1
+				e[k*D+d] = pm.ConditionalExpectedPurchases(g.rows[r], w.t)
+				v[k*D+d] = discountedPurchases(pm, g.rows[r], w.sched, cum)
+				if P > 0 {
+					h := buf.hout[:P]
+					for j, t := range w.periods {
+						h[j] = pm.ConditionalExpectedPurchases(g.rows[r], t)
+					}
+					increments(k, d, h)
+				}
+			}
+			continue
+		}
+		for r := lo; r < hi; r++ {
+			f[(r-lo)*D+d] = pm.ProbabilityAlive(g.rows[r])
+		}
+		af := pm.(AliveFactored)
+		for s := 0; s < len(xs); {
+			end := s + 1
+			for end < len(xs) && xs[end] == xs[s] {
+				end++
+			}
+			hout := buf.hout[:(end-s)*H]
+			af.ExpectedPurchasesIfAlive(xs[s], Ts[s:end], hts, hout)
+			for q := s; q < end; q++ {
+				h := hout[(q-s)*H : (q-s+1)*H]
+				e[q*D+d] = h[0]
+				v[q*D+d] = w.sched.discount(h[1 : 1+S])
+				if P > 0 {
+					increments(q, d, h[1+S:])
+				}
+			}
+			s = end
+		}
+	}
+	vals, scratch, sp, rowSp := buf.vals, buf.scratch, buf.sp, buf.rowSp
+	totE := w.totE[b*D : (b+1)*D]
+	totV := w.totV[b*D : (b+1)*D]
+	totP := w.totP[b*D*P*2 : (b+1)*D*P*2]
+	for r := lo; r < hi; r++ {
+		k := r - lo
+		p := int(pairOf[k])
+		fr, er, vr := f[k*D:(k+1)*D], e[p*D:(p+1)*D], v[p*D:(p+1)*D]
+		ids := g.order[g.start[r]:g.start[r+1]]
+		count := float64(len(ids))
+		var pa, ex Interval
+		pa.Low, pa.High = quantileBand(fr, w.level, vals)
+		for d := range D {
+			vals[d] = fr[d] * er[d]
+			totE[d] += count * vals[d]
+		}
+		ex.Low, ex.High = quantileBand(vals, w.level, scratch)
+		if !w.factored {
+			pa = Interval{math.NaN(), math.NaN()}
+			for d := range D {
+				vals[d] = w.draws[d].Purchase.ProbabilityAlive(g.rows[r])
+			}
+			pa.Low, pa.High = quantileBand(vals, w.level, scratch)
+		}
+		var val Interval
+		clear(rowSp)
+		for j, i := range ids {
+			c := w.cs[i]
+			if j == 0 || c.MonetaryValue != w.cs[ids[j-1]].MonetaryValue {
+				for d := range D {
+					sp[d] = w.draws[d].Spend.ConditionalExpectedValue(c)
+					if sp[d] != 0 {
+						vals[d] = sp[d] * w.margin * fr[d] * vr[d]
+					} else {
+						vals[d] = 0
+					}
+				}
+				val.Low, val.High = quantileBand(vals, w.level, scratch)
+				if math.IsNaN(val.Low) || math.IsInf(val.Low, 0) || math.IsInf(val.High, 0) {
+					return fmt.Errorf("clv: customers[%d] (%q): lifetime value under some draw is not finite (an infinite mean spend: a gamma-gamma draw with q ≤ 1?)", i, c.ID)
+				}
+			}
+			for d := range D {
+				if sp[d] != 0 {
+					totV[d] += sp[d] * w.margin * fr[d] * vr[d]
+					rowSp[d] += sp[d]
+				}
+			}
+			w.out[i] = CustomerIntervals{PAlive: pa, ExpectedPurchases: ex, CLV: val}
+		}
+		// The row's purchases and revenue in each period, under each draw.
+		for d := range D {
+			pd := per[(p*D+d)*P : (p*D+d+1)*P]
+			td := totP[d*P*2 : (d+1)*P*2]
+			for j, inc := range pd {
+				inc *= fr[d]
+				td[2*j] += count * inc
+				if rowSp[d] != 0 {
+					td[2*j+1] += rowSp[d] * inc
+				}
+			}
+		}
+		if math.IsNaN(ex.Low) || math.IsNaN(pa.Low) {
+			i := ids[0]
+			return fmt.Errorf("clv: customers[%d] (%q): P(alive) or expected purchases under some draw is not a number", i, w.cs[i].ID)
+		}
+	}
+	return nil
+}
+
+// quantileBand returns the (1−level)/2 and (1+level)/2 quantiles of v
+// (type 7: linear between order statistics), without changing v; scratch,
+// if at least len(v) long, saves an allocation. A NaN in v gives NaN.
+func quantileBand(v []float64, level float64, scratch []float64) (lo, hi float64) {
+	q := (1 - level) / 2
+	h := q * float64(len(v)-1)
+	k := int(h) // order statistics k and k+1 (0-based) from each end
+	frac := h - float64(k)
+	if k+2 > 24 {
+		if slices.ContainsFunc(v, math.IsNaN) {
+			return math.NaN(), math.NaN()
+		}
+		s := append(scratch[:0], v...)
+		slices.Sort(s)
+		n := len(s)
+		lo = s[k] + frac*(s[min(k+1, n-1)]-s[k])
+		hi = s[n-1-k] - frac*(s[n-1-k]-s[max(n-2-k, 0)])
+		return lo, hi
+	}
+	// The k+2 smallest and largest by insertion into short sorted buffers:
+	// most values fail the first comparison.
+	var small, large [24]float64
+	m := min(k+2, len(v))
+	ns, nl := 0, 0
+	for _, x := range v {
+		if x != x {
+			return math.NaN(), math.NaN()
+		}
+		if ns < m || x < small[ns-1] {
+			j := min(ns, m-1)
+			for j > 0 && small[j-1] > x {
+				small[j] = small[j-1]
+				j--
+			}
+			small[j] = x
+			ns = min(ns+1, m)
+		}
+		if nl < m || x > large[nl-1] {
+			j := min(nl, m-1)
+			for j > 0 && large[j-1] < x {
+				large[j] = large[j-1]
+				j--
+			}
+			large[j] = x
+			nl = min(nl+1, m)
+		}
+	}
+	lo = small[k] + frac*(small[min(k+1, m-1)]-small[k])
+	hi = large[k] - frac*(large[k]-large[min(k+1, m-1)])
+	return lo, hi
+}

@@ -1,0 +1,61 @@
+package clv_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+)
+
+// Intervals of the forecasts from 200 draws of the fitted models'
+// parameters: one customer's P(alive), expected purchases next year and
+// 12-month CLV, and the total purchases the customer base is expected to
+// make next year.
+func ExampleForecastIntervals() {
+	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	T := make([]float64, 5000)
+	for i := range T {
+		T[i] = 39 + float64(i%14) // weeks
+	}
+	cs, _ := truth.Simulate(rand.NewPCG(1, 2), T)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range cs {
+		if cs[i].Frequency > 0 {
+			cs[i].MonetaryValue = 20 + 20*rng.Float64()
+		}
+	}
+	pm, _ := bgnbd.Fit(cs, bgnbd.FitOptions{})
+	sm, _ := gammagamma.Fit(cs, gammagamma.FitOptions{})
+
+	pp, _ := pm.SampleParams(rand.NewPCG(5, 6), 200)
+	sp, _ := sm.SampleParams(rand.NewPCG(7, 8), 200)
+	draws := make([]clv.ForecastDraw, 200)
+	for d := range draws {
+		p, _ := bgnbd.New(pp[d])
+		s, _ := gammagamma.New(sp[d])
+		draws[d] = clv.ForecastDraw{Purchase: p, Spend: s}
+	}
+	c := clv.Customer{Frequency: 4, Recency: 30, T: 45, MonetaryValue: 35}
+	iv, err := clv.ForecastIntervals(context.Background(), draws, append(cs, c), clv.IntervalOptions{
+		Level:   0.9,
+		Horizon: 52,
+		Value:   clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ci := iv.Customers[len(cs)]
+	fmt.Printf("P(alive) %.2f, 90%% interval [%.2f, %.2f]\n", pm.ProbabilityAlive(c), ci.PAlive.Low, ci.PAlive.High)
+	fmt.Printf("purchases next year: [%.1f, %.1f]\n", ci.ExpectedPurchases.Low, ci.ExpectedPurchases.High)
+	fmt.Printf("12-month CLV: [%.0f, %.0f]\n", ci.CLV.Low, ci.CLV.High)
+	fmt.Printf("all customers, purchases next year: [%.0f, %.0f]\n", iv.TotalPurchases.Low, iv.TotalPurchases.High)
+	// Output:
+	// P(alive) 0.61, 90% interval [0.58, 0.63]
+	// purchases next year: [2.0, 2.3]
+	// 12-month CLV: [66, 77]
+	// all customers, purchases next year: [4153, 4579]
+}

@@ -1,0 +1,359 @@
+package clv_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/paretonbd"
+)
+
+// dailyCustomers simulates n customers of a log of dates: cohorts over a
+// year, times in weeks of whole days, spend for repeat buyers.
+func dailyCustomers(t testing.TB, pm interface {
+	Simulate(rand.Source, []float64) ([]clv.Customer, error)
+}, n int, seed uint64) []clv.Customer {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	T := make([]float64, n)
+	for i := range T {
+		T[i] = float64(rng.IntN(365)+1) / 7
+	}
+	cs, err := pm.Simulate(rand.NewPCG(seed, 2), T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cs {
+		cs[i].Recency = math.Round(cs[i].Recency*7) / 7
+		if cs[i].Frequency > 0 {
+			cs[i].MonetaryValue = math.Round(100*(10+50*rng.Float64())) / 100
+		}
+	}
+	return cs
+}
+
+// opaque hides every method but the clv.PurchaseModel ones, so that
+// ForecastIntervals takes its general path.
+type opaque struct{ clv.PurchaseModel }
+
+// type7 returns the type-7 quantile of v (sorted copy).
+func type7(v []float64, q float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	h := q * float64(len(s)-1)
+	k := int(math.Floor(h))
+	if k+1 >= len(s) {
+		return s[k]
+	}
+	return s[k] + (h-float64(k))*(s[k+1]-s[k])
+}
+
+// drawsOf returns n draws of the fitted purchase and spend models.
+func drawsOf(t testing.TB, pm *bgnbd.Model, sm *gammagamma.Model, n int, general bool) []clv.ForecastDraw {
+	pp, err := pm.SampleParams(rand.NewPCG(9, 9), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := sm.SampleParams(rand.NewPCG(9, 10), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draws := make([]clv.ForecastDraw, n)
+	for d := range draws {
+		p, err := bgnbd.New(pp[d])
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := gammagamma.New(sp[d])
+		if err != nil {
+			t.Fatal(err)
+		}
+		draws[d] = clv.ForecastDraw{Purchase: p, Spend: s}
+		if general {
+			draws[d].Purchase = opaque{p}
+		}
+	}
+	return draws
+}
+
+func relClose(a, b, tol float64) bool {
+	return a == b || math.Abs(a-b) <= tol*math.Max(math.Abs(a), math.Abs(b))
+}
+
+// TestForecastIntervalsBruteForce: per customer and in total, the
+// intervals equal the type-7 quantiles of the values each draw's models
+// give customer by customer (P(alive), ConditionalExpectedPurchases,
+// LifetimeValue), on the shared path of AliveFactored models and on the
+// general one, and for levels using either quantile method.
+func TestForecastIntervalsBruteForce(t *testing.T) {
+	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	cs := dailyCustomers(t, truth, 3000, 1)
+	pm, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
+	for _, general := range []bool{false, true} {
+		for _, level := range []float64{0.9, 0.5} {
+			const n = 60
+			draws := drawsOf(t, pm, sm, n, general)
+			periods := []float64{2, 6.345, 10.69, 30}
+			got, err := clv.ForecastIntervals(context.Background(), draws, cs,
+				clv.IntervalOptions{Level: level, Horizon: 39, Value: vopts, Periods: periods})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := (1 - level) / 2
+			var pa, ex, val [n]float64
+			var totE, totV [n]float64
+			var perP, perR [4][n]float64
+			bad := 0
+			for i, c := range cs {
+				for d, dr := range draws {
+					prev := 0.0
+					for j, t := range periods {
+						cum := dr.Purchase.ConditionalExpectedPurchases(c, t)
+						perP[j][d] += cum - prev
+						perR[j][d] += (cum - prev) * dr.Spend.ConditionalExpectedValue(c)
+						prev = cum
+					}
+					pa[d] = dr.Purchase.ProbabilityAlive(c)
+					ex[d] = dr.Purchase.ConditionalExpectedPurchases(c, 39)
+					if val[d], err = clv.LifetimeValue(dr.Purchase, dr.Spend, c, vopts); err != nil {
+						t.Fatal(err)
+					}
+					totE[d] += ex[d]
+					totV[d] += val[d]
+				}
+				g := got.Customers[i]
+				for _, k := range []struct {
+					iv   clv.Interval
+					vals []float64
+				}{{g.PAlive, pa[:]}, {g.ExpectedPurchases, ex[:]}, {g.CLV, val[:]}} {
+					if !relClose(k.iv.Low, type7(k.vals, q), 1e-12) || !relClose(k.iv.High, type7(k.vals, 1-q), 1e-12) {
+						bad++
+						if bad < 5 {
+							t.Errorf("general %v level %v customer %d %+v: interval %v, want [%v, %v]", general, level, i, c,
+								k.iv, type7(k.vals, q), type7(k.vals, 1-q))
+						}
+					}
+				}
+			}
+			if !relClose(got.TotalPurchases.Low, type7(totE[:], q), 1e-11) || !relClose(got.TotalPurchases.High, type7(totE[:], 1-q), 1e-11) ||
+				!relClose(got.TotalValue.Low, type7(totV[:], q), 1e-11) || !relClose(got.TotalValue.High, type7(totV[:], 1-q), 1e-11) {
+				t.Errorf("general %v level %v: totals %v %v, want [%v %v] [%v %v]", general, level, got.TotalPurchases, got.TotalValue,
+					type7(totE[:], q), type7(totE[:], 1-q), type7(totV[:], q), type7(totV[:], 1-q))
+			}
+			for j := range periods {
+				g := got.Periods[j]
+				if !relClose(g.Purchases.Low, type7(perP[j][:], q), 1e-11) || !relClose(g.Purchases.High, type7(perP[j][:], 1-q), 1e-11) ||
+					!relClose(g.Revenue.Low, type7(perR[j][:], q), 1e-11) || !relClose(g.Revenue.High, type7(perR[j][:], 1-q), 1e-11) {
+					t.Errorf("general %v level %v: period %d: %+v, want purchases [%v %v] revenue [%v %v]", general, level, j, g,
+						type7(perP[j][:], q), type7(perP[j][:], 1-q), type7(perR[j][:], q), type7(perR[j][:], 1-q))
+				}
+			}
+			if got.Draws != n {
+				t.Errorf("Draws = %d", got.Draws)
+			}
+			// The point forecast lies inside its interval for nearly
+			// every customer (it is the value at the centre of the
+			// draws' distribution).
+			point, _ := pm.ProbabilityAliveAll(cs)
+			outside := 0
+			for i, g := range got.Customers {
+				if point[i] < g.PAlive.Low-1e-12 || point[i] > g.PAlive.High+1e-12 {
+					outside++
+				}
+			}
+			if level == 0.9 && outside > len(cs)/50 {
+				t.Errorf("general %v: point P(alive) outside its 90%% interval for %d of %d customers", general, outside, len(cs))
+			}
+		}
+	}
+}
+
+// TestForecastIntervalsPareto: the shared path for Pareto/NBD, whose
+// P(alive) < 1 for one-time buyers, against brute force.
+func TestForecastIntervalsPareto(t *testing.T) {
+	truth := paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67}
+	cs := dailyCustomers(t, truth, 2000, 2)
+	pm, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
+	// 1500 rows of one (x, T) pair, more than a block of rows holds.
+	for i := range 1500 {
+		cs = append(cs, clv.Customer{Frequency: 2, Recency: 52 * float64(i) / 1500, T: 52, MonetaryValue: 30})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, err := pm.SampleParams(rand.NewPCG(1, 1), 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draws := make([]clv.ForecastDraw, len(pp))
+	for d, p := range pp {
+		m, err := paretonbd.New(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		draws[d] = clv.ForecastDraw{Purchase: m, Spend: sm}
+	}
+	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, Continuous: true, DiscountRate: 0.01}
+	got, err := clv.ForecastIntervals(context.Background(), draws, cs, clv.IntervalOptions{Horizon: 52, Value: vopts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]float64, len(draws))
+	for i, c := range cs {
+		for d, dr := range draws {
+			if vals[d], err = clv.LifetimeValue(dr.Purchase, dr.Spend, c, vopts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if iv := got.Customers[i].CLV; !relClose(iv.Low, type7(vals, 0.05), 1e-12) || !relClose(iv.High, type7(vals, 0.95), 1e-12) {
+			t.Fatalf("customer %d %+v: CLV interval %v, want [%v, %v]", i, c, iv, type7(vals, 0.05), type7(vals, 0.95))
+		}
+		if iv := got.Customers[i].PAlive; c.Frequency == 0 && !(iv.High < 1) {
+			t.Fatalf("one-time buyer %+v: P(alive) interval %v reaches 1", c, iv)
+		}
+	}
+}
+
+// TestForecastIntervalsErrors: bad arguments are errors, never a panic.
+func TestForecastIntervalsErrors(t *testing.T) {
+	m, _ := bgnbd.New(bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5})
+	s, _ := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
+	two := []clv.ForecastDraw{{m, s}, {m, s}}
+	cs := []clv.Customer{{Frequency: 2, Recency: 10, T: 30, MonetaryValue: 20}, {T: 5}}
+	ok := clv.IntervalOptions{Horizon: 10, Value: clv.ValueOptions{PeriodLength: 4}}
+	ctx := context.Background()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for name, f := range map[string]func() error{
+		"level": func() error { o := ok; o.Level = 1; _, err := clv.ForecastIntervals(ctx, two, cs, o); return err },
+		"horizon": func() error {
+			o := ok
+			o.Horizon = math.Inf(1)
+			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
+		"value": func() error {
+			o := ok
+			o.Value.PeriodLength = 0
+			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
+		"one draw": func() error { _, err := clv.ForecastIntervals(ctx, two[:1], cs, ok); return err },
+		"nil model": func() error {
+			_, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}, {nil, s}}, cs, ok)
+			return err
+		},
+		"no customers": func() error { _, err := clv.ForecastIntervals(ctx, two, nil, ok); return err },
+		"customer": func() error {
+			_, err := clv.ForecastIntervals(ctx, two, []clv.Customer{{Frequency: 1, Recency: 9, T: 5}}, ok)
+			return err
+		},
+		"periods": func() error {
+			o := ok
+			o.Periods = []float64{4, 4}
+			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
+		"cancelled": func() error { _, err := clv.ForecastIntervals(cancelled, two, cs, ok); return err },
+		"zero model": func() error {
+			_, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}, {&bgnbd.Model{}, s}}, cs, ok)
+			return err
+		},
+	} {
+		if err := f(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if _, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}}, cs, ok); !errors.Is(err, clv.ErrBadDraws) {
+		t.Errorf("one draw: %v, want ErrBadDraws", err)
+	}
+	// Equal draws give intervals of width 0 at the point forecast.
+	got, err := clv.ForecastIntervals(ctx, two, cs, ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cs {
+		want, _ := clv.LifetimeValue(m, s, c, ok.Value)
+		g := got.Customers[i]
+		if g.PAlive.Low != m.ProbabilityAlive(c) || g.PAlive.High != g.PAlive.Low ||
+			!relClose(g.ExpectedPurchases.Low, m.ConditionalExpectedPurchases(c, 10), 1e-14) ||
+			!relClose(g.CLV.High, want, 1e-14) {
+			t.Errorf("%+v: %+v", c, g)
+		}
+	}
+}
+
+// BenchmarkForecastIntervals1e6: 90% intervals of P(alive), expected
+// purchases in 52 weeks and 12-month CLV from 200 parameter draws, for
+// 10⁶ customers of a log of dates (BG/NBD and Pareto/NBD with Gamma-Gamma).
+func BenchmarkForecastIntervals1e6(b *testing.B) {
+	cases := []struct {
+		name string
+		sim  interface {
+			Simulate(rand.Source, []float64) ([]clv.Customer, error)
+		}
+	}{
+		{"BGNBD", bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}},
+		{"ParetoNBD", paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67}},
+	}
+	for _, k := range cases {
+		b.Run(k.name, func(b *testing.B) {
+			cs := dailyCustomers(b, k.sim, 1_000_000, 3)
+			sm, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sp, _ := sm.SampleParams(rand.NewPCG(1, 2), 200)
+			draws := make([]clv.ForecastDraw, 200)
+			switch k.name {
+			case "BGNBD":
+				pm, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				pp, _ := pm.SampleParams(rand.NewPCG(1, 1), 200)
+				for d := range draws {
+					m, _ := bgnbd.New(pp[d])
+					draws[d].Purchase = m
+				}
+			default:
+				pm, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				pp, _ := pm.SampleParams(rand.NewPCG(1, 1), 200)
+				for d := range draws {
+					m, _ := paretonbd.New(pp[d])
+					draws[d].Purchase = m
+				}
+			}
+			for d := range draws {
+				s, _ := gammagamma.New(sp[d])
+				draws[d].Spend = s
+			}
+			opts := clv.IntervalOptions{Horizon: 52, Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}
+			for b.Loop() {
+				if _, err := clv.ForecastIntervals(context.Background(), draws, cs, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
