@@ -138,4 +138,3 @@ func expm1x(y float64) float64 {
 	}
 	return math.Expm1(y) / y
 }
-

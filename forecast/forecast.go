@@ -65,11 +65,16 @@ type Config struct {
 	Discount float64
 	Margin   float64
 	// Interval, if not zero, is the level (e.g. 0.9) of confidence
-	// intervals for each customer's P(alive), expected purchases and CLV
-	// and for the total expected purchases, from the parameters'
-	// uncertainty (the delta method on the log-parameters' covariance);
-	// forecast.csv then has lower and upper columns. Zero means none.
+	// intervals for each customer's P(alive), expected purchases and CLV,
+	// for their totals and for each month's purchases and revenue, from
+	// the parameters' uncertainty: the quantities are computed under
+	// IntervalDraws draws of the models' parameters (clv.ForecastIntervals;
+	// fixed seeds, so runs repeat). forecast.csv and periods.csv then have
+	// lower and upper columns. Zero means none.
 	Interval float64
+	// IntervalDraws is the number of parameter draws, 2 to clv.MaxDraws;
+	// zero means DefaultIntervalDraws.
+	IntervalDraws int
 	// PeriodsByCustomer also writes each customer's expected purchases per
 	// calendar month (periods_by_customer.csv); the totals per month
 	// (periods.csv, Result.Periods) are always computed.
@@ -122,11 +127,10 @@ type Result struct {
 	// without a calibration end.
 	Holdout *clv.Evaluation
 	// Intervals is parallel to Forecasts when Config.Interval is set, nil
-	// otherwise; TotalPurchases is then the interval of the expected
-	// purchases of all customers over the horizon.
-	Intervals      []Intervals
-	TotalPurchases Interval
-	totalGrad      []float64
+	// otherwise; TotalPurchases and TotalCLV are then the intervals of the
+	// expected purchases and the CLV of all customers over the horizon.
+	Intervals                []Intervals
+	TotalPurchases, TotalCLV Interval
 	// Periods are the calendar months after the end of observation (the
 	// first from the end to the first of the next month), Months of them,
 	// with the purchases and revenue expected in each.
@@ -140,6 +144,9 @@ type Period struct {
 	Start, End time.Time // (Start, End]: a calendar month, the first one cut at the end of observation
 	Purchases  float64
 	Revenue    float64
+	// Interval holds the intervals of Purchases and Revenue when
+	// Config.Interval is set, nil otherwise.
+	Interval *clv.PeriodIntervals
 }
 
 func (c *Config) check() error {
@@ -155,6 +162,9 @@ func (c *Config) check() error {
 	if c.Margin == 0 {
 		c.Margin = 1
 	}
+	if c.IntervalDraws == 0 {
+		c.IntervalDraws = DefaultIntervalDraws
+	}
 	switch {
 	case c.Unit < time.Second:
 		return fmt.Errorf("%w: unit %v", ErrConfig, c.Unit)
@@ -166,6 +176,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("%w: discount rate %v per month: want a number ≥ 0", ErrConfig, c.Discount)
 	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
 		return fmt.Errorf("%w: interval level %v: want a share in (0, 1), e.g. 0.9", ErrConfig, c.Interval)
+	case c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws:
+		return fmt.Errorf("%w: %d interval draws: want 2 to %d", ErrConfig, c.IntervalDraws, clv.MaxDraws)
 	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
 		return fmt.Errorf("%w: penalizer %v: want a number ≥ 0", ErrConfig, c.Penalizer)
 	case !(c.Margin > 0 && c.Margin <= 1):
@@ -375,13 +387,16 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 	if res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa); err != nil {
 		return err
 	}
+	if err := res.periods(ctx); err != nil {
+		return err
+	}
 	if cfg.Interval > 0 {
-		say("intervals at %.0f%% from the parameters' uncertainty", 100*cfg.Interval)
-		if err := res.intervals(ctx, pa, exp, clvs); err != nil {
+		say("intervals at %.0f%% from %d draws of the parameters", 100*cfg.Interval, cfg.IntervalDraws)
+		if err := res.intervals(ctx); err != nil {
 			return err
 		}
 	}
-	return res.periods(ctx)
+	return nil
 }
 
 // monthStarts returns the first days of the Months calendar months that

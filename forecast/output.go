@@ -119,12 +119,19 @@ func (res *Result) WriteSegmentsCSV(w io.Writer) error {
 // running totals.
 func (res *Result) WritePeriodsCSV(w io.Writer) error {
 	rows := [][]string{{"month", "from", "to", "expected_purchases", "expected_revenue", "cumulative_purchases", "cumulative_revenue"}}
+	if res.Intervals != nil {
+		rows[0] = append(rows[0], "expected_purchases_low", "expected_purchases_high", "expected_revenue_low", "expected_revenue_high")
+	}
 	var cp, cr float64
 	for _, p := range res.Periods {
 		cp += p.Purchases
 		cr += p.Revenue
-		rows = append(rows, []string{p.End.AddDate(0, 0, -1).Format("2006-01"), p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly),
-			ff(p.Purchases), ff(p.Revenue), ff(cp), ff(cr)})
+		row := []string{p.End.AddDate(0, 0, -1).Format("2006-01"), p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly),
+			ff(p.Purchases), ff(p.Revenue), ff(cp), ff(cr)}
+		if iv := p.Interval; iv != nil {
+			row = append(row, ff(iv.Purchases.Low), ff(iv.Purchases.High), ff(iv.Revenue.Low), ff(iv.Revenue.High))
+		}
+		rows = append(rows, row)
 	}
 	return csv.NewWriter(w).WriteAll(rows)
 }
@@ -224,8 +231,10 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 		out["frequency_value_correlation"] = res.Independence
 	}
 	if res.Intervals != nil {
-		out["intervals"] = map[string]any{"level": res.Config.Interval, "method": "delta method on the log-parameters' covariance",
-			"total_expected_purchases": []float64{res.TotalPurchases.Low, res.TotalPurchases.High}}
+		out["intervals"] = map[string]any{"level": res.Config.Interval, "draws": res.Config.IntervalDraws,
+			"method":                   "quantiles over draws of the parameters from the fits' Laplace approximation (log scale)",
+			"total_expected_purchases": []float64{res.TotalPurchases.Low, res.TotalPurchases.High},
+			"total_clv":                []float64{res.TotalCLV.Low, res.TotalCLV.High}}
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

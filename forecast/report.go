@@ -63,11 +63,12 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <h2>Key numbers</h2>
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
 <tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}{{if .TotalIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalIv.Low}} to {{printf "%.0f" .TotalIv.High}}){{end}}</td></tr>
-<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}</td></tr>
+<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}{{if .TotalCLVIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalCLVIv.Low}} to {{printf "%.0f" .TotalCLVIv.High}}){{end}}</td></tr>
 <tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
 <h3>Expected by month</h3>
-<table><tr><th>month</th><th>from</th><th>purchases</th><th>revenue</th></tr>
-{{range .Periods}}<tr><td>{{(.End.AddDate 0 0 -1).Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td></tr>{{end}}</table>
+<table><tr><th>month</th><th>from</th><th>purchases</th><th>revenue</th>{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th><th>revenue, {{.IvLevel}}% interval</th>{{end}}</tr>
+{{range .Periods}}<tr><td>{{(.End.AddDate 0 0 -1).Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td>{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td><td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}</tr>{{end}}</table>
+{{if .TotalIv}}<p>Intervals come from {{.IvDraws}} draws of the models' parameters: they show how sure the fits are of the expected values, not how much actual purchases will vary around them.</p>{{end}}
 <h2>Segments</h2>
 <table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
 {{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
@@ -237,7 +238,8 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"GGLL": r.Spend.LogLikelihood(), "GGConv": r.Spend.FitInfo().Status == clv.Converged,
 		"Indep": "", "Active": active, "Months": r.Config.Months, "ExpPurchases": expSum, "TotalCLV": total,
 		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
-		"TotalIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
+		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
+		"IvDraws": r.Config.IntervalDraws,
 	}
 	if !r.Config.CalibrationEnd.IsZero() {
 		data["CalEnd"] = r.Config.CalibrationEnd.Format("2006-01-02")
@@ -264,8 +266,8 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		data["Indep"] = r.Independence.Verdict
 	}
 	if r.Intervals != nil {
-		iv := r.TotalPurchases
-		data["TotalIv"] = &iv
+		iv, ivc := r.TotalPurchases, r.TotalCLV
+		data["TotalIv"], data["TotalCLVIv"] = &iv, &ivc
 	}
 	return page.Execute(w, data)
 }

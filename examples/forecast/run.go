@@ -22,6 +22,7 @@ type Config struct {
 	Periods                              int
 	Discount, Margin, Penalizer          float64
 	Interval                             float64
+	IntervalDraws                        int
 	Out                                  string
 	Model                                string
 	DecimalComma, PeriodsByCustomer      bool
@@ -113,7 +114,10 @@ func (c Config) options() (forecast.Config, error) {
 	if c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1) {
 		return fc, fmt.Errorf("-interval %v: want a level in (0, 1), e.g. 0.9", c.Interval)
 	}
-	fc.Interval = c.Interval
+	if c.IntervalDraws != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws) {
+		return fc, fmt.Errorf("-interval-draws %d: want 2 to %d", c.IntervalDraws, clv.MaxDraws)
+	}
+	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws
 	return fc, nil
 }
 
