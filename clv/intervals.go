@@ -48,7 +48,9 @@ type IntervalOptions struct {
 	// Horizon is the t of the expected purchases in (T, T+t].
 	Horizon float64
 	// Value sets the lifetime value's horizon, discounting and margin, as
-	// for LifetimeValues.
+	// for LifetimeValues. The zero Value computes no lifetime values (their
+	// intervals, TotalValue and the periods' revenue are then zero, and
+	// the draws need no spend models).
 	Value ValueOptions
 	// Periods, if not empty, are the ends t_1 < t_2 < ... of forecast
 	// periods (e.g. calendar months); DrawnIntervals.Periods then holds
@@ -56,7 +58,15 @@ type IntervalOptions struct {
 	// t_0 = 0, and of their revenue (times each customer's expected value
 	// per purchase; no margin, no discount).
 	Periods []float64
+	// Groups, if not nil, is parallel to the customers: each customer's
+	// group in [0, MaxGroups), or −1 for none. DrawnIntervals.Groups then
+	// holds the intervals of each group's total expected purchases in the
+	// horizon (e.g. by calibration frequency, against a holdout period).
+	Groups []int
 }
+
+// MaxGroups bounds the groups of IntervalOptions.Groups.
+const MaxGroups = 256
 
 // PeriodIntervals are the intervals of one forecast period's totals.
 type PeriodIntervals struct {
@@ -78,6 +88,10 @@ type DrawnIntervals struct {
 	TotalPurchases, TotalValue Interval
 	// Periods is parallel to IntervalOptions.Periods.
 	Periods []PeriodIntervals
+	// Groups[g] is the interval of the total expected purchases of group
+	// g's customers (IntervalOptions.Groups), for g up to the largest
+	// group given.
+	Groups []Interval
 	// Draws is the number of draws the intervals come from.
 	Draws int
 }
@@ -128,12 +142,27 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		}
 	}
 	vopts := opts.Value
-	if err := vopts.check(); err != nil {
-		return nil, err
+	valued := vopts != ValueOptions{}
+	if valued {
+		if err := vopts.check(); err != nil {
+			return nil, err
+		}
 	}
 	for d, dr := range draws {
-		if dr.Purchase == nil || dr.Spend == nil {
+		if dr.Purchase == nil || valued && dr.Spend == nil {
 			return nil, fmt.Errorf("%w: draw %d has no purchase or no spend model", ErrBadDraws, d)
+		}
+	}
+	G := 0
+	if opts.Groups != nil {
+		if len(opts.Groups) != len(cs) {
+			return nil, fmt.Errorf("clv: ForecastIntervals: %d groups for %d customers", len(opts.Groups), len(cs))
+		}
+		for i, g := range opts.Groups {
+			if g < -1 || g >= MaxGroups {
+				return nil, fmt.Errorf("clv: ForecastIntervals: customers[%d] in group %d: want −1 to %d", i, g, MaxGroups-1)
+			}
+			G = max(G, g+1)
 		}
 	}
 	if err := ValidateAll(cs); err != nil {
@@ -146,9 +175,14 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		}
 	}
 	g := groupRows(cs)
+	var sched schedule
+	if valued {
+		sched = newSchedule(vopts)
+	}
 	w := &intervalWork{
+		sched: sched,
 		draws: draws, cs: cs, g: g, level: level, t: opts.Horizon,
-		sched: newSchedule(vopts), margin: vopts.Margin, factored: factored, periods: opts.Periods,
+		margin: vopts.Margin, factored: factored, periods: opts.Periods, valued: valued, groups: opts.Groups, G: G,
 		out: make([]CustomerIntervals, len(cs)),
 	}
 	blocks := (len(g.rows) + intervalBlock - 1) / intervalBlock
@@ -158,6 +192,7 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 	w.totV = make([]float64, blocks*len(draws))
 	P := len(opts.Periods)
 	w.totP = make([]float64, blocks*len(draws)*P*2)
+	w.totG = make([]float64, blocks*G*len(draws))
 	errs := make([]error, blocks)
 	bufs := make(chan *blockBuf, blocks) // one per goroutine, reused
 	parallel.For(blocks, func(b int) {
@@ -188,6 +223,19 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		}
 	}
 	res := &DrawnIntervals{Customers: w.out, Draws: len(draws)}
+	if G > 0 {
+		res.Groups = make([]Interval, G)
+		tot := make([]float64, len(draws))
+		for k := range G {
+			clear(tot)
+			for b := range blocks {
+				for d, v := range w.totG[(b*G+k)*len(draws) : (b*G+k+1)*len(draws)] {
+					tot[d] += v
+				}
+			}
+			res.Groups[k].Low, res.Groups[k].High = quantileBand(tot, level, nil)
+		}
+	}
 	if P > 0 {
 		res.Periods = make([]PeriodIntervals, P)
 		pur := make([]float64, len(draws))
@@ -280,6 +328,12 @@ type intervalWork struct {
 	// totP[((b·D+d)·P+j)·2]: block b's purchases in period j under draw
 	// d, then their revenue.
 	totP []float64
+	// valued: lifetime values are computed; groups, G and totG[(b·G+g)·D+d]:
+	// block b's expected purchases of group g under draw d.
+	valued bool
+	groups []int
+	G      int
+	totG   []float64
 }
 
 // blockBuf is the scratch of one block of rows.
@@ -399,6 +453,16 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 			totE[d] += count * vals[d]
 		}
 		ex.Low, ex.High = quantileBand(vals, w.level, scratch)
+		if w.G > 0 {
+			for _, i := range ids {
+				if k := w.groups[i]; k >= 0 {
+					tg := w.totG[(b*w.G+k)*D : (b*w.G+k+1)*D]
+					for d := range D {
+						tg[d] += fr[d] * er[d]
+					}
+				}
+			}
+		}
 		if !w.factored {
 			pa = Interval{math.NaN(), math.NaN()}
 			for d := range D {
@@ -410,6 +474,10 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		clear(rowSp)
 		for j, i := range ids {
 			c := w.cs[i]
+			if !w.valued {
+				w.out[i] = CustomerIntervals{PAlive: pa, ExpectedPurchases: ex}
+				continue
+			}
 			if j == 0 || c.MonetaryValue != w.cs[ids[j-1]].MonetaryValue {
 				for d := range D {
 					sp[d] = w.draws[d].Spend.ConditionalExpectedValue(c)
@@ -450,6 +518,19 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		}
 	}
 	return nil
+}
+
+// DrawInterval returns the interval between the (1−level)/2 and
+// (1+level)/2 quantiles of values, e.g. of a quantity computed under many
+// parameter draws, with linear interpolation between order statistics (R's
+// default type 7). values is not changed; a NaN among them, fewer than two
+// values, or a level outside (0, 1) give NaN bounds.
+func DrawInterval(values []float64, level float64) Interval {
+	if len(values) < 2 || !(level > 0 && level < 1) {
+		return Interval{math.NaN(), math.NaN()}
+	}
+	lo, hi := quantileBand(values, level, nil)
+	return Interval{lo, hi}
 }
 
 // quantileBand returns the (1−level)/2 and (1+level)/2 quantiles of v

@@ -107,8 +107,15 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 			const n = 60
 			draws := drawsOf(t, pm, sm, n, general)
 			periods := []float64{2, 6.345, 10.69, 30}
+			groups := make([]int, len(cs))
+			for i, c := range cs {
+				groups[i] = min(int(c.Frequency), 3)
+				if i%3 == 0 {
+					groups[i] = -1
+				}
+			}
 			got, err := clv.ForecastIntervals(context.Background(), draws, cs,
-				clv.IntervalOptions{Level: level, Horizon: 39, Value: vopts, Periods: periods})
+				clv.IntervalOptions{Level: level, Horizon: 39, Value: vopts, Periods: periods, Groups: groups})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -116,9 +123,13 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 			var pa, ex, val [n]float64
 			var totE, totV [n]float64
 			var perP, perR [4][n]float64
+			var grp [4][n]float64
 			bad := 0
 			for i, c := range cs {
 				for d, dr := range draws {
+					if groups[i] >= 0 {
+						grp[groups[i]][d] += dr.Purchase.ConditionalExpectedPurchases(c, 39)
+					}
 					prev := 0.0
 					for j, t := range periods {
 						cum := dr.Purchase.ConditionalExpectedPurchases(c, t)
@@ -160,6 +171,29 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 					t.Errorf("general %v level %v: period %d: %+v, want purchases [%v %v] revenue [%v %v]", general, level, j, g,
 						type7(perP[j][:], q), type7(perP[j][:], 1-q), type7(perR[j][:], q), type7(perR[j][:], 1-q))
 				}
+			}
+			for k := range grp {
+				if g := got.Groups[k]; !relClose(g.Low, type7(grp[k][:], q), 1e-11) || !relClose(g.High, type7(grp[k][:], 1-q), 1e-11) {
+					t.Errorf("general %v level %v: group %d: %v, want [%v %v]", general, level, k, g, type7(grp[k][:], q), type7(grp[k][:], 1-q))
+				}
+			}
+			// Without a Value, no spend models are needed and the rest is
+			// the same.
+			bare := slices.Clone(draws)
+			for d := range bare {
+				bare[d].Spend = nil
+			}
+			noValue, err := clv.ForecastIntervals(context.Background(), bare, cs, clv.IntervalOptions{Level: level, Horizon: 39, Groups: groups})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, g := range noValue.Customers {
+				if g.PAlive != got.Customers[i].PAlive || g.ExpectedPurchases != got.Customers[i].ExpectedPurchases || g.CLV != (clv.Interval{}) {
+					t.Fatalf("customer %d: without value %+v, with %+v", i, g, got.Customers[i])
+				}
+			}
+			if !slices.Equal(noValue.Groups, got.Groups) || noValue.TotalValue != (clv.Interval{}) {
+				t.Errorf("without value: groups %v total value %v", noValue.Groups, noValue.TotalValue)
 			}
 			if got.Draws != n {
 				t.Errorf("Draws = %d", got.Draws)
@@ -251,7 +285,7 @@ func TestForecastIntervalsErrors(t *testing.T) {
 		},
 		"value": func() error {
 			o := ok
-			o.Value.PeriodLength = 0
+			o.Value.PeriodLength = -1
 			_, err := clv.ForecastIntervals(ctx, two, cs, o)
 			return err
 		},
@@ -269,6 +303,22 @@ func TestForecastIntervalsErrors(t *testing.T) {
 			o := ok
 			o.Periods = []float64{4, 4}
 			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
+		"groups": func() error {
+			o := ok
+			o.Groups = []int{0, clv.MaxGroups}
+			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
+		"groups length": func() error {
+			o := ok
+			o.Groups = []int{0}
+			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
+		"no spend": func() error {
+			_, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}, {m, nil}}, cs, ok)
 			return err
 		},
 		"cancelled": func() error { _, err := clv.ForecastIntervals(cancelled, two, cs, ok); return err },

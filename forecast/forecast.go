@@ -131,6 +131,11 @@ type Result struct {
 	// expected purchases and the CLV of all customers over the horizon.
 	Intervals                []Intervals
 	TotalPurchases, TotalCLV Interval
+	// HoldoutIntervals, with intervals and a holdout period, is parallel
+	// to Holdout.Groups: the interval of each group's mean predicted
+	// holdout purchases.
+	HoldoutIntervals []Interval
+	draws            []clv.PurchaseModel // the purchase model's parameter draws
 	// Periods are the calendar months after the end of observation (the
 	// first from the end to the first of the next month), Months of them,
 	// with the purchases and revenue expected in each.
@@ -282,6 +287,11 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		ev := res.Holdout
 		say("holdout: %.0f purchases, model predicted %.1f (MAE %.3f), regression baseline MAE %.3f",
 			ev.TotalActual, ev.Model.TotalPredicted, ev.Model.MAE, ev.Baseline.MAE)
+		if cfg.Interval > 0 {
+			if err := res.holdoutIntervals(ctx); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return res, nil
 }

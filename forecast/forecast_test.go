@@ -260,6 +260,34 @@ func TestIntervals(t *testing.T) {
 	t.Logf("total expected purchases: job [%.1f, %.1f], independent draws [%.1f, %.1f]", iv.Low, iv.High, lo, hi)
 }
 
+// TestHoldoutIntervals: with a holdout period, each calibration-frequency
+// group's mean predicted holdout purchases lies in its interval, and the
+// report with its banded plots is written.
+func TestHoldoutIntervals(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"},
+		Model: "bgnbd", Interval: 0.9, CalibrationEnd: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), IntervalDraws: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.HoldoutIntervals) != len(res.Holdout.Groups) {
+		t.Fatalf("%d holdout intervals for %d groups", len(res.HoldoutIntervals), len(res.Holdout.Groups))
+	}
+	for k, g := range res.Holdout.Groups {
+		iv := res.HoldoutIntervals[k]
+		if g.Customers > 0 && !(iv.Low <= g.Predicted && g.Predicted <= iv.High && iv.Low < iv.High) {
+			t.Errorf("group %d: predicted mean %v, interval %v", k, g.Predicted, iv)
+		}
+	}
+	dir := t.TempDir()
+	if _, err := res.WriteFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil || !bytes.Contains(html, []byte("90% interval")) || !bytes.Contains(html, []byte("draws of the models' parameters")) {
+		t.Errorf("report without intervals: %v", err)
+	}
+}
+
 // TestSummariesInput: the job run on the per-customer summaries of the log
 // (as a warehouse query would give them) gives the forecasts of the job run
 // on the log itself.

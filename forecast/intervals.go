@@ -96,8 +96,56 @@ func (res *Result) intervals(ctx context.Context) error {
 	}
 	res.Intervals = iv.Customers
 	res.TotalPurchases, res.TotalCLV = iv.TotalPurchases, iv.TotalValue
+	res.draws = pms
 	for j := range res.Periods {
 		res.Periods[j].Interval = &iv.Periods[j]
 	}
 	return nil
+}
+
+// holdoutIntervals fills Result.HoldoutIntervals: the intervals, over the
+// purchase model's draws, of each calibration-frequency group's mean
+// predicted holdout purchases (the band of the holdout plot).
+func (res *Result) holdoutIntervals(ctx context.Context) error {
+	cs, hold := res.Summary.Customers, res.Summary.Holdout
+	ev := res.Holdout
+	dur := hold[0].Duration
+	groups := make([]int, len(cs))
+	for i, c := range cs {
+		if hold[i].Duration != dur {
+			return fmt.Errorf("intervals: holdout periods of different lengths (%v, %v)", dur, hold[i].Duration)
+		}
+		groups[i] = min(int(c.Frequency), len(ev.Groups)-1)
+	}
+	draws := make([]clv.ForecastDraw, len(res.draws))
+	for d, m := range res.draws {
+		draws[d].Purchase = m
+	}
+	iv, err := clv.ForecastIntervals(ctx, draws, cs, clv.IntervalOptions{Level: res.Config.Interval, Horizon: dur, Groups: groups})
+	if err != nil {
+		return fmt.Errorf("intervals: holdout: %w", err)
+	}
+	res.HoldoutIntervals = make([]Interval, len(ev.Groups))
+	for k, g := range ev.Groups {
+		if k < len(iv.Groups) && g.Customers > 0 {
+			n := float64(g.Customers)
+			res.HoldoutIntervals[k] = Interval{Low: iv.Groups[k].Low / n, High: iv.Groups[k].High / n}
+		}
+	}
+	return nil
+}
+
+// trackingDraws returns the purchase model's draws as new-customer models
+// for the tracking plot's band, or nil without intervals.
+func (res *Result) trackingDraws() []clv.NewCustomerModel {
+	var out []clv.NewCustomerModel
+	for _, m := range res.draws {
+		if nm, ok := m.(clv.NewCustomerModel); ok {
+			out = append(out, nm)
+		}
+	}
+	if len(out) != len(res.draws) {
+		return nil
+	}
+	return out
 }

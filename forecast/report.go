@@ -112,7 +112,8 @@ func (r *Result) Figures() ([]Figure, error) {
 			return plots.CalibrationFit(r.Choice.Model, sum.Customers, 7, name)
 		}},
 		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", func(r *Result) (*plot.Plot, error) {
-			return plots.Tracking(r.Choice.Model, sum.Customers, sum.Repeats, sum.First, sum.End, r.Config.CalibrationEnd, r.Config.Unit, 60, false)
+			return plots.Tracking(r.Choice.Model, sum.Customers, sum.Repeats, sum.First, sum.End, r.Config.Unit, 60,
+				plots.TrackingOptions{CalibrationEnd: r.Config.CalibrationEnd, Draws: r.trackingDraws(), Level: r.Config.Interval})
 		}},
 		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
 			return plots.FrequencyRecency("P(alive) by frequency and recency", int(maxX), T, unit, r.Choice.Model.ProbabilityAlive)
@@ -137,7 +138,7 @@ func (r *Result) Figures() ([]Figure, error) {
 	}
 	if r.Holdout != nil {
 		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.",
-			func(r *Result) (*plot.Plot, error) { return plots.HoldoutByFrequency(*r.Holdout) }})
+			func(r *Result) (*plot.Plot, error) { return plots.HoldoutByFrequency(*r.Holdout, r.HoldoutIntervals) }})
 	}
 	// The plots are independent: they render concurrently, into their
 	// own slots.

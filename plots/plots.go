@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -76,20 +77,35 @@ func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (
 
 // HoldoutByFrequency shows the mean holdout purchases by calibration
 // frequency, actual and predicted (Fader, Hardie & Lee 2005, Figure 4;
-// lifetimes' plot_calibration_purchases_vs_holdout_purchases).
-func HoldoutByFrequency(ev clv.Evaluation) (*plot.Plot, error) {
+// lifetimes' plot_calibration_purchases_vs_holdout_purchases). band, if
+// not nil, is parallel to ev.Groups: an interval of each group's mean
+// predicted purchases (e.g. from clv.ForecastIntervals with Groups),
+// drawn as a shaded band around the model's line.
+func HoldoutByFrequency(ev clv.Evaluation, band []clv.Interval) (*plot.Plot, error) {
 	if len(ev.Groups) == 0 {
 		return nil, errors.New("plots: HoldoutByFrequency: no groups")
+	}
+	if band != nil && len(band) != len(ev.Groups) {
+		return nil, fmt.Errorf("plots: HoldoutByFrequency: %d band intervals for %d groups", len(band), len(ev.Groups))
 	}
 	p := plot.New()
 	p.Title.Text = "Holdout purchases by calibration frequency: actual vs predicted"
 	p.X.Label.Text = fmt.Sprintf("repeat purchases in the calibration period (%d = %d or more)", len(ev.Groups)-1, len(ev.Groups)-1)
 	p.Y.Label.Text = "mean purchases in the holdout"
 	var act, pred plotter.XYs
-	for _, g := range ev.Groups {
+	var lo, hi []float64
+	for k, g := range ev.Groups {
 		if g.Customers > 0 {
 			act = append(act, plotter.XY{X: float64(g.Frequency), Y: g.Actual})
 			pred = append(pred, plotter.XY{X: float64(g.Frequency), Y: g.Predicted})
+			if band != nil {
+				lo, hi = append(lo, band[k].Low), append(hi, band[k].High)
+			}
+		}
+	}
+	if band != nil {
+		if err := addBand(p, pred, lo, hi); err != nil {
+			return nil, err
 		}
 	}
 	if err := addLines(p, "actual", act, ActualColor, "model", pred, ModelColor); err != nil {
@@ -98,18 +114,41 @@ func HoldoutByFrequency(ev clv.Evaluation) (*plot.Plot, error) {
 	return p, nil
 }
 
+// TrackingOptions are the optional parts of a tracking plot. The zero
+// value draws the running total without a calibration mark or band.
+type TrackingOptions struct {
+	// CalibrationEnd, if not zero, is marked by a vertical line.
+	CalibrationEnd time.Time
+	// Incremental plots the purchases of each step instead of the running
+	// total.
+	Incremental bool
+	// Draws, if not empty, are the model with drawn parameters (e.g. from
+	// SampleParams): a shaded band shows, at each step, the interval at
+	// Level (zero means 0.9) of their curves, how far the model's curve
+	// is uncertain.
+	Draws []clv.NewCustomerModel
+	Level float64
+}
+
 // Tracking shows the repeat purchases over time, actual (repeats, as
 // clv.Summary.Repeats counts them by day) and expected by the model
 // (clv.ExpectedCumulativeRepeats over cs), from the first day (first) to
-// end in the model's time unit; a vertical line marks the calibration end
-// if not zero (lifetimes' plot_cumulative_transactions and
-// plot_incremental_transactions). With incremental, each point is the
-// purchases of one step instead of the running total.
-func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end, calEnd time.Time,
-	unit time.Duration, steps int, incremental bool) (*plot.Plot, error) {
+// end in the model's time unit, in steps (lifetimes'
+// plot_cumulative_transactions and plot_incremental_transactions); opts
+// adds the calibration end and a band.
+func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end time.Time,
+	unit time.Duration, steps int, opts TrackingOptions) (*plot.Plot, error) {
 	if pm == nil || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
 		return nil, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
 	}
+	level := opts.Level
+	if level == 0 {
+		level = 0.9
+	}
+	if !(level > 0 && level < 1) || len(opts.Draws) == 1 || len(opts.Draws) > clv.MaxDraws {
+		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v", len(opts.Draws), opts.Level)
+	}
+	incremental, calEnd := opts.Incremental, opts.CalibrationEnd
 	since := func(t time.Time) float64 { return float64(t.Sub(first)) / float64(unit) }
 	horizon := since(end)
 	at := make([]float64, steps+1)
@@ -140,6 +179,31 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 		act = append(act, plotter.XY{X: tm, Y: a})
 		mod = append(mod, plotter.XY{X: tm, Y: m})
 	}
+	var lo, hi []float64
+	if len(opts.Draws) > 0 {
+		curves := make([][]float64, len(opts.Draws))
+		errs := make([]error, len(opts.Draws))
+		parallel.For(len(opts.Draws), func(d int) {
+			curves[d], errs[d] = clv.ExpectedCumulativeRepeats(opts.Draws[d], cs, at)
+		})
+		if err := errors.Join(errs...); err != nil {
+			return nil, fmt.Errorf("plots: Tracking: band: %w", err)
+		}
+		vals := make([]float64, len(curves))
+		for i := range at {
+			if incremental && i == 0 {
+				continue
+			}
+			for d, c := range curves {
+				vals[d] = c[i]
+				if incremental {
+					vals[d] -= c[i-1]
+				}
+			}
+			iv := clv.DrawInterval(vals, level)
+			lo, hi = append(lo, iv.Low), append(hi, iv.High)
+		}
+	}
 	p := plot.New()
 	what := "Cumulative repeat purchases"
 	p.Y.Label.Text = "repeat purchases"
@@ -155,6 +219,9 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 		top := 0.0
 		for i := range act {
 			top = math.Max(top, math.Max(act[i].Y, mod[i].Y))
+			if hi != nil {
+				top = math.Max(top, hi[i])
+			}
 		}
 		line, err := plotter.NewLine(plotter.XYs{{X: c, Y: 0}, {X: c, Y: top}})
 		if err != nil {
@@ -163,6 +230,11 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 		line.Color = color.Gray{Y: 128}
 		line.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		p.Add(line)
+	}
+	if lo != nil {
+		if err := addBand(p, mod, lo, hi); err != nil {
+			return nil, err
+		}
 	}
 	if err := addLines(p, "actual", act, ActualColor, "model", mod, ModelColor); err != nil {
 		return nil, err
@@ -368,6 +440,30 @@ func addLines(p *plot.Plot, n1 string, a plotter.XYs, c1 color.Color, n2 string,
 	p.Legend.Add(n1, l1, s1)
 	p.Legend.Add(n2, l2, s2)
 	p.Legend.Top, p.Legend.Left = true, true
+	return nil
+}
+
+// BandColor fills the bands of model intervals.
+var BandColor = color.NRGBA{R: 255, G: 127, B: 14, A: 64}
+
+// addBand shades the area between lo and hi at the x of pts, and names it
+// in the legend.
+func addBand(p *plot.Plot, pts plotter.XYs, lo, hi []float64) error {
+	poly := make(plotter.XYs, 0, 2*len(pts))
+	for i, pt := range pts {
+		poly = append(poly, plotter.XY{X: pt.X, Y: lo[i]})
+	}
+	for i := len(pts) - 1; i >= 0; i-- {
+		poly = append(poly, plotter.XY{X: pts[i].X, Y: hi[i]})
+	}
+	band, err := plotter.NewPolygon(poly)
+	if err != nil {
+		return fmt.Errorf("plots: band: %w", err)
+	}
+	band.Color = BandColor
+	band.LineStyle.Width = 0
+	p.Add(band)
+	p.Legend.Add("model interval", band)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package plots_test
 
 import (
 	"bytes"
+	"image"
 	"image/png"
 	"math"
 	"math/rand/v2"
@@ -16,7 +17,7 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-func render(t *testing.T, p *plot.Plot, err error) {
+func render(t *testing.T, p *plot.Plot, err error) image.Image {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -32,9 +33,28 @@ func render(t *testing.T, p *plot.Plot, err error) {
 	if _, err := w.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if cfg, err := png.DecodeConfig(&buf); err != nil || cfg.Width < 400 {
-		t.Errorf("png: %v %+v", err, cfg)
+	img, err := png.Decode(&buf)
+	if err != nil || img.Bounds().Dx() < 400 {
+		t.Fatalf("png: %v", err)
 	}
+	return img
+}
+
+// bandPixels counts the pixels of img shaded by a band (plots.BandColor
+// over white).
+func bandPixels(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			near := func(v uint32, want int) bool { return math.Abs(float64(v>>8)-float64(want)) <= 4 }
+			if near(r, 255) && near(g, 223) && near(bl, 195) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 var params = bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
@@ -58,18 +78,52 @@ func TestPlots(t *testing.T) {
 	p, err := plots.CalibrationFit(m, cs, 7, "BG/NBD")
 	render(t, p, err)
 
-	ev, err := clv.EvaluateHoldout(m, cs, make([]clv.Holdout, len(cs)), 7)
+	hold := make([]clv.Holdout, len(cs))
+	for i := range hold {
+		hold[i].Duration = 26
+	}
+	ev, err := clv.EvaluateHoldout(m, cs, hold, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err = plots.HoldoutByFrequency(ev)
-	render(t, p, err)
+	// Pixels of the band's colour: a few where the model's line is
+	// anti-aliased; many more with a band.
+	p, err = plots.HoldoutByFrequency(ev, nil)
+	none := bandPixels(render(t, p, err))
+	band := make([]clv.Interval, len(ev.Groups))
+	for k, g := range ev.Groups {
+		band[k] = clv.Interval{Low: 0.5 * g.Predicted, High: 1.5 * g.Predicted}
+	}
+	p, err = plots.HoldoutByFrequency(ev, band)
+	if n := bandPixels(render(t, p, err)); n < 10*(none+100) {
+		t.Errorf("holdout plot: %d band pixels with a band of ±50%%, %d without", n, none)
+	}
+	if _, err := plots.HoldoutByFrequency(ev, band[1:]); err == nil {
+		t.Error("short band accepted")
+	}
 
 	first := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	repeats := []clv.DayCount{{Day: first.AddDate(0, 0, 10), Count: 3}, {Day: first.AddDate(0, 0, 100), Count: 5}}
+	// Draws of the same parameters give a band of width 0; draws around
+	// them, a visible one.
+	same := []clv.NewCustomerModel{m, m, m}
+	var spread []clv.NewCustomerModel
+	for _, f := range []float64{0.7, 0.85, 1, 1.15, 1.3} {
+		d, _ := bgnbd.New(bgnbd.Params{R: params.R * f, Alpha: params.Alpha, A: params.A, B: params.B})
+		spread = append(spread, d)
+	}
 	for _, inc := range []bool{false, true} {
-		p, err = plots.Tracking(m, cs, repeats, first, first.AddDate(0, 0, 52*7), first.AddDate(0, 0, 26*7), 7*24*time.Hour, 52, inc)
+		opts := plots.TrackingOptions{CalibrationEnd: first.AddDate(0, 0, 26*7), Incremental: inc}
+		p, err = plots.Tracking(m, cs, repeats, first, first.AddDate(0, 0, 52*7), 7*24*time.Hour, 52, opts)
 		render(t, p, err)
+		opts.Draws = same
+		p, err = plots.Tracking(m, cs, repeats, first, first.AddDate(0, 0, 52*7), 7*24*time.Hour, 52, opts)
+		thin := bandPixels(render(t, p, err))
+		opts.Draws = spread
+		p, err = plots.Tracking(m, cs, repeats, first, first.AddDate(0, 0, 52*7), 7*24*time.Hour, 52, opts)
+		if n := bandPixels(render(t, p, err)); n < 10*thin {
+			t.Errorf("incremental %v: %d band pixels for draws ±30%% in r, %d for identical draws", inc, n, thin)
+		}
 	}
 
 	// The matrix evaluates the function at every frequency and recency
@@ -126,9 +180,13 @@ func TestBadArguments(t *testing.T) {
 	for name, err := range map[string]error{
 		"calibration nil": func() error { _, err := plots.CalibrationFit(nil, nil, 7, ""); return err }(),
 		"calibration k":   func() error { _, err := plots.CalibrationFit(m, nil, 0, ""); return err }(),
-		"holdout":         func() error { _, err := plots.HoldoutByFrequency(clv.Evaluation{}); return err }(),
+		"holdout":         func() error { _, err := plots.HoldoutByFrequency(clv.Evaluation{}, nil); return err }(),
 		"tracking": func() error {
-			_, err := plots.Tracking(m, nil, nil, now, now, time.Time{}, time.Hour, 10, false)
+			_, err := plots.Tracking(m, nil, nil, now, now, time.Hour, 10, plots.TrackingOptions{})
+			return err
+		}(),
+		"tracking band": func() error {
+			_, err := plots.Tracking(m, nil, nil, now, now.Add(time.Hour), time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m}})
 			return err
 		}(),
 		"matrix":   func() error { _, err := plots.FrequencyRecency("", 5, 0, "", nil); return err }(),
