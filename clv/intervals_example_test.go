@@ -59,3 +59,33 @@ func ExampleForecastIntervals() {
 	// 12-month CLV: [66, 77]
 	// all customers, purchases next year: [4153, 4579]
 }
+
+// The interval of the total purchases 1,000 customers will actually make
+// next year: the customers' own randomness plus the parameters'
+// uncertainty, from the expected totals under 100 parameter draws.
+func ExampleTotalPredictiveInterval() {
+	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	T := make([]float64, 1000)
+	for i := range T {
+		T[i] = 39 + float64(i%14)
+	}
+	cs, _ := truth.Simulate(rand.NewPCG(1, 2), T)
+	pm, _ := bgnbd.Fit(cs, bgnbd.FitOptions{})
+	pp, _ := pm.SampleParams(rand.NewPCG(3, 4), 100)
+	totals := make([]float64, len(pp))
+	for d, p := range pp {
+		m, _ := bgnbd.New(p)
+		e, _ := m.ConditionalExpectedPurchasesAll(cs, 52)
+		for _, v := range e {
+			totals[d] += v
+		}
+	}
+	mean, lo, hi, err := clv.TotalPredictiveInterval(pm, cs, 52, 0.9, totals)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("expected %.0f purchases next year, 90%% predictive interval %.0f to %.0f\n", mean, lo, hi)
+	// Output:
+	// expected 737 purchases next year, 90% predictive interval 625 to 850
+}
