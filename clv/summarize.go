@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/internal/parallel"
 	"io"
 	"math"
 	"slices"
@@ -541,20 +542,21 @@ func (s *Summarizer) lookup(h uint32, id string) (k int32, free uint32) {
 func (s *Summarizer) Summary() (*Summary, error) {
 	sum := &Summary{Stats: s.stats}
 	var refs []uint64 // the ids of the customers to summarize
+	var keep []int32  // and their accumulators
 	for i := range s.n {
 		if a := s.acc(int32(i)); a.holdoutOnly {
 			sum.HoldoutOnly++
 		} else {
-			refs = append(refs, a.id)
+			refs, keep = append(refs, a.id), append(keep, int32(i))
 		}
 	}
 	n := len(refs)
 	if n == 0 {
 		return nil, fmt.Errorf("%w (%v)", ErrEmptyLog, s.stats)
 	}
-	sum.Customers = make([]Customer, 0, n)
+	sum.Customers = make([]Customer, n)
 	if s.split {
-		sum.Holdout = make([]Holdout, 0, n)
+		sum.Holdout = make([]Holdout, n)
 	}
 	end, endT, endP, fullP := s.end, s.end, s.endP, s.endP
 	cal := s.cal
@@ -583,34 +585,42 @@ func (s *Summarizer) Summary() (*Summary, error) {
 	}
 	unit := s.opts.Unit.Seconds()
 	ids := s.ids.strings(refs)
-	for i := range s.n {
-		a := s.acc(int32(i))
-		if a.holdoutOnly {
-			continue
-		}
-		c := Customer{ID: ids[len(sum.Customers)], Frequency: float64(a.n - 1)}
-		if s.opts.Calendar {
-			c.Recency = float64(a.lastPeriod - a.firstPeriod)
-			c.T = float64(endP - a.firstPeriod)
-		} else {
-			c.Recency = (a.lastBuy - a.firstTime) / unit
-			c.T = (endT - a.firstTime) / unit
-		}
-		if a.n > 1 {
-			c.MonetaryValue = (a.repHi + a.repLo) / float64(a.n-1)
-		}
-		sum.Customers = append(sum.Customers, c)
-		if s.split {
-			h := Holdout{Frequency: float64(a.hn), Duration: dur}
-			if s.opts.Calendar && a.htx > 0 {
-				h.MonetaryValue = a.hTotal / float64(a.htx)
-			} else if a.hn > 0 {
-				h.MonetaryValue = a.hTotal / float64(a.hn)
+	// The customers are independent: built on all cores, each chunk
+	// reporting its first overflow.
+	bad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first overflowing customer
+	parallel.For(len(bad), func(ch int) {
+		lo, hi := parallel.Bounds(ch, n)
+		for j := lo; j < hi; j++ {
+			a := s.acc(keep[j])
+			c := Customer{ID: ids[j], Frequency: float64(a.n - 1)}
+			if s.opts.Calendar {
+				c.Recency = float64(a.lastPeriod - a.firstPeriod)
+				c.T = float64(endP - a.firstPeriod)
+			} else {
+				c.Recency = (a.lastBuy - a.firstTime) / unit
+				c.T = (endT - a.firstTime) / unit
 			}
-			sum.Holdout = append(sum.Holdout, h)
+			if a.n > 1 {
+				c.MonetaryValue = (a.repHi + a.repLo) / float64(a.n-1)
+			}
+			sum.Customers[j] = c
+			if s.split {
+				h := Holdout{Frequency: float64(a.hn), Duration: dur}
+				if s.opts.Calendar && a.htx > 0 {
+					h.MonetaryValue = a.hTotal / float64(a.htx)
+				} else if a.hn > 0 {
+					h.MonetaryValue = a.hTotal / float64(a.hn)
+				}
+				sum.Holdout[j] = h
+			}
+			if (!finite(a.repHi+a.repLo) || !finite(a.hTotal)) && bad[ch] == 0 {
+				bad[ch] = j + 1
+			}
 		}
-		if !finite(a.repHi+a.repLo) || !finite(a.hTotal) {
-			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, c.ID)
+	})
+	for _, b := range bad {
+		if b > 0 {
+			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, ids[b-1])
 		}
 	}
 	if s.repeats != nil {

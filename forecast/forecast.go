@@ -94,16 +94,14 @@ type Config struct {
 	Progress io.Writer
 }
 
-// Forecast is everything the job says about one customer beyond the
-// customer's summary (Result.Summary.Customers, parallel to
-// Result.Forecasts).
+// Forecast is what the models say about one customer (Result.Forecasts is
+// parallel to Result.Summary.Customers; the customer's RFM scores and
+// tiers are in Result.RFM and Result.Tiers, also parallel).
 type Forecast struct {
 	PAlive            float64 // probability the customer is still active at the end
 	ExpectedPurchases float64 // over the horizon
 	ExpectedValue     float64 // per purchase
 	CLV               float64 // discounted, over the horizon, with the margin
-	RFM               segment.RFM
-	Tier              segment.Tier
 }
 
 // Result is the outcome of Run.
@@ -120,8 +118,13 @@ type Result struct {
 	// NonPositiveSpend counts customers with repeat purchases whose mean
 	// value is ≤ 0 (returns): valued at the population mean.
 	NonPositiveSpend int
-	// Forecasts is parallel to Summary.Customers.
+	// Forecasts, RFM and Tiers are parallel to Summary.Customers: each
+	// customer's forecast, RFM scores and segment, and churn and value
+	// tiers with the suggested action. They are separate slices of plain
+	// values, so that a million customers cost little to build and keep.
 	Forecasts []Forecast
+	RFM       []segment.RFM
+	Tiers     []segment.Tier
 	Segments  []segment.Group
 	// Holdout is the chosen model's check on the holdout period; nil
 	// without a calibration end.
@@ -387,13 +390,15 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 	if err != nil {
 		return err
 	}
-	res.Forecasts = make([]Forecast, len(cs))
+	res.Forecasts, res.RFM, res.Tiers = make([]Forecast, len(cs)), rfm, tiers
 	keys := make([]string, len(cs))
-	for i, c := range cs {
-		res.Forecasts[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
-			ExpectedValue: sm.ConditionalExpectedValue(c), CLV: clvs[i], RFM: rfm[i], Tier: tiers[i]}
-		keys[i] = rfm[i].Segment
-	}
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			res.Forecasts[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
+				ExpectedValue: sm.ConditionalExpectedValue(cs[i]), CLV: clvs[i]}
+			keys[i] = rfm[i].Segment
+		}
+	})
 	if res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa); err != nil {
 		return err
 	}

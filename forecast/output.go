@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // ForecastColumns are the columns of forecast.csv.
@@ -43,12 +45,41 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 		b = append(b, ",p_alive_low,p_alive_high,expected_purchases_low,expected_purchases_high,clv_low,clv_high"...)
 	}
 	b = append(b, '\n')
+	if _, err := bw.Write(b); err != nil {
+		return err
+	}
+	// Rows are formatted a window of chunks at a time, the chunks on all
+	// cores, and written in order: memory stays bounded.
+	cs := res.Summary.Customers
+	const window = 16
+	bufs := make([][]byte, window)
+	for lo := 0; lo < parallel.Chunks(len(cs)); lo += window {
+		hi := min(lo+window, parallel.Chunks(len(cs)))
+		parallel.For(hi-lo, func(k int) {
+			a, z := parallel.Bounds(lo+k, len(cs))
+			if bufs[k] == nil {
+				bufs[k] = make([]byte, 0, (z-a)*256)
+			}
+			bufs[k] = res.appendForecastRows(bufs[k][:0], a, z)
+		})
+		for k := range hi - lo {
+			if _, err := bw.Write(bufs[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// appendForecastRows appends the forecast.csv rows of customers [lo, hi).
+func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
 	num := func(b []byte, v float64) []byte {
 		b = strconv.AppendFloat(b, v, 'g', 10, 64)
 		return append(b, ',')
 	}
-	for i, c := range res.Summary.Customers {
-		f := &res.Forecasts[i]
+	for i := lo; i < hi; i++ {
+		c := &res.Summary.Customers[i]
+		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers[i]
 		b = appendField(b, cell(c.ID))
 		b = append(b, ',')
 		b = num(b, c.Frequency)
@@ -59,9 +90,9 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 		b = num(b, f.ExpectedPurchases)
 		b = num(b, f.ExpectedValue)
 		b = num(b, f.CLV)
-		b = append(b, byte('0'+f.RFM.R), ',', byte('0'+f.RFM.F), ',', byte('0'+f.RFM.M), ',')
-		b = append(b, f.RFM.Code()...)
-		for _, s := range [...]string{f.RFM.Segment, f.Tier.Churn, f.Tier.Value, f.Tier.Action} {
+		b = append(b, byte('0'+rfm.R), ',', byte('0'+rfm.F), ',', byte('0'+rfm.M), ',')
+		b = append(b, rfm.Code()...)
+		for _, s := range [...]string{rfm.Segment, tier.Churn, tier.Value, tier.Action} {
 			b = append(b, ',')
 			b = appendField(b, s)
 		}
@@ -73,17 +104,8 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 			}
 		}
 		b = append(b, '\n')
-		if len(b) > 32<<10 {
-			if _, err := bw.Write(b); err != nil {
-				return err
-			}
-			b = b[:0]
-		}
 	}
-	if _, err := bw.Write(b); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return b
 }
 
 // appendField appends s as a CSV field, quoted if it holds a comma, a

@@ -172,7 +172,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	clvs := make([]float64, n)
 	active, total, expSum := 0, 0.0, 0.0
 	for i, f := range r.Forecasts {
-		if f.Tier.Churn == segment.Active {
+		if r.Tiers[i].Churn == segment.Active {
 			active++
 		}
 		clvs[i] = f.CLV
@@ -205,8 +205,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
 	var tiers []string
 	grid := map[[2]string]*cell{}
-	for _, f := range r.Forecasts {
-		t := f.Tier
+	for _, t := range r.Tiers {
 		if !slices.Contains(tiers, t.Value) {
 			tiers = append(tiers, t.Value)
 		}

@@ -59,18 +59,46 @@ type data struct {
 // and weight: the sums over customers, and so the fit, do not depend on
 // the order they came in (one slice, or merged from shards).
 func (d *data) sort() {
-	idx := make([]int, len(d.m))
-	for i := range idx {
-		idx[i] = i
+	// By frequency with a counting sort (frequencies are few), after
+	// putting xs in ascending order, then by value and weight within each
+	// frequency.
+	perm := make([]int32, len(d.xs))
+	for k := range perm {
+		perm[k] = int32(k)
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		return cmp.Or(cmp.Compare(d.xs[d.xi[a]], d.xs[d.xi[b]]), cmp.Compare(d.m[a], d.m[b]), cmp.Compare(d.w[a], d.w[b]))
+	slices.SortFunc(perm, func(a, b int32) int { return cmp.Compare(d.xs[a], d.xs[b]) })
+	rank := make([]int32, len(d.xs))
+	xs := make([]float64, len(d.xs))
+	for r, k := range perm {
+		rank[k], xs[r] = int32(r), d.xs[k]
+	}
+	d.xs = xs
+	for i, k := range d.xi {
+		d.xi[i] = rank[k]
+	}
+	type rec struct{ m, w, lnm, lnx float64 }
+	start := make([]int, len(d.xs)+1)
+	for _, k := range d.xi {
+		start[k+1]++
+	}
+	for k := range d.xs {
+		start[k+1] += start[k]
+	}
+	recs := make([]rec, len(d.m))
+	next := slices.Clone(start[:len(d.xs)])
+	for i, k := range d.xi {
+		recs[next[k]] = rec{d.m[i], d.w[i], d.lnm[i], d.lnx[i]}
+		next[k]++
+	}
+	parallel.For(len(d.xs), func(k int) {
+		slices.SortFunc(recs[start[k]:start[k+1]], func(a, b rec) int { return cmp.Or(cmp.Compare(a.m, b.m), cmp.Compare(a.w, b.w)) })
 	})
-	xi, m, lnm, lnx, w := make([]int32, len(idx)), make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
-	for i, j := range idx {
-		xi[i], m[i], lnm[i], lnx[i], w[i] = d.xi[j], d.m[j], d.lnm[j], d.lnx[j], d.w[j]
+	for k := range d.xs {
+		for i := start[k]; i < start[k+1]; i++ {
+			r := &recs[i]
+			d.xi[i], d.m[i], d.w[i], d.lnm[i], d.lnx[i] = int32(k), r.m, r.w, r.lnm, r.lnx
+		}
 	}
-	d.xi, d.m, d.lnm, d.lnx, d.w = xi, m, lnm, lnx, w
 }
 
 // logLik returns the log-likelihood (Fader & Hardie 2013, eq. 3 with the

@@ -206,3 +206,27 @@ func TestInfiniteMean(t *testing.T) {
 		t.Errorf("err %v, model %v", err, m)
 	}
 }
+
+// TestOrderIndependent: the fit sorts its data into a canonical order, so
+// customers in any order (one slice, or merged from shards) give the same
+// bits.
+func TestOrderIndependent(t *testing.T) {
+	cs := simulateSpend(gammagamma.Params{P: 6, Q: 4, Gamma: 15}, 30000, 12, 9)
+	// Zero-repeat customers mixed in, and frequencies first met out of order.
+	for i := 0; i < len(cs); i += 7 {
+		cs[i].Frequency, cs[i].MonetaryValue = 0, 0
+	}
+	a, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shuffled := append([]clv.Customer(nil), cs...)
+	rand.New(rand.NewPCG(3, 3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	b, err := gammagamma.Fit(shuffled, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Params() != b.Params() || a.LogLikelihood() != b.LogLikelihood() {
+		t.Errorf("in order %v, shuffled %v", a, b)
+	}
+}

@@ -1,11 +1,13 @@
 package segment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // RFM is one customer's recency, frequency and monetary scores (1..k) and
@@ -54,29 +56,41 @@ func ScoreCustomers(cs []clv.Customer, opts ScoreOptions) ([]RFM, error) {
 			return nil, fmt.Errorf("segment: customers[%d] (%q): non-finite recency, frequency or monetary value", i, c.ID)
 		}
 	}
-	r, err := scores(since, k, opts.RecencyEdges, "recency")
-	if err != nil {
+	// The three sets of edges, concurrently.
+	var edges [3][]float64
+	var errs [3]error
+	feats := [3]struct {
+		values, custom []float64
+		what           string
+	}{{since, opts.RecencyEdges, "recency"}, {freq, opts.FrequencyEdges, "frequency"}, {mon, opts.MonetaryEdges, "monetary"}}
+	parallel.For(3, func(j int) { edges[j], errs[j] = binEdges(feats[j].values, k, feats[j].custom, feats[j].what) })
+	if err := errors.Join(errs[:]...); err != nil {
 		return nil, err
 	}
-	f, err := scores(freq, k, opts.FrequencyEdges, "frequency")
-	if err != nil {
-		return nil, err
-	}
-	m, err := scores(mon, k, opts.MonetaryEdges, "monetary")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]RFM, len(cs))
-	for i := range out {
-		s := RFM{R: int8(k + 1 - r[i]), F: int8(f[i]), M: int8(m[i]), Segment: Other}
-		for _, rule := range rules {
-			if rule.Match(int(s.R), int(s.F), int(s.M)) {
-				s.Segment = rule.Name
-				break
+	// The segment of every combination of scores, found once.
+	names := make([]string, k*k*k)
+	for r := 1; r <= k; r++ {
+		for f := 1; f <= k; f++ {
+			for m := 1; m <= k; m++ {
+				name := Other
+				for _, rule := range rules {
+					if rule.Match(r, f, m) {
+						name = rule.Name
+						break
+					}
+				}
+				names[((r-1)*k+f-1)*k+m-1] = name
 			}
 		}
-		out[i] = s
 	}
+	out := make([]RFM, len(cs))
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := k + 1 - score(since[i], edges[0])
+			f, m := score(freq[i], edges[1]), score(mon[i], edges[2])
+			out[i] = RFM{R: int8(r), F: int8(f), M: int8(m), Segment: names[((r-1)*k+f-1)*k+m-1]}
+		}
+	})
 	return out, nil
 }
 
@@ -102,25 +116,28 @@ func Edges(values []float64, k int) []float64 {
 	return e
 }
 
-// scores returns 1 + the number of edges below each value.
-func scores(values []float64, k int, edges []float64, what string) ([]int, error) {
-	if edges == nil {
-		edges = Edges(values, k)
-	} else if len(edges) != k-1 || !slices.IsSorted(edges) || slices.ContainsFunc(edges, math.IsNaN) {
-		return nil, fmt.Errorf("segment: %s edges %v: want %d ascending numbers", what, edges, k-1)
+// binEdges returns the custom edges after checking them, or the quantile
+// edges of values.
+func binEdges(values []float64, k int, custom []float64, what string) ([]float64, error) {
+	if custom == nil {
+		return Edges(values, k), nil
 	}
-	out := make([]int, len(values))
-	for i, x := range values {
-		// Edges are few: a linear count beats a search.
-		s := 1
-		for _, e := range edges {
-			if x > e {
-				s++
-			}
+	if len(custom) != k-1 || !slices.IsSorted(custom) || slices.ContainsFunc(custom, math.IsNaN) {
+		return nil, fmt.Errorf("segment: %s edges %v: want %d ascending numbers", what, custom, k-1)
+	}
+	return custom, nil
+}
+
+// score returns 1 + the number of edges below x. Edges are few: a linear
+// count beats a search.
+func score(x float64, edges []float64) int {
+	s := 1
+	for _, e := range edges {
+		if x > e {
+			s++
 		}
-		out[i] = s
 	}
-	return out, nil
+	return s
 }
 
 // Tier is one customer's churn-risk tier, value tier and suggested action.
@@ -132,7 +149,8 @@ type Tier struct {
 }
 
 // TierCustomers assigns the tiers of customers from their P(alive) and
-// CLV (parallel slices): the core of Tiers. Value tiers rank customers by
+// CLV (parallel slices): the core of Tiers. TierOptions.Actions is called
+// once per pair of value and churn tiers. Value tiers rank customers by
 // CLV (ties keep slice order): the first ⌈share·n⌉ customers form each top
 // tier. A NaN in either slice is an error naming the customer; an infinite
 // CLV ranks first.
@@ -153,26 +171,17 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 	if shares == nil {
 		shares = []float64{0.01, 0.10, 0.50}
 	}
-	if !slices.IsSorted(shares) || len(shares) == 0 || !(shares[0] > 0) || shares[len(shares)-1] > 1 {
-		return nil, fmt.Errorf("segment: top shares %v: want ascending shares in (0, 1]", shares)
+	if !slices.IsSorted(shares) || len(shares) == 0 || len(shares) > 254 || !(shares[0] > 0) || shares[len(shares)-1] > 1 {
+		return nil, fmt.Errorf("segment: top shares %v: want at most 254 ascending shares in (0, 1]", shares)
 	}
 	action := opts.Actions
 	if action == nil {
 		action = DefaultAction
 	}
 	n := len(values)
-	out := make([]Tier, n)
-	for i := range out {
-		pa := pAlive[i]
-		switch {
-		case math.IsNaN(pa) || math.IsNaN(values[i]):
+	for i, pa := range pAlive {
+		if math.IsNaN(pa) || math.IsNaN(values[i]) {
 			return nil, fmt.Errorf("segment: customer %d: P(alive) %v, CLV %v", i, pa, values[i])
-		case pa >= opts.Active:
-			out[i].Churn = Active
-		case pa < opts.Lost:
-			out[i].Churn = LikelyLost
-		default:
-			out[i].Churn = AtRisk
 		}
 	}
 	// The customers of rank < ⌈share·n⌉ by decreasing CLV, ties in slice
@@ -208,6 +217,7 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 		}
 		slots[j] = r + 1 - above
 	}
+	rank := make([]uint8, n)
 	for i, v := range values {
 		t := len(shares)
 		for j := len(shares) - 1; j >= 0; j-- {
@@ -221,11 +231,29 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 				slots[j]--
 			}
 		}
-		out[i].Rank, out[i].Value = t, names[t]
+		rank[i] = uint8(t)
 	}
-	for i := range out {
-		out[i].Action = action(out[i].Value, out[i].Churn, out[i].Rank)
+	// Every combination of tiers, with one call of action each.
+	churns := [...]string{Active, AtRisk, LikelyLost}
+	table := make([][3]Tier, len(names))
+	for r, name := range names {
+		for c, churn := range churns {
+			table[r][c] = Tier{Churn: churn, Value: name, Rank: r, Action: action(name, churn, r)}
+		}
 	}
+	out := make([]Tier, n)
+	parallel.Map(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			c := 1 // at risk
+			switch pa := pAlive[i]; {
+			case pa >= opts.Active:
+				c = 0
+			case pa < opts.Lost:
+				c = 2
+			}
+			out[i] = table[rank[i]][c]
+		}
+	})
 	return out, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 )
 
 func main() {
@@ -42,8 +43,22 @@ func main() {
 	flag.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50"); use with -delim ";"`)
 	flag.StringVar(&c.Out, "out", c.Out, "output directory")
 	flag.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
-	if err := Run(c, os.Stderr); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "forecast: -cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+	}
+	err := Run(c, os.Stderr)
+	pprof.StopCPUProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "forecast:", err)
 		os.Exit(1)
 	}
