@@ -1,11 +1,10 @@
 package clv
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/internal/ingest"
 	"io"
 	"strconv"
 	"strings"
@@ -67,124 +66,21 @@ type CSVOptions struct {
 // is zero.
 const DefaultMaxLineBytes = 1 << 20
 
-// maxQuote bounds how much of a field or header an error message quotes.
-const maxQuote = 100
-
-// quote returns b quoted as %q does, cut to its first maxQuote bytes (and
-// marked so) when longer: error messages never carry a whole huge or
-// binary field.
-func quote(b []byte) string {
-	if len(b) <= maxQuote {
-		return strconv.Quote(string(b))
-	}
-	return strconv.Quote(string(b[:maxQuote])) + fmt.Sprintf("… (%d bytes)", len(b))
-}
-
-// quoteAll quotes the names of a header for an error message, each cut as
-// by quote, at most 20 of them.
-func quoteAll(names []string) string {
-	var sb strings.Builder
-	sb.WriteByte('[')
-	for i, n := range names {
-		if i == 20 {
-			fmt.Fprintf(&sb, " … %d more", len(names)-20)
-			break
-		}
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.WriteString(quote([]byte(n)))
-	}
-	sb.WriteByte(']')
-	return sb.String()
-}
-
-// Stats counts what a Reader or a Summarizer read and what it skipped.
-type Stats struct {
-	Records  int            // data records read (skipped ones included)
-	Skipped  int            // records skipped
-	Reasons  map[string]int // skipped records by reason
-	Examples []error        // the first maxExamples errors behind the skips
-}
-
-const maxExamples = 5
-
-func (s *Stats) skip(err error) {
-	s.Skipped++
-	if s.Reasons == nil {
-		s.Reasons = make(map[string]int)
-	}
-	s.Reasons[reason(err)]++
-	if len(s.Examples) < maxExamples {
-		s.Examples = append(s.Examples, err)
-	}
-}
-
-// merge adds o's skips to s.
-func (s *Stats) merge(o Stats) {
-	s.Records += o.Records
-	s.Skipped += o.Skipped
-	for k, v := range o.Reasons {
-		if s.Reasons == nil {
-			s.Reasons = make(map[string]int)
-		}
-		s.Reasons[k] += v
-	}
-	for _, e := range o.Examples {
-		if len(s.Examples) < maxExamples {
-			s.Examples = append(s.Examples, e)
-		}
-	}
-}
-
-// reason is the innermost error's text, e.g. "unparseable date".
-func reason(err error) string {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err.Error()
-		}
-		err = u
-	}
-}
-
-// String summarizes s in one line, e.g.
-// "69659 records, 2 skipped (unparseable date: 2)".
-func (s Stats) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d records, %d skipped", s.Records, s.Skipped)
-	if len(s.Reasons) > 0 {
-		b.WriteString(" (")
-		first := true
-		for _, k := range sortedKeys(s.Reasons) {
-			if !first {
-				b.WriteString(", ")
-			}
-			first = false
-			fmt.Fprintf(&b, "%s: %d", k, s.Reasons[k])
-		}
-		b.WriteString(")")
-	}
-	return b.String()
-}
-
 // A Reader reads transactions from a delimited text file. It reads one line
 // at a time; memory does not grow with the file.
 type Reader struct {
 	opts    CSVOptions
-	br      *bufio.Reader
+	lines   *ingest.Lines
 	line    int // line number of the last line read
 	fields  [][]byte
-	buf     []byte // line bytes, reused
 	header  []string
 	idCol   int // 0-based
 	timeCol int
 	amtCol  int // -1: none
 	maxCol  int
 	nfields int // fields per record: the header's, or the first record's
-	tp      timeParser
+	tp      ingest.TimeParser
 	stats   Stats
-	eof     bool
 }
 
 // NewReader returns a Reader for r. It reads the header (unless
@@ -222,16 +118,11 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 	if opts.DecimalComma && opts.Delimiter == ',' {
 		return nil, fmt.Errorf("%w: DecimalComma with the delimiter ',' (use ';' or tab)", ErrBadOption)
 	}
-	br := bufio.NewReaderSize(r, 1<<16)
-	// A gzip file (magic bytes 1f 8b) is read transparently.
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: gzip: %w", ErrRead, err)
-		}
-		br = bufio.NewReaderSize(zr, 1<<16)
+	lines, err := ingest.NewLines(r, opts.MaxLineBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRead, err)
 	}
-	rd := &Reader{opts: opts, br: br, tp: timeParser{layouts: opts.Layouts, loc: loc}}
+	rd := &Reader{opts: opts, lines: lines, tp: ingest.TimeParser{Layouts: opts.Layouts, Location: loc}}
 	if !opts.NoHeader {
 		ok, err := rd.next()
 		if err != nil {
@@ -248,7 +139,6 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 			rd.header[0] = strings.TrimPrefix(rd.header[0], "\ufeff") // byte-order mark
 		}
 	}
-	var err error
 	if rd.idCol, err = rd.column("ID", opts.ID); err != nil {
 		return nil, err
 	}
@@ -276,7 +166,7 @@ func (r *Reader) column(what, spec string) (int, error) {
 	for i, h := range r.header {
 		if h == spec {
 			if found >= 0 {
-				return 0, fmt.Errorf("%w: %s column %s appears twice in the header %s (use its number)", ErrUnknownColumn, what, quote([]byte(spec)), quoteAll(r.header))
+				return 0, fmt.Errorf("%w: %s column %s appears twice in the header %s (use its number)", ErrUnknownColumn, what, ingest.Quote([]byte(spec)), ingest.QuoteAll(r.header))
 			}
 			found = i
 		}
@@ -286,14 +176,14 @@ func (r *Reader) column(what, spec string) (int, error) {
 	}
 	if n, err := strconv.Atoi(spec); err == nil && n >= 1 && n <= 1<<20 {
 		if r.header != nil && n > len(r.header) {
-			return 0, fmt.Errorf("%w: %s column %d: the header has %d columns %s", ErrUnknownColumn, what, n, len(r.header), quoteAll(r.header))
+			return 0, fmt.Errorf("%w: %s column %d: the header has %d columns %s", ErrUnknownColumn, what, n, len(r.header), ingest.QuoteAll(r.header))
 		}
 		return n - 1, nil
 	}
 	if r.header == nil {
-		return 0, fmt.Errorf("%w: %s column %s: without a header, columns are 1-based numbers", ErrUnknownColumn, what, quote([]byte(spec)))
+		return 0, fmt.Errorf("%w: %s column %s: without a header, columns are 1-based numbers", ErrUnknownColumn, what, ingest.Quote([]byte(spec)))
 	}
-	return 0, fmt.Errorf("%w: %s column %s is not in the header %s", ErrUnknownColumn, what, quote([]byte(spec)), quoteAll(r.header))
+	return 0, fmt.Errorf("%w: %s column %s is not in the header %s", ErrUnknownColumn, what, ingest.Quote([]byte(spec)), ingest.QuoteAll(r.header))
 }
 
 // Read returns the next transaction, or io.EOF after the last. With
@@ -384,13 +274,13 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 		return nil, t, 0, r.fieldErr(r.idCol, ErrMissingID)
 	}
 	ts := bytes.TrimSpace(r.fields[r.timeCol])
-	t, err = r.tp.parse(ts)
+	t, err = r.tp.Parse(ts)
 	if err != nil {
-		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %s", ErrBadTime, quote(ts)))
+		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %s", ErrBadTime, ingest.Quote(ts)))
 	}
 	if r.amtCol >= 0 {
 		as := bytes.TrimSpace(r.fields[r.amtCol])
-		amt, err = parseAmount(as, r.opts.DecimalComma)
+		amt, err = ingest.ParseAmount(as, r.opts.DecimalComma)
 		if err != nil {
 			return nil, t, 0, r.fieldErr(r.amtCol, err)
 		}
@@ -416,17 +306,16 @@ func (r *Reader) fieldErrAt(line, col int, err error) error {
 // reports false at the end of the input.
 func (r *Reader) next() (bool, error) {
 	for {
-		if r.eof {
+		if r.lines.EOF() {
 			return false, nil
 		}
-		line, err := r.readLine()
-		var long errLongLine
+		line, err := r.lines.Next()
+		var long ingest.LongLineError
 		if errors.As(err, &long) {
 			r.line++
-			return false, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d bytes or more, over the limit of %d (CSVOptions.MaxLineBytes)", ErrLongLine, long.n, r.opts.MaxLineBytes)}
+			return false, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d bytes or more, over the limit of %d (CSVOptions.MaxLineBytes)", ErrLongLine, long.N, r.opts.MaxLineBytes)}
 		}
 		if err == io.EOF {
-			r.eof = true
 			if len(line) == 0 {
 				return false, nil
 			}
@@ -437,328 +326,9 @@ func (r *Reader) next() (bool, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if err := r.split(line); err != nil {
+		if r.fields, err = ingest.Split(r.fields, line, byte(r.opts.Delimiter)); err != nil {
 			return false, &ParseError{Line: r.line, Err: err}
 		}
 		return true, nil
 	}
-}
-
-// readLine returns the next line without its line ending. A line over
-// MaxLineBytes is read to its end without being kept and reported as
-// errLongLine.
-func (r *Reader) readLine() ([]byte, error) {
-	line, err := r.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		r.buf = append(r.buf[:0], line...)
-		n := len(line)
-		for err == bufio.ErrBufferFull {
-			line, err = r.br.ReadSlice('\n')
-			n += len(line)
-			if n > r.opts.MaxLineBytes+2 {
-				r.buf = r.buf[:0]
-				continue
-			}
-			r.buf = append(r.buf, line...)
-		}
-		if n > r.opts.MaxLineBytes+2 {
-			if err != nil && err != io.EOF {
-				return nil, err
-			}
-			if err == io.EOF {
-				r.eof = true
-			}
-			return nil, errLongLine{n}
-		}
-		line = r.buf
-	}
-	if err != nil && err != io.EOF {
-		return nil, err
-	}
-	if n := len(line); n > 0 && line[n-1] == '\n' {
-		line = line[:n-1]
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-	}
-	if len(line) > r.opts.MaxLineBytes {
-		if err == io.EOF {
-			r.eof = true
-		}
-		return nil, errLongLine{len(line)}
-	}
-	return line, err
-}
-
-// errLongLine is readLine's report of a line over the limit.
-type errLongLine struct{ n int }
-
-func (e errLongLine) Error() string { return fmt.Sprintf("line of %d bytes", e.n) }
-
-func isBlank(c byte) bool { return c == ' ' || c == '\t' }
-
-func (r *Reader) split(line []byte) error {
-	r.fields = r.fields[:0]
-	if r.opts.Delimiter == ' ' {
-		i := 0
-		for {
-			for i < len(line) && isBlank(line[i]) {
-				i++
-			}
-			if i == len(line) {
-				return nil
-			}
-			if line[i] == '"' {
-				f, n, err := r.unquote(line[i:])
-				if err != nil {
-					return err
-				}
-				r.fields = append(r.fields, f)
-				i += n
-				if i < len(line) && !isBlank(line[i]) {
-					return fmt.Errorf("%w: text after closing quote", ErrBadQuote)
-				}
-				continue
-			}
-			j := i
-			for j < len(line) && !isBlank(line[j]) {
-				j++
-			}
-			r.fields = append(r.fields, line[i:j])
-			i = j
-		}
-	}
-	d := byte(r.opts.Delimiter)
-	i := 0
-	for {
-		// Skip blanks before a quoted field: `a, "b"`.
-		k := i
-		for k < len(line) && isBlank(line[k]) && line[k] != d {
-			k++
-		}
-		if k < len(line) && line[k] == '"' {
-			f, n, err := r.unquote(line[k:])
-			if err != nil {
-				return err
-			}
-			r.fields = append(r.fields, f)
-			i = k + n
-			for i < len(line) && isBlank(line[i]) && line[i] != d {
-				i++
-			}
-			if i == len(line) {
-				return nil
-			}
-			if line[i] != d {
-				return fmt.Errorf("%w: text after closing quote", ErrBadQuote)
-			}
-			i++
-			continue
-		}
-		j := bytes.IndexByte(line[i:], d)
-		if j < 0 {
-			r.fields = append(r.fields, line[i:])
-			return nil
-		}
-		r.fields = append(r.fields, line[i:i+j])
-		i += j + 1
-	}
-}
-
-// unquote parses the quoted field at the start of s, returning its content
-// (a new slice) and the number of bytes consumed.
-func (r *Reader) unquote(s []byte) ([]byte, int, error) {
-	var f []byte
-	i := 1
-	for {
-		j := bytes.IndexByte(s[i:], '"')
-		if j < 0 {
-			return nil, 0, fmt.Errorf("%w: no closing quote on the line", ErrBadQuote)
-		}
-		f = append(f, s[i:i+j]...)
-		i += j + 1
-		if i < len(s) && s[i] == '"' {
-			f = append(f, '"')
-			i++
-			continue
-		}
-		return f, i, nil
-	}
-}
-
-// parseAmount parses a decimal amount: [+-]digits[.digits][e[+-]digits]
-// (with decimalComma, ',' for '.' and '.' between groups of three digits),
-// optionally with a currency symbol and blanks around it. Plain decimals
-// with up to 15 significant digits take an exact fast path; others go
-// through strconv.ParseFloat after a check of that grammar, so that
-// hexadecimal ("0x1p4"), underscores ("1_000"), "Inf" and "NaN" are
-// errors. A number too large for float64 is ErrNonFinite; a non-zero
-// number too small for it (it would read as 0) is ErrBadAmount.
-func parseAmount(b []byte, decimalComma bool) (float64, error) {
-	if !decimalComma {
-		if v, ok := fastDecimal(b); ok {
-			return v, nil
-		}
-	}
-	orig := b
-	b = trimCurrency(b)
-	if decimalComma {
-		nb, ok := fromDecimalComma(b)
-		if !ok {
-			return 0, fmt.Errorf("%w %s (a decimal comma was expected)", ErrBadAmount, quote(orig))
-		}
-		b = nb
-	}
-	if v, ok := fastDecimal(b); ok {
-		return v, nil
-	}
-	if len(b) == 0 {
-		return 0, fmt.Errorf("%w: empty", ErrBadAmount)
-	}
-	if !plainNumber(b) {
-		switch strings.ToLower(strings.TrimLeft(string(b), "+-")) {
-		case "nan", "inf", "infinity":
-			return 0, fmt.Errorf("%w: %s", ErrNonFinite, quote(orig))
-		}
-		return 0, fmt.Errorf("%w %s", ErrBadAmount, quote(orig))
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	var ne *strconv.NumError
-	if err != nil && !(errors.As(err, &ne) && ne.Err == strconv.ErrRange) {
-		return 0, fmt.Errorf("%w %s", ErrBadAmount, quote(orig))
-	}
-	if !finite(v) {
-		return 0, fmt.Errorf("%w: %s", ErrNonFinite, quote(orig))
-	}
-	if v == 0 && hasNonZeroDigit(b) {
-		return 0, fmt.Errorf("%w %s: too small for a float64 (it would read as 0)", ErrBadAmount, quote(orig))
-	}
-	return v, nil
-}
-
-// trimCurrency removes blanks (also non-breaking spaces) and one currency
-// symbol before or after the number.
-func trimCurrency(b []byte) []byte {
-	b = bytes.TrimSpace(b)
-	for _, sym := range [...]string{"€", "$", "£", "¥", "EUR", "USD"} {
-		if t, ok := bytes.CutPrefix(b, []byte(sym)); ok {
-			b = t
-			break
-		}
-		if t, ok := bytes.CutSuffix(b, []byte(sym)); ok {
-			b = t
-			break
-		}
-	}
-	return bytes.TrimFunc(b, func(r rune) bool { return r == ' ' || r == '\t' || r == '\u00a0' || r == '\u202f' })
-}
-
-// fromDecimalComma rewrites a decimal-comma number ("1.234,50") in the
-// decimal-point form ("1234.50"), checking that points group thousands.
-func fromDecimalComma(b []byte) ([]byte, bool) {
-	intPart, frac, hasFrac := bytes.Cut(b, []byte(","))
-	if bytes.Contains(frac, []byte(",")) {
-		return nil, false
-	}
-	if groups := bytes.Split(intPart, []byte(".")); len(groups) > 1 {
-		for i, g := range groups {
-			d := bytes.TrimLeft(g, "+-")
-			if i == 0 && (len(d) == 0 || len(d) > 3) || i > 0 && len(g) != 3 {
-				return nil, false
-			}
-		}
-		intPart = bytes.ReplaceAll(intPart, []byte("."), nil)
-	}
-	out := append([]byte(nil), intPart...)
-	if hasFrac {
-		out = append(append(out, '.'), frac...)
-	}
-	return out, true
-}
-
-// plainNumber reports whether b is [+-]digits[.digits][(e|E)[+-]digits]
-// with at least one digit before the exponent.
-func plainNumber(b []byte) bool {
-	i := 0
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		i++
-	}
-	digits := 0
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		digits++
-	}
-	if i < len(b) && b[i] == '.' {
-		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		exp := 0
-		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(b)
-}
-
-// hasNonZeroDigit reports whether the mantissa of b has a digit other
-// than 0.
-func hasNonZeroDigit(b []byte) bool {
-	for _, c := range b {
-		if c == 'e' || c == 'E' {
-			return false
-		}
-		if c >= '1' && c <= '9' {
-			return true
-		}
-	}
-	return false
-}
-
-var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
-
-// fastDecimal parses [-+]digits[.digits] with at most 15 digits in all.
-// The mantissa and the power of ten are exact in float64, so one division
-// gives the correctly rounded result (Clinger's fast path).
-func fastDecimal(b []byte) (float64, bool) {
-	i, neg := 0, false
-	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
-		neg = b[0] == '-'
-		i++
-	}
-	var m uint64
-	digits, frac, dot := 0, 0, false
-	for ; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case c >= '0' && c <= '9':
-			m = m*10 + uint64(c-'0')
-			digits++
-			if dot {
-				frac++
-			}
-		case c == '.' && !dot:
-			dot = true
-		default:
-			return 0, false
-		}
-	}
-	if digits == 0 || digits > 15 {
-		return 0, false
-	}
-	v := float64(m) / pow10[frac]
-	if neg {
-		v = -v
-	}
-	return v, true
 }

@@ -21,4 +21,14 @@
 //
 // Package clv imports no model; models implement its interfaces, so the
 // lifetime-value and evaluation functions here work with any of them.
+//
+// The files follow the ideas: the summary (summary.go, period.go), one
+// pass over a stream (summarizer.go, summarize_csv.go), the CSV Reader
+// (csv.go, stats.go), lifetime value (value.go, simple.go), evaluation and
+// model choice (evaluate.go, compare.go, frequency.go, tracking.go),
+// uncertainty (intervals.go, predictive.go), shards (state.go,
+// histogram.go, summaries.go). The ingestion engine under the Reader and
+// the Summarizer (id index and store, line reader and field splitter,
+// amount and time parsers, the parse-ahead pipeline) is in
+// internal/ingest.
 package clv

@@ -3,6 +3,7 @@ package clv
 import (
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // Errors that callers may test for with errors.Is. Errors returned by this
@@ -15,14 +16,14 @@ var (
 	ErrMissingID       = errors.New("missing customer id")
 	ErrLongID          = errors.New("customer id longer than 65,535 bytes")
 	ErrBadTime         = errors.New("unparseable date")
-	ErrBadAmount       = errors.New("unparseable amount")
-	ErrNonFinite       = errors.New("amount is NaN or infinite")
+	ErrBadAmount       = ingest.ErrBadAmount // "unparseable amount"
+	ErrNonFinite       = ingest.ErrNonFinite // "amount is NaN or infinite"
 	ErrNegativeAmount  = errors.New("negative amount")
 	ErrAfterEnd        = errors.New("transaction after the observation end")
 	ErrOutOfOrder      = errors.New("transaction out of time order for its customer")
 	ErrUnknownColumn   = errors.New("clv: unknown column")
 	ErrBadOption       = errors.New("clv: invalid option")
-	ErrBadQuote        = errors.New("bad quoted field")
+	ErrBadQuote        = ingest.ErrBadQuote // "bad quoted field"
 	ErrLongLine        = errors.New("line too long")
 	ErrRead            = errors.New("clv: cannot read the input")
 )

@@ -3,6 +3,7 @@ package clv
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/clvkit/clvkit/internal/ingest"
 	"io"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 	for k, name := range SummaryColumns {
 		i, ok := col[name]
 		if !ok && name != "monetary_value" {
-			return nil, st, fmt.Errorf("%w: summaries need the column %q (header %s)", ErrUnknownColumn, name, quoteAll(header))
+			return nil, st, fmt.Errorf("%w: summaries need the column %q (header %s)", ErrUnknownColumn, name, ingest.QuoteAll(header))
 		}
 		if !ok {
 			i = -1
@@ -102,8 +103,8 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 				continue
 			}
 			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || !plainNumber([]byte(v)) {
-				if e := fail(i, fmt.Errorf("%w %s", ErrBadAmount, quote([]byte(v)))); e != nil {
+			if err != nil || !ingest.PlainNumber([]byte(v)) {
+				if e := fail(i, fmt.Errorf("%w %s", ErrBadAmount, ingest.Quote([]byte(v)))); e != nil {
 					return nil, st, e
 				}
 				bad = true

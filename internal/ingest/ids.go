@@ -1,12 +1,17 @@
-package clv
+// Package ingest is the engine behind clv's Reader and Summarizer: the
+// hash index and compact store of customer ids, the line reader and field
+// splitter of delimited text, the amount and time parsers, and the
+// pipeline that parses ahead on a second core. clv's public types are thin
+// over it; nothing here knows what a customer summary means.
+package ingest
 
 import "hash/maphash"
 
-// maxCustomers bounds the number of customers a Summarizer holds, so that
+// MaxCustomers bounds the number of customers an Index holds, so that
 // a customer's number fits the index's slots.
-const maxCustomers = 1<<31 - 1
+const MaxCustomers = 1<<31 - 1
 
-// idIndex maps customer ids to customer numbers: an open-addressing hash
+// Index maps customer ids to customer numbers: an open-addressing hash
 // table with linear probing, at most half full. A slot is one word: the
 // high 32 bits of the id's hash, which also choose the slot, and the
 // customer's number plus one (zero marks an empty slot). The ids themselves
@@ -16,28 +21,52 @@ const maxCustomers = 1<<31 - 1
 // per slot keeps the table small (16 MiB for a million customers), which
 // matters because every lookup of a large log misses the caches. Unlike a
 // Go map, the table can be probed for a group of ids before any id is
-// compared (see Summarizer.addBatch).
-type idIndex struct {
+// compared (see clv.Summarizer.AddBatch).
+type Index struct {
 	seed  maphash.Seed
 	slots []uint64
 	mask  uint32
 	n     int
 }
 
-func newIDIndex() idIndex {
+// NewIndex returns an empty index.
+func NewIndex() Index {
 	const size = 1 << 10
-	return idIndex{seed: maphash.MakeSeed(), slots: make([]uint64, size), mask: size - 1}
+	return Index{seed: maphash.MakeSeed(), slots: make([]uint64, size), mask: size - 1}
 }
 
-// hash returns the 32 bits of the id's hash that the table keeps.
-func (x *idIndex) hash(id string) uint32 { return uint32(maphash.String(x.seed, id) >> 32) }
+// Hash returns the 32 bits of the id's hash that the table keeps.
+func (x *Index) Hash(id string) uint32 { return uint32(maphash.String(x.seed, id) >> 32) }
 
-// start returns the slot where the probe for hash h starts.
-func (x *idIndex) start(h uint32) uint32 { return h & x.mask }
+// Start returns the slot where the probe for hash h starts.
+func (x *Index) Start(h uint32) uint32 { return h & x.mask }
 
-// probe returns the number in the first slot holding hash h, or -1. The
+// Slot returns the content of the slot where the probe for hash h starts:
+// loading it early warms the cache for a later Probe or Lookup.
+func (x *Index) Slot(h uint32) uint64 { return x.slots[h&x.mask] }
+
+// Len returns the number of entries and of slots.
+func (x *Index) Len() (entries, slots int) { return x.n, len(x.slots) }
+
+// Lookup returns the number of the entry with hash h for which same
+// reports true, or -1 and the free slot where it belongs (for Insert).
+func (x *Index) Lookup(h uint32, same func(k int32) bool) (k int32, free uint32) {
+	for i := x.Start(h); ; i = (i + 1) & x.mask {
+		e := x.slots[i]
+		if e == 0 {
+			return -1, i
+		}
+		if uint32(e>>32) == h {
+			if k := int32(uint32(e) - 1); same(k) {
+				return k, 0
+			}
+		}
+	}
+}
+
+// Probe returns the number in the first slot holding hash h, or -1. The
 // caller must compare the ids.
-func (x *idIndex) probe(h uint32) int32 {
+func (x *Index) Probe(h uint32) int32 {
 	for i := h & x.mask; ; i = (i + 1) & x.mask {
 		e := x.slots[i]
 		if e == 0 {
@@ -49,9 +78,9 @@ func (x *idIndex) probe(h uint32) int32 {
 	}
 }
 
-// insert stores customer k with hash h at the free slot found by a lookup,
+// Insert stores customer k with hash h at the free slot found by a lookup,
 // growing the table when it becomes half full.
-func (x *idIndex) insert(free, h uint32, k int32) {
+func (x *Index) Insert(free, h uint32, k int32) {
 	x.slots[free] = uint64(h)<<32 | uint64(uint32(k)+1)
 	x.n++
 	if 2*x.n <= len(x.slots) {
@@ -72,17 +101,17 @@ func (x *idIndex) insert(free, h uint32, k int32) {
 	}
 }
 
-// maxIDLen is the length of the longest customer id a Summarizer accepts.
-const maxIDLen = 1<<16 - 1
+// MaxIDLen is the length of the longest customer id a Store accepts.
+const MaxIDLen = 1<<16 - 1
 
-// idStore keeps the customers' ids so that a customer's state refers to
+// Store keeps the customers' ids so that a customer's state refers to
 // its id with one word, and a million ids are a few allocations which the
 // garbage collector need not scan. An id of up to 7 bytes is held in the
 // word itself (flag bit 63, length in bits 56-62, the bytes from bit 0), so
 // that comparing it touches no other memory; a longer id is stored back to
 // back with others in chunks of at most 1 MiB, and the word is its offset
 // << 16 | its length.
-type idStore struct {
+type Store struct {
 	chunks [][]byte
 }
 
@@ -103,9 +132,9 @@ func inline(id string) (uint64, bool) {
 	return w, true
 }
 
-// add stores id, which must be at most maxIDLen bytes, and returns its
+// Add stores id, which must be at most MaxIDLen bytes, and returns its
 // reference.
-func (st *idStore) add(id string) uint64 {
+func (st *Store) Add(id string) uint64 {
 	if w, ok := inline(id); ok {
 		return w
 	}
@@ -123,61 +152,61 @@ func (st *idStore) add(id string) uint64 {
 	return off<<16 | uint64(len(id))
 }
 
-// stored returns the stored bytes of a long id, nil for a short one.
-func (st *idStore) stored(ref uint64) []byte {
+// Stored returns the stored bytes of a long id, nil for a short one.
+func (st *Store) Stored(ref uint64) []byte {
 	if ref&inlineID != 0 {
 		return nil
 	}
-	off, n := ref>>16, ref&maxIDLen
+	off, n := ref>>16, ref&MaxIDLen
 	c, p := off>>idChunkBits, off&(1<<idChunkBits-1)
 	return st.chunks[c][p : p+n]
 }
 
-// equal reports whether ref refers to id.
-func (st *idStore) equal(ref uint64, id string) bool {
+// Equal reports whether ref refers to id.
+func (st *Store) Equal(ref uint64, id string) bool {
 	if ref&inlineID != 0 {
 		w, ok := inline(id)
 		return ok && w == ref
 	}
-	return string(st.stored(ref)) == id
+	return string(st.Stored(ref)) == id
 }
 
-// length returns the length of the id that ref refers to.
-func length(ref uint64) int {
+// Length returns the length of the id that ref refers to.
+func Length(ref uint64) int {
 	if ref&inlineID != 0 {
 		return int(ref >> 56 & 0x7f)
 	}
-	return int(ref & maxIDLen)
+	return int(ref & MaxIDLen)
 }
 
-// appendID appends the id that ref refers to to dst.
-func (st *idStore) appendID(dst []byte, ref uint64) []byte {
+// AppendID appends the id that ref refers to to dst.
+func (st *Store) AppendID(dst []byte, ref uint64) []byte {
 	if ref&inlineID == 0 {
-		return append(dst, st.stored(ref)...)
+		return append(dst, st.Stored(ref)...)
 	}
-	for i := range length(ref) {
+	for i := range Length(ref) {
 		dst = append(dst, byte(ref>>(8*i)))
 	}
 	return dst
 }
 
-// string returns the id that ref refers to.
-func (st *idStore) string(ref uint64) string { return string(st.appendID(nil, ref)) }
+// ID returns the id that ref refers to.
+func (st *Store) ID(ref uint64) string { return string(st.AppendID(nil, ref)) }
 
-// strings returns the ids that refs refer to, in one allocation.
-func (st *idStore) strings(refs []uint64) []string {
+// IDs returns the ids that refs refer to, in one allocation.
+func (st *Store) IDs(refs []uint64) []string {
 	n := 0
 	for _, ref := range refs {
-		n += length(ref)
+		n += Length(ref)
 	}
 	buf := make([]byte, 0, n)
 	for _, ref := range refs {
-		buf = st.appendID(buf, ref)
+		buf = st.AppendID(buf, ref)
 	}
 	all := string(buf)
 	ids := make([]string, len(refs))
 	for i, ref := range refs {
-		n := length(ref)
+		n := Length(ref)
 		ids[i], all = all[:n], all[n:]
 	}
 	return ids

@@ -2,7 +2,6 @@ package clv
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 )
@@ -29,8 +28,8 @@ func TestIndexCollisions(t *testing.T) {
 			}
 		}
 	}
-	if s.n != n || s.index.n != n || len(s.index.slots) != 8192 {
-		t.Fatalf("%d customers, %d in the index, %d slots; want %d, %d, 8192", s.n, s.index.n, len(s.index.slots), n, n)
+	if entries, slots := s.index.Len(); s.n != n || entries != n || slots != 8192 {
+		t.Fatalf("%d customers, %d in the index, %d slots; want %d, %d, 8192", s.n, entries, slots, n, n)
 	}
 	sum, err := s.Summary()
 	if err != nil {
@@ -49,29 +48,4 @@ func testID(i int) string {
 		return fmt.Sprintf("id%d", i)
 	}
 	return fmt.Sprintf("a-longer-customer-id-%d", i)
-}
-
-func TestIDStore(t *testing.T) {
-	var st idStore
-	ids := []string{"", "a", "1234567", "12345678", "\x00", "\x00\x00", "ü", "a somewhat longer id", "1234567"}
-	var refs []uint64
-	for _, id := range ids {
-		refs = append(refs, st.add(id))
-	}
-	for i, ref := range refs {
-		if got := st.string(ref); got != ids[i] {
-			t.Errorf("string(add(%q)) = %q", ids[i], got)
-		}
-		for j, other := range ids {
-			if st.equal(ref, other) != (ids[i] == other) {
-				t.Errorf("equal(add(%q), %q) = %v", ids[i], ids[j], !(ids[i] == other))
-			}
-		}
-	}
-	if got := st.strings(refs); !slices.Equal(got, ids) {
-		t.Errorf("strings = %q, want %q", got, ids)
-	}
-	if refs[2]&inlineID == 0 || refs[3]&inlineID != 0 {
-		t.Errorf("7-byte id stored inline: %v, 8-byte id: %v; want true, false", refs[2]&inlineID != 0, refs[3]&inlineID != 0)
-	}
 }

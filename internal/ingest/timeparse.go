@@ -1,4 +1,4 @@
-package clv
+package ingest
 
 import (
 	"bytes"
@@ -8,19 +8,21 @@ import (
 
 var errTime = errors.New("no layout matches")
 
-// timeParser parses times with a list of layouts. The common numeric
+// TimeParser parses times with a list of layouts, in Location when the
+// text has no zone. The common numeric
 // layouts have hand-written parsers; the last parsed text and the layout
 // that parsed it are remembered, since logs repeat dates.
-type timeParser struct {
-	layouts []string
-	loc     *time.Location
-	last    int // index of the layout that parsed last
-	prev    []byte
-	prevT   time.Time
-	hasPrev bool
+type TimeParser struct {
+	Layouts  []string
+	Location *time.Location
+	last     int // index of the layout that parsed last
+	prev     []byte
+	prevT    time.Time
+	hasPrev  bool
 }
 
-func (p *timeParser) parse(b []byte) (time.Time, error) {
+// Parse returns the time b holds in one of the layouts.
+func (p *TimeParser) Parse(b []byte) (time.Time, error) {
 	if p.hasPrev && bytes.Equal(b, p.prev) {
 		return p.prevT, nil
 	}
@@ -33,9 +35,9 @@ func (p *timeParser) parse(b []byte) (time.Time, error) {
 		}
 		return k
 	}
-	for k := range p.layouts {
+	for k := range p.Layouts {
 		i := order(k)
-		if t, ok := p.try(p.layouts[i], b); ok {
+		if t, ok := p.try(p.Layouts[i], b); ok {
 			p.last = i
 			p.prev = append(p.prev[:0], b...)
 			p.prevT, p.hasPrev = t, true
@@ -45,7 +47,7 @@ func (p *timeParser) parse(b []byte) (time.Time, error) {
 	return time.Time{}, errTime
 }
 
-func (p *timeParser) try(layout string, b []byte) (time.Time, bool) {
+func (p *TimeParser) try(layout string, b []byte) (time.Time, bool) {
 	switch layout {
 	case "2006-01-02":
 		if len(b) == 10 && b[4] == '-' && b[7] == '-' {
@@ -63,7 +65,7 @@ func (p *timeParser) try(layout string, b []byte) (time.Time, bool) {
 		}
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation(layout, string(b), p.loc)
+	t, err := time.ParseInLocation(layout, string(b), p.Location)
 	return t, err == nil
 }
 
@@ -80,7 +82,7 @@ func digits(b []byte) (int, bool) {
 
 // date builds a time from digit fields, rejecting out-of-range values
 // (time.Date would silently normalize February 30 to March 2).
-func (p *timeParser) date(yb, mb, db, clock []byte) (time.Time, bool) {
+func (p *TimeParser) date(yb, mb, db, clock []byte) (time.Time, bool) {
 	y, ok1 := digits(yb)
 	m, ok2 := digits(mb)
 	d, ok3 := digits(db)
@@ -97,7 +99,7 @@ func (p *timeParser) date(yb, mb, db, clock []byte) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
-	return time.Date(y, time.Month(m), d, hh, mm, ss, 0, p.loc), true
+	return time.Date(y, time.Month(m), d, hh, mm, ss, 0, p.Location), true
 }
 
 func daysIn(m time.Month, year int) int {

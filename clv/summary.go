@@ -1,0 +1,187 @@
+package clv
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// SummaryOptions configures Summarize. End is required; the zero values of
+// the other fields give the papers' convention in days: continuous time,
+// purchases on the same calendar day merged into one.
+type SummaryOptions struct {
+	// End is the end of observation; T is measured to it. A transaction
+	// after End (later than the instant End) is an error wrapping
+	// ErrAfterEnd, unless SkipAfterEnd is set. For a log of dates without
+	// times of day, End is the last day observed. Zero means the time of
+	// the last transaction (as in the lifetimes package), known only once
+	// the whole log is read; Summary.End reports it.
+	End time.Time
+
+	// CalibrationEnd, if not zero, splits the observation into a
+	// calibration period, up to and including CalibrationEnd, and a holdout
+	// period (CalibrationEnd, End]. Customers are those whose first purchase
+	// is in the calibration period; their Customer summary covers the
+	// calibration period only, and Summary.Holdout what followed.
+	CalibrationEnd time.Time
+
+	// Calendar selects the calendar-period convention of the Python
+	// lifetimes package: each time becomes the calendar Period it falls in,
+	// Frequency counts distinct periods after the first, and Recency and T
+	// are whole numbers of periods between period starts. Otherwise times
+	// are continuous: (t − first purchase) / Unit.
+	Calendar bool
+
+	// Period is the calendar period: with Calendar, the unit times are
+	// counted in; otherwise the granularity at which purchases merge (two
+	// purchases in the same period count once). Zero means Day.
+	Period Period
+
+	// Unit is the time unit of continuous time. Zero means a day (24h);
+	// 7*24*time.Hour gives weeks. It must be zero with Calendar.
+	Unit time.Duration
+
+	// SkipAfterEnd skips transactions after End, counting them in
+	// Summary.Stats, instead of returning an error.
+	SkipAfterEnd bool
+
+	// AllowNegative accepts negative amounts (returns); by default a
+	// negative amount is an error wrapping ErrNegativeAmount.
+	AllowNegative bool
+
+	// EndOfDay makes End and CalibrationEnd name whole days: a transaction
+	// at any time of that day is included (in the calibration period for
+	// CalibrationEnd). T and the holdout duration are then measured to the
+	// end of the day when the log has times of day, and to the day itself
+	// when it has only dates (as the lifetimes package counts), so a
+	// date-only log gives the same summaries with or without it.
+	EndOfDay bool
+
+	// TrackRepeats counts the repeat purchases (after the first, merged
+	// per Period as Frequency counts them, holdout included) of the
+	// summarized customers by UTC day, in Summary.Repeats: the actual
+	// curve of a tracking plot (ExpectedCumulativeRepeats gives the
+	// model's), without a second pass over the log. Memory grows with the
+	// number of days, not transactions.
+	TrackRepeats bool
+}
+
+// DayCount is a number of events on one UTC day.
+type DayCount struct {
+	Day   time.Time // midnight UTC
+	Count int
+}
+
+// Holdout is what a customer did in the holdout period.
+type Holdout struct {
+	// Frequency is the number of purchases (merged as in the calibration
+	// period) in the holdout period.
+	Frequency float64
+	// MonetaryValue is the mean value of the holdout purchases, zero when
+	// there are none. In the Calendar convention it is, as in the Python
+	// lifetimes package, the mean over the holdout's individual
+	// transactions; in continuous time it is the mean over merged purchases.
+	MonetaryValue float64
+	// Duration is the length of the holdout period in the time unit.
+	Duration float64
+}
+
+// A Summary is the result of summarizing a transaction log.
+type Summary struct {
+	// Customers holds one summary per customer, in the order in which the
+	// customers first appear in the input.
+	Customers []Customer
+	// Holdout is parallel to Customers when SummaryOptions.CalibrationEnd
+	// is set, and nil otherwise.
+	Holdout []Holdout
+	// HoldoutOnly counts the customers whose first purchase falls in the
+	// holdout period; they are not in Customers.
+	HoldoutOnly int
+	// Stats counts the transactions read and skipped.
+	Stats Stats
+	// First and Last are the times of the earliest and latest transaction
+	// summarized; End is the end of observation T is measured to
+	// (SummaryOptions.End, or Last when that is zero).
+	First, Last, End time.Time
+	// Repeats counts repeat purchases by day, ascending, with
+	// SummaryOptions.TrackRepeats; nil otherwise.
+	Repeats []DayCount
+}
+
+// Summarize summarizes a slice of transactions, in any order. Customers
+// appear in the order of their first purchase (ties: their order in ts).
+// An error names the index of the transaction at fault.
+func Summarize(ts []Transaction, opts SummaryOptions) (*Summary, error) {
+	s, err := NewSummarizer(opts)
+	if err != nil {
+		return nil, err
+	}
+	order := timeOrder(ts)
+	if order == nil { // already in time order
+		if n, err := s.addBatch(ts); err != nil {
+			return nil, fmt.Errorf("clv: transactions[%d]: %w", n, err)
+		}
+		return s.Summary()
+	}
+	buf := make([]Transaction, 0, min(len(ts), 1024))
+	for len(order) > 0 {
+		part := order[:min(len(order), cap(buf))]
+		order = order[len(part):]
+		buf = buf[:0]
+		for _, i := range part {
+			buf = append(buf, ts[i])
+		}
+		if n, err := s.addBatch(buf); err != nil {
+			return nil, fmt.Errorf("clv: transactions[%d]: %w", part[n], err)
+		}
+	}
+	return s.Summary()
+}
+
+// timeOrder returns the indexes of ts in time order, ties in index order,
+// or nil if ts is in that order already.
+func timeOrder(ts []Transaction) []int {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	sorted := true
+	for i := range ts {
+		sec := ts[i].Time.Unix()
+		lo, hi = min(lo, sec), max(hi, sec)
+		if sorted && i > 0 && ts[i].Time.Before(ts[i-1].Time) {
+			sorted = false
+		}
+	}
+	if sorted {
+		return nil
+	}
+	order := make([]int, len(ts))
+	if uint64(hi-lo) >= math.MaxUint64/1_000_000_000-1 { // over 584 years: compare the times themselves
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(i, j int) int { return ts[i].Time.Compare(ts[j].Time) })
+		return order
+	}
+	// Sort (nanoseconds since lo, index) pairs: contiguous keys sort several
+	// times faster than indexes into ts compared through it.
+	type key struct {
+		ns uint64
+		i  int
+	}
+	keys := make([]key, len(ts))
+	for i := range ts {
+		t := ts[i].Time
+		keys[i] = key{uint64(t.Unix()-lo)*1e9 + uint64(t.Nanosecond()), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.ns, b.ns); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	for j, k := range keys {
+		order[j] = k.i
+	}
+	return order
+}

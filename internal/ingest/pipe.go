@@ -1,0 +1,67 @@
+package ingest
+
+import "sync"
+
+// Chunk is a run of records parsed ahead: the records, their line
+// numbers, the bytes they alias, and the error that ended the run (nil
+// when the chunk is full, io.EOF at the end of the input, or the error of
+// the record after Recs).
+type Chunk[R any] struct {
+	Recs  []R
+	Lines []int
+	Arena []byte
+	Err   error
+}
+
+// inFlight is the number of chunks circulating in a Pipe.
+const inFlight = 4
+
+// Pipe connects a parsing goroutine to the goroutine that consumes its
+// records: the parser fills a chunk taken from Free and sends it on Full;
+// the consumer returns it to Free when done with it. Chunks are reused, so
+// memory stays bounded whatever the input's size.
+type Pipe[R any] struct {
+	Full, Free chan *Chunk[R]
+	done       chan struct{}
+	wg         sync.WaitGroup
+}
+
+// StartPipe starts a goroutine that fills chunks with fill, in order, until
+// fill reports that reading has ended (its chunk is sent first) or Stop is
+// called. fill receives an emptied chunk with room for size records.
+func StartPipe[R any](size int, fill func(c *Chunk[R]) (last bool)) *Pipe[R] {
+	p := &Pipe[R]{Full: make(chan *Chunk[R], inFlight), Free: make(chan *Chunk[R], inFlight), done: make(chan struct{})}
+	for range inFlight {
+		p.Free <- &Chunk[R]{Recs: make([]R, 0, size), Lines: make([]int, 0, size), Arena: make([]byte, 0, 16*size)}
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			var c *Chunk[R]
+			select {
+			case c = <-p.Free:
+			case <-p.done:
+				return
+			}
+			c.Recs, c.Lines, c.Arena, c.Err = c.Recs[:0], c.Lines[:0], c.Arena[:0], nil
+			last := fill(c)
+			select {
+			case p.Full <- c:
+			case <-p.done:
+				return
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// Stop ends the parsing goroutine and waits for it, so that the input is
+// not read after Stop returns.
+func (p *Pipe[R]) Stop() {
+	close(p.done)
+	p.wg.Wait()
+}
