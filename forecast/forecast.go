@@ -441,7 +441,7 @@ func (res *Result) monthEdges() []float64 {
 
 // curveChunk is the number of customers whose purchase curves are held at
 // once: memory stays bounded whatever the number of customers.
-const curveChunk = 1 << 16
+const curveChunk = 1 << 18
 
 // curves calls f with the expected cumulative purchases of customers
 // [lo, hi) at the month ends, row by row (customer i at horizon k is
