@@ -486,29 +486,36 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 	return clv.ExpectedFrequencyCounts(m, cs, k)
 }
 
-// ExpectedPurchasesIfAlive writes into out[i·len(ts)+j] the expected
-// number of purchases in (Ts[i], Ts[i]+ts[j]] of a customer with x repeat
-// purchases in Ts[i] who is known to be alive at Ts[i]: a fresh customer
-// with the posterior parameters (r+x, α+T, a, b+x) (MBG/NBD: b+x+1), the
-// factor beside P(alive) in ConditionalExpectedPurchases
-// (clv.AliveFactored). x must be a whole number ≥ 0 and T, t finite and
-// ≥ 0; otherwise the value is NaN. It writes min(len(Ts), len(out)/len(ts))
-// rows.
-func (m *Model) ExpectedPurchasesIfAlive(x float64, Ts, ts, out []float64) {
-	if len(ts) == 0 {
-		return
+// IfAlive returns, for customers with x repeat purchases, the expected
+// number of purchases in (T, T+t] of one known to be alive at T: a fresh
+// customer with the posterior parameters (r+x, α+T, a, b+x) (MBG/NBD:
+// b+x+1), the factor beside P(alive) in ConditionalExpectedPurchases
+// (clv.AliveFactored). The function is meant for many T ≥ minT and
+// 0 ≤ t ≤ maxT: it sums the series once, as an interpolant in
+// ln(1 + t/(α+T)) (see chebSum), and falls back to the series itself
+// wherever the interpolant cannot promise 1e-12 relative or outside those
+// bounds. It is safe for concurrent use. An invalid x, T or t gives NaN.
+func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
+	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: max(minT, 0)}) {
+		return func(T, t float64) float64 { return math.NaN() }
 	}
-	Ts = Ts[:min(len(Ts), len(out)/len(ts))]
-	for i, T := range Ts {
-		row := out[i*len(ts) : (i+1)*len(ts)]
-		ok := m.Ready() && valid(clv.Customer{Frequency: x, T: T})
-		for j, t := range ts {
-			if !ok || !(t >= 0) || math.IsInf(t, 0) {
-				row[j] = math.NaN()
-				continue
-			}
-			row[j] = m.f.series(x, T, t)
+	p := m.f
+	a, b := p.A, p.B+x+p.d
+	c := a + b - 1
+	var cs *chebSum
+	if minT >= 0 && maxT > 0 && !math.IsInf(maxT, 0) {
+		cs = newChebSum(c-(p.R+x), a, c, math.Log1p(maxT/(p.Alpha+minT)))
+	}
+	return func(T, t float64) float64 {
+		if !valid(clv.Customer{Frequency: x, T: T}) || !(t >= 0) || math.IsInf(t, 0) {
+			return math.NaN()
 		}
+		if cs != nil && t > 0 {
+			if v, ok := cs.expected(c, p.Alpha+T, a, t); ok {
+				return v
+			}
+		}
+		return p.series(x, T, t)
 	}
 }
 

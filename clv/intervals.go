@@ -17,16 +17,15 @@ import (
 //
 //	E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) · A(x, T, t).
 //
-// ExpectedPurchasesIfAlive writes A(x, Ts[i], ts[j]) into
-// out[i·len(ts)+j] for every i < min(len(Ts), len(out)/len(ts)) and every
-// j: one call per frequency lets a model share work between the T.
-//
-// BG/NBD, MBG/NBD and Pareto/NBD are of this form. ForecastIntervals uses
-// it to compute the second factor once per distinct (x, T), of which logs
-// of dates have few.
+// IfAlive returns A(x, ·, ·) for one frequency, to be called for many
+// T ≥ minT and 0 ≤ t ≤ maxT: a model may prepare work they share (BG/NBD
+// interpolates its series). The function must be safe for concurrent
+// use. BG/NBD, MBG/NBD and Pareto/NBD are of this form; ForecastIntervals
+// uses it to compute A once per distinct (x, T), of which logs of dates
+// have few.
 type AliveFactored interface {
 	PurchaseModel
-	ExpectedPurchasesIfAlive(x float64, Ts, ts, out []float64)
+	IfAlive(x, minT, maxT float64) func(T, t float64) float64
 }
 
 // Interval is an interval [Low, High] of a quantity.
@@ -185,6 +184,9 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		margin: vopts.Margin, factored: factored, periods: opts.Periods, valued: valued, groups: opts.Groups, G: G,
 		out: make([]CustomerIntervals, len(cs)),
 	}
+	if factored {
+		w.prepare(append(append([]float64{opts.Horizon}, w.sched.ts...), opts.Periods...))
+	}
 	blocks := (len(g.rows) + intervalBlock - 1) / intervalBlock
 	// Per block, per draw: the block's share of the totals, summed in
 	// block order so that totals do not depend on the scheduling.
@@ -334,6 +336,36 @@ type intervalWork struct {
 	groups []int
 	G      int
 	totG   []float64
+	// freqs are the distinct frequencies of the rows, ascending, and
+	// ifAlive[i·D+d] draw d's A(freqs[i], ·, ·) (factored models).
+	freqs   []float64
+	ifAlive []func(T, t float64) float64
+}
+
+// prepare fills w.freqs and w.ifAlive, for horizons up to the largest of
+// ts, on all cores.
+func (w *intervalWork) prepare(ts []float64) {
+	rows, D := w.g.rows, len(w.draws)
+	maxT := slices.Max(ts)
+	var minT []float64
+	for r := range rows {
+		if r == 0 || rows[r].Frequency != rows[r-1].Frequency {
+			w.freqs = append(w.freqs, rows[r].Frequency)
+			minT = append(minT, rows[r].T)
+		}
+		minT[len(minT)-1] = min(minT[len(minT)-1], rows[r].T)
+	}
+	w.ifAlive = make([]func(T, t float64) float64, len(w.freqs)*D)
+	parallel.For(len(w.ifAlive), func(k int) {
+		i, d := k/D, k%D
+		w.ifAlive[k] = w.draws[d].Purchase.(AliveFactored).IfAlive(w.freqs[i], minT[i], maxT)
+	})
+}
+
+// xIndex returns the index of frequency x in w.freqs.
+func (w *intervalWork) xIndex(x float64) int {
+	i, _ := slices.BinarySearch(w.freqs, x)
+	return i
 }
 
 // blockBuf is the scratch of one block of rows.
@@ -360,7 +392,7 @@ func (w *intervalWork) newBuf() *blockBuf {
 		// The horizon, the schedule's times and the period ends, for
 		// ExpectedPurchasesIfAlive.
 		hts:  slices.Concat([]float64{w.t}, w.sched.ts, w.periods),
-		hout: make([]float64, intervalBlock*(1+len(w.sched.ts)+len(w.periods))),
+		hout: make([]float64, 1+len(w.sched.ts)+len(w.periods)),
 		xs:   make([]float64, 0, intervalBlock), Ts: make([]float64, 0, intervalBlock),
 		pairOf: make([]int32, 0, intervalBlock),
 		vals:   make([]float64, D), scratch: make([]float64, D), sp: make([]float64, D),
@@ -372,7 +404,7 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 	g, D := w.g, len(w.draws)
 	lo := b * intervalBlock
 	hi := min(lo+intervalBlock, len(g.rows))
-	f, e, v, cum, hts := buf.f, buf.e, buf.v, buf.cum, buf.hts
+	f, e, v, cum, hts, hout := buf.f, buf.e, buf.v, buf.cum, buf.hts, buf.hout
 	// The block's distinct (x, T) pairs in row order (rows sorted by x, T
 	// and t_x), each row's pair, and the runs of pairs of equal x; without
 	// the factorization, each row is its own pair.
@@ -417,23 +449,17 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		for r := lo; r < hi; r++ {
 			f[(r-lo)*D+d] = pm.ProbabilityAlive(g.rows[r])
 		}
-		af := pm.(AliveFactored)
-		for s := 0; s < len(xs); {
-			end := s + 1
-			for end < len(xs) && xs[end] == xs[s] {
-				end++
+		for q := range xs {
+			fn := w.ifAlive[w.xIndex(xs[q])*D+d]
+			h := hout[:H]
+			for j, t := range hts {
+				h[j] = fn(Ts[q], t)
 			}
-			hout := buf.hout[:(end-s)*H]
-			af.ExpectedPurchasesIfAlive(xs[s], Ts[s:end], hts, hout)
-			for q := s; q < end; q++ {
-				h := hout[(q-s)*H : (q-s+1)*H]
-				e[q*D+d] = h[0]
-				v[q*D+d] = w.sched.discount(h[1 : 1+S])
-				if P > 0 {
-					increments(q, d, h[1+S:])
-				}
+			e[q*D+d] = h[0]
+			v[q*D+d] = w.sched.discount(h[1 : 1+S])
+			if P > 0 {
+				increments(q, d, h[1+S:])
 			}
-			s = end
 		}
 	}
 	vals, scratch, sp, rowSp := buf.vals, buf.scratch, buf.sp, buf.rowSp

@@ -187,13 +187,21 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// (Equal up to rounding: with the value's horizons, the models
+			// may interpolate their series over more points.)
+			same := func(a, b clv.Interval) bool { return relClose(a.Low, b.Low, 1e-13) && relClose(a.High, b.High, 1e-13) }
 			for i, g := range noValue.Customers {
-				if g.PAlive != got.Customers[i].PAlive || g.ExpectedPurchases != got.Customers[i].ExpectedPurchases || g.CLV != (clv.Interval{}) {
+				if g.PAlive != got.Customers[i].PAlive || !same(g.ExpectedPurchases, got.Customers[i].ExpectedPurchases) || g.CLV != (clv.Interval{}) {
 					t.Fatalf("customer %d: without value %+v, with %+v", i, g, got.Customers[i])
 				}
 			}
-			if !slices.Equal(noValue.Groups, got.Groups) || noValue.TotalValue != (clv.Interval{}) {
-				t.Errorf("without value: groups %v total value %v", noValue.Groups, noValue.TotalValue)
+			for k := range got.Groups {
+				if !same(noValue.Groups[k], got.Groups[k]) {
+					t.Errorf("without value: group %d: %v, with %v", k, noValue.Groups[k], got.Groups[k])
+				}
+			}
+			if noValue.TotalValue != (clv.Interval{}) {
+				t.Errorf("without value: total value %v", noValue.TotalValue)
 			}
 			if got.Draws != n {
 				t.Errorf("Draws = %d", got.Draws)
@@ -334,7 +342,8 @@ func TestForecastIntervalsErrors(t *testing.T) {
 	if _, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}}, cs, ok); !errors.Is(err, clv.ErrBadDraws) {
 		t.Errorf("one draw: %v, want ErrBadDraws", err)
 	}
-	// Equal draws give intervals of width 0 at the point forecast.
+	// Equal draws give intervals of width 0 at the point forecast (to
+	// 1e-12: BG/NBD's IfAlive interpolates its series, 2e-14 off here).
 	got, err := clv.ForecastIntervals(ctx, two, cs, ok)
 	if err != nil {
 		t.Fatal(err)
@@ -343,9 +352,9 @@ func TestForecastIntervalsErrors(t *testing.T) {
 		want, _ := clv.LifetimeValue(m, s, c, ok.Value)
 		g := got.Customers[i]
 		if g.PAlive.Low != m.ProbabilityAlive(c) || g.PAlive.High != g.PAlive.Low ||
-			!relClose(g.ExpectedPurchases.Low, m.ConditionalExpectedPurchases(c, 10), 1e-14) ||
-			!relClose(g.CLV.High, want, 1e-14) {
-			t.Errorf("%+v: %+v", c, g)
+			!relClose(g.ExpectedPurchases.Low, m.ConditionalExpectedPurchases(c, 10), 1e-12) ||
+			!relClose(g.CLV.High, want, 1e-12) {
+			t.Errorf("%+v: %+v, want E %v CLV %v", c, g, m.ConditionalExpectedPurchases(c, 10), want)
 		}
 	}
 }

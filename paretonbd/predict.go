@@ -338,29 +338,26 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 	return clv.ExpectedFrequencyCounts(m, cs, k)
 }
 
-// ExpectedPurchasesIfAlive writes into out[i·len(ts)+j] the expected
-// number of purchases in (Ts[i], Ts[i]+ts[j]] of a customer with x repeat
-// purchases in Ts[i] who is known to be alive at Ts[i], the factor beside
-// P(alive) in ConditionalExpectedPurchases (clv.AliveFactored):
+// IfAlive returns, for customers with x repeat purchases, the expected
+// number of purchases in (T, T+t] of one known to be alive at T, the
+// factor beside P(alive) in ConditionalExpectedPurchases
+// (clv.AliveFactored):
 //
 //	(r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)].
 //
-// x must be a whole number ≥ 0 and T, t finite and ≥ 0; otherwise the
-// value is NaN. It writes min(len(Ts), len(out)/len(ts)) rows.
-func (m *Model) ExpectedPurchasesIfAlive(x float64, Ts, ts, out []float64) {
-	if len(ts) == 0 {
-		return
+// It is closed-form: minT and maxT, the range of T and t the caller will
+// ask for, are not needed. It is safe for concurrent use. An invalid x, T
+// or t gives NaN.
+func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
+	if !m.Ready() {
+		return func(T, t float64) float64 { return math.NaN() }
 	}
-	Ts = Ts[:min(len(Ts), len(out)/len(ts))]
-	for i, T := range Ts {
-		ok := m.Ready() && valid(clv.Customer{Frequency: x, T: T})
-		for j, t := range ts {
-			if !ok || !finiteNonNeg(t) {
-				out[i*len(ts)+j] = math.NaN()
-				continue
-			}
-			out[i*len(ts)+j] = m.Params().activeExpected(x, T, t)
+	p := m.Params()
+	return func(T, t float64) float64 {
+		if !valid(clv.Customer{Frequency: x, T: T}) || !finiteNonNeg(t) {
+			return math.NaN()
 		}
+		return p.activeExpected(x, T, t)
 	}
 }
 
