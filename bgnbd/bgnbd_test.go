@@ -13,6 +13,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/reftest"
 )
 
 var cdnowParams = bgnbd.Params{R: 0.2425929282798216, Alpha: 4.4135322652718125, A: 0.7928859664406493, B: 2.42575238262571}
@@ -464,5 +465,17 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// TestProbabilityAliveAt: the per-(x, T) form gives exactly
+// ProbabilityAlive for both variants; invalid recencies give NaN.
+func TestProbabilityAliveAt(t *testing.T) {
+	for _, v := range []bgnbd.Variant{bgnbd.BGNBD, bgnbd.MBGNBD} {
+		m, err := bgnbd.NewVariant(v, bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reftest.CheckAliveAt(t, v.String(), m)
 	}
 }

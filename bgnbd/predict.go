@@ -519,4 +519,18 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 	}
 }
 
+// ProbabilityAliveAt writes ProbabilityAlive of the customers with x repeat
+// purchases observed for T and recencies txs into out
+// (min(len(txs), len(out)) values) (clv.AliveFactored).
+func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
+	txs = txs[:min(len(txs), len(out))]
+	for i, tx := range txs {
+		if !m.Ready() || !valid(clv.Customer{Frequency: x, Recency: tx, T: T}) {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = m.f.alive(x, tx, T)
+	}
+}
+
 var _ clv.AliveFactored = (*Model)(nil)

@@ -20,12 +20,15 @@ import (
 // IfAlive returns A(x, ·, ·) for one frequency, to be called for many
 // T ≥ minT and 0 ≤ t ≤ maxT: a model may prepare work they share (BG/NBD
 // interpolates its series). The function must be safe for concurrent
-// use. BG/NBD, MBG/NBD and Pareto/NBD are of this form; ForecastIntervals
-// uses it to compute A once per distinct (x, T), of which logs of dates
-// have few.
+// use. ProbabilityAliveAt writes P(alive) of the customers with frequency
+// x, age T and the recencies txs into out, sharing what depends on (x, T)
+// alone. BG/NBD, MBG/NBD and Pareto/NBD are of this form;
+// ForecastIntervals uses it to compute A once per distinct (x, T), of
+// which logs of dates have few.
 type AliveFactored interface {
 	PurchaseModel
 	IfAlive(x, minT, maxT float64) func(T, t float64) float64
+	ProbabilityAliveAt(x, T float64, txs, out []float64)
 }
 
 // Interval is an interval [Low, High] of a quantity.
@@ -380,6 +383,7 @@ type blockBuf struct {
 	vals, scratch, sp []float64
 	xs, Ts            []float64
 	pairOf            []int32
+	txs, pa           []float64
 }
 
 func (w *intervalWork) newBuf() *blockBuf {
@@ -395,7 +399,8 @@ func (w *intervalWork) newBuf() *blockBuf {
 		hout: make([]float64, 1+len(w.sched.ts)+len(w.periods)),
 		xs:   make([]float64, 0, intervalBlock), Ts: make([]float64, 0, intervalBlock),
 		pairOf: make([]int32, 0, intervalBlock),
-		vals:   make([]float64, D), scratch: make([]float64, D), sp: make([]float64, D),
+		txs:    make([]float64, intervalBlock), pa: make([]float64, intervalBlock),
+		vals: make([]float64, D), scratch: make([]float64, D), sp: make([]float64, D),
 	}
 }
 
@@ -446,8 +451,22 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 			}
 			continue
 		}
-		for r := lo; r < hi; r++ {
-			f[(r-lo)*D+d] = pm.ProbabilityAlive(g.rows[r])
+		af := pm.(AliveFactored)
+		for r := lo; r < hi; {
+			// The rows of one (x, T), ascending in t_x.
+			end := r + 1
+			for end < hi && pairOf[end-lo] == pairOf[r-lo] {
+				end++
+			}
+			txs, pa := buf.txs[:end-r], buf.pa[:end-r]
+			for k := range txs {
+				txs[k] = g.rows[r+k].Recency
+			}
+			af.ProbabilityAliveAt(g.rows[r].Frequency, g.rows[r].T, txs, pa)
+			for k, v := range pa {
+				f[(r-lo+k)*D+d] = v
+			}
+			r = end
 		}
 		for q := range xs {
 			fn := w.ifAlive[w.xIndex(xs[q])*D+d]

@@ -3,11 +3,13 @@ package paretonbd_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/reftest"
 	"github.com/clvkit/clvkit/paretonbd"
 	"gonum.org/v1/gonum/mathext"
 )
@@ -340,5 +342,14 @@ func TestMemoizedBatch(t *testing.T) {
 		if bad > 0 {
 			t.Errorf("%v: %d of %d batch values differ from single ones", p, bad, len(cs))
 		}
+	}
+}
+
+// TestProbabilityAliveAt: the shared computation per (x, T) gives exactly
+// ProbabilityAlive, in both cases α ≥ β and α < β; invalid recencies give
+// NaN.
+func TestProbabilityAliveAt(t *testing.T) {
+	for _, p := range []paretonbd.Params{cdnowParams, {R: 0.55, Alpha: 12.5, S: 0.61, Beta: 6}} {
+		reftest.CheckAliveAt(t, fmt.Sprint(p), mustNew(t, p))
 	}
 }

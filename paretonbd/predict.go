@@ -54,25 +54,66 @@ func (p Params) aliveMemo(x, tx, T float64, mem *memo) float64 {
 
 // aliveRow computes alive, its series looked up in mem (nil: none).
 func (p Params) aliveRow(x, tx, T float64, mem *memo) float64 {
+	return p.aliveFrom(p.aliveA(x, T, mem), x, tx, T, mem)
+}
+
+// aliveA is A/F of alive, which depends on x and T only.
+func (p Params) aliveA(x, T float64, mem *memo) float64 {
+	q := p.R + x
+	m := q + p.S
+	if p.Alpha >= p.Beta {
+		d := p.Alpha - p.Beta
+		return q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, m+1, d/(p.Alpha+T))
+	}
+	d := p.Beta - p.Alpha
+	return q / m * mem.hsum(p.S, m+1, d/(p.Beta+T))
+}
+
+// aliveFrom is alive given its term a = aliveA(x, T).
+func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
 	q := p.R + x
 	m := q + p.S
 	// B/F = s/m · ((α+T)/(α+t_x))^q ((β+T)/(β+t_x))^s [(α+t_x)/(β+t_x)] H_B;
 	// the power may overflow to +Inf, giving P(alive) = 0 as it should.
 	e := q*math.Log1p((T-tx)/(p.Alpha+tx)) + p.S*math.Log1p((T-tx)/(p.Beta+tx))
-	var a, b float64
+	var b float64
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		a = q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, m+1, d/(p.Alpha+T))
 		b = p.S / m * math.Exp(e) * mem.hsum(q, m+1, d/(p.Alpha+tx))
 	} else {
 		d := p.Beta - p.Alpha
-		a = q / m * mem.hsum(p.S, m+1, d/(p.Beta+T))
 		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, m+1, d/(p.Beta+tx))
 	}
 	if v := 1 / (a + b); v < 1 {
 		return v
 	}
 	return 1
+}
+
+// ProbabilityAliveAt writes ProbabilityAlive of the customers with x repeat
+// purchases observed for T and recencies txs into out
+// (min(len(txs), len(out)) values), computing what they share once
+// (clv.AliveFactored).
+func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
+	txs = txs[:min(len(txs), len(out))]
+	if !m.Ready() {
+		for i := range txs {
+			out[i] = math.NaN()
+		}
+		return
+	}
+	p := m.Params()
+	a := math.NaN()
+	for i, tx := range txs {
+		if !valid(clv.Customer{Frequency: x, Recency: tx, T: T}) {
+			out[i] = math.NaN()
+			continue
+		}
+		if math.IsNaN(a) {
+			a = p.aliveA(x, T, nil)
+		}
+		out[i] = p.aliveFrom(a, x, tx, T, nil)
+	}
 }
 
 // ConditionalExpectedPurchases returns E[Y(t) | x, t_x, T], the expected

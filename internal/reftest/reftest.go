@@ -132,3 +132,21 @@ func CDNOW(tb testing.TB) []clv.Customer {
 	}
 	return cs
 }
+
+// CheckAliveAt checks that a model's ProbabilityAliveAt (clv.AliveFactored)
+// gives exactly its ProbabilityAlive, customer by customer, at T = 30 for
+// several frequencies and recencies, invalid ones (NaN) included.
+func CheckAliveAt(t *testing.T, name string, m clv.AliveFactored) {
+	t.Helper()
+	for _, x := range []float64{0, 1, 4, 30} {
+		txs := []float64{0, 0.5, 10, 29.9, 30, 31, -1}
+		out := make([]float64, len(txs))
+		m.ProbabilityAliveAt(x, 30, txs, out)
+		for i, tx := range txs {
+			want := m.ProbabilityAlive(clv.Customer{Frequency: x, Recency: tx, T: 30})
+			if out[i] != want && !(math.IsNaN(out[i]) && math.IsNaN(want)) {
+				t.Errorf("%s x=%v tx=%v: %v, want %v", name, x, tx, out[i], want)
+			}
+		}
+	}
+}
