@@ -75,15 +75,15 @@ func hsum(b, c, z float64) float64 {
 // memoSize is the number of entries of a memo, a power of two.
 const memoSize = 1 << 15
 
-// memo remembers recent values of hsum and of P(alive) in a batch.
-// Summaries of logs of dates repeat the same few hundred T and t_x, and
-// one-time buyers share x = t_x = 0, so most of a batch's series and many
-// of its rows were computed already; a slot holds the last key that hashed
-// to it. Values are those computed without the memo, so results do not
+// memo remembers recent values of hsum, and P(alive) of one-time buyers,
+// in a batch. Summaries of logs of dates repeat the same few hundred T and
+// t_x, and one-time buyers (often most customers) share x = t_x = 0, so
+// most of a batch's series and one-time buyers were computed already; a
+// slot holds the last key that hashed to it. Values are those computed without the memo, so results do not
 // depend on it. The zero memo is empty (b > 0 in every call).
 type memo struct {
 	sums [memoSize]struct{ b, c, z, v float64 }
-	rows [memoSize]struct{ x, tx, T, v float64 } // P(alive); x+1 in x, so that the zero memo is empty
+	once [1 << 12]struct{ T, v float64 } // P(alive) of one-time buyers; T+1 in T, so that the zero memo is empty
 }
 
 // hash3 returns the memo slot of a key of three numbers.

@@ -40,15 +40,18 @@ func (p Params) alive(x, tx, T float64) float64 { return p.aliveMemo(x, tx, T, n
 
 // aliveMemo is alive with its values looked up in mem (nil: none).
 func (p Params) aliveMemo(x, tx, T float64, mem *memo) float64 {
-	if mem == nil {
-		return p.aliveRow(x, tx, T, nil)
+	if mem == nil || x != 0 {
+		// Repeat buyers' rows rarely repeat: only their series are
+		// looked up.
+		return p.aliveRow(x, tx, T, mem)
 	}
-	e := &mem.rows[hash3(x, tx, T)]
-	if e.x == x+1 && e.tx == tx && e.T == T {
+	// One-time buyers (x = t_x = 0) differ by T alone.
+	e := &mem.once[hash3(T, 0, 0)&(uint64(len(mem.once))-1)]
+	if e.T == T+1 {
 		return e.v
 	}
 	v := p.aliveRow(x, tx, T, mem)
-	e.x, e.tx, e.T, e.v = x+1, tx, T, v
+	e.T, e.v = T+1, v
 	return v
 }
 
@@ -195,7 +198,7 @@ func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer, mem *
 	p := m.Params()
 	out, err := model.BatchWith("paretonbd", cs, func() *memo {
 		if len(cs) < 4*memoSize {
-			return nil // not worth the memo's 2 MiB
+			return nil // not worth the memo (1 MiB)
 		}
 		return new(memo)
 	}, func(mem *memo, _ int, c *clv.Customer) float64 { return f(p, c, mem) })
