@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // maxCohorts bounds the distinct first-purchase times
@@ -31,6 +33,21 @@ func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64)
 	if pm == nil {
 		return nil, errors.New("clv: ExpectedCumulativeRepeats: nil model")
 	}
+	curves, err := ExpectedCumulativeRepeatsAll([]NewCustomerModel{pm}, cs, at)
+	if err != nil {
+		return nil, err
+	}
+	return curves[0], nil
+}
+
+// ExpectedCumulativeRepeatsAll returns ExpectedCumulativeRepeats for each
+// of models (e.g. the model under parameter draws, for a band around its
+// curve), finding the customers' cohorts once; the curves are computed on
+// all cores.
+func ExpectedCumulativeRepeatsAll(models []NewCustomerModel, cs []Customer, at []float64) ([][]float64, error) {
+	if slices.Contains(models, nil) {
+		return nil, errors.New("clv: ExpectedCumulativeRepeats: nil model")
+	}
 	if err := ValidateAll(cs); err != nil {
 		return nil, err
 	}
@@ -39,6 +56,38 @@ func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64)
 			return nil, fmt.Errorf("clv: ExpectedCumulativeRepeats: time %v", t)
 		}
 	}
+	cohorts := cohortsOf(cs)
+	out := make([][]float64, len(models))
+	errs := make([]error, len(models))
+	parallel.For(len(models), func(m int) {
+		out[m] = make([]float64, len(at))
+		for k, t := range at {
+			var e float64
+			for _, c := range cohorts {
+				if t > c.s {
+					e += c.n * models[m].ExpectedPurchases(t-c.s)
+				}
+			}
+			if math.IsNaN(e) {
+				errs[m] = fmt.Errorf("clv: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
+				return
+			}
+			out[m][k] = e
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// cohort is a group of customers who first bought at time s (since the
+// earliest first purchase): n of them.
+type cohort struct{ s, n float64 }
+
+// cohortsOf returns the customers' cohorts, binned into maxCohorts when
+// there are more.
+func cohortsOf(cs []Customer) []cohort {
 	maxT := 0.0
 	for _, c := range cs {
 		maxT = math.Max(maxT, c.T)
@@ -48,7 +97,6 @@ func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64)
 		starts[i] = maxT - c.T
 	}
 	slices.Sort(starts)
-	type cohort struct{ s, n float64 }
 	var cohorts []cohort
 	for i := 0; i < len(starts); {
 		j := i
@@ -72,18 +120,5 @@ func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64)
 			}
 		}
 	}
-	out := make([]float64, len(at))
-	for k, t := range at {
-		var e float64
-		for _, c := range cohorts {
-			if t > c.s {
-				e += c.n * pm.ExpectedPurchases(t-c.s)
-			}
-		}
-		if math.IsNaN(e) {
-			return nil, fmt.Errorf("clv: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
-		}
-		out[k] = e
-	}
-	return out, nil
+	return cohorts
 }

@@ -3,8 +3,10 @@ package clv_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -83,5 +85,39 @@ func TestExpectedCumulativeRepeats(t *testing.T) {
 	}
 	if math.Abs(binned[0]-exact) > 1e-3*exact {
 		t.Errorf("binned %v, exact %v", binned[0], exact)
+	}
+}
+
+// TestExpectedCumulativeRepeatsAll: the curves of several models at once
+// are each model's own curve; a nil model is an error.
+func TestExpectedCumulativeRepeatsAll(t *testing.T) {
+	var models []clv.NewCustomerModel
+	for _, r := range []float64{0.2, 0.25, 0.3} {
+		m, err := bgnbd.New(bgnbd.Params{R: r, Alpha: 4, A: 0.8, B: 2.5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, m)
+	}
+	cs := []clv.Customer{{T: 30}, {Frequency: 2, Recency: 10, T: 20}, {T: 20}, {Frequency: 1, Recency: 3, T: 5}}
+	at := []float64{0, 5, 12.5, 30, 40}
+	all, err := clv.ExpectedCumulativeRepeatsAll(models, cs, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range models {
+		one, err := clv.ExpectedCumulativeRepeats(m, cs, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(one, all[i]) {
+			t.Errorf("model %d: %v, alone %v", i, all[i], one)
+		}
+	}
+	if all[0][4] >= all[2][4] {
+		t.Errorf("a larger r should expect more: %v", all)
+	}
+	if _, err := clv.ExpectedCumulativeRepeatsAll([]clv.NewCustomerModel{models[0], nil}, cs, at); err == nil {
+		t.Error("nil model accepted")
 	}
 }

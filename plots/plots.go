@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -181,12 +180,8 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 	}
 	var lo, hi []float64
 	if len(opts.Draws) > 0 {
-		curves := make([][]float64, len(opts.Draws))
-		errs := make([]error, len(opts.Draws))
-		parallel.For(len(opts.Draws), func(d int) {
-			curves[d], errs[d] = clv.ExpectedCumulativeRepeats(opts.Draws[d], cs, at)
-		})
-		if err := errors.Join(errs...); err != nil {
+		curves, err := clv.ExpectedCumulativeRepeatsAll(opts.Draws, cs, at)
+		if err != nil {
 			return nil, fmt.Errorf("plots: Tracking: band: %w", err)
 		}
 		vals := make([]float64, len(curves))
