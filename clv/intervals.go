@@ -433,52 +433,57 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 			prev = c
 		}
 	}
-	for d, dr := range w.draws {
-		pm := dr.Purchase
-		if !w.factored {
-			for r := lo; r < hi; r++ {
-				k := r - lo
+	if !w.factored {
+		for r := lo; r < hi; r++ {
+			k := r - lo
+			for d, dr := range w.draws {
+				pm := dr.Purchase
 				f[k*D+d] = 1
 				e[k*D+d] = pm.ConditionalExpectedPurchases(g.rows[r], w.t)
 				v[k*D+d] = discountedPurchases(pm, g.rows[r], w.sched, cum)
 				if P > 0 {
-					h := buf.hout[:P]
+					h := hout[:P]
 					for j, t := range w.periods {
 						h[j] = pm.ConditionalExpectedPurchases(g.rows[r], t)
 					}
 					increments(k, d, h)
 				}
 			}
-			continue
 		}
-		af := pm.(AliveFactored)
+	} else {
+		// Pair by pair, each under every draw: the writes run along a
+		// row of f, e and v (cache lines filled in turn) rather than down
+		// a column.
 		for r := lo; r < hi; {
 			// The rows of one (x, T), ascending in t_x.
 			end := r + 1
 			for end < hi && pairOf[end-lo] == pairOf[r-lo] {
 				end++
 			}
+			q := int(pairOf[r-lo])
+			x, T := g.rows[r].Frequency, g.rows[r].T
 			txs, pa := buf.txs[:end-r], buf.pa[:end-r]
 			for k := range txs {
 				txs[k] = g.rows[r+k].Recency
 			}
-			af.ProbabilityAliveAt(g.rows[r].Frequency, g.rows[r].T, txs, pa)
-			for k, v := range pa {
-				f[(r-lo+k)*D+d] = v
+			xi := w.xIndex(x)
+			h := hout[:H]
+			for d, dr := range w.draws {
+				dr.Purchase.(AliveFactored).ProbabilityAliveAt(x, T, txs, pa)
+				for k, v := range pa {
+					f[(r-lo+k)*D+d] = v
+				}
+				fn := w.ifAlive[xi*D+d]
+				for j, t := range hts {
+					h[j] = fn(T, t)
+				}
+				e[q*D+d] = h[0]
+				v[q*D+d] = w.sched.discount(h[1 : 1+S])
+				if P > 0 {
+					increments(q, d, h[1+S:])
+				}
 			}
 			r = end
-		}
-		for q := range xs {
-			fn := w.ifAlive[w.xIndex(xs[q])*D+d]
-			h := hout[:H]
-			for j, t := range hts {
-				h[j] = fn(Ts[q], t)
-			}
-			e[q*D+d] = h[0]
-			v[q*D+d] = w.sched.discount(h[1 : 1+S])
-			if P > 0 {
-				increments(q, d, h[1+S:])
-			}
 		}
 	}
 	vals, scratch, sp, rowSp := buf.vals, buf.scratch, buf.sp, buf.rowSp
