@@ -416,3 +416,48 @@ func BenchmarkForecastIntervals1e6(b *testing.B) {
 		})
 	}
 }
+
+// FuzzForecastIntervals: on any customers and parameter draws,
+// ForecastIntervals returns an error or intervals with Low ≤ High, P(alive)
+// within [0, 1], and expected purchases and values ≥ 0; never a panic.
+func FuzzForecastIntervals(f *testing.F) {
+	f.Add(0.25, 4.0, 0.8, 2.5, 0.1, 2.0, 10.0, 30.0, 25.0, 0.9, 52.0, false)
+	f.Add(0.5, 10.0, 0.6, 12.0, 0.3, 0.0, 0.0, 5.0, 0.0, 0.5, 1.0, true)
+	f.Add(50.0, 3.0, 0.6, 0.5, 0.01, 40.0, 39.0, 40.0, 1e6, 0.99, 1e4, false)
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, spread, x, tx, T, m, level, h float64, pareto bool) {
+		var draws []clv.ForecastDraw
+		sm, err := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for d := range 3 {
+			k := 1 + spread*float64(d-1)
+			var pm clv.PurchaseModel
+			if pareto {
+				pm, err = paretonbd.New(paretonbd.Params{R: r * k, Alpha: alpha, S: a, Beta: b})
+			} else {
+				pm, err = bgnbd.New(bgnbd.Params{R: r * k, Alpha: alpha, A: a, B: b})
+			}
+			if err != nil {
+				return
+			}
+			draws = append(draws, clv.ForecastDraw{Purchase: pm, Spend: sm})
+		}
+		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, MonetaryValue: m}, {T: T}, {Frequency: 1, Recency: T / 2, T: T, MonetaryValue: 10}}
+		iv, err := clv.ForecastIntervals(context.Background(), draws, cs, clv.IntervalOptions{Level: level, Horizon: h,
+			Value: clv.ValueOptions{PeriodLength: 4.345, Periods: 3}, Periods: []float64{h / 2, h}, Groups: []int{0, 1, 0}})
+		if err != nil {
+			return
+		}
+		for i, c := range iv.Customers {
+			for _, v := range []clv.Interval{c.PAlive, c.ExpectedPurchases, c.CLV} {
+				if !(v.Low <= v.High) || v.Low < 0 {
+					t.Fatalf("customer %d: %+v", i, c)
+				}
+			}
+			if c.PAlive.High > 1 {
+				t.Fatalf("customer %d: P(alive) %v", i, c.PAlive)
+			}
+		}
+	})
+}
