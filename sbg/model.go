@@ -107,15 +107,33 @@ func (m *Model) jsonName() string {
 func (m *Model) MarshalJSON() ([]byte, error) { return m.base.Marshal(m.jsonName()) }
 
 // UnmarshalJSON decodes a model written by MarshalJSON, validating every
-// field.
+// field. An "sbg" model may leave out c (the sBG has c = 1); a "bdw" model
+// needs it.
 func (m *Model) UnmarshalJSON(b []byte) error {
 	var head struct {
-		Model string `json:"model"`
+		Model  string                     `json:"model"`
+		Params map[string]json.RawMessage `json:"params"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
 		return fmt.Errorf("sbg: %w", err)
 	}
 	m.bdw = head.Model == "bdw"
+	if _, ok := head.Params["c"]; !m.bdw && head.Params != nil && !ok {
+		// An sBG model written without c (it has none): c = 1.
+		var whole map[string]json.RawMessage
+		if err := json.Unmarshal(b, &whole); err != nil {
+			return fmt.Errorf("sbg: %w", err)
+		}
+		head.Params["c"] = json.RawMessage("1")
+		params, err := json.Marshal(head.Params)
+		if err != nil {
+			return fmt.Errorf("sbg: %w", err)
+		}
+		whole["params"] = params
+		if b, err = json.Marshal(whole); err != nil {
+			return fmt.Errorf("sbg: %w", err)
+		}
+	}
 	if err := m.base.Unmarshal(m.jsonName(), b); err != nil {
 		return err
 	}

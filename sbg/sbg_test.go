@@ -164,6 +164,7 @@ func FuzzUnmarshalJSON(f *testing.F) {
 	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2,"c":0.8}}`)
 	f.Add(`{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":1}}`)
 	f.Add(`{"model":"sbg","params":{"alpha":-1,"beta":1.2,"c":1}}`)
+	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2}}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		var m sbg.Model
 		if err := json.Unmarshal([]byte(in), &m); err != nil {
@@ -187,4 +188,22 @@ func FuzzUnmarshalJSON(f *testing.F) {
 			t.Fatalf("round trip of %s: %s %+v, %v", b, back.Name(), back.Params(), err)
 		}
 	})
+}
+
+// TestJSONWithoutC: an "sbg" model written without c reads with c = 1; a
+// "bdw" model without c, or with c ≤ 0, is an error.
+func TestJSONWithoutC(t *testing.T) {
+	var m sbg.Model
+	if err := json.Unmarshal([]byte(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2}}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if p := m.Params(); p.Alpha != 0.7 || p.Beta != 1.2 || p.C != 1 || m.Name() != "sBG" {
+		t.Errorf("read %s %+v", m.Name(), p)
+	}
+	for _, in := range []string{`{"model":"bdw","params":{"alpha":0.7,"beta":1.2}}`, `{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":0}}`} {
+		var b sbg.Model
+		if err := json.Unmarshal([]byte(in), &b); err == nil {
+			t.Errorf("%s: read %+v", in, b.Params())
+		}
+	}
 }
