@@ -27,7 +27,10 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 		return nil, err
 	}
 	// One goroutine parses records into chunks while this one adds them
-	// (see Summarizer.AddBatch), chunk by chunk in the order read.
+	// (see Summarizer.AddBatch), chunk by chunk in the order read; a third
+	// prepares the memory of new customers.
+	stopBlocks := s.prefaultBlocks()
+	defer stopBlocks()
 	var skipped Stats
 	chunks := parseChunks(rd)
 	defer chunks.Stop()

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/clvkit/clvkit/internal/ingest"
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -64,9 +66,49 @@ type Summarizer struct {
 	latestP            int64     // period of the latest transaction
 	seen               bool      // a transaction was summarized
 	repeats            map[int64]int
+	blocksAhead        chan []acc // see prefaultBlocks; nil: allocate on demand
 }
 
 const blockSize = 4096
+
+// newBlock returns a new block of customer states: from the provider when
+// there is one (see prefaultBlocks), else a fresh allocation.
+func (s *Summarizer) newBlock() []acc {
+	if s.blocksAhead != nil {
+		return <-s.blocksAhead
+	}
+	return make([]acc, blockSize)
+}
+
+// prefaultBlocks starts a goroutine that allocates blocks ahead of need and
+// writes to every page of each, so that the operating system's first-touch
+// page faults happen there, on a core the summarizing goroutine does not
+// use, rather than on the critical path of a large log. stop ends it.
+func (s *Summarizer) prefaultBlocks() (stop func()) {
+	ahead := make(chan []acc, 2)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		const perPage = 4096 / int(unsafe.Sizeof(acc{}))
+		for {
+			b := make([]acc, blockSize)
+			for i := 0; i < len(b); i += perPage {
+				b[i].n = 0
+			}
+			select {
+			case ahead <- b:
+			case <-done:
+				return
+			}
+		}
+	})
+	s.blocksAhead = ahead
+	return func() {
+		close(done)
+		wg.Wait()
+		s.blocksAhead = nil
+	}
+}
 
 func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][uint32(k)%blockSize] }
 
@@ -272,7 +314,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 				return errors.New("clv: too many customers")
 			}
 			if s.n%blockSize == 0 {
-				s.blocks = append(s.blocks, make([]acc, blockSize))
+				s.blocks = append(s.blocks, s.newBlock())
 			}
 			s.n++
 			s.acc(k).id = s.ids.Add(id)
