@@ -275,19 +275,23 @@ type rowGroups struct {
 
 func groupRows(cs []Customer) *rowGroups {
 	rows, slot := distinctRows(cs)
-	perm := make([]int32, len(rows))
-	for i := range perm {
-		perm[i] = int32(i)
+	// Sort the rows by (x, T, t_x), carrying their first index.
+	type keyed struct {
+		x, T, tx float64
+		k        int32
 	}
-	slices.SortFunc(perm, func(a, b int32) int {
-		ra, rb := &rows[a], &rows[b]
-		return cmp.Or(cmp.Compare(ra.Frequency, rb.Frequency), cmp.Compare(ra.T, rb.T), cmp.Compare(ra.Recency, rb.Recency))
+	keys := make([]keyed, len(rows))
+	for k, r := range rows {
+		keys[k] = keyed{r.Frequency, r.T, r.Recency, int32(k)}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.T, b.T), cmp.Compare(a.tx, b.tx))
 	})
 	rank := make([]int32, len(rows))
 	g := &rowGroups{rows: make([]Customer, len(rows)), start: make([]int32, len(rows)+1)}
-	for r, k := range perm {
-		rank[k] = int32(r)
-		g.rows[r] = rows[k]
+	for r, kk := range keys {
+		rank[kk.k] = int32(r)
+		g.rows[r] = Customer{Frequency: kk.x, Recency: kk.tx, T: kk.T}
 	}
 	// Counting sort of the customers by row.
 	for i := range slot {
@@ -303,12 +307,22 @@ func groupRows(cs []Customer) *rowGroups {
 		g.order[next[r]] = int32(i)
 		next[r]++
 	}
-	for r := range g.rows {
-		ids := g.order[g.start[r]:g.start[r+1]]
-		if len(ids) > 1 {
-			slices.SortStableFunc(ids, func(a, b int32) int { return cmp.Compare(cs[a].MonetaryValue, cs[b].MonetaryValue) })
+	// Within a row, customers of equal monetary value side by side (ties
+	// in input order), on all cores; most rows need no sorting.
+	parallel.Map(len(g.rows), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			ids := g.order[g.start[r]:g.start[r+1]]
+			sorted := true
+			for j := 1; j < len(ids) && sorted; j++ {
+				sorted = cs[ids[j-1]].MonetaryValue <= cs[ids[j]].MonetaryValue
+			}
+			if !sorted {
+				slices.SortFunc(ids, func(a, b int32) int {
+					return cmp.Or(cmp.Compare(cs[a].MonetaryValue, cs[b].MonetaryValue), cmp.Compare(a, b))
+				})
+			}
 		}
-	}
+	})
 	return g
 }
 

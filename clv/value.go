@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -261,20 +262,59 @@ func SummarizeValues(values []float64) (Distribution, error) {
 }
 
 // distinctRows returns the distinct (frequency, recency, T) of cs, in
-// order of first appearance, and each customer's index among them.
+// order of first appearance, and each customer's index among them. Large
+// inputs are counted in parts on all cores, then merged in part order
+// (which keeps the order of first appearance).
 func distinctRows(cs []Customer) (rows []Customer, slot []int32) {
 	type key struct{ x, tx, t float64 }
-	index := make(map[key]int32, min(len(cs), 1<<16))
+	keyOf := func(c *Customer) key { return key{c.Frequency, c.Recency + 0, c.T + 0} }
 	slot = make([]int32, len(cs))
-	for i := range cs {
-		k := key{cs[i].Frequency, cs[i].Recency, cs[i].T}
-		j, ok := index[k]
-		if !ok {
-			j = int32(len(rows))
-			index[k] = j
-			rows = append(rows, Customer{Frequency: k.x, Recency: k.tx, T: k.t})
-		}
-		slot[i] = j
+	parts := 1
+	if len(cs) >= 1<<17 {
+		parts = runtime.GOMAXPROCS(0)
 	}
+	// Each part's distinct keys, in order, and its customers' local slots.
+	local := make([][]key, parts)
+	parallel.For(parts, func(p int) {
+		lo, hi := p*len(cs)/parts, (p+1)*len(cs)/parts
+		index := make(map[key]int32, min(hi-lo, 1<<16))
+		for i := lo; i < hi; i++ {
+			k := keyOf(&cs[i])
+			j, ok := index[k]
+			if !ok {
+				j = int32(len(local[p]))
+				index[k] = j
+				local[p] = append(local[p], k)
+			}
+			slot[i] = j
+		}
+	})
+	if parts == 1 {
+		rows = make([]Customer, len(local[0]))
+		for j, k := range local[0] {
+			rows[j] = Customer{Frequency: k.x, Recency: k.tx, T: k.t}
+		}
+		return rows, slot
+	}
+	index := make(map[key]int32, len(local[0]))
+	remap := make([][]int32, parts)
+	for p, keys := range local {
+		remap[p] = make([]int32, len(keys))
+		for j, k := range keys {
+			g, ok := index[k]
+			if !ok {
+				g = int32(len(rows))
+				index[k] = g
+				rows = append(rows, Customer{Frequency: k.x, Recency: k.tx, T: k.t})
+			}
+			remap[p][j] = g
+		}
+	}
+	parallel.For(parts, func(p int) {
+		lo, hi := p*len(cs)/parts, (p+1)*len(cs)/parts
+		for i := lo; i < hi; i++ {
+			slot[i] = remap[p][slot[i]]
+		}
+	})
 	return rows, slot
 }
