@@ -348,6 +348,7 @@ func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error
 // population mean those whose mean repeat value is ≤ 0.
 type spend struct{ m *gammagamma.Model }
 
+// ConditionalExpectedValue implements clv.SpendModel.
 func (s spend) ConditionalExpectedValue(c clv.Customer) float64 {
 	if c.Frequency > 0 && c.MonetaryValue <= 0 {
 		return s.m.PopulationMean()

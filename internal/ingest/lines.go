@@ -36,6 +36,7 @@ func NewLines(r io.Reader, max int) (*Lines, error) {
 // bytes (at least).
 type LongLineError struct{ N int }
 
+// Error returns "line of N bytes".
 func (e LongLineError) Error() string { return fmt.Sprintf("line of %d bytes", e.N) }
 
 // EOF reports whether the input has ended.
