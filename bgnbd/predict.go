@@ -188,6 +188,21 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 	return v
 }
 
+// ProbabilityOfPurchasesIfAlive returns the probability that a customer with
+// x repeat purchases in T, known to be alive at T, makes n purchases in
+// (T, T+t]: a fresh customer with the posterior parameters (r+x, α+T, a,
+// b+x) (MBG/NBD: b+x+1) (clv.AliveMixture). Invalid arguments give NaN.
+func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64 {
+	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+		return math.NaN()
+	}
+	p := m.f
+	post := family{Params: Params{R: p.R + x, Alpha: p.Alpha + T, A: p.A, B: p.B + x + p.d}}
+	return post.pmf(float64(n), t)
+}
+
+var _ clv.AliveMixture = (*Model)(nil)
+
 // ProbabilityAliveHistory returns P(alive) of one customer at each of the
 // times in at, given the times of all the customer's purchases (the first
 // purchase included, in any order and any origin, in the model's time

@@ -461,3 +461,40 @@ func FuzzForecastIntervals(f *testing.F) {
 		}
 	})
 }
+
+// TestPredictiveIntervals: the intervals of many customers at once, from
+// one distribution per (x, T), are PredictiveInterval's customer by
+// customer, for BG/NBD, MBG/NBD and Pareto/NBD; bad arguments are errors.
+func TestPredictiveIntervals(t *testing.T) {
+	bg, _ := bgnbd.New(bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259})
+	mbg, _ := bgnbd.NewVariant(bgnbd.MBGNBD, bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259})
+	pn, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
+	cs := dailyCustomers(t, bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}, 400, 4)
+	cs = append(cs, clv.Customer{Frequency: 30, Recency: 38, T: 39}, clv.Customer{T: 0})
+	for _, m := range []clv.AliveMixture{bg, mbg, pn} {
+		for _, level := range []float64{0.9, 0.5} {
+			lo, hi, err := clv.PredictiveIntervals(m, cs, 52, level)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range cs {
+				wl, wh, err := clv.PredictiveInterval([]clv.ConditionalPMF{m.(clv.ConditionalPMF)}, c, 52, level)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lo[i] != wl || hi[i] != wh {
+					t.Errorf("%v level %v %+v: [%d, %d], want [%d, %d]", m, level, c, lo[i], hi[i], wl, wh)
+				}
+			}
+		}
+	}
+	if _, _, err := clv.PredictiveIntervals(bg, cs, 52, 1); err == nil {
+		t.Error("level 1 accepted")
+	}
+	if _, _, err := clv.PredictiveIntervals(bg, []clv.Customer{{Frequency: 1, Recency: 5, T: 2}}, 52, 0.9); err == nil {
+		t.Error("invalid customer accepted")
+	}
+	if _, _, err := clv.PredictiveIntervals(nil, cs, 52, 0.9); err == nil {
+		t.Error("nil model accepted")
+	}
+}

@@ -134,6 +134,10 @@ type Result struct {
 	// expected purchases and the CLV of all customers over the horizon.
 	Intervals                []Intervals
 	TotalPurchases, TotalCLV Interval
+	// Purchases, with intervals, is parallel to Forecasts: the interval of
+	// the purchases each customer will actually make over the horizon
+	// (clv.PredictiveIntervals: the chosen model's process noise).
+	Purchases []PurchaseInterval
 	// HoldoutIntervals, with intervals and a holdout period, is parallel
 	// to Holdout.Groups: the interval of each group's mean predicted
 	// holdout purchases.
@@ -144,6 +148,9 @@ type Result struct {
 	// with the purchases and revenue expected in each.
 	Periods []Period
 }
+
+// PurchaseInterval is an interval of a count of purchases, [Low, High].
+type PurchaseInterval struct{ Low, High int }
 
 // Period is one calendar month of the forecast: the purchases expected
 // from the customers in it and their expected revenue (purchases times the

@@ -97,6 +97,16 @@ func (res *Result) intervals(ctx context.Context) error {
 	res.Intervals = iv.Customers
 	res.TotalPurchases, res.TotalCLV = iv.TotalPurchases, iv.TotalValue
 	res.draws = pms
+	if am, ok := res.Choice.Model.(clv.AliveMixture); ok {
+		lo, hi, err := clv.PredictiveIntervals(am, res.Summary.Customers, res.Horizon, cfg.Interval)
+		if err != nil {
+			return fmt.Errorf("intervals: %w", err)
+		}
+		res.Purchases = make([]PurchaseInterval, len(lo))
+		for i := range lo {
+			res.Purchases[i] = PurchaseInterval{lo[i], hi[i]}
+		}
+	}
 	for j := range res.Periods {
 		res.Periods[j].Interval = &iv.Periods[j]
 	}

@@ -44,6 +44,9 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	if res.Intervals != nil {
 		b = append(b, ",p_alive_low,p_alive_high,expected_purchases_low,expected_purchases_high,clv_low,clv_high"...)
 	}
+	if res.Purchases != nil {
+		b = append(b, ",purchases_low,purchases_high"...)
+	}
 	b = append(b, '\n')
 	if _, err := bw.Write(b); err != nil {
 		return err
@@ -102,6 +105,13 @@ func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
 				b = append(b, ',')
 				b = strconv.AppendFloat(b, v, 'g', 10, 64)
 			}
+		}
+		if res.Purchases != nil {
+			p := res.Purchases[i]
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(p.Low), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(p.High), 10)
 		}
 		b = append(b, '\n')
 	}

@@ -258,6 +258,21 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 	return v
 }
 
+// ProbabilityOfPurchasesIfAlive returns the probability that a customer with
+// x repeat purchases in T, known to be alive at T, makes n purchases in
+// (T, T+t]: a new customer with the posterior parameters (r+x, α+T, s, β+T)
+// (clv.AliveMixture). Invalid arguments give NaN.
+func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64 {
+	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !finiteNonNeg(t) {
+		return math.NaN()
+	}
+	p := m.Params()
+	post := Params{R: p.R + x, Alpha: p.Alpha + T, S: p.S, Beta: p.Beta + T}
+	return post.pmf(float64(n), t)
+}
+
+var _ clv.AliveMixture = (*Model)(nil)
+
 // ProbabilityOfPurchasesUnconditional returns P(X(t) = n), the probability
 // that a customer just acquired at 0 makes n repeat purchases in (0, t]
 // (Fader & Hardie 2005, eq. 8 ff.). With NBD(n; τ) = Γ(r+n)/(Γ(r) n!)
