@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -54,7 +55,7 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	// Rows are formatted a window of chunks at a time, the chunks on all
 	// cores, and written in order: memory stays bounded.
 	cs := res.Summary.Customers
-	const window = 16
+	window := 2 * runtime.GOMAXPROCS(0) // enough to keep every core busy
 	bufs := make([][]byte, window)
 	for lo := 0; lo < parallel.Chunks(len(cs)); lo += window {
 		hi := min(lo+window, parallel.Chunks(len(cs)))
