@@ -29,28 +29,6 @@ type chebSum struct {
 	peak float64 // largest term of the series at the nodes (rounding)
 }
 
-// eulerSum returns F(z) and its largest term, or ok false when the terms
-// exceed 1e250 (large a; eulerSeries then rescales) or the series did not
-// converge.
-func eulerSum(A, a, c, z float64) (sum, peak float64, ok bool) {
-	term := A * z
-	sum, peak = term, math.Abs(term)
-	for k := 1.0; k < maxTerms; k++ {
-		ratio := (A + k) * (a + k - 1) * z / ((c + k) * (k + 1))
-		term *= ratio
-		sum += term
-		at := math.Abs(term)
-		peak = max(peak, at)
-		if at > 1e250 {
-			return 0, 0, false
-		}
-		if term == 0 || (at <= 1e-17*math.Abs(sum) && math.Abs(ratio) < 1) {
-			return sum, peak, true
-		}
-	}
-	return 0, 0, false
-}
-
 // newChebSum returns the interpolant of F for (A, a, c) on L in [0, lmax],
 // or nil when none of the sizes converges or a node's series fails.
 func newChebSum(A, a, c, lmax float64) *chebSum {
@@ -64,9 +42,9 @@ func newChebSum(A, a, c, lmax float64) *chebSum {
 		for j := range f {
 			// Chebyshev points of the first kind, mapped to [0, lmax].
 			L := lmax / 2 * (1 + math.Cos(math.Pi*(float64(j)+0.5)/float64(n)))
-			v, peak, ok := eulerSum(A, a, c, -math.Expm1(-L))
-			if !ok {
-				return nil
+			v, peak, scale, ok := eulerSum(A, a, c, -math.Expm1(-L))
+			if !ok || scale != 0 {
+				return nil // no interpolant of rescaled sums
 			}
 			f[j] = v
 			size = max(size, math.Abs(v))

@@ -50,13 +50,31 @@ func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
 	y := (a - 1) * L
 	first := -c * L * expm1x(y)
 
+	sum, peak, scale, ok := eulerSum(A, a, c, z)
+	if !ok {
+		return math.NaN(), false
+	}
+	if sum == 0 {
+		return first, true
+	}
+	f := math.Exp(y + scale)
+	second := f * sum
+	v := first - second
+	// Rounding error of the sum, relative to the result.
+	lost := 1e-16 * (f*peak + math.Abs(first)) / math.Abs(v)
+	return v, lost < 1e-10 && !math.IsNaN(v) && !math.IsInf(v, 0)
+}
+
+// eulerSum returns the sum of eulerSeries, c·S = Σ_{k≥1} τ_k with
+// τ_1 = A z and τ_{k+1}/τ_k = (A+k)(a+k−1)z/((c+k)(k+1)), as sum·e^scale,
+// and its largest term (also scaled), or ok false when it did not converge
+// within maxTerms. For large a the terms grow far beyond float64 before
+// they shrink, while the factor (1−z)^(a−1) underflows: the sum is kept
+// scaled by exp(−scale) and the factor applied in log space.
+func eulerSum(A, a, c, z float64) (sum, peak, scale float64, ok bool) {
 	term := A * z // k = 1 term of c·S: (A)_1 (a)_0 z / (c/c · 1!)
-	sum := term
-	peak := math.Abs(term)
-	// For large a the terms grow far beyond float64 before they shrink,
-	// while the factor (1−z)^(a−1) underflows: the sum is kept scaled by
-	// exp(−scale) and the factor applied in log space.
-	scale := 0.0
+	sum = term
+	peak = math.Abs(term)
 	for k := 1.0; k < maxTerms; k++ {
 		ratio := (A + k) * (a + k - 1) * z / ((c + k) * (k + 1))
 		term *= ratio
@@ -74,18 +92,10 @@ func eulerSeries(r, alpha, a, b, t float64) (float64, bool) {
 		// Stop once the terms are negligible and shrinking (the ratio
 		// tends to z < 1 from a value that may exceed 1).
 		if term == 0 || (at <= 1e-17*math.Abs(sum) && math.Abs(ratio) < 1) {
-			if sum == 0 {
-				return first, true
-			}
-			f := math.Exp(y + scale)
-			second := f * sum
-			v := first - second
-			// Rounding error of the sum, relative to the result.
-			lost := 1e-16 * (f*peak + math.Abs(first)) / math.Abs(v)
-			return v, lost < 1e-10 && !math.IsNaN(v) && !math.IsInf(v, 0)
+			return sum, peak, scale, true
 		}
 	}
-	return math.NaN(), false
+	return 0, 0, 0, false
 }
 
 // directSeries evaluates freshExpected from eq. 9 as written,
