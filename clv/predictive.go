@@ -150,74 +150,73 @@ func PredictiveIntervals(pm AliveMixture, cs []Customer, t, level float64) (lo, 
 	if err := ValidateAll(cs); err != nil {
 		return nil, nil, err
 	}
-	// The distinct (x, T) and the cumulative distribution of each.
-	type pair struct{ x, T float64 }
-	index := map[pair]int32{}
-	of := make([]int32, len(cs))
-	var pairs []pair
-	for i := range cs {
-		k := pair{cs[i].Frequency, cs[i].T + 0}
-		j, ok := index[k]
-		if !ok {
-			j = int32(len(pairs))
-			index[k] = j
-			pairs = append(pairs, k)
+	// The customers by distinct (x, t_x, T), rows of one (x, T) adjacent:
+	// per (x, T) one cumulative distribution, per row one P(alive).
+	g := groupRows(cs)
+	var pairs []int // first row of each run of equal (x, T), and len(g.rows)
+	for r := range g.rows {
+		if r == 0 || g.rows[r].Frequency != g.rows[r-1].Frequency || g.rows[r].T != g.rows[r-1].T {
+			pairs = append(pairs, r)
 		}
-		of[i] = j
 	}
-	cdfs := make([][]float64, len(pairs))
-	errs := make([]error, len(pairs))
-	parallel.Map(len(pairs), func(a, b int) {
+	pairs = append(pairs, len(g.rows))
+	lo, hi = make([]int, len(cs)), make([]int, len(cs))
+	errs := make([]error, len(pairs)-1)
+	parallel.Map(len(pairs)-1, func(a, b int) {
+		var cdf, txs, pa []float64
 		for j := a; j < b; j++ {
+			x, T := g.rows[pairs[j]].Frequency, g.rows[pairs[j]].T
+			cdf = cdf[:0]
 			cum := 0.0
 			for n := 0; ; n++ {
 				if n > maxPMFCount {
-					errs[j] = fmt.Errorf("clv: PredictiveIntervals: the distribution at x = %v, T = %v has more than %d outcomes", pairs[j].x, pairs[j].T, maxPMFCount)
+					errs[j] = fmt.Errorf("clv: PredictiveIntervals: the distribution at x = %v, T = %v has more than %d outcomes", x, T, maxPMFCount)
 					break
 				}
-				v := pm.ProbabilityOfPurchasesIfAlive(pairs[j].x, pairs[j].T, n, t)
+				v := pm.ProbabilityOfPurchasesIfAlive(x, T, n, t)
 				if math.IsNaN(v) {
-					errs[j] = fmt.Errorf("clv: PredictiveIntervals: P(Y(%v) = %d | alive, x = %v, T = %v) is not a number", t, n, pairs[j].x, pairs[j].T)
+					errs[j] = fmt.Errorf("clv: PredictiveIntervals: P(Y(%v) = %d | alive, x = %v, T = %v) is not a number", t, n, x, T)
 					break
 				}
 				cum += v
-				cdfs[j] = append(cdfs[j], cum)
+				cdf = append(cdf, cum)
 				if 1-cum < pmfTail {
 					break
+				}
+			}
+			if errs[j] != nil {
+				continue
+			}
+			rows := g.rows[pairs[j]:pairs[j+1]]
+			txs, pa = txs[:0], slices.Grow(pa[:0], len(rows))[:len(rows)]
+			for _, r := range rows {
+				txs = append(txs, r.Recency)
+			}
+			pm.ProbabilityAliveAt(x, T, txs, pa)
+			for k, p := range pa {
+				r := pairs[j] + k
+				if math.IsNaN(p) {
+					i := g.order[g.start[r]]
+					errs[j] = fmt.Errorf("clv: PredictiveIntervals: customers[%d] (%q): P(alive) is not a number", i, cs[i].ID)
+					break
+				}
+				// The smallest n with (1 − p) + p·CDF(n) ≥ q.
+				count := func(q float64) int {
+					if 1-p >= q {
+						return 0
+					}
+					n, _ := slices.BinarySearch(cdf, (q-(1-p))/p)
+					return min(n, len(cdf)-1)
+				}
+				l, h := count((1-level)/2), count((1+level)/2)
+				for _, i := range g.order[g.start[r]:g.start[r+1]] {
+					lo[i], hi[i] = l, h
 				}
 			}
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
-	}
-	lo, hi = make([]int, len(cs)), make([]int, len(cs))
-	bad := make([]int, parallel.Chunks(len(cs))) // index+1 of a chunk's customer with P(alive) NaN
-	parallel.For(len(bad), func(ch int) {
-		a, b := parallel.Bounds(ch, len(cs))
-		for i := a; i < b; i++ {
-			pa := pm.ProbabilityAlive(cs[i])
-			if math.IsNaN(pa) && bad[ch] == 0 {
-				bad[ch] = i + 1
-				continue
-			}
-			cdf := cdfs[of[i]]
-			// The smallest n with (1 − pa) + pa·CDF(n) ≥ q.
-			count := func(q float64) int {
-				if 1-pa >= q {
-					return 0
-				}
-				need := (q - (1 - pa)) / pa
-				n, _ := slices.BinarySearch(cdf, need)
-				return min(n, len(cdf)-1)
-			}
-			lo[i], hi[i] = count((1-level)/2), count((1+level)/2)
-		}
-	})
-	for _, b := range bad {
-		if b > 0 {
-			return nil, nil, fmt.Errorf("clv: PredictiveIntervals: customers[%d] (%q): P(alive) is not a number", b-1, cs[b-1].ID)
-		}
 	}
 	return lo, hi, nil
 }
