@@ -55,30 +55,32 @@ func type7(v []float64, q float64) float64 {
 
 // drawsOf returns n draws of the fitted purchase and spend models.
 func drawsOf(t testing.TB, pm *bgnbd.Model, sm *gammagamma.Model, n int, general bool) []clv.ForecastDraw {
-	pp, err := pm.SampleParams(rand.NewPCG(9, 9), n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := sm.SampleParams(rand.NewPCG(9, 10), n)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps := modelsOf(t, pm.SampleParams, bgnbd.New, rand.NewPCG(9, 9), n)
+	ss := modelsOf(t, sm.SampleParams, gammagamma.New, rand.NewPCG(9, 10), n)
 	draws := make([]clv.ForecastDraw, n)
 	for d := range draws {
-		p, err := bgnbd.New(pp[d])
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := gammagamma.New(sp[d])
-		if err != nil {
-			t.Fatal(err)
-		}
-		draws[d] = clv.ForecastDraw{Purchase: p, Spend: s}
+		draws[d] = clv.ForecastDraw{Purchase: ps[d], Spend: ss[d]}
 		if general {
-			draws[d].Purchase = opaque{p}
+			draws[d].Purchase = opaque{ps[d]}
 		}
 	}
 	return draws
+}
+
+// modelsOf returns n models built by build from parameter sets drawn by
+// sample (a fitted model's SampleParams) from src.
+func modelsOf[P, M any](tb testing.TB, sample func(rand.Source, int) ([]P, error), build func(P) (M, error), src rand.Source, n int) []M {
+	ps, err := sample(src, n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ms := make([]M, n)
+	for d, p := range ps {
+		if ms[d], err = build(p); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return ms
 }
 
 func relClose(a, b, tol float64) bool {
@@ -236,21 +238,13 @@ func TestForecastIntervalsPareto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pp, err := pm.SampleParams(rand.NewPCG(1, 1), 40)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sm, err := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
 	if err != nil {
 		t.Fatal(err)
 	}
-	draws := make([]clv.ForecastDraw, len(pp))
-	for d, p := range pp {
-		m, err := paretonbd.New(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		draws[d] = clv.ForecastDraw{Purchase: m, Spend: sm}
+	var draws []clv.ForecastDraw
+	for _, m := range modelsOf(t, pm.SampleParams, paretonbd.New, rand.NewPCG(1, 1), 40) {
+		draws = append(draws, clv.ForecastDraw{Purchase: m, Spend: sm})
 	}
 	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, Continuous: true, DiscountRate: 0.01}
 	got, err := clv.ForecastIntervals(context.Background(), draws, cs, clv.IntervalOptions{Horizon: 52, Value: vopts})
@@ -379,33 +373,27 @@ func BenchmarkForecastIntervals1e6(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			sp, _ := sm.SampleParams(rand.NewPCG(1, 2), 200)
-			draws := make([]clv.ForecastDraw, 200)
-			switch k.name {
-			case "BGNBD":
+			var purchases []clv.PurchaseModel
+			if k.name == "BGNBD" {
 				pm, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				pp, _ := pm.SampleParams(rand.NewPCG(1, 1), 200)
-				for d := range draws {
-					m, _ := bgnbd.New(pp[d])
-					draws[d].Purchase = m
+				for _, m := range modelsOf(b, pm.SampleParams, bgnbd.New, rand.NewPCG(1, 1), 200) {
+					purchases = append(purchases, m)
 				}
-			default:
+			} else {
 				pm, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				pp, _ := pm.SampleParams(rand.NewPCG(1, 1), 200)
-				for d := range draws {
-					m, _ := paretonbd.New(pp[d])
-					draws[d].Purchase = m
+				for _, m := range modelsOf(b, pm.SampleParams, paretonbd.New, rand.NewPCG(1, 1), 200) {
+					purchases = append(purchases, m)
 				}
 			}
-			for d := range draws {
-				s, _ := gammagamma.New(sp[d])
-				draws[d].Spend = s
+			draws := make([]clv.ForecastDraw, 200)
+			for d, s := range modelsOf(b, sm.SampleParams, gammagamma.New, rand.NewPCG(1, 2), 200) {
+				draws[d] = clv.ForecastDraw{Purchase: purchases[d], Spend: s}
 			}
 			opts := clv.IntervalOptions{Horizon: 52, Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}
 			for b.Loop() {
