@@ -91,6 +91,11 @@ type Config struct {
 	// the monthly forecast), there is no holdout period and no tracking
 	// plot. CSV.Delimiter and CSV.SkipInvalid apply.
 	Summaries bool
+	// FitBudget bounds the time each model fit may take; zero means
+	// DefaultFitBudget. A purchase model whose fit runs out of it is left
+	// out of the comparison with the reason (Choice.Failed); the job fails
+	// only if no model can be fitted.
+	FitBudget time.Duration
 	// Progress, if not nil, receives one line per step.
 	Progress io.Writer
 }
@@ -107,8 +112,18 @@ type Forecast struct {
 
 // Result is the outcome of Run.
 type Result struct {
-	Config  Config // as run, with defaults filled in
+	Config Config // as run, with defaults filled in
+	// Summary is the observation to the end: every customer summarized
+	// over the whole log (with a calibration end, Summary.Customers is
+	// the clv.Summary's Whole). Every forward number reads it: the
+	// forecasts, the periods, the segments and tiers.
 	Summary *clv.Summary
+	// Calibration, with a calibration end, is the summary of the
+	// calibration period (its customers summarized to the calibration
+	// end, with what they did in the holdout): the purchase models are
+	// fitted on it to be compared and checked on the holdout (Holdout,
+	// Choice.Comparison, Choice.Calibration). Nil without one.
+	Calibration *clv.Summary
 	// Horizon is Config.Months in the models' time unit.
 	Horizon float64
 	Choice  *Choice
@@ -144,6 +159,7 @@ type Result struct {
 	// holdout purchases.
 	HoldoutIntervals []Interval
 	draws            []clv.PurchaseModel // the purchase model's parameter draws
+	calDraws         []clv.PurchaseModel // the calibration fit's, with a calibration end
 	// Periods are the calendar months after the end of observation (the
 	// first from the end to the first of the next month), Months of them,
 	// with the purchases and revenue expected in each.
@@ -228,6 +244,9 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	if cfg.FitBudget < 0 {
+		return nil, fmt.Errorf("%w: fit budget %v: want a duration > 0, or zero for the default", ErrConfig, cfg.FitBudget)
+	}
 	say := func(format string, args ...any) {
 		if cfg.Progress != nil {
 			fmt.Fprintf(cfg.Progress, format+"\n", args...)
@@ -260,7 +279,17 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.Summary = sum
-	cs := sum.Customers
+	fitOn, hold := sum.Customers, sum.Holdout
+	if sum.Whole != nil {
+		// Holdout means evaluation only: the models are compared and
+		// checked on the calibration period, and every forward number
+		// comes from the whole observation.
+		cal, whole := *sum, *sum
+		cal.Whole = nil
+		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
+		res.Calibration, res.Summary = &cal, &whole
+	}
+	cs := res.Summary.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage
 	// now; collecting them before the fits and the scoring allocate lets
 	// those reuse their memory instead of adding to the peak.
@@ -279,9 +308,26 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
-	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, cs, sum.Holdout, cfg.Penalizer, say); err != nil {
+	fits := fitter{pen: cfg.Penalizer, budget: cfg.FitBudget}
+	if fits.budget == 0 {
+		fits.budget = DefaultFitBudget
+	}
+	if res.Calibration != nil {
+		say("fitting purchase model %s on the calibration period: %d customers", cfg.Model, len(fitOn))
+	} else {
+		say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
+	}
+	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, fitOn, hold, fits, say); err != nil {
 		return nil, err
+	}
+	if res.Calibration != nil {
+		ch := res.Choice
+		say("refitting %s on the whole observation to %s: %d customers", ModelTitle(ch.Name), res.Summary.End.Format(time.DateOnly), len(cs))
+		ch.Calibration = ch.Model
+		if ch.Model, err = fits.fit(ctx, ch.Name, cs); err != nil {
+			return nil, fmt.Errorf("%s on the whole observation: %w", ModelTitle(ch.Name), err)
+		}
+		say("  %v", ch.Model)
 	}
 	if err := res.fitSpend(ctx, say); err != nil {
 		return nil, err
@@ -289,11 +335,11 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err := res.score(ctx, say); err != nil {
 		return nil, err
 	}
-	if sum.Holdout != nil {
+	if hold != nil {
 		if cmp := res.Choice.Comparison; cmp != nil {
 			res.Holdout = cmp.Scores[cmp.Chosen].Holdout
 		} else {
-			ev, err := clv.EvaluateHoldout(res.Choice.Model, cs, sum.Holdout, 7)
+			ev, err := clv.EvaluateHoldout(res.Choice.Calibration, fitOn, hold, 7)
 			if err != nil {
 				return nil, err
 			}

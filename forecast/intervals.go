@@ -117,8 +117,12 @@ func (res *Result) intervals(ctx context.Context) error {
 // purchase model's draws, of each calibration-frequency group's mean
 // predicted holdout purchases (the band of the holdout plot).
 func (res *Result) holdoutIntervals(ctx context.Context) error {
-	cs, hold := res.Summary.Customers, res.Summary.Holdout
+	cs, hold := res.Calibration.Customers, res.Calibration.Holdout
 	ev := res.Holdout
+	var err error
+	if res.calDraws, err = purchaseDraws(res.Choice.Calibration, rand.NewPCG(purchaseSeed, 2), res.Config.IntervalDraws); err != nil {
+		return err
+	}
 	dur := hold[0].Duration
 	groups := make([]int, len(cs))
 	for i, c := range cs {
@@ -127,8 +131,8 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 		}
 		groups[i] = min(int(c.Frequency), len(ev.Groups)-1)
 	}
-	draws := make([]clv.ForecastDraw, len(res.draws))
-	for d, m := range res.draws {
+	draws := make([]clv.ForecastDraw, len(res.calDraws))
+	for d, m := range res.calDraws {
 		draws[d].Purchase = m
 	}
 	iv, err := clv.ForecastIntervals(ctx, draws, cs, clv.IntervalOptions{Level: res.Config.Interval, Horizon: dur, Groups: groups})
@@ -145,16 +149,21 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	return nil
 }
 
-// trackingDraws returns the purchase model's draws as new-customer models
-// for the tracking plot's band, or nil without intervals.
+// trackingDraws returns the draws of the tracking plot's model (the
+// calibration fit with a calibration end, else the purchase model) as
+// new-customer models for its band, or nil without intervals.
 func (res *Result) trackingDraws() []clv.NewCustomerModel {
+	draws := res.draws
+	if res.Calibration != nil {
+		draws = res.calDraws
+	}
 	var out []clv.NewCustomerModel
-	for _, m := range res.draws {
+	for _, m := range draws {
 		if nm, ok := m.(clv.NewCustomerModel); ok {
 			out = append(out, nm)
 		}
 	}
-	if len(out) != len(res.draws) {
+	if len(out) != len(draws) {
 		return nil
 	}
 	return out
