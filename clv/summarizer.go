@@ -35,9 +35,9 @@ type acc struct {
 	hn         int32   // holdout purchases (merged)
 
 	firstPeriod int64
-	hPeriod     int64 // period of the last holdout purchase
-	htx         int32 // holdout transactions
-	calN        int32 // n at the end of the calibration period, once htx > 0
+	hPeriod     int64   // period of the last holdout purchase
+	htx         int32   // holdout transactions
+	calN        int32   // n at the end of the calibration period, once htx > 0
 	hTotal      float64 // value of all holdout purchases
 	calLastBuy  float64 // lastBuy at the end of the calibration period, once htx > 0
 	calRep      float64 // repHi + repLo at the end of the calibration period, once htx > 0
