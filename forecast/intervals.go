@@ -84,7 +84,7 @@ func (res *Result) intervals(ctx context.Context) error {
 		}
 		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: spend{sm}}
 	}
-	month := monthLength(cfg.Unit)
+	month := res.Horizon / float64(cfg.Months)
 	iv, err := clv.ForecastIntervals(ctx, draws, res.Summary.Customers, clv.IntervalOptions{
 		Level:   cfg.Interval,
 		Horizon: res.Horizon,

@@ -44,7 +44,9 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 	if len(rows)-1 != customers {
 		t.Errorf("forecast.csv has %d rows, want %d", len(rows)-1, customers)
 	}
-	if per := readCSV(t, filepath.Join(dir, "periods.csv")); len(per) != 13 || per[0][0] != "month" {
+	// 12 months from an end that is not the first of a month: 13 periods,
+	// the first and the last cut short.
+	if per := readCSV(t, filepath.Join(dir, "periods.csv")); len(per) != 14 || per[0][0] != "month" {
 		t.Errorf("periods.csv: %d rows, header %v", len(per), per[0])
 	}
 	seg := readCSV(t, filepath.Join(dir, "segments.csv"))
