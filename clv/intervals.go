@@ -330,8 +330,9 @@ func groupRows(cs []Customer) *rowGroups {
 // (intervalBlock·draws·3 numbers).
 const intervalBlock = 1024
 
-// maxPeriods bounds IntervalOptions.Periods.
-const maxPeriods = 1200
+// maxPeriods bounds IntervalOptions.Periods: the calendar months of 100
+// years, the first and the last cut short.
+const maxPeriods = 1201
 
 type intervalWork struct {
 	draws      []ForecastDraw
