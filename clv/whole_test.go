@@ -3,6 +3,8 @@ package clv_test
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,4 +94,56 @@ func FuzzWholeSummary(f *testing.F) {
 			t.Fatal("Holdout and Whole go with a calibration end only")
 		}
 	})
+}
+
+// TestSummarizeCSVAnyOrder: a log in any order gives the summary of the
+// same log in time order, and an error names the line of the file at fault
+// (not a position in the sorted log).
+func TestSummarizeCSVAnyOrder(t *testing.T) {
+	log := "customer_id,date,amount\n" +
+		"b,2024-03-01,5.00\n" +
+		"a,2024-02-01,12.50\n" +
+		"a,2024-01-01,10.00\n" +
+		"b,2024-01-15,7.25\n" +
+		"a,2024-02-20,3.00\n"
+	sorted := "customer_id,date,amount\n" +
+		"a,2024-01-01,10.00\n" +
+		"b,2024-01-15,7.25\n" +
+		"a,2024-02-01,12.50\n" +
+		"a,2024-02-20,3.00\n" +
+		"b,2024-03-01,5.00\n"
+	opts := clv.SummaryOptions{End: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Unit: 7 * 24 * time.Hour}
+	csvOpts := clv.CSVOptions{Amount: "amount"}
+	if _, err := clv.SummarizeCSV(strings.NewReader(log), csvOpts, opts); !errors.Is(err, clv.ErrOutOfOrder) {
+		t.Fatalf("SummarizeCSV on the unsorted log: %v", err)
+	}
+	got, err := clv.SummarizeCSVAnyOrder(strings.NewReader(log), csvOpts, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := clv.SummarizeCSV(strings.NewReader(sorted), csvOpts, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Customers, want.Customers) || got.Stats.Records != 5 || want.Stats.Records != 5 {
+		t.Errorf("got %+v (%v), want %+v", got.Customers, got.Stats, want.Customers)
+	}
+	// The purchase after the end is on line 2 of the file, the last in time.
+	opts.End = time.Date(2024, 2, 25, 0, 0, 0, 0, time.UTC)
+	_, err = clv.SummarizeCSVAnyOrder(strings.NewReader(log), csvOpts, opts)
+	var pe *clv.ParseError
+	if !errors.Is(err, clv.ErrAfterEnd) || !errors.As(err, &pe) || pe.Line != 2 || pe.Name != "date" {
+		t.Errorf("after the end: %v", err)
+	}
+	// A negative amount, with SkipInvalid, is skipped and counted.
+	bad := strings.Replace(log, "12.50", "-12.50", 1)
+	opts.End = time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
+	if _, err := clv.SummarizeCSVAnyOrder(strings.NewReader(bad), csvOpts, opts); !errors.As(err, &pe) || pe.Line != 3 || pe.Name != "amount" {
+		t.Errorf("negative amount: %v", err)
+	}
+	csvOpts.SkipInvalid = true
+	sum, err := clv.SummarizeCSVAnyOrder(strings.NewReader(bad), csvOpts, opts)
+	if err != nil || sum.Stats.Skipped != 1 || sum.Stats.Records != 5 || sum.Customers[0].Frequency != 1 {
+		t.Errorf("skipping: %v, %+v", err, sum)
+	}
 }

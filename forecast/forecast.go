@@ -266,7 +266,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
 			return nil, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
-		sum, err = summarizeSorted(r, cfg.CSV, sopts)
+		sum, err = clv.SummarizeCSVAnyOrder(r, cfg.CSV, sopts)
 	}
 	if err != nil {
 		return nil, err
@@ -348,27 +348,6 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
-}
-
-// summarizeSorted is the fallback for logs out of time order: read all,
-// then Summarize (which sorts).
-func summarizeSorted(r io.Reader, copts clv.CSVOptions, sopts clv.SummaryOptions) (*clv.Summary, error) {
-	rd, err := clv.NewReader(r, copts)
-	if err != nil {
-		return nil, err
-	}
-	txs, err := rd.ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	sum, err := clv.Summarize(txs, sopts)
-	if err != nil {
-		return nil, err
-	}
-	st := rd.Stats()
-	st.Skipped += sum.Stats.Skipped
-	sum.Stats = st
-	return sum, nil
 }
 
 func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error {
