@@ -13,8 +13,10 @@ var ErrInvalidParams = errors.New("invalid parameters")
 // ErrNotIdentified is wrapped by the error of a fit whose data do not
 // determine the parameters (FitStatus NotIdentified): too few customers,
 // none with repeat purchases, no visible dropout. The fit returns its
-// model for inspection, but its numbers must not be used; a penalizer
-// (the models' FitOptions.Penalizer) keeps the parameters finite.
+// model for inspection, but its numbers must not be used. A penalizer (the
+// models' FitOptions.Penalizer) keeps the parameters finite but does not
+// change the verdict: a penalized fit is judged on the likelihood without
+// the penalty.
 var ErrNotIdentified = errors.New("the data do not identify the parameters")
 
 // FitStatus says how a model's parameters came about.
