@@ -81,8 +81,9 @@ type Config struct {
 	// (periods.csv, Result.Periods) are always computed.
 	PeriodsByCustomer bool
 	// Penalizer is the L2 penalty of every fit, the models'
-	// FitOptions.Penalizer (the Python lifetimes package's penalizer_coef);
-	// zero means none. It shrinks the estimates toward 0; it does not make
+	// FitOptions.Penalizer (the Python lifetimes package's penalizer_coef:
+	// for Pareto/NBD, on the summed rather than the mean likelihood, so it
+	// weighs as c/n per customer); zero means none. It shrinks the estimates toward 0; it does not make
 	// data that cannot determine a model's parameters do so: such a fit
 	// still fails with clv.ErrNotIdentified.
 	Penalizer float64

@@ -251,7 +251,8 @@ type Problem struct {
 	// Weight is the total weight n: the objective is −LL/n + penalty.
 	Weight float64
 	// Penalizer c and PenaltyScale s give the penalty c·Σ (s_i p_i)²
-	// (PenaltyScale nil means s_i = 1).
+	// (PenaltyScale nil means s_i = 1): each model maps its
+	// FitOptions.Penalizer to them, with the conventions it documents.
 	Penalizer    float64
 	PenaltyScale []float64
 	// Starts are starting points in natural parameters.
@@ -488,9 +489,16 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	}
 	if pr.Penalizer > 0 && est.Converged && inBounds(est.Params) {
 		free := pr
-		free.Penalizer, free.Warm, free.Starts, free.escape = 0, nil, [][]float64{est.Params}, true
+		free.Penalizer, free.Starts, free.escape = 0, [][]float64{est.Params}, true
+		if pr.Warm != nil {
+			// Warm again: the subsample without the penalty first.
+			w := *pr.Warm
+			w.Penalizer, w.Starts, w.escape = 0, free.Starts, true
+			free.Warm = &w
+		}
 		fe, _ := Fit(ctx, free)
 		if err := ctx.Err(); err != nil {
+			est.Converged = false // not judged
 			return est, err
 		}
 		est.Free = &fe

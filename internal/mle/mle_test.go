@@ -77,6 +77,12 @@ func TestFitExponential(t *testing.T) {
 	if err != nil || math.Abs(warm.Params[0]-want) > 1e-9*want {
 		t.Errorf("warm: %v, %v", warm.Params, err)
 	}
+	// Penalized and warm: the fit without the penalty warms up too.
+	pr.Penalizer, w.Penalizer = 0.1, 0.1
+	warm, err = Fit(context.Background(), pr)
+	if err != nil || math.Abs(warm.Params[0]-wantPen) > 1e-8 || warm.Free == nil || math.Abs(warm.Free.Params[0]-want) > 1e-9*want {
+		t.Errorf("warm, penalized: %+v, %v", warm, err)
+	}
 }
 
 func TestMinimizeFailures(t *testing.T) {

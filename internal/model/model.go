@@ -136,10 +136,10 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 }
 
 // unidentified returns why a maximum of the log-likelihood at params does
-// not determine them, in plain language, with advice; "" if it does:
-// params is empty (the fit failed), a parameter ran off beyond
-// [mle.MinParam, mle.MaxParam], or the Hessian is not positive definite (curved
-// is false).
+// not determine them, in plain language, with advice; "" if it does.
+// They are not determined when params is empty (the fit failed), a
+// parameter ran off beyond [mle.MinParam, mle.MaxParam], or the Hessian
+// there is not positive definite (curved is false).
 func unidentified(params []float64, curved bool, names string) (reason, advice string) {
 	advice = "the data are too few or too uniform to determine the parameters"
 	if len(params) == 0 {
