@@ -87,7 +87,8 @@ type FitInfo struct {
 	Skipped  int `json:"skipped,omitempty"`
 	// Rows is the number of distinct data rows after compression.
 	Rows int `json:"rows"`
-	// Penalizer is the L2 penalty coefficient the fit used (0: none).
+	// Penalizer is the L2 penalty coefficient the fit used, as given in
+	// the model's FitOptions.Penalizer (0: none).
 	Penalizer float64 `json:"penalizer,omitempty"`
 	// Optimizer is gonum's final status of the successful start, Start
 	// its index (0 = the first), Iterations its major iterations;
