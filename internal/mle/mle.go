@@ -42,8 +42,9 @@ type Settings struct {
 	GradTol float64
 	// MaxIter bounds the major iterations of one start.
 	MaxIter int
-	// Escape, if > 0, stops a start (not converged) as soon as an iterate
-	// has a coordinate beyond ±Escape.
+	// Escape, if > 0, stops a start as soon as an iterate has a coordinate
+	// beyond ±Escape; its result is that iterate, converged only if it
+	// passes the gradient test (a run-off into a flat region can).
 	Escape float64
 }
 
@@ -417,9 +418,9 @@ type Estimate struct {
 // log-likelihood in natural parameters. A converged penalized fit whose
 // parameters are in [MinParam, MaxParam] then continues without the
 // penalty from its estimate, into Estimate.Free; that fit stops as soon as
-// a parameter leaves [MinParam, MaxParam].
-// Its error, if any, wraps ErrNotConverged (or is ctx's); Estimate holds
-// the best point found even then.
+// a parameter leaves [MinParam, MaxParam]. Fit's error, if any, wraps
+// ErrNotConverged (or is ctx's); Estimate holds the best point found even
+// then.
 func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
 		return Estimate{}, fmt.Errorf("penalizer %v, want a finite number ≥ 0", pr.Penalizer)
