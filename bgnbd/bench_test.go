@@ -120,3 +120,19 @@ func BenchmarkMBGNBD(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFitPenalized: a penalized fit of 10⁶ customers, which also
+// continues without the penalty to judge identification.
+func BenchmarkFitPenalized(b *testing.B) {
+	cs := benchCustomers(b, 1_000_000)
+	for _, c := range []float64{0.001, 0.1} {
+		b.Run(fmt.Sprint(c), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bgnbd.Fit(cs, bgnbd.FitOptions{Penalizer: c}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		})
+	}
+}

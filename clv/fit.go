@@ -13,8 +13,10 @@ var ErrInvalidParams = errors.New("invalid parameters")
 // ErrNotIdentified is wrapped by the error of a fit whose data do not
 // determine the parameters (FitStatus NotIdentified): too few customers,
 // none with repeat purchases, no visible dropout. The fit returns its
-// model for inspection, but its numbers must not be used; a penalizer
-// (the models' FitOptions.Penalizer) keeps the parameters finite.
+// model for inspection, but its numbers must not be used. A penalizer (the
+// models' FitOptions.Penalizer) keeps the parameters finite but does not
+// change the verdict: a penalized fit is judged on the likelihood without
+// the penalty.
 var ErrNotIdentified = errors.New("the data do not identify the parameters")
 
 // FitStatus says how a model's parameters came about.
@@ -85,7 +87,8 @@ type FitInfo struct {
 	Skipped  int `json:"skipped,omitempty"`
 	// Rows is the number of distinct data rows after compression.
 	Rows int `json:"rows"`
-	// Penalizer is the L2 penalty coefficient the fit used (0: none).
+	// Penalizer is the L2 penalty coefficient the fit used, as given in
+	// the model's FitOptions.Penalizer (0: none).
 	Penalizer float64 `json:"penalizer,omitempty"`
 	// Optimizer is gonum's final status of the successful start, Start
 	// its index (0 = the first), Iterations its major iterations;

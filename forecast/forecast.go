@@ -80,9 +80,12 @@ type Config struct {
 	// calendar month (periods_by_customer.csv); the totals per month
 	// (periods.csv, Result.Periods) are always computed.
 	PeriodsByCustomer bool
-	// Penalizer is the L2 penalty of every fit (the models'
-	// FitOptions.Penalizer); zero means none. A small one (0.001) keeps a
-	// fit on thin data from running off to infinite parameters.
+	// Penalizer is the L2 penalty of every fit, the models'
+	// FitOptions.Penalizer (the Python lifetimes package's penalizer_coef:
+	// for Pareto/NBD, on the summed rather than the mean likelihood, so it
+	// weighs as c/n per customer); zero means none. It shrinks the estimates toward 0; it does not make
+	// data that cannot determine a model's parameters do so: such a fit
+	// still fails with clv.ErrNotIdentified.
 	Penalizer float64
 	// Summaries says the input holds per-customer summaries (columns
 	// clv.SummaryColumns, in the model's time unit, e.g. from a warehouse

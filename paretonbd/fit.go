@@ -20,10 +20,26 @@ var ErrNotConverged = mle.ErrNotConverged
 // FitOptions configures Fit. The zero value fits without penalty, with
 // unit weights, from the default starting points.
 type FitOptions struct {
-	// Penalizer is the coefficient c of an L2 penalty on the parameters:
-	// the fit minimizes −LL/n + c·(r² + (σα)² + s² + (σβ)²), where n is the
-	// total weight and σ = 10/max(T) (the rescaling of time that the lifetimes
-	// package applies before fitting). Zero means no penalty.
+	// Penalizer is the coefficient c of an L2 penalty on the parameters,
+	// as the Python lifetimes package's penalizer_coef (ParetoNBDFitter,
+	// version 0.11.3): the fit minimizes
+	//
+	//	−LL/w̄ + c·(r² + (α/max T)² + s² + (β/max T)²),
+	//
+	// where LL is the weighted log-likelihood, w̄ the mean weight of the
+	// customers given (1 without Weights, when −LL/w̄ is the summed
+	// negative log-likelihood) and max T the largest T of the customers
+	// (of positive weight). Unlike the BG/NBD fitter's, lifetimes' Pareto/NBD
+	// penalty is added to the summed, not the mean, negative log-likelihood,
+	// so the same c weighs len(customers) times less; and lifetimes divides
+	// t_x and T by max T before fitting, so its α and β are α/max T and
+	// β/max T, which the penalty applies to (rescaling time changes LL by a
+	// constant alone). lifetimes' own Nelder-Mead search stops within about
+	// 1e-4 of this optimum. Zero means no penalty.
+	//
+	// A penalty keeps the parameters finite; it does not make the data
+	// determine them. A penalized fit is therefore judged identified, or
+	// not, on the likelihood without the penalty (see FitContext).
 	Penalizer float64
 
 	// Weights gives each customer a weight (a count of identical
@@ -285,7 +301,10 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // cores, from several starts, warm-started from a subsample for large data
 // (as bgnbd.FitContext). If no start converges it returns the best model
 // found with an error wrapping ErrNotConverged. Standard errors come from
-// the Hessian of the negative log-likelihood in natural parameters.
+// the Hessian of the negative log-likelihood (with the penalty, if any) in
+// natural parameters. Data that do not determine the parameters give
+// status clv.NotIdentified and an error wrapping clv.ErrNotIdentified,
+// penalized or not, as in bgnbd.FitContext.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	d, err := rows.Compress("paretonbd", customers, opts.Weights)
 	if err != nil {
@@ -307,8 +326,9 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	pr := mle.Problem{
 		LogLik: func(v, grad []float64) float64 { return logLik(d, paramsOf(v), grad, &s) },
 		Valid:  func(v []float64) bool { return paramsOf(v).Validate() == nil },
-		Weight: d.W, Penalizer: opts.Penalizer,
-		PenaltyScale: []float64{1, 10 / d.MaxT, 1, 10 / d.MaxT},
+		// lifetimes' −LL/w̄ + c·Σ is n/len(customers) times −LL/n + c/len(customers)·Σ.
+		Weight: d.W, Penalizer: opts.Penalizer / float64(len(customers)),
+		PenaltyScale: []float64{1, 1 / d.MaxT, 1, 1 / d.MaxT},
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter,
 	}
 	for _, p := range starts {

@@ -39,7 +39,7 @@ func main() {
 	flag.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
 	flag.Float64Var(&c.Interval, "interval", c.Interval, "level of confidence intervals (e.g. 0.9) on P(alive), expected purchases, CLV, totals and months, from draws of the parameters; 0: none")
 	flag.IntVar(&c.IntervalDraws, "interval-draws", 0, "number of parameter draws the intervals come from (0: 200)")
-	flag.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits (e.g. 0.001 for thin data); 0: none")
+	flag.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits, as the lifetimes package's penalizer_coef (see the models' FitOptions.Penalizer): it shrinks the estimates, but data that do not determine a model's parameters still fail; 0: none")
 	flag.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50"); use with -delim ";"`)
 	flag.StringVar(&c.Out, "out", c.Out, "output directory")
 	flag.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)

@@ -134,8 +134,11 @@ func Run(c Config, progress io.Writer) error {
 	}
 	defer f.Close()
 	res, err := forecast.Run(context.Background(), f, fc)
-	if errors.Is(err, clv.ErrNotIdentified) && c.Penalizer == 0 {
-		return fmt.Errorf("%s: %w\n(try -penalizer 0.001)", c.In, err)
+	if errors.Is(err, clv.ErrNotIdentified) {
+		// A penalizer would not help: it keeps the estimates finite, but
+		// the fits are judged on the likelihood without it.
+		return fmt.Errorf("%s: %w\n(the data do not determine the models' parameters: "+
+			"they need more customers, a longer observation, or visible dropout and repeat purchases)", c.In, err)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.In, err)

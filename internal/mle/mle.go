@@ -19,6 +19,16 @@ import (
 // ErrNotConverged is returned when no start reaches an optimum.
 var ErrNotConverged = errors.New("fit did not converge")
 
+// Bounds of an identified parameter: beyond them a fit has run off toward
+// 0 or infinity, which a likelihood that the data leave flat does.
+const (
+	MinParam = 1e-7
+	MaxParam = 1e7
+)
+
+// errEscaped stops a start whose iterate left the box of Settings.Escape.
+var errEscaped = errors.New("a parameter ran off beyond the bounds of an identified one")
+
 // Objective evaluates the function to minimize and its gradient at x in one
 // pass, writing the gradient into grad. It returns +Inf or NaN where the
 // function is not defined.
@@ -32,6 +42,23 @@ type Settings struct {
 	GradTol float64
 	// MaxIter bounds the major iterations of one start.
 	MaxIter int
+	// Escape, if > 0, stops a start as soon as an iterate has a coordinate
+	// beyond ±Escape; its result is that iterate, converged only if it
+	// passes the gradient test (a run-off into a flat region can).
+	Escape float64
+}
+
+// escapeRecorder stops gonum's optimizer once an iterate leaves the box
+// |x_i| ≤ bound.
+type escapeRecorder struct{ bound float64 }
+
+func (escapeRecorder) Init() error { return nil }
+
+func (r escapeRecorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
+	if op == optimize.MajorIteration && floats.Norm(loc.X, math.Inf(1)) > r.bound {
+		return errEscaped
+	}
+	return nil
 }
 
 // Result is the outcome of Minimize.
@@ -112,6 +139,9 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 			MajorIterations:   s.MaxIter,
 			Converger:         &optimize.FunctionConverge{Absolute: 1e-15, Relative: 1e-15, Iterations: 20},
 		}
+		if s.Escape > 0 {
+			settings.Recorder = escapeRecorder{s.Escape}
+		}
 		res, err := optimize.Minimize(p, x0, settings, &optimize.BFGS{})
 		if err := ctx.Err(); err != nil {
 			return best, err
@@ -141,6 +171,16 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// inBounds reports whether every p_i is in [MinParam, MaxParam].
+func inBounds(p []float64) bool {
+	for _, v := range p {
+		if !(v >= MinParam && v <= MaxParam) {
+			return false
+		}
+	}
+	return true
+}
 
 // Hessian returns the Hessian at x of a function whose gradient is grad,
 // by central differences of the gradient with relative step 1e-5,
@@ -212,7 +252,8 @@ type Problem struct {
 	// Weight is the total weight n: the objective is −LL/n + penalty.
 	Weight float64
 	// Penalizer c and PenaltyScale s give the penalty c·Σ (s_i p_i)²
-	// (PenaltyScale nil means s_i = 1).
+	// (PenaltyScale nil means s_i = 1): each model maps its
+	// FitOptions.Penalizer to them, with the conventions it documents.
 	Penalizer    float64
 	PenaltyScale []float64
 	// Starts are starting points in natural parameters.
@@ -227,6 +268,9 @@ type Problem struct {
 	// steps on the full problem with the subsample's Hessian (Polish), and
 	// starts the optimizer there: a few full evaluations instead of dozens.
 	Warm *Problem
+
+	// escape stops the fit once a parameter leaves [MinParam, MaxParam].
+	escape bool
 }
 
 // WarmRows is the number of data rows above which a model's fit starts
@@ -357,13 +401,26 @@ type Estimate struct {
 	LL     float64   // log-likelihood at Params, without the penalty
 	StdErr []float64 // nil when the Hessian is not positive definite
 	Cov    []float64 // covariance of Params, row major; nil with StdErr
+	// Free is, for a converged penalized fit, the fit of the same problem
+	// without the penalty, started from Params: the maximum likelihood
+	// estimate, on which identification is judged (a penalty keeps the
+	// parameters finite whether or not the data determine them). It is nil
+	// without a penalty, when the penalized fit did not converge, or when
+	// Params are already outside [MinParam, MaxParam]. That fit stops as
+	// soon as a parameter leaves those bounds (Free.Params are then
+	// outside them); Free.Converged is false if it stopped short otherwise.
+	Free *Estimate
 }
 
 // Fit minimizes −LL/n plus the penalty over the log-parameters (positivity
 // without bounds; ∂/∂θ = p·∂/∂p), then computes the log-likelihood and the
 // standard errors from the Hessian of the penalized total negative
-// log-likelihood in natural parameters. Its error, if any, wraps
-// ErrNotConverged; Estimate holds the best point found even then.
+// log-likelihood in natural parameters. A converged penalized fit whose
+// parameters are in [MinParam, MaxParam] then continues without the
+// penalty from its estimate, into Estimate.Free; that fit stops as soon as
+// a parameter leaves [MinParam, MaxParam]. Fit's error, if any, wraps
+// ErrNotConverged (or is ctx's); Estimate holds the best point found even
+// then.
 func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
 		return Estimate{}, fmt.Errorf("penalizer %v, want a finite number ≥ 0", pr.Penalizer)
@@ -403,7 +460,11 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			logStarts[i][j] = math.Log(v)
 		}
 	}
-	res, fitErr := Minimize(ctx, obj, Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter})
+	set := Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter}
+	if pr.escape {
+		set.Escape = math.Log(MaxParam) // = −ln MinParam
+	}
+	res, fitErr := Minimize(ctx, obj, set)
 	if res.X == nil {
 		return Estimate{}, fitErr
 	}
@@ -426,6 +487,22 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	}, est.Params)
 	if se, cov, err := Covariance(h); err == nil {
 		est.StdErr, est.Cov = se, cov
+	}
+	if pr.Penalizer > 0 && est.Converged && inBounds(est.Params) {
+		free := pr
+		free.Penalizer, free.Starts, free.escape = 0, [][]float64{est.Params}, true
+		if pr.Warm != nil {
+			// Warm again: the subsample without the penalty first.
+			w := *pr.Warm
+			w.Penalizer, w.Starts, w.escape = 0, free.Starts, true
+			free.Warm = &w
+		}
+		fe, _ := Fit(ctx, free)
+		if err := ctx.Err(); err != nil {
+			est.Converged = false // not judged
+			return est, err
+		}
+		est.Free = &fe
 	}
 	return est, fitErr
 }
