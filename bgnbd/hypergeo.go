@@ -36,13 +36,15 @@ func freshExpectedN(r, alpha, a, b, t float64) (float64, int) {
 	n := 0
 	if z := t / (alpha + t); z > 0.5 {
 		w := alpha / (alpha + t)
-		budget := int(min(connectionTerms(r, a, b, w), maxTerms))
-		v, k, ok := eulerSeries(r, alpha, a, b, t, budget, 1e-11)
-		n += k
-		if ok {
-			return v, n
+		budget := min(connectionTerms(r, a, b, w), maxTerms)
+		if zSeriesTerms(r, a, w) <= budget {
+			v, k, ok := eulerSeries(r, alpha, a, b, t, int(budget), 1e-11)
+			n += k
+			if ok {
+				return v, n
+			}
 		}
-		v, k, ok = connection(r, alpha, a, b, t)
+		v, k, ok := connection(r, alpha, a, b, t)
 		n += k
 		if ok {
 			return v, n
@@ -197,6 +199,17 @@ func directAt(r, alpha, a, b, t float64) (float64, int) {
 		}
 	}
 	return math.NaN(), maxTerms
+}
+
+// zSeriesTerms is a lower estimate of the length of eulerSeries' series
+// at z = 1−w: its terms fall like z^k·k^−(r−a+2) once past their peak,
+// to 1e-17 of the sum after about min(39/w, e^(39/(r−a+2))) terms.
+func zSeriesTerms(r, a, w float64) float64 {
+	n := 39 / w
+	if p := r - a + 2; p > 0 {
+		n = min(n, math.Exp(min(39/p, 50)))
+	}
+	return n
 }
 
 // connectionTerms estimates the number of terms connection sums at
@@ -460,11 +473,15 @@ var perturbWeights = [4]float64{4.0 / 5, -2.0 / 5, 4.0 / 35, -1.0 / 70}
 // log1p(e/x), ln(x+e) and divided differences of powers, with no
 // cancellation between large values.
 func lgammaDiff(x, e float64) float64 {
-	sum := 0.0
+	// Σ_j ln(1 + e/(x+j)) over the shift = ln(1 + e·q), with
+	// q = (Π_j (1 + e/(x+j)) − 1)/e accumulated as q ← q·(1 + e/x) + 1/x:
+	// one logarithm, and q → Σ_j 1/(x+j) as e → 0.
+	q := 0.0
 	for min(x, x+e) < 10 {
-		sum -= log1px(e/x) / x
+		q = q*(1+e/x) + 1/x
 		x++
 	}
+	sum := -log1px(e*q) * q
 	y := x + e
 	v := (x-0.5)*log1px(e/x)/x + math.Log(y) - 1
 	// Σ c_k (y^−m − x^−m)/e, m = 2k−1, with (y^−m − x^−m)/e = −u0·u1·h_{m−1},
