@@ -73,7 +73,9 @@ func TestFreshExpectedHighPrecision(t *testing.T) {
 // bit for bit.
 func TestFreshExpectedAgreesWithSeries(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	lu := func(lo, hi float64) float64 { return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo))) }
+	lu := func(lo, hi float64) float64 {
+		return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
+	}
 	compared := 0
 	for range 4000 {
 		r0, a, b0 := lu(0.05, 50), lu(0.05, 1000), lu(0.05, 1000)
