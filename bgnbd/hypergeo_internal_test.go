@@ -161,3 +161,26 @@ func TestLgammaDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestIfAliveLongHorizon: prepared for 100 years of weeks, IfAlive
+// interpolates up to L = ln 64 and falls back to freshExpected beyond, and
+// agrees with it within 1e-12 relative at every horizon.
+func TestIfAliveLongHorizon(t *testing.T) {
+	for _, v := range []Variant{BGNBD, MBGNBD} {
+		m, err := NewVariant(v, Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []float64{0, 2, 40} {
+			f := m.IfAlive(x, 0, 5200)
+			for _, T := range []float64{0, 1, 39, 78} {
+				for h := 1.0; h <= 5200; h *= 1.7 {
+					got, want := f(T, h), m.f.series(x, T, h)
+					if !(math.Abs(got-want) <= 1e-12*want) {
+						t.Errorf("%v x=%v T=%v t=%v: %v, want %v", v, x, T, h, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -57,8 +57,9 @@ func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 //
 // This equals P(alive) times the expectation for a fresh customer with the
 // posterior parameters (r+x, α+T, a, b+x), which is how it is computed,
-// with a transformed series that stays accurate for large x (see
-// freshExpected). For MBG/NBD the posterior is (r+x, α+T, a, b+x+1) and
+// with a transformed series that stays accurate for large x, and for
+// t > α+T the connection formula of ₂F₁ in (α+T)/(α+T+t), so that the
+// work stays bounded at any horizon (see freshExpected). For MBG/NBD the posterior is (r+x, α+T, a, b+x+1) and
 // P(alive) is MBG/NBD's (Batislam, Denizel & Filiztekin 2007, eq. 11):
 //
 //	E[Y(t) | x, t_x, T] = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))]
@@ -66,9 +67,9 @@ func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 //
 // t must be ≥ 0 and c valid; otherwise the result is NaN.
 // It is also NaN in a corner fitted models do not reach in practice, r ≫ a+b
-// (by a factor of 10 or more) together with a+b ≤ 1, where both series lose
-// more than 1e-10 relative to cancellation: NaN says
-// so rather than a wrong number, and the batch method returns an error.
+// (r above some 50) together with a+b ≤ 1, where every series loses more
+// than 1e-10 relative to cancellation: NaN says so rather than a wrong
+// number, and the batch method returns an error.
 func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
 	if !m.Ready() || !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
@@ -507,9 +508,9 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 // b+x+1), the factor beside P(alive) in ConditionalExpectedPurchases
 // (clv.AliveFactored). The function is meant for many T ≥ minT and
 // 0 ≤ t ≤ maxT: it sums the series once, as an interpolant in
-// ln(1 + t/(α+T)) (see chebSum), and falls back to the series itself
-// wherever the interpolant cannot promise 1e-12 relative or outside those
-// bounds. It is safe for concurrent use. An invalid x, T or t gives NaN.
+// ln(1 + t/(α+T)) up to ln 64 (see chebSum), and falls back to
+// freshExpected wherever the interpolant cannot promise 1e-12 relative or
+// outside those bounds. It is safe for concurrent use. An invalid x, T or t gives NaN.
 func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: max(minT, 0)}) {
 		return func(T, t float64) float64 { return math.NaN() }
