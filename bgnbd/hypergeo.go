@@ -473,15 +473,23 @@ var perturbWeights = [4]float64{4.0 / 5, -2.0 / 5, 4.0 / 35, -1.0 / 70}
 // log1p(e/x), ln(x+e) and divided differences of powers, with no
 // cancellation between large values.
 func lgammaDiff(x, e float64) float64 {
-	// Σ_j ln(1 + e/(x+j)) over the shift = ln(1 + e·q), with
-	// q = (Π_j (1 + e/(x+j)) − 1)/e accumulated as q ← q·(1 + e/x) + 1/x:
-	// one logarithm, and q → Σ_j 1/(x+j) as e → 0.
-	q := 0.0
+	// Σ_j ln(1 + e/(x+j)) over the shift is ln P, P = Π_j (1 + e/(x+j)):
+	// one logarithm. Near P = 1 it is ln(1 + e·q) with q = (P − 1)/e
+	// accumulated as q ← q·(1 + e/x) + 1/x, which tends to Σ_j 1/(x+j) as
+	// e → 0; away from 1, ln P itself.
+	q, P := 0.0, 1.0
 	for min(x, x+e) < 10 {
-		q = q*(1+e/x) + 1/x
+		u := e / x
+		q = q*(1+u) + 1/x
+		P *= 1 + u
 		x++
 	}
-	sum := -log1px(e*q) * q
+	var sum float64
+	if P > 0.5 && P < 2 {
+		sum = -log1px(e*q) * q
+	} else {
+		sum = -math.Log(P) / e
+	}
 	y := x + e
 	v := (x-0.5)*log1px(e/x)/x + math.Log(y) - 1
 	// Σ c_k (y^−m − x^−m)/e, m = 2k−1, with (y^−m − x^−m)/e = −u0·u1·h_{m−1},
