@@ -20,8 +20,14 @@ const maxTerms = 50_000_000
 // is summed only while it is cheaper than the series in 1−z of the
 // connection formula (connection), which is used otherwise, at parameters
 // near its degenerate cases through an interpolation in a (perturbed). The
-// work is bounded whatever t: about min(40/(1−z), (a+b+r)·(1−z)/z) terms
-// plus a few dozen, times 8 near the degenerate cases.
+// work no longer grows with t: the connection formula's series need about
+// (a+b+r)·(1−z)/z terms and their tails, times 8 near the degenerate
+// cases. Where its two parts cancel beyond its accuracy test (a or b in
+// the hundreds at moderate z), the series in z is summed after all, in
+// about (a·z+40)/(1−z) terms there. On the tests' grid (a, b ≤ 10³,
+// x ≤ 10⁴, t/α ≤ 10⁹) one evaluation sums at most some 10⁵ terms, where
+// the series in z alone needs 40·t/α. In the corner r ≫ a+b with
+// a+b ≤ 1 (r above some 50) every method may fail: NaN.
 func freshExpected(r, alpha, a, b, t float64) float64 {
 	v, _ := freshExpectedN(r, alpha, a, b, t)
 	return v
@@ -36,7 +42,10 @@ func freshExpectedN(r, alpha, a, b, t float64) (float64, int) {
 	n := 0
 	if z := t / (alpha + t); z > 0.5 {
 		w := alpha / (alpha + t)
-		budget := min(connectionTerms(r, a, b, w), maxTerms)
+		// The series in z is worth trying while it costs less than the
+		// connection formula: its series plus its log-gamma and other
+		// functions, worth some connectionCost terms.
+		budget := min(connectionTerms(r, a, b, w)+connectionCost, maxTerms)
 		if zSeriesTerms(r, a, w) <= budget {
 			v, k, ok := eulerSeries(r, alpha, a, b, t, int(budget), 1e-11)
 			n += k
@@ -211,6 +220,11 @@ func zSeriesTerms(r, a, w float64) float64 {
 	}
 	return n
 }
+
+// connectionCost is the work of connection apart from its series, in
+// terms of a series (some 4 ns each): log-gamma functions, a sine and
+// exponentials, about 1 µs.
+const connectionCost = 250
 
 // connectionTerms estimates the number of terms connection sums at
 // w = 1−z: each of its series grows while its ratio, about
