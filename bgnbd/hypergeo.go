@@ -36,6 +36,39 @@ func freshExpected(r, alpha, a, b, t float64) float64 {
 // freshExpectedN is freshExpected, also returning the number of series
 // terms it summed (the measure of its work tests bound).
 func freshExpectedN(r, alpha, a, b, t float64) (float64, int) {
+	fp := freshPlan{r: r, alpha: alpha, a: a, b: b}
+	return fp.atN(t)
+}
+
+// A freshPlan evaluates freshExpected for one (r, α, a, b) at many t: the
+// part of the connection formula that does not depend on t (log-gamma
+// functions, some 40% of its work) is computed once, on first need. The
+// values are freshExpected's, bit for bit. A freshPlan is not safe for
+// concurrent use.
+type freshPlan struct {
+	r, alpha, a, b float64
+	conn           connPlan
+	ready          bool
+}
+
+// at returns freshExpected(r, α, a, b, t).
+func (fp *freshPlan) at(t float64) float64 {
+	v, _ := fp.atN(t)
+	return v
+}
+
+// connection is connection(r, α, a, b, t) from the plan.
+func (fp *freshPlan) connection(t float64) (float64, int, bool) {
+	if !fp.ready {
+		fp.conn = newConnPlan(fp.r, fp.a, fp.b)
+		fp.ready = true
+	}
+	return fp.conn.eval(fp.alpha, t)
+}
+
+// atN is at, also returning the number of terms summed.
+func (fp *freshPlan) atN(t float64) (float64, int) {
+	r, alpha, a, b := fp.r, fp.alpha, fp.a, fp.b
 	if t == 0 {
 		return 0, 0
 	}
@@ -53,7 +86,7 @@ func freshExpectedN(r, alpha, a, b, t float64) (float64, int) {
 				return v, n
 			}
 		}
-		v, k, ok := connection(r, alpha, a, b, t)
+		v, k, ok := fp.connection(t)
 		n += k
 		if ok {
 			return v, n
@@ -75,7 +108,7 @@ func freshExpectedN(r, alpha, a, b, t float64) (float64, int) {
 		return v, n
 	}
 	// The corner r ≫ a+b with a+b ≤ 1, where both series in z cancel.
-	if v, k, ok := connection(r, alpha, a, b, t); ok {
+	if v, k, ok := fp.connection(t); ok {
 		return v, n + k
 	}
 	v, k, ok = perturbed(r, alpha, a, b, t)
@@ -265,91 +298,71 @@ func connectionTerms(r, a, b, w float64) float64 {
 // rounding error (terms, log-gamma values) exceeds connTol of the result,
 // and returns the number of terms summed.
 func connection(r, alpha, a, b, t float64) (float64, int, bool) {
-	w := alpha / (alpha + t)
-	L := -math.Log1p(t / alpha)
-	if !(w > 0) {
-		return math.NaN(), 0, false
-	}
-	e := a - 1
-	c := a + b - 1
+	cp := newConnPlan(r, a, b)
+	return cp.eval(alpha, t)
+}
+
+// A connPlan holds what connection computes from r, a and b alone: the
+// split of r−a, and the log-gamma terms of its two parts. A customer's
+// posterior has one plan for every horizon.
+type connPlan struct {
+	r, a, b, e, c, m, delta, s float64
+	positive                   bool       // c > 0 and s > 0: the first part through κ
+	lgB, lgS                   float64    // lgammaDiff(b, ε), lgammaDiff(s, ε) (positive)
+	lc, ls                     float64    // lnΓ(c+1) − lnΓ(b), ln|Γ(s)| − lnΓ(r) (else)
+	sfB                        float64    // sign of Γ(s) (else)
+	pieces                     [3]float64 // ln|Γ(c+1)Γ(−s)/(Γ(c−r)Γ(a))|
+	sg                         float64    // its sign
+}
+
+func newConnPlan(r, a, b float64) connPlan {
+	cp := connPlan{r: r, a: a, b: b, e: a - 1, c: a + b - 1, sfB: 1, sg: 1}
+	e, c := cp.e, cp.c
 	d := r - a
 	m := math.Round(d)
 	delta := d - m
 	s := (m + 1) + delta
+	cp.m, cp.delta, cp.s = m, delta, s
 	// sin(πs) = (−1)^(m+1) sin(πδ).
 	sinS := math.Sin(math.Pi * delta)
 	if math.Mod(m, 2) == 0 {
 		sinS = -sinS
 	}
-	// lnΓ(s) and its sign, by reflection where s may be near a pole.
-	lgS := func() (float64, int) {
-		if s > 0.25 {
-			v, _ := math.Lgamma(s)
-			return v, 1
-		}
-		l1, _ := math.Lgamma(-m - delta) // Γ(1−s)
-		sg := 1
-		if sinS < 0 {
-			sg = -1
-		}
-		return math.Log(math.Pi/math.Abs(sinS)) - l1, sg
-	}
-
-	// First part: A = c/ε·(1 − w^ε G₁) and its series' factor
-	// fB = c·w^ε·G₁ = sfB·e^lfB.
-	var A, lfB, errA float64
-	sfB := 1.0
 	if c > 0 && s > 0 {
-		kappa := L + lgammaDiff(b, e) - lgammaDiff(s, e)
-		y := e * kappa
-		A = -c * kappa * expm1x(y)
-		lfB = math.Log(c) + y
-		errA = 1e-15 * (math.Abs(L) + 1) * math.Abs(e) * math.Exp(lfB) // ℓ's rounding
+		cp.positive = true
+		cp.lgB, cp.lgS = lgammaDiff(b, e), lgammaDiff(s, e)
 	} else {
 		// Here ε is away from 0: c ≤ 0 needs a < 1−b, s ≤ 0 needs a ≥ r+1.
 		// ln Γ(c+1) − ln Γ(b) = ln Γ(b+a) − ln Γ(b), a divided difference.
-		lc := a * lgammaDiff(b, a)
-		// ln|Γ(s)| − ln Γ(r), a divided difference where s > 0 (c ≤ 0).
-		var ls float64
-		ss := 1
+		cp.lc = a * lgammaDiff(b, a)
+		// ln|Γ(s)| − ln Γ(r), a divided difference where s > 0 (c ≤ 0),
+		// else by reflection, s being possibly near a pole.
 		if s > 0.25 {
-			ls = -e * lgammaDiff(s, e)
+			cp.ls = -e * lgammaDiff(s, e)
 		} else {
-			lg, sg := lgS()
+			l1, _ := math.Lgamma(-m - delta) // Γ(1−s)
 			lr, _ := math.Lgamma(r)
-			ls, ss = lg-lr, sg
+			cp.ls = math.Log(math.Pi/math.Abs(sinS)) - l1 - lr
+			if sinS < 0 {
+				cp.sfB = -1
+			}
 		}
-		lfB = e*L + lc + ls
-		sfB = float64(ss)
-		fB := sfB * math.Exp(lfB)
-		A = (c - fB) / e
-		errA = 2.2e-16 * (math.Abs(e*L) + math.Abs(lc) + math.Abs(ls) + 1) * math.Abs(fB/e)
-	}
-	// Second part: the series S₁, τ_1 = (c−r)w/(a−r), a−r+k = (k−m)−δ.
-	s1, peak1, scale1, n1, ok1 := hyperSum((c-r)*w/(-m-delta), c-r, a-1, -m, -delta, w, 1)
-	// Third part: C = w^r Γ(c+1)Γ(−s)/(Γ(c−r)Γ(a)) · ₂F₁(r, b; s+1; w),
-	// s+1+k = (m+2+k)+δ.
-	s2, peak2, scale2, n2, ok2 := hyperSum(1, r, b, m+2, delta, w, 0)
-	n := n1 + n2
-	if !ok1 || !ok2 {
-		return math.NaN(), n, false
 	}
 	// ln|Γ(c+1)Γ(−s)/(Γ(c−r)Γ(a))| as a sum of pieces each small or a
 	// divided difference: pair Γ(c+1) with Γ(c−r) (shift r+1) when r is
 	// small, with Γ(1+s) from the reflection of Γ(−s) (shift c−s) when r
 	// is large.
-	var pieces [3]float64
 	sg := 1
 	switch {
 	case -s > 0.25: // Γ(−s) has no pole nearby: shift r+1 twice
 		if c-r > 0 {
-			pieces[0] = (r + 1) * lgammaDiff(c-r, r+1)
+			cp.pieces[0] = (r + 1) * lgammaDiff(c-r, r+1)
 		} else {
 			lc, _ := math.Lgamma(c + 1)
 			lg, sq := math.Lgamma(c - r)
-			pieces[0], sg = lc-lg, sq
+			cp.pieces[0], sg = lc-lg, sq
 		}
-		pieces[1] = -(r + 1) * lgammaDiff(-s, r+1) // lnΓ(−s) − lnΓ(a)
+		cp.pieces[1] = -(r + 1) * lgammaDiff(-s, r+1) // lnΓ(−s) − lnΓ(a)
 	default: // Γ(−s) = −π/(sin(πs)Γ(1+s)), 1+s = (m+2)+δ > 0
 		if sinS > 0 {
 			sg = -1
@@ -361,19 +374,56 @@ func connection(r, alpha, a, b, t float64) (float64, int, bool) {
 		}
 		if r+1 <= math.Abs(c-s) && c-r > 0 {
 			l1, _ := math.Lgamma(1 + s)
-			pieces[0] = (r + 1) * lgammaDiff(c-r, r+1) // lnΓ(c+1) − lnΓ(c−r)
-			pieces[1] = -l1 - la
+			cp.pieces[0] = (r + 1) * lgammaDiff(c-r, r+1) // lnΓ(c+1) − lnΓ(c−r)
+			cp.pieces[1] = -l1 - la
 		} else {
-			pieces[0] = (c - s) * lgammaDiff(1+s, c-s) // lnΓ(c+1) − lnΓ(1+s)
-			pieces[1] = -lq - la
+			cp.pieces[0] = (c - s) * lgammaDiff(1+s, c-s) // lnΓ(c+1) − lnΓ(1+s)
+			cp.pieces[1] = -lq - la
 		}
-		pieces[2] = math.Log(math.Pi / math.Abs(sinS))
+		cp.pieces[2] = math.Log(math.Pi / math.Abs(sinS))
 	}
+	cp.sg = float64(sg)
+	return cp
+}
+
+// eval is connection with the plan's r, a, b at (α, t).
+func (cp *connPlan) eval(alpha, t float64) (float64, int, bool) {
+	w := alpha / (alpha + t)
+	L := -math.Log1p(t / alpha)
+	if !(w > 0) {
+		return math.NaN(), 0, false
+	}
+	r, a, b, e, c, m, delta := cp.r, cp.a, cp.b, cp.e, cp.c, cp.m, cp.delta
+	// First part: A = c/ε·(1 − w^ε G₁) and its series' factor
+	// fB = c·w^ε·G₁ = sfB·e^lfB.
+	var A, lfB, errA float64
+	if cp.positive {
+		kappa := L + cp.lgB - cp.lgS
+		y := e * kappa
+		A = -c * kappa * expm1x(y)
+		lfB = math.Log(c) + y
+		errA = 1e-15 * (math.Abs(L) + 1) * math.Abs(e) * math.Exp(lfB) // ℓ's rounding
+	} else {
+		lfB = e*L + cp.lc + cp.ls
+		fB := cp.sfB * math.Exp(lfB)
+		A = (c - fB) / e
+		errA = 2.2e-16 * (math.Abs(e*L) + math.Abs(cp.lc) + math.Abs(cp.ls) + 1) * math.Abs(fB/e)
+	}
+	// Second part: the series S₁, τ_1 = (c−r)w/(a−r), a−r+k = (k−m)−δ.
+	s1, peak1, scale1, n1, ok1 := hyperSum((c-r)*w/(-m-delta), c-r, a-1, -m, -delta, w, 1)
+	// Third part: C = w^r Γ(c+1)Γ(−s)/(Γ(c−r)Γ(a)) · ₂F₁(r, b; s+1; w),
+	// s+1+k = (m+2+k)+δ.
+	s2, peak2, scale2, n2, ok2 := hyperSum(1, r, b, m+2, delta, w, 0)
+	n := n1 + n2
+	if !ok1 || !ok2 {
+		return math.NaN(), n, false
+	}
+	pieces := &cp.pieces
 	lC := r*L + pieces[0] + pieces[1] + pieces[2]
-	fC := float64(sg) * math.Exp(lC+scale2)
+	fC := cp.sg * math.Exp(lC+scale2)
 	C := fC * s2
 	// B in log space: the factor may underflow where the sum overflows.
-	B := sfB * math.Exp(lfB+scale1) * s1
+	B := cp.sfB * math.Exp(lfB+scale1) * s1
 	v := A - B - C
 	// Rounding: of the terms of each series, of ℓ (errA), and of the
 	// log-gamma pieces of C, each about 1 ulp of its size.

@@ -88,6 +88,12 @@ func (p family) series(x, T, t float64) float64 {
 	return freshExpected(p.R+x, p.Alpha+T, p.A, p.B+x+p.d, t)
 }
 
+// plan is series for one (x, T) at many horizons: plan(x, T).at(t) is
+// series(x, T, t), bit for bit.
+func (p family) plan(x, T float64) freshPlan {
+	return freshPlan{r: p.R + x, alpha: p.Alpha + T, a: p.A, b: p.B + x + p.d}
+}
+
 // ExpectedPurchases returns E[X(t)], the expected number of repeat
 // purchases in (0, t] of a new customer who made a first purchase at 0
 // (Fader, Hardie & Lee 2005, eq. 9):
@@ -293,12 +299,13 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 	}
 	x := c.Frequency
 	pa := m.f.alive(x, c.Recency, c.T)
+	fp := m.f.plan(x, c.T)
 	for i, t := range ts {
 		if !(t >= 0) || math.IsInf(t, 0) {
 			out[i] = math.NaN()
 			continue
 		}
-		out[i] = pa * m.f.series(x, c.T, t)
+		out[i] = pa * fp.at(t)
 	}
 }
 
@@ -308,8 +315,9 @@ var _ clv.PurchaseCurve = (*Model)(nil)
 // series part of the conditional expectation, freshExpected(r+x, α+T, a,
 // b+x, t), depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
-	xs, ts []float64 // the distinct pairs
-	slot   []int32   // each customer's pair
+	xs, ts []float64   // the distinct pairs
+	slot   []int32     // each customer's pair
+	plans  []freshPlan // each pair's series, kept across horizons
 }
 
 // newXTTable returns the table, or nil if a sample of the customers shows
@@ -349,11 +357,18 @@ func newXTTable(cs []clv.Customer) *xtTable {
 }
 
 // fresh returns the series part for every pair at horizon t, on all cores.
+// A table serves one family: its plans are made on the first call.
 func (tb *xtTable) fresh(p family, t float64) []float64 {
+	if tb.plans == nil {
+		tb.plans = make([]freshPlan, len(tb.xs))
+		for i := range tb.plans {
+			tb.plans[i] = p.plan(tb.xs[i], tb.ts[i])
+		}
+	}
 	out := make([]float64, len(tb.xs))
 	parallel.Map(len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i] = p.series(tb.xs[i], tb.ts[i], t)
+			out[i] = tb.plans[i].at(t)
 		}
 	})
 	return out
@@ -397,8 +412,9 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				c := &cs[i]
+				fp := m.f.plan(c.Frequency, c.T)
 				for j, t := range ts {
-					out[i*k+j] = pa[i] * m.f.series(c.Frequency, c.T, t)
+					out[i*k+j] = pa[i] * fp.at(t)
 				}
 			}
 		})
@@ -445,9 +461,10 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				c := &cs[i]
+				fp := m.f.plan(c.Frequency, c.T)
 				total, prev := 0.0, 0.0
 				for j, t := range ts {
-					cum := pa[i] * m.f.series(c.Frequency, c.T, t)
+					cum := pa[i] * fp.at(t)
 					total += w[j] * (cum - prev)
 					prev = cum
 				}
