@@ -107,7 +107,12 @@ func (fp *freshPlan) atN(t float64) (float64, int) {
 	if !math.IsNaN(v) {
 		return v, n
 	}
-	// The corner r ≫ a+b with a+b ≤ 1, where both series in z cancel.
+	// The corner r ≫ a+b with a+b ≤ 1, where both series in z cancel: the
+	// connection formula's series in w = 1−z < 0.9 need at most some
+	// 72·(a+b+r) terms.
+	if t < 0.1*alpha {
+		return math.NaN(), n
+	}
 	if v, k, ok := fp.connection(t); ok {
 		return v, n + k
 	}
@@ -439,7 +444,7 @@ func (cp *connPlan) eval(alpha, t float64) (float64, int, bool) {
 const connTol = 2e-11
 
 // hyperSum returns Σ_{k≥k0} τ_k with τ_{k0} = first and
-// τ_{k+1}/τ_k = (p+k)(q+k)w/(((ui+k)+uf)(k+1)), w ≤ 1/2, ui an integer
+// τ_{k+1}/τ_k = (p+k)(q+k)w/(((ui+k)+uf)(k+1)), 0 < w < 1, ui an integer
 // (the lower parameter split so that a denominator near 0 is computed
 // exactly as uf), as sum·e^scale, its largest term (also times e^−scale),
 // the number of terms and false when it did not converge within 4 times
