@@ -139,14 +139,14 @@ func (p Params) termA(x float64, T terms, g *[4]float64) float64 {
 	deriv := g != nil
 	if p.Alpha >= p.Beta {
 		z := (p.Alpha - p.Beta) * T.ia
-		h, hb, hc, hz := hyper(q+1, m+1, z, deriv)
+		h, hb, hc, hz := hyper(q+1, s, z, T.ia/T.ib, deriv)
 		if deriv {
 			*g = [4]float64{1/q - 1/m - T.la + hb + hc, -(q+1)*T.ia + hz*(1-z)*T.ia, -1/m - T.lb + hc, (1-s)*T.ib - hz*T.ia}
 		}
 		return math.Log(q/m) - (q+1)*T.la + (1-s)*T.lb + h
 	}
 	z := (p.Beta - p.Alpha) * T.ib
-	h, hb, hc, hz := hyper(s, m+1, z, deriv)
+	h, hb, hc, hz := hyper(s, q+1, z, T.ib/T.ia, deriv)
 	if deriv {
 		*g = [4]float64{1/q - 1/m - T.la + hc, -q*T.ia - hz*T.ib, -1/m - T.lb + hb + hc, -s*T.ib + hz*(1-z)*T.ib}
 	}
@@ -162,14 +162,14 @@ func (p Params) termB(x float64, X terms, g *[4]float64) float64 {
 	deriv := g != nil
 	if p.Alpha >= p.Beta {
 		z := (p.Alpha - p.Beta) * X.ia
-		h, hb, hc, hz := hyper(q, m+1, z, deriv)
+		h, hb, hc, hz := hyper(q, s+1, z, X.ia/X.ib, deriv)
 		if deriv {
 			*g = [4]float64{-1/m - X.la + hb + hc, -q*X.ia + hz*(1-z)*X.ia, 1/s - 1/m - X.lb + hc, -s*X.ib - hz*X.ia}
 		}
 		return math.Log(s/m) - q*X.la - s*X.lb + h
 	}
 	z := (p.Beta - p.Alpha) * X.ib
-	h, hb, hc, hz := hyper(s+1, m+1, z, deriv)
+	h, hb, hc, hz := hyper(s+1, q, z, X.ib/X.ia, deriv)
 	if deriv {
 		*g = [4]float64{-1/m - X.la + hc, (1-q)*X.ia - hz*X.ib, 1/s - 1/m - X.lb + hb + hc, -(s+1)*X.ib + hz*(1-z)*X.ib}
 	}

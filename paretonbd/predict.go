@@ -66,10 +66,10 @@ func (p Params) aliveA(x, T float64, mem *memo) float64 {
 	m := q + p.S
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		return q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, m+1, d/(p.Alpha+T))
+		return q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, p.S, d/(p.Alpha+T), (p.Beta+T)/(p.Alpha+T))
 	}
 	d := p.Beta - p.Alpha
-	return q / m * mem.hsum(p.S, m+1, d/(p.Beta+T))
+	return q / m * mem.hsum(p.S, q+1, d/(p.Beta+T), (p.Alpha+T)/(p.Beta+T))
 }
 
 // aliveFrom is alive given its term a = aliveA(x, T).
@@ -82,10 +82,10 @@ func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
 	var b float64
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		b = p.S / m * math.Exp(e) * mem.hsum(q, m+1, d/(p.Alpha+tx))
+		b = p.S / m * math.Exp(e) * mem.hsum(q, p.S+1, d/(p.Alpha+tx), (p.Beta+tx)/(p.Alpha+tx))
 	} else {
 		d := p.Beta - p.Alpha
-		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, m+1, d/(p.Beta+tx))
+		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, q, d/(p.Beta+tx), (p.Alpha+tx)/(p.Beta+tx))
 	}
 	if v := 1 / (a + b); v < 1 {
 		return v
