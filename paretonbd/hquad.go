@@ -148,6 +148,7 @@ func (q *quadFn) g(y float64) (g, g1, g2 float64) {
 	l, _, l1, _ := q.parts(y)
 	return (1-q.d)*y - q.b*l, (1 - q.d) - q.b*l1, -q.b * l1 * (1 - l1)
 }
+
 // width returns the width of the panel that starts at y and goes in the
 // direction dir (±1) in which g falls, given g(y) = gy, its slope s ≤ 0
 // in that direction and its curvature g2: the width over which the
