@@ -46,8 +46,8 @@ func TestSeriesBound(t *testing.T) {
 								var d time.Duration
 								for range 1 {
 									start := time.Now()
-									tT := terms{math.Log(alpha + T), math.Log(beta + T), 1 / (alpha + T), 1 / (beta + T)}
-									tX := terms{math.Log(alpha + tx), math.Log(beta + tx), 1 / (alpha + tx), 1 / (beta + tx)}
+									tT := terms{math.Log(alpha + T), math.Log(beta + T), 1 / (alpha + T), 1 / (beta + T), math.Log1p(T / beta), T / beta / (beta + T)}
+									tX := terms{math.Log(alpha + tx), math.Log(beta + tx), 1 / (alpha + tx), 1 / (beta + tx), math.Log1p(tx / beta), tx / beta / (beta + tx)}
 									ll, _ = p.integral(x, tT, tX, &g)
 									c := clv.Customer{Frequency: x, Recency: tx, T: T}
 									pa = m.ProbabilityAlive(c)

@@ -93,8 +93,13 @@ const (
 // weight fitted). A converged fit whose parameters the data do not
 // determine (the Hessian is not positive definite, or a parameter ran
 // off beyond [1e-7, 1e7]) gets status NotIdentified, its Reason, and an
-// error wrapping clv.ErrNotIdentified.
+// error wrapping clv.ErrNotIdentified. An estimate of a limit model (the
+// fit ran off to a boundary and the model package fitted the limit) comes
+// with info.Status AtBoundary and info.Reason saying which limit: a
+// converged one keeps that status and gets an error wrapping
+// clv.ErrBoundary, unless a parameter ran off toward 0 (NotIdentified).
 func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names string, weight float64, info clv.FitInfo) (Base[P], error) {
+	boundary := info.Status == clv.AtBoundary
 	b := Base[P]{p: conv(est.Params), ready: true}
 	if est.StdErr != nil {
 		se := conv(est.StdErr)
@@ -118,7 +123,21 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 	info.Optimizer, info.Start = est.Status, est.Start
 	info.Iterations, info.Evaluations, info.GradNorm = est.Iterations, est.Evals, est.GradNorm
 	var err error
-	if est.Converged {
+	if est.Converged && boundary {
+		// The limit's rate parameters may be large; a parameter running
+		// off toward 0 still leaves the limit model unidentified.
+		info.Status = clv.AtBoundary
+		err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+		for i, v := range est.Params {
+			if v < minParam {
+				info.Status = clv.NotIdentified
+				info.Reason += fmt.Sprintf("; and %s = %.3g ran off toward 0", strings.Fields(names)[i], v)
+				err = fmt.Errorf("%w (%d customers): %s; the data may show no dropout for the model to measure: observe longer, or use another model",
+					clv.ErrNotIdentified, info.Customers, info.Reason)
+				break
+			}
+		}
+	} else if est.Converged {
 		ns := strings.Fields(names)
 		advice := "the data are too few or too uniform to determine the parameters"
 		for i, v := range est.Params {
