@@ -72,7 +72,7 @@ func TestBoundaryFits(t *testing.T) {
 			if p.S != 1e6 {
 				t.Errorf("s = %v, want held at 1e6", p.S)
 			}
-			if el > 10*time.Second {
+			if el > 5*time.Second { // measured 0.5 and 1.5 s alone on a 2-core VM
 				t.Errorf("the fit took %v", el)
 			}
 			// The limit model is usable.

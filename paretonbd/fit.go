@@ -157,17 +157,17 @@ func (p Params) termA(x float64, T terms, g *[4]float64) float64 {
 	m := q + s
 	deriv := g != nil
 	if p.Alpha >= p.Beta {
-		z := (p.Alpha - p.Beta) * T.ia
-		h, hb, hc, hz := hyper(q+1, s, z, T.ia/T.ib, deriv)
+		z, e := (p.Alpha-p.Beta)*T.ia, T.ia/T.ib // e = 1 − z without cancellation
+		h, hb, hc, hz := hyper(q+1, s, z, e, deriv)
 		if deriv {
-			*g = [4]float64{1/q - 1/m - T.la + hb + hc, -(q+1)*T.ia + hz*(1-z)*T.ia, -1/m - T.lbr + hc, T.ib + s*T.ibr - hz*T.ia}
+			*g = [4]float64{1/q - 1/m - T.la + hb + hc, -(q+1)*T.ia + hz*e*T.ia, -1/m - T.lbr + hc, T.ib + s*T.ibr - hz*T.ia}
 		}
 		return math.Log(q/m) - (q+1)*T.la + T.lb - s*T.lbr + h
 	}
-	z := (p.Beta - p.Alpha) * T.ib
-	h, hb, hc, hz := hyper(s, q+1, z, T.ib/T.ia, deriv)
+	z, e := (p.Beta-p.Alpha)*T.ib, T.ib/T.ia
+	h, hb, hc, hz := hyper(s, q+1, z, e, deriv)
 	if deriv {
-		*g = [4]float64{1/q - 1/m - T.la + hc, -q*T.ia - hz*T.ib, -1/m - T.lbr + hb + hc, s*T.ibr + hz*(1-z)*T.ib}
+		*g = [4]float64{1/q - 1/m - T.la + hc, -q*T.ia - hz*T.ib, -1/m - T.lbr + hb + hc, s*T.ibr + hz*e*T.ib}
 	}
 	return math.Log(q/m) - q*T.la - s*T.lbr + h
 }
@@ -180,17 +180,17 @@ func (p Params) termB(x float64, X terms, g *[4]float64) float64 {
 	m := q + s
 	deriv := g != nil
 	if p.Alpha >= p.Beta {
-		z := (p.Alpha - p.Beta) * X.ia
-		h, hb, hc, hz := hyper(q, s+1, z, X.ia/X.ib, deriv)
+		z, e := (p.Alpha-p.Beta)*X.ia, X.ia/X.ib
+		h, hb, hc, hz := hyper(q, s+1, z, e, deriv)
 		if deriv {
-			*g = [4]float64{-1/m - X.la + hb + hc, -q*X.ia + hz*(1-z)*X.ia, 1/s - 1/m - X.lbr + hc, s*X.ibr - hz*X.ia}
+			*g = [4]float64{-1/m - X.la + hb + hc, -q*X.ia + hz*e*X.ia, 1/s - 1/m - X.lbr + hc, s*X.ibr - hz*X.ia}
 		}
 		return math.Log(s/m) - q*X.la - s*X.lbr + h
 	}
-	z := (p.Beta - p.Alpha) * X.ib
-	h, hb, hc, hz := hyper(s+1, q, z, X.ib/X.ia, deriv)
+	z, e := (p.Beta-p.Alpha)*X.ib, X.ib/X.ia
+	h, hb, hc, hz := hyper(s+1, q, z, e, deriv)
 	if deriv {
-		*g = [4]float64{-1/m - X.la + hc, (1-q)*X.ia - hz*X.ib, 1/s - 1/m - X.lbr + hb + hc, -X.ib + s*X.ibr + hz*(1-z)*X.ib}
+		*g = [4]float64{-1/m - X.la + hc, (1-q)*X.ia - hz*X.ib, 1/s - 1/m - X.lbr + hb + hc, -X.ib + s*X.ibr + hz*e*X.ib}
 	}
 	return math.Log(s/m) + (1-q)*X.la - X.lb - s*X.lbr + h
 }

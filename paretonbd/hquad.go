@@ -27,9 +27,9 @@ func seriesFits(b, d, eps float64) bool {
 // below its peak. maxPanels cannot be reached for parameters below 1e300
 // (TestHquadPanels).
 const (
-	panelDrop = 8
+	panelDrop = 12
 	minWidth  = 4
-	cutDrop   = 46
+	cutDrop   = 42
 	maxPanels = 400
 )
 
@@ -168,7 +168,7 @@ func (q *quadFn) width(y, dir, gy, s, g2 float64) float64 {
 		w = lim
 	}
 	for range 64 {
-		if ge, _, _ := q.g(y + dir*w); gy-ge <= 1.5*panelDrop {
+		if ge, _, _ := q.g(y + dir*w); gy-ge <= 1.25*panelDrop {
 			break
 		}
 		w /= 2
