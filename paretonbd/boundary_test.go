@@ -2,6 +2,7 @@ package paretonbd_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -75,7 +76,15 @@ func TestBoundaryFits(t *testing.T) {
 			if el > 5*time.Second { // measured 0.5 and 1.5 s alone on a 2-core VM
 				t.Errorf("the fit took %v", el)
 			}
-			// The limit model is usable.
+			// The limit model is usable, and is stored and read back.
+			b, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back paretonbd.Model
+			if err := json.Unmarshal(b, &back); err != nil || back.Params() != p || back.FitInfo() != info {
+				t.Errorf("JSON round trip: %v, %v", &back, err)
+			}
 			pa, err := m.ProbabilityAliveAll(cs)
 			if err != nil {
 				t.Fatal(err)
