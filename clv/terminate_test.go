@@ -93,6 +93,9 @@ func TestFitsEnd(t *testing.T) {
 	for sname, cs := range shapes {
 		for name, fit := range purchaseFits {
 			limit := 5 * time.Second // measured at most 1.5 s alone on a 2-core VM
+			if raceEnabled {
+				limit *= 10
+			}
 			if len(cs) > 100_000 {
 				limit = 60 * time.Second // measured 4 to 8 s alone (BenchmarkParetoNBD)
 			}
@@ -143,7 +146,7 @@ func TestFitDeadline(t *testing.T) {
 		_, err := fit(ctx, cs)
 		el := time.Since(start)
 		cancel()
-		if !errors.Is(err, context.DeadlineExceeded) || el > 500*time.Millisecond {
+		if !errors.Is(err, context.DeadlineExceeded) || el > 500*time.Millisecond && !raceEnabled {
 			t.Errorf("%s: after %v: %v", name, el, err)
 		}
 		t.Logf("%s: %v", name, el)
