@@ -214,3 +214,19 @@ func TestExponentialDropoutLimit(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkProbabilityAliveBoundary: P(alive) of 3,000 customers at
+// s = 10⁴, β = 4·10⁵, where the series of the likelihood would need 10⁵ to
+// 10⁶ terms (it took 19 s; the quadrature takes about 30 ms).
+func BenchmarkProbabilityAliveBoundary(b *testing.B) {
+	cs := benchCustomers(b, 3000)
+	m, err := paretonbd.New(paretonbd.Params{R: 0.5, Alpha: 10, S: 1e4, Beta: 4e5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := m.ProbabilityAliveAll(cs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
