@@ -95,6 +95,17 @@ func TestBoundaryFits(t *testing.T) {
 			if err := json.Unmarshal(b, &back); err != nil || back.Params() != p || back.FitInfo() != info {
 				t.Errorf("JSON round trip: %v, %v", &back, err)
 			}
+			if len(cs) < 10_000 { // intervals of the limit model by the bootstrap
+				reps, err := m.Bootstrap(ctx, cs, paretonbd.FitOptions{}, 4, 1)
+				if err != nil || len(reps) != 4 {
+					t.Fatalf("bootstrap: %v, %v", reps, err)
+				}
+				for _, q := range reps {
+					if mu := q.S / q.Beta; q.S != 1e6 || math.Abs(mu/(p.S/p.Beta)-1) > 0.2 {
+						t.Errorf("bootstrap replicate %+v (μ = %v), estimate μ = %v", q, mu, p.S/p.Beta)
+					}
+				}
+			}
 			pa, err := m.ProbabilityAliveAll(cs)
 			if err != nil {
 				t.Fatal(err)
