@@ -62,8 +62,11 @@ type FitOptions struct {
 	Variant Variant
 }
 
-// scratch holds the per-evaluation tables.
+// scratch holds the per-evaluation tables, and the context of the fit:
+// once it is done, the row loop stops at its next chunk and the
+// log-likelihood is NaN.
 type scratch struct {
+	ctx                    context.Context // nil: never done
 	lnT, invT, lnTx, invTx []float64
 	lnab, invb             []float64 // per x: log(a/(b+x−1)), 1/(b+x−1)
 	part                   [][6]float64
@@ -123,6 +126,10 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var sl, sr, sal, sa, sb float64
+		if s.ctx != nil && s.ctx.Err() != nil {
+			s.part[c] = [6]float64{math.NaN()}
+			return
+		}
 		for _, rw := range d.Rows[lo:hi] {
 			x := d.Xs[rw.Xi]
 			q := r + x
@@ -213,7 +220,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		starts = append([]Params{*opts.Start}, starts...)
 	}
 	sh := opts.Variant.shift()
-	var s scratch
+	s := scratch{ctx: ctx}
 	pr := mle.Problem{
 		LogLik: func(p, grad []float64) float64 { return logLik(d, family{paramsOf(p), sh}, grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
@@ -228,7 +235,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		// Warm start from every k-th distinct row, with its weight: an
 		// unbiased estimate of LL/k.
 		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
-		var ss scratch
+		ss := scratch{ctx: ctx}
 		pr.WarmFrom(func(p, grad []float64) float64 { return logLik(sub, family{paramsOf(p), sh}, grad, &ss) }, sub.W)
 	}
 	est, fitErr := mle.Fit(ctx, pr)

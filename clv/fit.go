@@ -19,6 +19,18 @@ var ErrInvalidParams = errors.New("invalid parameters")
 // the penalty.
 var ErrNotIdentified = errors.New("the data do not identify the parameters")
 
+// ErrBoundary is wrapped by the error of a fit whose likelihood is
+// highest at a boundary of the parameter space (FitStatus AtBoundary): a
+// heterogeneity across customers that the data say is absent, so that two
+// parameters run off toward infinity together while their ratio
+// converges (Pareto/NBD: s, β → ∞ with s/β → μ, the same exponential
+// lifetime for everyone; r, α → ∞ with r/α → λ, the same purchase rate).
+// The fit returns the limit model, which is usable: FitInfo.Reason names
+// the limit and its rate, and its predictions are the limit's. A caller
+// that accepts the limit tests errors.Is(err, clv.ErrBoundary) and keeps
+// the model.
+var ErrBoundary = errors.New("the likelihood is highest at a boundary of the parameter space")
+
 // FitStatus says how a model's parameters came about.
 type FitStatus uint8
 
@@ -34,12 +46,18 @@ const (
 	// NotIdentified: the optimizer stopped, but the data do not determine
 	// the parameters (FitInfo.Reason says why); they must not be trusted.
 	NotIdentified
+	// AtBoundary: the likelihood is highest in a limit of the model
+	// (FitInfo.Reason says which, with the limiting rate), and the
+	// parameters are those of the limit model, with the shape that ran off
+	// held at a large value; predictions are the limit model's. See
+	// ErrBoundary.
+	AtBoundary
 )
 
-var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged", NotIdentified: "not_identified"}
+var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged", NotIdentified: "not_identified", AtBoundary: "boundary"}
 
-// String returns "not_fitted", "converged", "not_converged" or
-// "not_identified".
+// String returns "not_fitted", "converged", "not_converged",
+// "not_identified" or "boundary".
 func (s FitStatus) String() string {
 	if int(s) < len(statusNames) {
 		return statusNames[s]
@@ -100,7 +118,8 @@ type FitInfo struct {
 	// GradNorm is the max-norm of the gradient of the mean negative
 	// log-likelihood with respect to the log-parameters at the estimate.
 	GradNorm float64 `json:"grad_norm"`
-	// Reason says, for status NotIdentified, why, in plain language.
+	// Reason says, for status NotIdentified, why, and for AtBoundary,
+	// which limit, in plain language.
 	Reason string `json:"reason,omitempty"`
 }
 

@@ -29,6 +29,10 @@ const (
 // errEscaped stops a start whose iterate left the box of Settings.Escape.
 var errEscaped = errors.New("a parameter ran off beyond the bounds of an identified one")
 
+// ErrBoundary is returned when a start's iterates run off to a boundary of
+// the parameter space (Settings.Stop, Problem.AtBoundary).
+var ErrBoundary = errors.New("the estimate runs off to a boundary of the parameter space")
+
 // Objective evaluates the function to minimize and its gradient at x in one
 // pass, writing the gradient into grad. It returns +Inf or NaN where the
 // function is not defined.
@@ -46,19 +50,11 @@ type Settings struct {
 	// beyond ±Escape; its result is that iterate, converged only if it
 	// passes the gradient test (a run-off into a flat region can).
 	Escape float64
-}
-
-// escapeRecorder stops gonum's optimizer once an iterate leaves the box
-// |x_i| ≤ bound.
-type escapeRecorder struct{ bound float64 }
-
-func (escapeRecorder) Init() error { return nil }
-
-func (r escapeRecorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
-	if op == optimize.MajorIteration && floats.Norm(loc.X, math.Inf(1)) > r.bound {
-		return errEscaped
-	}
-	return nil
+	// Stop, if not nil, is called with each iterate the optimizer accepts;
+	// when it reports true, the minimization ends there with an error
+	// wrapping ErrBoundary (the iterates run off toward a limit of the
+	// model, where evaluations get costly and the optimum is not finite).
+	Stop func(x []float64) bool
 }
 
 // Result is the outcome of Minimize.
@@ -70,7 +66,8 @@ type Result struct {
 	GradNorm   float64
 	Status     string
 	Converged  bool
-	Start      int // index of the start that converged
+	AtBoundary bool // Settings.Stop ended the minimization at X
+	Start      int  // index of the start that converged
 }
 
 // cache evaluates f and g together and serves gonum's separate Func and
@@ -139,12 +136,18 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 			MajorIterations:   s.MaxIter,
 			Converger:         &optimize.FunctionConverge{Absolute: 1e-15, Relative: 1e-15, Iterations: 20},
 		}
-		if s.Escape > 0 {
-			settings.Recorder = escapeRecorder{s.Escape}
+		if s.Escape > 0 || s.Stop != nil {
+			settings.Recorder = stopper{s.Escape, s.Stop}
 		}
 		res, err := optimize.Minimize(p, x0, settings, &optimize.BFGS{})
 		if err := ctx.Err(); err != nil {
 			return best, err
+		}
+		if errors.Is(err, errStop) && res != nil {
+			c.eval(res.X)
+			return Result{X: slices.Clone(res.X), F: c.f, Iterations: res.MajorIterations, Evals: c.evals,
+					GradNorm: floats.Norm(c.g, math.Inf(1)), Status: "Boundary", AtBoundary: true, Start: i},
+				fmt.Errorf("%w (start %d, after %d iterations)", ErrBoundary, i, res.MajorIterations)
 		}
 		if res == nil {
 			lastErr = fmt.Errorf("start %d: %v", i, err)
@@ -168,6 +171,32 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 	}
 	best.Evals = c.evals
 	return best, fmt.Errorf("%w from %d starts; last: %v", ErrNotConverged, len(s.Starts), lastErr)
+}
+
+// errStop is the error with which stopper ends a minimization.
+var errStop = errors.New("stopped at a boundary")
+
+// stopper is an optimize.Recorder that ends the minimization at the first
+// accepted iterate for which stop reports true (with errStop), or that has
+// a coordinate beyond ±escape when escape > 0 (with errEscaped).
+type stopper struct {
+	escape float64
+	stop   func(x []float64) bool
+}
+
+func (stopper) Init() error { return nil }
+
+func (s stopper) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
+	if op != optimize.MajorIteration {
+		return nil
+	}
+	if s.stop != nil && s.stop(loc.X) {
+		return errStop
+	}
+	if s.escape > 0 && floats.Norm(loc.X, math.Inf(1)) > s.escape {
+		return errEscaped
+	}
+	return nil
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
@@ -263,6 +292,11 @@ type Problem struct {
 	// 1000.
 	GradTol float64
 	MaxIter int
+	// AtBoundary, if not nil, reports natural parameters from which the
+	// fit runs off toward a limit of the model; the minimization stops at
+	// the first such iterate, and Fit returns it with an error wrapping
+	// ErrBoundary (see Settings.Stop).
+	AtBoundary func(p []float64) bool
 	// Warm, if not nil, is the same problem on a subsample (with the same
 	// Starts and penalty). Fit solves it loosely first, then takes Newton
 	// steps on the full problem with the subsample's Hessian (Polish), and
@@ -437,7 +471,11 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if pr.Warm != nil {
 		w := *pr.Warm
 		w.Warm, w.GradTol = nil, 1e-6
-		if est, err := Fit(ctx, w); err == nil {
+		if est, err := Fit(ctx, w); errors.Is(err, ErrBoundary) {
+			// The full problem starts at the subsample's boundary point,
+			// where its Stop reports the same.
+			pr.Starts = append([][]float64{est.Params}, pr.Starts...)
+		} else if err == nil {
 			theta := make([]float64, dim)
 			for i, v := range est.Params {
 				theta[i] = math.Log(v)
@@ -464,6 +502,15 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if pr.escape {
 		set.Escape = math.Log(MaxParam) // = −ln MinParam
 	}
+	if pr.AtBoundary != nil {
+		set.Stop = func(theta []float64) bool {
+			nat := make([]float64, len(theta))
+			for i, v := range theta {
+				nat[i] = math.Exp(v)
+			}
+			return pr.AtBoundary(nat)
+		}
+	}
 	res, fitErr := Minimize(ctx, obj, set)
 	if res.X == nil {
 		return Estimate{}, fitErr
@@ -473,6 +520,12 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 		est.Params[i] = math.Exp(v)
 	}
 	est.LL = pr.LogLik(est.Params, nil)
+	if res.AtBoundary {
+		return est, fitErr // no standard errors: the optimum is not finite
+	}
+	if err := ctx.Err(); err != nil {
+		return Estimate{}, err
+	}
 	h := Hessian(func(x, g []float64) {
 		if !pr.Valid(x) {
 			for i := range g {
@@ -485,6 +538,9 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			g[i] = -g[i] + pr.Weight*2*pr.Penalizer*scale[i]*scale[i]*x[i]
 		}
 	}, est.Params)
+	if err := ctx.Err(); err != nil {
+		return Estimate{}, err
+	}
 	if se, cov, err := Covariance(h); err == nil {
 		est.StdErr, est.Cov = se, cov
 	}

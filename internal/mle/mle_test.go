@@ -168,3 +168,30 @@ func TestFreeRunsOff(t *testing.T) {
 		t.Errorf("free fit %+v", f)
 	}
 }
+
+// TestFitAtBoundary: a likelihood that keeps rising as its parameter runs
+// off toward infinity, LL = −1/p (sup at p = ∞), stops at the first
+// iterate past the bound with an error wrapping ErrBoundary, its point and
+// no standard errors; without AtBoundary the same fit runs on.
+func TestFitAtBoundary(t *testing.T) {
+	pr := Problem{
+		LogLik: func(p, grad []float64) float64 {
+			if grad != nil {
+				grad[0] = 1 / (p[0] * p[0])
+			}
+			return -1 / p[0]
+		},
+		Valid:      func(p []float64) bool { return p[0] > 0 && !math.IsInf(p[0], 0) },
+		Weight:     1,
+		Starts:     [][]float64{{1}},
+		AtBoundary: func(p []float64) bool { return p[0] > 1e4 },
+	}
+	est, err := Fit(context.Background(), pr)
+	if !errors.Is(err, ErrBoundary) || !est.AtBoundary || !(est.Params[0] > 1e4) || est.StdErr != nil {
+		t.Errorf("err %v, estimate %+v", err, est)
+	}
+	pr.AtBoundary = nil
+	if est, err := Fit(context.Background(), pr); errors.Is(err, ErrBoundary) || est.AtBoundary {
+		t.Errorf("without AtBoundary: err %v, estimate %+v", err, est)
+	}
+}

@@ -93,8 +93,13 @@ func (b *Base[P]) FitInfo() clv.FitInfo { return b.info }
 // the best point found, where rounding stops that fit short of its
 // tolerance): it is identified exactly when the unpenalized fit would be,
 // since a penalty keeps every parameter finite whether or not the data
-// say anything about it.
+// say anything about it. An estimate of a limit model (the fit ran off to
+// a boundary and the model package fitted the limit) comes with
+// info.Status AtBoundary and info.Reason saying which limit: a converged
+// one keeps that status and gets an error wrapping clv.ErrBoundary, unless
+// a parameter ran off toward 0 (NotIdentified).
 func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names string, weight float64, info clv.FitInfo) (Base[P], error) {
+	boundary := info.Status == clv.AtBoundary
 	b := Base[P]{p: conv(est.Params), ready: true}
 	if est.StdErr != nil {
 		se := conv(est.StdErr)
@@ -118,7 +123,21 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 	info.Optimizer, info.Start = est.Status, est.Start
 	info.Iterations, info.Evaluations, info.GradNorm = est.Iterations, est.Evals, est.GradNorm
 	var err error
-	if est.Converged {
+	if est.Converged && boundary {
+		// The limit's rate parameters may be large; a parameter running
+		// off toward 0 still leaves the limit model unidentified.
+		info.Status = clv.AtBoundary
+		err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+		for i, v := range est.Params {
+			if v < mle.MinParam {
+				info.Status = clv.NotIdentified
+				info.Reason += fmt.Sprintf("; and %s = %.3g ran off toward 0", strings.Fields(names)[i], v)
+				err = fmt.Errorf("%w (%d customers): %s; the data may show no dropout for the model to measure: observe longer, or use another model",
+					clv.ErrNotIdentified, info.Customers, info.Reason)
+				break
+			}
+		}
+	} else if est.Converged {
 		reason, advice := unidentified(est.Params, est.StdErr != nil, names)
 		if f := est.Free; reason == "" && f != nil {
 			if reason, advice = unidentified(f.Params, f.StdErr != nil, names); reason != "" {
