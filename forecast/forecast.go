@@ -324,6 +324,9 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 			return nil, fmt.Errorf("%s on the whole observation: %w", ModelTitle(ch.Name), err)
 		}
 		say("  %v", ch.Model)
+		if fi := ch.Model.FitInfo(); fi.Status == clv.AtBoundary {
+			say("    at a boundary of the model: %s", fi.Reason)
+		}
 	}
 	if err := res.fitSpend(ctx, say); err != nil {
 		return nil, err

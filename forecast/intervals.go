@@ -31,6 +31,10 @@ const (
 // purchaseDraws returns n models of pm's kind with parameters drawn from
 // the fit's approximate sampling distribution.
 func purchaseDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
+	if fi := pm.FitInfo(); fi.Status == clv.AtBoundary {
+		return nil, fmt.Errorf("intervals: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
+			"parameters from; forecast without intervals, or with another model", pm, fi.Reason)
+	}
 	out := make([]clv.PurchaseModel, n)
 	switch m := pm.(type) {
 	case *bgnbd.Model:

@@ -78,6 +78,11 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
 		return nil, fmt.Errorf("%w (%v; -fit-budget sets it)", ErrFitBudget, f.budget)
 	}
+	if errors.Is(err, clv.ErrBoundary) && m != nil {
+		// The likelihood is highest in a limit of the model, which was
+		// fitted instead: a usable model whose FitInfo says which limit.
+		return m, nil
+	}
 	return m, err
 }
 
@@ -124,6 +129,9 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 			continue
 		}
 		say("  %v", models[i])
+		if fi := models[i].FitInfo(); fi.Status == clv.AtBoundary {
+			say("    at a boundary of the model: %s", fi.Reason)
+		}
 		ch.Fitted[n] = models[i]
 		cands = append(cands, clv.Candidate{Name: n, Model: models[i]})
 	}
