@@ -563,8 +563,11 @@ func (res *Result) periods(ctx context.Context) error {
 			val := res.Forecasts[i].ExpectedValue
 			prev := 0.0
 			for j := range k {
-				d := out[(i-lo)*k+j] - prev
-				prev = out[(i-lo)*k+j]
+				// The expected cumulative purchases never fall; where they
+				// level off, rounding may make them dip by 1e-17.
+				cum := max(out[(i-lo)*k+j], prev)
+				d := cum - prev
+				prev = cum
 				res.Periods[j].Purchases += d
 				res.Periods[j].Revenue += d * val
 			}

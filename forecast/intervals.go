@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -22,6 +23,11 @@ type Intervals = clv.CustomerIntervals
 // from when Config.IntervalDraws is zero.
 const DefaultIntervalDraws = 200
 
+// ErrNoIntervals is wrapped by the error of a run asked for intervals
+// (Config.Interval) whose purchase model has no standard errors to draw
+// parameters from: a fit at a boundary of its model (clv.AtBoundary).
+var ErrNoIntervals = errors.New("intervals: no parameter draws")
+
 // Seeds of the parameter draws: fixed, so that a run repeats exactly.
 const (
 	purchaseSeed = 0x636c766b6974
@@ -32,8 +38,8 @@ const (
 // the fit's approximate sampling distribution.
 func purchaseDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
 	if fi := pm.FitInfo(); fi.Status == clv.AtBoundary {
-		return nil, fmt.Errorf("intervals: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
-			"parameters from; forecast without intervals, or with another model", pm, fi.Reason)
+		return nil, fmt.Errorf("%w: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
+			"parameters from; forecast without intervals, or with another model", ErrNoIntervals, pm, fi.Reason)
 	}
 	out := make([]clv.PurchaseModel, n)
 	switch m := pm.(type) {

@@ -188,7 +188,7 @@ func (res *Result) WritePeriodsByCustomerCSV(w io.Writer) error {
 			b = appendField(b, cell(res.Summary.Customers[i].ID))
 			prev := 0.0
 			for j := range k {
-				v := out[(i-lo)*k+j]
+				v := max(out[(i-lo)*k+j], prev) // never falls (see periods)
 				b = append(b, ',')
 				b = strconv.AppendFloat(b, v-prev, 'g', 10, 64)
 				prev = v
