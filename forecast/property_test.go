@@ -161,8 +161,11 @@ func TestJobProperties(t *testing.T) {
 				// and dropout; logs where nobody buys twice, nobody drops
 				// out, or of three customers may fail saying why, as may
 				// the BG/NBD variants (whose dropout is tied to purchases).
+				// With a penalty, data whose likelihood is highest in a
+				// limit of the model are not identified (the penalty holds
+				// the estimate).
 				if (cfg.Model == "auto" || cfg.Model == "paretonbd") && (shape == shapeNormal || shape == shapeEndFarPast || shape == shapeAllDropped) &&
-					!errors.Is(err, forecast.ErrNoIntervals) {
+					!errors.Is(err, forecast.ErrNoIntervals) && (cfg.Penalizer == 0 || !errors.Is(err, clv.ErrNotIdentified)) {
 					t.Errorf("%s: a log of the model's own kind fails: %v", name, err)
 				}
 				t.Logf("%s: fails (%v): %v", name, took.Round(time.Millisecond), err)

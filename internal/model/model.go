@@ -142,10 +142,9 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 		if f := est.Free; reason == "" && f != nil && f.AtBoundary && inside(f.Params) {
 			// Without the penalty the likelihood is highest in a limit of
 			// the model: the estimate is a point on the way there.
-			info.Status = clv.AtBoundary
-			info.Reason = "without the penalty, the parameters run off toward a limit of the model (a boundary of the parameter space, " +
-				"where a heterogeneity vanishes); the penalty, not the data, holds them at this estimate"
-			err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+			reason = "without the penalty, the parameters run off toward a limit of the model (a boundary of the parameter space, " +
+				"where a heterogeneity vanishes)"
+			advice = "the penalty, not the data, holds them at this estimate: fit without the penalty to get the limit model"
 		} else if f := est.Free; reason == "" && f != nil {
 			if reason, advice = unidentified(f.Params, f.StdErr != nil, names); reason != "" {
 				reason = "without the penalty, " + reason
