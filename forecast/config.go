@@ -4,18 +4,21 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
 )
 
-// Config configures Run. The zero value reads a CSV with the columns
+// Config configures Run; Run reports a field it cannot accept as a
+// *ConfigError. The zero value reads a CSV with the columns
 // customer_id, date and amount, observes to the last transaction, times in
 // weeks, compares the purchase models, and values customers over 12 months
 // with no discount at a margin of 1.
 type Config struct {
 	// CSV says how to read the log: columns, delimiter, date layouts,
-	// header, whether to skip unusable records (SkipInvalid).
+	// header, whether to skip unusable records (SkipInvalid). An empty
+	// CSV.Amount means the column "amount": the job needs amounts.
 	CSV clv.CSVOptions
 	// Name names the input in the report and model.json (e.g. its path).
 	Name string
@@ -71,6 +74,41 @@ type Config struct {
 	Progress io.Writer
 }
 
+// ConfigError reports a Config field that Run cannot accept. It wraps
+// ErrConfig. Field is the field's name in Config ("Months", "CSV.Amount");
+// Value is its value as text ("" where there is none to show); Want says
+// what it should be, in words that name no field, completed by the field
+// named With when the condition involves a second one ("a date before"
+// With "End"). A program maps Field and With to its own names for them
+// (e.g. its flags).
+type ConfigError struct {
+	Field, Value, Want, With string
+}
+
+// Error returns "forecast: invalid configuration: Field Value: want Want With".
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrConfig, e.Explain(func(field string) string { return field }))
+}
+
+// Explain returns "Field Value: want Want With" with the fields named by
+// name, e.g. a program's flags.
+func (e *ConfigError) Explain(name func(field string) string) string {
+	s := name(e.Field)
+	if e.Value != "" {
+		s += " " + e.Value
+	}
+	s += ": want " + e.Want
+	if e.With != "" {
+		s += " " + name(e.With)
+	}
+	return s
+}
+
+// Unwrap returns ErrConfig.
+func (e *ConfigError) Unwrap() error { return ErrConfig }
+
+// check fills in the defaults of c's zero fields and reports the first
+// field Run cannot accept as a *ConfigError.
 func (c *Config) check() error {
 	if c.Unit == 0 {
 		c.Unit = 7 * 24 * time.Hour
@@ -87,27 +125,41 @@ func (c *Config) check() error {
 	if c.IntervalDraws == 0 {
 		c.IntervalDraws = DefaultIntervalDraws
 	}
+	if c.CSV.Amount == "" {
+		c.CSV.Amount = "amount" // spend and value need amounts
+	}
+	bad := func(field string, value any, want string) error {
+		return &ConfigError{Field: field, Value: fmt.Sprint(value), Want: want}
+	}
+	day := func(t time.Time) string {
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+			return t.Format(time.DateOnly)
+		}
+		return t.Format(time.RFC3339)
+	}
 	switch {
 	case c.Unit < time.Second:
-		return fmt.Errorf("%w: unit %v", ErrConfig, c.Unit)
+		return bad("Unit", c.Unit, "at least a second")
 	case c.Model != "auto" && ModelTitle(c.Model) == "":
-		return fmt.Errorf("%w: model %q: want auto, bgnbd, mbgnbd or paretonbd", ErrConfig, c.Model)
+		return bad("Model", fmt.Sprintf("%q", c.Model), "auto, "+strings.Join(ModelNames, ", "))
 	case c.Months < 1 || c.Months > MaxMonths:
-		return fmt.Errorf("%w: horizon of %d months: want 1 to %d", ErrConfig, c.Months, MaxMonths)
+		return bad("Months", c.Months, fmt.Sprintf("1 to %d months", MaxMonths))
 	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):
-		return fmt.Errorf("%w: discount rate %v per month: want a number ≥ 0", ErrConfig, c.Discount)
+		return bad("Discount", c.Discount, "a rate per month ≥ 0")
 	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
-		return fmt.Errorf("%w: interval level %v: want a share in (0, 1), e.g. 0.9", ErrConfig, c.Interval)
+		return bad("Interval", c.Interval, "a level in (0, 1), e.g. 0.9")
 	case c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws:
-		return fmt.Errorf("%w: %d interval draws: want 2 to %d", ErrConfig, c.IntervalDraws, clv.MaxDraws)
+		return bad("IntervalDraws", c.IntervalDraws, fmt.Sprintf("2 to %d", clv.MaxDraws))
 	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
-		return fmt.Errorf("%w: penalizer %v: want a number ≥ 0", ErrConfig, c.Penalizer)
+		return bad("Penalizer", c.Penalizer, "a number ≥ 0")
 	case !(c.Margin > 0 && c.Margin <= 1):
-		return fmt.Errorf("%w: margin %v: want a share in (0, 1]", ErrConfig, c.Margin)
-	case c.Summaries && (c.End.IsZero() || !c.CalibrationEnd.IsZero()):
-		return fmt.Errorf("%w: summaries as input need the end of observation (End) and no calibration end", ErrConfig)
+		return bad("Margin", c.Margin, "a share in (0, 1]")
+	case c.Summaries && c.End.IsZero():
+		return &ConfigError{Field: "End", Want: "the date the summaries were observed to, with", With: "Summaries"}
+	case c.Summaries && !c.CalibrationEnd.IsZero():
+		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "none (summaries have no holdout period), with", With: "Summaries"}
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
-		return fmt.Errorf("%w: calibration end %v is not before the end %v", ErrConfig, c.CalibrationEnd, c.End)
+		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "a time before", With: "End"}
 	}
 	return nil
 }
