@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -141,4 +142,23 @@ func Status(name string, err error, stderr io.Writer) int {
 // os.Stderr, and exits with Status.
 func Main(name string, run func(args []string, stdout, stderr io.Writer) error) {
 	os.Exit(Status(name, run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// ModuleFile returns the path of rel (e.g. "testdata/transactions.csv")
+// under the root of the module that holds the working directory, so that a
+// program's default input is found from any directory inside the
+// repository; rel itself if there is no module root.
+func ModuleFile(rel string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return rel
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, rel)
+		}
+		if filepath.Dir(d) == d {
+			return rel
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 )
 
 // Command is one "go run" command shown in the file.
@@ -183,4 +184,24 @@ func Redirect(args []string, name, value string) []string {
 		}
 	}
 	return append(out, name, value)
+}
+
+// For returns the commands of the Markdown file at path that run pkg in
+// dir (as Command.Dir and Command.Pkg), failing tb if there are none.
+func For(tb testing.TB, path, dir, pkg string) []Command {
+	tb.Helper()
+	cmds, err := Commands(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []Command
+	for _, c := range cmds {
+		if c.Dir == dir && c.Pkg == pkg {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		tb.Fatalf("%s shows no command running %s in %q", path, pkg, dir)
+	}
+	return out
 }
