@@ -10,9 +10,9 @@ import (
 	"github.com/clvkit/clvkit/clv"
 )
 
-// TestAmountFormats: decimal commas with thousands points and currency
-// symbols, as German shops write them, give the same amounts as plain
-// decimals.
+// TestAmountFormats: decimal commas with thousands points or blanks and
+// currency symbols, as German and French shops write them, give the same
+// amounts as plain decimals.
 func TestAmountFormats(t *testing.T) {
 	for _, tc := range []struct {
 		in    string
@@ -22,6 +22,8 @@ func TestAmountFormats(t *testing.T) {
 		{"12.50", false, 12.5}, {"$12.50", false, 12.5}, {"12.50 €", false, 12.5}, {"1e3", false, 1000}, {"-3", false, -3},
 		{"12,50", true, 12.5}, {"12,50 €", true, 12.5}, {"1.234,50", true, 1234.5}, {"€ 1.234.567,5", true, 1234567.5},
 		{"7", true, 7}, {"-0,5", true, -0.5}, {"12,50\u00a0€", true, 12.5}, {"EUR 3,00", true, 3},
+		// French shops group thousands by blanks: a space, U+00A0, U+202F.
+		{"1 234,50 €", true, 1234.5}, {"1\u00a0234,50\u00a0€", true, 1234.5}, {"1\u202f234\u202f567,25", true, 1234567.25},
 	} {
 		delim := ','
 		if tc.comma {

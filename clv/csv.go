@@ -49,8 +49,10 @@ type CSVOptions struct {
 	SkipInvalid bool
 
 	// DecimalComma reads amounts written with a decimal comma, as in
-	// Germany or France: "12,50" is 12.5 and "1.234,50" 1234.5 (a point
-	// then only groups thousands). Use it with a delimiter other than ','.
+	// Germany or France: "12,50" is 12.5, and "1.234,50" and "1 234,50"
+	// are 1234.5 (points, or blanks: a space, U+00A0 or U+202F, then only
+	// group thousands, by threes, one kind in a number). Use it with a
+	// delimiter other than ',' (and other than a blank, for blanks).
 	// With or without it, a currency symbol (€ $ £ ¥) and blanks before
 	// or after the number are ignored: "12,50 €", "$12.50".
 	DecimalComma bool
