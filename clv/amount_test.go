@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -73,5 +74,44 @@ func TestGzipAndLongLines(t *testing.T) {
 	var pe *clv.ParseError
 	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 2 {
 		t.Errorf("huge line: %v", err)
+	}
+}
+
+// endless is an endless stream of one byte, counting what was read.
+type endless struct {
+	b byte
+	n int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.b
+	}
+	e.n += len(p)
+	return len(p), nil
+}
+
+// TestEndlessLine: a line over the limit is an error as soon as the limit
+// is passed, even on an endless stream (/dev/zero); with SkipInvalid it is
+// skipped up to 64 times the limit, then reading ends with an error.
+func TestEndlessLine(t *testing.T) {
+	const slack = 256 << 10 // the reader's buffers
+	zero := &endless{b: 0}
+	_, err := clv.SummarizeCSV(zero, clv.CSVOptions{}, clv.SummaryOptions{})
+	var pe *clv.ParseError
+	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(err.Error(), "not a text log") {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	if zero.n > clv.DefaultMaxLineBytes+slack {
+		t.Errorf("/dev/zero: read %d bytes before the error", zero.n)
+	}
+	x := &endless{b: 'x'}
+	_, err = clv.SummarizeCSV(io.MultiReader(strings.NewReader("customer_id,date,amount\na,2024-01-01,1\n"), x),
+		clv.CSVOptions{SkipInvalid: true, MaxLineBytes: 1000}, clv.SummaryOptions{})
+	if !errors.Is(err, clv.ErrLongLine) || !errors.Is(err, clv.ErrRead) || errors.As(err, &pe) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("endless line with SkipInvalid: %v", err)
+	}
+	if x.n > 64*1000+slack {
+		t.Errorf("endless line with SkipInvalid: read %d bytes before the error", x.n)
 	}
 }
