@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 )
@@ -113,5 +114,24 @@ func TestEndlessLine(t *testing.T) {
 	}
 	if x.n > 64*1000+slack {
 		t.Errorf("endless line with SkipInvalid: read %d bytes before the error", x.n)
+	}
+}
+
+// TestAfterEndError: a transaction after the end is an *AfterEndError
+// with both times; with EndOfDay it says the end's whole day counted.
+func TestAfterEndError(t *testing.T) {
+	log := "customer_id,date,amount\na,2024-01-01,1\na,2024-12-31T08:00:00Z,2\n"
+	end := time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)
+	for _, eod := range []bool{false, true} {
+		_, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: eod})
+		var ae *clv.AfterEndError
+		var pe *clv.ParseError
+		if !errors.As(err, &ae) || !errors.Is(err, clv.ErrAfterEnd) || !errors.As(err, &pe) || pe.Line != 3 ||
+			!ae.End.Equal(end) || ae.Time.Hour() != 8 || ae.EndOfDay != eod {
+			t.Errorf("EndOfDay %v: %v", eod, err)
+		}
+		if eod && !strings.Contains(err.Error(), "the end of the day 2024-12-30") {
+			t.Errorf("EndOfDay: %v", err)
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
@@ -469,5 +470,57 @@ func TestEndIncludesTheDay(t *testing.T) {
 	c.In, c.Out, c.End = in, dir, "2024-12-30"
 	if err := Run(c, io.Discard); err != nil {
 		t.Fatalf("-end on the last day: %v", err)
+	}
+}
+
+// TestStdinAndOrder: "-in -" reads standard input; a log out of time order
+// there, which cannot be read twice, is an error that says how to sort it
+// or to give the file; the file itself is read twice and sorted.
+func TestStdinAndOrder(t *testing.T) {
+	good, err := os.ReadFile(defaultConfig().In)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(good)), "\n")
+	slices.Reverse(lines[1:])
+	unsorted := strings.Join(lines, "\n") + "\n"
+	c := defaultConfig()
+	c.In, c.Out, c.stdin = "-", t.TempDir(), strings.NewReader(string(good))
+	if err := Run(c, io.Discard); err != nil {
+		t.Fatalf("sorted log on standard input: %v", err)
+	}
+	c.stdin = struct{ io.Reader }{strings.NewReader(unsorted)} // a pipe
+	err = Run(c, io.Discard)
+	if !errors.Is(err, clv.ErrOutOfOrder) || !strings.Contains(err.Error(), "standard input: clv: line ") ||
+		!strings.Contains(err.Error(), "sort -t, -k2,2") || !strings.Contains(err.Error(), "give the file itself, with -in or as the argument") {
+		t.Errorf("unsorted log on standard input: %v", err)
+	}
+	in := filepath.Join(t.TempDir(), "unsorted.csv")
+	os.WriteFile(in, []byte(unsorted), 0o644)
+	var progress strings.Builder
+	if err := run([]string{in, "-out", c.Out}, io.Discard, &progress); err != nil || !strings.Contains(progress.String(), "not in time order") {
+		t.Errorf("unsorted file: %v\n%s", err, progress.String())
+	}
+}
+
+// TestAfterEnd: a purchase after -end is an error that says -end includes
+// its whole day and what to do.
+func TestAfterEnd(t *testing.T) {
+	good, err := os.ReadFile(defaultConfig().In)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct{ late, want string }{
+		{"2024-12-31T08:00:00Z", "a purchase at 2024-12-31 08:00:00 is after -end 2024-12-30, which includes all of 2024-12-30, to midnight: " +
+			"give a later -end (-end 2024-12-31 includes this purchase), or leave -end out to observe to the last purchase"},
+		{"2025-01-02", "a purchase at 2025-01-02 is after -end 2024-12-30"},
+	} {
+		in := filepath.Join(dir, "late.csv")
+		os.WriteFile(in, append(good, "C00001,"+tc.late+",5\n"...), 0o644)
+		err := run([]string{in, "-end", "2024-12-30", "-out", dir}, io.Discard, io.Discard)
+		if !errors.Is(err, clv.ErrAfterEnd) || !strings.Contains(err.Error(), in+": line 7350: "+tc.want) {
+			t.Errorf("%s: %v", tc.late, err)
+		}
 	}
 }

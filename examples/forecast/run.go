@@ -30,6 +30,7 @@ type Config struct {
 	DecimalComma, PeriodsByCustomer      bool
 	Summaries                            bool
 	set                                  map[string]string // the flags given, with their values
+	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
 }
 
 func defaultConfig() Config {
@@ -90,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 // register defines the flags on fs, writing into c.
 func (c *Config) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.In, "in", c.In, "transaction CSV file (or give it as the argument)")
+	fs.StringVar(&c.In, "in", c.In, `transaction CSV file, or "-" for standard input (or give it as the argument)`)
 	fs.StringVar(&c.ID, "id", c.ID, "customer id column: header name or 1-based number")
 	fs.StringVar(&c.Date, "date", c.Date, "date column: header name or 1-based number")
 	fs.StringVar(&c.Amount, "amount", c.Amount, "amount column: header name or 1-based number (required: spend and CLV need it)")
@@ -206,20 +207,29 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
-	f, err := os.Open(c.In)
+	var in io.Reader
+	if c.In == "-" {
+		fc.Name = "standard input"
+		in = c.stdin
+		if in == nil {
+			in = os.Stdin
+		}
+	} else {
+		f, err := os.Open(c.In)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	if sk, ok := in.(io.Seeker); ok {
+		if _, err := sk.Seek(0, io.SeekCurrent); err != nil {
+			in = struct{ io.Reader }{in} // a pipe: it cannot be read twice
+		}
+	}
+	res, err := forecast.Run(context.Background(), in, fc)
 	if err != nil {
-		return err
-	}
-	defer f.Close()
-	res, err := forecast.Run(context.Background(), f, fc)
-	if ce := (*forecast.ConfigError)(nil); errors.As(err, &ce) {
-		return c.flagError(ce)
-	}
-	if errors.Is(err, clv.ErrNotIdentified) && c.Penalizer == 0 {
-		return fmt.Errorf("%s: %w\n(try -penalizer 0.001)", c.In, err)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", c.In, err)
+		return c.explain(fc.Name, err)
 	}
 	files, err := res.WriteFiles(c.Out)
 	if err != nil {
@@ -227,6 +237,48 @@ func Run(c Config, progress io.Writer) error {
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	return nil
+}
+
+// explain restates the job's error in flags, with what to do about it.
+func (c Config) explain(name string, err error) error {
+	var (
+		ce *forecast.ConfigError
+		ae *clv.AfterEndError
+		pe *clv.ParseError
+	)
+	switch {
+	case errors.As(err, &ce):
+		return c.flagError(ce)
+	case errors.Is(err, clv.ErrNotIdentified) && c.Penalizer == 0:
+		return fmt.Errorf("%s: %w\n(try -penalizer 0.001)", name, err)
+	case errors.As(err, &ae) && errors.As(err, &pe):
+		end := ae.End.Format(time.DateOnly)
+		return explained{fmt.Sprintf("%s: line %d: a purchase at %s is after -end %s, which includes all of %s, to midnight: "+
+			"give a later -end (-end %s includes this purchase), or leave -end out to observe to the last purchase",
+			name, pe.Line, clock(ae.Time), end, end, ae.Time.Format(time.DateOnly)), err}
+	case errors.Is(err, clv.ErrOutOfOrder):
+		return fmt.Errorf("%s: %w\n(a log read once must have each customer's purchases in time order: sort it by date first, "+
+			"e.g. with the date in column 2: (head -n 1 log.csv; tail -n +2 log.csv | sort -t, -k2,2) > sorted.csv; "+
+			"or give the file itself, with -in or as the argument, and it is read a second time to sort it)", name, err)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// explained is an error said again in the command's terms.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e explained) Error() string { return e.msg }
+func (e explained) Unwrap() error { return e.err }
+
+// clock formats t as a date, with the time of day if it is not midnight.
+func clock(t time.Time) string {
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.DateTime)
 }
 
 func parseDay(s string) (time.Time, error) {
