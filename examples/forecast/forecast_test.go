@@ -245,6 +245,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-interval", "1.5"}, "-interval 1.5: want a level in (0, 1), e.g. 0.9"},
 		{[]string{"-interval", "0.9", "-interval-draws", "1"}, "-interval-draws 1: want 2 to 100000"},
 		{[]string{"-interval-draws", "500"}, "-interval-draws 500 without -interval: the draws are for intervals (add -interval 0.9, say)"},
+		{[]string{"-interval", "0.9", "-interval-draws", "20000"}, "-interval-draws 20000: want 2 to 10000 (time and memory grow with the draws: " +
+			"on CDNOW's 23,570 customers, 200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)"},
 		{[]string{"-summaries"}, "-end: want the date the summaries were observed to, with -summaries"},
 		{[]string{"-summaries", "-end", "2024-12-31", "-calibration-end", "2024-06-30"},
 			"-calibration-end 2024-06-30: want none (summaries have no holdout period), with -summaries"},
