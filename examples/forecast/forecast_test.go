@@ -526,3 +526,24 @@ func TestAfterEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestLibraryTerms: the job's errors name flags, and customers by id.
+func TestLibraryTerms(t *testing.T) {
+	for in, want := range map[string]string{
+		"clv: line 3, column 3 (\"amount\"): negative amount -5 (set AllowNegative to accept returns)": "clv: line 3, column 3 (\"amount\"): negative amount -5 (-allow-negative accepts returns)",
+		`clv: customers[12] ("C0\"13"): lifetime value is +Inf (an infinite mean spend)`:               `clv: customer "C0\"13": lifetime value is +Inf (an infinite mean spend)`,
+		"unchanged customers[x]": "unchanged customers[x]",
+	} {
+		if got := inFlags(in); got != want {
+			t.Errorf("inFlags(%q) = %q, want %q", in, got, want)
+		}
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "returns.csv")
+	os.WriteFile(in, []byte("customer_id,date,amount\na,2024-01-01,1\na,2024-02-01,-5\n"), 0o644)
+	err := run([]string{in, "-out", dir}, io.Discard, io.Discard)
+	if !errors.Is(err, clv.ErrNegativeAmount) || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "-allow-negative") ||
+		strings.Contains(err.Error(), "AllowNegative") {
+		t.Errorf("a return: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"time"
 
@@ -270,7 +271,25 @@ func (c Config) explain(name string, err error) error {
 			"e.g. with the date in column 2: (head -n 1 log.csv; tail -n +2 log.csv | sort -t, -k2,2) > sorted.csv; "+
 			"or give the file itself, with -in or as the argument, and it is read a second time to sort it)", name, err)
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return explained{name + ": " + inFlags(err.Error()), err}
+}
+
+// libraryTerms are phrases of the library's errors and what they are in
+// the command's terms: its flags, customers by id rather than by index.
+var libraryTerms = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\(set AllowNegative to accept returns\)`), "(-allow-negative accepts returns)"},
+	{regexp.MustCompile(`\bcustomers\[\d+\] \(("(?:[^"\\]|\\.)*")\)`), "customer $1"},
+}
+
+// inFlags restates a library error message in the command's terms.
+func inFlags(msg string) string {
+	for _, t := range libraryTerms {
+		msg = t.re.ReplaceAllString(msg, t.with)
+	}
+	return msg
 }
 
 // explained is an error said again in the command's terms.
