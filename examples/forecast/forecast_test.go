@@ -261,7 +261,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string // in the message
 	}{
-		{[]string{"-amount", "price"}, `Amount column "price" is not in the header`},
+		{[]string{"-amount", "price"}, `-amount column "price" is not in the header`},
 		{[]string{"-in", filepath.Join(dir, "missing.csv")}, "missing.csv: no such file"},
 		{[]string{filepath.Join(dir, "missing.csv")}, "missing.csv: no such file"},
 	} {
@@ -533,6 +533,7 @@ func TestLibraryTerms(t *testing.T) {
 		"clv: line 3, column 3 (\"amount\"): negative amount -5 (set AllowNegative to accept returns)": "clv: line 3, column 3 (\"amount\"): negative amount -5 (-allow-negative accepts returns)",
 		`clv: customers[12] ("C0\"13"): lifetime value is +Inf (an infinite mean spend)`:               `clv: customer "C0\"13": lifetime value is +Inf (an infinite mean spend)`,
 		"unchanged customers[x]": "unchanged customers[x]",
+		`clv: unknown column: Time column "date" is not in the header ["a" "b"]`: `clv: unknown column: -date column "date" is not in the header ["a" "b"]`,
 	} {
 		if got := inFlags(in); got != want {
 			t.Errorf("inFlags(%q) = %q, want %q", in, got, want)

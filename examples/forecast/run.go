@@ -282,6 +282,9 @@ var libraryTerms = []struct {
 }{
 	{regexp.MustCompile(`\(set AllowNegative to accept returns\)`), "(-allow-negative accepts returns)"},
 	{regexp.MustCompile(`\bcustomers\[\d+\] \(("(?:[^"\\]|\\.)*")\)`), "customer $1"},
+	{regexp.MustCompile(`\bID column\b`), "-id column"},
+	{regexp.MustCompile(`\bTime column\b`), "-date column"},
+	{regexp.MustCompile(`\bAmount column\b`), "-amount column"},
 }
 
 // inFlags restates a library error message in the command's terms.

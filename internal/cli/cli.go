@@ -99,12 +99,18 @@ func Input(fs *flag.FlagSet, name string) (string, error) {
 	}
 	switch fs.NArg() {
 	case 0:
+		if f.Value.String() == "" {
+			return "", Usagef("no input file: give -%s FILE, or the file as the argument", name)
+		}
 		return f.Value.String(), nil
 	case 1:
 	default:
 		return "", Usagef("%d arguments (%s): want one input file, or -%s", fs.NArg(), quoteAll(fs.Args()), name)
 	}
 	arg, set := fs.Arg(0), false
+	if arg == "" {
+		return "", Usagef("the input file's name is empty")
+	}
 	fs.Visit(func(g *flag.Flag) { set = set || g.Name == name })
 	if set && f.Value.String() != arg {
 		return "", Usagef("two input files: -%s %q and the argument %q: give one", name, f.Value.String(), arg)

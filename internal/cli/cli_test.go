@@ -65,6 +65,8 @@ func TestInput(t *testing.T) {
 		{[]string{"-in", "a.csv", "a.csv"}, "a.csv", ""},
 		{[]string{"-in", "a.csv", "b.csv"}, "", `two input files: -in "a.csv" and the argument "b.csv": give one`},
 		{[]string{"a.csv", "b.csv"}, "", `2 arguments ("a.csv" "b.csv"): want one input file, or -in`},
+		{[]string{""}, "", "the input file's name is empty"},
+		{[]string{"-in", ""}, "", "no input file: give -in FILE, or the file as the argument"},
 	} {
 		fs, _, _ := newSet()
 		if err := Parse(fs, tc.args, io.Discard); err != nil {
