@@ -542,7 +542,12 @@ func TestLibraryTerms(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "returns.csv")
 	os.WriteFile(in, []byte("customer_id,date,amount\na,2024-01-01,1\na,2024-02-01,-5\n"), 0o644)
-	err := run([]string{in, "-out", dir}, io.Discard, io.Discard)
+	os.WriteFile(filepath.Join(dir, "fr.csv"), []byte("customer_id;date;amount\na;2024-01-01;1 234,50 €\n"), 0o644)
+	err := run([]string{filepath.Join(dir, "fr.csv"), "-delim", ";", "-out", dir}, io.Discard, io.Discard)
+	if !errors.Is(err, clv.ErrBadAmount) || !strings.HasSuffix(err.Error(), "(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)") {
+		t.Errorf("a decimal comma without -decimal-comma: %v", err)
+	}
+	err = run([]string{in, "-out", dir}, io.Discard, io.Discard)
 	if !errors.Is(err, clv.ErrNegativeAmount) || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "-allow-negative") ||
 		strings.Contains(err.Error(), "AllowNegative") {
 		t.Errorf("a return: %v", err)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -270,6 +271,8 @@ func (c Config) explain(name string, err error) error {
 		return fmt.Errorf("%s: %w\n(a log read once must have each customer's purchases in time order: sort it by date first, "+
 			"e.g. with the date in column 2: (head -n 1 log.csv; tail -n +2 log.csv | sort -t, -k2,2) > sorted.csv; "+
 			"or give the file itself, with -in or as the argument, and it is read a second time to sort it)", name, err)
+	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
 	return explained{name + ": " + inFlags(err.Error()), err}
 }
