@@ -115,6 +115,12 @@ func TestEndlessLine(t *testing.T) {
 	if x.n > 64*1000+slack {
 		t.Errorf("endless line with SkipInvalid: read %d bytes before the error", x.n)
 	}
+	// Summaries, read with encoding/csv, likewise.
+	zero = &endless{b: 0}
+	if _, _, err := clv.ReadSummaries(zero, ',', true); !errors.Is(err, clv.ErrRead) || !strings.Contains(err.Error(), "not a text file") ||
+		zero.n > clv.DefaultMaxLineBytes+slack {
+		t.Errorf("summaries from /dev/zero: %v after %d bytes", err, zero.n)
+	}
 }
 
 // TestAfterEndError: a transaction after the end is an *AfterEndError

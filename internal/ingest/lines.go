@@ -52,8 +52,13 @@ type LongLineError struct {
 	Endless bool
 }
 
-// Error returns "line of N bytes or more".
-func (e LongLineError) Error() string { return fmt.Sprintf("line of %d bytes or more", e.N) }
+// Error returns "line of N bytes or more", saying if it held NUL bytes.
+func (e LongLineError) Error() string {
+	if e.Binary {
+		return fmt.Sprintf("line of %d bytes or more, with NUL bytes: not a text file", e.N)
+	}
+	return fmt.Sprintf("line of %d bytes or more", e.N)
+}
 
 // EOF reports whether the input has ended.
 func (l *Lines) EOF() bool { return l.eof }
@@ -133,4 +138,38 @@ func (l *Lines) skip() error {
 		l.rest = false
 		return nil
 	}
+}
+
+// LimitLines returns a reader of r that fails with a LongLineError once
+// more than max bytes pass without a line feed, so that a reader that
+// keeps a whole line (encoding/csv) cannot be made to hold more, not even
+// by an endless stream. A gzip stream is not decompressed.
+func LimitLines(r io.Reader, max int) io.Reader { return &lineLimit{r: r, max: max} }
+
+type lineLimit struct {
+	r        io.Reader
+	max, run int  // run: bytes since the last line feed
+	binary   bool // a NUL byte in the current line
+	err      error
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		switch c {
+		case '\n':
+			l.run, l.binary = 0, false
+			continue
+		case 0:
+			l.binary = true
+		}
+		if l.run++; l.run > l.max+1 { // a "\r" may end the line
+			l.err = LongLineError{N: l.run, Binary: l.binary, Endless: true}
+			return i, l.err
+		}
+	}
+	return n, err
 }

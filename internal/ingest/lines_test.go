@@ -54,3 +54,29 @@ func TestLines(t *testing.T) {
 		t.Errorf("after an endless line: %v", err)
 	}
 }
+
+// TestLimitLines: lines up to the limit pass unchanged; a longer run
+// without a line feed is an error, also on an endless stream.
+func TestLimitLines(t *testing.T) {
+	in := "ab\r\n" + strings.Repeat("x", 1000) + "\ncd\n"
+	b, err := io.ReadAll(LimitLines(strings.NewReader(in), 1000))
+	if err != nil || string(b) != in {
+		t.Errorf("within the limit: %v", err)
+	}
+	var le LongLineError
+	b, err = io.ReadAll(LimitLines(strings.NewReader("ab\n"+strings.Repeat("x", 1002)), 1000))
+	if !errors.As(err, &le) || le.N != 1002 || len(b) != 3+1001 {
+		t.Errorf("over the limit: %v, %d bytes passed", err, len(b))
+	}
+	zero := io.LimitReader(zeros{}, 1<<40)
+	if _, err := io.ReadAll(LimitLines(zero, 1<<20)); !errors.As(err, &le) || !le.Binary || !strings.Contains(err.Error(), "not a text file") {
+		t.Errorf("endless zeros: %v", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
