@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/internal/ingest"
 	"github.com/clvkit/clvkit/internal/csvline"
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // Renewal periods of a subscription log.
