@@ -165,7 +165,14 @@ func (p Params) logLik(r Row, g *[4]float64) float64 {
 
 // FitOptions configures Fit; the zero value fits without penalty.
 type FitOptions struct {
-	Penalizer float64 // L2 penalty coefficient, as in the other models
+	// Penalizer is the coefficient c of an L2 penalty on the parameters:
+	// the fit minimizes −LL/n + c·(α² + β² + γ² + δ²), LL the weighted
+	// log-likelihood and n the total weight, the objective of the lifetimes
+	// package's BetaGeoBetaBinomFitter with penalizer_coef c (nothing is
+	// rescaled: the opportunities are the unit). Zero means no penalty. A
+	// penalized fit is judged identified, or not, on the likelihood without
+	// the penalty, as in bgnbd.FitContext.
+	Penalizer float64
 	GradTol   float64 // zero: 1e-8
 	MaxIter   int     // zero: 1000
 }

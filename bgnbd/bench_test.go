@@ -120,3 +120,52 @@ func BenchmarkMBGNBD(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFitPenalized: a penalized fit of 10⁶ customers, which also
+// continues without the penalty to judge identification.
+func BenchmarkFitPenalized(b *testing.B) {
+	cs := benchCustomers(b, 1_000_000)
+	for _, c := range []float64{0.001, 0.1} {
+		b.Run(fmt.Sprint(c), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bgnbd.Fit(cs, bgnbd.FitOptions{Penalizer: c}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		})
+	}
+}
+
+// BenchmarkLongHorizon: predictions 100 years (5,200 weeks) ahead, where
+// the series in z = t/(α+T+t) alone would need 40·t/(α+T) terms per
+// (x, T): the conditional expectation of 10⁶ customers at t = 5,200, and
+// the discounted purchases of 10⁵ customers over 1,200 month ends (what
+// examples/forecast -horizon 1200 asks).
+func BenchmarkLongHorizon(b *testing.B) {
+	m := mustNew(b, cdnowParams)
+	b.Run("ConditionalExpectedPurchases5200", func(b *testing.B) {
+		cs := benchCustomers(b, 1_000_000)
+		for b.Loop() {
+			if _, err := m.ConditionalExpectedPurchasesAll(cs, 5200); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+	})
+	b.Run("DiscountedPurchases1200Months", func(b *testing.B) {
+		cs := benchCustomers(b, 100_000)
+		ts := make([]float64, 1200)
+		w := make([]float64, len(ts))
+		for j := range ts {
+			ts[j] = 5200 * float64(j+1) / float64(len(ts))
+			w[j] = math.Pow(1.01, -float64(j+1))
+		}
+		for b.Loop() {
+			if _, err := m.DiscountedPurchasesAll(cs, ts, w); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(1e5*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+	})
+}

@@ -29,12 +29,19 @@ type chebSum struct {
 	peak float64 // largest term of the series at the nodes (rounding)
 }
 
-// newChebSum returns the interpolant of F for (A, a, c) on L in [0, lmax],
-// or nil when none of the sizes converges or a node's series fails.
+// chebMaxL bounds the interval of the interpolant: L ≤ ln 64, z ≤ 63/64,
+// where a node's series needs at most some 2,500 terms. Beyond it
+// freshExpected's connection formula is as cheap as the interpolant.
+const chebMaxL = 6 * math.Ln2
+
+// newChebSum returns the interpolant of F for (A, a, c) on L in
+// [0, min(lmax, chebMaxL)], or nil when none of the sizes converges or a
+// node's series fails.
 func newChebSum(A, a, c, lmax float64) *chebSum {
-	if !(lmax > 0) || math.IsInf(lmax, 0) {
+	if !(lmax > 0) || math.IsNaN(lmax) {
 		return nil
 	}
+	lmax = min(lmax, chebMaxL)
 	for _, n := range chebNodes {
 		f := make([]float64, n)
 		cs := &chebSum{coef: make([]float64, n), lmax: lmax}
@@ -42,7 +49,7 @@ func newChebSum(A, a, c, lmax float64) *chebSum {
 		for j := range f {
 			// Chebyshev points of the first kind, mapped to [0, lmax].
 			L := lmax / 2 * (1 + math.Cos(math.Pi*(float64(j)+0.5)/float64(n)))
-			v, peak, scale, ok := eulerSum(A, a, c, -math.Expm1(-L))
+			v, peak, scale, _, ok := eulerSum(A, a, c, -math.Expm1(-L), maxTerms)
 			if !ok || scale != 0 {
 				return nil // no interpolant of rescaled sums
 			}

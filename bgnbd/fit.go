@@ -21,10 +21,21 @@ var ErrNotConverged = mle.ErrNotConverged
 // unit weights, from the default starting points.
 type FitOptions struct {
 	// Penalizer is the coefficient c of an L2 penalty on the parameters,
-	// with the meaning of the Python lifetimes package's penalizer_coef: the
-	// fit minimizes −LL/n + c·(r² + (sα)² + a² + b²), where n is the total
-	// weight and s = 10/max(T) is the time rescaling that lifetimes applies
-	// before fitting. Zero means no penalty.
+	// as the Python lifetimes package's penalizer_coef (BetaGeoFitter and
+	// ModifiedBetaGeoFitter, version 0.11.3): the fit minimizes
+	//
+	//	−LL/n + c·(r² + (α/max T)² + a² + b²),
+	//
+	// where LL is the weighted log-likelihood, n the total weight and
+	// max T the largest T of the customers (of positive weight). lifetimes
+	// divides t_x and T by max T before fitting, so its α is α/max T and
+	// the penalty applies to that; rescaling time changes LL by a constant
+	// alone, so the estimate is lifetimes' (on the CDNOW sample, to 2e-6
+	// at c = 0.001, 0.01 and 0.1). Zero means no penalty.
+	//
+	// A penalty keeps the parameters finite; it does not make the data
+	// determine them. A penalized fit is therefore judged identified, or
+	// not, on the likelihood without the penalty (see FitContext).
 	Penalizer float64
 
 	// Weights gives each customer a weight (a count of identical
@@ -51,8 +62,11 @@ type FitOptions struct {
 	Variant Variant
 }
 
-// scratch holds the per-evaluation tables.
+// scratch holds the per-evaluation tables, and the context of the fit:
+// once it is done, the row loop stops at its next chunk and the
+// log-likelihood is NaN.
 type scratch struct {
+	ctx                    context.Context // nil: never done
 	lnT, invT, lnTx, invTx []float64
 	lnab, invb             []float64 // per x: log(a/(b+x−1)), 1/(b+x−1)
 	part                   [][6]float64
@@ -112,6 +126,10 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var sl, sr, sal, sa, sb float64
+		if s.ctx != nil && s.ctx.Err() != nil {
+			s.part[c] = [6]float64{math.NaN()}
+			return
+		}
 		for _, rw := range d.Rows[lo:hi] {
 			x := d.Xs[rw.Xi]
 			q := r + x
@@ -176,8 +194,16 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // none does, it returns the best model found together with an error wrapping
 // ErrNotConverged that gives the optimizer status, the log-likelihood and
 // the gradient norm. Standard errors come from the inverse of the Hessian of
-// the negative log-likelihood in the natural parameters, by central
-// differences of the analytic gradient.
+// the negative log-likelihood (with the penalty, if any) in the natural
+// parameters, by central differences of the analytic gradient.
+//
+// If the data do not determine the parameters (a parameter runs off
+// toward 0 or infinity, or the likelihood is flat at the optimum), it
+// returns the model with status clv.NotIdentified and an error wrapping
+// clv.ErrNotIdentified. A penalized fit continues from its estimate
+// without the penalty, to the maximum likelihood estimate, and is
+// identified exactly when that estimate is: the penalized estimate of data
+// that cannot determine the parameters is the penalty's, not the data's.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	if opts.Variant > MBGNBD {
 		return nil, fmt.Errorf("bgnbd: unknown variant %d", opts.Variant)
@@ -194,12 +220,12 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		starts = append([]Params{*opts.Start}, starts...)
 	}
 	sh := opts.Variant.shift()
-	var s scratch
+	s := scratch{ctx: ctx}
 	pr := mle.Problem{
 		LogLik: func(p, grad []float64) float64 { return logLik(d, family{paramsOf(p), sh}, grad, &s) },
 		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
 		Weight: d.W, Penalizer: opts.Penalizer,
-		PenaltyScale: []float64{1, 10 / d.MaxT, 1, 1},     // lifetimes' time rescaling of α
+		PenaltyScale: []float64{1, 1 / d.MaxT, 1, 1},      // lifetimes' time rescaling of α
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
 	}
 	for _, p := range starts {
@@ -209,7 +235,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		// Warm start from every k-th distinct row, with its weight: an
 		// unbiased estimate of LL/k.
 		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
-		var ss scratch
+		ss := scratch{ctx: ctx}
 		pr.WarmFrom(func(p, grad []float64) float64 { return logLik(sub, family{paramsOf(p), sh}, grad, &ss) }, sub.W)
 	}
 	est, fitErr := mle.Fit(ctx, pr)

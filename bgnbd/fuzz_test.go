@@ -98,3 +98,41 @@ func FuzzUnmarshalJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLongHorizon: at any horizon up to 10¹² times α+T, for parameters
+// from 0.01 to 10³ and frequencies up to 10⁴, the conditional expectation
+// of both variants is finite, ≥ 0 and does not fall as t doubles (within
+// its 1e-10 accuracy); NaN only in the documented corner (r above 50 with
+// a+b ≤ 1).
+func FuzzLongHorizon(f *testing.F) {
+	f.Add(0.24, 4.41, 0.79, 2.43, 2.0, 30.43, 38.86, 1e6)
+	f.Add(2.0, 30.0, 1.0, 3.0, 10000.0, 9999.0, 10000.0, 1e12)
+	f.Add(0.5, 1.0, 1.5, 0.6, 0.0, 0.0, 0.0, 1e9)
+	f.Add(0.05, 0.01, 1000.0, 1000.0, 7.0, 1.0, 100.0, 3e4)
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, x, tx, T, k float64) {
+		for _, v := range []float64{r, alpha, a, b} {
+			if !(v >= 0.01 && v <= 1000) {
+				return
+			}
+		}
+		x = math.Round(x)
+		c := clv.Customer{Frequency: x, Recency: tx, T: T}
+		if c.Validate() != nil || x > 1e4 || T > 1e4 || !(k >= 0 && k <= 1e12) {
+			return
+		}
+		h := k * (alpha + T)
+		for _, variant := range []bgnbd.Variant{bgnbd.BGNBD, bgnbd.MBGNBD} {
+			m, err := bgnbd.NewVariant(variant, bgnbd.Params{R: r, Alpha: alpha, A: a, B: b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e1, e2 := m.ConditionalExpectedPurchases(c, h), m.ConditionalExpectedPurchases(c, 2*h)
+			if (math.IsNaN(e1) || math.IsNaN(e2)) && r > 50 && a+b <= 1 {
+				continue
+			}
+			if !(e1 >= 0) || math.IsInf(e1, 0) || !(e2 >= e1*(1-1e-9)) || math.IsInf(e2, 0) {
+				t.Fatalf("%v %+v %+v t=%v: E(t) = %v, E(2t) = %v", variant, m.Params(), c, h, e1, e2)
+			}
+		}
+	})
+}

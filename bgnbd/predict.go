@@ -57,8 +57,9 @@ func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 //
 // This equals P(alive) times the expectation for a fresh customer with the
 // posterior parameters (r+x, α+T, a, b+x), which is how it is computed,
-// with a transformed series that stays accurate for large x (see
-// freshExpected). For MBG/NBD the posterior is (r+x, α+T, a, b+x+1) and
+// with a transformed series that stays accurate for large x, and for
+// t > α+T the connection formula of ₂F₁ in (α+T)/(α+T+t), so that the
+// work stays bounded at any horizon (see freshExpected). For MBG/NBD the posterior is (r+x, α+T, a, b+x+1) and
 // P(alive) is MBG/NBD's (Batislam, Denizel & Filiztekin 2007, eq. 11):
 //
 //	E[Y(t) | x, t_x, T] = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; t/(α+T+t))]
@@ -66,9 +67,9 @@ func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 //
 // t must be ≥ 0 and c valid; otherwise the result is NaN.
 // It is also NaN in a corner fitted models do not reach in practice, r ≫ a+b
-// (by a factor of 10 or more) together with a+b ≤ 1, where both series lose
-// more than 1e-10 relative to cancellation: NaN says
-// so rather than a wrong number, and the batch method returns an error.
+// (r above some 50) together with a+b ≤ 1, where every series loses more
+// than 1e-10 relative to cancellation: NaN says so rather than a wrong
+// number, and the batch method returns an error.
 func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
 	if !m.Ready() || !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
@@ -85,6 +86,12 @@ func (p family) condExpected(x, tx, T, t float64) float64 {
 // (r+x, α+T, a, b+x+d).
 func (p family) series(x, T, t float64) float64 {
 	return freshExpected(p.R+x, p.Alpha+T, p.A, p.B+x+p.d, t)
+}
+
+// plan is series for one (x, T) at many horizons: plan(x, T).at(t) is
+// series(x, T, t), bit for bit.
+func (p family) plan(x, T float64) freshPlan {
+	return freshPlan{r: p.R + x, alpha: p.Alpha + T, a: p.A, b: p.B + x + p.d}
 }
 
 // ExpectedPurchases returns E[X(t)], the expected number of repeat
@@ -292,12 +299,13 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 	}
 	x := c.Frequency
 	pa := m.f.alive(x, c.Recency, c.T)
+	fp := m.f.plan(x, c.T)
 	for i, t := range ts {
 		if !(t >= 0) || math.IsInf(t, 0) {
 			out[i] = math.NaN()
 			continue
 		}
-		out[i] = pa * m.f.series(x, c.T, t)
+		out[i] = pa * fp.at(t)
 	}
 }
 
@@ -307,8 +315,9 @@ var _ clv.PurchaseCurve = (*Model)(nil)
 // series part of the conditional expectation, freshExpected(r+x, α+T, a,
 // b+x, t), depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
-	xs, ts []float64 // the distinct pairs
-	slot   []int32   // each customer's pair
+	xs, ts []float64   // the distinct pairs
+	slot   []int32     // each customer's pair
+	plans  []freshPlan // each pair's series, kept across horizons
 }
 
 // newXTTable returns the table, or nil if a sample of the customers shows
@@ -348,11 +357,18 @@ func newXTTable(cs []clv.Customer) *xtTable {
 }
 
 // fresh returns the series part for every pair at horizon t, on all cores.
+// A table serves one family: its plans are made on the first call.
 func (tb *xtTable) fresh(p family, t float64) []float64 {
+	if tb.plans == nil {
+		tb.plans = make([]freshPlan, len(tb.xs))
+		for i := range tb.plans {
+			tb.plans[i] = p.plan(tb.xs[i], tb.ts[i])
+		}
+	}
 	out := make([]float64, len(tb.xs))
 	parallel.Map(len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i] = p.series(tb.xs[i], tb.ts[i], t)
+			out[i] = tb.plans[i].at(t)
 		}
 	})
 	return out
@@ -396,8 +412,9 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				c := &cs[i]
+				fp := m.f.plan(c.Frequency, c.T)
 				for j, t := range ts {
-					out[i*k+j] = pa[i] * m.f.series(c.Frequency, c.T, t)
+					out[i*k+j] = pa[i] * fp.at(t)
 				}
 			}
 		})
@@ -444,9 +461,10 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				c := &cs[i]
+				fp := m.f.plan(c.Frequency, c.T)
 				total, prev := 0.0, 0.0
 				for j, t := range ts {
-					cum := pa[i] * m.f.series(c.Frequency, c.T, t)
+					cum := pa[i] * fp.at(t)
 					total += w[j] * (cum - prev)
 					prev = cum
 				}
@@ -507,9 +525,9 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 // b+x+1), the factor beside P(alive) in ConditionalExpectedPurchases
 // (clv.AliveFactored). The function is meant for many T ≥ minT and
 // 0 ≤ t ≤ maxT: it sums the series once, as an interpolant in
-// ln(1 + t/(α+T)) (see chebSum), and falls back to the series itself
-// wherever the interpolant cannot promise 1e-12 relative or outside those
-// bounds. It is safe for concurrent use. An invalid x, T or t gives NaN.
+// ln(1 + t/(α+T)) up to ln 64 (see chebSum), and falls back to
+// freshExpected wherever the interpolant cannot promise 1e-12 relative or
+// outside those bounds. It is safe for concurrent use. An invalid x, T or t gives NaN.
 func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: max(minT, 0)}) {
 		return func(T, t float64) float64 { return math.NaN() }

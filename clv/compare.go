@@ -99,7 +99,9 @@ type Comparison struct {
 // hold are parallel, as in Summary; maxFreq is the last row of the holdout
 // table (7 in Fader, Hardie & Lee 2005). It is an error if the candidates
 // were fitted to different numbers of customers or a fit did not converge:
-// log-likelihoods are only comparable on the same data.
+// log-likelihoods are only comparable on the same data. A fit at a
+// boundary (status AtBoundary: the limit model, fitted by maximum
+// likelihood with its own NumParams) competes as it is.
 func CompareModels(cands []Candidate, cal []Customer, hold []Holdout, maxFreq int) (Comparison, error) {
 	if len(cands) == 0 {
 		return Comparison{}, errors.New("clv: CompareModels: no candidates")
@@ -110,8 +112,8 @@ func CompareModels(cands []Candidate, cal []Customer, hold []Holdout, maxFreq in
 			return Comparison{}, fmt.Errorf("clv: CompareModels: candidate %d (%q) has no model", i, c.Name)
 		}
 		info := c.Model.FitInfo()
-		if info.Status != Converged {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: %s: fit status %v, want %v", c.Name, info.Status, Converged)
+		if info.Status != Converged && info.Status != AtBoundary {
+			return Comparison{}, fmt.Errorf("clv: CompareModels: %s: fit status %v, want %v or %v", c.Name, info.Status, Converged, AtBoundary)
 		}
 		if n := cands[0].Model.FitInfo().Customers; info.Customers != n {
 			return Comparison{}, fmt.Errorf("clv: CompareModels: %s was fitted to %d customers, %s to %d", c.Name, info.Customers, cands[0].Name, n)

@@ -13,9 +13,23 @@ var ErrInvalidParams = errors.New("invalid parameters")
 // ErrNotIdentified is wrapped by the error of a fit whose data do not
 // determine the parameters (FitStatus NotIdentified): too few customers,
 // none with repeat purchases, no visible dropout. The fit returns its
-// model for inspection, but its numbers must not be used; a penalizer
-// (the models' FitOptions.Penalizer) keeps the parameters finite.
+// model for inspection, but its numbers must not be used. A penalizer (the
+// models' FitOptions.Penalizer) keeps the parameters finite but does not
+// change the verdict: a penalized fit is judged on the likelihood without
+// the penalty.
 var ErrNotIdentified = errors.New("the data do not identify the parameters")
+
+// ErrBoundary is wrapped by the error of a fit whose likelihood is
+// highest at a boundary of the parameter space (FitStatus AtBoundary): a
+// heterogeneity across customers that the data say is absent, so that two
+// parameters run off toward infinity together while their ratio
+// converges (Pareto/NBD: s, β → ∞ with s/β → μ, the same exponential
+// lifetime for everyone; r, α → ∞ with r/α → λ, the same purchase rate).
+// The fit returns the limit model, which is usable: FitInfo.Reason names
+// the limit and its rate, and its predictions are the limit's. A caller
+// that accepts the limit tests errors.Is(err, clv.ErrBoundary) and keeps
+// the model.
+var ErrBoundary = errors.New("the likelihood is highest at a boundary of the parameter space")
 
 // FitStatus says how a model's parameters came about.
 type FitStatus uint8
@@ -32,12 +46,18 @@ const (
 	// NotIdentified: the optimizer stopped, but the data do not determine
 	// the parameters (FitInfo.Reason says why); they must not be trusted.
 	NotIdentified
+	// AtBoundary: the likelihood is highest in a limit of the model
+	// (FitInfo.Reason says which, with the limiting rate), and the
+	// parameters are those of the limit model, with the shape that ran off
+	// held at a large value; predictions are the limit model's. See
+	// ErrBoundary.
+	AtBoundary
 )
 
-var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged", NotIdentified: "not_identified"}
+var statusNames = [...]string{NotFitted: "not_fitted", Converged: "converged", NotConverged: "not_converged", NotIdentified: "not_identified", AtBoundary: "boundary"}
 
-// String returns "not_fitted", "converged", "not_converged" or
-// "not_identified".
+// String returns "not_fitted", "converged", "not_converged",
+// "not_identified" or "boundary".
 func (s FitStatus) String() string {
 	if int(s) < len(statusNames) {
 		return statusNames[s]
@@ -85,7 +105,8 @@ type FitInfo struct {
 	Skipped  int `json:"skipped,omitempty"`
 	// Rows is the number of distinct data rows after compression.
 	Rows int `json:"rows"`
-	// Penalizer is the L2 penalty coefficient the fit used (0: none).
+	// Penalizer is the L2 penalty coefficient the fit used, as given in
+	// the model's FitOptions.Penalizer (0: none).
 	Penalizer float64 `json:"penalizer,omitempty"`
 	// Optimizer is gonum's final status of the successful start, Start
 	// its index (0 = the first), Iterations its major iterations;
@@ -97,7 +118,8 @@ type FitInfo struct {
 	// GradNorm is the max-norm of the gradient of the mean negative
 	// log-likelihood with respect to the log-parameters at the estimate.
 	GradNorm float64 `json:"grad_norm"`
-	// Reason says, for status NotIdentified, why, in plain language.
+	// Reason says, for status NotIdentified, why, and for AtBoundary,
+	// which limit, in plain language.
 	Reason string `json:"reason,omitempty"`
 }
 

@@ -35,8 +35,12 @@ func TestFitInfo(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"status":"done"}`), &back); err == nil {
 		t.Error("unknown status decoded")
 	}
-	if clv.NotConverged.String() != "not_converged" || clv.FitStatus(9).String() != "FitStatus(9)" {
+	if clv.NotConverged.String() != "not_converged" || clv.AtBoundary.String() != "boundary" || clv.FitStatus(9).String() != "FitStatus(9)" {
 		t.Error("FitStatus.String")
+	}
+	var st clv.FitStatus
+	if err := json.Unmarshal([]byte(`"boundary"`), &st); err != nil || st != clv.AtBoundary {
+		t.Errorf("boundary decoded as %v, %v", st, err)
 	}
 }
 

@@ -390,8 +390,9 @@ func blockRows(D, P int) int {
 	return max(1, min(intervalBlock, intervalBudget/(D*(3+P))))
 }
 
-// maxPeriods bounds IntervalOptions.Periods.
-const maxPeriods = 1200
+// maxPeriods bounds IntervalOptions.Periods: the calendar months of 100
+// years, the first and the last cut short.
+const maxPeriods = 1201
 
 type intervalWork struct {
 	rows     int // of a block (blockRows)

@@ -308,6 +308,14 @@ func TestForecastIntervalsErrors(t *testing.T) {
 			_, err := clv.ForecastIntervals(ctx, two, cs, o)
 			return err
 		},
+		"too many periods": func() error {
+			o := ok
+			for k := range 1202 { // 100 years of months, cut at both ends, and one more
+				o.Periods = append(o.Periods, float64(k+1)/100)
+			}
+			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			return err
+		},
 		"groups": func() error {
 			o := ok
 			o.Groups = []int{0, clv.MaxGroups}

@@ -3,6 +3,7 @@ package clv
 import (
 	"errors"
 	"io"
+	"slices"
 	"unsafe"
 
 	"github.com/clvkit/clvkit/internal/ingest"
@@ -10,7 +11,7 @@ import (
 
 // SummarizeCSV reads a transaction log and summarizes it in one pass, with
 // memory O(customers). Each customer's transactions must be in time order
-// (see Summarizer); for other logs, use Reader.ReadAll and Summarize. An
+// (see Summarizer); for other logs, use SummarizeCSVAnyOrder. An
 // error is a *ParseError naming the line. With csvOpts.SkipInvalid, records
 // that cannot be used (except those after End, see SkipAfterEnd, and those
 // out of order) are skipped and counted in Summary.Stats.
@@ -36,25 +37,8 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	defer chunks.Stop()
 	for {
 		c := <-chunks.Full
-		for i := 0; i < len(c.Recs); {
-			n, err := s.addBatch(c.Recs[i:])
-			if err == nil {
-				break
-			}
-			i += n
-			switch {
-			case errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder):
-				return nil, rd.fieldErrAt(c.Lines[i], rd.timeCol, err)
-			case errors.Is(err, ErrLongID):
-				err = rd.fieldErrAt(c.Lines[i], rd.idCol, err)
-			default:
-				err = rd.fieldErrAt(c.Lines[i], rd.amtCol, err)
-			}
-			if !csvOpts.SkipInvalid {
-				return nil, err
-			}
-			skipped.skip(err)
-			i++
+		if err := s.addLines(rd, c.Recs, c.Lines, &skipped); err != nil {
+			return nil, err
 		}
 		err := c.Err
 		chunks.Free <- c
@@ -74,6 +58,91 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	}
 	// The parser has stopped (it sent io.EOF): its counts are final.
 	st := Stats{Records: rd.stats.Records}
+	st.merge(skipped)
+	st.merge(s.stats)
+	st.Records = rd.stats.Records
+	sum.Stats = st
+	return sum, nil
+}
+
+// addLines adds recs, read by rd from lines, in order. An error names the
+// line and column at fault; with SkipInvalid, a record the summarizer
+// cannot use (except one after the end or out of order) is counted in
+// skipped instead.
+func (s *Summarizer) addLines(rd *Reader, recs []Transaction, lines []int, skipped *Stats) error {
+	for i := 0; i < len(recs); {
+		n, err := s.addBatch(recs[i:])
+		if err == nil {
+			return nil
+		}
+		i += n
+		switch {
+		case errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder):
+			return rd.fieldErrAt(lines[i], rd.timeCol, err)
+		case errors.Is(err, ErrLongID):
+			err = rd.fieldErrAt(lines[i], rd.idCol, err)
+		default:
+			err = rd.fieldErrAt(lines[i], rd.amtCol, err)
+		}
+		if !rd.opts.SkipInvalid {
+			return err
+		}
+		skipped.skip(err)
+		i++
+	}
+	return nil
+}
+
+// SummarizeCSVAnyOrder is SummarizeCSV for a log in any order: it reads
+// the whole log into memory (O(transactions), where SummarizeCSV needs
+// O(customers)), puts it in time order (transactions at the same time in
+// the order read) and summarizes it, with SummarizeCSV's errors naming the
+// line and column. Use it when SummarizeCSV reports ErrOutOfOrder and the
+// log cannot be sorted beforehand.
+func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summary, error) {
+	s, err := NewSummarizer(opts)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := NewReader(r, csvOpts)
+	if err != nil {
+		return nil, err
+	}
+	type rec struct {
+		tx   Transaction
+		line int
+	}
+	var recs []rec
+	for {
+		t, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec{t, rd.line})
+	}
+	slices.SortStableFunc(recs, func(a, b rec) int { return a.tx.Time.Compare(b.tx.Time) })
+	var skipped Stats
+	txs := make([]Transaction, 0, min(len(recs), chunkSize))
+	lines := make([]int, 0, cap(txs))
+	for len(recs) > 0 {
+		part := recs[:min(len(recs), chunkSize)]
+		recs = recs[len(part):]
+		txs, lines = txs[:0], lines[:0]
+		for _, r := range part {
+			txs, lines = append(txs, r.tx), append(lines, r.line)
+		}
+		if err := s.addLines(rd, txs, lines, &skipped); err != nil {
+			return nil, err
+		}
+	}
+	sum, err := s.Summary()
+	if err != nil {
+		return nil, err
+	}
+	st := rd.Stats()
 	st.merge(skipped)
 	st.merge(s.stats)
 	st.Records = rd.stats.Records

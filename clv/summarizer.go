@@ -16,24 +16,32 @@ import (
 // acc accumulates one customer's history. Times are seconds since the Unix
 // epoch (continuous) or period indexes (Calendar), as float64.
 //
-// It is 96 bytes without pointers: two cache lines, the first holding
-// what a calibration purchase updates.
+// n, lastBuy, lastPeriod and repHi + repLo describe the whole observation
+// so far. With a calibration end, the first holdout transaction copies them
+// into calN, calLastBuy and calRep, which then describe the calibration
+// period (before it, the whole and the calibration period are the same).
+//
+// It is 120 bytes without pointers, the first cache line holding what a
+// purchase updates.
 type acc struct {
 	id         uint64  // reference of the customer's id in the ingest.Store
 	lastTime   float64 // time of the last transaction seen, for ordering
 	firstTime  float64 // time of the first purchase
-	lastBuy    float64 // time of the last calibration purchase
-	repHi      float64 // value of the repeat calibration purchases (after the first period),
+	lastBuy    float64 // time of the last purchase
+	repHi      float64 // value of the repeat purchases (after the first period),
 	repLo      float64 // as an unevaluated sum repHi + repLo (see addExact)
-	lastPeriod int64   // period of the last calibration purchase
-	n          int32   // calibration purchases (merged)
+	lastPeriod int64   // period of the last purchase
+	n          int32   // purchases (merged)
 	hn         int32   // holdout purchases (merged)
 
 	firstPeriod int64
-	hPeriod     int64 // period of the last holdout purchase
-	htx         int32 // holdout transactions
-	holdoutOnly bool
+	hPeriod     int64   // period of the last holdout purchase
+	htx         int32   // holdout transactions
+	calN        int32   // n at the end of the calibration period, once htx > 0
 	hTotal      float64 // value of all holdout purchases
+	calLastBuy  float64 // lastBuy at the end of the calibration period, once htx > 0
+	calRep      float64 // repHi + repLo at the end of the calibration period, once htx > 0
+	holdoutOnly bool    // first purchase in the holdout period
 }
 
 // A Summarizer turns a stream of transactions into customer summaries in
@@ -338,22 +346,19 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		a.lastTime = sec
 		a.firstTime, a.lastBuy = when, when
 		a.firstPeriod, a.lastPeriod = p, p
-		if s.split && sec > s.calSplit {
-			a.holdoutOnly = true
-			return nil
-		}
 		a.n = 1
 		a.repHi, a.repLo = 0, 0
+		a.holdoutOnly = s.split && sec > s.calSplit
 		return nil
 	}
 	if sec < a.lastTime {
 		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids.ID(a.id), t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
 	}
 	a.lastTime = sec
-	if a.holdoutOnly {
-		return nil
-	}
-	if s.split && sec > s.calSplit {
+	if s.split && sec > s.calSplit && !a.holdoutOnly {
+		if a.htx == 0 {
+			a.calN, a.calLastBuy, a.calRep = a.n, a.lastBuy, a.repHi+a.repLo
+		}
 		a.htx++
 		a.hTotal += amount
 		if a.hn == 0 || p != a.hPeriod {
@@ -361,7 +366,6 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			a.hPeriod = p
 			s.repeat(sec)
 		}
-		return nil
 	}
 	if p != a.firstPeriod {
 		a.repHi, a.repLo = addExact(a.repHi, a.repLo, amount)
@@ -370,7 +374,9 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		a.n++
 		a.lastPeriod = p
 		a.lastBuy = when
-		s.repeat(sec)
+		if !s.split || sec <= s.calSplit {
+			s.repeat(sec)
+		}
 	}
 	return nil
 }
@@ -388,27 +394,53 @@ func (s *Summarizer) lookup(h uint32, id string) (k int32, free uint32) {
 	return s.index.Lookup(h, func(k int32) bool { return s.ids.Equal(s.acc(k).id, id) })
 }
 
+// customer returns the summary of a customer whose first purchase was at
+// first, with n purchases (merged), the last at last, repeat purchases
+// worth rep in all, observed to end (seconds, or with Calendar the period
+// endP).
+func (s *Summarizer) customer(id string, n int32, last, rep, first, end float64, endP int64) Customer {
+	c := Customer{ID: id, Frequency: float64(n - 1)}
+	if s.opts.Calendar {
+		// Times are period indexes: exact in a float64.
+		c.Recency = last - first
+		c.T = float64(endP) - first
+	} else {
+		unit := s.opts.Unit.Seconds()
+		c.Recency = (last - first) / unit
+		c.T = (end - first) / unit
+	}
+	if n > 1 {
+		c.MonetaryValue = rep / float64(n-1)
+	}
+	return c
+}
+
 // Summary returns the summaries of the customers added so far. It returns
 // an error wrapping ErrEmptyLog if no customer has a purchase in the
 // (calibration) period. The Summarizer may be used further.
 func (s *Summarizer) Summary() (*Summary, error) {
 	sum := &Summary{Stats: s.stats}
-	var refs []uint64 // the ids of the customers to summarize
-	var keep []int32  // and their accumulators
+	var refs []uint64 // the ids of the customers to summarize (with a split: of every customer)
+	var keep []int32  // the accumulators of the calibration period's customers
 	for i := range s.n {
-		if a := s.acc(int32(i)); a.holdoutOnly {
+		a := s.acc(int32(i))
+		if a.holdoutOnly {
 			sum.HoldoutOnly++
 		} else {
-			refs, keep = append(refs, a.id), append(keep, int32(i))
+			keep = append(keep, int32(i))
+		}
+		if s.split || !a.holdoutOnly {
+			refs = append(refs, a.id)
 		}
 	}
-	n := len(refs)
+	n := len(keep)
 	if n == 0 {
 		return nil, fmt.Errorf("%w (%v)", ErrEmptyLog, s.stats)
 	}
 	sum.Customers = make([]Customer, n)
 	if s.split {
 		sum.Holdout = make([]Holdout, n)
+		sum.Whole = make([]Customer, s.n)
 	}
 	end, endT, endP, fullP := s.end, s.end, s.endP, s.endP
 	cal := s.cal
@@ -435,8 +467,16 @@ func (s *Summarizer) Summary() (*Summary, error) {
 	} else {
 		dur = (end - cal) / s.opts.Unit.Seconds()
 	}
-	unit := s.opts.Unit.Seconds()
 	ids := s.ids.IDs(refs)
+	if s.split {
+		// The whole observation's customers, every one of them.
+		parallel.Map(s.n, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				a := s.acc(int32(k))
+				sum.Whole[k] = s.customer(ids[k], a.n, a.lastBuy, a.repHi+a.repLo, a.firstTime, end, fullP)
+			}
+		})
+	}
 	// The customers are independent: built on all cores, each chunk
 	// reporting its first overflow.
 	bad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first overflowing customer
@@ -444,18 +484,15 @@ func (s *Summarizer) Summary() (*Summary, error) {
 		lo, hi := parallel.Bounds(ch, n)
 		for j := lo; j < hi; j++ {
 			a := s.acc(keep[j])
-			c := Customer{ID: ids[j], Frequency: float64(a.n - 1)}
-			if s.opts.Calendar {
-				c.Recency = float64(a.lastPeriod - a.firstPeriod)
-				c.T = float64(endP - a.firstPeriod)
-			} else {
-				c.Recency = (a.lastBuy - a.firstTime) / unit
-				c.T = (endT - a.firstTime) / unit
+			id := ids[j]
+			if s.split {
+				id = ids[keep[j]]
 			}
-			if a.n > 1 {
-				c.MonetaryValue = (a.repHi + a.repLo) / float64(a.n-1)
+			cn, last, rep := a.n, a.lastBuy, a.repHi+a.repLo
+			if a.htx > 0 {
+				cn, last, rep = a.calN, a.calLastBuy, a.calRep
 			}
-			sum.Customers[j] = c
+			sum.Customers[j] = s.customer(id, cn, last, rep, a.firstTime, endT, endP)
 			if s.split {
 				h := Holdout{Frequency: float64(a.hn), Duration: dur}
 				if s.opts.Calendar && a.htx > 0 {
@@ -465,14 +502,19 @@ func (s *Summarizer) Summary() (*Summary, error) {
 				}
 				sum.Holdout[j] = h
 			}
-			if (!finite(a.repHi+a.repLo) || !finite(a.hTotal)) && bad[ch] == 0 {
+			if (!finite(rep) || !finite(a.repHi+a.repLo) || !finite(a.hTotal)) && bad[ch] == 0 {
 				bad[ch] = j + 1
 			}
 		}
 	})
 	for _, b := range bad {
 		if b > 0 {
-			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, ids[b-1])
+			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, sum.Customers[b-1].ID)
+		}
+	}
+	for _, c := range sum.Whole {
+		if !finite(c.MonetaryValue) {
+			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, c.ID)
 		}
 	}
 	if s.repeats != nil {

@@ -99,6 +99,14 @@ type Summary struct {
 	// HoldoutOnly counts the customers whose first purchase falls in the
 	// holdout period; they are not in Customers.
 	HoldoutOnly int
+	// Whole, with SummaryOptions.CalibrationEnd, holds every customer's
+	// summary over the whole observation, calibration and holdout period
+	// together, to End, customers first seen in the holdout included, in
+	// the order of their first purchase: what Customers would be without a
+	// calibration end. The models that forecast forward are fitted on it;
+	// those fitted on Customers are checked on Holdout. Nil without a
+	// calibration end.
+	Whole []Customer
 	// Stats counts the transactions read and skipped.
 	Stats Stats
 	// First and Last are the times of the earliest and latest transaction

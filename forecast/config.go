@@ -59,9 +59,12 @@ type Config struct {
 	// calendar month (periods_by_customer.csv); the totals per month
 	// (periods.csv, Result.Periods) are always computed.
 	PeriodsByCustomer bool
-	// Penalizer is the L2 penalty of every fit (the models'
-	// FitOptions.Penalizer); zero means none. A small one (0.001) keeps a
-	// fit on thin data from running off to infinite parameters.
+	// Penalizer is the L2 penalty of every fit, the models'
+	// FitOptions.Penalizer (the Python lifetimes package's penalizer_coef:
+	// for Pareto/NBD, on the summed rather than the mean likelihood, so it
+	// weighs as c/n per customer); zero means none. It shrinks the estimates toward 0; it does not make
+	// data that cannot determine a model's parameters do so: such a fit
+	// still fails with clv.ErrNotIdentified.
 	Penalizer float64
 	// Summaries says the input holds per-customer summaries (columns
 	// clv.SummaryColumns, in the model's time unit, e.g. from a warehouse
@@ -70,6 +73,11 @@ type Config struct {
 	// the monthly forecast), there is no holdout period and no tracking
 	// plot. CSV.Delimiter and CSV.SkipInvalid apply.
 	Summaries bool
+	// FitBudget bounds the time each model fit may take; zero means
+	// DefaultFitBudget. A purchase model whose fit runs out of it is left
+	// out of the comparison with the reason (Choice.Failed); the job fails
+	// only if no model can be fitted.
+	FitBudget time.Duration
 	// Progress, if not nil, receives one line per step.
 	Progress io.Writer
 }
@@ -154,6 +162,8 @@ func (c *Config) check() error {
 		return bad("Penalizer", c.Penalizer, "a number ≥ 0")
 	case !(c.Margin > 0 && c.Margin <= 1):
 		return bad("Margin", c.Margin, "a share in (0, 1]")
+	case c.FitBudget < 0:
+		return bad("FitBudget", c.FitBudget, "a duration > 0, or zero for the default")
 	case c.Summaries && c.End.IsZero():
 		return &ConfigError{Field: "End", Want: "the date the summaries were observed to, with", With: "Summaries"}
 	case c.Summaries && !c.CalibrationEnd.IsZero():

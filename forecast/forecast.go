@@ -44,9 +44,21 @@ type Forecast struct {
 
 // Result is the outcome of Run.
 type Result struct {
-	Config  Config // as run, with defaults filled in
+	Config Config // as run, with defaults filled in
+	// Summary is the observation to the end: every customer summarized
+	// over the whole log (with a calibration end, Summary.Customers is
+	// the clv.Summary's Whole). Every forward number reads it: the
+	// forecasts, the periods, the segments and tiers.
 	Summary *clv.Summary
-	// Horizon is Config.Months in the models' time unit.
+	// Calibration, with a calibration end, is the summary of the
+	// calibration period (its customers summarized to the calibration
+	// end, with what they did in the holdout): the purchase models are
+	// fitted on it to be compared and checked on the holdout (Holdout,
+	// Choice.Comparison, Choice.Calibration). Nil without one.
+	Calibration *clv.Summary
+	// Horizon is the span of the forecast in the models' time unit:
+	// from the end of observation to Config.Months calendar months after
+	// it (e.g. 365/7 weeks for 12 months), the span of Periods together.
 	Horizon float64
 	Choice  *Choice
 	Spend   *gammagamma.Model
@@ -81,9 +93,13 @@ type Result struct {
 	// holdout purchases.
 	HoldoutIntervals []Interval
 	draws            []clv.PurchaseModel // the purchase model's parameter draws
-	// Periods are the calendar months after the end of observation (the
-	// first from the end to the first of the next month), Months of them,
-	// with the purchases and revenue expected in each.
+	calDraws         []clv.PurchaseModel // the calibration fit's, with a calibration end
+	// Periods are the calendar months of the horizon, with the purchases
+	// and revenue expected in each: the first from the end of observation
+	// to the first of the next month, the last to the horizon's end (cut
+	// short when the end of observation is not the first of a month, so
+	// that there are Months+1 of them); together they cover exactly the
+	// Horizon, so they add up to the customers' expected purchases.
 	Periods []Period
 }
 
@@ -100,18 +116,6 @@ type Period struct {
 	// Interval holds the intervals of Purchases and Revenue when
 	// Config.Interval is set, nil otherwise.
 	Interval *clv.PeriodIntervals
-}
-
-// monthLength is a month in the unit: 4.345 weeks, 30 days, or 30 days
-// in any other unit.
-func monthLength(unit time.Duration) float64 {
-	switch unit {
-	case 7 * 24 * time.Hour:
-		return clv.MonthInWeeks
-	case 24 * time.Hour:
-		return clv.MonthInDays
-	}
-	return float64(30*24*time.Hour) / float64(unit)
 }
 
 // Run reads the log from r and computes the forecasts. It reads r once,
@@ -150,13 +154,23 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
 			return nil, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
-		sum, err = summarizeSorted(r, cfg.CSV, sopts)
+		sum, err = clv.SummarizeCSVAnyOrder(r, cfg.CSV, sopts)
 	}
 	if err != nil {
 		return nil, err
 	}
 	res.Summary = sum
-	cs := sum.Customers
+	fitOn, hold := sum.Customers, sum.Holdout
+	if sum.Whole != nil {
+		// Holdout means evaluation only: the models are compared and
+		// checked on the calibration period, and every forward number
+		// comes from the whole observation.
+		cal, whole := *sum, *sum
+		cal.Whole = nil
+		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
+		res.Calibration, res.Summary = &cal, &whole
+	}
+	cs := res.Summary.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage
 	// now; collecting them before the fits and the scoring allocate lets
 	// those reuse their memory instead of adding to the peak.
@@ -175,9 +189,29 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 
-	say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
-	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, cs, sum.Holdout, cfg.Penalizer, say); err != nil {
+	fits := fitter{pen: cfg.Penalizer, budget: cfg.FitBudget}
+	if fits.budget == 0 {
+		fits.budget = DefaultFitBudget
+	}
+	if res.Calibration != nil {
+		say("fitting purchase model %s on the calibration period: %d customers", cfg.Model, len(fitOn))
+	} else {
+		say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
+	}
+	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, fitOn, hold, fits, say); err != nil {
 		return nil, err
+	}
+	if res.Calibration != nil {
+		ch := res.Choice
+		say("refitting %s on the whole observation to %s: %d customers", ModelTitle(ch.Name), res.Summary.End.Format(time.DateOnly), len(cs))
+		ch.Calibration = ch.Model
+		if ch.Model, err = fits.fit(ctx, ch.Name, cs); err != nil {
+			return nil, fmt.Errorf("%s on the whole observation: %w", ModelTitle(ch.Name), err)
+		}
+		say("  %v", ch.Model)
+		if fi := ch.Model.FitInfo(); fi.Status == clv.AtBoundary {
+			say("    at a boundary of the model: %s", fi.Reason)
+		}
 	}
 	if err := res.fitSpend(ctx, say); err != nil {
 		return nil, err
@@ -185,11 +219,11 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err := res.score(ctx, say); err != nil {
 		return nil, err
 	}
-	if sum.Holdout != nil {
+	if hold != nil {
 		if cmp := res.Choice.Comparison; cmp != nil {
 			res.Holdout = cmp.Scores[cmp.Chosen].Holdout
 		} else {
-			ev, err := clv.EvaluateHoldout(res.Choice.Model, cs, sum.Holdout, 7)
+			ev, err := clv.EvaluateHoldout(res.Choice.Calibration, fitOn, hold, 7)
 			if err != nil {
 				return nil, err
 			}
@@ -205,27 +239,6 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
-}
-
-// summarizeSorted is the fallback for logs out of time order: read all,
-// then Summarize (which sorts).
-func summarizeSorted(r io.Reader, copts clv.CSVOptions, sopts clv.SummaryOptions) (*clv.Summary, error) {
-	rd, err := clv.NewReader(r, copts)
-	if err != nil {
-		return nil, err
-	}
-	txs, err := rd.ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	sum, err := clv.Summarize(txs, sopts)
-	if err != nil {
-		return nil, err
-	}
-	st := rd.Stats()
-	st.Skipped += sum.Stats.Skipped
-	sum.Stats = st
-	return sum, nil
 }
 
 func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error {
@@ -268,8 +281,9 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 	cs := res.Summary.Customers
 	pm := res.Choice.Model
 	cfg := res.Config
-	month := monthLength(cfg.Unit)
-	res.Horizon = float64(cfg.Months) * month
+	res.Horizon = float64(res.horizonEnd().Sub(res.Summary.End)) / float64(cfg.Unit)
+	// CLV discounts by the month: Months periods that make up the horizon.
+	month := res.Horizon / float64(cfg.Months)
 	say("scoring %d customers", len(cs))
 	pa, err := pm.ProbabilityAliveAll(cs)
 	if err != nil {
@@ -323,34 +337,56 @@ func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
 	return nil
 }
 
-// monthStarts returns the first days of the Months calendar months that
-// follow the end of observation's month (in its time zone).
-func (res *Result) monthStarts() []time.Time {
-	end := res.Summary.End
-	first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, end.Location())
-	out := make([]time.Time, res.Config.Months)
-	for k := range out {
-		out[k] = first.AddDate(0, k+1, 0)
+// addMonths returns t moved by n calendar months, on the same day of the
+// month, or on the month's last day when it has no such day (January 31
+// plus one month is the last day of February, never March 3).
+func addMonths(t time.Time, n int) time.Time {
+	u := t.AddDate(0, n, 0)
+	if u.Day() != t.Day() { // overflowed into the next month: back to its day 0
+		u = u.AddDate(0, 0, -u.Day())
 	}
-	return out
+	return u
+}
+
+// horizonEnd is the end of the forecast: Config.Months calendar months
+// after the end of observation.
+func (res *Result) horizonEnd() time.Time { return addMonths(res.Summary.End, res.Config.Months) }
+
+// periodEnds returns the ends of the forecast's periods: the first day of
+// every calendar month after the end of observation's that starts before
+// the horizon's end, then the horizon's end. The periods run from the end
+// of observation to the first of the next month, through whole calendar
+// months, to the horizon's end: together, exactly the horizon.
+func (res *Result) periodEnds() []time.Time {
+	end, stop := res.Summary.End, res.horizonEnd()
+	first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, end.Location())
+	out := make([]time.Time, 0, res.Config.Months+1)
+	for k := 1; ; k++ {
+		s := first.AddDate(0, k, 0)
+		if !s.Before(stop) {
+			break
+		}
+		out = append(out, s)
+	}
+	return append(out, stop)
 }
 
 // monthEdges returns the horizons, in the model's unit after the end of
-// observation, of the ends of the forecast's months: the rest of the end's
-// month, then whole calendar months.
+// observation, of the ends of the forecast's periods (periodEnds).
 func (res *Result) monthEdges() []float64 {
 	end := res.Summary.End
-	starts := res.monthStarts()
-	ts := make([]float64, len(starts))
-	for k, s := range starts {
+	ends := res.periodEnds()
+	ts := make([]float64, len(ends))
+	for k, s := range ends {
 		ts[k] = float64(s.Sub(end)) / float64(res.Config.Unit)
 	}
 	return ts
 }
 
-// curveChunk is the number of customers whose purchase curves are held at
-// once: memory stays bounded whatever the number of customers.
-const curveChunk = 1 << 18
+// curveValues bounds the values of the purchase curves held at once
+// (2^18 customers at 12 months, 24 MiB): memory stays bounded whatever
+// the number of customers and months.
+const curveValues = 12 << 18
 
 // curves calls f with the expected cumulative purchases of customers
 // [lo, hi) at the month ends, row by row (customer i at horizon k is
@@ -361,6 +397,7 @@ func (res *Result) curves(ctx context.Context, ts []float64, f func(lo, hi int, 
 	type appendAt interface {
 		AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error)
 	}
+	curveChunk := max(1, curveValues/len(ts)) // customers at once
 	buf := make([]float64, min(len(cs), curveChunk)*len(ts))
 	for lo := 0; lo < len(cs); lo += curveChunk {
 		if err := ctx.Err(); err != nil {
@@ -399,11 +436,11 @@ func (res *Result) periods(ctx context.Context) error {
 	ts := res.monthEdges()
 	k := len(ts)
 	res.Periods = make([]Period, k)
-	starts := res.monthStarts()
+	ends := res.periodEnds()
 	for j := range res.Periods {
-		res.Periods[j].Start, res.Periods[j].End = res.Summary.End, starts[j]
+		res.Periods[j].Start, res.Periods[j].End = res.Summary.End, ends[j]
 		if j > 0 {
-			res.Periods[j].Start = starts[j-1]
+			res.Periods[j].Start = ends[j-1]
 		}
 	}
 	return res.curves(ctx, ts, func(lo, hi int, out []float64) {

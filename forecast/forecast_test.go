@@ -138,20 +138,22 @@ func TestPeriods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The log ends on 2024-12-30: the first month is its last day.
-	if len(res.Periods) != 6 || !res.Periods[0].Start.Equal(res.Summary.End) || res.Periods[0].End.Format(time.DateOnly) != "2025-01-01" ||
-		res.Periods[5].End.Format(time.DateOnly) != "2025-06-01" {
+	// The log ends on 2024-12-30: the first month is its last day, the
+	// last runs from 2025-06-01 to the horizon's end, 6 months after the
+	// end of observation.
+	if len(res.Periods) != 7 || !res.Periods[0].Start.Equal(res.Summary.End) || res.Periods[0].End.Format(time.DateOnly) != "2025-01-01" ||
+		res.Periods[6].Start.Format(time.DateOnly) != "2025-06-01" || res.Periods[6].End.Format(time.DateOnly) != "2025-06-30" {
 		t.Fatalf("periods %+v", res.Periods)
 	}
-	horizon := float64(res.Periods[5].End.Sub(res.Summary.End)) / float64(7*24*time.Hour)
-	exp, err := res.Choice.Model.ConditionalExpectedPurchasesAll(res.Summary.Customers, horizon)
-	if err != nil {
-		t.Fatal(err)
+	if want := 182.0 / 7; math.Abs(res.Horizon-want) > 1e-12 {
+		t.Errorf("horizon %v weeks, want %v (2024-12-30 to 2025-06-30)", res.Horizon, want)
 	}
+	// Together the periods are the horizon of forecast.csv's expected
+	// purchases.
 	var wantP, wantR, gotP, gotR float64
-	for i, e := range exp {
-		wantP += e
-		wantR += e * res.Forecasts[i].ExpectedValue
+	for _, f := range res.Forecasts {
+		wantP += f.ExpectedPurchases
+		wantR += f.ExpectedPurchases * f.ExpectedValue
 	}
 	for _, p := range res.Periods {
 		if !(p.Purchases > 0 && p.Revenue > 0) {
@@ -168,7 +170,7 @@ func TestPeriods(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 3001 || len(strings.Split(lines[0], ",")) != 7 {
+	if len(lines) != 3001 || len(strings.Split(lines[0], ",")) != 8 {
 		t.Fatalf("%d lines, header %s", len(lines), lines[0])
 	}
 	var sum float64

@@ -31,6 +31,10 @@ const (
 // purchaseDraws returns n models of pm's kind with parameters drawn from
 // the fit's approximate sampling distribution.
 func purchaseDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
+	if fi := pm.FitInfo(); fi.Status == clv.AtBoundary {
+		return nil, fmt.Errorf("intervals: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
+			"parameters from; forecast without intervals, or with another model", pm, fi.Reason)
+	}
 	out := make([]clv.PurchaseModel, n)
 	switch m := pm.(type) {
 	case *bgnbd.Model:
@@ -84,7 +88,7 @@ func (res *Result) intervals(ctx context.Context) error {
 		}
 		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: spend{sm}}
 	}
-	month := monthLength(cfg.Unit)
+	month := res.Horizon / float64(cfg.Months)
 	iv, err := clv.ForecastIntervals(ctx, draws, res.Summary.Customers, clv.IntervalOptions{
 		Level:   cfg.Interval,
 		Horizon: res.Horizon,
@@ -117,8 +121,12 @@ func (res *Result) intervals(ctx context.Context) error {
 // purchase model's draws, of each calibration-frequency group's mean
 // predicted holdout purchases (the band of the holdout plot).
 func (res *Result) holdoutIntervals(ctx context.Context) error {
-	cs, hold := res.Summary.Customers, res.Summary.Holdout
+	cs, hold := res.Calibration.Customers, res.Calibration.Holdout
 	ev := res.Holdout
+	var err error
+	if res.calDraws, err = purchaseDraws(res.Choice.Calibration, rand.NewPCG(purchaseSeed, 2), res.Config.IntervalDraws); err != nil {
+		return err
+	}
 	dur := hold[0].Duration
 	groups := make([]int, len(cs))
 	for i, c := range cs {
@@ -127,8 +135,8 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 		}
 		groups[i] = min(int(c.Frequency), len(ev.Groups)-1)
 	}
-	draws := make([]clv.ForecastDraw, len(res.draws))
-	for d, m := range res.draws {
+	draws := make([]clv.ForecastDraw, len(res.calDraws))
+	for d, m := range res.calDraws {
 		draws[d].Purchase = m
 	}
 	iv, err := clv.ForecastIntervals(ctx, draws, cs, clv.IntervalOptions{Level: res.Config.Interval, Horizon: dur, Groups: groups})
@@ -145,16 +153,21 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	return nil
 }
 
-// trackingDraws returns the purchase model's draws as new-customer models
-// for the tracking plot's band, or nil without intervals.
+// trackingDraws returns the draws of the tracking plot's model (the
+// calibration fit with a calibration end, else the purchase model) as
+// new-customer models for its band, or nil without intervals.
 func (res *Result) trackingDraws() []clv.NewCustomerModel {
+	draws := res.draws
+	if res.Calibration != nil {
+		draws = res.calDraws
+	}
 	var out []clv.NewCustomerModel
-	for _, m := range res.draws {
+	for _, m := range draws {
 		if nm, ok := m.(clv.NewCustomerModel); ok {
 			out = append(out, nm)
 		}
 	}
-	if len(out) != len(res.draws) {
+	if len(out) != len(draws) {
 		return nil
 	}
 	return out

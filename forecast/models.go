@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
@@ -44,25 +45,59 @@ func ModelTitle(name string) string {
 	return ""
 }
 
-func fitModel(ctx context.Context, name string, cs []clv.Customer, pen float64) (PurchaseModel, error) {
+// DefaultFitBudget is the time one fit may take when Config.FitBudget is
+// zero: far above what any fit needs (well under a second per million
+// customers), a bound so that no run can hang on a fit.
+const DefaultFitBudget = 2 * time.Minute
+
+// ErrFitBudget is wrapped by the error of a fit that did not finish within
+// Config.FitBudget.
+var ErrFitBudget = errors.New("the fit did not finish within its time budget")
+
+// fitter fits purchase models by name, each within its time budget.
+type fitter struct {
+	pen    float64
+	budget time.Duration
+}
+
+func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
+	fctx, cancel := context.WithTimeout(ctx, f.budget)
+	defer cancel()
+	var m PurchaseModel
+	var err error
 	switch name {
 	case "bgnbd":
-		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Penalizer: pen})
+		m, err = bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Penalizer: f.pen})
 	case "mbgnbd":
-		return bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD, Penalizer: pen})
+		m, err = bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD, Penalizer: f.pen})
 	case "paretonbd":
-		return paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{Penalizer: pen})
+		m, err = paretonbd.FitContext(fctx, cs, paretonbd.FitOptions{Penalizer: f.pen})
+	default:
+		return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
 	}
-	return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
+	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
+		return nil, fmt.Errorf("%w (%v; -fit-budget sets it)", ErrFitBudget, f.budget)
+	}
+	if errors.Is(err, clv.ErrBoundary) && m != nil {
+		// The likelihood is highest in a limit of the model, which was
+		// fitted instead: a usable model whose FitInfo says which limit.
+		return m, nil
+	}
+	return m, err
 }
 
 // Choice is the outcome of fitting and choosing the purchase model.
 type Choice struct {
 	Name       string                   // the chosen model, one of ModelNames
-	Model      PurchaseModel            // the chosen model
-	Fitted     map[string]PurchaseModel // every model fitted, by name
+	Model      PurchaseModel            // the chosen model, fitted on the whole observation
+	Fitted     map[string]PurchaseModel // every model fitted for the choice, by name (on the calibration period if there is one)
 	Comparison *clv.Comparison          // nil when one model was asked for
 	Failed     map[string]string        // candidates whose fit failed, with the reason
+	// Calibration, with a calibration end, is the chosen model fitted on
+	// the calibration period (Fitted[Name]), which the holdout checks;
+	// Model is then the same model refitted on the whole observation.
+	// Without a calibration end, Model is that fit and Calibration nil.
+	Calibration PurchaseModel
 }
 
 // choosePurchaseModel fits the model -model names, or with "auto" every
@@ -70,7 +105,7 @@ type Choice struct {
 // holdout (if any) and picks one (clv.CompareModels). A candidate whose
 // fit fails is left out of the comparison and reported; it is an error if
 // all fail.
-func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, pen float64, say func(string, ...any)) (*Choice, error) {
+func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, fits fitter, say func(string, ...any)) (*Choice, error) {
 	names := []string{which}
 	if which == "auto" {
 		names = ModelNames
@@ -80,7 +115,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, n := range names {
-		wg.Go(func() { models[i], errs[i] = fitModel(ctx, n, cs, pen) })
+		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs) })
 	}
 	wg.Wait()
 	var cands []clv.Candidate
@@ -94,6 +129,9 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 			continue
 		}
 		say("  %v", models[i])
+		if fi := models[i].FitInfo(); fi.Status == clv.AtBoundary {
+			say("    at a boundary of the model: %s", fi.Reason)
+		}
 		ch.Fitted[n] = models[i]
 		cands = append(cands, clv.Candidate{Name: n, Model: models[i]})
 	}

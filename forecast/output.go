@@ -246,6 +246,13 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	}
 	ch := res.Choice
 	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "gammagamma": res.Spend, "data": data}
+	if res.Calibration != nil {
+		// The models that score are fitted on the whole observation; those
+		// compared and checked on the holdout on the calibration period.
+		data["calibration_customers"] = len(res.Calibration.Customers)
+		out["purchase_models"] = map[string]PurchaseModel{ch.Name: ch.Model}
+		out["calibration_models"] = ch.Fitted
+	}
 	if cmp := ch.Comparison; cmp != nil {
 		var scores []map[string]any
 		for _, s := range cmp.Scores {

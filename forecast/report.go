@@ -51,16 +51,21 @@ th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</
 <p>{{.Input}}: {{.Transactions}} transactions, {{.Customers}} customers, times in {{.Unit}}s;
 observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
 <h2>Models</h2>
-<table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>converged</th></tr>
-<tr><td>{{.PMTitle}} (purchases, dropout)</td><td>{{.PM}}</td><td>{{printf "%.2f" .PMLL}}</td><td>{{.PMConv}}</td></tr>
-<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGConv}}</td></tr></table>
-{{if .Cmp}}<h3>Choice of the purchase model</h3>
+<table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>fit</th></tr>
+<tr><td>{{.PMTitle}} (purchases, dropout)</td><td>{{.PM}}</td><td>{{printf "%.2f" .PMLL}}</td><td>{{.PMStatus}}</td></tr>
+<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGStatus}}</td></tr></table>
+<p>Both models are fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from them.
+{{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
+checked against what the customers then did up to {{.End}}.{{end}}</p>
+{{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>
 <table><tr><th>model</th><th>log-likelihood</th><th>parameters</th><th>AIC</th><th>BIC</th>{{if .Eval}}<th>holdout MAE</th><th>holdout RMSE</th><th>total error</th>{{end}}</tr>
 {{range .Cmp}}<tr><td style="text-align:left">{{.Title}}{{if .Chosen}} (chosen){{end}}</td><td>{{printf "%.2f" .LL}}</td><td>{{.K}}</td><td>{{printf "%.2f" .AIC}}</td><td>{{printf "%.2f" .BIC}}</td>{{if .HasHoldout}}<td>{{printf "%.4f" .MAE}}</td><td>{{printf "%.4f" .RMSE}}</td><td>{{printf "%+.1f" .TotalError}}</td>{{end}}</tr>{{end}}</table>
 <p>{{.CmpReason}}. BG/NBD lets a customer drop out only after a repeat purchase; MBG/NBD also right after the first purchase;
 Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen model.</p>{{end}}
 {{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
 <h2>Key numbers</h2>
+<p>For the {{.Customers}} customers observed to {{.End}}, over the {{.Months}} months that follow.</p>
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
 <tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}{{if .TotalIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalIv.Low}} to {{printf "%.0f" .TotalIv.High}}){{end}}</td></tr>
 <tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}{{if .TotalCLVIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalCLVIv.Low}} to {{printf "%.0f" .TotalCLVIv.High}}){{end}}</td></tr>
@@ -79,6 +84,8 @@ CLV, which are low, rather than at P(alive); or run with -model mbgnbd or pareto
 <table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>
 {{range .Actions}}<tr><td style="text-align:left">{{.Tier}}</td>{{range .Cells}}<td style="text-align:left">{{.N}} customers: {{.Action}}</td>{{end}}</tr>{{end}}</table>
 {{if .Eval}}<h2>Holdout check</h2>
+<p>The {{.PMTitle}} model fitted on the calibration period (to {{.CalEnd}}, {{.CalCustomers}} customers first seen in it) predicts their
+purchases from {{.CalEnd}} to {{.End}}; the forecasts above come from the refit on the whole observation.</p>
 <table><tr><th>calibration frequency</th><th>customers</th><th>actual mean</th><th>predicted mean</th></tr>
 {{range .Eval.Groups}}<tr><td>{{.Frequency}}</td><td>{{.Customers}}</td><td>{{printf "%.3f" .Actual}}</td><td>{{printf "%.3f" .Predicted}}</td></tr>{{end}}</table>
 <p>Total holdout purchases {{printf "%.0f" .Eval.TotalActual}}, predicted {{printf "%.1f" .Eval.Model.TotalPredicted}}.
@@ -101,6 +108,12 @@ func (r *Result) Figures() ([]Figure, error) {
 	name := ModelTitle(r.Choice.Name)
 	unit := plots.UnitName(r.Config.Unit)
 	sum := r.Summary
+	// The tracking plot checks a model against what followed: with a
+	// calibration end, the calibration fit on its customers.
+	track, trackCs := r.Choice.Model, sum.Customers
+	if r.Calibration != nil {
+		track, trackCs = r.Choice.Calibration, r.Calibration.Customers
+	}
 	T, maxX := 0.0, 0.0
 	for _, c := range sum.Customers {
 		T = math.Max(T, c.T)
@@ -108,11 +121,11 @@ func (r *Result) Figures() ([]Figure, error) {
 	}
 	maxX = math.Min(maxX, 40)
 	makers := []maker{
-		{"frequency.png", "How well the model fits the calibration data: customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {
+		{"frequency.png", "How well the model fits the data it was fitted on (the whole observation): customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {
 			return plots.CalibrationFit(r.Choice.Model, sum.Customers, 7, name)
 		}},
-		{"tracking.png", "Repeat purchases over time, actual and expected; after the calibration end the model forecasts.", func(r *Result) (*plot.Plot, error) {
-			return plots.Tracking(r.Choice.Model, sum.Customers, sum.Repeats, sum.First, sum.End, r.Config.Unit, 60,
+		{"tracking.png", trackingCaption(r), func(r *Result) (*plot.Plot, error) {
+			return plots.Tracking(track, trackCs, sum.Repeats, sum.First, sum.End, r.Config.Unit, 60,
 				plots.TrackingOptions{CalibrationEnd: r.Config.CalibrationEnd, Draws: r.trackingDraws(), Level: r.Config.Interval})
 		}},
 		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
@@ -161,6 +174,16 @@ func (r *Result) Figures() ([]Figure, error) {
 		return nil, err
 	}
 	return figs, nil
+}
+
+// trackingCaption says what the tracking plot shows: with a calibration
+// end, the calibration fit's customers and their forecast checked against
+// what they did in the holdout.
+func trackingCaption(r *Result) string {
+	if r.Calibration != nil {
+		return "Repeat purchases over time of the customers first seen in the calibration period, actual and expected by the model fitted on it; after the calibration end the model forecasts and the holdout checks it."
+	}
+	return "Repeat purchases over time, actual and as the model fitted on them expects."
 }
 
 // WriteReport writes the HTML report with the figures inlined (no network
@@ -233,9 +256,9 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Input": r.Config.Name, "Transactions": r.Summary.Stats.Records - r.Summary.Stats.Skipped, "Customers": len(r.Summary.Customers),
 		"Unit": plots.UnitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
 		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "BGNote": r.Choice.Name == "bgnbd",
-		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMConv": r.Choice.Model.FitInfo().Status == clv.Converged,
+		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMStatus": r.Choice.Model.FitInfo().Status,
 		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.Spend.Params().P, r.Spend.Params().Q, r.Spend.Params().Gamma),
-		"GGLL": r.Spend.LogLikelihood(), "GGConv": r.Spend.FitInfo().Status == clv.Converged,
+		"GGLL": r.Spend.LogLikelihood(), "GGStatus": r.Spend.FitInfo().Status,
 		"Indep": "", "Active": active, "Months": r.Config.Months, "ExpPurchases": expSum, "TotalCLV": total,
 		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
 		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
@@ -244,6 +267,16 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	if !r.Config.CalibrationEnd.IsZero() {
 		data["CalEnd"] = r.Config.CalibrationEnd.Format("2006-01-02")
 	}
+	if r.Calibration != nil {
+		data["CalCustomers"] = len(r.Calibration.Customers)
+	}
+	var failed []string
+	for _, n := range ModelNames {
+		if why, ok := r.Choice.Failed[n]; ok {
+			failed = append(failed, ModelTitle(n)+": "+why)
+		}
+	}
+	data["Failed"] = failed
 	if cmp := r.Choice.Comparison; cmp != nil {
 		type cmpRow struct {
 			Title                 string

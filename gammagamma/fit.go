@@ -27,8 +27,19 @@ var ErrNotConverged = mle.ErrNotConverged
 // FitOptions configures Fit. The zero value fits without penalty, with unit
 // weights, from the default starting points.
 type FitOptions struct {
-	// Penalizer is the coefficient c of an L2 penalty: the fit minimizes
-	// −LL/n + c·(p² + q² + γ²), as the lifetimes package's penalizer_coef.
+	// Penalizer is the coefficient c of an L2 penalty on the parameters,
+	// as the Python lifetimes package's penalizer_coef (GammaGammaFitter,
+	// version 0.11.3): the fit minimizes
+	//
+	//	−LL/n + c·(p² + q² + γ²),
+	//
+	// where LL is the weighted log-likelihood and n the total weight of the
+	// customers fitted. Nothing is rescaled: lifetimes fits the monetary
+	// values as given, and its v is γ. On the CDNOW sample the estimates
+	// agree with lifetimes' to 1e-7 at c = 0.001, 0.01 and 0.1 (where q
+	// falls below 1: ErrInfiniteMean). Zero means no penalty. A penalized
+	// fit is judged identified, or not, on the likelihood without the
+	// penalty, as in bgnbd.FitContext.
 	Penalizer float64
 	// Weights gives each customer a weight; nil means 1 each. It is
 	// parallel to the customers passed to Fit (x = 0 included).

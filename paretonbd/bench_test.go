@@ -1,6 +1,7 @@
 package paretonbd_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -57,4 +58,22 @@ func BenchmarkParetoNBD(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkFitPenalized: a penalized fit of 10⁶ customers, which also
+// continues without the penalty to judge identification. (lifetimes'
+// Pareto/NBD penalty is on the summed likelihood: c = 1000 weighs as
+// 0.001 per customer.)
+func BenchmarkFitPenalized(b *testing.B) {
+	cs := benchCustomers(b, 1_000_000)
+	for _, c := range []float64{1, 1000} {
+		b.Run(fmt.Sprint(c), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := paretonbd.Fit(cs, paretonbd.FitOptions{Penalizer: c}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+		})
+	}
 }

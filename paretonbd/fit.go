@@ -2,6 +2,7 @@ package paretonbd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -20,10 +21,26 @@ var ErrNotConverged = mle.ErrNotConverged
 // FitOptions configures Fit. The zero value fits without penalty, with
 // unit weights, from the default starting points.
 type FitOptions struct {
-	// Penalizer is the coefficient c of an L2 penalty on the parameters:
-	// the fit minimizes −LL/n + c·(r² + (σα)² + s² + (σβ)²), where n is the
-	// total weight and σ = 10/max(T) (the rescaling of time that the lifetimes
-	// package applies before fitting). Zero means no penalty.
+	// Penalizer is the coefficient c of an L2 penalty on the parameters,
+	// as the Python lifetimes package's penalizer_coef (ParetoNBDFitter,
+	// version 0.11.3): the fit minimizes
+	//
+	//	−LL/w̄ + c·(r² + (α/max T)² + s² + (β/max T)²),
+	//
+	// where LL is the weighted log-likelihood, w̄ the mean weight of the
+	// customers given (1 without Weights, when −LL/w̄ is the summed
+	// negative log-likelihood) and max T the largest T of the customers
+	// (of positive weight). Unlike the BG/NBD fitter's, lifetimes' Pareto/NBD
+	// penalty is added to the summed, not the mean, negative log-likelihood,
+	// so the same c weighs len(customers) times less; and lifetimes divides
+	// t_x and T by max T before fitting, so its α and β are α/max T and
+	// β/max T, which the penalty applies to (rescaling time changes LL by a
+	// constant alone). lifetimes' own Nelder-Mead search stops within about
+	// 1e-4 of this optimum. Zero means no penalty.
+	//
+	// A penalty keeps the parameters finite; it does not make the data
+	// determine them. A penalized fit is therefore judged identified, or
+	// not, on the likelihood without the penalty (see FitContext).
 	Penalizer float64
 
 	// Weights gives each customer a weight (a count of identical
@@ -44,29 +61,39 @@ type FitOptions struct {
 	MaxIter int
 }
 
-// terms are ln(α+τ), ln(β+τ), 1/(α+τ) and 1/(β+τ) for one τ.
-type terms struct{ la, lb, ia, ib float64 }
+// terms are ln(α+τ), ln(β+τ), 1/(α+τ) and 1/(β+τ) for one τ, and
+// lbr = ln((β+τ)/β), ibr = 1/β − 1/(β+τ) = τ/(β(β+τ)), the differences
+// that s multiplies once s·ln β is folded into the terms (see logLik),
+// computed without cancellation.
+type terms struct{ la, lb, ia, ib, lbr, ibr float64 }
 
-func (rt *rowTerms) get(i int32) terms { return terms{rt.la[i], rt.lb[i], rt.ia[i], rt.ib[i]} }
+func (rt *rowTerms) get(i int32) terms {
+	return terms{rt.la[i], rt.lb[i], rt.ia[i], rt.ib[i], rt.lbr[i], rt.ibr[i]}
+}
 
 // rowTerms are the logarithms ln(α+τ), ln(β+τ) and reciprocals 1/(α+τ),
 // 1/(β+τ) for each distinct τ of T or t_x.
 type rowTerms struct {
-	la, lb, ia, ib []float64
+	la, lb, ia, ib, lbr, ibr []float64
 }
 
 func (rt *rowTerms) fill(p Params, vals []float64) {
 	n := len(vals)
 	rt.la, rt.lb = model.Resize(rt.la, n), model.Resize(rt.lb, n)
 	rt.ia, rt.ib = model.Resize(rt.ia, n), model.Resize(rt.ib, n)
+	rt.lbr, rt.ibr = model.Resize(rt.lbr, n), model.Resize(rt.ibr, n)
 	for i, v := range vals {
 		rt.la[i], rt.lb[i] = math.Log(p.Alpha+v), math.Log(p.Beta+v)
 		rt.ia[i], rt.ib[i] = 1/(p.Alpha+v), 1/(p.Beta+v)
+		rt.lbr[i], rt.ibr[i] = math.Log1p(v/p.Beta), v/p.Beta*rt.ib[i]
 	}
 }
 
-// scratch holds the per-evaluation tables.
+// scratch holds the per-evaluation tables, and the context of the fit:
+// once it is done, the row loops stop at their next chunk and the
+// log-likelihood is NaN.
 type scratch struct {
+	ctx      context.Context // nil: never done
 	T, Tx    rowTerms
 	lnA, lnB []float64    // per (x, T) and (x, t_x) pair
 	gA, gB   [][4]float64 // their gradients
@@ -74,14 +101,20 @@ type scratch struct {
 }
 
 // pairTerms evaluates f for every pair on all cores, into ln and, if
-// deriv, g.
-func pairTerms(pairs []rows.Pair, ln *[]float64, g *[][4]float64, deriv bool, f func(pr rows.Pair, g *[4]float64) float64) {
+// deriv, g; a chunk that starts once ctx is done gets NaN.
+func pairTerms(ctx context.Context, pairs []rows.Pair, ln *[]float64, g *[][4]float64, deriv bool, f func(pr rows.Pair, g *[4]float64) float64) {
 	*ln = model.Resize(*ln, len(pairs))
 	if cap(*g) < len(pairs) {
 		*g = make([][4]float64, len(pairs))
 	}
 	*g = (*g)[:len(pairs)]
 	parallel.Map(len(pairs), func(lo, hi int) {
+		if ctx != nil && ctx.Err() != nil {
+			for k := lo; k < hi; k++ {
+				(*ln)[k] = math.NaN()
+			}
+			return
+		}
 		for k := lo; k < hi; k++ {
 			var gp *[4]float64
 			if deriv {
@@ -113,7 +146,9 @@ func pairTerms(pairs []rows.Pair, ln *[]float64, g *[][4]float64, deriv bool, f 
 // Euler's transformation, whose series has positive terms that shrink at
 // least like z^k whatever the frequency. The second return is the
 // logarithm of (α+T)^−(r+x) (β+T)^−s, the term of a customer still alive
-// at T; P(alive) is exp(lnFirst − lnAB).
+// at T; P(alive) is exp(lnFirst − lnAB). Both are returned times β^s (the
+// factor of L that logLik would otherwise add), which keeps the terms
+// s·ln(β+τ) − s·ln β = s·ln(1+τ/β) accurate when s and β are large.
 //
 // If g is not nil, it receives the gradient of lnAB with respect to
 // (r, α, s, β). T and t_x enter through their logarithms and reciprocals
@@ -126,7 +161,7 @@ func (p Params) integral(x float64, T, X terms, g *[4]float64) (lnAB, lnFirst fl
 	}
 	lnA := p.termA(x, T, pa)
 	lnB := p.termB(x, X, pb)
-	return combine(lnA, lnB, pa, pb, g), -(p.R+x)*T.la - p.S*T.lb
+	return combine(lnA, lnB, pa, pb, g), -(p.R+x)*T.la - p.S*T.lbr
 }
 
 // termA returns ln A of integral, p ∫_T^∞ (α+τ)^−(p+1) (β+τ)^−s dτ with
@@ -138,19 +173,19 @@ func (p Params) termA(x float64, T terms, g *[4]float64) float64 {
 	m := q + s
 	deriv := g != nil
 	if p.Alpha >= p.Beta {
-		z := (p.Alpha - p.Beta) * T.ia
-		h, hb, hc, hz := hyper(q+1, m+1, z, deriv)
+		z, e := (p.Alpha-p.Beta)*T.ia, T.ia/T.ib // e = 1 − z without cancellation
+		h, hb, hc, hz := hyper(q+1, s, z, e, deriv)
 		if deriv {
-			*g = [4]float64{1/q - 1/m - T.la + hb + hc, -(q+1)*T.ia + hz*(1-z)*T.ia, -1/m - T.lb + hc, (1-s)*T.ib - hz*T.ia}
+			*g = [4]float64{1/q - 1/m - T.la + hb + hc, -(q+1)*T.ia + hz*e*T.ia, -1/m - T.lbr + hc, T.ib + s*T.ibr - hz*T.ia}
 		}
-		return math.Log(q/m) - (q+1)*T.la + (1-s)*T.lb + h
+		return math.Log(q/m) - (q+1)*T.la + T.lb - s*T.lbr + h
 	}
-	z := (p.Beta - p.Alpha) * T.ib
-	h, hb, hc, hz := hyper(s, m+1, z, deriv)
+	z, e := (p.Beta-p.Alpha)*T.ib, T.ib/T.ia
+	h, hb, hc, hz := hyper(s, q+1, z, e, deriv)
 	if deriv {
-		*g = [4]float64{1/q - 1/m - T.la + hc, -q*T.ia - hz*T.ib, -1/m - T.lb + hb + hc, -s*T.ib + hz*(1-z)*T.ib}
+		*g = [4]float64{1/q - 1/m - T.la + hc, -q*T.ia - hz*T.ib, -1/m - T.lbr + hb + hc, s*T.ibr + hz*e*T.ib}
 	}
-	return math.Log(q/m) - q*T.la - s*T.lb + h
+	return math.Log(q/m) - q*T.la - s*T.lbr + h
 }
 
 // termB returns ln B of integral, s ∫_{t_x}^∞ (α+τ)^−p (β+τ)^−(s+1) dτ,
@@ -161,19 +196,19 @@ func (p Params) termB(x float64, X terms, g *[4]float64) float64 {
 	m := q + s
 	deriv := g != nil
 	if p.Alpha >= p.Beta {
-		z := (p.Alpha - p.Beta) * X.ia
-		h, hb, hc, hz := hyper(q, m+1, z, deriv)
+		z, e := (p.Alpha-p.Beta)*X.ia, X.ia/X.ib
+		h, hb, hc, hz := hyper(q, s+1, z, e, deriv)
 		if deriv {
-			*g = [4]float64{-1/m - X.la + hb + hc, -q*X.ia + hz*(1-z)*X.ia, 1/s - 1/m - X.lb + hc, -s*X.ib - hz*X.ia}
+			*g = [4]float64{-1/m - X.la + hb + hc, -q*X.ia + hz*e*X.ia, 1/s - 1/m - X.lbr + hc, s*X.ibr - hz*X.ia}
 		}
-		return math.Log(s/m) - q*X.la - s*X.lb + h
+		return math.Log(s/m) - q*X.la - s*X.lbr + h
 	}
-	z := (p.Beta - p.Alpha) * X.ib
-	h, hb, hc, hz := hyper(s+1, m+1, z, deriv)
+	z, e := (p.Beta-p.Alpha)*X.ib, X.ib/X.ia
+	h, hb, hc, hz := hyper(s+1, q, z, e, deriv)
 	if deriv {
-		*g = [4]float64{-1/m - X.la + hc, (1-q)*X.ia - hz*X.ib, 1/s - 1/m - X.lb + hb + hc, -(s+1)*X.ib + hz*(1-z)*X.ib}
+		*g = [4]float64{-1/m - X.la + hc, (1-q)*X.ia - hz*X.ib, 1/s - 1/m - X.lbr + hb + hc, -X.ib + s*X.ibr + hz*e*X.ib}
 	}
-	return math.Log(s/m) + (1-q)*X.la - (s+1)*X.lb + h
+	return math.Log(s/m) + (1-q)*X.la - X.lb - s*X.lbr + h
 }
 
 // combine returns log(e^lnA + e^lnB) and, if g is not nil, its gradient
@@ -201,16 +236,16 @@ func combine(lnA, lnB float64, gA, gB, g *[4]float64) float64 {
 // rows with their weights, and writes its gradient with respect to
 // (r, α, s, β) into grad if grad is not nil. Per customer,
 //
-//	LL = lnΓ(r+x) − lnΓ(r) + r ln α + s ln β + lnAB
+//	LL = lnΓ(r+x) − lnΓ(r) + r ln α + lnAB
 //
-// with lnAB from integral. Terms of x alone are computed once per distinct
+// with lnAB from integral (which carries the factor β^s). Terms of x alone are computed once per distinct
 // x, the logarithms once per distinct T and t_x, and the rows on all cores
 // with a fixed chunking (the sum does not depend on the number of cores).
 func logLik(d *rows.Data, p Params, grad []float64, s *scratch) float64 {
 	s.T.fill(p, d.Ts)
 	s.Tx.fill(p, d.Txs)
 	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
-	lgr, lnAl, lnBe := lg(p.R), math.Log(p.Alpha), math.Log(p.Beta)
+	lgr, lnAl := lg(p.R), math.Log(p.Alpha)
 	var ll float64
 	var g [4]float64
 	var psr float64
@@ -219,19 +254,17 @@ func logLik(d *rows.Data, p Params, grad []float64, s *scratch) float64 {
 	}
 	for i, x := range d.Xs {
 		w := d.XW[i]
-		ll += w * (lg(p.R+x) - lgr + p.R*lnAl + p.S*lnBe)
+		ll += w * (lg(p.R+x) - lgr + p.R*lnAl)
 		if grad != nil {
 			g[0] += w * (mathext.Digamma(p.R+x) - psr + lnAl)
 			g[1] += w * p.R / p.Alpha
-			g[2] += w * lnBe
-			g[3] += w * p.S / p.Beta
 		}
 	}
 	deriv := grad != nil
-	pairTerms(d.XT, &s.lnA, &s.gA, deriv, func(pr rows.Pair, g *[4]float64) float64 {
+	pairTerms(s.ctx, d.XT, &s.lnA, &s.gA, deriv, func(pr rows.Pair, g *[4]float64) float64 {
 		return p.termA(d.Xs[pr.Xi], s.T.get(pr.Vi), g)
 	})
-	pairTerms(d.XTx, &s.lnB, &s.gB, deriv, func(pr rows.Pair, g *[4]float64) float64 {
+	pairTerms(s.ctx, d.XTx, &s.lnB, &s.gB, deriv, func(pr rows.Pair, g *[4]float64) float64 {
 		return p.termB(d.Xs[pr.Xi], s.Tx.get(pr.Vi), g)
 	})
 	n := len(d.Rows)
@@ -240,6 +273,10 @@ func logLik(d *rows.Data, p Params, grad []float64, s *scratch) float64 {
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var acc [5]float64
+		if s.ctx != nil && s.ctx.Err() != nil {
+			s.part[c] = [5]float64{math.NaN()}
+			return
+		}
 		var rg [4]float64
 		gp := &rg
 		if grad == nil {
@@ -285,7 +322,19 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // cores, from several starts, warm-started from a subsample for large data
 // (as bgnbd.FitContext). If no start converges it returns the best model
 // found with an error wrapping ErrNotConverged. Standard errors come from
-// the Hessian of the negative log-likelihood in natural parameters.
+// the Hessian of the negative log-likelihood (with the penalty, if any) in
+// natural parameters. Data that do not determine the parameters give
+// status clv.NotIdentified and an error wrapping clv.ErrNotIdentified,
+// penalized or not, as in bgnbd.FitContext.
+//
+// If the likelihood is highest in a limit of the model — s and β running
+// off toward infinity together (no heterogeneity in dropout: the same
+// exponential lifetime, rate μ = s/β, for everyone), or r and α (the same
+// purchase rate λ = r/α) — the fit stops once s (or r) passes 10⁴ and
+// fits the limit model instead (see fitLimit): it returns that model,
+// usable, with FitInfo.Status clv.AtBoundary, the limit and its rate in
+// FitInfo.Reason, and an error wrapping clv.ErrBoundary. Cancelling ctx
+// stops the fit within one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	d, err := rows.Compress("paretonbd", customers, opts.Weights)
 	if err != nil {
@@ -303,25 +352,30 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		}
 		starts = append([]Params{*opts.Start}, starts...)
 	}
-	var s scratch
+	s := scratch{ctx: ctx}
 	pr := mle.Problem{
 		LogLik: func(v, grad []float64) float64 { return logLik(d, paramsOf(v), grad, &s) },
 		Valid:  func(v []float64) bool { return paramsOf(v).Validate() == nil },
-		Weight: d.W, Penalizer: opts.Penalizer,
-		PenaltyScale: []float64{1, 10 / d.MaxT, 1, 10 / d.MaxT},
+		// lifetimes' −LL/w̄ + c·Σ is n/len(customers) times −LL/n + c/len(customers)·Σ.
+		Weight: d.W, Penalizer: opts.Penalizer / float64(len(customers)),
+		PenaltyScale: []float64{1, 1 / d.MaxT, 1, 1 / d.MaxT},
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter,
+		AtBoundary: atBoundary,
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.Vector())
 	}
 	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
 		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
-		var ss scratch
+		ss := scratch{ctx: ctx}
 		pr.WarmFrom(func(v, grad []float64) float64 { return logLik(sub, paramsOf(v), grad, &ss) }, sub.W)
 	}
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {
 		return nil, fmt.Errorf("paretonbd: fit: %w", fitErr)
+	}
+	if errors.Is(fitErr, mle.ErrBoundary) {
+		return fitLimit(ctx, d, paramsOf(est.Params), opts)
 	}
 	b, idErr := model.FromEstimate(est, paramsOf, "r alpha s beta", d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
 	m := &Model{b}

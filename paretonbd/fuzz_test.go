@@ -18,17 +18,19 @@ func FuzzPredictions(f *testing.F) {
 	f.Add(2.0, 3.0, 4.0, 60.0, 0.0, 0.0, 0.0, 1.0)
 	f.Add(1e-3, 1e3, 50.0, 1e-1, 7.0, 1.0, 100.0, 0.5)
 	f.Add(0.5, 1.0, 1.0, 1.0, 3.0, 2.0, 3.0, 1e4)
+	f.Add(0.6, 8.0, 1e6, 4e7, 3.0, 20.0, 52.0, 39.0)
+	f.Add(1e6, 1.7e6, 1e12, 4e13, 1e5, 1e8, 1e9, 1e9)
 	f.Fuzz(func(t *testing.T, r, alpha, s, beta, x, tx, T, horizon float64) {
 		m, err := paretonbd.New(paretonbd.Params{R: r, Alpha: alpha, S: s, Beta: beta})
 		if err != nil {
 			return
 		}
-		// The documented range: r, s in [1e-3, 50], α, β in [1e-2, 1e4],
-		// x, T, t ≤ 10^4.
-		if r < 1e-3 || r > 50 || s < 1e-3 || s > 50 || alpha < 1e-2 || alpha > 1e4 || beta < 1e-2 || beta > 1e4 {
+		// The range of bounded cost (TestSeriesBound): r, s in [1e-3, 1e12],
+		// α, β in [1e-2, 1e12], x ≤ 10^5, T, t ≤ 10^9.
+		if r < 1e-3 || r > 1e12 || s < 1e-3 || s > 1e12 || alpha < 1e-2 || alpha > 1e12 || beta < 1e-2 || beta > 1e12 {
 			return
 		}
-		if math.Abs(x) > 1e4 || math.Abs(T) > 1e4 || math.Abs(horizon) > 1e4 {
+		if math.Abs(x) > 1e5 || math.Abs(T) > 1e9 || math.Abs(horizon) > 1e9 {
 			return
 		}
 		x = math.Round(x)

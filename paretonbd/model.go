@@ -13,6 +13,15 @@
 //
 // A Model satisfies clv.PurchaseModel, so lifetime value, holdout
 // evaluation and model comparison in package clv work with it.
+//
+// Data in which the customers' dropout rates do not vary (say, a log
+// observed to shortly after its last purchase) have their highest
+// likelihood in a limit of the model: s and β infinite with s/β = μ, the
+// same exponential lifetime for everyone. FitContext recognizes it and
+// returns that limit model, usable, with status clv.AtBoundary and an
+// error wrapping clv.ErrBoundary (likewise for purchase rates, r and α).
+// Every quantity is computed at a cost that does not grow with the
+// parameters, there too (see hquad).
 package paretonbd
 
 import (

@@ -66,10 +66,10 @@ func (p Params) aliveA(x, T float64, mem *memo) float64 {
 	m := q + p.S
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		return q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, m+1, d/(p.Alpha+T))
+		return q / m * (p.Beta + T) / (p.Alpha + T) * mem.hsum(q+1, p.S, d/(p.Alpha+T), (p.Beta+T)/(p.Alpha+T))
 	}
 	d := p.Beta - p.Alpha
-	return q / m * mem.hsum(p.S, m+1, d/(p.Beta+T))
+	return q / m * mem.hsum(p.S, q+1, d/(p.Beta+T), (p.Alpha+T)/(p.Beta+T))
 }
 
 // aliveFrom is alive given its term a = aliveA(x, T).
@@ -82,10 +82,10 @@ func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
 	var b float64
 	if p.Alpha >= p.Beta {
 		d := p.Alpha - p.Beta
-		b = p.S / m * math.Exp(e) * mem.hsum(q, m+1, d/(p.Alpha+tx))
+		b = p.S / m * math.Exp(e) * mem.hsum(q, p.S+1, d/(p.Alpha+tx), (p.Beta+tx)/(p.Alpha+tx))
 	} else {
 		d := p.Beta - p.Alpha
-		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, m+1, d/(p.Beta+tx))
+		b = p.S / m * math.Exp(e) * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, q, d/(p.Beta+tx), (p.Alpha+tx)/(p.Beta+tx))
 	}
 	if v := 1 / (a + b); v < 1 {
 		return v
@@ -307,13 +307,15 @@ func (p Params) pmf(n, t float64) float64 {
 		}
 		return n * math.Log(-math.Expm1(-u))
 	}
-	alive := math.Exp(lnK - p.R*U + lnY(U) + p.S*math.Log(p.Beta/(p.Beta+t)))
-	c := lnK + math.Log(p.S) + p.S*math.Log(p.Beta) + math.Log(p.Alpha)
+	// s β^s (β+τ)^−(s+1) = (s/β)(1 + τ/β)^−(s+1), with τ = α(e^u − 1):
+	// written so, nothing cancels when s and β are large.
+	alive := math.Exp(lnK - p.R*U + lnY(U) - p.S*math.Log1p(t/p.Beta))
+	c := lnK + math.Log(p.S/p.Beta) + math.Log(p.Alpha)
 	f := func(u float64) float64 {
 		if n > 0 && u == 0 {
 			return 0
 		}
-		return math.Exp(c - (p.S+1)*math.Log(p.Beta+p.Alpha*math.Expm1(u)) + (1-p.R)*u + lnY(u))
+		return math.Exp(c - (p.S+1)*math.Log1p(p.Alpha*math.Expm1(u)/p.Beta) + (1-p.R)*u + lnY(u))
 	}
 	return alive + composite(f, 0, U)
 }
@@ -353,10 +355,23 @@ func discountedLifetime(z, s float64) float64 {
 		return math.Inf(1)
 	}
 	// In w = ln(1+v) the integrand is exp(−z(e^w − 1) + (1−s)w); it is
-	// below e^−60 of its scale beyond W.
+	// below e^−60 of its scale beyond W, where z(e^W − 1) + (s−1)W = 60
+	// for s > 1 (Newton's method on that convex function, from the right),
+	// and z(e^W − 1) = 60 + (1−s)W otherwise.
 	W := 1.0
-	for range 20 {
-		W = math.Log1p((60 + math.Max(0, (1-s)*W)) / z)
+	if s > 1 {
+		W = math.Min(math.Log1p(60/z), 60/(s-1))
+		for range 50 {
+			f := z*math.Expm1(W) + (s-1)*W - 60
+			W -= f / (z*math.Exp(W) + s - 1)
+			if math.Abs(f) < 1e-3 {
+				break
+			}
+		}
+	} else {
+		for range 20 {
+			W = math.Log1p((60 + (1-s)*W) / z)
+		}
 	}
 	return composite(func(w float64) float64 { return math.Exp(-z*math.Expm1(w) + (1-s)*w) }, 0, W)
 }

@@ -58,8 +58,20 @@ type FitOptions struct {
 	// DurationDependence fits the BdW model, with its shape c; otherwise
 	// c = 1 (sBG).
 	DurationDependence bool
-	// Penalizer is the coefficient of an L2 penalty on the parameters,
-	// −LL/n + Penalizer·Σ p². Zero means none.
+	// Penalizer is the coefficient λ of an L2 penalty on the parameters:
+	// the fit minimizes
+	//
+	//	−LL/n + λ·(α² + β²)        (sBG)
+	//	−LL/n + λ·(α² + β² + c²)   (BdW, with its shape c)
+	//
+	// where LL is the log-likelihood of the records and n the number of
+	// subscribers (the total count). It is clvkit's own option, of the same
+	// form as the purchase models' but with nothing rescaled (the period is
+	// the unit); neither Fader & Hardie nor the lifetimes package define one
+	// for this model, so no published number corresponds to it. It
+	// shrinks the parameter vector toward 0: in the sBG, α and β both, a
+	// more heterogeneous cohort. Zero means no penalty. A penalized fit is judged identified, or not, on the
+	// likelihood without the penalty, as in bgnbd.FitContext.
 	Penalizer float64
 	// GradTol and MaxIter are as in the purchase models (zero: 1e-8, 1000).
 	GradTol float64
@@ -202,8 +214,9 @@ func Fit(records []Record, opts FitOptions) (*Model, error) {
 // FitContext estimates the parameters by maximum likelihood: each record
 // contributes Count·ln P(T = Renewals+1) if churned, Count·ln S(Renewals)
 // if still subscribed (Fader & Hardie 2007, eq. 5 with censoring). It
-// minimizes −LL/n over the log-parameters with BFGS and the analytic
-// gradient, from several starts; standard errors come from the Hessian.
+// minimizes −LL/n (plus the penalty, if any) over the log-parameters with
+// BFGS and the analytic gradient, from several starts; standard errors
+// come from the Hessian.
 func FitContext(ctx context.Context, records []Record, opts FitOptions) (*Model, error) {
 	d, err := compress(records)
 	if err != nil {

@@ -112,7 +112,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
 	fs.Float64Var(&c.Interval, "interval", c.Interval, "level of confidence intervals (e.g. 0.9) on P(alive), expected purchases, CLV, totals and months, from draws of the parameters; 0: none")
 	fs.IntVar(&c.IntervalDraws, "interval-draws", c.IntervalDraws, fmt.Sprintf("number of parameter draws the intervals come from, with -interval, up to %d (0: %d)", maxIntervalDraws, forecast.DefaultIntervalDraws))
-	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits (e.g. 0.001 for thin data); 0: none")
+	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits, as the lifetimes package's penalizer_coef (see the models' FitOptions.Penalizer): it shrinks the estimates, but data that do not determine a model's parameters still fail; 0: none")
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
 	fs.StringVar(&c.Out, "out", c.Out, "output directory")
 	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
@@ -260,8 +260,11 @@ func (c Config) explain(name string, err error) error {
 	switch {
 	case errors.As(err, &ce):
 		return c.flagError(ce)
-	case errors.Is(err, clv.ErrNotIdentified) && c.Penalizer == 0:
-		return fmt.Errorf("%s: %w\n(try -penalizer 0.001)", name, err)
+	case errors.Is(err, clv.ErrNotIdentified):
+		// A penalizer would not help: it keeps the estimates finite, but
+		// the fits are judged on the likelihood without it.
+		return fmt.Errorf("%s: %w\n(the data do not determine the models' parameters: "+
+			"they need more customers, a longer observation, or visible dropout and repeat purchases)", name, err)
 	case errors.As(err, &ae) && errors.As(err, &pe):
 		end := ae.End.Format(time.DateOnly)
 		return explained{fmt.Sprintf("%s: line %d: a purchase at %s is after -end %s, which includes all of %s, to midnight: "+

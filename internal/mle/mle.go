@@ -19,6 +19,20 @@ import (
 // ErrNotConverged is returned when no start reaches an optimum.
 var ErrNotConverged = errors.New("fit did not converge")
 
+// Bounds of an identified parameter: beyond them a fit has run off toward
+// 0 or infinity, which a likelihood that the data leave flat does.
+const (
+	MinParam = 1e-7
+	MaxParam = 1e7
+)
+
+// errEscaped stops a start whose iterate left the box of Settings.Escape.
+var errEscaped = errors.New("a parameter ran off beyond the bounds of an identified one")
+
+// ErrBoundary is returned when a start's iterates run off to a boundary of
+// the parameter space (Settings.Stop, Problem.AtBoundary).
+var ErrBoundary = errors.New("the estimate runs off to a boundary of the parameter space")
+
 // Objective evaluates the function to minimize and its gradient at x in one
 // pass, writing the gradient into grad. It returns +Inf or NaN where the
 // function is not defined.
@@ -32,6 +46,15 @@ type Settings struct {
 	GradTol float64
 	// MaxIter bounds the major iterations of one start.
 	MaxIter int
+	// Escape, if > 0, stops a start as soon as an iterate has a coordinate
+	// beyond ±Escape; its result is that iterate, converged only if it
+	// passes the gradient test (a run-off into a flat region can).
+	Escape float64
+	// Stop, if not nil, is called with each iterate the optimizer accepts;
+	// when it reports true, the minimization ends there with an error
+	// wrapping ErrBoundary (the iterates run off toward a limit of the
+	// model, where evaluations get costly and the optimum is not finite).
+	Stop func(x []float64) bool
 }
 
 // Result is the outcome of Minimize.
@@ -43,7 +66,8 @@ type Result struct {
 	GradNorm   float64
 	Status     string
 	Converged  bool
-	Start      int // index of the start that converged
+	AtBoundary bool // Settings.Stop ended the minimization at X
+	Start      int  // index of the start that converged
 }
 
 // cache evaluates f and g together and serves gonum's separate Func and
@@ -112,9 +136,18 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 			MajorIterations:   s.MaxIter,
 			Converger:         &optimize.FunctionConverge{Absolute: 1e-15, Relative: 1e-15, Iterations: 20},
 		}
+		if s.Escape > 0 || s.Stop != nil {
+			settings.Recorder = stopper{s.Escape, s.Stop}
+		}
 		res, err := optimize.Minimize(p, x0, settings, &optimize.BFGS{})
 		if err := ctx.Err(); err != nil {
 			return best, err
+		}
+		if errors.Is(err, errStop) && res != nil {
+			c.eval(res.X)
+			return Result{X: slices.Clone(res.X), F: c.f, Iterations: res.MajorIterations, Evals: c.evals,
+					GradNorm: floats.Norm(c.g, math.Inf(1)), Status: "Boundary", AtBoundary: true, Start: i},
+				fmt.Errorf("%w (start %d, after %d iterations)", ErrBoundary, i, res.MajorIterations)
 		}
 		if res == nil {
 			lastErr = fmt.Errorf("start %d: %v", i, err)
@@ -140,7 +173,43 @@ func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 	return best, fmt.Errorf("%w from %d starts; last: %v", ErrNotConverged, len(s.Starts), lastErr)
 }
 
+// errStop is the error with which stopper ends a minimization.
+var errStop = errors.New("stopped at a boundary")
+
+// stopper is an optimize.Recorder that ends the minimization at the first
+// accepted iterate for which stop reports true (with errStop), or that has
+// a coordinate beyond ±escape when escape > 0 (with errEscaped).
+type stopper struct {
+	escape float64
+	stop   func(x []float64) bool
+}
+
+func (stopper) Init() error { return nil }
+
+func (s stopper) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
+	if op != optimize.MajorIteration {
+		return nil
+	}
+	if s.stop != nil && s.stop(loc.X) {
+		return errStop
+	}
+	if s.escape > 0 && floats.Norm(loc.X, math.Inf(1)) > s.escape {
+		return errEscaped
+	}
+	return nil
+}
+
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// inBounds reports whether every p_i is in [MinParam, MaxParam].
+func inBounds(p []float64) bool {
+	for _, v := range p {
+		if !(v >= MinParam && v <= MaxParam) {
+			return false
+		}
+	}
+	return true
+}
 
 // Hessian returns the Hessian at x of a function whose gradient is grad,
 // by central differences of the gradient with relative step 1e-5,
@@ -212,7 +281,8 @@ type Problem struct {
 	// Weight is the total weight n: the objective is −LL/n + penalty.
 	Weight float64
 	// Penalizer c and PenaltyScale s give the penalty c·Σ (s_i p_i)²
-	// (PenaltyScale nil means s_i = 1).
+	// (PenaltyScale nil means s_i = 1): each model maps its
+	// FitOptions.Penalizer to them, with the conventions it documents.
 	Penalizer    float64
 	PenaltyScale []float64
 	// Starts are starting points in natural parameters.
@@ -222,11 +292,19 @@ type Problem struct {
 	// 1000.
 	GradTol float64
 	MaxIter int
+	// AtBoundary, if not nil, reports natural parameters from which the
+	// fit runs off toward a limit of the model; the minimization stops at
+	// the first such iterate, and Fit returns it with an error wrapping
+	// ErrBoundary (see Settings.Stop).
+	AtBoundary func(p []float64) bool
 	// Warm, if not nil, is the same problem on a subsample (with the same
 	// Starts and penalty). Fit solves it loosely first, then takes Newton
 	// steps on the full problem with the subsample's Hessian (Polish), and
 	// starts the optimizer there: a few full evaluations instead of dozens.
 	Warm *Problem
+
+	// escape stops the fit once a parameter leaves [MinParam, MaxParam].
+	escape bool
 }
 
 // WarmRows is the number of data rows above which a model's fit starts
@@ -357,13 +435,26 @@ type Estimate struct {
 	LL     float64   // log-likelihood at Params, without the penalty
 	StdErr []float64 // nil when the Hessian is not positive definite
 	Cov    []float64 // covariance of Params, row major; nil with StdErr
+	// Free is, for a converged penalized fit, the fit of the same problem
+	// without the penalty, started from Params: the maximum likelihood
+	// estimate, on which identification is judged (a penalty keeps the
+	// parameters finite whether or not the data determine them). It is nil
+	// without a penalty, when the penalized fit did not converge, or when
+	// Params are already outside [MinParam, MaxParam]. That fit stops as
+	// soon as a parameter leaves those bounds (Free.Params are then
+	// outside them); Free.Converged is false if it stopped short otherwise.
+	Free *Estimate
 }
 
 // Fit minimizes −LL/n plus the penalty over the log-parameters (positivity
 // without bounds; ∂/∂θ = p·∂/∂p), then computes the log-likelihood and the
 // standard errors from the Hessian of the penalized total negative
-// log-likelihood in natural parameters. Its error, if any, wraps
-// ErrNotConverged; Estimate holds the best point found even then.
+// log-likelihood in natural parameters. A converged penalized fit whose
+// parameters are in [MinParam, MaxParam] then continues without the
+// penalty from its estimate, into Estimate.Free; that fit stops as soon as
+// a parameter leaves [MinParam, MaxParam]. Fit's error, if any, wraps
+// ErrNotConverged (or is ctx's); Estimate holds the best point found even
+// then.
 func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
 		return Estimate{}, fmt.Errorf("penalizer %v, want a finite number ≥ 0", pr.Penalizer)
@@ -380,7 +471,11 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if pr.Warm != nil {
 		w := *pr.Warm
 		w.Warm, w.GradTol = nil, 1e-6
-		if est, err := Fit(ctx, w); err == nil {
+		if est, err := Fit(ctx, w); errors.Is(err, ErrBoundary) {
+			// The full problem starts at the subsample's boundary point,
+			// where its Stop reports the same.
+			pr.Starts = append([][]float64{est.Params}, pr.Starts...)
+		} else if err == nil {
 			theta := make([]float64, dim)
 			for i, v := range est.Params {
 				theta[i] = math.Log(v)
@@ -403,7 +498,20 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			logStarts[i][j] = math.Log(v)
 		}
 	}
-	res, fitErr := Minimize(ctx, obj, Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter})
+	set := Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter}
+	if pr.escape {
+		set.Escape = math.Log(MaxParam) // = −ln MinParam
+	}
+	if pr.AtBoundary != nil {
+		set.Stop = func(theta []float64) bool {
+			nat := make([]float64, len(theta))
+			for i, v := range theta {
+				nat[i] = math.Exp(v)
+			}
+			return pr.AtBoundary(nat)
+		}
+	}
+	res, fitErr := Minimize(ctx, obj, set)
 	if res.X == nil {
 		return Estimate{}, fitErr
 	}
@@ -412,6 +520,12 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 		est.Params[i] = math.Exp(v)
 	}
 	est.LL = pr.LogLik(est.Params, nil)
+	if res.AtBoundary {
+		return est, fitErr // no standard errors: the optimum is not finite
+	}
+	if err := ctx.Err(); err != nil {
+		return Estimate{}, err
+	}
 	h := Hessian(func(x, g []float64) {
 		if !pr.Valid(x) {
 			for i := range g {
@@ -424,8 +538,27 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			g[i] = -g[i] + pr.Weight*2*pr.Penalizer*scale[i]*scale[i]*x[i]
 		}
 	}, est.Params)
+	if err := ctx.Err(); err != nil {
+		return Estimate{}, err
+	}
 	if se, cov, err := Covariance(h); err == nil {
 		est.StdErr, est.Cov = se, cov
+	}
+	if pr.Penalizer > 0 && est.Converged && inBounds(est.Params) {
+		free := pr
+		free.Penalizer, free.Starts, free.escape = 0, [][]float64{est.Params}, true
+		if pr.Warm != nil {
+			// Warm again: the subsample without the penalty first.
+			w := *pr.Warm
+			w.Penalizer, w.Starts, w.escape = 0, free.Starts, true
+			free.Warm = &w
+		}
+		fe, _ := Fit(ctx, free)
+		if err := ctx.Err(); err != nil {
+			est.Converged = false // not judged
+			return est, err
+		}
+		est.Free = &fe
 	}
 	return est, fitErr
 }

@@ -64,6 +64,11 @@ func TestFitExponential(t *testing.T) {
 	if math.Abs(pen.Params[0]-wantPen) > 1e-8 {
 		t.Errorf("penalized λ̂ = %.10g, want %.10g", pen.Params[0], wantPen)
 	}
+	// Without the penalty, from there: the maximum likelihood estimate.
+	if est.Free != nil || pen.Free == nil || !pen.Free.Converged || math.Abs(pen.Free.Params[0]-want) > 1e-9*want ||
+		pen.Free.StdErr == nil || pen.Free.Free != nil {
+		t.Errorf("free fit: unpenalized %+v, penalized %+v", est.Free, pen.Free)
+	}
 	// The warm path gives the same answer.
 	w := exponential(xs[:4])
 	pr.Penalizer = 0
@@ -71,6 +76,12 @@ func TestFitExponential(t *testing.T) {
 	warm, err := Fit(context.Background(), pr)
 	if err != nil || math.Abs(warm.Params[0]-want) > 1e-9*want {
 		t.Errorf("warm: %v, %v", warm.Params, err)
+	}
+	// Penalized and warm: the fit without the penalty warms up too.
+	pr.Penalizer, w.Penalizer = 0.1, 0.1
+	warm, err = Fit(context.Background(), pr)
+	if err != nil || math.Abs(warm.Params[0]-wantPen) > 1e-8 || warm.Free == nil || math.Abs(warm.Free.Params[0]-want) > 1e-9*want {
+		t.Errorf("warm, penalized: %+v, %v", warm, err)
 	}
 }
 
@@ -124,5 +135,63 @@ func TestPolishQuadratic(t *testing.T) {
 	}
 	if _, err := StdErrors(bad); err == nil {
 		t.Error("StdErrors of an indefinite matrix")
+	}
+}
+
+// TestFreeRunsOff: LL = −n/p rises toward 0 as p → ∞ and has no maximum.
+// The penalized objective 1/p + c·p² has its minimum at p = (2c)^(−1/3);
+// the fit without the penalty from there runs off, and stops as soon as p
+// passes MaxParam.
+func TestFreeRunsOff(t *testing.T) {
+	pr := Problem{
+		LogLik: func(p, grad []float64) float64 {
+			if grad != nil {
+				grad[0] = 3 / (p[0] * p[0])
+			}
+			return -3 / p[0]
+		},
+		Valid:     func(p []float64) bool { return p[0] > 0 && !math.IsInf(p[0], 0) },
+		Weight:    3,
+		Starts:    [][]float64{{1}},
+		Penalizer: 0.01,
+		GradTol:   1e-12,
+	}
+	est, err := Fit(context.Background(), pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := math.Cbrt(1 / 0.02); math.Abs(est.Params[0]-want) > 1e-8*want {
+		t.Errorf("penalized p̂ = %.10g, want %.10g", est.Params[0], want)
+	}
+	f := est.Free
+	if f == nil || !(f.Params[0] > MaxParam) || f.Params[0] > 1e9 || f.Evals > 200 {
+		t.Errorf("free fit %+v", f)
+	}
+}
+
+// TestFitAtBoundary: a likelihood that keeps rising as its parameter runs
+// off toward infinity, LL = −1/p (sup at p = ∞), stops at the first
+// iterate past the bound with an error wrapping ErrBoundary, its point and
+// no standard errors; without AtBoundary the same fit runs on.
+func TestFitAtBoundary(t *testing.T) {
+	pr := Problem{
+		LogLik: func(p, grad []float64) float64 {
+			if grad != nil {
+				grad[0] = 1 / (p[0] * p[0])
+			}
+			return -1 / p[0]
+		},
+		Valid:      func(p []float64) bool { return p[0] > 0 && !math.IsInf(p[0], 0) },
+		Weight:     1,
+		Starts:     [][]float64{{1}},
+		AtBoundary: func(p []float64) bool { return p[0] > 1e4 },
+	}
+	est, err := Fit(context.Background(), pr)
+	if !errors.Is(err, ErrBoundary) || !est.AtBoundary || !(est.Params[0] > 1e4) || est.StdErr != nil {
+		t.Errorf("err %v, estimate %+v", err, est)
+	}
+	pr.AtBoundary = nil
+	if est, err := Fit(context.Background(), pr); errors.Is(err, ErrBoundary) || est.AtBoundary {
+		t.Errorf("without AtBoundary: err %v, estimate %+v", err, est)
 	}
 }

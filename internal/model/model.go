@@ -79,22 +79,27 @@ func (b *Base[P]) StdErrors() (P, bool) {
 // a model built from given parameters.
 func (b *Base[P]) FitInfo() clv.FitInfo { return b.info }
 
-// Bounds of an identified parameter: beyond them a fit has run off toward
-// 0 or infinity, which a likelihood that the data leave flat does.
-const (
-	minParam = 1e-7
-	maxParam = 1e7
-)
-
 // FromEstimate builds the Base of a fitted model from an estimate: conv
 // turns a slice of natural parameters into P; names names them; info
 // carries the fields that only the model knows (Rows, Excluded, Skipped,
 // Penalizer), and the rest is filled in from est and weight (the total
 // weight fitted). A converged fit whose parameters the data do not
-// determine (the Hessian is not positive definite, or a parameter ran
-// off beyond [1e-7, 1e7]) gets status NotIdentified, its Reason, and an
-// error wrapping clv.ErrNotIdentified.
+// determine gets status NotIdentified, its Reason, and an error wrapping
+// clv.ErrNotIdentified: the data determine the parameters when the
+// log-likelihood has a strict maximum at finite parameters, so a fit is
+// not identified when a parameter ran off beyond [1e-7, 1e7] or the
+// Hessian there is not positive definite. A penalized fit is judged on
+// est.Free, the maximum of the same likelihood without the penalty (or
+// the best point found, where rounding stops that fit short of its
+// tolerance): it is identified exactly when the unpenalized fit would be,
+// since a penalty keeps every parameter finite whether or not the data
+// say anything about it. An estimate of a limit model (the fit ran off to
+// a boundary and the model package fitted the limit) comes with
+// info.Status AtBoundary and info.Reason saying which limit: a converged
+// one keeps that status and gets an error wrapping clv.ErrBoundary, unless
+// a parameter ran off toward 0 (NotIdentified).
 func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names string, weight float64, info clv.FitInfo) (Base[P], error) {
+	boundary := info.Status == clv.AtBoundary
 	b := Base[P]{p: conv(est.Params), ready: true}
 	if est.StdErr != nil {
 		se := conv(est.StdErr)
@@ -118,31 +123,61 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 	info.Optimizer, info.Start = est.Status, est.Start
 	info.Iterations, info.Evaluations, info.GradNorm = est.Iterations, est.Evals, est.GradNorm
 	var err error
-	if est.Converged {
-		ns := strings.Fields(names)
-		advice := "the data are too few or too uniform to determine the parameters"
+	if est.Converged && boundary {
+		// The limit's rate parameters may be large; a parameter running
+		// off toward 0 still leaves the limit model unidentified.
+		info.Status = clv.AtBoundary
+		err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
 		for i, v := range est.Params {
-			if v > maxParam {
-				info.Reason = fmt.Sprintf("%s = %.3g ran off toward infinity", ns[i], v)
-				advice = "a penalizer (e.g. 0.001) keeps the parameters finite"
-				break
-			}
-			if v < minParam {
-				info.Reason = fmt.Sprintf("%s = %.3g ran off toward 0", ns[i], v)
-				advice = "the data may show no repeat purchases or no dropout for the model to measure: observe longer, or use another model"
+			if v < mle.MinParam {
+				info.Status = clv.NotIdentified
+				info.Reason += fmt.Sprintf("; and %s = %.3g ran off toward 0", strings.Fields(names)[i], v)
+				err = fmt.Errorf("%w (%d customers): %s; the data may show no dropout for the model to measure: observe longer, or use another model",
+					clv.ErrNotIdentified, info.Customers, info.Reason)
 				break
 			}
 		}
-		if info.Reason == "" && est.StdErr == nil {
-			info.Reason = "the log-likelihood is flat at the estimate (its Hessian is not positive definite)"
+	} else if est.Converged {
+		reason, advice := unidentified(est.Params, est.StdErr != nil, names)
+		if f := est.Free; reason == "" && f != nil {
+			if reason, advice = unidentified(f.Params, f.StdErr != nil, names); reason != "" {
+				reason = "without the penalty, " + reason
+				advice += "; the penalty keeps the estimate finite, but the penalty, not the data, determines it"
+			}
 		}
-		if info.Reason != "" {
-			info.Status = clv.NotIdentified
-			err = fmt.Errorf("%w (%d customers): %s; %s", clv.ErrNotIdentified, info.Customers, info.Reason, advice)
+		if reason != "" {
+			info.Status, info.Reason = clv.NotIdentified, reason
+			err = fmt.Errorf("%w (%d customers): %s; %s", clv.ErrNotIdentified, info.Customers, reason, advice)
 		}
 	}
 	b.info = info
 	return b, err
+}
+
+// unidentified returns why a maximum of the log-likelihood at params does
+// not determine them, in plain language, with advice; "" if it does.
+// They are not determined when params is empty (the fit failed), a
+// parameter ran off beyond [mle.MinParam, mle.MaxParam], or the Hessian
+// there is not positive definite (curved is false).
+func unidentified(params []float64, curved bool, names string) (reason, advice string) {
+	advice = "the data are too few or too uniform to determine the parameters"
+	if len(params) == 0 {
+		return "the fit failed", advice
+	}
+	ns := strings.Fields(names)
+	for i, v := range params {
+		if v > mle.MaxParam {
+			return fmt.Sprintf("%s = %.3g ran off toward infinity", ns[i], v), advice
+		}
+		if v < mle.MinParam {
+			return fmt.Sprintf("%s = %.3g ran off toward 0", ns[i], v),
+				"the data may show no repeat purchases or no dropout for the model to measure: observe longer, or use another model"
+		}
+	}
+	if !curved {
+		return "the log-likelihood is flat at the estimate (its Hessian is not positive definite)", advice
+	}
+	return "", ""
 }
 
 // FixStdErrors rewrites the standard errors with f, for a parameter the

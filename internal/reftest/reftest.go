@@ -150,3 +150,41 @@ func CheckAliveAt(t *testing.T, name string, m clv.AliveFactored) {
 		}
 	}
 }
+
+// PenalizedFit is one fit of lifetimes_penalizer_reference.json: a model
+// fitted by the lifetimes package with a penalizer_coef.
+type PenalizedFit struct {
+	Model     string             `json:"model"`
+	Penalizer float64            `json:"penalizer_coef"`
+	Params    map[string]float64 `json:"params"`
+	// PAlive is P(alive) of the file's first five customers (purchase
+	// models only).
+	PAlive []float64 `json:"p_alive_first5"`
+}
+
+// PenalizedFits reads the fits of model ("bgnbd", "mbgnbd", "paretonbd"
+// or "gammagamma") from lifetimes_penalizer_reference.json, skipping tb
+// if it is absent.
+func PenalizedFits(tb testing.TB, model string) []PenalizedFit {
+	tb.Helper()
+	b, err := os.ReadFile(datasets.Reference(tb, "lifetimes_penalizer_reference.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var r struct {
+		Fits []PenalizedFit `json:"fits"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		tb.Fatal(err)
+	}
+	var out []PenalizedFit
+	for _, f := range r.Fits {
+		if f.Model == model {
+			out = append(out, f)
+		}
+	}
+	if len(out) < 4 {
+		tb.Fatalf("%d penalized %s fits in the reference, want 4", len(out), model)
+	}
+	return out
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package paretonbd_test
+
+const raceEnabled = true
