@@ -119,6 +119,21 @@ func TestBoundaryFits(t *testing.T) {
 	}
 }
 
+// TestPenalizedBoundary: with a penalty, the fit on data whose likelihood
+// is highest in the limit stays finite, held by the penalty; it reports
+// status AtBoundary and an error wrapping clv.ErrBoundary (the unpenalized
+// fit runs off toward the limit), not a flat likelihood.
+func TestPenalizedBoundary(t *testing.T) {
+	cs := summarize(t, "../testdata/transactions.csv", clv.CSVOptions{Amount: "amount"}, day(2025, 1, 15))
+	m, err := paretonbd.Fit(cs, paretonbd.FitOptions{Penalizer: 0.001})
+	if !errors.Is(err, clv.ErrBoundary) || m == nil {
+		t.Fatalf("err %v, model %v", err, m)
+	}
+	if info := m.FitInfo(); info.Status != clv.AtBoundary || !strings.Contains(info.Reason, "without the penalty") || !(m.Params().S < 1e4) {
+		t.Errorf("%v: status %v, reason %q", m, info.Status, info.Reason)
+	}
+}
+
 // TestSampleStudy: fits of 200 simulated samples of 1,000 customers
 // (r = 0.6, α = 8, s = 0.5, β = 9, first purchases over a year) each end
 // within 2 s — of 1,000 such samples, 10 used to take over 20 s and one

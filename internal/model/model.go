@@ -139,7 +139,14 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 		}
 	} else if est.Converged {
 		reason, advice := unidentified(est.Params, est.StdErr != nil, names)
-		if f := est.Free; reason == "" && f != nil {
+		if f := est.Free; reason == "" && f != nil && f.AtBoundary && inside(f.Params) {
+			// Without the penalty the likelihood is highest in a limit of
+			// the model: the estimate is a point on the way there.
+			info.Status = clv.AtBoundary
+			info.Reason = "without the penalty, the parameters run off toward a limit of the model (a boundary of the parameter space, " +
+				"where a heterogeneity vanishes); the penalty, not the data, holds them at this estimate"
+			err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+		} else if f := est.Free; reason == "" && f != nil {
 			if reason, advice = unidentified(f.Params, f.StdErr != nil, names); reason != "" {
 				reason = "without the penalty, " + reason
 				advice += "; the penalty keeps the estimate finite, but the penalty, not the data, determines it"
@@ -152,6 +159,16 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 	}
 	b.info = info
 	return b, err
+}
+
+// inside reports whether no parameter ran off toward 0.
+func inside(params []float64) bool {
+	for _, v := range params {
+		if v < mle.MinParam {
+			return false
+		}
+	}
+	return true
 }
 
 // unidentified returns why a maximum of the log-likelihood at params does
