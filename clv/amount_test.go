@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 )
 
-// TestAmountFormats: decimal commas with thousands points and currency
-// symbols, as German shops write them, give the same amounts as plain
-// decimals.
+// TestAmountFormats: decimal commas with thousands points or blanks and
+// currency symbols, as German and French shops write them, give the same
+// amounts as plain decimals.
 func TestAmountFormats(t *testing.T) {
 	for _, tc := range []struct {
 		in    string
@@ -22,6 +24,8 @@ func TestAmountFormats(t *testing.T) {
 		{"12.50", false, 12.5}, {"$12.50", false, 12.5}, {"12.50 €", false, 12.5}, {"1e3", false, 1000}, {"-3", false, -3},
 		{"12,50", true, 12.5}, {"12,50 €", true, 12.5}, {"1.234,50", true, 1234.5}, {"€ 1.234.567,5", true, 1234567.5},
 		{"7", true, 7}, {"-0,5", true, -0.5}, {"12,50\u00a0€", true, 12.5}, {"EUR 3,00", true, 3},
+		// French shops group thousands by blanks: a space, U+00A0, U+202F.
+		{"1 234,50 €", true, 1234.5}, {"1\u00a0234,50\u00a0€", true, 1234.5}, {"1\u202f234\u202f567,25", true, 1234567.25},
 	} {
 		delim := ','
 		if tc.comma {
@@ -71,5 +75,69 @@ func TestGzipAndLongLines(t *testing.T) {
 	var pe *clv.ParseError
 	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 2 {
 		t.Errorf("huge line: %v", err)
+	}
+}
+
+// endless is an endless stream of one byte, counting what was read.
+type endless struct {
+	b byte
+	n int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.b
+	}
+	e.n += len(p)
+	return len(p), nil
+}
+
+// TestEndlessLine: a line over the limit is an error as soon as the limit
+// is passed, even on an endless stream (/dev/zero); with SkipInvalid it is
+// skipped up to 64 times the limit, then reading ends with an error.
+func TestEndlessLine(t *testing.T) {
+	const slack = 256 << 10 // the reader's buffers
+	zero := &endless{b: 0}
+	_, err := clv.SummarizeCSV(zero, clv.CSVOptions{}, clv.SummaryOptions{})
+	var pe *clv.ParseError
+	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(err.Error(), "not a text log") {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	if zero.n > clv.DefaultMaxLineBytes+slack {
+		t.Errorf("/dev/zero: read %d bytes before the error", zero.n)
+	}
+	x := &endless{b: 'x'}
+	_, err = clv.SummarizeCSV(io.MultiReader(strings.NewReader("customer_id,date,amount\na,2024-01-01,1\n"), x),
+		clv.CSVOptions{SkipInvalid: true, MaxLineBytes: 1000}, clv.SummaryOptions{})
+	if !errors.Is(err, clv.ErrLongLine) || !errors.Is(err, clv.ErrRead) || errors.As(err, &pe) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("endless line with SkipInvalid: %v", err)
+	}
+	if x.n > 64*1000+slack {
+		t.Errorf("endless line with SkipInvalid: read %d bytes before the error", x.n)
+	}
+	// Summaries, read with encoding/csv, likewise.
+	zero = &endless{b: 0}
+	if _, _, err := clv.ReadSummaries(zero, ',', true); !errors.Is(err, clv.ErrRead) || !strings.Contains(err.Error(), "not a text file") ||
+		zero.n > clv.DefaultMaxLineBytes+slack {
+		t.Errorf("summaries from /dev/zero: %v after %d bytes", err, zero.n)
+	}
+}
+
+// TestAfterEndError: a transaction after the end is an *AfterEndError
+// with both times; with EndOfDay it says the end's whole day counted.
+func TestAfterEndError(t *testing.T) {
+	log := "customer_id,date,amount\na,2024-01-01,1\na,2024-12-31T08:00:00Z,2\n"
+	end := time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)
+	for _, eod := range []bool{false, true} {
+		_, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: eod})
+		var ae *clv.AfterEndError
+		var pe *clv.ParseError
+		if !errors.As(err, &ae) || !errors.Is(err, clv.ErrAfterEnd) || !errors.As(err, &pe) || pe.Line != 3 ||
+			!ae.End.Equal(end) || ae.Time.Hour() != 8 || ae.EndOfDay != eod {
+			t.Errorf("EndOfDay %v: %v", eod, err)
+		}
+		if eod && !strings.Contains(err.Error(), "the end of the day 2024-12-30") {
+			t.Errorf("EndOfDay: %v", err)
+		}
 	}
 }

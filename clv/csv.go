@@ -49,16 +49,21 @@ type CSVOptions struct {
 	SkipInvalid bool
 
 	// DecimalComma reads amounts written with a decimal comma, as in
-	// Germany or France: "12,50" is 12.5 and "1.234,50" 1234.5 (a point
-	// then only groups thousands). Use it with a delimiter other than ','.
+	// Germany or France: "12,50" is 12.5, and "1.234,50" and "1 234,50"
+	// are 1234.5 (points, or blanks: a space, U+00A0 or U+202F, then only
+	// group thousands, by threes, one kind in a number). Use it with a
+	// delimiter other than ',' (and other than a blank, for blanks).
 	// With or without it, a currency symbol (€ $ £ ¥) and blanks before
 	// or after the number are ignored: "12,50 €", "$12.50".
 	DecimalComma bool
 
 	// MaxLineBytes bounds the length of a line; a longer line is an error
-	// wrapping ErrLongLine (skipped with SkipInvalid), read to its end
-	// without being kept, so that no input can exhaust memory. Zero means
-	// 1 MiB.
+	// wrapping ErrLongLine as soon as more than MaxLineBytes of it are
+	// read, and is never kept, so that no input, not even an endless
+	// stream, can exhaust memory or hang the reader. With SkipInvalid it
+	// is skipped, read to its end up to 64 times MaxLineBytes; a longer
+	// one ends reading with an error wrapping ErrRead and ErrLongLine.
+	// Zero means 1 MiB.
 	MaxLineBytes int
 }
 
@@ -312,8 +317,15 @@ func (r *Reader) next() (bool, error) {
 		line, err := r.lines.Next()
 		var long ingest.LongLineError
 		if errors.As(err, &long) {
+			hint := ""
+			if long.Binary {
+				hint = " (it holds NUL bytes: the input is not a text log)"
+			}
+			if long.Endless { // not skipped: reading ends
+				return false, fmt.Errorf("%w at line %d: %w: over %d bytes, too long to skip%s", ErrRead, r.line, ErrLongLine, long.N, hint)
+			}
 			r.line++
-			return false, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d bytes or more, over the limit of %d (CSVOptions.MaxLineBytes)", ErrLongLine, long.N, r.opts.MaxLineBytes)}
+			return false, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d bytes or more, over the limit of %d bytes%s", ErrLongLine, long.N, r.opts.MaxLineBytes, hint)}
 		}
 		if err == io.EOF {
 			if len(line) == 0 {

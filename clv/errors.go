@@ -3,6 +3,8 @@ package clv
 import (
 	"errors"
 	"fmt"
+	"time"
+
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
@@ -51,3 +53,24 @@ func (e *ParseError) Error() string {
 
 // Unwrap returns the underlying error, one of this package's sentinels.
 func (e *ParseError) Unwrap() error { return e.Err }
+
+// An AfterEndError reports a transaction after the end of observation
+// (SummaryOptions.End; with EndOfDay, after the end of End's day). It
+// wraps ErrAfterEnd.
+type AfterEndError struct {
+	Time, End time.Time
+	EndOfDay  bool
+}
+
+// Error returns "transaction after the observation end End: Time
+// (...)", saying with EndOfDay that End's whole day was included.
+func (e *AfterEndError) Error() string {
+	end := e.End.String()
+	if e.EndOfDay {
+		end = "(the end of the day " + e.End.Format(time.DateOnly) + ", EndOfDay)"
+	}
+	return fmt.Sprintf("%v %s: %v (set SkipAfterEnd to skip such transactions)", ErrAfterEnd, end, e.Time)
+}
+
+// Unwrap returns ErrAfterEnd.
+func (e *AfterEndError) Unwrap() error { return ErrAfterEnd }

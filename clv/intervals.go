@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/clvkit/clvkit/internal/parallel"
 )
@@ -121,6 +124,13 @@ var ErrBadDraws = errors.New("clv: invalid parameter draws")
 // ConditionalExpectedValue must depend on the frequency and the monetary
 // value only, as Gamma-Gamma's does). It runs on all cores and stops with
 // ctx's error when ctx is done. An invalid customer is an error naming it.
+//
+// Memory: each goroutine holds a block of rows under every draw, 3 + the
+// periods numbers per row and draw, in blocks of fewer rows as the draws
+// or periods grow (about 25 MB a block whatever their number); besides the
+// results, what grows with the draws is the draws' totals and, for
+// AliveFactored models, what IfAlive prepares for each distinct frequency
+// under each draw (BG/NBD: an interpolation table of up to 96 numbers).
 func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer, opts IntervalOptions) (*DrawnIntervals, error) {
 	level := opts.Level
 	if level == 0 {
@@ -190,79 +200,117 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 	if factored {
 		w.prepare(append(append([]float64{opts.Horizon}, w.sched.ts...), opts.Periods...))
 	}
-	blocks := (len(g.rows) + intervalBlock - 1) / intervalBlock
-	// Per block, per draw: the block's share of the totals, summed in
-	// block order so that totals do not depend on the scheduling.
-	w.totE = make([]float64, blocks*len(draws))
-	w.totV = make([]float64, blocks*len(draws))
-	P := len(opts.Periods)
-	w.totP = make([]float64, blocks*len(draws)*P*2)
-	w.totG = make([]float64, blocks*G*len(draws))
+	D, P := len(draws), len(opts.Periods)
+	w.rows = blockRows(D, P)
+	blocks := (len(g.rows) + w.rows - 1) / w.rows
+	// Each block's share of the totals is added to them in block order,
+	// so that they do not depend on the scheduling. A goroutine takes a
+	// buffer, then the next block; a block done before its predecessors
+	// keeps its buffer until they are added. Buffers are at most two more
+	// than the goroutines, so memory does not grow with the number of blocks;
+	// the lowest block not yet added is always held by a running
+	// goroutine, which will add it and free the buffers waiting on it.
+	sum := &blockTotals{}
+	sum.init(D, P, G)
 	errs := make([]error, blocks)
-	bufs := make(chan *blockBuf, blocks) // one per goroutine, reused
-	parallel.For(blocks, func(b int) {
-		if err := ctx.Err(); err != nil {
-			errs[b] = err
-			return
-		}
-		var buf *blockBuf
-		select {
-		case buf = <-bufs:
-		default:
-			buf = w.newBuf()
-		}
-		errs[b] = w.block(b, buf)
-		bufs <- buf
-	})
+	workers := min(runtime.GOMAXPROCS(0), blocks)
+	bufs := make(chan *blockBuf, workers+2)
+	for range workers + 2 {
+		bufs <- nil // made on first use
+	}
+	var (
+		mu        sync.Mutex
+		next      atomic.Int64
+		committed int
+		pending   = map[int]*blockBuf{}
+		wg        sync.WaitGroup
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				buf := <-bufs
+				b := int(next.Add(1) - 1)
+				if b >= blocks {
+					bufs <- buf
+					return
+				}
+				if buf == nil {
+					buf = w.newBuf()
+				}
+				buf.tot.clear()
+				if errs[b] = ctx.Err(); errs[b] == nil {
+					errs[b] = w.block(b, buf)
+				}
+				mu.Lock()
+				pending[b] = buf
+				for pending[committed] != nil {
+					done := pending[committed]
+					sum.add(&done.tot)
+					delete(pending, committed)
+					committed++
+					bufs <- done
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
-	totE := make([]float64, len(draws))
-	totV := make([]float64, len(draws))
-	for b := range blocks {
-		for d := range draws {
-			totE[d] += w.totE[b*len(draws)+d]
-			totV[d] += w.totV[b*len(draws)+d]
-		}
-	}
-	res := &DrawnIntervals{Customers: w.out, Draws: len(draws)}
+	res := &DrawnIntervals{Customers: w.out, Draws: D}
 	if G > 0 {
 		res.Groups = make([]Interval, G)
-		tot := make([]float64, len(draws))
 		for k := range G {
-			clear(tot)
-			for b := range blocks {
-				for d, v := range w.totG[(b*G+k)*len(draws) : (b*G+k+1)*len(draws)] {
-					tot[d] += v
-				}
-			}
-			res.Groups[k].Low, res.Groups[k].High = quantileBand(tot, level, nil)
+			res.Groups[k].Low, res.Groups[k].High = quantileBand(sum.g[k*D:(k+1)*D], level, nil)
 		}
 	}
 	if P > 0 {
 		res.Periods = make([]PeriodIntervals, P)
-		pur := make([]float64, len(draws))
-		rev := make([]float64, len(draws))
+		pur := make([]float64, D)
+		rev := make([]float64, D)
 		for j := range P {
-			clear(pur)
-			clear(rev)
-			for b := range blocks {
-				for d := range draws {
-					at := ((b*len(draws)+d)*P + j) * 2
-					pur[d] += w.totP[at]
-					rev[d] += w.totP[at+1]
-				}
+			for d := range D {
+				pur[d], rev[d] = sum.p[(d*P+j)*2], sum.p[(d*P+j)*2+1]
 			}
 			iv := &res.Periods[j]
 			iv.Purchases.Low, iv.Purchases.High = quantileBand(pur, level, nil)
 			iv.Revenue.Low, iv.Revenue.High = quantileBand(rev, level, nil)
 		}
 	}
-	res.TotalPurchases.Low, res.TotalPurchases.High = quantileBand(totE, level, nil)
-	res.TotalValue.Low, res.TotalValue.High = quantileBand(totV, level, nil)
+	res.TotalPurchases.Low, res.TotalPurchases.High = quantileBand(sum.e, level, nil)
+	res.TotalValue.Low, res.TotalValue.High = quantileBand(sum.v, level, nil)
 	return res, nil
+}
+
+// blockTotals are totals under each draw d of D: e[d] of the expected
+// purchases, v[d] of the lifetime values, p[(d·P+j)·2] of the purchases
+// in period j and p[(d·P+j)·2+1] of their revenue, g[k·D+d] of group k's
+// expected purchases.
+type blockTotals struct {
+	e, v, p, g []float64
+}
+
+func (t *blockTotals) init(D, P, G int) {
+	t.e, t.v, t.p, t.g = make([]float64, D), make([]float64, D), make([]float64, D*P*2), make([]float64, G*D)
+}
+
+func (t *blockTotals) clear() {
+	clear(t.e)
+	clear(t.v)
+	clear(t.p)
+	clear(t.g)
+}
+
+// add adds u's totals to t's.
+func (t *blockTotals) add(u *blockTotals) {
+	for _, pair := range [...][2][]float64{{t.e, u.e}, {t.v, u.v}, {t.p, u.p}, {t.g, u.g}} {
+		for i, x := range pair[1] {
+			pair[0][i] += x
+		}
+	}
 }
 
 // rowGroups are the customers grouped by distinct (x, t_x, T), rows sorted
@@ -326,34 +374,42 @@ func groupRows(cs []Customer) *rowGroups {
 	return g
 }
 
-// intervalBlock is the number of rows whose draws are held at once
-// (intervalBlock·draws·3 numbers).
-const intervalBlock = 1024
+// intervalBlock is the largest number of rows whose draws are held at
+// once, and intervalBudget bounds the numbers a block holds, (3 + periods)
+// per row and draw: 1024 rows with the default 200 draws and 12 periods,
+// fewer with more draws or periods, so that a block's memory (8 bytes a
+// number, 24.6 MB) does not grow with the draws.
+const (
+	intervalBlock  = 1024
+	intervalBudget = intervalBlock * 200 * (3 + 12)
+)
+
+// blockRows returns the number of rows of a block for D draws and P
+// periods: at least one.
+func blockRows(D, P int) int {
+	return max(1, min(intervalBlock, intervalBudget/(D*(3+P))))
+}
 
 // maxPeriods bounds IntervalOptions.Periods: the calendar months of 100
 // years, the first and the last cut short.
 const maxPeriods = 1201
 
 type intervalWork struct {
-	draws      []ForecastDraw
-	cs         []Customer
-	g          *rowGroups
-	level, t   float64
-	sched      schedule
-	margin     float64
-	factored   bool
-	out        []CustomerIntervals
-	totE, totV []float64
-	periods    []float64
-	// totP[((b·D+d)·P+j)·2]: block b's purchases in period j under draw
-	// d, then their revenue.
-	totP []float64
-	// valued: lifetime values are computed; groups, G and totG[(b·G+g)·D+d]:
-	// block b's expected purchases of group g under draw d.
+	rows     int // of a block (blockRows)
+	draws    []ForecastDraw
+	cs       []Customer
+	g        *rowGroups
+	level, t float64
+	sched    schedule
+	margin   float64
+	factored bool
+	out      []CustomerIntervals
+	periods  []float64
+	// valued: lifetime values are computed; groups and G: the customers'
+	// groups and their number.
 	valued bool
 	groups []int
 	G      int
-	totG   []float64
 	// freqs are the distinct frequencies of the rows, ascending, and
 	// ifAlive[i·D+d] draw d's A(freqs[i], ·, ·) (factored models).
 	freqs   []float64
@@ -399,12 +455,13 @@ type blockBuf struct {
 	xs, Ts            []float64
 	pairOf            []int32
 	txs, pa           []float64
+	tot               blockTotals // the block's share of the totals
 }
 
 func (w *intervalWork) newBuf() *blockBuf {
-	D := len(w.draws)
-	n := intervalBlock * D
-	return &blockBuf{
+	D, R := len(w.draws), w.rows
+	n := R * D
+	buf := &blockBuf{
 		f: make([]float64, n), e: make([]float64, n), v: make([]float64, n),
 		per: make([]float64, n*len(w.periods)), rowSp: make([]float64, D),
 		cum: make([]float64, len(w.sched.ts)),
@@ -412,18 +469,20 @@ func (w *intervalWork) newBuf() *blockBuf {
 		// ExpectedPurchasesIfAlive.
 		hts:  slices.Concat([]float64{w.t}, w.sched.ts, w.periods),
 		hout: make([]float64, 1+len(w.sched.ts)+len(w.periods)),
-		xs:   make([]float64, 0, intervalBlock), Ts: make([]float64, 0, intervalBlock),
-		pairOf: make([]int32, 0, intervalBlock),
-		txs:    make([]float64, intervalBlock), pa: make([]float64, intervalBlock),
+		xs:   make([]float64, 0, R), Ts: make([]float64, 0, R),
+		pairOf: make([]int32, 0, R),
+		txs:    make([]float64, R), pa: make([]float64, R),
 		vals: make([]float64, D), scratch: make([]float64, D), sp: make([]float64, D),
 	}
+	buf.tot.init(D, len(w.periods), w.G)
+	return buf
 }
 
 // block computes the intervals of the customers of block b of rows.
 func (w *intervalWork) block(b int, buf *blockBuf) error {
 	g, D := w.g, len(w.draws)
-	lo := b * intervalBlock
-	hi := min(lo+intervalBlock, len(g.rows))
+	lo := b * w.rows
+	hi := min(lo+w.rows, len(g.rows))
 	f, e, v, cum, hts, hout := buf.f, buf.e, buf.v, buf.cum, buf.hts, buf.hout
 	// The block's distinct (x, T) pairs in row order (rows sorted by x, T
 	// and t_x), each row's pair, and the runs of pairs of equal x; without
@@ -502,9 +561,7 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		}
 	}
 	vals, scratch, sp, rowSp := buf.vals, buf.scratch, buf.sp, buf.rowSp
-	totE := w.totE[b*D : (b+1)*D]
-	totV := w.totV[b*D : (b+1)*D]
-	totP := w.totP[b*D*P*2 : (b+1)*D*P*2]
+	totE, totV, totP := buf.tot.e, buf.tot.v, buf.tot.p
 	for r := lo; r < hi; r++ {
 		k := r - lo
 		p := int(pairOf[k])
@@ -521,7 +578,7 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		if w.G > 0 {
 			for _, i := range ids {
 				if k := w.groups[i]; k >= 0 {
-					tg := w.totG[(b*w.G+k)*D : (b*w.G+k+1)*D]
+					tg := buf.tot.g[k*D : (k+1)*D]
 					for d := range D {
 						tg[d] += fr[d] * er[d]
 					}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -492,5 +493,68 @@ func TestPredictiveIntervals(t *testing.T) {
 	}
 	if _, _, err := clv.PredictiveIntervals(nil, cs, 52, 0.9); err == nil {
 		t.Error("nil model accepted")
+	}
+}
+
+// TestForecastIntervalsManyBlocks: with many draws and periods a block
+// holds few rows (its memory does not grow with the draws), the totals are
+// added block by block in order, and the results are the same on any
+// number of cores, and equal to the totals of each draw computed alone.
+func TestForecastIntervalsManyBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
+	cs := dailyCustomers(t, truth, 1000, 2)
+	pm, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 200 // 243 rows a block with 60 periods: 4 blocks
+	draws := drawsOf(t, pm, sm, n, false)
+	periods := make([]float64, 60)
+	for j := range periods {
+		periods[j] = float64(j+1) * clv.MonthInWeeks
+	}
+	opts := clv.IntervalOptions{Level: 0.8, Horizon: 52, Periods: periods,
+		Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 1}}
+	var first *clv.DrawnIntervals
+	for _, procs := range []int{1, 2, 7} {
+		old := runtime.GOMAXPROCS(procs)
+		got, err := clv.ForecastIntervals(context.Background(), draws, cs, opts)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+			continue
+		}
+		if got.TotalPurchases != first.TotalPurchases || got.TotalValue != first.TotalValue || !slices.Equal(got.Periods, first.Periods) ||
+			!slices.Equal(got.Customers, first.Customers) {
+			t.Errorf("GOMAXPROCS %d: results differ from GOMAXPROCS 1", procs)
+		}
+	}
+	// Each draw alone (twice, so that its interval is its value).
+	totE, totV, last := make([]float64, n), make([]float64, n), make([]float64, n)
+	for d := range draws {
+		one, err := clv.ForecastIntervals(context.Background(), []clv.ForecastDraw{draws[d], draws[d]}, cs, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		totE[d], totV[d], last[d] = one.TotalPurchases.Low, one.TotalValue.Low, one.Periods[len(periods)-1].Revenue.Low
+	}
+	for _, c := range []struct {
+		name string
+		got  clv.Interval
+		vals []float64
+	}{{"expected purchases", first.TotalPurchases, totE}, {"value", first.TotalValue, totV}, {"last month's revenue", first.Periods[len(periods)-1].Revenue, last}} {
+		if !relClose(c.got.Low, type7(c.vals, 0.1), 1e-11) || !relClose(c.got.High, type7(c.vals, 0.9), 1e-11) {
+			t.Errorf("total %s: %v, want [%v, %v] from the draws alone", c.name, c.got, type7(c.vals, 0.1), type7(c.vals, 0.9))
+		}
 	}
 }

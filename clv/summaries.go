@@ -27,7 +27,8 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 	if delim == 0 {
 		delim = ','
 	}
-	cr := csv.NewReader(r)
+	// encoding/csv keeps a whole line: bound it.
+	cr := csv.NewReader(ingest.LimitLines(r, DefaultMaxLineBytes))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

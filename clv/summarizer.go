@@ -305,7 +305,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			s.stats.skip(fmt.Errorf("%w %v", ErrAfterEnd, t))
 			return nil
 		}
-		return fmt.Errorf("%w %v: %v (set SkipAfterEnd to skip such transactions)", ErrAfterEnd, s.opts.End, t)
+		return &AfterEndError{Time: t, End: s.opts.End, EndOfDay: s.opts.EndOfDay}
 	}
 	if hint == -2 {
 		hint = s.last

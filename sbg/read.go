@@ -12,6 +12,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/csvline"
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // Renewal periods of a subscription log.
@@ -118,7 +119,8 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 	if opts.Period != Weekly && opts.Period != Monthly && opts.Period != Yearly {
 		return nil, fmt.Errorf("sbg: %w: renewal period %q: want %q, %q or %q", clv.ErrBadOption, opts.Period, Weekly, Monthly, Yearly)
 	}
-	cr := csv.NewReader(r)
+	// encoding/csv keeps a whole line: bound it.
+	cr := csv.NewReader(ingest.LimitLines(r, clv.DefaultMaxLineBytes))
 	cr.Comma = opts.Delimiter
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

@@ -152,3 +152,22 @@ func TestReadSubscriptionsReasons(t *testing.T) {
 		t.Fatalf("skipped %d, reasons %v", s.Skipped, s.Reasons)
 	}
 }
+
+// TestReadEndless: an endless stream without line feeds (/dev/zero) is an
+// error after about a MiB, not a read into memory.
+func TestReadEndless(t *testing.T) {
+	n := 0
+	zero := readFunc(func(p []byte) (int, error) {
+		clear(p)
+		n += len(p)
+		return len(p), nil
+	})
+	_, err := sbg.ReadSubscriptions(zero, sbg.ReadOptions{ObservationEnd: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)})
+	if err == nil || !strings.Contains(err.Error(), "not a text file") || n > clv.DefaultMaxLineBytes+256<<10 {
+		t.Errorf("/dev/zero: %v after %d bytes", err, n)
+	}
+}
+
+type readFunc func([]byte) (int, error)
+
+func (f readFunc) Read(p []byte) (int, error) { return f(p) }

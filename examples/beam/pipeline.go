@@ -6,8 +6,12 @@
 // the forecasts in sharded files and model.json. It is its own Go module, so that importing
 // clvkit never pulls Beam in.
 //
-//	go run . -input '../../testdata/*.csv' -output /tmp/out            # Prism, in process
-//	go run . -input 'gs://bucket/logs/*.csv.gz' -runner dataflow ...   # any Beam runner
+//	go run . -input '../../testdata/transactions*.csv' -output /tmp/out   # Prism, in process
+//	go run . -input 'gs://bucket/logs/*.csv.gz' -runner dataflow ...      # any Beam runner
+//
+// Our flags and Beam's (-runner, -job_name, ...) are parsed together; the
+// columns are -id-column, -date-column and -amount-column (1-based), as
+// Beam's worker harness has an -id flag of its own.
 package main
 
 import (
@@ -270,8 +274,8 @@ func build(s beam.Scope, cfg Config) {
 	textio.Write(s, filepath.Join(cfg.Output, "model.json"), model)
 }
 
-// run builds and executes the pipeline with the runner of execute.
-func run(ctx context.Context, cfg Config, execute func(context.Context, *beam.Pipeline) error) error {
+// runPipeline builds and executes the pipeline with the runner of execute.
+func runPipeline(ctx context.Context, cfg Config, execute func(context.Context, *beam.Pipeline) error) error {
 	if cfg.End.IsZero() {
 		return fmt.Errorf("the end of observation is required")
 	}

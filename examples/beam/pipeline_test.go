@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +20,9 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
+	"github.com/clvkit/clvkit/internal/readme"
 )
 
 func TestMain(m *testing.M) {
@@ -56,13 +62,75 @@ func TestPipelineCDNOW(t *testing.T) {
 		clv.CSVOptions{Delimiter: ' ', Amount: "dollar_value"})
 }
 
+// TestREADME runs the README's command as a user would (from
+// examples/beam, on the default runner, Prism), the output sent to a
+// temporary directory, and checks it against the single-machine path as
+// TestPipelineMatchesSingleMachine does.
+func TestREADME(t *testing.T) {
+	for _, c := range readme.For(t, "../../README.md", "examples/beam", ".") {
+		out := t.TempDir()
+		var stderr strings.Builder
+		if err := run(readme.Redirect(c.Args, "-output", out), io.Discard, &stderr); err != nil {
+			t.Fatalf("%s: %v\n%s", c, err, stderr.String())
+		}
+		checkOutput(t, out, Config{Input: "../../testdata/transactions.csv", End: time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC),
+			Unit: 7 * 24 * time.Hour}, clv.CSVOptions{Amount: "amount"})
+	}
+}
+
+// TestFlags: our flags and Beam's parse together (no name is defined
+// twice: Beam's worker harness has -id); bad values name the flag.
+func TestFlags(t *testing.T) {
+	never := func(context.Context, *beam.Pipeline) error { t.Fatal("the pipeline ran"); return nil }
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-horizon", "0"}, "-horizon 0: want 1 to 1200 months"},
+		{[]string{"-end", "June"}, `-end "June": want a date, YYYY-MM-DD`},
+		{[]string{"-end", "2024-06-30", "-calibration-end", "2024-06-30"}, "-calibration-end 2024-06-30: want a date before -end (2024-06-30)"},
+		{[]string{"-id-column", "0"}, "-id-column 0: want a 1-based column number"},
+		{[]string{"-margin", "2"}, "-margin 2: want a share in (0, 1]"},
+		{[]string{"-unit", "month"}, `-unit "month": want day or week`},
+		{[]string{"-shards", "0"}, "-shards 0: want 1 to 10000"},
+		{[]string{"extra"}, `unexpected argument "extra": beam takes flags only`},
+		{[]string{"-id", "1"}, "-id is Beam's worker harness flag: the customer id column is -id-column"},
+	} {
+		err := runWith(tc.args, io.Discard, never)
+		if err == nil || err.Error() != tc.want || !errors.Is(err, cli.ErrUsage) {
+			t.Errorf("%q: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	var stderr strings.Builder
+	if err := runWith([]string{"-h"}, &stderr, never); !errors.Is(err, flag.ErrHelp) ||
+		!strings.Contains(stderr.String(), "-runner") || !strings.Contains(stderr.String(), "-id-column") {
+		t.Errorf("-h: %v\n%s", err, stderr.String())
+	}
+	// Beam's flags reach Beam: -job_name is set on the command line's flag set.
+	ran := false
+	err := runWith([]string{"-job_name", "clvkit-test", "-output", t.TempDir()}, io.Discard, func(context.Context, *beam.Pipeline) error {
+		ran = true
+		return nil
+	})
+	if f := flag.Lookup("job_name"); err != nil || !ran || f == nil || f.Value.String() != "clvkit-test" {
+		t.Errorf("-job_name: %v, ran %v, flag %v", err, ran, f)
+	}
+}
+
 func compare(t *testing.T, cfg Config, copts clv.CSVOptions) {
 	t.Helper()
 	out := t.TempDir()
 	cfg.Output = out
-	if err := run(context.Background(), cfg, onPrism); err != nil {
+	if err := runPipeline(context.Background(), cfg, onPrism); err != nil {
 		t.Fatal(err)
 	}
+	checkOutput(t, out, cfg, copts)
+}
+
+// checkOutput compares the pipeline's output in out with the
+// single-machine path on cfg's input.
+func checkOutput(t *testing.T, out string, cfg Config, copts clv.CSVOptions) {
+	t.Helper()
 	// The single-machine path.
 	f, err := os.Open(cfg.Input)
 	if err != nil {

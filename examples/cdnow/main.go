@@ -13,7 +13,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,17 +20,24 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
-func main() {
-	dir := flag.String("data", datasets.DataDir(), "directory holding CDNOW_sample.txt (or set CLVKIT_DATA)")
-	flag.Parse()
-	log.SetFlags(0)
-	if err := run(os.Stdout, filepath.Join(*dir, "CDNOW_sample.txt")); err != nil {
-		log.Fatal("cdnow: ", err)
+func main() { cli.Main("cdnow", run) }
+
+// run is the command: it parses args and prints the comparison to stdout.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cdnow", flag.ContinueOnError)
+	dir := fs.String("data", datasets.DataDir(), "directory holding CDNOW_sample.txt (or set CLVKIT_DATA)")
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return err
 	}
+	if err := cli.NoArgs(fs); err != nil {
+		return err
+	}
+	return reproduce(stdout, filepath.Join(*dir, "CDNOW_sample.txt"))
 }
 
 // paperParams are the BG/NBD estimates printed by Fader, Hardie & Lee (2005).
@@ -39,7 +45,7 @@ var paperParams = bgnbd.Params{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426}
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-func run(w io.Writer, path string) error {
+func reproduce(w io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -1,18 +1,46 @@
 package main
 
 import (
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
+	"github.com/clvkit/clvkit/internal/readme"
 )
 
-func TestRun(t *testing.T) {
-	var out strings.Builder
-	if err := run(&out, datasets.Data(t, "CDNOW_sample.txt")); err != nil {
-		t.Fatal(err)
+// TestREADME runs the README's command from the repository's root (the
+// data from ../shared/data or $CLVKIT_DATA) and checks the numbers it
+// prints against the paper's.
+func TestREADME(t *testing.T) {
+	datasets.Data(t, "CDNOW_sample.txt") // skips if absent
+	cmds := readme.For(t, "../../README.md", "", "./examples/cdnow")
+	t.Chdir("../..")
+	for _, c := range cmds {
+		var out strings.Builder
+		if err := run(c.Args, &out, io.Discard); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		checkOutput(t, out.String())
 	}
-	s := out.String()
+}
+
+func TestArguments(t *testing.T) {
+	for _, args := range [][]string{{"CDNOW_sample.txt"}, {"-data"}, {"-x"}} {
+		err := run(args, io.Discard, io.Discard)
+		if code := cli.Status("cdnow", err, io.Discard); code != 2 {
+			t.Errorf("%q: %v, exit status %d", args, err, code)
+		}
+	}
+	err := run([]string{"-data", t.TempDir()}, io.Discard, io.Discard)
+	if code := cli.Status("cdnow", err, io.Discard); code != 1 || !strings.Contains(err.Error(), "CDNOW_sample.txt: no such file") {
+		t.Errorf("no data: %v, exit status %d", err, code)
+	}
+}
+
+func checkOutput(t *testing.T, s string) {
+	t.Helper()
 	// Fitted from the raw log (exact times and amounts), the estimates are
 	// the published ones to every printed digit: r=0.2426, α=4.4136,
 	// a=0.7929, b=2.4259, LL=−9582.43; p=6.25, q=3.74, γ=15.44. (The summary

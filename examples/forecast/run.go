@@ -3,15 +3,19 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime/pprof"
 	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/internal/cli"
 )
 
 // Config holds the command's settings; the flags set it.
@@ -27,6 +31,8 @@ type Config struct {
 	Model                                string
 	DecimalComma, PeriodsByCustomer      bool
 	Summaries                            bool
+	set                                  map[string]string // the flags given, with their values
+	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
 }
 
 func defaultConfig() Config {
@@ -51,8 +57,101 @@ func findDefault(rel string) string {
 	}
 }
 
-// options turns the flags into the library's configuration, with errors
-// that name the flags.
+// run is the command: it parses args, runs the job and writes the files;
+// progress goes to stderr.
+func run(args []string, stdout, stderr io.Writer) error {
+	c := defaultConfig()
+	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
+	c.register(fs)
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: forecast [flags] [input.csv]\n\nThe input is -in's file or the one argument.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return err
+	}
+	var err error
+	if c.In, err = cli.Input(fs, "in"); err != nil {
+		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
+	c.set = map[string]string{}
+	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = f.Value.String() })
+	return Run(c, stderr)
+}
+
+// register defines the flags on fs, writing into c.
+func (c *Config) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.In, "in", c.In, `transaction CSV file, or "-" for standard input (or give it as the argument)`)
+	fs.StringVar(&c.ID, "id", c.ID, "customer id column: header name or 1-based number")
+	fs.StringVar(&c.Date, "date", c.Date, "date column: header name or 1-based number")
+	fs.StringVar(&c.Amount, "amount", c.Amount, "amount column: header name or 1-based number (required: spend and CLV need it)")
+	fs.StringVar(&c.Delim, "delim", c.Delim, `field delimiter: ",", ";", "tab" or "space" (runs of blanks)`)
+	fs.StringVar(&c.Layout, "layout", c.Layout, "date layout (Go reference time); empty tries ISO, YYYYMMDD, ISO date-time, RFC 3339")
+	fs.BoolVar(&c.NoHeader, "no-header", c.NoHeader, "the file has no header line")
+	fs.BoolVar(&c.SkipInvalid, "skip-invalid", c.SkipInvalid, "skip and count unusable rows instead of stopping")
+	fs.BoolVar(&c.AllowNegative, "allow-negative", c.AllowNegative, "accept negative amounts (returns)")
+	fs.StringVar(&c.Unit, "unit", c.Unit, `time unit of the models: "day" or "week"`)
+	fs.StringVar(&c.End, "end", c.End, "end of observation, YYYY-MM-DD, the whole day included (default: the time of the last transaction)")
+	fs.StringVar(&c.CalibrationEnd, "calibration-end", c.CalibrationEnd, "end of calibration, YYYY-MM-DD: fit up to it, evaluate on the rest")
+	fs.IntVar(&c.Periods, "horizon", c.Periods, fmt.Sprintf("forecast horizon in months, 1 to %d", forecast.MaxMonths))
+	fs.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month")
+	fs.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]")
+	fs.BoolVar(&c.Summaries, "summaries", c.Summaries, "the input holds per-customer summaries (customer_id, frequency, recency, T, monetary_value), e.g. from SQL; needs -end")
+	fs.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
+	fs.Float64Var(&c.Interval, "interval", c.Interval, "level of confidence intervals (e.g. 0.9) on P(alive), expected purchases, CLV, totals and months, from draws of the parameters; 0: none")
+	fs.IntVar(&c.IntervalDraws, "interval-draws", c.IntervalDraws, fmt.Sprintf("number of parameter draws the intervals come from, with -interval, up to %d (0: %d)", maxIntervalDraws, forecast.DefaultIntervalDraws))
+	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits, as the lifetimes package's penalizer_coef (see the models' FitOptions.Penalizer): it shrinks the estimates, but data that do not determine a model's parameters still fail; 0: none")
+	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
+	fs.StringVar(&c.Out, "out", c.Out, "output directory")
+	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
+}
+
+// maxIntervalDraws bounds -interval-draws, below the library's
+// clv.MaxDraws: each draw costs a pass over the customers and memory
+// (about 40 KB a draw on CDNOW).
+const maxIntervalDraws = 10_000
+
+// flagOf maps the fields of forecast.Config to the flags that set them,
+// so that the job's *forecast.ConfigError names the flag.
+var flagOf = map[string]string{
+	"Unit": "unit", "Model": "model", "Months": "horizon", "Discount": "discount", "Interval": "interval",
+	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
+	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount",
+}
+
+// flagError restates a *forecast.ConfigError in flags: the flag's name and
+// its value as given.
+func (c Config) flagError(ce *forecast.ConfigError) error {
+	name := func(field string) string {
+		if f, ok := flagOf[field]; ok {
+			return "-" + f
+		}
+		return field
+	}
+	ce2 := *ce
+	if f, ok := flagOf[ce.Field]; ok {
+		if v, set := c.set[f]; set {
+			ce2.Value = v
+		}
+	}
+	return cli.Usagef("%s", ce2.Explain(name))
+}
+
+// options turns the flags into the library's configuration. It checks what
+// forecast.Config cannot say (a zero that the Config reads as its default,
+// flags that go together) and leaves the rest to the job's own check.
 func (c Config) options() (forecast.Config, error) {
 	var fc forecast.Config
 	switch c.Unit {
@@ -61,22 +160,22 @@ func (c Config) options() (forecast.Config, error) {
 	case "week":
 		fc.Unit = 7 * 24 * time.Hour
 	default:
-		return fc, fmt.Errorf("-unit %q: want day or week", c.Unit)
+		return fc, cli.Usagef("-unit %q: want day or week", c.Unit)
 	}
 	switch {
-	case c.Periods < 1 || c.Periods > forecast.MaxMonths:
-		return fc, fmt.Errorf("-horizon %d: want 1 to %d months", c.Periods, forecast.MaxMonths)
-	case !(c.Discount >= 0):
-		return fc, fmt.Errorf("-discount %v: want a monthly rate ≥ 0", c.Discount)
-	case !(c.Margin > 0 && c.Margin <= 1):
-		return fc, fmt.Errorf("-margin %v: want a share in (0, 1]", c.Margin)
-	case c.Model != "auto" && forecast.ModelTitle(c.Model) == "":
-		return fc, fmt.Errorf("-model %q: want auto, %s", c.Model, strings.Join(forecast.ModelNames, ", "))
+	case c.Periods == 0: // the Config's default
+		return fc, cli.Usagef("-horizon 0: want 1 to %d months", forecast.MaxMonths)
+	case c.Margin == 0: // the Config's default
+		return fc, cli.Usagef("-margin 0: want a share in (0, 1]")
 	case c.Amount == "":
-		return fc, errors.New("-amount is empty: spend and lifetime value need an amount column")
+		return fc, cli.Usagef("-amount is empty: want the amount column's header name or number (spend and lifetime value need it)")
 	}
-	if !(c.Penalizer >= 0) {
-		return fc, fmt.Errorf("-penalizer %v: want a number ≥ 0", c.Penalizer)
+	if c.IntervalDraws > maxIntervalDraws {
+		return fc, cli.Usagef("-interval-draws %d: want 2 to %d (time and memory grow with the draws: on CDNOW's 23,570 customers, "+
+			"200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)", c.IntervalDraws, maxIntervalDraws)
+	}
+	if _, set := c.set["interval-draws"]; set && c.Interval == 0 {
+		return fc, cli.Usagef("-interval-draws %d without -interval: the draws are for intervals (add -interval 0.9, say)", c.IntervalDraws)
 	}
 	fc.CSV = clv.CSVOptions{ID: c.ID, Time: c.Date, Amount: c.Amount, NoHeader: c.NoHeader, SkipInvalid: c.SkipInvalid,
 		DecimalComma: c.DecimalComma}
@@ -87,36 +186,27 @@ func (c Config) options() (forecast.Config, error) {
 		fc.CSV.Delimiter = ' '
 	default:
 		if len(c.Delim) != 1 {
-			return fc, fmt.Errorf("-delim %q: want one character, tab or space", c.Delim)
+			return fc, cli.Usagef("-delim %q: want one character, tab or space", c.Delim)
 		}
 		fc.CSV.Delimiter = rune(c.Delim[0])
+	}
+	if c.DecimalComma && fc.CSV.Delimiter == ',' {
+		return fc, cli.Usagef("-decimal-comma with -delim %q: amounts like 12,50 need another delimiter (-delim \";\" or tab)", c.Delim)
 	}
 	if c.Layout != "" {
 		fc.CSV.Layouts = []string{c.Layout}
 	}
 	var err error
 	if fc.End, err = parseDay(c.End); err != nil {
-		return fc, fmt.Errorf("-end: %w", err)
+		return fc, cli.Usagef("-end %q: want a date, YYYY-MM-DD", c.End)
 	}
 	if fc.CalibrationEnd, err = parseDay(c.CalibrationEnd); err != nil {
-		return fc, fmt.Errorf("-calibration-end: %w", err)
-	}
-	if !fc.End.IsZero() && !fc.CalibrationEnd.IsZero() && !fc.CalibrationEnd.Before(fc.End) {
-		return fc, fmt.Errorf("-calibration-end %s is not before -end %s", c.CalibrationEnd, c.End)
+		return fc, cli.Usagef("-calibration-end %q: want a date, YYYY-MM-DD", c.CalibrationEnd)
 	}
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
 	fc.EndOfDay = true // -end and -calibration-end are dates: their whole day counts
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
-	if c.Summaries && c.End == "" {
-		return fc, errors.New("-summaries needs -end, the date the summaries were observed to")
-	}
-	if c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1) {
-		return fc, fmt.Errorf("-interval %v: want a level in (0, 1), e.g. 0.9", c.Interval)
-	}
-	if c.IntervalDraws != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws) {
-		return fc, fmt.Errorf("-interval-draws %d: want 2 to %d", c.IntervalDraws, clv.MaxDraws)
-	}
 	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws
 	return fc, nil
 }
@@ -128,20 +218,29 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
-	f, err := os.Open(c.In)
-	if err != nil {
-		return err
+	var in io.Reader
+	if c.In == "-" {
+		fc.Name = "standard input"
+		in = c.stdin
+		if in == nil {
+			in = os.Stdin
+		}
+	} else {
+		f, err := os.Open(c.In)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
 	}
-	defer f.Close()
-	res, err := forecast.Run(context.Background(), f, fc)
-	if errors.Is(err, clv.ErrNotIdentified) {
-		// A penalizer would not help: it keeps the estimates finite, but
-		// the fits are judged on the likelihood without it.
-		return fmt.Errorf("%s: %w\n(the data do not determine the models' parameters: "+
-			"they need more customers, a longer observation, or visible dropout and repeat purchases)", c.In, err)
+	if sk, ok := in.(io.Seeker); ok {
+		if _, err := sk.Seek(0, io.SeekCurrent); err != nil {
+			in = struct{ io.Reader }{in} // a pipe: it cannot be read twice
+		}
 	}
+	res, err := forecast.Run(context.Background(), in, fc)
 	if err != nil {
-		return fmt.Errorf("%s: %w", c.In, err)
+		return c.explain(fc.Name, err)
 	}
 	files, err := res.WriteFiles(c.Out)
 	if err != nil {
@@ -149,6 +248,74 @@ func Run(c Config, progress io.Writer) error {
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	return nil
+}
+
+// explain restates the job's error in flags, with what to do about it.
+func (c Config) explain(name string, err error) error {
+	var (
+		ce *forecast.ConfigError
+		ae *clv.AfterEndError
+		pe *clv.ParseError
+	)
+	switch {
+	case errors.As(err, &ce):
+		return c.flagError(ce)
+	case errors.Is(err, clv.ErrNotIdentified):
+		// A penalizer would not help: it keeps the estimates finite, but
+		// the fits are judged on the likelihood without it.
+		return fmt.Errorf("%s: %w\n(the data do not determine the models' parameters: "+
+			"they need more customers, a longer observation, or visible dropout and repeat purchases)", name, err)
+	case errors.As(err, &ae) && errors.As(err, &pe):
+		end := ae.End.Format(time.DateOnly)
+		return explained{fmt.Sprintf("%s: line %d: a purchase at %s is after -end %s, which includes all of %s, to midnight: "+
+			"give a later -end (-end %s includes this purchase), or leave -end out to observe to the last purchase",
+			name, pe.Line, clock(ae.Time), end, end, ae.Time.Format(time.DateOnly)), err}
+	case errors.Is(err, clv.ErrOutOfOrder):
+		return fmt.Errorf("%s: %w\n(a log read once must have each customer's purchases in time order: sort it by date first, "+
+			"e.g. with the date in column 2: (head -n 1 log.csv; tail -n +2 log.csv | sort -t, -k2,2) > sorted.csv; "+
+			"or give the file itself, with -in or as the argument, and it is read a second time to sort it)", name, err)
+	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
+	}
+	return explained{name + ": " + inFlags(err.Error()), err}
+}
+
+// libraryTerms are phrases of the library's errors and what they are in
+// the command's terms: its flags, customers by id rather than by index.
+var libraryTerms = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\(set AllowNegative to accept returns\)`), "(-allow-negative accepts returns)"},
+	{regexp.MustCompile(`\bcustomers\[\d+\] \(("(?:[^"\\]|\\.)*")\)`), "customer $1"},
+	{regexp.MustCompile(`\bID column\b`), "-id column"},
+	{regexp.MustCompile(`\bTime column\b`), "-date column"},
+	{regexp.MustCompile(`\bAmount column\b`), "-amount column"},
+}
+
+// inFlags restates a library error message in the command's terms.
+func inFlags(msg string) string {
+	for _, t := range libraryTerms {
+		msg = t.re.ReplaceAllString(msg, t.with)
+	}
+	return msg
+}
+
+// explained is an error said again in the command's terms.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e explained) Error() string { return e.msg }
+func (e explained) Unwrap() error { return e.err }
+
+// clock formats t as a date, with the time of day if it is not midnight.
+func clock(t time.Time) string {
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.DateTime)
 }
 
 func parseDay(s string) (time.Time, error) {

@@ -3,25 +3,34 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"time"
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/segment"
 )
 
-func main() {
-	if err := run(os.Stdout, "testdata/transactions.csv"); err != nil {
-		log.Fatal(err)
+func main() { cli.Main("quickstart", run) }
+
+// run is the command: it takes no arguments and prints to stdout.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return err
 	}
+	if err := cli.NoArgs(fs); err != nil {
+		return err
+	}
+	return quickstart(stdout, cli.ModuleFile("testdata/transactions.csv"))
 }
 
-func run(w io.Writer, path string) error {
+func quickstart(w io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -51,7 +60,7 @@ func run(w io.Writer, path string) error {
 	for i, c := range sum.Customers[:8] {
 		value, err := clv.LifetimeValue(purchases, spend, c, year)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		fmt.Fprintf(w, "%-8s %5.0f %8.3f %9.2f %8.2f  %s\n", c.ID, c.Frequency, purchases.ProbabilityAlive(c),
 			purchases.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks), value, segments[i])

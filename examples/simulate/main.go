@@ -15,7 +15,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -25,6 +25,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/cli"
 )
 
 // Config is what the log is drawn from.
@@ -84,18 +85,34 @@ func defaultConfig() Config {
 		Spend:    gammagamma.Params{P: 6, Q: 4, Gamma: 15}}
 }
 
-func main() {
+func main() { cli.Main("simulate", run) }
+
+// maxCustomers bounds -customers: the log is built in memory, about 0.5 GB
+// per 10⁶ customers.
+const maxCustomers = 10_000_000
+
+// run is the command: it parses args, writes the log and reports on stderr.
+func run(args []string, stdout, stderr io.Writer) error {
 	c := defaultConfig()
-	outPath := flag.String("out", "transactions.csv", "output CSV file")
-	flag.IntVar(&c.Customers, "customers", c.Customers, "number of customers")
-	flag.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
-	flag.Parse()
-	log.SetFlags(0)
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	outPath := fs.String("out", "transactions.csv", "output CSV file")
+	fs.IntVar(&c.Customers, "customers", c.Customers, "number of customers")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "random seed")
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if err := cli.NoArgs(fs); err != nil {
+		return err
+	}
+	if c.Customers < 1 || c.Customers > maxCustomers {
+		return cli.Usagef("-customers %d: want 1 to %d", c.Customers, maxCustomers)
+	}
 	n, err := write(c, *outPath)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %d transactions of %d customers to %s\n", n, c.Customers, *outPath)
+	fmt.Fprintf(stderr, "wrote %d transactions of %d customers to %s\n", n, c.Customers, *outPath)
+	return nil
 }
 
 // write generates the log of c into outPath and its parameters beside it

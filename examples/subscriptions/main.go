@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -26,29 +25,41 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/sbg"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
-func main() {
-	in := flag.String("in", findDefault("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed)")
-	out := flag.String("out", "out", "output directory")
-	margin := flag.Float64("margin", 10, "margin per subscriber and month")
-	discount := flag.Float64("discount", 0.01, "discount rate per month")
-	gen := flag.String("generate", "", "write the synthetic subscription log to this file and stop")
-	flag.Parse()
-	log.SetFlags(0)
+func main() { cli.Main("subscriptions", run) }
+
+// run is the command: it parses args, writes the files and prints the
+// analysis to stdout.
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
+	fs.String("in", findDefault("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed); or give it as the argument")
+	out := fs.String("out", "out", "output directory")
+	margin := fs.Float64("margin", 10, "margin per subscriber and month")
+	discount := fs.Float64("discount", 0.01, "discount rate per month")
+	gen := fs.String("generate", "", "write the synthetic subscription log to this file and stop")
+	if err := cli.Parse(fs, args, stderr); err != nil {
+		return err
+	}
+	in, err := cli.Input(fs, "in")
+	if err != nil {
+		return err
+	}
+	if !(*margin > 0) || math.IsInf(*margin, 0) {
+		return cli.Usagef("-margin %v: want a margin per subscriber and month > 0", *margin)
+	}
+	if !(*discount >= 0) || math.IsInf(*discount, 0) {
+		return cli.Usagef("-discount %v: want a rate per month ≥ 0", *discount)
+	}
 	if *gen != "" {
-		if err := os.WriteFile(*gen, generate(), 0o644); err != nil {
-			log.Fatal(err)
-		}
-		return
+		return os.WriteFile(*gen, generate(), 0o644)
 	}
-	if err := run(os.Stdout, *in, *out, *margin, *discount); err != nil {
-		log.Fatal("subscriptions: ", err)
-	}
+	return analyze(stdout, in, *out, *margin, *discount)
 }
 
 // findDefault resolves a path relative to the module root.
@@ -120,7 +131,7 @@ func gammaDraw(rng *rand.Rand, a float64) float64 {
 	}
 }
 
-func run(w io.Writer, in, outDir string, margin, discount float64) error {
+func analyze(w io.Writer, in, outDir string, margin, discount float64) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err

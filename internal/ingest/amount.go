@@ -10,7 +10,8 @@ import (
 )
 
 // ParseAmount parses a decimal amount: [+-]digits[.digits][e[+-]digits]
-// (with decimalComma, ',' for '.' and '.' between groups of three digits),
+// (with decimalComma, ',' for '.' and, between groups of three digits,
+// '.' or a blank: a space, U+00A0 or U+202F, one kind in a number),
 // optionally with a currency symbol and blanks around it. Plain decimals
 // with up to 15 significant digits take an exact fast path; others go
 // through strconv.ParseFloat after a check of that grammar, so that
@@ -76,21 +77,38 @@ func trimCurrency(b []byte) []byte {
 	return bytes.TrimFunc(b, func(r rune) bool { return r == ' ' || r == '\t' || r == '\u00a0' || r == '\u202f' })
 }
 
-// fromDecimalComma rewrites a decimal-comma number ("1.234,50") in the
-// decimal-point form ("1234.50"), checking that points group thousands.
+// thousandsSeparators are the separators of groups of three digits a
+// decimal-comma number may use: points (German), and blanks (French: a
+// space, a non-breaking space U+00A0 or a narrow one U+202F). A number
+// uses one kind.
+var thousandsSeparators = [...]string{".", " ", "\u00a0", "\u202f"}
+
+// fromDecimalComma rewrites a decimal-comma number ("1.234,50",
+// "1 234,50") in the decimal-point form ("1234.50"), checking that the
+// separators group thousands.
 func fromDecimalComma(b []byte) ([]byte, bool) {
 	intPart, frac, hasFrac := bytes.Cut(b, []byte(","))
 	if bytes.Contains(frac, []byte(",")) {
 		return nil, false
 	}
-	if groups := bytes.Split(intPart, []byte(".")); len(groups) > 1 {
+	sep := ""
+	for _, s := range thousandsSeparators {
+		if bytes.Contains(intPart, []byte(s)) {
+			if sep != "" {
+				return nil, false // two kinds of separator
+			}
+			sep = s
+		}
+	}
+	if sep != "" {
+		groups := bytes.Split(intPart, []byte(sep))
 		for i, g := range groups {
 			d := bytes.TrimLeft(g, "+-")
-			if i == 0 && (len(d) == 0 || len(d) > 3) || i > 0 && len(g) != 3 {
+			if i == 0 && (len(d) == 0 || len(d) > 3 || len(g)-len(d) > 1) || i > 0 && len(g) != 3 {
 				return nil, false
 			}
 		}
-		intPart = bytes.ReplaceAll(intPart, []byte("."), nil)
+		intPart = bytes.ReplaceAll(intPart, []byte(sep), nil)
 	}
 	out := append([]byte(nil), intPart...)
 	if hasFrac {

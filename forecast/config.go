@@ -1,0 +1,175 @@
+package forecast
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+)
+
+// Config configures Run; Run reports a field it cannot accept as a
+// *ConfigError. The zero value reads a CSV with the columns
+// customer_id, date and amount, observes to the last transaction, times in
+// weeks, compares the purchase models, and values customers over 12 months
+// with no discount at a margin of 1.
+type Config struct {
+	// CSV says how to read the log: columns, delimiter, date layouts,
+	// header, whether to skip unusable records (SkipInvalid). An empty
+	// CSV.Amount means the column "amount": the job needs amounts.
+	CSV clv.CSVOptions
+	// Name names the input in the report and model.json (e.g. its path).
+	Name string
+	// End is the end of observation; zero means the last transaction.
+	// CalibrationEnd, if not zero, fits the models up to it and checks
+	// them on the rest (the holdout period). With EndOfDay both name
+	// whole days (clv.SummaryOptions.EndOfDay), as dates given by people do.
+	End, CalibrationEnd time.Time
+	EndOfDay            bool
+	// Unit is the models' time unit; zero means a week.
+	Unit time.Duration
+	// AllowNegative accepts negative amounts (returns). Customers whose
+	// mean repeat purchase is then ≤ 0 are left out of the spend fit and
+	// valued at the population's mean spend (Result.NonPositiveSpend).
+	AllowNegative bool
+	// Model is the purchase model: "auto" or "" (fit BG/NBD, MBG/NBD and
+	// Pareto/NBD, choose by the holdout MAE when there is a holdout
+	// period, else by BIC), or one of ModelNames.
+	Model string
+	// Months is the horizon of expected purchases and CLV, 1 to MaxMonths;
+	// zero means 12. Discount is the discount rate per month (≥ 0) and
+	// Margin the profit margin in (0, 1]; zero means 1.
+	Months   int
+	Discount float64
+	Margin   float64
+	// Interval, if not zero, is the level (e.g. 0.9) of confidence
+	// intervals for each customer's P(alive), expected purchases and CLV,
+	// for their totals and for each month's purchases and revenue, from
+	// the parameters' uncertainty: the quantities are computed under
+	// IntervalDraws draws of the models' parameters (clv.ForecastIntervals;
+	// fixed seeds, so runs repeat). forecast.csv and periods.csv then have
+	// lower and upper columns. Zero means none.
+	Interval float64
+	// IntervalDraws is the number of parameter draws, 2 to clv.MaxDraws;
+	// zero means DefaultIntervalDraws.
+	IntervalDraws int
+	// PeriodsByCustomer also writes each customer's expected purchases per
+	// calendar month (periods_by_customer.csv); the totals per month
+	// (periods.csv, Result.Periods) are always computed.
+	PeriodsByCustomer bool
+	// Penalizer is the L2 penalty of every fit, the models'
+	// FitOptions.Penalizer (the Python lifetimes package's penalizer_coef:
+	// for Pareto/NBD, on the summed rather than the mean likelihood, so it
+	// weighs as c/n per customer); zero means none. It shrinks the estimates toward 0; it does not make
+	// data that cannot determine a model's parameters do so: such a fit
+	// still fails with clv.ErrNotIdentified.
+	Penalizer float64
+	// Summaries says the input holds per-customer summaries (columns
+	// clv.SummaryColumns, in the model's time unit, e.g. from a warehouse
+	// query) rather than transactions: the job then starts at the fits.
+	// End is then required (the date the summaries were observed to, for
+	// the monthly forecast), there is no holdout period and no tracking
+	// plot. CSV.Delimiter and CSV.SkipInvalid apply.
+	Summaries bool
+	// FitBudget bounds the time each model fit may take; zero means
+	// DefaultFitBudget. A purchase model whose fit runs out of it is left
+	// out of the comparison with the reason (Choice.Failed); the job fails
+	// only if no model can be fitted.
+	FitBudget time.Duration
+	// Progress, if not nil, receives one line per step.
+	Progress io.Writer
+}
+
+// ConfigError reports a Config field that Run cannot accept. It wraps
+// ErrConfig. Field is the field's name in Config ("Months", "CSV.Amount");
+// Value is its value as text ("" where there is none to show); Want says
+// what it should be, in words that name no field, completed by the field
+// named With when the condition involves a second one ("a date before"
+// With "End"). A program maps Field and With to its own names for them
+// (e.g. its flags).
+type ConfigError struct {
+	Field, Value, Want, With string
+}
+
+// Error returns "forecast: invalid configuration: Field Value: want Want With".
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrConfig, e.Explain(func(field string) string { return field }))
+}
+
+// Explain returns "Field Value: want Want With" with the fields named by
+// name, e.g. a program's flags.
+func (e *ConfigError) Explain(name func(field string) string) string {
+	s := name(e.Field)
+	if e.Value != "" {
+		s += " " + e.Value
+	}
+	s += ": want " + e.Want
+	if e.With != "" {
+		s += " " + name(e.With)
+	}
+	return s
+}
+
+// Unwrap returns ErrConfig.
+func (e *ConfigError) Unwrap() error { return ErrConfig }
+
+// check fills in the defaults of c's zero fields and reports the first
+// field Run cannot accept as a *ConfigError.
+func (c *Config) check() error {
+	if c.Unit == 0 {
+		c.Unit = 7 * 24 * time.Hour
+	}
+	if c.Model == "" {
+		c.Model = "auto"
+	}
+	if c.Months == 0 {
+		c.Months = 12
+	}
+	if c.Margin == 0 {
+		c.Margin = 1
+	}
+	if c.IntervalDraws == 0 {
+		c.IntervalDraws = DefaultIntervalDraws
+	}
+	if c.CSV.Amount == "" {
+		c.CSV.Amount = "amount" // spend and value need amounts
+	}
+	bad := func(field string, value any, want string) error {
+		return &ConfigError{Field: field, Value: fmt.Sprint(value), Want: want}
+	}
+	day := func(t time.Time) string {
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+			return t.Format(time.DateOnly)
+		}
+		return t.Format(time.RFC3339)
+	}
+	switch {
+	case c.Unit < time.Second:
+		return bad("Unit", c.Unit, "at least a second")
+	case c.Model != "auto" && ModelTitle(c.Model) == "":
+		return bad("Model", fmt.Sprintf("%q", c.Model), "auto, "+strings.Join(ModelNames, ", "))
+	case c.Months < 1 || c.Months > MaxMonths:
+		return bad("Months", c.Months, fmt.Sprintf("1 to %d months", MaxMonths))
+	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):
+		return bad("Discount", c.Discount, "a rate per month ≥ 0")
+	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
+		return bad("Interval", c.Interval, "a level in (0, 1), e.g. 0.9")
+	case c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws:
+		return bad("IntervalDraws", c.IntervalDraws, fmt.Sprintf("2 to %d", clv.MaxDraws))
+	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
+		return bad("Penalizer", c.Penalizer, "a number ≥ 0")
+	case !(c.Margin > 0 && c.Margin <= 1):
+		return bad("Margin", c.Margin, "a share in (0, 1]")
+	case c.FitBudget < 0:
+		return bad("FitBudget", c.FitBudget, "a duration > 0, or zero for the default")
+	case c.Summaries && c.End.IsZero():
+		return &ConfigError{Field: "End", Want: "the date the summaries were observed to, with", With: "Summaries"}
+	case c.Summaries && !c.CalibrationEnd.IsZero():
+		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "none (summaries have no holdout period), with", With: "Summaries"}
+	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
+		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "a time before", With: "End"}
+	}
+	return nil
+}
