@@ -76,7 +76,7 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 		return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
 	}
 	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
-		return nil, fmt.Errorf("%w (%v; -fit-budget sets it)", ErrFitBudget, f.budget)
+		return nil, fmt.Errorf("%w of %v", ErrFitBudget, f.budget)
 	}
 	if errors.Is(err, clv.ErrBoundary) && m != nil {
 		// The likelihood is highest in a limit of the model, which was

@@ -260,6 +260,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-calibration-end", "2024-06-30", "-end", "2024-06-30"}, "-calibration-end 2024-06-30: want a time before -end"},
 		{[]string{"-model", "pareto"}, `-model pareto: want auto, bgnbd, mbgnbd, paretonbd`},
 		{[]string{"-penalizer", "-1"}, "-penalizer -1: want a number ≥ 0"},
+		{[]string{"-fit-budget", "-1s"}, "-fit-budget -1s: want a duration > 0, or zero for the default"},
 		{[]string{"-amount", ""}, "-amount is empty: want the amount column's header name or number (spend and lifetime value need it)"},
 		{[]string{"-interval", "1.5"}, "-interval 1.5: want a level in (0, 1), e.g. 0.9"},
 		{[]string{"-interval", "0.9", "-interval-draws", "1"}, "-interval-draws 1: want 2 to 100000"},
@@ -585,5 +586,19 @@ func TestLibraryTerms(t *testing.T) {
 	if !errors.Is(err, clv.ErrNegativeAmount) || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "-allow-negative") ||
 		strings.Contains(err.Error(), "AllowNegative") {
 		t.Errorf("a return: %v", err)
+	}
+}
+
+// TestFitBudget: a fit that runs out of -fit-budget is left out of auto
+// with its reason; when every fit does, the error says so and names the
+// flag.
+func TestFitBudget(t *testing.T) {
+	dir := t.TempDir()
+	err := run([]string{"-fit-budget", "1ns", "-out", dir}, io.Discard, io.Discard)
+	if !errors.Is(err, forecast.ErrFitBudget) || !strings.Contains(err.Error(), "-fit-budget") || errors.Is(err, cli.ErrUsage) {
+		t.Errorf("1ns: %v", err)
+	}
+	if err := run([]string{"-fit-budget", "1m", "-out", dir}, io.Discard, io.Discard); err != nil {
+		t.Errorf("1m: %v", err)
 	}
 }

@@ -27,6 +27,7 @@ type Config struct {
 	Discount, Margin, Penalizer          float64
 	Interval                             float64
 	IntervalDraws                        int
+	FitBudget                            time.Duration
 	Out                                  string
 	Model                                string
 	DecimalComma, PeriodsByCustomer      bool
@@ -114,6 +115,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.IntervalDraws, "interval-draws", c.IntervalDraws, fmt.Sprintf("number of parameter draws the intervals come from, with -interval, up to %d (0: %d)", maxIntervalDraws, forecast.DefaultIntervalDraws))
 	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits, as the lifetimes package's penalizer_coef (see the models' FitOptions.Penalizer): it shrinks the estimates, but data that do not determine a model's parameters still fail; 0: none")
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
+	fs.DurationVar(&c.FitBudget, "fit-budget", c.FitBudget, fmt.Sprintf("time each model fit may take (e.g. 30s); a model out of it is left out of auto, saying so (0: %v)", forecast.DefaultFitBudget))
 	fs.StringVar(&c.Out, "out", c.Out, "output directory")
 	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
 }
@@ -128,7 +130,7 @@ const maxIntervalDraws = 10_000
 var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
-	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount",
+	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -208,6 +210,7 @@ func (c Config) options() (forecast.Config, error) {
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
 	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws
+	fc.FitBudget = c.FitBudget
 	return fc, nil
 }
 
@@ -274,6 +277,10 @@ func (c Config) explain(name string, err error) error {
 		return fmt.Errorf("%s: %w\n(a log read once must have each customer's purchases in time order: sort it by date first, "+
 			"e.g. with the date in column 2: (head -n 1 log.csv; tail -n +2 log.csv | sort -t, -k2,2) > sorted.csv; "+
 			"or give the file itself, with -in or as the argument, and it is read a second time to sort it)", name, err)
+	case errors.Is(err, forecast.ErrFitBudget):
+		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
+	case errors.Is(err, forecast.ErrNoIntervals):
+		return fmt.Errorf("%s: %w\n(run without -interval, or choose another -model)", name, err)
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
