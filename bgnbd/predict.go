@@ -539,6 +539,13 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 	if minT >= 0 && maxT > 0 && !math.IsInf(maxT, 0) {
 		cs = newChebSum(c-(p.R+x), a, c, math.Log1p(maxT/(p.Alpha+minT)))
 	}
+	// Beyond the interpolant, the series at each (T, t) from one plan: the
+	// connection formula's part, which depends on x alone, made once here
+	// (the closure only copies it, so it stays safe for concurrent use).
+	base := p.plan(x, max(minT, 0))
+	if maxT > p.Alpha+max(minT, 0) {
+		base.conn, base.ready = newConnPlan(base.r, base.a, base.b), true
+	}
 	return func(T, t float64) float64 {
 		if !valid(clv.Customer{Frequency: x, T: T}) || !(t >= 0) || math.IsInf(t, 0) {
 			return math.NaN()
@@ -548,7 +555,9 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 				return v
 			}
 		}
-		return p.series(x, T, t)
+		fp := base
+		fp.alpha = p.Alpha + T
+		return fp.at(t) // = p.series(x, T, t), bit for bit
 	}
 }
 
