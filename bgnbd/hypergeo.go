@@ -72,6 +72,9 @@ func (fp *freshPlan) atN(t float64) (float64, int) {
 	if t == 0 {
 		return 0, 0
 	}
+	if a >= largeA {
+		return pointDropout(r, alpha, a, b, t), 2
+	}
 	n := 0
 	if z := t / (alpha + t); z > 0.5 {
 		w := alpha / (alpha + t)
@@ -121,6 +124,45 @@ func (fp *freshPlan) atN(t float64) (float64, int) {
 		v = math.NaN()
 	}
 	return v, n + k
+}
+
+// largeA is the a from which freshExpected is pointDropout's: the series
+// of ₂F₁(r, b; a+b−1; z) need some a·z/(1−z) terms (10⁸ at a = 10⁶, where
+// a fit at the limit of no dropout heterogeneity holds a; see fitLimit),
+// while the quadrature's error is below 1/a² = 1e-8 relative.
+const largeA = 1e4
+
+// pointDropout returns freshExpected for large a by the two-point Gauss
+// quadrature of the beta distribution of p: given p (and λ Gamma(r, α)
+// distributed), a customer who drops out after each purchase with
+// probability p expects
+//
+//	g(p) = [1 − (α/(α+p·t))^r] / p
+//
+// purchases in (0, t], and E[X(t)] = E[g(p)] for p ~ Beta(a, b). The rule
+// integrates polynomials of degree 3 exactly: its nodes m + y, with m =
+// a/(a+b) and y the roots of y² − (μ₃/σ²)·y − σ² (σ² and μ₃ the beta's
+// second and third central moments), and weights matching the mean, are
+// in (0, 1); its error is of the order of the fourth central moment times
+// g⁗, about (σ/m)⁴ ≤ 1/a² relative. g is computed with expm1 and log1p,
+// accurate for any r and α (at the other limit, r and α large).
+func pointDropout(r, alpha, a, b, t float64) float64 {
+	n := a + b
+	m := a / n
+	s2 := m * (b / n) / (n + 1)
+	h := (b - a) / (n * (n + 2)) // μ₃/(2σ²)
+	disc := math.Sqrt(h*h + s2)
+	var y1, y2 float64
+	if h >= 0 {
+		y1 = h + disc
+		y2 = -s2 / y1
+	} else {
+		y2 = h - disc
+		y1 = -s2 / y2
+	}
+	g := func(p float64) float64 { return -math.Expm1(-r*math.Log1p(p*t/alpha)) / p }
+	w1 := -y2 / (y1 - y2)
+	return w1*g(m+y1) + (1-w1)*g(m+y2)
 }
 
 // eulerSeries evaluates freshExpected by a transformed series. The
