@@ -269,7 +269,7 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // and α with r/α → λ (the same purchase rate λ for everyone), or both —
 // the fit stops once a and b (or r) pass 10⁴ and fits the limit model
 // instead (see fitLimit): it returns that model, usable, with the shape
-// held at 10⁶ (predictions within O(10⁻⁶) of the limit's), FitInfo.Status
+// held at 10⁸ (predictions within 1e-6 of the limit's), FitInfo.Status
 // clv.AtBoundary, the limit and its rate in FitInfo.Reason, NumParams the
 // parameters left free, and an error wrapping clv.ErrBoundary. A
 // parameter running off toward 0 at the same time leaves the limit model

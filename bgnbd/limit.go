@@ -20,15 +20,18 @@ import (
 // with a/(a+b) fixed); one whose r passes it, toward the limit in which
 // the gamma distribution of the purchase rate λ does (r, α → ∞ with
 // r/α → λ). The limit model is fitted with the shape held at limitShape
-// (a, or r) and the other parameter of the pair free: the held model's
-// predictions differ from the limit's by O(1/limitShape) relative — the
-// variance of p is p(1−p)/(a+b+1), that of λ is λ²/r — which is below
-// 1e-6 (TestBoundaryPredictions), while logLik evaluates it without
-// cancellation (lgDiff, psiDiff, the ln(1+τ/α) terms), so that its
-// gradient keeps 10 digits.
+// (a, or r) and the other parameter of the pair free. The held model's
+// predictions differ from the limit's by O(1/a) — the posterior of p,
+// Beta(a, b+x), has variance p(1−p)/(a+b+x+1) and its mean moves by
+// O(x/a) — and by O((λt)²/r) — the gamma distribution of λ has variance
+// λ²/r, which changes e^−λt by (λt)²/(2r) relative: at 10⁸ (rather than
+// the 10⁶ of paretonbd, where a customer's λt of 10 would cost 5e-5),
+// at most 5.4e-7 relative in TestBoundaryPredictions. logLik evaluates
+// the held model without cancellation (lgDiff, psiDiff, the ln(1+τ/α)
+// terms), so that its gradient keeps 10 digits.
 const (
 	boundaryShape = 1e4
-	limitShape    = 1e6
+	limitShape    = 1e8
 )
 
 // atBoundary reports whether a fit at v (r, α, a, b) runs off toward a

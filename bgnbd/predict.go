@@ -153,7 +153,7 @@ func (p family) pmf(n, t float64) float64 {
 	nd := n + p.d
 	// ln B(a, b+n+d)/B(a, b) and Γ(r+n)/Γ(r) as differences (lgDiff) and
 	// (α/(α+t))^r by log1p: accurate when a, b and r are large (a fit at a
-	// limit of the model holds them at 10⁶).
+	// limit of the model holds them at 10⁸).
 	lb := lgDiff(p.B, lg(p.B), nd) - lgDiff(p.A+p.B, lg(p.A+p.B), nd)
 	first := math.Exp(lb + lgDiff(p.R, lg(p.R), n) - lg(n+1) - p.R*math.Log1p(t/p.Alpha) + n*math.Log(z))
 	if nd == 0 {
