@@ -68,34 +68,35 @@ type FitOptions struct {
 // log-likelihood is NaN.
 type scratch struct {
 	ctx       context.Context // nil: never done
-	T, Tx     timeTerms
+	T, Tx     []timeTerm
 	lnab, inb []float64 // per x: log(a/(b+x−1)), 1/(b+x−1)
 	part      [][6]float64
 }
 
-// timeTerms are, for each distinct τ of T or t_x, ln(α+τ), 1/(α+τ),
+// timeTerm is, for one distinct τ of T or t_x, ln(α+τ), 1/(α+τ),
 // l = ln(1+τ/α) and j = 1/α − 1/(α+τ) = τ/(α(α+τ)): the differences that r
-// multiplies once r·ln α is folded into the rows (see logLik).
-type timeTerms struct{ ln, inv, l, j []float64 }
+// multiplies once r·ln α is folded into the rows (see logLik). The four
+// share a cache line: with continuous times, rows look them up at random.
+type timeTerm struct{ ln, inv, l, j float64 }
 
-// fill computes the terms at α for the values vals. l is ln(α+τ) − ln α
-// while r < bigArg, where the rounding of that difference, times r, stays
-// below 1e-11, and log1p(τ/α) beyond.
-func (tt *timeTerms) fill(r, alpha float64, vals []float64) {
-	n := len(vals)
-	tt.ln, tt.inv = model.Resize(tt.ln, n), model.Resize(tt.inv, n)
-	tt.l, tt.j = model.Resize(tt.l, n), model.Resize(tt.j, n)
+// fillTerms returns the terms at α for the values vals, in tt's storage.
+// l is ln(α+τ) − ln α while r < bigArg, where the rounding of that
+// difference, times r, stays below 1e-11, and log1p(τ/α) beyond.
+func fillTerms(tt []timeTerm, r, alpha float64, vals []float64) []timeTerm {
+	if cap(tt) < len(vals) {
+		tt = make([]timeTerm, len(vals))
+	}
+	tt = tt[:len(vals)]
 	lnA, invA := math.Log(alpha), 1/alpha
 	for i, v := range vals {
 		ln, inv := math.Log(alpha+v), 1/(alpha+v)
-		tt.ln[i], tt.inv[i] = ln, inv
-		if r < bigArg {
-			tt.l[i] = ln - lnA
-		} else {
-			tt.l[i] = math.Log1p(v * invA)
+		l := ln - lnA
+		if r >= bigArg {
+			l = math.Log1p(v * invA)
 		}
-		tt.j[i] = v * invA * inv
+		tt[i] = timeTerm{ln, inv, l, v * invA * inv}
 	}
+	return tt
 }
 
 // bigArg is the argument above which lgDiff and psiDiff compute
@@ -150,8 +151,8 @@ func psiDiff(z, psz, x float64) float64 {
 // b+x+1 in A2, b+x−1 becomes b+x in A4, and A4 is present for x = 0 too.
 func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	r, al, a, b, sh := f.R, f.Alpha, f.A, f.B, f.d
-	s.T.fill(r, al, d.Ts)
-	s.Tx.fill(r, al, d.Txs)
+	s.T = fillTerms(s.T, r, al, d.Ts)
+	s.Tx = fillTerms(s.Tx, r, al, d.Txs)
 	s.lnab, s.inb = model.Resize(s.lnab, len(d.Xs)), model.Resize(s.inb, len(d.Xs))
 	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
 	var ll, gr, gal, ga, gb float64
@@ -178,7 +179,7 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	n := len(d.Rows)
 	chunks := parallel.Chunks(n)
 	s.part = slices.Grow(s.part[:0], chunks)[:chunks]
-	T, Tx := &s.T, &s.Tx
+	T, Tx := s.T, s.Tx
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var sl, sr, sal, sa, sb float64
@@ -188,19 +189,17 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 		}
 		for _, rw := range d.Rows[lo:hi] {
 			x := d.Xs[rw.Xi]
-			ti := rw.Ti
-			lT, l1T := T.ln[ti], T.l[ti]
-			A3 := -x*lT - r*l1T
-			dT := r*T.j[ti] - x*T.inv[ti] // ∂A3/∂α
+			tT := &T[rw.Ti]
+			A3 := -x*tT.ln - r*tT.l
+			dT := r*tT.j - x*tT.inv // ∂A3/∂α
 			if x+sh == 0 {
 				sl += rw.W * A3
-				sr -= rw.W * l1T
+				sr -= rw.W * tT.l
 				sal += rw.W * dT
 				continue
 			}
-			txi := rw.Txi
-			l1Tx := Tx.l[txi]
-			A4 := s.lnab[rw.Xi] - x*Tx.ln[txi] - r*l1Tx
+			tX := &Tx[rw.Txi]
+			A4 := s.lnab[rw.Xi] - x*tX.ln - r*tX.l
 			dd := A4 - A3
 			var lse, p4 float64
 			// log(1+e) rather than log1p(e): e ≤ 1, so the absolute error
@@ -216,8 +215,8 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 			}
 			p3 := 1 - p4
 			sl += rw.W * lse
-			sr -= rw.W * (p3*l1T + p4*l1Tx)
-			sal += rw.W * (p3*dT + p4*(r*Tx.j[txi]-x*Tx.inv[txi]))
+			sr -= rw.W * (p3*tT.l + p4*tX.l)
+			sal += rw.W * (p3*dT + p4*(r*tX.j-x*tX.inv))
 			sa += rw.W * p4
 			sb += rw.W * p4 * s.inb[rw.Xi]
 		}
