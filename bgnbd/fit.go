@@ -2,6 +2,7 @@ package bgnbd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -66,10 +67,68 @@ type FitOptions struct {
 // once it is done, the row loop stops at its next chunk and the
 // log-likelihood is NaN.
 type scratch struct {
-	ctx                    context.Context // nil: never done
-	lnT, invT, lnTx, invTx []float64
-	lnab, invb             []float64 // per x: log(a/(b+x−1)), 1/(b+x−1)
-	part                   [][6]float64
+	ctx       context.Context // nil: never done
+	T, Tx     []timeTerm
+	lnab, inb []float64 // per x: log(a/(b+x−1)), 1/(b+x−1)
+	part      [][6]float64
+}
+
+// timeTerm is, for one distinct τ of T or t_x, ln(α+τ), 1/(α+τ),
+// l = ln(1+τ/α) and j = 1/α − 1/(α+τ) = τ/(α(α+τ)): the differences that r
+// multiplies once r·ln α is folded into the rows (see logLik). The four
+// share a cache line: with continuous times, rows look them up at random.
+type timeTerm struct{ ln, inv, l, j float64 }
+
+// fillTerms returns the terms at α for the values vals, in tt's storage.
+// l is ln(α+τ) − ln α while r < bigArg, where the rounding of that
+// difference, times r, stays below 1e-11, and log1p(τ/α) beyond.
+func fillTerms(tt []timeTerm, r, alpha float64, vals []float64) []timeTerm {
+	if cap(tt) < len(vals) {
+		tt = make([]timeTerm, len(vals))
+	}
+	tt = tt[:len(vals)]
+	lnA, invA := math.Log(alpha), 1/alpha
+	for i, v := range vals {
+		ln, inv := math.Log(alpha+v), 1/(alpha+v)
+		l := ln - lnA
+		if r >= bigArg {
+			l = math.Log1p(v * invA)
+		}
+		tt[i] = timeTerm{ln, inv, l, v * invA * inv}
+	}
+	return tt
+}
+
+// bigArg is the argument above which lgDiff and psiDiff compute
+// differences of log-gamma and digamma functions without subtracting
+// their large values.
+const bigArg = 1e3
+
+// lgDiff returns lnΓ(z+x) − lnΓ(z), given lgz = lnΓ(z) for z < bigArg; for
+// larger z as x·lgammaDiff(z, x), accurate to a few ulps of the result
+// where the difference of lnΓ values of size z·ln z (10⁷ at z = 10⁶)
+// would lose their rounding, 1e-9 absolute.
+func lgDiff(z, lgz, x float64) float64 {
+	if z < bigArg {
+		v, _ := math.Lgamma(z + x)
+		return v - lgz
+	}
+	return x * lgammaDiff(z, x)
+}
+
+// psiDiff returns ψ(z+x) − ψ(z), given psz = ψ(z) for z < bigArg; for
+// larger z from the asymptotic series of ψ,
+//
+//	ψ(y) − ψ(z) = log1p(x/z) + x/(2yz) − (y⁻² − z⁻²)/12 + (y⁻⁴ − z⁻⁴)/120 − (y⁻⁶ − z⁻⁶)/252,  y = z+x,
+//
+// whose next term is below 1e-26, without cancellation.
+func psiDiff(z, psz, x float64) float64 {
+	if z < bigArg {
+		return mathext.Digamma(z+x) - psz
+	}
+	y := z + x
+	iy2, iz2 := 1/(y*y), 1/(z*z)
+	return math.Log1p(x/z) + x/(2*y*z) - (iy2-iz2)/12 + (iy2*iy2-iz2*iz2)/120 - (iy2*iy2*iy2-iz2*iz2*iz2)/252
 }
 
 // logLik returns the log-likelihood of the data at f (Fader, Hardie & Lee
@@ -78,25 +137,23 @@ type scratch struct {
 // customer,
 //
 //	LL = A1 + A2 + log(exp(A3) + δ_{x>0} exp(A4))
-//	A1 = lnΓ(r+x) − lnΓ(r) + r ln α
+//	A1 = lnΓ(r+x) − lnΓ(r)
 //	A2 = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
-//	A3 = −(r+x) ln(α+T)
-//	A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
+//	A3 = −x ln(α+T) − r ln(1+T/α)
+//	A4 = ln a − ln(b+x−1) − x ln(α+t_x) − r ln(1+t_x/α),
+//
+// the paper's terms with r ln α moved from A1 into A3 and A4, and the
+// differences of log-gamma functions computed as such (lgDiff), so that
+// nothing cancels when r, α, a and b grow large together — at a limit of
+// the model (see fitLimit).
 //
 // For MBG/NBD (Batislam, Denizel & Filiztekin 2007, eq. 7) b+x becomes
 // b+x+1 in A2, b+x−1 becomes b+x in A4, and A4 is present for x = 0 too.
 func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	r, al, a, b, sh := f.R, f.Alpha, f.A, f.B, f.d
-	table := func(vals []float64, ln, inv *[]float64) {
-		*ln, *inv = model.Resize(*ln, len(vals)), model.Resize(*inv, len(vals))
-		for i, v := range vals {
-			(*ln)[i] = math.Log(al + v)
-			(*inv)[i] = 1 / (al + v)
-		}
-	}
-	table(d.Ts, &s.lnT, &s.invT)
-	table(d.Txs, &s.lnTx, &s.invTx)
-	s.lnab, s.invb = model.Resize(s.lnab, len(d.Xs)), model.Resize(s.invb, len(d.Xs))
+	s.T = fillTerms(s.T, r, al, d.Ts)
+	s.Tx = fillTerms(s.Tx, r, al, d.Txs)
+	s.lnab, s.inb = model.Resize(s.lnab, len(d.Xs)), model.Resize(s.inb, len(d.Xs))
 	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
 	var ll, gr, gal, ga, gb float64
 	lgr, lgb, lgab := lg(r), lg(b), lg(a+b)
@@ -107,22 +164,22 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 	for i, x := range d.Xs {
 		w := d.XW[i]
 		xs := x + sh
-		ll += w * (lg(r+x) - lgr + r*math.Log(al) + lgab + lg(b+xs) - lgb - lg(a+b+xs))
+		ll += w * (lgDiff(r, lgr, x) + lgDiff(b, lgb, xs) - lgDiff(a+b, lgab, xs))
 		if xs > 0 {
 			s.lnab[i] = math.Log(a / (b + xs - 1))
-			s.invb[i] = 1 / (b + xs - 1)
+			s.inb[i] = 1 / (b + xs - 1)
 		}
 		if grad != nil {
-			psabx := mathext.Digamma(a + b + xs)
-			gr += w * (mathext.Digamma(r+x) - psr + math.Log(al))
-			gal += w * r / al
-			ga += w * (psab - psabx)
-			gb += w * (psab + mathext.Digamma(b+xs) - psb - psabx)
+			dab := psiDiff(a+b, psab, xs)
+			gr += w * psiDiff(r, psr, x)
+			ga -= w * dab
+			gb += w * (psiDiff(b, psb, xs) - dab)
 		}
 	}
 	n := len(d.Rows)
 	chunks := parallel.Chunks(n)
 	s.part = slices.Grow(s.part[:0], chunks)[:chunks]
+	T, Tx := s.T, s.Tx
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
 		var sl, sr, sal, sa, sb float64
@@ -132,17 +189,17 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 		}
 		for _, rw := range d.Rows[lo:hi] {
 			x := d.Xs[rw.Xi]
-			q := r + x
-			lT := s.lnT[rw.Ti]
-			A3 := -q * lT
+			tT := &T[rw.Ti]
+			A3 := -x*tT.ln - r*tT.l
+			dT := r*tT.j - x*tT.inv // ∂A3/∂α
 			if x+sh == 0 {
 				sl += rw.W * A3
-				sr -= rw.W * lT
-				sal -= rw.W * q * s.invT[rw.Ti]
+				sr -= rw.W * tT.l
+				sal += rw.W * dT
 				continue
 			}
-			lTx := s.lnTx[rw.Txi]
-			A4 := s.lnab[rw.Xi] - q*lTx
+			tX := &Tx[rw.Txi]
+			A4 := s.lnab[rw.Xi] - x*tX.ln - r*tX.l
 			dd := A4 - A3
 			var lse, p4 float64
 			// log(1+e) rather than log1p(e): e ≤ 1, so the absolute error
@@ -158,10 +215,10 @@ func logLik(d *rows.Data, f family, grad []float64, s *scratch) float64 {
 			}
 			p3 := 1 - p4
 			sl += rw.W * lse
-			sr -= rw.W * (p3*lT + p4*lTx)
-			sal -= rw.W * q * (p3*s.invT[rw.Ti] + p4*s.invTx[rw.Txi])
+			sr -= rw.W * (p3*tT.l + p4*tX.l)
+			sal += rw.W * (p3*dT + p4*(r*tX.j-x*tX.inv))
 			sa += rw.W * p4
-			sb += rw.W * p4 * s.invb[rw.Xi]
+			sb += rw.W * p4 * s.inb[rw.Xi]
 		}
 		s.part[c] = [6]float64{sl, sr, sal, sa, sb}
 	})
@@ -204,6 +261,18 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // without the penalty, to the maximum likelihood estimate, and is
 // identified exactly when that estimate is: the penalized estimate of data
 // that cannot determine the parameters is the penalty's, not the data's.
+//
+// If the likelihood is highest in a limit of the model — a and b running
+// off toward infinity together with a/(a+b) → p (no heterogeneity in
+// dropout: every customer drops out with the same probability p), or r
+// and α with r/α → λ (the same purchase rate λ for everyone), or both —
+// the fit stops once a and b (or r) pass 10⁴ and fits the limit model
+// instead (see fitLimit): it returns that model, usable, with the shape
+// held at 10⁸ (predictions within 1e-6 of the limit's), FitInfo.Status
+// clv.AtBoundary, the limit and its rate in FitInfo.Reason, NumParams the
+// parameters left free, and an error wrapping clv.ErrBoundary. A
+// parameter running off toward 0 at the same time leaves the limit model
+// not identified (clv.ErrNotIdentified).
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	if opts.Variant > MBGNBD {
 		return nil, fmt.Errorf("bgnbd: unknown variant %d", opts.Variant)
@@ -227,6 +296,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		Weight: d.W, Penalizer: opts.Penalizer,
 		PenaltyScale: []float64{1, 1 / d.MaxT, 1, 1},      // lifetimes' time rescaling of α
 		GradTol:      opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
+		AtBoundary: atBoundary,
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.Vector())
@@ -241,6 +311,9 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	est, fitErr := mle.Fit(ctx, pr)
 	if est.Params == nil {
 		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
+	}
+	if errors.Is(fitErr, mle.ErrBoundary) {
+		return fitLimit(ctx, d, family{paramsOf(est.Params), sh}, opts)
 	}
 	b, idErr := model.FromEstimate(est, paramsOf, "r alpha a b", d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
 	m := &Model{base: b, f: family{b.Params(), sh}}

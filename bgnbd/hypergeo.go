@@ -1,6 +1,10 @@
 package bgnbd
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
 
 // maxTerms bounds the series of eulerSeries and directSeries. The series
 // converges like z^k with z = t/(α+t); it needs about 40/(1−z) terms, so
@@ -72,6 +76,9 @@ func (fp *freshPlan) atN(t float64) (float64, int) {
 	if t == 0 {
 		return 0, 0
 	}
+	if a >= largeA {
+		return pointDropout(r, alpha, a, b, t), 2
+	}
 	n := 0
 	if z := t / (alpha + t); z > 0.5 {
 		w := alpha / (alpha + t)
@@ -121,6 +128,67 @@ func (fp *freshPlan) atN(t float64) (float64, int) {
 		v = math.NaN()
 	}
 	return v, n + k
+}
+
+// largeA is the a from which freshExpected is pointDropout's: the series
+// of ₂F₁(r, b; a+b−1; z) need some a·z/(1−z) terms (10¹⁰ at a = 10⁸, where
+// a fit at the limit of no dropout heterogeneity holds a; see fitLimit),
+// while the quadrature's error is below 1e-12 relative from a = 10⁴.
+const largeA = 1e4
+
+// pointDropout returns freshExpected for large a by the four-point Gauss
+// quadrature of the beta distribution of p: given p (and λ Gamma(r, α)
+// distributed), a customer who drops out after each purchase with
+// probability p expects
+//
+//	g(p) = [1 − (α/(α+p·t))^r] / p
+//
+// purchases in (0, t], and E[X(t)] = E[g(p)] for p ~ Beta(a, b). The nodes
+// and weights are those of Gauss–Jacobi quadrature (Golub & Welsch 1969):
+// the eigenvalues of the Jacobi matrix of the three-term recurrence of
+// the Jacobi polynomials P_n^(b−1, a−1) moved to [0, 1], and the squared
+// first components of its eigenvectors. The rule integrates polynomials of
+// degree 7 exactly; its error is of the order of the eighth central moment
+// relative to m⁸, (σ/m)⁸ ≤ 1/a⁴ with m = a/(a+b) and σ² = m(1−m)/(a+b+1)
+// (the three-point rule's, (σ/m)⁶, reached 4.4e-12 at a = 10⁴, b = 9·10⁴):
+// at most 5.3e-13 relative in TestPointDropout, where the reference
+// quadrature's own error dominates. g is computed with expm1 and log1p,
+// accurate for any r and α (at the other limit, r and α large).
+func pointDropout(r, alpha, a, b, t float64) float64 {
+	const k = 4
+	al, be := b-1, a-1 // weight (1−x)^al (1+x)^be on [−1, 1], x = 2p−1
+	s := al + be
+	jac := mat.NewSymDense(k, nil)
+	for n := range k {
+		fn := float64(n)
+		var diag float64
+		if n == 0 {
+			diag = (be - al) / (s + 2)
+		} else {
+			diag = (be - al) * (be + al) / ((2*fn + s) * (2*fn + s + 2))
+		}
+		jac.SetSym(n, n, (1+diag)/2)
+		if n > 0 {
+			// β_n = 4n(n+al)(n+be)(n+s)/((2n+s)²(2n+s+1)(2n+s−1)), halved
+			// twice on [0, 1].
+			q := 2*fn + s
+			bn := 4 * fn * (fn + al) * (fn + be) * (fn + s) / (q * q * (q + 1) * (q - 1))
+			jac.SetSym(n-1, n, math.Sqrt(bn)/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(jac, true) {
+		return math.NaN()
+	}
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	g := func(p float64) float64 { return -math.Expm1(-r*math.Log1p(p*t/alpha)) / p }
+	var v float64
+	for i, p := range eig.Values(nil) {
+		w := vecs.At(0, i)
+		v += w * w * g(p)
+	}
+	return v
 }
 
 // eulerSeries evaluates freshExpected by a transformed series. The

@@ -148,26 +148,23 @@ func (p family) pmf(n, t float64) float64 {
 		}
 		return 0
 	}
-	lbetaAB := lbeta(p.A, p.B)
 	z := t / (p.Alpha + t)
 	lg := func(x float64) float64 { v, _ := math.Lgamma(x); return v }
-	first := math.Exp(lbeta(p.A, p.B+n+p.d) - lbetaAB + lg(p.R+n) - lg(p.R) - lg(n+1) +
-		p.R*math.Log(p.Alpha/(p.Alpha+t)) + n*math.Log(z))
-	if n+p.d == 0 {
+	nd := n + p.d
+	// ln B(a, b+n+d)/B(a, b) and Γ(r+n)/Γ(r) as differences (lgDiff) and
+	// (α/(α+t))^r by log1p: accurate when a, b and r are large (a fit at a
+	// limit of the model holds them at 10⁸).
+	lb := lgDiff(p.B, lg(p.B), nd) - lgDiff(p.A+p.B, lg(p.A+p.B), nd)
+	first := math.Exp(lb + lgDiff(p.R, lg(p.R), n) - lg(n+1) - p.R*math.Log1p(t/p.Alpha) + n*math.Log(z))
+	if nd == 0 {
 		return first
 	}
 	tail := 1.0
 	if n > 0 {
 		tail = mathext.RegIncBeta(n, p.R, z)
 	}
-	return first + math.Exp(lbeta(p.A+1, p.B+n-1+p.d)-lbetaAB)*tail
-}
-
-func lbeta(a, b float64) float64 {
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	return la + lb - lab
+	// B(a+1, b+n+d−1) = B(a, b+n+d)·a/(b+n+d−1).
+	return first + math.Exp(lb+math.Log(p.A/(p.B+nd-1)))*tail
 }
 
 // ProbabilityOfPurchases returns P(Y(t) = n | x, t_x, T), the probability
@@ -536,7 +533,7 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 	a, b := p.A, p.B+x+p.d
 	c := a + b - 1
 	var cs *chebSum
-	if minT >= 0 && maxT > 0 && !math.IsInf(maxT, 0) {
+	if minT >= 0 && maxT > 0 && !math.IsInf(maxT, 0) && a < largeA {
 		cs = newChebSum(c-(p.R+x), a, c, math.Log1p(maxT/(p.Alpha+minT)))
 	}
 	// Beyond the interpolant, the series at each (T, t) from one plan: the

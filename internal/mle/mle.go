@@ -363,9 +363,10 @@ func (pr Problem) Objective() Objective {
 // objective), updating B with the BFGS formula after each step, so that the
 // curvature H carries is used from the first step and corrected where the
 // full objective differs (a direction the subsample poorly identifies). A
-// step that does not decrease f is halved. It stops once the gradient's
-// max-norm is ≤ tol and returns the last accepted point, or theta itself
-// if H is not positive definite.
+// step that does not decrease f is halved, unless it reaches a point whose
+// gradient is within tol while f rose by rounding alone. It stops once
+// the gradient's max-norm is ≤ tol and returns the last accepted point,
+// or theta itself if H is not positive definite.
 func Polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSteps int) []float64 {
 	var ch mat.Cholesky
 	if !ch.Factorize(h) {
@@ -396,7 +397,13 @@ func Polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSte
 			for i := range x {
 				trial[i] = x[i] - t*step.AtVec(i)
 			}
-			if ft := obj(trial, gt); ft <= f {
+			// A trial whose gradient is within tol is accepted even if
+			// f rose by rounding alone (1e-13 relative: the sum over a
+			// million rows rounds at some 1e-15): there, comparisons of
+			// f are noise, and rejecting it costs halvings and a
+			// worse point.
+			ft := obj(trial, gt)
+			if ft <= f || floats.Norm(gt, math.Inf(1)) <= tol && ft-f <= 1e-13*math.Abs(f) {
 				f, accepted = ft, true
 				break
 			}

@@ -1,0 +1,5 @@
+//go:build race
+
+package bgnbd_test
+
+const raceEnabled = true
