@@ -129,7 +129,10 @@ func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names stri
 		info.Status = clv.AtBoundary
 		err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
 		for i, v := range est.Params {
-			if v < mle.MinParam {
+			// The limit's fit stops once the likelihood no longer
+			// changes, which for a parameter running off toward 0 can be
+			// well above mle.MinParam.
+			if v < limitMinParam {
 				info.Status = clv.NotIdentified
 				info.Reason += fmt.Sprintf("; and %s = %.3g ran off toward 0", strings.Fields(names)[i], v)
 				err = fmt.Errorf("%w (%d customers): %s; the data may show no dropout for the model to measure: observe longer, or use another model",
@@ -169,6 +172,11 @@ func inside(params []float64) bool {
 	}
 	return true
 }
+
+// limitMinParam is the value below which a free parameter of a limit
+// model has run off toward 0 (the fitted limits' free parameters, in
+// tests and on real logs, are above 0.01).
+const limitMinParam = 1e-5
 
 // unidentified returns why a maximum of the log-likelihood at params does
 // not determine them, in plain language, with advice; "" if it does.
