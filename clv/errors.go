@@ -15,6 +15,7 @@ var (
 	ErrFieldCount      = errors.New("wrong number of fields")
 	ErrMissingID       = errors.New("missing customer id")
 	ErrLongID          = errors.New("customer id longer than 65,535 bytes")
+	ErrDuplicateID     = errors.New("duplicate customer id")
 	ErrBadTime         = errors.New("unparseable date")
 	ErrBadAmount       = ingest.ErrBadAmount // "unparseable amount"
 	ErrNonFinite       = ingest.ErrNonFinite // "amount is NaN or infinite"
