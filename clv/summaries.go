@@ -74,6 +74,9 @@ type SummariesOptions struct {
 // parse wraps ErrBadAmount; a negative monetary value ErrNegativeAmount.
 func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error) {
 	var st Stats
+	if isNil(r) {
+		return nil, st, errNilInput
+	}
 	delim := opts.Delimiter
 	if delim == 0 {
 		delim = ','
