@@ -5,7 +5,15 @@
 // lifetime (DERL) beside the constant-retention formula.
 //
 //	go run ./examples/subscriptions                  # testdata/subscriptions.csv
+//	go run ./examples/subscriptions -in log.csv -end 2024-12-31
 //	go run ./examples/subscriptions -generate testdata/subscriptions.csv
+//
+// -end is the date the log was extracted. Without it the end of
+// observation is the latest date in the log, and the program says which
+// line it came from: one cancellation dated years ahead would otherwise
+// credit every active subscriber with renewals up to it. With -end, a date
+// after it is an error naming the line, unless -clip-after-end, which
+// counts a subscription ending after -end as active at -end.
 //
 // It writes subscribers.csv (per active subscriber: renewals, probability
 // of cancelling at the next renewal, DERL and value) and retention.png
@@ -14,6 +22,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,21 +41,64 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// config is what the flags set.
+type config struct {
+	in, out          string
+	margin, discount float64
+	end              time.Time // zero: the latest date in the log
+	clipAfterEnd     bool
+	generate         string
+}
+
+// parseFlags parses the command line; an error names the flag at fault.
+func parseFlags(args []string) (config, error) {
+	c := config{}
+	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
+	fs.StringVar(&c.in, "in", findDefault("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed)")
+	fs.StringVar(&c.out, "out", "out", "output directory")
+	fs.Float64Var(&c.margin, "margin", 10, "margin per subscriber and month")
+	fs.Float64Var(&c.discount, "discount", 0.01, "discount rate per month")
+	end := fs.String("end", "", "end of observation, YYYY-MM-DD: the date the log was extracted (default: the latest date in the log)")
+	fs.BoolVar(&c.clipAfterEnd, "clip-after-end", false, "count a subscription ending after -end as active at -end (default: such a row is an error)")
+	fs.StringVar(&c.generate, "generate", "", "write the synthetic subscription log to this file and stop")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if *end != "" {
+		t, err := time.Parse(time.DateOnly, *end)
+		if err != nil {
+			return c, fmt.Errorf("-end %q: want a date YYYY-MM-DD", *end)
+		}
+		c.end = t
+	}
+	if c.clipAfterEnd && c.end.IsZero() {
+		return c, errors.New("-clip-after-end needs -end, the date the log was extracted")
+	}
+	if !(c.margin >= 0) || math.IsInf(c.margin, 0) {
+		return c, fmt.Errorf("-margin %v: want a finite number ≥ 0", c.margin)
+	}
+	if !(c.discount >= 0) || math.IsInf(c.discount, 0) {
+		return c, fmt.Errorf("-discount %v: want a finite rate ≥ 0", c.discount)
+	}
+	return c, nil
+}
+
 func main() {
-	in := flag.String("in", findDefault("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed)")
-	out := flag.String("out", "out", "output directory")
-	margin := flag.Float64("margin", 10, "margin per subscriber and month")
-	discount := flag.Float64("discount", 0.01, "discount rate per month")
-	gen := flag.String("generate", "", "write the synthetic subscription log to this file and stop")
-	flag.Parse()
 	log.SetFlags(0)
-	if *gen != "" {
-		if err := os.WriteFile(*gen, generate(), 0o644); err != nil {
+	c, err := parseFlags(os.Args[1:])
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		log.Fatal("subscriptions: ", err)
+	}
+	if c.generate != "" {
+		if err := os.WriteFile(c.generate, generate(), 0o644); err != nil {
 			log.Fatal(err)
 		}
 		return
 	}
-	if err := run(os.Stdout, *in, *out, *margin, *discount); err != nil {
+	if err := run(os.Stdout, c); err != nil {
 		log.Fatal("subscriptions: ", err)
 	}
 }
@@ -120,19 +172,30 @@ func gammaDraw(rng *rand.Rand, a float64) float64 {
 	}
 }
 
-func run(w io.Writer, in, outDir string, margin, discount float64) error {
+func run(w io.Writer, c config) error {
+	in, outDir, margin, discount := c.in, c.out, c.margin, c.discount
 	f, err := os.Open(in)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	subs, err := sbg.ReadSubscriptions(f, sbg.ReadOptions{Period: sbg.Monthly})
+	subs, err := sbg.ReadSubscriptions(f, sbg.ReadOptions{Period: sbg.Monthly, ObservationEnd: c.end, ClipAfterEnd: c.clipAfterEnd})
 	if err != nil {
+		if errors.Is(err, sbg.ErrAfterObserved) {
+			err = fmt.Errorf("%w (-end %s; -clip-after-end counts a subscription ending later as active)", err, c.end.Format(time.DateOnly))
+		}
 		return fmt.Errorf("%s: %w", in, err)
 	}
 	rs := subs.Records()
 	fmt.Fprintf(w, "%s: %d subscriptions in %d monthly cohorts, %d still active on %s\n",
 		in, subs.Rows, len(subs.Cohorts), len(subs.Active), subs.ObservationEnd.Format(time.DateOnly))
+	if subs.EndLine > 0 {
+		fmt.Fprintf(w, "  observed to %s, the latest date in the log (line %d); if the log was extracted earlier, pass -end\n",
+			subs.ObservationEnd.Format(time.DateOnly), subs.EndLine)
+	}
+	if subs.Clipped > 0 {
+		fmt.Fprintf(w, "  %d subscriptions ending after -end counted as active on %s\n", subs.Clipped, subs.ObservationEnd.Format(time.DateOnly))
+	}
 	sm, err := sbg.Fit(rs, sbg.FitOptions{})
 	if err != nil {
 		return err
