@@ -309,6 +309,7 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 		if err != nil {
 			return nil, t, 0, r.fieldErr(r.amtCol, err)
 		}
+		r.stats.Amounts.add(amt, r.line)
 	}
 	return id, t, amt, nil
 }
