@@ -3,6 +3,7 @@ package bgnbd_test
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clvkit/bgnbd"
@@ -66,14 +67,21 @@ func FuzzPredictions(f *testing.F) {
 }
 
 // FuzzUnmarshalJSON: a model read from any JSON either fails with an
-// error or holds valid parameters, predicts without panicking and writes
-// back JSON that reads to the same parameters.
+// error or holds parameters in the bounds of Params.JSONBounds, predicts
+// finite numbers in range for a few customers (P(alive) in [0, 1],
+// expectations ≥ 0) and writes back JSON that reads to the same
+// parameters.
 func FuzzUnmarshalJSON(f *testing.F) {
 	f.Add(`{"model":"bgnbd","params":{"r":0.24,"alpha":4.41,"a":0.79,"b":2.43}}`)
 	f.Add(`{"model":"mbgnbd","params":{"r":0.24,"alpha":4.41,"a":0.79,"b":2.43}}`)
 	f.Add(`{"model":"bgnbd","params":{"r":-1,"alpha":4.41,"a":0.79,"b":2.43}}`)
 	f.Add(`{"model":"bgnbd","params":{"r":1e400}}`)
+	f.Add(`{"model":"bgnbd","params":{"r":1e308,"alpha":4.41,"a":0.79,"b":2.43}}`)
+	f.Add(`{"model":"bgnbd","params":{"r":50,"alpha":0.01,"a":0.001,"b":0.001}}`)
+	f.Add(`{"model":"mbgnbd","params":{"r":50,"alpha":0.01,"a":0.001,"b":1000}}`)
 	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"std_errors":{"r":0.1},"log_covariance":[[1]]}`)
+	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"log_covariance":[[1,2],[2,1]]}`)
+	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"log_covariance":[[1,0],[0,1]],"fit":{"status":"converged","n_params":4}}`)
 	f.Add(`[]`)
 	f.Fuzz(func(t *testing.T, in string) {
 		var m bgnbd.Model
@@ -84,9 +92,14 @@ func FuzzUnmarshalJSON(f *testing.F) {
 		if err := p.Validate(); err != nil {
 			t.Fatalf("read invalid parameters %+v from %s", p, in)
 		}
-		c := clv.Customer{Frequency: 2, Recency: 30, T: 39}
-		if pa := m.ProbabilityAlive(c); !(pa >= 0 && pa <= 1) && !math.IsNaN(pa) {
-			t.Fatalf("%+v: P(alive) = %v", p, pa)
+		for _, c := range []clv.Customer{{}, {T: 39}, {Frequency: 2, Recency: 30, T: 39}, {Frequency: 30, Recency: 38, T: 39}, {Frequency: 100, Recency: 999, T: 1000}} {
+			pa, e := m.ProbabilityAlive(c), m.ConditionalExpectedPurchases(c, 52)
+			if !(pa >= 0 && pa <= 1) || !(e >= 0) || math.IsInf(e, 0) {
+				t.Fatalf("%v %+v %+v: P(alive) = %v, E = %v", m.Variant(), p, c, pa, e)
+			}
+		}
+		if e := m.ExpectedPurchases(52); !(e >= 0) || math.IsInf(e, 0) {
+			t.Fatalf("%v %+v: E[X(52)] = %v", m.Variant(), p, e)
 		}
 		b, err := json.Marshal(&m)
 		if err != nil {
@@ -135,4 +148,28 @@ func FuzzLongHorizon(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnmarshalJSONNamesField: a decoding error names the JSON field at
+// fault and why.
+func TestUnmarshalJSONNamesField(t *testing.T) {
+	const ok = `"params":{"r":1,"alpha":1,"a":1,"b":1}`
+	for _, tc := range []struct{ in, want string }{
+		{`{"model":"bgnbd","params":{"r":1e308,"alpha":4.41,"a":0.79,"b":2.43}}`, "params.r = 1e+308"},
+		{`{"model":"bgnbd","params":{"r":0.2,"alpha":4.41,"a":0.79}}`, "params.b = 0 (is it missing?)"},
+		{`{"model":"bgnbd","params":{"r":0.2,"alpha":4.41,"a":2e9,"b":1}}`, "params.a = 2e+09"},
+		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[0,0],[]]}`, "log_covariance: row 1 has 0 values, want 2"},
+		{`{"model":"bgnbd","params":{"r":40,"alpha":4.41,"a":0.5,"b":0.3}}`, "params.r = 40 > 10(a+b)"},
+		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[1,2],[2,1]]}`, "log_covariance: not positive semi-definite"},
+		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[1,0],[0,1]],"fit":{"status":"converged","n_params":4}}`, "log_covariance: 2 rows, want 4 (fit.n_params)"},
+		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[1,0],[1,1]]}`, "log_covariance: [0][1] = 0"},
+		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[1,0,0,0,0],[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0],[0,0,0,0,1]]}`, "log_covariance: 5 rows, want 1 to 4"},
+		{`{"model":"bgnbd",` + ok + `,"fit":{"status":"converged","n_params":9}}`, "fit.n_params = 9"},
+	} {
+		var m bgnbd.Model
+		err := json.Unmarshal([]byte(tc.in), &m)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", tc.in, err, tc.want)
+		}
+	}
 }

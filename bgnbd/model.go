@@ -137,11 +137,33 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	if head.Model == MBGNBD.String() {
 		v = MBGNBD
 	}
-	if err := m.base.Unmarshal(v.String(), b); err != nil {
+	var nb base
+	if err := nb.Unmarshal(v.String(), b); err != nil {
 		return err
 	}
-	m.f = family{m.Params(), v.shift()}
+	if p := nb.Params(); v == BGNBD && p.A+p.B <= 1 && p.R > 10*(p.A+p.B) {
+		return fmt.Errorf("bgnbd: %w: params.r = %v > 10(a+b) with a+b = %v ≤ 1: no series of the conditional expectation is accurate there (it is NaN)", ErrInvalidParams, p.R, p.A+p.B)
+	}
+	m.base, m.f = nb, family{nb.Params(), v.shift()}
 	return nil
+}
+
+// JSONBounds returns the range of a parameter that UnmarshalJSON accepts,
+// by JSON name: r in [1e-3, 1e9], α in [1e-2, 1e12], a and b in
+// [1e-3, 1e9], and, for the BG/NBD, not r > 10(a+b) with a+b ≤ 1. The
+// upper ends hold the limit models a fit returns at a boundary (a shape
+// held at 1e8, its scale = shape/rate); below r = 1e-3 or inside the
+// excluded corner the expectation of a customer without repeat purchases
+// is NaN. Predictions were checked finite and in range (P(alive) in
+// [0, 1], expectations ≥ 0) over these ranges by FuzzUnmarshalJSON.
+func (Params) JSONBounds(name string) (lo, hi float64) {
+	switch name {
+	case "r":
+		return 1e-3, 1e9
+	case "alpha":
+		return 1e-2, 1e12
+	}
+	return 1e-3, 1e9
 }
 
 var _ clv.PurchaseModel = (*Model)(nil)

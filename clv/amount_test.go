@@ -117,7 +117,7 @@ func TestEndlessLine(t *testing.T) {
 	}
 	// Summaries, read with encoding/csv, likewise.
 	zero = &endless{b: 0}
-	if _, _, err := clv.ReadSummaries(zero, ',', true); !errors.Is(err, clv.ErrRead) || !strings.Contains(err.Error(), "not a text file") ||
+	if _, _, err := clv.ReadSummaries(zero, clv.SummariesOptions{SkipInvalid: true}); !errors.Is(err, clv.ErrRead) || !strings.Contains(err.Error(), "not a text file") ||
 		zero.n > clv.DefaultMaxLineBytes+slack {
 		t.Errorf("summaries from /dev/zero: %v after %d bytes", err, zero.n)
 	}

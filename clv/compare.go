@@ -33,8 +33,8 @@ func NewCustomerValue(pm NewCustomerModel, sm PopulationSpend, firstOrder float6
 	if err := opts.check(); err != nil {
 		return 0, err
 	}
-	if pm == nil || sm == nil {
-		return 0, errors.New("clv: NewCustomerValue: nil model")
+	if err := checkModels("NewCustomerValue", pm, sm); err != nil {
+		return 0, err
 	}
 	if err := checkNonNeg("first order value", firstOrder); err != nil {
 		return 0, err
@@ -108,8 +108,8 @@ func CompareModels(cands []Candidate, cal []Customer, hold []Holdout, maxFreq in
 	}
 	var cmp Comparison
 	for i, c := range cands {
-		if c.Model == nil {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: candidate %d (%q) has no model", i, c.Name)
+		if isNil(c.Model) {
+			return Comparison{}, fmt.Errorf("clv: CompareModels: candidate %d (%q): %w", i, c.Name, ErrNilModel)
 		}
 		info := c.Model.FitInfo()
 		if info.Status != Converged && info.Status != AtBoundary {

@@ -92,6 +92,9 @@ type Reader struct {
 // opts.NoHeader) and resolves the columns, so an unknown column is reported
 // here, wrapping ErrUnknownColumn.
 func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
+	if isNil(r) {
+		return nil, errNilInput
+	}
 	if opts.Delimiter == 0 {
 		opts.Delimiter = ','
 	}
@@ -160,11 +163,27 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 	return rd, nil
 }
 
+// errNilInput is returned for a nil io.Reader.
+var errNilInput = fmt.Errorf("%w: nil io.Reader", ErrRead)
+
+// errNilReader is returned by the methods of a nil *Reader.
+var errNilReader = fmt.Errorf("%w: nil *Reader (use NewReader)", ErrRead)
+
 // Header returns the column names read from the header, or nil.
-func (r *Reader) Header() []string { return r.header }
+func (r *Reader) Header() []string {
+	if r == nil {
+		return nil
+	}
+	return r.header
+}
 
 // Stats returns what the Reader has read and skipped so far.
-func (r *Reader) Stats() Stats { return r.stats }
+func (r *Reader) Stats() Stats {
+	if r == nil {
+		return Stats{}
+	}
+	return r.stats
+}
 
 func (r *Reader) column(what, spec string) (int, error) {
 	found := -1
@@ -195,6 +214,9 @@ func (r *Reader) column(what, spec string) (int, error) {
 // SkipInvalid unset, a record that cannot be used is returned as a
 // *ParseError; reading may continue after it.
 func (r *Reader) Read() (Transaction, error) {
+	if r == nil || r.lines == nil {
+		return Transaction{}, errNilReader
+	}
 	for {
 		id, t, amt, err := r.readRaw()
 		if err == nil {
@@ -210,6 +232,9 @@ func (r *Reader) Read() (Transaction, error) {
 // ReadAll reads all remaining transactions. An empty log is an error
 // wrapping ErrEmptyLog.
 func (r *Reader) ReadAll() ([]Transaction, error) {
+	if r == nil || r.lines == nil {
+		return nil, errNilReader
+	}
 	// Fixed-size chunks, joined once at the end: growing one slice would
 	// copy a large log several times over.
 	const size = 1 << 16
@@ -289,6 +314,7 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 		if err != nil {
 			return nil, t, 0, r.fieldErr(r.amtCol, err)
 		}
+		r.stats.Amounts.add(amt, r.line)
 	}
 	return id, t, amt, nil
 }

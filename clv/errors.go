@@ -14,9 +14,11 @@ var (
 	ErrEmptyLog        = errors.New("clv: empty transaction log")
 	ErrNoCustomers     = errors.New("clv: no customers")
 	ErrInvalidCustomer = errors.New("clv: invalid customer summary")
+	ErrNilModel        = errors.New("nil model")
 	ErrFieldCount      = errors.New("wrong number of fields")
 	ErrMissingID       = errors.New("missing customer id")
 	ErrLongID          = errors.New("customer id longer than 65,535 bytes")
+	ErrDuplicateID     = errors.New("duplicate customer id")
 	ErrBadTime         = errors.New("unparseable date")
 	ErrBadAmount       = ingest.ErrBadAmount // "unparseable amount"
 	ErrNonFinite       = ingest.ErrNonFinite // "amount is NaN or infinite"

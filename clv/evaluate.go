@@ -42,6 +42,9 @@ type Evaluation struct {
 // maxFreq−1 and maxFreq or more (the table of Fader, Hardie & Lee 2005,
 // with maxFreq 7). cal and hold are parallel, as in Summary.
 func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq int) (Evaluation, error) {
+	if err := checkModels("EvaluateHoldout", pm); err != nil {
+		return Evaluation{}, err
+	}
 	if len(cal) != len(hold) {
 		return Evaluation{}, fmt.Errorf("clv: %d calibration summaries and %d holdout rows", len(cal), len(hold))
 	}

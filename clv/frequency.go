@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -26,8 +25,8 @@ type UnconditionalPMF interface {
 // computed once per distinct T, on all cores, and summed in a fixed order.
 // k must be in [1, 65536]; an invalid customer is an error naming it.
 func ExpectedFrequencyCounts(m UnconditionalPMF, cs []Customer, k int) ([]float64, error) {
-	if m == nil {
-		return nil, errors.New("clv: ExpectedFrequencyCounts: nil model")
+	if err := checkModels("ExpectedFrequencyCounts", m); err != nil {
+		return nil, err
 	}
 	if k < 1 || k > maxFrequencyBins {
 		return nil, fmt.Errorf("clv: %d frequency bins, want 1 to %d", k, maxFrequencyBins)

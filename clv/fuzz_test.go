@@ -70,21 +70,37 @@ func FuzzSummarizeCSV(f *testing.F) {
 	})
 }
 
-// FuzzReadSummaries: on any input ReadSummaries returns an error or
-// customers that all validate, with every record read either returned or
-// skipped. Nothing panics (a malformed quote once reached FieldPos).
+// FuzzReadSummaries: on any input ReadSummaries returns an error naming a
+// line, or customers that all validate, with distinct ids, frequencies
+// within the bound, monetary values ≥ 0 (unless negative ones are allowed)
+// and 0 without repeat purchases, with every record read either returned
+// or skipped. Nothing panics (a malformed quote once reached FieldPos).
 func FuzzReadSummaries(f *testing.F) {
-	f.Add("customer_id,frequency,recency,T,monetary_value\na,2,30.43,38.86,22.35\nb,0,0,38.86,0\n", false)
-	f.Add("customer_id,frequency,recency,T\na,2,3,1\n\"b,1,1,2\n", true)
-	f.Add("frequency,T,recency,customer_id\n1,5,2,x\n,,,\n", true)
-	f.Fuzz(func(t *testing.T, in string, skip bool) {
-		cs, st, err := clv.ReadSummaries(strings.NewReader(in), 0, skip)
+	f.Add("customer_id,frequency,recency,T,monetary_value\na,2,30.43,38.86,22.35\nb,0,0,38.86,0\n", false, false)
+	f.Add("customer_id,frequency,recency,T\na,2,3,1\n\"b,1,1,2\n", true, false)
+	f.Add("frequency,T,recency,customer_id\n1,5,2,x\n,,,\n", true, true)
+	f.Add("customer_id,frequency,recency,T,monetary_value\na,1e9,1,2,3\na,1,1,2,-3\nb,0,0,2,1\n", true, true)
+	f.Add("customer_id,frequency,recency,T,monetary_value\na,1,1,2,3\na,1,1,2,3\n", false, true)
+	f.Fuzz(func(t *testing.T, in string, skip, negative bool) {
+		cs, st, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{SkipInvalid: skip, AllowNegative: negative})
 		if err != nil {
+			var pe *clv.ParseError
+			if errors.As(err, &pe) && pe.Line < 1 {
+				t.Fatalf("error without a line: %v", err)
+			}
 			return
 		}
+		ids := map[string]bool{}
 		for _, c := range cs {
 			if err := c.Validate(); err != nil {
 				t.Fatalf("returned an invalid customer %+v: %v", c, err)
+			}
+			if ids[c.ID] {
+				t.Fatalf("id %q twice", c.ID)
+			}
+			ids[c.ID] = true
+			if c.Frequency > clv.DefaultMaxFrequency || c.MonetaryValue < 0 && !negative || c.Frequency == 0 && c.MonetaryValue != 0 {
+				t.Fatalf("returned %+v", c)
 			}
 		}
 		if len(cs)+st.Skipped != st.Records {

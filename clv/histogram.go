@@ -2,6 +2,7 @@ package clv
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -26,6 +27,9 @@ type HistogramRow struct {
 // Add counts the customer's summary w times (w = 1 for one customer). It
 // validates c and w.
 func (h *Histogram) Add(c Customer, w float64) error {
+	if h == nil {
+		return errNilHistogram
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -39,22 +43,43 @@ func (h *Histogram) Add(c Customer, w float64) error {
 	return nil
 }
 
-// Merge adds the counts of o.
-func (h *Histogram) Merge(o *Histogram) {
+// errNilHistogram is returned by the methods of a nil *Histogram that
+// would change it.
+var errNilHistogram = errors.New("clv: nil *Histogram")
+
+// Merge adds the counts of o. A nil o is an empty histogram (merging it
+// does nothing); a nil h is an error.
+func (h *Histogram) Merge(o *Histogram) error {
+	if h == nil {
+		return errNilHistogram
+	}
+	if o == nil {
+		return nil
+	}
 	if len(o.counts) > 0 && h.counts == nil {
 		h.counts = make(map[[3]float64]float64, len(o.counts))
 	}
 	for k, v := range o.counts {
 		h.counts[k] += v
 	}
+	return nil
 }
 
-// Len returns the number of distinct rows.
-func (h *Histogram) Len() int { return len(h.counts) }
+// Len returns the number of distinct rows (0 for a nil h).
+func (h *Histogram) Len() int {
+	if h == nil {
+		return 0
+	}
+	return len(h.counts)
+}
 
 // Rows returns the rows sorted by frequency, recency and T: the order
-// does not depend on how the histogram was built or merged.
+// does not depend on how the histogram was built or merged. A nil h has
+// no rows.
 func (h *Histogram) Rows() []HistogramRow {
+	if h == nil {
+		return nil
+	}
 	rows := make([]HistogramRow, 0, len(h.counts))
 	for k, v := range h.counts {
 		if v > 0 {
@@ -104,6 +129,9 @@ func (h *Histogram) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary wrote, replacing h's counts.
 func (h *Histogram) UnmarshalBinary(b []byte) error {
+	if h == nil {
+		return errNilHistogram
+	}
 	if len(b) < 8 || uint64(len(b)-8) != 32*binary.LittleEndian.Uint64(b) {
 		return fmt.Errorf("clv: corrupt Histogram encoding")
 	}

@@ -161,7 +161,7 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		}
 	}
 	for d, dr := range draws {
-		if dr.Purchase == nil || valued && dr.Spend == nil {
+		if isNil(dr.Purchase) || valued && isNil(dr.Spend) {
 			return nil, fmt.Errorf("%w: draw %d has no purchase or no spend model", ErrBadDraws, d)
 		}
 	}

@@ -56,6 +56,11 @@ func PredictiveInterval(models []ConditionalPMF, c Customer, t, level float64) (
 	if len(models) == 0 || !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
 		return 0, 0, fmt.Errorf("clv: PredictiveInterval: %d models, level %v, t %v", len(models), level, t)
 	}
+	for _, m := range models {
+		if err := checkModels("PredictiveInterval", m); err != nil {
+			return 0, 0, err
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return 0, 0, err
 	}
@@ -86,7 +91,10 @@ func PredictiveInterval(models []ConditionalPMF, c Customer, t, level float64) (
 // drawTotals, the expected totals under parameter draws (the parameters'
 // uncertainty; nil to leave it out).
 func TotalPredictiveInterval(pm ConditionalPMF, cs []Customer, t, level float64, drawTotals []float64) (mean, lo, hi float64, err error) {
-	if pm == nil || !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
+	if err := checkModels("TotalPredictiveInterval", pm); err != nil {
+		return 0, 0, 0, err
+	}
+	if !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
 		return 0, 0, 0, errors.New("clv: TotalPredictiveInterval: need a model, a level in (0, 1) and a horizon ≥ 0")
 	}
 	if err := ValidateAll(cs); err != nil {
@@ -144,7 +152,10 @@ type AliveMixture interface {
 // of a log of dates take a fraction of a second. An invalid customer is an
 // error naming it.
 func PredictiveIntervals(pm AliveMixture, cs []Customer, t, level float64) (lo, hi []int, err error) {
-	if pm == nil || !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
+	if err := checkModels("PredictiveIntervals", pm); err != nil {
+		return nil, nil, err
+	}
+	if !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
 		return nil, nil, fmt.Errorf("clv: PredictiveIntervals: model %v, level %v, t %v", pm, level, t)
 	}
 	if err := ValidateAll(cs); err != nil {

@@ -56,7 +56,7 @@ func checkSQL(t *testing.T, txs []clv.Transaction, end time.Time) {
 	scriptPath := filepath.Join(dir, "run.sql")
 	os.WriteFile(scriptPath, []byte(script), 0o644)
 	out := psql(t, "-v", "end="+end.Format(time.DateOnly), "-v", "unit_days=7", "-f", scriptPath)
-	rows, _, err := clv.ReadSummaries(strings.NewReader(strings.Join(clv.SummaryColumns, ",")+"\n"+string(out)), ',', false)
+	rows, _, err := clv.ReadSummaries(strings.NewReader(strings.Join(clv.SummaryColumns, ",")+"\n"+string(out)), clv.SummariesOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

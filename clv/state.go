@@ -65,6 +65,9 @@ func checkState(opts SummaryOptions) error {
 // Add adds one of the customer's transactions, under opts (the Period,
 // Calendar, CalibrationEnd and AllowNegative of the summary to come).
 func (s *CustomerState) Add(t Transaction, opts SummaryOptions) error {
+	if s == nil {
+		return errNilState
+	}
 	if err := checkState(opts); err != nil {
 		return err
 	}
@@ -106,9 +109,19 @@ func (s *CustomerState) insert(e statePeriod) {
 	q.n += e.n
 }
 
+// errNilState is returned by the methods of a nil *CustomerState.
+var errNilState = errors.New("clv: nil *CustomerState")
+
 // Merge adds the state o of the same customer (built under the same
-// options) to s.
+// options) to s. A nil o is an empty state (merging it does nothing); a
+// nil s is an error.
 func (s *CustomerState) Merge(o *CustomerState) error {
+	if s == nil {
+		return errNilState
+	}
+	if o == nil {
+		return nil
+	}
 	if s.ID == "" {
 		s.ID = o.ID
 	}
@@ -131,6 +144,9 @@ var ErrHoldoutOnly = errors.New("clv: first purchase in the holdout period")
 // know the log's last transaction; transactions after End must have been
 // left out by the caller).
 func (s *CustomerState) Summary(opts SummaryOptions) (Customer, Holdout, error) {
+	if s == nil {
+		return Customer{}, Holdout{}, errNilState
+	}
 	if err := checkState(opts); err != nil {
 		return Customer{}, Holdout{}, err
 	}
@@ -207,6 +223,9 @@ func (s *CustomerState) Summary(opts SummaryOptions) (Customer, Holdout, error) 
 // MarshalBinary encodes the state, for an engine that moves states
 // between machines (examples/beam registers it as the state's coder).
 func (s *CustomerState) MarshalBinary() ([]byte, error) {
+	if s == nil {
+		return nil, errNilState
+	}
 	b := binary.AppendUvarint(nil, uint64(len(s.ID)))
 	b = append(b, s.ID...)
 	b = binary.AppendUvarint(b, uint64(len(s.periods)))
@@ -227,6 +246,9 @@ func (s *CustomerState) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes what MarshalBinary wrote.
 func (s *CustomerState) UnmarshalBinary(b []byte) error {
+	if s == nil {
+		return errNilState
+	}
 	bad := errors.New("clv: corrupt CustomerState encoding")
 	n, k := binary.Uvarint(b)
 	if k <= 0 || uint64(len(b)-k) < n {

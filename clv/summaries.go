@@ -3,12 +3,13 @@ package clv
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/clvkit/clvkit/internal/ingest"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/internal/csvline"
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // SummaryColumns are the columns ReadSummaries expects in a header:
@@ -16,16 +17,78 @@ import (
 // warehouse query produces; see the README for the SQL).
 var SummaryColumns = []string{"customer_id", "frequency", "recency", "T", "monetary_value"}
 
+// DefaultMaxFrequency is the largest frequency ReadSummaries accepts when
+// SummariesOptions.MaxFrequency is zero: a million repeat purchase
+// periods, a purchase every day for 2,700 years or every minute for two
+// years. The models evaluate larger counts (their predictions stay finite
+// up to 2⁵³, the largest count a float64 holds exactly), but a row beyond
+// this bound is almost surely a bug in the query that made the table (a
+// sum of amounts or a count of rows where a count of periods was meant),
+// and one such row moves every customer's fitted parameters.
+const DefaultMaxFrequency = 1e6
+
+// maxExactCount is 2⁵³, the largest whole number below which every whole
+// number is a float64.
+const maxExactCount = 1 << 53
+
+// SummariesOptions configures ReadSummaries. The zero value reads a
+// comma-separated table and stops at the first unusable row.
+type SummariesOptions struct {
+	// Delimiter separates fields. Zero means ','.
+	Delimiter rune
+
+	// SkipInvalid skips unusable rows instead of returning an error; Stats
+	// counts them by reason and keeps the first few errors.
+	SkipInvalid bool
+
+	// AllowNegative accepts a negative monetary_value (returns netted
+	// against purchases); by default it is an error wrapping
+	// ErrNegativeAmount. The spend models leave such customers out.
+	AllowNegative bool
+
+	// MaxFrequency bounds the frequency column. Zero means
+	// DefaultMaxFrequency; values above 2⁵³ mean 2⁵³.
+	MaxFrequency float64
+}
+
 // ReadSummaries reads per-customer summaries from a CSV with a header
 // holding SummaryColumns (in any order, other columns ignored;
-// monetary_value may be absent), delimiter delim (0 means ','). Each row is
-// validated (Customer.Validate); an unusable row is a *ParseError naming
-// the line and column, or, with skipInvalid, skipped and counted in the
-// returned Stats.
-func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats, error) {
+// monetary_value may be absent and is then 0), with the conventions of
+// Customer: time in the model's unit, frequency the number of repeat
+// purchase periods, monetary value the mean of the repeat purchases.
+//
+// Every row is checked against what a summary can be; an unusable row is a
+// *ParseError naming the line, the column and what to do, or, with
+// opts.SkipInvalid, skipped and counted in the returned Stats by reason:
+//   - customer_id: not empty, and one row per id (a repeated id wraps
+//     ErrDuplicateID and names the line of the first row);
+//   - frequency: a whole number in [0, MaxFrequency];
+//   - recency: in [0, T], and 0 when frequency is 0;
+//   - T: finite and ≥ 0 (0 is a customer whose first purchase was at the
+//     end of observation, as Summarize reports it);
+//   - monetary_value: ≥ 0 unless opts.AllowNegative, and 0 when
+//     frequency is 0 (the first purchase is not part of the mean). It may
+//     be 0 with repeat purchases: a log without amounts, or free orders.
+//
+// Errors about consistency wrap ErrInvalidCustomer; a number that does not
+// parse wraps ErrBadAmount; a negative monetary value ErrNegativeAmount.
+func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error) {
 	var st Stats
+	if isNil(r) {
+		return nil, st, errNilInput
+	}
+	delim := opts.Delimiter
 	if delim == 0 {
 		delim = ','
+	}
+	maxX := opts.MaxFrequency
+	switch {
+	case maxX == 0:
+		maxX = DefaultMaxFrequency
+	case !(maxX > 0):
+		return nil, st, fmt.Errorf("%w: MaxFrequency %v, want a number > 0 (or 0 for the default)", ErrBadOption, maxX)
+	case maxX > maxExactCount:
+		maxX = maxExactCount
 	}
 	// encoding/csv keeps a whole line: bound it.
 	cr := csv.NewReader(ingest.LimitLines(r, DefaultMaxLineBytes))
@@ -36,6 +99,7 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 	if err != nil {
 		return nil, st, fmt.Errorf("%w: summaries header: %w", ErrRead, err)
 	}
+	header = append([]string(nil), header...) // the reader reuses its record
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
@@ -52,18 +116,20 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 		idx[k] = i
 	}
 	var cs []Customer
+	seen := map[string]int{} // id → line of its row
 	for {
 		rec, line, cpe, err := csvline.Read(cr)
 		if err == io.EOF {
 			break
 		}
 		st.Records++
-		fail := func(column int, e error) error {
-			pe := &ParseError{Line: line, Column: column + 1, Err: e}
-			if column >= 0 && column < len(header) {
-				pe.Name = header[column]
+		// fail reports e at column k of SummaryColumns (-1: the record).
+		fail := func(k int, e error) error {
+			pe := &ParseError{Line: line, Err: e}
+			if k >= 0 && idx[k] >= 0 {
+				pe.Column, pe.Name = idx[k]+1, SummaryColumns[k]
 			}
-			if !skipInvalid {
+			if !opts.SkipInvalid {
 				return pe
 			}
 			st.skip(pe)
@@ -78,63 +144,87 @@ func ReadSummaries(r io.Reader, delim rune, skipInvalid bool) ([]Customer, Stats
 			}
 			continue
 		}
-		var c Customer
-		bad := false
-		for k, i := range idx {
-			if i < 0 {
-				continue
-			}
-			if i >= len(rec) {
-				if e := fail(-1, ErrFieldCount); e != nil {
-					return nil, st, e
-				}
-				bad = true
-				break
-			}
-			v := strings.TrimSpace(rec[i])
-			if k == 0 {
-				if v == "" {
-					if e := fail(i, ErrMissingID); e != nil {
-						return nil, st, e
-					}
-					bad = true
-					break
-				}
-				c.ID = strings.Clone(v)
-				continue
-			}
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || !ingest.PlainNumber([]byte(v)) {
-				if e := fail(i, fmt.Errorf("%w %s", ErrBadAmount, ingest.Quote([]byte(v)))); e != nil {
-					return nil, st, e
-				}
-				bad = true
-				break
-			}
-			switch k {
-			case 1:
-				c.Frequency = f
-			case 2:
-				c.Recency = f
-			case 3:
-				c.T = f
-			case 4:
-				c.MonetaryValue = f
+		c, k, e := parseSummary(rec, idx, opts.AllowNegative, maxX)
+		if e == nil {
+			if first, dup := seen[c.ID]; dup {
+				k, e = 0, fmt.Errorf("%w %s: its first row is on line %d; a table of summaries has one row per customer (group by customer_id)", ErrDuplicateID, ingest.Quote([]byte(c.ID)), first)
 			}
 		}
-		if bad {
-			continue
-		}
-		if err := c.Validate(); err != nil {
-			if e := fail(-1, err); e != nil {
+		if e != nil {
+			if e := fail(k, e); e != nil {
 				return nil, st, e
 			}
 			continue
 		}
+		c.ID = strings.Clone(c.ID)
+		seen[c.ID] = line
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {
 		return nil, st, fmt.Errorf("%w: no usable summary (%v)", ErrEmptyLog, st)
 	}
 	return cs, st, nil
+}
+
+// A summaryFault is the reason a summary row is inconsistent, a fixed
+// phrase that Stats counts by; it is an ErrInvalidCustomer.
+type summaryFault string
+
+func (f summaryFault) Error() string        { return string(f) }
+func (f summaryFault) Is(target error) bool { return target == ErrInvalidCustomer }
+
+const (
+	faultFrequency     summaryFault = "frequency not a whole number ≥ 0"
+	faultFrequencyHigh summaryFault = "frequency above the bound"
+	faultRecency       summaryFault = "recency outside [0, T]"
+	faultRecencyZero   summaryFault = "recency ≠ 0 with frequency 0"
+	faultT             summaryFault = "T < 0"
+	faultMonetaryZero  summaryFault = "monetary_value ≠ 0 with frequency 0"
+)
+
+// parseSummary parses and checks one row. On error it returns the index
+// in SummaryColumns of the field at fault (-1: the record).
+func parseSummary(rec []string, idx []int, allowNegative bool, maxX float64) (Customer, int, error) {
+	var c Customer
+	var v [5]float64
+	for k, i := range idx {
+		if i < 0 {
+			continue
+		}
+		if i >= len(rec) {
+			return c, -1, fmt.Errorf("%w: %d fields, the header names column %q as field %d", ErrFieldCount, len(rec), SummaryColumns[k], i+1)
+		}
+		s := strings.TrimSpace(rec[i])
+		if k == 0 {
+			if s == "" {
+				return c, 0, ErrMissingID
+			}
+			c.ID = s
+			continue
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || !ingest.PlainNumber([]byte(s)) {
+			return c, k, fmt.Errorf("%w %s: want a decimal number", ErrBadAmount, ingest.Quote([]byte(s)))
+		}
+		v[k] = f
+	}
+	x, tx, T, m := v[1], v[2], v[3], v[4]
+	c.Frequency, c.Recency, c.T, c.MonetaryValue = x, tx, T, m
+	switch {
+	case x < 0 || x != math.Trunc(x):
+		return c, 1, fmt.Errorf("%w: %v; frequency counts the repeat purchase periods (purchases after the first)", faultFrequency, x)
+	case x > maxX:
+		return c, 1, fmt.Errorf("%w: %v > %g; the column may hold something other than a count of repeat purchase periods (raise SummariesOptions.MaxFrequency if it is right)", faultFrequencyHigh, x, maxX)
+	case T < 0:
+		return c, 3, fmt.Errorf("%w: %v; T is the time from the first purchase to the end of observation", faultT, T)
+	case tx < 0 || tx > T:
+		return c, 2, fmt.Errorf("%w: recency %v, T %v; recency is the time from the first to the last purchase, at most T, the time from the first purchase to the end of observation (are both in the same unit, measured to the same end?)", faultRecency, tx, T)
+	case x == 0 && tx != 0:
+		return c, 2, fmt.Errorf("%w: recency %v; without repeat purchases the last purchase is the first", faultRecencyZero, tx)
+	case m < 0 && !allowNegative:
+		return c, 4, fmt.Errorf("%w: monetary_value %v; allow negative values (returns) with AllowNegative, or fix the row", ErrNegativeAmount, m)
+	case x == 0 && m != 0:
+		return c, 4, fmt.Errorf("%w: %v; monetary_value is the mean of the repeat purchases, 0 without any (the first purchase is not counted)", faultMonetaryZero, m)
+	}
+	return c, 0, nil
 }

@@ -57,7 +57,7 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 		return nil, err
 	}
 	// The parser has stopped (it sent io.EOF): its counts are final.
-	st := Stats{Records: rd.stats.Records}
+	st := Stats{Records: rd.stats.Records, Amounts: rd.stats.Amounts}
 	st.merge(skipped)
 	st.merge(s.stats)
 	st.Records = rd.stats.Records

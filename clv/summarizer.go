@@ -190,9 +190,13 @@ func seconds(t time.Time) float64 {
 
 // Add adds one transaction.
 func (s *Summarizer) Add(t Transaction) error {
-	_, err := s.addBatch([]Transaction{t})
+	_, err := s.AddBatch([]Transaction{t})
 	return err
 }
+
+// errZeroSummarizer is returned by the methods of a Summarizer not made
+// by NewSummarizer.
+var errZeroSummarizer = fmt.Errorf("%w: a Summarizer must be made by NewSummarizer", ErrBadOption)
 
 // AddBatch adds the transactions of ts in order, as Add would one by one,
 // and returns how many it added. If n < len(ts), err says why ts[n] could
@@ -203,6 +207,9 @@ func (s *Summarizer) Add(t Transaction) error {
 // of them, so that the memory accesses of the group overlap instead of
 // waiting for one another.
 func (s *Summarizer) AddBatch(ts []Transaction) (n int, err error) {
+	if s == nil || s.opts.Unit == 0 { // NewSummarizer sets the Unit
+		return 0, errZeroSummarizer
+	}
 	return s.addBatch(ts)
 }
 

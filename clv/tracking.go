@@ -30,8 +30,8 @@ const maxCohorts = 4096
 // into 4,096 equal intervals of the observation span, each cohort placed at
 // its bin's mean time. Every value of at must be a finite number.
 func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64) ([]float64, error) {
-	if pm == nil {
-		return nil, errors.New("clv: ExpectedCumulativeRepeats: nil model")
+	if err := checkModels("ExpectedCumulativeRepeats", pm); err != nil {
+		return nil, err
 	}
 	curves, err := ExpectedCumulativeRepeatsAll([]NewCustomerModel{pm}, cs, at)
 	if err != nil {
@@ -45,8 +45,10 @@ func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64)
 // curve), finding the customers' cohorts once; the curves are computed on
 // all cores.
 func ExpectedCumulativeRepeatsAll(models []NewCustomerModel, cs []Customer, at []float64) ([][]float64, error) {
-	if slices.Contains(models, nil) {
-		return nil, errors.New("clv: ExpectedCumulativeRepeats: nil model")
+	for _, m := range models {
+		if err := checkModels("ExpectedCumulativeRepeats", m); err != nil {
+			return nil, err
+		}
 	}
 	if err := ValidateAll(cs); err != nil {
 		return nil, err

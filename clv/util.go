@@ -1,6 +1,10 @@
 package clv
 
-import "slices"
+import (
+	"fmt"
+	"reflect"
+	"slices"
+)
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
@@ -9,4 +13,26 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// isNil reports whether a model argument is nil or a nil pointer in an
+// interface (a typed nil such as (*bgnbd.Model)(nil)), whose methods would
+// dereference nil.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// checkModels returns an error wrapping ErrNilModel, naming fn, if any of
+// ms is nil (see isNil).
+func checkModels(fn string, ms ...any) error {
+	for _, m := range ms {
+		if isNil(m) {
+			return fmt.Errorf("clv: %s: %w (%T)", fn, ErrNilModel, m)
+		}
+	}
+	return nil
 }

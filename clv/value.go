@@ -149,6 +149,9 @@ func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) 
 //
 //	CLV = margin · E[M] · Σ_{i=1..n} (E[Y(iℓ)] − E[Y((i−1)ℓ)]) / (1+d)^i.
 func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOptions) (float64, error) {
+	if err := checkModels("LifetimeValue", pm, sm); err != nil {
+		return 0, err
+	}
 	if err := opts.check(); err != nil {
 		return 0, err
 	}
@@ -168,6 +171,9 @@ func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOption
 // distinct (frequency, recency, T). The error names the first invalid
 // customer.
 func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOptions) ([]float64, error) {
+	if err := checkModels("LifetimeValues", pm, sm); err != nil {
+		return nil, err
+	}
 	if err := opts.check(); err != nil {
 		return nil, err
 	}

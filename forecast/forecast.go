@@ -141,7 +141,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	var err error
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
-		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, cfg.CSV.Delimiter, cfg.CSV.SkipInvalid)
+		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		sum, err = clv.SummarizeCSV(r, cfg.CSV, sopts)
 	}

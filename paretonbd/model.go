@@ -51,6 +51,18 @@ func (p Params) Validate() error {
 // Vector returns the parameters in the order r, α, s, β.
 func (p Params) Vector() []float64 { return []float64{p.R, p.Alpha, p.S, p.Beta} }
 
+// JSONBounds returns the range of a parameter that UnmarshalJSON accepts,
+// by JSON name: r and s in [1e-7, 1e7], α and β in [1e-7, 1e12], which
+// hold the limit models a fit returns at a boundary (a shape held at 1e6,
+// its scale = shape/rate). Predictions stay finite and in range over it
+// (TestSeriesBound, FuzzUnmarshalJSON).
+func (Params) JSONBounds(name string) (lo, hi float64) {
+	if name == "alpha" || name == "beta" {
+		return 1e-7, 1e12
+	}
+	return 1e-7, 1e7
+}
+
 func paramsOf(s []float64) Params { return Params{R: s[0], Alpha: s[1], S: s[2], Beta: s[3]} }
 
 type base = model.Base[Params]

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"reflect"
 	"slices"
 	"time"
 
@@ -38,7 +39,7 @@ type FrequencyCounter interface {
 // expectation (Fader, Hardie & Lee 2005, Figure 2; lifetimes'
 // plot_period_transactions). name labels the model.
 func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (*plot.Plot, error) {
-	if m == nil || k < 1 || k > 100 {
+	if isNil(m) || k < 1 || k > 100 {
 		return nil, fmt.Errorf("plots: CalibrationFit: model %v, %d bins (want 1 to 100)", m, k)
 	}
 	obs := make([]float64, k+1)
@@ -47,6 +48,9 @@ func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (
 	}
 	exp, err := m.ExpectedFrequencyCounts(cs, k)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkValues("CalibrationFit", "expected counts", exp...); err != nil {
 		return nil, err
 	}
 	p := plot.New()
@@ -94,6 +98,14 @@ func HoldoutByFrequency(ev clv.Evaluation, band []clv.Interval) (*plot.Plot, err
 	var act, pred plotter.XYs
 	var lo, hi []float64
 	for k, g := range ev.Groups {
+		if err := checkValues("HoldoutByFrequency", fmt.Sprintf("group %d: actual and predicted", k), g.Actual, g.Predicted); err != nil {
+			return nil, err
+		}
+		if band != nil {
+			if err := checkValues("HoldoutByFrequency", fmt.Sprintf("band %d", k), band[k].Low, band[k].High); err != nil {
+				return nil, err
+			}
+		}
 		if g.Customers > 0 {
 			act = append(act, plotter.XY{X: float64(g.Frequency), Y: g.Actual})
 			pred = append(pred, plotter.XY{X: float64(g.Frequency), Y: g.Predicted})
@@ -137,7 +149,7 @@ type TrackingOptions struct {
 // adds the calibration end and a band.
 func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end time.Time,
 	unit time.Duration, steps int, opts TrackingOptions) (*plot.Plot, error) {
-	if pm == nil || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
+	if isNil(pm) || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
 		return nil, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
 	}
 	level := opts.Level
@@ -156,6 +168,9 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 	}
 	exp, err := clv.ExpectedCumulativeRepeats(pm, cs, at)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkValues("Tracking", "expected repeats", exp...); err != nil {
 		return nil, err
 	}
 	var act, mod plotter.XYs
@@ -194,6 +209,9 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 				if incremental {
 					vals[d] -= c[i-1]
 				}
+			}
+			if err := checkValues("Tracking", "band: drawn expected repeats", vals...); err != nil {
+				return nil, err
 			}
 			iv := clv.DrawInterval(vals, level)
 			lo, hi = append(lo, iv.Low), append(hi, iv.High)
@@ -248,26 +266,66 @@ func UnitName(u time.Duration) string {
 	return "units of " + u.String()
 }
 
+// isNil reports whether a model is nil or a nil pointer in an interface
+// (a typed nil such as (*bgnbd.Model)(nil)).
+func isNil(m any) bool {
+	if m == nil {
+		return true
+	}
+	v := reflect.ValueOf(m)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// maxValue bounds the magnitude of what a plot draws: beyond it, gonum/plot
+// computes axis ranges and cell edges that overflow to ±Inf and NaN, and
+// its tick labelling then never returns.
+const maxValue = 1e300
+
+// drawable reports whether v is a number a plot can place: finite and of
+// magnitude at most maxValue.
+func drawable(v float64) bool { return math.Abs(v) <= maxValue }
+
+// checkValues returns an error naming fn, what and the first value of vs
+// that is not drawable.
+func checkValues(fn, what string, vs ...float64) error {
+	for i, v := range vs {
+		if !drawable(v) {
+			return fmt.Errorf("plots: %s: %s[%d] is %v, want a finite number of magnitude ≤ %g", fn, what, i, v, maxValue)
+		}
+	}
+	return nil
+}
+
 // grid is a frequency × recency matrix for plotter.HeatMap.
 type grid struct {
-	xs, ys []float64
-	z      [][]float64 // z[row=frequency][col=recency]
+	xs, ys   []float64
+	z        [][]float64 // z[row=frequency][col=recency]; NaN: not drawable
+	min, max float64     // over the drawable values
 }
 
 func (g grid) Dims() (c, r int)   { return len(g.xs), len(g.ys) }
 func (g grid) Z(c, r int) float64 { return g.z[r][c] }
 func (g grid) X(c int) float64    { return g.xs[c] }
 func (g grid) Y(r int) float64    { return g.ys[r] }
+func (g grid) Min() float64       { return g.min }
+func (g grid) Max() float64       { return g.max }
+
+// NaNColor fills the cells of a heat map whose value is NaN, infinite or
+// beyond ±1e300.
+var NaNColor = color.Gray{Y: 160}
 
 // FrequencyRecency maps f(frequency, recency) for a customer observed for
 // T, frequencies 0..maxX and 40 recencies from 0 to T (lifetimes'
 // plot_frequency_recency_matrix and plot_probability_alive_matrix). unit
-// names the time unit in the axis label.
+// names the time unit in the axis label. A value of f that is NaN, infinite
+// or beyond ±1e300 is drawn in NaNColor (and named in the legend); if no
+// value is finite, it is an error.
 func FrequencyRecency(title string, maxX int, T float64, unit string, f func(c clv.Customer) float64) (*plot.Plot, error) {
-	if f == nil || maxX < 0 || maxX > 1000 || !(T > 0) || math.IsInf(T, 0) {
-		return nil, fmt.Errorf("plots: FrequencyRecency: max frequency %d, T %v", maxX, T)
+	if f == nil || maxX < 0 || maxX > 1000 || !(T > 0) || !drawable(T) {
+		return nil, fmt.Errorf("plots: FrequencyRecency: function %v, max frequency %d (want 0 to 1000), T %v (want a finite number > 0, ≤ %g)", f != nil, maxX, T, maxValue)
 	}
-	g := grid{}
+	g := grid{min: math.Inf(1), max: math.Inf(-1)}
+	undrawn := 0
 	for x := 0; x <= maxX; x++ {
 		g.ys = append(g.ys, float64(x))
 	}
@@ -281,12 +339,23 @@ func FrequencyRecency(title string, maxX int, T float64, unit string, f func(c c
 			if x == 0 {
 				tx = 0
 			}
-			row[j] = f(clv.Customer{Frequency: x, Recency: tx, T: T})
+			v := f(clv.Customer{Frequency: x, Recency: tx, T: T})
+			if !drawable(v) {
+				v = math.NaN()
+				undrawn++
+			} else {
+				g.min, g.max = math.Min(g.min, v), math.Max(g.max, v)
+			}
+			row[j] = v
 		}
 		g.z = append(g.z, row)
 	}
+	if g.min > g.max {
+		return nil, fmt.Errorf("plots: FrequencyRecency: no finite value of f (f(x=0, recency=0, T=%v) = %v)", T, f(clv.Customer{T: T}))
+	}
 	pal := moreland.SmoothBlueRed().Palette(64)
 	h := plotter.NewHeatMap(g, pal)
+	h.NaN = NaNColor
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = fmt.Sprintf("recency (%s from first to last purchase), T = %.1f", unit, T)
@@ -296,6 +365,9 @@ func FrequencyRecency(title string, maxX int, T float64, unit string, f func(c c
 	p.Legend.Add(fmt.Sprintf("%.3g", hi), colorThumb(pal.Colors()[len(pal.Colors())-1]))
 	p.Legend.Add(fmt.Sprintf("%.3g", (lo+hi)/2), colorThumb(pal.Colors()[len(pal.Colors())/2]))
 	p.Legend.Add(fmt.Sprintf("%.3g", lo), colorThumb(pal.Colors()[0]))
+	if undrawn > 0 {
+		p.Legend.Add("not a finite number", colorThumb(NaNColor))
+	}
 	p.Legend.Top, p.Legend.Left = true, true
 	return p, nil
 }
@@ -305,7 +377,7 @@ func FrequencyRecency(title string, maxX int, T float64, unit string, f func(c c
 // in any order, in the model's unit) (lifetimes'
 // plot_history_alive). Purchases are marked on the time axis.
 func AliveHistory(pm clv.PurchaseModel, purchases, at []float64, unit string) (*plot.Plot, error) {
-	if pm == nil || len(purchases) == 0 || len(at) == 0 {
+	if isNil(pm) || len(purchases) == 0 || len(at) == 0 {
 		return nil, errors.New("plots: AliveHistory: need a model, purchases and times")
 	}
 	ps := slices.Clone(purchases)
@@ -320,7 +392,11 @@ func AliveHistory(pm clv.PurchaseModel, purchases, at []float64, unit string) (*
 		}
 		k, _ := slices.BinarySearch(ps, math.Nextafter(tau, math.Inf(1)))
 		c := clv.Customer{Frequency: float64(k - 1), Recency: ps[k-1] - ps[0], T: tau - ps[0]}
-		xy = append(xy, plotter.XY{X: tau, Y: pm.ProbabilityAlive(c)})
+		pa := pm.ProbabilityAlive(c)
+		if !(pa >= 0 && pa <= 1) || !drawable(tau) {
+			return nil, fmt.Errorf("plots: AliveHistory: P(alive) at %v is %v, want a probability", tau, pa)
+		}
+		xy = append(xy, plotter.XY{X: tau, Y: pa})
 	}
 	if len(xy) == 0 {
 		return nil, errors.New("plots: AliveHistory: no time at or after the first purchase")

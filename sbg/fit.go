@@ -145,7 +145,7 @@ func (p Params) lnSurv(t float64) (float64, [3]float64) {
 	}
 	tc := math.Pow(t, p.C)
 	a, b := p.Alpha, p.Beta
-	v := lbeta(a, b+tc) - lbeta(a, b)
+	v := lnGammaRatio(b, a) - lnGammaRatio(b+tc, a)
 	psAB, psABt := mathext.Digamma(a+b), mathext.Digamma(a+b+tc)
 	dbt := mathext.Digamma(b+tc) - psABt
 	return v, [3]float64{psAB - psABt, dbt - mathext.Digamma(b) + psAB, dbt * tc * math.Log(t)}
@@ -156,14 +156,30 @@ func (p Params) lnSurvValue(t float64) float64 {
 	if t == 0 {
 		return 0
 	}
-	return lbeta(p.Alpha, p.Beta+math.Pow(t, p.C)) - lbeta(p.Alpha, p.Beta)
+	return lnGammaRatio(p.Beta, p.Alpha) - lnGammaRatio(p.Beta+math.Pow(t, p.C), p.Alpha)
 }
 
-func lbeta(a, b float64) float64 {
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	return la + lb - lab
+// lnGammaRatio returns ln Γ(b+a) − ln Γ(b), a, b > 0, so that
+// ln B(a, b+s) − ln B(a, b) = lnGammaRatio(b, a) − lnGammaRatio(b+s, a).
+// For b ≥ 1000 it uses Stirling's series, whose terms cancel before they
+// are computed,
+//
+//	(b−½)·log1p(a/b) + a·ln(b+a) − a + σ(b+a) − σ(b),  σ(x) = 1/(12x) − 1/(360x³) + 1/(1260x⁵),
+//
+// (truncation error below 1e-23): the difference of two Lgamma values of
+// order b·ln b loses all its digits when b = t^c is large (a BdW with c = 8
+// at t = 100 gave a churn probability of −8e13).
+func lnGammaRatio(b, a float64) float64 {
+	if b < 1000 {
+		lab, _ := math.Lgamma(a + b)
+		lb, _ := math.Lgamma(b)
+		return lab - lb
+	}
+	sigma := func(x float64) float64 {
+		x2 := x * x
+		return (1 - (1-(2.0/7)/x2)/(30*x2)) / (12 * x)
+	}
+	return (b-0.5)*math.Log1p(a/b) + a*math.Log(b+a) - a + (sigma(b+a) - sigma(b))
 }
 
 // lnChurn returns ln P(T = t+1) = ln(S(t) − S(t+1)), the probability of

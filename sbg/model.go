@@ -55,6 +55,18 @@ func (p Params) Validate() error {
 	return model.Positive("sbg", "alpha beta c", p.Alpha, p.Beta, p.C)
 }
 
+// JSONBounds returns the range of a parameter that UnmarshalJSON accepts,
+// by JSON name: c in [1e-2, 10], α and β in [1e-7, 1e7]. There survival,
+// retention and churn were checked in [0, 1] and DEL and DERL finite, up to
+// 100 renewals (3,000 parameter sets drawn log-uniformly, corners
+// included); with c beyond 10, t^c overflows and DERL is +Inf.
+func (Params) JSONBounds(name string) (lo, hi float64) {
+	if name == "c" {
+		return 1e-2, 10
+	}
+	return 1e-7, 1e7
+}
+
 // Vector returns the parameters in the order α, β, c.
 func (p Params) Vector() []float64 { return []float64{p.Alpha, p.Beta, p.C} }
 

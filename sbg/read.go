@@ -40,9 +40,24 @@ type ReadOptions struct {
 	// past a month's end rolls over as in time.AddDate (Jan 31 + 1 month
 	// is Mar 2 or 3).
 	Period string
-	// ObservationEnd is when observation ended; zero means the latest
-	// start or end date in the log.
+	// ObservationEnd is when observation ended: the date the log was
+	// extracted. A start or end date after it is an error wrapping
+	// ErrAfterObserved that names the line and column (a row skipped with
+	// SkipInvalid), unless ClipAfterEnd.
+	//
+	// Zero means the latest start or end date in the log, and
+	// Subscriptions.EndLine names the row it came from. Then one end date
+	// far ahead (a cancellation scheduled for 2031, or a typo) moves the
+	// end of observation for every subscriber, crediting each active one
+	// with renewals up to it, and changes the fitted retention; set
+	// ObservationEnd whenever the extract date is known.
 	ObservationEnd time.Time
+	// ClipAfterEnd treats a subscription whose end date is after
+	// ObservationEnd as still active at ObservationEnd (its end had not
+	// happened then: a scheduled cancellation, or a log extracted later),
+	// and counts it in Subscriptions.Clipped. A start after
+	// ObservationEnd is still an error. It needs ObservationEnd.
+	ClipAfterEnd bool
 	// SkipInvalid skips and counts unusable rows instead of stopping.
 	SkipInvalid bool
 }
@@ -61,6 +76,12 @@ type Subscriptions struct {
 	Cohorts []Cohort
 	// ObservationEnd is the end of observation used.
 	ObservationEnd time.Time
+	// EndLine is the line of the row whose date set ObservationEnd when
+	// ReadOptions.ObservationEnd was zero, and 0 otherwise.
+	EndLine int
+	// Clipped counts the subscriptions ending after ObservationEnd that
+	// ReadOptions.ClipAfterEnd made active at ObservationEnd.
+	Clipped int
 	// Active are the subscribers still subscribed at the end of
 	// observation, in file order, for scoring each (DERL, churn at the
 	// next renewal).
@@ -77,8 +98,11 @@ type Active struct {
 	Renewals int    // renewals made
 }
 
-// Records returns the records of every cohort together.
+// Records returns the records of every cohort together (none for a nil s).
 func (s *Subscriptions) Records() []Record {
+	if s == nil {
+		return nil
+	}
 	var rs []Record
 	for _, c := range s.Cohorts {
 		rs = append(rs, c.Records...)
@@ -107,6 +131,12 @@ type sub struct {
 // renewal; one that has not ended has made every renewal up to the end of
 // observation. Errors name the line and column as *clv.ParseError.
 func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
+	if r == nil {
+		return nil, fmt.Errorf("sbg: %w: nil io.Reader", clv.ErrRead)
+	}
+	if opts.ClipAfterEnd && opts.ObservationEnd.IsZero() {
+		return nil, fmt.Errorf("sbg: %w: ClipAfterEnd needs ObservationEnd (the date the log was extracted)", clv.ErrBadOption)
+	}
 	if opts.Delimiter == 0 {
 		opts.Delimiter = ','
 	}
@@ -162,6 +192,7 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 	out := &Subscriptions{Reasons: map[string]int{}}
 	var subs []sub
 	var latest time.Time
+	latestLine := 0
 	for {
 		rec, line, cpe, err := csvline.Read(cr)
 		if err == io.EOF {
@@ -223,8 +254,8 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 			}
 		}
 		for _, t := range []time.Time{s.start, s.end} {
-			if t.After(latest) {
-				latest = t
+			if latestLine == 0 || t.After(latest) {
+				latest, latestLine = t, line
 			}
 		}
 		subs = append(subs, s)
@@ -234,13 +265,26 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 	}
 	end := opts.ObservationEnd
 	if end.IsZero() {
-		end = latest
+		end, out.EndLine = latest, latestLine
 	}
 	out.ObservationEnd = end
 	cohorts := map[time.Time]*Cohort{}
 	for _, s := range subs {
+		if s.end.After(end) && opts.ClipAfterEnd && !s.start.After(end) {
+			s.end = time.Time{}
+			out.Clipped++
+		}
 		if s.start.After(end) || s.end.After(end) {
-			pe := &clv.ParseError{Line: s.line, Err: fmt.Errorf("%w %v", ErrAfterObserved, end.Format(time.DateOnly))}
+			column, what, t := sc, "start", s.start
+			if !s.start.After(end) {
+				column, what, t = ec, "end", s.end
+			}
+			advice := "set the end of observation to the date the log was extracted, or fix the row"
+			if what == "end" && !opts.ClipAfterEnd {
+				advice = "treat the subscription as active at the end of observation with ClipAfterEnd, or fix the row"
+			}
+			pe := &clv.ParseError{Line: s.line, Column: column + 1, Name: header[column],
+				Err: fmt.Errorf("%s date %s: %w %s; %s", what, t.Format(time.DateOnly), ErrAfterObserved, end.Format(time.DateOnly), advice)}
 			if !opts.SkipInvalid {
 				return nil, pe
 			}

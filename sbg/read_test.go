@@ -2,6 +2,7 @@ package sbg_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,8 +82,13 @@ func FuzzReadSubscriptions(f *testing.F) {
 	f.Add("customer_id;start;end\na;2024-01-15;\nb;x;\n", true, uint8(0))
 	f.Add("customer_id,start,end\na,0001-01-01,9999-12-31\n", false, uint8(0))
 	f.Add("customer_id,start,end\na,2024-03-01,2024-02-01\n\"b,2024-01-01,\n", true, uint8(2))
+	f.Add("customer_id,start,end\na,2024-01-15,2031-01-01\nb,2024-07-01,\n", true, uint8(10))
 	f.Fuzz(func(t *testing.T, log string, skip bool, period uint8) {
 		opts := sbg.ReadOptions{SkipInvalid: skip, Period: []string{sbg.Weekly, sbg.Monthly, sbg.Yearly}[period%3]}
+		if period/3%2 == 1 { // an explicit end, clipping or not
+			opts.ObservationEnd = time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+			opts.ClipAfterEnd = period/6%2 == 1
+		}
 		if strings.Contains(log, ";") {
 			opts.Delimiter = ';'
 		}
@@ -93,6 +99,9 @@ func FuzzReadSubscriptions(f *testing.F) {
 				t.Fatalf("unexplained error %v", err)
 			}
 			return
+		}
+		if !opts.ObservationEnd.IsZero() && s.EndLine != 0 || opts.ObservationEnd.IsZero() && s.EndLine == 0 || !opts.ClipAfterEnd && s.Clipped != 0 {
+			t.Fatalf("end line %d, %d clipped with options %+v", s.EndLine, s.Clipped, opts)
 		}
 		n := 0
 		var last time.Time
@@ -171,3 +180,55 @@ func TestReadEndless(t *testing.T) {
 type readFunc func([]byte) (int, error)
 
 func (f readFunc) Read(p []byte) (int, error) { return f(p) }
+
+// TestReadSubscriptionsFutureEnd: one cancellation dated 2031 in a log
+// extracted on 2024-06-30. By default it sets the end of observation
+// (named by EndLine) and credits every active subscriber with renewals to
+// 2031; with the extract date it is an error naming its line and the end
+// column; with ClipAfterEnd the subscription is active at the extract
+// date, exactly as if its end were empty.
+func TestReadSubscriptionsFutureEnd(t *testing.T) {
+	const log = "customer_id,start,end\na,2024-01-15,2024-04-10\nb,2024-01-31,\nx,2024-02-05,2031-01-01\nc,2024-03-01,\n"
+	end := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	s, err := sbg.ReadSubscriptions(strings.NewReader(log), sbg.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.ObservationEnd.Equal(time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)) || s.EndLine != 4 {
+		t.Errorf("default end %v from line %d, want 2031-01-01 from line 4", s.ObservationEnd, s.EndLine)
+	}
+	// b (Jan 31) renews monthly to 2031-01-01: 83 renewals, not the 4 of
+	// the extract date.
+	if len(s.Active) != 2 || s.Active[0].Renewals != 83 {
+		t.Errorf("active %+v", s.Active)
+	}
+
+	_, err = sbg.ReadSubscriptions(strings.NewReader(log), sbg.ReadOptions{ObservationEnd: end})
+	var pe *clv.ParseError
+	if !errors.Is(err, sbg.ErrAfterObserved) || !errors.As(err, &pe) || pe.Line != 4 || pe.Name != "end" ||
+		!strings.Contains(err.Error(), "2031-01-01") || !strings.Contains(err.Error(), "ClipAfterEnd") {
+		t.Errorf("explicit end: %v, want ErrAfterObserved on line 4, column \"end\"", err)
+	}
+	_, err = sbg.ReadSubscriptions(strings.NewReader(log+"y,2024-07-01,\n"), sbg.ReadOptions{ObservationEnd: end, ClipAfterEnd: true})
+	if !errors.Is(err, sbg.ErrAfterObserved) || !errors.As(err, &pe) || pe.Line != 6 || pe.Name != "start" {
+		t.Errorf("a start after the end with ClipAfterEnd: %v, want ErrAfterObserved on line 6, column \"start\"", err)
+	}
+
+	clipped, err := sbg.ReadSubscriptions(strings.NewReader(log), sbg.ReadOptions{ObservationEnd: end, ClipAfterEnd: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := sbg.ReadSubscriptions(strings.NewReader(strings.Replace(log, "2031-01-01", "", 1)), sbg.ReadOptions{ObservationEnd: end})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clipped.Clipped != 1 || clipped.EndLine != 0 || len(clipped.Active) != 3 || clipped.Active[1] != (sbg.Active{ID: "x", Cohort: "2024-02", Renewals: 4}) {
+		t.Errorf("clipped: %d clipped, end line %d, active %+v", clipped.Clipped, clipped.EndLine, clipped.Active)
+	}
+	if a, b := clipped.Records(), open.Records(); !slices.Equal(a, b) {
+		t.Errorf("clipped records %+v, want %+v", a, b)
+	}
+	if _, err := sbg.ReadSubscriptions(strings.NewReader(log), sbg.ReadOptions{ClipAfterEnd: true}); !errors.Is(err, clv.ErrBadOption) {
+		t.Errorf("ClipAfterEnd without an end: %v", err)
+	}
+}

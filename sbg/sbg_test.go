@@ -156,8 +156,8 @@ func BenchmarkFit1e7(b *testing.B) {
 
 // FuzzUnmarshalJSON: a model read from any JSON either fails with an
 // error or holds valid parameters consistent with its kind (an sBG model
-// has c = 1), predicts survival in [0, 1] and writes back JSON that reads
-// to the same model.
+// has c = 1), predicts survival and churn in [0, 1] and finite DEL and
+// DERL, and writes back JSON that reads to the same model.
 func FuzzUnmarshalJSON(f *testing.F) {
 	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2,"c":1}}`)
 	f.Add(`{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":0.8}}`)
@@ -165,6 +165,10 @@ func FuzzUnmarshalJSON(f *testing.F) {
 	f.Add(`{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":1}}`)
 	f.Add(`{"model":"sbg","params":{"alpha":-1,"beta":1.2,"c":1}}`)
 	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2}}`)
+	f.Add(`{"model":"bdw","params":{"alpha":7.04,"beta":192.6,"c":7.95}}`)
+	f.Add(`{"model":"bdw","params":{"alpha":1e-7,"beta":1e7,"c":10}}`)
+	f.Add(`{"model":"bdw","params":{"alpha":0.7,"beta":1.2,"c":1e308}}`)
+	f.Add(`{"model":"sbg","params":{"alpha":0.7,"beta":1.2},"log_covariance":[[1,0],[0,1]],"fit":{"status":"converged","n_params":2}}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		var m sbg.Model
 		if err := json.Unmarshal([]byte(in), &m); err != nil {
@@ -174,10 +178,19 @@ func FuzzUnmarshalJSON(f *testing.F) {
 		if err := p.Validate(); err != nil || (m.Name() == "sBG" && p.C != 1) {
 			t.Fatalf("read %s %+v from %s", m.Name(), p, in)
 		}
-		for _, k := range []int{0, 1, 12} {
+		for _, k := range []int{0, 1, 12, 100} {
 			if s := m.Survival(k); !(s >= 0 && s <= 1) {
 				t.Fatalf("%s %+v: S(%d) = %v", m.Name(), p, k, s)
 			}
+			if c := m.ChurnNext(k); !(c >= 0 && c <= 1) {
+				t.Fatalf("%s %+v: ChurnNext(%d) = %v", m.Name(), p, k, c)
+			}
+			if d := m.DERL(0.01, k); !(d >= 0) || math.IsInf(d, 0) {
+				t.Fatalf("%s %+v: DERL(0.01, %d) = %v", m.Name(), p, k, d)
+			}
+		}
+		if d := m.DEL(0.01); !(d >= 0) || math.IsInf(d, 0) {
+			t.Fatalf("%s %+v: DEL(0.01) = %v", m.Name(), p, d)
 		}
 		b, err := json.Marshal(&m)
 		if err != nil {

@@ -5,7 +5,15 @@
 // lifetime (DERL) beside the constant-retention formula.
 //
 //	go run ./examples/subscriptions                  # testdata/subscriptions.csv
+//	go run ./examples/subscriptions -in log.csv -end 2024-12-31
 //	go run ./examples/subscriptions -generate testdata/subscriptions.csv
+//
+// -end is the date the log was extracted. Without it the end of
+// observation is the latest date in the log, and the program says which
+// line it came from: one cancellation dated years ahead would otherwise
+// credit every active subscriber with renewals up to it. With -end, a date
+// after it is an error naming the line, unless -clip-after-end, which
+// counts a subscription ending after -end as active at -end.
 //
 // It writes subscribers.csv (per active subscriber: renewals, probability
 // of cancelling at the next renewal, DERL and value) and retention.png
@@ -14,6 +22,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,32 +43,53 @@ import (
 
 func main() { cli.Main("subscriptions", run) }
 
+// config is what the flags set.
+type config struct {
+	in, out          string
+	margin, discount float64
+	end              time.Time // zero: the latest date in the log
+	clipAfterEnd     bool
+}
+
 // run is the command: it parses args, writes the files and prints the
 // analysis to stdout.
 func run(args []string, stdout, stderr io.Writer) error {
+	var c config
 	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
 	fs.String("in", findDefault("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed); or give it as the argument")
-	out := fs.String("out", "out", "output directory")
-	margin := fs.Float64("margin", 10, "margin per subscriber and month")
-	discount := fs.Float64("discount", 0.01, "discount rate per month")
+	fs.StringVar(&c.out, "out", "out", "output directory")
+	fs.Float64Var(&c.margin, "margin", 10, "margin per subscriber and month")
+	fs.Float64Var(&c.discount, "discount", 0.01, "discount rate per month")
+	end := fs.String("end", "", "end of observation, YYYY-MM-DD: the date the log was extracted (default: the latest date in the log)")
+	fs.BoolVar(&c.clipAfterEnd, "clip-after-end", false, "count a subscription ending after -end as active at -end (default: such a row is an error)")
 	gen := fs.String("generate", "", "write the synthetic subscription log to this file and stop")
 	if err := cli.Parse(fs, args, stderr); err != nil {
 		return err
 	}
-	in, err := cli.Input(fs, "in")
-	if err != nil {
+	var err error
+	if c.in, err = cli.Input(fs, "in"); err != nil {
 		return err
 	}
-	if !(*margin > 0) || math.IsInf(*margin, 0) {
-		return cli.Usagef("-margin %v: want a margin per subscriber and month > 0", *margin)
+	if *end != "" {
+		t, err := time.Parse(time.DateOnly, *end)
+		if err != nil {
+			return cli.Usagef("-end %q: want a date YYYY-MM-DD", *end)
+		}
+		c.end = t
 	}
-	if !(*discount >= 0) || math.IsInf(*discount, 0) {
-		return cli.Usagef("-discount %v: want a rate per month ≥ 0", *discount)
+	if c.clipAfterEnd && c.end.IsZero() {
+		return cli.Usagef("-clip-after-end needs -end, the date the log was extracted")
+	}
+	if !(c.margin > 0) || math.IsInf(c.margin, 0) {
+		return cli.Usagef("-margin %v: want a margin per subscriber and month > 0", c.margin)
+	}
+	if !(c.discount >= 0) || math.IsInf(c.discount, 0) {
+		return cli.Usagef("-discount %v: want a rate per month ≥ 0", c.discount)
 	}
 	if *gen != "" {
 		return os.WriteFile(*gen, generate(), 0o644)
 	}
-	return analyze(stdout, in, *out, *margin, *discount)
+	return analyze(stdout, c)
 }
 
 // findDefault resolves a path relative to the module root.
@@ -131,19 +161,30 @@ func gammaDraw(rng *rand.Rand, a float64) float64 {
 	}
 }
 
-func analyze(w io.Writer, in, outDir string, margin, discount float64) error {
+func analyze(w io.Writer, c config) error {
+	in, outDir, margin, discount := c.in, c.out, c.margin, c.discount
 	f, err := os.Open(in)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	subs, err := sbg.ReadSubscriptions(f, sbg.ReadOptions{Period: sbg.Monthly})
+	subs, err := sbg.ReadSubscriptions(f, sbg.ReadOptions{Period: sbg.Monthly, ObservationEnd: c.end, ClipAfterEnd: c.clipAfterEnd})
 	if err != nil {
+		if errors.Is(err, sbg.ErrAfterObserved) {
+			err = fmt.Errorf("%w (-end %s; -clip-after-end counts a subscription ending later as active)", err, c.end.Format(time.DateOnly))
+		}
 		return fmt.Errorf("%s: %w", in, err)
 	}
 	rs := subs.Records()
 	fmt.Fprintf(w, "%s: %d subscriptions in %d monthly cohorts, %d still active on %s\n",
 		in, subs.Rows, len(subs.Cohorts), len(subs.Active), subs.ObservationEnd.Format(time.DateOnly))
+	if subs.EndLine > 0 {
+		fmt.Fprintf(w, "  observed to %s, the latest date in the log (line %d); if the log was extracted earlier, pass -end\n",
+			subs.ObservationEnd.Format(time.DateOnly), subs.EndLine)
+	}
+	if subs.Clipped > 0 {
+		fmt.Fprintf(w, "  %d subscriptions ending after -end counted as active on %s\n", subs.Clipped, subs.ObservationEnd.Format(time.DateOnly))
+	}
 	sm, err := sbg.Fit(rs, sbg.FitOptions{})
 	if err != nil {
 		return err

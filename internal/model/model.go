@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -323,8 +324,68 @@ func (b *Base[P]) Marshal(name string) ([]byte, error) {
 	return json.Marshal(e)
 }
 
+// Bounds of a parameter read from JSON, unless its Params type is Bounded:
+// a fit whose parameter leaves [minParam, maxParam] is NotIdentified, and
+// beyond these bounds some predictions of every model are no longer finite
+// (see each package's JSON tests).
+const (
+	MinJSONParam = 1e-7
+	MaxJSONParam = 1e7
+)
+
+// Bounded is implemented by the Params of a model whose predictions stay
+// finite on a range of a parameter other than [MinJSONParam,
+// MaxJSONParam]; UnmarshalJSON refuses parameters outside it.
+type Bounded interface {
+	// JSONBounds returns the range of the parameter with the given JSON
+	// name.
+	JSONBounds(name string) (lo, hi float64)
+}
+
+// checkParams reports the first float64 field of p, by JSON name, outside
+// its bounds, as an error wrapping clv.ErrInvalidParams naming
+// "params.<name>".
+func checkParams[P Params](name string, p P) error {
+	v := reflect.ValueOf(p)
+	if v.Kind() != reflect.Struct {
+		return p.Validate()
+	}
+	bd, bounded := any(p).(Bounded)
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if f.Type.Kind() != reflect.Float64 || !f.IsExported() {
+			continue
+		}
+		field, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if field == "" {
+			field = f.Name
+		}
+		lo, hi := MinJSONParam, MaxJSONParam
+		if bounded {
+			lo, hi = bd.JSONBounds(field)
+		}
+		if x := v.Field(i).Float(); !(x >= lo && x <= hi) {
+			hint := ""
+			if x == 0 {
+				hint = " (is it missing?)"
+			}
+			return fmt.Errorf("%s: %w: params.%s = %v%s, want a number in [%g, %g], where the model's predictions are finite", name, clv.ErrInvalidParams, field, x, hint, lo, hi)
+		}
+	}
+	return p.Validate()
+}
+
+// psdTol is the tolerance of the check that a decoded covariance is
+// positive semi-definite: its smallest eigenvalue may be below zero by
+// psdTol times its largest magnitude (rounding in the inverse Hessian).
+const psdTol = 1e-9
+
 // Unmarshal decodes what Marshal wrote, validating every field: the model
-// name, the parameters, standard errors (finite, ≥ 0) and fit information.
+// name; the parameters (finite, within their bounds, see MinJSONParam and
+// Bounded); standard errors (finite, ≥ 0); log_covariance, absent or a
+// k×k matrix, k the fit's n_params (the parameters estimated, in Vector
+// order), finite, symmetric and positive semi-definite; and the fit
+// information. Errors name the JSON field.
 func (b *Base[P]) Unmarshal(name string, data []byte) error {
 	var e envelope[P]
 	if err := json.Unmarshal(data, &e); err != nil {
@@ -333,7 +394,7 @@ func (b *Base[P]) Unmarshal(name string, data []byte) error {
 	if e.Model != name {
 		return fmt.Errorf("%s: JSON holds model %q, want %q", name, e.Model, name)
 	}
-	if err := e.Params.Validate(); err != nil {
+	if err := checkParams(name, e.Params); err != nil {
 		return err
 	}
 	if e.StdErrors != nil {
@@ -350,34 +411,67 @@ func (b *Base[P]) Unmarshal(name string, data []byte) error {
 		}
 	}
 	nb := Base[P]{p: e.Params, stdErr: e.StdErrors, ready: true}
-	if c := e.LogCovariance; c != nil {
-		k := len(c)
-		if k > len(e.Params.Vector()) {
-			return fmt.Errorf("%s: log_covariance of %d rows for %d parameters", name, k, len(e.Params.Vector()))
-		}
-		for i, row := range c {
-			if len(row) != k {
-				return fmt.Errorf("%s: log_covariance row %d has %d values, want %d", name, i, len(row), k)
-			}
-			for j, v := range row {
-				if math.IsNaN(v) || math.IsInf(v, 0) || (i == j && !(v >= 0)) || v != c[j][i] {
-					return fmt.Errorf("%s: log_covariance[%d][%d] = %v: want a finite symmetric matrix with a non-negative diagonal", name, i, j, v)
-				}
-				nb.logCov = append(nb.logCov, v)
-			}
-		}
-	}
 	if e.Fit != nil {
 		if err := e.Fit.Check(); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: fit: %w", name, err)
 		}
 		if e.Fit.Status == clv.NotFitted {
-			return fmt.Errorf("%s: fit info with status %v", name, e.Fit.Status)
+			return fmt.Errorf("%s: fit.status %v: a fit info needs the status of a fit", name, e.Fit.Status)
+		}
+		if n := e.Fit.NumParams; n < 1 || n > len(e.Params.Vector()) {
+			return fmt.Errorf("%s: fit.n_params = %d, want 1 to %d", name, n, len(e.Params.Vector()))
 		}
 		nb.info = *e.Fit
 	}
+	if c := e.LogCovariance; c != nil {
+		var err error
+		if nb.logCov, err = checkCov(c, e.Fit, len(e.Params.Vector())); err != nil {
+			return fmt.Errorf("%s: log_covariance: %w", name, err)
+		}
+	}
 	*b = nb
 	return nil
+}
+
+// checkCov checks a decoded log-covariance and returns it row major: k×k
+// with k the fit's number of estimated parameters (without fit
+// information, at most np), finite, symmetric and positive semi-definite
+// within psdTol.
+func checkCov(c [][]float64, fit *clv.FitInfo, np int) ([]float64, error) {
+	k := len(c)
+	switch {
+	case fit == nil && (k < 1 || k > np):
+		return nil, fmt.Errorf("%d rows, want 1 to %d (one per estimated parameter)", k, np)
+	case fit != nil && k != fit.NumParams:
+		return nil, fmt.Errorf("%d rows, want %d (fit.n_params)", k, fit.NumParams)
+	}
+	for i, row := range c { // every row's length first: the symmetry check reads c[j][i]
+		if len(row) != k {
+			return nil, fmt.Errorf("row %d has %d values, want %d", i, len(row), k)
+		}
+	}
+	out := make([]float64, 0, k*k)
+	for i, row := range c {
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) || (i == j && !(v >= 0)) || v != c[j][i] {
+				return nil, fmt.Errorf("[%d][%d] = %v: want a finite symmetric matrix with a non-negative diagonal", i, j, v)
+			}
+			out = append(out, v)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(k, slices.Clone(out)), false) {
+		return nil, errors.New("its eigenvalues could not be computed")
+	}
+	vals := eig.Values(nil)
+	top := 0.0
+	for _, v := range vals {
+		top = math.Max(top, math.Abs(v))
+	}
+	if low := slices.Min(vals); low < -psdTol*top {
+		return nil, fmt.Errorf("not positive semi-definite (eigenvalues %.3g to %.3g): not a covariance", low, slices.Max(vals))
+	}
+	return out, nil
 }
 
 // Positive reports the first of the named values that is not a finite
