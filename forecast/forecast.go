@@ -182,6 +182,9 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
 			len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
 	}
+	if o := sum.Stats.Amounts.Outliers(); o.Count > 0 {
+		say("note: amounts far outside the log's bulk: %v", o)
+	}
 	if gap := sum.End.Sub(sum.Last); !cfg.Summaries && gap > 0 {
 		say("note: the end of observation is %.0f days after the last transaction", gap.Hours()/24)
 	}

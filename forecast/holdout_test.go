@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +88,31 @@ func TestHoldoutIsEvaluationOnly(t *testing.T) {
 				t.Errorf("first customer %+v: want C00052 observed for 52 weeks", c)
 			}
 		})
+	}
+}
+
+// TestAmountOutliers: an amount a thousand times the log's median is
+// reported, with its line, in model.json and the report.
+func TestAmountOutliers(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "transactions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Line 3 (C00107's first purchase, 21.40) becomes 214000.00.
+	log := strings.Replace(string(b), "C00107,2024-01-01,21.40\n", "C00107,2024-01-01,214000.00\n", 1)
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{Model: "bgnbd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js, html bytes.Buffer
+	if err := res.WriteModelJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteReport(&html, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"largest_line": 3`) || !strings.Contains(js.String(), `"count": 1`) ||
+		!strings.Contains(html.String(), "the largest, 214000, on line 3") {
+		t.Errorf("model.json:\n%s", js.String())
 	}
 }

@@ -244,6 +244,12 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if !res.Config.CalibrationEnd.IsZero() {
 		data["calibration_end"] = res.Config.CalibrationEnd
 	}
+	if o := sum.Stats.Amounts.Outliers(); o.Amounts > 0 {
+		// Amounts about 1000 times the median or more: typos, test orders,
+		// or wholesale buyers that the spend model should not average in.
+		data["amount_outliers"] = map[string]any{"amounts": o.Amounts, "median": o.Median, "threshold": o.Threshold,
+			"count": o.Count, "largest": o.Worst, "largest_line": o.WorstLine}
+	}
 	ch := res.Choice
 	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "gammagamma": res.Spend, "data": data}
 	if res.Calibration != nil {

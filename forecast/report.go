@@ -50,6 +50,7 @@ th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</
 <h1>Customer forecast</h1>
 <p>{{.Input}}: {{.Transactions}} transactions, {{.Customers}} customers, times in {{.Unit}}s;
 observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
+{{if .Outliers}}<p><strong>Amounts far outside the log's bulk:</strong> {{.Outliers}}. Check them (typos, test orders, wholesale buyers): they pull the spend model.</p>{{end}}
 <h2>Models</h2>
 <table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>fit</th></tr>
 <tr><td>{{.PMTitle}} (purchases, dropout)</td><td>{{.PM}}</td><td>{{printf "%.2f" .PMLL}}</td><td>{{.PMStatus}}</td></tr>
@@ -277,6 +278,10 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		}
 	}
 	data["Failed"] = failed
+	data["Outliers"] = ""
+	if o := r.Summary.Stats.Amounts.Outliers(); o.Count > 0 {
+		data["Outliers"] = o.String()
+	}
 	if cmp := r.Choice.Comparison; cmp != nil {
 		type cmpRow struct {
 			Title                 string
