@@ -45,8 +45,7 @@ type FitOptions struct {
 	Weights []float64
 
 	// Start is the first starting point; nil means r = a = b = 1 and
-	// α = max(T)/10 (the start of the lifetimes package). If a start does
-	// not converge, Fit tries others.
+	// α = max(T)/10. If a start does not converge, Fit tries others.
 	Start *Params
 
 	// GradTol is the max-norm of the gradient of the mean negative
