@@ -153,7 +153,7 @@ func CompareModels(cands []Candidate, cal []Customer, hold []Holdout, maxFreq in
 	}
 	cmp.Reason += ")"
 	if hold == nil {
-		cmp.Reason += "; no holdout period was given, so the choice rests on the calibration fit alone"
+		cmp.Reason += "; no holdout period was given, so the choice rests on how well each model fits the data alone"
 	}
 	return cmp, nil
 }

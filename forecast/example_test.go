@@ -34,6 +34,6 @@ func ExampleRun() {
 		c.ID, fc.PAlive, fc.ExpectedPurchases, fc.CLV, res.RFM[0].Segment, res.Tiers[0].Action)
 	// Output:
 	// purchase model: MBG/NBD
-	// mbgnbd has the lowest BIC (32498.1; bgnbd 32501.3, paretonbd 32554.1); no holdout period was given, so the choice rests on the calibration fit alone
+	// mbgnbd has the lowest BIC (32498.1; bgnbd 32501.3, paretonbd 32554.1); no holdout period was given, so the choice rests on how well each model fits the data alone
 	// C00052: P(alive) 0.62, 0.70 purchases next year, CLV 14.96, Potential Loyalist, reactivation campaign
 }
