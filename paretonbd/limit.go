@@ -48,27 +48,9 @@ func fitLimit(ctx context.Context, d *rows.Data, p Params, opts FitOptions) (*Mo
 			p.Beta *= limitShape / p.S
 			p.S = limitShape
 		}
-		full := p.Vector()
-		var free []int
-		for i, fixed := range []bool{fixR, false, fixS, false} {
-			if !fixed {
-				free = append(free, i)
-			}
-		}
-		expand := func(v []float64) Params {
-			x := append([]float64(nil), full...)
-			for j, i := range free {
-				x[i] = v[j]
-			}
-			return paramsOf(x)
-		}
-		pick := func(x []float64) []float64 {
-			out := make([]float64, len(free))
-			for j, i := range free {
-				out[j] = x[i]
-			}
-			return out
-		}
+		held := mle.Hold(p.Vector(), []bool{fixR, false, fixS, false})
+		full, free, pick := held.Full, held.Free, held.Pick
+		expand := func(v []float64) Params { return paramsOf(held.Expand(v)) }
 		s := scratch{ctx: ctx}
 		var g4 [4]float64
 		scale := []float64{1, 10 / d.MaxT, 1, 10 / d.MaxT}

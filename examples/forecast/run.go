@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"strings"
@@ -37,25 +36,8 @@ type Config struct {
 }
 
 func defaultConfig() Config {
-	return Config{In: findDefault("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
+	return Config{In: cli.ModuleFile("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
 		Delim: ",", Unit: "week", Periods: 12, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
-}
-
-// findDefault resolves a path relative to the module root, so that the
-// default input is found from any directory inside the repository.
-func findDefault(rel string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return rel
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, rel)
-		}
-		if filepath.Dir(d) == d {
-			return rel
-		}
-	}
 }
 
 // run is the command: it parses args, runs the job and writes the files;

@@ -56,7 +56,7 @@ type config struct {
 func run(args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
-	fs.String("in", findDefault("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed); or give it as the argument")
+	fs.String("in", cli.ModuleFile("testdata/subscriptions.csv"), "subscription CSV: customer_id, start, end (empty while subscribed); or give it as the argument")
 	fs.StringVar(&c.out, "out", "out", "output directory")
 	fs.Float64Var(&c.margin, "margin", 10, "margin per subscriber and month")
 	fs.Float64Var(&c.discount, "discount", 0.01, "discount rate per month")
@@ -90,17 +90,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return os.WriteFile(*gen, generate(), 0o644)
 	}
 	return analyze(stdout, c)
-}
-
-// findDefault resolves a path relative to the module root.
-func findDefault(rel string) string {
-	wd, _ := os.Getwd()
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, rel)
-		}
-	}
-	return rel
 }
 
 // Truth of the synthetic log: monthly renewals, BdW with c < 1 (a

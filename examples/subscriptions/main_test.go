@@ -37,7 +37,7 @@ func TestREADME(t *testing.T) {
 
 // TestArguments: the input file is -in's or the one argument.
 func TestArguments(t *testing.T) {
-	in := findDefault("testdata/subscriptions.csv")
+	in := cli.ModuleFile("testdata/subscriptions.csv")
 	var out strings.Builder
 	if err := run([]string{in, "-out", t.TempDir()}, &out, io.Discard); err != nil || !strings.Contains(out.String(), "4000 subscriptions") {
 		t.Errorf("the file as the argument: %v\n%s", err, out.String())
@@ -60,7 +60,7 @@ func TestArguments(t *testing.T) {
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	var out strings.Builder
-	if err := analyze(&out, config{in: findDefault("testdata/subscriptions.csv"), out: dir, margin: 10, discount: 0.01}); err != nil {
+	if err := analyze(&out, config{in: cli.ModuleFile("testdata/subscriptions.csv"), out: dir, margin: 10, discount: 0.01}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -85,7 +85,7 @@ func TestRun(t *testing.T) {
 
 // TestGenerate: -generate writes testdata/subscriptions.csv byte for byte.
 func TestGenerate(t *testing.T) {
-	want, err := os.ReadFile(findDefault("testdata/subscriptions.csv"))
+	want, err := os.ReadFile(cli.ModuleFile("testdata/subscriptions.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestGenerate(t *testing.T) {
 // -clip-after-end the subscription counts as active and the fit is the
 // one of the log without the date.
 func TestFutureEnd(t *testing.T) {
-	orig, err := os.ReadFile(findDefault("testdata/subscriptions.csv"))
+	orig, err := os.ReadFile(cli.ModuleFile("testdata/subscriptions.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -569,3 +569,40 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	}
 	return est, fitErr
 }
+
+// Held is a parameter vector some of whose entries are held fixed, as in
+// the limit of a model where a shape is held: a fit runs over the free
+// entries, Free their indexes in the vector, in order.
+type Held struct {
+	Full []float64 // the vector, held entries at their values
+	Free []int
+}
+
+// Hold returns full with the entries where fixed is true held.
+func Hold(full []float64, fixed []bool) Held {
+	h := Held{Full: slices.Clone(full)}
+	for i, f := range fixed {
+		if !f {
+			h.Free = append(h.Free, i)
+		}
+	}
+	return h
+}
+
+// Expand returns the full vector with the free entries v.
+func (h Held) Expand(v []float64) []float64 {
+	x := slices.Clone(h.Full)
+	for j, i := range h.Free {
+		x[i] = v[j]
+	}
+	return x
+}
+
+// Pick returns the free entries of a full vector x.
+func (h Held) Pick(x []float64) []float64 {
+	out := make([]float64, len(h.Free))
+	for j, i := range h.Free {
+		out[j] = x[i]
+	}
+	return out
+}

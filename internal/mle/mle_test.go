@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -193,5 +194,17 @@ func TestFitAtBoundary(t *testing.T) {
 	pr.AtBoundary = nil
 	if est, err := Fit(context.Background(), pr); errors.Is(err, ErrBoundary) || est.AtBoundary {
 		t.Errorf("without AtBoundary: err %v, estimate %+v", err, est)
+	}
+}
+
+// TestHold: Expand puts the free entries back among the held ones, Pick
+// takes them out, and the held vector is a copy.
+func TestHold(t *testing.T) {
+	full := []float64{1, 2, 3, 4}
+	h := Hold(full, []bool{true, false, true, false})
+	full[1] = 99
+	if !slices.Equal(h.Free, []int{1, 3}) || !slices.Equal(h.Expand([]float64{7, 8}), []float64{1, 7, 3, 8}) ||
+		!slices.Equal(h.Pick([]float64{5, 6, 7, 8}), []float64{6, 8}) || h.Full[1] != 2 {
+		t.Errorf("%+v", h)
 	}
 }
