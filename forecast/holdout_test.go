@@ -116,3 +116,25 @@ func TestAmountOutliers(t *testing.T) {
 		t.Errorf("model.json:\n%s", js.String())
 	}
 }
+
+// TestBoundaryInReport: observed to two years after the last purchase, the
+// shipped log's Pareto/NBD fit ends at the limit of exponential lifetimes;
+// the job uses that model, and the report and model.json say so.
+func TestBoundaryInReport(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "paretonbd",
+		End: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC), EndOfDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js, html bytes.Buffer
+	if err := res.WriteModelJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteReport(&html, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "is at a boundary of the model, whose limit it uses: dropout heterogeneity vanishes") ||
+		!strings.Contains(js.String(), `"status": "boundary"`) {
+		t.Errorf("the report or model.json does not say the fit is at a boundary")
+	}
+}

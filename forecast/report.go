@@ -58,6 +58,7 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <p>Both models are fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from them.
 {{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
 checked against what the customers then did up to {{.End}}.{{end}}</p>
+{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}
 {{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>
 <table><tr><th>model</th><th>log-likelihood</th><th>parameters</th><th>AIC</th><th>BIC</th>{{if .Eval}}<th>holdout MAE</th><th>holdout RMSE</th><th>total error</th>{{end}}</tr>
@@ -278,6 +279,10 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		}
 	}
 	data["Failed"] = failed
+	data["PMBoundary"] = ""
+	if fi := r.Choice.Model.FitInfo(); fi.Status == clv.AtBoundary {
+		data["PMBoundary"] = fi.Reason
+	}
 	data["Outliers"] = ""
 	if o := r.Summary.Stats.Amounts.Outliers(); o.Count > 0 {
 		data["Outliers"] = o.String()
