@@ -48,7 +48,7 @@ var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</style></head><body>
 <h1>Customer forecast</h1>
-<p>{{.Input}}: {{.Transactions}} transactions, {{.Customers}} customers, times in {{.Unit}}s;
+<p>{{.Input}}: {{.Transactions}} transactions, {{.Customers}} customers, times in {{.Unit}};
 observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
 {{if .Outliers}}<p><strong>Amounts far outside the log's bulk:</strong> {{.Outliers}}. Check them (typos, test orders, wholesale buyers): they pull the spend model.</p>{{end}}
 <h2>Models</h2>
