@@ -365,3 +365,26 @@ func TestBoundaryPredictions(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundaryJSONSmallP: a limit model whose dropout probability is
+// small (b = a·(1−p)/p far above a) is written and read back.
+func TestBoundaryJSONSmallP(t *testing.T) {
+	for _, v := range []bgnbd.Variant{bgnbd.BGNBD, bgnbd.MBGNBD} {
+		m, err := bgnbd.NewVariant(v, bgnbd.Params{R: 0.5, Alpha: 4, A: 1e8, B: 1.9e9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back bgnbd.Model
+		if err := json.Unmarshal(b, &back); err != nil || back.Params() != m.Params() {
+			t.Errorf("%v: round trip: %v", v, err)
+		}
+		c := clv.Customer{Frequency: 3, Recency: 20, T: 30}
+		if pa, e := back.ProbabilityAlive(c), back.ConditionalExpectedPurchases(c, 52); !(pa > 0 && pa <= 1) || !(e > 0) || math.IsInf(e, 0) {
+			t.Errorf("%v: P(alive) %v, E %v", v, pa, e)
+		}
+	}
+}

@@ -79,6 +79,8 @@ func FuzzUnmarshalJSON(f *testing.F) {
 	f.Add(`{"model":"bgnbd","params":{"r":1e308,"alpha":4.41,"a":0.79,"b":2.43}}`)
 	f.Add(`{"model":"bgnbd","params":{"r":50,"alpha":0.01,"a":0.001,"b":0.001}}`)
 	f.Add(`{"model":"mbgnbd","params":{"r":50,"alpha":0.01,"a":0.001,"b":1000}}`)
+	f.Add(`{"model":"bgnbd","params":{"r":0.5,"alpha":4,"a":1e8,"b":1e12}}`)
+	f.Add(`{"model":"mbgnbd","params":{"r":1e8,"alpha":1e12,"a":1e12,"b":0.001}}`)
 	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"std_errors":{"r":0.1},"log_covariance":[[1]]}`)
 	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"log_covariance":[[1,2],[2,1]]}`)
 	f.Add(`{"model":"bgnbd","params":{"r":1,"alpha":1,"a":1,"b":1},"log_covariance":[[1,0],[0,1]],"fit":{"status":"converged","n_params":4}}`)
@@ -157,7 +159,7 @@ func TestUnmarshalJSONNamesField(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{`{"model":"bgnbd","params":{"r":1e308,"alpha":4.41,"a":0.79,"b":2.43}}`, "params.r = 1e+308"},
 		{`{"model":"bgnbd","params":{"r":0.2,"alpha":4.41,"a":0.79}}`, "params.b = 0 (is it missing?)"},
-		{`{"model":"bgnbd","params":{"r":0.2,"alpha":4.41,"a":2e9,"b":1}}`, "params.a = 2e+09"},
+		{`{"model":"bgnbd","params":{"r":0.2,"alpha":4.41,"a":2e12,"b":1}}`, "params.a = 2e+12"},
 		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[0,0],[]]}`, "log_covariance: row 1 has 0 values, want 2"},
 		{`{"model":"bgnbd","params":{"r":40,"alpha":4.41,"a":0.5,"b":0.3}}`, "params.r = 40 > 10(a+b)"},
 		{`{"model":"bgnbd",` + ok + `,"log_covariance":[[1,2],[2,1]]}`, "log_covariance: not positive semi-definite"},

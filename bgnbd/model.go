@@ -150,7 +150,7 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 
 // JSONBounds returns the range of a parameter that UnmarshalJSON accepts,
 // by JSON name: r in [1e-3, 1e9], α in [1e-2, 1e12], a and b in
-// [1e-3, 1e9], and, for the BG/NBD, not r > 10(a+b) with a+b ≤ 1. The
+// [1e-3, 1e12], and, for the BG/NBD, not r > 10(a+b) with a+b ≤ 1. The
 // upper ends hold the limit models a fit returns at a boundary (a shape
 // held at 1e8, its scale = shape/rate); below r = 1e-3 or inside the
 // excluded corner the expectation of a customer without repeat purchases
@@ -163,7 +163,7 @@ func (Params) JSONBounds(name string) (lo, hi float64) {
 	case "alpha":
 		return 1e-2, 1e12
 	}
-	return 1e-3, 1e9
+	return 1e-3, 1e12
 }
 
 var _ clv.PurchaseModel = (*Model)(nil)

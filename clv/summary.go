@@ -102,8 +102,8 @@ type Summary struct {
 	// Whole, with SummaryOptions.CalibrationEnd, holds every customer's
 	// summary over the whole observation, calibration and holdout period
 	// together, to End, customers first seen in the holdout included, in
-	// the order of their first purchase: what Customers would be without a
-	// calibration end. The models that forecast forward are fitted on it;
+	// the order in which they first appear in the input: what Customers
+	// would be without a calibration end. The models that forecast forward are fitted on it;
 	// those fitted on Customers are checked on Holdout. Nil without a
 	// calibration end.
 	Whole []Customer

@@ -8,7 +8,7 @@
 // Data flows one way: the log is read once, streaming, into per-customer
 // summaries (memory O(customers), never the whole log); the models are fitted
 // on the summaries; every per-customer quantity is computed once into
-// Result.Customers; every output reads Result. The example program
+// Result.Forecasts (RFM and tiers beside it); every output reads Result. The example program
 // examples/forecast is flag parsing over this package.
 package forecast
 

@@ -138,3 +138,34 @@ func TestBoundaryInReport(t *testing.T) {
 		t.Errorf("the report or model.json does not say the fit is at a boundary")
 	}
 }
+
+// TestMonthLabelsUnique: observed to a time of day on the first of a
+// month, the horizon's last period is a few hours of that month; every
+// period of periods.csv still has its own month.
+func TestMonthLabelsUnique(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "transactions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b) + "C00052,2025-02-01T10:00:00Z,12.50\n"
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{Model: "bgnbd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := res.WritePeriodsCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")[1:]
+	for _, l := range lines {
+		m := strings.Split(l, ",")[0]
+		if seen[m] {
+			t.Errorf("month %s twice in periods.csv:\n%s", m, buf.String())
+		}
+		seen[m] = true
+	}
+	if len(lines) != 13 || !strings.HasPrefix(lines[12], "2026-02,2026-02-01,2026-02-01,") {
+		t.Errorf("%d periods, the last %q", len(lines), lines[len(lines)-1])
+	}
+}

@@ -130,7 +130,12 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	cs, hold := res.Calibration.Customers, res.Calibration.Holdout
 	ev := res.Holdout
 	var err error
-	if res.calDraws, err = purchaseDraws(res.Choice.Calibration, rand.NewPCG(purchaseSeed, 2), res.Config.IntervalDraws); err != nil {
+	if res.calDraws, err = purchaseDraws(res.Choice.Calibration, rand.NewPCG(purchaseSeed, 2), res.Config.IntervalDraws); errors.Is(err, ErrNoIntervals) {
+		// The calibration fit is a limit model: the holdout and tracking
+		// plots go without a band; the forecasts' intervals do not need it.
+		res.calDraws = nil
+		return nil
+	} else if err != nil {
 		return err
 	}
 	dur := hold[0].Duration

@@ -67,11 +67,11 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 	var err error
 	switch name {
 	case "bgnbd":
-		m, err = bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Penalizer: f.pen})
+		m, err = model(bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Penalizer: f.pen}))
 	case "mbgnbd":
-		m, err = bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD, Penalizer: f.pen})
+		m, err = model(bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD, Penalizer: f.pen}))
 	case "paretonbd":
-		m, err = paretonbd.FitContext(fctx, cs, paretonbd.FitOptions{Penalizer: f.pen})
+		m, err = model(paretonbd.FitContext(fctx, cs, paretonbd.FitOptions{Penalizer: f.pen}))
 	default:
 		return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
 	}
@@ -84,6 +84,18 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 		return m, nil
 	}
 	return m, err
+}
+
+// model returns a fit's model as a PurchaseModel, nil when there is none
+// (not a typed nil pointer, which would compare unequal to nil).
+func model[T any, P interface {
+	*T
+	PurchaseModel
+}](p P, err error) (PurchaseModel, error) {
+	if p == nil {
+		return nil, err
+	}
+	return p, err
 }
 
 // Choice is the outcome of fitting and choosing the purchase model.

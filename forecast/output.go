@@ -147,9 +147,10 @@ func (res *Result) WriteSegmentsCSV(w io.Writer) error {
 	return csv.NewWriter(w).WriteAll(rows)
 }
 
-// WritePeriodsCSV writes the forecast by calendar month: the month's
-// first day, the purchases and the revenue expected in it, and their
-// running totals.
+// WritePeriodsCSV writes the forecast by calendar month: the month
+// (YYYY-MM), the period's first and last day (the first and the last month
+// cut at the horizon's ends), the purchases and the revenue expected in it,
+// and their running totals.
 func (res *Result) WritePeriodsCSV(w io.Writer) error {
 	rows := [][]string{{"month", "from", "to", "expected_purchases", "expected_revenue", "cumulative_purchases", "cumulative_revenue"}}
 	if res.Intervals != nil {
@@ -159,7 +160,7 @@ func (res *Result) WritePeriodsCSV(w io.Writer) error {
 	for _, p := range res.Periods {
 		cp += p.Purchases
 		cr += p.Revenue
-		row := []string{p.End.AddDate(0, 0, -1).Format("2006-01"), p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly),
+		row := []string{p.Start.Format("2006-01"), p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly),
 			ff(p.Purchases), ff(p.Revenue), ff(cp), ff(cr)}
 		if iv := p.Interval; iv != nil {
 			row = append(row, ff(iv.Purchases.Low), ff(iv.Purchases.High), ff(iv.Revenue.Low), ff(iv.Revenue.High))
@@ -170,14 +171,14 @@ func (res *Result) WritePeriodsCSV(w io.Writer) error {
 }
 
 // WritePeriodsByCustomerCSV writes each customer's expected purchases in
-// each calendar month of the horizon (columns customer_id and the months'
-// first days). It computes them a chunk of customers at a time.
+// each calendar month of the horizon (columns customer_id and the months,
+// YYYY-MM). It computes them a chunk of customers at a time.
 func (res *Result) WritePeriodsByCustomerCSV(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	b := []byte("customer_id")
 	for _, p := range res.Periods {
 		b = append(b, ',')
-		b = append(b, p.End.AddDate(0, 0, -1).Format("2006-01")...)
+		b = append(b, p.Start.Format("2006-01")...)
 	}
 	b = append(b, '\n')
 	ts := res.monthEdges()
@@ -245,8 +246,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 		data["calibration_end"] = res.Config.CalibrationEnd
 	}
 	if o := sum.Stats.Amounts.Outliers(); o.Amounts > 0 {
-		// Amounts about 1000 times the median or more: typos, test orders,
-		// or wholesale buyers that the spend model should not average in.
+		// Always written (count 0 says none): amounts about 1000 times the
+		// median or more are typos, test orders, or wholesale buyers that
+		// the spend model should not average in.
 		data["amount_outliers"] = map[string]any{"amounts": o.Amounts, "median": o.Median, "threshold": o.Threshold,
 			"count": o.Count, "largest": o.Worst, "largest_line": o.WorstLine}
 	}

@@ -74,7 +74,7 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
 <h3>Expected by month</h3>
 <table><tr><th>month</th><th>from</th><th>purchases</th><th>revenue</th>{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th><th>revenue, {{.IvLevel}}% interval</th>{{end}}</tr>
-{{range .Periods}}<tr><td>{{(.End.AddDate 0 0 -1).Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td>{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td><td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}</tr>{{end}}</table>
+{{range .Periods}}<tr><td>{{.Start.Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td>{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td><td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}</tr>{{end}}</table>
 {{if .TotalIv}}<p>Intervals come from {{.IvDraws}} draws of the models' parameters: they show how sure the fits are of the expected values, not how much actual purchases will vary around them.</p>{{end}}
 <h2>Segments</h2>
 <table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>

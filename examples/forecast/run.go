@@ -245,6 +245,10 @@ func (c Config) explain(name string, err error) error {
 	switch {
 	case errors.As(err, &ce):
 		return c.flagError(ce)
+	case errors.Is(err, clv.ErrNotIdentified) && c.Penalizer > 0 && strings.Contains(err.Error(), "limit of the model"):
+		// Without the penalty the fit reaches a limit of its model, which
+		// the job uses; the penalty holds it short of there.
+		return fmt.Errorf("%s: %w\n(without -penalizer the fit ends at that limit of the model and the job uses it: run without -penalizer)", name, err)
 	case errors.Is(err, clv.ErrNotIdentified):
 		// A penalizer would not help: it keeps the estimates finite, but
 		// the fits are judged on the likelihood without it.

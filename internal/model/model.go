@@ -325,7 +325,7 @@ func (b *Base[P]) Marshal(name string) ([]byte, error) {
 }
 
 // Bounds of a parameter read from JSON, unless its Params type is Bounded:
-// a fit whose parameter leaves [minParam, maxParam] is NotIdentified, and
+// a fit whose parameter leaves [mle.MinParam, mle.MaxParam] is NotIdentified, and
 // beyond these bounds some predictions of every model are no longer finite
 // (see each package's JSON tests).
 const (
