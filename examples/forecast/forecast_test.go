@@ -602,3 +602,37 @@ func TestFitBudget(t *testing.T) {
 		t.Errorf("1m: %v", err)
 	}
 }
+
+// TestSpendNotIdentified: amounts drawn alike for every customer (no
+// heterogeneity in mean spend) leave the spend model unidentified; the
+// message speaks of spend, not of dropout and repeat purchases.
+func TestSpendNotIdentified(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	var b strings.Builder
+	b.WriteString("customer_id,date,amount\n")
+	type row struct {
+		day int
+		s   string
+	}
+	var rows []row
+	for c := range 300 {
+		d := rng.IntN(200)
+		for k := 0; k < 1+rng.IntN(6) && d < 365; k++ {
+			rows = append(rows, row{d, fmt.Sprintf("K%04d,%s,%.2f\n", c, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format(time.DateOnly), 5+2495*rng.Float64())})
+			d += 1 + rng.IntN(60)
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b row) int { return a.day - b.day })
+	for _, r := range rows {
+		b.WriteString(r.s)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "uniform.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run([]string{"-out", dir, in}, io.Discard, io.Discard)
+	if !errors.Is(err, clv.ErrNotIdentified) || !strings.Contains(err.Error(), "the spend model") || strings.Contains(err.Error(), "visible dropout") {
+		t.Errorf("%v", err)
+	}
+}

@@ -249,6 +249,9 @@ func (c Config) explain(name string, err error) error {
 		// Without the penalty the fit reaches a limit of its model, which
 		// the job uses; the penalty holds it short of there.
 		return fmt.Errorf("%s: %w\n(without -penalizer the fit ends at that limit of the model and the job uses it: run without -penalizer)", name, err)
+	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "gammagamma:"):
+		return fmt.Errorf("%s: %w\n(the spend model: the customers' mean spends do not differ beyond what the spread of single "+
+			"purchases explains, or too few customers bought twice; check the amounts, e.g. for a single price everyone pays)", name, err)
 	case errors.Is(err, clv.ErrNotIdentified):
 		// A penalizer would not help: it keeps the estimates finite, but
 		// the fits are judged on the likelihood without it.
