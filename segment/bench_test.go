@@ -9,23 +9,6 @@ import (
 	"github.com/clvkit/clvkit/segment"
 )
 
-// BenchmarkScoreAndSummarize1e6 scores 10^6 customers and summarizes the
-// segments, frame conversion included.
-func BenchmarkScoreAndSummarize1e6(b *testing.B) {
-	cs := benchCustomers(rand.New(rand.NewPCG(1, 2)), 1_000_000)
-	df := segment.FromCustomers(cs)
-	b.ReportAllocs()
-	for b.Loop() {
-		out, err := segment.Score(df, segment.ScoreOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := segment.Summarize(out, segment.ColSegment, segment.Columns{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkCore1e6: the slice core the forecast job uses, for 10^6
 // customers: RFM scores and segments, then churn and value tiers.
 func BenchmarkCore1e6(b *testing.B) {

@@ -20,10 +20,10 @@ type RFM struct {
 // Code returns the three scores as digits, e.g. "545".
 func (s RFM) Code() string { return string([]byte{byte('0' + s.R), byte('0' + s.F), byte('0' + s.M)}) }
 
-// ScoreCustomers scores every customer and names its segment: the core of
-// Score, on a slice. Frequency and monetary value score higher for higher
-// values; recency scores on the time since the last purchase, T − recency,
-// lower times scoring higher. By quantiles, the inner edges are the
+// ScoreCustomers scores every customer and names its segment (on a slice;
+// segment/frame's Score is the same on a DataFrame). Frequency and
+// monetary value score higher for higher values; recency scores on the
+// time since the last purchase, T − recency, lower times scoring higher. By quantiles, the inner edges are the
 // empirical j/k-quantiles of the values (j = 1..k−1), and a value scores one
 // plus the number of edges it exceeds: equal values always get equal
 // scores, and the bins are as balanced as ties allow (a value equal to an
@@ -149,7 +149,8 @@ type Tier struct {
 }
 
 // TierCustomers assigns the tiers of customers from their P(alive) and
-// CLV (parallel slices): the core of Tiers. TierOptions.Actions is called
+// CLV (parallel slices; segment/frame's Tiers computes them from models on
+// a DataFrame). TierOptions.Value is not used. TierOptions.Actions is called
 // once per pair of value and churn tiers. Value tiers rank customers by
 // CLV (ties keep slice order): the first ⌈share·n⌉ customers form each top
 // tier. A NaN in either slice is an error naming the customer; an infinite
@@ -267,8 +268,8 @@ type Group struct {
 }
 
 // SummarizeGroups returns one Group per distinct key, sorted by decreasing
-// number of customers then key: the core of Summarize. keys, cs, and (if
-// not nil) clvs and pAlive are parallel.
+// number of customers then key (segment/frame's Summarize is the same on a
+// DataFrame). keys, cs, and (if not nil) clvs and pAlive are parallel.
 func SummarizeGroups(keys []string, cs []clv.Customer, clvs, pAlive []float64) ([]Group, error) {
 	if len(keys) != len(cs) || clvs != nil && len(clvs) != len(cs) || pAlive != nil && len(pAlive) != len(cs) ||
 		(clvs == nil) != (pAlive == nil) {

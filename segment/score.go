@@ -1,12 +1,5 @@
 package segment
 
-import (
-	"fmt"
-
-	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
-)
-
 // A Rule names the customers whose scores it matches.
 type Rule struct {
 	Name  string
@@ -45,8 +38,8 @@ var DefaultRules = []Rule{
 	{"Lost", func(r, f, m int) bool { return r == 1 && f <= 2 }},
 }
 
-// ScoreOptions configures Score. The zero value scores 1..5 by quantiles
-// and names segments with DefaultRules.
+// ScoreOptions configures ScoreCustomers (and segment/frame's Score). The
+// zero value scores 1..5 by quantiles and names segments with DefaultRules.
 type ScoreOptions struct {
 	// Bins is the number of scores k (1..k). Zero means 5.
 	Bins int
@@ -56,42 +49,4 @@ type ScoreOptions struct {
 	RecencyEdges, FrequencyEdges, MonetaryEdges []float64
 	// Rules name the segments; nil means DefaultRules, which need Bins 5.
 	Rules []Rule
-	// Columns maps the frame's column names.
-	Columns Columns
-}
-
-// Score returns df with the columns ColRScore, ColFScore, ColMScore,
-// ColRFMScore and ColSegment added.
-//
-// Frequency and monetary value score higher for higher values. Recency
-// scores on the time since the last purchase, T − recency, lower times
-// scoring higher. By quantiles, the inner edges are the empirical
-// j/k-quantiles of the values (j = 1..k−1), and a value scores one plus the
-// number of edges it exceeds: equal values always get equal scores, and
-// the bins are as balanced as ties allow (a value equal to an edge falls in
-// the lower bin). Custom edges follow the same rule.
-func Score(df dataframe.DataFrame, opts ScoreOptions) (dataframe.DataFrame, error) {
-	if df.Nrow() == 0 {
-		return df, fmt.Errorf("segment: empty frame")
-	}
-	cs, err := ToCustomers(df, opts.Columns)
-	if err != nil {
-		return df, err
-	}
-	rfm, err := ScoreCustomers(cs, opts)
-	if err != nil {
-		return df, err
-	}
-	n := len(rfm)
-	r, f, m := make([]int, n), make([]int, n), make([]int, n)
-	codes, seg := make([]string, n), make([]string, n)
-	for i, s := range rfm {
-		r[i], f[i], m[i], codes[i], seg[i] = int(s.R), int(s.F), int(s.M), s.Code(), s.Segment
-	}
-	return withColumns(df,
-		series.New(r, series.Int, ColRScore),
-		series.New(f, series.Int, ColFScore),
-		series.New(m, series.Int, ColMScore),
-		series.New(codes, series.String, ColRFMScore),
-		series.New(seg, series.String, ColSegment))
 }

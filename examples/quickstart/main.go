@@ -50,11 +50,10 @@ func quickstart(w io.Writer, path string) error {
 		return err
 	}
 	fmt.Fprintln(w, purchases, spend)
-	df, err := segment.Score(segment.FromCustomers(sum.Customers), segment.ScoreOptions{})
+	rfm, err := segment.ScoreCustomers(sum.Customers, segment.ScoreOptions{})
 	if err != nil {
 		return err
 	}
-	segments := df.Col(segment.ColSegment).Records()
 	year := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01} // 12 months
 	fmt.Fprintf(w, "%-8s %5s %8s %9s %8s  %s\n", "customer", "x", "P(alive)", "E[12 mo]", "CLV", "segment")
 	for i, c := range sum.Customers[:8] {
@@ -63,7 +62,7 @@ func quickstart(w io.Writer, path string) error {
 			return err
 		}
 		fmt.Fprintf(w, "%-8s %5.0f %8.3f %9.2f %8.2f  %s\n", c.ID, c.Frequency, purchases.ProbabilityAlive(c),
-			purchases.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks), value, segments[i])
+			purchases.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks), value, rfm[i].Segment)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package segment
+package frame
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 )
 
 // ErrColumn is wrapped by errors about a missing or unusable column.
-var ErrColumn = errors.New("segment: bad column")
+var ErrColumn = errors.New("segment/frame: bad column")
 
 // Columns maps the customer fields to the column names of a frame. Empty
 // fields mean the package's names (ColID, ColFrequency, ...).
@@ -54,7 +54,7 @@ func FromCustomers(cs []clv.Customer) dataframe.DataFrame {
 // column, and the first row, that is missing, not numeric or NaN.
 func floatCol(df dataframe.DataFrame, name string) ([]float64, error) {
 	if err := df.Error(); err != nil {
-		return nil, fmt.Errorf("segment: frame: %w", err)
+		return nil, fmt.Errorf("segment/frame: %w", err)
 	}
 	found := false
 	for _, n := range df.Names() {
@@ -84,7 +84,7 @@ func floatCol(df dataframe.DataFrame, name string) ([]float64, error) {
 func ToCustomers(df dataframe.DataFrame, cols Columns) ([]clv.Customer, error) {
 	cols = cols.withDefaults()
 	if df.Nrow() == 0 {
-		return nil, fmt.Errorf("segment: %w: empty frame", clv.ErrNoCustomers)
+		return nil, fmt.Errorf("segment/frame: %w: empty frame", clv.ErrNoCustomers)
 	}
 	var ids []string
 	for _, n := range df.Names() {
@@ -107,7 +107,7 @@ func ToCustomers(df dataframe.DataFrame, cols Columns) ([]clv.Customer, error) {
 	for i := range cs {
 		cs[i] = clv.Customer{ID: ids[i], Frequency: vals[0][i], Recency: vals[1][i], T: vals[2][i], MonetaryValue: vals[3][i]}
 		if err := cs[i].Validate(); err != nil {
-			return nil, fmt.Errorf("segment: row %d: %w", i, err)
+			return nil, fmt.Errorf("segment/frame: row %d: %w", i, err)
 		}
 	}
 	return cs, nil
