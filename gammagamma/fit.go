@@ -256,6 +256,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		Valid:   func(p []float64) bool { return paramsOf(p).Validate() == nil },
 		Weight:  d.wsum,
 		GradTol: opts.GradTol, MaxIter: opts.MaxIter, Penalizer: opts.Penalizer, // zero: mle's defaults
+		AtBoundary: atBoundary, // a spread vanishing: see fitLimit
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, []float64{p.P, p.Q, p.Gamma})
@@ -270,8 +271,11 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if est.Params == nil {
 		return nil, fmt.Errorf("gammagamma: fit: %w", fitErr)
 	}
-	b, idErr := model.FromEstimate(est, paramsOf, "p q gamma", d.wsum,
-		clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer})
+	info := clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer}
+	if errors.Is(fitErr, mle.ErrBoundary) {
+		return fitLimit(ctx, d, paramsOf(est.Params), info, opts)
+	}
+	b, idErr := model.FromEstimate(est, paramsOf, "p q gamma", d.wsum, info)
 	m := &Model{b}
 	if fitErr != nil {
 		return m, fmt.Errorf("gammagamma: %w (best: %v)", fitErr, m)

@@ -1,0 +1,136 @@
+package gammagamma_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// checkLimit asserts what every limit model shares: status boundary with
+// its reason, an error wrapping clv.ErrBoundary, the free parameters
+// counted, no standard errors or draws, and a JSON round trip that keeps
+// parameters, status and predictions.
+func checkLimit(t *testing.T, m *gammagamma.Model, err error, reason string, free int) {
+	t.Helper()
+	if m == nil || !errors.Is(err, clv.ErrBoundary) {
+		t.Fatalf("model %v, err %v: want a limit model and clv.ErrBoundary", m, err)
+	}
+	fi := m.FitInfo()
+	if fi.Status != clv.AtBoundary || !strings.Contains(fi.Reason, reason) || fi.NumParams != free {
+		t.Errorf("status %v, %d parameters, reason %q; want boundary, %d, %q", fi.Status, fi.NumParams, fi.Reason, free, reason)
+	}
+	if _, ok := m.StdErrors(); ok {
+		t.Error("a limit model with standard errors")
+	}
+	if _, err := m.SampleParams(rand.NewPCG(1, 1), 10); err == nil {
+		t.Error("parameter draws from a limit model")
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back gammagamma.Model
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	c := clv.Customer{Frequency: 3, MonetaryValue: 42, T: 10, Recency: 5}
+	if back.Params() != m.Params() || back.FitInfo().Status != clv.AtBoundary || back.FitInfo().Reason != fi.Reason ||
+		back.ConditionalExpectedValue(c) != m.ConditionalExpectedValue(c) {
+		t.Errorf("JSON round trip: %v %v, was %v %v", back.Params(), back.FitInfo(), m.Params(), fi)
+	}
+}
+
+// TestHomogeneousSpendLimit: spend whose mean does not vary across
+// customers (ν the same for everyone up to a spread of 1e-4) sends q and γ
+// to infinity; the fit returns the limit model, every customer's expected
+// value per purchase the common mean μ, exactly as the full model's at
+// q = 1e14.
+func TestHomogeneousSpendLimit(t *testing.T) {
+	cs := simulateSpend(gammagamma.Params{P: 4, Q: 1e8, Gamma: 1e8 * 50 / 4}, 4000, 10, 1)
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	checkLimit(t, m, err, "spend heterogeneity vanishes", 2)
+	p := m.Params()
+	mu := p.P * p.Gamma / p.Q
+	// 22,000 purchases with coefficient of variation 1/2: the mean's
+	// standard error is 0.34%.
+	if math.Abs(mu/50-1) > 0.012 || math.Abs(p.P/4-1) > 0.05 || p.Q != 1e10 {
+		t.Errorf("%v: μ = %v, want 50; p want 4", m, mu)
+	}
+	if pm := m.PopulationMean(); math.Abs(pm/mu-1) > 1e-9 {
+		t.Errorf("population mean %v, μ %v", pm, mu)
+	}
+	far, err := gammagamma.New(gammagamma.Params{P: p.P, Q: 1e14, Gamma: mu * 1e14 / p.P})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []float64{0, 1, 5, 40} {
+		for _, v := range []float64{0.5, 50, 900} {
+			c := clv.Customer{Frequency: x, MonetaryValue: v, T: 50, Recency: 40}
+			got, want := m.ConditionalExpectedValue(c), far.ConditionalExpectedValue(c)
+			if math.Abs(got/want-1) > 1e-6 || math.Abs(want/mu-1) > 1e-9 {
+				t.Errorf("x=%v m=%v: E = %.10g, at q = 1e14 %.10g, μ %.10g", x, v, got, want, mu)
+			}
+		}
+	}
+}
+
+// TestOwnPriceLimit: every purchase of a customer worth the customer's
+// own price (prices differing across customers, inverse gamma with shape
+// 3 and scale 100) sends p to infinity and γ to 0; the limit model's
+// expected value per purchase is each customer's own price. (As for q, the
+// maximum is at the boundary for about half the samples: 7 of seeds 1–11;
+// on the others p is finite and large, 48 to 994.)
+func TestOwnPriceLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 6))
+	g := distuv.Gamma{Alpha: 3, Beta: 1, Src: rand.NewPCG(1, 8)}
+	cs := make([]clv.Customer, 4000)
+	for i := range cs {
+		cs[i] = clv.Customer{Frequency: float64(1 + rng.IntN(10)), MonetaryValue: 100 / g.Rand(), T: 50, Recency: 30}
+	}
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	checkLimit(t, m, err, "does not vary", 2)
+	p := m.Params()
+	if d := p.P * p.Gamma; p.P != 1e10 || math.Abs(p.Q/3-1) > 0.1 || math.Abs(d/100-1) > 0.1 {
+		t.Errorf("%v: q = %v, δ = %v; want 3, 100", m, p.Q, d)
+	}
+	for _, c := range cs[:200] {
+		if e := m.ConditionalExpectedValue(c); math.Abs(e/c.MonetaryValue-1) > 1e-6 {
+			t.Errorf("%+v: E = %.10g, own price %.10g", c, e, c.MonetaryValue)
+		}
+	}
+	if pm, want := m.PopulationMean(), p.P*p.Gamma/(p.Q-1); math.Abs(pm/want-1) > 1e-12 {
+		t.Errorf("population mean %v, δ/(q−1) %v", pm, want)
+	}
+}
+
+// TestOnePriceLimit: one price for every purchase sends p and q to
+// infinity (the likelihood has no finite maximum); the limit model values
+// every purchase, of every customer and of a new one, at that price.
+func TestOnePriceLimit(t *testing.T) {
+	cs := make([]clv.Customer, 500)
+	for i := range cs {
+		cs[i] = clv.Customer{Frequency: float64(i%7 + 1), MonetaryValue: 29.9, T: 50, Recency: 30}
+	}
+	cs[3].Frequency = 0 // excluded
+	m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+	checkLimit(t, m, err, "every purchase is worth the same", 1)
+	p := m.Params()
+	if p.P != 1e10 || p.Q != 1e10 {
+		t.Errorf("%v: want p and q held", m)
+	}
+	if pm := m.PopulationMean(); math.Abs(pm/29.9-1) > 1e-6 {
+		t.Errorf("population mean %.10g, want 29.9", pm)
+	}
+	for _, c := range cs[:20] {
+		if e := m.ConditionalExpectedValue(c); math.Abs(e/29.9-1) > 1e-6 {
+			t.Errorf("%+v: E = %.10g, want 29.9", c, e)
+		}
+	}
+}
