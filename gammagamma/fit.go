@@ -198,6 +198,15 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // bgnbd.FitContext: BFGS on log-parameters with the analytic gradient, all
 // cores, several starts, honest convergence reporting, standard errors from
 // the Hessian in natural parameters.
+//
+// If the likelihood is highest in a limit of the model — q and γ running
+// off together when the customers' mean amounts differ no more than single
+// purchases do, p when each customer's purchases are all worth the same,
+// both for one price throughout — the fit stops on the way there and fits
+// the limit model instead (see the package documentation): it returns
+// that model, usable, with FitInfo.Status
+// clv.AtBoundary, the limit and its values in FitInfo.Reason, no standard
+// errors, and an error wrapping clv.ErrBoundary.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	if opts.Weights != nil && len(opts.Weights) != len(customers) {
 		return nil, fmt.Errorf("gammagamma: %d weights for %d customers", len(opts.Weights), len(customers))
