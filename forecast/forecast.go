@@ -251,12 +251,15 @@ func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error
 		say("  %s", ind.Verdict)
 	}
 	say("fitting gamma-gamma")
-	sm, err := gammagamma.FitContext(ctx, cs, gammagamma.FitOptions{SkipNonPositive: true, Penalizer: res.Config.Penalizer})
+	sm, err := fitSpendModel(ctx, cs, res.Config.Penalizer)
 	if err != nil {
 		return err
 	}
 	res.Spend = sm
 	say("  %v", sm)
+	if why := spendBoundary(sm); why != "" {
+		say("    at a boundary of the model: %s", why)
+	}
 	if n := sm.FitInfo().Skipped; n > 0 {
 		res.NonPositiveSpend = n
 		say("  left out of the spend fit and valued at the population mean: %d customers whose repeat purchases are worth 0 or less", n)

@@ -24,8 +24,9 @@ type Intervals = clv.CustomerIntervals
 const DefaultIntervalDraws = 200
 
 // ErrNoIntervals is wrapped by the error of a run asked for intervals
-// (Config.Interval) whose purchase model has no standard errors to draw
-// parameters from: a fit at a boundary of its model (clv.AtBoundary).
+// (Config.Interval) whose purchase or spend model has no standard errors
+// to draw parameters from: a fit at a boundary of its model
+// (clv.AtBoundary).
 var ErrNoIntervals = errors.New("intervals: no parameter draws")
 
 // Seeds of the parameter draws: fixed, so that a run repeats exactly.
@@ -82,9 +83,9 @@ func (res *Result) intervals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sps, err := res.Spend.SampleParams(rand.NewPCG(spendSeed, 1), n)
+	sps, err := spendDraws(res.Spend, rand.NewPCG(spendSeed, 1), n)
 	if err != nil {
-		return fmt.Errorf("intervals: %w", err)
+		return err
 	}
 	draws := make([]clv.ForecastDraw, n)
 	for d := range draws {

@@ -59,6 +59,7 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 {{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
 checked against what the customers then did up to {{.End}}.{{end}}</p>
 {{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}
+{{if .GGBoundary}}<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.</p>{{end}}
 {{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>
 <table><tr><th>model</th><th>log-likelihood</th><th>parameters</th><th>AIC</th><th>BIC</th>{{if .Eval}}<th>holdout MAE</th><th>holdout RMSE</th><th>total error</th>{{end}}</tr>
@@ -279,6 +280,11 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		}
 	}
 	data["Failed"] = failed
+	if data["GGBoundary"] = spendBoundary(r.Spend); data["GGBoundary"] != "" {
+		// A limit's held shapes and γ run to 1e10 and down to 1e-10.
+		p := r.Spend.Params()
+		data["GG"] = fmt.Sprintf("p=%.6g q=%.6g γ=%.6g", p.P, p.Q, p.Gamma)
+	}
 	data["PMBoundary"] = ""
 	if fi := r.Choice.Model.FitInfo(); fi.Status == clv.AtBoundary {
 		data["PMBoundary"] = fi.Reason

@@ -603,10 +603,11 @@ func TestFitBudget(t *testing.T) {
 	}
 }
 
-// TestSpendNotIdentified: amounts drawn alike for every customer (no
-// heterogeneity in mean spend) leave the spend model unidentified; the
-// message speaks of spend, not of dropout and repeat purchases.
-func TestSpendNotIdentified(t *testing.T) {
+// TestSpendLimit: amounts drawn alike for every customer (no
+// heterogeneity in mean spend) put the spend fit at a boundary of the
+// model (it was "not identified"): the run uses the limit model, every
+// customer valued at the common mean, and the report says so.
+func TestSpendLimit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	var b strings.Builder
 	b.WriteString("customer_id,date,amount\n")
@@ -631,8 +632,14 @@ func TestSpendNotIdentified(t *testing.T) {
 	if err := os.WriteFile(in, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := run([]string{"-out", dir, in}, io.Discard, io.Discard)
-	if !errors.Is(err, clv.ErrNotIdentified) || !strings.Contains(err.Error(), "the spend model") || strings.Contains(err.Error(), "visible dropout") {
-		t.Errorf("%v", err)
+	if err := run([]string{"-out", dir, in}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	report, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(report), "The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: spend heterogeneity vanishes") {
+		t.Error("the report does not give the spend model's limit")
 	}
 }

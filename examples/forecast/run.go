@@ -269,7 +269,7 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, forecast.ErrFitBudget):
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
-		return fmt.Errorf("%s: %w\n(run without -interval, or choose another -model)", name, err)
+		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
