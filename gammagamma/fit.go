@@ -64,6 +64,7 @@ type data struct {
 	xs              []float64 // distinct frequencies
 	wsum            float64
 	xterm, xdp, xdq []float64 // per distinct x, per evaluation
+	regime          []int8    // per distinct x, in limitLogLik
 }
 
 // sort puts the customers in a canonical order, by frequency, mean value

@@ -60,6 +60,13 @@ func TestLgammaDiff(t *testing.T) {
 			}
 		}
 	}
+	for _, z := range []float64{1e4, 1e7, 1e10, 1e15} {
+		for _, h := range []float64{1e-3, 0.37, 12.5, 3e3, 1e6} {
+			if got, want := lgammaDiffLog(z, h)+h*math.Log(z), lgammaDiff(z, h); math.Abs(got-want) > 1e-15*math.Abs(want)+1e-300 {
+				t.Errorf("lgammaDiffLog(%g, %g) + h ln z = %.17g, lgammaDiff %.17g", z, h, got, want)
+			}
+		}
+	}
 	for _, z := range []float64{1e4, 2.5e4} {
 		for _, h := range []float64{1e-3, 0.37, 12.5, 3e3, 1e6} {
 			a, _ := math.Lgamma(z + h)
@@ -76,11 +83,13 @@ func TestLgammaDiff(t *testing.T) {
 func TestLimitLogLikAgrees(t *testing.T) {
 	d := dataOf(draw(Params{P: 6, Q: 4, Gamma: 15}, 3000, 12, 1))
 	var part [][4]float64
-	for _, p := range []Params{{6, 4, 15}, {0.3, 1.5, 0.2}, {40, 90, 700}} {
+	// The last two are in the large-q and large-px regimes (Stirling's
+	// series), where lnΓ's direct difference is still good to 1e-11.
+	for _, p := range []Params{{6, 4, 15}, {0.3, 1.5, 0.2}, {40, 90, 700}, {6, 3e4, 3e4 * 9 / 6}, {2e4, 4, 3 * 9 / 2e4}} {
 		g1, g2 := make([]float64, 3), make([]float64, 3)
 		l1 := d.logLik(p, g1, &part)
 		l2 := d.limitLogLik(p, g2, &part)
-		if math.Abs(l1-l2) > 1e-11*math.Abs(l1) {
+		if math.Abs(l1-l2) > 2e-11*math.Abs(l1) {
 			t.Errorf("%v: LL %.15g, stable form %.15g", p, l1, l2)
 		}
 		for i := range g1 {
@@ -174,4 +183,31 @@ func TestLimitBeatsFullFits(t *testing.T) {
 	}
 	t.Logf("limit %v; full fit without the stop: %v, LL %.10g (the fit's form %.10g, %s)", m, est.Params,
 		d.limitLogLik(paramsOf(est.Params), nil, &part), est.LL, est.Status)
+}
+
+// TestLimitLogLikExact: at a held shape of 1e14 the stable form equals the
+// limits' own densities, Gamma(px, px/μ) for m̄ as q → ∞ and the inverse
+// gamma (q, δ) as p → ∞, to 1e-10 relative; at 1e10 (limitShape) to O(1/shape).
+func TestLimitLogLikExact(t *testing.T) {
+	d := dataOf(draw(Params{P: 6, Q: 4, Gamma: 15}, 2000, 12, 4))
+	var part [][4]float64
+	const p, mu, q, delta = 5.0, 7.5, 3.5, 20.0
+	var gam, inv float64
+	for i, m := range d.m {
+		x := d.xs[d.xi[i]]
+		a, nu := p*x, p/mu
+		lga, _ := math.Lgamma(a)
+		gam += a*math.Log(nu*x) - lga + (a-1)*math.Log(m) - nu*x*m
+		lgq, _ := math.Lgamma(q)
+		inv += q*math.Log(delta) - lgq - (q+1)*math.Log(m) - delta/m
+	}
+	for _, shape := range []float64{1e14, limitShape} {
+		tol := 1e-10 + 1e3/shape
+		if got := d.limitLogLik(Params{P: p, Q: shape, Gamma: mu * shape / p}, nil, &part); math.Abs(got/gam-1) > tol {
+			t.Errorf("q = %g: LL %.15g, the limit's %.15g", shape, got, gam)
+		}
+		if got := d.limitLogLik(Params{P: shape, Q: q, Gamma: delta / shape}, nil, &part); math.Abs(got/inv-1) > tol {
+			t.Errorf("p = %g: LL %.15g, the limit's %.15g", shape, got, inv)
+		}
+	}
 }

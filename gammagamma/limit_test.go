@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
@@ -133,4 +134,57 @@ func TestOnePriceLimit(t *testing.T) {
 			t.Errorf("%+v: E = %.10g, want 29.9", c, e)
 		}
 	}
+}
+
+// TestLimitSweep fits random logs, small and large, with amounts from
+// 1e-6 to 1e9: one price, a few prices, log-normal and uniform means. Every
+// fit ends within 2 s; a limit model's fit converges, and its predictions
+// are finite and positive.
+func TestLimitSweep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	status := map[clv.FitStatus]int{}
+	for trial := range 800 {
+		n := 1 + rng.IntN(12)
+		if trial%10 == 0 {
+			n = 200 + rng.IntN(2000)
+		}
+		scale := math.Pow(10, float64(rng.IntN(16)-6))
+		mode := rng.IntN(4)
+		cs := make([]clv.Customer, n)
+		for i := range cs {
+			m := scale * (1 + rng.Float64())
+			switch mode {
+			case 0:
+				m = scale
+			case 1:
+				m = scale * float64(1+rng.IntN(3))
+			case 2:
+				m = scale * math.Exp(3*rng.NormFloat64())
+			}
+			cs[i] = clv.Customer{Frequency: float64(1 + rng.IntN(6)), MonetaryValue: m, T: 10, Recency: 5}
+		}
+		start := time.Now()
+		m, err := gammagamma.Fit(cs, gammagamma.FitOptions{})
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("trial %d (n=%d, mode %d, scale %g): %v", trial, n, mode, scale, el)
+		}
+		if m == nil {
+			t.Fatalf("trial %d: no model: %v", trial, err)
+		}
+		status[m.FitInfo().Status]++
+		if err != nil && strings.Contains(err.Error(), "limit model's fit") {
+			t.Errorf("trial %d (n=%d, mode %d, scale %g): %v", trial, n, mode, scale, err)
+		}
+		if m.FitInfo().Status == clv.AtBoundary {
+			for _, c := range cs[:1] {
+				if e, pm := m.ConditionalExpectedValue(c), m.PopulationMean(); !(e > 0) || math.IsInf(e, 0) || !(pm > 0) {
+					t.Errorf("trial %d: %v: E = %v, population mean %v", trial, m, e, pm)
+				}
+			}
+		}
+	}
+	if status[clv.AtBoundary] < 400 || status[clv.Converged] < 50 {
+		t.Errorf("statuses %v", status)
+	}
+	t.Logf("statuses %v", status)
 }
