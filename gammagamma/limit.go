@@ -191,10 +191,13 @@ func (d *data) limitLogLik(p Params, grad []float64, part *[][4]float64) float64
 }
 
 // limitParams maps the vector a limit fit runs over, (p, q, g), to the
-// model's parameters: g is the limit's money parameter, μ = pγ/q when q is
-// held (alone or with p) and δ = pγ when p alone is held.
-func limitParams(v []float64, fixQ bool) Params {
-	p, q, g := v[0], v[1], v[2]
+// model's parameters: g·unit is the limit's money parameter, μ = pγ/q when
+// q is held (alone or with p) and δ = pγ when p alone is held. The unit
+// (the customers' mean amount) keeps g near 1 whatever the currency, so
+// that the check of a parameter running off toward 0 (model.FromEstimate)
+// reads the data and not the unit of money.
+func limitParams(v []float64, fixQ bool, unit float64) Params {
+	p, q, g := v[0], v[1], v[2]*unit
 	if fixQ {
 		return Params{P: p, Q: q, Gamma: g * q / p}
 	}
@@ -202,11 +205,11 @@ func limitParams(v []float64, fixQ bool) Params {
 }
 
 // limitVector is the inverse of limitParams.
-func limitVector(p Params, fixQ bool) []float64 {
+func limitVector(p Params, fixQ bool, unit float64) []float64 {
 	if fixQ {
-		return []float64{p.P, p.Q, p.P * p.Gamma / p.Q}
+		return []float64{p.P, p.Q, p.P * p.Gamma / p.Q / unit}
 	}
-	return []float64{p.P, p.Q, p.P * p.Gamma}
+	return []float64{p.P, p.Q, p.P * p.Gamma / unit}
 }
 
 // limitGradTol is the smallest gradient tolerance of a limit fit. A large
@@ -230,7 +233,7 @@ const limitGradTol = 1e-6
 // clv.ErrBoundary (and ErrInfiniteMean when the held model's q ≤ 1).
 func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts FitOptions) (*Model, error) {
 	fixP, fixQ := p.P > boundaryShape, p.Q > boundaryShape
-	var mean float64 // the customers' weighted mean value, for a start
+	var mean float64 // the customers' weighted mean value: the unit of money of the fits
 	for i, m := range d.m {
 		mean += d.w[i] * m
 	}
@@ -245,10 +248,10 @@ func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts Fit
 			p.P = limitShape
 		}
 		if fixP && fixQ {
-			return pointMass(d, p, info)
+			return pointMass(ctx, d, p, info, mean)
 		}
-		held := mle.Hold(limitVector(p, fixQ), []bool{fixP, fixQ, false})
-		expand := func(v []float64) Params { return limitParams(held.Expand(v), fixQ) }
+		held := mle.Hold(limitVector(p, fixQ, mean), []bool{fixP, fixQ, false})
+		expand := func(v []float64) Params { return limitParams(held.Expand(v), fixQ, mean) }
 		var part [][4]float64
 		var g3 [3]float64
 		pr := mle.Problem{
@@ -282,7 +285,7 @@ func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts Fit
 		if !fixQ {
 			alt[1] = 2
 		}
-		alt[2] = mean
+		alt[2] = 1 // the mean
 		pr.Starts = append(pr.Starts, held.Pick(alt))
 		pr.AtBoundary = func(v []float64) bool {
 			q := expand(v)
@@ -329,15 +332,14 @@ func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts Fit
 // reads Σ w·x(m̄ − γ)/(γ(γ + m̄x)) = 0: γ is the mean of the m̄ with
 // weights wx/(γ + m̄x), by fixed-point iteration (a contraction, since the
 // m̄ are all near γ), exactly the common value when the m̄ are equal.
-func pointMass(d *data, p Params, info clv.FitInfo) (*Model, error) {
+func pointMass(ctx context.Context, d *data, p Params, info clv.FitInfo, mean float64) (*Model, error) {
 	p.P, p.Q = limitShape, limitShape
-	g := 0.0
-	for i, m := range d.m {
-		g += d.w[i] * m
-	}
-	g /= d.wsum
+	g := mean
 	iter, prev := 0, math.Inf(1)
 	for ; iter < 200; iter++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var num, den float64
 		for i, m := range d.m {
 			x := d.xs[d.xi[i]]
@@ -358,10 +360,11 @@ func pointMass(d *data, p Params, info clv.FitInfo) (*Model, error) {
 	}
 	p.Gamma = g
 	var part [][4]float64
-	est := mle.Estimate{Params: []float64{g}, LL: d.limitLogLik(p, nil, &part),
-		Result: mle.Result{X: []float64{math.Log(g)}, Converged: iter < 200, Status: "ScoreEquation", Iterations: iter + 1, Evals: iter + 1}}
+	// The estimate in units of the mean, as limitParams.
+	est := mle.Estimate{Params: []float64{g / mean}, LL: d.limitLogLik(p, nil, &part),
+		Result: mle.Result{X: []float64{math.Log(g / mean)}, Converged: iter < 200, Status: "ScoreEquation", Iterations: iter + 1, Evals: iter + 1}}
 	info.Status, info.Reason = clv.AtBoundary, limitReason(p, true, true)
-	b, err := model.FromEstimate(est, func(v []float64) Params { return Params{P: p.P, Q: p.Q, Gamma: v[0]} }, "mu", d.wsum, info)
+	b, err := model.FromEstimate(est, func(v []float64) Params { return Params{P: p.P, Q: p.Q, Gamma: v[0] * mean} }, "mu", d.wsum, info)
 	m := &Model{b}
 	if !est.Converged {
 		return m, fmt.Errorf("gammagamma: %s; the limit model's fit: %w (best: %v)", info.Reason, mle.ErrNotConverged, m)
