@@ -46,6 +46,16 @@ func (p Params) Validate() error {
 	return model.Positive("bgbb", "alpha beta gamma delta", p.Alpha, p.Beta, p.Gamma, p.Delta)
 }
 
+// FromVector returns the parameters whose Vector is v (α, β, γ, δ): the
+// inverse of Vector. A v of another length than 4 gives the zero Params,
+// which Validate rejects.
+func (Params) FromVector(v []float64) Params {
+	if len(v) != 4 {
+		return Params{}
+	}
+	return paramsOf(v)
+}
+
 func paramsOf(v []float64) Params { return Params{v[0], v[1], v[2], v[3]} }
 
 // Vector returns the parameters in the order α, β, γ, δ.
@@ -69,12 +79,16 @@ func (r Row) check() error {
 	return nil
 }
 
-type base = model.Base[Params]
-
 // A Model is a BG/BB model with known parameters, fitted or given. It is
-// immutable and safe for concurrent use; the zero Model's predictions are
-// NaN.
-type Model struct{ base }
+// immutable (UnmarshalJSON aside, meant for a new Model) and safe for
+// concurrent use; the zero Model's predictions are NaN.
+//
+// A Model is a clv.Fitted[Params]: the parameters, their standard errors,
+// intervals and draws, the fit's information and the JSON form, the
+// methods every model of clvkit shares.
+type Model struct {
+	base model.Base[Params] // never embedded
+}
 
 // New returns a Model with the given parameters.
 func New(p Params) (*Model, error) {
@@ -91,13 +105,65 @@ func (m *Model) String() string {
 	return fmt.Sprintf("BG/BB{α=%.6g β=%.6g γ=%.6g δ=%.6g LL=%.6f}", p.Alpha, p.Beta, p.Gamma, p.Delta, m.LogLikelihood())
 }
 
+// Params returns the model's parameters.
+func (m *Model) Params() Params { return m.base.Params() }
+
+// StdErrors returns the asymptotic standard errors of the parameters, from
+// the inverse Hessian of the negative log-likelihood at the optimum, and
+// whether they are available: not for a model built by New, nor when the
+// Hessian is not positive definite.
+func (m *Model) StdErrors() (Params, bool) { return m.base.StdErrors() }
+
+// LogLikelihood returns the log-likelihood of the fitted data at the
+// estimate (without any penalty), or 0 for a model built by New.
+func (m *Model) LogLikelihood() float64 { return m.base.LogLikelihood() }
+
+// FitInfo returns how the fit went; its zero value (status
+// clv.NotFitted) for a model built by New.
+func (m *Model) FitInfo() clv.FitInfo { return m.base.FitInfo() }
+
+// LogCovariance returns the approximate sampling covariance of the
+// logarithms of the estimated parameters (in the order α, β, γ, δ), from the inverse
+// Hessian at the optimum by the delta method, and whether it is available
+// (as for StdErrors). On the log scale the normal approximation is better
+// than on the natural one, and intervals stay positive.
+func (m *Model) LogCovariance() ([][]float64, bool) { return m.base.LogCovariance() }
+
+// ParamIntervals returns approximate confidence intervals for the
+// parameters at the given level (e.g. 0.9): exp(ln p ± z·σ), with σ the
+// standard error of ln p from LogCovariance. It is an error for a model
+// without a covariance (see StdErrors).
+func (m *Model) ParamIntervals(level float64) (lo, hi Params, err error) {
+	return m.base.Intervals(level)
+}
+
+// SampleParams draws n parameter sets from the approximate sampling
+// distribution of the estimate (ln p normal with LogCovariance, the
+// Laplace approximation): score a forecast at each draw and take
+// quantiles to carry the parameters' uncertainty into it. Deterministic
+// for a given src. It is an error for a model without a covariance (see
+// StdErrors).
+func (m *Model) SampleParams(src rand.Source, n int) ([]Params, error) {
+	return m.base.Draws(src, n)
+}
+
 // MarshalJSON encodes the model as {"model": "bgbb", ...}.
 func (m *Model) MarshalJSON() ([]byte, error) { return m.base.Marshal("bgbb") }
 
-// UnmarshalJSON decodes a model written by MarshalJSON, validating it.
-func (m *Model) UnmarshalJSON(b []byte) error { return m.base.Unmarshal("bgbb", b) }
+// UnmarshalJSON decodes a model written by MarshalJSON, validating every
+// field, and replaces the whole of m with it; on error m is unchanged. It
+// is meant for a new Model; a Model in use by other goroutines must not be
+// decoded into.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	nb, err := model.Unmarshal[Params]("bgbb", b)
+	if err != nil {
+		return err
+	}
+	*m = Model{base: nb}
+	return nil
+}
 
-var _ clv.FittedModel = (*Model)(nil)
+var _ clv.Fitted[Params] = (*Model)(nil)
 
 func lbeta(a, b float64) float64 {
 	la, _ := math.Lgamma(a)
@@ -294,7 +360,7 @@ var errZero = errors.New("bgbb: zero Model (use New or Fit)")
 //
 // It is NaN for an invalid row or m < 1.
 func (m *Model) ProbabilityAlive(r Row, future int) float64 {
-	if !m.Ready() || r.check() != nil || future < 1 {
+	if !m.base.Ready() || r.check() != nil || future < 1 {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -311,7 +377,7 @@ func (m *Model) ProbabilityAlive(r Row, future int) float64 {
 // the sum being the paper's closed form δ/(γ−1)·Γ(γ+δ)/Γ(1+δ)·[...] written
 // term by term, which stays exact at γ = 1.
 func (m *Model) ConditionalExpectedTransactions(r Row, future int) float64 {
-	if !m.Ready() || r.check() != nil || future < 0 || future > maxOpportunities {
+	if !m.base.Ready() || r.check() != nil || future < 0 || future > maxOpportunities {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -337,7 +403,7 @@ func (m *Model) ConditionalExpectedTransactions(r Row, future int) float64 {
 // summed term by term. d must be > 0 (undiscounted, the sum diverges when
 // γ ≤ 1).
 func (m *Model) DERT(r Row, d float64) float64 {
-	if !m.Ready() || r.check() != nil || !(d > 0) || math.IsInf(d, 0) {
+	if !m.base.Ready() || r.check() != nil || !(d > 0) || math.IsInf(d, 0) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -363,7 +429,7 @@ func (m *Model) DERT(r Row, d float64) float64 {
 //	P = C(n,x) B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
 //	  + Σ_{i=x}^{n−1} C(i,x) B(α+x, β+i−x)/B(α,β) · B(γ+1, δ+i)/B(γ,δ).
 func (m *Model) ProbabilityOfTransactions(x, n int) float64 {
-	if !m.Ready() || x < 0 || n < 0 || n > maxOpportunities {
+	if !m.base.Ready() || x < 0 || n < 0 || n > maxOpportunities {
 		return math.NaN()
 	}
 	if x > n {
@@ -389,7 +455,7 @@ func lchoose(n, k int) float64 {
 // 0..n transactions in the first n opportunities: the fit histogram of
 // Fader, Hardie & Shang (2010, Figure 3).
 func (m *Model) ExpectedCounts(total float64, n int) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZero
 	}
 	if n < 0 || n > maxOpportunities || !(total >= 0) || math.IsInf(total, 0) {

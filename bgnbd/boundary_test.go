@@ -388,3 +388,29 @@ func TestBoundaryJSONSmallP(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitUnpenalized: the fit of a limit model is not penalized, and
+// its FitInfo says so (Penalizer 0): a fit with a penalty too weak to hold
+// the shapes short of the limit (1e-20) ends at the limit model of the fit
+// without a penalty, to 1e-9 relative (paretonbd does the same).
+func TestLimitUnpenalized(t *testing.T) {
+	cs := simulate(t, bgnbd.BGNBD, bgnbd.Params{R: 0.5, Alpha: 4, A: 3e8, B: 7e8}, 20_000, 1)
+	free, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
+	if !errors.Is(err, clv.ErrBoundary) {
+		t.Fatalf("without a penalty: %v", err)
+	}
+	pen, err := bgnbd.Fit(cs, bgnbd.FitOptions{Penalizer: 1e-20})
+	if !errors.Is(err, clv.ErrBoundary) {
+		t.Fatalf("with a penalty of 1e-20: %v", err)
+	}
+	if info := pen.FitInfo(); info.Status != clv.AtBoundary || info.Penalizer != 0 {
+		t.Errorf("status %v, penalizer %v, want boundary and 0", info.Status, info.Penalizer)
+	}
+	p, q := pen.Params().Vector(), free.Params().Vector()
+	for i := range p {
+		if math.Abs(p[i]/q[i]-1) > 1e-9 {
+			t.Errorf("penalized %v, unpenalized %v", pen, free)
+			break
+		}
+	}
+}

@@ -144,7 +144,7 @@ func psiDiff(z, psz, x float64) float64 {
 // the paper's terms with r ln α moved from A1 into A3 and A4, and the
 // differences of log-gamma functions computed as such (lgDiff), so that
 // nothing cancels when r, α, a and b grow large together — at a limit of
-// the model (see fitLimit).
+// the model (see limits and model.FitRows).
 //
 // For MBG/NBD (Batislam, Denizel & Filiztekin 2007, eq. 7) b+x becomes
 // b+x+1 in A2, b+x−1 becomes b+x in A4, and A4 is present for x = 0 too.
@@ -266,63 +266,68 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // dropout: every customer drops out with the same probability p), or r
 // and α with r/α → λ (the same purchase rate λ for everyone), or both —
 // the fit stops once a and b (or r) pass 10⁴ and fits the limit model
-// instead (see fitLimit): it returns that model, usable, with the shape
+// instead (see limits and model.FitRows): it returns that model, usable, with the shape
 // held at 10⁸ (predictions within 1e-6 of the limit's), FitInfo.Status
 // clv.AtBoundary, the limit and its rate in FitInfo.Reason, NumParams the
-// parameters left free, and an error wrapping clv.ErrBoundary. A
+// parameters left free, Penalizer 0 (the limit model's fit is not
+// penalized), and an error wrapping clv.ErrBoundary. A
 // parameter running off toward 0 at the same time leaves the limit model
 // not identified (clv.ErrNotIdentified).
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	if opts.Variant > MBGNBD {
 		return nil, fmt.Errorf("bgnbd: unknown variant %d", opts.Variant)
 	}
-	d, err := rows.Compress("bgnbd", customers, opts.Weights)
-	if err != nil {
-		return nil, err
-	}
-	starts := defaultStarts(d.MaxT)
-	if opts.Start != nil {
-		if err := opts.Start.Validate(); err != nil {
-			return nil, fmt.Errorf("bgnbd: start: %w", err)
-		}
-		starts = append([]Params{*opts.Start}, starts...)
-	}
 	sh := opts.Variant.shift()
-	s := scratch{ctx: ctx}
-	pr := mle.Problem{
-		LogLik: func(p, grad []float64) float64 { return logLik(d, family{paramsOf(p), sh}, grad, &s) },
-		Valid:  func(p []float64) bool { return paramsOf(p).Validate() == nil },
-		Weight: d.W, Penalizer: opts.Penalizer,
-		PenaltyScale: []float64{1, 1 / d.MaxT, 1, 1},      // lifetimes' time rescaling of α
-		GradTol:      opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
-		AtBoundary: atBoundary,
+	return model.FitRows(ctx, rowModel(sh), customers,
+		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter},
+		func(b model.Base[Params]) *Model { return &Model{base: b, f: family{b.Params(), sh}} })
+}
+
+// rowModel is the fit's spec of the variant with the given shift: its
+// likelihood (logLik), starts, penalty (lifetimes' BetaGeoFitter's: see
+// FitOptions.Penalizer) and limits (see limit.go).
+func rowModel(shift float64) model.RowModel[Params] {
+	return model.RowModel[Params]{
+		Name:  "bgnbd",
+		Names: "r alpha a b",
+		LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
+			s := scratch{ctx: ctx}
+			return func(d *rows.Data, p Params, grad []float64) float64 { return logLik(d, family{p, shift}, grad, &s) }
+		},
+		Starts: defaultStarts,
+		Penalty: func(c float64, _ int, maxT float64) (float64, []float64) {
+			return c, []float64{1, 1 / maxT, 1, 1} // lifetimes' time rescaling of α
+		},
+		Limits:      limits,
+		HeldShape:   limitShape,
+		LimitStarts: 2,
+		Reason:      func(p Params, held []bool) string { return limitReason(p, shift, held[0], held[1]) },
 	}
-	for _, p := range starts {
-		pr.Starts = append(pr.Starts, p.Vector())
+}
+
+// Bootstrap refits the model to reps resamples of the customers the model
+// was fitted to (pass the same customers and options) and returns the
+// estimates, for intervals that do not rely on the normal approximation:
+// the resamples reweight the distinct (x, t_x, T) rows (Poisson
+// bootstrap), each fit starts at this model's estimate, and replicates run
+// on all cores; deterministic for a given seed. A replicate whose fit
+// reaches a limit of the model (clv.ErrBoundary) contributes the limit
+// model's parameters: for a model at the boundary, these are the
+// intervals to use (it has no standard errors).
+func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts FitOptions, reps int, seed uint64) ([]Params, error) {
+	if !m.base.Ready() {
+		return nil, errZeroModel
 	}
-	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
-		// Warm start from every k-th distinct row, with its weight: an
-		// unbiased estimate of LL/k.
-		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
-		ss := scratch{ctx: ctx}
-		pr.WarmFrom(func(p, grad []float64) float64 { return logLik(sub, family{paramsOf(p), sh}, grad, &ss) }, sub.W)
-	}
-	est, fitErr := mle.Fit(ctx, pr)
-	if est.Params == nil {
-		return nil, fmt.Errorf("bgnbd: fit: %w", fitErr)
-	}
-	if errors.Is(fitErr, mle.ErrBoundary) {
-		return fitLimit(ctx, d, family{paramsOf(est.Params), sh}, opts)
-	}
-	b, idErr := model.FromEstimate(est, paramsOf, "r alpha a b", d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
-	m := &Model{base: b, f: family{b.Params(), sh}}
-	if fitErr != nil {
-		return m, fmt.Errorf("bgnbd: %w (best: %v)", fitErr, m)
-	}
-	if idErr != nil {
-		return m, fmt.Errorf("bgnbd: %v: %w", m, idErr)
-	}
-	return m, nil
+	start := m.Params()
+	return model.Bootstrap(ctx, customers, opts.Weights, reps, seed, func(ctx context.Context, cs []clv.Customer, w []float64) (Params, error) {
+		o := opts
+		o.Weights, o.Start, o.Variant = w, &start, m.Variant()
+		f, err := FitContext(ctx, cs, o)
+		if err != nil && !errors.Is(err, clv.ErrBoundary) { // a limit model is an estimate too
+			return Params{}, err
+		}
+		return f.Params(), nil
+	})
 }
 
 func defaultStarts(maxT float64) []Params {

@@ -132,7 +132,7 @@ func (fp *freshPlan) atN(t float64) (float64, int) {
 
 // largeA is the a from which freshExpected is pointDropout's: the series
 // of ₂F₁(r, b; a+b−1; z) need some a·z/(1−z) terms (10¹⁰ at a = 10⁸, where
-// a fit at the limit of no dropout heterogeneity holds a; see fitLimit),
+// a fit at the limit of no dropout heterogeneity holds a; see limits),
 // while the quadrature's error is below 1e-12 relative from a = 10⁴.
 const largeA = 1e4
 

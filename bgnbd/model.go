@@ -3,6 +3,7 @@ package bgnbd
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/model"
@@ -27,6 +28,16 @@ func (p Params) Validate() error {
 
 // Vector returns the parameters in the order r, α, a, b.
 func (p Params) Vector() []float64 { return []float64{p.R, p.Alpha, p.A, p.B} }
+
+// FromVector returns the parameters whose Vector is v (r, α, a, b): the
+// inverse of Vector. A v of another length than 4 gives the zero Params,
+// which Validate rejects.
+func (Params) FromVector(v []float64) Params {
+	if len(v) != 4 {
+		return Params{}
+	}
+	return paramsOf(v)
+}
 
 func paramsOf(s []float64) Params { return Params{R: s[0], Alpha: s[1], A: s[2], B: s[3]} }
 
@@ -66,15 +77,17 @@ func (v Variant) shift() float64 {
 	return 0
 }
 
-type base = model.Base[Params]
-
 // A Model is a BG/NBD or MBG/NBD model with known parameters, fitted or
-// given. Its methods are safe for concurrent use; it has no mutable state.
-// The zero Model has no parameters: its predictions are NaN and its batch
-// methods return errors.
+// given. Its methods are safe for concurrent use; it has no mutable state
+// (UnmarshalJSON aside, meant for a new Model). The zero Model has no
+// parameters: its predictions are NaN and its batch methods return errors.
+//
+// A Model is a clv.Fitted[Params]: the parameters, their standard errors,
+// intervals and draws, the fit's information and the JSON form, the
+// methods every model of clvkit shares; and a clv.PurchaseModel.
 type Model struct {
-	base
-	f family
+	base model.Base[Params] // parameters and fit; never embedded
+	f    family             // the parameters with the variant's shift, what the formulas read
 }
 
 // family is the parameters with the variant's shift: the receiver of the
@@ -119,13 +132,58 @@ func (m *Model) String() string {
 	return fmt.Sprintf("%s{r=%.6g α=%.6g a=%.6g b=%.6g LL=%.6f}", name, p.R, p.Alpha, p.A, p.B, m.LogLikelihood())
 }
 
+// Params returns the model's parameters.
+func (m *Model) Params() Params { return m.base.Params() }
+
+// StdErrors returns the asymptotic standard errors of the parameters, from
+// the inverse Hessian of the negative log-likelihood at the optimum, and
+// whether they are available: not for a model built by New, nor when the
+// Hessian is not positive definite, nor for a limit model (clv.AtBoundary), whose shape held fixed has none: use Bootstrap.
+func (m *Model) StdErrors() (Params, bool) { return m.base.StdErrors() }
+
+// LogLikelihood returns the log-likelihood of the fitted data at the
+// estimate (without any penalty), or 0 for a model built by New.
+func (m *Model) LogLikelihood() float64 { return m.base.LogLikelihood() }
+
+// FitInfo returns how the fit went; its zero value (status
+// clv.NotFitted) for a model built by New.
+func (m *Model) FitInfo() clv.FitInfo { return m.base.FitInfo() }
+
+// LogCovariance returns the approximate sampling covariance of the
+// logarithms of the estimated parameters (in the order r, α, a, b; a parameter held fixed is left out), from the inverse
+// Hessian at the optimum by the delta method, and whether it is available
+// (as for StdErrors). On the log scale the normal approximation is better
+// than on the natural one, and intervals stay positive.
+func (m *Model) LogCovariance() ([][]float64, bool) { return m.base.LogCovariance() }
+
+// ParamIntervals returns approximate confidence intervals for the
+// parameters at the given level (e.g. 0.9): exp(ln p ± z·σ), with σ the
+// standard error of ln p from LogCovariance. It is an error for a model
+// without a covariance (see StdErrors).
+func (m *Model) ParamIntervals(level float64) (lo, hi Params, err error) {
+	return m.base.Intervals(level)
+}
+
+// SampleParams draws n parameter sets from the approximate sampling
+// distribution of the estimate (ln p normal with LogCovariance, the
+// Laplace approximation): score a forecast at each draw and take
+// quantiles to carry the parameters' uncertainty into it. Deterministic
+// for a given src. It is an error for a model without a covariance (see
+// StdErrors); use Bootstrap for a limit model.
+func (m *Model) SampleParams(src rand.Source, n int) ([]Params, error) {
+	return m.base.Draws(src, n)
+}
+
 // MarshalJSON encodes the model as {"model": "bgnbd" or "mbgnbd",
 // "params", "std_errors", "fit"} (the last two for a fitted model).
 func (m *Model) MarshalJSON() ([]byte, error) { return m.base.Marshal(m.Variant().String()) }
 
 // UnmarshalJSON decodes a model written by MarshalJSON, of either variant,
-// validating every field. It is meant for a new Model (var m bgnbd.Model);
-// a Model in use by other goroutines must not be decoded into.
+// validating every field, and replaces the whole of m with it: its
+// predictions are those of a new Model with the decoded variant and
+// parameters. On error m is unchanged. It is meant for a new Model (var m
+// bgnbd.Model); a Model in use by other goroutines must not be decoded
+// into.
 func (m *Model) UnmarshalJSON(b []byte) error {
 	var head struct {
 		Model string `json:"model"`
@@ -137,14 +195,14 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	if head.Model == MBGNBD.String() {
 		v = MBGNBD
 	}
-	var nb base
-	if err := nb.Unmarshal(v.String(), b); err != nil {
+	nb, err := model.Unmarshal[Params](v.String(), b)
+	if err != nil {
 		return err
 	}
 	if p := nb.Params(); v == BGNBD && p.A+p.B <= 1 && p.R > 10*(p.A+p.B) {
 		return fmt.Errorf("bgnbd: %w: params.r = %v > 10(a+b) with a+b = %v ≤ 1: no series of the conditional expectation is accurate there (it is NaN)", ErrInvalidParams, p.R, p.A+p.B)
 	}
-	m.base, m.f = nb, family{nb.Params(), v.shift()}
+	*m = Model{base: nb, f: family{nb.Params(), v.shift()}}
 	return nil
 }
 
@@ -166,5 +224,7 @@ func (Params) JSONBounds(name string) (lo, hi float64) {
 	return 1e-3, 1e12
 }
 
-var _ clv.PurchaseModel = (*Model)(nil)
-var _ clv.FittedModel = (*Model)(nil)
+var (
+	_ clv.PurchaseModel  = (*Model)(nil)
+	_ clv.Fitted[Params] = (*Model)(nil)
+)

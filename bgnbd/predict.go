@@ -28,7 +28,7 @@ import (
 //
 // below 1 for x = 0 as well, and falling as T grows.
 func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
-	if !m.Ready() || !valid(c) {
+	if !m.base.Ready() || !valid(c) {
 		return math.NaN()
 	}
 	return m.f.alive(c.Frequency, c.Recency, c.T)
@@ -71,7 +71,7 @@ func valid(c clv.Customer) bool { return model.ValidCustomer(&c) }
 // than 1e-10 relative to cancellation: NaN says so rather than a wrong
 // number, and the batch method returns an error.
 func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
-	if !m.Ready() || !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.base.Ready() || !valid(c) || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
 	return m.f.condExpected(c.Frequency, c.Recency, c.T, t)
@@ -109,7 +109,7 @@ func (p family) plan(x, T float64) freshPlan {
 // It is the expected number of repeat purchases of a just-acquired customer
 // in the first t time units.
 func (m *Model) ExpectedPurchases(t float64) float64 {
-	if !m.Ready() || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.base.Ready() || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
 	p := m.f
@@ -135,7 +135,7 @@ func (m *Model) ExpectedPurchases(t float64) float64 {
 //
 // the bracket being 1 for n = 0.
 func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
-	if !m.Ready() || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.base.Ready() || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
 	return m.f.pmf(float64(n), t)
@@ -178,7 +178,7 @@ func (p family) pmf(n, t float64) float64 {
 //
 // For MBG/NBD the posterior has b+x+1 and P(alive) is MBG/NBD's.
 func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64 {
-	if !m.Ready() || !valid(c) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.base.Ready() || !valid(c) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
 	x := c.Frequency
@@ -197,7 +197,7 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 // (T, T+t]: a fresh customer with the posterior parameters (r+x, α+T, a,
 // b+x) (MBG/NBD: b+x+1) (clv.AliveMixture). Invalid arguments give NaN.
 func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64 {
-	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
+	if !m.base.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
 	}
 	p := m.f
@@ -214,7 +214,7 @@ var _ clv.AliveMixture = (*Model)(nil)
 // t_x = last purchase − first, T = τ − first. Times in at before the first
 // purchase give NaN.
 func (m *Model) ProbabilityAliveHistory(purchases, at []float64) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	if len(purchases) == 0 {
@@ -249,7 +249,7 @@ func batch(cs []clv.Customer, f func(i int, c *clv.Customer) float64) ([]float64
 // ProbabilityAliveAll returns ProbabilityAlive for every customer, computed
 // on all cores. An invalid customer is an error naming it.
 func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	return batch(cs, func(_ int, c *clv.Customer) float64 { return m.f.alive(c.Frequency, c.Recency, c.T) })
@@ -258,7 +258,7 @@ func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
 // for every customer, computed on all cores.
 func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	if err := checkHorizons(t); err != nil {
@@ -288,7 +288,7 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 // It writes min(len(ts), len(out)) values.
 func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
 	ts = ts[:min(len(ts), len(out))]
-	if !m.Ready() || !valid(c) {
+	if !m.base.Ready() || !valid(c) {
 		for i := range ts {
 			out[i] = math.NaN()
 		}
@@ -510,7 +510,7 @@ func checkHorizons(ts ...float64) error {
 // Beside the observed counts it is the calibration-period fit histogram of
 // Fader, Hardie & Lee (2005, Figure 2).
 func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	return clv.ExpectedFrequencyCounts(m, cs, k)
@@ -526,7 +526,7 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 // freshExpected wherever the interpolant cannot promise 1e-12 relative or
 // outside those bounds. It is safe for concurrent use. An invalid x, T or t gives NaN.
 func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
-	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: max(minT, 0)}) {
+	if !m.base.Ready() || !valid(clv.Customer{Frequency: x, T: max(minT, 0)}) {
 		return func(T, t float64) float64 { return math.NaN() }
 	}
 	p := m.f
@@ -564,7 +564,7 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
 	txs = txs[:min(len(txs), len(out))]
 	for i, tx := range txs {
-		if !m.Ready() || !valid(clv.Customer{Frequency: x, Recency: tx, T: T}) {
+		if !m.base.Ready() || !valid(clv.Customer{Frequency: x, Recency: tx, T: T}) {
 			out[i] = math.NaN()
 			continue
 		}

@@ -28,7 +28,7 @@ func (p Params) Simulate(src rand.Source, T []float64) ([]clv.Customer, error) {
 // Params.SimulatePurchases; for MBG/NBD the customer may also drop out at
 // time 0, with probability p.
 func (m *Model) SimulatePurchases(src rand.Source, T float64) []float64 {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil
 	}
 	return m.f.simulate(src, T)
@@ -38,7 +38,7 @@ func (m *Model) SimulatePurchases(src rand.Source, T float64) []float64 {
 // units after the first purchase, and returns their summaries (IDs "0",
 // "1", ...; MonetaryValue 0). It is deterministic for a given src.
 func (m *Model) Simulate(src rand.Source, T []float64) ([]clv.Customer, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	return m.f.simulateAll(src, T)

@@ -1,9 +1,11 @@
 package clv
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 )
 
 // ErrInvalidParams is wrapped by every model's errors about parameters out
@@ -106,7 +108,9 @@ type FitInfo struct {
 	// Rows is the number of distinct data rows after compression.
 	Rows int `json:"rows"`
 	// Penalizer is the L2 penalty coefficient the fit used, as given in
-	// the model's FitOptions.Penalizer (0: none).
+	// the model's FitOptions.Penalizer (0: none). A limit model (status
+	// AtBoundary) has 0: its fit, with a shape held, is not penalized
+	// (the penalty the full fit had did not hold it short of the limit).
 	Penalizer float64 `json:"penalizer,omitempty"`
 	// Optimizer is gonum's final status of the successful start, Start
 	// its index (0 = the first), Iterations its major iterations;
@@ -161,8 +165,66 @@ func (f FitInfo) Check() error {
 	return nil
 }
 
-// A FittedModel reports how its parameters were estimated. Every model of
+// Fitted is what every model of clvkit tells about its parameters, with P
+// the model's parameter type (bgnbd.Params, paretonbd.Params,
+// gammagamma.Params, sbg.Params, bgbb.Params): the estimate, its
+// uncertainty, how the fit went, and the JSON form in which a model is
+// stored and read back. Every *Model of clvkit implements it, besides what
+// it predicts (PurchaseModel, SpendModel, ...). A model built from given
+// parameters (the packages' New) reports them with no standard errors and
+// the zero FitInfo.
+type Fitted[P any] interface {
+	FittedModel
+
+	// Params returns the parameters.
+	Params() P
+	// StdErrors returns the asymptotic standard errors of the
+	// parameters, from the inverse Hessian of the negative
+	// log-likelihood at the optimum (0 for a parameter held fixed), and
+	// whether they are available: not for a model built from given
+	// parameters, a Hessian that is not positive definite, or a limit
+	// model (AtBoundary).
+	StdErrors() (P, bool)
+	// ParamIntervals returns approximate confidence intervals at the
+	// given level in (0, 1): exp(ln p ± z·σ), σ the standard error of
+	// ln p from LogCovariance; [p, p] for a parameter held fixed. It is
+	// an error without a covariance.
+	ParamIntervals(level float64) (lo, hi P, err error)
+	// SampleParams draws n parameter sets from the approximate sampling
+	// distribution of the estimate, ln p ~ Normal(ln p̂, LogCovariance)
+	// (the Laplace approximation), deterministically for a given src: to
+	// carry the parameters' uncertainty into a forecast, score each draw
+	// and take quantiles (see ForecastIntervals). It is an error without
+	// a covariance.
+	SampleParams(src rand.Source, n int) ([]P, error)
+}
+
+// FittedModel is the part of Fitted that does not depend on the parameter
+// type, for code that holds models of several kinds: every model of
 // clvkit implements it.
 type FittedModel interface {
+	// FitInfo returns how the fit went: its zero value (NotFitted) for a
+	// model built from given parameters.
 	FitInfo() FitInfo
+	// LogLikelihood returns the log-likelihood of the fitted data at the
+	// estimate, without any penalty (FitInfo.LogLikelihood), or 0 for a
+	// model that was not fitted.
+	LogLikelihood() float64
+	// LogCovariance returns the approximate sampling covariance of the
+	// logarithms of the estimated parameters, in the order of the
+	// parameters' Vector (one held fixed left out), from the inverse
+	// Hessian by the delta method, and whether it is available (as
+	// Fitted.StdErrors).
+	LogCovariance() ([][]float64, bool)
+	// String returns the model, its parameters and log-likelihood in
+	// one line.
+	String() string
+	// MarshalJSON encodes the model as {"model": name, "params": ...,
+	// "std_errors": ..., "log_covariance": ..., "fit": ...}, the last
+	// three for a fitted model; UnmarshalJSON decodes it into a new
+	// model, validating every field, and replaces the whole model (its
+	// predictions are those of a model built from the decoded
+	// parameters) or, on error, leaves it unchanged.
+	json.Marshaler
+	json.Unmarshaler
 }

@@ -257,3 +257,29 @@ func BenchmarkProbabilityAliveBoundary(b *testing.B) {
 		}
 	}
 }
+
+// TestLimitUnpenalized: the fit of a limit model is not penalized, and
+// its FitInfo says so (Penalizer 0): a fit with a penalty too weak to hold
+// the shapes short of the limit (1e-20) ends at the limit model of the fit
+// without a penalty, to 1e-9 relative (bgnbd does the same).
+func TestLimitUnpenalized(t *testing.T) {
+	cs := summarize(t, "../testdata/transactions.csv", clv.CSVOptions{Amount: "amount"}, day(2025, 1, 15))
+	free, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
+	if !errors.Is(err, clv.ErrBoundary) {
+		t.Fatalf("without a penalty: %v", err)
+	}
+	pen, err := paretonbd.Fit(cs, paretonbd.FitOptions{Penalizer: 1e-20})
+	if !errors.Is(err, clv.ErrBoundary) {
+		t.Fatalf("with a penalty of 1e-20: %v", err)
+	}
+	if info := pen.FitInfo(); info.Status != clv.AtBoundary || info.Penalizer != 0 {
+		t.Errorf("status %v, penalizer %v, want boundary and 0", info.Status, info.Penalizer)
+	}
+	p, q := pen.Params().Vector(), free.Params().Vector()
+	for i := range p {
+		if math.Abs(p[i]/q[i]-1) > 1e-9 {
+			t.Errorf("penalized %v, unpenalized %v", pen, free)
+			break
+		}
+	}
+}

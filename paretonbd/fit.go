@@ -3,7 +3,6 @@ package paretonbd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 
@@ -331,59 +330,65 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // off toward infinity together (no heterogeneity in dropout: the same
 // exponential lifetime, rate μ = s/β, for everyone), or r and α (the same
 // purchase rate λ = r/α) — the fit stops once s (or r) passes 10⁴ and
-// fits the limit model instead (see fitLimit): it returns that model,
+// fits the limit model instead (see limits and model.FitRows): it returns that model,
 // usable, with FitInfo.Status clv.AtBoundary, the limit and its rate in
-// FitInfo.Reason, and an error wrapping clv.ErrBoundary. Cancelling ctx
+// FitInfo.Reason, Penalizer 0 (the limit model's fit is not penalized),
+// and an error wrapping clv.ErrBoundary. Cancelling ctx
 // stops the fit within one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
-	d, err := rows.Compress("paretonbd", customers, opts.Weights)
-	if err != nil {
-		return nil, err
-	}
-	starts := []Params{
-		{R: 1, Alpha: d.MaxT / 10, S: 1, Beta: d.MaxT / 10},
-		{R: 0.5, Alpha: d.MaxT / 4, S: 0.5, Beta: d.MaxT / 4},
-		{R: 2, Alpha: d.MaxT / 40, S: 2, Beta: d.MaxT},
-		{R: 0.1, Alpha: d.MaxT, S: 0.2, Beta: d.MaxT / 20},
-	}
-	if opts.Start != nil {
-		if err := opts.Start.Validate(); err != nil {
-			return nil, fmt.Errorf("paretonbd: start: %w", err)
+	return model.FitRows(ctx, spec, customers,
+		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter},
+		func(b model.Base[Params]) *Model { return &Model{base: b} })
+}
+
+// spec is the fit's spec: the likelihood (logLik), starts, penalty
+// (lifetimes' ParetoNBDFitter's: see FitOptions.Penalizer) and limits
+// (see limit.go).
+var spec = model.RowModel[Params]{
+	Name:  "paretonbd",
+	Names: "r alpha s beta",
+	LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
+		s := scratch{ctx: ctx}
+		return func(d *rows.Data, p Params, grad []float64) float64 { return logLik(d, p, grad, &s) }
+	},
+	Starts: func(maxT float64) []Params {
+		return []Params{
+			{R: 1, Alpha: maxT / 10, S: 1, Beta: maxT / 10},
+			{R: 0.5, Alpha: maxT / 4, S: 0.5, Beta: maxT / 4},
+			{R: 2, Alpha: maxT / 40, S: 2, Beta: maxT},
+			{R: 0.1, Alpha: maxT, S: 0.2, Beta: maxT / 20},
 		}
-		starts = append([]Params{*opts.Start}, starts...)
-	}
-	s := scratch{ctx: ctx}
-	pr := mle.Problem{
-		LogLik: func(v, grad []float64) float64 { return logLik(d, paramsOf(v), grad, &s) },
-		Valid:  func(v []float64) bool { return paramsOf(v).Validate() == nil },
+	},
+	Penalty: func(c float64, customers int, maxT float64) (float64, []float64) {
 		// lifetimes' −LL/w̄ + c·Σ is n/len(customers) times −LL/n + c/len(customers)·Σ.
-		Weight: d.W, Penalizer: opts.Penalizer / float64(len(customers)),
-		PenaltyScale: []float64{1, 1 / d.MaxT, 1, 1 / d.MaxT},
-		GradTol:      opts.GradTol, MaxIter: opts.MaxIter,
-		AtBoundary: atBoundary,
+		return c / float64(customers), []float64{1, 1 / maxT, 1, 1 / maxT}
+	},
+	Limits:    limits,
+	HeldShape: limitShape,
+	Reason:    func(p Params, held []bool) string { return limitReason(p, held[0], held[1]) },
+}
+
+// Bootstrap refits the model to reps resamples of the customers the model
+// was fitted to (pass the same customers and options) and returns the
+// estimates, for intervals that do not rely on the normal approximation:
+// the resamples reweight the distinct (x, t_x, T) rows (Poisson
+// bootstrap), each fit starts at this model's estimate, and replicates run
+// on all cores; deterministic for a given seed. A replicate whose fit
+// reaches a limit of the model (clv.ErrBoundary) contributes the limit
+// model's parameters: for a model at the boundary, these are the
+// intervals to use (it has no standard errors).
+func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts FitOptions, reps int, seed uint64) ([]Params, error) {
+	if !m.base.Ready() {
+		return nil, errZeroModel
 	}
-	for _, p := range starts {
-		pr.Starts = append(pr.Starts, p.Vector())
-	}
-	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
-		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
-		ss := scratch{ctx: ctx}
-		pr.WarmFrom(func(v, grad []float64) float64 { return logLik(sub, paramsOf(v), grad, &ss) }, sub.W)
-	}
-	est, fitErr := mle.Fit(ctx, pr)
-	if est.Params == nil {
-		return nil, fmt.Errorf("paretonbd: fit: %w", fitErr)
-	}
-	if errors.Is(fitErr, mle.ErrBoundary) {
-		return fitLimit(ctx, d, paramsOf(est.Params), opts)
-	}
-	b, idErr := model.FromEstimate(est, paramsOf, "r alpha s beta", d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
-	m := &Model{b}
-	if fitErr != nil {
-		return m, fmt.Errorf("paretonbd: %w (best: %v)", fitErr, m)
-	}
-	if idErr != nil {
-		return m, fmt.Errorf("paretonbd: %v: %w", m, idErr)
-	}
-	return m, nil
+	start := m.Params()
+	return model.Bootstrap(ctx, customers, opts.Weights, reps, seed, func(ctx context.Context, cs []clv.Customer, w []float64) (Params, error) {
+		o := opts
+		o.Weights, o.Start = w, &start
+		f, err := FitContext(ctx, cs, o)
+		if err != nil && !errors.Is(err, clv.ErrBoundary) { // a limit model is an estimate too
+			return Params{}, err
+		}
+		return f.Params(), nil
+	})
 }

@@ -1,15 +1,10 @@
 package paretonbd
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/model"
-	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // Shapes of the limits of the model. A fit whose s (or r) passes
@@ -26,80 +21,15 @@ const (
 	limitShape    = 1e6
 )
 
-// atBoundary reports whether a fit at p (r, α, s, β) runs off toward a
-// limit of the model.
-func atBoundary(p []float64) bool { return p[0] > boundaryShape || p[2] > boundaryShape }
-
-// fitLimit fits the limit model toward which a fit ran off, from the point
-// p where it stopped: with the shape that passed boundaryShape (s, r or
-// both) held at limitShape and its rate parameter scaled to keep the
-// ratio (μ = s/β, λ = r/α), it maximizes the likelihood over the other
-// parameters. The model it returns has FitInfo.Status clv.AtBoundary
-// (when that fit converged), the limit in FitInfo.Reason, no standard
-// errors, and an error wrapping clv.ErrBoundary.
-func fitLimit(ctx context.Context, d *rows.Data, p Params, opts FitOptions) (*Model, error) {
-	fixR, fixS := p.R > boundaryShape, p.S > boundaryShape
-	for range 2 { // each pass holds one more shape
-		if fixR {
-			p.Alpha *= limitShape / p.R
-			p.R = limitShape
-		}
-		if fixS {
-			p.Beta *= limitShape / p.S
-			p.S = limitShape
-		}
-		held := mle.Hold(p.Vector(), []bool{fixR, false, fixS, false})
-		full, free, pick := held.Full, held.Free, held.Pick
-		expand := func(v []float64) Params { return paramsOf(held.Expand(v)) }
-		s := scratch{ctx: ctx}
-		var g4 [4]float64
-		scale := []float64{1, 10 / d.MaxT, 1, 10 / d.MaxT}
-		pr := mle.Problem{
-			LogLik: func(v, grad []float64) float64 {
-				if grad == nil {
-					return logLik(d, expand(v), nil, &s)
-				}
-				ll := logLik(d, expand(v), g4[:], &s)
-				copy(grad, pick(g4[:]))
-				return ll
-			},
-			Valid:  func(v []float64) bool { return expand(v).Validate() == nil },
-			Weight: d.W, Penalizer: opts.Penalizer, PenaltyScale: pick(scale),
-			GradTol: opts.GradTol, MaxIter: opts.MaxIter,
-			Starts: [][]float64{pick(full)},
-		}
-		if !fixR || !fixS {
-			pr.AtBoundary = func(v []float64) bool {
-				q := expand(v)
-				return !fixR && q.R > boundaryShape || !fixS && q.S > boundaryShape
-			}
-		}
-		est, fitErr := mle.Fit(ctx, pr)
-		if est.Params == nil {
-			return nil, fmt.Errorf("paretonbd: fit of the limit model: %w", fitErr)
-		}
-		if errors.Is(fitErr, mle.ErrBoundary) {
-			// The other heterogeneity vanishes too.
-			p = expand(est.Params)
-			fixR, fixS = fixR || p.R > boundaryShape, fixS || p.S > boundaryShape
-			continue
-		}
-		est.StdErr, est.Cov = nil, nil
-		lim := expand(est.Params)
-		var names []string
-		for _, i := range free {
-			names = append(names, strings.Fields("r alpha s beta")[i])
-		}
-		info := clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer, Status: clv.AtBoundary, Reason: limitReason(lim, fixR, fixS)}
-		b, err := model.FromEstimate(est, func(v []float64) Params { return expand(v) }, strings.Join(names, " "), d.W, info)
-		m := &Model{b}
-		if fitErr != nil {
-			return m, fmt.Errorf("paretonbd: %s; the limit model's fit: %w (best: %v)", info.Reason, fitErr, m)
-		}
-		return m, fmt.Errorf("paretonbd: %v: %w", m, err)
-	}
-	// Unreachable: the second pass holds both shapes and has no Stop.
-	return nil, fmt.Errorf("paretonbd: fit of the limit model: %w", mle.ErrNotConverged)
+// limits are the model's limits, in the order of limitReason's flags: r
+// and α running off together (the purchase rates' gamma distribution
+// becoming a point mass at λ = r/α), and s and β (the dropout rates'
+// becoming one at μ = s/β). The fit of a limit model (model.FitRows) holds
+// the shape, r or s, at limitShape and scales its rate, α or β, to keep
+// the ratio; it is not penalized.
+var limits = []model.Limit[Params]{
+	{Shape: 0, Partner: 1, Reached: func(p Params) bool { return p.R > boundaryShape }},
+	{Shape: 2, Partner: 3, Reached: func(p Params) bool { return p.S > boundaryShape }},
 }
 
 // limitReason says which limit the fit reached, with its rates.

@@ -26,6 +26,7 @@ package paretonbd
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/model"
@@ -63,15 +64,28 @@ func (Params) JSONBounds(name string) (lo, hi float64) {
 	return 1e-7, 1e7
 }
 
+// FromVector returns the parameters whose Vector is v (r, α, s, β): the
+// inverse of Vector. A v of another length than 4 gives the zero Params,
+// which Validate rejects.
+func (Params) FromVector(v []float64) Params {
+	if len(v) != 4 {
+		return Params{}
+	}
+	return paramsOf(v)
+}
+
 func paramsOf(s []float64) Params { return Params{R: s[0], Alpha: s[1], S: s[2], Beta: s[3]} }
 
-type base = model.Base[Params]
-
 // A Model is a Pareto/NBD model with known parameters, fitted or given. It
-// is immutable and safe for concurrent use. The zero Model has no
-// parameters: its predictions are NaN and its batch methods return errors.
+// is immutable (UnmarshalJSON aside, meant for a new Model) and safe for
+// concurrent use. The zero Model has no parameters: its predictions are
+// NaN and its batch methods return errors.
+//
+// A Model is a clv.Fitted[Params]: the parameters, their standard errors,
+// intervals and draws, the fit's information and the JSON form, the
+// methods every model of clvkit shares; and a clv.PurchaseModel.
 type Model struct {
-	base
+	base model.Base[Params] // never embedded
 }
 
 // New returns a Model with the given parameters, for scoring with stored
@@ -90,6 +104,48 @@ func (m *Model) String() string {
 	return fmt.Sprintf("Pareto/NBD{r=%.6g α=%.6g s=%.6g β=%.6g LL=%.6f}", p.R, p.Alpha, p.S, p.Beta, m.LogLikelihood())
 }
 
+// Params returns the model's parameters.
+func (m *Model) Params() Params { return m.base.Params() }
+
+// StdErrors returns the asymptotic standard errors of the parameters, from
+// the inverse Hessian of the negative log-likelihood at the optimum, and
+// whether they are available: not for a model built by New, nor when the
+// Hessian is not positive definite, nor for a limit model (clv.AtBoundary), whose shape held fixed has none: use Bootstrap.
+func (m *Model) StdErrors() (Params, bool) { return m.base.StdErrors() }
+
+// LogLikelihood returns the log-likelihood of the fitted data at the
+// estimate (without any penalty), or 0 for a model built by New.
+func (m *Model) LogLikelihood() float64 { return m.base.LogLikelihood() }
+
+// FitInfo returns how the fit went; its zero value (status
+// clv.NotFitted) for a model built by New.
+func (m *Model) FitInfo() clv.FitInfo { return m.base.FitInfo() }
+
+// LogCovariance returns the approximate sampling covariance of the
+// logarithms of the estimated parameters (in the order r, α, s, β; a parameter held fixed is left out), from the inverse
+// Hessian at the optimum by the delta method, and whether it is available
+// (as for StdErrors). On the log scale the normal approximation is better
+// than on the natural one, and intervals stay positive.
+func (m *Model) LogCovariance() ([][]float64, bool) { return m.base.LogCovariance() }
+
+// ParamIntervals returns approximate confidence intervals for the
+// parameters at the given level (e.g. 0.9): exp(ln p ± z·σ), with σ the
+// standard error of ln p from LogCovariance. It is an error for a model
+// without a covariance (see StdErrors).
+func (m *Model) ParamIntervals(level float64) (lo, hi Params, err error) {
+	return m.base.Intervals(level)
+}
+
+// SampleParams draws n parameter sets from the approximate sampling
+// distribution of the estimate (ln p normal with LogCovariance, the
+// Laplace approximation): score a forecast at each draw and take
+// quantiles to carry the parameters' uncertainty into it. Deterministic
+// for a given src. It is an error for a model without a covariance (see
+// StdErrors); use Bootstrap for a limit model.
+func (m *Model) SampleParams(src rand.Source, n int) ([]Params, error) {
+	return m.base.Draws(src, n)
+}
+
 const jsonName = "paretonbd"
 
 // MarshalJSON encodes the model as {"model": "paretonbd", "params",
@@ -97,12 +153,21 @@ const jsonName = "paretonbd"
 func (m *Model) MarshalJSON() ([]byte, error) { return m.base.Marshal(jsonName) }
 
 // UnmarshalJSON decodes a model written by MarshalJSON, validating every
-// field. It is meant for a new Model (var m paretonbd.Model).
-func (m *Model) UnmarshalJSON(b []byte) error { return m.base.Unmarshal(jsonName, b) }
+// field, and replaces the whole of m with it; on error m is unchanged. It
+// is meant for a new Model (var m paretonbd.Model); a Model in use by
+// other goroutines must not be decoded into.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	nb, err := model.Unmarshal[Params](jsonName, b)
+	if err != nil {
+		return err
+	}
+	*m = Model{base: nb}
+	return nil
+}
 
 var (
-	_ clv.PurchaseModel = (*Model)(nil)
-	_ clv.FittedModel   = (*Model)(nil)
+	_ clv.PurchaseModel  = (*Model)(nil)
+	_ clv.Fitted[Params] = (*Model)(nil)
 )
 
 // errZeroModel is the error of a batch method of a zero Model.

@@ -25,7 +25,7 @@ func finiteNonNeg(t float64) bool { return t >= 0 && !math.IsInf(t, 0) }
 // It is below 1 for every customer, also without repeat purchases, and it
 // falls as T grows. c must be a valid summary; otherwise the result is NaN.
 func (m *Model) ProbabilityAlive(c clv.Customer) float64 {
-	if !m.Ready() || !valid(c) {
+	if !m.base.Ready() || !valid(c) {
 		return math.NaN()
 	}
 	return m.Params().alive(c.Frequency, c.Recency, c.T)
@@ -99,7 +99,7 @@ func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
 // (clv.AliveFactored).
 func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
 	txs = txs[:min(len(txs), len(out))]
-	if !m.Ready() {
+	if !m.base.Ready() {
 		for i := range txs {
 			out[i] = math.NaN()
 		}
@@ -128,7 +128,7 @@ func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
 // L = ln(1 + t/(β+T)), which is exact at s = 1 and loses nothing for small
 // t. t must be a finite number ≥ 0 and c valid; otherwise the result is NaN.
 func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
-	if !m.Ready() || !valid(c) || !finiteNonNeg(t) {
+	if !m.base.Ready() || !valid(c) || !finiteNonNeg(t) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -158,7 +158,7 @@ func expm1x(y float64) float64 {
 //
 //	E[X(t)] = rβ / (α(s−1)) · [1 − (β/(β+t))^(s−1)].
 func (m *Model) ExpectedPurchases(t float64) float64 {
-	if !m.Ready() || !finiteNonNeg(t) {
+	if !m.base.Ready() || !finiteNonNeg(t) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -170,7 +170,7 @@ func (m *Model) ExpectedPurchases(t float64) float64 {
 // P(alive) once (clv.PurchaseCurve).
 func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
 	ts = ts[:min(len(ts), len(out))]
-	if !m.Ready() || !valid(c) {
+	if !m.base.Ready() || !valid(c) {
 		for i := range ts {
 			out[i] = math.NaN()
 		}
@@ -192,7 +192,7 @@ var _ clv.PurchaseCurve = (*Model)(nil)
 // batch computes f for every customer on all cores (model.Batch), and
 // reports a customer for whom a series did not converge.
 func (m *Model) batch(cs []clv.Customer, f func(p Params, c *clv.Customer, mem *memo) float64) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	p := m.Params()
@@ -244,7 +244,7 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 // computed. The result is NaN for an invalid customer, n < 0 or t not a
 // finite number ≥ 0.
 func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64 {
-	if !m.Ready() || !valid(c) || n < 0 || !finiteNonNeg(t) {
+	if !m.base.Ready() || !valid(c) || n < 0 || !finiteNonNeg(t) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -263,7 +263,7 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 // (T, T+t]: a new customer with the posterior parameters (r+x, α+T, s, β+T)
 // (clv.AliveMixture). Invalid arguments give NaN.
 func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64 {
-	if !m.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !finiteNonNeg(t) {
+	if !m.base.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !finiteNonNeg(t) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -285,7 +285,7 @@ var _ clv.AliveMixture = (*Model)(nil)
 // points) in u = ln(1 + τ/α), where the integrand is smooth and its peak
 // is a few units wide; the result is accurate to about 1e-12 absolute.
 func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
-	if !m.Ready() || n < 0 || !finiteNonNeg(t) {
+	if !m.base.Ready() || n < 0 || !finiteNonNeg(t) {
 		return math.NaN()
 	}
 	return m.Params().pmf(float64(n), t)
@@ -337,7 +337,7 @@ func (p Params) pmf(n, t float64) float64 {
 // future purchases, +Inf when s ≤ 1 (a heavy tail of long lifetimes). The
 // result is NaN for an invalid customer or delta not a finite number ≥ 0.
 func (m *Model) DERT(c clv.Customer, delta float64) float64 {
-	if !m.Ready() || !valid(c) || !finiteNonNeg(delta) {
+	if !m.base.Ready() || !valid(c) || !finiteNonNeg(delta) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -406,7 +406,7 @@ func composite(f func(float64) float64, a, b float64) float64 {
 // with each number of repeat purchases in their T, 0 to k−1 and k or more
 // (clv.ExpectedFrequencyCounts): the calibration fit histogram.
 func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	return clv.ExpectedFrequencyCounts(m, cs, k)
@@ -423,7 +423,7 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 // ask for, are not needed. It is safe for concurrent use. An invalid x, T
 // or t gives NaN.
 func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return func(T, t float64) float64 { return math.NaN() }
 	}
 	p := m.Params()

@@ -262,10 +262,9 @@ func FitContext(ctx context.Context, records []Record, opts FitOptions) (*Model,
 	if dim == 3 {
 		names += " c"
 	}
+	// Without DurationDependence, c = 1 is not estimated: FromEstimate
+	// gives it standard error 0.
 	b, idErr := model.FromEstimate(est, conv, names, d.total, clv.FitInfo{Rows: len(d.ts), Penalizer: opts.Penalizer})
-	if dim == 2 {
-		b.FixStdErrors(func(se Params) Params { se.C = 0; return se }) // c = 1 is not estimated
-	}
 	m := &Model{base: b, bdw: opts.DurationDependence}
 	if fitErr != nil {
 		return m, fmt.Errorf("sbg: %w (best: %v)", fitErr, m)

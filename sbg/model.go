@@ -34,6 +34,7 @@ package sbg
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/model"
@@ -70,14 +71,28 @@ func (Params) JSONBounds(name string) (lo, hi float64) {
 // Vector returns the parameters in the order α, β, c.
 func (p Params) Vector() []float64 { return []float64{p.Alpha, p.Beta, p.C} }
 
-type base = model.Base[Params]
+// FromVector returns the parameters whose Vector is v (α, β, c), or, for
+// a v of length 2, the sBG's (α, β) with c = 1: the inverse of Vector.
+// Another length gives the zero Params, which Validate rejects.
+func (Params) FromVector(v []float64) Params {
+	if len(v) != 2 && len(v) != 3 {
+		return Params{}
+	}
+	return paramsOf(v)
+}
 
 // A Model is an sBG or BdW retention model with known parameters, fitted
-// or given. It is immutable and safe for concurrent use. The zero Model
-// has no parameters: its methods return NaN.
+// or given. It is immutable (UnmarshalJSON aside, meant for a new Model)
+// and safe for concurrent use. The zero Model has no parameters: its
+// methods return NaN.
+//
+// A Model is a clv.Fitted[Params]: the parameters, their standard errors
+// (0 for the sBG's c, not estimated), intervals and draws, the fit's
+// information and the JSON form, the methods every model of clvkit
+// shares.
 type Model struct {
-	base
-	bdw bool // C was fitted (or given ≠ 1)
+	base model.Base[Params] // never embedded
+	bdw  bool               // C was fitted (or given ≠ 1)
 }
 
 // New returns a Model with the given parameters: an sBG model when
@@ -107,8 +122,52 @@ func (m *Model) String() string {
 	return fmt.Sprintf("sBG{α=%.6g β=%.6g LL=%.6f}", p.Alpha, p.Beta, m.LogLikelihood())
 }
 
-func (m *Model) jsonName() string {
-	if m.bdw {
+// Params returns the model's parameters.
+func (m *Model) Params() Params { return m.base.Params() }
+
+// StdErrors returns the asymptotic standard errors of the parameters, from
+// the inverse Hessian of the negative log-likelihood at the optimum, and
+// whether they are available: not for a model built by New, nor when the
+// Hessian is not positive definite.
+func (m *Model) StdErrors() (Params, bool) { return m.base.StdErrors() }
+
+// LogLikelihood returns the log-likelihood of the fitted data at the
+// estimate (without any penalty), or 0 for a model built by New.
+func (m *Model) LogLikelihood() float64 { return m.base.LogLikelihood() }
+
+// FitInfo returns how the fit went; its zero value (status
+// clv.NotFitted) for a model built by New.
+func (m *Model) FitInfo() clv.FitInfo { return m.base.FitInfo() }
+
+// LogCovariance returns the approximate sampling covariance of the
+// logarithms of the estimated parameters (in the order α, β, c; the sBG's c = 1, not estimated, is left out), from the inverse
+// Hessian at the optimum by the delta method, and whether it is available
+// (as for StdErrors). On the log scale the normal approximation is better
+// than on the natural one, and intervals stay positive.
+func (m *Model) LogCovariance() ([][]float64, bool) { return m.base.LogCovariance() }
+
+// ParamIntervals returns approximate confidence intervals for the
+// parameters at the given level (e.g. 0.9): exp(ln p ± z·σ), with σ the
+// standard error of ln p from LogCovariance. It is an error for a model
+// without a covariance (see StdErrors).
+func (m *Model) ParamIntervals(level float64) (lo, hi Params, err error) {
+	return m.base.Intervals(level)
+}
+
+// SampleParams draws n parameter sets from the approximate sampling
+// distribution of the estimate (ln p normal with LogCovariance, the
+// Laplace approximation): score a forecast at each draw and take
+// quantiles to carry the parameters' uncertainty into it. Deterministic
+// for a given src. It is an error for a model without a covariance (see
+// StdErrors).
+func (m *Model) SampleParams(src rand.Source, n int) ([]Params, error) {
+	return m.base.Draws(src, n)
+}
+
+func (m *Model) jsonName() string { return jsonName(m.bdw) }
+
+func jsonName(bdw bool) string {
+	if bdw {
 		return "bdw"
 	}
 	return "sbg"
@@ -119,8 +178,10 @@ func (m *Model) jsonName() string {
 func (m *Model) MarshalJSON() ([]byte, error) { return m.base.Marshal(m.jsonName()) }
 
 // UnmarshalJSON decodes a model written by MarshalJSON, validating every
-// field. An "sbg" model may leave out c (the sBG has c = 1); a "bdw" model
-// needs it.
+// field, and replaces the whole of m with it; on error m is unchanged. An
+// "sbg" model may leave out c (the sBG has c = 1); a "bdw" model needs it.
+// It is meant for a new Model; a Model in use by other goroutines must not
+// be decoded into.
 func (m *Model) UnmarshalJSON(b []byte) error {
 	var head struct {
 		Model  string                     `json:"model"`
@@ -129,8 +190,8 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &head); err != nil {
 		return fmt.Errorf("sbg: %w", err)
 	}
-	m.bdw = head.Model == "bdw"
-	if _, ok := head.Params["c"]; !m.bdw && head.Params != nil && !ok {
+	bdw := head.Model == "bdw"
+	if _, ok := head.Params["c"]; !bdw && head.Params != nil && !ok {
 		// An sBG model written without c (it has none): c = 1.
 		var whole map[string]json.RawMessage
 		if err := json.Unmarshal(b, &whole); err != nil {
@@ -146,14 +207,15 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 			return fmt.Errorf("sbg: %w", err)
 		}
 	}
-	if err := m.base.Unmarshal(m.jsonName(), b); err != nil {
+	nb, err := model.Unmarshal[Params](jsonName(bdw), b)
+	if err != nil {
 		return err
 	}
-	if c := m.Params().C; !m.bdw && c != 1 {
-		*m = Model{}
+	if c := nb.Params().C; !bdw && c != 1 {
 		return fmt.Errorf("sbg: %w: an sBG model has c = 1, not %v (a BdW model is \"bdw\")", clv.ErrInvalidParams, c)
 	}
+	*m = Model{base: nb, bdw: bdw}
 	return nil
 }
 
-var _ clv.FittedModel = (*Model)(nil)
+var _ clv.Fitted[Params] = (*Model)(nil)

@@ -13,7 +13,7 @@ const maxSeries = 10_000_000
 // subscribed in period t (has made t renewals): B(α, β+t^c)/B(α, β). It is
 // NaN for t < 0 or a zero Model.
 func (m *Model) Survival(t int) float64 {
-	if !m.Ready() || t < 0 {
+	if !m.base.Ready() || t < 0 {
 		return math.NaN()
 	}
 	return math.Exp(m.Params().lnSurvValue(float64(t)))
@@ -23,7 +23,7 @@ func (m *Model) Survival(t int) float64 {
 // period t−1 who renew for period t, t ≥ 1. For the sBG it is
 // (β+t−1)/(α+β+t−1), rising with t.
 func (m *Model) RetentionRate(t int) float64 {
-	if !m.Ready() || t < 1 {
+	if !m.base.Ready() || t < 1 {
 		return math.NaN()
 	}
 	return m.Params().ratio(float64(t))
@@ -41,7 +41,7 @@ func (p Params) ratio(t float64) float64 {
 // ChurnNext returns the probability that a subscriber who has made n
 // renewals cancels at the next one: 1 − S(n+1)/S(n).
 func (m *Model) ChurnNext(n int) float64 {
-	if !m.Ready() || n < 0 {
+	if !m.base.Ready() || n < 0 {
 		return math.NaN()
 	}
 	return 1 - m.RetentionRate(n+1)
@@ -50,7 +50,7 @@ func (m *Model) ChurnNext(n int) float64 {
 // ProjectSurvivors returns the expected number of a cohort of size n0
 // still subscribed in periods 0..periods: n0·S(t).
 func (m *Model) ProjectSurvivors(n0 float64, periods int) ([]float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return nil, fmt.Errorf("sbg: zero Model")
 	}
 	if !(n0 >= 0) || math.IsInf(n0, 0) || periods < 0 || periods > maxRenewals {
@@ -96,7 +96,7 @@ func (m *Model) DERL(d float64, n int) float64 {
 // residual sums S(t)/S(n)·x^k over t = n+k (DEL, from k = 0) or
 // t = n+1+k (DERL), x = 1/(1+d), with the ratios S(t)/S(t−1) as factors.
 func (m *Model) residual(d float64, n int, fromN bool) float64 {
-	if !m.Ready() || !(d >= 0) || math.IsInf(d, 0) {
+	if !m.base.Ready() || !(d >= 0) || math.IsInf(d, 0) {
 		return math.NaN()
 	}
 	p := m.Params()
@@ -159,7 +159,7 @@ func (m *Model) LifetimeValue(margin, d float64, n int) (float64, error) {
 // from..len(survivors)−1 (fit on the periods before from, then call this:
 // the holdout check of Fader & Hardie 2007, Figure 3).
 func (m *Model) ProjectionError(survivors []float64, from int) (float64, error) {
-	if !m.Ready() {
+	if !m.base.Ready() {
 		return 0, fmt.Errorf("sbg: zero Model")
 	}
 	if from < 1 || from >= len(survivors) || !(survivors[0] > 0) {

@@ -1,8 +1,16 @@
 // Package model holds what every fitted model of clvkit shares: the
-// parameters with their standard errors and fit information, the accessors
-// over them, parameter validation, the JSON envelope, and the step from an
-// mle.Estimate to a model. A model package embeds Base and adds its
-// formulas.
+// parameters with their standard errors and fit information (Base), the
+// accessors over them, parameter intervals and draws, parameter
+// validation, the JSON envelope, the step from an mle.Estimate to a model
+// (FromEstimate), and the fit of a model of the customers' distinct
+// (x, t_x, T) rows (FitRows).
+//
+// A model package keeps a Base in an unexported field, never embedded:
+// its Model declares each user-facing method itself (the clv.Fitted
+// interface), documented in its own package, and forwards to the Base.
+// Nothing here mutates a Base once built: decoding returns a new one
+// (Unmarshal), which the model's UnmarshalJSON installs together with
+// every value it derives from the parameters.
 package model
 
 import (
@@ -23,8 +31,8 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Params is what a model's parameter struct provides.
-type Params interface {
+// Params is what a model's parameter struct P provides.
+type Params[P any] interface {
 	comparable
 	// Validate reports parameters out of their range, wrapping
 	// clv.ErrInvalidParams.
@@ -32,12 +40,19 @@ type Params interface {
 	// Vector returns the parameters in the order the fit estimates them
 	// (those held fixed, if any, last).
 	Vector() []float64
+	// FromVector is the inverse of Vector: the parameters whose Vector is
+	// v. A model whose last parameters may be held fixed (sbg's c)
+	// accepts a v without them and gives them their fixed values. Any
+	// other length gives the zero P, which Validate rejects.
+	FromVector(v []float64) P
 }
 
-// Base is the state every model shares. Its zero value is an unusable
-// model: Ready reports false, and the model's methods return NaN or an
-// error. It is immutable once built.
-type Base[P Params] struct {
+// Base is the state every model shares: parameters, standard errors, the
+// covariance of the log-parameters and the fit information. Its zero value
+// is an unusable model: Ready reports false, and the model's methods
+// return NaN or an error. It is immutable once built: a model holds it by
+// value in an unexported field.
+type Base[P Params[P]] struct {
 	p      P
 	stdErr *P
 	logCov []float64 // covariance of the log-parameters estimated, k×k row major
@@ -46,7 +61,7 @@ type Base[P Params] struct {
 }
 
 // New returns the Base of a model with given parameters (not fitted).
-func New[P Params](p P) (Base[P], error) {
+func New[P Params[P]](p P) (Base[P], error) {
 	if err := p.Validate(); err != nil {
 		return Base[P]{}, err
 	}
@@ -81,7 +96,11 @@ func (b *Base[P]) StdErrors() (P, bool) {
 func (b *Base[P]) FitInfo() clv.FitInfo { return b.info }
 
 // FromEstimate builds the Base of a fitted model from an estimate: conv
-// turns a slice of natural parameters into P; names names them; info
+// turns est.Params into P (P.FromVector, or the expansion of a fit with
+// parameters held fixed); names names est.Params, space-separated. The
+// standard errors, when est has them, are those of the first
+// len(est.StdErr) entries of P's Vector, and 0 for the rest, the
+// parameters held fixed (sbg's c = 1). info
 // carries the fields that only the model knows (Rows, Excluded, Skipped,
 // Penalizer), and the rest is filled in from est and weight (the total
 // weight fitted). A converged fit whose parameters the data do not
@@ -99,11 +118,13 @@ func (b *Base[P]) FitInfo() clv.FitInfo { return b.info }
 // info.Status AtBoundary and info.Reason saying which limit: a converged
 // one keeps that status and gets an error wrapping clv.ErrBoundary, unless
 // a parameter ran off toward 0 (NotIdentified).
-func FromEstimate[P Params](est mle.Estimate, conv func([]float64) P, names string, weight float64, info clv.FitInfo) (Base[P], error) {
+func FromEstimate[P Params[P]](est mle.Estimate, conv func([]float64) P, names string, weight float64, info clv.FitInfo) (Base[P], error) {
 	boundary := info.Status == clv.AtBoundary
 	b := Base[P]{p: conv(est.Params), ready: true}
 	if est.StdErr != nil {
-		se := conv(est.StdErr)
+		v := make([]float64, len(b.p.Vector()))
+		copy(v, est.StdErr)
+		se := b.p.FromVector(v)
 		b.stdErr = &se
 		// Delta method: ln p has covariance Σ_ij/(p_i p_j).
 		k := len(est.Params)
@@ -205,16 +226,6 @@ func unidentified(params []float64, curved bool, names string) (reason, advice s
 	return "", ""
 }
 
-// FixStdErrors rewrites the standard errors with f, for a parameter the
-// fit held fixed (its standard error is 0). It must be called before the
-// model is shared.
-func (b *Base[P]) FixStdErrors(f func(P) P) {
-	if b.stdErr != nil {
-		se := f(*b.stdErr)
-		b.stdErr = &se
-	}
-}
-
 // LogCovariance returns the approximate sampling covariance of the
 // logarithms of the estimated parameters (in Vector order; a parameter held
 // fixed is left out), from the inverse Hessian at the optimum by the delta
@@ -240,9 +251,10 @@ func (b *Base[P]) dim() int {
 
 // Intervals returns approximate confidence intervals at the given level
 // (e.g. 0.9) for every estimated parameter: exp(ln p ± z·σ) with σ the
-// standard error of ln p; a parameter held fixed gets the interval [p, p].
-// conv turns a Vector back into P.
-func (b *Base[P]) Intervals(level float64, conv func([]float64) P) (lo, hi P, err error) {
+// standard error of ln p (LogCovariance's diagonal); a parameter held
+// fixed gets the interval [p, p]. It is an error for a model without a
+// covariance (not fitted, or fitted at a limit of the model).
+func (b *Base[P]) Intervals(level float64) (lo, hi P, err error) {
 	if !(level > 0 && level < 1) {
 		return lo, hi, fmt.Errorf("confidence level %v, want (0, 1)", level)
 	}
@@ -257,15 +269,15 @@ func (b *Base[P]) Intervals(level float64, conv func([]float64) P) (lo, hi P, er
 		s := math.Sqrt(b.logCov[i*k+i])
 		l[i], h[i] = v[i]*math.Exp(-z*s), v[i]*math.Exp(z*s)
 	}
-	return conv(l), conv(h), nil
+	return b.p.FromVector(l), b.p.FromVector(h), nil
 }
 
 // Draws returns n parameter sets drawn from the approximate sampling
 // distribution of the estimate, ln p ~ Normal(ln p̂, LogCovariance): the
 // Laplace approximation, to propagate parameter uncertainty into any
 // forecast (score each draw, take quantiles). It is deterministic for a
-// given src.
-func (b *Base[P]) Draws(src rand.Source, n int, conv func([]float64) P) ([]P, error) {
+// given src. It is an error for a model without a covariance.
+func (b *Base[P]) Draws(src rand.Source, n int) ([]P, error) {
 	k := b.dim()
 	if k == 0 {
 		return nil, errors.New("no covariance: the model was not fitted, or its Hessian is not positive definite")
@@ -295,13 +307,13 @@ func (b *Base[P]) Draws(src rand.Source, n int, conv func([]float64) P) ([]P, er
 			}
 			w[i] = v[i] * math.Exp(s)
 		}
-		out[d] = conv(w)
+		out[d] = b.p.FromVector(w)
 	}
 	return out, nil
 }
 
 // envelope is the JSON form of every model.
-type envelope[P Params] struct {
+type envelope[P Params[P]] struct {
 	Model         string       `json:"model"`
 	Params        P            `json:"params"`
 	StdErrors     *P           `json:"std_errors,omitempty"`
@@ -345,7 +357,7 @@ type Bounded interface {
 // checkParams reports the first float64 field of p, by JSON name, outside
 // its bounds, as an error wrapping clv.ErrInvalidParams naming
 // "params.<name>".
-func checkParams[P Params](name string, p P) error {
+func checkParams[P Params[P]](name string, p P) error {
 	v := reflect.ValueOf(p)
 	if v.Kind() != reflect.Struct {
 		return p.Validate()
@@ -380,57 +392,58 @@ func checkParams[P Params](name string, p P) error {
 // psdTol times its largest magnitude (rounding in the inverse Hessian).
 const psdTol = 1e-9
 
-// Unmarshal decodes what Marshal wrote, validating every field: the model
-// name; the parameters (finite, within their bounds, see MinJSONParam and
-// Bounded); standard errors (finite, ≥ 0); log_covariance, absent or a
-// k×k matrix, k the fit's n_params (the parameters estimated, in Vector
-// order), finite, symmetric and positive semi-definite; and the fit
-// information. Errors name the JSON field.
-func (b *Base[P]) Unmarshal(name string, data []byte) error {
+// Unmarshal decodes what Marshal wrote into a new Base, validating every
+// field: the model name; the parameters (finite, within their bounds, see
+// MinJSONParam and Bounded); standard errors (finite, ≥ 0);
+// log_covariance, absent or a k×k matrix, k the fit's n_params (the
+// parameters estimated, in Vector order), finite, symmetric and positive
+// semi-definite; and the fit information. Errors name the JSON field. It
+// changes nothing: the model's UnmarshalJSON builds its new state from the
+// result, or keeps its old one on error.
+func Unmarshal[P Params[P]](name string, data []byte) (Base[P], error) {
 	var e envelope[P]
 	if err := json.Unmarshal(data, &e); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return Base[P]{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if e.Model != name {
-		return fmt.Errorf("%s: JSON holds model %q, want %q", name, e.Model, name)
+		return Base[P]{}, fmt.Errorf("%s: JSON holds model %q, want %q", name, e.Model, name)
 	}
 	if err := checkParams(name, e.Params); err != nil {
-		return err
+		return Base[P]{}, err
 	}
 	if e.StdErrors != nil {
 		var raw struct {
 			SE map[string]float64 `json:"std_errors"`
 		}
 		if err := json.Unmarshal(data, &raw); err != nil {
-			return fmt.Errorf("%s: std_errors: %w", name, err)
+			return Base[P]{}, fmt.Errorf("%s: std_errors: %w", name, err)
 		}
 		for k, v := range raw.SE {
 			if !(v >= 0) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s: std_errors: %s = %v, want a finite number ≥ 0", name, k, v)
+				return Base[P]{}, fmt.Errorf("%s: std_errors: %s = %v, want a finite number ≥ 0", name, k, v)
 			}
 		}
 	}
 	nb := Base[P]{p: e.Params, stdErr: e.StdErrors, ready: true}
 	if e.Fit != nil {
 		if err := e.Fit.Check(); err != nil {
-			return fmt.Errorf("%s: fit: %w", name, err)
+			return Base[P]{}, fmt.Errorf("%s: fit: %w", name, err)
 		}
 		if e.Fit.Status == clv.NotFitted {
-			return fmt.Errorf("%s: fit.status %v: a fit info needs the status of a fit", name, e.Fit.Status)
+			return Base[P]{}, fmt.Errorf("%s: fit.status %v: a fit info needs the status of a fit", name, e.Fit.Status)
 		}
 		if n := e.Fit.NumParams; n < 1 || n > len(e.Params.Vector()) {
-			return fmt.Errorf("%s: fit.n_params = %d, want 1 to %d", name, n, len(e.Params.Vector()))
+			return Base[P]{}, fmt.Errorf("%s: fit.n_params = %d, want 1 to %d", name, n, len(e.Params.Vector()))
 		}
 		nb.info = *e.Fit
 	}
 	if c := e.LogCovariance; c != nil {
 		var err error
 		if nb.logCov, err = checkCov(c, e.Fit, len(e.Params.Vector())); err != nil {
-			return fmt.Errorf("%s: log_covariance: %w", name, err)
+			return Base[P]{}, fmt.Errorf("%s: log_covariance: %w", name, err)
 		}
 	}
-	*b = nb
-	return nil
+	return nb, nil
 }
 
 // checkCov checks a decoded log-covariance and returns it row major: k×k

@@ -1,0 +1,257 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/rows"
+)
+
+// RowModel is what FitRows needs to know of a model fitted to the
+// customers' distinct (x, t_x, T) rows: its names, its log-likelihood, its
+// starting points, its penalty convention and its limits. A model package
+// builds one per fit (it may capture the fit's variant).
+type RowModel[P Params[P]] struct {
+	// Name is the package's name, the prefix of every error ("bgnbd").
+	Name string
+	// Names are the JSON names of Vector's entries, space-separated
+	// ("r alpha a b"), for FitInfo.Reason and errors.
+	Names string
+	// LogLik returns a function that evaluates the weighted
+	// log-likelihood of rows d at p and, if grad is not nil, writes its
+	// gradient with respect to Vector's entries. FitRows calls it once per
+	// set of rows it fits (the rows, a warm-start subsample, each limit
+	// fit), so the function may keep scratch space between its calls;
+	// once ctx is done, the function must return NaN (within a chunk of
+	// rows), which stops the fit.
+	LogLik func(ctx context.Context) func(d *rows.Data, p P, grad []float64) float64
+	// Starts returns the default starting points, tried in order, for
+	// data whose largest T is maxT.
+	Starts func(maxT float64) []P
+	// Penalty maps the L2 penalty coefficient c of the model's
+	// FitOptions.Penalizer to mle.Problem's Penalizer and PenaltyScale,
+	// given the number of customers and their largest T (each model
+	// follows the conventions of the lifetimes package it documents).
+	Penalty func(c float64, customers int, maxT float64) (coef float64, scale []float64)
+	// Limits are the limits of the model toward which a fit may run off:
+	// a heterogeneity vanishing, a shape and its partner growing without
+	// bound with their ratio fixed. Nil: the fit never stops at a
+	// boundary.
+	Limits []Limit[P]
+	// HeldShape is the value at which the fit of a limit model holds the
+	// shape of each limit reached.
+	HeldShape float64
+	// LimitStarts is how many of Starts the fit of a limit model tries
+	// after the point where the fit stopped, with the values of the held
+	// pairs taken from that point.
+	LimitStarts int
+	// Reason says in plain language which limits p reached (held[i] for
+	// Limits[i]) and at which rates, for FitInfo.Reason.
+	Reason func(p P, held []bool) string
+}
+
+// A Limit is a limit of a model in which a heterogeneity across customers
+// vanishes: the shape of a gamma or beta distribution and its partner run
+// off toward infinity together, their ratio fixed (a rate, or a mean
+// probability), and the distribution becomes a point mass.
+type Limit[P Params[P]] struct {
+	// Shape and Partner are indices in Vector: the shape held at
+	// RowModel.HeldShape in the limit model, and the parameter scaled with
+	// it (by HeldShape/shape, keeping their ratio).
+	Shape, Partner int
+	// Reached reports whether a fit at p runs off toward the limit.
+	Reached func(p P) bool
+}
+
+// RowOptions are the settings of one fit by FitRows, the fields every
+// row model's FitOptions has (see those).
+type RowOptions[P any] struct {
+	Penalizer float64
+	Weights   []float64
+	Start     *P
+	GradTol   float64
+	MaxIter   int
+}
+
+// FitRows fits a model of the customers' distinct (x, t_x, T) rows by
+// maximum likelihood and returns build's model of the result. It is the
+// fit every row model shares:
+//
+//  1. compress the customers into weighted distinct rows (rows.Compress);
+//  2. start from opts.Start, if any, then from the spec's Starts;
+//  3. minimize the mean negative log-likelihood plus the penalty with
+//     mle.Fit, warm-started from every k-th row when there are more than
+//     mle.WarmRows of them and no Start was given, stopping where a
+//     Limit is Reached;
+//  4. at such a stop, fit the limit model (fitLimit) instead;
+//  5. otherwise build the model with FromEstimate, and return it with an
+//     error wrapping mle.ErrNotConverged or clv.ErrNotIdentified when the
+//     fit is not to be trusted.
+//
+// It returns the zero M (a nil model) only with an error that leaves
+// nothing to inspect: invalid customers, options or start, or a fit that
+// found no point at all.
+func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], customers []clv.Customer, opts RowOptions[P], build func(Base[P]) M) (M, error) {
+	var zero M
+	var p0 P
+	d, err := rows.Compress(spec.Name, customers, opts.Weights)
+	if err != nil {
+		return zero, err
+	}
+	starts := spec.Starts(d.MaxT)
+	if opts.Start != nil {
+		if err := (*opts.Start).Validate(); err != nil {
+			return zero, fmt.Errorf("%s: start: %w", spec.Name, err)
+		}
+		starts = append([]P{*opts.Start}, starts...)
+	}
+	ll := spec.LogLik(ctx)
+	pr := mle.Problem{
+		LogLik:  func(v, grad []float64) float64 { return ll(d, p0.FromVector(v), grad) },
+		Valid:   func(v []float64) bool { return p0.FromVector(v).Validate() == nil },
+		Weight:  d.W,
+		GradTol: opts.GradTol, MaxIter: opts.MaxIter, // zero: mle's defaults
+	}
+	pr.Penalizer, pr.PenaltyScale = spec.Penalty(opts.Penalizer, len(customers), d.MaxT)
+	if len(spec.Limits) > 0 {
+		pr.AtBoundary = func(v []float64) bool {
+			p := p0.FromVector(v)
+			for _, l := range spec.Limits {
+				if l.Reached(p) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	for _, p := range starts {
+		pr.Starts = append(pr.Starts, p.Vector())
+	}
+	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
+		// Warm start from every k-th distinct row, with its weight: an
+		// unbiased estimate of LL/k.
+		sub := d.Every(len(d.Rows) / (mle.WarmRows / 4))
+		sll := spec.LogLik(ctx)
+		pr.WarmFrom(func(v, grad []float64) float64 { return sll(sub, p0.FromVector(v), grad) }, sub.W)
+	}
+	est, fitErr := mle.Fit(ctx, pr)
+	if est.Params == nil {
+		return zero, fmt.Errorf("%s: fit: %w", spec.Name, fitErr)
+	}
+	if errors.Is(fitErr, mle.ErrBoundary) {
+		return fitLimit(ctx, spec, d, p0.FromVector(est.Params), opts, build)
+	}
+	b, idErr := FromEstimate(est, p0.FromVector, spec.Names, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
+	m := build(b)
+	if fitErr != nil {
+		return m, fmt.Errorf("%s: %w (best: %v)", spec.Name, fitErr, m)
+	}
+	if idErr != nil {
+		return m, fmt.Errorf("%s: %v: %w", spec.Name, m, idErr)
+	}
+	return m, nil
+}
+
+// fitLimit fits the limit model toward which a fit ran off, from the point
+// p where it stopped: with the shape of each limit reached held at
+// spec.HeldShape and its partner scaled to keep their ratio, it maximizes
+// the likelihood over the other parameters, without the penalty (a
+// penalty on a held shape would say nothing about the data, and the
+// penalty the full fit had was too weak to hold it short of the limit).
+// If that fit runs off toward another limit, the next pass holds that
+// shape too. The model it returns has FitInfo.Status clv.AtBoundary (when
+// the fit converged), the limits in FitInfo.Reason, NumParams the
+// parameters left free, Penalizer 0, no standard errors, and an error
+// wrapping clv.ErrBoundary (or clv.ErrNotIdentified when a free parameter
+// ran off toward 0, see FromEstimate).
+func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], d *rows.Data, p P, opts RowOptions[P], build func(Base[P]) M) (M, error) {
+	var zero M
+	var p0 P
+	held := make([]bool, len(spec.Limits))
+	for i, l := range spec.Limits {
+		held[i] = l.Reached(p)
+	}
+	for range spec.Limits { // each pass holds one more shape
+		v := p.Vector()
+		fixed := make([]bool, len(v))
+		for i, l := range spec.Limits {
+			if held[i] {
+				v[l.Partner] *= spec.HeldShape / v[l.Shape]
+				v[l.Shape] = spec.HeldShape
+				fixed[l.Shape] = true
+			}
+		}
+		h := mle.Hold(v, fixed)
+		expand := func(free []float64) P { return p0.FromVector(h.Expand(free)) }
+		ll := spec.LogLik(ctx)
+		g := make([]float64, len(v))
+		pr := mle.Problem{
+			LogLik: func(free, grad []float64) float64 {
+				if grad == nil {
+					return ll(d, expand(free), nil)
+				}
+				x := ll(d, expand(free), g)
+				copy(grad, h.Pick(g))
+				return x
+			},
+			Valid:   func(free []float64) bool { return expand(free).Validate() == nil },
+			Weight:  d.W,
+			GradTol: opts.GradTol, MaxIter: opts.MaxIter,
+			Starts: [][]float64{h.Pick(h.Full)},
+		}
+		// If the point where the fit stopped is a poor start for the other
+		// parameters, the next starts take those from the defaults.
+		for _, q := range spec.Starts(d.MaxT)[:spec.LimitStarts] {
+			w := q.Vector()
+			for i, l := range spec.Limits {
+				if held[i] {
+					w[l.Shape], w[l.Partner] = v[l.Shape], v[l.Partner]
+				}
+			}
+			pr.Starts = append(pr.Starts, h.Pick(w))
+		}
+		if slices.Contains(held, false) {
+			pr.AtBoundary = func(free []float64) bool {
+				q := expand(free)
+				for i, l := range spec.Limits {
+					if !held[i] && l.Reached(q) {
+						return true
+					}
+				}
+				return false
+			}
+		}
+		est, fitErr := mle.Fit(ctx, pr)
+		if est.Params == nil {
+			return zero, fmt.Errorf("%s: fit of the limit model: %w", spec.Name, fitErr)
+		}
+		if errors.Is(fitErr, mle.ErrBoundary) {
+			// The other heterogeneity vanishes too.
+			p = expand(est.Params)
+			for i, l := range spec.Limits {
+				held[i] = held[i] || l.Reached(p)
+			}
+			continue
+		}
+		est.StdErr, est.Cov = nil, nil
+		all := strings.Fields(spec.Names)
+		var names []string
+		for _, i := range h.Free {
+			names = append(names, all[i])
+		}
+		info := clv.FitInfo{Rows: len(d.Rows), Status: clv.AtBoundary, Reason: spec.Reason(expand(est.Params), held)}
+		b, err := FromEstimate(est, expand, strings.Join(names, " "), d.W, info)
+		m := build(b)
+		if fitErr != nil {
+			return m, fmt.Errorf("%s: %s; the limit model's fit: %w (best: %v)", spec.Name, info.Reason, fitErr, m)
+		}
+		return m, fmt.Errorf("%s: %v: %w", spec.Name, m, err)
+	}
+	// Unreachable: the last pass holds every shape and has no AtBoundary.
+	return zero, fmt.Errorf("%s: fit of the limit model: %w", spec.Name, mle.ErrNotConverged)
+}
