@@ -75,7 +75,7 @@ func TestNoPanic(t *testing.T) {
 			return plots.Tracking(m, cs, rep, first, end, 7*24*time.Hour, 10, plots.TrackingOptions{CalibrationEnd: first.AddDate(0, 3, 0)})
 		})
 		add(fmt.Sprintf("Tracking band(%v)", v), func() (*plot.Plot, error) {
-			return plots.Tracking(constModel{1}, cs, rep, first, end, 7*24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m, constModel{2}}})
+			return plots.Tracking(constModel{1}, cs, rep, first, end, 7*24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m, constModel{2}}, Level: 0.9})
 		})
 		add(fmt.Sprintf("AliveHistory(%v)", v), func() (*plot.Plot, error) {
 			return plots.AliveHistory(m, []float64{0, 3, 5}, []float64{0, 1, 2, 3, 4, 5, 6}, "weeks")
@@ -102,7 +102,7 @@ func TestNoPanic(t *testing.T) {
 				return plots.Tracking(nilBG, cs, rep, first, end, 24*time.Hour, 10, plots.TrackingOptions{})
 			},
 			func() (*plot.Plot, error) {
-				return plots.Tracking(constModel{1}, cs, rep, first, end, 24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{nilBG, nilBG}})
+				return plots.Tracking(constModel{1}, cs, rep, first, end, 24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{nilBG, nilBG}, Level: 0.9})
 			},
 			func() (*plot.Plot, error) { return plots.AliveHistory(nilBG, []float64{0}, []float64{1}, "") },
 			func() (*plot.Plot, error) { return plots.FrequencyRecency("", 3, 1, "", nil) },
