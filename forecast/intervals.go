@@ -58,17 +58,22 @@ func (res *Result) intervals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sps, err := res.Spend.SampleParams(rand.NewPCG(spendSeed, 1), n)
-	if err != nil {
-		return fmt.Errorf("intervals: %w", err)
-	}
 	draws := make([]clv.ForecastDraw, n)
 	for d := range draws {
-		sm, err := gammagamma.New(sps[d])
+		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: noSpend{}}
+	}
+	if res.Spend != nil {
+		sps, err := res.Spend.SampleParams(rand.NewPCG(spendSeed, 1), n)
 		if err != nil {
-			return err
+			return fmt.Errorf("intervals: %w", err)
 		}
-		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: spend{sm}}
+		for d := range draws {
+			sm, err := gammagamma.New(sps[d])
+			if err != nil {
+				return err
+			}
+			draws[d].Spend = spend{sm}
+		}
 	}
 	month := res.Horizon / float64(cfg.Months)
 	iv, err := clv.ForecastIntervals(ctx, draws, res.Summary.Customers, clv.IntervalOptions{

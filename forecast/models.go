@@ -157,7 +157,7 @@ func model[T any, P interface {
 
 // Choice is the outcome of fitting and choosing the purchase model.
 type Choice struct {
-	Name       string                   // the chosen model, one of ModelNames
+	Name       string                   // the model used, one of ModelNames
 	Model      PurchaseModel            // the chosen model, fitted on the whole observation
 	Fitted     map[string]PurchaseModel // every model fitted for the choice, by name (on the calibration period if there is one)
 	Comparison *clv.Comparison          // nil when one model was asked for
@@ -167,6 +167,12 @@ type Choice struct {
 	// Model is then the same model refitted on the whole observation.
 	// Without a calibration end, Model is that fit and Calibration nil.
 	Calibration PurchaseModel
+	// Fallback, if not empty, says why Name is not the comparison's
+	// choice: under auto with a calibration end, the chosen model could
+	// not be refitted on the whole observation (its fit failed), so the
+	// next model by the comparison's criterion that could is used
+	// (Comparison.Chosen still names the comparison's choice).
+	Fallback string
 }
 
 // choosePurchaseModel fits the model -model names, or with "auto" every
