@@ -180,7 +180,7 @@ func (c *Config) check() error {
 	case c.FitBudget < 0:
 		return bad("FitBudget", c.FitBudget, "a duration > 0, or zero for the default")
 	case c.CSV.DecimalComma && (c.CSV.Delimiter == ',' || c.CSV.Delimiter == 0) && !c.Summaries:
-		return &ConfigError{Field: "CSV.DecimalComma", Want: "another delimiter than ',' for amounts like 12,50 (';' or tab), with", With: "CSV.Delimiter"}
+		return &ConfigError{Field: "CSV.Delimiter", Value: "','", Want: "another delimiter (';' or tab) for amounts like 12,50, with", With: "CSV.DecimalComma"}
 	case c.Summaries && c.End.IsZero():
 		return &ConfigError{Field: "End", Want: "the date the summaries were observed to, with", With: "Summaries"}
 	case c.Summaries && !c.CalibrationEnd.IsZero():

@@ -8,8 +8,10 @@
 // Data flows one way: the log is read once, streaming, into per-customer
 // summaries (memory O(customers), never the whole log); the models are fitted
 // on the summaries; every per-customer quantity is computed once into
-// Result.Forecasts (RFM and tiers beside it); every output reads Result. The example program
-// examples/forecast is flag parsing over this package.
+// Result.Forecasts (RFM and tiers beside it; Result.Customer gathers one
+// customer's row), and every curve the plots draw into Result; the outputs
+// read Result and only render. The example program examples/forecast is
+// flag parsing over this package.
 package forecast
 
 import (
