@@ -192,6 +192,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 			}
 		}
 	}
+	j.say("computing the plots' curves")
 	if res.Frequencies, res.Tracking, err = j.plotData(res, res.trackingDraws()); err != nil {
 		return nil, err
 	}

@@ -54,13 +54,13 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <h2>Models</h2>
 <table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>fit</th></tr>
 <tr><td>{{.PMTitle}} (purchases, dropout)</td><td>{{.PM}}</td><td>{{printf "%.2f" .PMLL}}</td><td>{{.PMStatus}}</td></tr>
-{{if .Valued}}<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGStatus}}</td></tr>{{end}}</table>
-{{if not .Valued}}<p>The log has no amounts: no spend model, no lifetime values; value tiers rank customers by expected purchases.</p>{{end}}
-<p>Both models are fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from them.
+{{if .Valued}}<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGStatus}}</td></tr>{{end}}</table>{{if not .Valued}}
+<p>The log has no amounts: no spend model, no lifetime values; value tiers rank customers by expected purchases.</p>{{end}}
+<p>{{if .Valued}}Both models are{{else}}The purchase model is{{end}} fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from {{if .Valued}}them{{else}}it{{end}}.
 {{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
 checked against what the customers then did up to {{.End}}.{{end}}</p>
-{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}
-{{if .Fallback}}<p><strong>Model used instead of the comparison's choice:</strong> {{.Fallback}}.</p>{{end}}
+{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}{{if .Fallback}}
+<p><strong>Model used instead of the comparison's choice:</strong> {{.Fallback}}.</p>{{end}}
 {{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>
 <table><tr><th>model</th><th>log-likelihood</th><th>parameters</th><th>AIC</th><th>BIC</th>{{if .Eval}}<th>holdout MAE</th><th>holdout RMSE</th><th>total error</th>{{end}}</tr>

@@ -275,6 +275,9 @@ func TrackingPlot(td TrackingData, opts TrackingOptions) (*plot.Plot, error) {
 			return nil, fmt.Errorf("plots: Tracking: band: draw %d has %d values for %d times", d, len(c), len(td.At))
 		}
 	}
+	if err := checkValues("Tracking", "times", td.At...); err != nil {
+		return nil, err
+	}
 	if err := checkValues("Tracking", "expected repeats", td.Expected...); err != nil {
 		return nil, err
 	}
