@@ -39,12 +39,18 @@ type purchaseModel struct {
 	// fitted) with parameters drawn from the fit's approximate sampling
 	// distribution; nil means the model has no draws, so no intervals.
 	draws func(m PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error)
+	// note, if not empty, is what the report tells about reading the
+	// model's forecasts.
+	note string
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
 // comparison: the one place that names them.
 var purchaseModels = []purchaseModel{
-	{name: "bgnbd", title: "BG/NBD", fit: fitBGNBD(bgnbd.BGNBD), draws: bgnbdDraws},
+	{name: "bgnbd", title: "BG/NBD", fit: fitBGNBD(bgnbd.BGNBD), draws: bgnbdDraws,
+		note: `in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
+P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
+CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.`},
 	{name: "mbgnbd", title: "MBG/NBD", fit: fitBGNBD(bgnbd.MBGNBD), draws: bgnbdDraws},
 	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error) {
 		return model(paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{Penalizer: pen}))

@@ -81,9 +81,7 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <h2>Segments</h2>
 <table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
 {{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
-{{if .BGNote}}<p>Note: in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
-P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
-CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.</p>{{end}}
+{{if .ModelNote}}<p>Note: {{.ModelNote}}</p>{{end}}
 <h2>What to do: value tier × churn risk</h2>
 <table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>
 {{range .Actions}}<tr><td style="text-align:left">{{.Tier}}</td>{{range .Cells}}<td style="text-align:left">{{.N}} customers: {{.Action}}</td>{{end}}</tr>{{end}}</table>
@@ -238,7 +236,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
 		"Input": r.Config.Name, "Transactions": r.Summary.Stats.Records - r.Summary.Stats.Skipped, "Customers": len(r.Summary.Customers),
 		"Unit": plots.UnitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
-		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "BGNote": r.Choice.Name == "bgnbd",
+		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "ModelNote": "",
 		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMStatus": r.Choice.Model.FitInfo().Status,
 		"Indep": "", "Active": r.Totals.Active, "Months": r.Config.Months, "ExpPurchases": r.Totals.ExpectedPurchases,
 		"TotalCLV": r.Totals.CLV, "TopShare": 100 * r.Totals.TopShare, "Valued": r.Spend != nil, "Fallback": r.Choice.Fallback, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
@@ -263,6 +261,9 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		}
 	}
 	data["Failed"] = failed
+	if m := lookup(r.Choice.Name); m != nil {
+		data["ModelNote"] = m.note
+	}
 	data["PMBoundary"] = ""
 	if fi := r.Choice.Model.FitInfo(); fi.Status == clv.AtBoundary {
 		data["PMBoundary"] = fi.Reason
