@@ -22,8 +22,9 @@ type Config struct {
 	// CSV.Amount means the column "amount", unless NoAmounts.
 	CSV clv.CSVOptions
 	// NoAmounts runs the job without amounts: the log has no amount
-	// column (CSV.Amount is then ignored; with Summaries, the monetary
-	// values are not used). No spend model is fitted (Result.Spend is
+	// column (CSV.Amount is then ignored; with Summaries, no spend model
+	// reads the monetary values, RFM's M score still does). No spend
+	// model is fitted (Result.Spend is
 	// nil); each Forecast's ExpectedValue and CLV, and each period's
 	// Revenue, are 0, and the outputs leave them empty; the value tiers
 	// rank customers by expected purchases instead of CLV.

@@ -75,12 +75,12 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 {{if .Valued}}<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}{{if .TotalCLVIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalCLVIv.Low}} to {{printf "%.0f" .TotalCLVIv.High}}){{end}}</td></tr>
 <tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr>{{end}}</table>
 <h3>Expected by month</h3>
-<table><tr><th>month</th><th>from</th><th>purchases</th><th>revenue</th>{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th><th>revenue, {{.IvLevel}}% interval</th>{{end}}</tr>
-{{range .Periods}}<tr><td>{{.Start.Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td>{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td><td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}</tr>{{end}}</table>
+<table><tr><th>month</th><th>from</th><th>purchases</th>{{if .Valued}}<th>revenue</th>{{end}}{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th>{{if .Valued}}<th>revenue, {{.IvLevel}}% interval</th>{{end}}{{end}}</tr>
+{{range .Periods}}<tr><td>{{.Start.Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td>{{if $.Valued}}<td>{{printf "%.2f" .Revenue}}</td>{{end}}{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td>{{if $.Valued}}<td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}{{end}}</tr>{{end}}</table>
 {{if .TotalIv}}<p>Intervals come from {{.IvDraws}} draws of the models' parameters: they show how sure the fits are of the expected values, not how much actual purchases will vary around them.</p>{{end}}
 <h2>Segments</h2>
-<table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
-{{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
+<table><tr><th>segment</th><th>customers</th><th>share</th>{{if .Valued}}<th>mean CLV</th><th>total CLV</th>{{end}}<th>mean P(alive)</th></tr>
+{{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td>{{if $.Valued}}<td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td>{{end}}<td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
 {{if .ModelNote}}<p>Note: {{.ModelNote}}</p>{{end}}
 <h2>What to do: value tier × churn risk</h2>
 <table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>

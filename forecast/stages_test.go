@@ -96,6 +96,15 @@ func TestNoAmounts(t *testing.T) {
 	if slices.Contains(files, "clv.png") || !slices.Contains(files, "report.html") || !slices.Contains(files, "tracking.png") {
 		t.Errorf("files %v: want a report without the CLV plot", files)
 	}
+	page, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, no := range []string{"<th>revenue</th>", "<th>mean CLV</th>", "total predicted CLV", "Gamma-Gamma"} {
+		if bytes.Contains(page, []byte(no)) {
+			t.Errorf("the report shows %q without amounts", no)
+		}
+	}
+	if !bytes.Contains(page, []byte("The log has no amounts")) || !bytes.Contains(page, []byte("The purchase model is fitted")) {
+		t.Error("the report does not say the log has no amounts")
+	}
 	js, _ := os.ReadFile(filepath.Join(dir, "model.json"))
 	if bytes.Contains(js, []byte(`"gammagamma"`)) {
 		t.Error("model.json has a spend model")
