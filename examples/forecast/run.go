@@ -113,7 +113,7 @@ var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
-	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "NoAmounts": "amount",
+	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
