@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -171,7 +172,7 @@ func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary) error {
 		}
 		if name != ch.Name {
 			ch.Fallback = fmt.Sprintf("%s, chosen on the calibration period, could not be refitted on the whole observation (%s); "+
-				"%s, the next by %s, is used instead", ModelTitle(ch.Name), joinReasons(failed), ModelTitle(name), ch.Comparison.Criterion)
+				"%s, the next by %s, is used instead", ModelTitle(ch.Name), strings.Join(failed, "; "), ModelTitle(name), ch.Comparison.Criterion)
 			j.say("%s", ch.Fallback)
 		}
 		ch.Name, ch.Calibration, ch.Model = name, ch.Fitted[name], m
@@ -210,17 +211,6 @@ func ranked(cmp *clv.Comparison) []string {
 		names = append(names, s.Name)
 	}
 	return names
-}
-
-func joinReasons(rs []string) string {
-	s := ""
-	for i, r := range rs {
-		if i > 0 {
-			s += "; "
-		}
-		s += r
-	}
-	return s
 }
 
 // horizon returns the span of the forecast in the models' unit: from the
