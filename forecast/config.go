@@ -14,12 +14,21 @@ import (
 // *ConfigError. The zero value reads a CSV with the columns
 // customer_id, date and amount, observes to the last transaction, times in
 // weeks, compares the purchase models, and values customers over 12 months
-// with no discount at a margin of 1.
+// with no discount at a margin of 1, without intervals. A zero field means
+// its default, as each field's doc says.
 type Config struct {
 	// CSV says how to read the log: columns, delimiter, date layouts,
 	// header, whether to skip unusable records (SkipInvalid). An empty
-	// CSV.Amount means the column "amount": the job needs amounts.
+	// CSV.Amount means the column "amount", unless NoAmounts.
 	CSV clv.CSVOptions
+	// NoAmounts runs the job without amounts: the log has no amount
+	// column (CSV.Amount is then ignored; with Summaries, no spend model
+	// reads the monetary values, RFM's M score still does). No spend
+	// model is fitted (Result.Spend is
+	// nil); each Forecast's ExpectedValue and CLV, and each period's
+	// Revenue, are 0, and the outputs leave them empty; the value tiers
+	// rank customers by expected purchases instead of CLV.
+	NoAmounts bool
 	// Name names the input in the report and model.json (e.g. its path).
 	Name string
 	// End is the end of observation; zero means the last transaction.
@@ -50,10 +59,13 @@ type Config struct {
 	// the parameters' uncertainty: the quantities are computed under
 	// IntervalDraws draws of the models' parameters (clv.ForecastIntervals;
 	// fixed seeds, so runs repeat). forecast.csv and periods.csv then have
-	// lower and upper columns. Zero means none.
+	// lower and upper columns. Zero means none (unlike the level of
+	// clv.IntervalOptions, whose zero means 0.9: here there is no level
+	// without intervals).
 	Interval float64
-	// IntervalDraws is the number of parameter draws, 2 to clv.MaxDraws;
-	// zero means DefaultIntervalDraws.
+	// IntervalDraws is the number of parameter draws, 2 to clv.MaxDraws,
+	// with Interval; zero means DefaultIntervalDraws. Without Interval it
+	// must be zero.
 	IntervalDraws int
 	// PeriodsByCustomer also writes each customer's expected purchases per
 	// calendar month (periods_by_customer.csv); the totals per month
@@ -130,10 +142,12 @@ func (c *Config) check() error {
 	if c.Margin == 0 {
 		c.Margin = 1
 	}
-	if c.IntervalDraws == 0 {
+	if c.IntervalDraws == 0 && c.Interval != 0 {
 		c.IntervalDraws = DefaultIntervalDraws
 	}
-	if c.CSV.Amount == "" {
+	if c.NoAmounts {
+		c.CSV.Amount = ""
+	} else if c.CSV.Amount == "" {
 		c.CSV.Amount = "amount" // spend and value need amounts
 	}
 	bad := func(field string, value any, want string) error {
@@ -156,7 +170,9 @@ func (c *Config) check() error {
 		return bad("Discount", c.Discount, "a rate per month ≥ 0")
 	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
 		return bad("Interval", c.Interval, "a level in (0, 1), e.g. 0.9")
-	case c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws:
+	case c.Interval == 0 && c.IntervalDraws != 0:
+		return &ConfigError{Field: "IntervalDraws", Value: fmt.Sprint(c.IntervalDraws), Want: "none (the draws are for intervals) without", With: "Interval"}
+	case c.Interval != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws):
 		return bad("IntervalDraws", c.IntervalDraws, fmt.Sprintf("2 to %d", clv.MaxDraws))
 	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
 		return bad("Penalizer", c.Penalizer, "a number ≥ 0")
@@ -164,6 +180,8 @@ func (c *Config) check() error {
 		return bad("Margin", c.Margin, "a share in (0, 1]")
 	case c.FitBudget < 0:
 		return bad("FitBudget", c.FitBudget, "a duration > 0, or zero for the default")
+	case c.CSV.DecimalComma && (c.CSV.Delimiter == ',' || c.CSV.Delimiter == 0) && !c.Summaries:
+		return &ConfigError{Field: "CSV.Delimiter", Value: "','", Want: "another delimiter (';' or tab) for amounts like 12,50, with", With: "CSV.DecimalComma"}
 	case c.Summaries && c.End.IsZero():
 		return &ConfigError{Field: "End", Want: "the date the summaries were observed to, with", With: "Summaries"}
 	case c.Summaries && !c.CalibrationEnd.IsZero():

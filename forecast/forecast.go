@@ -8,8 +8,10 @@
 // Data flows one way: the log is read once, streaming, into per-customer
 // summaries (memory O(customers), never the whole log); the models are fitted
 // on the summaries; every per-customer quantity is computed once into
-// Result.Forecasts (RFM and tiers beside it); every output reads Result. The example program
-// examples/forecast is flag parsing over this package.
+// Result.Forecasts (RFM and tiers beside it; Result.Customer gathers one
+// customer's row), and every curve the plots draw into Result; the outputs
+// read Result and only render. The example program examples/forecast is
+// flag parsing over this package.
 package forecast
 
 import (
@@ -17,12 +19,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
 
@@ -94,6 +96,20 @@ type Result struct {
 	HoldoutIntervals []Interval
 	draws            []clv.PurchaseModel // the purchase model's parameter draws
 	calDraws         []clv.PurchaseModel // the calibration fit's, with a calibration end
+	// Frequencies are the customers of Summary by number of repeat
+	// purchases, 0 to FrequencyBins or more, observed and expected by
+	// Choice.Model (the report's calibration-fit plot).
+	Frequencies plots.FrequencyCounts
+	// Tracking, from a log (nil from summaries), is the tracking curve:
+	// the repeat purchases over time from the first transaction to the
+	// end, in TrackingSteps steps, actual and expected by the model it
+	// checks (with a calibration end, Choice.Calibration on the
+	// calibration period's customers; else Choice.Model on every
+	// customer), with, when intervals are computed, the curves of that
+	// model's parameter draws for a band.
+	Tracking *plots.TrackingData
+	// Totals are the customers' forecasts added up.
+	Totals Totals
 	// Periods are the calendar months of the horizon, with the purchases
 	// and revenue expected in each: the first from the end of observation
 	// to the first of the next month, the last to the horizon's end (cut
@@ -128,112 +144,47 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	say := func(format string, args ...any) {
-		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, format+"\n", args...)
-		}
-	}
-	res := &Result{Config: cfg}
-	sopts := clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit,
-		AllowNegative: cfg.AllowNegative, TrackRepeats: true, EndOfDay: cfg.EndOfDay}
-	say("reading %s", cfg.Name)
-	var sum *clv.Summary
-	var err error
-	if cfg.Summaries {
-		sum = &clv.Summary{End: cfg.End}
-		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
-	} else {
-		sum, err = clv.SummarizeCSV(r, cfg.CSV, sopts)
-	}
-	if errors.Is(err, clv.ErrOutOfOrder) {
-		sk, ok := r.(io.Seeker)
-		if !ok {
-			return nil, fmt.Errorf("%w (the log is not in time order per customer: sort it by date, or pass a file that can be read twice)", err)
-		}
-		say("the log is not in time order per customer: reading it whole to sort it")
-		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
-			return nil, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
-		}
-		sum, err = clv.SummarizeCSVAnyOrder(r, cfg.CSV, sopts)
-	}
+	j := newJob(cfg)
+	obs, err := j.summarize(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	res.Summary = sum
-	fitOn, hold := sum.Customers, sum.Holdout
-	if sum.Whole != nil {
-		// Holdout means evaluation only: the models are compared and
-		// checked on the calibration period, and every forward number
-		// comes from the whole observation.
-		cal, whole := *sum, *sum
-		cal.Whole = nil
-		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
-		res.Calibration, res.Summary = &cal, &whole
+	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration}
+	if res.Choice, err = j.choose(ctx, obs); err != nil {
+		return nil, err
+	}
+	var sm clv.SpendModel = noSpend{}
+	if !cfg.NoAmounts {
+		if err := res.fitSpend(ctx, j.say); err != nil {
+			return nil, err
+		}
+		sm = spend{res.Spend}
 	}
 	cs := res.Summary.Customers
-	// The summarizer's tables (about 130 bytes a customer) are garbage
-	// now; collecting them before the fits and the scoring allocate lets
-	// those reuse their memory instead of adding to the peak.
-	runtime.GC()
-	say("read %v", sum.Stats)
-	if cfg.Summaries {
-		say("read the summaries of %d customers, observed to %s", len(cs), sum.End.Format(time.DateOnly))
-	} else {
-		say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
-			len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
-	}
-	if o := sum.Stats.Amounts.Outliers(); o.Count > 0 {
-		say("note: amounts far outside the log's bulk: %v", o)
-	}
-	if gap := sum.End.Sub(sum.Last); !cfg.Summaries && gap > 0 {
-		say("note: the end of observation is %.0f days after the last transaction", gap.Hours()/24)
-	}
-	if err := ctx.Err(); err != nil {
+	res.Horizon = j.horizon(res.Summary.End)
+	if res.Forecasts, err = j.score(ctx, cs, res.Choice.Model, sm, res.Horizon); err != nil {
 		return nil, err
 	}
-
-	fits := fitter{pen: cfg.Penalizer, budget: cfg.FitBudget}
-	if fits.budget == 0 {
-		fits.budget = DefaultFitBudget
-	}
-	if res.Calibration != nil {
-		say("fitting purchase model %s on the calibration period: %d customers", cfg.Model, len(fitOn))
-	} else {
-		say("fitting purchase model %s on %d customers", cfg.Model, len(cs))
-	}
-	if res.Choice, err = choosePurchaseModel(ctx, cfg.Model, fitOn, hold, fits, say); err != nil {
+	seg, err := j.segment(cs, res.Forecasts)
+	if err != nil {
 		return nil, err
 	}
-	if res.Calibration != nil {
-		ch := res.Choice
-		say("refitting %s on the whole observation to %s: %d customers", ModelTitle(ch.Name), res.Summary.End.Format(time.DateOnly), len(cs))
-		ch.Calibration = ch.Model
-		if ch.Model, err = fits.fit(ctx, ch.Name, cs); err != nil {
-			return nil, fmt.Errorf("%s on the whole observation: %w", ModelTitle(ch.Name), err)
-		}
-		say("  %v", ch.Model)
-		if fi := ch.Model.FitInfo(); fi.Status == clv.AtBoundary {
-			say("    at a boundary of the model: %s", fi.Reason)
+	res.RFM, res.Tiers, res.Segments = seg.rfm, seg.tiers, seg.segments
+	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.Forecasts); err != nil {
+		return nil, err
+	}
+	if cfg.Interval > 0 {
+		j.say("intervals at %.0f%% from %d draws of the parameters", 100*cfg.Interval, cfg.IntervalDraws)
+		if err := res.intervals(ctx); err != nil {
+			return nil, err
 		}
 	}
-	if err := res.fitSpend(ctx, say); err != nil {
-		return nil, err
-	}
-	if err := res.score(ctx, say); err != nil {
-		return nil, err
-	}
-	if hold != nil {
-		if cmp := res.Choice.Comparison; cmp != nil {
-			res.Holdout = cmp.Scores[cmp.Chosen].Holdout
-		} else {
-			ev, err := clv.EvaluateHoldout(res.Choice.Calibration, fitOn, hold, 7)
-			if err != nil {
-				return nil, err
-			}
-			res.Holdout = &ev
+	if obs.calibration != nil {
+		if res.Holdout, err = j.holdout(res.Choice, obs); err != nil {
+			return nil, err
 		}
 		ev := res.Holdout
-		say("holdout: %.0f purchases, model predicted %.1f (MAE %.3f), regression baseline MAE %.3f",
+		j.say("holdout: %.0f purchases, model predicted %.1f (MAE %.3f), regression baseline MAE %.3f",
 			ev.TotalActual, ev.Model.TotalPredicted, ev.Model.MAE, ev.Baseline.MAE)
 		if cfg.Interval > 0 {
 			if err := res.holdoutIntervals(ctx); err != nil {
@@ -241,7 +192,12 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 			}
 		}
 	}
-	return res, nil
+	j.say("computing the plots' curves")
+	if res.Frequencies, res.Tracking, err = j.plotData(res, res.trackingDraws()); err != nil {
+		return nil, err
+	}
+	res.Totals = totals(res.Forecasts, res.Tiers)
+	return res, ctx.Err()
 }
 
 func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error {
@@ -283,66 +239,6 @@ func (s spend) ConditionalExpectedValue(c clv.Customer) float64 {
 	return s.m.ConditionalExpectedValue(c)
 }
 
-func (res *Result) score(ctx context.Context, say func(string, ...any)) error {
-	cs := res.Summary.Customers
-	pm := res.Choice.Model
-	cfg := res.Config
-	res.Horizon = float64(res.horizonEnd().Sub(res.Summary.End)) / float64(cfg.Unit)
-	// CLV discounts by the month: Months periods that make up the horizon.
-	month := res.Horizon / float64(cfg.Months)
-	say("scoring %d customers", len(cs))
-	pa, err := pm.ProbabilityAliveAll(cs)
-	if err != nil {
-		return err
-	}
-	exp, err := pm.ConditionalExpectedPurchasesAll(cs, res.Horizon)
-	if err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	sm := spend{res.Spend}
-	clvs, err := clv.LifetimeValues(pm, sm, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
-		DiscountRate: cfg.Discount, Margin: cfg.Margin})
-	if err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	rfm, err := segment.ScoreCustomers(cs, segment.ScoreOptions{})
-	if err != nil {
-		return err
-	}
-	tiers, err := segment.TierCustomers(pa, clvs, segment.TierOptions{})
-	if err != nil {
-		return err
-	}
-	res.Forecasts, res.RFM, res.Tiers = make([]Forecast, len(cs)), rfm, tiers
-	keys := make([]string, len(cs))
-	parallel.Map(len(cs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			res.Forecasts[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
-				ExpectedValue: sm.ConditionalExpectedValue(cs[i]), CLV: clvs[i]}
-			keys[i] = rfm[i].Segment
-		}
-	})
-	if res.Segments, err = segment.SummarizeGroups(keys, cs, clvs, pa); err != nil {
-		return err
-	}
-	if err := res.periods(ctx); err != nil {
-		return err
-	}
-	if cfg.Interval > 0 {
-		say("intervals at %.0f%% from %d draws of the parameters", 100*cfg.Interval, cfg.IntervalDraws)
-		if err := res.intervals(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // addMonths returns t moved by n calendar months, on the same day of the
 // month, or on the month's last day when it has no such day (January 31
 // plus one month is the last day of February, never March 3).
@@ -354,19 +250,16 @@ func addMonths(t time.Time, n int) time.Time {
 	return u
 }
 
-// horizonEnd is the end of the forecast: Config.Months calendar months
-// after the end of observation.
-func (res *Result) horizonEnd() time.Time { return addMonths(res.Summary.End, res.Config.Months) }
-
-// periodEnds returns the ends of the forecast's periods: the first day of
-// every calendar month after the end of observation's that starts before
-// the horizon's end, then the horizon's end. The periods run from the end
-// of observation to the first of the next month, through whole calendar
-// months, to the horizon's end: together, exactly the horizon.
-func (res *Result) periodEnds() []time.Time {
-	end, stop := res.Summary.End, res.horizonEnd()
+// periodEnds returns the ends of the forecast's periods after end, the
+// end of observation, over months months: the first day of every calendar
+// month after end's that starts before the horizon's end, then the
+// horizon's end. The periods run from the end of observation to the first
+// of the next month, through whole calendar months, to the horizon's end:
+// together, exactly the horizon.
+func periodEnds(end time.Time, months int) []time.Time {
+	stop := addMonths(end, months)
 	first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, end.Location())
-	out := make([]time.Time, 0, res.Config.Months+1)
+	out := make([]time.Time, 0, months+1)
 	for k := 1; ; k++ {
 		s := first.AddDate(0, k, 0)
 		if !s.Before(stop) {
@@ -377,16 +270,19 @@ func (res *Result) periodEnds() []time.Time {
 	return append(out, stop)
 }
 
-// monthEdges returns the horizons, in the model's unit after the end of
-// observation, of the ends of the forecast's periods (periodEnds).
-func (res *Result) monthEdges() []float64 {
-	end := res.Summary.End
-	ends := res.periodEnds()
+// monthEdges returns the horizons, in unit after end, of the ends of the
+// forecast's periods (periodEnds).
+func monthEdges(end time.Time, ends []time.Time, unit time.Duration) []float64 {
 	ts := make([]float64, len(ends))
 	for k, s := range ends {
-		ts[k] = float64(s.Sub(end)) / float64(res.Config.Unit)
+		ts[k] = float64(s.Sub(end)) / float64(unit)
 	}
 	return ts
+}
+
+// monthEdges returns the horizons of the ends of the result's periods.
+func (res *Result) monthEdges() []float64 {
+	return monthEdges(res.Summary.End, periodEnds(res.Summary.End, res.Config.Months), res.Config.Unit)
 }
 
 // curveValues bounds the values of the purchase curves held at once
@@ -394,12 +290,10 @@ func (res *Result) monthEdges() []float64 {
 // the number of customers and months.
 const curveValues = 12 << 18
 
-// curves calls f with the expected cumulative purchases of customers
+// curves calls f with pm's expected cumulative purchases of customers
 // [lo, hi) at the month ends, row by row (customer i at horizon k is
 // out[(i−lo)·len(ts)+k]), a chunk of customers at a time.
-func (res *Result) curves(ctx context.Context, ts []float64, f func(lo, hi int, out []float64)) error {
-	cs := res.Summary.Customers
-	pm := res.Choice.Model
+func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float64, f func(lo, hi int, out []float64)) error {
 	type appendAt interface {
 		AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error)
 	}
@@ -435,33 +329,4 @@ func (res *Result) curves(ctx context.Context, ts []float64, f func(lo, hi int, 
 		f(lo, hi, out)
 	}
 	return nil
-}
-
-// periods fills Result.Periods.
-func (res *Result) periods(ctx context.Context) error {
-	ts := res.monthEdges()
-	k := len(ts)
-	res.Periods = make([]Period, k)
-	ends := res.periodEnds()
-	for j := range res.Periods {
-		res.Periods[j].Start, res.Periods[j].End = res.Summary.End, ends[j]
-		if j > 0 {
-			res.Periods[j].Start = ends[j-1]
-		}
-	}
-	return res.curves(ctx, ts, func(lo, hi int, out []float64) {
-		for i := lo; i < hi; i++ {
-			val := res.Forecasts[i].ExpectedValue
-			prev := 0.0
-			for j := range k {
-				// The expected cumulative purchases never fall; where they
-				// level off, rounding may make them dip by 1e-17.
-				cum := max(out[(i-lo)*k+j], prev)
-				d := cum - prev
-				prev = cum
-				res.Periods[j].Purchases += d
-				res.Periods[j].Revenue += d * val
-			}
-		}
-	})
 }

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
-	"github.com/clvkit/clvkit/paretonbd"
 )
 
 // Interval is an interval [Low, High] of a quantity.
@@ -35,39 +33,17 @@ const (
 	spendSeed    = 0x7370656e64
 )
 
-// purchaseDraws returns n models of pm's kind with parameters drawn from
-// the fit's approximate sampling distribution.
-func purchaseDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
+// purchaseDraws returns n models of pm's kind (the model named name) with
+// parameters drawn from the fit's approximate sampling distribution.
+func purchaseDraws(name string, pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
 	if fi := pm.FitInfo(); fi.Status == clv.AtBoundary {
 		return nil, fmt.Errorf("%w: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
 			"parameters from; forecast without intervals, or with another model", ErrNoIntervals, pm, fi.Reason)
 	}
-	out := make([]clv.PurchaseModel, n)
-	switch m := pm.(type) {
-	case *bgnbd.Model:
-		ps, err := m.SampleParams(src, n)
-		if err != nil {
-			return nil, err
-		}
-		for d, p := range ps {
-			if out[d], err = bgnbd.NewVariant(m.Variant(), p); err != nil {
-				return nil, err
-			}
-		}
-	case *paretonbd.Model:
-		ps, err := m.SampleParams(src, n)
-		if err != nil {
-			return nil, err
-		}
-		for d, p := range ps {
-			if out[d], err = paretonbd.New(p); err != nil {
-				return nil, err
-			}
-		}
-	default:
-		return nil, fmt.Errorf("intervals: no parameter draws for %v", pm)
+	if e := lookup(name); e != nil && e.draws != nil {
+		return e.draws(pm, src, n)
 	}
-	return out, nil
+	return nil, fmt.Errorf("intervals: no parameter draws for %v", pm)
 }
 
 // intervals fills Result.Intervals, the totals' intervals and each
@@ -79,21 +55,26 @@ func purchaseDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseMode
 func (res *Result) intervals(ctx context.Context) error {
 	cfg := res.Config
 	n := cfg.IntervalDraws
-	pms, err := purchaseDraws(res.Choice.Model, rand.NewPCG(purchaseSeed, 1), n)
-	if err != nil {
-		return err
-	}
-	sps, err := spendDraws(res.Spend, rand.NewPCG(spendSeed, 1), n)
+	pms, err := purchaseDraws(res.Choice.Name, res.Choice.Model, rand.NewPCG(purchaseSeed, 1), n)
 	if err != nil {
 		return err
 	}
 	draws := make([]clv.ForecastDraw, n)
 	for d := range draws {
-		sm, err := gammagamma.New(sps[d])
+		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: noSpend{}}
+	}
+	if res.Spend != nil {
+		sps, err := spendDraws(res.Spend, rand.NewPCG(spendSeed, 1), n)
 		if err != nil {
 			return err
 		}
-		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: spend{sm}}
+		for d := range draws {
+			sm, err := gammagamma.New(sps[d])
+			if err != nil {
+				return err
+			}
+			draws[d].Spend = spend{sm}
+		}
 	}
 	month := res.Horizon / float64(cfg.Months)
 	iv, err := clv.ForecastIntervals(ctx, draws, res.Summary.Customers, clv.IntervalOptions{
@@ -131,7 +112,7 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	cs, hold := res.Calibration.Customers, res.Calibration.Holdout
 	ev := res.Holdout
 	var err error
-	if res.calDraws, err = purchaseDraws(res.Choice.Calibration, rand.NewPCG(purchaseSeed, 2), res.Config.IntervalDraws); errors.Is(err, ErrNoIntervals) {
+	if res.calDraws, err = purchaseDraws(res.Choice.Name, res.Choice.Calibration, rand.NewPCG(purchaseSeed, 2), res.Config.IntervalDraws); errors.Is(err, ErrNoIntervals) {
 		// The calibration fit is a limit model: the holdout and tracking
 		// plots go without a band; the forecasts' intervals do not need it.
 		res.calDraws = nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -27,20 +28,89 @@ type PurchaseModel interface {
 	String() string
 }
 
+// purchaseModel is one purchase model the job can fit: its name in
+// Config.Model, its title for people, its fit, and, as an optional
+// capability, parameter draws for intervals.
+type purchaseModel struct {
+	name, title string
+	// fit fits the model to cs with the L2 penalty pen.
+	fit func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error)
+	// draws, if not nil, returns n models of m's kind (a model this entry
+	// fitted) with parameters drawn from the fit's approximate sampling
+	// distribution; nil means the model has no draws, so no intervals.
+	draws func(m PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error)
+	// note, if not empty, is what the report tells about reading the
+	// model's forecasts.
+	note string
+}
+
+// purchaseModels is the table of the purchase models, in the order of the
+// comparison: the one place that names them.
+var purchaseModels = []purchaseModel{
+	{name: "bgnbd", title: "BG/NBD", fit: fitBGNBD(bgnbd.BGNBD), draws: bgnbdDraws,
+		note: `in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
+P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
+CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.`},
+	{name: "mbgnbd", title: "MBG/NBD", fit: fitBGNBD(bgnbd.MBGNBD), draws: bgnbdDraws},
+	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error) {
+		return model(paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{Penalizer: pen}))
+	}, draws: func(m PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
+		ps, err := m.(*paretonbd.Model).SampleParams(src, n)
+		return newModels(ps, err, paretonbd.New)
+	}},
+}
+
+func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, float64) (PurchaseModel, error) {
+	return func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error) {
+		return model(bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Variant: v, Penalizer: pen}))
+	}
+}
+
+func bgnbdDraws(m PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
+	bm := m.(*bgnbd.Model)
+	ps, err := bm.SampleParams(src, n)
+	return newModels(ps, err, func(p bgnbd.Params) (*bgnbd.Model, error) { return bgnbd.NewVariant(bm.Variant(), p) })
+}
+
+// newModels returns a model of each parameter set ps.
+func newModels[P any, M clv.PurchaseModel](ps []P, err error, build func(P) (M, error)) ([]clv.PurchaseModel, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]clv.PurchaseModel, len(ps))
+	for d, p := range ps {
+		if out[d], err = build(p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// lookup returns the table's entry for a model name, or nil.
+func lookup(name string) *purchaseModel {
+	for i := range purchaseModels {
+		if purchaseModels[i].name == name {
+			return &purchaseModels[i]
+		}
+	}
+	return nil
+}
+
 // ModelNames are the purchase models Config.Model accepts besides "auto",
 // in the order of the comparison.
-var ModelNames = []string{"bgnbd", "mbgnbd", "paretonbd"}
+var ModelNames = func() []string {
+	names := make([]string, len(purchaseModels))
+	for i, m := range purchaseModels {
+		names[i] = m.name
+	}
+	return names
+}()
 
 // ModelTitle returns the name of a purchase model for people, e.g.
 // "Pareto/NBD" for "paretonbd", or "" for an unknown one.
 func ModelTitle(name string) string {
-	switch name {
-	case "bgnbd":
-		return "BG/NBD"
-	case "mbgnbd":
-		return "MBG/NBD"
-	case "paretonbd":
-		return "Pareto/NBD"
+	if m := lookup(name); m != nil {
+		return m.title
 	}
 	return ""
 }
@@ -63,18 +133,11 @@ type fitter struct {
 func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
 	fctx, cancel := context.WithTimeout(ctx, f.budget)
 	defer cancel()
-	var m PurchaseModel
-	var err error
-	switch name {
-	case "bgnbd":
-		m, err = model(bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Penalizer: f.pen}))
-	case "mbgnbd":
-		m, err = model(bgnbd.FitContext(fctx, cs, bgnbd.FitOptions{Variant: bgnbd.MBGNBD, Penalizer: f.pen}))
-	case "paretonbd":
-		m, err = model(paretonbd.FitContext(fctx, cs, paretonbd.FitOptions{Penalizer: f.pen}))
-	default:
+	pm := lookup(name)
+	if pm == nil {
 		return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
 	}
+	m, err := pm.fit(fctx, cs, f.pen)
 	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
 		return nil, fmt.Errorf("%w of %v", ErrFitBudget, f.budget)
 	}
@@ -100,7 +163,7 @@ func model[T any, P interface {
 
 // Choice is the outcome of fitting and choosing the purchase model.
 type Choice struct {
-	Name       string                   // the chosen model, one of ModelNames
+	Name       string                   // the model used, one of ModelNames
 	Model      PurchaseModel            // the chosen model, fitted on the whole observation
 	Fitted     map[string]PurchaseModel // every model fitted for the choice, by name (on the calibration period if there is one)
 	Comparison *clv.Comparison          // nil when one model was asked for
@@ -110,6 +173,12 @@ type Choice struct {
 	// Model is then the same model refitted on the whole observation.
 	// Without a calibration end, Model is that fit and Calibration nil.
 	Calibration PurchaseModel
+	// Fallback, if not empty, says why Name is not the comparison's
+	// choice: under auto with a calibration end, the chosen model could
+	// not be refitted on the whole observation (its fit failed), so the
+	// next model by the comparison's criterion that could is used
+	// (Comparison.Chosen still names the comparison's choice).
+	Fallback string
 }
 
 // choosePurchaseModel fits the model -model names, or with "auto" every

@@ -35,7 +35,9 @@ func cell(s string) string {
 }
 
 // WriteForecastCSV writes one row per customer (ForecastColumns), in the
-// order of Summary.Customers. Numbers have up to 10 significant digits;
+// order of Summary.Customers: the fields of Result.Customer. Without
+// amounts (Config.NoAmounts), the cells of values (expected_avg_value,
+// clv and its interval) are empty. Numbers have up to 10 significant digits;
 // ids are quoted as RFC 4180 requires and neutralized against formula
 // injection (see cell).
 func (res *Result) WriteForecastCSV(w io.Writer) error {
@@ -81,6 +83,7 @@ func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
 		b = strconv.AppendFloat(b, v, 'g', 10, 64)
 		return append(b, ',')
 	}
+	valued := res.Spend != nil
 	for i := lo; i < hi; i++ {
 		c := &res.Summary.Customers[i]
 		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers[i]
@@ -92,8 +95,12 @@ func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
 		b = num(b, c.MonetaryValue)
 		b = num(b, f.PAlive)
 		b = num(b, f.ExpectedPurchases)
-		b = num(b, f.ExpectedValue)
-		b = num(b, f.CLV)
+		if valued {
+			b = num(b, f.ExpectedValue)
+			b = num(b, f.CLV)
+		} else { // no amounts: no values
+			b = append(b, ',', ',')
+		}
 		b = append(b, byte('0'+rfm.R), ',', byte('0'+rfm.F), ',', byte('0'+rfm.M), ',')
 		b = append(b, rfm.Code()...)
 		for _, s := range [...]string{rfm.Segment, tier.Churn, tier.Value, tier.Action} {
@@ -102,9 +109,11 @@ func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
 		}
 		if res.Intervals != nil {
 			iv := &res.Intervals[i]
-			for _, v := range [...]float64{iv.PAlive.Low, iv.PAlive.High, iv.ExpectedPurchases.Low, iv.ExpectedPurchases.High, iv.CLV.Low, iv.CLV.High} {
+			for k, v := range [...]float64{iv.PAlive.Low, iv.PAlive.High, iv.ExpectedPurchases.Low, iv.ExpectedPurchases.High, iv.CLV.Low, iv.CLV.High} {
 				b = append(b, ',')
-				b = strconv.AppendFloat(b, v, 'g', 10, 64)
+				if valued || k < 4 {
+					b = strconv.AppendFloat(b, v, 'g', 10, 64)
+				}
 			}
 		}
 		if res.Purchases != nil {
@@ -150,20 +159,25 @@ func (res *Result) WriteSegmentsCSV(w io.Writer) error {
 // WritePeriodsCSV writes the forecast by calendar month: the month
 // (YYYY-MM), the period's first and last day (the first and the last month
 // cut at the horizon's ends), the purchases and the revenue expected in it,
-// and their running totals.
+// and their running totals; without amounts (Config.NoAmounts), the
+// revenue cells are empty.
 func (res *Result) WritePeriodsCSV(w io.Writer) error {
 	rows := [][]string{{"month", "from", "to", "expected_purchases", "expected_revenue", "cumulative_purchases", "cumulative_revenue"}}
 	if res.Intervals != nil {
 		rows[0] = append(rows[0], "expected_purchases_low", "expected_purchases_high", "expected_revenue_low", "expected_revenue_high")
 	}
 	var cp, cr float64
+	money := ff
+	if res.Spend == nil { // no amounts: no revenue
+		money = func(float64) string { return "" }
+	}
 	for _, p := range res.Periods {
 		cp += p.Purchases
 		cr += p.Revenue
 		row := []string{p.Start.Format("2006-01"), p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly),
-			ff(p.Purchases), ff(p.Revenue), ff(cp), ff(cr)}
+			ff(p.Purchases), money(p.Revenue), ff(cp), money(cr)}
 		if iv := p.Interval; iv != nil {
-			row = append(row, ff(iv.Purchases.Low), ff(iv.Purchases.High), ff(iv.Revenue.Low), ff(iv.Revenue.High))
+			row = append(row, ff(iv.Purchases.Low), ff(iv.Purchases.High), money(iv.Revenue.Low), money(iv.Revenue.High))
 		}
 		rows = append(rows, row)
 	}
@@ -184,7 +198,7 @@ func (res *Result) WritePeriodsByCustomerCSV(w io.Writer) error {
 	ts := res.monthEdges()
 	k := len(ts)
 	var werr error
-	err := res.curves(context.Background(), ts, func(lo, hi int, out []float64) {
+	err := curves(context.Background(), res.Choice.Model, res.Summary.Customers, ts, func(lo, hi int, out []float64) {
 		for i := lo; i < hi && werr == nil; i++ {
 			b = appendField(b, cell(res.Summary.Customers[i].ID))
 			prev := 0.0
@@ -253,7 +267,10 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 			"count": o.Count, "largest": o.Worst, "largest_line": o.WorstLine}
 	}
 	ch := res.Choice
-	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "gammagamma": res.Spend, "data": data}
+	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "data": data}
+	if res.Spend != nil {
+		out["gammagamma"] = res.Spend
+	}
 	if res.Calibration != nil {
 		// The models that score are fitted on the whole observation; those
 		// compared and checked on the holdout on the calibration period.
@@ -270,7 +287,13 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 			}
 			scores = append(scores, row)
 		}
-		out["model_choice"] = map[string]any{"criterion": cmp.Criterion, "chosen": ch.Name, "reason": cmp.Reason, "scores": scores}
+		choice := map[string]any{"criterion": cmp.Criterion, "chosen": ch.Name, "reason": cmp.Reason, "scores": scores}
+		if ch.Fallback != "" {
+			// The comparison's choice could not be refitted on the whole
+			// observation: "chosen" is the model used.
+			choice["fallback"] = ch.Fallback
+		}
+		out["model_choice"] = choice
 	}
 	if len(ch.Failed) > 0 {
 		out["failed_fits"] = ch.Failed

@@ -54,12 +54,14 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <h2>Models</h2>
 <table><tr><th>model</th><th>parameters</th><th>log-likelihood</th><th>fit</th></tr>
 <tr><td>{{.PMTitle}} (purchases, dropout)</td><td>{{.PM}}</td><td>{{printf "%.2f" .PMLL}}</td><td>{{.PMStatus}}</td></tr>
-<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGStatus}}</td></tr></table>
-<p>Both models are fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from them.
+{{if .Valued}}<tr><td>Gamma-Gamma (spend)</td><td>{{.GG}}</td><td>{{printf "%.2f" .GGLL}}</td><td>{{.GGStatus}}</td></tr>{{end}}</table>{{if not .Valued}}
+<p>The log has no amounts: no spend model, no lifetime values; value tiers rank customers by expected purchases.</p>{{end}}
+<p>{{if .Valued}}Both models are{{else}}The purchase model is{{end}} fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from {{if .Valued}}them{{else}}it{{end}}.
 {{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
 checked against what the customers then did up to {{.End}}.{{end}}</p>
-{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}
-{{if .GGBoundary}}<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.</p>{{end}}
+{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}{{if .GGBoundary}}
+<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.</p>{{end}}{{if .Fallback}}
+<p><strong>Model used instead of the comparison's choice:</strong> {{.Fallback}}.</p>{{end}}
 {{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>
 <table><tr><th>model</th><th>log-likelihood</th><th>parameters</th><th>AIC</th><th>BIC</th>{{if .Eval}}<th>holdout MAE</th><th>holdout RMSE</th><th>total error</th>{{end}}</tr>
@@ -71,18 +73,16 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <p>For the {{.Customers}} customers observed to {{.End}}, over the {{.Months}} months that follow.</p>
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
 <tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}{{if .TotalIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalIv.Low}} to {{printf "%.0f" .TotalIv.High}}){{end}}</td></tr>
-<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}{{if .TotalCLVIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalCLVIv.Low}} to {{printf "%.0f" .TotalCLVIv.High}}){{end}}</td></tr>
-<tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr></table>
+{{if .Valued}}<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}{{if .TotalCLVIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalCLVIv.Low}} to {{printf "%.0f" .TotalCLVIv.High}}){{end}}</td></tr>
+<tr><th>share of CLV held by the top 10% of customers</th><td>{{printf "%.1f%%" .TopShare}}</td></tr>{{end}}</table>
 <h3>Expected by month</h3>
-<table><tr><th>month</th><th>from</th><th>purchases</th><th>revenue</th>{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th><th>revenue, {{.IvLevel}}% interval</th>{{end}}</tr>
-{{range .Periods}}<tr><td>{{.Start.Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td><td>{{printf "%.2f" .Revenue}}</td>{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td><td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}</tr>{{end}}</table>
+<table><tr><th>month</th><th>from</th><th>purchases</th>{{if .Valued}}<th>revenue</th>{{end}}{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th>{{if .Valued}}<th>revenue, {{.IvLevel}}% interval</th>{{end}}{{end}}</tr>
+{{range .Periods}}<tr><td>{{.Start.Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td>{{if $.Valued}}<td>{{printf "%.2f" .Revenue}}</td>{{end}}{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td>{{if $.Valued}}<td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}{{end}}</tr>{{end}}</table>
 {{if .TotalIv}}<p>Intervals come from {{.IvDraws}} draws of the models' parameters: they show how sure the fits are of the expected values, not how much actual purchases will vary around them.</p>{{end}}
 <h2>Segments</h2>
-<table><tr><th>segment</th><th>customers</th><th>share</th><th>mean CLV</th><th>total CLV</th><th>mean P(alive)</th></tr>
-{{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td><td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td><td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
-{{if .BGNote}}<p>Note: in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
-P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
-CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.</p>{{end}}
+<table><tr><th>segment</th><th>customers</th><th>share</th>{{if .Valued}}<th>mean CLV</th><th>total CLV</th>{{end}}<th>mean P(alive)</th></tr>
+{{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td>{{if $.Valued}}<td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td>{{end}}<td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
+{{if .ModelNote}}<p>Note: {{.ModelNote}}</p>{{end}}
 <h2>What to do: value tier × churn risk</h2>
 <table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>
 {{range .Actions}}<tr><td style="text-align:left">{{.Tier}}</td>{{range .Cells}}<td style="text-align:left">{{.N}} customers: {{.Action}}</td>{{end}}</tr>{{end}}</table>
@@ -111,12 +111,6 @@ func (r *Result) Figures() ([]Figure, error) {
 	name := ModelTitle(r.Choice.Name)
 	unit := plots.UnitName(r.Config.Unit)
 	sum := r.Summary
-	// The tracking plot checks a model against what followed: with a
-	// calibration end, the calibration fit on its customers.
-	track, trackCs := r.Choice.Model, sum.Customers
-	if r.Calibration != nil {
-		track, trackCs = r.Choice.Calibration, r.Calibration.Customers
-	}
 	T, maxX := 0.0, 0.0
 	for _, c := range sum.Customers {
 		T = math.Max(T, c.T)
@@ -125,11 +119,10 @@ func (r *Result) Figures() ([]Figure, error) {
 	maxX = math.Min(maxX, 40)
 	makers := []maker{
 		{"frequency.png", "How well the model fits the data it was fitted on (the whole observation): customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {
-			return plots.CalibrationFit(r.Choice.Model, sum.Customers, 7, name)
+			return plots.CalibrationFitCounts(r.Frequencies, name)
 		}},
 		{"tracking.png", trackingCaption(r), func(r *Result) (*plot.Plot, error) {
-			return plots.Tracking(track, trackCs, sum.Repeats, sum.First, sum.End, r.Config.Unit, 60,
-				plots.TrackingOptions{CalibrationEnd: r.Config.CalibrationEnd, Draws: r.trackingDraws(), Level: r.Config.Interval})
+			return plots.TrackingPlot(*r.Tracking, plots.TrackingOptions{CalibrationEnd: r.Config.CalibrationEnd, Level: r.Config.Interval})
 		}},
 		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
 			return plots.FrequencyRecency("P(alive) by frequency and recency", int(maxX), T, unit, r.Choice.Model.ProbabilityAlive)
@@ -149,7 +142,10 @@ func (r *Result) Figures() ([]Figure, error) {
 			return plots.SegmentSizes(r.Segments, "Customers by RFM segment")
 		}},
 	}
-	if sum.First.IsZero() { // summaries as input: no transactions to track
+	if r.Spend == nil { // no amounts: no values
+		makers = slices.DeleteFunc(makers, func(m maker) bool { return m.file == "clv.png" })
+	}
+	if r.Tracking == nil { // summaries as input: no transactions to track
 		makers = slices.Delete(makers, 1, 2)
 	}
 	if r.Holdout != nil {
@@ -194,23 +190,6 @@ func trackingCaption(r *Result) string {
 // the key numbers, the segments, the action grid, the holdout check and
 // the plots.
 func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
-	n := len(r.Forecasts)
-	clvs := make([]float64, n)
-	active, total, expSum := 0, 0.0, 0.0
-	for i, f := range r.Forecasts {
-		if r.Tiers[i].Churn == segment.Active {
-			active++
-		}
-		clvs[i] = f.CLV
-		total += f.CLV
-		expSum += f.ExpectedPurchases
-	}
-	sorted := slices.Clone(clvs)
-	slices.Sort(sorted)
-	top := 0.0
-	for _, v := range sorted[len(sorted)-int(math.Ceil(0.1*float64(len(sorted)))):] {
-		top += v
-	}
 	type segRow struct {
 		Name                             string
 		N                                int
@@ -229,11 +208,11 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		Cells []cell
 	}
 	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
-	var tiers []string
+	var tiers []segment.Tier // one of each value tier, by rank
 	grid := map[[2]string]*cell{}
 	for _, t := range r.Tiers {
-		if !slices.Contains(tiers, t.Value) {
-			tiers = append(tiers, t.Value)
+		if !slices.ContainsFunc(tiers, func(u segment.Tier) bool { return u.Rank == t.Rank }) {
+			tiers = append(tiers, t)
 		}
 		k := [2]string{t.Value, t.Churn}
 		if grid[k] == nil {
@@ -241,12 +220,12 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		}
 		grid[k].N++
 	}
-	slices.SortFunc(tiers, func(a, b string) int { return tierRank(a) - tierRank(b) })
+	slices.SortFunc(tiers, func(a, b segment.Tier) int { return a.Rank - b.Rank })
 	var actions []actRow
 	for _, t := range tiers {
-		row := actRow{Tier: t}
+		row := actRow{Tier: t.Value}
 		for _, c := range churnTiers {
-			if g := grid[[2]string{t, c}]; g != nil {
+			if g := grid[[2]string{t.Value, c}]; g != nil {
 				row.Cells = append(row.Cells, *g)
 			} else {
 				row.Cells = append(row.Cells, cell{Action: "—"})
@@ -258,14 +237,17 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
 		"Input": r.Config.Name, "Transactions": r.Summary.Stats.Records - r.Summary.Stats.Skipped, "Customers": len(r.Summary.Customers),
 		"Unit": plots.UnitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
-		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "BGNote": r.Choice.Name == "bgnbd",
+		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "ModelNote": "",
 		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMStatus": r.Choice.Model.FitInfo().Status,
-		"GG":   fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", r.Spend.Params().P, r.Spend.Params().Q, r.Spend.Params().Gamma),
-		"GGLL": r.Spend.LogLikelihood(), "GGStatus": r.Spend.FitInfo().Status,
-		"Indep": "", "Active": active, "Months": r.Config.Months, "ExpPurchases": expSum, "TotalCLV": total,
-		"TopShare": 100 * top / total, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
+		"Indep": "", "Active": r.Totals.Active, "Months": r.Config.Months, "ExpPurchases": r.Totals.ExpectedPurchases,
+		"TotalCLV": r.Totals.CLV, "TopShare": 100 * r.Totals.TopShare, "Valued": r.Spend != nil, "Fallback": r.Choice.Fallback, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
 		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
 		"IvDraws": r.Config.IntervalDraws,
+	}
+	if r.Spend != nil {
+		p := r.Spend.Params()
+		data["GG"] = fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", p.P, p.Q, p.Gamma)
+		data["GGLL"], data["GGStatus"] = r.Spend.LogLikelihood(), r.Spend.FitInfo().Status
 	}
 	if !r.Config.CalibrationEnd.IsZero() {
 		data["CalEnd"] = r.Config.CalibrationEnd.Format("2006-01-02")
@@ -284,6 +266,9 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		// A limit's held shapes and γ run to 1e10 and down to 1e-10.
 		p := r.Spend.Params()
 		data["GG"] = fmt.Sprintf("p=%.6g q=%.6g γ=%.6g", p.P, p.Q, p.Gamma)
+	}
+	if m := lookup(r.Choice.Name); m != nil {
+		data["ModelNote"] = m.note
 	}
 	data["PMBoundary"] = ""
 	if fi := r.Choice.Model.FitInfo(); fi.Status == clv.AtBoundary {
@@ -319,13 +304,4 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		data["TotalIv"], data["TotalCLVIv"] = &iv, &ivc
 	}
 	return page.Execute(w, data)
-}
-
-// tierRank orders value tiers: "top 1%" before "top 10%" before "rest".
-func tierRank(t string) int {
-	var pct float64
-	if _, err := fmt.Sscanf(t, "top %g%%", &pct); err == nil {
-		return int(pct * 1000)
-	}
-	return math.MaxInt32
 }

@@ -25,6 +25,9 @@ func fitSpendModel(ctx context.Context, cs []clv.Customer, penalizer float64) (*
 
 // spendBoundary returns the limit a spend model's fit is at, "" if none.
 func spendBoundary(sm *gammagamma.Model) string {
+	if sm == nil {
+		return ""
+	}
 	if fi := sm.FitInfo(); fi.Status == clv.AtBoundary {
 		return fi.Reason
 	}

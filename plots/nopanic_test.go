@@ -75,8 +75,19 @@ func TestNoPanic(t *testing.T) {
 			return plots.Tracking(m, cs, rep, first, end, 7*24*time.Hour, 10, plots.TrackingOptions{CalibrationEnd: first.AddDate(0, 3, 0)})
 		})
 		add(fmt.Sprintf("Tracking band(%v)", v), func() (*plot.Plot, error) {
-			return plots.Tracking(constModel{1}, cs, rep, first, end, 7*24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m, constModel{2}}})
+			return plots.Tracking(constModel{1}, cs, rep, first, end, 7*24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m, constModel{2}}, Level: 0.9})
 		})
+		add(fmt.Sprintf("CalibrationFitCounts(%v)", v), func() (*plot.Plot, error) {
+			return plots.CalibrationFitCounts(plots.FrequencyCounts{Observed: []float64{v, 1, 2}, Expected: []float64{1, v, 0}}, "m")
+		})
+		for k := range 4 { // v in each of the tracking data's slices
+			add(fmt.Sprintf("TrackingPlot(%v in slice %d)", v, k), func() (*plot.Plot, error) {
+				at, act, exp, d := []float64{0, 1, 2}, []float64{0, 1, 3}, []float64{0, 1.5, 2.5}, []float64{0, 1, 2}
+				[][]float64{at, act, exp, d}[k][1+k%2] = v
+				td := plots.TrackingData{Unit: 24 * time.Hour, At: at, Actual: act, Expected: exp, Draws: [][]float64{d, {0, 2, 4}}}
+				return plots.TrackingPlot(td, plots.TrackingOptions{Incremental: k%2 == 1, CalibrationEnd: first.AddDate(0, 0, 1), Level: 0.9})
+			})
+		}
 		add(fmt.Sprintf("AliveHistory(%v)", v), func() (*plot.Plot, error) {
 			return plots.AliveHistory(m, []float64{0, 3, 5}, []float64{0, 1, 2, 3, 4, 5, 6}, "weeks")
 		})
@@ -102,7 +113,7 @@ func TestNoPanic(t *testing.T) {
 				return plots.Tracking(nilBG, cs, rep, first, end, 24*time.Hour, 10, plots.TrackingOptions{})
 			},
 			func() (*plot.Plot, error) {
-				return plots.Tracking(constModel{1}, cs, rep, first, end, 24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{nilBG, nilBG}})
+				return plots.Tracking(constModel{1}, cs, rep, first, end, 24*time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{nilBG, nilBG}, Level: 0.9})
 			},
 			func() (*plot.Plot, error) { return plots.AliveHistory(nilBG, []float64{0}, []float64{1}, "") },
 			func() (*plot.Plot, error) { return plots.FrequencyRecency("", 3, 1, "", nil) },

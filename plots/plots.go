@@ -34,13 +34,19 @@ type FrequencyCounter interface {
 	ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error)
 }
 
-// CalibrationFit compares the number of customers with 0, 1, ..., k−1 and
-// k or more repeat purchases in the calibration period with the model's
-// expectation (Fader, Hardie & Lee 2005, Figure 2; lifetimes'
-// plot_period_transactions). name labels the model.
-func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (*plot.Plot, error) {
+// FrequencyCounts are the customers by number of repeat purchases, 0, 1,
+// ..., k−1 and k or more (k+1 counts each): observed, and expected by a
+// model. CalibrationFitCounts draws them.
+type FrequencyCounts struct {
+	Observed, Expected []float64
+}
+
+// CountFrequencies returns the observed counts of cs by number of repeat
+// purchases, 0 to k or more, and m's expected counts
+// (m.ExpectedFrequencyCounts).
+func CountFrequencies(m FrequencyCounter, cs []clv.Customer, k int) (FrequencyCounts, error) {
 	if isNil(m) || k < 1 || k > 100 {
-		return nil, fmt.Errorf("plots: CalibrationFit: model %v, %d bins (want 1 to 100)", m, k)
+		return FrequencyCounts{}, fmt.Errorf("plots: CalibrationFit: model %v, %d bins (want 1 to 100)", m, k)
 	}
 	obs := make([]float64, k+1)
 	for _, c := range cs {
@@ -48,6 +54,34 @@ func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (
 	}
 	exp, err := m.ExpectedFrequencyCounts(cs, k)
 	if err != nil {
+		return FrequencyCounts{}, err
+	}
+	return FrequencyCounts{Observed: obs, Expected: exp}, nil
+}
+
+// CalibrationFit compares the number of customers with 0, 1, ..., k−1 and
+// k or more repeat purchases in the calibration period with the model's
+// expectation (Fader, Hardie & Lee 2005, Figure 2; lifetimes'
+// plot_period_transactions). name labels the model. It is
+// CountFrequencies, then CalibrationFitCounts.
+func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (*plot.Plot, error) {
+	fc, err := CountFrequencies(m, cs, k)
+	if err != nil {
+		return nil, err
+	}
+	return CalibrationFitCounts(fc, name)
+}
+
+// CalibrationFitCounts draws the counts of CalibrationFit, computed
+// beforehand (CountFrequencies): Observed and Expected of equal length, 2
+// to 101 (the last bin: that many or more).
+func CalibrationFitCounts(fc FrequencyCounts, name string) (*plot.Plot, error) {
+	obs, exp := fc.Observed, fc.Expected
+	if len(obs) < 2 || len(obs) > 101 || len(exp) != len(obs) {
+		return nil, fmt.Errorf("plots: CalibrationFit: %d observed and %d expected counts (want as many, 2 to 101)", len(obs), len(exp))
+	}
+	k := len(obs) - 1
+	if err := checkValues("CalibrationFit", "observed counts", obs...); err != nil {
 		return nil, err
 	}
 	if err := checkValues("CalibrationFit", "expected counts", exp...); err != nil {
@@ -134,11 +168,75 @@ type TrackingOptions struct {
 	// total.
 	Incremental bool
 	// Draws, if not empty, are the model with drawn parameters (e.g. from
-	// SampleParams): a shaded band shows, at each step, the interval at
-	// Level (zero means 0.9) of their curves, how far the model's curve
-	// is uncertain.
+	// SampleParams), at least 2: Tracking computes their curves
+	// (TrackingData.Draws) for a band. TrackingPlot ignores Draws: its
+	// TrackingData holds their curves.
 	Draws []clv.NewCustomerModel
+	// Level is the level of the band, in (0, 1) (e.g. 0.9), required with
+	// a band: a shaded band shows, at each step, the interval between the
+	// (1−Level)/2 and (1+Level)/2 quantiles of the drawn curves
+	// (clv.DrawInterval), how far the model's curve is uncertain.
 	Level float64
+}
+
+// TrackingData are the values a tracking plot draws: the actual and the
+// expected cumulative repeat purchases at times At, in the model's time
+// unit since the first transaction, and the expected ones under parameter
+// draws for a band. NewTrackingData computes them.
+type TrackingData struct {
+	First time.Time     // the first transaction: time 0
+	Unit  time.Duration // the unit of At
+	// At are the times, ascending, from 0 to the end of the plot.
+	At []float64
+	// Actual and Expected are parallel to At: the repeat purchases made
+	// by then (a purchase counts from the end of its day), and expected
+	// by the model.
+	Actual, Expected []float64
+	// Draws, if not nil, are the expected curves under each parameter
+	// draw, each parallel to At (at least 2 of them): the band.
+	Draws [][]float64
+}
+
+// NewTrackingData computes the values of a tracking plot: the repeat
+// purchases of cs, actual (repeats, as clv.Summary.Repeats counts them by
+// day) and expected by pm (clv.ExpectedCumulativeRepeats over cs), from
+// the first day (first) to end in steps of the model's time unit; and,
+// with draws (at least 2), each drawn model's expected curve. Its cost is
+// one pass over cs per model and time; TrackingPlot then draws in time
+// independent of the customers.
+func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end time.Time,
+	unit time.Duration, steps int, draws []clv.NewCustomerModel) (TrackingData, error) {
+	if isNil(pm) || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
+		return TrackingData{}, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
+	}
+	if len(draws) == 1 || len(draws) > clv.MaxDraws {
+		return TrackingData{}, fmt.Errorf("plots: Tracking: band of %d draws (want none, or 2 to %d)", len(draws), clv.MaxDraws)
+	}
+	since := func(t time.Time) float64 { return float64(t.Sub(first)) / float64(unit) }
+	horizon := since(end)
+	td := TrackingData{First: first, Unit: unit, At: make([]float64, steps+1), Actual: make([]float64, steps+1)}
+	for i := range td.At {
+		td.At[i] = horizon * float64(i) / float64(steps)
+	}
+	var err error
+	if td.Expected, err = clv.ExpectedCumulativeRepeats(pm, cs, td.At); err != nil {
+		return TrackingData{}, err
+	}
+	k, n := 0, 0
+	for i, tm := range td.At {
+		// A repeat purchase counts from the end of its day.
+		for k < len(repeats) && since(repeats[k].Day.Add(24*time.Hour)) <= tm+1e-9 {
+			n += repeats[k].Count
+			k++
+		}
+		td.Actual[i] = float64(n)
+	}
+	if len(draws) > 0 {
+		if td.Draws, err = clv.ExpectedCumulativeRepeatsAll(draws, cs, td.At); err != nil {
+			return TrackingData{}, fmt.Errorf("plots: Tracking: band: %w", err)
+		}
+	}
+	return td, nil
 }
 
 // Tracking shows the repeat purchases over time, actual (repeats, as
@@ -146,43 +244,52 @@ type TrackingOptions struct {
 // (clv.ExpectedCumulativeRepeats over cs), from the first day (first) to
 // end in the model's time unit, in steps (lifetimes'
 // plot_cumulative_transactions and plot_incremental_transactions); opts
-// adds the calibration end and a band.
+// adds the calibration end and a band. It is NewTrackingData (with
+// opts.Draws), then TrackingPlot.
 func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end time.Time,
 	unit time.Duration, steps int, opts TrackingOptions) (*plot.Plot, error) {
-	if isNil(pm) || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
-		return nil, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
+	if len(opts.Draws) > 0 && !(opts.Level > 0 && opts.Level < 1) {
+		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v (want a level in (0, 1))", len(opts.Draws), opts.Level)
 	}
-	level := opts.Level
-	if level == 0 {
-		level = 0.9
-	}
-	if !(level > 0 && level < 1) || len(opts.Draws) == 1 || len(opts.Draws) > clv.MaxDraws {
-		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v", len(opts.Draws), opts.Level)
-	}
-	incremental, calEnd := opts.Incremental, opts.CalibrationEnd
-	since := func(t time.Time) float64 { return float64(t.Sub(first)) / float64(unit) }
-	horizon := since(end)
-	at := make([]float64, steps+1)
-	for i := range at {
-		at[i] = horizon * float64(i) / float64(steps)
-	}
-	exp, err := clv.ExpectedCumulativeRepeats(pm, cs, at)
+	td, err := NewTrackingData(pm, cs, repeats, first, end, unit, steps, opts.Draws)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkValues("Tracking", "expected repeats", exp...); err != nil {
+	return TrackingPlot(td, opts)
+}
+
+// TrackingPlot draws a tracking plot from its values, computed beforehand
+// (NewTrackingData); with td.Draws, opts.Level is required.
+func TrackingPlot(td TrackingData, opts TrackingOptions) (*plot.Plot, error) {
+	steps := len(td.At) - 1
+	if td.Unit <= 0 || steps < 1 || steps > 10000 || len(td.Actual) != len(td.At) || len(td.Expected) != len(td.At) ||
+		!drawable(td.At[steps]) || !(td.At[steps] > 0) {
+		return nil, fmt.Errorf("plots: Tracking: unit %v, %d times, %d actual and %d expected values", td.Unit, len(td.At), len(td.Actual), len(td.Expected))
+	}
+	level := opts.Level
+	if len(td.Draws) == 1 || len(td.Draws) > clv.MaxDraws || len(td.Draws) > 0 && !(level > 0 && level < 1) {
+		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v (want none, or 2 to %d at a level in (0, 1))", len(td.Draws), opts.Level, clv.MaxDraws)
+	}
+	for d, c := range td.Draws {
+		if len(c) != len(td.At) {
+			return nil, fmt.Errorf("plots: Tracking: band: draw %d has %d values for %d times", d, len(c), len(td.At))
+		}
+	}
+	if err := checkValues("Tracking", "times", td.At...); err != nil {
 		return nil, err
 	}
+	if err := checkValues("Tracking", "expected repeats", td.Expected...); err != nil {
+		return nil, err
+	}
+	if err := checkValues("Tracking", "actual repeats", td.Actual...); err != nil {
+		return nil, err
+	}
+	incremental, calEnd, unit := opts.Incremental, opts.CalibrationEnd, td.Unit
+	horizon := td.At[steps]
 	var act, mod plotter.XYs
-	k, n := 0, 0
 	prevA, prevM := 0.0, 0.0
-	for i, tm := range at {
-		// A repeat purchase counts from the end of its day.
-		for k < len(repeats) && since(repeats[k].Day.Add(24*time.Hour)) <= tm+1e-9 {
-			n += repeats[k].Count
-			k++
-		}
-		a, m := float64(n), exp[i]
+	for i, tm := range td.At {
+		a, m := td.Actual[i], td.Expected[i]
 		if incremental {
 			if i == 0 {
 				prevA, prevM = a, m
@@ -194,17 +301,13 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 		mod = append(mod, plotter.XY{X: tm, Y: m})
 	}
 	var lo, hi []float64
-	if len(opts.Draws) > 0 {
-		curves, err := clv.ExpectedCumulativeRepeatsAll(opts.Draws, cs, at)
-		if err != nil {
-			return nil, fmt.Errorf("plots: Tracking: band: %w", err)
-		}
-		vals := make([]float64, len(curves))
-		for i := range at {
+	if len(td.Draws) > 0 {
+		vals := make([]float64, len(td.Draws))
+		for i := range td.At {
 			if incremental && i == 0 {
 				continue
 			}
-			for d, c := range curves {
+			for d, c := range td.Draws {
 				vals[d] = c[i]
 				if incremental {
 					vals[d] -= c[i-1]
@@ -227,7 +330,7 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 	p.Title.Text = what + ": actual vs model"
 	p.X.Label.Text = UnitName(unit) + " since the first transaction"
 	if !calEnd.IsZero() {
-		c := since(calEnd)
+		c := float64(calEnd.Sub(td.First)) / float64(unit)
 		p.X.Label.Text += fmt.Sprintf(" (calibration ends at %.1f)", c)
 		top := 0.0
 		for i := range act {

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -113,7 +114,7 @@ func TestPlots(t *testing.T) {
 		spread = append(spread, d)
 	}
 	for _, inc := range []bool{false, true} {
-		opts := plots.TrackingOptions{CalibrationEnd: first.AddDate(0, 0, 26*7), Incremental: inc}
+		opts := plots.TrackingOptions{CalibrationEnd: first.AddDate(0, 0, 26*7), Incremental: inc, Level: 0.9}
 		p, err = plots.Tracking(m, cs, repeats, first, first.AddDate(0, 0, 52*7), 7*24*time.Hour, 52, opts)
 		render(t, p, err)
 		opts.Draws = same
@@ -121,8 +122,21 @@ func TestPlots(t *testing.T) {
 		thin := bandPixels(render(t, p, err))
 		opts.Draws = spread
 		p, err = plots.Tracking(m, cs, repeats, first, first.AddDate(0, 0, 52*7), 7*24*time.Hour, 52, opts)
-		if n := bandPixels(render(t, p, err)); n < 10*thin {
+		wide := render(t, p, err)
+		if n := bandPixels(wide); n < 10*thin {
 			t.Errorf("incremental %v: %d band pixels for draws ±30%% in r, %d for identical draws", inc, n, thin)
+		}
+		// The values computed once draw the same plot.
+		td, err := plots.NewTrackingData(m, cs, repeats, first, first.AddDate(0, 0, 52*7), 7*24*time.Hour, 52, spread)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(td.At) != 53 || td.At[52] != 52 || td.Actual[52] != 8 || len(td.Draws) != len(spread) {
+			t.Errorf("tracking data: %d times to %v, %v actual repeats, %d draws", len(td.At), td.At[len(td.At)-1], td.Actual[len(td.Actual)-1], len(td.Draws))
+		}
+		p, err = plots.TrackingPlot(td, opts)
+		if again := render(t, p, err); !reflect.DeepEqual(again, wide) {
+			t.Errorf("incremental %v: TrackingPlot of NewTrackingData draws another image than Tracking", inc)
 		}
 	}
 
@@ -187,6 +201,23 @@ func TestBadArguments(t *testing.T) {
 		}(),
 		"tracking band": func() error {
 			_, err := plots.Tracking(m, nil, nil, now, now.Add(time.Hour), time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m}})
+			return err
+		}(),
+		"tracking band level": func() error {
+			_, err := plots.Tracking(m, nil, nil, now, now.Add(time.Hour), time.Hour, 10, plots.TrackingOptions{Draws: []clv.NewCustomerModel{m, m}})
+			return err
+		}(),
+		"tracking data": func() error {
+			_, err := plots.TrackingPlot(plots.TrackingData{Unit: time.Hour, At: []float64{0, 1}, Actual: []float64{0, 1}, Expected: []float64{0}}, plots.TrackingOptions{})
+			return err
+		}(),
+		"tracking data band": func() error {
+			_, err := plots.TrackingPlot(plots.TrackingData{Unit: time.Hour, At: []float64{0, 1}, Actual: []float64{0, 1}, Expected: []float64{0, 1},
+				Draws: [][]float64{{0, 1}, {0, 1}}}, plots.TrackingOptions{})
+			return err
+		}(),
+		"calibration counts": func() error {
+			_, err := plots.CalibrationFitCounts(plots.FrequencyCounts{Observed: []float64{1, 2}, Expected: []float64{1}}, "")
 			return err
 		}(),
 		"matrix":   func() error { _, err := plots.FrequencyRecency("", 5, 0, "", nil); return err }(),

@@ -261,16 +261,16 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-model", "pareto"}, `-model pareto: want auto, bgnbd, mbgnbd, paretonbd`},
 		{[]string{"-penalizer", "-1"}, "-penalizer -1: want a number ≥ 0"},
 		{[]string{"-fit-budget", "-1s"}, "-fit-budget -1s: want a duration > 0, or zero for the default"},
-		{[]string{"-amount", ""}, "-amount is empty: want the amount column's header name or number (spend and lifetime value need it)"},
 		{[]string{"-interval", "1.5"}, "-interval 1.5: want a level in (0, 1), e.g. 0.9"},
 		{[]string{"-interval", "0.9", "-interval-draws", "1"}, "-interval-draws 1: want 2 to 100000"},
-		{[]string{"-interval-draws", "500"}, "-interval-draws 500 without -interval: the draws are for intervals (add -interval 0.9, say)"},
+		{[]string{"-interval-draws", "500"}, "-interval-draws 500: want none (the draws are for intervals) without -interval"},
 		{[]string{"-interval", "0.9", "-interval-draws", "20000"}, "-interval-draws 20000: want 2 to 10000 (time and memory grow with the draws: " +
 			"on CDNOW's 23,570 customers, 200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)"},
 		{[]string{"-summaries"}, "-end: want the date the summaries were observed to, with -summaries"},
 		{[]string{"-summaries", "-end", "2024-12-31", "-calibration-end", "2024-06-30"},
 			"-calibration-end 2024-06-30: want none (summaries have no holdout period), with -summaries"},
-		{[]string{"-decimal-comma"}, `-decimal-comma with -delim ",": amounts like 12,50 need another delimiter (-delim ";" or tab)`},
+		{[]string{"-decimal-comma"}, `-delim ',': want another delimiter (';' or tab) for amounts like 12,50, with -decimal-comma`},
+		{[]string{"-decimal-comma", "-delim", ","}, `-delim ,: want another delimiter (';' or tab) for amounts like 12,50, with -decimal-comma`},
 	} {
 		err := run(append(tc.args, "-out", dir), io.Discard, io.Discard)
 		if err == nil || err.Error() != tc.want || !errors.Is(err, cli.ErrUsage) {
@@ -641,5 +641,57 @@ func TestSpendLimit(t *testing.T) {
 	}
 	if !strings.Contains(string(report), "The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: spend heterogeneity vanishes") {
 		t.Error("the report does not give the spend model's limit")
+	}
+}
+
+// TestNoAmounts: -amount "" runs on a log without amounts: purchases,
+// P(alive) and tiers, no spend model, the value cells empty and no CLV
+// plot; a log with an amount column runs the same way, ignoring it.
+func TestNoAmounts(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "visits.csv")
+	src, err := os.ReadFile(cli.ModuleFile("testdata/transactions.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(src), "\n") {
+		if k := strings.LastIndexByte(line, ','); k >= 0 {
+			line = line[:k] + "\n"
+		}
+		b.WriteString(line)
+	}
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	var outs [2][]byte
+	for k, args := range [][]string{{"-in", in}, {}} {
+		out := filepath.Join(dir, fmt.Sprint("out", k))
+		var stderr bytes.Buffer
+		if err := run(append(args, "-amount", "", "-model", "bgnbd", "-out", out), io.Discard, &stderr); err != nil {
+			t.Fatalf("%q: %v\n%s", args, err, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "gamma-gamma") {
+			t.Errorf("%q: fitted a spend model:\n%s", args, stderr.String())
+		}
+		if _, err := os.Stat(filepath.Join(out, "clv.png")); err == nil {
+			t.Errorf("%q: a CLV plot without amounts", args)
+		}
+		f, err := os.ReadFile(filepath.Join(out, "forecast.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(f)).ReadAll()
+		if err != nil || len(rows) != 3001 {
+			t.Fatalf("%q: %d rows, %v", args, len(rows), err)
+		}
+		for _, r := range rows[1:] {
+			if r[7] != "" || r[8] != "" || !(r[6] > "") || r[16] == "" {
+				t.Fatalf("%q: row %q: want no expected value or CLV, expected purchases and an action", args, r)
+			}
+		}
+		outs[k] = f
+	}
+	// -amount "" ignores an amount column: the same forecasts.
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("forecast.csv differs between a log without amounts and one whose amounts -amount \"\" ignores")
 	}
 }

@@ -79,7 +79,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.In, "in", c.In, `transaction CSV file, or "-" for standard input (or give it as the argument)`)
 	fs.StringVar(&c.ID, "id", c.ID, "customer id column: header name or 1-based number")
 	fs.StringVar(&c.Date, "date", c.Date, "date column: header name or 1-based number")
-	fs.StringVar(&c.Amount, "amount", c.Amount, "amount column: header name or 1-based number (required: spend and CLV need it)")
+	fs.StringVar(&c.Amount, "amount", c.Amount, `amount column: header name or 1-based number; "" for a log without amounts (purchases only: no spend model, no CLV; value tiers by expected purchases)`)
 	fs.StringVar(&c.Delim, "delim", c.Delim, `field delimiter: ",", ";", "tab" or "space" (runs of blanks)`)
 	fs.StringVar(&c.Layout, "layout", c.Layout, "date layout (Go reference time); empty tries ISO, YYYYMMDD, ISO date-time, RFC 3339")
 	fs.BoolVar(&c.NoHeader, "no-header", c.NoHeader, "the file has no header line")
@@ -113,6 +113,7 @@ var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
+	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -125,7 +126,7 @@ func (c Config) flagError(ce *forecast.ConfigError) error {
 		return field
 	}
 	ce2 := *ce
-	if f, ok := flagOf[ce.Field]; ok {
+	if f, ok := flagOf[ce.Field]; ok && ce.Value != "" {
 		if v, set := c.set[f]; set {
 			ce2.Value = v
 		}
@@ -133,9 +134,10 @@ func (c Config) flagError(ce *forecast.ConfigError) error {
 	return cli.Usagef("%s", ce2.Explain(name))
 }
 
-// options turns the flags into the library's configuration. It checks what
-// forecast.Config cannot say (a zero that the Config reads as its default,
-// flags that go together) and leaves the rest to the job's own check.
+// options turns the flags into the library's configuration. It parses what
+// the flags give as text and checks what forecast.Config does not bound
+// (-interval-draws' own limit); every other check is the job's, whose
+// *forecast.ConfigError flagError restates in flags.
 func (c Config) options() (forecast.Config, error) {
 	var fc forecast.Config
 	switch c.Unit {
@@ -146,20 +148,9 @@ func (c Config) options() (forecast.Config, error) {
 	default:
 		return fc, cli.Usagef("-unit %q: want day or week", c.Unit)
 	}
-	switch {
-	case c.Periods == 0: // the Config's default
-		return fc, cli.Usagef("-horizon 0: want 1 to %d months", forecast.MaxMonths)
-	case c.Margin == 0: // the Config's default
-		return fc, cli.Usagef("-margin 0: want a share in (0, 1]")
-	case c.Amount == "":
-		return fc, cli.Usagef("-amount is empty: want the amount column's header name or number (spend and lifetime value need it)")
-	}
 	if c.IntervalDraws > maxIntervalDraws {
 		return fc, cli.Usagef("-interval-draws %d: want 2 to %d (time and memory grow with the draws: on CDNOW's 23,570 customers, "+
 			"200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)", c.IntervalDraws, maxIntervalDraws)
-	}
-	if _, set := c.set["interval-draws"]; set && c.Interval == 0 {
-		return fc, cli.Usagef("-interval-draws %d without -interval: the draws are for intervals (add -interval 0.9, say)", c.IntervalDraws)
 	}
 	fc.CSV = clv.CSVOptions{ID: c.ID, Time: c.Date, Amount: c.Amount, NoHeader: c.NoHeader, SkipInvalid: c.SkipInvalid,
 		DecimalComma: c.DecimalComma}
@@ -174,9 +165,6 @@ func (c Config) options() (forecast.Config, error) {
 		}
 		fc.CSV.Delimiter = rune(c.Delim[0])
 	}
-	if c.DecimalComma && fc.CSV.Delimiter == ',' {
-		return fc, cli.Usagef("-decimal-comma with -delim %q: amounts like 12,50 need another delimiter (-delim \";\" or tab)", c.Delim)
-	}
 	if c.Layout != "" {
 		fc.CSV.Layouts = []string{c.Layout}
 	}
@@ -189,7 +177,17 @@ func (c Config) options() (forecast.Config, error) {
 	}
 	fc.Name, fc.AllowNegative, fc.Model = c.In, c.AllowNegative, c.Model
 	fc.EndOfDay = true // -end and -calibration-end are dates: their whole day counts
+	fc.NoAmounts = c.Amount == ""
 	fc.Months, fc.Discount, fc.Margin, fc.Penalizer = c.Periods, c.Discount, c.Margin, c.Penalizer
+	// The Config reads a zero horizon or margin as its default; a flag
+	// given as 0 is passed as -1 instead, which the Config refuses with
+	// the range it accepts (flagError then shows the 0 given).
+	if c.Periods == 0 {
+		fc.Months = -1
+	}
+	if c.Margin == 0 {
+		fc.Margin = -1
+	}
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
 	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws
 	fc.FitBudget = c.FitBudget

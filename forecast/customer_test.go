@@ -1,0 +1,63 @@
+package forecast_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clvkit/forecast"
+)
+
+// TestCustomerIsTheCSVRow: Result.Customer(i) holds every field of
+// forecast.csv's row i, with the intervals; indexes outside the customers
+// report false.
+func TestCustomerIsTheCSVRow(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "bgnbd", Interval: 0.9, IntervalDraws: 20,
+		CalibrationEnd: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := res.WriteForecastCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(res.Forecasts)+1 || len(rows) < 1000 {
+		t.Fatalf("%d rows for %d customers", len(rows), len(res.Forecasts))
+	}
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	for i, row := range rows[1:] {
+		c, ok := res.Customer(i)
+		if !ok || c.Intervals == nil || c.Purchases == nil {
+			t.Fatalf("customer %d: %v, %+v", i, ok, c)
+		}
+		want := []string{c.ID, g(c.Frequency), g(c.Recency), g(c.T), g(c.MonetaryValue), g(c.PAlive), g(c.ExpectedPurchases),
+			g(c.ExpectedValue), g(c.CLV), strconv.Itoa(int(c.RFM.R)), strconv.Itoa(int(c.RFM.F)), strconv.Itoa(int(c.RFM.M)), c.RFM.Code(),
+			c.RFM.Segment, c.Tier.Churn, c.Tier.Value, c.Tier.Action,
+			g(c.Intervals.PAlive.Low), g(c.Intervals.PAlive.High), g(c.Intervals.ExpectedPurchases.Low), g(c.Intervals.ExpectedPurchases.High),
+			g(c.Intervals.CLV.Low), g(c.Intervals.CLV.High), strconv.Itoa(c.Purchases.Low), strconv.Itoa(c.Purchases.High)}
+		if len(row) != len(want) {
+			t.Fatalf("row %d: %d fields, Customer has %d", i, len(row), len(want))
+		}
+		for k := range row {
+			if row[k] != want[k] {
+				t.Fatalf("row %d, column %s: %q in forecast.csv, %q from Customer", i, rows[0][k], row[k], want[k])
+			}
+		}
+	}
+	for _, i := range []int{-1, len(res.Forecasts), 1 << 40} {
+		if c, ok := res.Customer(i); ok || c.ID != "" {
+			t.Errorf("Customer(%d) = %+v, %v", i, c, ok)
+		}
+	}
+	var none *forecast.Result
+	if _, ok := none.Customer(0); ok {
+		t.Error("a nil Result has a customer")
+	}
+}

@@ -1,0 +1,421 @@
+package forecast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/plots"
+	"github.com/clvkit/clvkit/segment"
+)
+
+// job is one run of the job: its configuration (checked, defaults filled
+// in), its fitter and its progress lines. The stages are functions over
+// it, each returning what it computed; Run assembles the Result from
+// them, in the order summaries → fits and choice → spend → per-customer
+// scores → segments and tiers → periods → intervals → holdout → the
+// plots' curves → totals.
+type job struct {
+	cfg  Config
+	fits fitter
+	say  func(format string, args ...any)
+}
+
+func newJob(cfg Config) *job {
+	j := &job{cfg: cfg, fits: fitter{pen: cfg.Penalizer, budget: cfg.FitBudget}}
+	if j.fits.budget == 0 {
+		j.fits.budget = DefaultFitBudget
+	}
+	j.say = func(format string, args ...any) {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, format+"\n", args...)
+		}
+	}
+	return j
+}
+
+// observation is what the summaries stage returns: the whole observation
+// (every forward number reads it) and, with a calibration end, the
+// calibration period with its holdout, on which the purchase models are
+// fitted to be compared and checked.
+type observation struct {
+	whole, calibration *clv.Summary
+}
+
+// fitOn returns the customers the purchase models are compared on and
+// their holdout (nil without a calibration end).
+func (o observation) fitOn() ([]clv.Customer, []clv.Holdout) {
+	if o.calibration != nil {
+		return o.calibration.Customers, o.calibration.Holdout
+	}
+	return o.whole.Customers, nil
+}
+
+// summarize reads the log (or the summaries) from r.
+func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
+	cfg, say := j.cfg, j.say
+	sopts := clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit,
+		AllowNegative: cfg.AllowNegative, TrackRepeats: true, EndOfDay: cfg.EndOfDay}
+	say("reading %s", cfg.Name)
+	var sum *clv.Summary
+	var err error
+	if cfg.Summaries {
+		sum = &clv.Summary{End: cfg.End}
+		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
+	} else {
+		sum, err = clv.SummarizeCSV(r, cfg.CSV, sopts)
+	}
+	if errors.Is(err, clv.ErrOutOfOrder) {
+		sk, ok := r.(io.Seeker)
+		if !ok {
+			return observation{}, fmt.Errorf("%w (the log is not in time order per customer: sort it by date, or pass a file that can be read twice)", err)
+		}
+		say("the log is not in time order per customer: reading it whole to sort it")
+		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
+			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
+		}
+		sum, err = clv.SummarizeCSVAnyOrder(r, cfg.CSV, sopts)
+	}
+	if err != nil {
+		return observation{}, err
+	}
+	obs := observation{whole: sum}
+	if sum.Whole != nil {
+		// Holdout means evaluation only: the models are compared and
+		// checked on the calibration period, and every forward number
+		// comes from the whole observation.
+		cal, whole := *sum, *sum
+		cal.Whole = nil
+		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
+		obs = observation{whole: &whole, calibration: &cal}
+	}
+	cs := obs.whole.Customers
+	// The summarizer's tables (about 130 bytes a customer) are garbage
+	// now; collecting them before the fits and the scoring allocate lets
+	// those reuse their memory instead of adding to the peak.
+	runtime.GC()
+	say("read %v", sum.Stats)
+	if cfg.Summaries {
+		say("read the summaries of %d customers, observed to %s", len(cs), sum.End.Format(time.DateOnly))
+	} else {
+		say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
+			len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
+	}
+	if o := sum.Stats.Amounts.Outliers(); o.Count > 0 {
+		say("note: amounts far outside the log's bulk: %v", o)
+	}
+	if gap := sum.End.Sub(sum.Last); !cfg.Summaries && gap > 0 {
+		say("note: the end of observation is %.0f days after the last transaction", gap.Hours()/24)
+	}
+	return obs, ctx.Err()
+}
+
+// choose fits the purchase models on the calibration period (or the
+// whole observation without one), chooses one, and with a calibration end
+// refits it on the whole observation (refit).
+func (j *job) choose(ctx context.Context, obs observation) (*Choice, error) {
+	fitOn, hold := obs.fitOn()
+	if obs.calibration != nil {
+		j.say("fitting purchase model %s on the calibration period: %d customers", j.cfg.Model, len(fitOn))
+	} else {
+		j.say("fitting purchase model %s on %d customers", j.cfg.Model, len(fitOn))
+	}
+	ch, err := choosePurchaseModel(ctx, j.cfg.Model, fitOn, hold, j.fits, j.say)
+	if err != nil {
+		return nil, err
+	}
+	if obs.calibration != nil {
+		if err := j.refit(ctx, ch, obs.whole); err != nil {
+			return nil, err
+		}
+	}
+	return ch, nil
+}
+
+// refit refits the chosen model on the whole observation: Choice.Model
+// becomes the refit, Choice.Calibration the fit on the calibration period.
+// Under auto, if the refit fails (an error, e.g. the whole observation
+// does not identify the model, or its fit budget runs out), the next model
+// by the comparison's criterion that refits is used instead, and
+// Choice.Fallback says so.
+func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary) error {
+	cs := whole.Customers
+	order := []string{ch.Name}
+	if ch.Comparison != nil {
+		order = ranked(ch.Comparison)
+	}
+	var failed []string
+	var errs []error
+	for _, name := range order {
+		j.say("refitting %s on the whole observation to %s: %d customers", ModelTitle(name), whole.End.Format(time.DateOnly), len(cs))
+		m, err := j.fits.fit(ctx, name, cs)
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			err = fmt.Errorf("%s on the whole observation: %w", ModelTitle(name), err)
+			j.say("  %v", err)
+			failed, errs = append(failed, err.Error()), append(errs, err)
+			continue
+		}
+		j.say("  %v", m)
+		if fi := m.FitInfo(); fi.Status == clv.AtBoundary {
+			j.say("    at a boundary of the model: %s", fi.Reason)
+		}
+		if name != ch.Name {
+			ch.Fallback = fmt.Sprintf("%s, chosen on the calibration period, could not be refitted on the whole observation (%s); "+
+				"%s, the next by %s, is used instead", ModelTitle(ch.Name), strings.Join(failed, "; "), ModelTitle(name), ch.Comparison.Criterion)
+			j.say("%s", ch.Fallback)
+		}
+		ch.Name, ch.Calibration, ch.Model = name, ch.Fitted[name], m
+		return nil
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return fmt.Errorf("no purchase model could be refitted on the whole observation: %w", errors.Join(errs...))
+}
+
+// ranked returns the names of a comparison's models from the chosen one
+// on, by its criterion (ties in the comparison's order).
+func ranked(cmp *clv.Comparison) []string {
+	crit := func(s clv.ModelScore) float64 {
+		if s.Holdout != nil {
+			return s.Holdout.Model.MAE
+		}
+		return s.BIC
+	}
+	scores := slices.Clone(cmp.Scores)
+	chosen := scores[cmp.Chosen]
+	scores = slices.Delete(scores, cmp.Chosen, cmp.Chosen+1)
+	slices.SortStableFunc(scores, func(a, b clv.ModelScore) int {
+		x, y := crit(a), crit(b)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	names := []string{chosen.Name}
+	for _, s := range scores {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// horizon returns the span of the forecast in the models' unit: from the
+// end of observation to Config.Months calendar months after it.
+func (j *job) horizon(end time.Time) float64 {
+	return float64(addMonths(end, j.cfg.Months).Sub(end)) / float64(j.cfg.Unit)
+}
+
+// noSpend values every purchase at 0: the spend model of a run without
+// amounts (Config.NoAmounts).
+type noSpend struct{}
+
+// ConditionalExpectedValue implements clv.SpendModel.
+func (noSpend) ConditionalExpectedValue(clv.Customer) float64 { return 0 }
+
+// score computes each customer's forecast: P(alive) and expected
+// purchases over the horizon from pm, the expected value per purchase
+// from sm, and the CLV over Config.Months months.
+func (j *job) score(ctx context.Context, cs []clv.Customer, pm PurchaseModel, sm clv.SpendModel, horizon float64) ([]Forecast, error) {
+	cfg := j.cfg
+	// CLV discounts by the month: Months periods that make up the horizon.
+	month := horizon / float64(cfg.Months)
+	j.say("scoring %d customers", len(cs))
+	pa, err := pm.ProbabilityAliveAll(cs)
+	if err != nil {
+		return nil, err
+	}
+	exp, err := pm.ConditionalExpectedPurchasesAll(cs, horizon)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	clvs, err := clv.LifetimeValues(pm, sm, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
+		DiscountRate: cfg.Discount, Margin: cfg.Margin})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fcs := make([]Forecast, len(cs))
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fcs[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
+				ExpectedValue: sm.ConditionalExpectedValue(cs[i]), CLV: clvs[i]}
+		}
+	})
+	return fcs, nil
+}
+
+// segmentation is what the segments stage returns: each customer's RFM
+// scores and tiers, and the RFM segments' summaries.
+type segmentation struct {
+	rfm      []segment.RFM
+	tiers    []segment.Tier
+	segments []segment.Group
+}
+
+// segment scores the customers' RFM and assigns their churn and value
+// tiers: value by CLV, or by expected purchases in a run without amounts.
+func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
+	pa, clvs, value := make([]float64, len(fcs)), make([]float64, len(fcs)), make([]float64, len(fcs))
+	for i, f := range fcs {
+		pa[i], clvs[i], value[i] = f.PAlive, f.CLV, f.CLV
+		if j.cfg.NoAmounts {
+			value[i] = f.ExpectedPurchases
+		}
+	}
+	rfm, err := segment.ScoreCustomers(cs, segment.ScoreOptions{})
+	if err != nil {
+		return segmentation{}, err
+	}
+	tiers, err := segment.TierCustomers(pa, value, segment.TierOptions{})
+	if err != nil {
+		return segmentation{}, err
+	}
+	keys := make([]string, len(cs))
+	for i := range rfm {
+		keys[i] = rfm[i].Segment
+	}
+	groups, err := segment.SummarizeGroups(keys, cs, clvs, pa)
+	if err != nil {
+		return segmentation{}, err
+	}
+	return segmentation{rfm, tiers, groups}, nil
+}
+
+// periods returns the forecast's calendar months over the horizon after
+// end, with the purchases and revenue pm and the customers' expected
+// values per purchase (fcs) expect in each.
+func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs []clv.Customer, fcs []Forecast) ([]Period, error) {
+	ends := periodEnds(end, j.cfg.Months)
+	ts := monthEdges(end, ends, j.cfg.Unit)
+	k := len(ts)
+	ps := make([]Period, k)
+	for i := range ps {
+		ps[i].Start, ps[i].End = end, ends[i]
+		if i > 0 {
+			ps[i].Start = ends[i-1]
+		}
+	}
+	err := curves(ctx, pm, cs, ts, func(lo, hi int, out []float64) {
+		for i := lo; i < hi; i++ {
+			val := fcs[i].ExpectedValue
+			prev := 0.0
+			for j := range k {
+				// The expected cumulative purchases never fall; where they
+				// level off, rounding may make them dip by 1e-17.
+				cum := max(out[(i-lo)*k+j], prev)
+				d := cum - prev
+				prev = cum
+				ps[j].Purchases += d
+				ps[j].Revenue += d * val
+			}
+		}
+	})
+	return ps, err
+}
+
+// holdout returns the chosen model's check on the holdout period: its
+// row of the comparison, or the evaluation of the one model asked for.
+func (j *job) holdout(ch *Choice, obs observation) (*clv.Evaluation, error) {
+	fitOn, hold := obs.fitOn()
+	if cmp := ch.Comparison; cmp != nil {
+		for _, s := range cmp.Scores {
+			if s.Name == ch.Name {
+				return s.Holdout, nil
+			}
+		}
+	}
+	ev, err := clv.EvaluateHoldout(ch.Calibration, fitOn, hold, 7)
+	if err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// TrackingSteps is the number of steps of the tracking curve
+// (Result.Tracking).
+const TrackingSteps = 60
+
+// FrequencyBins is the last bin of Result.Frequencies: customers with 0,
+// 1, ..., FrequencyBins−1 and FrequencyBins or more repeat purchases.
+const FrequencyBins = 7
+
+// plotData computes the curves the report's plots draw from the whole
+// observation and the chosen model: the customers by number of repeat
+// purchases, observed and expected; and, from a log, the tracking curve
+// of the model it checks (the calibration fit on its customers with a
+// calibration end, else the model on every customer), with the band of
+// its parameter draws (trackDraws, nil for none).
+func (j *job) plotData(res *Result, trackDraws []clv.NewCustomerModel) (plots.FrequencyCounts, *plots.TrackingData, error) {
+	sum := res.Summary
+	fc, err := plots.CountFrequencies(res.Choice.Model, sum.Customers, FrequencyBins)
+	if err != nil {
+		return fc, nil, err
+	}
+	if sum.First.IsZero() { // summaries as input: no transactions to track
+		return fc, nil, nil
+	}
+	track, trackCs := clv.NewCustomerModel(res.Choice.Model), sum.Customers
+	if res.Calibration != nil {
+		track, trackCs = res.Choice.Calibration, res.Calibration.Customers
+	}
+	td, err := plots.NewTrackingData(track, trackCs, sum.Repeats, sum.First, sum.End, j.cfg.Unit, TrackingSteps, trackDraws)
+	if err != nil {
+		return fc, nil, err
+	}
+	return fc, &td, nil
+}
+
+// Totals are the key numbers of the customer base over the horizon.
+type Totals struct {
+	// Active counts the customers in the churn tier segment.Active
+	// (P(alive) ≥ 0.7).
+	Active int
+	// ExpectedPurchases and CLV add up the customers' forecasts.
+	ExpectedPurchases, CLV float64
+	// TopShare is the share of the total CLV held by the top 10% of
+	// customers by CLV (⌈n/10⌉ of them); NaN when the total is 0.
+	TopShare float64
+}
+
+// totals adds up the customers' forecasts.
+func totals(fcs []Forecast, tiers []segment.Tier) Totals {
+	var t Totals
+	clvs := make([]float64, len(fcs))
+	for i, f := range fcs {
+		if tiers[i].Churn == segment.Active {
+			t.Active++
+		}
+		clvs[i] = f.CLV
+		t.CLV += f.CLV
+		t.ExpectedPurchases += f.ExpectedPurchases
+	}
+	slices.Sort(clvs)
+	top := 0.0
+	for _, v := range clvs[len(clvs)-int(math.Ceil(0.1*float64(len(clvs)))):] {
+		top += v
+	}
+	t.TopShare = top / t.CLV
+	if t.CLV == 0 {
+		t.TopShare = math.NaN()
+	}
+	return t
+}
