@@ -1,0 +1,491 @@
+// Package cov fits purchase models with static covariates: it groups the
+// customers by covariate vector, and maximizes the likelihood over the
+// base parameters and the coefficients γ of the two processes, with the
+// gradient of each group's likelihood (the model package's) carried to
+// them by the chain rule.
+//
+// A model's parameters p_k (r, α, s, β for Pareto/NBD) become, for a
+// customer with covariate vector z,
+//
+//	p_k(z) = p_k · exp(Trans_k·γ_trans·z + Life_k·γ_life·z),
+//
+// with the signs Trans_k, Life_k ∈ {−1, 0, 1} of the model's Spec: the
+// parametrisation of CLVTools (Bachmann, Meierer & Näf, R package
+// CLVTools; Fader & Hardie 2007, "Incorporating Time-Invariant Covariates
+// into the Pareto/NBD and BG/NBD Models").
+package cov
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Spec is how covariates enter a model.
+type Spec struct {
+	Pkg         string    // the package, as the prefix of errors
+	Base        []string  // names of the base parameters, in Vector order
+	Trans, Life []float64 // per base parameter, the sign of γ_trans·z and γ_life·z in its exponent
+}
+
+// At returns the parameters of a customer with covariate vector z:
+// base_k·exp(Trans_k·γ_trans·z + Life_k·γ_life·z), in out.
+func (s Spec) At(base, trans, life, z, out []float64) {
+	gt, gl := dot(trans, z), dot(life, z)
+	for k, b := range base {
+		out[k] = b * math.Exp(s.Trans[k]*gt+s.Life[k]*gl)
+	}
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+// A Group is the customers with one covariate vector.
+type Group struct {
+	Z         []float64
+	Customers []clv.Customer
+	Weights   []float64 // nil: 1 each
+	W         float64   // total weight
+}
+
+// Split checks the covariates and weights and groups the customers by
+// covariate vector, in the order of the vectors (so that a fit does not
+// depend on the order of the customers). Customers of weight 0 are left
+// out; a group of them alone is dropped.
+func Split(pkg string, cs []clv.Customer, z clv.Covariates, weights []float64) ([]Group, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrNoCustomers)
+	}
+	if err := z.Check(len(cs)); err != nil {
+		return nil, fmt.Errorf("%s: %w", pkg, err)
+	}
+	if weights != nil && len(weights) != len(cs) {
+		return nil, fmt.Errorf("%s: %d weights for %d customers", pkg, len(weights), len(cs))
+	}
+	index := map[string]int{}
+	var groups []Group
+	key := make([]byte, 0, 8*len(z.Names))
+	for i := range cs {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+			if !(w >= 0) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("%s: weights[%d] = %v, want a finite number ≥ 0", pkg, i, w)
+			}
+			if w == 0 {
+				continue
+			}
+		}
+		key = key[:0]
+		for _, v := range z.Values[i] {
+			u := math.Float64bits(v + 0) // +0 turns −0 into 0
+			key = append(key, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+		}
+		g, ok := index[string(key)]
+		if !ok {
+			g = len(groups)
+			index[string(key)] = g
+			zz := slices.Clone(z.Values[i])
+			for j := range zz {
+				zz[j] += 0
+			}
+			groups = append(groups, Group{Z: zz})
+		}
+		gr := &groups[g]
+		gr.Customers = append(gr.Customers, cs[i])
+		if weights != nil {
+			gr.Weights = append(gr.Weights, w)
+		}
+		gr.W += w
+	}
+	if len(groups) == 0 {
+		return nil, fmt.Errorf("%s: all weights are zero", pkg)
+	}
+	slices.SortFunc(groups, func(a, b Group) int { return slices.CompareFunc(a.Z, b.Z, cmp.Compare[float64]) })
+	return groups, nil
+}
+
+// Problem is a fit with covariates.
+type Problem struct {
+	Spec
+	K      int         // number of covariates
+	Z      [][]float64 // per group, its covariate vector
+	W      []float64   // per group, its total weight
+	Rows   int         // distinct rows over all groups, for FitInfo
+	Names  []string    // the covariates' names
+	Same   []bool      // per covariate: the same γ on both processes
+	Starts [][]float64 // base parameters to start from (γ = 0)
+	// LogLik returns the log-likelihood of group g at its parameters p
+	// and, if grad is not nil, writes its gradient with respect to p. It
+	// is called for different groups concurrently.
+	LogLik func(g int, p, grad []float64) float64
+	// Penalizer c: the fit maximizes LL − c·Σγ² (every coefficient of
+	// both processes; a shared one once).
+	Penalizer float64
+	GradTol   float64 // of the mean objective on (ln base, γ); 0: 1e-8
+	MaxIter   int     // 0: 1000
+	// AtBoundary reports base parameters at which the fit runs off toward
+	// a limit of the model; nil: none.
+	AtBoundary func(base []float64) bool
+}
+
+// Estimate is the outcome of Fit: the parameters with their standard
+// errors (full layout: base, γ_trans, γ_life) and how the fit went.
+type Estimate struct {
+	Base, Trans, Life []float64
+	StdErr            []float64 // nil when the Hessian is not positive definite
+	Cov               []float64 // covariance of (base, γ_trans, γ_life), row major; nil with StdErr
+	Info              clv.FitInfo
+}
+
+// free is the layout of the vector the optimizer sees: nb base
+// parameters, K γ_trans, then γ_life of the covariates not in Same.
+type free struct {
+	nb, k int
+	life  []int // per covariate: its index in the vector, for γ_life
+}
+
+func (pr *Problem) layout() free {
+	f := free{nb: len(pr.Base), k: pr.K, life: make([]int, pr.K)}
+	n := f.nb + f.k
+	for j := range pr.K {
+		if pr.Same != nil && pr.Same[j] {
+			f.life[j] = f.nb + j
+		} else {
+			f.life[j] = n
+			n++
+		}
+	}
+	return f
+}
+
+func (f free) dim() int {
+	n := f.nb + f.k
+	for j, i := range f.life {
+		if i != f.nb+j {
+			n++
+		}
+	}
+	return n
+}
+
+// split returns the base, γ_trans and γ_life of a vector of natural
+// parameters in the free layout.
+func (f free) split(v []float64) (base, trans, life []float64) {
+	base, trans = v[:f.nb], v[f.nb:f.nb+f.k]
+	life = make([]float64, f.k)
+	for j, i := range f.life {
+		life[j] = v[i]
+	}
+	return base, trans, life
+}
+
+// evaluator computes the log-likelihood and its gradient in natural
+// parameters (free layout) over the groups, on all cores.
+type evaluator struct {
+	pr     *Problem
+	f      free
+	lls    []float64
+	grads  [][]float64
+	params [][]float64
+}
+
+func newEvaluator(pr *Problem) *evaluator {
+	e := &evaluator{pr: pr, f: pr.layout(), lls: make([]float64, len(pr.Z))}
+	nb := len(pr.Base)
+	e.grads, e.params = make([][]float64, len(pr.Z)), make([][]float64, len(pr.Z))
+	for g := range pr.Z {
+		e.grads[g], e.params[g] = make([]float64, nb), make([]float64, nb)
+	}
+	return e
+}
+
+// logLik returns LL at v (free layout, natural) and writes ∂LL/∂v into
+// grad if not nil.
+func (e *evaluator) logLik(v, grad []float64) float64 {
+	pr, f := e.pr, e.f
+	base, trans, life := f.split(v)
+	for _, b := range base {
+		if !(b > 0) || math.IsInf(b, 0) {
+			return math.NaN()
+		}
+	}
+	parallel.For(len(pr.Z), func(g int) {
+		pr.At(base, trans, life, pr.Z[g], e.params[g])
+		var gr []float64
+		if grad != nil {
+			gr = e.grads[g]
+		}
+		e.lls[g] = pr.LogLik(g, e.params[g], gr)
+	})
+	var ll float64
+	for g := range pr.Z {
+		ll += e.lls[g]
+	}
+	if grad == nil {
+		return ll
+	}
+	clear(grad)
+	for g, z := range pr.Z {
+		for k := range f.nb {
+			d := e.grads[g][k] * e.params[g][k] // ∂LL_g/∂ln p_k(z)
+			grad[k] += d / base[k]
+			if s := pr.Trans[k]; s != 0 {
+				for j, zj := range z {
+					grad[f.nb+j] += s * d * zj
+				}
+			}
+			if s := pr.Life[k]; s != 0 {
+				for j, zj := range z {
+					grad[f.life[j]] += s * d * zj
+				}
+			}
+		}
+	}
+	return ll
+}
+
+// penalty returns c·Σγ² over the free coefficients and adds its gradient
+// (in natural parameters) to grad if not nil.
+func (e *evaluator) penalty(v, grad []float64) float64 {
+	c := e.pr.Penalizer
+	var p float64
+	for i := e.f.nb; i < len(v); i++ {
+		p += c * v[i] * v[i]
+		if grad != nil {
+			grad[i] += 2 * c * v[i]
+		}
+	}
+	return p
+}
+
+// Fit maximizes the penalized log-likelihood with BFGS on (ln base, γ)
+// from each start with γ = 0 in turn, and computes the standard errors
+// from the Hessian of the penalized negative log-likelihood in natural
+// parameters. It returns the best point found even with an error: one
+// wrapping mle.ErrNotConverged, clv.ErrBoundary (the fit ran off toward a
+// limit of the model: Problem.AtBoundary) or clv.ErrNotIdentified (a
+// parameter ran off, or the Hessian is not positive definite).
+func Fit(ctx context.Context, pr Problem) (Estimate, error) {
+	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
+		return Estimate{}, fmt.Errorf("%s: penalizer %v, want a finite number ≥ 0", pr.Pkg, pr.Penalizer)
+	}
+	if pr.GradTol == 0 {
+		pr.GradTol = 1e-8
+	}
+	if pr.MaxIter == 0 {
+		pr.MaxIter = 1000
+	}
+	var W float64
+	for _, w := range pr.W {
+		W += w
+	}
+	e := newEvaluator(&pr)
+	f := e.f
+	n := f.dim()
+	nat := make([]float64, n)
+	ng := make([]float64, n)
+	obj := func(theta, grad []float64) float64 {
+		copy(nat, theta)
+		for k := range f.nb {
+			nat[k] = math.Exp(theta[k])
+		}
+		ll := e.logLik(nat, ng)
+		v := (-ll + e.penalty(nat, nil)) / W
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return math.Inf(1)
+		}
+		for i := range grad {
+			grad[i] = -ng[i] / W
+			if i < f.nb {
+				grad[i] *= nat[i]
+			} else {
+				grad[i] += 2 * pr.Penalizer * nat[i] / W
+			}
+		}
+		return v
+	}
+	set := mle.Settings{GradTol: pr.GradTol, MaxIter: pr.MaxIter, Escape: math.Log(mle.MaxParam)}
+	for _, s := range pr.Starts {
+		x := make([]float64, n)
+		for k, v := range s {
+			x[k] = math.Log(v)
+		}
+		set.Starts = append(set.Starts, x)
+	}
+	if pr.AtBoundary != nil {
+		set.Stop = func(theta []float64) bool {
+			b := make([]float64, f.nb)
+			for k := range b {
+				b[k] = math.Exp(theta[k])
+			}
+			return pr.AtBoundary(b)
+		}
+	}
+	res, fitErr := mle.Minimize(ctx, obj, set)
+	if res.X == nil {
+		return Estimate{}, fmt.Errorf("%s: fit: %w", pr.Pkg, fitErr)
+	}
+	if err := ctx.Err(); err != nil {
+		return Estimate{}, err
+	}
+	v := slices.Clone(res.X)
+	for k := range f.nb {
+		v[k] = math.Exp(v[k])
+	}
+	est := Estimate{Info: clv.FitInfo{
+		LogLikelihood: e.logLik(v, nil), NumParams: n, Customers: int(math.Round(W)), Rows: pr.Rows,
+		Penalizer: pr.Penalizer, Optimizer: res.Status, Start: res.Start, Iterations: res.Iterations,
+		Evaluations: res.Evals, GradNorm: res.GradNorm, Status: clv.NotConverged,
+	}}
+	base, trans, life := f.split(v)
+	est.Base, est.Trans, est.Life = slices.Clone(base), slices.Clone(trans), life
+	if res.Converged {
+		est.Info.Status = clv.Converged
+	}
+	if res.AtBoundary {
+		est.Info.Status = clv.AtBoundary
+		est.Info.Reason = "the estimate runs off toward a limit of the model (a heterogeneity across customers vanishes)"
+		return est, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrBoundary, est.Info.Reason)
+	}
+	if fitErr != nil {
+		return est, fmt.Errorf("%s: %w", pr.Pkg, fitErr)
+	}
+	// Standard errors from the Hessian of −LL + penalty in natural
+	// parameters, by central differences of the analytic gradient.
+	gbuf := make([]float64, n)
+	h := mle.Hessian(func(x, g []float64) {
+		e.logLik(x, gbuf)
+		clear(g)
+		e.penalty(x, g)
+		for i := range g {
+			g[i] -= gbuf[i]
+		}
+	}, v)
+	se, cv, err := mle.Covariance(h)
+	for k, b := range base {
+		if b > mle.MaxParam || b < mle.MinParam {
+			est.Info.Status = clv.NotIdentified
+			est.Info.Reason = fmt.Sprintf("%s = %.3g ran off", pr.Base[k], b)
+		}
+	}
+	if err != nil && est.Info.Status == clv.Converged {
+		est.Info.Status = clv.NotIdentified
+		est.Info.Reason = "the log-likelihood is flat at the estimate (its Hessian is not positive definite)"
+	}
+	if err == nil {
+		est.StdErr, est.Cov = expand(f, se, cv)
+	}
+	if est.Info.Status == clv.NotIdentified {
+		return est, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrNotIdentified, est.Info.Reason)
+	}
+	return est, nil
+}
+
+// expand returns the standard errors and covariance of the full layout
+// (base, γ_trans, γ_life) from those of the free one.
+func expand(f free, se, cv []float64) ([]float64, []float64) {
+	n := len(se)
+	idx := make([]int, 0, f.nb+2*f.k)
+	for i := range f.nb + f.k {
+		idx = append(idx, i)
+	}
+	idx = append(idx, f.life...)
+	m := len(idx)
+	fse := make([]float64, m)
+	fcv := make([]float64, m*m)
+	for a, i := range idx {
+		fse[a] = se[i]
+		for b, j := range idx {
+			fcv[a*m+b] = cv[i*n+j]
+		}
+	}
+	return fse, fcv
+}
+
+// Effects returns the effects of every covariate on both processes at the
+// given confidence level: Ratio = exp(sign·γ) with sign = transSign for
+// γ_trans and lifeSign for γ_life, and its interval exp(sign·(γ ± z·SE)).
+// se is the full layout's standard errors (nil: none; Lo, Hi and StdErr
+// are then NaN).
+func Effects(names []string, trans, life, se []float64, nb int, transSign, lifeSign, level float64) ([]clv.CovariateEffect, error) {
+	if !(level > 0 && level < 1) {
+		return nil, fmt.Errorf("confidence level %v, want (0, 1)", level)
+	}
+	zq := distuv.UnitNormal.Quantile(0.5 + level/2)
+	var out []clv.CovariateEffect
+	add := func(proc string, j int, g, sign float64, idx int) {
+		e := clv.CovariateEffect{Covariate: names[j], Process: proc, Gamma: g, Ratio: math.Exp(sign * g),
+			StdErr: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+		if se != nil {
+			s := se[idx]
+			e.StdErr = s
+			a, b := math.Exp(sign*(g-zq*s)), math.Exp(sign*(g+zq*s))
+			e.Lo, e.Hi = math.Min(a, b), math.Max(a, b)
+		}
+		out = append(out, e)
+	}
+	k := len(names)
+	for j := range names {
+		add(clv.PurchaseProcess, j, trans[j], transSign, nb+j)
+		add(clv.DropoutProcess, j, life[j], lifeSign, nb+k+j)
+	}
+	return out, nil
+}
+
+// Sames returns, per covariate, whether it is in same, which must name
+// covariates of names.
+func Sames(pkg string, names, same []string) ([]bool, error) {
+	out := make([]bool, len(names))
+	for _, s := range same {
+		j := slices.Index(names, s)
+		if j < 0 {
+			return nil, fmt.Errorf("%s: %w: Same names %q, not a covariate", pkg, clv.ErrInvalidCovariates, s)
+		}
+		out[j] = true
+	}
+	return out, nil
+}
+
+// Index maps each customer to its distinct covariate vector: slot[i] is
+// customer i's index into vecs.
+func Index(z clv.Covariates) (slot []int32, vecs [][]float64) {
+	index := map[string]int32{}
+	slot = make([]int32, len(z.Values))
+	key := make([]byte, 0, 8*len(z.Names))
+	for i, v := range z.Values {
+		key = key[:0]
+		for _, x := range v {
+			u := math.Float64bits(x + 0)
+			key = append(key, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+		}
+		g, ok := index[string(key)]
+		if !ok {
+			g = int32(len(vecs))
+			index[string(key)] = g
+			vecs = append(vecs, v)
+		}
+		slot[i] = g
+	}
+	return slot, vecs
+}
+
+// Eval returns the log-likelihood at v, in natural parameters and the
+// layout of the fit (base, γ_trans, then γ_life of the covariates not in
+// Same), and writes its gradient into grad if not nil: what Fit
+// maximizes, without the penalty.
+func (pr Problem) Eval(v, grad []float64) float64 {
+	return newEvaluator(&pr).logLik(v, grad)
+}
