@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
@@ -396,13 +398,12 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 	if err != nil {
 		return cov.Problem{}, 0, err
 	}
-	data := make([]*rows.Data, len(groups))
-	scr := make([]scratch, len(groups))
+	var data []*rows.Data
 	pr := cov.Problem{Spec: covSpec, K: len(z.Names), Names: z.Names, Same: same,
 		Penalizer: opts.Penalizer, GradTol: opts.GradTol, MaxIter: opts.MaxIter,
 		AtBoundary: atBoundary}
 	maxT := 0.0
-	for g, gr := range groups {
+	for _, gr := range groups {
 		if observedNever(gr.Customers) {
 			// Its customers' likelihood is 1, whatever the parameters.
 			continue
@@ -411,13 +412,11 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 		if err != nil {
 			return cov.Problem{}, 0, fmt.Errorf("%w (covariates %v)", err, gr.Z)
 		}
-		data[g] = d
-		scr[g].ctx = ctx
+		data = append(data, d)
 		pr.Z, pr.W = append(pr.Z, gr.Z), append(pr.W, gr.W)
 		pr.Rows += len(d.Rows)
 		maxT = math.Max(maxT, d.MaxT)
 	}
-	data = slices.DeleteFunc(data, func(d *rows.Data) bool { return d == nil })
 	if len(data) == 0 {
 		for i := range customers {
 			if err := customers[i].Validate(); err != nil {
@@ -426,6 +425,45 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 		}
 		return cov.Problem{}, 0, errors.New("paretonbd: every customer has T = 0: nothing was observed")
 	}
+	scr := make([]scratch, len(data))
+	for g := range scr {
+		scr[g].ctx = ctx
+	}
 	pr.LogLik = func(g int, p, grad []float64) float64 { return logLik(data[g], paramsOf(p), grad, &scr[g]) }
 	return pr, maxT, nil
+}
+
+// Simulate draws one customer per element of T with covariate vector
+// z.Values[i], observed for T[i] time units after the first purchase, from
+// the model of that vector (Customer), and returns their summaries (IDs
+// "0", "1", ...). It is deterministic for a given src.
+func (m *CovModel) Simulate(src rand.Source, T []float64, z clv.Covariates) ([]clv.Customer, error) {
+	if m == nil || m.p.Names == nil {
+		return nil, errZeroModel
+	}
+	if src == nil {
+		return nil, fmt.Errorf("paretonbd: Simulate: nil source")
+	}
+	if err := z.Check(len(T)); err != nil {
+		return nil, fmt.Errorf("paretonbd: %w", err)
+	}
+	slot, vecs := cov.Index(z)
+	params := make([]Params, len(vecs))
+	for g, v := range vecs {
+		p, err := m.p.At(v)
+		if err != nil {
+			return nil, fmt.Errorf("customers with covariates %v: %w", v, err)
+		}
+		params[g] = p
+	}
+	out := make([]clv.Customer, len(T))
+	for i, t := range T {
+		c, err := params[slot[i]].Simulate(src, []float64{t})
+		if err != nil {
+			return nil, fmt.Errorf("paretonbd: Simulate: T[%d]: %w", i, err)
+		}
+		out[i] = c[0]
+		out[i].ID = strconv.Itoa(i)
+	}
+	return out, nil
 }

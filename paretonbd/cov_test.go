@@ -165,21 +165,20 @@ func TestCovariatesZeroIsPlain(t *testing.T) {
 // from p, observed 26 to 104 weeks.
 func covSimulate(tb testing.TB, p paretonbd.CovParams, n int, seed uint64) ([]clv.Customer, clv.Covariates) {
 	tb.Helper()
-	src := rand.NewPCG(seed, 1)
 	rng := rand.New(rand.NewPCG(seed, 2))
 	z := clv.Covariates{Names: p.Names, Values: make([][]float64, n)}
-	var cs []clv.Customer
+	T := make([]float64, n)
 	for i := range n {
 		z.Values[i] = []float64{float64(rng.IntN(2)), float64(rng.IntN(2))}
-		q, err := p.At(z.Values[i])
-		if err != nil {
-			tb.Fatal(err)
-		}
-		c, err := q.Simulate(src, []float64{26 + float64(rng.IntN(79))})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		cs = append(cs, c[0])
+		T[i] = 26 + float64(rng.IntN(79))
+	}
+	m, err := paretonbd.NewCovariates(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cs, err := m.Simulate(rand.NewPCG(seed, 1), T, z)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return cs, z
 }

@@ -1,0 +1,63 @@
+package bgnbd
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/clvkit/clvkit/internal/reftest"
+)
+
+// TestCovReferenceLL: the log-likelihood at CLVTools' estimates of the
+// BG/NBD with static covariates on the apparel data, and without them
+// (z = 0), is CLVTools' (the parametrisation and signs are CLVTools').
+func TestCovReferenceLL(t *testing.T) {
+	a := reftest.LoadApparel(t)
+	pr, _, err := covProblem(context.Background(), a.Customers, a.Covariates, CovFitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := a.Models["bgnbd_static"]
+	p := ref.Params
+	v := []float64{p["r"], p["alpha"], p["a"], p["b"], p["trans.Gender"], p["trans.Channel"], p["life.Gender"], p["life.Channel"]}
+	if got, want := pr.Eval(v, nil), ref.LogLikelihood; math.Abs(got-want) > 1e-8*math.Abs(want) {
+		t.Errorf("LL at the reference = %.10f, CLVTools %.10f", got, want)
+	}
+	ref = a.Models["bgnbd_nocov"]
+	p = ref.Params
+	v = []float64{p["r"], p["alpha"], p["a"], p["b"], 0, 0, 0, 0}
+	if got, want := pr.Eval(v, nil), ref.LogLikelihood; math.Abs(got-want) > 1e-8*math.Abs(want) {
+		t.Errorf("LL without covariates = %.10f, CLVTools %.10f", got, want)
+	}
+}
+
+// TestCovGradient checks the analytic gradient of the log-likelihood with
+// covariates against central differences, for both variants and with a
+// shared coefficient.
+func TestCovGradient(t *testing.T) {
+	a := reftest.LoadApparel(t)
+	for _, v := range []Variant{BGNBD, MBGNBD} {
+		for _, same := range [][]string{nil, {"Channel"}} {
+			pr, _, err := covProblem(context.Background(), a.Customers, a.Covariates, CovFitOptions{Same: same, Variant: v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := []float64{0.7, 30, 1.5, 9, 0.4, 0.6, -0.6, 0.8}
+			if same != nil {
+				x = x[:7]
+			}
+			g := make([]float64, len(x))
+			pr.Eval(x, g)
+			for i := range x {
+				h := 1e-5 * math.Max(math.Abs(x[i]), 1)
+				xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+				xp[i] += h
+				xm[i] -= h
+				fd := (pr.Eval(xp, nil) - pr.Eval(xm, nil)) / (2 * h)
+				if math.Abs(fd-g[i]) > 1e-5*math.Max(1, math.Abs(g[i])) {
+					t.Errorf("%v same %v: ∂LL/∂x[%d] = %.8g, differences %.8g", v, same, i, g[i], fd)
+				}
+			}
+		}
+	}
+}
