@@ -182,16 +182,24 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 	if err != nil {
 		return nil, err
 	}
-	if opts.Start != nil {
+	switch {
+	case opts.Start != nil:
 		if err := opts.Start.Validate(); err != nil {
 			return nil, fmt.Errorf("bgnbd: start: %w", err)
 		}
-		pr.Starts = append(pr.Starts, opts.Start.Vector())
-	} else if m, _ := FitContext(ctx, customers, FitOptions{Weights: opts.Weights, Variant: opts.Variant}); m != nil && !atBoundary(m.Params().Vector()) {
-		pr.Starts = append(pr.Starts, m.Params().Vector())
-	}
-	for _, p := range defaultStarts(maxT) {
-		pr.Starts = append(pr.Starts, p.Vector())
+		pr.Starts = [][]float64{opts.Start.Vector()}
+	case pr.Rows > mle.WarmRows:
+		// Warm start from a subsample of some 12,500 customers.
+		sc, sz, sw := cov.Every(customers, z, opts.Weights, len(customers)/(mle.WarmRows/4))
+		so := opts
+		so.Weights = sw
+		if sub, subT, err := covProblem(ctx, sc, sz, so); err == nil {
+			sub.Starts = covStarts(ctx, sc, so, subT, true)
+			pr.Warm = &sub
+		}
+		pr.Starts = covStarts(ctx, customers, opts, maxT, false)
+	default:
+		pr.Starts = covStarts(ctx, customers, opts, maxT, true)
 	}
 	est, fitErr := cov.Fit(ctx, pr)
 	if est.Base == nil {
@@ -505,4 +513,21 @@ func (m *CovModel) Simulate(src rand.Source, T []float64, z clv.Covariates) ([]c
 		out[i].ID = strconv.Itoa(i)
 	}
 	return out, nil
+}
+
+// covStarts returns the starting points of FitCovariates (all γ = 0): the
+// fit without covariates, if plain and it is inside the model, then the
+// defaults of FitContext.
+func covStarts(ctx context.Context, cs []clv.Customer, opts CovFitOptions, maxT float64, plain bool) [][]float64 {
+	var starts [][]float64
+	w := opts.Weights
+	if plain {
+		if m, _ := FitContext(ctx, cs, FitOptions{Weights: w, Variant: opts.Variant}); m != nil && !atBoundary(m.Params().Vector()) {
+			starts = append(starts, m.Params().Vector())
+		}
+	}
+	for _, p := range defaultStarts(maxT) {
+		starts = append(starts, p.Vector())
+	}
+	return starts
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -74,42 +75,42 @@ func Split(pkg string, cs []clv.Customer, z clv.Covariates, weights []float64) (
 	if weights != nil && len(weights) != len(cs) {
 		return nil, fmt.Errorf("%s: %d weights for %d customers", pkg, len(weights), len(cs))
 	}
-	index := map[string]int{}
-	var groups []Group
-	key := make([]byte, 0, 8*len(z.Names))
-	for i := range cs {
+	for i, w := range weights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("%s: weights[%d] = %v, want a finite number ≥ 0", pkg, i, w)
+		}
+	}
+	slot, vecs := Index(z)
+	// Count first, so that each group's slices are allocated once.
+	count := make([]int, len(vecs))
+	for i, g := range slot {
+		if weights == nil || weights[i] > 0 {
+			count[g]++
+		}
+	}
+	all := make([]Group, len(vecs))
+	for g, v := range vecs {
+		zz := slices.Clone(v)
+		for j := range zz {
+			zz[j] += 0 // +0 turns −0 into 0
+		}
+		all[g] = Group{Z: zz, Customers: make([]clv.Customer, 0, count[g])}
+		if weights != nil {
+			all[g].Weights = make([]float64, 0, count[g])
+		}
+	}
+	for i, g := range slot {
 		w := 1.0
 		if weights != nil {
-			w = weights[i]
-			if !(w >= 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("%s: weights[%d] = %v, want a finite number ≥ 0", pkg, i, w)
-			}
-			if w == 0 {
+			if w = weights[i]; w == 0 {
 				continue
 			}
+			all[g].Weights = append(all[g].Weights, w)
 		}
-		key = key[:0]
-		for _, v := range z.Values[i] {
-			u := math.Float64bits(v + 0) // +0 turns −0 into 0
-			key = append(key, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
-		}
-		g, ok := index[string(key)]
-		if !ok {
-			g = len(groups)
-			index[string(key)] = g
-			zz := slices.Clone(z.Values[i])
-			for j := range zz {
-				zz[j] += 0
-			}
-			groups = append(groups, Group{Z: zz})
-		}
-		gr := &groups[g]
-		gr.Customers = append(gr.Customers, cs[i])
-		if weights != nil {
-			gr.Weights = append(gr.Weights, w)
-		}
-		gr.W += w
+		all[g].Customers = append(all[g].Customers, cs[i])
+		all[g].W += w
 	}
+	groups := slices.DeleteFunc(all, func(g Group) bool { return len(g.Customers) == 0 })
 	if len(groups) == 0 {
 		return nil, fmt.Errorf("%s: all weights are zero", pkg)
 	}
@@ -139,6 +140,10 @@ type Problem struct {
 	// AtBoundary reports base parameters at which the fit runs off toward
 	// a limit of the model; nil: none.
 	AtBoundary func(base []float64) bool
+	// Warm, if not nil, is the same problem on a subsample of the
+	// customers, with its own starts: Fit solves it first and starts from
+	// there (see mle.Problem.Warm).
+	Warm *Problem
 }
 
 // Estimate is the outcome of Fit: the parameters with their standard
@@ -272,32 +277,30 @@ func (e *evaluator) penalty(v, grad []float64) float64 {
 }
 
 // Fit maximizes the penalized log-likelihood with BFGS on (ln base, γ)
-// from each start with γ = 0 in turn, and computes the standard errors
-// from the Hessian of the penalized negative log-likelihood in natural
-// parameters. It returns the best point found even with an error: one
-// wrapping mle.ErrNotConverged, clv.ErrBoundary (the fit ran off toward a
-// limit of the model: Problem.AtBoundary) or clv.ErrNotIdentified (a
-// parameter ran off, or the Hessian is not positive definite).
+// from each start with γ = 0 in turn (after the warm start, if any), and
+// computes the standard errors from the Hessian of the penalized negative
+// log-likelihood in natural parameters. It returns the best point found
+// even with an error: one wrapping mle.ErrNotConverged, clv.ErrBoundary
+// (the fit ran off toward a limit of the model: Problem.AtBoundary) or
+// clv.ErrNotIdentified (a parameter ran off, or the Hessian is not
+// positive definite).
 func Fit(ctx context.Context, pr Problem) (Estimate, error) {
-	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
-		return Estimate{}, fmt.Errorf("%s: penalizer %v, want a finite number ≥ 0", pr.Pkg, pr.Penalizer)
-	}
-	if pr.GradTol == 0 {
-		pr.GradTol = 1e-8
-	}
-	if pr.MaxIter == 0 {
-		pr.MaxIter = 1000
-	}
+	est, _, err := fit(ctx, pr, true)
+	return est, err
+}
+
+// objective returns the function the optimizer minimizes, on (ln base,
+// γ): (−LL + penalty)/W, +Inf where it is not defined.
+func (pr *Problem) objective(e *evaluator) mle.Objective {
 	var W float64
 	for _, w := range pr.W {
 		W += w
 	}
-	e := newEvaluator(&pr)
 	f := e.f
 	n := f.dim()
 	nat := make([]float64, n)
 	ng := make([]float64, n)
-	obj := func(theta, grad []float64) float64 {
+	return func(theta, grad []float64) float64 {
 		copy(nat, theta)
 		for k := range f.nb {
 			nat[k] = math.Exp(theta[k])
@@ -317,7 +320,45 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 		}
 		return v
 	}
+}
+
+// fit is Fit, also returning the optimizer's point (ln base, γ); without
+// hessian, it leaves out the standard errors and the judgement of
+// identification.
+func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, error) {
+	if !(pr.Penalizer >= 0) || math.IsInf(pr.Penalizer, 0) {
+		return Estimate{}, nil, fmt.Errorf("%s: penalizer %v, want a finite number ≥ 0", pr.Pkg, pr.Penalizer)
+	}
+	if pr.GradTol == 0 {
+		pr.GradTol = 1e-8
+	}
+	if pr.MaxIter == 0 {
+		pr.MaxIter = 1000
+	}
+	var W float64
+	for _, w := range pr.W {
+		W += w
+	}
+	e := newEvaluator(&pr)
+	f := e.f
+	n := f.dim()
+	obj := pr.objective(e)
 	set := mle.Settings{GradTol: pr.GradTol, MaxIter: pr.MaxIter, Escape: math.Log(mle.MaxParam)}
+	if pr.Warm != nil {
+		// Fit the subsample loosely, then take quasi-Newton steps on the
+		// full data with the subsample's Hessian: a few full evaluations
+		// instead of dozens.
+		w := *pr.Warm
+		w.GradTol, w.Warm = 1e-6, nil
+		if _, theta, err := fit(ctx, w, false); err == nil {
+			we := newEvaluator(&w)
+			wobj := w.objective(we)
+			h := mle.Hessian(func(x, g []float64) { wobj(x, g) }, theta)
+			set.Starts = append(set.Starts, mle.Polish(obj, theta, h, pr.GradTol/4, 20))
+		} else if ctx.Err() != nil {
+			return Estimate{}, nil, ctx.Err()
+		}
+	}
 	for _, s := range pr.Starts {
 		x := make([]float64, n)
 		for k, v := range s {
@@ -336,10 +377,10 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	}
 	res, fitErr := mle.Minimize(ctx, obj, set)
 	if res.X == nil {
-		return Estimate{}, fmt.Errorf("%s: fit: %w", pr.Pkg, fitErr)
+		return Estimate{}, nil, fmt.Errorf("%s: fit: %w", pr.Pkg, fitErr)
 	}
 	if err := ctx.Err(); err != nil {
-		return Estimate{}, err
+		return Estimate{}, nil, err
 	}
 	v := slices.Clone(res.X)
 	for k := range f.nb {
@@ -358,15 +399,18 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	if res.AtBoundary {
 		est.Info.Status = clv.AtBoundary
 		est.Info.Reason = "the estimate runs off toward a limit of the model (a heterogeneity across customers vanishes)"
-		return est, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrBoundary, est.Info.Reason)
+		return est, res.X, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrBoundary, est.Info.Reason)
 	}
 	if fitErr != nil {
-		return est, fmt.Errorf("%s: %w", pr.Pkg, fitErr)
+		return est, res.X, fmt.Errorf("%s: %w", pr.Pkg, fitErr)
+	}
+	if !hessian {
+		return est, res.X, nil
 	}
 	// Standard errors from the Hessian of −LL + penalty in natural
 	// parameters, by central differences of the analytic gradient.
 	gbuf := make([]float64, n)
-	h := mle.Hessian(func(x, g []float64) {
+	h := forwardHessian(func(x, g []float64) {
 		e.logLik(x, gbuf)
 		clear(g)
 		e.penalty(x, g)
@@ -389,9 +433,9 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 		est.StdErr, est.Cov = expand(f, se, cv)
 	}
 	if est.Info.Status == clv.NotIdentified {
-		return est, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrNotIdentified, est.Info.Reason)
+		return est, res.X, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrNotIdentified, est.Info.Reason)
 	}
-	return est, nil
+	return est, res.X, nil
 }
 
 // expand returns the standard errors and covariance of the full layout
@@ -488,4 +532,52 @@ func Index(z clv.Covariates) (slot []int32, vecs [][]float64) {
 // maximizes, without the penalty.
 func (pr Problem) Eval(v, grad []float64) float64 {
 	return newEvaluator(&pr).logLik(v, grad)
+}
+
+// Every returns every k-th customer (k ≥ 1) with its covariates and
+// weight: the subsample of a warm start.
+func Every(cs []clv.Customer, z clv.Covariates, weights []float64, k int) ([]clv.Customer, clv.Covariates, []float64) {
+	k = max(k, 1)
+	var sc []clv.Customer
+	sz := clv.Covariates{Names: z.Names}
+	var sw []float64
+	for i := 0; i < len(cs); i += k {
+		sc = append(sc, cs[i])
+		sz.Values = append(sz.Values, z.Values[i])
+		if weights != nil {
+			sw = append(sw, weights[i])
+		}
+	}
+	return sc, sz, sw
+}
+
+// forwardHessian returns the Hessian at x of a function whose gradient is
+// grad, by forward differences of the gradient with relative step 1e-6,
+// symmetrized: n+1 gradients (mle.Hessian's central differences take 2n),
+// accurate to some 1e-6 relative, far below the sampling error the
+// standard errors describe.
+func forwardHessian(grad func(x, g []float64), x []float64) *mat.SymDense {
+	n := len(x)
+	g0 := make([]float64, n)
+	grad(x, g0)
+	h := mat.NewDense(n, n, nil)
+	xp := slices.Clone(x)
+	gp := make([]float64, n)
+	for j := range n {
+		step := 1e-6 * math.Max(math.Abs(x[j]), 1e-3)
+		xp[j] = x[j] + step
+		step = xp[j] - x[j] // the step actually taken
+		grad(xp, gp)
+		for i := range n {
+			h.Set(i, j, (gp[i]-g0[i])/step)
+		}
+		xp[j] = x[j]
+	}
+	sym := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			sym.SetSym(i, j, (h.At(i, j)+h.At(j, i))/2)
+		}
+	}
+	return sym
 }
