@@ -275,6 +275,7 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 	for _, gr := range groups {
 		if observedNever(gr.Customers) {
 			// Its customers' likelihood is 1, whatever the parameters.
+			pr.Unobserved += gr.W
 			continue
 		}
 		d, err := rows.Compress("bgnbd", gr.Customers, gr.Weights)

@@ -241,3 +241,49 @@ func TestCovariatesBadInput(t *testing.T) {
 		t.Errorf("zero CovModel's effects: %v", err)
 	}
 }
+
+// TestCovariatesWeights: a weight of 2 is the customer twice, and a group
+// of customers observed for no time adds nothing.
+func TestCovariatesWeights(t *testing.T) {
+	a := reftest.LoadApparel(t)
+	ctx := context.Background()
+	n := 300
+	cs, z := a.Customers[:n], clv.Covariates{Names: a.Covariates.Names, Values: a.Covariates.Values[:n]}
+	w := make([]float64, n)
+	var dc []clv.Customer
+	dz := clv.Covariates{Names: z.Names}
+	for i := range n {
+		w[i] = float64(1 + i%2)
+		for range int(w[i]) {
+			dc = append(dc, cs[i])
+			dz.Values = append(dz.Values, z.Values[i])
+		}
+	}
+	mw, err := bgnbd.FitCovariates(ctx, cs, z, bgnbd.CovFitOptions{Weights: w, Variant: bgnbd.MBGNBD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := bgnbd.FitCovariates(ctx, dc, dz, bgnbd.CovFitOptions{Variant: bgnbd.MBGNBD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, pd := mw.Params(), md.Params()
+	if math.Abs(mw.LogLikelihood()-md.LogLikelihood()) > 1e-9*math.Abs(md.LogLikelihood()) ||
+		math.Abs(pw.Trans[1]-pd.Trans[1]) > 1e-5 || mw.FitInfo().Customers != len(dc) {
+		t.Errorf("weighted %v %+v, duplicated %v", mw, mw.FitInfo(), md)
+	}
+	// Customers observed for no time, with a vector of their own.
+	ec := append(append([]clv.Customer(nil), cs...), clv.Customer{ID: "new1"}, clv.Customer{ID: "new2"})
+	ez := clv.Covariates{Names: z.Names, Values: append(append([][]float64(nil), z.Values...), []float64{5, 5}, []float64{5, 5})}
+	me, err := bgnbd.FitCovariates(ctx, ec, ez, bgnbd.CovFitOptions{Variant: bgnbd.MBGNBD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp, err := bgnbd.FitCovariates(ctx, cs, z, bgnbd.CovFitOptions{Variant: bgnbd.MBGNBD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if me.LogLikelihood() != mp.LogLikelihood() || me.FitInfo().Customers != n+2 {
+		t.Errorf("with customers observed for no time: %v, without %v", me, mp)
+	}
+}

@@ -121,13 +121,17 @@ func Split(pkg string, cs []clv.Customer, z clv.Covariates, weights []float64) (
 // Problem is a fit with covariates.
 type Problem struct {
 	Spec
-	K      int         // number of covariates
-	Z      [][]float64 // per group, its covariate vector
-	W      []float64   // per group, its total weight
-	Rows   int         // distinct rows over all groups, for FitInfo
-	Names  []string    // the covariates' names
-	Same   []bool      // per covariate: the same γ on both processes
-	Starts [][]float64 // base parameters to start from (γ = 0)
+	K    int         // number of covariates
+	Z    [][]float64 // per group, its covariate vector
+	W    []float64   // per group, its total weight
+	Rows int         // distinct rows over all groups, for FitInfo
+	// Unobserved is the weight of the customers left out of the groups
+	// because they were observed for no time (their likelihood is 1),
+	// counted in FitInfo.Customers.
+	Unobserved float64
+	Names      []string    // the covariates' names
+	Same       []bool      // per covariate: the same γ on both processes
+	Starts     [][]float64 // base parameters to start from (γ = 0)
 	// LogLik returns the log-likelihood of group g at its parameters p
 	// and, if grad is not nil, writes its gradient with respect to p. It
 	// is called for different groups concurrently.
@@ -387,7 +391,7 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 		v[k] = math.Exp(v[k])
 	}
 	est := Estimate{Info: clv.FitInfo{
-		LogLikelihood: e.logLik(v, nil), NumParams: n, Customers: int(math.Round(W)), Rows: pr.Rows,
+		LogLikelihood: e.logLik(v, nil), NumParams: n, Customers: int(math.Round(W + pr.Unobserved)), Rows: pr.Rows,
 		Penalizer: pr.Penalizer, Optimizer: res.Status, Start: res.Start, Iterations: res.Iterations,
 		Evaluations: res.Evals, GradNorm: res.GradNorm, Status: clv.NotConverged,
 	}}
