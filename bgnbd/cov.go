@@ -269,7 +269,7 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 		return cov.Problem{}, 0, err
 	}
 	var data []*rows.Data
-	pr := cov.Problem{Spec: covSpec, K: len(z.Names), Names: z.Names, Same: same,
+	pr := cov.Problem{Spec: covSpec, K: len(z.Names), Same: same,
 		Penalizer: opts.Penalizer, GradTol: opts.GradTol, MaxIter: opts.MaxIter}
 	maxT := 0.0
 	for _, gr := range groups {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
@@ -367,5 +368,16 @@ func TestCovariatesCancel(t *testing.T) {
 	cancel()
 	if _, err := paretonbd.FitCovariates(ctx, a.Customers, a.Covariates, paretonbd.CovFitOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestCovariatesErrorNamesCustomer: the error of an invalid customer
+// names its index among all customers, not within its group.
+func TestCovariatesErrorNamesCustomer(t *testing.T) {
+	cs := []clv.Customer{{ID: "a", Frequency: 2, Recency: 5, T: 10}, {ID: "b", T: 8}, {ID: "c", Frequency: 1, Recency: 9, T: 8}}
+	z := clv.Covariates{Names: []string{"g"}, Values: [][]float64{{0}, {1}, {1}}}
+	_, err := paretonbd.FitCovariates(context.Background(), cs, z, paretonbd.CovFitOptions{})
+	if !errors.Is(err, clv.ErrInvalidCustomer) || !strings.Contains(err.Error(), "customers[2]") {
+		t.Errorf("err = %v, want customers[2] invalid", err)
 	}
 }

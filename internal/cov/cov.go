@@ -80,6 +80,12 @@ func Split(pkg string, cs []clv.Customer, z clv.Covariates, weights []float64) (
 			return nil, fmt.Errorf("%s: weights[%d] = %v, want a finite number ≥ 0", pkg, i, w)
 		}
 	}
+	for i := range cs {
+		// Here, so that the error names the customer's index in cs.
+		if err := cs[i].Validate(); err != nil {
+			return nil, fmt.Errorf("%s: customers[%d]: %w", pkg, i, err)
+		}
+	}
 	slot, vecs := Index(z)
 	// Count first, so that each group's slices are allocated once.
 	count := make([]int, len(vecs))
@@ -129,7 +135,6 @@ type Problem struct {
 	// because they were observed for no time (their likelihood is 1),
 	// counted in FitInfo.Customers.
 	Unobserved float64
-	Names      []string    // the covariates' names
 	Same       []bool      // per covariate: the same γ on both processes
 	Starts     [][]float64 // base parameters to start from (γ = 0)
 	// LogLik returns the log-likelihood of group g at its parameters p
