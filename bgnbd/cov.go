@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // CovParams are the parameters of the BG/NBD (or MBG/NBD) model with
@@ -99,6 +100,12 @@ type CovFitOptions struct {
 	// processes: γ_life = γ_trans (CLVTools' names.cov.constr).
 	Same []string
 
+	// NoPurchase and NoDropout name covariates without effect on the
+	// purchase or the dropout process: their γ_trans or γ_life is held
+	// at 0 (CLVTools' names.cov.trans and names.cov.life list the
+	// others). A covariate in Same cannot be in either.
+	NoPurchase, NoDropout []string
+
 	// Weights gives each customer a weight (a count of identical
 	// customers); nil means 1 each.
 	Weights []float64
@@ -125,11 +132,13 @@ type CovFitOptions struct {
 // Customer returns, and whose predictions the methods with z give. It is
 // immutable and safe for concurrent use.
 type CovModel struct {
-	v    Variant
-	p    CovParams
-	se   *CovParams
-	cov  []float64 // covariance of (r, α, a, b, γ_trans, γ_life), row major
-	info clv.FitInfo
+	v  Variant
+	p  CovParams
+	se *CovParams
+	// heldT and heldL mark the coefficients a fit held at 0 (nil: none).
+	heldT, heldL []bool
+	cov          []float64 // covariance of (r, α, a, b, γ_trans, γ_life), row major
+	info         clv.FitInfo
 }
 
 // NewCovariates returns a CovModel of the given variant with the given
@@ -208,7 +217,8 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 	if est.Base == nil {
 		return nil, fitErr
 	}
-	m := &CovModel{v: opts.Variant, p: CovParams{Params: paramsOf(est.Base), Names: slices.Clone(z.Names), Trans: est.Trans, Life: est.Life}, info: est.Info}
+	m := &CovModel{v: opts.Variant, p: CovParams{Params: paramsOf(est.Base), Names: slices.Clone(z.Names), Trans: est.Trans, Life: est.Life}, info: est.Info,
+		heldT: pr.NoTrans, heldL: pr.NoLife}
 	if atBoundary(est.Base) && ctx.Err() == nil {
 		// The optimizer followed the ridge toward the limit until the
 		// likelihood stopped changing, or a parameter passed 10⁷: a
@@ -264,12 +274,12 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 	if err != nil {
 		return cov.Problem{}, 0, err
 	}
-	same, err := cov.Sames("bgnbd", z.Names, opts.Same)
+	same, noT, noL, err := cov.Held("bgnbd", z.Names, opts.Same, opts.NoPurchase, opts.NoDropout)
 	if err != nil {
 		return cov.Problem{}, 0, err
 	}
 	var data []*rows.Data
-	pr := cov.Problem{Spec: covSpec, K: len(z.Names), Same: same,
+	pr := cov.Problem{Spec: covSpec, K: len(z.Names), Same: same, NoTrans: noT, NoLife: noL,
 		Penalizer: opts.Penalizer, GradTol: opts.GradTol, MaxIter: opts.MaxIter}
 	maxT := 0.0
 	for _, gr := range groups {
@@ -466,7 +476,7 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 	if m.se != nil {
 		se = slices.Concat(m.se.Vector(), m.se.Trans, m.se.Life)
 	}
-	return cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, 4, 1, 1, level)
+	return cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
 }
 
 // Covariance returns the approximate sampling covariance of the estimate
@@ -535,3 +545,58 @@ func covStarts(ctx context.Context, cs []clv.Customer, opts CovFitOptions, maxT 
 	}
 	return starts
 }
+
+// EffectTests returns Effects(level) with each effect's likelihood-ratio
+// test against the model without it (clv.CovariateEffect's LR and P): the
+// statistic 2·(LL − LL₀), with LL₀ the maximum of the likelihood with that
+// coefficient held at 0 (for a covariate in Same, without the covariate),
+// and its p-value from the χ² distribution with 1 degree of freedom. It
+// refits the model once per effect: pass the customers, covariates and
+// options m was fitted with. An error of a refit that did not converge is
+// returned.
+func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z clv.Covariates, opts CovFitOptions, level float64) ([]clv.CovariateEffect, error) {
+	if m == nil || m.info.Status == clv.NotFitted {
+		return nil, fmt.Errorf("bgnbd: EffectTests: the model was not fitted")
+	}
+	if !slices.Equal(z.Names, m.p.Names) {
+		return nil, fmt.Errorf("bgnbd: %w: covariates %v, the model's are %v", clv.ErrInvalidCovariates, z.Names, m.p.Names)
+	}
+	eff, err := m.Effects(level)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]float64{} // LR of a covariate in Same
+	for i := range eff {
+		e := &eff[i]
+		o := opts
+		o.Same, o.NoPurchase, o.NoDropout = slices.Clone(opts.Same), slices.Clone(opts.NoPurchase), slices.Clone(opts.NoDropout)
+		shared := slices.Contains(opts.Same, e.Covariate)
+		switch {
+		case shared:
+			if lr, ok := done[e.Covariate]; ok {
+				e.LR, e.P = lr, chi2Survival(lr)
+				continue
+			}
+			o.Same = slices.DeleteFunc(o.Same, func(s string) bool { return s == e.Covariate })
+			o.NoPurchase = append(o.NoPurchase, e.Covariate)
+			o.NoDropout = append(o.NoDropout, e.Covariate)
+		case e.Process == clv.PurchaseProcess:
+			o.NoPurchase = append(o.NoPurchase, e.Covariate)
+		default:
+			o.NoDropout = append(o.NoDropout, e.Covariate)
+		}
+		r, err := FitCovariates(ctx, customers, z, o)
+		if r == nil || err != nil && !errors.Is(err, clv.ErrBoundary) && !errors.Is(err, clv.ErrNotIdentified) {
+			return nil, fmt.Errorf("bgnbd: the fit without %s's effect on %s: %w", e.Covariate, e.Process, err)
+		}
+		e.LR = max(0, 2*(m.info.LogLikelihood-r.LogLikelihood()))
+		e.P = chi2Survival(e.LR)
+		if shared {
+			done[e.Covariate] = e.LR
+		}
+	}
+	return eff, nil
+}
+
+// chi2Survival is P(χ²₁ > x).
+func chi2Survival(x float64) float64 { return distuv.ChiSquared{K: 1}.Survival(x) }

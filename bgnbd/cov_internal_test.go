@@ -32,19 +32,24 @@ func TestCovReferenceLL(t *testing.T) {
 }
 
 // TestCovGradient checks the analytic gradient of the log-likelihood with
-// covariates against central differences, for both variants and with a
-// shared coefficient.
+// covariates against central differences, for both variants, with a
+// shared coefficient and with coefficients held at 0.
 func TestCovGradient(t *testing.T) {
 	a := reftest.LoadApparel(t)
 	for _, v := range []Variant{BGNBD, MBGNBD} {
-		for _, same := range [][]string{nil, {"Channel"}} {
-			pr, _, err := covProblem(context.Background(), a.Customers, a.Covariates, CovFitOptions{Same: same, Variant: v})
+		for _, o := range []CovFitOptions{{}, {Same: []string{"Channel"}}, {NoPurchase: []string{"Gender"}, NoDropout: []string{"Channel"}}} {
+			o.Variant = v
+			same := o
+			pr, _, err := covProblem(context.Background(), a.Customers, a.Covariates, o)
 			if err != nil {
 				t.Fatal(err)
 			}
 			x := []float64{0.7, 30, 1.5, 9, 0.4, 0.6, -0.6, 0.8}
-			if same != nil {
+			switch {
+			case o.Same != nil:
 				x = x[:7]
+			case o.NoPurchase != nil:
+				x = []float64{0.7, 30, 1.5, 9, 0.6, -0.6}
 			}
 			g := make([]float64, len(x))
 			pr.Eval(x, g)
@@ -55,7 +60,7 @@ func TestCovGradient(t *testing.T) {
 				xm[i] -= h
 				fd := (pr.Eval(xp, nil) - pr.Eval(xm, nil)) / (2 * h)
 				if math.Abs(fd-g[i]) > 1e-5*math.Max(1, math.Abs(g[i])) {
-					t.Errorf("%v same %v: ∂LL/∂x[%d] = %.8g, differences %.8g", v, same, i, g[i], fd)
+					t.Errorf("%v %+v: ∂LL/∂x[%d] = %.8g, differences %.8g", v, same, i, g[i], fd)
 				}
 			}
 		}

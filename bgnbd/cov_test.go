@@ -287,3 +287,32 @@ func TestCovariatesWeights(t *testing.T) {
 		t.Errorf("with customers observed for no time: %v, without %v", me, mp)
 	}
 }
+
+// TestCovariatesEffectTests: likelihood-ratio tests agree with the Wald
+// tests of the standard errors (√LR ≈ |γ|/σ); an effect held at 0 is
+// left out.
+func TestCovariatesEffectTests(t *testing.T) {
+	truth := bgnbd.CovParams{Params: bgnbd.Params{R: 0.8, Alpha: 10, A: 0.8, B: 3},
+		Names: []string{"loyalty", "online"}, Trans: []float64{0.2, -0.1}, Life: []float64{-0.6, 0}}
+	cs, z := covSimulate(t, bgnbd.MBGNBD, truth, 5000, 9)
+	ctx := context.Background()
+	opts := bgnbd.CovFitOptions{Variant: bgnbd.MBGNBD, NoDropout: []string{"online"}}
+	m, err := bgnbd.FitCovariates(ctx, cs, z, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eff, err := m.EffectTests(ctx, cs, z, opts, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eff) != 3 || m.Params().Life[1] != 0 {
+		t.Fatalf("%v: %d effects", m, len(eff))
+	}
+	for _, e := range eff {
+		wald := math.Abs(e.Gamma) / e.StdErr
+		if math.Abs(math.Sqrt(e.LR)-wald) > 0.15*wald+0.2 || !(e.P >= 0 && e.P <= 1) {
+			t.Errorf("%v: √LR = %.3f, Wald %.3f", e, math.Sqrt(e.LR), wald)
+		}
+		t.Logf("%v (√LR %.3f, Wald %.3f)", e, math.Sqrt(e.LR), wald)
+	}
+}

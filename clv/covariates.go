@@ -97,13 +97,23 @@ type CovariateEffect struct {
 	Ratio     float64
 	Lo        float64 // NaN without standard errors
 	Hi        float64
+	// LR is the likelihood-ratio statistic of the model against the
+	// model without this effect (its γ held at 0, or, for a covariate
+	// with the same γ on both processes, without the covariate), 2·(LL −
+	// LL₀), and P its p-value from the χ² distribution with 1 degree of
+	// freedom; both NaN unless computed (the models' EffectTests).
+	LR, P float64
 }
 
 // String writes the effect in a sentence's words, e.g. "Channel: purchase
-// rate ×1.87 [1.52, 2.29]".
+// rate ×1.87 [1.52, 2.29]", with ", p = 0.0003" when P is known.
 func (e CovariateEffect) String() string {
-	if math.IsNaN(e.Lo) {
-		return fmt.Sprintf("%s: %s rate ×%.3g", e.Covariate, e.Process, e.Ratio)
+	s := fmt.Sprintf("%s: %s rate ×%.3g", e.Covariate, e.Process, e.Ratio)
+	if !math.IsNaN(e.Lo) {
+		s += fmt.Sprintf(" [%.3g, %.3g]", e.Lo, e.Hi)
 	}
-	return fmt.Sprintf("%s: %s rate ×%.3g [%.3g, %.3g]", e.Covariate, e.Process, e.Ratio, e.Lo, e.Hi)
+	if !math.IsNaN(e.P) {
+		s += fmt.Sprintf(", p = %.2g", e.P)
+	}
+	return s
 }

@@ -33,17 +33,22 @@ func TestCovReferenceLL(t *testing.T) {
 }
 
 // TestCovGradient checks the analytic gradient of the log-likelihood with
-// covariates against central differences, also with a shared coefficient.
+// covariates against central differences, also with a shared coefficient
+// and with coefficients held at 0.
 func TestCovGradient(t *testing.T) {
 	a := reftest.LoadApparel(t)
-	for _, same := range [][]string{nil, {"Channel"}} {
-		pr, _, err := covProblem(context.Background(), a.Customers, a.Covariates, CovFitOptions{Same: same})
+	for _, o := range []CovFitOptions{{}, {Same: []string{"Channel"}}, {NoPurchase: []string{"Gender"}, NoDropout: []string{"Channel"}}} {
+		pr, _, err := covProblem(context.Background(), a.Customers, a.Covariates, o)
 		if err != nil {
 			t.Fatal(err)
 		}
+		same := o
 		v := []float64{1.8, 90, 0.6, 50, 0.3, 0.6, -0.6, 0.8}
-		if same != nil {
+		switch {
+		case o.Same != nil:
 			v = v[:7]
+		case o.NoPurchase != nil:
+			v = []float64{1.8, 90, 0.6, 50, 0.6, -0.6}
 		}
 		g := make([]float64, len(v))
 		pr.Eval(v, g)
@@ -54,7 +59,7 @@ func TestCovGradient(t *testing.T) {
 			vm[i] -= h
 			fd := (pr.Eval(vp, nil) - pr.Eval(vm, nil)) / (2 * h)
 			if math.Abs(fd-g[i]) > 1e-5*math.Max(1, math.Abs(g[i])) {
-				t.Errorf("same %v: ∂LL/∂v[%d] = %.8g, differences %.8g", same, i, g[i], fd)
+				t.Errorf("%+v: ∂LL/∂v[%d] = %.8g, differences %.8g", same, i, g[i], fd)
 			}
 		}
 	}

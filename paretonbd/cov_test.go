@@ -381,3 +381,49 @@ func TestCovariatesErrorNamesCustomer(t *testing.T) {
 		t.Errorf("err = %v, want customers[2] invalid", err)
 	}
 }
+
+// TestCovariatesEffectTests: likelihood-ratio tests of the apparel
+// effects agree with the Wald tests of the standard errors (the two are
+// asymptotically equal: √LR ≈ |γ|/σ), a coefficient held at 0 is left
+// out of the effects, and a covariate in Same is tested once.
+func TestCovariatesEffectTests(t *testing.T) {
+	a := reftest.LoadApparel(t)
+	ctx := context.Background()
+	for _, opts := range []paretonbd.CovFitOptions{{}, {Same: []string{"Gender"}}, {NoDropout: []string{"Gender"}}} {
+		m, err := paretonbd.FitCovariates(ctx, a.Customers, a.Covariates, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eff, err := m.EffectTests(ctx, a.Customers, a.Covariates, opts, 0.95)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 4
+		if opts.NoDropout != nil {
+			want = 3
+			if p := m.Params(); p.Life[0] != 0 || m.FitInfo().NumParams != 7 {
+				t.Errorf("NoDropout: %v (%d params)", m, m.FitInfo().NumParams)
+			}
+		}
+		if len(eff) != want {
+			t.Fatalf("%+v: %d effects, want %d", opts, len(eff), want)
+		}
+		for _, e := range eff {
+			wald := math.Abs(e.Gamma) / e.StdErr
+			if math.Abs(math.Sqrt(e.LR)-wald) > 0.15*wald+0.2 || !(e.P >= 0 && e.P <= 1) {
+				t.Errorf("%+v: %v: √LR = %.3f, Wald %.3f", opts, e, math.Sqrt(e.LR), wald)
+			}
+			t.Logf("%v (√LR %.3f, Wald %.3f)", e, math.Sqrt(e.LR), wald)
+		}
+		if opts.Same != nil && (eff[0].LR != eff[1].LR || eff[0].Gamma != eff[1].Gamma) {
+			t.Errorf("Same: %v, %v", eff[0], eff[1])
+		}
+	}
+	if _, err := paretonbd.FitCovariates(ctx, a.Customers, a.Covariates, paretonbd.CovFitOptions{Same: []string{"Gender"}, NoPurchase: []string{"Gender"}}); !errors.Is(err, clv.ErrInvalidCovariates) {
+		t.Errorf("Same and NoPurchase: err = %v", err)
+	}
+	var zero paretonbd.CovModel
+	if _, err := zero.EffectTests(ctx, a.Customers, a.Covariates, paretonbd.CovFitOptions{}, 0.95); err == nil {
+		t.Error("zero model: no error")
+	}
+}

@@ -135,8 +135,12 @@ type Problem struct {
 	// because they were observed for no time (their likelihood is 1),
 	// counted in FitInfo.Customers.
 	Unobserved float64
-	Same       []bool      // per covariate: the same γ on both processes
-	Starts     [][]float64 // base parameters to start from (γ = 0)
+	Same       []bool // per covariate: the same γ on both processes
+	NoTrans    []bool // per covariate: γ_trans held at 0 (nil: none)
+	NoLife     []bool // per covariate: γ_life held at 0 (nil: none)
+	// Starts are the points to start from: base parameters (all γ = 0),
+	// or a whole vector of the free layout in natural parameters.
+	Starts [][]float64
 	// LogLik returns the log-likelihood of group g at its parameters p
 	// and, if grad is not nil, writes its gradient with respect to p. It
 	// is called for different groups concurrently.
@@ -159,49 +163,59 @@ type Problem struct {
 // errors (full layout: base, γ_trans, γ_life) and how the fit went.
 type Estimate struct {
 	Base, Trans, Life []float64
-	StdErr            []float64 // nil when the Hessian is not positive definite
+	StdErr            []float64 // nil when the Hessian is not positive definite; 0 for a coefficient held
 	Cov               []float64 // covariance of (base, γ_trans, γ_life), row major; nil with StdErr
 	Info              clv.FitInfo
 }
 
 // free is the layout of the vector the optimizer sees: nb base
-// parameters, K γ_trans, then γ_life of the covariates not in Same.
+// parameters, the γ_trans not held, then the γ_life not held nor shared.
 type free struct {
-	nb, k int
-	life  []int // per covariate: its index in the vector, for γ_life
+	nb, k, n    int
+	trans, life []int // per covariate: the index of its γ in the vector, −1 if held at 0
 }
 
 func (pr *Problem) layout() free {
-	f := free{nb: len(pr.Base), k: pr.K, life: make([]int, pr.K)}
-	n := f.nb + f.k
+	f := free{nb: len(pr.Base), k: pr.K, trans: make([]int, pr.K), life: make([]int, pr.K)}
+	n := f.nb
 	for j := range pr.K {
-		if pr.Same != nil && pr.Same[j] {
-			f.life[j] = f.nb + j
-		} else {
+		f.trans[j] = -1
+		if !flag(pr.NoTrans, j) {
+			f.trans[j] = n
+			n++
+		}
+	}
+	for j := range pr.K {
+		switch {
+		case flag(pr.Same, j):
+			f.life[j] = f.trans[j]
+		case flag(pr.NoLife, j):
+			f.life[j] = -1
+		default:
 			f.life[j] = n
 			n++
 		}
 	}
+	f.n = n
 	return f
 }
 
-func (f free) dim() int {
-	n := f.nb + f.k
-	for j, i := range f.life {
-		if i != f.nb+j {
-			n++
-		}
-	}
-	return n
-}
+func flag(b []bool, j int) bool { return b != nil && b[j] }
+
+func (f free) dim() int { return f.n }
 
 // split returns the base, γ_trans and γ_life of a vector of natural
 // parameters in the free layout.
 func (f free) split(v []float64) (base, trans, life []float64) {
-	base, trans = v[:f.nb], v[f.nb:f.nb+f.k]
-	life = make([]float64, f.k)
-	for j, i := range f.life {
-		life[j] = v[i]
+	base = v[:f.nb]
+	trans, life = make([]float64, f.k), make([]float64, f.k)
+	for j := range f.k {
+		if i := f.trans[j]; i >= 0 {
+			trans[j] = v[i]
+		}
+		if i := f.life[j]; i >= 0 {
+			life[j] = v[i]
+		}
 	}
 	return base, trans, life
 }
@@ -258,12 +272,16 @@ func (e *evaluator) logLik(v, grad []float64) float64 {
 			grad[k] += d / base[k]
 			if s := pr.Trans[k]; s != 0 {
 				for j, zj := range z {
-					grad[f.nb+j] += s * d * zj
+					if i := f.trans[j]; i >= 0 {
+						grad[i] += s * d * zj
+					}
 				}
 			}
 			if s := pr.Life[k]; s != 0 {
 				for j, zj := range z {
-					grad[f.life[j]] += s * d * zj
+					if i := f.life[j]; i >= 0 {
+						grad[i] += s * d * zj
+					}
 				}
 			}
 		}
@@ -370,8 +388,9 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 	}
 	for _, s := range pr.Starts {
 		x := make([]float64, n)
-		for k, v := range s {
-			x[k] = math.Log(v)
+		copy(x, s)
+		for k := range f.nb {
+			x[k] = math.Log(s[k])
 		}
 		set.Starts = append(set.Starts, x)
 	}
@@ -448,21 +467,27 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 }
 
 // expand returns the standard errors and covariance of the full layout
-// (base, γ_trans, γ_life) from those of the free one.
+// (base, γ_trans, γ_life) from those of the free one; a coefficient held
+// at 0 has standard error 0.
 func expand(f free, se, cv []float64) ([]float64, []float64) {
 	n := len(se)
 	idx := make([]int, 0, f.nb+2*f.k)
-	for i := range f.nb + f.k {
+	for i := range f.nb {
 		idx = append(idx, i)
 	}
-	idx = append(idx, f.life...)
+	idx = append(append(idx, f.trans...), f.life...)
 	m := len(idx)
 	fse := make([]float64, m)
 	fcv := make([]float64, m*m)
 	for a, i := range idx {
+		if i < 0 {
+			continue
+		}
 		fse[a] = se[i]
 		for b, j := range idx {
-			fcv[a*m+b] = cv[i*n+j]
+			if j >= 0 {
+				fcv[a*m+b] = cv[i*n+j]
+			}
 		}
 	}
 	return fse, fcv
@@ -472,8 +497,9 @@ func expand(f free, se, cv []float64) ([]float64, []float64) {
 // given confidence level: Ratio = exp(sign·γ) with sign = transSign for
 // γ_trans and lifeSign for γ_life, and its interval exp(sign·(γ ± z·SE)).
 // se is the full layout's standard errors (nil: none; Lo, Hi and StdErr
-// are then NaN).
-func Effects(names []string, trans, life, se []float64, nb int, transSign, lifeSign, level float64) ([]clv.CovariateEffect, error) {
+// are then NaN). A coefficient held at 0 (heldTrans, heldLife; nil: none)
+// is left out. The likelihood-ratio fields are NaN.
+func Effects(names []string, trans, life, se []float64, heldTrans, heldLife []bool, nb int, transSign, lifeSign, level float64) ([]clv.CovariateEffect, error) {
 	if !(level > 0 && level < 1) {
 		return nil, fmt.Errorf("confidence level %v, want (0, 1)", level)
 	}
@@ -481,7 +507,7 @@ func Effects(names []string, trans, life, se []float64, nb int, transSign, lifeS
 	var out []clv.CovariateEffect
 	add := func(proc string, j int, g, sign float64, idx int) {
 		e := clv.CovariateEffect{Covariate: names[j], Process: proc, Gamma: g, Ratio: math.Exp(sign * g),
-			StdErr: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+			StdErr: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), LR: math.NaN(), P: math.NaN()}
 		if se != nil {
 			s := se[idx]
 			e.StdErr = s
@@ -492,24 +518,47 @@ func Effects(names []string, trans, life, se []float64, nb int, transSign, lifeS
 	}
 	k := len(names)
 	for j := range names {
-		add(clv.PurchaseProcess, j, trans[j], transSign, nb+j)
-		add(clv.DropoutProcess, j, life[j], lifeSign, nb+k+j)
+		if !flag(heldTrans, j) {
+			add(clv.PurchaseProcess, j, trans[j], transSign, nb+j)
+		}
+		if !flag(heldLife, j) {
+			add(clv.DropoutProcess, j, life[j], lifeSign, nb+k+j)
+		}
 	}
 	return out, nil
 }
 
-// Sames returns, per covariate, whether it is in same, which must name
-// covariates of names.
-func Sames(pkg string, names, same []string) ([]bool, error) {
-	out := make([]bool, len(names))
-	for _, s := range same {
-		j := slices.Index(names, s)
-		if j < 0 {
-			return nil, fmt.Errorf("%s: %w: Same names %q, not a covariate", pkg, clv.ErrInvalidCovariates, s)
+// Held returns, per covariate, whether it is in same (the same γ on both
+// processes), in noTrans (γ_trans held at 0) and in noLife (γ_life held
+// at 0); each must name covariates of names, and a covariate in same
+// cannot be in the others.
+func Held(pkg string, names, same, noTrans, noLife []string) (sm, nt, nl []bool, err error) {
+	pick := func(list []string, what string) ([]bool, error) {
+		out := make([]bool, len(names))
+		for _, s := range list {
+			j := slices.Index(names, s)
+			if j < 0 {
+				return nil, fmt.Errorf("%s: %w: %s names %q, not a covariate", pkg, clv.ErrInvalidCovariates, what, s)
+			}
+			out[j] = true
 		}
-		out[j] = true
+		return out, nil
 	}
-	return out, nil
+	if sm, err = pick(same, "Same"); err != nil {
+		return nil, nil, nil, err
+	}
+	if nt, err = pick(noTrans, "NoPurchase"); err != nil {
+		return nil, nil, nil, err
+	}
+	if nl, err = pick(noLife, "NoDropout"); err != nil {
+		return nil, nil, nil, err
+	}
+	for j, n := range names {
+		if sm[j] && (nt[j] || nl[j]) {
+			return nil, nil, nil, fmt.Errorf("%s: %w: %q is in Same and held at 0 on a process", pkg, clv.ErrInvalidCovariates, n)
+		}
+	}
+	return sm, nt, nl, nil
 }
 
 // Index maps each customer to its distinct covariate vector: slot[i] is
