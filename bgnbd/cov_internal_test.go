@@ -5,7 +5,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/reftest"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // TestCovReferenceLL: the log-likelihood at CLVTools' estimates of the
@@ -61,6 +63,33 @@ func TestCovGradient(t *testing.T) {
 				fd := (pr.Eval(xp, nil) - pr.Eval(xm, nil)) / (2 * h)
 				if math.Abs(fd-g[i]) > 1e-5*math.Max(1, math.Abs(g[i])) {
 					t.Errorf("%v %+v: ∂LL/∂x[%d] = %.8g, differences %.8g", v, same, i, g[i], fd)
+				}
+			}
+		}
+	}
+}
+
+// TestGroupLogLik: the customer-by-customer log-likelihood of small
+// groups is the row-compressed one, with its gradient, for both variants
+// and at a limit-sized shape.
+func TestGroupLogLik(t *testing.T) {
+	a := reftest.LoadApparel(t)
+	d, err := rows.Compress("bgnbd", a.Customers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []Variant{BGNBD, MBGNBD} {
+		for _, p := range []Params{{R: 0.7, Alpha: 30, A: 1.5, B: 9}, {R: 2e3, Alpha: 5e4, A: 3e5, B: 2e6}} {
+			f := family{p, v.shift()}
+			var g1, g2 [4]float64
+			want := logLik(d, f, g1[:], &scratch{})
+			got := groupLogLik(cov.Group{Customers: a.Customers}, f, g2[:])
+			if math.Abs(got-want) > 1e-11*math.Abs(want) {
+				t.Errorf("%v %+v: LL %.12g, rows %.12g", v, p, got, want)
+			}
+			for k := range g1 {
+				if math.Abs(g2[k]-g1[k]) > 1e-9*math.Max(1, math.Abs(g1[k])) {
+					t.Errorf("%v %+v: ∂LL/∂p[%d] %.12g, rows %.12g", v, p, k, g2[k], g1[k])
 				}
 			}
 		}

@@ -316,3 +316,37 @@ func TestCovariatesEffectTests(t *testing.T) {
 		t.Logf("%v (√LR %.3f, Wald %.3f)", e, math.Sqrt(e.LR), wald)
 	}
 }
+
+// TestCovariatesContinuous: a numeric covariate with a value per customer
+// (every customer its own group, evaluated customer by customer) has its
+// effects recovered within 3 standard errors.
+func TestCovariatesContinuous(t *testing.T) {
+	truth := bgnbd.CovParams{Params: bgnbd.Params{R: 0.8, Alpha: 10, A: 0.8, B: 3},
+		Names: []string{"age"}, Trans: []float64{0.4}, Life: []float64{-0.5}}
+	const n = 4000
+	rng := rand.New(rand.NewPCG(5, 5))
+	z := clv.Covariates{Names: truth.Names, Values: make([][]float64, n)}
+	T := make([]float64, n)
+	for i := range n {
+		z.Values[i] = []float64{rng.NormFloat64()}
+		T[i] = 26 + float64(rng.IntN(79))
+	}
+	sim, err := bgnbd.NewCovariates(bgnbd.BGNBD, truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := sim.Simulate(rand.NewPCG(6, 6), T, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := bgnbd.FitCovariates(context.Background(), cs, z, bgnbd.CovFitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Params()
+	se, _ := m.StdErrors()
+	if math.Abs(p.Trans[0]-0.4) > 3*se.Trans[0] || math.Abs(p.Life[0]+0.5) > 3*se.Life[0] || m.FitInfo().Rows != n {
+		t.Errorf("%v, se %v %v, %d rows", m, se.Trans, se.Life, m.FitInfo().Rows)
+	}
+	t.Logf("%v %+v", m, m.FitInfo())
+}

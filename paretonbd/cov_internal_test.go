@@ -5,7 +5,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/reftest"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // TestCovReferenceLL: the log-likelihood at CLVTools' estimate of the
@@ -60,6 +62,29 @@ func TestCovGradient(t *testing.T) {
 			fd := (pr.Eval(vp, nil) - pr.Eval(vm, nil)) / (2 * h)
 			if math.Abs(fd-g[i]) > 1e-5*math.Max(1, math.Abs(g[i])) {
 				t.Errorf("%+v: ∂LL/∂v[%d] = %.8g, differences %.8g", same, i, g[i], fd)
+			}
+		}
+	}
+}
+
+// TestGroupLogLik: the customer-by-customer log-likelihood of small
+// groups is the row-compressed one, with its gradient.
+func TestGroupLogLik(t *testing.T) {
+	a := reftest.LoadApparel(t)
+	d, err := rows.Compress("paretonbd", a.Customers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Params{{R: 1.8, Alpha: 90, S: 0.6, Beta: 50}, {R: 0.5, Alpha: 5, S: 3, Beta: 200}} {
+		var g1, g2 [4]float64
+		want := logLik(d, p, g1[:], &scratch{})
+		got := groupLogLik(cov.Group{Customers: a.Customers}, p, g2[:])
+		if math.Abs(got-want) > 1e-11*math.Abs(want) {
+			t.Errorf("%+v: LL %.12g, rows %.12g", p, got, want)
+		}
+		for k := range g1 {
+			if math.Abs(g2[k]-g1[k]) > 1e-9*math.Max(1, math.Abs(g1[k])) {
+				t.Errorf("%+v: ∂LL/∂p[%d] %.12g, rows %.12g", p, k, g2[k], g1[k])
 			}
 		}
 	}

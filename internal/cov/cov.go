@@ -53,6 +53,11 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
+// SmallGroup is the number of customers below which a group is better
+// evaluated customer by customer than compressed into rows (numeric
+// covariates, with a vector per customer).
+const SmallGroup = 32
+
 // A Group is the customers with one covariate vector.
 type Group struct {
 	Z         []float64
