@@ -70,7 +70,7 @@ func (p CovParams) Validate() error {
 // At returns the Pareto/NBD parameters of a customer with covariate
 // vector z: (r, α·exp(−γ_trans·z), s, β·exp(−γ_life·z)). Its error wraps
 // clv.ErrInvalidCovariates for a z of the wrong length or not finite, and
-// ErrInvalidParams if the parameters overflow.
+// ErrInvalidParams if the parameters leave the range of Params.JSONBounds.
 func (p CovParams) At(z []float64) (Params, error) {
 	if err := (clv.Covariates{Names: p.Names}).CheckVector(z); err != nil {
 		return Params{}, fmt.Errorf("paretonbd: %w", err)
@@ -80,6 +80,13 @@ func (p CovParams) At(z []float64) (Params, error) {
 	q := paramsOf(out)
 	if err := q.Validate(); err != nil {
 		return Params{}, err
+	}
+	for i, v := range out {
+		// Beyond the range a model is read from JSON in, predictions are
+		// not promised accurate, nor finite.
+		if lo, hi := q.JSONBounds(covSpec.Base[i]); !(v >= lo && v <= hi) {
+			return Params{}, fmt.Errorf("paretonbd: %w: the customer's %s = %v, outside [%g, %g] where predictions are accurate", ErrInvalidParams, covSpec.Base[i], v, lo, hi)
+		}
 	}
 	return q, nil
 }
