@@ -102,7 +102,8 @@ type CovFitOptions struct {
 	// coefficients: the fit maximizes LL − c·Σ(γ_trans² + γ_life²), the
 	// summed log-likelihood (a coefficient shared by Same once). It
 	// shrinks the effects toward none; the base parameters are not
-	// penalized. Zero means no penalty.
+	// penalized, and the standard errors include the penalty's
+	// curvature. Zero means no penalty.
 	Penalizer float64
 
 	// Same names covariates whose coefficient is the same on both
