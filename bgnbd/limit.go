@@ -57,3 +57,15 @@ func limitReason(p Params, shift float64, fixR, fixA bool) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// atBoundary reports whether the parameter vector v (Params.Vector's
+// order) has passed into one of the model's limits.
+func atBoundary(v []float64) bool {
+	p := Params{}.FromVector(v)
+	for _, l := range limits {
+		if l.Reached(p) {
+			return true
+		}
+	}
+	return false
+}

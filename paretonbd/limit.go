@@ -45,3 +45,15 @@ func limitReason(p Params, fixR, fixS bool) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// atBoundary reports whether the parameter vector v (Params.Vector's
+// order) has passed into one of the model's limits.
+func atBoundary(v []float64) bool {
+	p := Params{}.FromVector(v)
+	for _, l := range limits {
+		if l.Reached(p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,119 @@
+package clv
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrInvalidCovariates is wrapped by errors about covariates that cannot
+// be used: a number of vectors other than the number of customers, a
+// vector of the wrong length, a value that is NaN or infinite, or names
+// that are empty or repeated.
+var ErrInvalidCovariates = errors.New("clv: invalid covariates")
+
+// Covariates are static (time-invariant) covariates of customers: what is
+// known about each customer and may change how often the customer buys
+// and how long the customer stays — an acquisition channel, a region, a
+// loyalty programme. Values[i] is the covariate vector z of the i-th
+// customer of the slice it goes with, one number per name. A categorical
+// covariate enters as 0/1 indicators of its levels but one, the reference
+// level (whose customers have 0 in every indicator); a numeric one as its
+// value, best centred so that z = 0 is a typical customer.
+//
+// The models with covariates (paretonbd.FitCovariates,
+// bgnbd.FitCovariates) fit customers with many identical vectors — the
+// categorical case — fastest: they group the customers by vector.
+type Covariates struct {
+	Names  []string
+	Values [][]float64
+}
+
+// Check reports whether c holds one vector for each of n customers, each
+// with one finite number per name, and names that are not empty and not
+// repeated. Its error wraps ErrInvalidCovariates and names the customer
+// (by index) or the name at fault.
+func (c Covariates) Check(n int) error {
+	if len(c.Names) == 0 {
+		return fmt.Errorf("%w: no covariate names", ErrInvalidCovariates)
+	}
+	seen := make(map[string]bool, len(c.Names))
+	for j, name := range c.Names {
+		if name == "" {
+			return fmt.Errorf("%w: Names[%d] is empty", ErrInvalidCovariates, j)
+		}
+		if seen[name] {
+			return fmt.Errorf("%w: Names[%d] = %q is repeated", ErrInvalidCovariates, j, name)
+		}
+		seen[name] = true
+	}
+	if len(c.Values) != n {
+		return fmt.Errorf("%w: %d covariate vectors for %d customers", ErrInvalidCovariates, len(c.Values), n)
+	}
+	for i, z := range c.Values {
+		if err := checkVector(c.Names, z); err != nil {
+			return fmt.Errorf("customers[%d]: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// CheckVector reports whether z is a covariate vector of c: one finite
+// number per name. Its error wraps ErrInvalidCovariates.
+func (c Covariates) CheckVector(z []float64) error { return checkVector(c.Names, z) }
+
+func checkVector(names []string, z []float64) error {
+	if len(z) != len(names) {
+		return fmt.Errorf("%w: %d values for %d covariates", ErrInvalidCovariates, len(z), len(names))
+	}
+	for j, v := range z {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: %s = %v, want a finite number", ErrInvalidCovariates, names[j], v)
+		}
+	}
+	return nil
+}
+
+// Processes of a purchase model that a covariate may act on.
+const (
+	PurchaseProcess = "purchase" // how often an active customer buys
+	DropoutProcess  = "dropout"  // how soon a customer drops out
+)
+
+// A CovariateEffect is the estimated effect of one covariate on one
+// process of a model with covariates, as a number people can read: a
+// customer whose covariate is one unit higher (for an indicator: who is
+// in that level rather than the reference level) has Ratio times the
+// rate of the process, all else equal, with the confidence interval
+// [Lo, Hi] at the level asked for. What "rate" means is each model's
+// (see its Effects method); Gamma is the coefficient itself, in the
+// model's parametrisation, and Ratio = exp(±Gamma) with the sign that
+// makes it the multiplier of the rate.
+type CovariateEffect struct {
+	Covariate string
+	Process   string // PurchaseProcess or DropoutProcess
+	Gamma     float64
+	StdErr    float64 // NaN without standard errors
+	Ratio     float64
+	Lo        float64 // NaN without standard errors
+	Hi        float64
+	// LR is the likelihood-ratio statistic of the model against the
+	// model without this effect (its γ held at 0, or, for a covariate
+	// with the same γ on both processes, without the covariate), 2·(LL −
+	// LL₀), and P its p-value from the χ² distribution with 1 degree of
+	// freedom; both NaN unless computed (the models' EffectTests).
+	LR, P float64
+}
+
+// String writes the effect in a sentence's words, e.g. "Channel: purchase
+// rate ×1.87 [1.52, 2.29]", with ", p = 0.0003" when P is known.
+func (e CovariateEffect) String() string {
+	s := fmt.Sprintf("%s: %s rate ×%.3g", e.Covariate, e.Process, e.Ratio)
+	if !math.IsNaN(e.Lo) {
+		s += fmt.Sprintf(" [%.3g, %.3g]", e.Lo, e.Hi)
+	}
+	if !math.IsNaN(e.P) {
+		s += fmt.Sprintf(", p = %.2g", e.P)
+	}
+	return s
+}
