@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -82,9 +83,9 @@ func CalibrationFit(m FrequencyCounter, cs []clv.Customer, k int, name string) (
 // frequency, actual and predicted (Fader, Hardie & Lee 2005, Figure 4;
 // lifetimes' plot_calibration_purchases_vs_holdout_purchases). band, if
 // not nil, is parallel to ev.Groups: an interval of each group's mean
-// predicted purchases (e.g. from clv.ForecastIntervals with Groups),
+// predicted purchases (e.g. from interval.Forecast with Groups),
 // drawn as a shaded band around the model's line.
-func HoldoutByFrequency(ev clv.Evaluation, band []clv.Interval) (*plot.Plot, error) {
+func HoldoutByFrequency(ev clv.Evaluation, band []interval.Interval) (*plot.Plot, error) {
 	if len(ev.Groups) == 0 {
 		return nil, errors.New("plots: HoldoutByFrequency: no groups")
 	}
@@ -156,7 +157,7 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 	if level == 0 {
 		level = 0.9
 	}
-	if !(level > 0 && level < 1) || len(opts.Draws) == 1 || len(opts.Draws) > clv.MaxDraws {
+	if !(level > 0 && level < 1) || len(opts.Draws) == 1 || len(opts.Draws) > interval.MaxDraws {
 		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v", len(opts.Draws), opts.Level)
 	}
 	incremental, calEnd := opts.Incremental, opts.CalibrationEnd
@@ -213,7 +214,7 @@ func Tracking(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount
 			if err := checkValues("Tracking", "band: drawn expected repeats", vals...); err != nil {
 				return nil, err
 			}
-			iv := clv.DrawInterval(vals, level)
+			iv := interval.FromDraws(vals, level)
 			lo, hi = append(lo, iv.Low), append(hi, iv.High)
 		}
 	}
