@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"slices"
-	"unsafe"
 
 	"github.com/clvkit/clvkit/internal/ingest"
 )
@@ -30,7 +29,7 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	// One goroutine parses records into chunks while this one adds them
 	// (see Summarizer.AddBatch), chunk by chunk in the order read; a third
 	// prepares the memory of new customers.
-	stopBlocks := s.prefaultBlocks()
+	stopBlocks := s.e.PrefaultBlocks()
 	defer stopBlocks()
 	var skipped Stats
 	chunks := parseChunks(rd)
@@ -164,15 +163,7 @@ func parseChunks(rd *Reader) *ingest.Pipe[Transaction] {
 				c.Err = err
 				break
 			}
-			var sid string
-			if len(id) > 0 { // readRaw reports empty ids
-				start := len(c.Arena)
-				c.Arena = append(c.Arena, id...)
-				// The string aliases the arena, which append may move:
-				// the old array lives on while a string points into it.
-				sid = unsafe.String(&c.Arena[start], len(id))
-			}
-			c.Recs = append(c.Recs, Transaction{CustomerID: sid, Time: t, Amount: amt})
+			c.Recs = append(c.Recs, Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
 			c.Lines = append(c.Lines, rd.line)
 		}
 		return c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err))

@@ -1,6 +1,9 @@
 package ingest
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // Chunk is a run of records parsed ahead: the records, their line
 // numbers, the bytes they alias, and the error that ended the run (nil
@@ -11,6 +14,19 @@ type Chunk[R any] struct {
 	Lines []int
 	Arena []byte
 	Err   error
+}
+
+// String returns b as a string that aliases a copy of b in the chunk's
+// arena, valid as long as the chunk is not reused; "" for an empty b.
+func (c *Chunk[R]) String(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(c.Arena)
+	c.Arena = append(c.Arena, b...)
+	// The string aliases the arena, which append may move: the old array
+	// lives on while a string points into it.
+	return unsafe.String(&c.Arena[start], len(b))
 }
 
 // inFlight is the number of chunks circulating in a Pipe.
