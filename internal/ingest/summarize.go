@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -186,10 +187,16 @@ func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][u
 // added; if n < len(ts), err says why ts[n] could not be added. ts is read
 // in place as a []Transaction: the constraint guarantees the layout.
 func AddBatch[T Transactions](s *Summarizer, ts []T) (n int, err error) {
+	return s.addBatch(view(ts))
+}
+
+// view returns ts as a []Transaction, in place: the constraint guarantees
+// the layout.
+func view[T Transactions](ts []T) []Transaction {
 	if len(ts) == 0 {
-		return 0, nil
+		return nil
 	}
-	return s.addBatch(unsafe.Slice((*Transaction)(unsafe.Pointer(unsafe.SliceData(ts))), len(ts)))
+	return unsafe.Slice((*Transaction)(unsafe.Pointer(unsafe.SliceData(ts))), len(ts))
 }
 
 // batchSize is the number of transactions whose lookups overlap. Large
@@ -553,4 +560,51 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 		slices.SortFunc(sum.Repeats, func(a, b DayCount) int { return a.Day.Compare(b.Day) })
 	}
 	return sum, nil
+}
+
+// TimeOrder returns the indexes of ts in time order, ties in index order,
+// or nil if ts is in that order already.
+func TimeOrder[T Transactions](txs []T) []int {
+	ts := view(txs)
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	sorted := true
+	for i := range ts {
+		sec := ts[i].Time.Unix()
+		lo, hi = min(lo, sec), max(hi, sec)
+		if sorted && i > 0 && ts[i].Time.Before(ts[i-1].Time) {
+			sorted = false
+		}
+	}
+	if sorted {
+		return nil
+	}
+	order := make([]int, len(ts))
+	if uint64(hi-lo) >= math.MaxUint64/1_000_000_000-1 { // over 584 years: compare the times themselves
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(i, j int) int { return ts[i].Time.Compare(ts[j].Time) })
+		return order
+	}
+	// Sort (nanoseconds since lo, index) pairs: contiguous keys sort several
+	// times faster than indexes into ts compared through it.
+	type key struct {
+		ns uint64
+		i  int
+	}
+	keys := make([]key, len(ts))
+	for i := range ts {
+		t := ts[i].Time
+		keys[i] = key{uint64(t.Unix()-lo)*1e9 + uint64(t.Nanosecond()), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.ns, b.ns); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	for j, k := range keys {
+		order[j] = k.i
+	}
+	return order
 }
