@@ -59,3 +59,23 @@ type PopulationSpend interface {
 type UnconditionalPMF interface {
 	ProbabilityOfPurchasesUnconditional(n int, t float64) float64
 }
+
+// PurchaseCurve is implemented by purchase models that compute the
+// conditional expected purchases at several horizons at once (bgnbd.Model
+// does, computing P(alive) once). LifetimeValues uses it when available;
+// out[i] must equal ConditionalExpectedPurchases(c, ts[i]).
+type PurchaseCurve interface {
+	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
+}
+
+// DiscountedPurchases is implemented by purchase models that compute, for
+// many customers at once, the discounted expected purchases
+//
+//	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0, E[Y(0)] = 0,
+//
+// given ascending horizons ts and weights w (bgnbd.Model does, sharing the
+// work between customers with equal frequency and T). LifetimeValues uses
+// it when available.
+type DiscountedPurchases interface {
+	DiscountedPurchasesAll(cs []Customer, ts, w []float64) ([]float64, error)
+}
