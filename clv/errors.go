@@ -28,8 +28,8 @@ var (
 	ErrUnknownColumn   = errors.New("clv: unknown column")
 	ErrBadOption       = ingest.ErrBadOption // "clv: invalid option"
 	ErrBadQuote        = ingest.ErrBadQuote  // "bad quoted field"
-	ErrLongLine        = errors.New("line too long")
-	ErrRead            = errors.New("clv: cannot read the input")
+	ErrLongLine        = ingest.ErrLongLine  // "line too long"
+	ErrRead            = ingest.ErrRead      // "clv: cannot read the input"
 )
 
 // A ParseError reports a record of a transaction log that could not be used.

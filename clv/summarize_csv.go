@@ -120,7 +120,7 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 		if err != nil {
 			return nil, err
 		}
-		recs = append(recs, rec{t, rd.line})
+		recs = append(recs, rec{t, rd.recs.Line})
 	}
 	slices.SortStableFunc(recs, func(a, b rec) int { return a.tx.Time.Compare(b.tx.Time) })
 	var skipped Stats
@@ -164,7 +164,7 @@ func parseChunks(rd *Reader) *ingest.Pipe[Transaction] {
 				break
 			}
 			c.Recs = append(c.Recs, Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
-			c.Lines = append(c.Lines, rd.line)
+			c.Lines = append(c.Lines, rd.recs.Line)
 		}
 		return c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err))
 	})

@@ -81,3 +81,35 @@ func (p *Pipe[R]) Stop() {
 	close(p.done)
 	p.wg.Wait()
 }
+
+// Collect calls next until it returns an error, and returns what it
+// returned before, in order, with that error. The values are gathered in
+// fixed-size chunks joined once at the end: growing one slice would copy
+// a large input several times over.
+func Collect[T any](next func() (T, error)) ([]T, error) {
+	const size = 1 << 16
+	var chunks [][]T
+	cur := make([]T, 0, 1024)
+	var err error
+	for {
+		var v T
+		if v, err = next(); err != nil {
+			break
+		}
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = make([]T, 0, size)
+		}
+		cur = append(cur, v)
+	}
+	chunks = append(chunks, cur)
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	out := make([]T, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, err
+}
