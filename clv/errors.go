@@ -13,11 +13,11 @@ import (
 var (
 	ErrEmptyLog        = ingest.ErrEmptyLog // "clv: empty transaction log"
 	ErrNoCustomers     = errors.New("clv: no customers")
-	ErrInvalidCustomer = errors.New("clv: invalid customer summary")
+	ErrInvalidCustomer = ingest.ErrInvalidCustomer // "clv: invalid customer summary"
 	ErrNilModel        = errors.New("nil model")
-	ErrFieldCount      = errors.New("wrong number of fields")
-	ErrMissingID       = ingest.ErrMissingID // "missing customer id"
-	ErrLongID          = ingest.ErrLongID    // "customer id longer than 65,535 bytes"
+	ErrFieldCount      = ingest.ErrFieldCount // "wrong number of fields"
+	ErrMissingID       = ingest.ErrMissingID  // "missing customer id"
+	ErrLongID          = ingest.ErrLongID     // "customer id longer than 65,535 bytes"
 	ErrDuplicateID     = errors.New("duplicate customer id")
 	ErrBadTime         = errors.New("unparseable date")
 	ErrBadAmount       = ingest.ErrBadAmount      // "unparseable amount"
