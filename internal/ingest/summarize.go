@@ -65,10 +65,14 @@ type acc struct {
 // SummaryOptions are clv.SummaryOptions, checked by clv, with Period a
 // PeriodIndex period and Unit in seconds.
 type SummaryOptions struct {
-	End, CalibrationEnd                                           time.Time
-	Period                                                        int
-	Unit                                                          float64
-	Calendar, SkipAfterEnd, AllowNegative, EndOfDay, TrackRepeats bool
+	End, CalibrationEnd time.Time
+	Period              int
+	Unit                float64
+	Calendar            bool
+	SkipAfterEnd        bool
+	AllowNegative       bool
+	EndOfDay            bool
+	TrackRepeats        bool
 }
 
 // A Summarizer is the engine of clv.Summarizer: customer states in
