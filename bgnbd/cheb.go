@@ -2,7 +2,7 @@ package bgnbd
 
 import "math"
 
-// For many horizons and T at one frequency (clv.ForecastIntervals scores
+// For many horizons and T at one frequency (interval.Forecast scores
 // every (x, T) of a log at a dozen horizons, for each of hundreds of
 // parameter draws), the sum of eulerSeries,
 //

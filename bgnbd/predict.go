@@ -195,7 +195,7 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 // ProbabilityOfPurchasesIfAlive returns the probability that a customer with
 // x repeat purchases in T, known to be alive at T, makes n purchases in
 // (T, T+t]: a fresh customer with the posterior parameters (r+x, α+T, a,
-// b+x) (MBG/NBD: b+x+1) (clv.AliveMixture). Invalid arguments give NaN.
+// b+x) (MBG/NBD: b+x+1) (interval.AliveMixture). Invalid arguments give NaN.
 func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64 {
 	if !m.base.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !(t >= 0) || math.IsInf(t, 0) {
 		return math.NaN()
@@ -204,8 +204,6 @@ func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) fl
 	post := family{Params: Params{R: p.R + x, Alpha: p.Alpha + T, A: p.A, B: p.B + x + p.d}}
 	return post.pmf(float64(n), t)
 }
-
-var _ clv.AliveMixture = (*Model)(nil)
 
 // ProbabilityAliveHistory returns P(alive) of one customer at each of the
 // times in at, given the times of all the customer's purchases (the first
@@ -520,7 +518,7 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 // number of purchases in (T, T+t] of one known to be alive at T: a fresh
 // customer with the posterior parameters (r+x, α+T, a, b+x) (MBG/NBD:
 // b+x+1), the factor beside P(alive) in ConditionalExpectedPurchases
-// (clv.AliveFactored). The function is meant for many T ≥ minT and
+// (interval.AliveFactored). The function is meant for many T ≥ minT and
 // 0 ≤ t ≤ maxT: it sums the series once, as an interpolant in
 // ln(1 + t/(α+T)) up to ln 64 (see chebSum), and falls back to
 // freshExpected wherever the interpolant cannot promise 1e-12 relative or
@@ -560,7 +558,7 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 
 // ProbabilityAliveAt writes ProbabilityAlive of the customers with x repeat
 // purchases observed for T and recencies txs into out
-// (min(len(txs), len(out)) values) (clv.AliveFactored).
+// (min(len(txs), len(out)) values) (interval.AliveFactored).
 func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
 	txs = txs[:min(len(txs), len(out))]
 	for i, tx := range txs {
@@ -571,5 +569,3 @@ func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
 		out[i] = m.f.alive(x, tx, T)
 	}
 }
-
-var _ clv.AliveFactored = (*Model)(nil)

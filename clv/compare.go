@@ -7,20 +7,6 @@ import (
 	"strings"
 )
 
-// NewCustomerModel forecasts the repeat purchases of a customer acquired
-// now. Every purchase model of clvkit implements it.
-type NewCustomerModel interface {
-	// ExpectedPurchases returns E[X(t)], the expected number of repeat
-	// purchases in the first t time units after the first purchase.
-	ExpectedPurchases(t float64) float64
-}
-
-// PopulationSpend gives the expected value of a purchase of a customer of
-// whom nothing is known yet (gammagamma.Model implements it).
-type PopulationSpend interface {
-	PopulationMean() float64
-}
-
 // NewCustomerValue returns the expected discounted value of a customer
 // acquired now, the number to set against the cost of acquiring one
 // (CompareAcquisition): firstOrder, the value of the first purchase made

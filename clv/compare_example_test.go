@@ -66,22 +66,3 @@ func ExampleNewCustomerValue() {
 	// Output:
 	// new customer worth 32.11 €; CLV/CAC at 10 € acquisition cost: 3.2
 }
-
-// A customer's predictive interval: how many purchases the customer will
-// actually make next year, at 90%. With parameter draws (SampleParams of
-// a fitted model) in the slice instead of one model, the interval also
-// carries the parameters' uncertainty.
-func ExamplePredictiveInterval() {
-	m, err := bgnbd.New(bgnbd.Params{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426})
-	if err != nil {
-		log.Fatal(err)
-	}
-	c := clv.Customer{Frequency: 4, Recency: 30, T: 38}
-	lo, hi, err := clv.PredictiveInterval([]clv.ConditionalPMF{m}, c, 52, 0.9)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("expected %.2f purchases, 90%% predictive interval %d to %d\n", m.ConditionalExpectedPurchases(c, 52), lo, hi)
-	// Output:
-	// expected 2.94 purchases, 90% predictive interval 0 to 9
-}

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/clvkit/clvkit/internal/ingest"
 	"io"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // DefaultLayouts are the time layouts a Reader tries when CSVOptions.Layouts
@@ -75,9 +75,7 @@ const DefaultMaxLineBytes = 1 << 20
 // at a time; memory does not grow with the file.
 type Reader struct {
 	opts    CSVOptions
-	lines   *ingest.Lines
-	line    int // line number of the last line read
-	fields  [][]byte
+	recs    *ingest.Records // lines split into fields, and the line number
 	header  []string
 	idCol   int // 0-based
 	timeCol int
@@ -126,11 +124,11 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 	if opts.DecimalComma && opts.Delimiter == ',' {
 		return nil, fmt.Errorf("%w: DecimalComma with the delimiter ',' (use ';' or tab)", ErrBadOption)
 	}
-	lines, err := ingest.NewLines(r, opts.MaxLineBytes)
+	recs, err := ingest.NewRecords(r, opts.MaxLineBytes, byte(opts.Delimiter))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRead, err)
 	}
-	rd := &Reader{opts: opts, lines: lines, tp: ingest.TimeParser{Layouts: opts.Layouts, Location: loc}}
+	rd := &Reader{opts: opts, recs: recs, tp: ingest.TimeParser{Layouts: opts.Layouts, Location: loc}}
 	if !opts.NoHeader {
 		ok, err := rd.next()
 		if err != nil {
@@ -139,8 +137,8 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: no header line", ErrEmptyLog)
 		}
-		rd.header = make([]string, len(rd.fields))
-		for i, f := range rd.fields {
+		rd.header = make([]string, len(rd.recs.Fields))
+		for i, f := range rd.recs.Fields {
 			rd.header[i] = strings.TrimSpace(string(f))
 		}
 		if len(rd.header) > 0 {
@@ -186,35 +184,14 @@ func (r *Reader) Stats() Stats {
 }
 
 func (r *Reader) column(what, spec string) (int, error) {
-	found := -1
-	for i, h := range r.header {
-		if h == spec {
-			if found >= 0 {
-				return 0, fmt.Errorf("%w: %s column %s appears twice in the header %s (use its number)", ErrUnknownColumn, what, ingest.Quote([]byte(spec)), ingest.QuoteAll(r.header))
-			}
-			found = i
-		}
-	}
-	if found >= 0 {
-		return found, nil
-	}
-	if n, err := strconv.Atoi(spec); err == nil && n >= 1 && n <= 1<<20 {
-		if r.header != nil && n > len(r.header) {
-			return 0, fmt.Errorf("%w: %s column %d: the header has %d columns %s", ErrUnknownColumn, what, n, len(r.header), ingest.QuoteAll(r.header))
-		}
-		return n - 1, nil
-	}
-	if r.header == nil {
-		return 0, fmt.Errorf("%w: %s column %s: without a header, columns are 1-based numbers", ErrUnknownColumn, what, ingest.Quote([]byte(spec)))
-	}
-	return 0, fmt.Errorf("%w: %s column %s is not in the header %s", ErrUnknownColumn, what, ingest.Quote([]byte(spec)), ingest.QuoteAll(r.header))
+	return ingest.Column(r.header, what, spec, ErrUnknownColumn)
 }
 
 // Read returns the next transaction, or io.EOF after the last. With
 // SkipInvalid unset, a record that cannot be used is returned as a
 // *ParseError; reading may continue after it.
 func (r *Reader) Read() (Transaction, error) {
-	if r == nil || r.lines == nil {
+	if r == nil || r.recs == nil {
 		return Transaction{}, errNilReader
 	}
 	for {
@@ -232,40 +209,14 @@ func (r *Reader) Read() (Transaction, error) {
 // ReadAll reads all remaining transactions. An empty log is an error
 // wrapping ErrEmptyLog.
 func (r *Reader) ReadAll() ([]Transaction, error) {
-	if r == nil || r.lines == nil {
+	if r == nil || r.recs == nil {
 		return nil, errNilReader
 	}
-	// Fixed-size chunks, joined once at the end: growing one slice would
-	// copy a large log several times over.
-	const size = 1 << 16
-	var chunks [][]Transaction
-	cur := make([]Transaction, 0, 1024)
-	var err error
-	for {
-		var t Transaction
-		t, err = r.Read()
-		if err != nil {
-			break
-		}
-		if len(cur) == cap(cur) {
-			chunks = append(chunks, cur)
-			cur = make([]Transaction, 0, size)
-		}
-		cur = append(cur, t)
-	}
-	chunks = append(chunks, cur)
-	n := 0
-	for _, c := range chunks {
-		n += len(c)
-	}
-	ts := make([]Transaction, 0, n)
-	for _, c := range chunks {
-		ts = append(ts, c...)
-	}
+	ts, err := ingest.Collect(r.Read)
 	if err != io.EOF {
 		return ts, err
 	}
-	if n == 0 {
+	if len(ts) == 0 {
 		return nil, fmt.Errorf("%w: no records (%v)", ErrEmptyLog, r.stats)
 	}
 	return ts, nil
@@ -292,35 +243,35 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 	if r.nfields == 0 {
 		r.nfields = len(r.header)
 		if r.nfields == 0 {
-			r.nfields = len(r.fields)
+			r.nfields = len(r.recs.Fields)
 		}
 	}
-	if len(r.fields) != r.nfields || len(r.fields) <= r.maxCol {
+	if len(r.recs.Fields) != r.nfields || len(r.recs.Fields) <= r.maxCol {
 		want := max(r.nfields, r.maxCol+1)
-		return nil, t, 0, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d fields, want %d (a delimiter inside an unquoted field shifts the columns)", ErrFieldCount, len(r.fields), want)}
+		return nil, t, 0, &ParseError{Line: r.recs.Line, Err: fmt.Errorf("%w: %d fields, want %d (a delimiter inside an unquoted field shifts the columns)", ErrFieldCount, len(r.recs.Fields), want)}
 	}
-	id = bytes.TrimSpace(r.fields[r.idCol])
+	id = bytes.TrimSpace(r.recs.Fields[r.idCol])
 	if len(id) == 0 {
 		return nil, t, 0, r.fieldErr(r.idCol, ErrMissingID)
 	}
-	ts := bytes.TrimSpace(r.fields[r.timeCol])
+	ts := bytes.TrimSpace(r.recs.Fields[r.timeCol])
 	t, err = r.tp.Parse(ts)
 	if err != nil {
 		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %s", ErrBadTime, ingest.Quote(ts)))
 	}
 	if r.amtCol >= 0 {
-		as := bytes.TrimSpace(r.fields[r.amtCol])
+		as := bytes.TrimSpace(r.recs.Fields[r.amtCol])
 		amt, err = ingest.ParseAmount(as, r.opts.DecimalComma)
 		if err != nil {
 			return nil, t, 0, r.fieldErr(r.amtCol, err)
 		}
-		r.stats.Amounts.add(amt, r.line)
+		r.stats.Amounts.add(amt, r.recs.Line)
 	}
 	return id, t, amt, nil
 }
 
 func (r *Reader) fieldErr(col int, err error) error {
-	return r.fieldErrAt(r.line, col, err)
+	return r.fieldErrAt(r.recs.Line, col, err)
 }
 
 // fieldErrAt returns a *ParseError for column col (0-based, -1 for none) of
@@ -333,40 +284,12 @@ func (r *Reader) fieldErrAt(line, col int, err error) error {
 	return pe
 }
 
-// next reads the next non-blank line and splits it into r.fields. It
-// reports false at the end of the input.
+// next reads the next non-blank line and splits it into r.recs.Fields.
+// It reports false at the end of the input.
 func (r *Reader) next() (bool, error) {
-	for {
-		if r.lines.EOF() {
-			return false, nil
-		}
-		line, err := r.lines.Next()
-		var long ingest.LongLineError
-		if errors.As(err, &long) {
-			hint := ""
-			if long.Binary {
-				hint = " (it holds NUL bytes: the input is not a text log)"
-			}
-			if long.Endless { // not skipped: reading ends
-				return false, fmt.Errorf("%w at line %d: %w: over %d bytes, too long to skip%s", ErrRead, r.line, ErrLongLine, long.N, hint)
-			}
-			r.line++
-			return false, &ParseError{Line: r.line, Err: fmt.Errorf("%w: %d bytes or more, over the limit of %d bytes%s", ErrLongLine, long.N, r.opts.MaxLineBytes, hint)}
-		}
-		if err == io.EOF {
-			if len(line) == 0 {
-				return false, nil
-			}
-		} else if err != nil {
-			return false, fmt.Errorf("%w at line %d: %w", ErrRead, r.line+1, err)
-		}
-		r.line++
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		if r.fields, err = ingest.Split(r.fields, line, byte(r.opts.Delimiter)); err != nil {
-			return false, &ParseError{Line: r.line, Err: err}
-		}
-		return true, nil
+	ok, err := r.recs.Next()
+	if le, isLE := err.(*ingest.LineError); isLE {
+		return false, &ParseError{Line: le.Line, Err: le.Err}
 	}
+	return ok, err
 }

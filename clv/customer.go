@@ -78,22 +78,3 @@ func ValidateAll(cs []Customer) error {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-// PurchaseModel forecasts a customer's repeat purchases from the customer's
-// summary. Implementations (bgnbd.Model) are immutable and safe for
-// concurrent use.
-type PurchaseModel interface {
-	// ProbabilityAlive returns P(the customer is still active at T).
-	ProbabilityAlive(c Customer) float64
-	// ConditionalExpectedPurchases returns the expected number of purchases
-	// in (T, T+t], given the customer's history.
-	ConditionalExpectedPurchases(c Customer, t float64) float64
-}
-
-// SpendModel forecasts a customer's mean value per purchase. Implementations
-// (gammagamma.Model) are immutable and safe for concurrent use.
-type SpendModel interface {
-	// ConditionalExpectedValue returns the expected mean value of the
-	// customer's future purchases, given the customer's history.
-	ConditionalExpectedValue(c Customer) float64
-}

@@ -19,16 +19,19 @@
 // purchases (zero when there are none). Time is a float64 in a unit the caller
 // chooses; every function that converts dates takes the unit explicitly.
 //
-// Package clv imports no model; models implement its interfaces, so the
-// lifetime-value and evaluation functions here work with any of them.
+// Package clv imports no model; models implement its interfaces (listed
+// in interfaces.go, with who uses each), so the lifetime-value and
+// evaluation functions here work with any of them. The uncertainty of the
+// forecasts (intervals from parameter draws, predictive intervals) is in
+// package clv/interval, beside it.
 //
 // The files follow the ideas: the summary (summary.go, period.go), one
 // pass over a stream (summarizer.go, summarize_csv.go), the CSV Reader
-// (csv.go, stats.go), lifetime value (value.go, simple.go), evaluation and
-// model choice (evaluate.go, compare.go, frequency.go, tracking.go),
-// uncertainty (intervals.go, predictive.go), shards (state.go,
-// histogram.go, summaries.go). The ingestion engine under the Reader and
-// the Summarizer (id index and store, line reader and field splitter,
-// amount and time parsers, the parse-ahead pipeline) is in
-// internal/ingest.
+// (csv.go, stats.go), lifetime value (value.go, schedule.go, simple.go),
+// evaluation and model choice (evaluate.go, compare.go, frequency.go,
+// tracking.go), shards (state.go, histogram.go, summaries.go). The
+// engine under the Reader, the Summarizer and CustomerState (records and
+// columns, amount and time parsers, id index and store, customer states,
+// the parse-ahead pipeline, the amount sketch) is in internal/ingest; the
+// holdout baseline's least squares in internal/ols.
 package clv

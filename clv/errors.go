@@ -11,25 +11,25 @@ import (
 // Errors that callers may test for with errors.Is. Errors returned by this
 // package wrap one of these with the line, column or customer at fault.
 var (
-	ErrEmptyLog        = errors.New("clv: empty transaction log")
+	ErrEmptyLog        = ingest.ErrEmptyLog // "clv: empty transaction log"
 	ErrNoCustomers     = errors.New("clv: no customers")
-	ErrInvalidCustomer = errors.New("clv: invalid customer summary")
+	ErrInvalidCustomer = ingest.ErrInvalidCustomer // "clv: invalid customer summary"
 	ErrNilModel        = errors.New("nil model")
-	ErrFieldCount      = errors.New("wrong number of fields")
-	ErrMissingID       = errors.New("missing customer id")
-	ErrLongID          = errors.New("customer id longer than 65,535 bytes")
+	ErrFieldCount      = ingest.ErrFieldCount // "wrong number of fields"
+	ErrMissingID       = ingest.ErrMissingID  // "missing customer id"
+	ErrLongID          = ingest.ErrLongID     // "customer id longer than 65,535 bytes"
 	ErrDuplicateID     = errors.New("duplicate customer id")
 	ErrBadTime         = errors.New("unparseable date")
-	ErrBadAmount       = ingest.ErrBadAmount // "unparseable amount"
-	ErrNonFinite       = ingest.ErrNonFinite // "amount is NaN or infinite"
-	ErrNegativeAmount  = errors.New("negative amount")
-	ErrAfterEnd        = errors.New("transaction after the observation end")
-	ErrOutOfOrder      = errors.New("transaction out of time order for its customer")
+	ErrBadAmount       = ingest.ErrBadAmount      // "unparseable amount"
+	ErrNonFinite       = ingest.ErrNonFinite      // "amount is NaN or infinite"
+	ErrNegativeAmount  = ingest.ErrNegativeAmount // "negative amount"
+	ErrAfterEnd        = ingest.ErrAfterEnd       // "transaction after the observation end"
+	ErrOutOfOrder      = ingest.ErrOutOfOrder     // "transaction out of time order for its customer"
 	ErrUnknownColumn   = errors.New("clv: unknown column")
-	ErrBadOption       = errors.New("clv: invalid option")
-	ErrBadQuote        = ingest.ErrBadQuote // "bad quoted field"
-	ErrLongLine        = errors.New("line too long")
-	ErrRead            = errors.New("clv: cannot read the input")
+	ErrBadOption       = ingest.ErrBadOption // "clv: invalid option"
+	ErrBadQuote        = ingest.ErrBadQuote  // "bad quoted field"
+	ErrLongLine        = ingest.ErrLongLine  // "line too long"
+	ErrRead            = ingest.ErrRead      // "clv: cannot read the input"
 )
 
 // A ParseError reports a record of a transaction log that could not be used.

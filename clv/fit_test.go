@@ -43,12 +43,3 @@ func TestFitInfo(t *testing.T) {
 		t.Errorf("boundary decoded as %v, %v", st, err)
 	}
 }
-
-func TestPredictiveErrors(t *testing.T) {
-	if _, _, err := clv.PredictiveInterval(nil, clv.Customer{}, 1, 0.9); err == nil {
-		t.Error("no models")
-	}
-	if _, _, _, err := clv.TotalPredictiveInterval(nil, nil, 1, 0.9, nil); err == nil {
-		t.Error("no model")
-	}
-}

@@ -11,12 +11,6 @@ import (
 // maxFrequencyBins bounds the bins of ExpectedFrequencyCounts.
 const maxFrequencyBins = 1 << 16
 
-// UnconditionalPMF is implemented by purchase models that give the
-// distribution of a new customer's repeat purchases, P(X(t) = n).
-type UnconditionalPMF interface {
-	ProbabilityOfPurchasesUnconditional(n int, t float64) float64
-}
-
 // ExpectedFrequencyCounts returns how many of the customers cs the model
 // expects to have made each number of repeat purchases in their T: element
 // n < k is Σᵢ P(X(Tᵢ) = n), and element k the expected number with k or

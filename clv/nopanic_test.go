@@ -1,7 +1,6 @@
 package clv_test
 
 import (
-	"context"
 	"errors"
 	"math"
 	"strings"
@@ -50,11 +49,6 @@ func TestNoPanicNilModels(t *testing.T) {
 		calls := map[string]func() error{
 			"LifetimeValue":  func() error { _, err := clv.LifetimeValue(tc.pm, tc.sm, cs[0], vo); return err },
 			"LifetimeValues": func() error { _, err := clv.LifetimeValues(tc.pm, tc.sm, cs, vo); return err },
-			"ForecastIntervals": func() error {
-				d := clv.ForecastDraw{Purchase: tc.pm, Spend: tc.sm}
-				_, err := clv.ForecastIntervals(context.Background(), []clv.ForecastDraw{d, d}, cs, clv.IntervalOptions{Horizon: 10, Value: vo})
-				return err
-			},
 		}
 		if tc.pm != bg {
 			calls["EvaluateHoldout"] = func() error { _, err := clv.EvaluateHoldout(tc.pm, cs, hold, 7); return err }
@@ -66,12 +60,6 @@ func TestNoPanicNilModels(t *testing.T) {
 			}
 			calls["ExpectedCumulativeRepeats"] = func() error { _, err := clv.ExpectedCumulativeRepeats(pm, cs, []float64{1}); return err }
 			calls["ExpectedFrequencyCounts"] = func() error { _, err := clv.ExpectedFrequencyCounts(pm, cs, 3); return err }
-			calls["PredictiveInterval"] = func() error {
-				_, _, err := clv.PredictiveInterval([]clv.ConditionalPMF{pm}, cs[0], 10, 0.9)
-				return err
-			}
-			calls["TotalPredictiveInterval"] = func() error { _, _, _, err := clv.TotalPredictiveInterval(pm, cs, 10, 0.9, nil); return err }
-			calls["PredictiveIntervals"] = func() error { _, _, err := clv.PredictiveIntervals(pm, cs, 10, 0.9); return err }
 			calls["NewCustomerValue"] = func() error { _, err := clv.NewCustomerValue(pm, tc.sm.(*gammagamma.Model), 0, vo); return err }
 			calls["CompareModels"] = func() error {
 				_, err := clv.CompareModels([]clv.Candidate{{Name: "x", Model: pm}}, cs, hold, 7)
@@ -80,12 +68,6 @@ func TestNoPanicNilModels(t *testing.T) {
 		case nil:
 			calls["ExpectedCumulativeRepeats"] = func() error { _, err := clv.ExpectedCumulativeRepeats(nil, cs, []float64{1}); return err }
 			calls["ExpectedFrequencyCounts"] = func() error { _, err := clv.ExpectedFrequencyCounts(nil, cs, 3); return err }
-			calls["PredictiveInterval"] = func() error {
-				_, _, err := clv.PredictiveInterval([]clv.ConditionalPMF{nil}, cs[0], 10, 0.9)
-				return err
-			}
-			calls["TotalPredictiveInterval"] = func() error { _, _, _, err := clv.TotalPredictiveInterval(nil, cs, 10, 0.9, nil); return err }
-			calls["PredictiveIntervals"] = func() error { _, _, err := clv.PredictiveIntervals(nil, cs, 10, 0.9); return err }
 			calls["NewCustomerValue"] = func() error { _, err := clv.NewCustomerValue(nil, nil, 0, vo); return err }
 			calls["CompareModels"] = func() error {
 				_, err := clv.CompareModels([]clv.Candidate{{Name: "x"}}, cs, hold, 7)
@@ -95,7 +77,7 @@ func TestNoPanicNilModels(t *testing.T) {
 		for name, call := range calls {
 			noPanic(t, tc.name+": "+name, func() {
 				err := call()
-				if !errors.Is(err, clv.ErrNilModel) && !(name == "ForecastIntervals" && errors.Is(err, clv.ErrBadDraws)) {
+				if !errors.Is(err, clv.ErrNilModel) {
 					t.Errorf("%s: %s: %v, want ErrNilModel", tc.name, name, err)
 				}
 			})
@@ -205,7 +187,6 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_, err = clv.SummarizeValues([]float64{nan, inf})
 			mustErr("SummarizeValues(NaN)", err)
 		},
-		"DrawInterval": func() { clv.DrawInterval(nil, nan); clv.DrawInterval([]float64{nan, inf}, 2) },
 		"simple formulas": func() {
 			_, err := clv.SimpleValue(nan, inf, -1)
 			mustErr("SimpleValue", err)
@@ -237,16 +218,6 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			mustErr("ExpectedCumulativeRepeats", err)
 			_, err = clv.ExpectedCumulativeRepeatsAll(nil, nil, nil)
 			_ = err
-		},
-		"intervals": func() {
-			_, _, err := clv.PredictiveInterval(nil, clv.Customer{}, nan, nan)
-			mustErr("PredictiveInterval", err)
-			_, _, _, err = clv.TotalPredictiveInterval(bg, nil, 1, 0.9, []float64{nan})
-			mustErr("TotalPredictiveInterval", err)
-			_, _, err = clv.PredictiveIntervals(bg, bad, 1, 0.9)
-			mustErr("PredictiveIntervals", err)
-			_, err = clv.ForecastIntervals(context.Background(), nil, nil, clv.IntervalOptions{Horizon: nan})
-			mustErr("ForecastIntervals", err)
 		},
 		"NewCustomerValue": func() {
 			_, err := clv.NewCustomerValue(bg, gg, nan, clv.ValueOptions{PeriodLength: 4})

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // A CustomerState is what is known of one customer from any subset of the
@@ -24,33 +25,8 @@ import (
 // transactions were sharded and merged; the holdout's mean value is summed
 // plainly and may differ in the last bit.
 type CustomerState struct {
-	ID      string
-	periods []statePeriod // sorted by (holdout, period)
-}
-
-type statePeriod struct {
-	holdout bool
-	p       int64   // period index
-	first   float64 // earliest time in it (seconds, or the period index in the Calendar convention)
-	firstS  float64 // earliest time in seconds
-	amount  float64 // the sum of its amounts, amount + amountLo exactly (addExact)
-	amtLo   float64
-	n       int32 // transactions
-}
-
-func (a statePeriod) less(b statePeriod) int {
-	switch {
-	case a.holdout != b.holdout:
-		if !a.holdout {
-			return -1
-		}
-		return 1
-	case a.p < b.p:
-		return -1
-	case a.p > b.p:
-		return 1
-	}
-	return 0
+	ID string
+	st ingest.State
 }
 
 // checkState validates the options a state needs: the period and, for
@@ -83,30 +59,14 @@ func (s *CustomerState) Add(t Transaction, opts SummaryOptions) error {
 	if t.Amount < 0 && !opts.AllowNegative {
 		return fmt.Errorf("%w %v (set AllowNegative to accept returns)", ErrNegativeAmount, t.Amount)
 	}
-	sec := seconds(t.Time)
+	sec := ingest.Seconds(t.Time)
 	p := opts.Period.index(t.Time)
-	e := statePeriod{holdout: !opts.CalibrationEnd.IsZero() && sec > seconds(opts.CalibrationEnd), p: p,
-		first: sec, firstS: sec, amount: t.Amount, n: 1}
+	first := sec
 	if opts.Calendar {
-		e.first = float64(p)
+		first = float64(p)
 	}
-	s.insert(e)
+	s.st.Add(!opts.CalibrationEnd.IsZero() && sec > ingest.Seconds(opts.CalibrationEnd), p, first, sec, t.Amount)
 	return nil
-}
-
-func (s *CustomerState) insert(e statePeriod) {
-	i, found := slices.BinarySearchFunc(s.periods, e, statePeriod.less)
-	if !found {
-		s.periods = slices.Insert(s.periods, i, e)
-		return
-	}
-	q := &s.periods[i]
-	if e.firstS < q.firstS {
-		q.first, q.firstS = e.first, e.firstS
-	}
-	q.amount, q.amtLo = addExact(q.amount, q.amtLo, e.amount)
-	q.amtLo += e.amtLo
-	q.n += e.n
 }
 
 // errNilState is returned by the methods of a nil *CustomerState.
@@ -128,9 +88,7 @@ func (s *CustomerState) Merge(o *CustomerState) error {
 	if o.ID != "" && o.ID != s.ID {
 		return fmt.Errorf("clv: merging the state of %q into that of %q", o.ID, s.ID)
 	}
-	for _, e := range o.periods {
-		s.insert(e)
-	}
+	s.st.Merge(&o.st)
 	return nil
 }
 
@@ -153,65 +111,31 @@ func (s *CustomerState) Summary(opts SummaryOptions) (Customer, Holdout, error) 
 	if opts.End.IsZero() {
 		return Customer{}, Holdout{}, fmt.Errorf("%w: CustomerState.Summary needs SummaryOptions.End", ErrBadOption)
 	}
-	if len(s.periods) == 0 {
+	if s.st.Empty() {
 		return Customer{}, Holdout{}, fmt.Errorf("clv: customer %q: %w", s.ID, ErrEmptyLog)
-	}
-	var cal, hold []statePeriod
-	for _, e := range s.periods {
-		if e.holdout {
-			hold = append(hold, e)
-		} else {
-			cal = append(cal, e)
-		}
-	}
-	if len(cal) == 0 {
-		return Customer{}, Holdout{}, ErrHoldoutOnly
 	}
 	unit := opts.Unit
 	if unit == 0 {
 		unit = 24 * time.Hour
 	}
-	endT := seconds(opts.End)
+	endT := ingest.Seconds(opts.End)
 	endP := opts.Period.index(opts.End)
 	split := !opts.CalibrationEnd.IsZero()
 	if split {
-		endT, endP = seconds(opts.CalibrationEnd), opts.Period.index(opts.CalibrationEnd)
+		endT, endP = ingest.Seconds(opts.CalibrationEnd), opts.Period.index(opts.CalibrationEnd)
 	}
-	first, last := cal[0], cal[len(cal)-1]
-	c := Customer{ID: s.ID, Frequency: float64(len(cal) - 1)}
-	if opts.Calendar {
-		c.Recency = float64(last.p - first.p)
-		c.T = float64(endP - first.p)
-	} else {
-		c.Recency = (last.first - first.first) / unit.Seconds()
-		c.T = (endT - first.first) / unit.Seconds()
+	ic, ih, ok := s.st.Summary(opts.Calendar, unit.Seconds(), endT, endP)
+	if !ok {
+		return Customer{}, Holdout{}, ErrHoldoutOnly
 	}
-	if len(cal) > 1 {
-		var hi, lo float64
-		for _, e := range cal[1:] {
-			hi, lo = addExact(hi, lo, e.amount)
-			lo += e.amtLo
-		}
-		c.MonetaryValue = (hi + lo) / float64(len(cal)-1)
-	}
+	c := Customer{ID: s.ID, Frequency: ic.Frequency, Recency: ic.Recency, T: ic.T, MonetaryValue: ic.MonetaryValue}
 	var h Holdout
 	if split {
+		h = Holdout{Frequency: ih.Frequency, MonetaryValue: ih.MonetaryValue}
 		if opts.Calendar {
 			h.Duration = float64(opts.Period.index(opts.End) - opts.Period.index(opts.CalibrationEnd))
 		} else {
-			h.Duration = (seconds(opts.End) - seconds(opts.CalibrationEnd)) / unit.Seconds()
-		}
-		h.Frequency = float64(len(hold))
-		var total float64
-		var tx int32
-		for _, e := range hold {
-			total += e.amount
-			tx += e.n
-		}
-		if opts.Calendar && tx > 0 {
-			h.MonetaryValue = total / float64(tx)
-		} else if len(hold) > 0 {
-			h.MonetaryValue = total / float64(len(hold))
+			h.Duration = (ingest.Seconds(opts.End) - ingest.Seconds(opts.CalibrationEnd)) / unit.Seconds()
 		}
 	}
 	if math.IsInf(c.MonetaryValue, 0) || math.IsInf(h.MonetaryValue, 0) {
@@ -228,19 +152,7 @@ func (s *CustomerState) MarshalBinary() ([]byte, error) {
 	}
 	b := binary.AppendUvarint(nil, uint64(len(s.ID)))
 	b = append(b, s.ID...)
-	b = binary.AppendUvarint(b, uint64(len(s.periods)))
-	for _, e := range s.periods {
-		h := byte(0)
-		if e.holdout {
-			h = 1
-		}
-		b = append(b, h)
-		b = binary.AppendVarint(b, e.p)
-		for _, f := range [...]float64{e.first, e.firstS, e.amount, e.amtLo} {
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
-		}
-		b = binary.AppendUvarint(b, uint64(e.n))
-	}
+	b = s.st.AppendBinary(b)
 	return b, nil
 }
 
@@ -256,39 +168,10 @@ func (s *CustomerState) UnmarshalBinary(b []byte) error {
 	}
 	b = b[k:]
 	id := string(b[:n])
-	b = b[n:]
-	m, k := binary.Uvarint(b)
-	if k <= 0 || m > uint64(len(b)) {
+	st, ok := ingest.DecodeState(b[n:])
+	if !ok {
 		return bad
 	}
-	b = b[k:]
-	ps := make([]statePeriod, 0, m)
-	for range m {
-		if len(b) < 1 {
-			return bad
-		}
-		e := statePeriod{holdout: b[0] == 1}
-		b = b[1:]
-		p, k := binary.Varint(b)
-		if k <= 0 || len(b)-k < 32 {
-			return bad
-		}
-		e.p, b = p, b[k:]
-		e.first = math.Float64frombits(binary.LittleEndian.Uint64(b))
-		e.firstS = math.Float64frombits(binary.LittleEndian.Uint64(b[8:]))
-		e.amount = math.Float64frombits(binary.LittleEndian.Uint64(b[16:]))
-		e.amtLo = math.Float64frombits(binary.LittleEndian.Uint64(b[24:]))
-		b = b[32:]
-		c, k := binary.Uvarint(b)
-		if k <= 0 || c > math.MaxInt32 {
-			return bad
-		}
-		e.n, b = int32(c), b[k:]
-		ps = append(ps, e)
-	}
-	if len(b) != 0 {
-		return bad
-	}
-	s.ID, s.periods = id, ps
+	s.ID, s.st = id, st
 	return nil
 }

@@ -3,8 +3,9 @@ package clv
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // Stats counts what a Reader or a Summarizer read and what it skipped.
@@ -83,62 +84,19 @@ func (s Stats) String() string {
 	return b.String()
 }
 
-// Amount sketch: a histogram of |amount| over fixed bins of a quarter
-// octave (bin k holds [2^((k−amountBias)/4), 2^((k−amountBias+1)/4)) ),
-// from 2⁻⁶⁴ to 2⁶⁴ (amounts beyond fall into the end bins): O(1) memory,
-// deterministic, and merged by adding counts.
-const (
-	amountSubBins = 4
-	amountBias    = 64 * amountSubBins
-	amountBins    = 2 * amountBias
-	// OutlierOctaves is how far above the median |amount| an amount counts
-	// as an outlier: 10 octaves, a factor 2¹⁰ = 1024.
-	OutlierOctaves = 10
-)
+// OutlierOctaves is how far above the median |amount| an amount counts as
+// an outlier: 10 octaves, a factor 2¹⁰ = 1024.
+const OutlierOctaves = ingest.OutlierOctaves
 
 // AmountSketch summarizes the amounts a Reader parsed: a histogram of
 // their magnitudes on a logarithmic scale, to a resolution of 2^(1/4)
 // (19%), and the amount of largest magnitude with its line. Its zero value
-// is empty; Outliers reads it.
-type AmountSketch struct {
-	counts    [amountBins]int64
-	zero      int64 // amounts equal to 0 (a log without amounts)
-	worst     float64
-	worstLine int
-}
+// is empty; Outliers reads it. Sketches merge by adding counts: O(1)
+// memory, deterministic.
+type AmountSketch struct{ s ingest.AmountSketch }
 
-// amountBin returns the bin of a nonzero finite amount.
-func amountBin(a float64) int {
-	bits := math.Float64bits(a) &^ (1 << 63)
-	e := int(bits>>52) - 1023                   // exponent (subnormals fall below the range)
-	k := (e+64)*amountSubBins + int(bits>>50&3) // quarter octave: the top two bits of the mantissa
-	return min(max(k, 0), amountBins-1)
-}
-
-// add counts amount a, read on line line.
-func (s *AmountSketch) add(a float64, line int) {
-	if a == 0 {
-		s.zero++
-		return
-	}
-	s.counts[amountBin(a)]++
-	if math.Abs(a) > math.Abs(s.worst) {
-		s.worst, s.worstLine = a, line
-	}
-}
-
-// merge adds o's amounts to s. Of two equal worst amounts, the one on the
-// earlier line is kept, so the result does not depend on the order of
-// merging.
-func (s *AmountSketch) merge(o *AmountSketch) {
-	for i, c := range o.counts {
-		s.counts[i] += c
-	}
-	s.zero += o.zero
-	if w, ow := math.Abs(s.worst), math.Abs(o.worst); ow > w || ow == w && ow > 0 && (s.worstLine == 0 || o.worstLine < s.worstLine) {
-		s.worst, s.worstLine = o.worst, o.worstLine
-	}
-}
+func (s *AmountSketch) add(a float64, line int) { s.s.Add(a, line) }
+func (s *AmountSketch) merge(o *AmountSketch)   { s.s.Merge(&o.s) }
 
 // AmountOutliers reports the amounts far above the bulk of a log's
 // amounts: a typo (an amount in cents, an id in the amount column) moves
@@ -164,29 +122,8 @@ type AmountOutliers struct {
 // AmountOutliers describes; the zero value when there are no nonzero
 // amounts.
 func (s *AmountSketch) Outliers() AmountOutliers {
-	var n int64
-	for _, c := range s.counts {
-		n += c
-	}
-	if n == 0 {
-		return AmountOutliers{}
-	}
-	o := AmountOutliers{Amounts: n, Worst: s.worst, WorstLine: s.worstLine}
-	// The median's bin: the first where the cumulative count reaches half.
-	m, cum := 0, int64(0)
-	for ; m < amountBins; m++ {
-		if cum += s.counts[m]; 2*cum >= n {
-			break
-		}
-	}
-	edge := func(k int) float64 { return math.Exp2(float64(k-amountBias) / amountSubBins) }
-	o.Median = edge(m) * math.Exp2(0.5/amountSubBins)
-	t := m + OutlierOctaves*amountSubBins
-	o.Threshold = edge(t)
-	for k := t; k < amountBins; k++ {
-		o.Count += s.counts[k]
-	}
-	return o
+	o := s.s.Outliers()
+	return AmountOutliers{Amounts: o.Amounts, Median: o.Median, Threshold: o.Threshold, Count: o.Count, Worst: o.Worst, WorstLine: o.WorstLine}
 }
 
 // String returns e.g. "3 of 69659 amounts ≥ 1.9e+04 (1000 × the median 18.5);

@@ -4,8 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/internal/csvline"
@@ -144,7 +142,8 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 			}
 			continue
 		}
-		c, k, e := parseSummary(rec, idx, opts.AllowNegative, maxX)
+		r, k, e := ingest.ParseSummary(rec, idx, SummaryColumns, opts.AllowNegative, maxX)
+		c := Customer{ID: r.ID, Frequency: r.Frequency, Recency: r.Recency, T: r.T, MonetaryValue: r.MonetaryValue}
 		if e == nil {
 			if first, dup := seen[c.ID]; dup {
 				k, e = 0, fmt.Errorf("%w %s: its first row is on line %d; a table of summaries has one row per customer (group by customer_id)", ErrDuplicateID, ingest.Quote([]byte(c.ID)), first)
@@ -164,67 +163,4 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 		return nil, st, fmt.Errorf("%w: no usable summary (%v)", ErrEmptyLog, st)
 	}
 	return cs, st, nil
-}
-
-// A summaryFault is the reason a summary row is inconsistent, a fixed
-// phrase that Stats counts by; it is an ErrInvalidCustomer.
-type summaryFault string
-
-func (f summaryFault) Error() string        { return string(f) }
-func (f summaryFault) Is(target error) bool { return target == ErrInvalidCustomer }
-
-const (
-	faultFrequency     summaryFault = "frequency not a whole number ≥ 0"
-	faultFrequencyHigh summaryFault = "frequency above the bound"
-	faultRecency       summaryFault = "recency outside [0, T]"
-	faultRecencyZero   summaryFault = "recency ≠ 0 with frequency 0"
-	faultT             summaryFault = "T < 0"
-	faultMonetaryZero  summaryFault = "monetary_value ≠ 0 with frequency 0"
-)
-
-// parseSummary parses and checks one row. On error it returns the index
-// in SummaryColumns of the field at fault (-1: the record).
-func parseSummary(rec []string, idx []int, allowNegative bool, maxX float64) (Customer, int, error) {
-	var c Customer
-	var v [5]float64
-	for k, i := range idx {
-		if i < 0 {
-			continue
-		}
-		if i >= len(rec) {
-			return c, -1, fmt.Errorf("%w: %d fields, the header names column %q as field %d", ErrFieldCount, len(rec), SummaryColumns[k], i+1)
-		}
-		s := strings.TrimSpace(rec[i])
-		if k == 0 {
-			if s == "" {
-				return c, 0, ErrMissingID
-			}
-			c.ID = s
-			continue
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || !ingest.PlainNumber([]byte(s)) {
-			return c, k, fmt.Errorf("%w %s: want a decimal number", ErrBadAmount, ingest.Quote([]byte(s)))
-		}
-		v[k] = f
-	}
-	x, tx, T, m := v[1], v[2], v[3], v[4]
-	c.Frequency, c.Recency, c.T, c.MonetaryValue = x, tx, T, m
-	switch {
-	case x < 0 || x != math.Trunc(x):
-		return c, 1, fmt.Errorf("%w: %v; frequency counts the repeat purchase periods (purchases after the first)", faultFrequency, x)
-	case x > maxX:
-		return c, 1, fmt.Errorf("%w: %v > %g; the column may hold something other than a count of repeat purchase periods (raise SummariesOptions.MaxFrequency if it is right)", faultFrequencyHigh, x, maxX)
-	case T < 0:
-		return c, 3, fmt.Errorf("%w: %v; T is the time from the first purchase to the end of observation", faultT, T)
-	case tx < 0 || tx > T:
-		return c, 2, fmt.Errorf("%w: recency %v, T %v; recency is the time from the first to the last purchase, at most T, the time from the first purchase to the end of observation (are both in the same unit, measured to the same end?)", faultRecency, tx, T)
-	case x == 0 && tx != 0:
-		return c, 2, fmt.Errorf("%w: recency %v; without repeat purchases the last purchase is the first", faultRecencyZero, tx)
-	case m < 0 && !allowNegative:
-		return c, 4, fmt.Errorf("%w: monetary_value %v; allow negative values (returns) with AllowNegative, or fix the row", ErrNegativeAmount, m)
-	case x == 0 && m != 0:
-		return c, 4, fmt.Errorf("%w: %v; monetary_value is the mean of the repeat purchases, 0 without any (the first purchase is not counted)", faultMonetaryZero, m)
-	}
-	return c, 0, nil
 }

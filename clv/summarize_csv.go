@@ -3,8 +3,6 @@ package clv
 import (
 	"errors"
 	"io"
-	"slices"
-	"unsafe"
 
 	"github.com/clvkit/clvkit/internal/ingest"
 )
@@ -30,7 +28,7 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	// One goroutine parses records into chunks while this one adds them
 	// (see Summarizer.AddBatch), chunk by chunk in the order read; a third
 	// prepares the memory of new customers.
-	stopBlocks := s.prefaultBlocks()
+	stopBlocks := s.e.PrefaultBlocks()
 	defer stopBlocks()
 	var skipped Stats
 	chunks := parseChunks(rd)
@@ -52,15 +50,20 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 			skipped.skip(err)
 		}
 	}
+	// The parser has stopped (it sent io.EOF): its counts are final.
+	return s.finish(rd, skipped)
+}
+
+// finish returns the summary, with the counts of rd, of the records
+// skipped and of the summarizer's skips.
+func (s *Summarizer) finish(rd *Reader, skipped Stats) (*Summary, error) {
 	sum, err := s.Summary()
 	if err != nil {
 		return nil, err
 	}
-	// The parser has stopped (it sent io.EOF): its counts are final.
-	st := Stats{Records: rd.stats.Records, Amounts: rd.stats.Amounts}
+	st := rd.Stats()
 	st.merge(skipped)
 	st.merge(s.stats)
-	st.Records = rd.stats.Records
 	sum.Stats = st
 	return sum, nil
 }
@@ -108,11 +111,8 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 	if err != nil {
 		return nil, err
 	}
-	type rec struct {
-		tx   Transaction
-		line int
-	}
-	var recs []rec
+	var txs []Transaction
+	var lines []int
 	for {
 		t, err := rd.Read()
 		if err == io.EOF {
@@ -121,33 +121,25 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 		if err != nil {
 			return nil, err
 		}
-		recs = append(recs, rec{t, rd.line})
+		txs, lines = append(txs, t), append(lines, rd.recs.Line)
 	}
-	slices.SortStableFunc(recs, func(a, b rec) int { return a.tx.Time.Compare(b.tx.Time) })
+	order := ingest.TimeOrder(txs) // nil: in order already
 	var skipped Stats
-	txs := make([]Transaction, 0, min(len(recs), chunkSize))
-	lines := make([]int, 0, cap(txs))
-	for len(recs) > 0 {
-		part := recs[:min(len(recs), chunkSize)]
-		recs = recs[len(part):]
-		txs, lines = txs[:0], lines[:0]
-		for _, r := range part {
-			txs, lines = append(txs, r.tx), append(lines, r.line)
+	buf, bl := make([]Transaction, 0, min(len(txs), chunkSize)), make([]int, 0, min(len(txs), chunkSize))
+	for start := 0; start < len(txs); start += chunkSize {
+		buf, bl = buf[:0], bl[:0]
+		for j := start; j < min(start+chunkSize, len(txs)); j++ {
+			i := j
+			if order != nil {
+				i = order[j]
+			}
+			buf, bl = append(buf, txs[i]), append(bl, lines[i])
 		}
-		if err := s.addLines(rd, txs, lines, &skipped); err != nil {
+		if err := s.addLines(rd, buf, bl, &skipped); err != nil {
 			return nil, err
 		}
 	}
-	sum, err := s.Summary()
-	if err != nil {
-		return nil, err
-	}
-	st := rd.Stats()
-	st.merge(skipped)
-	st.merge(s.stats)
-	st.Records = rd.stats.Records
-	sum.Stats = st
-	return sum, nil
+	return s.finish(rd, skipped)
 }
 
 // chunkSize is the number of records SummarizeCSV parses ahead at a time.
@@ -164,16 +156,8 @@ func parseChunks(rd *Reader) *ingest.Pipe[Transaction] {
 				c.Err = err
 				break
 			}
-			var sid string
-			if len(id) > 0 { // readRaw reports empty ids
-				start := len(c.Arena)
-				c.Arena = append(c.Arena, id...)
-				// The string aliases the arena, which append may move:
-				// the old array lives on while a string points into it.
-				sid = unsafe.String(&c.Arena[start], len(id))
-			}
-			c.Recs = append(c.Recs, Transaction{CustomerID: sid, Time: t, Amount: amt})
-			c.Lines = append(c.Lines, rd.line)
+			c.Recs = append(c.Recs, Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
+			c.Lines = append(c.Lines, rd.recs.Line)
 		}
 		return c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err))
 	})

@@ -1,48 +1,11 @@
 package clv
 
 import (
-	"errors"
 	"fmt"
-	"math"
-	"slices"
-	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/clvkit/clvkit/internal/ingest"
-	"github.com/clvkit/clvkit/internal/parallel"
 )
-
-// acc accumulates one customer's history. Times are seconds since the Unix
-// epoch (continuous) or period indexes (Calendar), as float64.
-//
-// n, lastBuy, lastPeriod and repHi + repLo describe the whole observation
-// so far. With a calibration end, the first holdout transaction copies them
-// into calN, calLastBuy and calRep, which then describe the calibration
-// period (before it, the whole and the calibration period are the same).
-//
-// It is 120 bytes without pointers, the first cache line holding what a
-// purchase updates.
-type acc struct {
-	id         uint64  // reference of the customer's id in the ingest.Store
-	lastTime   float64 // time of the last transaction seen, for ordering
-	firstTime  float64 // time of the first purchase
-	lastBuy    float64 // time of the last purchase
-	repHi      float64 // value of the repeat purchases (after the first period),
-	repLo      float64 // as an unevaluated sum repHi + repLo (see addExact)
-	lastPeriod int64   // period of the last purchase
-	n          int32   // purchases (merged)
-	hn         int32   // holdout purchases (merged)
-
-	firstPeriod int64
-	hPeriod     int64   // period of the last holdout purchase
-	htx         int32   // holdout transactions
-	calN        int32   // n at the end of the calibration period, once htx > 0
-	hTotal      float64 // value of all holdout purchases
-	calLastBuy  float64 // lastBuy at the end of the calibration period, once htx > 0
-	calRep      float64 // repHi + repLo at the end of the calibration period, once htx > 0
-	holdoutOnly bool    // first purchase in the holdout period
-}
 
 // A Summarizer turns a stream of transactions into customer summaries in
 // one pass. Its memory is O(customers): it requires each customer's
@@ -52,73 +15,10 @@ type acc struct {
 // the same customer is an error wrapping ErrOutOfOrder; Summarize accepts
 // any order.
 type Summarizer struct {
-	opts       SummaryOptions
-	split      bool
-	end, cal   float64 // End and CalibrationEnd as seconds
-	limit      float64 // the latest time accepted: end, or the end of its day with EndOfDay
-	calSplit   float64 // the latest time in the calibration period
-	sawTime    bool    // a transaction had a time of day (with EndOfDay)
-	endP, calP int64   // their periods
-	index      ingest.Index
-	ids        ingest.Store
-	blocks     [][]acc // customer k is blocks[k/blockSize][k%blockSize]; blocks never move
-	n          int     // customers
-	last       int32   // index of the previous transaction's customer, -1 at first
-	lastH      uint32  // its hash
-	stats      Stats
-	sink       uint64 // consumes the loads that warm the caches (see AddBatch)
-
-	open               bool      // End is the latest transaction
-	earliest, latest   time.Time // earliest and latest transaction
-	earliestS, latestS float64   // their seconds
-	latestP            int64     // period of the latest transaction
-	seen               bool      // a transaction was summarized
-	repeats            map[int64]int
-	blocksAhead        chan []acc // see prefaultBlocks; nil: allocate on demand
+	opts  SummaryOptions
+	e     *ingest.Summarizer // the engine: customer states, id index and store
+	stats Stats              // skips; Records is the engine's
 }
-
-const blockSize = 4096
-
-// newBlock returns a new block of customer states: from the provider when
-// there is one (see prefaultBlocks), else a fresh allocation.
-func (s *Summarizer) newBlock() []acc {
-	if s.blocksAhead != nil {
-		return <-s.blocksAhead
-	}
-	return make([]acc, blockSize)
-}
-
-// prefaultBlocks starts a goroutine that allocates blocks ahead of need and
-// writes to every page of each, so that the operating system's first-touch
-// page faults happen there, on a core the summarizing goroutine does not
-// use, rather than on the critical path of a large log. stop ends it.
-func (s *Summarizer) prefaultBlocks() (stop func()) {
-	ahead := make(chan []acc, 2)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		const perPage = 4096 / int(unsafe.Sizeof(acc{}))
-		for {
-			b := make([]acc, blockSize)
-			for i := 0; i < len(b); i += perPage {
-				b[i].n = 0
-			}
-			select {
-			case ahead <- b:
-			case <-done:
-				return
-			}
-		}
-	})
-	s.blocksAhead = ahead
-	return func() {
-		close(done)
-		wg.Wait()
-		s.blocksAhead = nil
-	}
-}
-
-func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][uint32(k)%blockSize] }
 
 // NewSummarizer returns a Summarizer, checking opts.
 func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
@@ -134,58 +34,16 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 	if opts.Unit == 0 {
 		opts.Unit = 24 * time.Hour
 	}
-	s := &Summarizer{
-		opts:  opts,
-		split: !opts.CalibrationEnd.IsZero(),
-		open:  opts.End.IsZero(),
-		end:   math.Inf(1),
-
-		earliestS: math.Inf(1),
-		latestS:   math.Inf(-1),
-		index:     ingest.NewIndex(),
-		last:      -1,
+	if !opts.CalibrationEnd.IsZero() && !opts.End.IsZero() && opts.CalibrationEnd.After(opts.End) {
+		return nil, fmt.Errorf("%w: CalibrationEnd %v is after End %v", ErrBadOption, opts.CalibrationEnd, opts.End)
 	}
-	if !s.open {
-		s.end, s.endP = seconds(opts.End), opts.Period.index(opts.End)
-	}
-	s.limit = s.end
-	if opts.EndOfDay && !s.open {
-		s.limit = s.end + dayEnd
-	}
-	if opts.TrackRepeats {
-		s.repeats = map[int64]int{}
-	}
-	if s.split {
-		if !s.open && opts.CalibrationEnd.After(opts.End) {
-			return nil, fmt.Errorf("%w: CalibrationEnd %v is after End %v", ErrBadOption, opts.CalibrationEnd, opts.End)
-		}
-		s.cal = seconds(opts.CalibrationEnd)
-		s.calP = opts.Period.index(opts.CalibrationEnd)
-		s.calSplit = s.cal
-		if opts.EndOfDay {
-			s.calSplit = s.cal + dayEnd
-		}
-	}
+	s := &Summarizer{opts: opts}
+	s.e = ingest.NewSummarizer(ingest.SummaryOptions{
+		End: opts.End, CalibrationEnd: opts.CalibrationEnd, Period: int(opts.Period), Unit: opts.Unit.Seconds(),
+		Calendar: opts.Calendar, SkipAfterEnd: opts.SkipAfterEnd, AllowNegative: opts.AllowNegative,
+		EndOfDay: opts.EndOfDay, TrackRepeats: opts.TrackRepeats,
+	}, s.stats.skip)
 	return s, nil
-}
-
-// dayEnd is the last instant of a day after its midnight, in seconds.
-const dayEnd = 86400 - 1e-6
-
-// addExact adds x to the unevaluated sum hi + lo: hi is the rounded sum
-// and lo accumulates the rounding errors exactly (Knuth's two-sum), so
-// hi + lo rounds the exact sum correctly whatever order the amounts came
-// in, and a summary built from merged shards (CustomerState) has the very
-// monetary value of one pass.
-func addExact(hi, lo, x float64) (float64, float64) {
-	s := hi + x
-	b := s - hi
-	e := (hi - (s - b)) + (x - b)
-	return s, lo + e
-}
-
-func seconds(t time.Time) float64 {
-	return float64(t.Unix()) + float64(t.Nanosecond())*1e-9
 }
 
 // Add adds one transaction.
@@ -207,329 +65,56 @@ var errZeroSummarizer = fmt.Errorf("%w: a Summarizer must be made by NewSummariz
 // of them, so that the memory accesses of the group overlap instead of
 // waiting for one another.
 func (s *Summarizer) AddBatch(ts []Transaction) (n int, err error) {
-	if s == nil || s.opts.Unit == 0 { // NewSummarizer sets the Unit
+	if s == nil || s.e == nil {
 		return 0, errZeroSummarizer
 	}
 	return s.addBatch(ts)
 }
 
-// batchSize is the number of transactions whose lookups overlap. Large
-// enough to keep the memory system busy, small enough that the group's
-// state stays in the L1 cache.
-const batchSize = 32
-
-// addBatch adds ts in groups of batchSize. For each group it loads the
-// given ids, then hashes them and loads their hash-table slots, then loads
-// the state of the customers the slots point to, then the stored ids, and
-// only then adds each transaction in order (add). The first four passes
-// only warm the caches and compute hints: a pass has no side effect and its
-// loads do not depend on one another, so the processor issues them together
-// (a million customers' state is far larger than the caches: one pass per
-// dependent load turns four waits for memory per transaction into four per
-// group). add checks every hint, so a stale one (a customer inserted by an
-// earlier transaction of the group) costs a second lookup, never a wrong
-// result.
+// addBatch adds ts (see ingest.AddBatch), reporting a transaction after
+// the end as an *AfterEndError.
 func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
-	var hs [batchSize]uint32
-	var ks [batchSize]int32
-	for base := 0; base < len(ts); base += batchSize {
-		g := ts[base:min(base+batchSize, len(ts))]
-		sink := s.sink
-		for i := range g {
-			if id := g[i].CustomerID; len(id) > 0 {
-				sink += uint64(id[0]) + uint64(id[len(id)-1]) // an id may span two lines
-			}
-		}
-		var last uint64 // the previous group's last customer
-		if s.last >= 0 {
-			last = s.acc(s.last).id
-		}
-		for i := range g {
-			id := g[i].CustomerID
-			if i > 0 && id == g[i-1].CustomerID || i == 0 && s.last >= 0 && s.ids.Equal(last, id) {
-				// The previous transaction's customer: no hashing.
-				hs[i], ks[i] = s.lastH, -2
-				if i > 0 {
-					hs[i] = hs[i-1]
-				}
-				continue
-			}
-			h := s.index.Hash(id)
-			hs[i], ks[i] = h, -1
-			sink += s.index.Slot(h)
-		}
-		for i := range g {
-			if ks[i] == -1 {
-				if k := s.index.Probe(hs[i]); k >= 0 {
-					ks[i] = k
-					a := s.acc(k)
-					sink += a.id + math.Float64bits(a.hTotal) // both cache lines
-				}
-			}
-		}
-		for i := range g {
-			if k := ks[i]; k >= 0 {
-				if id := s.ids.Stored(s.acc(k).id); len(id) > 0 {
-					sink += uint64(id[0]) + uint64(id[len(id)-1])
-				}
-			}
-		}
-		s.sink = sink
-		for i := range g {
-			if err := s.add(g[i].CustomerID, hs[i], ks[i], g[i].Time, g[i].Amount); err != nil {
-				return base + i, err
-			}
-		}
+	n, err := ingest.AddBatch(s.e, ts)
+	if ae, ok := err.(*ingest.AfterEndError); ok {
+		err = &AfterEndError{Time: ae.Time, End: s.opts.End, EndOfDay: s.opts.EndOfDay}
 	}
-	return len(ts), nil
+	return n, err
 }
 
-// add adds one transaction of the customer id, whose hash is h. hint is the
-// customer's probable index, -1 when unknown, or -2 when the customer is
-// probably the previous transaction's.
-func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount float64) error {
-	s.stats.Records++
-	if id == "" {
-		return ErrMissingID
-	}
-	if len(id) > ingest.MaxIDLen {
-		return fmt.Errorf("%w: %d bytes", ErrLongID, len(id))
-	}
-	if !finite(amount) {
-		return fmt.Errorf("%w: %v", ErrNonFinite, amount)
-	}
-	if amount < 0 && !s.opts.AllowNegative {
-		return fmt.Errorf("%w %v (set AllowNegative to accept returns)", ErrNegativeAmount, amount)
-	}
-	sec := seconds(t)
-	if s.opts.EndOfDay && !s.sawTime {
-		if h, m, sc := t.Clock(); h|m|sc != 0 || t.Nanosecond() != 0 {
-			s.sawTime = true
-		}
-	}
-	if sec > s.limit {
-		if s.opts.SkipAfterEnd {
-			s.stats.skip(fmt.Errorf("%w %v", ErrAfterEnd, t))
-			return nil
-		}
-		return &AfterEndError{Time: t, End: s.opts.End, EndOfDay: s.opts.EndOfDay}
-	}
-	if hint == -2 {
-		hint = s.last
-	}
-	k := hint
-	ok := k >= 0 && s.ids.Equal(s.acc(k).id, id)
-	if !ok {
-		var free uint32
-		k, free = s.lookup(h, id)
-		ok = k >= 0
-		if !ok {
-			k = int32(s.n)
-			if int(k) != s.n || k < 0 || s.n == ingest.MaxCustomers {
-				return errors.New("clv: too many customers")
-			}
-			if s.n%blockSize == 0 {
-				s.blocks = append(s.blocks, s.newBlock())
-			}
-			s.n++
-			s.acc(k).id = s.ids.Add(id)
-			s.index.Insert(free, h, k)
-		}
-	}
-	s.last, s.lastH = k, h
-	a := s.acc(k)
-	p := s.opts.Period.index(t)
-	if sec > s.latestS {
-		s.latest, s.latestS, s.latestP = t, sec, p
-	}
-	if sec < s.earliestS {
-		s.earliest, s.earliestS = t, sec
-	}
-	when := sec
-	if s.opts.Calendar {
-		when = float64(p)
-	}
-	if !ok {
-		a.lastTime = sec
-		a.firstTime, a.lastBuy = when, when
-		a.firstPeriod, a.lastPeriod = p, p
-		a.n = 1
-		a.repHi, a.repLo = 0, 0
-		a.holdoutOnly = s.split && sec > s.calSplit
-		return nil
-	}
-	if sec < a.lastTime {
-		return fmt.Errorf("%w: customer %q: %v after %v", ErrOutOfOrder, s.ids.ID(a.id), t, time.Unix(int64(a.lastTime), 0).In(t.Location()))
-	}
-	a.lastTime = sec
-	if s.split && sec > s.calSplit && !a.holdoutOnly {
-		if a.htx == 0 {
-			a.calN, a.calLastBuy, a.calRep = a.n, a.lastBuy, a.repHi+a.repLo
-		}
-		a.htx++
-		a.hTotal += amount
-		if a.hn == 0 || p != a.hPeriod {
-			a.hn++
-			a.hPeriod = p
-			s.repeat(sec)
-		}
-	}
-	if p != a.firstPeriod {
-		a.repHi, a.repLo = addExact(a.repHi, a.repLo, amount)
-	}
-	if p != a.lastPeriod {
-		a.n++
-		a.lastPeriod = p
-		a.lastBuy = when
-		if !s.split || sec <= s.calSplit {
-			s.repeat(sec)
-		}
-	}
-	return nil
-}
-
-// repeat counts a repeat purchase at sec on its UTC day.
-func (s *Summarizer) repeat(sec float64) {
-	if s.repeats != nil {
-		s.repeats[floorDiv(int64(math.Floor(sec)), 86400)]++
-	}
-}
-
-// lookup returns the index of the customer id, whose hash is h, or -1 and
-// the free slot where it belongs.
-func (s *Summarizer) lookup(h uint32, id string) (k int32, free uint32) {
-	return s.index.Lookup(h, func(k int32) bool { return s.ids.Equal(s.acc(k).id, id) })
-}
-
-// customer returns the summary of a customer whose first purchase was at
-// first, with n purchases (merged), the last at last, repeat purchases
-// worth rep in all, observed to end (seconds, or with Calendar the period
-// endP).
-func (s *Summarizer) customer(id string, n int32, last, rep, first, end float64, endP int64) Customer {
-	c := Customer{ID: id, Frequency: float64(n - 1)}
-	if s.opts.Calendar {
-		// Times are period indexes: exact in a float64.
-		c.Recency = last - first
-		c.T = float64(endP) - first
-	} else {
-		unit := s.opts.Unit.Seconds()
-		c.Recency = (last - first) / unit
-		c.T = (end - first) / unit
-	}
-	if n > 1 {
-		c.MonetaryValue = rep / float64(n-1)
-	}
-	return c
+// currentStats returns the counts so far.
+func (s *Summarizer) currentStats() Stats {
+	st := s.stats
+	st.Records = s.e.Records
+	return st
 }
 
 // Summary returns the summaries of the customers added so far. It returns
 // an error wrapping ErrEmptyLog if no customer has a purchase in the
 // (calibration) period. The Summarizer may be used further.
 func (s *Summarizer) Summary() (*Summary, error) {
-	sum := &Summary{Stats: s.stats}
-	var refs []uint64 // the ids of the customers to summarize (with a split: of every customer)
-	var keep []int32  // the accumulators of the calibration period's customers
-	for i := range s.n {
-		a := s.acc(int32(i))
-		if a.holdoutOnly {
-			sum.HoldoutOnly++
-		} else {
-			keep = append(keep, int32(i))
-		}
-		if s.split || !a.holdoutOnly {
-			refs = append(refs, a.id)
-		}
+	if s == nil || s.e == nil {
+		return nil, errZeroSummarizer
 	}
-	n := len(keep)
-	if n == 0 {
-		return nil, fmt.Errorf("%w (%v)", ErrEmptyLog, s.stats)
-	}
-	sum.Customers = make([]Customer, n)
-	if s.split {
-		sum.Holdout = make([]Holdout, n)
-		sum.Whole = make([]Customer, s.n)
-	}
-	end, endT, endP, fullP := s.end, s.end, s.endP, s.endP
-	cal := s.cal
-	sum.End = s.opts.End
-	if s.sawTime && !s.open { // EndOfDay with times of day: to the end of the days
-		end, endT = s.end+86400, s.end+86400
-		cal += 86400
-		sum.End = s.opts.End.Add(24 * time.Hour)
-	}
-	if s.open {
-		end, endT, endP, fullP = s.latestS, s.latestS, s.latestP, s.latestP
-		sum.End = s.latest
-		if s.split && !(s.cal < end) {
-			return nil, fmt.Errorf("%w: CalibrationEnd %v is not before the last transaction %v, the end of observation", ErrBadOption, s.opts.CalibrationEnd, s.latest)
-		}
-	}
-	sum.First, sum.Last = s.earliest, s.latest
-	if s.split {
-		endT, endP = cal, s.calP
-	}
-	var dur float64
-	if s.opts.Calendar {
-		dur = float64(fullP - s.calP)
-	} else {
-		dur = (end - cal) / s.opts.Unit.Seconds()
-	}
-	ids := s.ids.IDs(refs)
-	if s.split {
-		// The whole observation's customers, every one of them.
-		parallel.Map(s.n, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				a := s.acc(int32(k))
-				sum.Whole[k] = s.customer(ids[k], a.n, a.lastBuy, a.repHi+a.repLo, a.firstTime, end, fullP)
-			}
+	r, err := ingest.Summary(s.e,
+		func(id string, c ingest.Customer) Customer {
+			return Customer{ID: id, Frequency: c.Frequency, Recency: c.Recency, T: c.T, MonetaryValue: c.MonetaryValue}
+		},
+		func(h ingest.Holdout) Holdout {
+			return Holdout{Frequency: h.Frequency, MonetaryValue: h.MonetaryValue, Duration: h.Duration}
 		})
+	if err == ingest.ErrEmptyLog {
+		return nil, fmt.Errorf("%w (%v)", ErrEmptyLog, s.currentStats())
 	}
-	// The customers are independent: built on all cores, each chunk
-	// reporting its first overflow.
-	bad := make([]int, parallel.Chunks(n)) // index+1 of the chunk's first overflowing customer
-	parallel.For(len(bad), func(ch int) {
-		lo, hi := parallel.Bounds(ch, n)
-		for j := lo; j < hi; j++ {
-			a := s.acc(keep[j])
-			id := ids[j]
-			if s.split {
-				id = ids[keep[j]]
-			}
-			cn, last, rep := a.n, a.lastBuy, a.repHi+a.repLo
-			if a.htx > 0 {
-				cn, last, rep = a.calN, a.calLastBuy, a.calRep
-			}
-			sum.Customers[j] = s.customer(id, cn, last, rep, a.firstTime, endT, endP)
-			if s.split {
-				h := Holdout{Frequency: float64(a.hn), Duration: dur}
-				if s.opts.Calendar && a.htx > 0 {
-					h.MonetaryValue = a.hTotal / float64(a.htx)
-				} else if a.hn > 0 {
-					h.MonetaryValue = a.hTotal / float64(a.hn)
-				}
-				sum.Holdout[j] = h
-			}
-			if (!finite(rep) || !finite(a.repHi+a.repLo) || !finite(a.hTotal)) && bad[ch] == 0 {
-				bad[ch] = j + 1
-			}
-		}
-	})
-	for _, b := range bad {
-		if b > 0 {
-			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, sum.Customers[b-1].ID)
-		}
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range sum.Whole {
-		if !finite(c.MonetaryValue) {
-			return nil, fmt.Errorf("%w: customer %q: the sum of the amounts overflows", ErrNonFinite, c.ID)
+	sum := &Summary{Customers: r.Customers, Holdout: r.Holdout, HoldoutOnly: r.HoldoutOnly, Whole: r.Whole,
+		Stats: s.currentStats(), First: r.First, Last: r.Last, End: r.End}
+	if r.Repeats != nil {
+		sum.Repeats = make([]DayCount, len(r.Repeats))
+		for i, d := range r.Repeats {
+			sum.Repeats[i] = DayCount{Day: d.Day, Count: d.Count}
 		}
-	}
-	if s.repeats != nil {
-		sum.Repeats = make([]DayCount, 0, len(s.repeats))
-		for d, n := range s.repeats {
-			sum.Repeats = append(sum.Repeats, DayCount{Day: time.Unix(d*86400, 0).UTC(), Count: n})
-		}
-		slices.SortFunc(sum.Repeats, func(a, b DayCount) int { return a.Day.Compare(b.Day) })
 	}
 	return sum, nil
 }

@@ -1,11 +1,10 @@
 package clv
 
 import (
-	"cmp"
 	"fmt"
-	"math"
-	"slices"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // SummaryOptions configures Summarize. End is required; the zero values of
@@ -126,7 +125,7 @@ func Summarize(ts []Transaction, opts SummaryOptions) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := timeOrder(ts)
+	order := ingest.TimeOrder(ts)
 	if order == nil { // already in time order
 		if n, err := s.addBatch(ts); err != nil {
 			return nil, fmt.Errorf("clv: transactions[%d]: %w", n, err)
@@ -146,50 +145,4 @@ func Summarize(ts []Transaction, opts SummaryOptions) (*Summary, error) {
 		}
 	}
 	return s.Summary()
-}
-
-// timeOrder returns the indexes of ts in time order, ties in index order,
-// or nil if ts is in that order already.
-func timeOrder(ts []Transaction) []int {
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	sorted := true
-	for i := range ts {
-		sec := ts[i].Time.Unix()
-		lo, hi = min(lo, sec), max(hi, sec)
-		if sorted && i > 0 && ts[i].Time.Before(ts[i-1].Time) {
-			sorted = false
-		}
-	}
-	if sorted {
-		return nil
-	}
-	order := make([]int, len(ts))
-	if uint64(hi-lo) >= math.MaxUint64/1_000_000_000-1 { // over 584 years: compare the times themselves
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(i, j int) int { return ts[i].Time.Compare(ts[j].Time) })
-		return order
-	}
-	// Sort (nanoseconds since lo, index) pairs: contiguous keys sort several
-	// times faster than indexes into ts compared through it.
-	type key struct {
-		ns uint64
-		i  int
-	}
-	keys := make([]key, len(ts))
-	for i := range ts {
-		t := ts[i].Time
-		keys[i] = key{uint64(t.Unix()-lo)*1e9 + uint64(t.Nanosecond()), i}
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := cmp.Compare(a.ns, b.ns); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.i, b.i)
-	})
-	for j, k := range keys {
-		order[j] = k.i
-	}
-	return order
 }

@@ -36,3 +36,16 @@ func checkModels(fn string, ms ...any) error {
 	}
 	return nil
 }
+
+// empiricalQuantile returns the smallest element of the sorted s at or
+// below which a share p of the elements lie: s[i] for the first i with
+// i+1 ≥ p·len(s) (no interpolation; gonum's stat.Empirical).
+func empiricalQuantile(p float64, s []float64) float64 {
+	at := p * float64(len(s))
+	for i, v := range s {
+		if float64(i+1) >= at {
+			return v
+		}
+	}
+	return s[len(s)-1]
+}

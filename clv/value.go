@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/clvkit/clvkit/internal/parallel"
-	"gonum.org/v1/gonum/stat"
 )
 
 // Lengths of a month in common time units, as the lifetimes package counts
@@ -64,26 +63,6 @@ func (o *ValueOptions) check() error {
 }
 
 const substeps = 16
-
-// PurchaseCurve is implemented by purchase models that compute the
-// conditional expected purchases at several horizons at once (bgnbd.Model
-// does, computing P(alive) once). LifetimeValues uses it when available;
-// out[i] must equal ConditionalExpectedPurchases(c, ts[i]).
-type PurchaseCurve interface {
-	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
-}
-
-// DiscountedPurchases is implemented by purchase models that compute, for
-// many customers at once, the discounted expected purchases
-//
-//	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0, E[Y(0)] = 0,
-//
-// given ascending horizons ts and weights w (bgnbd.Model does, sharing the
-// work between customers with equal frequency and T). LifetimeValues uses
-// it when available.
-type DiscountedPurchases interface {
-	DiscountedPurchasesAll(cs []Customer, ts, w []float64) ([]float64, error)
-}
 
 // schedule is the time grid of a lifetime value and the discount applied to
 // the purchases expected in each step.
@@ -254,7 +233,7 @@ func SummarizeValues(values []float64) (Distribution, error) {
 	}
 	d.Mean = d.Total / float64(len(s))
 	for _, q := range DistributionQuantiles {
-		d.Quantiles[q] = stat.Quantile(q, stat.Empirical, s, nil)
+		d.Quantiles[q] = empiricalQuantile(q, s)
 	}
 	top := 0.0
 	k := int(math.Ceil(0.1 * float64(len(s))))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 )
 
 // Config configures Run; Run reports a field it cannot accept as a
@@ -57,13 +58,13 @@ type Config struct {
 	// intervals for each customer's P(alive), expected purchases and CLV,
 	// for their totals and for each month's purchases and revenue, from
 	// the parameters' uncertainty: the quantities are computed under
-	// IntervalDraws draws of the models' parameters (clv.ForecastIntervals;
+	// IntervalDraws draws of the models' parameters (interval.Forecast;
 	// fixed seeds, so runs repeat). forecast.csv and periods.csv then have
 	// lower and upper columns. Zero means none (unlike the level of
-	// clv.IntervalOptions, whose zero means 0.9: here there is no level
+	// interval.Options, whose zero means 0.9: here there is no level
 	// without intervals).
 	Interval float64
-	// IntervalDraws is the number of parameter draws, 2 to clv.MaxDraws,
+	// IntervalDraws is the number of parameter draws, 2 to interval.MaxDraws,
 	// with Interval; zero means DefaultIntervalDraws. Without Interval it
 	// must be zero.
 	IntervalDraws int
@@ -172,8 +173,8 @@ func (c *Config) check() error {
 		return bad("Interval", c.Interval, "a level in (0, 1), e.g. 0.9")
 	case c.Interval == 0 && c.IntervalDraws != 0:
 		return &ConfigError{Field: "IntervalDraws", Value: fmt.Sprint(c.IntervalDraws), Want: "none (the draws are for intervals) without", With: "Interval"}
-	case c.Interval != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > clv.MaxDraws):
-		return bad("IntervalDraws", c.IntervalDraws, fmt.Sprintf("2 to %d", clv.MaxDraws))
+	case c.Interval != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > interval.MaxDraws):
+		return bad("IntervalDraws", c.IntervalDraws, fmt.Sprintf("2 to %d", interval.MaxDraws))
 	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):
 		return bad("Penalizer", c.Penalizer, "a number ≥ 0")
 	case !(c.Margin > 0 && c.Margin <= 1):

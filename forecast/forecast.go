@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/plots"
@@ -88,7 +89,7 @@ type Result struct {
 	TotalPurchases, TotalCLV Interval
 	// Purchases, with intervals, is parallel to Forecasts: the interval of
 	// the purchases each customer will actually make over the horizon
-	// (clv.PredictiveIntervals: the chosen model's process noise).
+	// (interval.PredictiveAll: the chosen model's process noise).
 	Purchases []PurchaseInterval
 	// HoldoutIntervals, with intervals and a holdout period, is parallel
 	// to Holdout.Groups: the interval of each group's mean predicted
@@ -131,7 +132,7 @@ type Period struct {
 	Revenue    float64
 	// Interval holds the intervals of Purchases and Revenue when
 	// Config.Interval is set, nil otherwise.
-	Interval *clv.PeriodIntervals
+	Interval *interval.Period
 }
 
 // Run reads the log from r and computes the forecasts. It reads r once,

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -244,14 +245,14 @@ func TestIntervals(t *testing.T) {
 			t.Errorf("period %v: %v purchases, %v revenue, intervals %+v", p.End, p.Purchases, p.Revenue, p.Interval)
 		}
 	}
-	// What each customer will actually buy: clv.PredictiveInterval's
+	// What each customer will actually buy: interval.Predictive's
 	// counts, around the expectation.
 	if len(res.Purchases) != len(res.Forecasts) {
 		t.Fatalf("%d purchase intervals", len(res.Purchases))
 	}
 	for i := 0; i < len(res.Purchases); i += 97 {
 		c, p := res.Summary.Customers[i], res.Purchases[i]
-		lo, hi, err := clv.PredictiveInterval([]clv.ConditionalPMF{pm}, c, res.Horizon, 0.9)
+		lo, hi, err := interval.Predictive([]interval.ConditionalPMF{pm}, c, res.Horizon, 0.9)
 		if err != nil || p.Low != lo || p.High != hi || float64(p.High) < res.Forecasts[i].ExpectedPurchases {
 			t.Errorf("customer %d: purchases %+v, want [%d, %d] around %v (%v)", i, p, lo, hi, res.Forecasts[i].ExpectedPurchases, err)
 		}

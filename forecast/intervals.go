@@ -7,15 +7,16 @@ import (
 	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
 // Interval is an interval [Low, High] of a quantity.
-type Interval = clv.Interval
+type Interval = interval.Interval
 
 // Intervals are the intervals of one customer's P(alive), expected
 // purchases and CLV (Config.Interval).
-type Intervals = clv.CustomerIntervals
+type Intervals = interval.Customer
 
 // DefaultIntervalDraws is the number of parameter draws intervals come
 // from when Config.IntervalDraws is zero.
@@ -47,7 +48,7 @@ func purchaseDraws(name string, pm PurchaseModel, src rand.Source, n int) ([]clv
 }
 
 // intervals fills Result.Intervals, the totals' intervals and each
-// period's, with clv.ForecastIntervals: every quantity computed under
+// period's, with interval.Forecast: every quantity computed under
 // Config.IntervalDraws draws of the purchase and spend models' parameters
 // (the Laplace approximation on the log scale; the two fits are
 // independent), the interval running between the draws' (1−level)/2 and
@@ -59,9 +60,9 @@ func (res *Result) intervals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	draws := make([]clv.ForecastDraw, n)
+	draws := make([]interval.Draw, n)
 	for d := range draws {
-		draws[d] = clv.ForecastDraw{Purchase: pms[d], Spend: noSpend{}}
+		draws[d] = interval.Draw{Purchase: pms[d], Spend: noSpend{}}
 	}
 	if res.Spend != nil {
 		sps, err := spendDraws(res.Spend, rand.NewPCG(spendSeed, 1), n)
@@ -77,7 +78,7 @@ func (res *Result) intervals(ctx context.Context) error {
 		}
 	}
 	month := res.Horizon / float64(cfg.Months)
-	iv, err := clv.ForecastIntervals(ctx, draws, res.Summary.Customers, clv.IntervalOptions{
+	iv, err := interval.Forecast(ctx, draws, res.Summary.Customers, interval.Options{
 		Level:   cfg.Interval,
 		Horizon: res.Horizon,
 		Value:   clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
@@ -89,8 +90,8 @@ func (res *Result) intervals(ctx context.Context) error {
 	res.Intervals = iv.Customers
 	res.TotalPurchases, res.TotalCLV = iv.TotalPurchases, iv.TotalValue
 	res.draws = pms
-	if am, ok := res.Choice.Model.(clv.AliveMixture); ok {
-		lo, hi, err := clv.PredictiveIntervals(am, res.Summary.Customers, res.Horizon, cfg.Interval)
+	if am, ok := res.Choice.Model.(interval.AliveMixture); ok {
+		lo, hi, err := interval.PredictiveAll(am, res.Summary.Customers, res.Horizon, cfg.Interval)
 		if err != nil {
 			return fmt.Errorf("intervals: %w", err)
 		}
@@ -128,11 +129,11 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 		}
 		groups[i] = min(int(c.Frequency), len(ev.Groups)-1)
 	}
-	draws := make([]clv.ForecastDraw, len(res.calDraws))
+	draws := make([]interval.Draw, len(res.calDraws))
 	for d, m := range res.calDraws {
 		draws[d].Purchase = m
 	}
-	iv, err := clv.ForecastIntervals(ctx, draws, cs, clv.IntervalOptions{Level: res.Config.Interval, Horizon: dur, Groups: groups})
+	iv, err := interval.Forecast(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups})
 	if err != nil {
 		return fmt.Errorf("intervals: holdout: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -164,7 +165,7 @@ func TestPlotDataInRun(t *testing.T) {
 	for d, c := range tr.Draws {
 		last[d] = c[len(c)-1]
 	}
-	iv := clv.DrawInterval(last, 0.8)
+	iv := interval.FromDraws(last, 0.8)
 	if e := tr.Expected[len(tr.Expected)-1]; !(iv.Low < e*1.1 && iv.High > e*0.9 && iv.Low < iv.High) {
 		t.Errorf("band at the end %+v, expected %v", iv, e)
 	}

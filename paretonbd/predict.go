@@ -96,7 +96,7 @@ func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
 // ProbabilityAliveAt writes ProbabilityAlive of the customers with x repeat
 // purchases observed for T and recencies txs into out
 // (min(len(txs), len(out)) values), computing what they share once
-// (clv.AliveFactored).
+// (interval.AliveFactored).
 func (m *Model) ProbabilityAliveAt(x, T float64, txs, out []float64) {
 	txs = txs[:min(len(txs), len(out))]
 	if !m.base.Ready() {
@@ -261,7 +261,7 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 // ProbabilityOfPurchasesIfAlive returns the probability that a customer with
 // x repeat purchases in T, known to be alive at T, makes n purchases in
 // (T, T+t]: a new customer with the posterior parameters (r+x, α+T, s, β+T)
-// (clv.AliveMixture). Invalid arguments give NaN.
+// (interval.AliveMixture). Invalid arguments give NaN.
 func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64 {
 	if !m.base.Ready() || !valid(clv.Customer{Frequency: x, T: T}) || n < 0 || !finiteNonNeg(t) {
 		return math.NaN()
@@ -270,8 +270,6 @@ func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) fl
 	post := Params{R: p.R + x, Alpha: p.Alpha + T, S: p.S, Beta: p.Beta + T}
 	return post.pmf(float64(n), t)
 }
-
-var _ clv.AliveMixture = (*Model)(nil)
 
 // ProbabilityOfPurchasesUnconditional returns P(X(t) = n), the probability
 // that a customer just acquired at 0 makes n repeat purchases in (0, t]
@@ -415,7 +413,7 @@ func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, er
 // IfAlive returns, for customers with x repeat purchases, the expected
 // number of purchases in (T, T+t] of one known to be alive at T, the
 // factor beside P(alive) in ConditionalExpectedPurchases
-// (clv.AliveFactored):
+// (interval.AliveFactored):
 //
 //	(r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)].
 //
@@ -434,5 +432,3 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 		return p.activeExpected(x, T, t)
 	}
 }
-
-var _ clv.AliveFactored = (*Model)(nil)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -68,7 +69,7 @@ func ExampleCalibrationFit() {
 // The holdout check with a band: mean holdout purchases by calibration
 // frequency, actual and predicted, and an interval around the prediction
 // (here ±10%; the forecast job takes it from parameter draws with
-// clv.ForecastIntervals).
+// interval.Forecast).
 func ExampleHoldoutByFrequency() {
 	m, cs := exampleCustomers()
 	hold := make([]clv.Holdout, len(cs))
@@ -79,9 +80,9 @@ func ExampleHoldoutByFrequency() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	band := make([]clv.Interval, len(ev.Groups))
+	band := make([]interval.Interval, len(ev.Groups))
 	for k, g := range ev.Groups {
-		band[k] = clv.Interval{Low: 0.9 * g.Predicted, High: 1.1 * g.Predicted}
+		band[k] = interval.Interval{Low: 0.9 * g.Predicted, High: 1.1 * g.Predicted}
 	}
 	p, err := plots.HoldoutByFrequency(ev, band)
 	if err != nil {

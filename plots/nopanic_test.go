@@ -10,6 +10,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
@@ -96,7 +97,7 @@ func TestNoPanic(t *testing.T) {
 		})
 		add(fmt.Sprintf("HoldoutByFrequency(%v)", v), func() (*plot.Plot, error) {
 			ev := clv.Evaluation{Groups: []clv.HoldoutGroup{{Frequency: 0, Customers: 3, Actual: v, Predicted: 1}, {Frequency: 1, Customers: 2, Actual: 1, Predicted: v}}}
-			return plots.HoldoutByFrequency(ev, []clv.Interval{{Low: v, High: 1}, {Low: 0, High: v}})
+			return plots.HoldoutByFrequency(ev, []interval.Interval{{Low: v, High: 1}, {Low: 0, High: v}})
 		})
 		add(fmt.Sprintf("SegmentSizes(%v)", v), func() (*plot.Plot, error) {
 			return plots.SegmentSizes([]segment.Group{{Key: "x", Customers: int(math.Min(math.Max(v, 0), 1e6))}, {Key: ""}}, "t")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -116,9 +117,9 @@ func CalibrationFitCounts(fc FrequencyCounts, name string) (*plot.Plot, error) {
 // frequency, actual and predicted (Fader, Hardie & Lee 2005, Figure 4;
 // lifetimes' plot_calibration_purchases_vs_holdout_purchases). band, if
 // not nil, is parallel to ev.Groups: an interval of each group's mean
-// predicted purchases (e.g. from clv.ForecastIntervals with Groups),
+// predicted purchases (e.g. from interval.Forecast with Groups),
 // drawn as a shaded band around the model's line.
-func HoldoutByFrequency(ev clv.Evaluation, band []clv.Interval) (*plot.Plot, error) {
+func HoldoutByFrequency(ev clv.Evaluation, band []interval.Interval) (*plot.Plot, error) {
 	if len(ev.Groups) == 0 {
 		return nil, errors.New("plots: HoldoutByFrequency: no groups")
 	}
@@ -175,7 +176,7 @@ type TrackingOptions struct {
 	// Level is the level of the band, in (0, 1) (e.g. 0.9), required with
 	// a band: a shaded band shows, at each step, the interval between the
 	// (1−Level)/2 and (1+Level)/2 quantiles of the drawn curves
-	// (clv.DrawInterval), how far the model's curve is uncertain.
+	// (interval.FromDraws), how far the model's curve is uncertain.
 	Level float64
 }
 
@@ -209,8 +210,8 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 	if isNil(pm) || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
 		return TrackingData{}, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
 	}
-	if len(draws) == 1 || len(draws) > clv.MaxDraws {
-		return TrackingData{}, fmt.Errorf("plots: Tracking: band of %d draws (want none, or 2 to %d)", len(draws), clv.MaxDraws)
+	if len(draws) == 1 || len(draws) > interval.MaxDraws {
+		return TrackingData{}, fmt.Errorf("plots: Tracking: band of %d draws (want none, or 2 to %d)", len(draws), interval.MaxDraws)
 	}
 	since := func(t time.Time) float64 { return float64(t.Sub(first)) / float64(unit) }
 	horizon := since(end)
@@ -267,8 +268,8 @@ func TrackingPlot(td TrackingData, opts TrackingOptions) (*plot.Plot, error) {
 		return nil, fmt.Errorf("plots: Tracking: unit %v, %d times, %d actual and %d expected values", td.Unit, len(td.At), len(td.Actual), len(td.Expected))
 	}
 	level := opts.Level
-	if len(td.Draws) == 1 || len(td.Draws) > clv.MaxDraws || len(td.Draws) > 0 && !(level > 0 && level < 1) {
-		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v (want none, or 2 to %d at a level in (0, 1))", len(td.Draws), opts.Level, clv.MaxDraws)
+	if len(td.Draws) == 1 || len(td.Draws) > interval.MaxDraws || len(td.Draws) > 0 && !(level > 0 && level < 1) {
+		return nil, fmt.Errorf("plots: Tracking: band of %d draws at level %v (want none, or 2 to %d at a level in (0, 1))", len(td.Draws), opts.Level, interval.MaxDraws)
 	}
 	for d, c := range td.Draws {
 		if len(c) != len(td.At) {
@@ -316,7 +317,7 @@ func TrackingPlot(td TrackingData, opts TrackingOptions) (*plot.Plot, error) {
 			if err := checkValues("Tracking", "band: drawn expected repeats", vals...); err != nil {
 				return nil, err
 			}
-			iv := clv.DrawInterval(vals, level)
+			iv := interval.FromDraws(vals, level)
 			lo, hi = append(lo, iv.Low), append(hi, iv.High)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 	"gonum.org/v1/plot"
@@ -91,9 +92,9 @@ func TestPlots(t *testing.T) {
 	// anti-aliased; many more with a band.
 	p, err = plots.HoldoutByFrequency(ev, nil)
 	none := bandPixels(render(t, p, err))
-	band := make([]clv.Interval, len(ev.Groups))
+	band := make([]interval.Interval, len(ev.Groups))
 	for k, g := range ev.Groups {
-		band[k] = clv.Interval{Low: 0.5 * g.Predicted, High: 1.5 * g.Predicted}
+		band[k] = interval.Interval{Low: 0.5 * g.Predicted, High: 1.5 * g.Predicted}
 	}
 	p, err = plots.HoldoutByFrequency(ev, band)
 	if n := bandPixels(render(t, p, err)); n < 10*(none+100) {

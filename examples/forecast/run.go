@@ -103,7 +103,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 }
 
 // maxIntervalDraws bounds -interval-draws, below the library's
-// clv.MaxDraws: each draw costs a pass over the customers and memory
+// interval.MaxDraws: each draw costs a pass over the customers and memory
 // (about 40 KB a draw on CDNOW).
 const maxIntervalDraws = 10_000
 

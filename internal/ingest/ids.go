@@ -1,8 +1,14 @@
-// Package ingest is the engine behind clv's Reader and Summarizer: the
-// hash index and compact store of customer ids, the line reader and field
-// splitter of delimited text, the amount and time parsers, and the
-// pipeline that parses ahead on a second core. clv's public types are thin
-// over it; nothing here knows what a customer summary means.
+// Package ingest is the engine behind clv's Reader, Summarizer and
+// CustomerState: the records and columns of delimited text within a line
+// limit, the amount and time parsers, the checks of summary rows, the hash
+// index and compact store of customer ids, the customer states in blocks
+// with batched lookups (Summarizer, AddBatch, Summary), the time order of a
+// log, the pipeline that parses ahead on a second core, and the sketch of
+// the amounts. clv's public types are thin faces over it; nothing here
+// knows what a customer summary means beyond its arithmetic. The unsafe
+// of the engine lives here: a []clv.Transaction read in place through a
+// layout constraint (Transactions), ids aliasing a chunk's arena
+// (Chunk.String), the page size of a block of states.
 package ingest
 
 import "hash/maphash"
@@ -21,7 +27,7 @@ const MaxCustomers = 1<<31 - 1
 // per slot keeps the table small (16 MiB for a million customers), which
 // matters because every lookup of a large log misses the caches. Unlike a
 // Go map, the table can be probed for a group of ids before any id is
-// compared (see clv.Summarizer.AddBatch).
+// compared (see AddBatch).
 type Index struct {
 	seed  maphash.Seed
 	slots []uint64

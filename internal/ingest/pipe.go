@@ -1,6 +1,9 @@
 package ingest
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // Chunk is a run of records parsed ahead: the records, their line
 // numbers, the bytes they alias, and the error that ended the run (nil
@@ -11,6 +14,19 @@ type Chunk[R any] struct {
 	Lines []int
 	Arena []byte
 	Err   error
+}
+
+// String returns b as a string that aliases a copy of b in the chunk's
+// arena, valid as long as the chunk is not reused; "" for an empty b.
+func (c *Chunk[R]) String(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(c.Arena)
+	c.Arena = append(c.Arena, b...)
+	// The string aliases the arena, which append may move: the old array
+	// lives on while a string points into it.
+	return unsafe.String(&c.Arena[start], len(b))
 }
 
 // inFlight is the number of chunks circulating in a Pipe.
@@ -64,4 +80,36 @@ func StartPipe[R any](size int, fill func(c *Chunk[R]) (last bool)) *Pipe[R] {
 func (p *Pipe[R]) Stop() {
 	close(p.done)
 	p.wg.Wait()
+}
+
+// Collect calls next until it returns an error, and returns what it
+// returned before, in order, with that error. The values are gathered in
+// fixed-size chunks joined once at the end: growing one slice would copy
+// a large input several times over.
+func Collect[T any](next func() (T, error)) ([]T, error) {
+	const size = 1 << 16
+	var chunks [][]T
+	cur := make([]T, 0, 1024)
+	var err error
+	for {
+		var v T
+		if v, err = next(); err != nil {
+			break
+		}
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = make([]T, 0, size)
+		}
+		cur = append(cur, v)
+	}
+	chunks = append(chunks, cur)
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	out := make([]T, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, err
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/internal/datasets"
 )
 
@@ -133,10 +134,10 @@ func CDNOW(tb testing.TB) []clv.Customer {
 	return cs
 }
 
-// CheckAliveAt checks that a model's ProbabilityAliveAt (clv.AliveFactored)
+// CheckAliveAt checks that a model's ProbabilityAliveAt (interval.AliveFactored)
 // gives exactly its ProbabilityAlive, customer by customer, at T = 30 for
 // several frequencies and recencies, invalid ones (NaN) included.
-func CheckAliveAt(t *testing.T, name string, m clv.AliveFactored) {
+func CheckAliveAt(t *testing.T, name string, m interval.AliveFactored) {
 	t.Helper()
 	for _, x := range []float64{0, 1, 4, 30} {
 		txs := []float64{0, 0.5, 10, 29.9, 30, 31, -1}

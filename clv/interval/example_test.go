@@ -1,12 +1,14 @@
-package clv_test
+package interval_test
 
 import (
 	"context"
 	"fmt"
+	"log"
 	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
@@ -14,7 +16,7 @@ import (
 // parameters: one customer's P(alive), expected purchases next year and
 // 12-month CLV, and the total purchases the customer base is expected to
 // make next year.
-func ExampleForecastIntervals() {
+func ExampleForecast() {
 	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
 	T := make([]float64, 5000)
 	for i := range T {
@@ -32,14 +34,14 @@ func ExampleForecastIntervals() {
 
 	pp, _ := pm.SampleParams(rand.NewPCG(5, 6), 200)
 	sp, _ := sm.SampleParams(rand.NewPCG(7, 8), 200)
-	draws := make([]clv.ForecastDraw, 200)
+	draws := make([]interval.Draw, 200)
 	for d := range draws {
 		p, _ := bgnbd.New(pp[d])
 		s, _ := gammagamma.New(sp[d])
-		draws[d] = clv.ForecastDraw{Purchase: p, Spend: s}
+		draws[d] = interval.Draw{Purchase: p, Spend: s}
 	}
 	c := clv.Customer{Frequency: 4, Recency: 30, T: 45, MonetaryValue: 35}
-	iv, err := clv.ForecastIntervals(context.Background(), draws, append(cs, c), clv.IntervalOptions{
+	iv, err := interval.Forecast(context.Background(), draws, append(cs, c), interval.Options{
 		Level:   0.9,
 		Horizon: 52,
 		Value:   clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01},
@@ -63,7 +65,7 @@ func ExampleForecastIntervals() {
 // The interval of the total purchases 1,000 customers will actually make
 // next year: the customers' own randomness plus the parameters'
 // uncertainty, from the expected totals under 100 parameter draws.
-func ExampleTotalPredictiveInterval() {
+func ExamplePredictiveTotal() {
 	truth := bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5}
 	T := make([]float64, 1000)
 	for i := range T {
@@ -80,7 +82,7 @@ func ExampleTotalPredictiveInterval() {
 			totals[d] += v
 		}
 	}
-	mean, lo, hi, err := clv.TotalPredictiveInterval(pm, cs, 52, 0.9, totals)
+	mean, lo, hi, err := interval.PredictiveTotal(pm, cs, 52, 0.9, totals)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -88,4 +90,23 @@ func ExampleTotalPredictiveInterval() {
 	fmt.Printf("expected %.0f purchases next year, 90%% predictive interval %.0f to %.0f\n", mean, lo, hi)
 	// Output:
 	// expected 737 purchases next year, 90% predictive interval 625 to 850
+}
+
+// A customer's predictive interval: how many purchases the customer will
+// actually make next year, at 90%. With parameter draws (SampleParams of
+// a fitted model) in the slice instead of one model, the interval also
+// carries the parameters' uncertainty.
+func ExamplePredictive() {
+	m, err := bgnbd.New(bgnbd.Params{R: 0.243, Alpha: 4.414, A: 0.793, B: 2.426})
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := clv.Customer{Frequency: 4, Recency: 30, T: 38}
+	lo, hi, err := interval.Predictive([]interval.ConditionalPMF{m}, c, 52, 0.9)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("expected %.2f purchases, 90%% predictive interval %d to %d\n", m.ConditionalExpectedPurchases(c, 52), lo, hi)
+	// Output:
+	// expected 2.94 purchases, 90% predictive interval 0 to 9
 }

@@ -1,4 +1,14 @@
-package clv
+// Package interval gives the uncertainty of the forecasts of package clv's
+// models: intervals of the expected quantities from draws of the models'
+// parameters (Forecast: per customer, in total, per forecast period and
+// per group of customers, sharing the work between customers as the
+// models allow), the quantile band of any quantity computed under draws
+// (FromDraws), and predictive intervals of the purchases customers will
+// actually make (Predictive, PredictiveAll, PredictiveTotal). It sits
+// beside clv as image/draw sits beside image: the capability interfaces
+// only these functions use (AliveFactored, AliveMixture, ConditionalPMF)
+// are declared here; bgnbd and paretonbd implement them.
+package interval
 
 import (
 	"cmp"
@@ -11,6 +21,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -25,11 +36,11 @@ import (
 // interpolates its series). The function must be safe for concurrent
 // use. ProbabilityAliveAt writes P(alive) of the customers with frequency
 // x, age T and the recencies txs into out, sharing what depends on (x, T)
-// alone. BG/NBD, MBG/NBD and Pareto/NBD are of this form;
-// ForecastIntervals uses it to compute A once per distinct (x, T), of
-// which logs of dates have few.
+// alone. BG/NBD, MBG/NBD and Pareto/NBD are of this form; Forecast uses
+// it to compute A once per distinct (x, T), of which logs of dates have
+// few.
 type AliveFactored interface {
-	PurchaseModel
+	clv.PurchaseModel
 	IfAlive(x, minT, maxT float64) func(T, t float64) float64
 	ProbabilityAliveAt(x, T float64, txs, out []float64)
 }
@@ -37,85 +48,84 @@ type AliveFactored interface {
 // Interval is an interval [Low, High] of a quantity.
 type Interval struct{ Low, High float64 }
 
-// ForecastDraw is one draw of the models' parameters: a purchase and a
-// spend model built from parameters drawn by the models' SampleParams
-// (the Laplace approximation) or refitted by Bootstrap.
-type ForecastDraw struct {
-	Purchase PurchaseModel
-	Spend    SpendModel
+// Draw is one draw of the models' parameters: a purchase and a spend
+// model built from parameters drawn by the models' SampleParams (the
+// Laplace approximation) or refitted by Bootstrap.
+type Draw struct {
+	Purchase clv.PurchaseModel
+	Spend    clv.SpendModel
 }
 
-// IntervalOptions configures ForecastIntervals. Horizon and
-// Value.PeriodLength are required.
-type IntervalOptions struct {
+// Options configures Forecast. Horizon and Value.PeriodLength are
+// required.
+type Options struct {
 	// Level is the confidence level, in (0, 1). Zero means 0.9.
 	Level float64
 	// Horizon is the t of the expected purchases in (T, T+t].
 	Horizon float64
 	// Value sets the lifetime value's horizon, discounting and margin, as
-	// for LifetimeValues. The zero Value computes no lifetime values (their
+	// for clv.LifetimeValues. The zero Value computes no lifetime values (their
 	// intervals, TotalValue and the periods' revenue are then zero, and
 	// the draws need no spend models).
-	Value ValueOptions
+	Value clv.ValueOptions
 	// Periods, if not empty, are the ends t_1 < t_2 < ... of forecast
-	// periods (e.g. calendar months); DrawnIntervals.Periods then holds
-	// the intervals of the total purchases expected in each (t_{j−1}, t_j],
+	// periods (e.g. calendar months); Result.Periods then holds the
+	// intervals of the total purchases expected in each (t_{j−1}, t_j],
 	// t_0 = 0, and of their revenue (times each customer's expected value
 	// per purchase; no margin, no discount).
 	Periods []float64
 	// Groups, if not nil, is parallel to the customers: each customer's
-	// group in [0, MaxGroups), or −1 for none. DrawnIntervals.Groups then
-	// holds the intervals of each group's total expected purchases in the
+	// group in [0, MaxGroups), or −1 for none. Result.Groups then holds
+	// the intervals of each group's total expected purchases in the
 	// horizon (e.g. by calibration frequency, against a holdout period).
 	Groups []int
 }
 
-// MaxGroups bounds the groups of IntervalOptions.Groups.
+// MaxGroups bounds the groups of Options.Groups.
 const MaxGroups = 256
 
-// PeriodIntervals are the intervals of one forecast period's totals.
-type PeriodIntervals struct {
+// Period holds the intervals of one forecast period's totals.
+type Period struct {
 	Purchases, Revenue Interval
 }
 
-// CustomerIntervals are the intervals of one customer's forecast.
-type CustomerIntervals struct {
+// Customer holds the intervals of one customer's forecast.
+type Customer struct {
 	PAlive, ExpectedPurchases, CLV Interval
 }
 
-// DrawnIntervals are the result of ForecastIntervals.
-type DrawnIntervals struct {
+// Result is the result of Forecast.
+type Result struct {
 	// Customers is parallel to the customers given.
-	Customers []CustomerIntervals
+	Customers []Customer
 	// TotalPurchases and TotalValue are the intervals of the expected
 	// purchases in the horizon and of the lifetime value, summed over
 	// the customers.
 	TotalPurchases, TotalValue Interval
-	// Periods is parallel to IntervalOptions.Periods.
-	Periods []PeriodIntervals
+	// Periods is parallel to Options.Periods.
+	Periods []Period
 	// Groups[g] is the interval of the total expected purchases of group
-	// g's customers (IntervalOptions.Groups), for g up to the largest
-	// group given.
+	// g's customers (Options.Groups), for g up to the largest group
+	// given.
 	Groups []Interval
 	// Draws is the number of draws the intervals come from.
 	Draws int
 }
 
-// MaxDraws bounds the number of draws ForecastIntervals accepts.
+// MaxDraws bounds the number of draws Forecast accepts.
 const MaxDraws = 100_000
 
-// ErrBadDraws is wrapped by ForecastIntervals' errors about its draws.
-var ErrBadDraws = errors.New("clv: invalid parameter draws")
+// ErrBadDraws is wrapped by Forecast's errors about its draws.
+var ErrBadDraws = errors.New("interval: invalid parameter draws")
 
-// ForecastIntervals returns, for every customer and for the totals over
-// the customers, intervals of the expected quantities that come from the
+// Forecast returns, for every customer and for the totals over the
+// customers, intervals of the expected quantities that come from the
 // parameters' uncertainty: P(alive), the expected purchases in the horizon
-// and the lifetime value (as LifetimeValues computes it) are computed with
-// each draw's models, and the interval runs between the (1−level)/2 and
-// (1+level)/2 quantiles of the draws' values (linear interpolation between
-// order statistics, as R's default type 7). These are intervals of
-// expectations; for what a customer will actually buy, see
-// PredictiveInterval.
+// and the lifetime value (as clv.LifetimeValues computes it) are computed
+// with each draw's models, and the interval runs between the (1−level)/2
+// and (1+level)/2 quantiles of the draws' values (linear interpolation
+// between order statistics, as R's default type 7). These are intervals of
+// expectations; for what a customer will actually buy, see Predictive.
 //
 // The work is shared as the models allow: P(alive) is computed once per
 // distinct (frequency, recency, T) and draw, the expected purchases of an
@@ -131,32 +141,34 @@ var ErrBadDraws = errors.New("clv: invalid parameter draws")
 // results, what grows with the draws is the draws' totals and, for
 // AliveFactored models, what IfAlive prepares for each distinct frequency
 // under each draw (BG/NBD: an interpolation table of up to 96 numbers).
-func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer, opts IntervalOptions) (*DrawnIntervals, error) {
+func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options) (*Result, error) {
 	level := opts.Level
 	if level == 0 {
 		level = 0.9
 	}
 	switch {
 	case !(level > 0 && level < 1):
-		return nil, fmt.Errorf("clv: ForecastIntervals: level %v, want a share in (0, 1)", opts.Level)
+		return nil, fmt.Errorf("interval: Forecast: level %v, want a share in (0, 1)", opts.Level)
 	case !(opts.Horizon >= 0) || math.IsInf(opts.Horizon, 0):
-		return nil, fmt.Errorf("clv: ForecastIntervals: horizon %v, want a finite t ≥ 0", opts.Horizon)
+		return nil, fmt.Errorf("interval: Forecast: horizon %v, want a finite t ≥ 0", opts.Horizon)
 	case len(draws) < 2 || len(draws) > MaxDraws:
 		return nil, fmt.Errorf("%w: %d draws, want 2 to %d", ErrBadDraws, len(draws), MaxDraws)
 	case len(cs) == 0:
-		return nil, ErrNoCustomers
+		return nil, clv.ErrNoCustomers
 	case len(opts.Periods) > maxPeriods:
-		return nil, fmt.Errorf("clv: ForecastIntervals: %d periods, want at most %d", len(opts.Periods), maxPeriods)
+		return nil, fmt.Errorf("interval: Forecast: %d periods, want at most %d", len(opts.Periods), maxPeriods)
 	}
 	for j, t := range opts.Periods {
 		if !(t > 0) || math.IsInf(t, 0) || (j > 0 && !(t > opts.Periods[j-1])) {
-			return nil, fmt.Errorf("clv: ForecastIntervals: period ends %v: want finite, positive and ascending", opts.Periods)
+			return nil, fmt.Errorf("interval: Forecast: period ends %v: want finite, positive and ascending", opts.Periods)
 		}
 	}
-	vopts := opts.Value
-	valued := vopts != ValueOptions{}
+	valued := opts.Value != clv.ValueOptions{}
+	var sched schedule
+	margin := 0.0
 	if valued {
-		if err := vopts.check(); err != nil {
+		var err error
+		if sched.ts, sched.disc, margin, err = opts.Value.Schedule(); err != nil {
 			return nil, err
 		}
 	}
@@ -168,16 +180,16 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 	G := 0
 	if opts.Groups != nil {
 		if len(opts.Groups) != len(cs) {
-			return nil, fmt.Errorf("clv: ForecastIntervals: %d groups for %d customers", len(opts.Groups), len(cs))
+			return nil, fmt.Errorf("interval: Forecast: %d groups for %d customers", len(opts.Groups), len(cs))
 		}
 		for i, g := range opts.Groups {
 			if g < -1 || g >= MaxGroups {
-				return nil, fmt.Errorf("clv: ForecastIntervals: customers[%d] in group %d: want −1 to %d", i, g, MaxGroups-1)
+				return nil, fmt.Errorf("interval: Forecast: customers[%d] in group %d: want −1 to %d", i, g, MaxGroups-1)
 			}
 			G = max(G, g+1)
 		}
 	}
-	if err := ValidateAll(cs); err != nil {
+	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err
 	}
 	factored := true
@@ -187,15 +199,11 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		}
 	}
 	g := groupRows(cs)
-	var sched schedule
-	if valued {
-		sched = newSchedule(vopts)
-	}
 	w := &intervalWork{
 		sched: sched,
 		draws: draws, cs: cs, g: g, level: level, t: opts.Horizon,
-		margin: vopts.Margin, factored: factored, periods: opts.Periods, valued: valued, groups: opts.Groups, G: G,
-		out: make([]CustomerIntervals, len(cs)),
+		margin: margin, factored: factored, periods: opts.Periods, valued: valued, groups: opts.Groups, G: G,
+		out: make([]Customer, len(cs)),
 	}
 	if factored {
 		w.prepare(append(append([]float64{opts.Horizon}, w.sched.ts...), opts.Periods...))
@@ -260,7 +268,7 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 			return nil, err
 		}
 	}
-	res := &DrawnIntervals{Customers: w.out, Draws: D}
+	res := &Result{Customers: w.out, Draws: D}
 	if G > 0 {
 		res.Groups = make([]Interval, G)
 		for k := range G {
@@ -268,7 +276,7 @@ func ForecastIntervals(ctx context.Context, draws []ForecastDraw, cs []Customer,
 		}
 	}
 	if P > 0 {
-		res.Periods = make([]PeriodIntervals, P)
+		res.Periods = make([]Period, P)
 		pur := make([]float64, D)
 		rev := make([]float64, D)
 		for j := range P {
@@ -316,12 +324,12 @@ func (t *blockTotals) add(u *blockTotals) {
 // rowGroups are the customers grouped by distinct (x, t_x, T), rows sorted
 // by (x, T, t_x) so that rows sharing (x, T) are adjacent.
 type rowGroups struct {
-	rows  []Customer // one per distinct row, in order
-	start []int32    // customers of row k: order[start[k]:start[k+1]]
-	order []int32    // customer indices grouped by row, ascending monetary value within a row
+	rows  []clv.Customer // one per distinct row, in order
+	start []int32        // customers of row k: order[start[k]:start[k+1]]
+	order []int32        // customer indices grouped by row, ascending monetary value within a row
 }
 
-func groupRows(cs []Customer) *rowGroups {
+func groupRows(cs []clv.Customer) *rowGroups {
 	rows, slot := distinctRows(cs)
 	// Sort the rows by (x, T, t_x), carrying their first index.
 	type keyed struct {
@@ -336,10 +344,10 @@ func groupRows(cs []Customer) *rowGroups {
 		return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.T, b.T), cmp.Compare(a.tx, b.tx))
 	})
 	rank := make([]int32, len(rows))
-	g := &rowGroups{rows: make([]Customer, len(rows)), start: make([]int32, len(rows)+1)}
+	g := &rowGroups{rows: make([]clv.Customer, len(rows)), start: make([]int32, len(rows)+1)}
 	for r, kk := range keys {
 		rank[kk.k] = int32(r)
-		g.rows[r] = Customer{Frequency: kk.x, Recency: kk.tx, T: kk.T}
+		g.rows[r] = clv.Customer{Frequency: kk.x, Recency: kk.tx, T: kk.T}
 	}
 	// Counting sort of the customers by row.
 	for i := range slot {
@@ -390,20 +398,20 @@ func blockRows(D, P int) int {
 	return max(1, min(intervalBlock, intervalBudget/(D*(3+P))))
 }
 
-// maxPeriods bounds IntervalOptions.Periods: the calendar months of 100
+// maxPeriods bounds Options.Periods: the calendar months of 100
 // years, the first and the last cut short.
 const maxPeriods = 1201
 
 type intervalWork struct {
 	rows     int // of a block (blockRows)
-	draws    []ForecastDraw
-	cs       []Customer
+	draws    []Draw
+	cs       []clv.Customer
 	g        *rowGroups
 	level, t float64
 	sched    schedule
 	margin   float64
 	factored bool
-	out      []CustomerIntervals
+	out      []Customer
 	periods  []float64
 	// valued: lifetime values are computed; groups and G: the customers'
 	// groups and their number.
@@ -597,7 +605,7 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		for j, i := range ids {
 			c := w.cs[i]
 			if !w.valued {
-				w.out[i] = CustomerIntervals{PAlive: pa, ExpectedPurchases: ex}
+				w.out[i] = Customer{PAlive: pa, ExpectedPurchases: ex}
 				continue
 			}
 			if j == 0 || c.MonetaryValue != w.cs[ids[j-1]].MonetaryValue {
@@ -611,7 +619,7 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 				}
 				val.Low, val.High = quantileBand(vals, w.level, scratch)
 				if math.IsNaN(val.Low) || math.IsInf(val.Low, 0) || math.IsInf(val.High, 0) {
-					return fmt.Errorf("clv: customers[%d] (%q): lifetime value under some draw is not finite (an infinite mean spend: a gamma-gamma draw with q ≤ 1?)", i, c.ID)
+					return fmt.Errorf("interval: customers[%d] (%q): lifetime value under some draw is not finite (an infinite mean spend: a gamma-gamma draw with q ≤ 1?)", i, c.ID)
 				}
 			}
 			for d := range D {
@@ -620,7 +628,7 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 					rowSp[d] += sp[d]
 				}
 			}
-			w.out[i] = CustomerIntervals{PAlive: pa, ExpectedPurchases: ex, CLV: val}
+			w.out[i] = Customer{PAlive: pa, ExpectedPurchases: ex, CLV: val}
 		}
 		// The row's purchases and revenue in each period, under each draw.
 		for d := range D {
@@ -636,18 +644,18 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 		}
 		if math.IsNaN(ex.Low) || math.IsNaN(pa.Low) {
 			i := ids[0]
-			return fmt.Errorf("clv: customers[%d] (%q): P(alive) or expected purchases under some draw is not a number", i, w.cs[i].ID)
+			return fmt.Errorf("interval: customers[%d] (%q): P(alive) or expected purchases under some draw is not a number", i, w.cs[i].ID)
 		}
 	}
 	return nil
 }
 
-// DrawInterval returns the interval between the (1−level)/2 and
+// FromDraws returns the interval between the (1−level)/2 and
 // (1+level)/2 quantiles of values, e.g. of a quantity computed under many
 // parameter draws, with linear interpolation between order statistics (R's
 // default type 7). values is not changed; a NaN among them, fewer than two
 // values, or a level outside (0, 1) give NaN bounds.
-func DrawInterval(values []float64, level float64) Interval {
+func FromDraws(values []float64, level float64) Interval {
 	if len(values) < 2 || !(level > 0 && level < 1) {
 		return Interval{math.NaN(), math.NaN()}
 	}

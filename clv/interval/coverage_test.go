@@ -1,4 +1,4 @@
-package clv_test
+package interval_test
 
 import (
 	"math/rand/v2"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -157,7 +158,7 @@ func TestPredictiveCoverage(t *testing.T) {
 			dm, _ := bgnbd.New(p)
 			drawTotals[d] = total39(t, dm, cs, hold)
 		}
-		_, lo, hi, err := clv.TotalPredictiveInterval(m, cs, hold, 0.9, drawTotals)
+		_, lo, hi, err := interval.PredictiveTotal(m, cs, hold, 0.9, drawTotals)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +171,7 @@ func TestPredictiveCoverage(t *testing.T) {
 		}
 		if rep < 20 { // per customer: the first 20 replications suffice
 			for j := 0; j < n; j += 10 {
-				l, h, err := clv.PredictiveInterval([]clv.ConditionalPMF{m}, cs[j], hold, 0.9)
+				l, h, err := interval.Predictive([]interval.ConditionalPMF{m}, cs[j], hold, 0.9)
 				if err != nil {
 					t.Fatal(err)
 				}

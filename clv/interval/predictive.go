@@ -1,4 +1,4 @@
-package clv
+package interval
 
 import (
 	"errors"
@@ -6,13 +6,14 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // ConditionalPMF is a purchase model that gives the distribution of a
 // customer's purchases in (T, T+t]: bgnbd.Model and paretonbd.Model.
 type ConditionalPMF interface {
-	ProbabilityOfPurchases(c Customer, n int, t float64) float64
+	ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 }
 
 // maxPMFCount bounds the counts a predictive distribution is summed over.
@@ -24,7 +25,7 @@ const pmfTail = 1e-10
 // predictive returns the mixture over the models of the distribution of
 // c's purchases in (T, T+t], as probabilities of 0, 1, ... up to where the
 // rest is below pmfTail.
-func predictive(models []ConditionalPMF, c Customer, t float64) ([]float64, error) {
+func predictive(models []ConditionalPMF, c clv.Customer, t float64) ([]float64, error) {
 	var p []float64
 	cum := 0.0
 	w := 1 / float64(len(models))
@@ -34,7 +35,7 @@ func predictive(models []ConditionalPMF, c Customer, t float64) ([]float64, erro
 			v += w * m.ProbabilityOfPurchases(c, n, t)
 		}
 		if math.IsNaN(v) {
-			return nil, fmt.Errorf("clv: customer %q: P(Y(%v) = %d) is not a number", c.ID, t, n)
+			return nil, fmt.Errorf("interval: customer %q: P(Y(%v) = %d) is not a number", c.ID, t, n)
 		}
 		p = append(p, v)
 		cum += v
@@ -42,22 +43,22 @@ func predictive(models []ConditionalPMF, c Customer, t float64) ([]float64, erro
 			return p, nil
 		}
 	}
-	return nil, fmt.Errorf("clv: customer %q: the distribution of purchases in %v has more than %d outcomes", c.ID, t, maxPMFCount)
+	return nil, fmt.Errorf("interval: customer %q: the distribution of purchases in %v has more than %d outcomes", c.ID, t, maxPMFCount)
 }
 
-// PredictiveInterval returns an interval for the number of purchases the
+// Predictive returns an interval for the number of purchases the
 // customer will actually make in (T, T+t]: the smallest n_lo and n_hi with
 // P(Y ≤ n_lo) ≥ (1−level)/2 and P(Y ≤ n_hi) ≥ (1+level)/2 under the
 // distribution averaged over models (one model for the process noise
 // alone; parameter draws, e.g. from SampleParams, to add the parameters'
 // uncertainty). Counts are discrete, so the interval's coverage is at
 // least level (conservative).
-func PredictiveInterval(models []ConditionalPMF, c Customer, t, level float64) (lo, hi int, err error) {
+func Predictive(models []ConditionalPMF, c clv.Customer, t, level float64) (lo, hi int, err error) {
 	if len(models) == 0 || !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
-		return 0, 0, fmt.Errorf("clv: PredictiveInterval: %d models, level %v, t %v", len(models), level, t)
+		return 0, 0, fmt.Errorf("interval: Predictive: %d models, level %v, t %v", len(models), level, t)
 	}
 	for _, m := range models {
-		if err := checkModels("PredictiveInterval", m); err != nil {
+		if err := checkModels("Predictive", m); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -83,21 +84,21 @@ func PredictiveInterval(models []ConditionalPMF, c Customer, t, level float64) (
 	return max(lo, 0), hi, nil
 }
 
-// TotalPredictiveInterval returns an interval for the total number of
+// PredictiveTotal returns an interval for the total number of
 // purchases the customers will actually make in (T, T+t] each, at the
 // given level, and the expected total: a normal approximation (the total
 // is a sum of many independent customers' counts) whose variance adds the
 // customers' variances under pm (the process noise) and the variance of
 // drawTotals, the expected totals under parameter draws (the parameters'
 // uncertainty; nil to leave it out).
-func TotalPredictiveInterval(pm ConditionalPMF, cs []Customer, t, level float64, drawTotals []float64) (mean, lo, hi float64, err error) {
-	if err := checkModels("TotalPredictiveInterval", pm); err != nil {
+func PredictiveTotal(pm ConditionalPMF, cs []clv.Customer, t, level float64, drawTotals []float64) (mean, lo, hi float64, err error) {
+	if err := checkModels("PredictiveTotal", pm); err != nil {
 		return 0, 0, 0, err
 	}
 	if !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
-		return 0, 0, 0, errors.New("clv: TotalPredictiveInterval: need a model, a level in (0, 1) and a horizon ≥ 0")
+		return 0, 0, 0, errors.New("interval: PredictiveTotal: need a model, a level in (0, 1) and a horizon ≥ 0")
 	}
-	if err := ValidateAll(cs); err != nil {
+	if err := clv.ValidateAll(cs); err != nil {
 		return 0, 0, 0, err
 	}
 	var variance float64
@@ -142,23 +143,23 @@ type AliveMixture interface {
 	ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64
 }
 
-// PredictiveIntervals returns, for every customer, PredictiveInterval with
+// PredictiveAll returns, for every customer, Predictive with
 // the one model pm: the smallest counts lo and hi with P(Y ≤ lo) ≥
 // (1−level)/2 and P(Y ≤ hi) ≥ (1+level)/2 for the purchases Y the
 // customer will actually make in (T, T+t]. The process noise alone: for one
 // customer it outweighs the parameters' uncertainty many times over (see
-// PredictiveInterval for both). The distribution of an alive customer is
+// Predictive for both). The distribution of an alive customer is
 // computed once per distinct (x, T), on all cores, so a million customers
 // of a log of dates take a fraction of a second. An invalid customer is an
 // error naming it.
-func PredictiveIntervals(pm AliveMixture, cs []Customer, t, level float64) (lo, hi []int, err error) {
-	if err := checkModels("PredictiveIntervals", pm); err != nil {
+func PredictiveAll(pm AliveMixture, cs []clv.Customer, t, level float64) (lo, hi []int, err error) {
+	if err := checkModels("PredictiveAll", pm); err != nil {
 		return nil, nil, err
 	}
 	if !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
-		return nil, nil, fmt.Errorf("clv: PredictiveIntervals: model %v, level %v, t %v", pm, level, t)
+		return nil, nil, fmt.Errorf("interval: PredictiveAll: model %v, level %v, t %v", pm, level, t)
 	}
-	if err := ValidateAll(cs); err != nil {
+	if err := clv.ValidateAll(cs); err != nil {
 		return nil, nil, err
 	}
 	// The customers by distinct (x, t_x, T), rows of one (x, T) adjacent:
@@ -181,12 +182,12 @@ func PredictiveIntervals(pm AliveMixture, cs []Customer, t, level float64) (lo, 
 			cum := 0.0
 			for n := 0; ; n++ {
 				if n > maxPMFCount {
-					errs[j] = fmt.Errorf("clv: PredictiveIntervals: the distribution at x = %v, T = %v has more than %d outcomes", x, T, maxPMFCount)
+					errs[j] = fmt.Errorf("interval: PredictiveAll: the distribution at x = %v, T = %v has more than %d outcomes", x, T, maxPMFCount)
 					break
 				}
 				v := pm.ProbabilityOfPurchasesIfAlive(x, T, n, t)
 				if math.IsNaN(v) {
-					errs[j] = fmt.Errorf("clv: PredictiveIntervals: P(Y(%v) = %d | alive, x = %v, T = %v) is not a number", t, n, x, T)
+					errs[j] = fmt.Errorf("interval: PredictiveAll: P(Y(%v) = %d | alive, x = %v, T = %v) is not a number", t, n, x, T)
 					break
 				}
 				cum += v
@@ -208,7 +209,7 @@ func PredictiveIntervals(pm AliveMixture, cs []Customer, t, level float64) (lo, 
 				r := pairs[j] + k
 				if math.IsNaN(p) {
 					i := g.order[g.start[r]]
-					errs[j] = fmt.Errorf("clv: PredictiveIntervals: customers[%d] (%q): P(alive) is not a number", i, cs[i].ID)
+					errs[j] = fmt.Errorf("interval: PredictiveAll: customers[%d] (%q): P(alive) is not a number", i, cs[i].ID)
 					break
 				}
 				// The smallest n with (1 − p) + p·CDF(n) ≥ q.

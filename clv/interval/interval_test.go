@@ -1,4 +1,4 @@
-package clv_test
+package interval_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -55,12 +56,12 @@ func type7(v []float64, q float64) float64 {
 }
 
 // drawsOf returns n draws of the fitted purchase and spend models.
-func drawsOf(t testing.TB, pm *bgnbd.Model, sm *gammagamma.Model, n int, general bool) []clv.ForecastDraw {
+func drawsOf(t testing.TB, pm *bgnbd.Model, sm *gammagamma.Model, n int, general bool) []interval.Draw {
 	ps := modelsOf(t, pm.SampleParams, bgnbd.New, rand.NewPCG(9, 9), n)
 	ss := modelsOf(t, sm.SampleParams, gammagamma.New, rand.NewPCG(9, 10), n)
-	draws := make([]clv.ForecastDraw, n)
+	draws := make([]interval.Draw, n)
 	for d := range draws {
-		draws[d] = clv.ForecastDraw{Purchase: ps[d], Spend: ss[d]}
+		draws[d] = interval.Draw{Purchase: ps[d], Spend: ss[d]}
 		if general {
 			draws[d].Purchase = opaque{ps[d]}
 		}
@@ -117,8 +118,8 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 					groups[i] = -1
 				}
 			}
-			got, err := clv.ForecastIntervals(context.Background(), draws, cs,
-				clv.IntervalOptions{Level: level, Horizon: 39, Value: vopts, Periods: periods, Groups: groups})
+			got, err := interval.Forecast(context.Background(), draws, cs,
+				interval.Options{Level: level, Horizon: 39, Value: vopts, Periods: periods, Groups: groups})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +151,7 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 				}
 				g := got.Customers[i]
 				for _, k := range []struct {
-					iv   clv.Interval
+					iv   interval.Interval
 					vals []float64
 				}{{g.PAlive, pa[:]}, {g.ExpectedPurchases, ex[:]}, {g.CLV, val[:]}} {
 					if !relClose(k.iv.Low, type7(k.vals, q), 1e-12) || !relClose(k.iv.High, type7(k.vals, 1-q), 1e-12) {
@@ -186,15 +187,17 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 			for d := range bare {
 				bare[d].Spend = nil
 			}
-			noValue, err := clv.ForecastIntervals(context.Background(), bare, cs, clv.IntervalOptions{Level: level, Horizon: 39, Groups: groups})
+			noValue, err := interval.Forecast(context.Background(), bare, cs, interval.Options{Level: level, Horizon: 39, Groups: groups})
 			if err != nil {
 				t.Fatal(err)
 			}
 			// (Equal up to rounding: with the value's horizons, the models
 			// may interpolate their series over more points.)
-			same := func(a, b clv.Interval) bool { return relClose(a.Low, b.Low, 1e-13) && relClose(a.High, b.High, 1e-13) }
+			same := func(a, b interval.Interval) bool {
+				return relClose(a.Low, b.Low, 1e-13) && relClose(a.High, b.High, 1e-13)
+			}
 			for i, g := range noValue.Customers {
-				if g.PAlive != got.Customers[i].PAlive || !same(g.ExpectedPurchases, got.Customers[i].ExpectedPurchases) || g.CLV != (clv.Interval{}) {
+				if g.PAlive != got.Customers[i].PAlive || !same(g.ExpectedPurchases, got.Customers[i].ExpectedPurchases) || g.CLV != (interval.Interval{}) {
 					t.Fatalf("customer %d: without value %+v, with %+v", i, g, got.Customers[i])
 				}
 			}
@@ -203,7 +206,7 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 					t.Errorf("without value: group %d: %v, with %v", k, noValue.Groups[k], got.Groups[k])
 				}
 			}
-			if noValue.TotalValue != (clv.Interval{}) {
+			if noValue.TotalValue != (interval.Interval{}) {
 				t.Errorf("without value: total value %v", noValue.TotalValue)
 			}
 			if got.Draws != n {
@@ -243,12 +246,12 @@ func TestForecastIntervalsPareto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var draws []clv.ForecastDraw
+	var draws []interval.Draw
 	for _, m := range modelsOf(t, pm.SampleParams, paretonbd.New, rand.NewPCG(1, 1), 40) {
-		draws = append(draws, clv.ForecastDraw{Purchase: m, Spend: sm})
+		draws = append(draws, interval.Draw{Purchase: m, Spend: sm})
 	}
 	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, Continuous: true, DiscountRate: 0.01}
-	got, err := clv.ForecastIntervals(context.Background(), draws, cs, clv.IntervalOptions{Horizon: 52, Value: vopts})
+	got, err := interval.Forecast(context.Background(), draws, cs, interval.Options{Horizon: 52, Value: vopts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,40 +275,40 @@ func TestForecastIntervalsPareto(t *testing.T) {
 func TestForecastIntervalsErrors(t *testing.T) {
 	m, _ := bgnbd.New(bgnbd.Params{R: 0.25, Alpha: 4, A: 0.8, B: 2.5})
 	s, _ := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
-	two := []clv.ForecastDraw{{m, s}, {m, s}}
+	two := []interval.Draw{{m, s}, {m, s}}
 	cs := []clv.Customer{{Frequency: 2, Recency: 10, T: 30, MonetaryValue: 20}, {T: 5}}
-	ok := clv.IntervalOptions{Horizon: 10, Value: clv.ValueOptions{PeriodLength: 4}}
+	ok := interval.Options{Horizon: 10, Value: clv.ValueOptions{PeriodLength: 4}}
 	ctx := context.Background()
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	for name, f := range map[string]func() error{
-		"level": func() error { o := ok; o.Level = 1; _, err := clv.ForecastIntervals(ctx, two, cs, o); return err },
+		"level": func() error { o := ok; o.Level = 1; _, err := interval.Forecast(ctx, two, cs, o); return err },
 		"horizon": func() error {
 			o := ok
 			o.Horizon = math.Inf(1)
-			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			_, err := interval.Forecast(ctx, two, cs, o)
 			return err
 		},
 		"value": func() error {
 			o := ok
 			o.Value.PeriodLength = -1
-			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			_, err := interval.Forecast(ctx, two, cs, o)
 			return err
 		},
-		"one draw": func() error { _, err := clv.ForecastIntervals(ctx, two[:1], cs, ok); return err },
+		"one draw": func() error { _, err := interval.Forecast(ctx, two[:1], cs, ok); return err },
 		"nil model": func() error {
-			_, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}, {nil, s}}, cs, ok)
+			_, err := interval.Forecast(ctx, []interval.Draw{{m, s}, {nil, s}}, cs, ok)
 			return err
 		},
-		"no customers": func() error { _, err := clv.ForecastIntervals(ctx, two, nil, ok); return err },
+		"no customers": func() error { _, err := interval.Forecast(ctx, two, nil, ok); return err },
 		"customer": func() error {
-			_, err := clv.ForecastIntervals(ctx, two, []clv.Customer{{Frequency: 1, Recency: 9, T: 5}}, ok)
+			_, err := interval.Forecast(ctx, two, []clv.Customer{{Frequency: 1, Recency: 9, T: 5}}, ok)
 			return err
 		},
 		"periods": func() error {
 			o := ok
 			o.Periods = []float64{4, 4}
-			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			_, err := interval.Forecast(ctx, two, cs, o)
 			return err
 		},
 		"too many periods": func() error {
@@ -313,28 +316,28 @@ func TestForecastIntervalsErrors(t *testing.T) {
 			for k := range 1202 { // 100 years of months, cut at both ends, and one more
 				o.Periods = append(o.Periods, float64(k+1)/100)
 			}
-			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			_, err := interval.Forecast(ctx, two, cs, o)
 			return err
 		},
 		"groups": func() error {
 			o := ok
-			o.Groups = []int{0, clv.MaxGroups}
-			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			o.Groups = []int{0, interval.MaxGroups}
+			_, err := interval.Forecast(ctx, two, cs, o)
 			return err
 		},
 		"groups length": func() error {
 			o := ok
 			o.Groups = []int{0}
-			_, err := clv.ForecastIntervals(ctx, two, cs, o)
+			_, err := interval.Forecast(ctx, two, cs, o)
 			return err
 		},
 		"no spend": func() error {
-			_, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}, {m, nil}}, cs, ok)
+			_, err := interval.Forecast(ctx, []interval.Draw{{m, s}, {m, nil}}, cs, ok)
 			return err
 		},
-		"cancelled": func() error { _, err := clv.ForecastIntervals(cancelled, two, cs, ok); return err },
+		"cancelled": func() error { _, err := interval.Forecast(cancelled, two, cs, ok); return err },
 		"zero model": func() error {
-			_, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}, {&bgnbd.Model{}, s}}, cs, ok)
+			_, err := interval.Forecast(ctx, []interval.Draw{{m, s}, {&bgnbd.Model{}, s}}, cs, ok)
 			return err
 		},
 	} {
@@ -342,12 +345,12 @@ func TestForecastIntervalsErrors(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if _, err := clv.ForecastIntervals(ctx, []clv.ForecastDraw{{m, s}}, cs, ok); !errors.Is(err, clv.ErrBadDraws) {
+	if _, err := interval.Forecast(ctx, []interval.Draw{{m, s}}, cs, ok); !errors.Is(err, interval.ErrBadDraws) {
 		t.Errorf("one draw: %v, want ErrBadDraws", err)
 	}
 	// Equal draws give intervals of width 0 at the point forecast (to
 	// 1e-12: BG/NBD's IfAlive interpolates its series, 2e-14 off here).
-	got, err := clv.ForecastIntervals(ctx, two, cs, ok)
+	got, err := interval.Forecast(ctx, two, cs, ok)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,13 +403,13 @@ func BenchmarkForecastIntervals1e6(b *testing.B) {
 					purchases = append(purchases, m)
 				}
 			}
-			draws := make([]clv.ForecastDraw, 200)
+			draws := make([]interval.Draw, 200)
 			for d, s := range modelsOf(b, sm.SampleParams, gammagamma.New, rand.NewPCG(1, 2), 200) {
-				draws[d] = clv.ForecastDraw{Purchase: purchases[d], Spend: s}
+				draws[d] = interval.Draw{Purchase: purchases[d], Spend: s}
 			}
-			opts := clv.IntervalOptions{Horizon: 52, Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}
+			opts := interval.Options{Horizon: 52, Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}
 			for b.Loop() {
-				if _, err := clv.ForecastIntervals(context.Background(), draws, cs, opts); err != nil {
+				if _, err := interval.Forecast(context.Background(), draws, cs, opts); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -422,7 +425,7 @@ func FuzzForecastIntervals(f *testing.F) {
 	f.Add(0.5, 10.0, 0.6, 12.0, 0.3, 0.0, 0.0, 5.0, 0.0, 0.5, 1.0, true)
 	f.Add(50.0, 3.0, 0.6, 0.5, 0.01, 40.0, 39.0, 40.0, 1e6, 0.99, 1e4, false)
 	f.Fuzz(func(t *testing.T, r, alpha, a, b, spread, x, tx, T, m, level, h float64, pareto bool) {
-		var draws []clv.ForecastDraw
+		var draws []interval.Draw
 		sm, err := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
 		if err != nil {
 			t.Fatal(err)
@@ -438,16 +441,16 @@ func FuzzForecastIntervals(f *testing.F) {
 			if err != nil {
 				return
 			}
-			draws = append(draws, clv.ForecastDraw{Purchase: pm, Spend: sm})
+			draws = append(draws, interval.Draw{Purchase: pm, Spend: sm})
 		}
 		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, MonetaryValue: m}, {T: T}, {Frequency: 1, Recency: T / 2, T: T, MonetaryValue: 10}}
-		iv, err := clv.ForecastIntervals(context.Background(), draws, cs, clv.IntervalOptions{Level: level, Horizon: h,
+		iv, err := interval.Forecast(context.Background(), draws, cs, interval.Options{Level: level, Horizon: h,
 			Value: clv.ValueOptions{PeriodLength: 4.345, Periods: 3}, Periods: []float64{h / 2, h}, Groups: []int{0, 1, 0}})
 		if err != nil {
 			return
 		}
 		for i, c := range iv.Customers {
-			for _, v := range []clv.Interval{c.PAlive, c.ExpectedPurchases, c.CLV} {
+			for _, v := range []interval.Interval{c.PAlive, c.ExpectedPurchases, c.CLV} {
 				if !(v.Low <= v.High) || v.Low < 0 {
 					t.Fatalf("customer %d: %+v", i, c)
 				}
@@ -468,14 +471,14 @@ func TestPredictiveIntervals(t *testing.T) {
 	pn, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
 	cs := dailyCustomers(t, bgnbd.Params{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}, 400, 4)
 	cs = append(cs, clv.Customer{Frequency: 30, Recency: 38, T: 39}, clv.Customer{T: 0})
-	for _, m := range []clv.AliveMixture{bg, mbg, pn} {
+	for _, m := range []interval.AliveMixture{bg, mbg, pn} {
 		for _, level := range []float64{0.9, 0.5} {
-			lo, hi, err := clv.PredictiveIntervals(m, cs, 52, level)
+			lo, hi, err := interval.PredictiveAll(m, cs, 52, level)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for i, c := range cs {
-				wl, wh, err := clv.PredictiveInterval([]clv.ConditionalPMF{m.(clv.ConditionalPMF)}, c, 52, level)
+				wl, wh, err := interval.Predictive([]interval.ConditionalPMF{m.(interval.ConditionalPMF)}, c, 52, level)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -485,13 +488,13 @@ func TestPredictiveIntervals(t *testing.T) {
 			}
 		}
 	}
-	if _, _, err := clv.PredictiveIntervals(bg, cs, 52, 1); err == nil {
+	if _, _, err := interval.PredictiveAll(bg, cs, 52, 1); err == nil {
 		t.Error("level 1 accepted")
 	}
-	if _, _, err := clv.PredictiveIntervals(bg, []clv.Customer{{Frequency: 1, Recency: 5, T: 2}}, 52, 0.9); err == nil {
+	if _, _, err := interval.PredictiveAll(bg, []clv.Customer{{Frequency: 1, Recency: 5, T: 2}}, 52, 0.9); err == nil {
 		t.Error("invalid customer accepted")
 	}
-	if _, _, err := clv.PredictiveIntervals(nil, cs, 52, 0.9); err == nil {
+	if _, _, err := interval.PredictiveAll(nil, cs, 52, 0.9); err == nil {
 		t.Error("nil model accepted")
 	}
 }
@@ -520,12 +523,12 @@ func TestForecastIntervalsManyBlocks(t *testing.T) {
 	for j := range periods {
 		periods[j] = float64(j+1) * clv.MonthInWeeks
 	}
-	opts := clv.IntervalOptions{Level: 0.8, Horizon: 52, Periods: periods,
+	opts := interval.Options{Level: 0.8, Horizon: 52, Periods: periods,
 		Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 1}}
-	var first *clv.DrawnIntervals
+	var first *interval.Result
 	for _, procs := range []int{1, 2, 7} {
 		old := runtime.GOMAXPROCS(procs)
-		got, err := clv.ForecastIntervals(context.Background(), draws, cs, opts)
+		got, err := interval.Forecast(context.Background(), draws, cs, opts)
 		runtime.GOMAXPROCS(old)
 		if err != nil {
 			t.Fatal(err)
@@ -542,7 +545,7 @@ func TestForecastIntervalsManyBlocks(t *testing.T) {
 	// Each draw alone (twice, so that its interval is its value).
 	totE, totV, last := make([]float64, n), make([]float64, n), make([]float64, n)
 	for d := range draws {
-		one, err := clv.ForecastIntervals(context.Background(), []clv.ForecastDraw{draws[d], draws[d]}, cs, opts)
+		one, err := interval.Forecast(context.Background(), []interval.Draw{draws[d], draws[d]}, cs, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -550,11 +553,20 @@ func TestForecastIntervalsManyBlocks(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		got  clv.Interval
+		got  interval.Interval
 		vals []float64
 	}{{"expected purchases", first.TotalPurchases, totE}, {"value", first.TotalValue, totV}, {"last month's revenue", first.Periods[len(periods)-1].Revenue, last}} {
 		if !relClose(c.got.Low, type7(c.vals, 0.1), 1e-11) || !relClose(c.got.High, type7(c.vals, 0.9), 1e-11) {
 			t.Errorf("total %s: %v, want [%v, %v] from the draws alone", c.name, c.got, type7(c.vals, 0.1), type7(c.vals, 0.9))
 		}
+	}
+}
+
+func TestPredictiveErrors(t *testing.T) {
+	if _, _, err := interval.Predictive(nil, clv.Customer{}, 1, 0.9); err == nil {
+		t.Error("no models")
+	}
+	if _, _, _, err := interval.PredictiveTotal(nil, nil, 1, 0.9, nil); err == nil {
+		t.Error("no model")
 	}
 }

@@ -1,4 +1,4 @@
-package clv
+package ingest
 
 import (
 	"fmt"
@@ -10,10 +10,7 @@ import (
 // lookup walks a long probe sequence of equal hashes and must tell the
 // customers apart by their ids, across the table's growth.
 func TestIndexCollisions(t *testing.T) {
-	s, err := NewSummarizer(SummaryOptions{End: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSummarizer(SummaryOptions{End: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), Unit: 86400}, func(error) {})
 	const n = 3000 // the table grows from 1,024 slots to 8,192
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for round := range 3 {
@@ -31,12 +28,16 @@ func TestIndexCollisions(t *testing.T) {
 	if entries, slots := s.index.Len(); s.n != n || entries != n || slots != 8192 {
 		t.Fatalf("%d customers, %d in the index, %d slots; want %d, %d, 8192", s.n, entries, slots, n, n)
 	}
-	sum, err := s.Summary()
+	type idCustomer struct {
+		id string
+		Customer
+	}
+	sum, err := Summary(s, func(id string, c Customer) idCustomer { return idCustomer{id, c} }, func(h Holdout) Holdout { return h })
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range sum.Customers {
-		if c.ID != testID(i) || c.Frequency != 2 || c.MonetaryValue != float64(i) {
+		if c.id != testID(i) || c.Frequency != 2 || c.MonetaryValue != float64(i) {
 			t.Fatalf("customer %d: %+v", i, c)
 		}
 	}

@@ -1,0 +1,81 @@
+package clv
+
+// The capabilities of models that clv's functions use. Models implement
+// them without importing anything but clv; a function asks for the least
+// it needs and looks for the optional ones with a type assertion.
+//
+// Required of every model of a kind:
+//
+//	PurchaseModel        every purchase model    LifetimeValue(s), EvaluateHoldout, CompareModels; interval.Forecast; forecast
+//	SpendModel           every spend model       LifetimeValue(s); interval.Forecast; forecast
+//	FittedModel (fit.go) every fitted model      CompareModels; forecast's report and model.json
+//	NewCustomerModel     every purchase model    NewCustomerValue, ExpectedCumulativeRepeats(All); plots.Tracking; forecast
+//
+// Optional:
+//
+//	PopulationSpend      gammagamma              NewCustomerValue
+//	UnconditionalPMF     bgnbd, paretonbd        ExpectedFrequencyCounts; forecast's frequency plot
+//	PurchaseCurve        bgnbd, paretonbd        LifetimeValue(s), interval.Forecast (one P(alive) for all horizons); forecast's periods
+//	DiscountedPurchases  bgnbd                   LifetimeValues (all customers at once)
+//
+// The capabilities only the interval code uses (AliveFactored,
+// AliveMixture, ConditionalPMF) are declared in package clv/interval.
+
+// PurchaseModel forecasts a customer's repeat purchases from the customer's
+// summary. Implementations (bgnbd.Model) are immutable and safe for
+// concurrent use.
+type PurchaseModel interface {
+	// ProbabilityAlive returns P(the customer is still active at T).
+	ProbabilityAlive(c Customer) float64
+	// ConditionalExpectedPurchases returns the expected number of purchases
+	// in (T, T+t], given the customer's history.
+	ConditionalExpectedPurchases(c Customer, t float64) float64
+}
+
+// SpendModel forecasts a customer's mean value per purchase. Implementations
+// (gammagamma.Model) are immutable and safe for concurrent use.
+type SpendModel interface {
+	// ConditionalExpectedValue returns the expected mean value of the
+	// customer's future purchases, given the customer's history.
+	ConditionalExpectedValue(c Customer) float64
+}
+
+// NewCustomerModel forecasts the repeat purchases of a customer acquired
+// now. Every purchase model of clvkit implements it.
+type NewCustomerModel interface {
+	// ExpectedPurchases returns E[X(t)], the expected number of repeat
+	// purchases in the first t time units after the first purchase.
+	ExpectedPurchases(t float64) float64
+}
+
+// PopulationSpend gives the expected value of a purchase of a customer of
+// whom nothing is known yet (gammagamma.Model implements it).
+type PopulationSpend interface {
+	PopulationMean() float64
+}
+
+// UnconditionalPMF is implemented by purchase models that give the
+// distribution of a new customer's repeat purchases, P(X(t) = n).
+type UnconditionalPMF interface {
+	ProbabilityOfPurchasesUnconditional(n int, t float64) float64
+}
+
+// PurchaseCurve is implemented by purchase models that compute the
+// conditional expected purchases at several horizons at once (bgnbd.Model
+// does, computing P(alive) once). LifetimeValues uses it when available;
+// out[i] must equal ConditionalExpectedPurchases(c, ts[i]).
+type PurchaseCurve interface {
+	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
+}
+
+// DiscountedPurchases is implemented by purchase models that compute, for
+// many customers at once, the discounted expected purchases
+//
+//	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0, E[Y(0)] = 0,
+//
+// given ascending horizons ts and weights w (bgnbd.Model does, sharing the
+// work between customers with equal frequency and T). LifetimeValues uses
+// it when available.
+type DiscountedPurchases interface {
+	DiscountedPurchasesAll(cs []Customer, ts, w []float64) ([]float64, error)
+}
