@@ -276,7 +276,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if opts.Variant > MBGNBD {
 		return nil, fmt.Errorf("bgnbd: unknown variant %d", opts.Variant)
 	}
-	d, err := rows.Compress("bgnbd", customers, opts.Weights)
+	d, err := compress(customers, opts.Weights)
 	if err != nil {
 		return nil, err
 	}
@@ -332,4 +332,18 @@ func defaultStarts(maxT float64) []Params {
 		{R: 2, Alpha: maxT / 50, A: 2, B: 0.5},
 		{R: 0.1, Alpha: maxT, A: 3, B: 5},
 	}
+}
+
+// compress validates the customers and merges them into distinct rows.
+func compress(cs []clv.Customer, weights []float64) (*rows.Data, error) {
+	if err := clv.ValidateAll(cs); err != nil {
+		return nil, fmt.Errorf("bgnbd: %w", err)
+	}
+	d, err := rows.Compress(len(cs), func(i int) (x, tx, T float64) {
+		return cs[i].Frequency, cs[i].Recency, cs[i].T
+	}, weights)
+	if err != nil {
+		return nil, fmt.Errorf("bgnbd: %w", err)
+	}
+	return d, nil
 }

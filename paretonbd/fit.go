@@ -336,7 +336,7 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // FitInfo.Reason, and an error wrapping clv.ErrBoundary. Cancelling ctx
 // stops the fit within one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
-	d, err := rows.Compress("paretonbd", customers, opts.Weights)
+	d, err := compress(customers, opts.Weights)
 	if err != nil {
 		return nil, err
 	}
@@ -386,4 +386,18 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		return m, fmt.Errorf("paretonbd: %v: %w", m, idErr)
 	}
 	return m, nil
+}
+
+// compress validates the customers and merges them into distinct rows.
+func compress(cs []clv.Customer, weights []float64) (*rows.Data, error) {
+	if err := clv.ValidateAll(cs); err != nil {
+		return nil, fmt.Errorf("paretonbd: %w", err)
+	}
+	d, err := rows.Compress(len(cs), func(i int) (x, tx, T float64) {
+		return cs[i].Frequency, cs[i].Recency, cs[i].T
+	}, weights)
+	if err != nil {
+		return nil, fmt.Errorf("paretonbd: %w", err)
+	}
+	return d, nil
 }

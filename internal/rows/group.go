@@ -1,0 +1,333 @@
+package rows
+
+import (
+	"cmp"
+	"math"
+	"runtime"
+	"slices"
+
+	"github.com/clvkit/clvkit/internal/parallel"
+)
+
+// Key is what items are grouped by: a fixed number of float64, such as a
+// customer's (x, t_x, T) or (x, T). Keys are compared as values, except
+// that −0 equals 0 and every NaN equals every other NaN: a group's key
+// holds 0 and math.NaN() for them. Groups are ordered lexicographically,
+// first element first, each compared as cmp.Compare does (NaN first).
+type Key interface {
+	~[1]float64 | ~[2]float64 | ~[3]float64 | ~[4]float64
+}
+
+// canon returns k with −0 as 0 and every NaN as math.NaN(), so that equal
+// keys have equal bits.
+func canon[K Key](k K) K {
+	for j := range len(k) {
+		if v := k[j]; v != v {
+			k[j] = math.NaN()
+		} else {
+			k[j] = v + 0
+		}
+	}
+	return k
+}
+
+// hashMul are odd multipliers, one per element of a key.
+var hashMul = [4]uint64{0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93}
+
+func hash[K Key](k K) uint64 {
+	var h uint64
+	for j := range len(k) {
+		h ^= math.Float64bits(k[j]) * hashMul[j]
+	}
+	h ^= h >> 29
+	h *= 0xBF58476D1CE4E5B9
+	return h ^ h>>32
+}
+
+// same reports whether two canonical keys are equal.
+func same[K Key](a, b K) bool {
+	for j := range len(a) {
+		if math.Float64bits(a[j]) != math.Float64bits(b[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// compare orders keys lexicographically.
+func compare[K Key](a, b K) int {
+	for j := range len(a) {
+		if c := cmp.Compare(a[j], b[j]); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// Index numbers distinct keys in order of first appearance: the first key
+// added is 0, the next different one 1, and so on. It is an open-addressing
+// hash table at most half full, several times faster than a Go map on a
+// million float keys. The zero value is empty.
+type Index[K Key] struct {
+	keys  []K
+	slots []int32 // index+1 into keys, 0 for an empty slot; a power of 2 long
+}
+
+// Add returns the number of k, adding it if it is new.
+func (x *Index[K]) Add(k K) int32 {
+	k = canon(k)
+	if len(x.slots) == 0 {
+		x.grow()
+	}
+	mask := uint64(len(x.slots) - 1)
+	i := hash(k) & mask
+	for {
+		s := x.slots[i]
+		if s == 0 {
+			break
+		}
+		if same(x.keys[s-1], k) {
+			return s - 1
+		}
+		i = (i + 1) & mask
+	}
+	if 2*(len(x.keys)+1) > len(x.slots) {
+		x.grow()
+		mask = uint64(len(x.slots) - 1)
+		for i = hash(k) & mask; x.slots[i] != 0; i = (i + 1) & mask {
+		}
+	}
+	x.keys = append(x.keys, k)
+	x.slots[i] = int32(len(x.keys))
+	return int32(len(x.keys) - 1)
+}
+
+// Find returns the number of k and true, or 0 and false if k was never
+// added.
+func (x *Index[K]) Find(k K) (int32, bool) {
+	if len(x.slots) == 0 {
+		return 0, false
+	}
+	k = canon(k)
+	mask := uint64(len(x.slots) - 1)
+	for i := hash(k) & mask; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if same(x.keys[s-1], k) {
+			return s - 1, true
+		}
+	}
+}
+
+// Len returns the number of distinct keys.
+func (x *Index[K]) Len() int { return len(x.keys) }
+
+// Keys returns the distinct keys, key j numbered j. The slice is the
+// Index's own: it must not be modified.
+func (x *Index[K]) Keys() []K { return x.keys }
+
+func (x *Index[K]) grow() {
+	old := x.slots
+	x.slots = make([]int32, max(1024, 2*len(old)))
+	mask := uint64(len(x.slots) - 1)
+	for _, s := range old {
+		if s != 0 {
+			i := hash(x.keys[s-1]) & mask
+			for x.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			x.slots[i] = s
+		}
+	}
+}
+
+// Groups is a grouping of n items (customers) by their keys: the distinct
+// keys in canonical (lexicographic) order, each item's group and the
+// number of items in each group. The canonical order depends on the keys
+// alone — not on the order of the items, how they were split or the number
+// of cores — so sums over groups in order are reproducible.
+//
+// A job groups its customers once by their finest key and derives coarser
+// groupings from it with Map, which hashes the groups, not the customers.
+type Groups[K Key] struct {
+	// Keys are the distinct keys, in ascending lexicographic order.
+	Keys []K
+	// Of[i] is item i's group, an index into Keys, or −1 for an item
+	// left out.
+	Of []int32
+	// Count[g] is the number of items in group g.
+	Count []int32
+}
+
+// parallelMin is the number of items from which Group hashes parts of the
+// items on all cores and merges their keys.
+const parallelMin = 1 << 17
+
+// Group groups the items 0 to n−1 by key(i); an item for which key returns
+// false is left out (Of is −1). key is called once per item, concurrently
+// for large n. n must be at most math.MaxInt32.
+//
+// Large inputs are split into one part per core, each part's distinct keys
+// found with an Index, the parts' keys merged, and only the distinct keys
+// sorted: the cost is one hash lookup per item and a sort of the distinct
+// keys.
+func Group[K Key](n int, key func(i int) (K, bool)) *Groups[K] {
+	n = max(n, 0)
+	g := &Groups[K]{Of: make([]int32, n)}
+	parts := 1
+	if n >= parallelMin {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	local := make([]Index[K], parts)
+	counts := make([][]int32, parts)
+	parallel.For(parts, func(p int) {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		ix, of, cnt := &local[p], g.Of, counts[p]
+		for i := lo; i < hi; i++ {
+			k, ok := key(i)
+			if !ok {
+				of[i] = -1
+				continue
+			}
+			j := ix.Add(k)
+			if int(j) == len(cnt) {
+				cnt = append(cnt, 0)
+			}
+			cnt[j]++
+			of[i] = j
+		}
+		counts[p] = cnt
+	})
+	// The parts' keys merged, then sorted: remap[p][j] is part p's key j
+	// in the sorted order.
+	all := &local[0]
+	remap := make([][]int32, parts)
+	if parts > 1 {
+		all = &Index[K]{}
+		for p := range local {
+			remap[p] = make([]int32, local[p].Len())
+			for j, k := range local[p].keys {
+				remap[p][j] = all.Add(k)
+			}
+		}
+	}
+	rank := g.sort(all.keys)
+	if parts == 1 {
+		remap[0] = rank
+	} else {
+		for p := range remap {
+			for j, r := range remap[p] {
+				remap[p][j] = rank[r]
+			}
+		}
+	}
+	g.Count = make([]int32, len(g.Keys))
+	for p, cnt := range counts {
+		for j, c := range cnt {
+			g.Count[remap[p][j]] += c
+		}
+	}
+	parallel.For(parts, func(p int) {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		of, re := g.Of[lo:hi], remap[p]
+		for i, j := range of {
+			if j >= 0 {
+				of[i] = re[j]
+			}
+		}
+	})
+	return g
+}
+
+// sort sets g.Keys to keys in canonical order and returns each key's rank
+// in it.
+func (g *Groups[K]) sort(keys []K) []int32 {
+	type ranked struct {
+		k K
+		i int32
+	}
+	s := make([]ranked, len(keys))
+	sorted := true
+	for i, k := range keys {
+		s[i] = ranked{k, int32(i)}
+		sorted = sorted && (i == 0 || compare(keys[i-1], k) < 0)
+	}
+	if !sorted {
+		slices.SortFunc(s, func(a, b ranked) int { return compare(a.k, b.k) })
+	}
+	rank := make([]int32, len(keys))
+	g.Keys = make([]K, len(keys))
+	for r, e := range s {
+		g.Keys[r] = e.k
+		rank[e.i] = int32(r)
+	}
+	return rank
+}
+
+// Map groups the items of g by f of their keys, hashing g's groups, not
+// its items: with f a projection — (x, t_x, T) to (x, T) — it gives the
+// coarser grouping; with f a permutation of the elements — (x, t_x, T) to
+// (x, T, t_x) — the same groups in another order. It returns the new
+// grouping and up, up[j] the new group of g's group j. The new Of is
+// g's composed with up (nil if g's is nil).
+func Map[K, C Key](g *Groups[K], f func(K) C) (*Groups[C], []int32) {
+	var ix Index[C]
+	up := make([]int32, len(g.Keys))
+	for j, k := range g.Keys {
+		up[j] = ix.Add(f(k))
+	}
+	c := &Groups[C]{}
+	rank := c.sort(ix.keys)
+	c.Count = make([]int32, len(c.Keys))
+	for j := range up {
+		up[j] = rank[up[j]]
+		if j < len(g.Count) {
+			c.Count[up[j]] += g.Count[j]
+		}
+	}
+	if g.Of != nil {
+		c.Of = make([]int32, len(g.Of))
+		parallel.Map(len(g.Of), func(lo, hi int) {
+			for i, j := range g.Of[lo:hi] {
+				if j >= 0 {
+					j = up[j]
+				}
+				c.Of[lo+i] = j
+			}
+		})
+	}
+	return c, up
+}
+
+// Sum returns the total of w over the items of each group, added in item
+// order (so the totals do not depend on the number of cores); items left
+// out are skipped. w has one value per item.
+func (g *Groups[K]) Sum(w []float64) []float64 {
+	s := make([]float64, len(g.Keys))
+	for i, j := range g.Of[:min(len(g.Of), len(w))] {
+		if j >= 0 {
+			s[j] += w[i]
+		}
+	}
+	return s
+}
+
+// Members returns the items of each group, in item order: group j's are
+// items[start[j]:start[j+1]]. Items left out are in none.
+func (g *Groups[K]) Members() (start, items []int32) {
+	start = make([]int32, len(g.Keys)+1)
+	for j, c := range g.Count {
+		start[j+1] = start[j] + c
+	}
+	items = make([]int32, start[len(g.Keys)])
+	next := slices.Clone(start[:len(g.Keys)])
+	for i, j := range g.Of {
+		if j >= 0 {
+			items[next[j]] = int32(i)
+			next[j]++
+		}
+	}
+	return start, items
+}
