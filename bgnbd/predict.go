@@ -313,9 +313,9 @@ var _ clv.PurchaseCurve = (*Model)(nil)
 // of the conditional expectation, freshExpected(r+x, α+T, a, b+x, t),
 // depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
-	pairs [][2]float64 // the distinct (x, T)
-	slot  []int32      // each customer's pair; −1 for an invalid one
-	plans []freshPlan  // each pair's series, kept across horizons
+	pairs []rows.Key  // the distinct {x, T}
+	slot  []int32     // each customer's pair; −1 for an invalid one
+	plans []freshPlan // each pair's series, kept across horizons
 }
 
 // newXTTable returns the table, or nil if a sample of the customers shows
@@ -326,16 +326,16 @@ func newXTTable(cs []clv.Customer) *xtTable {
 	if len(cs) < 2*sample {
 		return nil
 	}
-	var seen rows.Index[[2]float64]
+	var seen rows.Index
 	for i := range sample {
-		seen.Add([2]float64{cs[i].Frequency, cs[i].T})
+		seen.Add(rows.Key{A: cs[i].Frequency, B: cs[i].T})
 	}
 	if seen.Len() > sample/2 {
 		return nil
 	}
-	g := rows.Group(len(cs), func(i int) ([2]float64, bool) {
+	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
 		c := &cs[i]
-		return [2]float64{c.Frequency, c.T}, valid(*c) // invalid: reported by batch
+		return rows.Key{A: c.Frequency, B: c.T}, valid(*c) // invalid: reported by batch
 	})
 	return &xtTable{pairs: g.Keys, slot: g.Of}
 }
@@ -346,7 +346,7 @@ func (tb *xtTable) fresh(p family, t float64) []float64 {
 	if tb.plans == nil {
 		tb.plans = make([]freshPlan, len(tb.pairs))
 		for i, k := range tb.pairs {
-			tb.plans[i] = p.plan(k[0], k[1])
+			tb.plans[i] = p.plan(k.A, k.B)
 		}
 	}
 	out := make([]float64, len(tb.pairs))

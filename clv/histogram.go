@@ -16,12 +16,12 @@ import (
 // place; logs of dates have far fewer distinct rows than customers. The
 // zero value is an empty histogram.
 type Histogram struct {
-	index  rows.Index[[3]float64] // the distinct (frequency, recency, T)
-	counts []float64              // by index
+	index  rows.Index // the distinct {frequency, recency, T}
+	counts []float64  // by index
 }
 
 // add adds w to the count of k.
-func (h *Histogram) add(k [3]float64, w float64) {
+func (h *Histogram) add(k rows.Key, w float64) {
 	j := h.index.Add(k)
 	if int(j) == len(h.counts) {
 		h.counts = append(h.counts, 0)
@@ -47,7 +47,7 @@ func (h *Histogram) Add(c Customer, w float64) error {
 	if !(w >= 0) || math.IsInf(w, 0) {
 		return fmt.Errorf("clv: histogram weight %v, want a finite number ≥ 0", w)
 	}
-	h.add([3]float64{c.Frequency, c.Recency, c.T}, w)
+	h.add(rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, w)
 	return nil
 }
 
@@ -92,10 +92,10 @@ func (h *Histogram) Rows() []HistogramRow {
 		return nil
 	}
 	keys := h.index.Keys()
-	g := rows.Group(len(keys), func(j int) ([3]float64, bool) { return keys[j], h.counts[j] > 0 })
+	g := rows.Group(len(keys), func(j int) (rows.Key, bool) { return keys[j], h.counts[j] > 0 })
 	out := make([]HistogramRow, len(g.Keys))
 	for j, k := range g.Keys {
-		out[j] = HistogramRow{Frequency: k[0], Recency: k[1], T: k[2]}
+		out[j] = HistogramRow{Frequency: k.A, Recency: k.B, T: k.C}
 	}
 	for j, r := range g.Of {
 		if r >= 0 {
@@ -145,7 +145,7 @@ func (h *Histogram) UnmarshalBinary(b []byte) error {
 	for i := range n {
 		o := 8 + 32*i
 		f := func(j uint64) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[o+8*j:])) }
-		h.add([3]float64{f(0), f(1), f(2)}, f(3))
+		h.add(rows.Key{A: f(0), B: f(1), C: f(2)}, f(3))
 	}
 	return nil
 }

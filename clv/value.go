@@ -270,13 +270,13 @@ func SummarizeValues(values []float64) (Distribution, error) {
 // distinctRows returns the distinct (frequency, recency, T) of cs, in
 // ascending order, and each customer's index among them (rows.Group).
 func distinctRows(cs []Customer) (distinct []Customer, slot []int32) {
-	g := rows.Group(len(cs), func(i int) ([3]float64, bool) {
+	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
 		c := &cs[i]
-		return [3]float64{c.Frequency, c.Recency, c.T}, true
+		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
 	})
 	distinct = make([]Customer, len(g.Keys))
 	for j, k := range g.Keys {
-		distinct[j] = Customer{Frequency: k[0], Recency: k[1], T: k[2]}
+		distinct[j] = Customer{Frequency: k.A, Recency: k.B, T: k.C}
 	}
 	return distinct, g.Of
 }

@@ -71,10 +71,10 @@ func benchCompress(cs []clv.Customer) (*rows.Data, error) {
 func BenchmarkGroup1e6(b *testing.B) {
 	cs := benchCustomers(b, true)
 	for b.Loop() {
-		g := rows.Group(len(cs), func(i int) ([3]float64, bool) {
-			return [3]float64{cs[i].Frequency, cs[i].Recency, cs[i].T}, true
+		g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
+			return rows.Key{A: cs[i].Frequency, B: cs[i].Recency, C: cs[i].T}, true
 		})
-		rows.Map(g, func(k [3]float64) [2]float64 { return [2]float64{k[0], k[2]} })
+		rows.Map(g, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
 	}
 	b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
 }

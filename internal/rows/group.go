@@ -9,84 +9,73 @@ import (
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
-// Key is what items are grouped by: a fixed number of float64, such as a
-// customer's (x, t_x, T) or (x, T). Keys are compared as values, except
-// that −0 equals 0 and every NaN equals every other NaN: a group's key
-// holds 0 and math.NaN() for them. Groups are ordered lexicographically,
-// first element first, each compared as cmp.Compare does (NaN first).
-type Key interface {
-	~[1]float64 | ~[2]float64 | ~[3]float64 | ~[4]float64
-}
+// Key is what items are grouped by: up to four numbers, such as a
+// customer's (x, t_x, T) as {A: x, B: t_x, C: T}; the fields a grouping
+// does not use are 0. Keys are compared as values, except that −0 equals 0
+// and every NaN equals every other NaN (a group's key holds 0 and
+// math.NaN() for them), and ordered lexicographically — A, then B, C, D —
+// each number as cmp.Compare orders them (NaN first).
+//
+// A struct rather than an array: the compiler keeps a struct of four
+// numbers in registers, and hashing an array key was twice as slow.
+type Key struct{ A, B, C, D float64 }
 
 // canon returns k with −0 as 0 and every NaN as math.NaN(), so that equal
 // keys have equal bits.
-func canon[K Key](k K) K {
-	for j := range len(k) {
-		if v := k[j]; v != v {
-			k[j] = math.NaN()
-		} else {
-			k[j] = v + 0
-		}
-	}
-	return k
+func (k Key) canon() Key {
+	return Key{canon(k.A), canon(k.B), canon(k.C), canon(k.D)}
 }
 
-// hashMul are odd multipliers, one per element of a key.
-var hashMul = [4]uint64{0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93}
-
-func hash[K Key](k K) uint64 {
-	var h uint64
-	for j := range len(k) {
-		h ^= math.Float64bits(k[j]) * hashMul[j]
+func canon(v float64) float64 {
+	if v != v {
+		return math.NaN()
 	}
+	return v + 0
+}
+
+func (k Key) hash() uint64 {
+	h := math.Float64bits(k.A)*0x9E3779B97F4A7C15 ^ math.Float64bits(k.B)*0xC2B2AE3D27D4EB4F ^
+		math.Float64bits(k.C)*0x165667B19E3779F9 ^ math.Float64bits(k.D)*0xD6E8FEB86659FD93
 	h ^= h >> 29
 	h *= 0xBF58476D1CE4E5B9
 	return h ^ h>>32
 }
 
 // same reports whether two canonical keys are equal.
-func same[K Key](a, b K) bool {
-	for j := range len(a) {
-		if math.Float64bits(a[j]) != math.Float64bits(b[j]) {
-			return false
-		}
-	}
-	return true
+func (k Key) same(o Key) bool {
+	return math.Float64bits(k.A) == math.Float64bits(o.A) && math.Float64bits(k.B) == math.Float64bits(o.B) &&
+		math.Float64bits(k.C) == math.Float64bits(o.C) && math.Float64bits(k.D) == math.Float64bits(o.D)
 }
 
-// compare orders keys lexicographically.
-func compare[K Key](a, b K) int {
-	for j := range len(a) {
-		if c := cmp.Compare(a[j], b[j]); c != 0 {
-			return c
-		}
-	}
-	return 0
+// Compare orders keys lexicographically, as Groups does: −1 if k comes
+// before o, +1 after, 0 if they are equal.
+func (k Key) Compare(o Key) int {
+	return cmp.Or(cmp.Compare(k.A, o.A), cmp.Compare(k.B, o.B), cmp.Compare(k.C, o.C), cmp.Compare(k.D, o.D))
 }
 
 // Index numbers distinct keys in order of first appearance: the first key
 // added is 0, the next different one 1, and so on. It is an open-addressing
 // hash table at most half full, several times faster than a Go map on a
 // million float keys. The zero value is empty.
-type Index[K Key] struct {
-	keys  []K
+type Index struct {
+	keys  []Key
 	slots []int32 // index+1 into keys, 0 for an empty slot; a power of 2 long
 }
 
 // Add returns the number of k, adding it if it is new.
-func (x *Index[K]) Add(k K) int32 {
-	k = canon(k)
+func (x *Index) Add(k Key) int32 {
+	k = k.canon()
 	if len(x.slots) == 0 {
 		x.grow()
 	}
 	mask := uint64(len(x.slots) - 1)
-	i := hash(k) & mask
+	i := k.hash() & mask
 	for {
 		s := x.slots[i]
 		if s == 0 {
 			break
 		}
-		if same(x.keys[s-1], k) {
+		if x.keys[s-1].same(k) {
 			return s - 1
 		}
 		i = (i + 1) & mask
@@ -94,7 +83,7 @@ func (x *Index[K]) Add(k K) int32 {
 	if 2*(len(x.keys)+1) > len(x.slots) {
 		x.grow()
 		mask = uint64(len(x.slots) - 1)
-		for i = hash(k) & mask; x.slots[i] != 0; i = (i + 1) & mask {
+		for i = k.hash() & mask; x.slots[i] != 0; i = (i + 1) & mask {
 		}
 	}
 	x.keys = append(x.keys, k)
@@ -104,37 +93,39 @@ func (x *Index[K]) Add(k K) int32 {
 
 // Find returns the number of k and true, or 0 and false if k was never
 // added.
-func (x *Index[K]) Find(k K) (int32, bool) {
+func (x *Index) Find(k Key) (int32, bool) {
 	if len(x.slots) == 0 {
 		return 0, false
 	}
-	k = canon(k)
+	k = k.canon()
 	mask := uint64(len(x.slots) - 1)
-	for i := hash(k) & mask; ; i = (i + 1) & mask {
+	for i := k.hash() & mask; ; i = (i + 1) & mask {
 		s := x.slots[i]
 		if s == 0 {
 			return 0, false
 		}
-		if same(x.keys[s-1], k) {
+		if x.keys[s-1].same(k) {
 			return s - 1, true
 		}
 	}
 }
 
 // Len returns the number of distinct keys.
-func (x *Index[K]) Len() int { return len(x.keys) }
+func (x *Index) Len() int { return len(x.keys) }
 
 // Keys returns the distinct keys, key j numbered j. The slice is the
 // Index's own: it must not be modified.
-func (x *Index[K]) Keys() []K { return x.keys }
+func (x *Index) Keys() []Key { return x.keys }
 
-func (x *Index[K]) grow() {
+func (x *Index) grow() {
 	old := x.slots
 	x.slots = make([]int32, max(1024, 2*len(old)))
+	// At most half the slots are used: the keys never outgrow this.
+	x.keys = slices.Grow(x.keys, len(x.slots)/2-len(x.keys))
 	mask := uint64(len(x.slots) - 1)
 	for _, s := range old {
 		if s != 0 {
-			i := hash(x.keys[s-1]) & mask
+			i := x.keys[s-1].hash() & mask
 			for x.slots[i] != 0 {
 				i = (i + 1) & mask
 			}
@@ -151,9 +142,9 @@ func (x *Index[K]) grow() {
 //
 // A job groups its customers once by their finest key and derives coarser
 // groupings from it with Map, which hashes the groups, not the customers.
-type Groups[K Key] struct {
+type Groups struct {
 	// Keys are the distinct keys, in ascending lexicographic order.
-	Keys []K
+	Keys []Key
 	// Of[i] is item i's group, an index into Keys, or −1 for an item
 	// left out.
 	Of []int32
@@ -173,14 +164,14 @@ const parallelMin = 1 << 17
 // found with an Index, the parts' keys merged, and only the distinct keys
 // sorted: the cost is one hash lookup per item and a sort of the distinct
 // keys.
-func Group[K Key](n int, key func(i int) (K, bool)) *Groups[K] {
+func Group(n int, key func(i int) (Key, bool)) *Groups {
 	n = max(n, 0)
-	g := &Groups[K]{Of: make([]int32, n)}
+	g := &Groups{Of: make([]int32, n)}
 	parts := 1
 	if n >= parallelMin {
 		parts = runtime.GOMAXPROCS(0)
 	}
-	local := make([]Index[K], parts)
+	local := make([]Index, parts)
 	counts := make([][]int32, parts)
 	parallel.For(parts, func(p int) {
 		lo, hi := p*n/parts, (p+1)*n/parts
@@ -193,34 +184,28 @@ func Group[K Key](n int, key func(i int) (K, bool)) *Groups[K] {
 			}
 			j := ix.Add(k)
 			if int(j) == len(cnt) {
-				cnt = append(cnt, 0)
+				cnt = append(slices.Grow(cnt, cap(ix.keys)-len(cnt)), 0)
 			}
 			cnt[j]++
 			of[i] = j
 		}
 		counts[p] = cnt
 	})
-	// The parts' keys merged, then sorted: remap[p][j] is part p's key j
-	// in the sorted order.
+	// The parts' keys merged into part 0's, then sorted: remap[p][j] is
+	// part p's key j in the sorted order.
 	all := &local[0]
 	remap := make([][]int32, parts)
-	if parts > 1 {
-		all = &Index[K]{}
-		for p := range local {
-			remap[p] = make([]int32, local[p].Len())
-			for j, k := range local[p].keys {
-				remap[p][j] = all.Add(k)
-			}
+	for p := 1; p < parts; p++ {
+		remap[p] = make([]int32, local[p].Len())
+		for j, k := range local[p].keys {
+			remap[p][j] = all.Add(k)
 		}
 	}
 	rank := g.sort(all.keys)
-	if parts == 1 {
-		remap[0] = rank
-	} else {
-		for p := range remap {
-			for j, r := range remap[p] {
-				remap[p][j] = rank[r]
-			}
+	remap[0] = rank
+	for p := 1; p < parts; p++ {
+		for j, r := range remap[p] {
+			remap[p][j] = rank[r]
 		}
 	}
 	g.Count = make([]int32, len(g.Keys))
@@ -242,43 +227,67 @@ func Group[K Key](n int, key func(i int) (K, bool)) *Groups[K] {
 }
 
 // sort sets g.Keys to keys in canonical order and returns each key's rank
-// in it.
-func (g *Groups[K]) sort(keys []K) []int32 {
+// in it. The keys are sorted as integers that order as the numbers do
+// (orderBits), which compare faster than floats with their NaNs.
+func (g *Groups) sort(keys []Key) []int32 {
 	type ranked struct {
-		k K
-		i int32
+		a, b, c, d uint64 // orderBits of the key's numbers
+		i          int32
 	}
 	s := make([]ranked, len(keys))
 	sorted := true
 	for i, k := range keys {
-		s[i] = ranked{k, int32(i)}
-		sorted = sorted && (i == 0 || compare(keys[i-1], k) < 0)
+		s[i] = ranked{orderBits(k.A), orderBits(k.B), orderBits(k.C), orderBits(k.D), int32(i)}
+		sorted = sorted && (i == 0 || keys[i-1].Compare(k) < 0)
 	}
 	if !sorted {
-		slices.SortFunc(s, func(a, b ranked) int { return compare(a.k, b.k) })
+		slices.SortFunc(s, func(x, y ranked) int {
+			switch {
+			case x.a != y.a:
+				return cmp.Compare(x.a, y.a)
+			case x.b != y.b:
+				return cmp.Compare(x.b, y.b)
+			case x.c != y.c:
+				return cmp.Compare(x.c, y.c)
+			}
+			return cmp.Compare(x.d, y.d)
+		})
 	}
 	rank := make([]int32, len(keys))
-	g.Keys = make([]K, len(keys))
+	g.Keys = make([]Key, len(keys))
 	for r, e := range s {
-		g.Keys[r] = e.k
+		g.Keys[r] = keys[e.i]
 		rank[e.i] = int32(r)
 	}
 	return rank
 }
 
+// orderBits maps a canonical float64 to a uint64 that orders as cmp.Compare
+// orders the numbers: NaN first (0), then −Inf, ..., −0 = 0, ..., +Inf.
+func orderBits(v float64) uint64 {
+	b := math.Float64bits(v)
+	switch {
+	case v != v:
+		return 0
+	case b>>63 != 0:
+		return ^b
+	}
+	return b | 1<<63
+}
+
 // Map groups the items of g by f of their keys, hashing g's groups, not
 // its items: with f a projection — (x, t_x, T) to (x, T) — it gives the
-// coarser grouping; with f a permutation of the elements — (x, t_x, T) to
+// coarser grouping; with f a permutation of the numbers — (x, t_x, T) to
 // (x, T, t_x) — the same groups in another order. It returns the new
 // grouping and up, up[j] the new group of g's group j. The new Of is
 // g's composed with up (nil if g's is nil).
-func Map[K, C Key](g *Groups[K], f func(K) C) (*Groups[C], []int32) {
-	var ix Index[C]
+func Map(g *Groups, f func(Key) Key) (*Groups, []int32) {
+	var ix Index
 	up := make([]int32, len(g.Keys))
 	for j, k := range g.Keys {
 		up[j] = ix.Add(f(k))
 	}
-	c := &Groups[C]{}
+	c := &Groups{}
 	rank := c.sort(ix.keys)
 	c.Count = make([]int32, len(c.Keys))
 	for j := range up {
@@ -304,7 +313,7 @@ func Map[K, C Key](g *Groups[K], f func(K) C) (*Groups[C], []int32) {
 // Sum returns the total of w over the items of each group, added in item
 // order (so the totals do not depend on the number of cores); items left
 // out are skipped. w has one value per item.
-func (g *Groups[K]) Sum(w []float64) []float64 {
+func (g *Groups) Sum(w []float64) []float64 {
 	s := make([]float64, len(g.Keys))
 	for i, j := range g.Of[:min(len(g.Of), len(w))] {
 		if j >= 0 {
@@ -316,7 +325,7 @@ func (g *Groups[K]) Sum(w []float64) []float64 {
 
 // Members returns the items of each group, in item order: group j's are
 // items[start[j]:start[j+1]]. Items left out are in none.
-func (g *Groups[K]) Members() (start, items []int32) {
+func (g *Groups) Members() (start, items []int32) {
 	start = make([]int32, len(g.Keys)+1)
 	for j, c := range g.Count {
 		start[j+1] = start[j] + c

@@ -1,7 +1,6 @@
 package rows_test
 
 import (
-	"cmp"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -15,7 +14,7 @@ import (
 // is true: every kept item's group has its key (−0 as 0, NaNs alike),
 // left-out items have none, the keys are distinct and strictly ascending,
 // and the counts add up to the kept items.
-func checkGroups[K rows.Key](t testing.TB, g *rows.Groups[K], keys []K, keep []bool) {
+func checkGroups(t testing.TB, g *rows.Groups, keys []rows.Key, keep []bool) {
 	t.Helper()
 	if len(g.Of) != len(keys) || len(g.Count) != len(g.Keys) {
 		t.Fatalf("%d items, %d groups, %d counts for %d keys", len(g.Of), len(g.Keys), len(g.Count), len(keys))
@@ -44,7 +43,7 @@ func checkGroups[K rows.Key](t testing.TB, g *rows.Groups[K], keys []K, keep []b
 			t.Fatalf("group %d (%v): count %d, %d items", j, g.Keys[j], c, count[j])
 		}
 		total += int(c)
-		if j > 0 && compare(g.Keys[j-1], g.Keys[j]) >= 0 {
+		if j > 0 && g.Keys[j-1].Compare(g.Keys[j]) >= 0 {
 			t.Fatalf("group %d (%v) after %v", j, g.Keys[j], g.Keys[j-1])
 		}
 	}
@@ -54,29 +53,16 @@ func checkGroups[K rows.Key](t testing.TB, g *rows.Groups[K], keys []K, keep []b
 }
 
 // equal compares as Group does: −0 equals 0, NaN equals NaN.
-func equal[K rows.Key](a, b K) bool {
-	for j := range len(a) {
-		if a[j] != b[j] && !(a[j] != a[j] && b[j] != b[j]) {
-			return false
-		}
-	}
-	return true
-}
-
-func compare[K rows.Key](a, b K) int {
-	for j := range len(a) {
-		if c := cmp.Compare(a[j], b[j]); c != 0 {
-			return c
-		}
-	}
-	return 0
+func equal(a, b rows.Key) bool {
+	eq := func(x, y float64) bool { return x == y || x != x && y != y }
+	return eq(a.A, b.A) && eq(a.B, b.B) && eq(a.C, b.C) && eq(a.D, b.D)
 }
 
 // logKeys returns n keys (x, t_x, T) like those of a log of dates: whole
 // days in weeks, few distinct; keep leaves out every 17th item.
-func logKeys(n int, seed uint64) (keys [][3]float64, keep []bool) {
+func logKeys(n int, seed uint64) (keys []rows.Key, keep []bool) {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	keys, keep = make([][3]float64, n), make([]bool, n)
+	keys, keep = make([]rows.Key, n), make([]bool, n)
 	for i := range keys {
 		T := float64(rng.IntN(365)+1) / 7
 		x := float64(rng.IntN(8))
@@ -86,14 +72,14 @@ func logKeys(n int, seed uint64) (keys [][3]float64, keep []bool) {
 		} else if i%2 == 0 {
 			tx = math.Copysign(0, -1)
 		}
-		keys[i] = [3]float64{x, tx, T}
+		keys[i] = rows.Key{A: x, B: tx, C: T}
 		keep[i] = i%17 != 0
 	}
 	return keys, keep
 }
 
-func group[K rows.Key](keys []K, keep []bool) *rows.Groups[K] {
-	return rows.Group(len(keys), func(i int) (K, bool) { return keys[i], keep[i] })
+func group(keys []rows.Key, keep []bool) *rows.Groups {
+	return rows.Group(len(keys), func(i int) (rows.Key, bool) { return keys[i], keep[i] })
 }
 
 // TestGroup groups small and large inputs (one part and one per core),
@@ -103,10 +89,11 @@ func TestGroup(t *testing.T) {
 		keys, keep := logKeys(n, uint64(n))
 		g := group(keys, keep)
 		checkGroups(t, g, keys, keep)
-		want := map[[3]float64]bool{}
+		want := map[rows.Key]bool{}
 		for i, k := range keys {
 			if keep[i] {
-				want[[3]float64{k[0], k[1] + 0, k[2]}] = true
+				k.B += 0
+				want[k] = true
 			}
 		}
 		if len(g.Keys) != len(want) {
@@ -114,7 +101,7 @@ func TestGroup(t *testing.T) {
 		}
 		// Shuffled items: the same keys and counts.
 		perm := rand.New(rand.NewPCG(9, 9)).Perm(n)
-		sk, sp := make([][3]float64, n), make([]bool, n)
+		sk, sp := make([]rows.Key, n), make([]bool, n)
 		for i, p := range perm {
 			sk[i], sp[i] = keys[p], keep[p]
 		}
@@ -137,16 +124,17 @@ func TestGroup(t *testing.T) {
 func TestGroupSpecial(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	negz := math.Copysign(0, -1)
-	keys := [][2]float64{{0, 1}, {negz, 1}, {nan, 1}, {math.Float64frombits(0x7ff8000000000123), 1}, {inf, 1}, {-inf, 1}, {0, nan}, {negz, nan}}
+	keys := []rows.Key{{A: 0, B: 1}, {A: negz, B: 1}, {A: nan, B: 1}, {A: math.Float64frombits(0x7ff8000000000123), B: 1},
+		{A: inf, B: 1}, {A: -inf, B: 1}, {A: 0, B: nan}, {A: negz, B: nan}}
 	keep := slices.Repeat([]bool{true}, len(keys))
 	g := group(keys, keep)
 	checkGroups(t, g, keys, keep)
-	want := [][2]float64{{nan, 1}, {-inf, 1}, {0, nan}, {0, 1}, {inf, 1}}
+	want := []rows.Key{{A: nan, B: 1}, {A: -inf, B: 1}, {A: 0, B: nan}, {A: 0, B: 1}, {A: inf, B: 1}}
 	if len(g.Keys) != len(want) {
 		t.Fatalf("groups %v, want %v", g.Keys, want)
 	}
 	for j := range want {
-		if !equal(g.Keys[j], want[j]) || g.Keys[j][0] == 0 && math.Signbit(g.Keys[j][0]) {
+		if !equal(g.Keys[j], want[j]) || g.Keys[j].A == 0 && math.Signbit(g.Keys[j].A) {
 			t.Errorf("group %d: %v, want %v", j, g.Keys[j], want[j])
 		}
 	}
@@ -160,10 +148,10 @@ func TestGroupSpecial(t *testing.T) {
 func TestMap(t *testing.T) {
 	keys, keep := logKeys(200_000, 3)
 	g := group(keys, keep)
-	xt, up := rows.Map(g, func(k [3]float64) [2]float64 { return [2]float64{k[0], k[2]} })
-	direct := make([][2]float64, len(keys))
+	xt, up := rows.Map(g, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
+	direct := make([]rows.Key, len(keys))
 	for i, k := range keys {
-		direct[i] = [2]float64{k[0], k[2]}
+		direct[i] = rows.Key{A: k.A, B: k.C}
 	}
 	checkGroups(t, xt, direct, keep)
 	d := group(direct, keep)
@@ -171,21 +159,21 @@ func TestMap(t *testing.T) {
 		t.Error("(x, T) by Map differs from grouping by (x, T)")
 	}
 	for j, k := range g.Keys {
-		if c := xt.Keys[up[j]]; c != [2]float64{k[0], k[2]} {
+		if c := xt.Keys[up[j]]; c != (rows.Key{A: k.A, B: k.C}) {
 			t.Fatalf("group %v goes up to %v", k, c)
 		}
 	}
-	re, up := rows.Map(g, func(k [3]float64) [3]float64 { return [3]float64{k[0], k[2], k[1]} })
+	re, up := rows.Map(g, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C, C: k.B} })
 	if len(re.Keys) != len(g.Keys) {
 		t.Fatalf("reordered: %d groups of %d", len(re.Keys), len(g.Keys))
 	}
 	for j, k := range g.Keys {
-		if re.Keys[up[j]] != [3]float64{k[0], k[2], k[1]} || re.Count[up[j]] != g.Count[j] {
+		if re.Keys[up[j]] != (rows.Key{A: k.A, B: k.C, C: k.B}) || re.Count[up[j]] != g.Count[j] {
 			t.Fatalf("group %v reordered to %v", k, re.Keys[up[j]])
 		}
 	}
 	for i := 1; i < len(re.Keys); i++ {
-		if compare(re.Keys[i-1], re.Keys[i]) >= 0 {
+		if re.Keys[i-1].Compare(re.Keys[i]) >= 0 {
 			t.Fatalf("reordered groups %v, %v out of order", re.Keys[i-1], re.Keys[i])
 		}
 	}
@@ -228,22 +216,22 @@ func TestMembersSum(t *testing.T) {
 // TestIndex: numbers in order of first appearance, Find agrees, table
 // growth keeps every key.
 func TestIndex(t *testing.T) {
-	var ix rows.Index[[1]float64]
-	if _, ok := ix.Find([1]float64{1}); ok || ix.Len() != 0 {
+	var ix rows.Index
+	if _, ok := ix.Find(rows.Key{A: 1}); ok || ix.Len() != 0 {
 		t.Fatal("empty index finds 1")
 	}
 	for i := range 5000 {
-		if j := ix.Add([1]float64{float64(i % 3000)}); int(j) != i%3000 {
+		if j := ix.Add(rows.Key{A: float64(i % 3000)}); int(j) != i%3000 {
 			t.Fatalf("Add(%d) = %d", i%3000, j)
 		}
 	}
-	if ix.Len() != 3000 || ix.Keys()[2999] != [1]float64{2999} {
+	if ix.Len() != 3000 || ix.Keys()[2999] != (rows.Key{A: 2999}) {
 		t.Fatalf("%d keys", ix.Len())
 	}
-	if j, ok := ix.Find([1]float64{math.Copysign(0, -1)}); !ok || j != 0 {
+	if j, ok := ix.Find(rows.Key{A: math.Copysign(0, -1)}); !ok || j != 0 {
 		t.Errorf("Find(−0) = %d, %v", j, ok)
 	}
-	if _, ok := ix.Find([1]float64{3000}); ok {
+	if _, ok := ix.Find(rows.Key{A: 3000}); ok {
 		t.Error("Find(3000) found")
 	}
 }
@@ -259,17 +247,18 @@ func FuzzGroup(f *testing.F) {
 		2, 1e-300, -1e-300, math.Float64frombits(0x7ff8000000000001), 1 + 1e-15, 7, 52, math.MaxFloat64}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := len(b) / 3
-		keys, keep := make([][3]float64, n), make([]bool, n)
+		keys, keep := make([]rows.Key, n), make([]bool, n)
 		for i := range keys {
-			keys[i] = [3]float64{vals[b[3*i]&15], vals[b[3*i+1]&15], vals[b[3*i+2]&15]}
-			keep[i] = b[3*i]&0x80 == 0
+			c := b[3*i : 3*i+3]
+			keys[i] = rows.Key{A: vals[c[0]&15], B: vals[c[1]&15], C: vals[c[2]&15], D: vals[(c[0]>>4)&7]}
+			keep[i] = c[0]&0x80 == 0
 		}
 		g := group(keys, keep)
 		checkGroups(t, g, keys, keep)
-		c, up := rows.Map(g, func(k [3]float64) [2]float64 { return [2]float64{k[0], k[2]} })
-		coarse := make([][2]float64, n)
+		c, up := rows.Map(g, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
+		coarse := make([]rows.Key, n)
 		for i, k := range keys {
-			coarse[i] = [2]float64{k[0], k[2]}
+			coarse[i] = rows.Key{A: k.A, B: k.C}
 		}
 		checkGroups(t, c, coarse, keep)
 		for i, j := range g.Of {

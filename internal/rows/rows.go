@@ -35,19 +35,19 @@ type Data struct {
 // indexPairs fills XT, XTx and the rows' pair indices, in order of first
 // appearance in the rows.
 func (d *Data) indexPairs() {
-	var xt, xtx Index[[2]float64]
+	var xt, xtx Index
 	for i := range d.Rows {
 		r := &d.Rows[i]
-		r.XT = xt.Add([2]float64{float64(r.Xi), float64(r.Ti)})
-		r.XTx = xtx.Add([2]float64{float64(r.Xi), float64(r.Txi)})
+		r.XT = xt.Add(Key{A: float64(r.Xi), B: float64(r.Ti)})
+		r.XTx = xtx.Add(Key{A: float64(r.Xi), B: float64(r.Txi)})
 	}
 	d.XT, d.XTx = pairs(xt.Keys()), pairs(xtx.Keys())
 }
 
-func pairs(keys [][2]float64) []Pair {
+func pairs(keys []Key) []Pair {
 	ps := make([]Pair, len(keys))
 	for i, k := range keys {
-		ps[i] = Pair{int32(k[0]), int32(k[1])}
+		ps[i] = Pair{int32(k.A), int32(k.B)}
 	}
 	return ps
 }
@@ -82,25 +82,25 @@ func Compress(n int, key func(i int) (x, tx, T float64), weights []float64) (*Da
 			return nil, fmt.Errorf("weights[%d] = %v, want a finite number ≥ 0", i, w)
 		}
 	}
-	g := Group(n, func(i int) ([3]float64, bool) {
+	g := Group(n, func(i int) (Key, bool) {
 		if weights != nil && weights[i] == 0 {
-			return [3]float64{}, false
+			return Key{}, false
 		}
 		x, tx, T := key(i)
-		return [3]float64{x, tx, T}, true
+		return Key{A: x, B: tx, C: T}, true
 	})
 	return FromGroups(g, weights)
 }
 
 var errNoRows = errors.New("no customers")
 
-// FromGroups returns the fitting data of customers grouped by (x, t_x, T)
-// (in that order: the rows' canonical order is by x, then t_x, then T, so
+// FromGroups returns the fitting data of customers grouped by Key{x, t_x,
+// T} (in that order: the rows' canonical order is by x, then t_x, then T, so
 // that the sums over rows, and so the fit, depend neither on the order of
 // the customers nor on whether they came as one slice or as a merged
 // histogram), with weights as in Compress, checked by the caller. Groups
 // of weight 0 are left out.
-func FromGroups(g *Groups[[3]float64], weights []float64) (*Data, error) {
+func FromGroups(g *Groups, weights []float64) (*Data, error) {
 	d := &Data{}
 	var ws []float64
 	if weights == nil {
@@ -128,17 +128,17 @@ func FromGroups(g *Groups[[3]float64], weights []float64) (*Data, error) {
 		}
 		return nil, errors.New("all weights are zero")
 	}
-	var xi, ti, txi Index[[1]float64]
+	var xi, ti, txi Index
 	d.Rows = make([]Row, 0, len(g.Keys))
 	for j, k := range g.Keys {
 		if !(ws[j] > 0) {
 			continue
 		}
-		d.MaxT = math.Max(d.MaxT, k[2])
+		d.MaxT = math.Max(d.MaxT, k.C)
 		d.Rows = append(d.Rows, Row{
-			Xi:  xi.Add([1]float64{k[0]}),
-			Ti:  ti.Add([1]float64{k[2]}),
-			Txi: txi.Add([1]float64{k[1]}),
+			Xi:  xi.Add(Key{A: k.A}),
+			Ti:  ti.Add(Key{A: k.C}),
+			Txi: txi.Add(Key{A: k.B}),
 			W:   ws[j],
 		})
 	}
@@ -154,10 +154,10 @@ func FromGroups(g *Groups[[3]float64], weights []float64) (*Data, error) {
 	return d, nil
 }
 
-func values(keys [][1]float64) []float64 {
+func values(keys []Key) []float64 {
 	vs := make([]float64, len(keys))
 	for i, k := range keys {
-		vs[i] = k[0]
+		vs[i] = k.A
 	}
 	return vs
 }
