@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/clvkit/clvkit/internal/rows"
 )
@@ -24,7 +25,8 @@ type Histogram struct {
 func (h *Histogram) add(k rows.Key, w float64) {
 	j := h.index.Add(k)
 	if int(j) == len(h.counts) {
-		h.counts = append(h.counts, 0)
+		// As many as the index has room for: one allocation per growth.
+		h.counts = append(slices.Grow(h.counts, cap(h.index.Keys())-len(h.counts)), 0)
 	}
 	h.counts[j] += w
 }
@@ -91,18 +93,15 @@ func (h *Histogram) Rows() []HistogramRow {
 	if h == nil {
 		return nil
 	}
-	keys := h.index.Keys()
-	g := rows.Group(len(keys), func(j int) (rows.Key, bool) { return keys[j], h.counts[j] > 0 })
-	out := make([]HistogramRow, len(g.Keys))
-	for j, k := range g.Keys {
+	sorted, rank := rows.Sorted(h.index.Keys())
+	out := make([]HistogramRow, len(sorted))
+	for j, k := range sorted {
 		out[j] = HistogramRow{Frequency: k.A, Recency: k.B, T: k.C}
 	}
-	for j, r := range g.Of {
-		if r >= 0 {
-			out[r].Count = h.counts[j]
-		}
+	for j, r := range rank {
+		out[r].Count = h.counts[j]
 	}
-	return out
+	return slices.DeleteFunc(out, func(r HistogramRow) bool { return !(r.Count > 0) })
 }
 
 // Customers returns one customer per row and the rows' counts, to fit a

@@ -227,39 +227,82 @@ func Group(n int, key func(i int) (Key, bool)) *Groups {
 }
 
 // sort sets g.Keys to keys in canonical order and returns each key's rank
-// in it. The keys are sorted as integers that order as the numbers do
-// (orderBits), which compare faster than floats with their NaNs.
+// in it.
 func (g *Groups) sort(keys []Key) []int32 {
-	type ranked struct {
-		a, b, c, d uint64 // orderBits of the key's numbers
-		i          int32
+	var rank []int32
+	g.Keys, rank = Sorted(keys)
+	return rank
+}
+
+// Sorted returns distinct canonical keys (as an Index holds them) in
+// canonical order, and rank, rank[j] the place of keys[j] in it. The keys
+// are sorted as integers that order as the numbers do, which compare
+// faster than floats with their NaNs.
+func Sorted(keys []Key) (sorted []Key, rank []int32) {
+	rank = make([]int32, len(keys))
+	sorted = make([]Key, len(keys))
+	inOrder, sameD := true, true
+	for i := 1; i < len(keys) && (inOrder || sameD); i++ {
+		inOrder = inOrder && keys[i-1].Compare(keys[i]) < 0
+		sameD = sameD && keys[i].D == keys[0].D
 	}
-	s := make([]ranked, len(keys))
-	sorted := true
-	for i, k := range keys {
-		s[i] = ranked{orderBits(k.A), orderBits(k.B), orderBits(k.C), orderBits(k.D), int32(i)}
-		sorted = sorted && (i == 0 || keys[i-1].Compare(k) < 0)
+	if inOrder {
+		copy(sorted, keys)
+		for i := range rank {
+			rank[i] = int32(i)
+		}
+		return sorted, rank
 	}
-	if !sorted {
+	// The sort moves 32 bytes a key when D is the same for all (a
+	// grouping by at most three numbers), 40 otherwise.
+	if sameD {
+		type ranked struct {
+			a, b, c uint64 // orderBits of A, B and C
+			i       int32
+		}
+		s := make([]ranked, len(keys))
+		for i, k := range keys {
+			s[i] = ranked{orderBits(k.A), orderBits(k.B), orderBits(k.C), int32(i)}
+		}
 		slices.SortFunc(s, func(x, y ranked) int {
 			switch {
 			case x.a != y.a:
 				return cmp.Compare(x.a, y.a)
 			case x.b != y.b:
 				return cmp.Compare(x.b, y.b)
-			case x.c != y.c:
-				return cmp.Compare(x.c, y.c)
 			}
-			return cmp.Compare(x.d, y.d)
+			return cmp.Compare(x.c, y.c)
 		})
+		for r, e := range s {
+			sorted[r] = keys[e.i]
+			rank[e.i] = int32(r)
+		}
+		return sorted, rank
 	}
-	rank := make([]int32, len(keys))
-	g.Keys = make([]Key, len(keys))
+	type ranked struct {
+		a, b, c, d uint64 // orderBits of the key's numbers
+		i          int32
+	}
+	s := make([]ranked, len(keys))
+	for i, k := range keys {
+		s[i] = ranked{orderBits(k.A), orderBits(k.B), orderBits(k.C), orderBits(k.D), int32(i)}
+	}
+	slices.SortFunc(s, func(x, y ranked) int {
+		switch {
+		case x.a != y.a:
+			return cmp.Compare(x.a, y.a)
+		case x.b != y.b:
+			return cmp.Compare(x.b, y.b)
+		case x.c != y.c:
+			return cmp.Compare(x.c, y.c)
+		}
+		return cmp.Compare(x.d, y.d)
+	})
 	for r, e := range s {
-		g.Keys[r] = keys[e.i]
+		sorted[r] = keys[e.i]
 		rank[e.i] = int32(r)
 	}
-	return rank
+	return sorted, rank
 }
 
 // orderBits maps a canonical float64 to a uint64 that orders as cmp.Compare
