@@ -154,7 +154,7 @@ type Groups struct {
 
 // parallelMin is the number of items from which Group hashes parts of the
 // items on all cores and merges their keys.
-const parallelMin = 1 << 17
+const parallelMin = 1 << 18
 
 // Group groups the items 0 to n−1 by key(i); an item for which key returns
 // false is left out (Of is −1). key is called once per item, concurrently

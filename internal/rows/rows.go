@@ -1,9 +1,9 @@
 // Package rows groups customers by their summaries: the one grouping
-// kernel of the library (Group, Index, Map), on plain keys of one to four
-// numbers, and on it the distinct (frequency, recency, T) rows with weights
-// that the purchase models fit (Compress), with the distinct values of
-// each, so that terms depending on one of them alone are computed once per
-// value.
+// kernel of the library (Group, Index, Map, Sorted), on plain keys of one
+// to four numbers, and on it the distinct (frequency, recency, T) rows
+// with weights that the purchase models fit (Compress), with the distinct
+// values of each, so that terms depending on one of them alone are
+// computed once per value.
 //
 // A job groups its customers once by (x, t_x, T) and reuses the grouping:
 // FromGroups for the fits, the groups' keys for quantities that depend on
