@@ -13,6 +13,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
 	"gonum.org/v1/gonum/mathext"
@@ -311,7 +312,7 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 			}
 			continue
 		}
-		d, err := rows.Compress("bgnbd", gr.Customers, gr.Weights)
+		d, err := model.Compress("bgnbd", gr.Customers, gr.Weights)
 		if err != nil {
 			return cov.Problem{}, 0, fmt.Errorf("%w (covariates %v)", err, gr.Z)
 		}

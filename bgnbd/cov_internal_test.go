@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/internal/cov"
+	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/reftest"
-	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // TestCovReferenceLL: the log-likelihood at CLVTools' estimates of the
@@ -74,7 +74,7 @@ func TestCovGradient(t *testing.T) {
 // and at a limit-sized shape.
 func TestGroupLogLik(t *testing.T) {
 	a := reftest.LoadApparel(t)
-	d, err := rows.Compress("bgnbd", a.Customers, nil)
+	d, err := model.Compress("bgnbd", a.Customers, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

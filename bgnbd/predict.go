@@ -9,6 +9,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -306,61 +307,47 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 
 var _ clv.PurchaseCurve = (*Model)(nil)
 
-// xtTable indexes the distinct (x, T) pairs of valid customers: the
-// series part of the conditional expectation, freshExpected(r+x, α+T, a,
-// b+x, t), depends on them only, and logs of dates have few distinct pairs.
+// xtTable groups valid customers by (x, T) (rows.Group): the series part
+// of the conditional expectation, freshExpected(r+x, α+T, a, b+x, t),
+// depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
-	xs, ts []float64   // the distinct pairs
-	slot   []int32     // each customer's pair
-	plans  []freshPlan // each pair's series, kept across horizons
+	pairs []rows.Key  // the distinct {x, T}
+	slot  []int32     // each customer's pair; −1 for an invalid one
+	plans []freshPlan // each pair's series, kept across horizons
 }
 
 // newXTTable returns the table, or nil if a sample of the customers shows
-// mostly distinct pairs (continuous times), where it would only add a map
+// mostly distinct pairs (continuous times), where it would only add a
 // lookup per customer.
 func newXTTable(cs []clv.Customer) *xtTable {
-	type key struct{ x, t float64 }
 	const sample = 4096
 	if len(cs) < 2*sample {
 		return nil
 	}
-	seen := make(map[key]bool, sample)
+	var seen rows.Index
 	for i := range sample {
-		seen[key{cs[i].Frequency, cs[i].T}] = true
+		seen.Add(rows.Key{A: cs[i].Frequency, B: cs[i].T})
 	}
-	if len(seen) > sample/2 {
+	if seen.Len() > sample/2 {
 		return nil
 	}
-	index := make(map[key]int32, 4*len(seen))
-	tb := &xtTable{slot: make([]int32, len(cs))}
-	for i := range cs {
+	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
 		c := &cs[i]
-		if !valid(*c) {
-			continue // reported by batch
-		}
-		k := key{c.Frequency, c.T}
-		j, ok := index[k]
-		if !ok {
-			j = int32(len(tb.xs))
-			index[k] = j
-			tb.xs = append(tb.xs, k.x)
-			tb.ts = append(tb.ts, k.t)
-		}
-		tb.slot[i] = j
-	}
-	return tb
+		return rows.Key{A: c.Frequency, B: c.T}, valid(*c) // invalid: reported by batch
+	})
+	return &xtTable{pairs: g.Keys, slot: g.Of}
 }
 
 // fresh returns the series part for every pair at horizon t, on all cores.
 // A table serves one family: its plans are made on the first call.
 func (tb *xtTable) fresh(p family, t float64) []float64 {
 	if tb.plans == nil {
-		tb.plans = make([]freshPlan, len(tb.xs))
-		for i := range tb.plans {
-			tb.plans[i] = p.plan(tb.xs[i], tb.ts[i])
+		tb.plans = make([]freshPlan, len(tb.pairs))
+		for i, k := range tb.pairs {
+			tb.plans[i] = p.plan(k.A, k.B)
 		}
 	}
-	out := make([]float64, len(tb.xs))
+	out := make([]float64, len(tb.pairs))
 	parallel.Map(len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			out[i] = tb.plans[i].at(t)
@@ -438,8 +425,8 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 	}
 	out := make([]float64, len(cs))
 	if tb := newXTTable(cs); tb != nil {
-		d := make([]float64, len(tb.xs))
-		prev := make([]float64, len(tb.xs))
+		d := make([]float64, len(tb.pairs))
+		prev := make([]float64, len(tb.pairs))
 		for j, t := range ts {
 			f := tb.fresh(m.f, t)
 			for s := range d {

@@ -1,13 +1,15 @@
 package clv
 
 import (
+	"cmp"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
 
-// TestDistinctRowsParallel: counted in parts on all cores, the distinct
-// rows come in order of first appearance and every customer points to its
-// own, as a plain pass finds them; −0 and 0 are one row.
+// TestDistinctRowsParallel: grouped in parts on all cores, the distinct
+// rows come in ascending (frequency, recency, T) order, each once, and
+// every customer points to its own; −0 and 0 are one row.
 func TestDistinctRowsParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	cs := make([]Customer, 300_000)
@@ -22,26 +24,21 @@ func TestDistinctRowsParallel(t *testing.T) {
 	cs[7].Recency = negZero()
 	rows, slot := distinctRows(cs)
 	type key struct{ x, tx, t float64 }
-	seen := map[key]int32{}
-	var want []key
+	want := map[key]bool{}
 	for i, c := range cs {
 		k := key{c.Frequency, c.Recency + 0, c.T}
-		j, ok := seen[k]
-		if !ok {
-			j = int32(len(want))
-			seen[k] = j
-			want = append(want, k)
-		}
-		if slot[i] != j {
-			t.Fatalf("customer %d in row %d, want %d", i, slot[i], j)
+		want[k] = true
+		if r := rows[slot[i]]; r.Frequency != k.x || r.Recency != k.tx || r.T != k.t || math.Signbit(r.Recency) {
+			t.Fatalf("customer %d (%v) in row %d: %+v", i, k, slot[i], r)
 		}
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d", len(rows), len(want))
 	}
-	for j, k := range want {
-		if r := rows[j]; r.Frequency != k.x || r.Recency != k.tx || r.T != k.t {
-			t.Fatalf("row %d: %+v, want %+v", j, r, k)
+	for j := 1; j < len(rows); j++ {
+		a, b := rows[j-1], rows[j]
+		if cmp.Or(cmp.Compare(a.Frequency, b.Frequency), cmp.Compare(a.Recency, b.Recency), cmp.Compare(a.T, b.T)) >= 0 {
+			t.Fatalf("row %d %+v after %+v", j, b, a)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // A Histogram counts customers by distinct (frequency, recency, T): all a
@@ -15,7 +17,18 @@ import (
 // place; logs of dates have far fewer distinct rows than customers. The
 // zero value is an empty histogram.
 type Histogram struct {
-	counts map[[3]float64]float64
+	index  rows.Index // the distinct {frequency, recency, T}
+	counts []float64  // by index
+}
+
+// add adds w to the count of k.
+func (h *Histogram) add(k rows.Key, w float64) {
+	j := h.index.Add(k)
+	if int(j) == len(h.counts) {
+		// As many as the index has room for: one allocation per growth.
+		h.counts = append(slices.Grow(h.counts, cap(h.index.Keys())-len(h.counts)), 0)
+	}
+	h.counts[j] += w
 }
 
 // HistogramRow is one distinct summary and its count.
@@ -36,10 +49,7 @@ func (h *Histogram) Add(c Customer, w float64) error {
 	if !(w >= 0) || math.IsInf(w, 0) {
 		return fmt.Errorf("clv: histogram weight %v, want a finite number ≥ 0", w)
 	}
-	if h.counts == nil {
-		h.counts = map[[3]float64]float64{}
-	}
-	h.counts[[3]float64{c.Frequency, c.Recency + 0, c.T + 0}] += w
+	h.add(rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, w)
 	return nil
 }
 
@@ -56,11 +66,14 @@ func (h *Histogram) Merge(o *Histogram) error {
 	if o == nil {
 		return nil
 	}
-	if len(o.counts) > 0 && h.counts == nil {
-		h.counts = make(map[[3]float64]float64, len(o.counts))
+	if h == o {
+		for j := range h.counts {
+			h.counts[j] *= 2
+		}
+		return nil
 	}
-	for k, v := range o.counts {
-		h.counts[k] += v
+	for j, k := range o.index.Keys() {
+		h.add(k, o.counts[j])
 	}
 	return nil
 }
@@ -70,7 +83,7 @@ func (h *Histogram) Len() int {
 	if h == nil {
 		return 0
 	}
-	return len(h.counts)
+	return h.index.Len()
 }
 
 // Rows returns the rows sorted by frequency, recency and T: the order
@@ -80,24 +93,15 @@ func (h *Histogram) Rows() []HistogramRow {
 	if h == nil {
 		return nil
 	}
-	rows := make([]HistogramRow, 0, len(h.counts))
-	for k, v := range h.counts {
-		if v > 0 {
-			rows = append(rows, HistogramRow{Frequency: k[0], Recency: k[1], T: k[2], Count: v})
-		}
+	sorted, rank := rows.Sorted(h.index.Keys())
+	out := make([]HistogramRow, len(sorted))
+	for j, k := range sorted {
+		out[j] = HistogramRow{Frequency: k.A, Recency: k.B, T: k.C}
 	}
-	slices.SortFunc(rows, func(a, b HistogramRow) int {
-		for _, d := range [3]float64{a.Frequency - b.Frequency, a.Recency - b.Recency, a.T - b.T} {
-			if d < 0 {
-				return -1
-			}
-			if d > 0 {
-				return 1
-			}
-		}
-		return 0
-	})
-	return rows
+	for j, r := range rank {
+		out[r].Count = h.counts[j]
+	}
+	return slices.DeleteFunc(out, func(r HistogramRow) bool { return !(r.Count > 0) })
 }
 
 // Customers returns one customer per row and the rows' counts, to fit a
@@ -136,11 +140,11 @@ func (h *Histogram) UnmarshalBinary(b []byte) error {
 		return fmt.Errorf("clv: corrupt Histogram encoding")
 	}
 	n := binary.LittleEndian.Uint64(b)
-	h.counts = make(map[[3]float64]float64, n)
+	*h = Histogram{}
 	for i := range n {
 		o := 8 + 32*i
 		f := func(j uint64) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[o+8*j:])) }
-		h.counts[[3]float64{f(0), f(1), f(2)}] += f(3)
+		h.add(rows.Key{A: f(0), B: f(1), C: f(2)}, f(3))
 	}
 	return nil
 }

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // Lengths of a month in common time units, as the lifetimes package counts
@@ -247,59 +247,15 @@ func SummarizeValues(values []float64) (Distribution, error) {
 }
 
 // distinctRows returns the distinct (frequency, recency, T) of cs, in
-// order of first appearance, and each customer's index among them. Large
-// inputs are counted in parts on all cores, then merged in part order
-// (which keeps the order of first appearance).
-func distinctRows(cs []Customer) (rows []Customer, slot []int32) {
-	type key struct{ x, tx, t float64 }
-	keyOf := func(c *Customer) key { return key{c.Frequency, c.Recency + 0, c.T + 0} }
-	slot = make([]int32, len(cs))
-	parts := 1
-	if len(cs) >= 1<<17 {
-		parts = runtime.GOMAXPROCS(0)
-	}
-	// Each part's distinct keys, in order, and its customers' local slots.
-	local := make([][]key, parts)
-	parallel.For(parts, func(p int) {
-		lo, hi := p*len(cs)/parts, (p+1)*len(cs)/parts
-		index := make(map[key]int32, min(hi-lo, 1<<16))
-		for i := lo; i < hi; i++ {
-			k := keyOf(&cs[i])
-			j, ok := index[k]
-			if !ok {
-				j = int32(len(local[p]))
-				index[k] = j
-				local[p] = append(local[p], k)
-			}
-			slot[i] = j
-		}
+// ascending order, and each customer's index among them (rows.Group).
+func distinctRows(cs []Customer) (distinct []Customer, slot []int32) {
+	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
+		c := &cs[i]
+		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
 	})
-	if parts == 1 {
-		rows = make([]Customer, len(local[0]))
-		for j, k := range local[0] {
-			rows[j] = Customer{Frequency: k.x, Recency: k.tx, T: k.t}
-		}
-		return rows, slot
+	distinct = make([]Customer, len(g.Keys))
+	for j, k := range g.Keys {
+		distinct[j] = Customer{Frequency: k.A, Recency: k.B, T: k.C}
 	}
-	index := make(map[key]int32, len(local[0]))
-	remap := make([][]int32, parts)
-	for p, keys := range local {
-		remap[p] = make([]int32, len(keys))
-		for j, k := range keys {
-			g, ok := index[k]
-			if !ok {
-				g = int32(len(rows))
-				index[k] = g
-				rows = append(rows, Customer{Frequency: k.x, Recency: k.tx, T: k.t})
-			}
-			remap[p][j] = g
-		}
-	}
-	parallel.For(parts, func(p int) {
-		lo, hi := p*len(cs)/parts, (p+1)*len(cs)/parts
-		for i := lo; i < hi; i++ {
-			slot[i] = remap[p][slot[i]]
-		}
-	})
-	return rows, slot
+	return distinct, g.Of
 }

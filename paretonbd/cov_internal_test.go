@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/internal/cov"
+	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/reftest"
-	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // TestCovReferenceLL: the log-likelihood at CLVTools' estimate of the
@@ -71,7 +71,7 @@ func TestCovGradient(t *testing.T) {
 // groups is the row-compressed one, with its gradient.
 func TestGroupLogLik(t *testing.T) {
 	a := reftest.LoadApparel(t)
-	d, err := rows.Compress("paretonbd", a.Customers, nil)
+	d, err := model.Compress("paretonbd", a.Customers, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,7 @@ type RowOptions[P any] struct {
 func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], customers []clv.Customer, opts RowOptions[P], build func(Base[P]) M) (M, error) {
 	var zero M
 	var p0 P
-	d, err := rows.Compress(spec.Name, customers, opts.Weights)
+	d, err := Compress(spec.Name, customers, opts.Weights)
 	if err != nil {
 		return zero, err
 	}
@@ -254,4 +254,20 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 	}
 	// Unreachable: the last pass holds every shape and has no AtBoundary.
 	return zero, fmt.Errorf("%s: fit of the limit model: %w", spec.Name, mle.ErrNotConverged)
+}
+
+// Compress validates the customers (clv.ValidateAll) and merges them into
+// weighted distinct (x, t_x, T) rows (rows.Compress); errors name the
+// package pkg.
+func Compress(pkg string, cs []clv.Customer, weights []float64) (*rows.Data, error) {
+	if err := clv.ValidateAll(cs); err != nil {
+		return nil, fmt.Errorf("%s: %w", pkg, err)
+	}
+	d, err := rows.Compress(len(cs), func(i int) (x, tx, T float64) {
+		return cs[i].Frequency, cs[i].Recency, cs[i].T
+	}, weights)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pkg, err)
+	}
+	return d, nil
 }

@@ -1,16 +1,20 @@
-// Package rows compresses customer summaries into the distinct
-// (frequency, recency, T) rows with weights that the purchase models fit,
-// with the distinct values of each, so that terms depending on one of them
-// alone are computed once per value.
+// Package rows groups customers by their summaries: the one grouping
+// kernel of the library (Group, Index, Map, Sorted), on plain keys of one
+// to four numbers, and on it the distinct (frequency, recency, T) rows
+// with weights that the purchase models fit (Compress), with the distinct
+// values of each, so that terms depending on one of them alone are
+// computed once per value.
+//
+// A job groups its customers once by (x, t_x, T) and reuses the grouping:
+// FromGroups for the fits, the groups' keys for quantities that depend on
+// the summary alone (lifetime values, intervals), and Map for coarser keys
+// such as (x, T), without hashing the customers again.
 package rows
 
 import (
-	"cmp"
+	"errors"
 	"fmt"
 	"math"
-	"slices"
-
-	"github.com/clvkit/clvkit/clv"
 )
 
 // Data is the fitting data compressed into distinct rows, with the distinct
@@ -28,25 +32,24 @@ type Data struct {
 	XT, XTx []Pair
 }
 
-// indexPairs fills XT, XTx and the rows' pair indices.
+// indexPairs fills XT, XTx and the rows' pair indices, in order of first
+// appearance in the rows.
 func (d *Data) indexPairs() {
-	d.XT, d.XTx = d.XT[:0], d.XTx[:0]
-	xt := map[Pair]int32{}
-	xtx := map[Pair]int32{}
-	idx := func(m map[Pair]int32, list *[]Pair, p Pair) int32 {
-		k, ok := m[p]
-		if !ok {
-			k = int32(len(*list))
-			m[p] = k
-			*list = append(*list, p)
-		}
-		return k
-	}
+	var xt, xtx Index
 	for i := range d.Rows {
 		r := &d.Rows[i]
-		r.XT = idx(xt, &d.XT, Pair{r.Xi, r.Ti})
-		r.XTx = idx(xtx, &d.XTx, Pair{r.Xi, r.Txi})
+		r.XT = xt.Add(Key{A: float64(r.Xi), B: float64(r.Ti)})
+		r.XTx = xtx.Add(Key{A: float64(r.Xi), B: float64(r.Txi)})
 	}
+	d.XT, d.XTx = pairs(xt.Keys()), pairs(xtx.Keys())
+}
+
+func pairs(keys []Key) []Pair {
+	ps := make([]Pair, len(keys))
+	for i, k := range keys {
+		ps[i] = Pair{int32(k.A), int32(k.B)}
+	}
+	return ps
 }
 
 // Row is one distinct (x, t_x, T): indices into Xs, Ts and Txs, and its
@@ -62,98 +65,101 @@ type Row struct {
 // Xs and into Ts (or Txs).
 type Pair struct{ Xi, Vi int32 }
 
-// Compress validates the customers and merges identical rows: one map
-// operation per customer; the distinct values of x, T and t_x are then
-// collected from the (far fewer) rows.
-func Compress(pkg string, cs []clv.Customer, weights []float64) (*Data, error) {
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrNoCustomers)
+// Compress merges n customers into distinct rows: key(i) returns customer
+// i's frequency x, recency t_x and age T, which the caller has validated
+// (clv.ValidateAll), and weights[i] its weight (1 for a nil weights), a
+// finite number ≥ 0. Customers of weight 0 are left out. It is Group
+// followed by FromGroups.
+func Compress(n int, key func(i int) (x, tx, T float64), weights []float64) (*Data, error) {
+	if n == 0 {
+		return nil, errNoRows
 	}
-	if weights != nil && len(weights) != len(cs) {
-		return nil, fmt.Errorf("%s: %d weights for %d customers", pkg, len(weights), len(cs))
+	if weights != nil && len(weights) != n {
+		return nil, fmt.Errorf("%d weights for %d customers", len(weights), n)
 	}
-	var tb table
-	var keys []key
-	var ws []float64
+	for i, w := range weights {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return nil, fmt.Errorf("weights[%d] = %v, want a finite number ≥ 0", i, w)
+		}
+	}
+	g := Group(n, func(i int) (Key, bool) {
+		if weights != nil && weights[i] == 0 {
+			return Key{}, false
+		}
+		x, tx, T := key(i)
+		return Key{A: x, B: tx, C: T}, true
+	})
+	return FromGroups(g, weights)
+}
+
+var errNoRows = errors.New("no customers")
+
+// FromGroups returns the fitting data of customers grouped by Key{x, t_x,
+// T} (in that order: the rows' canonical order is by x, then t_x, then T, so
+// that the sums over rows, and so the fit, depend neither on the order of
+// the customers nor on whether they came as one slice or as a merged
+// histogram), with weights as in Compress, checked by the caller. Groups
+// of weight 0 are left out.
+func FromGroups(g *Groups, weights []float64) (*Data, error) {
 	d := &Data{}
-	for i := range cs {
-		c := &cs[i]
-		if err := c.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: customers[%d]: %w", pkg, i, err)
+	var ws []float64
+	if weights == nil {
+		ws = make([]float64, len(g.Count))
+		for j, c := range g.Count {
+			ws[j] = float64(c)
 		}
-		w := 1.0
-		if weights != nil {
-			w = weights[i]
-			if !(w >= 0) || math.IsInf(w, 0) {
-				return nil, fmt.Errorf("%s: weights[%d] = %v, want a finite number ≥ 0", pkg, i, w)
-			}
-			if w == 0 {
-				continue
+		d.W = float64(len(g.Of))
+		for _, j := range g.Of {
+			if j < 0 {
+				d.W--
 			}
 		}
-		k := key{c.Frequency + 0, c.Recency + 0, c.T + 0} // +0 turns −0 into 0
-		r, ok := tb.find(k, keys)
-		if !ok {
-			r = int32(len(keys))
-			tb.insert(k, r, keys)
-			keys = append(keys, k)
-			ws = append(ws, 0)
+	} else {
+		ws = g.Sum(weights)
+		for i, j := range g.Of[:min(len(g.Of), len(weights))] {
+			if j >= 0 {
+				d.W += weights[i]
+			}
 		}
-		ws[r] += w
-		d.W += w
-		d.MaxT = math.Max(d.MaxT, c.T)
 	}
 	if d.W == 0 {
-		return nil, fmt.Errorf("%s: all weights are zero", pkg)
+		if len(g.Of) == 0 {
+			return nil, errNoRows
+		}
+		return nil, errors.New("all weights are zero")
+	}
+	var xi, ti, txi Index
+	d.Rows = make([]Row, 0, len(g.Keys))
+	for j, k := range g.Keys {
+		if !(ws[j] > 0) {
+			continue
+		}
+		d.MaxT = math.Max(d.MaxT, k.C)
+		d.Rows = append(d.Rows, Row{
+			Xi:  xi.Add(Key{A: k.A}),
+			Ti:  ti.Add(Key{A: k.C}),
+			Txi: txi.Add(Key{A: k.B}),
+			W:   ws[j],
+		})
 	}
 	if d.MaxT == 0 {
-		return nil, fmt.Errorf("%s: every customer has T = 0: nothing was observed", pkg)
+		return nil, errors.New("every customer has T = 0: nothing was observed")
 	}
-	xi := map[float64]int32{}
-	ti := map[float64]int32{}
-	txi := map[float64]int32{}
-	idx := func(m map[float64]int32, vals *[]float64, v float64) int32 {
-		k, ok := m[v]
-		if !ok {
-			k = int32(len(*vals))
-			m[v] = k
-			*vals = append(*vals, v)
-		}
-		return k
-	}
-	// A canonical order, by (x, t_x, T): the sums over rows, and so the
-	// fit, do not depend on the order of the customers (or on whether
-	// they came as one slice or as a merged histogram).
-	type kw struct {
-		k key
-		w float64
-	}
-	sorted := make([]kw, len(keys))
-	for i, k := range keys {
-		sorted[i] = kw{k, ws[i]}
-	}
-	slices.SortFunc(sorted, func(a, b kw) int {
-		switch {
-		case a.k.x != b.k.x:
-			return cmp.Compare(a.k.x, b.k.x)
-		case a.k.tx != b.k.tx:
-			return cmp.Compare(a.k.tx, b.k.tx)
-		}
-		return cmp.Compare(a.k.t, b.k.t)
-	})
-	for i, e := range sorted {
-		keys[i], ws[i] = e.k, e.w
-	}
-	d.Rows = make([]Row, len(keys))
-	for i, k := range keys {
-		d.Rows[i] = Row{Xi: idx(xi, &d.Xs, k.x), Ti: idx(ti, &d.Ts, k.t), Txi: idx(txi, &d.Txs, k.tx), W: ws[i]}
-	}
+	d.Xs, d.Ts, d.Txs = values(xi.Keys()), values(ti.Keys()), values(txi.Keys())
 	d.XW = make([]float64, len(d.Xs))
 	for _, r := range d.Rows {
 		d.XW[r.Xi] += r.W
 	}
 	d.indexPairs()
 	return d, nil
+}
+
+func values(keys []Key) []float64 {
+	vs := make([]float64, len(keys))
+	for i, k := range keys {
+		vs[i] = k.A
+	}
+	return vs
 }
 
 // Every returns the data restricted to every k-th row (k ≥ 1), the
@@ -168,62 +174,4 @@ func (d *Data) Every(k int) *Data {
 	}
 	sub.indexPairs()
 	return sub
-}
-
-type key struct{ x, tx, t float64 }
-
-// table is an open-addressing hash index of distinct keys: slots hold
-// index+1 into the caller's key slice (0 = empty), at most half full. It
-// is several times faster than a Go map on a million float keys.
-type table struct {
-	slots []int32
-	n     int
-}
-
-func (k key) hash() uint64 {
-	h := math.Float64bits(k.x)*0x9E3779B97F4A7C15 ^ math.Float64bits(k.tx)*0xC2B2AE3D27D4EB4F ^
-		math.Float64bits(k.t)*0x165667B19E3779F9
-	h ^= h >> 29
-	h *= 0xBF58476D1CE4E5B9
-	return h ^ h>>32
-}
-
-func (tb *table) find(k key, keys []key) (int32, bool) {
-	if len(tb.slots) == 0 {
-		return 0, false
-	}
-	mask := uint64(len(tb.slots) - 1)
-	for i := k.hash() & mask; ; i = (i + 1) & mask {
-		s := tb.slots[i]
-		if s == 0 {
-			return 0, false
-		}
-		if keys[s-1] == k {
-			return s - 1, true
-		}
-	}
-}
-
-func (tb *table) insert(k key, r int32, keys []key) {
-	if 2*(tb.n+1) > len(tb.slots) {
-		old := tb.slots
-		tb.slots = make([]int32, max(1024, 2*len(old)))
-		mask := uint64(len(tb.slots) - 1)
-		for _, s := range old {
-			if s != 0 {
-				i := keys[s-1].hash() & mask
-				for tb.slots[i] != 0 {
-					i = (i + 1) & mask
-				}
-				tb.slots[i] = s
-			}
-		}
-	}
-	mask := uint64(len(tb.slots) - 1)
-	i := k.hash() & mask
-	for tb.slots[i] != 0 {
-		i = (i + 1) & mask
-	}
-	tb.slots[i] = r + 1
-	tb.n++
 }
