@@ -64,7 +64,7 @@ func fitBoundary(t *testing.T, cs []clv.Customer, opts bgnbd.FitOptions, holdA, 
 	if _, ok := m.StdErrors(); ok {
 		t.Error("standard errors at the boundary")
 	}
-	if el > slow(bound) {
+	if el > slow(8*bound) { // a guard against endless fits (bound: measured alone), not a speed measurement
 		t.Errorf("the fit took %v", el)
 	}
 	return m

@@ -83,7 +83,10 @@ func TestBoundaryFits(t *testing.T) {
 			if p.S != 1e6 {
 				t.Errorf("s = %v, want held at 1e6", p.S)
 			}
-			if el > slow(5*time.Second) { // measured 0.5 and 1.5 s alone on a 2-core VM
+			// A guard against the fits that never ended (minutes before the
+			// limit models), not a speed measurement (the benchmarks are): measured
+			// 0.5 and 1.5 s alone on a 2-core VM, 6 s with other work on it.
+			if el > slow(30*time.Second) {
 				t.Errorf("the fit took %v", el)
 			}
 			// The limit model is usable, and is stored and read back.
@@ -169,7 +172,7 @@ func TestSampleStudy(t *testing.T) {
 		default:
 			t.Errorf("seed %d: %v", seed, err)
 		}
-		if el > slow(2*time.Second) {
+		if el > slow(15*time.Second) { // a guard against endless fits, not a speed measurement
 			t.Errorf("seed %d: the fit took %v: %v", seed, el, m)
 		}
 	}
