@@ -23,6 +23,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // AliveFactored is implemented by purchase models whose conditional
@@ -330,39 +331,17 @@ type rowGroups struct {
 }
 
 func groupRows(cs []clv.Customer) *rowGroups {
-	rows, slot := distinctRows(cs)
-	// Sort the rows by (x, T, t_x), carrying their first index.
-	type keyed struct {
-		x, T, tx float64
-		k        int32
-	}
-	keys := make([]keyed, len(rows))
-	for k, r := range rows {
-		keys[k] = keyed{r.Frequency, r.T, r.Recency, int32(k)}
-	}
-	slices.SortFunc(keys, func(a, b keyed) int {
-		return cmp.Or(cmp.Compare(a.x, b.x), cmp.Compare(a.T, b.T), cmp.Compare(a.tx, b.tx))
+	// Rows keyed (x, T, t_x), so that the rows of one (x, T) are adjacent;
+	// each row's customers in input order.
+	kg := rows.Group(len(cs), func(i int) (rows.Key, bool) {
+		c := &cs[i]
+		return rows.Key{A: c.Frequency, B: c.T, C: c.Recency}, true
 	})
-	rank := make([]int32, len(rows))
-	g := &rowGroups{rows: make([]clv.Customer, len(rows)), start: make([]int32, len(rows)+1)}
-	for r, kk := range keys {
-		rank[kk.k] = int32(r)
-		g.rows[r] = clv.Customer{Frequency: kk.x, Recency: kk.tx, T: kk.T}
+	g := &rowGroups{rows: make([]clv.Customer, len(kg.Keys))}
+	for r, k := range kg.Keys {
+		g.rows[r] = clv.Customer{Frequency: k.A, Recency: k.C, T: k.B}
 	}
-	// Counting sort of the customers by row.
-	for i := range slot {
-		slot[i] = rank[slot[i]]
-		g.start[slot[i]+1]++
-	}
-	for r := range g.rows {
-		g.start[r+1] += g.start[r]
-	}
-	g.order = make([]int32, len(cs))
-	next := slices.Clone(g.start[:len(g.rows)])
-	for i, r := range slot {
-		g.order[next[r]] = int32(i)
-		next[r]++
-	}
+	g.start, g.order = kg.Members()
 	// Within a row, customers of equal monetary value side by side (ties
 	// in input order), on all cores; most rows need no sorting.
 	parallel.Map(len(g.rows), func(lo, hi int) {
