@@ -22,8 +22,8 @@ func NewCustomerValue(pm NewCustomerModel, sm PopulationSpend, firstOrder float6
 	if err := checkModels("NewCustomerValue", pm, sm); err != nil {
 		return 0, err
 	}
-	if err := checkNonNeg("first order value", firstOrder); err != nil {
-		return 0, err
+	if !(firstOrder >= 0) || math.IsInf(firstOrder, 0) {
+		return 0, fmt.Errorf("%w: first order value = %v, want a finite number ≥ 0", ErrBadValueOptions, firstOrder)
 	}
 	mean := sm.PopulationMean()
 	if !(mean >= 0) || math.IsInf(mean, 0) {

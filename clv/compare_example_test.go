@@ -7,6 +7,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/formula"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -61,7 +62,7 @@ func ExampleNewCustomerValue() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	a, _ := clv.CompareAcquisition(v, 10, 0)
+	a, _ := formula.CompareAcquisition(v, 10, 0)
 	fmt.Printf("new customer worth %.2f €; CLV/CAC at 10 € acquisition cost: %.1f\n", v, a.Ratio)
 	// Output:
 	// new customer worth 32.11 €; CLV/CAC at 10 € acquisition cost: 3.2

@@ -187,18 +187,6 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_, err = clv.SummarizeValues([]float64{nan, inf})
 			mustErr("SummarizeValues(NaN)", err)
 		},
-		"simple formulas": func() {
-			_, err := clv.SimpleValue(nan, inf, -1)
-			mustErr("SimpleValue", err)
-			_, err = clv.SimpleProfit(nan, 1, 1, 1)
-			mustErr("SimpleProfit", err)
-			_, err = clv.RetentionValue(1, nan, 0, -1)
-			mustErr("RetentionValue", err)
-			_, err = clv.LifetimeFromChurn(nan)
-			mustErr("LifetimeFromChurn", err)
-			_, err = clv.CompareAcquisition(nan, 0, 0)
-			mustErr("CompareAcquisition", err)
-		},
 		"EvaluateHoldout": func() {
 			_, err := clv.EvaluateHoldout(bg, nil, nil, 0)
 			mustErr("EvaluateHoldout(nil)", err)

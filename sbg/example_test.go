@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/formula"
 	"github.com/clvkit/clvkit/sbg"
 )
 
@@ -39,7 +39,7 @@ func ExampleFit() {
 func ExampleModel_DERL() {
 	m, _ := sbg.New(sbg.Params{Alpha: 0.704, Beta: 1.182, C: 1})
 	r := m.RetentionRate(1) // the first year's retention, 62.7%
-	simple, _ := clv.RetentionValue(100, r, 0.10, 0)
+	simple, _ := formula.RetentionValue(100, r, 0.10, 0)
 	fmt.Printf("new subscriber: constant retention %.0f, sBG %.0f\n", 100+simple, 100*m.DEL(0.10))
 	for _, n := range []int{1, 4, 9} {
 		v, _ := m.LifetimeValue(100, 0.10, n)

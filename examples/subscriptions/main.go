@@ -33,7 +33,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/formula"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/sbg"
 	"gonum.org/v1/plot"
@@ -208,7 +208,7 @@ func analyze(w io.Writer, c config) error {
 	// Value: the constant-retention formula with the first month's retention
 	// against the model's DERL.
 	r1 := best.RetentionRate(1)
-	simple, err := clv.RetentionValue(margin, r1, discount, 0)
+	simple, err := formula.RetentionValue(margin, r1, discount, 0)
 	if err != nil {
 		return err
 	}

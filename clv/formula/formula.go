@@ -1,8 +1,16 @@
-package clv
+// Package formula holds the simple, model-free CLV arithmetic that
+// businesses use every day: average order value × frequency × lifetime,
+// its profit, the retention-based value of a subscriber, the expected
+// lifetime from a churn rate, and CLV against acquisition cost. They
+// assume every customer is average; the models of clvkit give
+// per-customer forecasts. Errors wrap clv.clv.ErrBadValueOptions.
+package formula
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // The simple formulas below are the historic, model-free CLV arithmetic that
@@ -12,14 +20,14 @@ import (
 
 func checkNonNeg(name string, v float64) error {
 	if !(v >= 0) || math.IsInf(v, 0) {
-		return fmt.Errorf("%w: %s = %v, want a finite number ≥ 0", ErrBadValueOptions, name, v)
+		return fmt.Errorf("%w: %s = %v, want a finite number ≥ 0", clv.ErrBadValueOptions, name, v)
 	}
 	return nil
 }
 
 func checkRate(name string, v float64) error {
 	if !(v >= 0 && v <= 1) {
-		return fmt.Errorf("%w: %s = %v, want a rate in [0, 1]", ErrBadValueOptions, name, v)
+		return fmt.Errorf("%w: %s = %v, want a rate in [0, 1]", clv.ErrBadValueOptions, name, v)
 	}
 	return nil
 }
@@ -76,11 +84,11 @@ func RetentionValue(margin, retention, discount float64, periods int) (float64, 
 		return 0, err
 	}
 	if periods < 0 {
-		return 0, fmt.Errorf("%w: periods %d < 0", ErrBadValueOptions, periods)
+		return 0, fmt.Errorf("%w: periods %d < 0", clv.ErrBadValueOptions, periods)
 	}
 	if periods == 0 {
 		if retention >= 1+discount {
-			return 0, fmt.Errorf("%w: retention %v ≥ 1 + discount rate %v: the infinite sum diverges", ErrBadValueOptions, retention, discount)
+			return 0, fmt.Errorf("%w: retention %v ≥ 1 + discount rate %v: the infinite sum diverges", clv.ErrBadValueOptions, retention, discount)
 		}
 		return margin * retention / (1 + discount - retention), nil
 	}
@@ -98,7 +106,7 @@ func RetentionValue(margin, retention, discount float64, periods int) (float64, 
 // (geometric lifetime). A 20% yearly churn gives a 5-year lifetime.
 func LifetimeFromChurn(churn float64) (float64, error) {
 	if !(churn > 0 && churn <= 1) {
-		return 0, fmt.Errorf("%w: churn %v, want a rate in (0, 1]", ErrBadValueOptions, churn)
+		return 0, fmt.Errorf("%w: churn %v, want a rate in (0, 1]", clv.ErrBadValueOptions, churn)
 	}
 	return 1 / churn, nil
 }
@@ -113,20 +121,20 @@ type Acquisition struct {
 	PaybackPeriods float64
 }
 
-// CompareAcquisition returns the CLV/CAC ratio and the payback period. A
+// CompareAcquisition returns the CLV/CAC ratio of a customer worth value and the payback period. A
 // customer worth 360 € acquired for 120 € has a ratio of 3; at 10 € of
 // margin a month, the 120 € are earned back in 12 months.
-func CompareAcquisition(clv, cac, marginPerPeriod float64) (Acquisition, error) {
-	if err := checkNonNeg("CLV", clv); err != nil {
+func CompareAcquisition(value, cac, marginPerPeriod float64) (Acquisition, error) {
+	if err := checkNonNeg("CLV", value); err != nil {
 		return Acquisition{}, err
 	}
 	if !(cac > 0) || math.IsInf(cac, 0) {
-		return Acquisition{}, fmt.Errorf("%w: acquisition cost %v, want > 0", ErrBadValueOptions, cac)
+		return Acquisition{}, fmt.Errorf("%w: acquisition cost %v, want > 0", clv.ErrBadValueOptions, cac)
 	}
 	if err := checkNonNeg("margin per period", marginPerPeriod); err != nil {
 		return Acquisition{}, err
 	}
-	a := Acquisition{Ratio: clv / cac, PaybackPeriods: math.Inf(1)}
+	a := Acquisition{Ratio: value / cac, PaybackPeriods: math.Inf(1)}
 	if marginPerPeriod > 0 {
 		a.PaybackPeriods = cac / marginPerPeriod
 	}
