@@ -121,6 +121,7 @@ func olsBaseline(cal []Customer, hold []Holdout) (Accuracy, error) {
 		}
 		var qr mat.QR
 		qr.Factorize(x)
+		beta.Reset() // a failed solve may have sized it for k+1 columns
 		if err = qr.SolveVecTo(&beta, false, y); err == nil {
 			break
 		}
