@@ -42,6 +42,12 @@ type CovParams struct {
 	Life  []float64 // γ_life, one per covariate
 }
 
+// LifeQuantity is the Quantity of a dropout effect of a CovModel
+// (clv.CovariateEffect): exp(γ_life) multiplies both a and b, so the
+// concentration a+b of the dropout probability's distribution, and leaves
+// its mean a/(a+b) unchanged — not a dropout rate.
+const LifeQuantity = "concentration a+b of the dropout probability"
+
 // covSpec: α carries −γ_trans·z, a and b carry +γ_life·z.
 var covSpec = cov.Spec{Pkg: "bgnbd", Base: []string{"r", "alpha", "a", "b"},
 	Trans: []float64{0, -1, 0, 0}, Life: []float64{0, 0, 1, 1}}
@@ -503,7 +509,14 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 	if m.se != nil {
 		se = slices.Concat(m.se.Vector(), m.se.Trans, m.se.Life)
 	}
-	return cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
+	eff, err := cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
+	for i := range eff {
+		eff[i].Quantity = "purchase rate"
+		if eff[i].Process == clv.DropoutProcess {
+			eff[i].Quantity = LifeQuantity
+		}
+	}
+	return eff, err
 }
 
 // Covariance returns the approximate sampling covariance of the estimate

@@ -389,7 +389,14 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 	if m.se != nil {
 		se = slices.Concat(m.se.Vector(), m.se.Trans, m.se.Life)
 	}
-	return cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
+	eff, err := cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
+	for i := range eff {
+		eff[i].Quantity = "purchase rate"
+		if eff[i].Process == clv.DropoutProcess {
+			eff[i].Quantity = "dropout rate"
+		}
+	}
+	return eff, err
 }
 
 // Covariance returns the approximate sampling covariance of the estimate
