@@ -109,7 +109,10 @@ type Config struct {
 	// profile (Covariates.Missing). Rows of customers not in the log are
 	// counted and unused. The covariate models (CovariateModelNames) can
 	// then be asked for by Model, and "auto" compares them with the
-	// others. CovariatesName names the file in errors and the report.
+	// others; their fits take Penalizer as an L2 penalty on the
+	// covariates' coefficients only (CovFitOptions.Penalizer). The
+	// intervals of Interval are not available for them (ErrNoIntervals).
+	// CovariatesName names the file in errors and the report.
 	Covariates     io.Reader
 	CovariatesName string
 }

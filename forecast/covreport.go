@@ -137,8 +137,8 @@ func (c *Covariates) Sentences() []string {
 			if e.Ratio < 1 {
 				more = "more"
 			}
-			clause = "have chances of dropping out after a purchase " + times(e, "as concentrated around the same mean") + " (" +
-				more + " customers who stay almost for ever or leave almost at once)"
+			clause = "have their chance of dropping out after a purchase " + times(e, "as concentrated around the same mean") + ", so " +
+				more + " of them stay almost for ever or leave almost at once"
 		}
 		if _, ok := byName[e.Covariate]; !ok {
 			order = append(order, e.Covariate)
