@@ -21,6 +21,11 @@ import (
 // with two coefficients to fit.
 const MaxLevels = 50
 
+// MaxCovariates bounds the covariates the models get from the file (its
+// numeric columns and indicators): each has two coefficients to fit, and
+// the fit's cost grows with their square.
+const MaxCovariates = 64
+
 // maxCovariateLine bounds a line of the covariates file.
 const maxCovariateLine = 1 << 20
 
@@ -329,6 +334,9 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 		encs[j] = enc
 	}
 	k := len(info.Names)
+	if k > MaxCovariates {
+		return nil, bad("%d covariates (numeric columns and indicators of levels), want at most %d", k, MaxCovariates)
+	}
 	vals := make([][]float64, len(kept))
 	info.Mean = make([]float64, k)
 	for i, r := range kept {
