@@ -130,6 +130,13 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 		if delim == ' ' {
 			return strings.Fields(s), nil
 		}
+		if !strings.ContainsRune(s, '"') {
+			rec := strings.Split(s, string(delim))
+			for i := range rec {
+				rec[i] = strings.TrimSpace(rec[i])
+			}
+			return rec, nil
+		}
 		cr := csv.NewReader(strings.NewReader(s))
 		cr.Comma = delim
 		cr.FieldsPerRecord = -1

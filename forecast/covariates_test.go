@@ -220,6 +220,23 @@ func TestCovariatesGenerated(t *testing.T) {
 	if got, want := res.Choice.Model.LogLikelihood(), lib.LogLikelihood(); math.Abs(got-want) > 1e-9*math.Abs(want) {
 		t.Errorf("job LL %.12g, library %.12g", got, want)
 	}
+	// Each customer's CLV is the library's with the customer's own model,
+	// also for customers of equal (frequency, recency, T) and different
+	// covariates (which clv.LifetimeValues alone would value alike).
+	opts := clv.ValueOptions{Periods: 12, PeriodLength: res.Horizon / 12, Margin: 1}
+	for i, c := range cs {
+		cm, err := lib.Customer(z.Values[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := clv.LifetimeValues(cm, res.Spend, []clv.Customer{c}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Forecasts[i].CLV; math.Abs(got-v[0]) > 1e-9*math.Abs(v[0]) {
+			t.Fatalf("customer %s: CLV %v, library %v with the customer's model", c.ID, got, v[0])
+		}
+	}
 	// Recovery: each γ within 4 standard errors of the truth (3000
 	// customers; the log's day rounding aside, the model is the truth).
 	for _, e := range cv.Effects {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -193,22 +194,53 @@ func (m *covPurchase) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float
 	})
 }
 
-// DiscountedPurchasesAll implements clv.DiscountedPurchases where the
-// profiles' models do (else clv.LifetimeValues's own way, per profile).
+// DiscountedPurchasesAll implements clv.DiscountedPurchases, profile by
+// profile: with the profile's model's own where it has one, else once per
+// distinct (frequency, recency, T) of the profile's customers, on all
+// cores. (clv.LifetimeValues, without it, would share the value of equal
+// (frequency, recency, T) across profiles.)
 func (m *covPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]float64, error) {
 	return m.scatter(cs, 1, func(pm PurchaseModel, sub []clv.Customer) ([]float64, error) {
 		if dp, ok := pm.(clv.DiscountedPurchases); ok {
 			return dp.DiscountedPurchasesAll(sub, ts, w)
 		}
-		out := make([]float64, len(sub))
-		cum := make([]float64, len(ts))
+		type key struct{ x, r, t float64 }
+		index := map[key]int{}
+		var distinct []clv.Customer
+		slot := make([]int, len(sub))
 		for i, c := range sub {
-			m.ConditionalExpectedPurchasesAt(c, ts, cum)
-			prev := 0.0
-			for k := range ts {
-				out[i] += w[k] * (cum[k] - prev)
-				prev = cum[k]
+			k := key{c.Frequency, c.Recency, c.T}
+			d, ok := index[k]
+			if !ok {
+				d = len(distinct)
+				index[k] = d
+				distinct = append(distinct, c)
 			}
+			slot[i] = d
+		}
+		disc := make([]float64, len(distinct))
+		parallel.Map(len(distinct), func(lo, hi int) {
+			cum := make([]float64, len(ts))
+			for d := lo; d < hi; d++ {
+				c := distinct[d]
+				if pc, ok := pm.(clv.PurchaseCurve); ok {
+					pc.ConditionalExpectedPurchasesAt(c, ts, cum)
+				} else {
+					for k, t := range ts {
+						cum[k] = pm.ConditionalExpectedPurchases(c, t)
+					}
+				}
+				total, prev := 0.0, 0.0
+				for k, v := range cum {
+					total += (v - prev) * w[k]
+					prev = v
+				}
+				disc[d] = total
+			}
+		})
+		out := make([]float64, len(sub))
+		for i := range sub {
+			out[i] = disc[slot[i]]
 		}
 		return out, nil
 	})
