@@ -341,6 +341,11 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 		encs[j] = enc
 	}
 	k := len(info.Names)
+	for q, n := range info.Names {
+		if slices.Contains(info.Names[:q], n) {
+			return nil, bad("covariate %q twice: a column's name is also a categorical column's indicator (column=level); rename one", n)
+		}
+	}
 	if k > MaxCovariates {
 		return nil, bad("%d covariates (numeric columns and indicators of levels), want at most %d", k, MaxCovariates)
 	}

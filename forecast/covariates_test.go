@@ -316,6 +316,13 @@ func TestCovariatesErrors(t *testing.T) {
 			return ls
 		}), `column "Channel": every customer of the log has "shop"`},
 		{"header only", "customer_id\n", "a header with the customer id and at least one covariate column"},
+		{"name clash", edit(func(ls []string) []string {
+			ls[0] += ",Channel=phone"
+			for i := 1; i < len(ls); i++ {
+				ls[i] += "," + strconv.Itoa(i%2)
+			}
+			return ls
+		}), `covariate "Channel=phone" twice`},
 	} {
 		_, err := run(tc.covs, false)
 		if !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), tc.want) {
@@ -391,5 +398,29 @@ func TestCovariatesConfig(t *testing.T) {
 		Model: "bgnbd-cov", Interval: 0.9, Covariates: strings.NewReader(g.covs)})
 	if !errors.Is(err, forecast.ErrNoIntervals) || !strings.Contains(err.Error(), "not available for models with covariates") {
 		t.Errorf("error %v, want ErrNoIntervals for a covariate model", err)
+	}
+}
+
+// TestCovariatesSummaries: with summaries as input the covariates join by
+// customer id as with a log, and the fit is the same.
+func TestCovariatesSummaries(t *testing.T) {
+	g := genCovLog(t, 500, 9)
+	res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+		Model: "paretonbd-cov", Covariates: strings.NewReader(g.covs), NoAmounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(strings.Join(clv.SummaryColumns, ",") + "\n")
+	for _, c := range res.Summary.Customers {
+		fmt.Fprintf(&b, "%s,%v,%v,%v,%v\n", c.ID, c.Frequency, c.Recency, c.T, c.MonetaryValue)
+	}
+	sres, err := forecast.Run(context.Background(), strings.NewReader(b.String()), forecast.Config{
+		Model: "paretonbd-cov", Covariates: strings.NewReader(g.covs), NoAmounts: true, Summaries: true, End: res.Summary.End})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sres.Choice.Model.LogLikelihood(), res.Choice.Model.LogLikelihood(); got != want {
+		t.Errorf("from summaries LL %v, from the log %v", got, want)
 	}
 }
