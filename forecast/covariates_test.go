@@ -178,7 +178,7 @@ func TestCovariatesApparel(t *testing.T) {
 		}
 	}
 	s := cv.Sentences()
-	if len(s) != 2 || !strings.HasPrefix(s[1], "customers with Channel = 1 (rather than 0) buy 1.75× as often [1.46, 2.1]") ||
+	if len(s) != 2 || !strings.HasPrefix(s[1], "Customers with Channel = 1 (rather than 0) buy 1.75× as often [1.46, 2.1]") ||
 		!strings.Contains(s[1], "drop out 1.74× as fast [1.18, 2.57]") {
 		t.Errorf("sentences %q", s)
 	}
@@ -253,7 +253,7 @@ func TestCovariatesGenerated(t *testing.T) {
 	if err := res.WriteModelJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"paretonbd_covariates"`, `"reference": "shop"`, `"sentences"`, `"customers with Channel = online (rather than shop) buy `} {
+	for _, want := range []string{`"paretonbd_covariates"`, `"reference": "shop"`, `"sentences"`, `"Customers with Channel = online (rather than shop) buy `} {
 		if !strings.Contains(js.String(), want) {
 			t.Errorf("model.json lacks %s", want)
 		}
@@ -263,7 +263,7 @@ func TestCovariatesGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"<h3>Covariates (covs.csv)</h3>", "Channel (categorical: shop, online, phone; reference shop)", "Age (numeric)",
-		"customers with Age one unit higher buy", "likelihood-ratio p"} {
+		"Customers with Age one unit higher buy", "likelihood-ratio p"} {
 		if !strings.Contains(html.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}

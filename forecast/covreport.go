@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 )
 
@@ -116,7 +115,7 @@ func times(e clv.CovariateEffect, how string) string {
 }
 
 // Sentences says the effects in words, one sentence per covariate, e.g.
-// "customers with Channel = 1 (rather than 0) buy 1.87× as often [1.52,
+// "Customers with Channel = 1 (rather than 0) buy 1.87× as often [1.52,
 // 2.29] (p < 0.001) and drop out 2.2× as fast [1.5, 3.2] (p = 0.0004)",
 // in the terms of the model (BG/NBD and MBG/NBD: a dropout effect scales
 // the concentration of the dropout probability, not its mean).
@@ -146,7 +145,7 @@ func (c *Covariates) Sentences() []string {
 		byName[e.Covariate] = append(byName[e.Covariate], clause)
 	}
 	for _, n := range order {
-		out = append(out, c.subject(n)+" "+strings.Join(byName[n], " and "))
+		out = append(out, "C"+strings.TrimPrefix(c.subject(n), "c")+" "+strings.Join(byName[n], " and "))
 	}
 	return out
 }
@@ -237,7 +236,7 @@ func (res *Result) covariatesReport() map[string]any {
 		"Used": used, "Model": ModelTitle(c.EffectsModel), "Level": fmt.Sprintf("%.0f", 100*EffectLevel)}
 	if c.EffectsModel != "" && c.EffectsModel != "paretonbd-cov" {
 		d["BGNote"] = "In " + ModelTitle(c.EffectsModel) + " a dropout effect multiplies both a and b: the chance of dropping out after a purchase keeps its mean a/(a+b), " +
-			"and its spread across customers narrows (×>1) or widens (×<1); it is not a dropout rate. " + bgnbd.LifeQuantity + "."
+			"and its spread across customers narrows (×>1) or widens (×<1); it is not a dropout rate."
 	}
 	return d
 }

@@ -83,7 +83,7 @@ func TestCovariatesFlag(t *testing.T) {
 		mj.Covariates.Effects.Model != "mbgnbd-cov" || len(mj.Covariates.Effects.Sentences) != 3 {
 		t.Errorf("model.json: %+v", mj)
 	}
-	if s := mj.Covariates.Effects.Sentences[0]; !strings.HasPrefix(s, "customers with region = east (rather than south) buy ") ||
+	if s := mj.Covariates.Effects.Sentences[0]; !strings.HasPrefix(s, "Customers with region = east (rather than south) buy ") ||
 		!strings.Contains(s, "as concentrated around the same mean") {
 		t.Errorf("sentence %q: want BG/NBD's wording of a dropout effect", s)
 	}
