@@ -92,11 +92,14 @@ const (
 type CovariateEffect struct {
 	Covariate string
 	Process   string // PurchaseProcess or DropoutProcess
-	Gamma     float64
-	StdErr    float64 // NaN without standard errors
-	Ratio     float64
-	Lo        float64 // NaN without standard errors
-	Hi        float64
+	// Quantity names what Ratio multiplies, in the model's terms (e.g.
+	// "purchase rate", "dropout rate"); empty means Process + " rate".
+	Quantity string
+	Gamma    float64
+	StdErr   float64 // NaN without standard errors
+	Ratio    float64
+	Lo       float64 // NaN without standard errors
+	Hi       float64
 	// LR is the likelihood-ratio statistic of the model against the
 	// model without this effect (its γ held at 0, or, for a covariate
 	// with the same γ on both processes, without the covariate), 2·(LL −
@@ -108,7 +111,11 @@ type CovariateEffect struct {
 // String writes the effect in a sentence's words, e.g. "Channel: purchase
 // rate ×1.87 [1.52, 2.29]", with ", p = 0.0003" when P is known.
 func (e CovariateEffect) String() string {
-	s := fmt.Sprintf("%s: %s rate ×%.3g", e.Covariate, e.Process, e.Ratio)
+	q := e.Quantity
+	if q == "" {
+		q = e.Process + " rate"
+	}
+	s := fmt.Sprintf("%s: %s ×%.3g", e.Covariate, q, e.Ratio)
 	if !math.IsNaN(e.Lo) {
 		s += fmt.Sprintf(" [%.3g, %.3g]", e.Lo, e.Hi)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,28 @@ type Config struct {
 	FitBudget time.Duration
 	// Progress, if not nil, receives one line per step.
 	Progress io.Writer
+	// Covariates, if not nil, is a CSV of static covariates of the
+	// customers (what is known of each: a channel, a region, an age),
+	// read after the log, with CSV's Delimiter, DecimalComma and
+	// SkipInvalid: a header, then one row per customer, the customer id
+	// in the column named like the log's (CSV.ID) or else the first. A
+	// column whose values all parse as numbers is numeric; any other is
+	// categorical, expanded to 0/1 indicators of its levels but the
+	// reference level, the most frequent (ties to the first by name), at
+	// most MaxLevels levels. Every customer of the log needs a row with
+	// every value: a missing one is an error naming the customer, an
+	// empty value or a malformed line an error naming the file's line and
+	// column; with CSV.SkipInvalid such lines are skipped and counted, and
+	// customers without a usable row are fitted and scored with the mean
+	// profile (Covariates.Missing). Rows of customers not in the log are
+	// counted and unused. The covariate models (CovariateModelNames) can
+	// then be asked for by Model, and "auto" compares them with the
+	// others; their fits take Penalizer as an L2 penalty on the
+	// covariates' coefficients only (CovFitOptions.Penalizer). The
+	// intervals of Interval are not available for them (ErrNoIntervals).
+	// CovariatesName names the file in errors and the report.
+	Covariates     io.Reader
+	CovariatesName string
 }
 
 // ConfigError reports a Config field that Run cannot accept. It wraps
@@ -164,7 +187,9 @@ func (c *Config) check() error {
 	case c.Unit < time.Second:
 		return bad("Unit", c.Unit, "at least a second")
 	case c.Model != "auto" && ModelTitle(c.Model) == "":
-		return bad("Model", fmt.Sprintf("%q", c.Model), "auto, "+strings.Join(ModelNames, ", "))
+		return bad("Model", fmt.Sprintf("%q", c.Model), "auto, "+strings.Join(ModelNames, ", ")+" (with covariates also "+strings.Join(CovariateModelNames, ", ")+")")
+	case c.Covariates == nil && slices.Contains(CovariateModelNames, c.Model):
+		return &ConfigError{Field: "Model", Value: fmt.Sprintf("%q", c.Model), Want: "a file of covariates with", With: "Covariates"}
 	case c.Months < 1 || c.Months > MaxMonths:
 		return bad("Months", c.Months, fmt.Sprintf("1 to %d months", MaxMonths))
 	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):

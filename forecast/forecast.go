@@ -118,6 +118,9 @@ type Result struct {
 	// that there are Months+1 of them); together they cover exactly the
 	// Horizon, so they add up to the customers' expected purchases.
 	Periods []Period
+	// Covariates, with Config.Covariates, is what the job read from the
+	// file and the covariates' effects; nil without.
+	Covariates *Covariates
 }
 
 // PurchaseInterval is an interval of a count of purchases, [Low, High].
@@ -151,8 +154,16 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration}
+	if cfg.Covariates != nil {
+		if res.Covariates, err = j.readCovariates(obs); err != nil {
+			return nil, err
+		}
+	}
 	if res.Choice, err = j.choose(ctx, obs); err != nil {
 		return nil, err
+	}
+	if res.Covariates != nil {
+		j.covariateEffects(ctx, res)
 	}
 	var sm clv.SpendModel = noSpend{}
 	if !cfg.NoAmounts {

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
@@ -42,6 +44,9 @@ type purchaseModel struct {
 	// note, if not empty, is what the report tells about reading the
 	// model's forecasts.
 	note string
+	// fitCov, instead of fit for a model with covariates, fits it to cs
+	// with the covariates of t.
+	fitCov func(ctx context.Context, cs []clv.Customer, t *covTable, pen float64) (PurchaseModel, error)
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -88,9 +93,11 @@ func newModels[P any, M clv.PurchaseModel](ps []P, err error, build func(P) (M, 
 
 // lookup returns the table's entry for a model name, or nil.
 func lookup(name string) *purchaseModel {
-	for i := range purchaseModels {
-		if purchaseModels[i].name == name {
-			return &purchaseModels[i]
+	for _, tab := range [][]purchaseModel{purchaseModels, covariateModels} {
+		for i := range tab {
+			if tab[i].name == name {
+				return &tab[i]
+			}
 		}
 	}
 	return nil
@@ -128,6 +135,16 @@ var ErrFitBudget = errors.New("the fit did not finish within its time budget")
 type fitter struct {
 	pen    float64
 	budget time.Duration
+	cov    *covTable // the covariates, nil without
+}
+
+// names returns the models "auto" compares: ModelNames, and with
+// covariates CovariateModelNames.
+func (f fitter) names() []string {
+	if f.cov != nil {
+		return append(slices.Clone(ModelNames), CovariateModelNames...)
+	}
+	return ModelNames
 }
 
 func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
@@ -137,7 +154,16 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 	if pm == nil {
 		return nil, fmt.Errorf("%w: model %q: want auto, %s", ErrConfig, name, strings.Join(ModelNames, ", "))
 	}
-	m, err := pm.fit(fctx, cs, f.pen)
+	var m PurchaseModel
+	var err error
+	switch {
+	case pm.fitCov == nil:
+		m, err = pm.fit(fctx, cs, f.pen)
+	case f.cov == nil:
+		return nil, fmt.Errorf("%w: model %q needs covariates", ErrConfig, name)
+	default:
+		m, err = pm.fitCov(fctx, cs, f.cov, f.pen)
+	}
 	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
 		return nil, fmt.Errorf("%w of %v", ErrFitBudget, f.budget)
 	}
@@ -189,7 +215,7 @@ type Choice struct {
 func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, fits fitter, say func(string, ...any)) (*Choice, error) {
 	names := []string{which}
 	if which == "auto" {
-		names = ModelNames
+		names = fits.names()
 	}
 	ch := &Choice{Fitted: map[string]PurchaseModel{}, Failed: map[string]string{}}
 	models := make([]PurchaseModel, len(names))
@@ -234,8 +260,12 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 	ch.Name = cmp.Scores[cmp.Chosen].Name
 	ch.Model = ch.Fitted[ch.Name]
 	say("model choice: %s", cmp.Reason)
+	width := 10
 	for _, s := range cmp.Scores {
-		line := fmt.Sprintf("  %-10s LL %12.2f  k %d  AIC %12.2f  BIC %12.2f", ModelTitle(s.Name), s.LogLikelihood, s.NumParams, s.AIC, s.BIC)
+		width = max(width, utf8.RuneCountInString(ModelTitle(s.Name)))
+	}
+	for _, s := range cmp.Scores {
+		line := fmt.Sprintf("  %-*s LL %12.2f  k %d  AIC %12.2f  BIC %12.2f", width, ModelTitle(s.Name), s.LogLikelihood, s.NumParams, s.AIC, s.BIC)
 		if s.Holdout != nil {
 			line += fmt.Sprintf("  holdout MAE %.4f  RMSE %.4f  total error %+.1f", s.Holdout.Model.MAE, s.Holdout.Model.RMSE, s.TotalError)
 		}

@@ -301,6 +301,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if res.Independence != nil {
 		out["frequency_value_correlation"] = res.Independence
 	}
+	if res.Covariates != nil {
+		out["covariates"] = res.covariatesJSON()
+	}
 	if res.Intervals != nil {
 		out["intervals"] = map[string]any{"level": res.Config.Interval, "draws": res.Config.IntervalDraws,
 			"method":                   "quantiles over draws of the parameters from the fits' Laplace approximation (log scale)",

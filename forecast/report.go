@@ -68,7 +68,13 @@ checked against what the customers then did up to {{.End}}.{{end}}</p>
 {{range .Cmp}}<tr><td style="text-align:left">{{.Title}}{{if .Chosen}} (chosen){{end}}</td><td>{{printf "%.2f" .LL}}</td><td>{{.K}}</td><td>{{printf "%.2f" .AIC}}</td><td>{{printf "%.2f" .BIC}}</td>{{if .HasHoldout}}<td>{{printf "%.4f" .MAE}}</td><td>{{printf "%.4f" .RMSE}}</td><td>{{printf "%+.1f" .TotalError}}</td>{{end}}</tr>{{end}}</table>
 <p>{{.CmpReason}}. BG/NBD lets a customer drop out only after a repeat purchase; MBG/NBD also right after the first purchase;
 Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen model.</p>{{end}}
-{{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
+{{with .Cov}}<h3>Covariates ({{.Name}})</h3>
+<p>Columns: {{range $i, $c := .Columns}}{{if $i}}; {{end}}{{$c}}{{end}}. {{.Used}}</p>
+{{if .Rows}}<ul>{{range .Sentences}}<li>{{.}}.</li>{{end}}</ul>
+<table><tr><th>covariate</th><th>process</th><th>multiplies</th><th>effect</th><th>{{.Level}}% interval</th><th>likelihood-ratio p</th></tr>
+{{range .Rows}}<tr><td style="text-align:left">{{.Covariate}}</td><td style="text-align:left">{{.Process}}</td><td style="text-align:left">{{.Quantity}}</td><td>{{.Ratio}}</td><td>{{.Interval}}</td><td>{{.P}}</td></tr>{{end}}</table>
+{{if .BGNote}}<p>{{.BGNote}}</p>{{end}}{{end}}{{range .Notes}}<p>{{.}}</p>{{end}}
+{{end}}{{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
 <h2>Key numbers</h2>
 <p>For the {{.Customers}} customers observed to {{.End}}, over the {{.Months}} months that follow.</p>
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
@@ -237,7 +243,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Segments": segs, "ChurnTiers": churnTiers, "Actions": actions,
 		"Input": r.Config.Name, "Transactions": r.Summary.Stats.Records - r.Summary.Stats.Skipped, "Customers": len(r.Summary.Customers),
 		"Unit": plots.UnitName(r.Config.Unit), "End": r.Summary.End.Format("2006-01-02 15:04"), "CalEnd": "",
-		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "ModelNote": "",
+		"PMTitle": ModelTitle(r.Choice.Name), "PM": r.Choice.Model.String(), "ModelNote": "", "Cov": r.covariatesReport(),
 		"PMLL": r.Choice.Model.FitInfo().LogLikelihood, "PMStatus": r.Choice.Model.FitInfo().Status,
 		"Indep": "", "Active": r.Totals.Active, "Months": r.Config.Months, "ExpPurchases": r.Totals.ExpectedPurchases,
 		"TotalCLV": r.Totals.CLV, "TopShare": 100 * r.Totals.TopShare, "Valued": r.Spend != nil, "Fallback": r.Choice.Fallback, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,

@@ -7,17 +7,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/mle"
-	"github.com/clvkit/clvkit/internal/model"
-	"github.com/clvkit/clvkit/internal/parallel"
-	"github.com/clvkit/clvkit/internal/rows"
 	"gonum.org/v1/gonum/mathext"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // CovParams are the parameters of the Pareto/NBD model with static
@@ -51,21 +46,7 @@ func (p CovParams) Validate() error {
 	if err := p.Params.Validate(); err != nil {
 		return err
 	}
-	if err := (clv.Covariates{Names: p.Names}).Check(0); err != nil {
-		return fmt.Errorf("paretonbd: %w", err)
-	}
-	if len(p.Trans) != len(p.Names) || len(p.Life) != len(p.Names) {
-		return fmt.Errorf("paretonbd: %w: %d γ_trans and %d γ_life for %d covariates", ErrInvalidParams, len(p.Trans), len(p.Life), len(p.Names))
-	}
-	for j, n := range p.Names {
-		if g := p.Trans[j]; math.IsNaN(g) || math.IsInf(g, 0) {
-			return fmt.Errorf("paretonbd: %w: trans.%s = %v", ErrInvalidParams, n, g)
-		}
-		if g := p.Life[j]; math.IsNaN(g) || math.IsInf(g, 0) {
-			return fmt.Errorf("paretonbd: %w: life.%s = %v", ErrInvalidParams, n, g)
-		}
-	}
-	return nil
+	return cov.CheckCoefs("paretonbd", p.Names, p.Trans, p.Life, ErrInvalidParams)
 }
 
 // At returns the Pareto/NBD parameters of a customer with covariate
@@ -340,41 +321,9 @@ func (m *CovModel) batch(cs []clv.Customer, z clv.Covariates, f func(cm *Model, 
 	if m == nil || m.p.Names == nil {
 		return nil, errZeroModel
 	}
-	if len(cs) == 0 {
-		return nil, fmt.Errorf("paretonbd: %w", clv.ErrNoCustomers)
-	}
-	if err := z.Check(len(cs)); err != nil {
-		return nil, fmt.Errorf("paretonbd: %w", err)
-	}
-	if !slices.Equal(z.Names, m.p.Names) {
-		return nil, fmt.Errorf("paretonbd: %w: covariates %v, the model's are %v", clv.ErrInvalidCovariates, z.Names, m.p.Names)
-	}
-	for i := range cs {
-		if !valid(cs[i]) {
-			return nil, fmt.Errorf("paretonbd: customers[%d]: %w", i, cs[i].Validate())
-		}
-	}
-	slot, vecs := cov.Index(z)
-	models := make([]*Model, len(vecs))
-	for g, v := range vecs {
-		cm, err := m.Customer(v)
-		if err != nil {
-			return nil, fmt.Errorf("customers with covariates %v: %w", v, err)
-		}
-		models[g] = cm
-	}
-	out := make([]float64, len(cs))
-	parallel.Map(len(cs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			out[i] = f(models[slot[i]], cs[i])
-		}
+	return cov.Batch("paretonbd", m.p.Names, cs, z, m.Customer, f, func(i int, cm *Model) error {
+		return fmt.Errorf("paretonbd: customers[%d] (%q): the likelihood's series did not converge for %v", i, cs[i].ID, cm)
 	})
-	for i, v := range out {
-		if math.IsNaN(v) {
-			return nil, fmt.Errorf("paretonbd: customers[%d] (%q): the likelihood's series did not converge for %v", i, cs[i].ID, models[slot[i]])
-		}
-	}
-	return out, nil
 }
 
 // Effects returns, for every covariate, its effect on the purchase
@@ -390,7 +339,14 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 	if m.se != nil {
 		se = slices.Concat(m.se.Vector(), m.se.Trans, m.se.Life)
 	}
-	return cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
+	eff, err := cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 4, 1, 1, level)
+	for i := range eff {
+		eff[i].Quantity = "purchase rate"
+		if eff[i].Process == clv.DropoutProcess {
+			eff[i].Quantity = "dropout rate"
+		}
+	}
+	return eff, err
 }
 
 // Covariance returns the approximate sampling covariance of the estimate
@@ -400,22 +356,7 @@ func (m *CovModel) Covariance() ([][]float64, bool) {
 	if m.cov == nil {
 		return nil, false
 	}
-	n := 4 + 2*len(m.p.Names)
-	out := make([][]float64, n)
-	for i := range out {
-		out[i] = slices.Clone(m.cov[i*n : (i+1)*n])
-	}
-	return out, true
-}
-
-// observedNever reports whether every customer is valid with T = 0.
-func observedNever(cs []clv.Customer) bool {
-	for i := range cs {
-		if cs[i].T != 0 || !valid(cs[i]) {
-			return false
-		}
-	}
-	return true
+	return cov.Rows(m.cov, 4+2*len(m.p.Names)), true
 }
 
 // covProblem groups and compresses the customers into the problem of
@@ -429,44 +370,12 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 	if err != nil {
 		return cov.Problem{}, 0, err
 	}
-	var data []*rows.Data
-	var small []cov.Group // the groups of data[g] == nil
 	pr := cov.Problem{Spec: covSpec, K: len(z.Names), Same: same, NoTrans: noT, NoLife: noL,
 		Penalizer: opts.Penalizer, GradTol: opts.GradTol, MaxIter: opts.MaxIter,
 		AtBoundary: atBoundary}
-	maxT := 0.0
-	for _, gr := range groups {
-		if observedNever(gr.Customers) {
-			// Its customers' likelihood is 1, whatever the parameters.
-			pr.Unobserved += gr.W
-			continue
-		}
-		pr.Z, pr.W = append(pr.Z, gr.Z), append(pr.W, gr.W)
-		if len(gr.Customers) < cov.SmallGroup {
-			// A numeric covariate: few customers per vector, each its
-			// own row (validated by Split).
-			data, small = append(data, nil), append(small, gr)
-			pr.Rows += len(gr.Customers)
-			for _, c := range gr.Customers {
-				maxT = math.Max(maxT, c.T)
-			}
-			continue
-		}
-		d, err := model.Compress("paretonbd", gr.Customers, gr.Weights)
-		if err != nil {
-			return cov.Problem{}, 0, fmt.Errorf("%w (covariates %v)", err, gr.Z)
-		}
-		data, small = append(data, d), append(small, cov.Group{})
-		pr.Rows += len(d.Rows)
-		maxT = math.Max(maxT, d.MaxT)
-	}
-	if len(data) == 0 {
-		for i := range customers {
-			if err := customers[i].Validate(); err != nil {
-				return cov.Problem{}, 0, fmt.Errorf("paretonbd: customers[%d]: %w", i, err)
-			}
-		}
-		return cov.Problem{}, 0, errors.New("paretonbd: every customer has T = 0: nothing was observed")
+	data, small, maxT, err := cov.Compress("paretonbd", customers, groups, &pr)
+	if err != nil {
+		return cov.Problem{}, 0, err
 	}
 	scr := make([]scratch, len(data))
 	for g := range scr {
@@ -489,31 +398,7 @@ func (m *CovModel) Simulate(src rand.Source, T []float64, z clv.Covariates) ([]c
 	if m == nil || m.p.Names == nil {
 		return nil, errZeroModel
 	}
-	if src == nil {
-		return nil, fmt.Errorf("paretonbd: Simulate: nil source")
-	}
-	if err := z.Check(len(T)); err != nil {
-		return nil, fmt.Errorf("paretonbd: %w", err)
-	}
-	slot, vecs := cov.Index(z)
-	params := make([]Params, len(vecs))
-	for g, v := range vecs {
-		p, err := m.p.At(v)
-		if err != nil {
-			return nil, fmt.Errorf("customers with covariates %v: %w", v, err)
-		}
-		params[g] = p
-	}
-	out := make([]clv.Customer, len(T))
-	for i, t := range T {
-		c, err := params[slot[i]].Simulate(src, []float64{t})
-		if err != nil {
-			return nil, fmt.Errorf("paretonbd: Simulate: T[%d]: %w", i, err)
-		}
-		out[i] = c[0]
-		out[i].ID = strconv.Itoa(i)
-	}
-	return out, nil
+	return cov.Simulate("paretonbd", src, T, z, m.p.At, Params.Simulate)
 }
 
 // covStarts returns the starting points of FitCovariates (all γ = 0): the
@@ -552,41 +437,17 @@ func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z 
 	if err != nil {
 		return nil, err
 	}
-	done := map[string]float64{} // LR of a covariate in Same
-	for i := range eff {
-		e := &eff[i]
+	refit := func(ctx context.Context, same, noPurchase, noDropout []string) (float64, bool, error) {
 		o := opts
-		o.Same, o.NoPurchase, o.NoDropout = slices.Clone(opts.Same), slices.Clone(opts.NoPurchase), slices.Clone(opts.NoDropout)
-		shared := slices.Contains(opts.Same, e.Covariate)
-		switch {
-		case shared:
-			if lr, ok := done[e.Covariate]; ok {
-				e.LR, e.P = lr, chi2Survival(lr)
-				continue
-			}
-			o.Same = slices.DeleteFunc(o.Same, func(s string) bool { return s == e.Covariate })
-			o.NoPurchase = append(o.NoPurchase, e.Covariate)
-			o.NoDropout = append(o.NoDropout, e.Covariate)
-		case e.Process == clv.PurchaseProcess:
-			o.NoPurchase = append(o.NoPurchase, e.Covariate)
-		default:
-			o.NoDropout = append(o.NoDropout, e.Covariate)
-		}
+		o.Same, o.NoPurchase, o.NoDropout = same, noPurchase, noDropout
 		r, err := FitCovariates(ctx, customers, z, o)
-		if r == nil || err != nil && !errors.Is(err, clv.ErrBoundary) && !errors.Is(err, clv.ErrNotIdentified) {
-			return nil, fmt.Errorf("paretonbd: the fit without %s's effect on %s: %w", e.Covariate, e.Process, err)
+		if r == nil {
+			return 0, false, err
 		}
-		e.LR = max(0, 2*(m.info.LogLikelihood-r.LogLikelihood()))
-		e.P = chi2Survival(e.LR)
-		if shared {
-			done[e.Covariate] = e.LR
-		}
+		return r.LogLikelihood(), true, err
 	}
-	return eff, nil
+	return cov.EffectTests(ctx, "paretonbd", eff, m.info.LogLikelihood, opts.Same, opts.NoPurchase, opts.NoDropout, refit)
 }
-
-// chi2Survival is P(χ²₁ > x).
-func chi2Survival(x float64) float64 { return distuv.ChiSquared{K: 1}.Survival(x) }
 
 // groupLogLik is logLik for a few customers, row by row: their weighted
 // log-likelihood at p, and its gradient with respect to (r, α, s, β) into

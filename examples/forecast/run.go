@@ -31,6 +31,7 @@ type Config struct {
 	Model                                string
 	DecimalComma, PeriodsByCustomer      bool
 	Summaries                            bool
+	Covariates                           string
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
 }
@@ -99,7 +100,8 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
 	fs.DurationVar(&c.FitBudget, "fit-budget", c.FitBudget, fmt.Sprintf("time each model fit may take (e.g. 30s); a model out of it is left out of auto, saying so (0: %v)", forecast.DefaultFitBudget))
 	fs.StringVar(&c.Out, "out", c.Out, "output directory")
-	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"`)
+	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too`)
+	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
 // maxIntervalDraws bounds -interval-draws, below the library's
@@ -113,7 +115,7 @@ var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
-	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim",
+	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -221,6 +223,14 @@ func Run(c Config, progress io.Writer) error {
 			in = struct{ io.Reader }{in} // a pipe: it cannot be read twice
 		}
 	}
+	if c.Covariates != "" {
+		f, err := os.Open(c.Covariates)
+		if err != nil {
+			return fmt.Errorf("-covariates: %w", err)
+		}
+		defer f.Close()
+		fc.Covariates, fc.CovariatesName = f, c.Covariates
+	}
 	res, err := forecast.Run(context.Background(), in, fc)
 	if err != nil {
 		return c.explain(fc.Name, err)
@@ -281,6 +291,7 @@ var libraryTerms = []struct {
 	with string
 }{
 	{regexp.MustCompile(`\(set AllowNegative to accept returns\)`), "(-allow-negative accepts returns)"},
+	{regexp.MustCompile(`\bwith SkipInvalid\b`), "with -skip-invalid"},
 	{regexp.MustCompile(`\bcustomers\[\d+\] \(("(?:[^"\\]|\\.)*")\)`), "customer $1"},
 	{regexp.MustCompile(`\bID column\b`), "-id column"},
 	{regexp.MustCompile(`\bTime column\b`), "-date column"},

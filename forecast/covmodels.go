@@ -1,0 +1,301 @@
+package forecast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/paretonbd"
+)
+
+// covariateModels are the purchase models with static covariates, in the
+// order of the comparison (after ModelNames): each the model of the same
+// name without "-cov", every customer with the parameters of the
+// customer's covariate vector (paretonbd.FitCovariates,
+// bgnbd.FitCovariates).
+var covariateModels = []purchaseModel{
+	{name: "bgnbd-cov", title: "BG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.BGNBD), draws: noCovDraws},
+	{name: "mbgnbd-cov", title: "MBG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.MBGNBD), draws: noCovDraws},
+	{name: "paretonbd-cov", title: "Pareto/NBD + covariates", fitCov: fitParetoCov, draws: noCovDraws},
+}
+
+// CovariateModelNames are the purchase models with covariates that
+// Config.Model accepts with Config.Covariates, and that "auto" compares
+// with ModelNames when covariates are given.
+var CovariateModelNames = func() []string {
+	names := make([]string, len(covariateModels))
+	for i, m := range covariateModels {
+		names[i] = m.name
+	}
+	return names
+}()
+
+// noCovDraws: the covariate models have no parameter draws (yet), so no
+// intervals.
+func noCovDraws(m PurchaseModel, _ rand.Source, _ int) ([]clv.PurchaseModel, error) {
+	return nil, fmt.Errorf("%w: %v has covariates, and intervals are not available for models with covariates yet; "+
+		"forecast without intervals, or with a model without covariates", ErrNoIntervals, m)
+}
+
+// covFitted is what the job uses of paretonbd.CovModel and bgnbd.CovModel.
+type covFitted interface {
+	FitInfo() clv.FitInfo
+	String() string
+	Effects(level float64) ([]clv.CovariateEffect, error)
+	MarshalJSON() ([]byte, error)
+}
+
+// covPurchase is a purchase model with covariates as a PurchaseModel:
+// each customer is predicted by the plain model of the customer's
+// covariate vector, found by the customer's id (the mean profile for a
+// customer without one).
+type covPurchase struct {
+	name   string
+	fitted covFitted
+	tab    *covTable
+	models []PurchaseModel // per profile of tab
+	// weights are the log's customers per profile: the population that
+	// ExpectedPurchases and ProbabilityOfPurchasesUnconditional mix.
+	weights []float64
+	// tests returns Effects with likelihood-ratio tests, refitting on the
+	// customers of the fit.
+	tests func(ctx context.Context, level float64) ([]clv.CovariateEffect, error)
+}
+
+func fitParetoCov(ctx context.Context, cs []clv.Customer, t *covTable, pen float64) (PurchaseModel, error) {
+	z := t.of(cs)
+	opts := paretonbd.CovFitOptions{Penalizer: pen}
+	m, err := paretonbd.FitCovariates(ctx, cs, z, opts)
+	if m == nil {
+		return nil, err
+	}
+	tests := func(ctx context.Context, level float64) ([]clv.CovariateEffect, error) {
+		return m.EffectTests(ctx, cs, z, opts, level)
+	}
+	return newCovPurchase("paretonbd-cov", m, t, cs, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }, tests, err)
+}
+
+func fitBGNBDCov(v bgnbd.Variant) func(context.Context, []clv.Customer, *covTable, float64) (PurchaseModel, error) {
+	name := "bgnbd-cov"
+	if v == bgnbd.MBGNBD {
+		name = "mbgnbd-cov"
+	}
+	return func(ctx context.Context, cs []clv.Customer, t *covTable, pen float64) (PurchaseModel, error) {
+		z := t.of(cs)
+		opts := bgnbd.CovFitOptions{Variant: v, Penalizer: pen}
+		m, err := bgnbd.FitCovariates(ctx, cs, z, opts)
+		if m == nil {
+			return nil, err
+		}
+		tests := func(ctx context.Context, level float64) ([]clv.CovariateEffect, error) {
+			return m.EffectTests(ctx, cs, z, opts, level)
+		}
+		return newCovPurchase(name, m, t, cs, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }, tests, err)
+	}
+}
+
+// newCovPurchase wraps a fit (m, fitErr) whose customers are cs.
+func newCovPurchase(name string, m covFitted, t *covTable, cs []clv.Customer, customer func([]float64) (PurchaseModel, error),
+	tests func(context.Context, float64) ([]clv.CovariateEffect, error), fitErr error) (PurchaseModel, error) {
+	cp := &covPurchase{name: name, fitted: m, tab: t, models: make([]PurchaseModel, len(t.profs)),
+		weights: make([]float64, len(t.profs)), tests: tests}
+	for g, z := range t.profs {
+		pm, err := customer(z)
+		if err != nil {
+			return nil, errors.Join(fitErr, fmt.Errorf("the customers with covariates %v: %w", z, err))
+		}
+		cp.models[g] = pm
+	}
+	for _, c := range cs {
+		cp.weights[t.slotOf(c.ID)]++
+	}
+	return cp, fitErr
+}
+
+// model returns the model of a customer.
+func (m *covPurchase) model(c clv.Customer) PurchaseModel { return m.models[m.tab.slotOf(c.ID)] }
+
+// ProbabilityAlive implements clv.PurchaseModel.
+func (m *covPurchase) ProbabilityAlive(c clv.Customer) float64 { return m.model(c).ProbabilityAlive(c) }
+
+// ConditionalExpectedPurchases implements clv.PurchaseModel.
+func (m *covPurchase) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 {
+	return m.model(c).ConditionalExpectedPurchases(c, t)
+}
+
+// ConditionalExpectedPurchasesAt implements clv.PurchaseCurve.
+func (m *covPurchase) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
+	pm := m.model(c)
+	if pc, ok := pm.(clv.PurchaseCurve); ok {
+		pc.ConditionalExpectedPurchasesAt(c, ts, out)
+		return
+	}
+	for k, t := range ts {
+		out[k] = pm.ConditionalExpectedPurchases(c, t)
+	}
+}
+
+// byProfile calls f with each profile's model and the customers of cs
+// with it (idx their indices in cs), profile by profile.
+func (m *covPurchase) byProfile(cs []clv.Customer, f func(pm PurchaseModel, idx []int, sub []clv.Customer) error) error {
+	groups := make([][]int, len(m.models))
+	for i, c := range cs {
+		g := m.tab.slotOf(c.ID)
+		groups[g] = append(groups[g], i)
+	}
+	for g, idx := range groups {
+		if len(idx) == 0 {
+			continue
+		}
+		sub := make([]clv.Customer, len(idx))
+		for k, i := range idx {
+			sub[k] = cs[i]
+		}
+		if err := f(m.models[g], idx, sub); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scatter computes per-customer values profile by profile.
+func (m *covPurchase) scatter(cs []clv.Customer, per int, f func(pm PurchaseModel, sub []clv.Customer) ([]float64, error)) ([]float64, error) {
+	if len(cs) == 0 {
+		return nil, clv.ErrNoCustomers
+	}
+	out := make([]float64, len(cs)*per)
+	err := m.byProfile(cs, func(pm PurchaseModel, idx []int, sub []clv.Customer) error {
+		v, err := f(pm, sub)
+		if err != nil {
+			return err
+		}
+		for k, i := range idx {
+			copy(out[i*per:(i+1)*per], v[k*per:(k+1)*per])
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ProbabilityAliveAll returns ProbabilityAlive of every customer.
+func (m *covPurchase) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
+	return m.scatter(cs, 1, func(pm PurchaseModel, sub []clv.Customer) ([]float64, error) { return pm.ProbabilityAliveAll(sub) })
+}
+
+// ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases of
+// every customer.
+func (m *covPurchase) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
+	return m.scatter(cs, 1, func(pm PurchaseModel, sub []clv.Customer) ([]float64, error) {
+		return pm.ConditionalExpectedPurchasesAll(sub, t)
+	})
+}
+
+// DiscountedPurchasesAll implements clv.DiscountedPurchases, profile by
+// profile: with the profile's model's own where it has one, else once per
+// distinct (frequency, recency, T) of the profile's customers, on all
+// cores. (clv.LifetimeValues, without it, would share the value of equal
+// (frequency, recency, T) across profiles.)
+func (m *covPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]float64, error) {
+	return m.scatter(cs, 1, func(pm PurchaseModel, sub []clv.Customer) ([]float64, error) {
+		if dp, ok := pm.(clv.DiscountedPurchases); ok {
+			return dp.DiscountedPurchasesAll(sub, ts, w)
+		}
+		type key struct{ x, r, t float64 }
+		index := map[key]int{}
+		var distinct []clv.Customer
+		slot := make([]int, len(sub))
+		for i, c := range sub {
+			k := key{c.Frequency, c.Recency, c.T}
+			d, ok := index[k]
+			if !ok {
+				d = len(distinct)
+				index[k] = d
+				distinct = append(distinct, c)
+			}
+			slot[i] = d
+		}
+		disc := make([]float64, len(distinct))
+		parallel.Map(len(distinct), func(lo, hi int) {
+			cum := make([]float64, len(ts))
+			for d := lo; d < hi; d++ {
+				c := distinct[d]
+				if pc, ok := pm.(clv.PurchaseCurve); ok {
+					pc.ConditionalExpectedPurchasesAt(c, ts, cum)
+				} else {
+					for k, t := range ts {
+						cum[k] = pm.ConditionalExpectedPurchases(c, t)
+					}
+				}
+				total, prev := 0.0, 0.0
+				for k, v := range cum {
+					total += (v - prev) * w[k]
+					prev = v
+				}
+				disc[d] = total
+			}
+		})
+		out := make([]float64, len(sub))
+		for i := range sub {
+			out[i] = disc[slot[i]]
+		}
+		return out, nil
+	})
+}
+
+// ExpectedFrequencyCounts adds up each profile's expected counts over its
+// customers.
+func (m *covPurchase) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
+	out := make([]float64, k+1)
+	err := m.byProfile(cs, func(pm PurchaseModel, _ []int, sub []clv.Customer) error {
+		v, err := pm.ExpectedFrequencyCounts(sub, k)
+		for n := range v {
+			out[n] += v[n]
+		}
+		return err
+	})
+	return out, err
+}
+
+// mix is the mean of f over the profiles, weighted by the log's customers.
+func (m *covPurchase) mix(f func(pm PurchaseModel) float64) float64 {
+	var s, n float64
+	for g, pm := range m.models {
+		if w := m.weights[g]; w > 0 {
+			s += w * f(pm)
+			n += w
+		}
+	}
+	return s / n
+}
+
+// ExpectedPurchases implements clv.NewCustomerModel: the mean over the
+// fitted customers' profiles (a new customer drawn from them).
+func (m *covPurchase) ExpectedPurchases(t float64) float64 {
+	return m.mix(func(pm PurchaseModel) float64 { return pm.ExpectedPurchases(t) })
+}
+
+// ProbabilityOfPurchasesUnconditional implements clv.UnconditionalPMF, as
+// ExpectedPurchases a mixture over the profiles.
+func (m *covPurchase) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
+	return m.mix(func(pm PurchaseModel) float64 { return pm.ProbabilityOfPurchasesUnconditional(n, t) })
+}
+
+// FitInfo implements clv.FittedModel.
+func (m *covPurchase) FitInfo() clv.FitInfo { return m.fitted.FitInfo() }
+
+// LogLikelihood implements clv.FittedModel.
+func (m *covPurchase) LogLikelihood() float64 { return m.fitted.FitInfo().LogLikelihood }
+
+// LogCovariance implements clv.FittedModel: not available (the job draws
+// no parameters of covariate models).
+func (m *covPurchase) LogCovariance() ([][]float64, bool) { return nil, false }
+
+// String returns the fitted model's line.
+func (m *covPurchase) String() string { return m.fitted.String() }
+
+// MarshalJSON writes the fitted model's JSON (paretonbd_covariates, ...).
+func (m *covPurchase) MarshalJSON() ([]byte, error) { return m.fitted.MarshalJSON() }

@@ -1,0 +1,227 @@
+package cov
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/model"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// This file holds what the model packages' CovModels share beyond the
+// fit: the checks of their coefficients, the grouping of customers into
+// compressed rows, per-customer predictions, simulation and the
+// likelihood-ratio tests. pkg prefixes the errors ("paretonbd").
+
+// CheckCoefs reports whether names are valid covariate names with one
+// finite γ_trans and γ_life each; errInvalid is the package's sentinel of
+// invalid parameters.
+func CheckCoefs(pkg string, names []string, trans, life []float64, errInvalid error) error {
+	if err := (clv.Covariates{Names: names}).Check(0); err != nil {
+		return fmt.Errorf("%s: %w", pkg, err)
+	}
+	if len(trans) != len(names) || len(life) != len(names) {
+		return fmt.Errorf("%s: %w: %d γ_trans and %d γ_life for %d covariates", pkg, errInvalid, len(trans), len(life), len(names))
+	}
+	for j, n := range names {
+		if g := trans[j]; math.IsNaN(g) || math.IsInf(g, 0) {
+			return fmt.Errorf("%s: %w: trans.%s = %v", pkg, errInvalid, n, g)
+		}
+		if g := life[j]; math.IsNaN(g) || math.IsInf(g, 0) {
+			return fmt.Errorf("%s: %w: life.%s = %v", pkg, errInvalid, n, g)
+		}
+	}
+	return nil
+}
+
+// observedNever reports whether every customer is valid with T = 0.
+func observedNever(cs []clv.Customer) bool {
+	for i := range cs {
+		if cs[i].T != 0 || !model.ValidCustomer(&cs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Compress fills pr's Z, W, Rows and Unobserved from the groups of
+// customers (Split): a group whose customers were never observed (all T =
+// 0) adds to Unobserved; a group of fewer than SmallGroup customers is
+// kept as it is (data[g] nil, small[g] the group), any other compressed
+// into rows (data[g]). It returns them with the largest T. If no group is
+// left, the error names the first invalid customer, or says that nothing
+// was observed.
+func Compress(pkg string, customers []clv.Customer, groups []Group, pr *Problem) (data []*rows.Data, small []Group, maxT float64, err error) {
+	for _, gr := range groups {
+		if observedNever(gr.Customers) {
+			// Its customers' likelihood is 1, whatever the parameters.
+			pr.Unobserved += gr.W
+			continue
+		}
+		pr.Z, pr.W = append(pr.Z, gr.Z), append(pr.W, gr.W)
+		if len(gr.Customers) < SmallGroup {
+			// A numeric covariate: few customers per vector, each its
+			// own row (validated by Split).
+			data, small = append(data, nil), append(small, gr)
+			pr.Rows += len(gr.Customers)
+			for _, c := range gr.Customers {
+				maxT = math.Max(maxT, c.T)
+			}
+			continue
+		}
+		d, err := model.Compress(pkg, gr.Customers, gr.Weights)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("%w (covariates %v)", err, gr.Z)
+		}
+		data, small = append(data, d), append(small, Group{})
+		pr.Rows += len(d.Rows)
+		maxT = math.Max(maxT, d.MaxT)
+	}
+	if len(data) == 0 {
+		for i := range customers {
+			if err := customers[i].Validate(); err != nil {
+				return nil, nil, 0, fmt.Errorf("%s: customers[%d]: %w", pkg, i, err)
+			}
+		}
+		return nil, nil, 0, fmt.Errorf("%s: every customer has T = 0: nothing was observed", pkg)
+	}
+	return data, small, maxT, nil
+}
+
+// Models returns the model of each distinct vector of z (Index), by
+// customer (z's vector, e.g. CovModel.Customer), with slot mapping each
+// vector of z to its model.
+func Models[M any](z clv.Covariates, customer func([]float64) (M, error)) (slot []int32, models []M, err error) {
+	slot, vecs := Index(z)
+	models = make([]M, len(vecs))
+	for g, v := range vecs {
+		m, err := customer(v)
+		if err != nil {
+			return nil, nil, fmt.Errorf("customers with covariates %v: %w", v, err)
+		}
+		models[g] = m
+	}
+	return slot, models, nil
+}
+
+// Batch computes f for every customer with the model of its covariate
+// vector (customer), one model per distinct vector, on all cores. names
+// are the model's covariates; a value f leaves NaN is the error nanErr
+// returns for that customer and model.
+func Batch[M any](pkg string, names []string, cs []clv.Customer, z clv.Covariates, customer func([]float64) (M, error),
+	f func(m M, c clv.Customer) float64, nanErr func(i int, m M) error) ([]float64, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrNoCustomers)
+	}
+	if err := z.Check(len(cs)); err != nil {
+		return nil, fmt.Errorf("%s: %w", pkg, err)
+	}
+	if !slices.Equal(z.Names, names) {
+		return nil, fmt.Errorf("%s: %w: covariates %v, the model's are %v", pkg, clv.ErrInvalidCovariates, z.Names, names)
+	}
+	for i := range cs {
+		if !model.ValidCustomer(&cs[i]) {
+			return nil, fmt.Errorf("%s: customers[%d]: %w", pkg, i, cs[i].Validate())
+		}
+	}
+	slot, models, err := Models(z, customer)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(cs))
+	parallel.Map(len(cs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = f(models[slot[i]], cs[i])
+		}
+	})
+	for i, v := range out {
+		if math.IsNaN(v) {
+			return nil, nanErr(i, models[slot[i]])
+		}
+	}
+	return out, nil
+}
+
+// Simulate draws one customer per element of T with covariate vector
+// z.Values[i] from the model of that vector (customer, drawn by sim),
+// with IDs "0", "1", ...; deterministic for a given src.
+func Simulate[M any](pkg string, src rand.Source, T []float64, z clv.Covariates, customer func([]float64) (M, error),
+	sim func(m M, src rand.Source, T []float64) ([]clv.Customer, error)) ([]clv.Customer, error) {
+	if src == nil {
+		return nil, fmt.Errorf("%s: Simulate: nil source", pkg)
+	}
+	if err := z.Check(len(T)); err != nil {
+		return nil, fmt.Errorf("%s: %w", pkg, err)
+	}
+	slot, models, err := Models(z, customer)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]clv.Customer, len(T))
+	for i, t := range T {
+		c, err := sim(models[slot[i]], src, []float64{t})
+		if err != nil {
+			return nil, fmt.Errorf("%s: Simulate: T[%d]: %w", pkg, i, err)
+		}
+		out[i] = c[0]
+		out[i].ID = strconv.Itoa(i)
+	}
+	return out, nil
+}
+
+// Refit fits the model again with the options' Same, NoPurchase and
+// NoDropout replaced, and returns its log-likelihood and whether there is
+// a model (with the fit's error).
+type Refit func(ctx context.Context, same, noPurchase, noDropout []string) (ll float64, fitted bool, err error)
+
+// EffectTests adds to each effect of eff (Effects, of a model of
+// log-likelihood ll fitted with same, noPurchase and noDropout) its
+// likelihood-ratio test against the model without it: the statistic
+// 2·(ll − ll₀), ll₀ the maximum with that coefficient held at 0 (for a
+// covariate in same, without the covariate), and its p-value from the χ²
+// distribution with 1 degree of freedom. refit fits once per effect; a
+// refit that ends at a boundary or not identified still gives its
+// likelihood, any other error is returned.
+func EffectTests(ctx context.Context, pkg string, eff []clv.CovariateEffect, ll float64, same, noPurchase, noDropout []string, refit Refit) ([]clv.CovariateEffect, error) {
+	done := map[string]float64{} // LR of a covariate in Same
+	for i := range eff {
+		e := &eff[i]
+		sm, np, nd := slices.Clone(same), slices.Clone(noPurchase), slices.Clone(noDropout)
+		shared := slices.Contains(same, e.Covariate)
+		switch {
+		case shared:
+			if lr, ok := done[e.Covariate]; ok {
+				e.LR, e.P = lr, chi2Survival(lr)
+				continue
+			}
+			sm = slices.DeleteFunc(sm, func(s string) bool { return s == e.Covariate })
+			np = append(np, e.Covariate)
+			nd = append(nd, e.Covariate)
+		case e.Process == clv.PurchaseProcess:
+			np = append(np, e.Covariate)
+		default:
+			nd = append(nd, e.Covariate)
+		}
+		ll0, fitted, err := refit(ctx, sm, np, nd)
+		if !fitted || err != nil && !errors.Is(err, clv.ErrBoundary) && !errors.Is(err, clv.ErrNotIdentified) {
+			return nil, fmt.Errorf("%s: the fit without %s's effect on %s: %w", pkg, e.Covariate, e.Process, err)
+		}
+		e.LR = max(0, 2*(ll-ll0))
+		e.P = chi2Survival(e.LR)
+		if shared {
+			done[e.Covariate] = e.LR
+		}
+	}
+	return eff, nil
+}
+
+// chi2Survival is P(χ²₁ > x).
+func chi2Survival(x float64) float64 { return distuv.ChiSquared{K: 1}.Survival(x) }
