@@ -252,6 +252,9 @@ func TestErrors(t *testing.T) {
 		{"recency > T", "POST", "", two(`{"id":"b","frequency":2,"recency":31,"T":30,"monetary_value":20}`), 400, 1, "recency"},
 		{"recency without repeats", "POST", "", two(`{"id":"b","frequency":0,"recency":3,"T":30,"monetary_value":0}`), 400, 1, "recency"},
 		{"unknown field", "POST", "", two(`{"id":"b","frequency":2,"recency":10,"T":30,"monetary_value":20,"age":40}`), 400, 1, "age"},
+		{"huge T", "POST", "", two(`{"id":"b","frequency":2,"recency":10,"T":1e308,"monetary_value":20}`), 400, 1, "T"},
+		{"huge frequency", "POST", "", two(`{"id":"b","frequency":1e300,"recency":10,"T":30,"monetary_value":20}`), 400, 1, "frequency"},
+		{"huge value", "POST", "", two(`{"id":"b","frequency":2,"recency":10,"T":30,"monetary_value":-1e300}`), 400, 1, "monetary_value"},
 		{"long id", "POST", "", two(`{"id":"` + strings.Repeat("x", 1025) + `","frequency":2,"recency":10,"T":30,"monetary_value":20}`), 400, 1, "id"},
 	}
 	for _, tc := range cases {

@@ -219,7 +219,7 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		}
 		return nil, 0, badRequest(-1, "", "reading the request: %v", err)
 	}
-	cs, err := decodeRequest(b, s.cfg.MaxBatch, l.scorer.Spend != nil)
+	cs, err := decodeRequest(b, limits(l.scorer, s.cfg.MaxBatch), l.scorer.Spend != nil)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -228,7 +228,9 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		if ctx.Err() != nil {
 			return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
 		}
-		return nil, 0, err
+		// The customers passed the checks: what the models refuse is
+		// about their values (e.g. an infinite value), not the server.
+		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
 	out, err := encodeResponse(l.scorer, cs, fcs)
 	return out, len(cs), err
@@ -246,11 +248,30 @@ type customerIn struct {
 // maxIDBytes bounds a customer id.
 const maxIDBytes = 1024
 
-// decodeRequest decodes {"customers": [...]}, at most maxBatch of them,
-// each with every field (monetary_value optional without a spend model),
-// no other field, and values the models accept (clv.Customer.Validate),
-// else an *apiError naming the customer's index and the field.
-func decodeRequest(b []byte, maxBatch int, needValue bool) ([]clv.Customer, error) {
+// bounds are the largest values a request may give: far beyond any real
+// customer, below where the models' numbers overflow.
+type bounds struct {
+	maxBatch  int
+	frequency float64 // repeat purchases
+	t         float64 // T (and so recency), in the model's unit
+	value     float64 // |monetary_value|
+}
+
+// maxYears bounds T: a thousand years.
+const maxYears = 1000
+
+// limits returns the bounds of requests to sc's model.
+func limits(sc *forecast.Scorer, maxBatch int) bounds {
+	return bounds{maxBatch: maxBatch, frequency: 1e7, t: maxYears * 365.25 * 24 * float64(time.Hour) / float64(sc.Unit), value: 1e12}
+}
+
+// decodeRequest decodes {"customers": [...]}, at most lim.maxBatch of
+// them, each with every field (monetary_value optional without a spend
+// model), no other field, and values the models accept
+// (clv.Customer.Validate) within lim, else an *apiError naming the
+// customer's index and the field.
+func decodeRequest(b []byte, lim bounds, needValue bool) ([]clv.Customer, error) {
+	maxBatch := lim.maxBatch
 	var req struct {
 		Customers *[]json.RawMessage `json:"customers"`
 	}
@@ -280,7 +301,7 @@ func decodeRequest(b []byte, maxBatch int, needValue bool) ([]clv.Customer, erro
 		if err := d.Decode(&c); err != nil {
 			return nil, jsonError(i, err)
 		}
-		if err := checkCustomer(i, &c, needValue); err != nil {
+		if err := checkCustomer(i, &c, lim, needValue); err != nil {
 			return nil, err
 		}
 		cs[i] = clv.Customer{ID: *c.ID, Frequency: *c.Frequency, Recency: *c.Recency, T: *c.T}
@@ -293,7 +314,7 @@ func decodeRequest(b []byte, maxBatch int, needValue bool) ([]clv.Customer, erro
 
 // checkCustomer checks customer i's fields one by one, so that the error
 // names the field.
-func checkCustomer(i int, c *customerIn, needValue bool) error {
+func checkCustomer(i int, c *customerIn, lim bounds, needValue bool) error {
 	missing := func(f string) error { return badRequest(i, f, "customers[%d]: no %q (or null)", i, f) }
 	switch {
 	case c.ID == nil:
@@ -323,6 +344,12 @@ func checkCustomer(i int, c *customerIn, needValue bool) error {
 		return badRequest(i, "recency", "customers[%d]: recency %v > T %v: the last purchase is after the end of observation", i, r, t)
 	case x == 0 && r != 0:
 		return badRequest(i, "recency", "customers[%d]: recency %v with frequency 0: want 0 (no repeat purchase)", i, r)
+	case x > lim.frequency:
+		return badRequest(i, "frequency", "customers[%d]: frequency %v: at most %g", i, x, lim.frequency)
+	case t > lim.t:
+		return badRequest(i, "T", "customers[%d]: T %v: at most %.6g (%d years)", i, t, lim.t, maxYears)
+	case c.MonetaryValue != nil && math.Abs(*c.MonetaryValue) > lim.value:
+		return badRequest(i, "monetary_value", "customers[%d]: monetary_value %v: at most %g in absolute value", i, *c.MonetaryValue, lim.value)
 	}
 	return nil
 }
