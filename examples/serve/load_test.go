@@ -86,7 +86,7 @@ func load(t *testing.T, name string) {
 	go sample(done)
 	var next, failed atomic.Int64
 	var wg sync.WaitGroup
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), cpuTime()
 	for range workers {
 		wg.Go(func() {
 			for k := next.Add(1) - 1; k < requests; k = next.Add(1) - 1 {
@@ -98,9 +98,10 @@ func load(t *testing.T, name string) {
 		})
 	}
 	wg.Wait()
-	el := time.Since(t0)
+	el, cpu := time.Since(t0), cpuTime()-cpu0
 	close(done)
 	rate := float64(requests*size) / el.Seconds()
+	perCPU := float64(requests*size) / cpu.Seconds() // clients included: they run in this process
 
 	one := batches(j, 64, 1)
 	lat := make([]time.Duration, 2000)
@@ -117,8 +118,8 @@ func load(t *testing.T, name string) {
 	if b, err := readFile("/proc/loadavg"); err == nil {
 		load = strings.Join(strings.Fields(b)[:3], " ")
 	}
-	t.Logf("%s: %d×%d customers from %d clients in %v: %.0f customers/s, %d failed; one customer: p50 %v, p99 %v, max %v; peak heap in use %.0f MiB; GOMAXPROCS %d, load average %s",
-		name, requests, size, workers, el.Round(time.Millisecond), rate, failed.Load(), q(0.5), q(0.99), lat[len(lat)-1], float64(peak.Load())/(1<<20), runtime.GOMAXPROCS(0), load)
+	t.Logf("%s: %d×%d customers from %d clients in %v: %.0f customers/s (%.0f per CPU-second, clients included), %d failed; one customer: p50 %v, p99 %v, max %v; peak heap in use %.0f MiB; GOMAXPROCS %d, load average %s",
+		name, requests, size, workers, el.Round(time.Millisecond), rate, perCPU, failed.Load(), q(0.5), q(0.99), lat[len(lat)-1], float64(peak.Load())/(1<<20), runtime.GOMAXPROCS(0), load)
 	if peak.Load() > 512<<20 {
 		t.Errorf("peak heap in use %d MiB", peak.Load()>>20)
 	}
