@@ -18,6 +18,10 @@
 // record the job's -horizon, -discount and -margin: give serve the same
 // ones (the defaults are examples/forecast's).
 //
+// Requests are bounded: -max-body bytes and -max-batch customers (413
+// beyond), at most -concurrency read and scored at once (the others wait),
+// each answered within -timeout (503 beyond).
+//
 // The model is reloaded on SIGHUP and when the file changes (polled every
 // -poll); a file that does not load leaves the model in use, and the
 // failure is logged and counted in /metrics. Requests in flight finish

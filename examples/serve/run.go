@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -26,13 +27,14 @@ type Config struct {
 	Poll             time.Duration // 0: no polling, SIGHUP only
 	MaxBody          int64         // bytes of a request's body
 	MaxBatch         int           // customers in a request
+	Concurrency      int           // requests read and scored at once
 	Timeout          time.Duration // per request
 	Grace            time.Duration // for requests in flight at shutdown
 }
 
 func defaultConfig() Config {
 	return Config{Addr: "localhost:8080", Months: 12, Discount: 0.01, Margin: 1, Poll: 2 * time.Second,
-		MaxBody: 8 << 20, MaxBatch: 10_000, Timeout: 10 * time.Second, Grace: 10 * time.Second}
+		MaxBody: 8 << 20, MaxBatch: 10_000, Concurrency: 4 * runtime.GOMAXPROCS(0), Timeout: 10 * time.Second, Grace: 10 * time.Second}
 }
 
 func (c *Config) register(fs *flag.FlagSet) {
@@ -44,6 +46,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Poll, "poll", c.Poll, "how often to check the model file for changes (0: only on SIGHUP)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body in bytes (larger: 413)")
 	fs.IntVar(&c.MaxBatch, "max-batch", c.MaxBatch, "most customers in one request (more: 413)")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests read and scored at once; more wait, within -timeout (default: 4 per core)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "time a request may take (over it: 503)")
 	fs.DurationVar(&c.Grace, "grace", c.Grace, "time requests in flight may take to finish at shutdown")
 }
@@ -65,6 +68,8 @@ func (c *Config) check() error {
 		return cli.Usagef("-max-body %d: want at least 64 bytes", c.MaxBody)
 	case c.MaxBatch < 1:
 		return cli.Usagef("-max-batch %d: want at least 1", c.MaxBatch)
+	case c.Concurrency < 1:
+		return cli.Usagef("-concurrency %d: want at least 1", c.Concurrency)
 	case c.Timeout <= 0 || c.Grace < 0:
 		return cli.Usagef("-timeout %v, -grace %v: want durations > 0 and ≥ 0", c.Timeout, c.Grace)
 	}

@@ -620,3 +620,48 @@ func TestShutdown(t *testing.T) {
 		t.Fatal("serve did not return after the request in flight")
 	}
 }
+
+// TestBusy: with -concurrency requests being read and scored, another
+// waits for a slot, and is answered 503 when none frees within -timeout;
+// the request holding the slot past its own -timeout is answered 503 too,
+// and the slot is free again.
+func TestBusy(t *testing.T) {
+	j := runJob(t, "bgnbd")
+	c := defaultConfig()
+	c.Model, c.Addr, c.Concurrency, c.Timeout = writeModel(t, t.TempDir(), j), "127.0.0.1:0", 1, 300*time.Millisecond
+	url, stop := start(t, c, nil)
+	defer stop()
+	body := requestBody(j.res.Summary.Customers[:5])
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/score HTTP/1.1\r\nHost: test\r\nContent-Length: %d\r\n\r\n", len(body))
+	conn.Write(body[:10]) // holds the one slot while its body comes
+	time.Sleep(50 * time.Millisecond)
+	resp, err := http.Post(url+"/v1/score", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(msg), "busy") {
+		t.Fatalf("while busy: %d %s", resp.StatusCode, msg)
+	}
+	conn.Write(body[10:])
+	first, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, _ = io.ReadAll(first.Body)
+	first.Body.Close()
+	if first.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(msg), "did not finish within") {
+		t.Fatalf("the request holding the slot past its timeout: %d %s", first.StatusCode, msg)
+	}
+	resp, err = http.Post(url+"/v1/score", "application/json", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("after: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}

@@ -36,6 +36,7 @@ type server struct {
 	log     *slog.Logger
 	model   atomic.Pointer[loaded]
 	metrics *metrics
+	slots   chan struct{} // a token per request being read and scored
 
 	mu        sync.Mutex        // serializes reloads
 	tried     [sha256.Size]byte // the contents last tried, and the error reading them
@@ -44,7 +45,7 @@ type server struct {
 }
 
 func newServer(c Config, log *slog.Logger) *server {
-	return &server{cfg: c, log: log, metrics: newMetrics()}
+	return &server{cfg: c, log: log, metrics: newMetrics(), slots: make(chan struct{}, max(1, c.Concurrency))}
 }
 
 // reload reads the model file and, if it loads, puts it in use; if not,
@@ -210,6 +211,14 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 	defer cancel()
+	// At most -concurrency requests are read and scored at once: memory
+	// stays within -concurrency bodies and batches whatever the traffic.
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-ctx.Done():
+		return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("busy: %d requests in progress for %v (-concurrency, -timeout)", cap(s.slots), s.cfg.Timeout), customer: -1}
+	}
 	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.cfg.MaxBody))
 	if err != nil {
 		var mb *http.MaxBytesError
