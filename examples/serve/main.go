@@ -22,6 +22,10 @@
 // beyond), at most -concurrency read and scored at once (the others wait),
 // each answered within -timeout (503 beyond).
 //
+// A model file that does not load at the start is logged, and the server
+// waits for it, not ready (/readyz 503, /v1/score 503), reloading it when
+// it changes.
+//
 // The model is reloaded on SIGHUP and when the file changes (polled every
 // -poll); a file that does not load leaves the model in use, and the
 // failure is logged and counted in /metrics. Requests in flight finish
