@@ -78,8 +78,10 @@ type modelFile struct {
 // ("purchase_model", decoded from "purchase_models" by its package), its
 // spend model ("gammagamma", absent for a run without amounts), its time
 // unit ("data.time_unit_hours") and end of observation
-// ("data.observation_end"), with the settings opts gives. Errors wrap
-// ErrModelFile, or ErrConfig for opts out of range.
+// ("data.observation_end"), with the settings opts gives. A purchase
+// model with covariates is refused: it scores a customer from its
+// covariates too. Errors wrap ErrModelFile, or ErrConfig for opts out of
+// range.
 func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	cfg := Config{Months: opts.Months, Discount: opts.Discount, Margin: opts.Margin}
 	if err := cfg.check(); err != nil {

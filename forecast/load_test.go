@@ -151,6 +151,9 @@ func TestLoadModelsErrors(t *testing.T) {
 		{"no model", `{"data": {"time_unit_hours": 168, "observation_end": "2024-12-31T00:00:00Z"}}`},
 		{"chosen missing", strings.Replace(good, `"purchase_model": "bgnbd"`, `"purchase_model": "paretonbd"`, 1)},
 		{"unknown model", strings.ReplaceAll(good, `"bgnbd"`, `"sbg"`)},
+		// A model with covariates needs each customer's covariates: not
+		// what a Scorer scores.
+		{"covariates", strings.Replace(good, `{"model": "bgnbd"`, `{"model": "bgnbd_covariates", "covariates": ["x"], "trans": [0.1], "life": [0.2]`, 1)},
 		{"variant mismatch", strings.Replace(good, `{"model": "bgnbd"`, `{"model": "mbgnbd"`, 1)},
 		{"bad params", strings.Replace(good, `"r": 0.25`, `"r": -1`, 1)},
 		{"bad spend", strings.Replace(good, `"q": 3.74`, `"q": 0.5`, 1)},
