@@ -47,7 +47,7 @@ func (m Measure) String() string {
 
 // Defaults of Options.
 const (
-	DefaultNeighbors    = 50
+	DefaultNeighbors    = 20
 	DefaultPairs        = 50
 	DefaultPairMinCount = 10
 )
@@ -129,8 +129,10 @@ type Model struct {
 	index     map[string]int32
 	count     []int32 // customers who bought each product
 	customers int
-	nstart    []int // product i's neighbours are nbr[nstart[i]:nstart[i+1]]
-	nbr       []neighbor
+	nstart    []int // product i's neighbours are nj[nstart[i]:nstart[i+1]]
+	nj        []int32
+	nsim      []float64
+	ncount    []int32
 	popular   []int32 // products by count, decreasing, then by name
 	pairs     []pairCount
 }
@@ -267,9 +269,15 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 	for i, s := range nbrs {
 		m.nstart[i+1] = m.nstart[i] + len(s)
 	}
-	m.nbr = make([]neighbor, 0, m.nstart[np])
+	m.nj = make([]int32, 0, m.nstart[np])
+	m.nsim = make([]float64, 0, m.nstart[np])
+	m.ncount = make([]int32, 0, m.nstart[np])
 	for _, s := range nbrs {
-		m.nbr = append(m.nbr, s...)
+		for _, n := range s {
+			m.nj = append(m.nj, n.j)
+			m.nsim = append(m.nsim, n.sim)
+			m.ncount = append(m.ncount, n.count)
+		}
 	}
 	all := newBounded(opts.Pairs, pairCount.better)
 	for _, ps := range pairs {
@@ -356,14 +364,12 @@ func (m *Model) Neighbors(product string) (pairs []Pair, similarity []float64) {
 	if !ok {
 		return nil, nil
 	}
-	ns := m.nbr[m.nstart[i]:m.nstart[i+1]]
-	pairs = make([]Pair, len(ns))
-	similarity = make([]float64, len(ns))
-	for k, n := range ns {
-		pairs[k] = m.pair(i, n.j, n.count)
-		similarity[k] = n.sim
+	lo, hi := m.nstart[i], m.nstart[i+1]
+	pairs = make([]Pair, hi-lo)
+	for k := range pairs {
+		pairs[k] = m.pair(i, m.nj[lo+k], m.ncount[lo+k])
 	}
-	return pairs, similarity
+	return pairs, slices.Clone(m.nsim[lo:hi])
 }
 
 // bounded keeps the k best values pushed, by better: a heap whose root is

@@ -35,13 +35,12 @@ type scorer struct {
 	mark   []uint32 // mark[j] == gen: bought
 	gen    uint32
 	touch  []int32
-	top    *bounded[scored]
-	bought []int32
+	best   []scored
 }
 
 func (m *Model) newScorer(k int) *scorer {
 	return &scorer{m: m, acc: make([]float64, len(m.products)), mark: make([]uint32, len(m.products)),
-		top: newBounded(k, scored.better)}
+		best: make([]scored, 0, k)}
 }
 
 // suggest appends to dst the top suggestions for a customer who bought
@@ -59,24 +58,40 @@ func (s *scorer) suggest(dst []scored, items []int32, k int) []scored {
 	}
 	s.touch = s.touch[:0]
 	for _, i := range items {
-		for _, n := range m.nbr[m.nstart[i]:m.nstart[i+1]] {
-			if s.mark[n.j] == s.gen {
+		lo, hi := m.nstart[i], m.nstart[i+1]
+		sims := m.nsim[lo:hi]
+		for t, j := range m.nj[lo:hi] {
+			if s.mark[j] == s.gen {
 				continue
 			}
-			if s.acc[n.j] == 0 {
-				s.touch = append(s.touch, n.j)
+			if s.acc[j] == 0 {
+				s.touch = append(s.touch, j)
 			}
-			s.acc[n.j] += n.sim
+			s.acc[j] += sims[t]
 		}
 	}
-	s.top.k = k
-	s.top.reset()
+	// The k best candidates by insertion into a short sorted list: most
+	// candidates fail the first comparison with the worst kept.
+	top := s.best[:0]
 	for _, j := range s.touch {
-		s.top.push(scored{j, s.acc[j]})
+		x := scored{j, s.acc[j]}
 		s.acc[j] = 0
+		if len(top) == k {
+			if !x.better(top[k-1]) {
+				continue
+			}
+			top = top[:k-1]
+		}
+		i := len(top)
+		top = append(top, x)
+		for ; i > 0 && x.better(top[i-1]); i-- {
+			top[i] = top[i-1]
+		}
+		top[i] = x
 	}
+	s.best = top
 	base := len(dst)
-	dst = append(dst, s.top.sorted()...)
+	dst = append(dst, top...)
 	if m.opts.NoFill {
 		return dst
 	}
