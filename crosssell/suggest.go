@@ -30,12 +30,12 @@ func (a scored) better(b scored) bool { return a.score > b.score || (a.score == 
 
 // scorer holds one goroutine's scratch space.
 type scorer struct {
-	m      *Model
-	acc    []float64
-	mark   []uint32 // mark[j] == gen: bought
-	gen    uint32
-	touch  []int32
-	best   []scored
+	m     *Model
+	acc   []float64
+	mark  []uint32 // mark[j] == gen: bought
+	gen   uint32
+	touch []int32
+	best  []scored
 }
 
 func (m *Model) newScorer(k int) *scorer {
