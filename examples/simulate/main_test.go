@@ -51,6 +51,10 @@ func TestREADME(t *testing.T) {
 				if !bytes.Equal(got, want) {
 					t.Errorf("%s: the log differs from testdata/transactions.csv", c)
 				}
+			} else if strings.Contains(c.String(), "-products") {
+				if !bytes.HasPrefix(got, []byte("customer_id,date,amount,product\n")) || bytes.Count(got, []byte("\n")) < 3000 {
+					t.Errorf("%s: not a log with products", c)
+				}
 			} else if n := bytes.Count(got, []byte("\n")); n < 1_000_000 {
 				t.Errorf("%s: %d lines", c, n)
 			}
