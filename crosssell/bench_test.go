@@ -48,20 +48,22 @@ func newBenchLog(customers, products int) *benchLog {
 	return l
 }
 
-// BenchmarkCrossSell1e6 accumulates 4.5 million purchases of 10⁶ customers
+// BenchmarkCrossSell1e6 accumulates (AddBatch) 4.5 million purchases of 10⁶ customers
 // and 10⁴ products, fits (counts and neighbours) and suggests 5 products
 // to every customer.
 func BenchmarkCrossSell1e6(b *testing.B) {
 	l := newBenchLog(1_000_000, 10_000)
+	cust, prod := make([]string, len(l.cust)), make([]string, len(l.cust))
+	for i, c := range l.cust {
+		cust[i], prod[i] = l.ids[c], l.products[l.prod[i]]
+	}
 	b.ResetTimer()
 	var add, bask, fit, sugg time.Duration
 	for b.Loop() {
 		t0 := time.Now()
 		var a crosssell.Accumulator
-		for i, c := range l.cust {
-			if err := a.Add(l.ids[c], l.products[l.prod[i]]); err != nil {
-				b.Fatal(err)
-			}
+		if err := a.AddBatch(cust, prod); err != nil {
+			b.Fatal(err)
 		}
 		t1 := time.Now()
 		bs := a.Baskets()

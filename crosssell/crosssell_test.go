@@ -486,3 +486,91 @@ func TestReaderErrors(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestAddBatch: batches, single adds and a mix of them give the same
+// baskets, on one core or all.
+func TestAddBatch(t *testing.T) {
+	recs := randomLog(20000, 300, 3)
+	cust, prod := make([]string, len(recs)), make([]string, len(recs))
+	for i, r := range recs {
+		cust[i], prod[i] = r[0], r[1]
+	}
+	want := baskets(t, recs)
+	for _, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		var a crosssell.Accumulator
+		third := len(recs) / 3
+		if err := a.AddBatch(cust[:third], prod[:third]); err != nil {
+			t.Fatal(err)
+		}
+		for i := third; i < 2*third; i++ {
+			if err := a.Add(cust[i], prod[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := a.AddBatch(cust[2*third:], prod[2*third:]); err != nil {
+			t.Fatal(err)
+		}
+		runtime.GOMAXPROCS(prev)
+		got := a.Baskets()
+		if got.NumCustomers() != want.NumCustomers() || !reflect.DeepEqual(got.Products(), want.Products()) || got.Pairs() != want.Pairs() {
+			t.Fatalf("procs %d: %d customers, %d pairs, want %d, %d", procs, got.NumCustomers(), got.Pairs(), want.NumCustomers(), want.Pairs())
+		}
+		for c := range want.NumCustomers() {
+			if got.Customer(c) != want.Customer(c) || !reflect.DeepEqual(got.Bought(c), want.Bought(c)) {
+				t.Fatalf("procs %d: customer %d: %s %q, want %s %q", procs, c, got.Customer(c), got.Bought(c), want.Customer(c), want.Bought(c))
+			}
+		}
+	}
+	var a crosssell.Accumulator
+	if err := a.AddBatch([]string{"a", ""}, []string{"x", "y"}); !errors.Is(err, clv.ErrMissingID) || !strings.Contains(err.Error(), "record 2") {
+		t.Errorf("empty id: %v", err)
+	}
+	if err := a.AddBatch([]string{"a", "b"}, []string{"x", ""}); !errors.Is(err, crosssell.ErrMissingProduct) {
+		t.Errorf("empty product: %v", err)
+	}
+	if err := a.AddBatch([]string{"a"}, nil); !errors.Is(err, crosssell.ErrBadOption) {
+		t.Errorf("lengths: %v", err)
+	}
+	if c, p := a.Len(); c != 0 || p != 0 {
+		t.Errorf("a failed batch added %d customers, %d products", c, p)
+	}
+	var nilAcc *crosssell.Accumulator
+	if err := nilAcc.AddBatch(nil, nil); !errors.Is(err, crosssell.ErrBadOption) {
+		t.Error(err)
+	}
+}
+
+// TestReadBasketsLarge reads a log of several batches, with an error in
+// the last one.
+func TestReadBasketsLarge(t *testing.T) {
+	recs := randomLog(20000, 300, 5)
+	var sb strings.Builder
+	sb.WriteString("customer_id,date,product\n")
+	for i, r := range recs {
+		fmt.Fprintf(&sb, "%s,2024-%02d-01,%s\n", r[0], 1+i*12/len(recs), r[1])
+	}
+	rd, _ := crosssell.NewReader(strings.NewReader(sb.String()), crosssell.CSVOptions{})
+	cal, hold, err := crosssell.ReadBaskets(rd, time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := 0
+	for 1+cut*12/len(recs) <= 9 {
+		cut++
+	}
+	wantCal, wantHold := baskets(t, recs[:cut]), baskets(t, recs[cut:])
+	for _, c := range []struct{ got, want *crosssell.Baskets }{{cal, wantCal}, {hold, wantHold}} {
+		if c.got.NumCustomers() != c.want.NumCustomers() || c.got.Pairs() != c.want.Pairs() || c.got.Customer(100) != c.want.Customer(100) {
+			t.Errorf("%d customers %d pairs, want %d %d", c.got.NumCustomers(), c.got.Pairs(), c.want.NumCustomers(), c.want.Pairs())
+		}
+	}
+	if rd.Stats().Records != len(recs) {
+		t.Errorf("%d records", rd.Stats().Records)
+	}
+	rd, _ = crosssell.NewReader(strings.NewReader(sb.String()+"a,2024-12-32,x\n"), crosssell.CSVOptions{})
+	var pe *clv.ParseError
+	if _, _, err := crosssell.ReadBaskets(rd, time.Time{}); !errors.As(err, &pe) || pe.Line != len(recs)+2 {
+		t.Errorf("bad last line: %v", err)
+	}
+}

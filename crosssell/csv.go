@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -194,34 +196,100 @@ func (r *Reader) ReadAll() ([]Purchase, error) {
 // calibration period, purchases at or before end, and of the holdout
 // period, those after end. A zero end puts every purchase in calibration
 // and leaves holdout empty. An empty log is an error wrapping
-// clv.ErrEmptyLog. It allocates only for new customers and products.
+// clv.ErrEmptyLog. It parses on one goroutine while the purchases are
+// added on the others (Accumulator.AddBatch), and has stopped reading when
+// it returns.
 func ReadBaskets(r *Reader, end time.Time) (calibration, holdout *Baskets, err error) {
 	if r == nil || r.recs == nil {
 		return nil, nil, errNilReader
 	}
+	batches := make(chan *batch, 2)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(batches)
+		for {
+			b := r.readBatch(end)
+			select {
+			case batches <- b:
+			case <-done:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	})
+	defer wg.Wait()
+	defer close(done)
 	var cal, hold Accumulator
+	cal.init()
+	hold.init()
 	n := 0
-	for {
-		id, prod, t, err := r.readRaw()
-		if err == io.EOF {
+	for b := range batches {
+		if b.err != nil && b.err != io.EOF {
+			return nil, nil, b.err
+		}
+		for k, acc := range []*Accumulator{&cal, &hold} {
+			if len(b.cust[k]) > 0 {
+				if err := addBatch(acc, b.cust[k], b.prod[k], func(id []byte) uint64 { return maphash.Bytes(acc.seed, id) }); err != nil {
+					return nil, nil, err
+				}
+			}
+			n += len(b.cust[k])
+		}
+		if b.err == io.EOF {
 			break
 		}
-		if err != nil {
-			return nil, nil, err
-		}
-		acc := &cal
-		if !end.IsZero() && t.After(end) {
-			acc = &hold
-		}
-		if err := acc.add(id, prod); err != nil {
-			return nil, nil, err
-		}
-		n++
 	}
 	if n == 0 {
 		return nil, nil, fmt.Errorf("%w: no records", clv.ErrEmptyLog)
 	}
 	return cal.Baskets(), hold.Baskets(), nil
+}
+
+// batchSize is the number of records ReadBaskets parses at a time.
+const batchSize = 1 << 14
+
+// A batch is records parsed ahead: ids and products of the calibration
+// [0] and holdout [1] periods, aliasing arena, and the error that ended
+// the batch (io.EOF at the end).
+type batch struct {
+	arena      []byte
+	cust, prod [2][][]byte
+	err        error
+}
+
+// readBatch parses up to batchSize records.
+func (r *Reader) readBatch(end time.Time) *batch {
+	b := &batch{}
+	type rec struct {
+		hold         int
+		idEnd, prEnd int
+	}
+	var recs []rec
+	for len(recs) < batchSize {
+		id, prod, t, err := r.readRaw()
+		if err != nil {
+			b.err = err
+			break
+		}
+		h := 0
+		if !end.IsZero() && t.After(end) {
+			h = 1
+		}
+		b.arena = append(b.arena, id...)
+		idEnd := len(b.arena)
+		b.arena = append(b.arena, prod...)
+		recs = append(recs, rec{h, idEnd, len(b.arena)})
+	}
+	lo := 0
+	for _, x := range recs {
+		b.cust[x.hold] = append(b.cust[x.hold], b.arena[lo:x.idEnd:x.idEnd])
+		b.prod[x.hold] = append(b.prod[x.hold], b.arena[x.idEnd:x.prEnd:x.prEnd])
+		lo = x.prEnd
+	}
+	return b
 }
 
 // readRaw returns the next usable record, skipping the others with
