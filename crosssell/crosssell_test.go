@@ -1,6 +1,7 @@
 package crosssell_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -572,5 +573,21 @@ func TestReadBasketsLarge(t *testing.T) {
 	var pe *clv.ParseError
 	if _, _, err := crosssell.ReadBaskets(rd, time.Time{}); !errors.As(err, &pe) || pe.Line != len(recs)+2 {
 		t.Errorf("bad last line: %v", err)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	e := crosssell.Evaluation{K: 5, Customers: 2, Model: crosssell.Metrics{HitRate: 0.5, Hits: 1}}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"k":5,"customers":2,"new_products":0,"model":{"hit_rate":0.5,"precision":0,"recall":0,"hits":1},"popular":{"hit_rate":0,"precision":0,"recall":0,"hits":0}}`
+	if string(b) != want {
+		t.Errorf("%s\nwant %s", b, want)
+	}
+	b, _ = json.Marshal(crosssell.Pair{A: "x", B: "y", Count: 2, Lift: 1.5})
+	if !strings.Contains(string(b), `"a":"x","b":"y","count":2,`) || !strings.Contains(string(b), `"lift":1.5`) {
+		t.Errorf("%s", b)
 	}
 }

@@ -11,34 +11,35 @@ import (
 type Metrics struct {
 	// HitRate is the share of customers with at least one suggestion
 	// among their new products (hit rate@k).
-	HitRate float64
+	HitRate float64 `json:"hit_rate"`
 	// Precision is the mean share of the k suggestions that are new
 	// products of the customer (precision@k); a list shorter than k counts
 	// as k.
-	Precision float64
+	Precision float64 `json:"precision"`
 	// Recall is the mean share of a customer's new products that are
 	// suggested (recall@k).
-	Recall float64
+	Recall float64 `json:"recall"`
 	// Hits is the number of suggestions that are new products.
-	Hits int
+	Hits int `json:"hits"`
 }
 
 // An Evaluation compares a model's suggestions with the popularity
-// baseline on a holdout period.
+// baseline on a holdout period. Its JSON names are snake case.
 type Evaluation struct {
-	K int
+	K int `json:"k"`
 	// Customers is the number of customers evaluated: those of the
 	// calibration baskets who bought, in the holdout, at least one product
 	// they had not bought in calibration. Holdout customers new in the
 	// holdout are not evaluated.
-	Customers int
+	Customers int `json:"customers"`
 	// NewProducts is the number of (customer, new product) pairs of the
 	// evaluated customers.
-	NewProducts int
+	NewProducts int `json:"new_products"`
 	// Model are the suggestions' metrics; Popular those of the popularity
 	// baseline: the k products bought by the most calibration customers
 	// that the customer has not bought.
-	Model, Popular Metrics
+	Model   Metrics `json:"model"`
+	Popular Metrics `json:"popular"`
 }
 
 // Evaluate scores m's top-k suggestions for the customers of calibration

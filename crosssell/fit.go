@@ -106,19 +106,24 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
-// A Pair is the association of two products A and B.
+// A Pair is the association of two products A and B. Its JSON names are
+// snake case.
 type Pair struct {
-	A, B string
+	A string `json:"a"`
+	B string `json:"b"`
 	// Count is the number of customers who bought both, CountA and CountB
 	// the numbers who bought A and B.
-	Count, CountA, CountB int
+	Count  int `json:"count"`
+	CountA int `json:"count_a"`
+	CountB int `json:"count_b"`
 	// Support is Count / N, over the N customers of the baskets.
-	Support float64
+	Support float64 `json:"support"`
 	// ConfidenceAB is Count / CountA, an estimate of P(B | A); ConfidenceBA
 	// is Count / CountB.
-	ConfidenceAB, ConfidenceBA float64
+	ConfidenceAB float64 `json:"confidence_ab"`
+	ConfidenceBA float64 `json:"confidence_ba"`
 	// Lift is N Count / (CountA CountB).
-	Lift float64
+	Lift float64 `json:"lift"`
 }
 
 // A Model holds the product statistics and neighbour lists of a set of

@@ -11,14 +11,14 @@ const MaxK = 1000
 
 // A Suggestion is a product suggested to a customer.
 type Suggestion struct {
-	Product string
+	Product string `json:"product"`
 	// Score is Σ sim(i, Product) over the customer's products i that
 	// have Product among their neighbours (see the package comment); 0
 	// for a Popular fill.
-	Score float64
+	Score float64 `json:"score"`
 	// Popular says the product fills the list from popularity: no product
 	// the customer bought has it as a neighbour.
-	Popular bool
+	Popular bool `json:"popular,omitempty"`
 }
 
 type scored struct {
