@@ -319,7 +319,7 @@ func TestNoPanics(t *testing.T) {
 		}
 	}
 	gm, _ := crosssell.Fit(good, crosssell.Options{})
-	for _, k := range []int{0, -1, crosssell.MaxK + 1} {
+	for _, k := range []int{0, -1, crosssell.MaxK + 1, 1 << 40} {
 		if _, err := gm.Suggest(nil, k); !errors.Is(err, crosssell.ErrBadOption) {
 			t.Errorf("k %d: %v", k, err)
 		}
@@ -589,5 +589,30 @@ func TestJSON(t *testing.T) {
 	b, _ = json.Marshal(crosssell.Pair{A: "x", B: "y", Count: 2, Lift: 1.5})
 	if !strings.Contains(string(b), `"a":"x","b":"y","count":2,`) || !strings.Contains(string(b), `"lift":1.5`) {
 		t.Errorf("%s", b)
+	}
+}
+
+// TestMaxBasket: a customer with more products than MaxBasket is left out
+// of the counts and still gets suggestions.
+func TestMaxBasket(t *testing.T) {
+	b := baskets(t, small)
+	m, err := crosssell.Fit(b, crosssell.Options{MaxBasket: 2, PairMinCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without b (x, y, z): N = 4, n_x = 2, n_y = 2, n_z = 1, c_xy = 1, c_xz = 1.
+	if m.Customers() != 4 || m.Count("x") != 2 || m.Count("z") != 1 {
+		t.Errorf("%d customers, n_x %d, n_z %d", m.Customers(), m.Count("x"), m.Count("z"))
+	}
+	p := m.Pairs()
+	if len(p) != 2 || p[0].A != "x" || p[0].B != "z" || math.Abs(p[0].Lift-2) > tol || p[1].B != "y" || math.Abs(p[1].Lift-1) > tol {
+		t.Errorf("pairs %+v", p)
+	}
+	all, _ := m.SuggestAll(b, 1)
+	if s := all.For(1); len(s) != 1 || s[0].Product != "w" || !s[0].Popular {
+		t.Errorf("customer b: %+v", s)
+	}
+	if _, err := crosssell.Fit(b, crosssell.Options{MaxBasket: -1}); !errors.Is(err, crosssell.ErrBadOption) {
+		t.Error(err)
 	}
 }

@@ -20,6 +20,8 @@
 // Options.Measure (confidence c_ij / n_i by default), and the affinity
 // table: the Options.Pairs pairs of highest lift among those bought
 // together by at least Options.PairMinCount customers.
+// Customers with more than Options.MaxBasket distinct products are left
+// out of the counts (counting costs the square of a customer's products).
 //
 // A customer who bought the set B is suggested the k products j not in B of
 // highest score

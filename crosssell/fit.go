@@ -50,6 +50,7 @@ const (
 	DefaultNeighbors    = 20
 	DefaultPairs        = 50
 	DefaultPairMinCount = 10
+	DefaultMaxBasket    = 500
 )
 
 // Options configure Fit. The zero value is ready to use.
@@ -77,6 +78,13 @@ type Options struct {
 	// customers); 0 means DefaultPairMinCount.
 	PairMinCount int
 
+	// MaxBasket is the number of distinct products above which a
+	// customer (a reseller, a test account) is left out of the counts,
+	// though still given suggestions; 0 means DefaultMaxBasket. Counting
+	// costs the square of a customer's distinct products: with MaxBasket,
+	// Fit's time is at most proportional to the purchases times MaxBasket.
+	MaxBasket int
+
 	// NoFill leaves a customer's suggestions short when fewer than k
 	// products have a score, instead of filling them with the most popular
 	// products the customer has not bought.
@@ -87,8 +95,11 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Measure < Confidence || o.Measure > Lift {
 		return o, fmt.Errorf("%w: Measure %d", ErrBadOption, int(o.Measure))
 	}
-	if o.Neighbors < 0 || o.MinCount < 0 || o.PairMinCount < 0 {
-		return o, fmt.Errorf("%w: Neighbors %d, MinCount %d, PairMinCount %d (want ≥ 0)", ErrBadOption, o.Neighbors, o.MinCount, o.PairMinCount)
+	if o.Neighbors < 0 || o.MinCount < 0 || o.PairMinCount < 0 || o.MaxBasket < 0 {
+		return o, fmt.Errorf("%w: Neighbors %d, MinCount %d, PairMinCount %d, MaxBasket %d (want ≥ 0)", ErrBadOption, o.Neighbors, o.MinCount, o.PairMinCount, o.MaxBasket)
+	}
+	if o.MaxBasket == 0 {
+		o.MaxBasket = DefaultMaxBasket
 	}
 	if o.Neighbors == 0 {
 		o.Neighbors = DefaultNeighbors
@@ -189,22 +200,32 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 		return nil, err
 	}
 	np := len(b.products)
-	m := &Model{opts: opts, products: b.products, customers: len(b.customers), index: make(map[string]int32, np)}
+	m := &Model{opts: opts, products: b.products, index: make(map[string]int32, np)}
 	for i, p := range b.products {
 		m.index[p] = int32(i)
 	}
-	// The transpose: the customers of each product.
+	// The transpose: the customers of each product, those with more than
+	// MaxBasket products left out.
+	counted := func(c int) bool { return b.start[c+1]-b.start[c] <= opts.MaxBasket }
 	m.count = make([]int32, np)
-	for _, p := range b.items {
-		m.count[p]++
+	for c := range b.customers {
+		if counted(c) {
+			m.customers++
+			for _, p := range b.basket(c) {
+				m.count[p]++
+			}
+		}
 	}
 	cstart := make([]int, np+1)
 	for i, n := range m.count {
 		cstart[i+1] = cstart[i] + int(n)
 	}
-	cust := make([]int32, len(b.items))
+	cust := make([]int32, cstart[np])
 	pos := slices.Clone(cstart[:np])
 	for c := range b.customers {
+		if !counted(c) {
+			continue
+		}
 		for _, p := range b.basket(c) {
 			cust[pos[p]] = int32(c)
 			pos[p]++
@@ -303,7 +324,8 @@ func (m *Model) Products() []string {
 	return m.products
 }
 
-// Customers returns the number of customers the model was fitted on.
+// Customers returns the number of customers the model counted: those of
+// the baskets with at most Options.MaxBasket products.
 func (m *Model) Customers() int {
 	if m == nil {
 		return 0

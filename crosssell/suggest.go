@@ -7,7 +7,7 @@ import (
 )
 
 // MaxK bounds the number of suggestions per customer.
-const MaxK = 1000
+const MaxK = 100
 
 // A Suggestion is a product suggested to a customer.
 type Suggestion struct {
@@ -145,7 +145,7 @@ func (m *Model) suggestions(sc []scored) []Suggestion {
 }
 
 // Suggestions are the suggestions for every customer of a Baskets, held
-// compactly (12 bytes a suggestion).
+// compactly: 12 bytes a suggestion, k per customer.
 type Suggestions struct {
 	m      *Model
 	k      int
