@@ -360,3 +360,29 @@ func (b *Baskets) Pairs() int {
 }
 
 func (b *Baskets) basket(c int) []int32 { return b.items[b.start[c]:b.start[c+1]] }
+
+// Join returns the baskets of the customers of a and b together: each
+// customer's products in either, customers in a's order and then those
+// only in b in b's order. With the calibration and holdout baskets of
+// ReadBaskets, it gives the whole observation's, to fit the model that
+// makes the suggestions after the holdout check. Nil baskets count as
+// empty.
+func Join(a, b *Baskets) *Baskets {
+	var acc Accumulator
+	acc.init()
+	var cust, prod []string
+	for _, x := range []*Baskets{a, b} {
+		for c := range x.NumCustomers() {
+			for _, p := range x.basket(c) {
+				cust = append(cust, x.customers[c])
+				prod = append(prod, x.products[p])
+			}
+			if len(cust) >= 1<<16 {
+				_ = acc.AddBatch(cust, prod) // ids and products are not empty
+				cust, prod = cust[:0], prod[:0]
+			}
+		}
+	}
+	_ = acc.AddBatch(cust, prod)
+	return acc.Baskets()
+}

@@ -616,3 +616,27 @@ func TestMaxBasket(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestJoin(t *testing.T) {
+	a := baskets(t, [][2]string{{"a", "x"}, {"b", "y"}, {"a", "z"}})
+	b := baskets(t, [][2]string{{"c", "x"}, {"a", "y"}, {"a", "x"}})
+	j := crosssell.Join(a, b)
+	if j.NumCustomers() != 3 || j.Customer(0) != "a" || j.Customer(2) != "c" ||
+		!reflect.DeepEqual(j.Bought(0), []string{"x", "y", "z"}) || !reflect.DeepEqual(j.Products(), []string{"x", "y", "z"}) || j.Pairs() != 5 {
+		t.Errorf("%d customers %q %q %d pairs", j.NumCustomers(), j.Bought(0), j.Products(), j.Pairs())
+	}
+	if crosssell.Join(nil, nil).NumCustomers() != 0 || crosssell.Join(nil, b).Pairs() != 3 {
+		t.Error("nil baskets")
+	}
+	// Joining the two periods of a log gives the baskets of the whole log.
+	recs := randomLog(20000, 300, 9)
+	whole, joined := baskets(t, recs), crosssell.Join(baskets(t, recs[:len(recs)/2]), baskets(t, recs[len(recs)/2:]))
+	if whole.NumCustomers() != joined.NumCustomers() || whole.Pairs() != joined.Pairs() {
+		t.Fatalf("%d %d vs %d %d", whole.NumCustomers(), whole.Pairs(), joined.NumCustomers(), joined.Pairs())
+	}
+	for c := range whole.NumCustomers() {
+		if whole.Customer(c) != joined.Customer(c) || !reflect.DeepEqual(whole.Bought(c), joined.Bought(c)) {
+			t.Fatalf("customer %d", c)
+		}
+	}
+}
