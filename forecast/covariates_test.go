@@ -424,3 +424,34 @@ func TestCovariatesSummaries(t *testing.T) {
 		t.Errorf("from summaries LL %v, from the log %v", got, want)
 	}
 }
+
+// TestCovariatesMatrixCaptions: with a covariate model chosen, the
+// frequency × recency plots are of the mean profile (a customer known by
+// its summary alone), and their captions say so; without one they do not.
+func TestCovariatesMatrixCaptions(t *testing.T) {
+	g := genCovLog(t, 1000, 11)
+	for _, model := range []string{"paretonbd-cov", "paretonbd"} {
+		res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+			Model: model, Covariates: strings.NewReader(g.covs)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		figs, err := res.Figures()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range figs {
+			if f.File != "p_alive.png" && f.File != "expected_purchases.png" {
+				continue
+			}
+			n++
+			if got, want := strings.Contains(f.Caption, "mean covariate profile"), model == "paretonbd-cov"; got != want {
+				t.Errorf("%s, %s: caption %q: mentions the mean profile %v, want %v", model, f.File, f.Caption, got, want)
+			}
+		}
+		if n != 2 {
+			t.Errorf("%s: %d frequency × recency figures, want 2", model, n)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -204,20 +205,15 @@ func (m *covPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64)
 		if dp, ok := pm.(clv.DiscountedPurchases); ok {
 			return dp.DiscountedPurchasesAll(sub, ts, w)
 		}
-		type key struct{ x, r, t float64 }
-		index := map[key]int{}
-		var distinct []clv.Customer
-		slot := make([]int, len(sub))
-		for i, c := range sub {
-			k := key{c.Frequency, c.Recency, c.T}
-			d, ok := index[k]
-			if !ok {
-				d = len(distinct)
-				index[k] = d
-				distinct = append(distinct, c)
-			}
-			slot[i] = d
+		g := rows.Group(len(sub), func(i int) (rows.Key, bool) {
+			c := &sub[i]
+			return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
+		})
+		distinct := make([]clv.Customer, len(g.Keys))
+		for d, k := range g.Keys {
+			distinct[d] = clv.Customer{Frequency: k.A, Recency: k.B, T: k.C}
 		}
+		slot := g.Of
 		disc := make([]float64, len(distinct))
 		parallel.Map(len(distinct), func(lo, hi int) {
 			cum := make([]float64, len(ts))

@@ -123,6 +123,13 @@ func (r *Result) Figures() ([]Figure, error) {
 		maxX = math.Max(maxX, c.Frequency)
 	}
 	maxX = math.Min(maxX, 40)
+	// A model with covariates predicts a customer with the customer's own
+	// covariates; the frequency × recency matrices, of customers known by
+	// their summary alone, are those of the mean profile.
+	profile := ""
+	if _, ok := r.Choice.Model.(*covPurchase); ok {
+		profile = " For a customer with the mean covariate profile (each covariate at its mean, as customers without a row)."
+	}
 	makers := []maker{
 		{"frequency.png", "How well the model fits the data it was fitted on (the whole observation): customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {
 			return plots.CalibrationFitCounts(r.Frequencies, name)
@@ -130,10 +137,10 @@ func (r *Result) Figures() ([]Figure, error) {
 		{"tracking.png", trackingCaption(r), func(r *Result) (*plot.Plot, error) {
 			return plots.TrackingPlot(*r.Tracking, plots.TrackingOptions{CalibrationEnd: r.Config.CalibrationEnd, Level: r.Config.Interval})
 		}},
-		{"p_alive.png", "Probability a customer is still active, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
+		{"p_alive.png", "Probability a customer is still active, by frequency and recency." + profile, func(r *Result) (*plot.Plot, error) {
 			return plots.FrequencyRecency("P(alive) by frequency and recency", int(maxX), T, unit, r.Choice.Model.ProbabilityAlive)
 		}},
-		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency.", func(r *Result) (*plot.Plot, error) {
+		{"expected_purchases.png", "Expected purchases over the forecast horizon, by frequency and recency." + profile, func(r *Result) (*plot.Plot, error) {
 			return plots.FrequencyRecency(fmt.Sprintf("Expected purchases in the next %d months", r.Config.Months), int(maxX), T, unit,
 				func(c clv.Customer) float64 { return r.Choice.Model.ConditionalExpectedPurchases(c, r.Horizon) })
 		}},
