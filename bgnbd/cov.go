@@ -218,12 +218,16 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 	}
 	m := &CovModel{v: opts.Variant, p: CovParams{Params: paramsOf(est.Base), Names: slices.Clone(z.Names), Trans: est.Trans, Life: est.Life}, info: est.Info,
 		heldT: pr.NoTrans, heldL: pr.NoLife}
-	if atBoundary(est.Base) && ctx.Err() == nil {
+	if zb := cov.BoundaryGroup(covSpec, pr.Z, est.Base, est.Trans, est.Life, atBoundary); zb != nil && ctx.Err() == nil {
 		// The optimizer followed the ridge toward the limit until the
 		// likelihood stopped changing, or a parameter passed 10⁷: a
-		// limit, not a lack of data.
+		// limit, not a lack of data — for the reference customers or
+		// for another group.
 		m.info.Status = clv.AtBoundary
 		m.info.Reason = covLimitReason(m.p)
+		if !atBoundary(est.Base) {
+			m.info.Reason = fmt.Sprintf("the estimate runs off toward a limit of the model for the customers with covariates %v (their a, b or r pass 10⁴)", zb)
+		}
 		return m, fmt.Errorf("bgnbd: %w: %s (%v)", clv.ErrBoundary, m.info.Reason, m)
 	}
 	if est.StdErr != nil {

@@ -455,3 +455,21 @@ func TestCovariatesMatrixCaptions(t *testing.T) {
 		}
 	}
 }
+
+// TestCovariatesBoundaryAnyGroup: a covariate fit whose limit is reached
+// by a group other than the reference customers (here BG/NBD's a and b for
+// the phone customers run off toward 10⁷ while the shop customers' stay
+// finite) is a boundary fit, as when the reference group reaches it; it
+// was reported "not converged" and failed the job.
+func TestCovariatesBoundaryAnyGroup(t *testing.T) {
+	g := genCovLog(t, 300, 3)
+	res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+		Model: "bgnbd-cov", Covariates: strings.NewReader(g.covs), CovariatesName: "covs.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi := res.Choice.Model.FitInfo()
+	if fi.Status != clv.AtBoundary || !strings.Contains(fi.Reason, "covariates") {
+		t.Errorf("status %v, reason %q: want a boundary naming the group's covariates", fi.Status, fi.Reason)
+	}
+}

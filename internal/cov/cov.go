@@ -401,11 +401,11 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 	}
 	if pr.AtBoundary != nil {
 		set.Stop = func(theta []float64) bool {
-			b := make([]float64, f.nb)
-			for k := range b {
-				b[k] = math.Exp(theta[k])
+			v := slices.Clone(theta)
+			for k := range f.nb {
+				v[k] = math.Exp(v[k])
 			}
-			return pr.AtBoundary(b)
+			return pr.boundaryGroup(f, v) != nil
 		}
 	}
 	res, fitErr := mle.Minimize(ctx, obj, set)
@@ -429,9 +429,12 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 	if res.Converged {
 		est.Info.Status = clv.Converged
 	}
-	if res.AtBoundary {
+	if z := pr.boundaryGroup(f, v); res.AtBoundary || z != nil {
 		est.Info.Status = clv.AtBoundary
 		est.Info.Reason = "the estimate runs off toward a limit of the model (a heterogeneity across customers vanishes)"
+		if z != nil {
+			est.Info.Reason += fmt.Sprintf(" for the customers with covariates %v", z)
+		}
 		return est, res.X, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrBoundary, est.Info.Reason)
 	}
 	if fitErr != nil {
@@ -469,6 +472,36 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 		return est, res.X, fmt.Errorf("%s: %w: %s", pr.Pkg, clv.ErrNotIdentified, est.Info.Reason)
 	}
 	return est, res.X, nil
+}
+
+// boundaryGroup returns the covariate vector of a group whose parameters
+// at v (natural parameters, free layout) have passed into a limit of the
+// model (Problem.AtBoundary), nil if none.
+func (pr *Problem) boundaryGroup(f free, v []float64) []float64 {
+	if pr.AtBoundary == nil {
+		return nil
+	}
+	base, trans, life := f.split(v)
+	return BoundaryGroup(pr.Spec, pr.Z, base, trans, life, pr.AtBoundary)
+}
+
+// BoundaryGroup returns the covariate vector of the first group (the
+// reference customers, z = 0, first; then zs in order) whose parameters
+// at (base, trans, life) satisfy at, the test of a limit of the model; nil
+// if none. The limit may be reached by any group, not only by the
+// reference customers.
+func BoundaryGroup(s Spec, zs [][]float64, base, trans, life []float64, at func([]float64) bool) []float64 {
+	if at(base) {
+		return make([]float64, len(trans))
+	}
+	p := make([]float64, len(base))
+	for _, z := range zs {
+		s.At(base, trans, life, z, p)
+		if at(p) {
+			return z
+		}
+	}
+	return nil
 }
 
 // expand returns the standard errors and covariance of the full layout
