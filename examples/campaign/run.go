@@ -264,4 +264,3 @@ func printTable(w io.Writer, res *campaign.Result, truth *[2]float64, c config) 
 	}
 	tw.Flush()
 }
-
