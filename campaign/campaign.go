@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // Errors callers may branch on.
@@ -244,12 +245,23 @@ func selectCustomers(in Input) (*selection, error) {
 	if in.Labels != nil {
 		labelOf = map[string]int32{}
 	}
-	for i := range in.Customers {
-		c := &in.Customers[i]
-		p, ok := role[c.ID]
-		if !ok {
+	// The lookups, on all cores (the map is only read).
+	const none = math.MinInt32
+	roles := make([]int32, len(in.Customers))
+	parallel.Map(len(roles), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p, ok := role[in.Customers[i].ID]
+			if !ok {
+				p = none
+			}
+			roles[i] = p
+		}
+	})
+	for i, p := range roles {
+		if p == none {
 			continue
 		}
+		c := &in.Customers[i]
 		found, k, ctl := foundT, p, int32(0)
 		if p < 0 {
 			found, k, ctl = foundC, -1-p, 1
