@@ -10,6 +10,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -30,11 +31,41 @@ type sums struct {
 	D       int
 }
 
-// entry is the customers of one cell in one distinct row: their number,
-// the sum of their expected values per purchase and of its square.
+// entry is the customers of one cell in one distinct row: their number n,
+// and the sums over them of the spend's moments (spendMoments): s of
+// E[S], s2 of E[S]², k of E[S_k S_l] and qk of E[S²] − E[S_k S_l].
 type entry struct {
-	row, cell int32
-	n, s, s2  float64
+	row, cell       int32
+	n, s, s2, k, qk float64
+}
+
+// spendMoments are the moments of a customer's future purchase values S_k
+// that the revenue's variance needs: m = E[S], k = E[S_k S_l] for two
+// purchases k ≠ l and q = E[S²]. The variance of the revenue Σ_{k≤Y} S_k,
+// with Y independent of the values, is
+//
+//	E[Y](q − k) + E[Y²] k − E[Y]² m²,
+//
+// which is Var[Y] m² when the values are fixed at m (q = k = m²).
+type spendMoments struct{ m, k, q float64 }
+
+// gammaGammaMoments returns the moments of a Gamma-Gamma customer's
+// purchase values (Fader, Hardie & Lee 2005, "RFM and CLV: Using
+// Iso-Value Curves for Customer Base Analysis"): given x repeat purchases
+// of mean value m̄, ν ~ Gamma(px + q, γ + p x m̄) (shape, rate) and
+// S | ν ~ Gamma(p, ν), so E[S] = p E[1/ν], E[S_k S_l] = p² E[1/ν²] and
+// E[S²] = p(p+1) E[1/ν²], with E[1/ν] = g/(a−1) and E[1/ν²] =
+// g²/((a−1)(a−2)) for shape a and rate g. For a ≤ 2 the values' variance
+// is infinite, and they are taken at their mean (k = q = m²).
+func gammaGammaMoments(p gammagamma.Params, c clv.Customer, m float64) spendMoments {
+	x := c.Frequency
+	a := p.P*x + p.Q
+	if !(a > 2) {
+		return spendMoments{m, m * m, m * m}
+	}
+	g := p.Gamma + p.P*x*c.MonetaryValue
+	inv2 := g * g / ((a - 1) * (a - 2))
+	return spendMoments{m, p.P * p.P * inv2, p.P * (p.P + 1) * inv2}
 }
 
 // rowKey is a distinct (x, t_x, T).
@@ -66,8 +97,9 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 		S.r[k] += o.Revenue
 		S.r2[k] += o.Revenue * o.Revenue
 	}
-	// The spend per purchase expected of each customer.
-	spend := make([]float64, len(sel.idx))
+	// The spend per purchase expected of each customer, and its moments.
+	spend := make([]spendMoments, len(sel.idx))
+	gg, _ := sm.(*gammagamma.Model)
 	if sm != nil {
 		bad := make([]int, parallel.Chunks(len(sel.idx)))
 		parallel.For(len(bad), func(c int) {
@@ -81,7 +113,10 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 					}
 					v = 0
 				}
-				spend[j] = v
+				spend[j] = spendMoments{v, v * v, v * v}
+				if gg != nil && v > 0 {
+					spend[j] = gammaGammaMoments(gg.Params(), in.Customers[sel.idx[j]], v)
+				}
 			}
 		})
 		for _, j := range bad {
@@ -157,7 +192,7 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 		S.e[en.cell] += en.n * e
 		S.v[en.cell] += en.n * v
 		S.er[en.cell] += en.s * e
-		S.vr[en.cell] += en.s2 * v
+		S.vr[en.cell] += max(0, e*en.qk+(v+e*e)*en.k-e*e*en.s2)
 	}
 	// The draws: each its expectations, on all cores.
 	errs := make([]error, D)
@@ -186,7 +221,7 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 }
 
 // rowEntries aggregates the customers by (row, cell), in row order.
-func rowEntries(rowOf, cell []int32, spend []float64, R, K int) []entry {
+func rowEntries(rowOf, cell []int32, spend []spendMoments, R, K int) []entry {
 	start := make([]int32, R+1)
 	for _, r := range rowOf {
 		start[r+1]++
@@ -212,8 +247,11 @@ func rowEntries(rowOf, cell []int32, spend []float64, R, K int) []entry {
 			}
 			en := &entries[base+int(slot[k])-1]
 			en.n++
-			en.s += spend[j]
-			en.s2 += spend[j] * spend[j]
+			sp := spend[j]
+			en.s += sp.m
+			en.s2 += sp.m * sp.m
+			en.k += sp.k
+			en.qk += sp.q - sp.k
 		}
 		for _, en := range entries[base:] {
 			slot[en.cell] = 0

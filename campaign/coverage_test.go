@@ -13,6 +13,7 @@ import (
 type coverageCounts struct {
 	model, did, diff, revenue, revenueDiD int
 	width                                 float64 // mean width of the model's purchases interval
+	contacted, expected                   float64 // mean contacted customers and their expected purchases
 }
 
 func coverageStudy(t *testing.T, reps, n int, uplift float64, oneTime bool) coverageCounts {
@@ -43,6 +44,8 @@ func coverageStudy(t *testing.T, reps, n int, uplift float64, oneTime bool) cove
 			}
 		}
 		c.width += (tot.Purchases.Incremental.High - tot.Purchases.Incremental.Low) / float64(reps)
+		c.contacted += float64(tot.Contacted) / float64(reps)
+		c.expected += tot.Purchases.Expected.Value / float64(reps)
 	}
 	return c
 }
@@ -90,13 +93,13 @@ func TestCoverageUplift(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := coverageStudy(t, reps, tc.n, tc.uplift, tc.oneTime)
-			t.Logf("%d replications: model %d, DiD %d, difference %d, revenue %d, revenue DiD %d covered; mean width %.1f purchases",
-				reps, c.model, c.did, c.diff, c.revenue, c.revenueDiD, c.width)
+			t.Logf("%d replications: model %d, DiD %d, difference %d, revenue %d, revenue DiD %d covered; mean width %.1f purchases; %.0f contacted expecting %.0f purchases",
+				reps, c.model, c.did, c.diff, c.revenue, c.revenueDiD, c.width, c.contacted, c.expected)
 			lo, hi := coverBounds(reps)
 			for _, x := range []struct {
 				name string
 				got  int
-			}{{"model", c.model}, {"DiD", c.did}, {"difference", c.diff}} {
+			}{{"model", c.model}, {"DiD", c.did}, {"difference", c.diff}, {"revenue", c.revenue}, {"revenue DiD", c.revenueDiD}} {
 				if x.got < lo || x.got > hi {
 					t.Errorf("%s interval covered the truth %d times of %d, want %d to %d (90%% nominal)", x.name, x.got, reps, lo, hi)
 				}

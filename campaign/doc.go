@@ -30,9 +30,11 @@
 //
 // and the interval of Δ at level L is [A − b_hi, A − b_lo] with
 // F(b_lo) = (1−L)/2, F(b_hi) = (1+L)/2. Revenue is the same with each
-// purchase valued at the spend model's expected value per purchase s_i
-// (μ_d = Σ s_i E_d[Y_i], v = Σ s_i² Var[Y_i]); the purchases' values
-// scatter around s_i too, which this interval leaves out (see below).
+// customer's purchases valued by the spend model: μ_d = Σ s_i E_d[Y_i]
+// with s_i the expected value per purchase, and the variance of
+// Σ_{k≤Y_i} S_ik, E[Y](E[S²] − E[S_k S_l]) + E[Y²] E[S_k S_l] − E[Y]² s_i²,
+// which for Gamma-Gamma carries the values' own scatter (one customer's
+// values share their ν) and for other spend models takes them at s_i.
 // Incremental profit is margin · Δ_revenue − cost · n and the return on
 // the campaign's cost ROI = profit / (cost · n), their intervals from
 // Δ_revenue's.
@@ -65,11 +67,9 @@
 // parameters; the window's purchases are counted as the summaries count
 // them (purchases on one day merged); the normal approximation of a sum
 // needs groups whose expected purchases are not tiny (its coverage is
-// tested at 90% on groups of 1,000 one-time buyers expecting about 250
-// purchases); the process variance under the fitted parameters stands for
-// that under every draw. Revenue intervals carry the noise of the number
-// of purchases, not of their values: they are too narrow by the share of
-// the spend's own scatter (for Gamma-Gamma with p = 6, about a tenth of
-// the width). Δ is the effect on the customers contacted (not on the
+// tested at 90% on groups of about 450 one-time buyers expecting about 90
+// purchases in the window); the process variance under the fitted parameters stands for
+// that under every draw; the spend model's parameters are taken as
+// fitted (the draws are of the purchase model's). Δ is the effect on the customers contacted (not on the
 // whole base), realized in this window.
 package campaign

@@ -2,9 +2,13 @@ package campaign
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // pmfTol: the distribution's terms come from quadrature, good to a few 1e-7.
@@ -33,6 +37,36 @@ func TestParetoAliveM2(t *testing.T) {
 			if math.Abs(got-want) > pmfTol*want {
 				t.Errorf("%+v, x=%v T=%v t=%v: E[N²|alive] %.12g, the distribution's %.12g", p, x, T, h, got, want)
 			}
+		}
+	}
+}
+
+// TestGammaGammaMoments: the mean is the spend model's conditional
+// expectation, and E[S²] and E[S_k S_l] agree with draws of ν and two
+// values (Monte Carlo, 4·10⁵ draws: 1% relative).
+func TestGammaGammaMoments(t *testing.T) {
+	// q = 6: the draws of S² have a finite variance from shape 4 on.
+	p := gammagamma.Params{P: 6, Q: 6, Gamma: 15}
+	sm, err := gammagamma.New(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := rand.NewPCG(9, 9)
+	for _, c := range []clv.Customer{{T: 10}, {Frequency: 3, Recency: 5, T: 10, MonetaryValue: 40}} {
+		m := sm.ConditionalExpectedValue(c)
+		got := gammaGammaMoments(p, c, m)
+		a, g := p.P*c.Frequency+p.Q, p.Gamma+p.P*c.Frequency*c.MonetaryValue
+		var sq, cross float64
+		const n = 400_000
+		for range n {
+			nu := distuv.Gamma{Alpha: a, Beta: g, Src: src}.Rand()
+			z := distuv.Gamma{Alpha: p.P, Beta: nu, Src: src}
+			s1, s2 := z.Rand(), z.Rand()
+			sq += s1 * s1 / n
+			cross += s1 * s2 / n
+		}
+		if math.Abs(got.q-sq) > 0.01*sq || math.Abs(got.k-cross) > 0.01*cross || got.m != m {
+			t.Errorf("%+v: moments %+v, simulated E[S²] %v, E[S_k S_l] %v", c, got, sq, cross)
 		}
 	}
 }
