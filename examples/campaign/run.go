@@ -28,6 +28,7 @@ type config struct {
 	uplift                  float64
 	date                    time.Time
 	window                  int // days
+	minAge                  int // days since the first purchase for a one-time buyer to be eligible
 	cost, margin, level     float64
 	draws                   int
 	model                   string
@@ -49,7 +50,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.uplift, "uplift", 0.3, "simulated: the contacted buy at 1+uplift times their rate in the window")
 	date := fs.String("date", "2024-10-01", "campaign date (the model is fitted on the log up to and including it)")
 	fs.IntVar(&c.window, "window", 91, "days after the date the campaign is judged on")
-	fs.Float64Var(&c.cost, "cost", 5, "cost per contacted customer (the discount and its mailing)")
+	fs.IntVar(&c.minAge, "min-age", 30, "days since their first purchase for one-time buyers to be eligible")
+	fs.Float64Var(&c.cost, "cost", 0.2, "cost per contacted customer (the mailing and the discounts it gives away)")
 	fs.Float64Var(&c.margin, "margin", 0.3, "share of revenue that is profit, in (0, 1]")
 	fs.Float64Var(&c.level, "level", 0.9, "level of the intervals")
 	fs.IntVar(&c.draws, "draws", 200, "parameter draws for the intervals (0: process noise only)")
@@ -69,12 +71,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return cli.Usagef("-customers %d: want 1 to %d", c.customers, maxCustomers)
 	case c.window < 1 || c.window > 3660:
 		return cli.Usagef("-window %d: want 1 to 3660 days", c.window)
+	case c.minAge < 0 || c.minAge > 3660:
+		return cli.Usagef("-min-age %d: want 0 to 3660 days", c.minAge)
 	case !(c.uplift >= 0 && c.uplift <= 10):
 		return cli.Usagef("-uplift %v: want 0 to 10", c.uplift)
 	case c.draws != 0 && (c.draws < 2 || c.draws > 10000):
 		return cli.Usagef("-draws %d: want 0 or 2 to 10000", c.draws)
 	case c.model != "paretonbd" && c.model != "bgnbd":
 		return cli.Usagef("-model %q: want paretonbd or bgnbd", c.model)
+	case !(c.cost >= 0 && c.cost < 1e12):
+		return cli.Usagef("-cost %v: want a number ≥ 0", c.cost)
+	case !(c.margin > 0 && c.margin <= 1):
+		return cli.Usagef("-margin %v: want a share in (0, 1]", c.margin)
+	case !(c.level > 0 && c.level < 1):
+		return cli.Usagef("-level %v: want a share in (0, 1)", c.level)
 	case c.log == "" && (c.contacted != "" || c.control != ""):
 		return cli.Usagef("-contacted and -control go with -log")
 	}
@@ -120,7 +130,7 @@ func measure(c config, stdout, stderr io.Writer) error {
 				}
 			}
 		} else {
-			in.Contacted, in.Control = split(s.Customers, c.seed)
+			in.Contacted, in.Control = split(s.Customers, c)
 		}
 	}
 	var window float64
@@ -193,12 +203,13 @@ func fitPurchase(c config, cs []clv.Customer) (clv.PurchaseModel, []clv.Purchase
 	return pm, draws, nil
 }
 
-// split returns the one-time buyers at the date, contacted or not at
-// random (probability 1/2 each).
-func split(cs []clv.Customer, seed uint64) (contacted, control []string) {
-	rng := rand.New(rand.NewPCG(seed, 0x5b17))
+// split returns the eligible one-time buyers at the date (first purchase
+// at least -min-age days before it), contacted or not at random
+// (probability 1/2 each).
+func split(cs []clv.Customer, cf config) (contacted, control []string) {
+	rng := rand.New(rand.NewPCG(cf.seed, 0x5b17))
 	for _, c := range cs {
-		if c.Frequency != 0 {
+		if c.Frequency != 0 || c.T*7 < float64(cf.minAge) {
 			continue
 		}
 		if rng.IntN(2) == 0 {

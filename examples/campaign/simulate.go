@@ -66,8 +66,8 @@ func simulate(c config) (simulated, error) {
 		}
 		with = append(with, tx...)
 		without = append(without, tx...)
-		if before > 0 {
-			continue // not a one-time buyer at the date
+		if before > 0 || c.date.Sub(first) < time.Duration(c.minAge)*24*time.Hour {
+			continue // not a one-time buyer at the date, or too recent a one
 		}
 		if rng.IntN(2) == 1 {
 			sim.control = append(sim.control, id)
