@@ -52,7 +52,7 @@ type spendMoments struct{ m, k, q float64 }
 // gammaGammaMoments returns the moments of a Gamma-Gamma customer's
 // purchase values (Fader, Hardie & Lee 2005, "RFM and CLV: Using
 // Iso-Value Curves for Customer Base Analysis"): given x repeat purchases
-// of mean value m̄, ν ~ Gamma(px + q, γ + p x m̄) (shape, rate) and
+// of mean value m̄, ν ~ Gamma(px + q, γ + x m̄) (shape, rate) and
 // S | ν ~ Gamma(p, ν), so E[S] = p E[1/ν], E[S_k S_l] = p² E[1/ν²] and
 // E[S²] = p(p+1) E[1/ν²], with E[1/ν] = g/(a−1) and E[1/ν²] =
 // g²/((a−1)(a−2)) for shape a and rate g. For a ≤ 2 the values' variance
@@ -63,7 +63,7 @@ func gammaGammaMoments(p gammagamma.Params, c clv.Customer, m float64) spendMome
 	if !(a > 2) {
 		return spendMoments{m, m * m, m * m}
 	}
-	g := p.Gamma + p.P*x*c.MonetaryValue
+	g := p.Gamma + x*c.MonetaryValue
 	inv2 := g * g / ((a - 1) * (a - 2))
 	return spendMoments{m, p.P * p.P * inv2, p.P * (p.P + 1) * inv2}
 }

@@ -67,7 +67,7 @@
 // parameters; the window's purchases are counted as the summaries count
 // them (purchases on one day merged); the normal approximation of a sum
 // needs groups whose expected purchases are not tiny (its coverage is
-// tested at 90% on groups of about 450 one-time buyers expecting about 90
+// tested at 90% on groups of about 1,250 one-time buyers expecting about 80
 // purchases in the window); the process variance under the fitted parameters stands for
 // that under every draw; the spend model's parameters are taken as
 // fitted (the draws are of the purchase model's). Δ is the effect on the customers contacted (not on the

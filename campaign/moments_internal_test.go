@@ -55,7 +55,7 @@ func TestGammaGammaMoments(t *testing.T) {
 	for _, c := range []clv.Customer{{T: 10}, {Frequency: 3, Recency: 5, T: 10, MonetaryValue: 40}} {
 		m := sm.ConditionalExpectedValue(c)
 		got := gammaGammaMoments(p, c, m)
-		a, g := p.P*c.Frequency+p.Q, p.Gamma+p.P*c.Frequency*c.MonetaryValue
+		a, g := p.P*c.Frequency+p.Q, p.Gamma+c.Frequency*c.MonetaryValue
 		var sq, cross float64
 		const n = 400_000
 		for range n {
@@ -64,6 +64,10 @@ func TestGammaGammaMoments(t *testing.T) {
 			s1, s2 := z.Rand(), z.Rand()
 			sq += s1 * s1 / n
 			cross += s1 * s2 / n
+		}
+		// The posterior of ν must give the spend model's expectation.
+		if math.Abs(p.P*g/(a-1)-m) > 1e-12*m {
+			t.Errorf("%+v: p·E[1/ν] = %v, the spend model's %v", c, p.P*g/(a-1), m)
 		}
 		if math.Abs(got.q-sq) > 0.01*sq || math.Abs(got.k-cross) > 0.01*cross || got.m != m {
 			t.Errorf("%+v: moments %+v, simulated E[S²] %v, E[S_k S_l] %v", c, got, sq, cross)
