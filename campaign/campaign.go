@@ -53,7 +53,8 @@ type Input struct {
 	// contacted and were not, best chosen at random with the contacted.
 	Control []string
 	// Labels, if not nil, is parallel to Customers: each customer's group
-	// (segment, tier) for Result.Groups.
+	// (segment, tier) for Result.Groups; at most MaxLabels distinct among
+	// the contacted and control customers.
 	Labels []string
 }
 
@@ -131,6 +132,10 @@ type Result struct {
 	Level float64
 	Draws int
 }
+
+// MaxLabels bounds the distinct labels of the contacted and control
+// customers: the draws' totals take 16 bytes per label and draw.
+const MaxLabels = 4096
 
 // maxNamed bounds the unknown ids an error names.
 const maxNamed = 5
@@ -281,6 +286,9 @@ func selectCustomers(in Input) (*selection, error) {
 		if labelOf != nil {
 			l, ok := labelOf[in.Labels[i]]
 			if !ok {
+				if len(labelOf) == MaxLabels {
+					return nil, fmt.Errorf("campaign: customers[%d] (%q): label %q: more than %d distinct labels", i, c.ID, in.Labels[i], MaxLabels)
+				}
 				l = int32(len(labelOf))
 				labelOf[in.Labels[i]] = l
 			}

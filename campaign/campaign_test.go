@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,17 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tc.says)
 			}
 		})
+	}
+	// Too many labels.
+	many := campaign.Input{Outcomes: make([]campaign.Outcome, campaign.MaxLabels+1)}
+	for i := range campaign.MaxLabels + 1 {
+		id := strconv.Itoa(i)
+		many.Customers = append(many.Customers, clv.Customer{ID: id, T: 10})
+		many.Contacted = append(many.Contacted, id)
+		many.Labels = append(many.Labels, id)
+	}
+	if _, err := campaign.Measure(context.Background(), pm, sm, many, opts); err == nil || !strings.Contains(err.Error(), "distinct labels") {
+		t.Errorf("%d labels: %v", campaign.MaxLabels+1, err)
 	}
 	// A spend model that gives no value.
 	var nilSpend *gammagamma.Model
