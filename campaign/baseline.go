@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
@@ -196,11 +197,13 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 	}
 	// The draws: each its expectations, on all cores.
 	errs := make([]error, D)
+	bufs := sync.Pool{New: func() any { return make([]float64, len(rows)) }}
 	parallel.For(D, func(d int) {
 		if errs[d] = ctx.Err(); errs[d] != nil {
 			return
 		}
-		e := make([]float64, len(rows))
+		e := bufs.Get().([]float64)
+		defer bufs.Put(e) //nolint:staticcheck // SA6002: a slice header, one small allocation a draw
 		if errs[d] = expectedRows(draws[d], rows, pairs, t, e); errs[d] != nil {
 			return
 		}
