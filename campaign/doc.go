@@ -22,7 +22,7 @@
 // B has mean μ_d = Σ E_d[Y_i] and variance v = Σ Var[Y_i], the process
 // noise, taken at the fitted parameters for every draw (Var from the
 // model's distribution of purchases, P(Y = k), summed until what is left
-// is below 10⁻¹⁰). For many customers B is close to normal; over parameter
+// is below 10⁻¹⁰; for Pareto/NBD in closed form). For many customers B is close to normal; over parameter
 // draws θ_1..θ_D (e.g. from the models' SampleParams, the Laplace
 // approximation) its distribution is the mixture
 //
@@ -67,9 +67,18 @@
 // parameters; the window's purchases are counted as the summaries count
 // them (purchases on one day merged); the normal approximation of a sum
 // needs groups whose expected purchases are not tiny (its coverage is
-// tested at 90% on groups of about 1,250 one-time buyers expecting about 80
-// purchases in the window); the process variance under the fitted parameters stands for
-// that under every draw; the spend model's parameters are taken as
-// fitted (the draws are of the purchase model's). Δ is the effect on the customers contacted (not on the
-// whole base), realized in this window.
+// tested at 90% on groups of about 1,250 one-time buyers expecting about
+// 80 purchases in the window); the process variance under the fitted
+// parameters stands for that under every draw; the spend model's
+// parameters are taken as fitted (the draws are of the purchase model's).
+// Δ is the effect on the customers contacted (not on the whole base),
+// realized in this window.
+//
+// A log of dates counts the campaign date's own purchases in the summaries
+// but measures T to the start of that day (the convention of Summarize and
+// the Python lifetimes package): customers first seen a few weeks before
+// the date then look a day less active than they are, and the model
+// expects a few percent too much of them. A control group shows such a
+// bias in its actual − expected, and the difference in differences
+// removes it.
 package campaign
