@@ -113,3 +113,34 @@ func (m *Model) NextPurchaseQuantiles(c clv.Customer, ps []float64, horizon floa
 }
 
 var _ clv.NextPurchaseModel = (*Model)(nil)
+
+// Outlook returns the customer's clv.Outlook over opts: the values of
+// ProbabilityOfPurchaseWithin at the window and the horizon,
+// ProbabilityAliveAfter at the horizon, ExpectedPurchaseRate and
+// NextPurchaseQuantiles at clv.NextPurchaseLevels (all NaN when the
+// probability of a purchase within the horizon is below 1/2), with
+// P(alive) computed once. Invalid arguments give NaN in every field.
+func (m *Model) Outlook(c clv.Customer, opts clv.OutlookOptions) clv.Outlook {
+	nan := math.NaN()
+	o := clv.Outlook{PurchaseWithin: nan, PurchaseWithinHorizon: nan, AliveAtHorizon: nan, NextPurchase: [3]float64{nan, nan, nan}, PurchaseRate: nan}
+	if !m.base.Ready() || !valid(c) || !opts.Valid() {
+		return o
+	}
+	p := m.f
+	x, tx, T := c.Frequency, c.Recency, c.T
+	pa := p.alive(x, tx, T)
+	q, al := p.R+x, p.Alpha+T
+	o.PurchaseWithin = pa * -math.Expm1(-q*math.Log1p(opts.Window/al))
+	o.PurchaseWithinHorizon = pa * -math.Expm1(-q*math.Log1p(opts.Horizon/al))
+	b := p.B + x + p.d
+	o.AliveAtHorizon = pa * min(1, max(0, 1-p.A/(p.A+b)*freshExpected(q, al, p.A+1, b, opts.Horizon)))
+	o.PurchaseRate = q * (pa/al + (1-pa)/(p.Alpha+tx))
+	if o.PurchaseWithinHorizon >= 0.5 {
+		for k, l := range clv.NextPurchaseLevels {
+			if l <= o.PurchaseWithinHorizon {
+				o.NextPurchase[k] = min(opts.Horizon, al*math.Expm1(-math.Log1p(-l/pa)/q))
+			}
+		}
+	}
+	return o
+}

@@ -34,6 +34,19 @@ type NextPurchaseModel interface {
 	// distribution is defective: a customer who has dropped out never
 	// buys again), for p outside (0, 1), or for invalid arguments.
 	NextPurchaseQuantiles(c Customer, ps []float64, horizon float64) []float64
+	// Outlook returns all of the above at once, sharing their work: the
+	// probabilities over opts.Window and opts.Horizon, P(alive) at the
+	// horizon's end, E[λ | history] and the percentiles
+	// NextPurchaseLevels (all NaN when the probability of a purchase
+	// within the horizon is below 1/2, so that the median lies beyond
+	// it). Invalid arguments give NaN in every field.
+	Outlook(c Customer, opts OutlookOptions) Outlook
+}
+
+// Valid reports whether o's spans are finite numbers > 0.
+func (o OutlookOptions) Valid() bool {
+	pos := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
+	return pos(o.Window) && pos(o.Horizon)
 }
 
 // Outlook is what a NextPurchaseModel says about one customer's coming
@@ -50,7 +63,8 @@ type Outlook struct {
 	AliveAtHorizon float64
 	// NextPurchase holds the 10th, 50th and 90th percentiles of the time
 	// to the next purchase (NextPurchaseLevels); NaN where the percentile
-	// lies beyond the horizon.
+	// lies beyond the horizon, and all NaN when PurchaseWithinHorizon is
+	// below 1/2 (no median within the horizon).
 	NextPurchase [3]float64
 	// PurchaseRate is E[λ | x, t_x, T], the posterior mean purchase rate
 	// while alive; 1/PurchaseRate is the model's expected time between
@@ -121,8 +135,7 @@ func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outl
 	if err := checkModels("OutlookAll", pm); err != nil {
 		return nil, err
 	}
-	pos := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
-	if !pos(opts.Window) || !pos(opts.Horizon) {
+	if !opts.Valid() {
 		return nil, fmt.Errorf("%w: Window %v, Horizon %v: want finite numbers > 0", ErrBadOutlookOptions, opts.Window, opts.Horizon)
 	}
 	if err := ValidateAll(cs); err != nil {
@@ -130,16 +143,9 @@ func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outl
 	}
 	distinct, slot := distinctRows(cs)
 	rows := make([]Outlook, len(distinct))
-	ps := NextPurchaseLevels[:]
 	parallel.Map(len(distinct), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			c := distinct[i]
-			o := &rows[i]
-			o.PurchaseWithin = pm.ProbabilityOfPurchaseWithin(c, opts.Window)
-			o.PurchaseWithinHorizon = pm.ProbabilityOfPurchaseWithin(c, opts.Horizon)
-			o.AliveAtHorizon = pm.ProbabilityAliveAfter(c, opts.Horizon)
-			o.PurchaseRate = pm.ExpectedPurchaseRate(c)
-			copy(o.NextPurchase[:], pm.NextPurchaseQuantiles(c, ps, opts.Horizon))
+			rows[i] = pm.Outlook(distinct[i], opts)
 		}
 	})
 	for j := range rows {

@@ -170,3 +170,36 @@ func TestOutlookAllErrors(t *testing.T) {
 		t.Errorf("At(0).PurchaseWithin %v, want %v", got, want)
 	}
 }
+
+// TestOutlookIsTheMethods: each model's Outlook gives what its
+// single-quantity methods give.
+func TestOutlookIsTheMethods(t *testing.T) {
+	opts := clv.OutlookOptions{Window: 4.3, Horizon: 52}
+	cs := []clv.Customer{{T: 30}, {Frequency: 1, Recency: 2, T: 39}, {Frequency: 2, Recency: 30, T: 38}, {Frequency: 12, Recency: 70, T: 78},
+		{Frequency: 40, Recency: 77.9, T: 78}, {Frequency: 3000, Recency: 1, T: 1e5}}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	for _, tc := range outlookCases(t) {
+		m := tc.m
+		for _, c := range cs {
+			o := m.Outlook(c, opts)
+			qs := m.NextPurchaseQuantiles(c, clv.NextPurchaseLevels[:], opts.Horizon)
+			if o.PurchaseWithinHorizon < 0.5 {
+				qs = []float64{math.NaN(), math.NaN(), math.NaN()}
+			}
+			want := []float64{m.ProbabilityOfPurchaseWithin(c, opts.Window), m.ProbabilityOfPurchaseWithin(c, opts.Horizon),
+				m.ProbabilityAliveAfter(c, opts.Horizon), m.ExpectedPurchaseRate(c), qs[0], qs[1], qs[2]}
+			got := []float64{o.PurchaseWithin, o.PurchaseWithinHorizon, o.AliveAtHorizon, o.PurchaseRate, o.NextPurchase[0], o.NextPurchase[1], o.NextPurchase[2]}
+			for k := range got {
+				if !same(got[k], want[k]) {
+					t.Errorf("%v %+v: Outlook %v, methods %v", m, c, got, want)
+					break
+				}
+			}
+		}
+		for _, bad := range []clv.OutlookOptions{{}, {Window: math.NaN(), Horizon: 1}, {Window: 1, Horizon: -1}} {
+			if o := m.Outlook(cs[1], bad); !math.IsNaN(o.PurchaseWithin) || !math.IsNaN(o.NextPurchase[1]) {
+				t.Errorf("%v %+v: %+v", m, bad, o)
+			}
+		}
+	}
+}

@@ -83,17 +83,22 @@ func (m *Model) ExpectedPurchaseRate(c clv.Customer) float64 {
 		return math.NaN()
 	}
 	p := m.Params()
-	x, tx, T := c.Frequency, c.Recency, c.T
+	return p.rate(p.alive(c.Frequency, c.Recency, c.T), c.Frequency, c.Recency, c.T)
+}
+
+// rate is ExpectedPurchaseRate given P(alive) = pa: (r+x)/(α+T) times
+// pa/P(alive; r+1) = pa·(a₁ + h₁e^e₁) in the terms of aliveTerms at r+1,
+// the second product formed in logarithms; where pa underflows to 0, from
+// the terms at r and r+1 scaled together.
+func (p Params) rate(pa, x, tx, T float64) float64 {
 	p1 := p
 	p1.R++
-	a, h, e := p.aliveTerms(x, tx, T)
 	a1, h1, e1 := p1.aliveTerms(x, tx, T)
-	var num, den float64
-	if e <= 600 {
-		num, den = a1+h1*math.Exp(e1), a+h*math.Exp(e)
-	} else {
-		num, den = a1*math.Exp(-e)+h1*math.Exp(e1-e), a*math.Exp(-e)+h
+	if pa > 0 {
+		return (p.R + x) / (p.Alpha + T) * (pa*a1 + math.Exp(math.Log(pa)+math.Log(h1)+e1))
 	}
+	a, h, e := p.aliveTerms(x, tx, T)
+	num, den := a1*math.Exp(-e)+h1*math.Exp(e1-e), a*math.Exp(-e)+h
 	return (p.R + x) / (p.Alpha + T) * num / den
 }
 
@@ -156,6 +161,12 @@ func (m *Model) NextPurchaseQuantiles(c clv.Customer, ps []float64, horizon floa
 func (p Params) quantiles(x, tx, T float64, ps []float64, horizon float64, out []float64) int {
 	a := p.aliveA(x, T, nil)
 	pa := p.aliveFrom(a, x, tx, T, nil)
+	return p.quantilesFrom(a, pa, p.purchaseWithin(pa, a, x, T, horizon), x, T, ps, horizon, out) + 1
+}
+
+// quantilesFrom is quantiles given aliveA(x, T) = a, P(alive) = pa and
+// the CDF at the horizon, fH.
+func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon float64, out []float64) int {
 	al := p.Alpha + T
 	// cdf returns the CDF at w and its derivative in w.
 	cdf := func(w float64) (float64, float64) {
@@ -165,8 +176,7 @@ func (p Params) quantiles(x, tx, T float64, ps []float64, horizon float64, out [
 		return min(1, max(0, v)), pa * (p.R + x) * rho
 	}
 	wH := math.Log1p(horizon / al)
-	fH, _ := cdf(wH)
-	evals := 1
+	evals := 0
 	lastQ, lastW := 0.0, 0.0
 	for i, q := range ps {
 		if !(q > 0 && q < 1) || q > fH || pa == 0 {
@@ -204,6 +214,33 @@ func (p Params) quantiles(x, tx, T float64, ps []float64, horizon float64, out [
 		lastQ, lastW = q, lo
 	}
 	return evals
+}
+
+// Outlook returns the customer's clv.Outlook over opts: the values of
+// ProbabilityOfPurchaseWithin at the window and the horizon,
+// ProbabilityAliveAfter at the horizon, ExpectedPurchaseRate and
+// NextPurchaseQuantiles at clv.NextPurchaseLevels (all NaN when the
+// probability of a purchase within the horizon is below 1/2), sharing
+// P(alive) and its terms: six evaluations of the series in all, plus
+// some three per percentile. Invalid arguments give NaN in every field.
+func (m *Model) Outlook(c clv.Customer, opts clv.OutlookOptions) clv.Outlook {
+	nan := math.NaN()
+	o := clv.Outlook{PurchaseWithin: nan, PurchaseWithinHorizon: nan, AliveAtHorizon: nan, NextPurchase: [3]float64{nan, nan, nan}, PurchaseRate: nan}
+	if !m.base.Ready() || !valid(c) || !opts.Valid() {
+		return o
+	}
+	p := m.Params()
+	x, tx, T := c.Frequency, c.Recency, c.T
+	a := p.aliveA(x, T, nil)
+	pa := p.aliveFrom(a, x, tx, T, nil)
+	o.PurchaseWithin = p.purchaseWithin(pa, a, x, T, opts.Window)
+	o.PurchaseWithinHorizon = p.purchaseWithin(pa, a, x, T, opts.Horizon)
+	o.AliveAtHorizon = pa * math.Exp(-p.S*math.Log1p(opts.Horizon/(p.Beta+T)))
+	o.PurchaseRate = p.rate(pa, x, tx, T)
+	if o.PurchaseWithinHorizon >= 0.5 {
+		p.quantilesFrom(a, pa, o.PurchaseWithinHorizon, x, T, clv.NextPurchaseLevels[:], opts.Horizon, o.NextPurchase[:])
+	}
+	return o
 }
 
 var _ clv.NextPurchaseModel = (*Model)(nil)
