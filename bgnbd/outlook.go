@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // ProbabilityOfPurchaseWithin returns P(Y(t) ≥ 1 | x, t_x, T), the
@@ -56,9 +57,7 @@ func (p family) aliveAfter(x, tx, T, t float64) float64 {
 	if t == 0 {
 		return pa
 	}
-	b := p.B + x + p.d
-	e := freshExpected(p.R+x, p.Alpha+T, p.A+1, b, t)
-	return pa * min(1, max(0, 1-p.A/(p.A+b)*e))
+	return pa * p.survival(x, T, t)
 }
 
 // ExpectedPurchaseRate returns E[λ | x, t_x, T], the posterior mean of the
@@ -126,14 +125,26 @@ func (m *Model) Outlook(c clv.Customer, opts clv.OutlookOptions) clv.Outlook {
 	if !m.base.Ready() || !valid(c) || !opts.Valid() {
 		return o
 	}
-	p := m.f
+	return m.f.outlook(c, opts, m.f.survival(c.Frequency, c.T, opts.Horizon))
+}
+
+// survival is the factor of P(alive) in ProbabilityAliveAfter, which
+// depends on x and T only: 1 − a/(a+b')·E[X(t); r+x, α+T, a+1, b'].
+func (p family) survival(x, T, t float64) float64 {
+	b := p.B + x + p.d
+	return min(1, max(0, 1-p.A/(p.A+b)*freshExpected(p.R+x, p.Alpha+T, p.A+1, b, t)))
+}
+
+// outlook is Outlook of a valid customer and options, given
+// survival(x, T, opts.Horizon) = surv.
+func (p family) outlook(c clv.Customer, opts clv.OutlookOptions, surv float64) clv.Outlook {
+	o := clv.Outlook{NextPurchase: [3]float64{math.NaN(), math.NaN(), math.NaN()}}
 	x, tx, T := c.Frequency, c.Recency, c.T
 	pa := p.alive(x, tx, T)
 	q, al := p.R+x, p.Alpha+T
 	o.PurchaseWithin = pa * -math.Expm1(-q*math.Log1p(opts.Window/al))
 	o.PurchaseWithinHorizon = pa * -math.Expm1(-q*math.Log1p(opts.Horizon/al))
-	b := p.B + x + p.d
-	o.AliveAtHorizon = pa * min(1, max(0, 1-p.A/(p.A+b)*freshExpected(q, al, p.A+1, b, opts.Horizon)))
+	o.AliveAtHorizon = pa * surv
 	o.PurchaseRate = q * (pa/al + (1-pa)/(p.Alpha+tx))
 	if o.PurchaseWithinHorizon >= 0.5 {
 		for k, l := range clv.NextPurchaseLevels {
@@ -144,3 +155,56 @@ func (m *Model) Outlook(c clv.Customer, opts clv.OutlookOptions) clv.Outlook {
 	}
 	return o
 }
+
+// OutlookRows writes Outlook(cs[i], opts) into out[i] for
+// min(len(cs), len(out)) customers, on all cores, computing the one
+// costly part, P(alive) at the horizon's end given alive now (a
+// hypergeometric series), once per distinct (x, T) (clv.OutlookRows).
+func (m *Model) OutlookRows(cs []clv.Customer, opts clv.OutlookOptions, out []clv.Outlook) {
+	n := min(len(cs), len(out))
+	if !m.base.Ready() || !opts.Valid() {
+		parallel.Map(n, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				out[i] = m.Outlook(cs[i], opts)
+			}
+		})
+		return
+	}
+	type key struct{ x, t float64 }
+	index := make(map[key]int32)
+	slot := make([]int32, n)
+	var keys []key
+	for i := range n {
+		c := &cs[i]
+		if !valid(*c) {
+			slot[i] = -1
+			continue
+		}
+		k := key{c.Frequency, c.T}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+		}
+		slot[i] = j
+	}
+	p := m.f
+	surv := make([]float64, len(keys))
+	parallel.Map(len(keys), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			surv[j] = p.survival(keys[j].x, keys[j].t, opts.Horizon)
+		}
+	})
+	parallel.Map(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if slot[i] < 0 {
+				out[i] = m.Outlook(cs[i], opts) // NaN
+				continue
+			}
+			out[i] = p.outlook(cs[i], opts, surv[slot[i]])
+		}
+	})
+}
+
+var _ clv.OutlookRows = (*Model)(nil)

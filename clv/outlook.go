@@ -49,6 +49,14 @@ func (o OutlookOptions) Valid() bool {
 	return pos(o.Window) && pos(o.Horizon)
 }
 
+// OutlookRows is implemented by NextPurchaseModels that compute the
+// outlooks of many customers at once, sharing work between customers with
+// equal frequency and T (bgnbd.Model). OutlookAll uses it for its
+// distinct rows when available; out[i] must equal Outlook(cs[i], opts).
+type OutlookRows interface {
+	OutlookRows(cs []Customer, opts OutlookOptions, out []Outlook)
+}
+
 // Outlook is what a NextPurchaseModel says about one customer's coming
 // time (OutlookAll); times in the model's unit, counted from T.
 type Outlook struct {
@@ -143,11 +151,15 @@ func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outl
 	}
 	distinct, slot := distinctRows(cs)
 	rows := make([]Outlook, len(distinct))
-	parallel.Map(len(distinct), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			rows[i] = pm.Outlook(distinct[i], opts)
-		}
-	})
+	if or, ok := pm.(OutlookRows); ok {
+		or.OutlookRows(distinct, opts, rows)
+	} else {
+		parallel.Map(len(distinct), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				rows[i] = pm.Outlook(distinct[i], opts)
+			}
+		})
+	}
 	for j := range rows {
 		o := &rows[j]
 		if math.IsNaN(o.PurchaseWithin) || math.IsNaN(o.PurchaseWithinHorizon) || math.IsNaN(o.AliveAtHorizon) || math.IsNaN(o.PurchaseRate) {

@@ -196,6 +196,23 @@ func TestOutlookIsTheMethods(t *testing.T) {
 				}
 			}
 		}
+		// OutlookAll (through OutlookRows where the model has it) gives
+		// the same, customers sharing (x, T) included.
+		all, err := clv.OutlookAll(m, append(cs, clv.Customer{Frequency: 2, Recency: 5, T: 38}), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range all.Len() {
+			c := cs[min(i, len(cs)-1)]
+			if i == len(cs) {
+				c = clv.Customer{Frequency: 2, Recency: 5, T: 38}
+			}
+			a, o := all.At(i), m.Outlook(c, opts)
+			if !same(a.PurchaseWithin, o.PurchaseWithin) || !same(a.AliveAtHorizon, o.AliveAtHorizon) || !same(a.PurchaseRate, o.PurchaseRate) ||
+				!same(a.NextPurchase[1], o.NextPurchase[1]) || !same(a.NextPurchase[2], o.NextPurchase[2]) {
+				t.Errorf("%v %+v: OutlookAll %+v, Outlook %+v", m, c, a, o)
+			}
+		}
 		for _, bad := range []clv.OutlookOptions{{}, {Window: math.NaN(), Horizon: 1}, {Window: 1, Horizon: -1}} {
 			if o := m.Outlook(cs[1], bad); !math.IsNaN(o.PurchaseWithin) || !math.IsNaN(o.NextPurchase[1]) {
 				t.Errorf("%v %+v: %+v", m, bad, o)
