@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // ProbabilityOfPurchaseWithin returns P(Y(t) ≥ 1 | x, t_x, T), the
@@ -39,7 +40,15 @@ func (p Params) purchaseWithin(pa, a, x, T, t float64) float64 {
 	if pa == 0 || t == 0 {
 		return 0
 	}
-	v := pa * (a - math.Exp(p.lnRho(x, T, t))*p.aliveA(x, T+t, nil))
+	return p.purchaseWithinFrom(pa, a, p.aliveA(x, T+t, nil), x, T, t)
+}
+
+// purchaseWithinFrom is purchaseWithin given also aliveA(x, T+t) = at.
+func (p Params) purchaseWithinFrom(pa, a, at, x, T, t float64) float64 {
+	if pa == 0 || t == 0 {
+		return 0
+	}
+	v := pa * (a - math.Exp(p.lnRho(x, T, t))*at)
 	return min(1, max(0, v))
 }
 
@@ -93,7 +102,14 @@ func (m *Model) ExpectedPurchaseRate(c clv.Customer) float64 {
 func (p Params) rate(pa, x, tx, T float64) float64 {
 	p1 := p
 	p1.R++
-	a1, h1, e1 := p1.aliveTerms(x, tx, T)
+	return p.rateFrom(pa, p1.aliveA(x, T, nil), x, tx, T)
+}
+
+// rateFrom is rate given aliveA(x, T) at r+1, a1.
+func (p Params) rateFrom(pa, a1, x, tx, T float64) float64 {
+	p1 := p
+	p1.R++
+	h1, e1 := p1.hTerm(x, tx, T)
 	if pa > 0 {
 		return (p.R + x) / (p.Alpha + T) * (pa*a1 + math.Exp(math.Log(pa)+math.Log(h1)+e1))
 	}
@@ -105,9 +121,15 @@ func (p Params) rate(pa, x, tx, T float64) float64 {
 // aliveTerms returns the terms of 1/P(alive) = a + h·e^e (aliveA, and
 // aliveFrom's b = h·e^e with its exponent apart).
 func (p Params) aliveTerms(x, tx, T float64) (a, h, e float64) {
+	h, e = p.hTerm(x, tx, T)
+	return p.aliveA(x, T, nil), h, e
+}
+
+// hTerm returns h and e of aliveTerms, which depend on x and t_x only
+// (T enters e alone).
+func (p Params) hTerm(x, tx, T float64) (h, e float64) {
 	q := p.R + x
 	m := q + p.S
-	a = p.aliveA(x, T, nil)
 	e = q*math.Log1p((T-tx)/(p.Alpha+tx)) + p.S*math.Log1p((T-tx)/(p.Beta+tx))
 	var mem *memo
 	if p.Alpha >= p.Beta {
@@ -117,7 +139,7 @@ func (p Params) aliveTerms(x, tx, T float64) (a, h, e float64) {
 		d := p.Beta - p.Alpha
 		h = p.S / m * (p.Alpha + tx) / (p.Beta + tx) * mem.hsum(p.S+1, q, d/(p.Beta+tx), (p.Alpha+tx)/(p.Beta+tx))
 	}
-	return a, h, e
+	return h, e
 }
 
 // quantileTol is the accuracy of NextPurchaseQuantiles: the root search
@@ -230,17 +252,86 @@ func (m *Model) Outlook(c clv.Customer, opts clv.OutlookOptions) clv.Outlook {
 		return o
 	}
 	p := m.Params()
+	return p.outlook(c, opts, p.newXTTerms(c.Frequency, c.T, opts))
+}
+
+// xtTerms are the terms of an outlook that depend on x and T only:
+// aliveA at T, T+window and T+horizon, and at T with r+1.
+type xtTerms struct{ a, aw, ah, a1 float64 }
+
+func (p Params) newXTTerms(x, T float64, opts clv.OutlookOptions) xtTerms {
+	p1 := p
+	p1.R++
+	return xtTerms{p.aliveA(x, T, nil), p.aliveA(x, T+opts.Window, nil), p.aliveA(x, T+opts.Horizon, nil), p1.aliveA(x, T, nil)}
+}
+
+// outlook is Outlook of a valid customer and options given their xtTerms.
+func (p Params) outlook(c clv.Customer, opts clv.OutlookOptions, xt xtTerms) clv.Outlook {
+	o := clv.Outlook{NextPurchase: [3]float64{math.NaN(), math.NaN(), math.NaN()}}
 	x, tx, T := c.Frequency, c.Recency, c.T
-	a := p.aliveA(x, T, nil)
-	pa := p.aliveFrom(a, x, tx, T, nil)
-	o.PurchaseWithin = p.purchaseWithin(pa, a, x, T, opts.Window)
-	o.PurchaseWithinHorizon = p.purchaseWithin(pa, a, x, T, opts.Horizon)
+	pa := p.aliveFrom(xt.a, x, tx, T, nil)
+	o.PurchaseWithin = p.purchaseWithinFrom(pa, xt.a, xt.aw, x, T, opts.Window)
+	o.PurchaseWithinHorizon = p.purchaseWithinFrom(pa, xt.a, xt.ah, x, T, opts.Horizon)
 	o.AliveAtHorizon = pa * math.Exp(-p.S*math.Log1p(opts.Horizon/(p.Beta+T)))
-	o.PurchaseRate = p.rate(pa, x, tx, T)
+	o.PurchaseRate = p.rateFrom(pa, xt.a1, x, tx, T)
 	if o.PurchaseWithinHorizon >= 0.5 {
-		p.quantilesFrom(a, pa, o.PurchaseWithinHorizon, x, T, clv.NextPurchaseLevels[:], opts.Horizon, o.NextPurchase[:])
+		p.quantilesFrom(xt.a, pa, o.PurchaseWithinHorizon, x, T, clv.NextPurchaseLevels[:], opts.Horizon, o.NextPurchase[:])
 	}
 	return o
 }
+
+// OutlookRows writes Outlook(cs[i], opts) into out[i] for
+// min(len(cs), len(out)) customers, on all cores, computing the four
+// series that depend on (x, T) alone once per distinct pair
+// (clv.OutlookRows): two evaluations per customer remain, plus some three
+// per percentile.
+func (m *Model) OutlookRows(cs []clv.Customer, opts clv.OutlookOptions, out []clv.Outlook) {
+	n := min(len(cs), len(out))
+	if !m.base.Ready() || !opts.Valid() {
+		parallel.Map(n, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				out[i] = m.Outlook(cs[i], opts)
+			}
+		})
+		return
+	}
+	type key struct{ x, t float64 }
+	index := make(map[key]int32)
+	slot := make([]int32, n)
+	var keys []key
+	for i := range n {
+		c := &cs[i]
+		if !valid(*c) {
+			slot[i] = -1
+			continue
+		}
+		k := key{c.Frequency, c.T}
+		j, ok := index[k]
+		if !ok {
+			j = int32(len(keys))
+			index[k] = j
+			keys = append(keys, k)
+		}
+		slot[i] = j
+	}
+	p := m.Params()
+	xts := make([]xtTerms, len(keys))
+	parallel.Map(len(keys), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			xts[j] = p.newXTTerms(keys[j].x, keys[j].t, opts)
+		}
+	})
+	parallel.Map(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if slot[i] < 0 {
+				out[i] = m.Outlook(cs[i], opts) // NaN
+				continue
+			}
+			out[i] = p.outlook(cs[i], opts, xts[slot[i]])
+		}
+	})
+}
+
+var _ clv.OutlookRows = (*Model)(nil)
 
 var _ clv.NextPurchaseModel = (*Model)(nil)
