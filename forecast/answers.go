@@ -127,12 +127,14 @@ func (res *Result) answersOf(c clv.Customer, o clv.Outlook) Answers {
 	return a
 }
 
-// answerCells holds the cells of forecast.csv's answer columns after
-// discounted_purchases, formatted once per distinct row of Outlooks:
-// row j's are buf[off[j]:off[j+1]], each cell preceded by a comma.
+// answerCells holds the cells of forecast.csv's answer columns,
+// formatted once per distinct row of Outlooks (they depend on frequency,
+// recency and T only), in chunks of parallel.ChunkSize rows: row j's are
+// bufs[k][offs[k][i]:offs[k][i+1]] with k, i = j / ChunkSize, j % ChunkSize,
+// each cell preceded by a comma.
 type answerCells struct {
-	buf []byte
-	off []int
+	bufs [][]byte
+	offs [][]int
 }
 
 // cells formats the answer cells of every distinct row, on all cores;
@@ -153,27 +155,20 @@ func (res *Result) cells() answerCells {
 		}
 	}
 	n := len(first)
-	parts := make([][]byte, parallel.Chunks(n))
-	offs := make([][]int, len(parts))
-	parallel.For(len(parts), func(k int) {
+	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int, parallel.Chunks(n))}
+	parallel.For(len(ac.bufs), func(k int) {
 		lo, hi := parallel.Bounds(k, n)
-		b := make([]byte, 0, (hi-lo)*120)
-		off := make([]int, 0, hi-lo)
+		b := make([]byte, 0, (hi-lo)*140)
+		off := make([]int, 0, hi-lo+1)
 		for j := lo; j < hi; j++ {
+			i := int(first[j])
 			off = append(off, len(b))
-			b = appendAnswers(b, res.answersOf(res.Summary.Customers[first[j]], o.Row(j)))
+			b = append(b, ',')
+			b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
+			b = appendAnswers(b, res.answersOf(res.Summary.Customers[i], o.Row(j)))
 		}
-		parts[k], offs[k] = b, off
+		ac.bufs[k], ac.offs[k] = b, append(off, len(b))
 	})
-	var ac answerCells
-	for k, b := range parts {
-		base := len(ac.buf)
-		for _, v := range offs[k] {
-			ac.off = append(ac.off, base+v)
-		}
-		ac.buf = append(ac.buf, b...)
-	}
-	ac.off = append(ac.off, len(ac.buf))
 	return ac
 }
 
@@ -204,14 +199,15 @@ func appendAnswers(b []byte, a Answers) []byte {
 	return num(b, a.ModelDaysBetweenOrders)
 }
 
-// appendAnswerRow appends customer i's answer cells, discounted purchases
-// first.
+// appendAnswerRow appends customer i's answer cells (AnswerColumns), each
+// preceded by a comma.
 func (res *Result) appendAnswerRow(b []byte, ac *answerCells, i int) []byte {
-	b = append(b, ',')
-	b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
 	if res.Outlooks == nil {
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
 		return appendAnswers(b, res.answers(i))
 	}
 	j := res.Outlooks.Index(i)
-	return append(b, ac.buf[ac.off[j]:ac.off[j+1]]...)
+	k, r := j/parallel.ChunkSize, j%parallel.ChunkSize
+	return append(b, ac.bufs[k][ac.offs[k][r]:ac.offs[k][r+1]]...)
 }
