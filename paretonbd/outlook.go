@@ -143,8 +143,8 @@ func (p Params) hTerm(x, tx, T float64) (h, e float64) {
 }
 
 // quantileTol is the accuracy of NextPurchaseQuantiles: the root search
-// stops when its steps in w = ln(1 + t/(α+T)) are below it, an error in t
-// below 1e-12·(α+T+t) (a microsecond in ten years of days).
+// stops when its steps in w = ln(1 + t/(α+T)) are below quantileTol·w,
+// a relative error in t of about 1e-12·max(1, w) (t = (α+T)(e^w − 1)).
 const quantileTol = 1e-12
 
 // maxQuantileSteps bounds the root search's evaluations per quantile.
@@ -158,14 +158,15 @@ const maxQuantileSteps = 200
 // quantiles above that probability are NaN, as are levels outside (0, 1),
 // a horizon that is not a finite number ≥ 0, and an invalid c.
 //
-// The root is found by Newton's method in w = ln(1 + t/(α+T)), bracketed
-// by [0, horizon] and falling back to bisection: the CDF is concave in w
-// (its derivative there, P(alive)·(r+x)·ρ(t), falls), so Newton's steps
-// from below stay below the root and converge monotonically. Each step
-// costs one evaluation of aliveA; the search stops when a step is below
-// 1e-12 in w (an error in t below 1e-12·(α+T+t)) or after 200 evaluations,
-// which the tests' grid of extreme parameters does not reach. Levels in
-// ascending order reuse the previous root as their lower bound.
+// The root is found by Halley's method in w = ln(1 + t/(α+T)), where the
+// CDF is concave and smooth (its derivative there, P(alive)·(r+x)·ρ(t),
+// falls; the second derivative comes in closed form), bracketed by
+// [0, horizon] and falling back to Newton's step and then to bisection
+// when a step would leave the bracket. Each step costs one evaluation of
+// aliveA; the search stops when a step is below 1e-12·w (a relative
+// error in t of about 1e-12·max(1, w)) or after 200 evaluations, which the tests' grid
+// of extreme parameters does not reach. Levels in ascending order reuse
+// the previous root as their lower bound.
 func (m *Model) NextPurchaseQuantiles(c clv.Customer, ps []float64, horizon float64) []float64 {
 	out := make([]float64, len(ps))
 	for i := range out {
@@ -191,11 +192,15 @@ func (p Params) quantiles(x, tx, T float64, ps []float64, horizon float64, out [
 func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon float64, out []float64) int {
 	al := p.Alpha + T
 	// cdf returns the CDF at w and its derivative in w.
-	cdf := func(w float64) (float64, float64) {
+	// cdf returns the CDF at w and its first two derivatives in w: with
+	// ρ' = −ρ·(r+x + s(α+T+t)/(β+T+t)), G' = P(alive)(r+x)ρ and
+	// G'' = −G'·(r+x + s(α+T+t)/(β+T+t)), no further series.
+	cdf := func(w float64) (g, d1, d2 float64) {
 		t := al * math.Expm1(w)
 		rho := math.Exp(p.lnRho(x, T, t))
 		v := pa * (a - rho*p.aliveA(x, T+t, nil))
-		return min(1, max(0, v)), pa * (p.R + x) * rho
+		d1 = pa * (p.R + x) * rho
+		return min(1, max(0, v)), d1, -d1 * (p.R + x + p.S*(al+t)/(p.Beta+T+t))
 	}
 	wH := math.Log1p(horizon / al)
 	evals := 0
@@ -209,17 +214,23 @@ func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon flo
 			lo = lastW
 		}
 		w := lo
-		g, dg := cdf(w)
+		g, dg, dg2 := cdf(w)
 		evals++
 		for k := 0; g < q || k > 0; k++ { // at lo = an earlier root, g ≥ q: done
 			if k == maxQuantileSteps {
 				break
 			}
-			wn := w + (q-g)/dg
+			// Halley's step for G(w) − q (cubic convergence), else
+			// Newton's, else bisection, kept inside the bracket.
+			f := g - q
+			wn := w - 2*f*dg/(2*dg*dg-f*dg2)
+			if !(wn > lo && wn < hi) {
+				wn = w - f/dg
+			}
 			if !(wn > lo && wn < hi) {
 				wn = lo + (hi-lo)/2
 			}
-			gn, dgn := cdf(wn)
+			gn, dgn, dgn2 := cdf(wn)
 			evals++
 			if gn < q {
 				lo = wn
@@ -227,8 +238,8 @@ func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon flo
 				hi = wn
 			}
 			step := math.Abs(wn - w)
-			w, g, dg = wn, gn, dgn
-			if step <= quantileTol || hi-lo <= quantileTol {
+			w, g, dg, dg2 = wn, gn, dgn, dgn2
+			if step <= quantileTol*w || hi-lo <= quantileTol*hi {
 				break
 			}
 		}

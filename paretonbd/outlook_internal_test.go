@@ -106,7 +106,7 @@ func TestNextPurchaseQuantilesPareto(t *testing.T) {
 			}
 		}
 	}
-	if worst > 12*len(ps) { // some 9 Newton steps a quantile
+	if worst > 8*len(ps) { // some 6 Halley steps a quantile
 		t.Errorf("a search took %d evaluations of the CDF", worst)
 	}
 	t.Logf("at most %d evaluations of the CDF for %d quantiles", worst, len(ps))
