@@ -138,7 +138,9 @@ func (o *Outlooks) Row(j int) Outlook {
 // OutlookAll returns the Outlook of every customer, computed once per
 // distinct (frequency, recency, T) on all cores (logs of dates have far
 // fewer distinct rows than customers: 10⁶ customers with times in days
-// have some 180,000). An invalid customer is an error naming it.
+// have some 180,000), so pm's predictions must depend on them alone (not a
+// model with per-customer covariates). An invalid customer is an error
+// naming it.
 func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outlooks, error) {
 	if err := checkModels("OutlookAll", pm); err != nil {
 		return nil, err
