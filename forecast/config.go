@@ -55,6 +55,10 @@ type Config struct {
 	Months   int
 	Discount float64
 	Margin   float64
+	// Window is the window, in days after the end of observation, of each
+	// customer's probability of a purchase and of churn within it
+	// (Answers), 1 to MaxWindow; zero means DefaultWindow (30).
+	Window int
 	// Interval, if not zero, is the level (e.g. 0.9) of confidence
 	// intervals for each customer's P(alive), expected purchases and CLV,
 	// for their totals and for each month's purchases and revenue, from
@@ -166,6 +170,9 @@ func (c *Config) check() error {
 	if c.Margin == 0 {
 		c.Margin = 1
 	}
+	if c.Window == 0 {
+		c.Window = DefaultWindow
+	}
 	if c.IntervalDraws == 0 && c.Interval != 0 {
 		c.IntervalDraws = DefaultIntervalDraws
 	}
@@ -192,6 +199,8 @@ func (c *Config) check() error {
 		return &ConfigError{Field: "Model", Value: fmt.Sprintf("%q", c.Model), Want: "a file of covariates with", With: "Covariates"}
 	case c.Months < 1 || c.Months > MaxMonths:
 		return bad("Months", c.Months, fmt.Sprintf("1 to %d months", MaxMonths))
+	case c.Window < 1 || c.Window > MaxWindow:
+		return bad("Window", c.Window, fmt.Sprintf("1 to %d days", MaxWindow))
 	case !(c.Discount >= 0) || math.IsInf(c.Discount, 0):
 		return bad("Discount", c.Discount, "a rate per month ≥ 0")
 	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):

@@ -21,7 +21,7 @@ func TestZeroConfig(t *testing.T) {
 	}
 	spelled, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
 		CSV: clv.CSVOptions{ID: "customer_id", Time: "date", Amount: "amount"}, Unit: 7 * 24 * time.Hour,
-		Model: "auto", Months: 12, Margin: 1})
+		Model: "auto", Months: 12, Margin: 1, Window: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +51,8 @@ func TestConfigError(t *testing.T) {
 		{forecast.Config{Model: "pareto"}, "Model", `Model "pareto": want auto, bgnbd, mbgnbd, paretonbd (with covariates also bgnbd-cov, mbgnbd-cov, paretonbd-cov)`},
 		{forecast.Config{Months: -1}, "Months", "Months -1: want 1 to 1200 months"},
 		{forecast.Config{Months: 5000}, "Months", "Months 5000: want 1 to 1200 months"},
+		{forecast.Config{Window: -30}, "Window", "Window -30: want 1 to 3650 days"},
+		{forecast.Config{Window: 4000}, "Window", "Window 4000: want 1 to 3650 days"},
 		{forecast.Config{Discount: -1}, "Discount", "Discount -1: want a rate per month ≥ 0"},
 		{forecast.Config{Interval: 1}, "Interval", "Interval 1: want a level in (0, 1), e.g. 0.9"},
 		{forecast.Config{Interval: 0.9, IntervalDraws: 1}, "IntervalDraws", "IntervalDraws 1: want 2 to 100000"},

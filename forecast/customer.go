@@ -19,6 +19,10 @@ type CustomerForecast struct {
 	// also when the purchase model has no predictive distribution).
 	Intervals *Intervals
 	Purchases *PurchaseInterval
+	// Answers are the customer's answers in calendar terms: purchase and
+	// churn within Config.Window days, P(alive) at the horizon's end, the
+	// next order's date, the time between orders.
+	Answers Answers
 }
 
 // Customer returns the forecast of the i-th customer of Summary.Customers,
@@ -28,7 +32,8 @@ func (res *Result) Customer(i int) (CustomerForecast, bool) {
 	if res == nil || res.Summary == nil || i < 0 || i >= len(res.Summary.Customers) || i >= len(res.Forecasts) {
 		return CustomerForecast{}, false
 	}
-	cf := CustomerForecast{Customer: res.Summary.Customers[i], Forecast: res.Forecasts[i], RFM: res.RFM[i], Tier: res.Tiers[i]}
+	cf := CustomerForecast{Customer: res.Summary.Customers[i], Forecast: res.Forecasts[i], RFM: res.RFM[i], Tier: res.Tiers[i],
+		Answers: res.answers(i)}
 	if res.Intervals != nil {
 		iv := res.Intervals[i]
 		cf.Intervals = &iv

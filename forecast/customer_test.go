@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -32,6 +33,18 @@ func TestCustomerIsTheCSVRow(t *testing.T) {
 		t.Fatalf("%d rows for %d customers", len(rows), len(res.Forecasts))
 	}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
+	gn := func(v float64) string { // NaN: an empty cell
+		if math.IsNaN(v) {
+			return ""
+		}
+		return g(v)
+	}
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	}
 	for i, row := range rows[1:] {
 		c, ok := res.Customer(i)
 		if !ok || c.Intervals == nil || c.Purchases == nil {
@@ -40,6 +53,9 @@ func TestCustomerIsTheCSVRow(t *testing.T) {
 		want := []string{c.ID, g(c.Frequency), g(c.Recency), g(c.T), g(c.MonetaryValue), g(c.PAlive), g(c.ExpectedPurchases),
 			g(c.ExpectedValue), g(c.CLV), strconv.Itoa(int(c.RFM.R)), strconv.Itoa(int(c.RFM.F)), strconv.Itoa(int(c.RFM.M)), c.RFM.Code(),
 			c.RFM.Segment, c.Tier.Churn, c.Tier.Value, c.Tier.Action,
+			g(c.DiscountedPurchases), g(c.Answers.PurchaseWithinWindow), g(c.Answers.ChurnWithinWindow), g(c.Answers.PurchaseWithinHorizon),
+			g(c.Answers.AliveAtHorizonEnd), gn(c.Answers.NextOrderDays[0]), gn(c.Answers.NextOrderDays[1]), gn(c.Answers.NextOrderDays[2]),
+			day(c.Answers.NextOrderDate), c.Answers.NextOrderNote, gn(c.Answers.AvgDaysBetweenOrders), g(c.Answers.ModelDaysBetweenOrders),
 			g(c.Intervals.PAlive.Low), g(c.Intervals.PAlive.High), g(c.Intervals.ExpectedPurchases.Low), g(c.Intervals.ExpectedPurchases.High),
 			g(c.Intervals.CLV.Low), g(c.Intervals.CLV.High), strconv.Itoa(c.Purchases.Low), strconv.Itoa(c.Purchases.High)}
 		if len(row) != len(want) {

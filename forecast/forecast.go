@@ -43,6 +43,10 @@ type Forecast struct {
 	ExpectedPurchases float64 // over the horizon
 	ExpectedValue     float64 // per purchase
 	CLV               float64 // discounted, over the horizon, with the margin
+	// DiscountedPurchases are the expected purchases over the horizon,
+	// discounted as CLV is (by the month, Config.Discount): a finite-horizon
+	// DERT, CLV = Margin × ExpectedValue × DiscountedPurchases.
+	DiscountedPurchases float64
 }
 
 // Result is the outcome of Run.
@@ -79,6 +83,11 @@ type Result struct {
 	RFM       []segment.RFM
 	Tiers     []segment.Tier
 	Segments  []segment.Group
+	// Outlooks holds each customer's clv.Outlook over Config.Window days
+	// and the horizon (computed once per distinct frequency, recency and
+	// T), which Result.Customer turns into Answers; nil when the purchase
+	// model gives no distribution of the next purchase.
+	Outlooks *clv.Outlooks
 	// Holdout is the chosen model's check on the holdout period; nil
 	// without a calibration end.
 	Holdout *clv.Evaluation
@@ -175,6 +184,9 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	cs := res.Summary.Customers
 	res.Horizon = j.horizon(res.Summary.End)
 	if res.Forecasts, err = j.score(ctx, cs, res.Choice.Model, sm, res.Horizon); err != nil {
+		return nil, err
+	}
+	if res.Outlooks, err = j.outlook(cs, res.Choice.Model, res.Horizon); err != nil {
 		return nil, err
 	}
 	seg, err := j.segment(cs, res.Forecasts)

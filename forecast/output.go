@@ -17,10 +17,11 @@ import (
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
-// ForecastColumns are the columns of forecast.csv.
-var ForecastColumns = []string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
+// ForecastColumns are the columns of forecast.csv: the summary, the
+// forecast, the RFM scores and tiers, then AnswerColumns.
+var ForecastColumns = append([]string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
 	"expected_purchases", "expected_avg_value", "clv", "r_score", "f_score", "m_score", "rfm_score",
-	"segment", "churn_tier", "value_tier", "action"}
+	"segment", "churn_tier", "value_tier", "action"}, AnswerColumns...)
 
 func ff(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
@@ -57,6 +58,7 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	// Rows are formatted a window of chunks at a time, the chunks on all
 	// cores, and written in order: memory stays bounded.
 	cs := res.Summary.Customers
+	ac := res.cells()
 	window := 2 * runtime.GOMAXPROCS(0) // enough to keep every core busy
 	bufs := make([][]byte, window)
 	for lo := 0; lo < parallel.Chunks(len(cs)); lo += window {
@@ -64,9 +66,9 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 		parallel.For(hi-lo, func(k int) {
 			a, z := parallel.Bounds(lo+k, len(cs))
 			if bufs[k] == nil {
-				bufs[k] = make([]byte, 0, (z-a)*256)
+				bufs[k] = make([]byte, 0, (z-a)*384)
 			}
-			bufs[k] = res.appendForecastRows(bufs[k][:0], a, z)
+			bufs[k] = res.appendForecastRows(bufs[k][:0], &ac, a, z)
 		})
 		for k := range hi - lo {
 			if _, err := bw.Write(bufs[k]); err != nil {
@@ -78,7 +80,7 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 }
 
 // appendForecastRows appends the forecast.csv rows of customers [lo, hi).
-func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
+func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []byte {
 	num := func(b []byte, v float64) []byte {
 		b = strconv.AppendFloat(b, v, 'g', 10, 64)
 		return append(b, ',')
@@ -107,6 +109,7 @@ func (res *Result) appendForecastRows(b []byte, lo, hi int) []byte {
 			b = append(b, ',')
 			b = appendField(b, s)
 		}
+		b = res.appendAnswerRow(b, ac, i)
 		if res.Intervals != nil {
 			iv := &res.Intervals[i]
 			for k, v := range [...]float64{iv.PAlive.Low, iv.PAlive.High, iv.ExpectedPurchases.Low, iv.ExpectedPurchases.High, iv.CLV.Low, iv.CLV.High} {

@@ -226,6 +226,13 @@ type noSpend struct{}
 // ConditionalExpectedValue implements clv.SpendModel.
 func (noSpend) ConditionalExpectedValue(clv.Customer) float64 { return 0 }
 
+// unitSpend values every purchase at 1: the spend model under which
+// clv.LifetimeValues gives the discounted purchases.
+type unitSpend struct{}
+
+// ConditionalExpectedValue implements clv.SpendModel.
+func (unitSpend) ConditionalExpectedValue(clv.Customer) float64 { return 1 }
+
 // score computes each customer's forecast: P(alive) and expected
 // purchases over the horizon from pm, the expected value per purchase
 // from sm, and the CLV over Config.Months months.
@@ -245,8 +252,11 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, pm PurchaseModel, sm
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	clvs, err := clv.LifetimeValues(pm, sm, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
-		DiscountRate: cfg.Discount, Margin: cfg.Margin})
+	// The discounted purchases are the CLV at a value of 1 per purchase
+	// and no margin; the CLV is then clv.LifetimeValues' product, bit for
+	// bit (value × margin × discounted purchases).
+	disc, err := clv.LifetimeValues(pm, unitSpend{}, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
+		DiscountRate: cfg.Discount, Margin: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -256,10 +266,20 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, pm PurchaseModel, sm
 	fcs := make([]Forecast, len(cs))
 	parallel.Map(len(cs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
+			value := sm.ConditionalExpectedValue(cs[i])
+			var cv float64
+			if v := value * cfg.Margin; v != 0 {
+				cv = v * disc[i]
+			}
 			fcs[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
-				ExpectedValue: sm.ConditionalExpectedValue(cs[i]), CLV: clvs[i]}
+				ExpectedValue: value, CLV: cv, DiscountedPurchases: disc[i]}
 		}
 	})
+	for i := range fcs {
+		if v := fcs[i].CLV; math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", i, cs[i].ID, v)
+		}
+	}
 	return fcs, nil
 }
 

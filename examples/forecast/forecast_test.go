@@ -257,6 +257,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-discount", "-0.01"}, "-discount -0.01: want a rate per month ≥ 0"},
 		{[]string{"-horizon", "1000000"}, "-horizon 1000000: want 1 to 1200 months"},
 		{[]string{"-horizon", "0"}, "-horizon 0: want 1 to 1200 months"},
+		{[]string{"-window", "0"}, "-window 0: want 1 to 3650 days"},
+		{[]string{"-window", "-7"}, "-window -7: want 1 to 3650 days"},
 		{[]string{"-calibration-end", "2024-06-30", "-end", "2024-06-30"}, "-calibration-end 2024-06-30: want a time before -end"},
 		{[]string{"-model", "pareto"}, `-model pareto: want auto, bgnbd, mbgnbd, paretonbd (with covariates also bgnbd-cov, mbgnbd-cov, paretonbd-cov)`},
 		{[]string{"-penalizer", "-1"}, "-penalizer -1: want a number ≥ 0"},

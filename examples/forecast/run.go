@@ -22,7 +22,7 @@ type Config struct {
 	In, ID, Date, Amount, Delim, Layout  string
 	NoHeader, SkipInvalid, AllowNegative bool
 	Unit, End, CalibrationEnd            string
-	Periods                              int
+	Periods, Window                      int
 	Discount, Margin, Penalizer          float64
 	Interval                             float64
 	IntervalDraws                        int
@@ -38,7 +38,7 @@ type Config struct {
 
 func defaultConfig() Config {
 	return Config{In: cli.ModuleFile("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
-		Delim: ",", Unit: "week", Periods: 12, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
+		Delim: ",", Unit: "week", Periods: 12, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
 }
 
 // run is the command: it parses args, runs the job and writes the files;
@@ -91,6 +91,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.CalibrationEnd, "calibration-end", c.CalibrationEnd, "end of calibration, YYYY-MM-DD: fit up to it, evaluate on the rest")
 	fs.IntVar(&c.Periods, "horizon", c.Periods, fmt.Sprintf("forecast horizon in months, 1 to %d", forecast.MaxMonths))
 	fs.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month")
+	fs.IntVar(&c.Window, "window", c.Window, fmt.Sprintf("window in days of each customer's purchase and churn probabilities (p_purchase_window, p_churn_window), 1 to %d", forecast.MaxWindow))
 	fs.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]")
 	fs.BoolVar(&c.Summaries, "summaries", c.Summaries, "the input holds per-customer summaries (customer_id, frequency, recency, T, monetary_value), e.g. from SQL; needs -end")
 	fs.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
@@ -112,7 +113,7 @@ const maxIntervalDraws = 10_000
 // flagOf maps the fields of forecast.Config to the flags that set them,
 // so that the job's *forecast.ConfigError names the flag.
 var flagOf = map[string]string{
-	"Unit": "unit", "Model": "model", "Months": "horizon", "Discount": "discount", "Interval": "interval",
+	"Unit": "unit", "Model": "model", "Months": "horizon", "Window": "window", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
@@ -189,6 +190,9 @@ func (c Config) options() (forecast.Config, error) {
 	}
 	if c.Margin == 0 {
 		fc.Margin = -1
+	}
+	if fc.Window = c.Window; c.Window == 0 {
+		fc.Window = -1
 	}
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
 	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws

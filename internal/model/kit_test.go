@@ -37,18 +37,20 @@ var kit = []struct {
 }{
 	{"bgnbd", (*bgnbd.Model)(nil), []string{"AppendConditionalExpectedPurchasesAt", "Bootstrap", "ConditionalExpectedPurchases",
 		"ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAt", "ConditionalExpectedPurchasesAtAll", "DiscountedPurchasesAll",
-		"ExpectedFrequencyCounts", "ExpectedPurchases", "IfAlive", "ProbabilityAlive", "ProbabilityAliveAll", "ProbabilityAliveAt",
-		"ProbabilityAliveHistory", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive", "ProbabilityOfPurchasesUnconditional",
+		"ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive", "NextPurchaseQuantiles", "Outlook", "OutlookRows",
+		"ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll", "ProbabilityAliveAt", "ProbabilityAliveHistory",
+		"ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive", "ProbabilityOfPurchasesUnconditional",
 		"Simulate", "SimulatePurchases", "Variant"}},
 	{"paretonbd", (*paretonbd.Model)(nil), []string{"Bootstrap", "ConditionalExpectedPurchases", "ConditionalExpectedPurchasesAll",
-		"ConditionalExpectedPurchasesAt", "DERT", "ExpectedFrequencyCounts", "ExpectedPurchases", "IfAlive", "ProbabilityAlive",
-		"ProbabilityAliveAll", "ProbabilityAliveAt", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive",
+		"ConditionalExpectedPurchasesAt", "DERT", "ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive",
+		"NextPurchaseQuantiles", "Outlook", "OutlookRows", "ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll",
+		"ProbabilityAliveAt", "ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive",
 		"ProbabilityOfPurchasesUnconditional"}},
 	{"gammagamma", (*gammagamma.Model)(nil), []string{"ConditionalExpectedValue", "ConditionalExpectedValueAll", "PopulationMean"}},
 	{"sbg", (*sbg.Model)(nil), []string{"ChurnNext", "DEL", "DERL", "LifetimeValue", "Name", "ProjectSurvivors", "ProjectionError",
 		"RetentionRate", "Survival"}},
-	{"bgbb", (*bgbb.Model)(nil), []string{"ConditionalExpectedTransactions", "DERT", "ExpectedCounts", "ProbabilityAlive",
-		"ProbabilityOfTransactions"}},
+	{"bgbb", (*bgbb.Model)(nil), []string{"ConditionalExpectedTransactions", "DERT", "ExpectedCounts", "NextTransactionQuantiles",
+		"ProbabilityAlive", "ProbabilityOfTransactionWithin", "ProbabilityOfTransactions"}},
 }
 
 // TestNoPlumbing: no model's method set holds Base's plumbing. No Model
