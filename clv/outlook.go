@@ -116,8 +116,9 @@ func (o *Outlooks) At(i int) Outlook {
 // the customers: the number of outlooks computed.
 func (o *Outlooks) Distinct() int { return len(o.rows) }
 
-// Index returns the distinct row of customer i (0 ≤ i < Len()), in order
-// of first appearance; −1 otherwise. Callers that derive something from
+// Index returns the distinct row of customer i (0 ≤ i < Len()), the rows
+// in ascending order of (x, t_x, T) (internal/rows' canonical order); −1
+// otherwise. Callers that derive something from
 // an outlook (a formatted cell) can do it once per row.
 func (o *Outlooks) Index(i int) int {
 	if i < 0 || i >= len(o.slot) {
@@ -151,7 +152,7 @@ func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outl
 	if err := ValidateAll(cs); err != nil {
 		return nil, err
 	}
-	distinct, slot := indexRows(cs)
+	distinct, slot := distinctRows(cs)
 	rows := make([]Outlook, len(distinct))
 	if or, ok := pm.(OutlookRows); ok {
 		or.OutlookRows(distinct, opts, rows)
@@ -173,61 +174,4 @@ func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outl
 		}
 	}
 	return &Outlooks{rows: rows, slot: slot}, nil
-}
-
-// rowKey is a customer's (frequency, recency, T).
-type rowKey struct{ x, tx, t float64 }
-
-// hash mixes the keys' bits (multiply, xor-shift), so that nearby floats
-// spread over the table.
-func (k rowKey) hash() uint64 {
-	h := math.Float64bits(k.x)*0x9E3779B97F4A7C15 ^ math.Float64bits(k.tx)*0xC2B2AE3D27D4EB4F ^ math.Float64bits(k.t)*0x165667B19E3779F9
-	h ^= h >> 29
-	h *= 0xBF58476D1CE4E5B9
-	return h ^ h>>32
-}
-
-// indexRows returns the distinct (frequency, recency, T) of cs, in order of
-// first appearance, and each customer's index among them, as distinctRows
-// does, through an open-addressing hash table of the rows' indices (linear
-// probing, at most half full), some five times faster than a Go map on a
-// million float keys.
-func indexRows(cs []Customer) (rows []Customer, slot []int32) {
-	slot = make([]int32, len(cs))
-	var keys []rowKey
-	table := make([]int32, 1<<12) // index+1 into keys; 0: empty
-	mask := uint64(len(table) - 1)
-	for i := range cs {
-		c := &cs[i]
-		k := rowKey{c.Frequency + 0, c.Recency + 0, c.T + 0} // +0 turns −0 into 0
-		for h := k.hash() & mask; ; h = (h + 1) & mask {
-			e := table[h]
-			if e == 0 {
-				keys = append(keys, k)
-				table[h] = int32(len(keys))
-				slot[i] = int32(len(keys) - 1)
-				if 2*len(keys) > len(table) {
-					table = make([]int32, 2*len(table))
-					mask = uint64(len(table) - 1)
-					for j, k := range keys {
-						h := k.hash() & mask
-						for table[h] != 0 {
-							h = (h + 1) & mask
-						}
-						table[h] = int32(j + 1)
-					}
-				}
-				break
-			}
-			if keys[e-1] == k {
-				slot[i] = e - 1
-				break
-			}
-		}
-	}
-	rows = make([]Customer, len(keys))
-	for j, k := range keys {
-		rows[j] = Customer{Frequency: k.x, Recency: k.tx, T: k.t}
-	}
-	return rows, slot
 }

@@ -163,7 +163,7 @@ func TestOutlookAllErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Len() != 3 || o.Distinct() != 2 || o.Index(1) != 0 || o.Index(2) != 1 || o.At(1).PurchaseWithin != o.At(0).PurchaseWithin || o.At(5) != (clv.Outlook{}) || o.Index(-1) != -1 {
+	if o.Len() != 3 || o.Distinct() != 2 || o.Index(1) != o.Index(0) || o.Index(2) != 0 || o.Index(0) != 1 || o.At(1).PurchaseWithin != o.At(0).PurchaseWithin || o.At(5) != (clv.Outlook{}) || o.Index(-1) != -1 {
 		t.Errorf("Len %d Distinct %d Index %d %d", o.Len(), o.Distinct(), o.Index(1), o.Index(2))
 	}
 	if got, want := o.At(0).PurchaseWithin, m.ProbabilityOfPurchaseWithin(cs[0], 1); got != want {
