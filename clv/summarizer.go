@@ -41,7 +41,7 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 	s.e = ingest.NewSummarizer(ingest.SummaryOptions{
 		End: opts.End, CalibrationEnd: opts.CalibrationEnd, Period: int(opts.Period), Unit: opts.Unit.Seconds(),
 		Calendar: opts.Calendar, SkipAfterEnd: opts.SkipAfterEnd, AllowNegative: opts.AllowNegative,
-		EndOfDay: opts.EndOfDay, TrackRepeats: opts.TrackRepeats,
+		EndOfDay: opts.EndOfDay, TrackRepeats: opts.TrackRepeats, Observer: opts.Observer,
 	}, s.stats.skip)
 	return s, nil
 }

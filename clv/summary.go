@@ -65,6 +65,27 @@ type SummaryOptions struct {
 	// model's), without a second pass over the log. Memory grows with the
 	// number of days, not transactions.
 	TrackRepeats bool
+
+	// Observer, if not nil, sees every transaction the Summarizer accepts
+	// (not those skipped or refused), in the order added, with the index
+	// of its customer: a hook for tables that ride along the one read of
+	// the log, such as package cohort's. See Observer.
+	Observer Observer
+}
+
+// An Observer sees the transactions a Summarizer accepts
+// (SummaryOptions.Observer). Observe is called once per transaction, in
+// the order the Summarizer adds them (from SummarizeCSV, the log's order;
+// from Summarize and SummarizeCSVAnyOrder, time order), from the goroutine
+// that adds them, after the transaction is accepted; customer is the
+// index of its customer in the order customers first appear (their index
+// in Summary.Whole with a calibration end, else in Summary.Customers), so
+// each customer's transactions reach it in time order. A Summarizer that
+// fails (e.g. ErrOutOfOrder from SummarizeCSV) may have shown the Observer
+// part of the log: start a new Observer for another attempt. Observe must
+// be quick: it runs on the summarizer's critical path.
+type Observer interface {
+	Observe(customer int, t time.Time, amount float64)
 }
 
 // DayCount is a number of events on one UTC day.

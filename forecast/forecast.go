@@ -23,6 +23,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/plots"
@@ -118,6 +119,11 @@ type Result struct {
 	// that there are Months+1 of them); together they cover exactly the
 	// Horizon, so they add up to the customers' expected purchases.
 	Periods []Period
+	// Cohorts, from a log (nil from summaries), are the log's cohorts by
+	// month of first order and its monthly KPIs (package cohort),
+	// tabulated during the one read of the log: cohorts.csv, kpis.csv and
+	// the report's heat map and KPI lines.
+	Cohorts *cohort.Table
 }
 
 // PurchaseInterval is an interval of a count of purchases, [Low, High].
@@ -150,7 +156,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration}
+	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts}
 	if res.Choice, err = j.choose(ctx, obs); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,13 @@ type SummaryOptions struct {
 	AllowNegative       bool
 	EndOfDay            bool
 	TrackRepeats        bool
+	Observer            Observer // nil: none
+}
+
+// An Observer is clv.Observer: Observe is called with every transaction
+// the Summarizer accepts, once its customer's index k is known.
+type Observer interface {
+	Observe(k int, t time.Time, amount float64)
 }
 
 // A Summarizer is the engine of clv.Summarizer: customer states in
@@ -348,6 +355,9 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		a.n = 1
 		a.repHi, a.repLo = 0, 0
 		a.holdoutOnly = s.split && sec > s.calSplit
+		if s.opts.Observer != nil {
+			s.opts.Observer.Observe(int(k), t, amount)
+		}
 		return nil
 	}
 	if sec < a.lastTime {
@@ -376,6 +386,9 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		if !s.split || sec <= s.calSplit {
 			s.repeat(sec)
 		}
+	}
+	if s.opts.Observer != nil {
+		s.opts.Observer.Observe(int(k), t, amount)
 	}
 	return nil
 }
