@@ -66,26 +66,33 @@ type SummaryOptions struct {
 	// number of days, not transactions.
 	TrackRepeats bool
 
-	// Observer, if not nil, sees every transaction the Summarizer accepts
-	// (not those skipped or refused), in the order added, with the index
-	// of its customer: a hook for tables that ride along the one read of
-	// the log, such as package cohort's. See Observer.
+	// Observer, if not nil, sees every transaction the Summarizer adds,
+	// in the order added, with the index of its customer: a hook for
+	// tables that ride along the one read of the log, such as package
+	// cohort's. See Observer.
 	Observer Observer
 }
 
-// An Observer sees the transactions a Summarizer accepts
-// (SummaryOptions.Observer). Observe is called once per transaction, in
-// the order the Summarizer adds them (from SummarizeCSV, the log's order;
-// from Summarize and SummarizeCSVAnyOrder, time order), from the goroutine
-// that adds them, after the transaction is accepted; customer is the
-// index of its customer in the order customers first appear (their index
-// in Summary.Whole with a calibration end, else in Summary.Customers), so
-// each customer's transactions reach it in time order. A Summarizer that
-// fails (e.g. ErrOutOfOrder from SummarizeCSV) may have shown the Observer
-// part of the log: start a new Observer for another attempt. Observe must
-// be quick: it runs on the summarizer's critical path.
+// An Observer sees the transactions a Summarizer adds
+// (SummaryOptions.Observer): after each group of transactions is added
+// (up to a few dozen, in the order added), Observe is called with the
+// group, ts, and the index of each one's customer, customers[i], or −1 for
+// a transaction skipped after the end (SkipAfterEnd); a transaction that
+// is refused (an error) is not shown. A customer's index is its place in
+// the order customers first appear (in Summary.Whole with a calibration
+// end, else in Summary.Customers), so that each customer's transactions
+// reach the Observer in time order: from SummarizeCSV in the log's order,
+// from Summarize and SummarizeCSVAnyOrder in time order. Observe runs on
+// the adding goroutine, on the summarizer's critical path, and must not
+// keep ts or customers, which are reused. A Summarizer that fails (e.g.
+// SummarizeCSV with ErrOutOfOrder) may have shown part of the log: use a
+// new Observer for another attempt.
+//
+// Groups let an Observer that keeps per-customer state touch the states
+// of a whole group before it updates them, so that their memory loads
+// overlap (package cohort does).
 type Observer interface {
-	Observe(customer int, t time.Time, amount float64)
+	Observe(customers []int32, ts []Transaction)
 }
 
 // DayCount is a number of events on one UTC day.

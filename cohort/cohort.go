@@ -8,8 +8,8 @@
 // time, an amount), in one pass, and returns the tables as plain values
 // (Accumulator.Table). It keeps O(customers) state: the open month of each
 // customer and the tables themselves, which are as small as the log's span
-// in months squared. It implements clv.Observer, so that it can ride along
-// the one read of a clv.Summarizer.
+// in months squared. It implements clv.Observer, so that it rides along
+// the one read of a clv.Summarizer (clv.SummaryOptions.Observer).
 //
 // # Definitions
 //
@@ -30,6 +30,8 @@ import (
 	"math/bits"
 	"slices"
 	"time"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // Errors of Accumulator.Add; the first one is also kept as Accumulator.Err.
@@ -171,12 +173,13 @@ type monthStats struct{ second, retained int }
 // in month order (customers may interleave), as clv.Summarizer requires
 // them in time order; a log in another order must be sorted first.
 type Accumulator struct {
-	cust  []state
+	cust  [][]state  // customer k's state is cust[k/blockSize][k%blockSize]; blocks never move
 	chunk bool       // keep the activity for Merge instead of tabulating it
 	log   []activity // with chunk: the closed (customer, month) activities
 	rows  span[[]Cell]
 	stats span[monthStats]
 	err   error
+	sink  int32 // consumes the loads that warm the caches (see Observe)
 }
 
 // New returns an empty Accumulator.
@@ -192,10 +195,31 @@ func NewChunk() *Accumulator { return &Accumulator{chunk: true} }
 // Err returns the first error of Add or Observe, nil if none.
 func (a *Accumulator) Err() error { return a.err }
 
-// Observe adds a transaction, as Add, keeping an error in Err: it
-// implements clv.Observer.
-func (a *Accumulator) Observe(customer int, t time.Time, amount float64) {
-	_ = a.Add(customer, t, amount)
+// Observe adds the transactions ts of the customers numbered customers
+// (parallel to ts; a negative number skips its transaction), as Add would
+// one by one, keeping the first error in Err: it implements clv.Observer
+// (ts's CustomerID is not read). It touches the states of the group's
+// customers before it updates any, so that on a large log their memory
+// loads overlap instead of waiting for one another.
+func (a *Accumulator) Observe(customers []int32, ts []clv.Transaction) {
+	n := min(len(customers), len(ts))
+	top := int32(-1)
+	for _, k := range customers[:n] {
+		top = max(top, k)
+	}
+	a.grow(top)
+	var sink int32
+	for _, k := range customers[:n] {
+		if k >= 0 {
+			sink += a.state(k).open
+		}
+	}
+	a.sink += sink
+	for i, k := range customers[:n] {
+		if k >= 0 {
+			_ = a.Add(int(k), ts[i].Time, ts[i].Amount)
+		}
+	}
 }
 
 // Add adds the transaction of the customer numbered customer (in
@@ -222,12 +246,26 @@ func (a *Accumulator) fail(err error) error {
 	return err
 }
 
+// blockSize is the number of customer states in a block.
+const blockSize = 4096
+
+// grow makes room for the state of customer k.
+func (a *Accumulator) grow(k int32) {
+	for int(k) >= len(a.cust)*blockSize {
+		a.cust = append(a.cust, make([]state, blockSize))
+	}
+}
+
+// state returns customer k's state; k must be in room (grow).
+func (a *Accumulator) state(k int32) *state { return &a.cust[k/blockSize][k%blockSize] }
+
+// customers returns the number of customer states in room.
+func (a *Accumulator) customers() int { return len(a.cust) * blockSize }
+
 // add adds the activity of customer k in month m on days with revenue rev.
 func (a *Accumulator) add(k, m int32, days uint32, rev float64) error {
-	if int(k) >= len(a.cust) {
-		a.cust = slices.Grow(a.cust, int(k)+1-len(a.cust))[:k+1]
-	}
-	s := &a.cust[k]
+	a.grow(k)
+	s := a.state(k)
 	switch {
 	case s.open == m+1:
 		s.days |= days
@@ -299,8 +337,8 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 			return err
 		}
 	}
-	for k := range o.cust {
-		if s := &o.cust[k]; s.open != 0 {
+	for k := range o.customers() {
+		if s := o.state(int32(k)); s.open != 0 {
 			if err := a.add(int32(k), s.open-1, s.days, s.rev); err != nil {
 				return err
 			}
@@ -323,8 +361,8 @@ func (a *Accumulator) Table() Table {
 		rows.v[i] = slices.Clone(r)
 	}
 	stats := span[monthStats]{base: a.stats.base, v: slices.Clone(a.stats.v)}
-	for k := range a.cust {
-		if s := a.cust[k]; s.open != 0 {
+	for k := range a.customers() {
+		if s := *a.state(int32(k)); s.open != 0 {
 			tabulate(&rows, &stats, &s)
 		}
 	}

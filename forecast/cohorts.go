@@ -95,7 +95,7 @@ func (res *Result) WriteKPIsCSV(w io.Writer) error {
 	if err := cw.Write(KPIColumns); err != nil {
 		return err
 	}
-	if res.Cohorts == nil {
+	if res.Cohorts == nil || len(res.Cohorts.KPIs) == 0 {
 		cw.Flush()
 		return cw.Error()
 	}
