@@ -286,7 +286,7 @@ func (res *Result) kpiLines() (*plot.Plot, error) {
 		p.Add(ln)
 		p.Legend.Add(l.name, ln)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.Top = true
 	return p, nil
 }
 
