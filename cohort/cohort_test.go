@@ -299,6 +299,15 @@ func TestErrors(t *testing.T) {
 	if err := b.Merge(nil); !errors.Is(err, cohort.ErrMerge) {
 		t.Errorf("Merge(nil): %v", err)
 	}
+	// The largest customer number costs one block, not 2³¹ states.
+	big := cohort.New()
+	if err := big.Add(cohort.MaxCustomers-1, day, 1); err != nil || big.Table().Cohorts[0].Size != 1 {
+		t.Errorf("largest customer: %v", err)
+	}
+	big.Observe([]int32{math.MaxInt32, -5}, []clv.Transaction{{Time: day}, {Time: day}})
+	if !errors.Is(big.Err(), cohort.ErrCustomer) || big.Table().Cohorts[0].Size != 1 {
+		t.Errorf("Observe of customer 2³¹−1: %v", big.Err())
+	}
 	var zero cohort.Accumulator // the zero value is ready
 	if err := zero.Add(0, day, 2); err != nil || zero.Table().KPIs[0].Orders != 1 {
 		t.Errorf("zero value: %v", err)
