@@ -212,8 +212,10 @@ func (a *Accumulator) Observe(customers []int32, ts []clv.Transaction) {
 	}
 	a.sink += sink
 	for i, k := range customers[:n] {
-		if k >= 0 {
-			_ = a.Add(int(k), ts[i].Time, ts[i].Amount)
+		if k >= 0 && k < MaxCustomers {
+			_ = a.addTime(k, ts[i].Time, ts[i].Amount)
+		} else if k >= 0 {
+			_ = a.fail(fmt.Errorf("%w: %d", ErrCustomer, k))
 		}
 	}
 }
@@ -221,20 +223,61 @@ func (a *Accumulator) Observe(customers []int32, ts []clv.Transaction) {
 // Add adds the transaction of the customer numbered customer (in
 // [0, MaxCustomers); memory grows with the number of customers, in blocks
 // of 4096 numbers, and with the largest by 24 bytes per 4096) at t worth
-// amount. A
-// transaction Add refuses leaves the Accumulator unchanged; the first
-// error is kept in Err.
+// amount. A transaction Add refuses leaves the Accumulator unchanged; the
+// first error is kept in Err.
 func (a *Accumulator) Add(customer int, t time.Time, amount float64) error {
-	y, m, d := t.Date()
-	switch {
-	case customer < 0 || customer >= MaxCustomers:
+	if customer < 0 || customer >= MaxCustomers {
 		return a.fail(fmt.Errorf("%w: %d", ErrCustomer, customer))
+	}
+	a.grow(int32(customer))
+	return a.addTime(int32(customer), t, amount)
+}
+
+// addTime adds a transaction of customer k, whose state is in room.
+func (a *Accumulator) addTime(k int32, t time.Time, amount float64) error {
+	y, m, d := date(t)
+	switch {
 	case y < 1 || y > 9999:
 		return a.fail(fmt.Errorf("%w: %v", ErrTime, t))
 	case math.IsNaN(amount) || math.IsInf(amount, 0):
 		return a.fail(fmt.Errorf("%w: %v", ErrAmount, amount))
 	}
-	return a.add(int32(customer), int32(y*12+int(m)-1), 1<<(d-1), amount)
+	return a.add(k, int32(y*12+m-1), 1<<(d-1), amount)
+}
+
+// date returns t.Date(), computed from the Unix time for a time in UTC
+// (a log read without zones): the civil-from-days algorithm of Hinnant,
+// "chrono-Compatible Low-Level Date Algorithms" (2013), a few integer
+// operations instead of the time package's general path.
+func date(t time.Time) (year, month, day int) {
+	if t.Location() != time.UTC {
+		y, m, d := t.Date()
+		return y, int(m), d
+	}
+	sec := t.Unix()
+	days := sec / 86400
+	if sec%86400 < 0 {
+		days--
+	}
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], from March
+	day = int(doy - (153*mp+2)/5 + 1)
+	month = int(mp + 3)
+	if month > 12 {
+		month -= 12
+	}
+	year = int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
 }
 
 func (a *Accumulator) fail(err error) error {
@@ -271,9 +314,9 @@ func (a *Accumulator) each(f func(k int32, s *state)) {
 	}
 }
 
-// add adds the activity of customer k in month m on days with revenue rev.
+// add adds the activity of customer k in month m on days with revenue rev;
+// k's state must be in room (grow).
 func (a *Accumulator) add(k, m int32, days uint32, rev float64) error {
-	a.grow(k)
 	s := a.state(k)
 	switch {
 	case s.open == m+1:
@@ -342,6 +385,7 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 		return ErrMerge
 	}
 	for _, x := range o.log {
+		a.grow(x.k)
 		if err := a.add(x.k, x.month, x.days, x.rev); err != nil {
 			return err
 		}
@@ -349,6 +393,7 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 	var err error
 	o.each(func(k int32, s *state) {
 		if s.open != 0 && err == nil {
+			a.grow(k)
 			err = a.add(k, s.open-1, s.days, s.rev)
 		}
 	})

@@ -373,3 +373,43 @@ func BenchmarkObserve(b *testing.B) {
 	}
 	b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// FuzzAccumulator: any log, each customer's transactions put in time
+// order, tabulates as the naive recount does, exactly; fed in chunks and
+// merged in order, the same.
+func FuzzAccumulator(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+	f.Add([]byte{1, 200, 1, 7, 1, 200, 2, 9, 3, 0, 255, 1, 1, 100, 3, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Date(2022, 11, 20, 0, 0, 0, 0, time.UTC)
+		var log []rec
+		for len(data) >= 4 && len(log) < 500 {
+			// customer, day (two bytes: up to about 6 years), amount in quarters
+			log = append(log, rec{int(data[0] % 16), start.AddDate(0, 0, int(data[1])<<3|int(data[2]>>5)).Add(time.Duration(data[2]&31) * time.Hour),
+				float64(data[3]) / 4})
+			data = data[4:]
+		}
+		slices.SortStableFunc(log, func(a, b rec) int { return a.t.Compare(b.t) })
+		want := naive(log)
+		a, m, c := cohort.New(), cohort.New(), cohort.NewChunk()
+		for i, r := range log {
+			if err := a.Add(r.k, r.t, r.amt); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Add(r.k, r.t, r.amt); err != nil {
+				t.Fatal(err)
+			}
+			if i%7 == 6 {
+				if err := m.Merge(c); err != nil {
+					t.Fatal(err)
+				}
+				c = cohort.NewChunk()
+			}
+		}
+		if err := m.Merge(c); err != nil {
+			t.Fatal(err)
+		}
+		equal(t, a.Table(), want)
+		equal(t, m.Table(), want)
+	})
+}
