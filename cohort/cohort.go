@@ -46,8 +46,9 @@ var (
 	ErrTime = errors.New("cohort: time outside the years 1 to 9999")
 	// ErrAmount: an amount that is NaN or infinite.
 	ErrAmount = errors.New("cohort: amount not a finite number")
-	// ErrMerge: Merge of an accumulator not made by NewChunk.
-	ErrMerge = errors.New("cohort: only a chunk accumulator (NewChunk) can be merged")
+	// ErrMerge: Merge of an accumulator not made by NewChunk, or into
+	// itself.
+	ErrMerge = errors.New("cohort: only a chunk accumulator (NewChunk) can be merged, into another")
 )
 
 // MaxCustomers bounds the customer indexes an Accumulator accepts.
@@ -146,16 +147,17 @@ type Table struct {
 }
 
 // state is one customer's: its first month, its open month (the latest
-// with an order) with the days and revenue of that month so far, the
-// months before it with an order and its orders before it.
+// with an order) with the days of that month so far, the months before it
+// with an order and its orders before it. 16 bytes: four to a cache line.
+// The revenue goes to the cohort's cell as it comes (to revs in a chunk).
 type state struct {
-	open   int32   // open month + 1; 0: no order yet
-	first  int32   // month of the first order
-	days   uint32  // days of the open month with an order: bit d−1 for day d
-	hist   uint32  // bit i: an order in month open − i (bit 0 set once open)
-	rev    float64 // revenue of the open month
-	orders int32   // orders before the open month
+	open  int32  // open month + 1; 0: no order yet
+	first int32  // month of the first order
+	days  uint32 // days of the open month with an order: bit d−1 for day d
+	hist  uint32 // bits 0–29: bit i an order in month open − i; bits 30–31: orders before the open month, at most 2
 }
+
+const histMask = 1<<30 - 1
 
 // activity is a (customer, month) a chunk keeps for Merge.
 type activity struct {
@@ -173,9 +175,10 @@ type monthStats struct{ second, retained int }
 // in month order (customers may interleave), as clv.Summarizer requires
 // them in time order; a log in another order must be sorted first.
 type Accumulator struct {
-	cust  [][]state  // customer k's state is cust[k/blockSize][k%blockSize]; blocks never move
-	chunk bool       // keep the activity for Merge instead of tabulating it
-	log   []activity // with chunk: the closed (customer, month) activities
+	cust  [][]state   // customer k's state is cust[k/blockSize][k%blockSize]; blocks never move
+	chunk bool        // keep the activity for Merge instead of tabulating it
+	log   []activity  // with chunk: the closed (customer, month) activities
+	revs  [][]float64 // with chunk: the revenue of each customer's open month, as cust
 	rows  span[[]Cell]
 	stats span[monthStats]
 	err   error
@@ -300,6 +303,28 @@ func (a *Accumulator) grow(k int32) {
 	if a.cust[b] == nil {
 		a.cust[b] = make([]state, blockSize)
 	}
+	if a.chunk {
+		if b >= len(a.revs) {
+			a.revs = slices.Grow(a.revs, b+1-len(a.revs))[:b+1]
+		}
+		if a.revs[b] == nil {
+			a.revs[b] = make([]float64, blockSize)
+		}
+	}
+}
+
+// rev returns the revenue of chunk customer k's open month.
+func (a *Accumulator) rev(k int32) *float64 { return &a.revs[k/blockSize][k%blockSize] }
+
+// cell returns the cell of cohort first in month m, growing the table to
+// hold it.
+func (a *Accumulator) cell(first, m int32) *Cell {
+	row := a.rows.at(first)
+	since := int(m - first)
+	if since >= len(*row) {
+		*row = slices.Grow(*row, since+1-len(*row))[:since+1]
+	}
+	return &(*row)[since]
 }
 
 // state returns customer k's state; k must be in room (grow).
@@ -321,37 +346,40 @@ func (a *Accumulator) add(k, m int32, days uint32, rev float64) error {
 	switch {
 	case s.open == m+1:
 		s.days |= days
-		s.rev += rev
-		return nil
 	case s.open == 0:
-		s.first, s.hist = m, 1
+		s.open, s.first, s.days, s.hist = m+1, m, days, 1
 	case s.open < m+1:
 		a.close(k, s)
-		if sh := m + 1 - s.open; sh < 32 {
-			s.hist = s.hist<<sh | 1
-		} else {
-			s.hist = 1
+		orders := min(2, s.hist>>30+uint32(bits.OnesCount32(s.days)))
+		h := uint32(1)
+		if sh := m + 1 - s.open; sh < 30 {
+			h = (s.hist<<sh | 1) & histMask
 		}
+		s.open, s.days, s.hist = m+1, days, h|orders<<30
 	default:
 		return a.fail(fmt.Errorf("%w: customer %d: %v after %v", ErrOutOfOrder, k, Month(m), Month(s.open-1)))
 	}
-	s.open, s.days, s.rev = m+1, days, rev
+	if a.chunk {
+		*a.rev(k) += rev
+	} else {
+		a.cell(s.first, m).Revenue += rev
+	}
 	return nil
 }
 
-// close tabulates s's open month (or, in a chunk, keeps it) and counts
-// its orders.
+// close tabulates s's open month (or, in a chunk, keeps it).
 func (a *Accumulator) close(k int32, s *state) {
-	m := s.open - 1
 	if a.chunk {
-		a.log = append(a.log, activity{k, m, s.days, s.rev})
+		r := a.rev(k)
+		a.log = append(a.log, activity{k, s.open - 1, s.days, *r})
+		*r = 0
 		return
 	}
 	tabulate(&a.rows, &a.stats, s)
-	s.orders += int32(bits.OnesCount32(s.days))
 }
 
-// tabulate adds s's open month to the cohort cells and month counts.
+// tabulate adds s's open month to the cohort cells (but its revenue,
+// there already) and month counts.
 func tabulate(rows *span[[]Cell], stats *span[monthStats], s *state) {
 	m := s.open - 1
 	row := rows.at(s.first)
@@ -363,12 +391,11 @@ func tabulate(rows *span[[]Cell], stats *span[monthStats], s *state) {
 	c := &(*row)[since]
 	c.Customers++
 	c.Orders += n
-	c.Revenue += s.rev
 	st := stats.at(m)
 	if s.hist>>12&1 != 0 {
 		st.retained++
 	}
-	if s.orders < 2 && int(s.orders)+n >= 2 {
+	if before := int(s.hist >> 30); before < 2 && before+n >= 2 {
 		st.second++
 	}
 }
@@ -378,10 +405,11 @@ func tabulate(rows *span[[]Cell], stats *span[monthStats], s *state) {
 // activities in the order kept, then its open months in customer order. A
 // log read in parallel by chunks is tabulated by merging the chunks into
 // one Accumulator in the log's order (merging out of order fails with
-// ErrOutOfOrder where a customer's months would go backwards). o is
-// unchanged.
+// ErrOutOfOrder where a customer's months would go backwards, a then
+// holding o's activities before that one). o is unchanged; it must not be
+// a itself (ErrMerge).
 func (a *Accumulator) Merge(o *Accumulator) error {
-	if o == nil || !o.chunk {
+	if o == nil || !o.chunk || o == a {
 		return ErrMerge
 	}
 	for _, x := range o.log {
@@ -394,7 +422,7 @@ func (a *Accumulator) Merge(o *Accumulator) error {
 	o.each(func(k int32, s *state) {
 		if s.open != 0 && err == nil {
 			a.grow(k)
-			err = a.add(k, s.open-1, s.days, s.rev)
+			err = a.add(k, s.open-1, s.days, *o.rev(k))
 		}
 	})
 	return err

@@ -296,6 +296,9 @@ func TestErrors(t *testing.T) {
 	if err := b.Merge(cohort.New()); !errors.Is(err, cohort.ErrMerge) {
 		t.Errorf("Merge of a non-chunk: %v", err)
 	}
+	if c := cohort.NewChunk(); !errors.Is(c.Merge(c), cohort.ErrMerge) {
+		t.Error("Merge into itself")
+	}
 	if err := b.Merge(nil); !errors.Is(err, cohort.ErrMerge) {
 		t.Errorf("Merge(nil): %v", err)
 	}

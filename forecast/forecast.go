@@ -120,9 +120,11 @@ type Result struct {
 	// Horizon, so they add up to the customers' expected purchases.
 	Periods []Period
 	// Cohorts, from a log (nil from summaries), are the log's cohorts by
-	// month of first order and its monthly KPIs (package cohort),
-	// tabulated during the one read of the log: cohorts.csv, kpis.csv and
-	// the report's heat map and KPI lines.
+	// month of first order and its monthly KPIs (package cohort: an order
+	// is a customer-day, as the summaries count purchases), over the whole
+	// log (a calibration end changes nothing), tabulated during the one
+	// read of the log: cohorts.csv, kpis.csv and the report's heat map
+	// and KPI lines.
 	Cohorts *cohort.Table
 }
 
