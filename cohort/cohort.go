@@ -183,6 +183,11 @@ type Accumulator struct {
 	stats span[monthStats]
 	err   error
 	sink  int32 // consumes the loads that warm the caches (see Observe)
+	day   struct {
+		n       int64 // the last UTC day seen, as days since 1970-01-01
+		y, m, d int   // its date
+		ok      bool
+	}
 }
 
 // New returns an empty Accumulator.
@@ -238,7 +243,25 @@ func (a *Accumulator) Add(customer int, t time.Time, amount float64) error {
 
 // addTime adds a transaction of customer k, whose state is in room.
 func (a *Accumulator) addTime(k int32, t time.Time, amount float64) error {
-	y, m, d := date(t)
+	var y, m, d int
+	if t.Location() == time.UTC {
+		// A log in time order has runs of the same day: the last day's
+		// date is kept.
+		sec := t.Unix()
+		day := sec / 86400
+		if sec%86400 < 0 {
+			day--
+		}
+		if !a.day.ok || day != a.day.n {
+			a.day.y, a.day.m, a.day.d = civil(day)
+			a.day.n, a.day.ok = day, true
+		}
+		y, m, d = a.day.y, a.day.m, a.day.d
+	} else {
+		var mm time.Month
+		y, mm, d = t.Date()
+		m = int(mm)
+	}
 	switch {
 	case y < 1 || y > 9999:
 		return a.fail(fmt.Errorf("%w: %v", ErrTime, t))
@@ -248,20 +271,10 @@ func (a *Accumulator) addTime(k int32, t time.Time, amount float64) error {
 	return a.add(k, int32(y*12+m-1), 1<<(d-1), amount)
 }
 
-// date returns t.Date(), computed from the Unix time for a time in UTC
-// (a log read without zones): the civil-from-days algorithm of Hinnant,
-// "chrono-Compatible Low-Level Date Algorithms" (2013), a few integer
-// operations instead of the time package's general path.
-func date(t time.Time) (year, month, day int) {
-	if t.Location() != time.UTC {
-		y, m, d := t.Date()
-		return y, int(m), d
-	}
-	sec := t.Unix()
-	days := sec / 86400
-	if sec%86400 < 0 {
-		days--
-	}
+// civil returns the date of the day numbered days from 1970-01-01 (UTC):
+// the civil-from-days algorithm of Hinnant, "chrono-Compatible Low-Level
+// Date Algorithms" (2013).
+func civil(days int64) (year, month, day int) {
 	z := days + 719468
 	era := z / 146097
 	if z < 0 && z%146097 != 0 {
