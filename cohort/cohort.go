@@ -5,11 +5,17 @@
 // 12-month retention).
 //
 // An Accumulator is fed one transaction at a time (a customer index, a
-// time, an amount), in one pass, and returns the tables as plain values
-// (Accumulator.Table). It keeps O(customers) state: the open month of each
-// customer and the tables themselves, which are as small as the log's span
-// in months squared. It implements clv.Observer, so that it rides along
-// the one read of a clv.Summarizer (clv.SummaryOptions.Observer).
+// time, an amount), in one pass, each customer's transactions in month
+// order (customers interleaved, any order within a month), and returns the
+// tables as plain values (Accumulator.Table). Its memory is O(customers):
+// 16 bytes per customer (its first month, its latest month with the days
+// of it with an order, which months of the 29 before it had one, and its
+// orders up to two), and the tables, which grow with the log's span in
+// months squared. It implements clv.Observer, so that it rides along the
+// one read of a clv.Summarizer (clv.SummaryOptions.Observer), which
+// delivers each customer's transactions in time order. A log read in
+// parallel is tabulated by chunk accumulators (NewChunk) merged in the
+// log's order (Merge).
 //
 // # Definitions
 //
