@@ -329,7 +329,7 @@ func (res *Result) revenueLines() (*plot.Plot, error) {
 	p.Add(a, f)
 	p.Legend.Add("revenue", a)
 	p.Legend.Add("expected by "+ModelTitle(res.Choice.Name)+" and Gamma-Gamma", f)
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.Top = true
 	return p, nil
 }
 
