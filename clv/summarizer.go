@@ -43,7 +43,17 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		Calendar: opts.Calendar, SkipAfterEnd: opts.SkipAfterEnd, AllowNegative: opts.AllowNegative,
 		EndOfDay: opts.EndOfDay, TrackRepeats: opts.TrackRepeats,
 	}, s.stats.skip)
+	if opts.Observer != nil {
+		s.e.SetObserver(observer{opts.Observer})
+	}
 	return s, nil
+}
+
+// observer shows the engine's groups to an Observer as clv Transactions.
+type observer struct{ o Observer }
+
+func (o observer) Observe(ks []int32, ts []ingest.Transaction) {
+	o.o.Observe(ks, ingest.As[Transaction](ts))
 }
 
 // Add adds one transaction.

@@ -65,6 +65,34 @@ type SummaryOptions struct {
 	// model's), without a second pass over the log. Memory grows with the
 	// number of days, not transactions.
 	TrackRepeats bool
+
+	// Observer, if not nil, sees every transaction the Summarizer adds,
+	// in the order added, with the index of its customer: a hook for
+	// tables that ride along the one read of the log, such as package
+	// cohort's. See Observer.
+	Observer Observer
+}
+
+// An Observer sees the transactions a Summarizer adds
+// (SummaryOptions.Observer): after each group of transactions is added
+// (up to a few dozen, in the order added), Observe is called with the
+// group, ts, and the index of each one's customer, customers[i], or −1 for
+// a transaction skipped after the end (SkipAfterEnd); a transaction that
+// is refused (an error) is not shown. A customer's index is its place in
+// the order customers first appear (in Summary.Whole with a calibration
+// end, else in Summary.Customers), so that each customer's transactions
+// reach the Observer in time order: from SummarizeCSV in the log's order,
+// from Summarize and SummarizeCSVAnyOrder in time order. Observe runs on
+// the adding goroutine, on the summarizer's critical path, and must not
+// keep ts or customers, which are reused. A Summarizer that fails (e.g.
+// SummarizeCSV with ErrOutOfOrder) may have shown part of the log: use a
+// new Observer for another attempt.
+//
+// Groups let an Observer that keeps per-customer state touch the states
+// of a whole group before it updates them, so that their memory loads
+// overlap (package cohort does).
+type Observer interface {
+	Observe(customers []int32, ts []Transaction)
 }
 
 // DayCount is a number of events on one UTC day.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/plots"
@@ -130,6 +131,13 @@ type Result struct {
 	// Covariates, with Config.Covariates, is what the job read from the
 	// file and the covariates' effects; nil without.
 	Covariates *Covariates
+	// Cohorts, from a log (nil from summaries), are the log's cohorts by
+	// month of first order and its monthly KPIs (package cohort: an order
+	// is a customer-day, as the summaries count purchases), over the whole
+	// log (a calibration end changes nothing), tabulated during the one
+	// read of the log: cohorts.csv, kpis.csv and the report's heat map
+	// and KPI lines.
+	Cohorts *cohort.Table
 }
 
 // PurchaseInterval is an interval of a count of purchases, [Low, High].
@@ -162,7 +170,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration}
+	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts}
 	if cfg.Covariates != nil {
 		if res.Covariates, err = j.readCovariates(obs); err != nil {
 			return nil, err

@@ -322,8 +322,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 }
 
 // WriteFiles writes every output into dir (created if needed):
-// forecast.csv, model.json, segments.csv, holdout.csv (with a holdout
-// period), report.html and its PNG plots. It returns the names written.
+// forecast.csv, model.json, segments.csv, periods.csv, cohorts.csv and
+// kpis.csv (from a log), holdout.csv (with a holdout period), report.html
+// and its PNG plots. It returns the names written.
 func (res *Result) WriteFiles(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -346,6 +347,12 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 		f    func(io.Writer) error
 	}{{"forecast.csv", res.WriteForecastCSV}, {"model.json", res.WriteModelJSON}, {"segments.csv", res.WriteSegmentsCSV},
 		{"periods.csv", res.WritePeriodsCSV}}
+	if res.Cohorts != nil {
+		outs = append(outs, []struct {
+			name string
+			f    func(io.Writer) error
+		}{{"cohorts.csv", res.WriteCohortsCSV}, {"kpis.csv", res.WriteKPIsCSV}}...)
+	}
 	if res.Config.PeriodsByCustomer {
 		outs = append(outs, struct {
 			name string

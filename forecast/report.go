@@ -105,15 +105,19 @@ regression baseline (in-sample OLS on frequency, recency, T) MAE {{printf "%.3f"
 </body></html>
 `))
 
+// A maker makes one of the report's plots.
+type maker struct {
+	file, caption string
+	make          func(*Result) (*plot.Plot, error)
+}
+
 // Figures renders the report's plots (package plots): the calibration
 // fit by frequency, the holdout check (with a holdout period), the
 // tracking curve, P(alive) and expected purchases over frequency ×
-// recency, the CLV distribution and the segment sizes.
+// recency, the CLV distribution, the segment sizes, and from a log the
+// cohort heat map and the monthly KPI and revenue lines continued by the
+// forecast.
 func (r *Result) Figures() ([]Figure, error) {
-	type maker struct {
-		file, caption string
-		make          func(*Result) (*plot.Plot, error)
-	}
 	name := ModelTitle(r.Choice.Name)
 	unit := plots.UnitName(r.Config.Unit)
 	sum := r.Summary
@@ -161,6 +165,7 @@ func (r *Result) Figures() ([]Figure, error) {
 	if r.Tracking == nil { // summaries as input: no transactions to track
 		makers = slices.Delete(makers, 1, 2)
 	}
+	makers = append(makers, r.cohortFigures()...)
 	if r.Holdout != nil {
 		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.",
 			func(r *Result) (*plot.Plot, error) { return plots.HoldoutByFrequency(*r.Holdout, r.HoldoutIntervals) }})

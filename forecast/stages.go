@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
@@ -48,6 +49,7 @@ func newJob(cfg Config) *job {
 // fitted to be compared and checked.
 type observation struct {
 	whole, calibration *clv.Summary
+	cohorts            *cohort.Table // from a log: tabulated during the read
 }
 
 // fitOn returns the customers the purchase models are compared on and
@@ -67,10 +69,12 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	say("reading %s", cfg.Name)
 	var sum *clv.Summary
 	var err error
+	var acc *cohort.Accumulator
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
+		acc = cohortObserver(&sopts)
 		sum, err = clv.SummarizeCSV(r, cfg.CSV, sopts)
 	}
 	if errors.Is(err, clv.ErrOutOfOrder) {
@@ -82,12 +86,16 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
+		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
 		sum, err = clv.SummarizeCSVAnyOrder(r, cfg.CSV, sopts)
 	}
 	if err != nil {
 		return observation{}, err
 	}
 	obs := observation{whole: sum}
+	if acc != nil {
+		obs.cohorts = j.cohortTable(acc)
+	}
 	if sum.Whole != nil {
 		// Holdout means evaluation only: the models are compared and
 		// checked on the calibration period, and every forward number
@@ -95,7 +103,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		cal, whole := *sum, *sum
 		cal.Whole = nil
 		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
-		obs = observation{whole: &whole, calibration: &cal}
+		obs = observation{whole: &whole, calibration: &cal, cohorts: obs.cohorts}
 	}
 	cs := obs.whole.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage

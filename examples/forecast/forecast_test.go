@@ -56,6 +56,12 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 	if per := readCSV(t, filepath.Join(dir, "periods.csv")); len(per) != 14 || per[0][0] != "month" {
 		t.Errorf("periods.csv: %d rows, header %v", len(per), per[0])
 	}
+	if c := readCSV(t, filepath.Join(dir, "cohorts.csv")); !slices.Equal(c[0], forecast.CohortColumns) || len(c) < 2 {
+		t.Errorf("cohorts.csv: %d rows, header %v", len(c), c[0])
+	}
+	if k := readCSV(t, filepath.Join(dir, "kpis.csv")); !slices.Equal(k[0], forecast.KPIColumns) || len(k) < 2 {
+		t.Errorf("kpis.csv: %d rows, header %v", len(k), k[0])
+	}
 	seg := readCSV(t, filepath.Join(dir, "segments.csv"))
 	if seg[0][0] != "segment" || seg[0][1] != "customers" {
 		t.Errorf("segments.csv header %v", seg[0])
@@ -95,7 +101,8 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 	if !bytes.Contains(b, []byte(`"reason"`)) {
 		t.Error("model.json does not say why the model was chosen")
 	}
-	pngs := []string{"frequency.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png"}
+	pngs := []string{"frequency.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png",
+		"cohorts.png", "kpis.png", "revenue.png"}
 	if holdout {
 		pngs = append(pngs, "holdout.png")
 		if h := readCSV(t, filepath.Join(dir, "holdout.csv")); len(h) != 9 {

@@ -7,7 +7,9 @@
 //
 // It writes to the output directory: forecast.csv (one row per customer),
 // model.json (both fitted models), segments.csv (the segment summary),
-// holdout.csv (with -calibration-end), and report.html with its PNG plots.
+// periods.csv (the forecast by month), cohorts.csv and kpis.csv (the log's
+// cohorts and monthly KPIs), holdout.csv (with -calibration-end), and
+// report.html with its PNG plots.
 // Progress goes to stderr; bad input ends it with a message naming the line
 // and exit status 1, a bad flag with exit status 2.
 package main

@@ -75,6 +75,13 @@ type SummaryOptions struct {
 	TrackRepeats        bool
 }
 
+// An Observer is clv.Observer's engine: after each group of transactions
+// AddBatch added, Observe is called with the group and the index of each
+// one's customer (−1: skipped after the end), from the adding goroutine.
+type Observer interface {
+	Observe(ks []int32, ts []Transaction)
+}
+
 // A Summarizer is the engine of clv.Summarizer: customer states in
 // blocks, found through an Index of their ids kept in a Store.
 type Summarizer struct {
@@ -103,6 +110,8 @@ type Summarizer struct {
 	latestP            int64     // period of the latest transaction
 	repeats            map[int64]int
 	blocksAhead        chan []acc // see PrefaultBlocks; nil: allocate on demand
+	accepted           int32      // the customer add added to, −1 if it skipped the transaction
+	observer           Observer   // nil: none
 }
 
 const blockSize = 4096
@@ -194,6 +203,14 @@ func AddBatch[T Transactions](s *Summarizer, ts []T) (n int, err error) {
 	return s.addBatch(view(ts))
 }
 
+// As returns ts as a []T, in place: the reverse of view.
+func As[T Transactions](ts []Transaction) []T {
+	if len(ts) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(ts))), len(ts))
+}
+
 // view returns ts as a []Transaction, in place: the constraint guarantees
 // the layout.
 func view[T Transactions](ts []T) []Transaction {
@@ -266,12 +283,24 @@ func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
 		}
 		s.sink = sink
 		for i := range g {
+			s.accepted = -1
 			if err := s.add(g[i].CustomerID, hs[i], ks[i], g[i].Time, g[i].Amount); err != nil {
+				s.observe(ks[:i], g[:i])
 				return base + i, err
 			}
+			ks[i] = s.accepted // the hint is used: now the customer added to, for the observer
 		}
+		s.observe(ks[:len(g)], g)
 	}
 	return len(ts), nil
+}
+
+// observe shows the observer, if any, the transactions ts just added, of
+// the customers ks (−1: skipped).
+func (s *Summarizer) observe(ks []int32, ts []Transaction) {
+	if s.observer != nil && len(ts) > 0 {
+		s.observer.Observe(ks, ts)
+	}
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
@@ -348,6 +377,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		a.n = 1
 		a.repHi, a.repLo = 0, 0
 		a.holdoutOnly = s.split && sec > s.calSplit
+		s.accepted = k
 		return nil
 	}
 	if sec < a.lastTime {
@@ -377,6 +407,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			s.repeat(sec)
 		}
 	}
+	s.accepted = k
 	return nil
 }
 
@@ -612,3 +643,7 @@ func TimeOrder[T Transactions](txs []T) []int {
 	}
 	return order
 }
+
+// SetObserver sets the observer of the transactions added (see Observer);
+// nil for none.
+func (s *Summarizer) SetObserver(o Observer) { s.observer = o }
