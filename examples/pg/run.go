@@ -179,6 +179,12 @@ func runQuery(ctx context.Context, conn *pgx.Conn, query string, fc forecast.Con
 		return nil, fmt.Errorf("-query: %w", err)
 	}
 	defer rows.Close()
+	if len(rows.FieldDescriptions()) == 0 { // perhaps an error before the first row
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("-query: %w", err)
+		}
+	}
 	if err := checkColumns(rows.FieldDescriptions(), &fc); err != nil {
 		return nil, err
 	}
