@@ -174,6 +174,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("stdout %q, want %q", stdout.String(), got)
 	}
 	sameTable(t, conn, table, 1e-9, wantCols, want)
+	exactTable(t, conn, table)
 
 	// A second run, on the rows in date order (another order of the same
 	// log), replaces the table: a row added since is gone.
@@ -206,6 +207,15 @@ func TestSummariesQuery(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	sameTable(t, conn, table, 1e-6, wantCols, want)
+
+	// A bad summary is named by its row (the CSV the job reads has a
+	// header line first).
+	bad := "SELECT * FROM (VALUES ('a', 1, 1.0, 2.0, 10.0), ('b', 1, 5.0, 2.0, 10.0)) v"
+	err = run([]string{"-query", bad, "-summaries", "-end", "2024-12-30", "-table", table}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "-query: row 2") {
+		t.Fatalf("a summary with recency > T in row 2: error %v, want it named", err)
+	}
+	t.Log(err)
 }
 
 // failAfter is a CopyFromSource that fails after n rows of src.
@@ -339,9 +349,9 @@ func TestQueryErrors(t *testing.T) {
 		{"no such table", "SELECT customer_id, date, amount FROM " + schema + ".nope", []string{"-query", "does not exist"}},
 		{"columns", "SELECT customer_id FROM " + schema + ".transactions", []string{"-query gives 1 columns (customer_id)", "want 3"}},
 		{"types", "SELECT customer_id, date > '2024-06-01', amount FROM " + schema + ".transactions", []string{"row 1, column ?column?", "a bool"}},
-		{"out of order", "SELECT customer_id, date, amount FROM " + schema + ".shuffled", []string{"ORDER BY"}},
+		{"out of order", "SELECT customer_id, date, amount FROM " + schema + ".shuffled", []string{"-query: row ", "out of time order", "ORDER BY"}},
 		{"runtime error", "SELECT customer_id, date, amount / (line - 100) FROM " + schema + ".transactions ORDER BY line", []string{"-query", "division by zero"}},
-		{"bad amount", "SELECT customer_id, date, 'ten' FROM " + schema + ".transactions ORDER BY line", []string{"line 1", "ten"}},
+		{"bad amount", "SELECT customer_id, date, 'ten' FROM " + schema + ".transactions ORDER BY line", []string{"-query: row 1, column 3", "ten"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -350,6 +360,7 @@ func TestQueryErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
+			t.Log(err)
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not say %q", err, w)
@@ -384,6 +395,45 @@ func TestNumericText(t *testing.T) {
 		}
 		if got != s {
 			t.Errorf("numeric %s: cell %q", s, got)
+		}
+	}
+}
+
+// exactTable checks the table's numbers against the job's Result at full
+// precision: the rows in the file's order make the same CSV text but for
+// the amounts' trailing zeros, so the same float64s.
+func exactTable(t *testing.T, conn *pgx.Conn, table string) {
+	t.Helper()
+	f, err := os.Open(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := forecast.Run(context.Background(), f, forecast.Config{Discount: 0.01, EndOfDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][4]float64{}
+	rows, err := conn.Query(context.Background(), "SELECT customer_id, p_alive, expected_purchases, clv, p_purchase_window FROM "+table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		var v [4]float64
+		if err := rows.Scan(&id, &v[0], &v[1], &v[2], &v[3]); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = v
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Summary.Customers {
+		c, _ := res.Customer(i)
+		want := [4]float64{c.PAlive, c.ExpectedPurchases, c.CLV, c.Answers.PurchaseWithinWindow}
+		if got[c.ID] != want {
+			t.Fatalf("customer %q: table %v, Result %v (p_alive, expected_purchases, clv, p_purchase_window)", c.ID, got[c.ID], want)
 		}
 	}
 }

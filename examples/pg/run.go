@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -208,7 +211,7 @@ func runQuery(ctx context.Context, conn *pgx.Conn, query string, fc forecast.Con
 		return nil, qerr // the query's own error, which the job saw as a read error
 	}
 	if err != nil {
-		return nil, explain(err)
+		return nil, explain(err, fc.Summaries)
 	}
 	return res, nil
 }
@@ -220,22 +223,46 @@ func parseDay(s string) (time.Time, error) {
 	return time.Parse(time.DateOnly, s)
 }
 
-// explain restates the job's error in the command's terms.
-func explain(err error) error {
+// explain restates the job's error in the command's terms: the CSV's
+// lines as the query's rows (with summaries, the CSV has a header line),
+// what to do about rows out of order.
+func explain(err error, summaries bool) error {
 	var ce *forecast.ConfigError
-	switch {
-	case errors.As(err, &ce):
+	if errors.As(err, &ce) {
 		return cli.Usagef("%s", ce.Explain(func(field string) string {
 			if f, ok := flagOf[field]; ok {
 				return "-" + f
 			}
 			return field
 		}))
-	case errors.Is(err, clv.ErrOutOfOrder):
-		return fmt.Errorf("%w\n(the job reads the rows once: each customer's must come in time order; end -query with ORDER BY the time column)", err)
 	}
-	return err
+	msg := lineRE.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		n, _ := strconv.Atoi(lineRE.FindStringSubmatch(m)[1])
+		if summaries {
+			n--
+		}
+		return "-query: row " + strconv.Itoa(n)
+	})
+	if errors.Is(err, clv.ErrOutOfOrder) {
+		if i := strings.Index(msg, " (the log is not in time order"); i >= 0 {
+			msg = msg[:i]
+		}
+		msg += "\n(the job reads the rows once: each customer's must come in time order; end -query with ORDER BY the time column)"
+	}
+	return explained{msg, err}
 }
+
+// lineRE matches the line a CSV error names.
+var lineRE = regexp.MustCompile(`\bclv: line (\d+)`)
+
+// explained is an error said again in the command's terms.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e explained) Error() string { return e.msg }
+func (e explained) Unwrap() error { return e.err }
 
 // flagOf maps the fields of forecast.Config to the flags that set them.
 var flagOf = map[string]string{
