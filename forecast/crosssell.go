@@ -50,7 +50,9 @@ type CrossSell struct {
 	// fitted on the calibration period's baskets against the products
 	// each customer bought new (not bought before) in the holdout period:
 	// hit rate, precision and recall at K beside the popularity baseline
-	// (crosssell.Evaluate). Nil without a calibration end.
+	// (crosssell.Evaluate). Nil without a calibration end, and when no
+	// customer of the calibration period bought a product new to them in
+	// the holdout.
 	Evaluation *crosssell.Evaluation
 	// Model is fitted on the whole observation's baskets: it makes the
 	// suggestions and the affinity table (Model.Pairs: the pairs of
@@ -203,13 +205,18 @@ func (j *job) crossSell(ctx context.Context, res *Result, pb *productBaskets) (*
 			return nil, fmt.Errorf("cross-sell on the calibration period: %w", err)
 		}
 		ev, err := crosssell.Evaluate(m, pb.cal, pb.hold, k)
-		if err != nil {
+		switch {
+		case errors.Is(err, crosssell.ErrNoHoldout):
+			// Nothing to check the suggestions on: a note, not a failure.
+			j.say("note: no cross-sell holdout check: no customer of the calibration period bought a product new to them in the holdout")
+		case err != nil:
 			return nil, fmt.Errorf("cross-sell holdout check: %w", err)
+		default:
+			cs.Evaluation = &ev
+			j.say("cross-sell holdout check: %d customers bought %d new products; hit rate@%d %.3f (popularity %.3f), precision@%d %.3f (%.3f), recall@%d %.3f (%.3f)",
+				ev.Customers, ev.NewProducts, k, ev.Model.HitRate, ev.Popular.HitRate, k, ev.Model.Precision, ev.Popular.Precision,
+				k, ev.Model.Recall, ev.Popular.Recall)
 		}
-		cs.Evaluation = &ev
-		j.say("cross-sell holdout check: %d customers bought %d new products; hit rate@%d %.3f (popularity %.3f), precision@%d %.3f (%.3f), recall@%d %.3f (%.3f)",
-			ev.Customers, ev.NewProducts, k, ev.Model.HitRate, ev.Popular.HitRate, k, ev.Model.Precision, ev.Popular.Precision,
-			k, ev.Model.Recall, ev.Popular.Recall)
 		whole = crosssell.Join(pb.cal, pb.hold)
 	}
 	if err := ctx.Err(); err != nil {
@@ -296,10 +303,14 @@ func (res *Result) WriteCrossSellCSV(w io.Writer) error {
 // crossSellJSON is model.json's "cross_sell".
 func (res *Result) crossSellJSON() map[string]any {
 	x := res.CrossSell
+	var pairs []crosssell.Pair
+	if x.Model != nil {
+		pairs = x.Model.Pairs()
+	}
 	out := map[string]any{"product_column": x.Column, "k": x.K, "customers": x.Customers, "products": x.Products,
 		"customer_products": x.Pairs, "records_read": x.Stats.Records, "records_skipped": x.Stats.Skipped,
 		"measure": "confidence", "neighbors": crosssell.DefaultNeighbors, "suggested_customers": len(x.Suggested),
-		"affinity": nonNil(x.Model.Pairs())}
+		"affinity": nonNil(pairs)}
 	if x.Evaluation != nil {
 		out["evaluation"] = x.Evaluation
 	}
@@ -320,12 +331,18 @@ func (res *Result) crossSellReport() map[string]any {
 	if x == nil {
 		return nil
 	}
-	pairs := x.Model.Pairs()
+	var pairs []crosssell.Pair
+	if x.Model != nil {
+		pairs = x.Model.Pairs()
+	}
 	if len(pairs) > CrossSellPairs {
 		pairs = pairs[:CrossSellPairs]
 	}
-	return map[string]any{"X": x, "Pairs": pairs, "N": len(x.Suggested), "Ev": x.Evaluation,
-		"CalEnd": res.Config.CalibrationEnd.Format(time.DateOnly)}
+	data := map[string]any{"X": x, "Pairs": pairs, "N": len(x.Suggested), "Ev": x.Evaluation, "CalEnd": ""}
+	if !res.Config.CalibrationEnd.IsZero() {
+		data["CalEnd"] = res.Config.CalibrationEnd.Format(time.DateOnly)
+	}
+	return data
 }
 
 // crossSellHTML is the report's cross-sell section, a template of page's.
@@ -341,7 +358,7 @@ The {{.N}} customers whose action is cross-sell get their suggestions in cross_s
 <table><tr><th>suggestions</th><th>hit rate@{{.K}}</th><th>precision@{{.K}}</th><th>recall@{{.K}}</th></tr>
 <tr><td style="text-align:left">by affinity</td><td>{{printf "%.3f" .Model.HitRate}}</td><td>{{printf "%.3f" .Model.Precision}}</td><td>{{printf "%.3f" .Model.Recall}}</td></tr>
 <tr><td style="text-align:left">most popular not yet bought</td><td>{{printf "%.3f" .Popular.HitRate}}</td><td>{{printf "%.3f" .Popular.Precision}}</td><td>{{printf "%.3f" .Popular.Recall}}</td></tr></table>
-<p>Hit rate: the share of customers who bought at least one suggestion; precision: the share of suggestions bought; recall: the share of new products that were suggested.</p>{{end}}
+<p>Hit rate: the share of customers who bought at least one suggestion; precision: the share of suggestions bought; recall: the share of new products that were suggested.</p>{{else}}{{if .CalEnd}}<p>No holdout check of the suggestions: no customer of the calibration period (to {{.CalEnd}}) bought a product new to them after it.</p>{{end}}{{end}}
 <h3>Products bought together</h3>
 {{if .Pairs}}<table><tr><th>product A</th><th>product B</th><th>customers with both</th><th>support</th><th>confidence A→B</th><th>confidence B→A</th><th>lift</th></tr>
 {{range .Pairs}}<tr><td style="text-align:left">{{.A}}</td><td style="text-align:left">{{.B}}</td><td>{{.Count}}</td><td>{{printf "%.4f" .Support}}</td><td>{{printf "%.3f" .ConfidenceAB}}</td><td>{{printf "%.3f" .ConfidenceBA}}</td><td>{{printf "%.2f" .Lift}}</td></tr>{{end}}</table>

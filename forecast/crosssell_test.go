@@ -305,3 +305,41 @@ func TestCrossSellErrors(t *testing.T) {
 		t.Errorf("bad date: %v", err)
 	}
 }
+
+// TestCrossSellOneProduct: a log of one product has nothing to suggest,
+// no pair and no holdout check; the job still runs and says so.
+func TestCrossSellOneProduct(t *testing.T) {
+	log := productLog(t)
+	lines := strings.Split(strings.TrimSuffix(string(log), "\n"), "\n")
+	for i := 1; i < len(lines); i++ {
+		lines[i] = lines[i][:strings.LastIndexByte(lines[i], ',')+1] + "gift card"
+	}
+	var progress strings.Builder
+	cfg := crossSellConfig()
+	cfg.Progress = &progress
+	res, err := forecast.Run(context.Background(), strings.NewReader(strings.Join(lines, "\n")), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := res.CrossSell
+	if x == nil || x.Evaluation != nil || x.Products != 1 || len(x.Model.Pairs()) != 0 || len(x.Suggested) == 0 || len(x.Suggested[0].Products) != 0 {
+		t.Fatalf("%+v", x)
+	}
+	if !strings.Contains(progress.String(), "no cross-sell holdout check") {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+	dir := t.TempDir()
+	if _, err := res.WriteFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.ReadFile(filepath.Join(dir, "cross_sell.csv"))
+	if !strings.HasSuffix(string(f), ",,,,,,,,,,\n") {
+		t.Errorf("cross_sell.csv ends %q", f[len(f)-40:])
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, s := range []string{"No holdout check of the suggestions", "No pair of products was bought together"} {
+		if !strings.Contains(string(html), s) {
+			t.Errorf("the report lacks %q", s)
+		}
+	}
+}

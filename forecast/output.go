@@ -326,7 +326,8 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 
 // WriteFiles writes every output into dir (created if needed):
 // forecast.csv, model.json, segments.csv, periods.csv, cohorts.csv and
-// kpis.csv (from a log), holdout.csv (with a holdout period), report.html
+// kpis.csv (from a log), holdout.csv (with a holdout period),
+// cross_sell.csv (with Config.ProductColumn), report.html
 // and its PNG plots. It returns the names written.
 func (res *Result) WriteFiles(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {

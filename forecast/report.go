@@ -205,8 +205,8 @@ func trackingCaption(r *Result) string {
 
 // WriteReport writes the HTML report with the figures inlined (no network
 // access needed to view it): the inputs, the models and their comparison,
-// the key numbers, the segments, the action grid, the holdout check and
-// the plots.
+// the key numbers, the segments, the action grid, the holdout check, the
+// cross-sell section (with Config.ProductColumn) and the plots.
 func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	type segRow struct {
 		Name                             string
