@@ -129,6 +129,19 @@ func TestCrossSellFlags(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "products.csv")
 	os.WriteFile(in, []byte(withProducts(t)), 0o644)
+	// An empty product: the line, the flag and what to do.
+	lines := strings.Split(withProducts(t), "\n")
+	lines[100] = lines[100][:strings.LastIndexByte(lines[100], ',')+1]
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644)
+	err := run([]string{"-in", bad, "-product-column", "product", "-out", dir}, io.Discard, io.Discard)
+	if !errors.Is(err, crosssell.ErrMissingProduct) || !strings.Contains(err.Error(), `-product-column "product": clv: line 101, column 4 ("product"): missing product`) ||
+		!strings.Contains(err.Error(), "-skip-invalid") {
+		t.Errorf("empty product: %v", err)
+	}
+	if err := run([]string{"-in", bad, "-product-column", "product", "-skip-invalid", "-out", dir}, io.Discard, io.Discard); err != nil {
+		t.Errorf("empty product with -skip-invalid: %v", err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string

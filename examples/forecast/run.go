@@ -297,6 +297,9 @@ func (c Config) explain(name string, err error) error {
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
 		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
+	case errors.Is(err, crosssell.ErrMissingProduct):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
+			"the summaries still count them)", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
@@ -315,6 +318,7 @@ var libraryTerms = []struct {
 	{regexp.MustCompile(`\bID column\b`), "-id column"},
 	{regexp.MustCompile(`\bTime column\b`), "-date column"},
 	{regexp.MustCompile(`\bAmount column\b`), "-amount column"},
+	{regexp.MustCompile(`\bproduct column ("(?:[^"\\]|\\.)*"): `), "-product-column $1: "},
 }
 
 // inFlags restates a library error message in the command's terms.
