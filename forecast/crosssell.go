@@ -340,8 +340,15 @@ func (res *Result) crossSellReport() map[string]any {
 		pairs = pairs[:CrossSellPairs]
 	}
 	data := map[string]any{"X": x, "Pairs": pairs, "N": len(x.Suggested), "Ev": x.Evaluation, "CalEnd": ""}
-	if !res.Config.CalibrationEnd.IsZero() {
-		data["CalEnd"] = res.Config.CalibrationEnd.Format(time.DateOnly)
+	if ce := res.Config.CalibrationEnd; !ce.IsZero() {
+		switch {
+		case res.Config.EndOfDay:
+			data["CalEnd"] = "the end of " + ce.Format(time.DateOnly)
+		case ce.Equal(ce.Truncate(24 * time.Hour)):
+			data["CalEnd"] = ce.Format(time.DateOnly)
+		default:
+			data["CalEnd"] = ce.Format(time.RFC3339)
+		}
 	}
 	return data
 }
@@ -349,9 +356,9 @@ func (res *Result) crossSellReport() map[string]any {
 // crossSellHTML is the report's cross-sell section, a template of page's.
 var crossSellHTML = template.Must(page.New("crosssell").Parse(`{{with .}}<h2>Cross-sell</h2>
 <p>Products (column {{.X.Column}}): {{.X.Customers}} customers bought {{.X.Products}} distinct products.
-Each customer is suggested the {{.X.K}} products not yet bought with the highest score: the sum, over the products the customer bought,
-of the confidence P(product | bought) = c<sub>ij</sub> / n<sub>i</sub> (c<sub>ij</sub> customers bought both, n<sub>i</sub> bought i),
-over each product's 20 nearest products; when fewer products score, the most popular fill the list.
+Each customer is suggested the {{.X.K}} products j not yet bought with the highest score: the sum of the confidences
+P(j | i) = c<sub>ij</sub> / n<sub>i</sub> (c<sub>ij</sub> customers bought both, n<sub>i</sub> bought i) over the products i the customer bought
+that have j among their 20 most similar; when fewer products score, the most popular fill the list.
 The {{.N}} customers whose action is cross-sell get their suggestions in cross_sell.csv.</p>
 {{with .Ev}}<h3>Holdout check of the suggestions</h3>
 <p>Fitted on the products bought to {{$.CalEnd}}, checked against the products each customer bought for the first time after it:
