@@ -201,6 +201,9 @@ func TestCrossSellJob(t *testing.T) {
 	if mj.CrossSell.ProductColumn != "product" || mj.CrossSell.K != 5 || mj.CrossSell.Evaluation != *ev || len(mj.CrossSell.Affinity) == 0 {
 		t.Errorf("model.json cross_sell: %+v", mj.CrossSell)
 	}
+	if _, err := forecast.LoadModels(bytes.NewReader(mb), forecast.ScorerOptions{}); err != nil {
+		t.Errorf("LoadModels with cross_sell: %v", err)
+	}
 	for i, p := range mj.CrossSell.Affinity {
 		if p.Count < crosssell.DefaultPairMinCount || (i > 0 && p.Lift > mj.CrossSell.Affinity[i-1].Lift) || p.Lift <= 1 {
 			t.Errorf("affinity pair %d: %+v", i, p)
