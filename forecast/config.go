@@ -120,6 +120,17 @@ type Config struct {
 	// CovariatesName names the file in errors and the report.
 	Covariates     io.Reader
 	CovariatesName string
+	// ProductColumn, if not empty, names the log's product (or category)
+	// column, a header name or a 1-based number: the job then also suggests
+	// products to cross-sell (package crosssell; see CrossSell). The column
+	// is read in the same read of the input as the summaries. Empty means
+	// no cross-sell. Not with Summaries.
+	ProductColumn string
+	// CrossSellK is the number of products suggested to each customer
+	// whose action is cross-sell, and the k of the holdout's hit rate,
+	// precision and recall@k, 1 to crosssell.MaxK; zero means
+	// DefaultCrossSellK. It must be zero without ProductColumn.
+	CrossSellK int
 }
 
 // ConfigError reports a Config field that Run cannot accept. It wraps
@@ -224,5 +235,5 @@ func (c *Config) check() error {
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
 		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "a time before", With: "End"}
 	}
-	return nil
+	return c.checkCrossSell()
 }

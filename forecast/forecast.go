@@ -138,6 +138,10 @@ type Result struct {
 	// read of the log: cohorts.csv, kpis.csv and the report's heat map
 	// and KPI lines.
 	Cohorts *cohort.Table
+	// CrossSell, with Config.ProductColumn, are the cross-sell
+	// suggestions, their holdout check and the affinity table; nil
+	// without.
+	CrossSell *CrossSell
 }
 
 // PurchaseInterval is an interval of a count of purchases, [Low, High].
@@ -202,6 +206,11 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.RFM, res.Tiers, res.Segments = seg.rfm, seg.tiers, seg.segments
+	if obs.products != nil {
+		if res.CrossSell, err = j.crossSell(ctx, res, obs.products); err != nil {
+			return nil, err
+		}
+	}
 	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.Forecasts); err != nil {
 		return nil, err
 	}

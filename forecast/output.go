@@ -307,6 +307,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if res.Covariates != nil {
 		out["covariates"] = res.covariatesJSON()
 	}
+	if res.CrossSell != nil {
+		out["cross_sell"] = res.crossSellJSON()
+	}
 	if res.Intervals != nil {
 		out["intervals"] = map[string]any{"level": res.Config.Interval, "draws": res.Config.IntervalDraws,
 			"method":                   "quantiles over draws of the parameters from the fits' Laplace approximation (log scale)",
@@ -323,7 +326,8 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 
 // WriteFiles writes every output into dir (created if needed):
 // forecast.csv, model.json, segments.csv, periods.csv, cohorts.csv and
-// kpis.csv (from a log), holdout.csv (with a holdout period), report.html
+// kpis.csv (from a log), holdout.csv (with a holdout period),
+// cross_sell.csv (with Config.ProductColumn), report.html
 // and its PNG plots. It returns the names written.
 func (res *Result) WriteFiles(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -358,6 +362,12 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 			name string
 			f    func(io.Writer) error
 		}{"periods_by_customer.csv", res.WritePeriodsByCustomerCSV})
+	}
+	if res.CrossSell != nil {
+		outs = append(outs, struct {
+			name string
+			f    func(io.Writer) error
+		}{"cross_sell.csv", res.WriteCrossSellCSV})
 	}
 	if res.Holdout != nil {
 		outs = append(outs, struct {

@@ -49,7 +49,8 @@ func newJob(cfg Config) *job {
 // fitted to be compared and checked.
 type observation struct {
 	whole, calibration *clv.Summary
-	cohorts            *cohort.Table // from a log: tabulated during the read
+	cohorts            *cohort.Table   // from a log: tabulated during the read
+	products           *productBaskets // with Config.ProductColumn: read beside the summaries
 }
 
 // fitOn returns the customers the purchase models are compared on and
@@ -70,12 +71,15 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	var sum *clv.Summary
 	var err error
 	var acc *cohort.Accumulator
+	var products *productBaskets
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
-		sum, err = clv.SummarizeCSV(r, cfg.CSV, sopts)
+		pr := j.readProducts(r)
+		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
+		products, err = pr.wait(err)
 	}
 	if errors.Is(err, clv.ErrOutOfOrder) {
 		sk, ok := r.(io.Seeker)
@@ -87,12 +91,14 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
-		sum, err = clv.SummarizeCSVAnyOrder(r, cfg.CSV, sopts)
+		pr := j.readProducts(r)
+		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
+		products, err = pr.wait(err)
 	}
 	if err != nil {
 		return observation{}, err
 	}
-	obs := observation{whole: sum}
+	obs := observation{whole: sum, products: products}
 	if acc != nil {
 		obs.cohorts = j.cohortTable(acc)
 	}
@@ -103,7 +109,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		cal, whole := *sum, *sum
 		cal.Whole = nil
 		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
-		obs = observation{whole: &whole, calibration: &cal, cohorts: obs.cohorts}
+		obs = observation{whole: &whole, calibration: &cal, cohorts: obs.cohorts, products: products}
 	}
 	cs := obs.whole.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/crosssell"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/cli"
 )
@@ -32,13 +33,15 @@ type Config struct {
 	DecimalComma, PeriodsByCustomer      bool
 	Summaries                            bool
 	Covariates                           string
+	ProductColumn                        string
+	CrossSellK                           int
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
 }
 
 func defaultConfig() Config {
 	return Config{In: cli.ModuleFile("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
-		Delim: ",", Unit: "week", Periods: 12, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
+		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
 }
 
 // run is the command: it parses args, runs the job and writes the files;
@@ -102,6 +105,8 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.FitBudget, "fit-budget", c.FitBudget, fmt.Sprintf("time each model fit may take (e.g. 30s); a model out of it is left out of auto, saying so (0: %v)", forecast.DefaultFitBudget))
 	fs.StringVar(&c.Out, "out", c.Out, "output directory")
 	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too`)
+	fs.StringVar(&c.ProductColumn, "product-column", c.ProductColumn, "product (or category) column, header name or 1-based number: also suggests products to the customers whose action is cross-sell (cross_sell.csv), checks the suggestions on the holdout with -calibration-end, and adds products bought together to the report; empty: none")
+	fs.IntVar(&c.CrossSellK, "cross-sell-k", c.CrossSellK, fmt.Sprintf("number of products suggested per customer with -product-column, 1 to %d", crosssell.MaxK))
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
@@ -117,6 +122,7 @@ var flagOf = map[string]string{
 	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
+	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -197,6 +203,15 @@ func (c Config) options() (forecast.Config, error) {
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
 	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws
 	fc.FitBudget = c.FitBudget
+	if fc.ProductColumn = c.ProductColumn; c.ProductColumn != "" {
+		// The Config reads a zero k as its default: a flag given as 0 is
+		// passed as -1, which it refuses (flagError shows the 0).
+		if fc.CrossSellK = c.CrossSellK; c.CrossSellK == 0 {
+			fc.CrossSellK = -1
+		}
+	} else if _, set := c.set["cross-sell-k"]; set {
+		fc.CrossSellK = c.CrossSellK // refused: suggestions need products
+	}
 	return fc, nil
 }
 
@@ -282,6 +297,9 @@ func (c Config) explain(name string, err error) error {
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
 		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
+	case errors.Is(err, crosssell.ErrMissingProduct):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
+			"the summaries still count them)", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
@@ -300,6 +318,7 @@ var libraryTerms = []struct {
 	{regexp.MustCompile(`\bID column\b`), "-id column"},
 	{regexp.MustCompile(`\bTime column\b`), "-date column"},
 	{regexp.MustCompile(`\bAmount column\b`), "-amount column"},
+	{regexp.MustCompile(`\bproduct column ("(?:[^"\\]|\\.)*"): `), "-product-column $1: "},
 }
 
 // inFlags restates a library error message in the command's terms.
