@@ -116,17 +116,24 @@ func (res *Result) MonthPlan() []MonthCell {
 	for _, t := range res.Tiers {
 		ranks = max(ranks, t.Rank+1)
 	}
+	// Each distinct row's probability of a purchase within the window and
+	// band (index in ChurnBands), once.
+	pw, band := make([]float64, o.Distinct()), make([]uint8, o.Distinct())
+	for j := range pw {
+		pw[j] = o.Row(j).PurchaseWithin
+		band[j] = 1
+		switch ChurnBand(1 - pw[j]) {
+		case BandLikely:
+			band[j] = 0
+		case BandUnlikely:
+			band[j] = 2
+		}
+	}
 	cells := make([]MonthCell, ranks*len(ChurnBands))
 	for i, t := range res.Tiers {
-		p := o.Row(o.Index(i)).PurchaseWithin
-		b := 1
-		switch ChurnBand(1 - p) {
-		case BandLikely:
-			b = 0
-		case BandUnlikely:
-			b = 2
-		}
-		c := &cells[t.Rank*len(ChurnBands)+b]
+		j := o.Index(i)
+		p := pw[j]
+		c := &cells[t.Rank*len(ChurnBands)+int(band[j])]
 		c.Value = t.Value
 		c.Customers++
 		c.CLV += res.Forecasts[i].CLV
