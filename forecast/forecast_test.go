@@ -77,7 +77,10 @@ func TestGolden(t *testing.T) {
 	if err := res.WriteReport(&html, figs); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Choice of the purchase model", "MBG/NBD (chosen)", "data:image/png;base64,"} {
+	// The report's sections, the last two from #21's "what to do this
+	// month" and next-order date (their numbers: TestMonthPlanAndNextOrderWeeks).
+	for _, want := range []string{"Choice of the purchase model", "MBG/NBD (chosen)", "data:image/png;base64,",
+		"<h2>What to do this month</h2>", "<h3>Next order's expected date</h3>", "(next_order.png)"} {
 		if !strings.Contains(html.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -332,7 +335,7 @@ func TestSummariesInput(t *testing.T) {
 		}
 	}
 	figs, err := res.Figures()
-	if err != nil || len(figs) != 5 {
+	if err != nil || len(figs) != 6 { // no tracking plot, no cohorts from summaries
 		t.Errorf("%d figures, %v", len(figs), err)
 	}
 	if _, err := forecast.Run(context.Background(), strings.NewReader(""), forecast.Config{Summaries: true}); !errors.Is(err, forecast.ErrConfig) {

@@ -26,15 +26,20 @@ var ErrModelFile = errors.New("forecast: unusable model.json")
 // above what the job writes (a few kilobytes).
 const MaxModelFile = 16 << 20
 
-// ScorerOptions are the job's settings that value customers and that
-// model.json does not record: give the values of the run that wrote it
-// (its Config's Months, Discount and Margin, or the flags -horizon,
-// -discount and -margin of examples/forecast). Zero fields mean what they
-// mean in Config: 12 months, no discount, a margin of 1.
+// ScorerOptions override the job's settings that value customers and
+// frame the answers. model.json records those of the run that wrote it
+// (its "scoring" object: Config's Months, Discount, Margin and Window), and
+// a zero field keeps the recorded value; for a model.json written before
+// it recorded them, a zero field means what it means in Config: 12
+// months, no discount, a margin of 1, a window of DefaultWindow days.
+// A Discount of 0 cannot override a recorded discount: NoDiscount does
+// (Discount must then be 0).
 type ScorerOptions struct {
-	Months   int
-	Discount float64
-	Margin   float64
+	Months     int
+	Discount   float64
+	Margin     float64
+	Window     int
+	NoDiscount bool
 }
 
 // Scorer scores customers as the job that wrote a model.json did: with
@@ -54,12 +59,18 @@ type Scorer struct {
 	// which the horizon runs.
 	Unit time.Duration
 	End  time.Time
-	// Months, Discount and Margin are as in ScorerOptions, defaults
-	// filled in; Horizon is Result.Horizon: Months calendar months after
-	// End, in Unit.
+	// Months, Discount, Margin and Window are the settings scored with:
+	// model.json's, or ScorerOptions' where given, or the defaults (see
+	// ScorerOptions); Horizon is Result.Horizon: Months calendar months
+	// after End, in Unit.
 	Months           int
 	Discount, Margin float64
+	Window           int
 	Horizon          float64
+	// Recorded says model.json recorded the run's settings (its "scoring"
+	// object); false for a file written before, whose settings are
+	// ScorerOptions' or the defaults.
+	Recorded bool
 }
 
 // modelFile is the part of model.json LoadModels reads.
@@ -67,7 +78,13 @@ type modelFile struct {
 	PurchaseModel  string                     `json:"purchase_model"`
 	PurchaseModels map[string]json.RawMessage `json:"purchase_models"`
 	Gammagamma     json.RawMessage            `json:"gammagamma"`
-	Data           struct {
+	Scoring        *struct {
+		HorizonMonths *int     `json:"horizon_months"`
+		Discount      *float64 `json:"discount"`
+		Margin        *float64 `json:"margin"`
+		WindowDays    *int     `json:"window_days"`
+	} `json:"scoring"`
+	Data struct {
 		TimeUnitHours  *float64   `json:"time_unit_hours"`
 		ObservationEnd *time.Time `json:"observation_end"`
 	} `json:"data"`
@@ -78,14 +95,14 @@ type modelFile struct {
 // ("purchase_model", decoded from "purchase_models" by its package), its
 // spend model ("gammagamma", absent for a run without amounts), its time
 // unit ("data.time_unit_hours") and end of observation
-// ("data.observation_end"), with the settings opts gives. A purchase
-// model with covariates is refused: it scores a customer from its
-// covariates too. Errors wrap ErrModelFile, or ErrConfig for opts out of
-// range.
+// ("data.observation_end"), and the run's horizon, discount, margin and
+// window ("scoring"), each overridden by opts where given (see
+// ScorerOptions). A purchase model with covariates is refused: it scores a
+// customer from its covariates too. Errors wrap ErrModelFile, or
+// ErrConfig for settings out of range (opts' or the file's).
 func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
-	cfg := Config{Months: opts.Months, Discount: opts.Discount, Margin: opts.Margin}
-	if err := cfg.check(); err != nil {
-		return nil, err
+	if opts.NoDiscount && opts.Discount != 0 {
+		return nil, &ConfigError{Field: "Discount", Value: fmt.Sprint(opts.Discount), Want: "0 with", With: "NoDiscount"}
 	}
 	b, err := io.ReadAll(io.LimitReader(r, MaxModelFile+1))
 	if err != nil {
@@ -98,7 +115,36 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModelFile, err)
 	}
-	s := &Scorer{Name: f.PurchaseModel, Months: cfg.Months, Discount: cfg.Discount, Margin: cfg.Margin}
+	cfg := Config{}
+	if sc := f.Scoring; sc != nil {
+		if sc.HorizonMonths == nil || sc.Discount == nil || sc.Margin == nil || sc.WindowDays == nil {
+			return nil, fmt.Errorf("%w: scoring: want horizon_months, discount, margin and window_days", ErrModelFile)
+		}
+		if *sc.HorizonMonths == 0 || *sc.Margin == 0 || *sc.WindowDays == 0 { // the job writes its settings with defaults filled in
+			return nil, fmt.Errorf("%w: scoring: horizon_months %d, margin %v, window_days %d: want them > 0", ErrModelFile, *sc.HorizonMonths, *sc.Margin, *sc.WindowDays)
+		}
+		cfg = Config{Months: *sc.HorizonMonths, Discount: *sc.Discount, Margin: *sc.Margin, Window: *sc.WindowDays}
+		if err := cfg.check(); err != nil {
+			return nil, fmt.Errorf("%w: scoring: %w", ErrModelFile, err)
+		}
+	}
+	if opts.Months != 0 {
+		cfg.Months = opts.Months
+	}
+	if opts.Discount != 0 || opts.NoDiscount {
+		cfg.Discount = opts.Discount
+	}
+	if opts.Margin != 0 {
+		cfg.Margin = opts.Margin
+	}
+	if opts.Window != 0 {
+		cfg.Window = opts.Window
+	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	s := &Scorer{Name: f.PurchaseModel, Months: cfg.Months, Discount: cfg.Discount, Margin: cfg.Margin, Window: cfg.Window,
+		Recorded: f.Scoring != nil}
 	raw, ok := f.PurchaseModels[f.PurchaseModel]
 	switch {
 	case f.PurchaseModel == "":
@@ -183,19 +229,46 @@ func (s *Scorer) Score(ctx context.Context, cs []clv.Customer) ([]Forecast, erro
 	return j.score(ctx, cs, s.Purchase, sm, s.Horizon)
 }
 
-// ChurnTier returns the churn tier of a P(alive) as the job assigns it
-// (segment.TierOptions' default thresholds): segment.Active at 0.7 or
-// more, segment.LikelyLost below 0.3, else segment.AtRisk; "" for NaN.
-// The value tiers and the action rank a customer among all the run's
+// Answers returns the answers of cs in calendar terms, the numbers the job
+// writes in forecast.csv's answer columns (AnswerColumns; the first,
+// discounted_purchases, is Score's Forecast.DiscountedPurchases) for
+// customers with these summaries: purchase and churn within Window days
+// after End, purchase within the horizon and P(alive) at its end, the
+// next order's percentiles and date, the time between orders. A purchase
+// model without a distribution of the next purchase gives NaN and
+// NoteNoModel, as in the job. It is an error (wrapping
+// clv.ErrInvalidCustomer, naming the index) for an invalid customer.
+func (s *Scorer) Answers(ctx context.Context, cs []clv.Customer) ([]Answers, error) {
+	if s == nil || s.Purchase == nil {
+		return nil, fmt.Errorf("%w: nil Scorer", ErrModelFile)
+	}
+	if err := clv.ValidateAll(cs); err != nil {
+		return nil, err
+	}
+	// The job's code: its outlook stage, and a Result holding what
+	// Result.answers reads (the unit, the end, the outlooks).
+	j := job{cfg: Config{Window: s.Window, Unit: s.Unit}, say: func(string, ...any) {}}
+	o, err := j.outlook(cs, s.Purchase, s.Horizon)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := Result{Config: j.cfg, Summary: &clv.Summary{End: s.End, Customers: cs}, Outlooks: o}
+	out := make([]Answers, len(cs))
+	for i := range out {
+		out[i] = res.answers(i)
+	}
+	return out, nil
+}
+
+// ChurnTier returns the churn tier of a P(alive) as the job assigns it,
+// under segment.TierOptions' default thresholds (segment.DefaultActive,
+// segment.DefaultLost; segment.TierOptions.ChurnTier): segment.Active at
+// 0.7 or more, segment.LikelyLost below 0.3, else segment.AtRisk; "" for
+// NaN. The value tiers and the action rank a customer among all the run's
 // customers, so a lone customer has none.
 func ChurnTier(pAlive float64) string {
-	switch {
-	case math.IsNaN(pAlive):
-		return ""
-	case pAlive >= 0.7:
-		return segment.Active
-	case pAlive < 0.3:
-		return segment.LikelyLost
-	}
-	return segment.AtRisk
+	return segment.TierOptions{}.ChurnTier(pAlive)
 }

@@ -248,8 +248,10 @@ func (res *Result) WriteHoldoutCSV(w io.Writer) error {
 	return csv.NewWriter(w).WriteAll(rows)
 }
 
-// WriteModelJSON writes the fitted models, the model choice and a data
-// summary as indented JSON. Each model decodes with its package.
+// WriteModelJSON writes the fitted models, the model choice, a data
+// summary and the settings that score ("scoring": horizon_months,
+// discount, margin, window_days, which LoadModels reads) as indented
+// JSON. Each model decodes with its package.
 func (res *Result) WriteModelJSON(w io.Writer) error {
 	sum := res.Summary
 	data := map[string]any{
@@ -270,7 +272,11 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 			"count": o.Count, "largest": o.Worst, "largest_line": o.WorstLine}
 	}
 	ch := res.Choice
-	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "data": data}
+	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "data": data,
+		// The run's settings that value customers and frame the answers:
+		// LoadModels scores with them.
+		"scoring": map[string]any{"horizon_months": res.Config.Months, "discount": res.Config.Discount,
+			"margin": res.Config.Margin, "window_days": res.Config.Window}}
 	if res.Spend != nil {
 		out["gammagamma"] = res.Spend
 	}

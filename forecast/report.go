@@ -92,6 +92,14 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <h2>What to do: value tier × churn risk</h2>
 <table><tr><th>value tier</th>{{range .ChurnTiers}}<th>{{.}}</th>{{end}}</tr>
 {{range .Actions}}<tr><td style="text-align:left">{{.Tier}}</td>{{range .Cells}}<td style="text-align:left">{{.N}} customers: {{.Action}}</td>{{end}}</tr>{{end}}</table>
+{{if .Month}}<h2>What to do this month</h2>
+<p>Customers by their probability of no order in the next {{.Window}} days (p_churn_window: likely to order below {{.BandLow}}, unlikely to order from {{.BandHigh}}) and value tier:
+how many, what they are worth over the {{.Months}} months ({{if .Valued}}CLV, {{end}}expected purchases), how many of them are expected to order within the {{.Window}} days, and what to do.</p>
+<table><tr><th>value tier</th><th>within {{.Window}} days</th><th>customers</th>{{if .Valued}}<th>CLV at stake</th>{{end}}<th>expected purchases</th><th>expected to order</th><th>action</th></tr>
+{{range .Month}}{{if .Customers}}<tr><td style="text-align:left">{{.Value}}</td><td style="text-align:left">{{.Band}}</td><td>{{.Customers}}</td>{{if $.Valued}}<td>{{printf "%.0f" .CLV}}</td>{{end}}<td>{{printf "%.1f" .ExpectedPurchases}}</td><td>{{printf "%.1f" .Ordering}}</td><td style="text-align:left">{{.Action}}</td></tr>{{end}}{{end}}</table>{{end}}
+<h3>Next order's expected date</h3>
+<p>{{.NextDefined}} customers have an expected date of the next order within the horizon (next_order_date, the median of the time to it; by week in next_order.png){{if .NextWeeks}}, the most in the week from {{.NextPeak}}{{end}};
+{{.NextUndefined}} have none: their next order is unlikely within the {{.Months}} months{{if not .Month}} (the purchase model gives no distribution of the next order){{end}}.</p>
 {{if .Eval}}<h2>Holdout check</h2>
 <p>The {{.PMTitle}} model fitted on the calibration period (to {{.CalEnd}}, {{.CalCustomers}} customers first seen in it) predicts their
 purchases from {{.CalEnd}} to {{.End}}; the forecasts above come from the refit on the whole observation.</p>
@@ -114,7 +122,8 @@ type maker struct {
 // Figures renders the report's plots (package plots): the calibration
 // fit by frequency, the holdout check (with a holdout period), the
 // tracking curve, P(alive) and expected purchases over frequency ×
-// recency, the CLV distribution, the segment sizes, and from a log the
+// recency, the CLV distribution, the segment sizes, the next order's
+// expected date by week (NextOrderWeeks), and from a log the
 // cohort heat map and the monthly KPI and revenue lines continued by the
 // forecast.
 func (r *Result) Figures() ([]Figure, error) {
@@ -165,6 +174,7 @@ func (r *Result) Figures() ([]Figure, error) {
 	if r.Tracking == nil { // summaries as input: no transactions to track
 		makers = slices.Delete(makers, 1, 2)
 	}
+	makers = append(makers, r.nextOrderFigure())
 	makers = append(makers, r.cohortFigures()...)
 	if r.Holdout != nil {
 		makers = slices.Insert(makers, 1, maker{"holdout.png", "Model check on the holdout period: mean purchases by calibration frequency.",
@@ -205,8 +215,9 @@ func trackingCaption(r *Result) string {
 
 // WriteReport writes the HTML report with the figures inlined (no network
 // access needed to view it): the inputs, the models and their comparison,
-// the key numbers, the segments, the action grid, the holdout check, the
-// cross-sell section (with Config.ProductColumn) and the plots.
+// the key numbers, the segments, the action grid, what to do this month
+// (MonthPlan) and the next order's date (NextOrderWeeks), the holdout
+// check, the cross-sell section (with Config.ProductColumn) and the plots.
 func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	type segRow struct {
 		Name                             string
@@ -262,6 +273,18 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
 		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(),
 	}
+	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
+	data["BandLow"], data["BandHigh"] = ChurnBandLow, ChurnBandHigh
+	weeks, undefined := r.NextOrderWeeks()
+	peak, defined := 0, 0
+	for k, n := range weeks {
+		defined += n
+		if n > weeks[peak] {
+			peak = k
+		}
+	}
+	data["NextDefined"], data["NextUndefined"], data["NextWeeks"] = defined, undefined, defined > 0
+	data["NextPeak"] = r.Summary.End.AddDate(0, 0, 7*peak).Format("2006-01-02")
 	if r.Spend != nil {
 		p := r.Spend.Params()
 		data["GG"] = fmt.Sprintf("p=%.4f q=%.4f γ=%.4f", p.P, p.Q, p.Gamma)

@@ -159,12 +159,7 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 	if len(pAlive) != len(values) {
 		return nil, fmt.Errorf("segment: %d P(alive) values for %d CLVs", len(pAlive), len(values))
 	}
-	if opts.Active == 0 {
-		opts.Active = 0.7
-	}
-	if opts.Lost == 0 {
-		opts.Lost = 0.3
-	}
+	opts.defaults()
 	if !(opts.Lost <= opts.Active && opts.Lost >= 0 && opts.Active <= 1) {
 		return nil, fmt.Errorf("segment: thresholds lost %v, active %v: want 0 ≤ lost ≤ active ≤ 1", opts.Lost, opts.Active)
 	}
@@ -235,24 +230,16 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 		rank[i] = uint8(t)
 	}
 	// Every combination of tiers, with one call of action each.
-	churns := [...]string{Active, AtRisk, LikelyLost}
 	table := make([][3]Tier, len(names))
 	for r, name := range names {
-		for c, churn := range churns {
+		for c, churn := range churnTiers {
 			table[r][c] = Tier{Churn: churn, Value: name, Rank: r, Action: action(name, churn, r)}
 		}
 	}
 	out := make([]Tier, n)
 	parallel.Map(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			c := 1 // at risk
-			switch pa := pAlive[i]; {
-			case pa >= opts.Active:
-				c = 0
-			case pa < opts.Lost:
-				c = 2
-			}
-			out[i] = table[rank[i]][c]
+			out[i] = table[rank[i]][opts.churn(pAlive[i])]
 		}
 	})
 	return out, nil

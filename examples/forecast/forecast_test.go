@@ -102,7 +102,7 @@ func checkOutputs(t *testing.T, dir string, customers int, holdout bool) {
 		t.Error("model.json does not say why the model was chosen")
 	}
 	pngs := []string{"frequency.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png",
-		"cohorts.png", "kpis.png", "revenue.png"}
+		"cohorts.png", "kpis.png", "revenue.png", "next_order.png"}
 	if holdout {
 		pngs = append(pngs, "holdout.png")
 		if h := readCSV(t, filepath.Join(dir, "holdout.csv")); len(h) != 9 {

@@ -84,7 +84,11 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			return
 		}
-		out, err := encodeResponse(sc, cs, fcs)
+		ans, err := sc.Answers(context.Background(), cs)
+		if err != nil { // the server answers 422
+			t.Fatalf("%q: answers: %v", b, err)
+		}
+		out, err := encodeResponse(sc, cs, fcs, ans)
 		if err != nil {
 			var ae *apiError
 			if !errors.As(err, &ae) || ae.status != http.StatusUnprocessableEntity {

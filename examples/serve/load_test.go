@@ -155,6 +155,7 @@ func BenchmarkStages(b *testing.B) {
 	body := batches(j, 1, 1000)[0]
 	cs, _ := decodeRequest(body, limits(sc, 1000), true)
 	fcs, _ := sc.Score(context.Background(), cs)
+	ans, _ := sc.Answers(context.Background(), cs)
 	b.Run("decode", func(b *testing.B) {
 		for b.Loop() {
 			decodeRequest(body, limits(sc, 1000), true)
@@ -165,9 +166,14 @@ func BenchmarkStages(b *testing.B) {
 			sc.Score(context.Background(), cs)
 		}
 	})
+	b.Run("answers", func(b *testing.B) {
+		for b.Loop() {
+			sc.Answers(context.Background(), cs)
+		}
+	})
 	b.Run("encode", func(b *testing.B) {
 		for b.Loop() {
-			encodeResponse(sc, cs, fcs)
+			encodeResponse(sc, cs, fcs, ans)
 		}
 	})
 }

@@ -8,15 +8,20 @@
 // Endpoints:
 //
 //	POST /v1/score  {"customers": [{"id", "frequency", "recency", "T", "monetary_value"}, ...]}
-//	                → {"customers": [{"id", "p_alive", "expected_purchases", "expected_avg_value", "clv", "churn_tier"}, ...]}
+//	                → {"customers": [{"id", "p_alive", "expected_purchases", "expected_avg_value", "clv", "churn_tier",
+//	                   "discounted_purchases", "p_purchase_window", "p_churn_window", ..., "model_days_between_orders"}, ...]}
 //	GET  /healthz   200 while the process serves
 //	GET  /readyz    200 once a model is loaded, 503 before
 //	GET  /metrics   Prometheus text exposition format
 //
 // The summaries are in the model's time unit (data.time_unit_hours of
-// model.json), as the job's forecast.csv has them. model.json does not
-// record the job's -horizon, -discount and -margin: give serve the same
-// ones (the defaults are examples/forecast's).
+// model.json), as the job's forecast.csv has them. The answer's fields
+// are forecast.csv's columns, with its numbers (null for an empty cell).
+// model.json records the job's -horizon, -discount, -margin and -window
+// (its "scoring" object) and serve scores with them; a flag given
+// overrides its one setting (-discount 0 too). A model.json written
+// before it recorded them is scored with the flags, defaults included
+// (those of examples/forecast).
 //
 // Requests are bounded: -max-body bytes and -max-batch customers (413
 // beyond), at most -concurrency read and scored at once (the others wait),

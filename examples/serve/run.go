@@ -21,28 +21,36 @@ import (
 
 // Config holds the command's settings; the flags set it.
 type Config struct {
-	Model, Addr      string
+	Model, Addr string
+	// Months, Discount, Margin and Window are the job's -horizon,
+	// -discount, -margin and -window: they override model.json's
+	// recorded settings only when Given names them (flags set on the
+	// command line); a model.json written before it recorded them is
+	// scored with all four.
 	Months           int
 	Discount, Margin float64
-	Poll             time.Duration // 0: no polling, SIGHUP only
-	MaxBody          int64         // bytes of a request's body
-	MaxBatch         int           // customers in a request
-	Concurrency      int           // requests read and scored at once
-	Timeout          time.Duration // per request
-	Grace            time.Duration // for requests in flight at shutdown
+	Window           int
+	Given            map[string]bool // flag names: "horizon", "discount", "margin", "window"
+	Poll             time.Duration   // 0: no polling, SIGHUP only
+	MaxBody          int64           // bytes of a request's body
+	MaxBatch         int             // customers in a request
+	Concurrency      int             // requests read and scored at once
+	Timeout          time.Duration   // per request
+	Grace            time.Duration   // for requests in flight at shutdown
 }
 
 func defaultConfig() Config {
-	return Config{Addr: "localhost:8080", Months: 12, Discount: 0.01, Margin: 1, Poll: 2 * time.Second,
+	return Config{Addr: "localhost:8080", Months: 12, Discount: 0.01, Margin: 1, Window: forecast.DefaultWindow, Poll: 2 * time.Second,
 		MaxBody: 8 << 20, MaxBatch: 10_000, Concurrency: 4 * runtime.GOMAXPROCS(0), Timeout: 10 * time.Second, Grace: 10 * time.Second}
 }
 
 func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Model, "model", c.Model, "model.json written by examples/forecast (required)")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "host:port to listen on (port 0: any free port)")
-	fs.IntVar(&c.Months, "horizon", c.Months, fmt.Sprintf("forecast horizon in months, 1 to %d: the job's -horizon", forecast.MaxMonths))
-	fs.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month: the job's -discount")
-	fs.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]: the job's -margin")
+	fs.IntVar(&c.Months, "horizon", c.Months, fmt.Sprintf("forecast horizon in months, 1 to %d: overrides model.json's (the job's -horizon)", forecast.MaxMonths))
+	fs.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month: overrides model.json's (the job's -discount)")
+	fs.Float64Var(&c.Margin, "margin", c.Margin, "profit margin in (0, 1]: overrides model.json's (the job's -margin)")
+	fs.IntVar(&c.Window, "window", c.Window, fmt.Sprintf("days of the purchase and churn window, 1 to %d: overrides model.json's (the job's -window)", forecast.MaxWindow))
 	fs.DurationVar(&c.Poll, "poll", c.Poll, "how often to check the model file for changes (0: only on SIGHUP)")
 	fs.Int64Var(&c.MaxBody, "max-body", c.MaxBody, "largest request body in bytes (larger: 413)")
 	fs.IntVar(&c.MaxBatch, "max-batch", c.MaxBatch, "most customers in one request (more: 413)")
@@ -62,6 +70,8 @@ func (c *Config) check() error {
 		return cli.Usagef("-discount %v: want a rate per month ≥ 0", c.Discount)
 	case !(c.Margin > 0 && c.Margin <= 1):
 		return cli.Usagef("-margin %v: want a share in (0, 1]", c.Margin)
+	case c.Window < 1 || c.Window > forecast.MaxWindow:
+		return cli.Usagef("-window %d: want 1 to %d days", c.Window, forecast.MaxWindow)
 	case c.Poll < 0:
 		return cli.Usagef("-poll %v: want a duration ≥ 0", c.Poll)
 	case c.MaxBody < 64:
@@ -105,7 +115,33 @@ func parse(args []string, stderr io.Writer) (Config, error) {
 	if err := cli.NoArgs(fs); err != nil {
 		return c, err
 	}
+	c.Given = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.Given[f.Name] = true })
 	return c, c.check()
+}
+
+// overrides returns the settings given on the command line (Given), which
+// override model.json's recorded ones; all returns every setting, for a
+// model.json that records none.
+func (c *Config) overrides() forecast.ScorerOptions {
+	var o forecast.ScorerOptions
+	if c.Given["horizon"] {
+		o.Months = c.Months
+	}
+	if c.Given["discount"] {
+		o.Discount, o.NoDiscount = c.Discount, c.Discount == 0
+	}
+	if c.Given["margin"] {
+		o.Margin = c.Margin
+	}
+	if c.Given["window"] {
+		o.Window = c.Window
+	}
+	return o
+}
+
+func (c *Config) all() forecast.ScorerOptions {
+	return forecast.ScorerOptions{Months: c.Months, Discount: c.Discount, Margin: c.Margin, Window: c.Window, NoDiscount: c.Discount == 0}
 }
 
 // serve listens on c.Addr and serves until ctx is done, then shuts down

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -109,7 +111,56 @@ type scored struct {
 		ExpectedAvgValue  *float64 `json:"expected_avg_value"`
 		CLV               *float64 `json:"clv"`
 		ChurnTier         string   `json:"churn_tier"`
+		answers
 	} `json:"customers"`
+	WindowDays int `json:"window_days"`
+}
+
+// answers are the answer fields of a response's customer, named as
+// forecast.csv's columns; nil for null.
+type answers struct {
+	DiscountedPurchases    float64  `json:"discounted_purchases"`
+	PPurchaseWindow        *float64 `json:"p_purchase_window"`
+	PChurnWindow           *float64 `json:"p_churn_window"`
+	PPurchaseHorizon       *float64 `json:"p_purchase_horizon"`
+	PAliveHorizonEnd       *float64 `json:"p_alive_horizon_end"`
+	NextOrderDaysP10       *float64 `json:"next_order_days_p10"`
+	NextOrderDaysMedian    *float64 `json:"next_order_days_median"`
+	NextOrderDaysP90       *float64 `json:"next_order_days_p90"`
+	NextOrderDate          *string  `json:"next_order_date"`
+	NextOrderNote          string   `json:"next_order_note"`
+	AvgDaysBetweenOrders   *float64 `json:"avg_days_between_orders"`
+	ModelDaysBetweenOrders *float64 `json:"model_days_between_orders"`
+}
+
+// answersOf returns the fields of the response that say the customer's
+// forecast.Answers a, and its discounted purchases d.
+func answersOf(d float64, a forecast.Answers) answers {
+	p := func(v float64) *float64 {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return &v
+	}
+	var date *string
+	if !a.NextOrderDate.IsZero() {
+		s := a.NextOrderDate.Format(time.DateOnly)
+		date = &s
+	}
+	return answers{d, p(a.PurchaseWithinWindow), p(a.ChurnWithinWindow), p(a.PurchaseWithinHorizon), p(a.AliveAtHorizonEnd),
+		p(a.NextOrderDays[0]), p(a.NextOrderDays[1]), p(a.NextOrderDays[2]), date, a.NextOrderNote,
+		p(a.AvgDaysBetweenOrders), p(a.ModelDaysBetweenOrders)}
+}
+
+// equal reports whether a and b hold the same values.
+func (a answers) equal(b answers) bool {
+	f := func(x, y *float64) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
+	s := func(x, y *string) bool { return x == nil && y == nil || x != nil && y != nil && *x == *y }
+	return a.DiscountedPurchases == b.DiscountedPurchases && f(a.PPurchaseWindow, b.PPurchaseWindow) && f(a.PChurnWindow, b.PChurnWindow) &&
+		f(a.PPurchaseHorizon, b.PPurchaseHorizon) && f(a.PAliveHorizonEnd, b.PAliveHorizonEnd) &&
+		f(a.NextOrderDaysP10, b.NextOrderDaysP10) && f(a.NextOrderDaysMedian, b.NextOrderDaysMedian) && f(a.NextOrderDaysP90, b.NextOrderDaysP90) &&
+		s(a.NextOrderDate, b.NextOrderDate) && a.NextOrderNote == b.NextOrderNote &&
+		f(a.AvgDaysBetweenOrders, b.AvgDaysBetweenOrders) && f(a.ModelDaysBetweenOrders, b.ModelDaysBetweenOrders)
 }
 
 // requestBody returns the JSON request scoring cs.
@@ -143,7 +194,8 @@ func post(h http.Handler, body []byte) *httptest.ResponseRecorder {
 // customers cs (from index lo of the job's).
 func checkScores(t *testing.T, got scored, j *job, lo int, cs []clv.Customer) {
 	t.Helper()
-	if len(got.Customers) != len(cs) || got.Model != j.res.Choice.Name || got.Horizon != j.res.Horizon || got.UnitHours != 168 || got.HorizonMonths != 12 {
+	if len(got.Customers) != len(cs) || got.Model != j.res.Choice.Name || got.Horizon != j.res.Horizon || got.UnitHours != 168 || got.HorizonMonths != 12 ||
+		got.WindowDays != j.res.Config.Window {
 		t.Fatalf("response: model %s, horizon %v (%d months), unit %v h, %d customers; want %s, %v, 12, 168, %d",
 			got.Model, got.Horizon, got.HorizonMonths, got.UnitHours, len(got.Customers), j.res.Choice.Name, j.res.Horizon, len(cs))
 	}
@@ -155,6 +207,11 @@ func checkScores(t *testing.T, got scored, j *job, lo int, cs []clv.Customer) {
 			g.ExpectedAvgValue == nil || *g.ExpectedAvgValue != w.ExpectedValue || g.CLV == nil || *g.CLV != w.CLV ||
 			g.ChurnTier != j.res.Tiers[lo+i].Churn {
 			t.Fatalf("customer %d (%+v): got %+v, the job %+v %s", lo+i, cs[i], g, w, j.res.Tiers[lo+i].Churn)
+		}
+		// The answers in calendar terms are the job's too.
+		jc, _ := j.res.Customer(lo + i)
+		if want := answersOf(w.DiscountedPurchases, jc.Answers); !g.answers.equal(want) {
+			t.Fatalf("customer %d (%+v): answers %+v, the job %+v", lo+i, cs[i], g.answers, jc.Answers)
 		}
 	}
 }
@@ -664,4 +721,111 @@ func TestBusy(t *testing.T) {
 		t.Fatalf("after: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// TestSettingsFromModel: the service scores with the settings model.json
+// records (a job run with -horizon 6 -discount 0.02 -margin 0.5 -window
+// 14): its numbers are the job's forecast.csv cells (10 significant
+// digits, an empty cell null); a flag given overrides its setting (-discount 0
+// too), the others stay the file's; a model.json that records none is
+// scored with every flag, defaults included.
+func TestSettingsFromModel(t *testing.T) {
+	f, err := os.Open("../../testdata/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := forecast.Run(context.Background(), f, forecast.Config{Model: "paretonbd", Months: 6, Discount: 0.02, Margin: 0.5, Window: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mj, fc bytes.Buffer
+	if err := res.WriteModelJSON(&mj); err != nil {
+		t.Fatal(err)
+	}
+	if err := res.WriteForecastCSV(&fc); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&fc).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := writeFile(t, filepath.Join(dir, "model.json"), mj.Bytes())
+	cs := res.Summary.Customers[:300]
+	serveWith := func(path string, args ...string) scored {
+		t.Helper()
+		c, err := parse(append([]string{"-model", path}, args...), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := newServer(c, slog.New(slog.DiscardHandler))
+		s.reload("test", true)
+		w := post(s.routes(), requestBody(cs))
+		var got scored
+		if err := json.Unmarshal(w.Body.Bytes(), &got); w.Code != http.StatusOK || err != nil {
+			t.Fatalf("%v: %d %v %s", args, w.Code, err, w.Body)
+		}
+		return got
+	}
+	got := serveWith(path)
+	if got.HorizonMonths != 6 || got.WindowDays != 14 || got.Horizon != res.Horizon {
+		t.Fatalf("scored over %d months (%v), window %d; the job: 6 (%v), 14", got.HorizonMonths, got.Horizon, got.WindowDays, res.Horizon)
+	}
+	f10 := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'g', 10, 64)
+	}
+	col := map[string]int{}
+	for k, h := range rows[0] {
+		col[h] = k
+	}
+	for i, g := range got.Customers {
+		date := ""
+		if g.NextOrderDate != nil {
+			date = *g.NextOrderDate
+		}
+		d := g.DiscountedPurchases
+		for name, v := range map[string]string{"p_alive": f10(&g.PAlive), "expected_purchases": f10(&g.ExpectedPurchases),
+			"expected_avg_value": f10(g.ExpectedAvgValue), "clv": f10(g.CLV), "churn_tier": g.ChurnTier,
+			"discounted_purchases": f10(&d), "p_purchase_window": f10(g.PPurchaseWindow), "p_churn_window": f10(g.PChurnWindow),
+			"p_purchase_horizon": f10(g.PPurchaseHorizon), "p_alive_horizon_end": f10(g.PAliveHorizonEnd),
+			"next_order_days_p10": f10(g.NextOrderDaysP10), "next_order_days_median": f10(g.NextOrderDaysMedian),
+			"next_order_days_p90": f10(g.NextOrderDaysP90), "next_order_date": date, "next_order_note": g.NextOrderNote,
+			"avg_days_between_orders": f10(g.AvgDaysBetweenOrders), "model_days_between_orders": f10(g.ModelDaysBetweenOrders)} {
+			if want := rows[i+1][col[name]]; v != want {
+				t.Fatalf("customer %d (%s) %s: served %q, forecast.csv %q", i, g.ID, name, v, want)
+			}
+		}
+	}
+	// A flag given overrides its setting only.
+	got2 := serveWith(path, "-horizon", "12", "-discount", "0")
+	sc, err := forecast.LoadModels(bytes.NewReader(mj.Bytes()), forecast.ScorerOptions{Months: 12, NoDiscount: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sc.Score(context.Background(), cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g0 := got2.Customers[0]
+	// Without a discount the discounted purchases are the expected ones.
+	if got2.HorizonMonths != 12 || got2.WindowDays != 14 || sc.Margin != 0.5 || sc.Discount != 0 || *g0.CLV != want[0].CLV ||
+		g0.DiscountedPurchases != want[0].DiscountedPurchases || math.Abs(g0.DiscountedPurchases-g0.ExpectedPurchases) > 1e-9*g0.ExpectedPurchases {
+		t.Errorf("-horizon 12 -discount 0: %d months, window %d, customer 0 %+v; want 12, 14, %+v", got2.HorizonMonths, got2.WindowDays, g0, want[0])
+	}
+	// A model.json without "scoring": every flag, defaults included.
+	var m map[string]any
+	if err := json.Unmarshal(mj.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "scoring")
+	old, _ := json.Marshal(m)
+	got3 := serveWith(writeFile(t, filepath.Join(dir, "old.json"), old), "-window", "7")
+	def := defaultConfig()
+	if got3.HorizonMonths != def.Months || got3.WindowDays != 7 {
+		t.Errorf("model.json without settings: %d months, window %d; want %d, 7", got3.HorizonMonths, got3.WindowDays, def.Months)
+	}
 }

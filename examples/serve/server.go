@@ -70,7 +70,12 @@ func (s *server) reload(why string, force bool) {
 	s.tried, s.triedErr, s.triedOnce = sum, msg, true
 	var sc *forecast.Scorer
 	if err == nil {
-		sc, err = forecast.LoadModels(bytes.NewReader(b), forecast.ScorerOptions{Months: s.cfg.Months, Discount: s.cfg.Discount, Margin: s.cfg.Margin})
+		// model.json's settings, overridden by the flags given; a file
+		// that records none takes every flag, defaults included.
+		sc, err = forecast.LoadModels(bytes.NewReader(b), s.cfg.overrides())
+		if err == nil && !sc.Recorded {
+			sc, err = forecast.LoadModels(bytes.NewReader(b), s.cfg.all())
+		}
 	}
 	if err != nil {
 		s.metrics.reloadFailures.Add(1)
@@ -81,7 +86,8 @@ func (s *server) reload(why string, force bool) {
 	s.model.Store(&loaded{scorer: sc, modTime: modTime, loadedAt: time.Now()})
 	s.metrics.reloads.Add(1)
 	s.log.Info("model loaded", "why", why, "file", s.cfg.Model, "purchase_model", sc.Name, "spend", sc.Spend != nil,
-		"unit", sc.Unit, "observation_end", sc.End.Format(time.DateOnly), "horizon_months", sc.Months, "horizon", sc.Horizon)
+		"unit", sc.Unit, "observation_end", sc.End.Format(time.DateOnly), "horizon_months", sc.Months, "horizon", sc.Horizon,
+		"discount", sc.Discount, "margin", sc.Margin, "window_days", sc.Window, "settings_from_file", sc.Recorded)
 }
 
 // readModel reads the model file, up to forecast.MaxModelFile bytes and
@@ -240,17 +246,28 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		// about their values (e.g. an infinite value), not the server.
 		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
-	out, err := encodeResponse(l.scorer, cs, fcs)
+	ans, err := l.scorer.Answers(ctx, cs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
+		}
+		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
+	}
+	out, err := encodeResponse(l.scorer, cs, fcs, ans)
 	return out, len(cs), err
 }
 
-// encodeResponse writes {"model", "horizon_months", "horizon", "unit_hours",
-// "customers": [{"id", "p_alive", "expected_purchases",
-// "expected_avg_value", "clv", "churn_tier"}, ...]}: the last two null
-// without a spend model. Numbers are written in the shortest form that
-// reads back to the same float64.
-func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forecast) ([]byte, error) {
-	b := make([]byte, 0, 128+len(cs)*160)
+// encodeResponse writes {"model", "horizon_months", "horizon",
+// "unit_hours", "window_days", "observation_end", "customers": [{"id",
+// "p_alive", "expected_purchases", "expected_avg_value", "clv",
+// "churn_tier", then the answer columns of forecast.csv
+// (forecast.AnswerColumns: "discounted_purchases", "p_purchase_window",
+// ..., "model_days_between_orders")}, ...]}: expected_avg_value and clv
+// null without a spend model, an answer null where forecast.csv's cell is
+// empty. Numbers are written in the shortest form that reads back to the
+// same float64.
+func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forecast, ans []forecast.Answers) ([]byte, error) {
+	b := make([]byte, 0, 128+len(cs)*560)
 	b = append(b, `{"model":`...)
 	b = appendString(b, sc.Name)
 	b = append(b, `,"horizon_months":`...)
@@ -259,9 +276,13 @@ func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forec
 	b = strconv.AppendFloat(b, sc.Horizon, 'g', -1, 64)
 	b = append(b, `,"unit_hours":`...)
 	b = strconv.AppendFloat(b, sc.Unit.Hours(), 'g', -1, 64)
+	b = append(b, `,"window_days":`...)
+	b = strconv.AppendInt(b, int64(sc.Window), 10)
+	b = append(b, `,"observation_end":`...)
+	b = appendString(b, sc.End.Format(time.RFC3339))
 	b = append(b, `,"customers":[`...)
 	for i, f := range fcs {
-		for _, v := range [...]float64{f.PAlive, f.ExpectedPurchases, f.ExpectedValue, f.CLV} {
+		for _, v := range [...]float64{f.PAlive, f.ExpectedPurchases, f.ExpectedValue, f.CLV, f.DiscountedPurchases} {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, &apiError{status: http.StatusUnprocessableEntity, customer: i,
 					message: fmt.Sprintf("customers[%d]: the model gives no finite forecast for this customer (%+v)", i, f)}
@@ -286,9 +307,47 @@ func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forec
 		}
 		b = append(b, `,"churn_tier":`...)
 		b = appendString(b, forecast.ChurnTier(f.PAlive))
+		b = append(b, `,"discounted_purchases":`...)
+		b = strconv.AppendFloat(b, f.DiscountedPurchases, 'g', -1, 64)
+		b = appendAnswers(b, ans[i])
 		b = append(b, '}')
 	}
 	return append(b, "]}\n"...), nil
+}
+
+// appendAnswers appends a's fields, named as forecast.csv's columns
+// (forecast.AnswerColumns after discounted_purchases), each preceded by a
+// comma; NaN (an infinite value too, which JSON cannot hold) is null, as
+// is a zero date.
+func appendAnswers(b []byte, a forecast.Answers) []byte {
+	num := func(b []byte, name string, v float64) []byte {
+		b = append(b, ',', '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	b = num(b, "p_purchase_window", a.PurchaseWithinWindow)
+	b = num(b, "p_churn_window", a.ChurnWithinWindow)
+	b = num(b, "p_purchase_horizon", a.PurchaseWithinHorizon)
+	b = num(b, "p_alive_horizon_end", a.AliveAtHorizonEnd)
+	b = num(b, "next_order_days_p10", a.NextOrderDays[0])
+	b = num(b, "next_order_days_median", a.NextOrderDays[1])
+	b = num(b, "next_order_days_p90", a.NextOrderDays[2])
+	b = append(b, `,"next_order_date":`...)
+	if a.NextOrderDate.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '"')
+		b = a.NextOrderDate.AppendFormat(b, time.DateOnly)
+		b = append(b, '"')
+	}
+	b = append(b, `,"next_order_note":`...)
+	b = appendString(b, a.NextOrderNote)
+	b = num(b, "avg_days_between_orders", a.AvgDaysBetweenOrders)
+	return num(b, "model_days_between_orders", a.ModelDaysBetweenOrders)
 }
 
 // appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
