@@ -34,7 +34,7 @@ type Config struct {
 	DecimalComma, PeriodsByCustomer      bool
 	Summaries                            bool
 	Covariates                           string
-	State                                string // directory of the incremental state; "" for none
+	State                                string            // directory of the incremental state; "" for none
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
 }
