@@ -56,7 +56,7 @@ func RunIncremental(ctx context.Context, st *State, r io.Reader, cfg Config) (*R
 		return nil, &ConfigError{Field: "Summaries", Value: "true", Want: "a transaction log in an incremental run"}
 	case cfg.Covariates != nil:
 		return nil, &ConfigError{Field: "Covariates", Value: cfg.CovariatesName, Want: "none in an incremental run"}
-	case !cfg.End.IsZero() && st.Records > 0 && cfg.End.Before(st.Last):
+	case !cfg.End.IsZero() && st.Records > 0 && lastAccepted(cfg).Before(st.Last):
 		return nil, &ConfigError{Field: "End", Value: cfg.End.Format(time.RFC3339),
 			Want: "a time at or after the state's last transaction, " + st.Last.Format(time.RFC3339)}
 	}
@@ -106,10 +106,7 @@ func (j *job) readNew(st *State, r io.Reader) (*newLog, error) {
 		return nil, err
 	}
 	sopts := clv.SummaryOptions{AllowNegative: cfg.AllowNegative}
-	limit := cfg.End
-	if !limit.IsZero() && cfg.EndOfDay {
-		limit = limit.Add(24*time.Hour - time.Microsecond)
-	}
+	limit := lastAccepted(cfg)
 	d := &newLog{}
 	seen := map[string]int32{}
 	var stale, staleLine int
@@ -296,4 +293,13 @@ func (st *State) commit(d *newLog, m *merged, res *Result) {
 		p := res.Spend.Params()
 		st.spend = &p
 	}
+}
+
+// lastAccepted returns the latest time of a transaction the run accepts:
+// Config.End, or the end of its day with EndOfDay (zero without an End).
+func lastAccepted(cfg Config) time.Time {
+	if !cfg.End.IsZero() && cfg.EndOfDay {
+		return cfg.End.Add(24*time.Hour - time.Microsecond)
+	}
+	return cfg.End
 }
