@@ -7,12 +7,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -235,5 +238,52 @@ func TestLoadStateCorrupt(t *testing.T) {
 		if !errors.Is(err, forecast.ErrStateCorrupt) && !errors.Is(err, forecast.ErrStateVersion) {
 			t.Fatalf("byte %d altered: %v, want ErrStateCorrupt", i, err)
 		}
+	}
+}
+
+// TestIncrementalCDNOW: CDNOW's log (sorted by customer, not by date) in
+// four pieces by date gives, run after run, the full run's summaries,
+// model and forecasts, bit for bit.
+func TestIncrementalCDNOW(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	b, err := os.ReadFile(datasets.Data(t, "CDNOW_master.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n")
+	cuts := []string{"19970331", "19970930", "19980331", "99999999"}
+	pieces := make([]strings.Builder, len(cuts))
+	for k := range pieces {
+		pieces[k].WriteString(lines[0])
+	}
+	for _, l := range lines[1:] {
+		date := strings.Fields(l)[1]
+		k := 0
+		for date > cuts[k] {
+			k++
+		}
+		pieces[k].WriteString(l)
+	}
+	ctx := context.Background()
+	cfg := forecast.Config{CSV: clv.CSVOptions{Delimiter: ' ', Amount: "dollar_value"}, Discount: 0.01}
+	full, err := forecast.Run(ctx, strings.NewReader(string(b)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &forecast.State{}
+	var res *forecast.Result
+	for k := range pieces {
+		if res, err = forecast.RunIncremental(ctx, st, strings.NewReader(pieces[k].String()), cfg); err != nil {
+			t.Fatalf("piece %d: %v", k, err)
+		}
+	}
+	if len(res.Summary.Customers) != 23570 || !slices.Equal(res.Summary.Customers, full.Summary.Customers) {
+		t.Fatalf("%d customers, not the full run's %d (or not the same)", len(res.Summary.Customers), len(full.Summary.Customers))
+	}
+	if res.Choice.Name != full.Choice.Name || !slices.Equal(params(t, res.Choice.Model), params(t, full.Choice.Model)) ||
+		res.Spend.Params() != full.Spend.Params() || !slices.Equal(res.Forecasts, full.Forecasts) {
+		t.Errorf("%v, %v: not the full run's %v, %v", res.Choice.Model, res.Spend, full.Choice.Model, full.Spend)
 	}
 }
