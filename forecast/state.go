@@ -2,11 +2,13 @@ package forecast
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"math"
 	"slices"
 	"time"
@@ -166,7 +168,14 @@ func (s *State) Save(w io.Writer) error {
 // ErrStateCorrupt; one of another format version, ErrStateVersion. It
 // reads the whole of r into memory (the size of the file).
 func LoadState(r io.Reader) (*State, error) {
-	b, err := io.ReadAll(r)
+	var buf bytes.Buffer
+	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < math.MaxInt32 {
+			buf.Grow(int(fi.Size()) + bytes.MinRead) // a file: read at once, without doubling
+		}
+	}
+	_, err := buf.ReadFrom(r)
+	b := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("forecast: reading the state: %w", err)
 	}
