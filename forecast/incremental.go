@@ -28,7 +28,7 @@ import (
 // concatenated), and so the same fits and forecasts, bit for bit. With
 // st.WarmStart the fits start elsewhere and stop elsewhere within their
 // convergence tolerance (the gradient of the mean log-likelihood below
-// 1e-8): the parameters and forecasts then agree with Run's to about 1e-7
+// 1e-8): the parameters and forecasts then agree with Run's to below 1e-6
 // relative (TestIncrementalEqualsFull measures it). Like a run on
 // summaries, it has no cohorts and no tracking curve (Result.Cohorts and
 // Result.Tracking are nil: the state keeps no log), and Summary.Stats are
