@@ -175,6 +175,16 @@ func (r *Reader) Header() []string {
 	return r.header
 }
 
+// Line returns the line number (from 1) of the record Read last
+// returned, 0 before the first; callers that check transactions
+// themselves name it in their errors.
+func (r *Reader) Line() int {
+	if r == nil || r.recs == nil {
+		return 0
+	}
+	return r.recs.Line
+}
+
 // Stats returns what the Reader has read and skipped so far.
 func (r *Reader) Stats() Stats {
 	if r == nil {

@@ -150,10 +150,18 @@ func (s *CustomerState) MarshalBinary() ([]byte, error) {
 	if s == nil {
 		return nil, errNilState
 	}
-	b := binary.AppendUvarint(nil, uint64(len(s.ID)))
+	return s.AppendBinary(nil)
+}
+
+// AppendBinary appends the encoding MarshalBinary returns to b (for a
+// caller that writes many states without a buffer for each).
+func (s *CustomerState) AppendBinary(b []byte) ([]byte, error) {
+	if s == nil {
+		return b, errNilState
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.ID)))
 	b = append(b, s.ID...)
-	b = s.st.AppendBinary(b)
-	return b, nil
+	return s.st.AppendBinary(b), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary wrote.

@@ -174,6 +174,14 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return j.run(ctx, obs)
+}
+
+// run runs the stages after the summaries: the fits and choice, the spend
+// model, the scores and everything that reads them.
+func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
+	cfg := j.cfg
+	var err error
 	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts}
 	if cfg.Covariates != nil {
 		if res.Covariates, err = j.readCovariates(obs); err != nil {
@@ -188,7 +196,7 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	}
 	var sm clv.SpendModel = noSpend{}
 	if !cfg.NoAmounts {
-		if err := res.fitSpend(ctx, j.say); err != nil {
+		if err := res.fitSpend(ctx, j.say, j.fits.spendStart); err != nil {
 			return nil, err
 		}
 		sm = spend{res.Spend}
@@ -241,14 +249,14 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 	return res, ctx.Err()
 }
 
-func (res *Result) fitSpend(ctx context.Context, say func(string, ...any)) error {
+func (res *Result) fitSpend(ctx context.Context, say func(string, ...any), start *gammagamma.Params) error {
 	cs := res.Summary.Customers
 	if ind, err := gammagamma.FrequencyValueCorrelation(cs); err == nil {
 		res.Independence = &ind
 		say("  %s", ind.Verdict)
 	}
 	say("fitting gamma-gamma")
-	sm, err := fitSpendModel(ctx, cs, res.Config.Penalizer)
+	sm, err := fitSpendModel(ctx, cs, res.Config.Penalizer, start)
 	if err != nil {
 		return err
 	}

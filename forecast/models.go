@@ -13,6 +13,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -35,8 +36,12 @@ type PurchaseModel interface {
 // capability, parameter draws for intervals.
 type purchaseModel struct {
 	name, title string
-	// fit fits the model to cs with the L2 penalty pen.
-	fit func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error)
+	// fit fits the model to cs with the L2 penalty pen, starting from
+	// start (the model's parameters, as params returns them) when not nil.
+	fit func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error)
+	// params returns a model's parameters, the fit's start of the next
+	// incremental run (State).
+	params func(m PurchaseModel) []float64
 	// draws, if not nil, returns n models of m's kind (a model this entry
 	// fitted) with parameters drawn from the fit's approximate sampling
 	// distribution; nil means the model has no draws, so no intervals.
@@ -52,23 +57,39 @@ type purchaseModel struct {
 // purchaseModels is the table of the purchase models, in the order of the
 // comparison: the one place that names them.
 var purchaseModels = []purchaseModel{
-	{name: "bgnbd", title: "BG/NBD", fit: fitBGNBD(bgnbd.BGNBD), draws: bgnbdDraws,
+	{name: "bgnbd", title: "BG/NBD", fit: fitBGNBD(bgnbd.BGNBD), params: bgnbdParams, draws: bgnbdDraws,
 		note: `in the BG/NBD model a customer can drop out only after a repeat purchase, so customers who bought once have
 P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
 CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.`},
-	{name: "mbgnbd", title: "MBG/NBD", fit: fitBGNBD(bgnbd.MBGNBD), draws: bgnbdDraws},
-	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error) {
-		return model(paretonbd.FitContext(ctx, cs, paretonbd.FitOptions{Penalizer: pen}))
+	{name: "mbgnbd", title: "MBG/NBD", fit: fitBGNBD(bgnbd.MBGNBD), params: bgnbdParams, draws: bgnbdDraws},
+	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
+		opts := paretonbd.FitOptions{Penalizer: pen}
+		if len(start) == 4 {
+			opts.Start = &paretonbd.Params{R: start[0], Alpha: start[1], S: start[2], Beta: start[3]}
+		}
+		return model(paretonbd.FitContext(ctx, cs, opts))
+	}, params: func(m PurchaseModel) []float64 {
+		p := m.(*paretonbd.Model).Params()
+		return []float64{p.R, p.Alpha, p.S, p.Beta}
 	}, draws: func(m PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
 		ps, err := m.(*paretonbd.Model).SampleParams(src, n)
 		return newModels(ps, err, paretonbd.New)
 	}},
 }
 
-func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, float64) (PurchaseModel, error) {
-	return func(ctx context.Context, cs []clv.Customer, pen float64) (PurchaseModel, error) {
-		return model(bgnbd.FitContext(ctx, cs, bgnbd.FitOptions{Variant: v, Penalizer: pen}))
+func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, float64, []float64) (PurchaseModel, error) {
+	return func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
+		opts := bgnbd.FitOptions{Variant: v, Penalizer: pen}
+		if len(start) == 4 {
+			opts.Start = &bgnbd.Params{R: start[0], Alpha: start[1], A: start[2], B: start[3]}
+		}
+		return model(bgnbd.FitContext(ctx, cs, opts))
 	}
+}
+
+func bgnbdParams(m PurchaseModel) []float64 {
+	p := m.(*bgnbd.Model).Params()
+	return []float64{p.R, p.Alpha, p.A, p.B}
 }
 
 func bgnbdDraws(m PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
@@ -136,6 +157,13 @@ type fitter struct {
 	pen    float64
 	budget time.Duration
 	cov    *covTable // the covariates, nil without
+	// start, in an incremental run, holds the previous run's parameters
+	// of each purchase model by name, where its fits start (nil: the
+	// models' default starts).
+	start map[string][]float64
+	// spendStart, in an incremental run, is the previous run's spend
+	// model's parameters, where its fit starts (nil: the default).
+	spendStart *gammagamma.Params
 }
 
 // names returns the models "auto" compares: ModelNames, and with
@@ -158,7 +186,7 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 	var err error
 	switch {
 	case pm.fitCov == nil:
-		m, err = pm.fit(fctx, cs, f.pen)
+		m, err = pm.fit(fctx, cs, f.pen, f.start[name])
 	case f.cov == nil:
 		return nil, fmt.Errorf("%w: model %q needs covariates", ErrConfig, name)
 	default:

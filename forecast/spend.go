@@ -15,8 +15,11 @@ import (
 // every customer's mean amount the same, every purchase of a customer
 // worth the same, or one price throughout) returns that limit model,
 // usable, without an error; its FitInfo says which limit.
-func fitSpendModel(ctx context.Context, cs []clv.Customer, penalizer float64) (*gammagamma.Model, error) {
-	sm, err := gammagamma.FitContext(ctx, cs, gammagamma.FitOptions{SkipNonPositive: true, Penalizer: penalizer})
+//
+// start, if not nil, is where the fit starts (an incremental run's
+// previous spend model).
+func fitSpendModel(ctx context.Context, cs []clv.Customer, penalizer float64, start *gammagamma.Params) (*gammagamma.Model, error) {
+	sm, err := gammagamma.FitContext(ctx, cs, gammagamma.FitOptions{SkipNonPositive: true, Penalizer: penalizer, Start: start})
 	if errors.Is(err, clv.ErrBoundary) && sm != nil && sm.FitInfo().Status == clv.AtBoundary {
 		return sm, nil
 	}

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"strings"
@@ -35,6 +37,7 @@ type Config struct {
 	Covariates                           string
 	ProductColumn                        string
 	CrossSellK                           int
+	State                                string            // directory of the incremental state; "" for none
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
 }
@@ -107,6 +110,9 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too`)
 	fs.StringVar(&c.ProductColumn, "product-column", c.ProductColumn, "product (or category) column, header name or 1-based number: also suggests products to the customers whose action is cross-sell (cross_sell.csv), checks the suggestions on the holdout with -calibration-end, and adds products bought together to the report; empty: none")
 	fs.IntVar(&c.CrossSellK, "cross-sell-k", c.CrossSellK, fmt.Sprintf("number of products suggested per customer with -product-column, 1 to %d", crosssell.MaxK))
+	fs.StringVar(&c.State, "state", c.State, "directory of the state of incremental runs ("+stateFile+"): the first run reads the whole log and writes the state; "+
+		"each later run reads only the new transactions given (all after the state's last one), merges them, refits (on the merged summaries, as a full run would) and rescores; "+
+		"the outputs have no cohorts or tracking plot")
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
@@ -250,7 +256,16 @@ func Run(c Config, progress io.Writer) error {
 		defer f.Close()
 		fc.Covariates, fc.CovariatesName = f, c.Covariates
 	}
-	res, err := forecast.Run(context.Background(), in, fc)
+	var res *forecast.Result
+	var st *forecast.State
+	if c.State != "" {
+		if st, err = loadState(c.State); err != nil {
+			return err
+		}
+		res, err = forecast.RunIncremental(context.Background(), st, in, fc)
+	} else {
+		res, err = forecast.Run(context.Background(), in, fc)
+	}
 	if err != nil {
 		return c.explain(fc.Name, err)
 	}
@@ -259,6 +274,62 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
+	if st != nil {
+		if err := saveState(c.State, st); err != nil {
+			return err
+		}
+		fmt.Fprintf(progress, "saved the state of %d customers, %d transactions to %s, in %s\n",
+			st.Customers(), st.Records, st.Last.Format(time.DateTime), filepath.Join(c.State, stateFile))
+	}
+	return nil
+}
+
+// stateFile is the file of the incremental state in -state's directory.
+const stateFile = "state.clvkit"
+
+// loadState reads the state in dir, or returns an empty one when there is
+// none yet (the first run).
+func loadState(dir string) (*forecast.State, error) {
+	f, err := os.Open(filepath.Join(dir, stateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return &forecast.State{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("-state: %w", err)
+	}
+	defer f.Close()
+	st, err := forecast.LoadState(f)
+	if err != nil {
+		return nil, fmt.Errorf("-state %s: %w", f.Name(), err)
+	}
+	return st, nil
+}
+
+// saveState writes st into dir, replacing the previous state only once
+// the new one is whole on disk (a temporary file renamed over it).
+func saveState(dir string, st *forecast.State) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("-state: %w", err)
+	}
+	f, err := os.CreateTemp(dir, stateFile+".*")
+	if err != nil {
+		return fmt.Errorf("-state: %w", err)
+	}
+	defer os.Remove(f.Name()) // after the rename, nothing to remove
+	if err := st.Save(f); err != nil {
+		f.Close()
+		return fmt.Errorf("-state: writing %s: %w", f.Name(), err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("-state: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("-state: %w", err)
+	}
+	if err := os.Rename(f.Name(), filepath.Join(dir, stateFile)); err != nil {
+		return fmt.Errorf("-state: %w", err)
+	}
 	return nil
 }
 

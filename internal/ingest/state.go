@@ -75,14 +75,12 @@ func (st *State) Empty() bool { return len(st.periods) == 0 }
 // endP, and the holdout side's purchases and mean value (Duration zero);
 // ok is false if the calibration side is empty.
 func (st *State) Summary(calendar bool, unit, endT float64, endP int64) (c Customer, h Holdout, ok bool) {
-	var cal, hold []statePeriod
-	for _, e := range st.periods {
-		if e.holdout {
-			hold = append(hold, e)
-		} else {
-			cal = append(cal, e)
-		}
+	// The periods are sorted with the holdout's last: two views, no copy.
+	i := len(st.periods)
+	for i > 0 && st.periods[i-1].holdout {
+		i--
 	}
+	cal, hold := st.periods[:i], st.periods[i:]
 	if len(cal) == 0 {
 		return c, h, false
 	}
