@@ -114,13 +114,25 @@ func clip(s string) string {
 // stateFn combines a customer's transactions into a clv.CustomerState;
 // states of any shards merge in any order.
 type stateFn struct {
-	Opts clv.SummaryOptions
+	Opts summaryOpts
+}
+
+// summaryOpts are the clv.SummaryOptions the pipeline sets, in a form
+// Beam can serialize with its DoFns (clv.SummaryOptions also holds an
+// Observer interface, which has no schema).
+type summaryOpts struct {
+	End, CalibrationEnd time.Time
+	Unit                time.Duration
+}
+
+func (o summaryOpts) clv() clv.SummaryOptions {
+	return clv.SummaryOptions{End: o.End, CalibrationEnd: o.CalibrationEnd, Unit: o.Unit}
 }
 
 func (f *stateFn) CreateAccumulator() clv.CustomerState { return clv.CustomerState{} }
 
 func (f *stateFn) AddInput(a clv.CustomerState, t tx) (clv.CustomerState, error) {
-	err := a.Add(clv.Transaction{CustomerID: t.ID, Time: time.Unix(t.Sec, 0).UTC(), Amount: t.Amount}, f.Opts)
+	err := a.Add(clv.Transaction{CustomerID: t.ID, Time: time.Unix(t.Sec, 0).UTC(), Amount: t.Amount}, f.Opts.clv())
 	return a, err
 }
 
@@ -137,11 +149,11 @@ type customer struct {
 
 // summaryFn turns each state into the customer's summary.
 type summaryFn struct {
-	Opts clv.SummaryOptions
+	Opts summaryOpts
 }
 
 func (f *summaryFn) ProcessElement(id string, st clv.CustomerState, emit func(customer)) error {
-	c, h, err := st.Summary(f.Opts)
+	c, h, err := st.Summary(f.Opts.clv())
 	if err == clv.ErrHoldoutOnly {
 		return nil
 	}
@@ -261,7 +273,7 @@ func init() {
 
 // build adds the job to the pipeline.
 func build(s beam.Scope, cfg Config) {
-	opts := clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit}
+	opts := summaryOpts{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit}
 	lines := textio.Read(s, cfg.Input, textio.ReadAutoCompression())
 	txs := beam.ParDo(s, &parseFn{Delim: cfg.Delim, Header: cfg.Header, ID: cfg.ID, Date: cfg.Date, Amount: cfg.Amount, End: cfg.End.Unix()}, lines)
 	states := beam.CombinePerKey(s, &stateFn{Opts: opts}, txs)
