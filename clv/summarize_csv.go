@@ -1,7 +1,6 @@
 package clv
 
 import (
-	"errors"
 	"io"
 
 	"github.com/clvkit/clvkit/internal/ingest"
@@ -24,6 +23,9 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 	rd, err := NewReader(r, csvOpts)
 	if err != nil {
 		return nil, err
+	}
+	if !sequentialCSV {
+		return s.summarizeParts(rd)
 	}
 	// One goroutine parses records into chunks while this one adds them
 	// (see Summarizer.AddBatch), chunk by chunk in the order read; a third
@@ -79,15 +81,8 @@ func (s *Summarizer) addLines(rd *Reader, recs []Transaction, lines []int, skipp
 			return nil
 		}
 		i += n
-		switch {
-		case errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder):
-			return rd.fieldErrAt(lines[i], rd.timeCol, err)
-		case errors.Is(err, ErrLongID):
-			err = rd.fieldErrAt(lines[i], rd.idCol, err)
-		default:
-			err = rd.fieldErrAt(lines[i], rd.amtCol, err)
-		}
-		if !rd.opts.SkipInvalid {
+		err, stop := rd.addErr(lines[i], err)
+		if stop {
 			return err
 		}
 		skipped.skip(err)
@@ -142,6 +137,11 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 	return s.finish(rd, skipped)
 }
 
+// sequentialCSV makes SummarizeCSV take its sequential path, with one
+// summarizing goroutine, instead of the parts (see summarizeParts): the
+// reference its tests compare against.
+var sequentialCSV = false
+
 // chunkSize is the number of records SummarizeCSV parses ahead at a time.
 const chunkSize = 1024
 
@@ -150,15 +150,22 @@ const chunkSize = 1024
 // record error under SkipInvalid), or when the pipe is stopped.
 func parseChunks(rd *Reader) *ingest.Pipe[Transaction] {
 	return ingest.StartPipe(chunkSize, func(c *ingest.Chunk[Transaction]) bool {
-		for len(c.Recs) < chunkSize {
-			id, t, amt, err := rd.readRaw()
-			if err != nil {
-				c.Err = err
-				break
-			}
-			c.Recs = append(c.Recs, Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
-			c.Lines = append(c.Lines, rd.recs.Line)
-		}
-		return c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err))
+		return fillChunk(rd, c, chunkSize)
 	})
+}
+
+// fillChunk reads up to size of rd's records into c and reports whether
+// reading has ended: c.Err is an error that ends it (any but a record
+// error under SkipInvalid), or io.EOF.
+func fillChunk(rd *Reader, c *ingest.Chunk[Transaction], size int) bool {
+	for len(c.Recs) < size {
+		id, t, amt, err := rd.readRaw()
+		if err != nil {
+			c.Err = err
+			break
+		}
+		c.Recs = append(c.Recs, Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
+		c.Lines = append(c.Lines, rd.recs.Line)
+	}
+	return c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err))
 }
