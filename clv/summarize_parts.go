@@ -23,10 +23,11 @@ import (
 // the log's order.
 
 // partChunk is the number of records a chunk of the parallel path holds.
-var partChunk = 4096
+var partChunk = 16384
 
-// partDepth is the number of chunks in the parts at a time.
-const partDepth = 4
+// partFlights is the number of chunks on their way at a time: parsed
+// ahead, in the parts, or waiting to be put together.
+const partFlights = 8
 
 // ordErr is an error of the record with the ordinal ord in the log.
 type ordErr struct {
@@ -37,7 +38,8 @@ type ordErr struct {
 // flight is a chunk on its way through the parts.
 type flight struct {
 	c    *ingest.Chunk[Transaction]
-	base int64 // ordinal of the chunk's first record
+	base int64    // ordinal of the chunk's first record
+	hs   []uint32 // the hashes of the records' ids (ingest.Summarizer.Hash)
 	wg   sync.WaitGroup
 	out  [ingest.Parts]partOut
 	// With an Observer: each record's part and its customer in the part
@@ -64,7 +66,7 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 	var in [ingest.Parts]chan *flight
 	var wg sync.WaitGroup
 	for p := range parts {
-		in[p] = make(chan *flight, partDepth)
+		in[p] = make(chan *flight, partFlights)
 		wg.Go(func() {
 			var w partWork
 			for f := range in[p] {
@@ -74,43 +76,35 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 			}
 		})
 	}
-	chunks := ingest.StartPipeN(partChunk, partDepth+2, func(c *ingest.Chunk[Transaction]) bool {
-		return fillChunk(rd, c, partChunk)
-	})
-	stopParts := func() {
-		for p := range in {
-			if in[p] != nil {
-				close(in[p])
-				in[p] = nil
-			}
-		}
-		wg.Wait()
+	// The parser fills the free flights' chunks in order and hands each to
+	// the parts and to this goroutine at once.
+	free := make(chan *flight, partFlights)
+	ready := make(chan *flight, partFlights)
+	for range partFlights {
+		free <- &flight{c: &ingest.Chunk[Transaction]{
+			Recs: make([]Transaction, 0, partChunk), Lines: make([]int, 0, partChunk), Arena: make([]byte, 0, 16*partChunk),
+		}}
 	}
-	defer func() {
-		stopParts()
-		chunks.Stop()
-	}()
-
-	var skipped Stats
-	var glob [ingest.Parts][]int32 // with an Observer: the log's number of each part's customers
-	nglob := int32(0)
-	var ks [32]int32
-	var ts [32]Transaction
-	var pending []*flight
-	var free []*flight
-	var ord int64
-	reading := true
-	for reading || len(pending) > 0 {
-		if reading && len(pending) < partDepth {
-			c := <-chunks.Full
+	done := make(chan struct{})
+	var pwg sync.WaitGroup
+	pwg.Go(func() {
+		var ord int64
+		for {
 			var f *flight
-			if n := len(free); n > 0 {
-				f, free = free[n-1], free[:n-1]
-			} else {
-				f = new(flight)
+			select {
+			case f = <-free:
+			case <-done:
+				return
 			}
-			f.c, f.base = c, ord
+			c := f.c
+			c.Recs, c.Lines, c.Arena, c.Err = c.Recs[:0], c.Lines[:0], c.Arena[:0], nil
+			last := fillChunk(rd, c, partChunk)
+			f.base = ord
 			ord += int64(len(c.Recs))
+			f.hs = slices.Grow(f.hs[:0], len(c.Recs))[:len(c.Recs)]
+			for i := range c.Recs {
+				f.hs[i] = parts[0].Hash(c.Recs[i].CustomerID)
+			}
 			for p := range f.out {
 				o := &f.out[p]
 				o.refused, o.afterEnd, o.stop = o.refused[:0], o.afterEnd[:0], ordErr{}
@@ -121,38 +115,58 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 			}
 			f.wg.Add(len(parts))
 			for p := range in {
-				in[p] <- f
+				in[p] <- f // never blocks: the channels hold every flight
 			}
-			pending = append(pending, f)
-			if c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err)) {
-				reading = false // the parser has stopped
+			ready <- f
+			if last {
+				return
 			}
-			continue
 		}
-		f := pending[0]
-		pending = pending[1:]
+	})
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		close(done)
+		pwg.Wait() // the parser sends no more flights
+		for p := range in {
+			close(in[p])
+		}
+		wg.Wait()
+	}
+	defer stop()
+
+	var skipped Stats
+	var glob [ingest.Parts][]int32 // with an Observer: the log's number of each part's customers
+	nglob := int32(0)
+	var ks [32]int32
+	var ts [32]Transaction
+	for {
+		f := <-ready
 		f.wg.Wait()
 		c := f.c
 		// The first error of the chunk, on the sequential path's order.
-		stop := ordErr{ord: f.base + int64(len(c.Recs))}
+		first := ordErr{ord: f.base + int64(len(c.Recs))}
 		for p := range f.out {
-			if o := f.out[p].stop; o.err != nil && o.ord < stop.ord {
-				stop = o
+			if o := f.out[p].stop; o.err != nil && o.ord < first.ord {
+				first = o
 			}
 		}
 		for _, e := range mergeOrd(f.out[0].refused, f.out[1].refused) {
-			if e.ord < stop.ord {
+			if e.ord < first.ord {
 				skipped.skip(e.err)
 			}
 		}
 		for _, e := range mergeOrd(f.out[0].afterEnd, f.out[1].afterEnd) {
-			if e.ord < stop.ord {
+			if e.ord < first.ord {
 				s.stats.skip(e.err)
 			}
 		}
 		if observe {
 			n := 0
-			for i := range int(stop.ord - f.base) {
+			for i := range int(first.ord - f.base) {
 				k := f.k[i]
 				if k == -2 {
 					continue
@@ -175,13 +189,11 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 				s.opts.Observer.Observe(ks[:n], ts[:n])
 			}
 		}
-		if stop.err != nil {
-			return nil, stop.err
+		if first.err != nil {
+			return nil, first.err
 		}
 		err := c.Err
-		chunks.Free <- c
-		f.c = nil
-		free = append(free, f)
+		free <- f
 		if err == io.EOF {
 			break
 		}
@@ -192,7 +204,7 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 			skipped.skip(err)
 		}
 	}
-	stopParts()
+	stop()
 	e, err := ingest.Merge(parts)
 	if err != nil {
 		return nil, err
@@ -245,7 +257,7 @@ func (w *partWork) add(s *Summarizer, rd *Reader, e *ingest.Summarizer, p int, f
 	c, out := f.c, &f.out[p]
 	w.ts, w.hs, w.ords, w.at = w.ts[:0], w.hs[:0], w.ords[:0], w.at[:0]
 	for i := range c.Recs {
-		h := e.Hash(c.Recs[i].CustomerID)
+		h := f.hs[i]
 		if ingest.PartOf(h) != p {
 			continue
 		}

@@ -89,10 +89,11 @@ func Merge(parts []*Summarizer) (*Summarizer, error) {
 	// lists, each in that order, merged.
 	m.order = make([]uint32, 0, m.n)
 	idx := make([]int, len(parts))
+	first := func(p int) int64 { return parts[p].firsts[idx[p]/blockSize][idx[p]%blockSize] }
 	for len(m.order) < m.n {
 		best := -1
 		for p, s := range parts {
-			if idx[p] < s.n && (best < 0 || s.firsts[idx[p]] < parts[best].firsts[idx[best]]) {
+			if idx[p] < s.n && (best < 0 || first(p) < first(best)) {
 				best = p
 			}
 		}

@@ -120,7 +120,7 @@ type Summarizer struct {
 	// Summarizer would have (by first appearance) and break ties alike.
 	part                   bool
 	ord                    int64
-	firsts                 []int64
+	firsts                 [][]int64 // in blocks, as blocks
 	earliestOrd, latestOrd int64
 	parts                  []*Summarizer // a merged Summarizer's parts (see Merge); nil otherwise
 	order                  []uint32      // with parts: customer k is parts[order[k]>>31], number order[k]&partMask
@@ -416,7 +416,10 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			s.n++
 			s.acc(k).id = s.ids.Add(id)
 			if s.part {
-				s.firsts = append(s.firsts, s.ord)
+				if int(k)%blockSize == 0 {
+					s.firsts = append(s.firsts, make([]int64, blockSize))
+				}
+				s.firsts[uint32(k)/blockSize][uint32(k)%blockSize] = s.ord
 			}
 			s.index.Insert(free, h, k)
 		}
