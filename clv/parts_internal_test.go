@@ -83,8 +83,11 @@ func randomLog(rng *rand.Rand, n, m int, bad float64, stops bool) string {
 func summarizeBoth(t *testing.T, in string, csvOpts CSVOptions, opts SummaryOptions) (seq, par string) {
 	t.Helper()
 	run := func(sequential bool) string {
-		sequentialCSV = sequential
-		defer func() { sequentialCSV = false }()
+		partsCSV = 1
+		if sequential {
+			partsCSV = -1
+		}
+		defer func() { partsCSV = 0 }()
 		var r logRecorder
 		o := opts
 		o.Observer = &r
