@@ -46,13 +46,8 @@ type Pipe[R any] struct {
 // fill reports that reading has ended (its chunk is sent first) or Stop is
 // called. fill receives an emptied chunk with room for size records.
 func StartPipe[R any](size int, fill func(c *Chunk[R]) (last bool)) *Pipe[R] {
-	return StartPipeN(size, inFlight, fill)
-}
-
-// StartPipeN is StartPipe with n chunks circulating.
-func StartPipeN[R any](size, n int, fill func(c *Chunk[R]) (last bool)) *Pipe[R] {
-	p := &Pipe[R]{Full: make(chan *Chunk[R], n), Free: make(chan *Chunk[R], n), done: make(chan struct{})}
-	for range n {
+	p := &Pipe[R]{Full: make(chan *Chunk[R], inFlight), Free: make(chan *Chunk[R], inFlight), done: make(chan struct{})}
+	for range inFlight {
 		p.Free <- &Chunk[R]{Recs: make([]R, 0, size), Lines: make([]int, 0, size), Arena: make([]byte, 0, 16*size)}
 	}
 	p.wg.Add(1)
