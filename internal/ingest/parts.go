@@ -48,10 +48,6 @@ func AddHashed(s *Summarizer, ts []Transaction, hs []uint32, ords []int64) (n in
 	return s.addBatch(ts, hs, ords)
 }
 
-// Accepted returns the customer (in the part) that the last transaction
-// added to, −1 if it was skipped after the end.
-func (s *Summarizer) Accepted() int32 { return s.accepted }
-
 // Merge returns the Summarizer the whole log would have made, from its
 // parts (NewParts) fed the whole log: customers numbered in the order of
 // their first transaction, the earliest and latest transactions the first
