@@ -3,6 +3,7 @@ package clv_test
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -151,4 +152,25 @@ func BenchmarkSummarizeCSV(b *testing.B) {
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(10_000_000)*float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 	b.ReportMetric(float64(ms.TotalAlloc-alloc)/float64(b.N)/(1<<20), "MiB-alloc/op")
+}
+
+// BenchmarkSummarizeCSVSimulated measures SummarizeCSV on the log of
+// `go run ./examples/simulate -customers 1000000` (2.46 million rows,
+// 61 MB), held in memory, whose path is in $CLVKIT_SIM_LOG (skipped when
+// unset): the README's summarizing target.
+func BenchmarkSummarizeCSVSimulated(b *testing.B) {
+	path := os.Getenv("CLVKIT_SIM_LOG")
+	if path == "" {
+		b.Skip("CLVKIT_SIM_LOG is unset: generate the log with go run ./examples/simulate -customers 1000000 -out FILE")
+	}
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(buf)))
+	for b.Loop() {
+		if _, err := clv.SummarizeCSV(bytes.NewReader(buf), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

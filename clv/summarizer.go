@@ -17,7 +17,8 @@ import (
 type Summarizer struct {
 	opts  SummaryOptions
 	e     *ingest.Summarizer // the engine: customer states, id index and store
-	stats Stats              // skips; Records is the engine's
+	eopts ingest.SummaryOptions
+	stats Stats // skips; Records is the engine's
 }
 
 // NewSummarizer returns a Summarizer, checking opts.
@@ -38,11 +39,12 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		return nil, fmt.Errorf("%w: CalibrationEnd %v is after End %v", ErrBadOption, opts.CalibrationEnd, opts.End)
 	}
 	s := &Summarizer{opts: opts}
-	s.e = ingest.NewSummarizer(ingest.SummaryOptions{
+	s.eopts = ingest.SummaryOptions{
 		End: opts.End, CalibrationEnd: opts.CalibrationEnd, Period: int(opts.Period), Unit: opts.Unit.Seconds(),
 		Calendar: opts.Calendar, SkipAfterEnd: opts.SkipAfterEnd, AllowNegative: opts.AllowNegative,
 		EndOfDay: opts.EndOfDay, TrackRepeats: opts.TrackRepeats,
-	}, s.stats.skip)
+	}
+	s.e = ingest.NewSummarizer(s.eopts, s.stats.skip)
 	if opts.Observer != nil {
 		s.e.SetObserver(observer{opts.Observer})
 	}
@@ -85,10 +87,15 @@ func (s *Summarizer) AddBatch(ts []Transaction) (n int, err error) {
 // the end as an *AfterEndError.
 func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
 	n, err := ingest.AddBatch(s.e, ts)
+	return n, s.afterEnd(err)
+}
+
+// afterEnd returns err, an *ingest.AfterEndError as an *AfterEndError.
+func (s *Summarizer) afterEnd(err error) error {
 	if ae, ok := err.(*ingest.AfterEndError); ok {
-		err = &AfterEndError{Time: ae.Time, End: s.opts.End, EndOfDay: s.opts.EndOfDay}
+		return &AfterEndError{Time: ae.Time, End: s.opts.End, EndOfDay: s.opts.EndOfDay}
 	}
-	return n, err
+	return err
 }
 
 // currentStats returns the counts so far.

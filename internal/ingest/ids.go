@@ -2,9 +2,10 @@
 // CustomerState: the records and columns of delimited text within a line
 // limit, the amount and time parsers, the checks of summary rows, the hash
 // index and compact store of customer ids, the customer states in blocks
-// with batched lookups (Summarizer, AddBatch, Summary), the time order of a
-// log, the pipeline that parses ahead on a second core, and the sketch of
-// the amounts. clv's public types are thin faces over it; nothing here
+// with batched lookups (Summarizer, AddBatch, Summary), the split of a log's
+// customers into parts summarized on a core each and merged bit for bit
+// (NewParts, AddHashed, Merge), the time order of a log, the pipeline that
+// parses ahead on a second core, and the sketch of the amounts. clv's public types are thin faces over it; nothing here
 // knows what a customer summary means beyond its arithmetic. The unsafe
 // of the engine lives here: a []clv.Transaction read in place through a
 // layout constraint (Transactions), ids aliasing a chunk's arena

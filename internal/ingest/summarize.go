@@ -112,6 +112,18 @@ type Summarizer struct {
 	blocksAhead        chan []acc // see PrefaultBlocks; nil: allocate on demand
 	accepted           int32      // the customer add added to, −1 if it skipped the transaction
 	observer           Observer   // nil: none
+
+	// A part of a log split by customers (NewPart) keeps the ordinal in
+	// the log of the transaction being added (ord), of each customer's
+	// first transaction (firsts) and of the earliest and latest
+	// transactions, so that Merge can order the parts' customers as one
+	// Summarizer would have (by first appearance) and break ties alike.
+	part                   bool
+	ord                    int64
+	firsts                 [][]int64 // in blocks, as blocks
+	earliestOrd, latestOrd int64
+	parts                  []*Summarizer // a merged Summarizer's parts (see Merge); nil otherwise
+	order                  []uint32      // with parts: customer k is parts[order[k]>>31], number order[k]&partMask
 }
 
 const blockSize = 4096
@@ -196,11 +208,49 @@ func (s *Summarizer) PrefaultBlocks() (stop func()) {
 
 func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][uint32(k)%blockSize] }
 
+// at returns the state of customer k, in a merged Summarizer (see Merge)
+// that of the part's customer it stands for.
+func (s *Summarizer) at(k int32) *acc {
+	if s.parts == nil {
+		return s.acc(k)
+	}
+	o := s.order[k]
+	return s.parts[o>>31].acc(int32(o & partMask))
+}
+
+// idsOf returns the ids of the customers ks, in one allocation.
+func (s *Summarizer) idsOf(ks []int32) []string {
+	if s.parts == nil {
+		refs := make([]uint64, len(ks))
+		for i, k := range ks {
+			refs[i] = s.acc(k).id
+		}
+		return s.ids.IDs(refs)
+	}
+	n := 0
+	for _, k := range ks {
+		n += Length(s.at(k).id)
+	}
+	buf := make([]byte, 0, n)
+	for _, k := range ks {
+		o := s.order[k]
+		p := s.parts[o>>31]
+		buf = p.ids.AppendID(buf, p.acc(int32(o&partMask)).id)
+	}
+	all := string(buf)
+	ids := make([]string, len(ks))
+	for i, k := range ks {
+		n := Length(s.at(k).id)
+		ids[i], all = all[:n], all[n:]
+	}
+	return ids
+}
+
 // AddBatch adds the transactions of ts in order and returns how many it
 // added; if n < len(ts), err says why ts[n] could not be added. ts is read
 // in place as a []Transaction: the constraint guarantees the layout.
 func AddBatch[T Transactions](s *Summarizer, ts []T) (n int, err error) {
-	return s.addBatch(view(ts))
+	return s.addBatch(view(ts), nil, nil)
 }
 
 // As returns ts as a []T, in place: the reverse of view.
@@ -236,7 +286,10 @@ const batchSize = 32
 // group). add checks every hint, so a stale one (a customer inserted by an
 // earlier transaction of the group) costs a second lookup, never a wrong
 // result.
-func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
+//
+// hashes, if not nil, holds the hashes of the ids of ts (Index.Hash), and
+// ords the ordinals of ts in the log (for a part, see NewPart).
+func (s *Summarizer) addBatch(ts []Transaction, hashes []uint32, ords []int64) (int, error) {
 	var hs [batchSize]uint32
 	var ks [batchSize]int32
 	for base := 0; base < len(ts); base += batchSize {
@@ -261,7 +314,12 @@ func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
 				}
 				continue
 			}
-			h := s.index.Hash(id)
+			var h uint32
+			if hashes != nil {
+				h = hashes[base+i]
+			} else {
+				h = s.index.Hash(id)
+			}
 			hs[i], ks[i] = h, -1
 			sink += s.index.Slot(h)
 		}
@@ -284,6 +342,9 @@ func (s *Summarizer) addBatch(ts []Transaction) (int, error) {
 		s.sink = sink
 		for i := range g {
 			s.accepted = -1
+			if ords != nil {
+				s.ord = ords[base+i]
+			}
 			if err := s.add(g[i].CustomerID, hs[i], ks[i], g[i].Time, g[i].Amount); err != nil {
 				s.observe(ks[:i], g[:i])
 				return base + i, err
@@ -354,6 +415,12 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			}
 			s.n++
 			s.acc(k).id = s.ids.Add(id)
+			if s.part {
+				if int(k)%blockSize == 0 {
+					s.firsts = append(s.firsts, make([]int64, blockSize))
+				}
+				s.firsts[uint32(k)/blockSize][uint32(k)%blockSize] = s.ord
+			}
 			s.index.Insert(free, h, k)
 		}
 	}
@@ -361,10 +428,10 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 	a := s.acc(k)
 	p := PeriodIndex(s.opts.Period, t)
 	if sec > s.latestS {
-		s.latest, s.latestS, s.latestP = t, sec, p
+		s.latest, s.latestS, s.latestP, s.latestOrd = t, sec, p, s.ord
 	}
 	if sec < s.earliestS {
-		s.earliest, s.earliestS = t, sec
+		s.earliest, s.earliestS, s.earliestOrd = t, sec, s.ord
 	}
 	when := sec
 	if s.opts.Calendar {
@@ -472,17 +539,17 @@ func (s *Summarizer) customer(n int32, last, rep, first, end float64, endP int64
 // period. The Summarizer may be used further.
 func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold func(Holdout) H) (*Result[C, H], error) {
 	sum := &Result[C, H]{}
-	var refs []uint64 // the ids of the customers to summarize (with a split: of every customer)
-	var keep []int32  // the accumulators of the calibration period's customers
+	var refs []int32 // the customers whose ids are needed (with a split: every customer)
+	var keep []int32 // the accumulators of the calibration period's customers
 	for i := range s.n {
-		a := s.acc(int32(i))
+		a := s.at(int32(i))
 		if a.holdoutOnly {
 			sum.HoldoutOnly++
 		} else {
 			keep = append(keep, int32(i))
 		}
 		if s.split || !a.holdoutOnly {
-			refs = append(refs, a.id)
+			refs = append(refs, int32(i))
 		}
 	}
 	n := len(keep)
@@ -519,7 +586,7 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 	} else {
 		dur = (end - cal) / s.opts.Unit
 	}
-	ids := s.ids.IDs(refs)
+	ids := s.idsOf(refs)
 	badWhole := -1
 	if s.split {
 		// The whole observation's customers, every one of them.
@@ -527,7 +594,7 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 		parallel.For(len(bad), func(ch int) {
 			lo, hi := parallel.Bounds(ch, s.n)
 			for k := lo; k < hi; k++ {
-				a := s.acc(int32(k))
+				a := s.at(int32(k))
 				c := s.customer(a.n, a.lastBuy, a.repHi+a.repLo, a.firstTime, end, fullP)
 				sum.Whole[k] = cust(ids[k], c)
 				if !finite(c.MonetaryValue) && bad[ch] == 0 {
@@ -548,7 +615,7 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 	parallel.For(len(bad), func(ch int) {
 		lo, hi := parallel.Bounds(ch, n)
 		for j := lo; j < hi; j++ {
-			a := s.acc(keep[j])
+			a := s.at(keep[j])
 			id := ids[j]
 			if s.split {
 				id = ids[keep[j]]
