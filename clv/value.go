@@ -92,24 +92,45 @@ func newSchedule(o ValueOptions) schedule {
 // expects from c over the schedule; it depends on the customer's
 // frequency, recency and T only. cum is scratch of len(s.ts).
 func discountedPurchases(pm PurchaseModel, c Customer, s schedule, cum []float64) float64 {
-	if pc, ok := pm.(PurchaseCurve); ok {
-		pc.ConditionalExpectedPurchasesAt(c, s.ts, cum)
-	} else {
-		for i, t := range s.ts {
-			cum[i] = pm.ConditionalExpectedPurchases(c, t)
-		}
-	}
-	return s.discount(cum)
+	return DiscountedPurchasesOver(pm, c, s.ts, s.disc, cum)
 }
 
 // discount returns Σ (cum[i] − cum[i−1])·disc[i], cum[−1] = 0.
 func (s schedule) discount(cum []float64) float64 {
+	return discountCurve(cum, s.disc)
+}
+
+// discountCurve returns Σ_j w_j (cum_j − cum_{j−1}), cum_{−1} = 0.
+func discountCurve(cum, w []float64) float64 {
 	total, prev := 0.0, 0.0
 	for i, v := range cum {
-		total += (v - prev) * s.disc[i]
+		total += (v - prev) * w[i]
 		prev = v
 	}
 	return total
+}
+
+// DiscountedPurchasesOver returns the discounted number of purchases pm
+// expects from c over a schedule (ts, w) of ValueOptions.Schedule,
+//
+//	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0,
+//
+// as LifetimeValue computes it, through PurchaseCurve where pm has it.
+// cum is scratch of len(ts) (nil: allocated); ts and w have the same
+// length.
+func DiscountedPurchasesOver(pm PurchaseModel, c Customer, ts, w, cum []float64) float64 {
+	if len(cum) < len(ts) {
+		cum = make([]float64, len(ts))
+	}
+	cum = cum[:len(ts)]
+	if pc, ok := pm.(PurchaseCurve); ok {
+		pc.ConditionalExpectedPurchasesAt(c, ts, cum)
+	} else {
+		for i, t := range ts {
+			cum[i] = pm.ConditionalExpectedPurchases(c, t)
+		}
+	}
+	return discountCurve(cum, w)
 }
 
 func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) float64 {

@@ -218,20 +218,7 @@ func (m *covPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64)
 		parallel.Map(len(distinct), func(lo, hi int) {
 			cum := make([]float64, len(ts))
 			for d := lo; d < hi; d++ {
-				c := distinct[d]
-				if pc, ok := pm.(clv.PurchaseCurve); ok {
-					pc.ConditionalExpectedPurchasesAt(c, ts, cum)
-				} else {
-					for k, t := range ts {
-						cum[k] = pm.ConditionalExpectedPurchases(c, t)
-					}
-				}
-				total, prev := 0.0, 0.0
-				for k, v := range cum {
-					total += (v - prev) * w[k]
-					prev = v
-				}
-				disc[d] = total
+				disc[d] = clv.DiscountedPurchasesOver(pm, distinct[d], ts, w, cum)
 			}
 		})
 		out := make([]float64, len(sub))

@@ -28,14 +28,7 @@ func (s schedule) discount(cum []float64) float64 {
 // expects from c over the schedule, as clv.LifetimeValue computes it. cum
 // is scratch of len(s.ts).
 func discountedPurchases(pm clv.PurchaseModel, c clv.Customer, s schedule, cum []float64) float64 {
-	if pc, ok := pm.(clv.PurchaseCurve); ok {
-		pc.ConditionalExpectedPurchasesAt(c, s.ts, cum)
-	} else {
-		for i, t := range s.ts {
-			cum[i] = pm.ConditionalExpectedPurchases(c, t)
-		}
-	}
-	return s.discount(cum)
+	return clv.DiscountedPurchasesOver(pm, c, s.ts, s.disc, cum)
 }
 
 // isNil reports whether a model argument is nil or a nil pointer in an
