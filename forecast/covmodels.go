@@ -50,9 +50,21 @@ func covDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, er
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v: %v; forecast without intervals, or with another model", ErrNoIntervals, pm, err)
 	}
+	// A draw's population mixture (ExpectedPurchases, the unconditional
+	// PMF: the tracking plot's band) runs over at most mixProfiles (32)
+	// profiles, every k-th carrying the weight of its block of k: with a
+	// numeric covariate (a profile per customer) the band would otherwise
+	// cost profiles × draws × times.
+	weights := cp.weights
+	if k := (len(weights) + mixProfiles - 1) / mixProfiles; k > 1 {
+		weights = make([]float64, len(cp.weights))
+		for g, w := range cp.weights {
+			weights[g-g%k] += w
+		}
+	}
 	out := make([]clv.PurchaseModel, len(custs))
 	for d, customer := range custs {
-		dm := &covPurchase{name: cp.name, fitted: cp.fitted, tab: cp.tab, models: make([]PurchaseModel, len(cp.models)), weights: cp.weights}
+		dm := &covPurchase{name: cp.name, fitted: cp.fitted, tab: cp.tab, models: make([]PurchaseModel, len(cp.models)), weights: weights}
 		for g, z := range cp.tab.profs {
 			if dm.models[g], err = customer(z); err != nil {
 				return nil, fmt.Errorf("intervals: draw %d of %v, the customers with covariates %v: %w", d, pm, z, err)
@@ -62,6 +74,9 @@ func covDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, er
 	}
 	return out, nil
 }
+
+// mixProfiles bounds the profiles of a draw's population mixture.
+const mixProfiles = 32
 
 // covSampler returns the sample function of a covPurchase: n draws of
 // the fit's parameters (draw), each as the function from a covariate

@@ -224,7 +224,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 		w.prepare(append(append([]float64{opts.Horizon}, w.sched.ts...), opts.Periods...))
 	}
 	D, P := len(draws), len(opts.Periods)
-	w.rows = blockRows(D, P)
+	w.rows = min(blockRows(D, P), len(g.rows)) // few rows: a small block
 	blocks := (len(g.rows) + w.rows - 1) / w.rows
 	// Each block's share of the totals is added to them in block order,
 	// so that they do not depend on the scheduling. A goroutine takes a
