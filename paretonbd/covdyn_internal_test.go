@@ -98,7 +98,7 @@ func TestDynLogLikSeason(t *testing.T) {
 // central differences to 1e-6 relative, for a customer with purchases
 // in and out of season and for one without repeat purchases.
 func TestDynLogLikGradient(t *testing.T) {
-	season := func(w int) []float64 { return []float64{float64(w%52/10%2), 0.5} }
+	season := func(w int) []float64 { return []float64{float64(w % 52 / 10 % 2), 0.5} }
 	for _, c := range []struct{ x, tx, T float64 }{{4, 30.3, 90}, {0, 0, 60.5}} {
 		segs := weekly(c.T, season)
 		v := []float64{0.8, 10, 0.7, 12, 0.7, -0.2, -0.5, 0.3}
