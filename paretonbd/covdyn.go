@@ -12,9 +12,10 @@ import (
 // covariates change over time, piecewise constant (CLVTools' pnbd with
 // dynamic covariates; Bachmann, Meierer & Näf 2021, "The Role of
 // Time-Varying Contextual Factors in Latent Attrition Models for Customer
-// Base Analysis", Marketing Science 40(4)). Not yet exported: the fit, its
-// gradient, the data from a log and the predictions are left (see the
-// issue).
+// Base Analysis", Marketing Science 40(4)), with its gradient. Not yet
+// exported: the fit, the data from a log (the covariates by week and at
+// each repeat purchase) and the predictions, which need the covariates'
+// future values, are left (see the issue).
 
 // A dynSegment is a stretch of constant covariates: Z from Start on
 // (time since the customer's first purchase), until the next segment's
