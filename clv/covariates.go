@@ -78,6 +78,7 @@ func checkVector(names []string, z []float64) error {
 const (
 	PurchaseProcess = "purchase" // how often an active customer buys
 	DropoutProcess  = "dropout"  // how soon a customer drops out
+	SpendProcess    = "spend"    // how much a customer spends per purchase (gammagamma.CovModel)
 )
 
 // A CovariateEffect is the estimated effect of one covariate on one
@@ -91,7 +92,7 @@ const (
 // makes it the multiplier of the rate.
 type CovariateEffect struct {
 	Covariate string
-	Process   string // PurchaseProcess or DropoutProcess
+	Process   string // PurchaseProcess, DropoutProcess or SpendProcess
 	// Quantity names what Ratio multiplies, in the model's terms (e.g.
 	// "purchase rate", "dropout rate"); empty means Process + " rate".
 	Quantity string

@@ -116,7 +116,8 @@ type Config struct {
 	// then be asked for by Model, and "auto" compares them with the
 	// others; their fits take Penalizer as an L2 penalty on the
 	// covariates' coefficients only (CovFitOptions.Penalizer). The
-	// intervals of Interval are not available for them (ErrNoIntervals).
+	// intervals of Interval draw the base parameters and the coefficients
+	// together (the CovModels' SampleParams).
 	// CovariatesName names the file in errors and the report.
 	Covariates     io.Reader
 	CovariatesName string

@@ -385,19 +385,12 @@ func TestCovariatesErrors(t *testing.T) {
 }
 
 // TestCovariatesConfig: a covariate model without covariates is a
-// configuration error, and intervals with a covariate model say they are
-// not available.
+// configuration error.
 func TestCovariatesConfig(t *testing.T) {
 	_, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "paretonbd-cov"})
 	var ce *forecast.ConfigError
 	if !errors.As(err, &ce) || ce.Field != "Model" || ce.With != "Covariates" {
 		t.Errorf("error %v, want a ConfigError of Model with Covariates", err)
-	}
-	g := genCovLog(t, 300, 5)
-	_, err = forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
-		Model: "bgnbd-cov", Interval: 0.9, Covariates: strings.NewReader(g.covs)})
-	if !errors.Is(err, forecast.ErrNoIntervals) || !strings.Contains(err.Error(), "not available for models with covariates") {
-		t.Errorf("error %v, want ErrNoIntervals for a covariate model", err)
 	}
 }
 

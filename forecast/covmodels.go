@@ -19,9 +19,9 @@ import (
 // customer's covariate vector (paretonbd.FitCovariates,
 // bgnbd.FitCovariates).
 var covariateModels = []purchaseModel{
-	{name: "bgnbd-cov", title: "BG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.BGNBD), draws: noCovDraws},
-	{name: "mbgnbd-cov", title: "MBG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.MBGNBD), draws: noCovDraws},
-	{name: "paretonbd-cov", title: "Pareto/NBD + covariates", fitCov: fitParetoCov, draws: noCovDraws},
+	{name: "bgnbd-cov", title: "BG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.BGNBD), draws: covDraws},
+	{name: "mbgnbd-cov", title: "MBG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.MBGNBD), draws: covDraws},
+	{name: "paretonbd-cov", title: "Pareto/NBD + covariates", fitCov: fitParetoCov, draws: covDraws},
 }
 
 // CovariateModelNames are the purchase models with covariates that
@@ -35,11 +35,66 @@ var CovariateModelNames = func() []string {
 	return names
 }()
 
-// noCovDraws: the covariate models have no parameter draws (yet), so no
-// intervals.
-func noCovDraws(m PurchaseModel, _ rand.Source, _ int) ([]clv.PurchaseModel, error) {
-	return nil, fmt.Errorf("%w: %v has covariates, and intervals are not available for models with covariates yet; "+
-		"forecast without intervals, or with a model without covariates", ErrNoIntervals, m)
+// covDraws returns n covariate models of pm's kind with the parameters
+// (base and γ) drawn from the fit's approximate sampling distribution
+// (the CovModels' SampleParams), each with a model per profile of pm's
+// table: a draw predicts every customer with the customer's own
+// covariates. Without a covariance (the Hessian not positive definite)
+// it is ErrNoIntervals.
+func covDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
+	cp, ok := pm.(*covPurchase)
+	if !ok || cp.sample == nil {
+		return nil, fmt.Errorf("intervals: no parameter draws for %v", pm)
+	}
+	custs, err := cp.sample(src, n)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v: %v; forecast without intervals, or with another model", ErrNoIntervals, pm, err)
+	}
+	// A draw's population mixture (ExpectedPurchases, the unconditional
+	// PMF: the tracking plot's band) runs over at most mixProfiles (32)
+	// profiles, every k-th carrying the weight of its block of k: with a
+	// numeric covariate (a profile per customer) the band would otherwise
+	// cost profiles × draws × times.
+	weights := cp.weights
+	if k := (len(weights) + mixProfiles - 1) / mixProfiles; k > 1 {
+		weights = make([]float64, len(cp.weights))
+		for g, w := range cp.weights {
+			weights[g-g%k] += w
+		}
+	}
+	out := make([]clv.PurchaseModel, len(custs))
+	for d, customer := range custs {
+		dm := &covPurchase{name: cp.name, fitted: cp.fitted, tab: cp.tab, models: make([]PurchaseModel, len(cp.models)), weights: weights}
+		for g, z := range cp.tab.profs {
+			if dm.models[g], err = customer(z); err != nil {
+				return nil, fmt.Errorf("intervals: draw %d of %v, the customers with covariates %v: %w", d, pm, z, err)
+			}
+		}
+		out[d] = dm
+	}
+	return out, nil
+}
+
+// mixProfiles bounds the profiles of a draw's population mixture.
+const mixProfiles = 32
+
+// covSampler returns the sample function of a covPurchase: n draws of
+// the fit's parameters (draw), each as the function from a covariate
+// vector to that customer's model (customer of the draw).
+func covSampler[P any](draw func(rand.Source, int) ([]P, error), customer func(P) (func([]float64) (PurchaseModel, error), error)) func(rand.Source, int) ([]func([]float64) (PurchaseModel, error), error) {
+	return func(src rand.Source, n int) ([]func([]float64) (PurchaseModel, error), error) {
+		ps, err := draw(src, n)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]func([]float64) (PurchaseModel, error), len(ps))
+		for d, p := range ps {
+			if out[d], err = customer(p); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
 }
 
 // covFitted is what the job uses of paretonbd.CovModel and bgnbd.CovModel.
@@ -65,6 +120,9 @@ type covPurchase struct {
 	// tests returns Effects with likelihood-ratio tests, refitting on the
 	// customers of the fit.
 	tests func(ctx context.Context, level float64) ([]clv.CovariateEffect, error)
+	// sample draws n parameter sets of the fit, each as its customers'
+	// models by covariate vector (covDraws); nil for a draw.
+	sample func(src rand.Source, n int) ([]func([]float64) (PurchaseModel, error), error)
 }
 
 func fitParetoCov(ctx context.Context, cs []clv.Customer, t *covTable, pen float64) (PurchaseModel, error) {
@@ -77,7 +135,14 @@ func fitParetoCov(ctx context.Context, cs []clv.Customer, t *covTable, pen float
 	tests := func(ctx context.Context, level float64) ([]clv.CovariateEffect, error) {
 		return m.EffectTests(ctx, cs, z, opts, level)
 	}
-	return newCovPurchase("paretonbd-cov", m, t, cs, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }, tests, err)
+	sample := covSampler(m.SampleParams, func(p paretonbd.CovParams) (func([]float64) (PurchaseModel, error), error) {
+		dm, err := paretonbd.NewCovariates(p)
+		if err != nil {
+			return nil, err
+		}
+		return func(z []float64) (PurchaseModel, error) { return model(dm.Customer(z)) }, nil
+	})
+	return newCovPurchase("paretonbd-cov", m, t, cs, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }, tests, sample, err)
 }
 
 func fitBGNBDCov(v bgnbd.Variant) func(context.Context, []clv.Customer, *covTable, float64) (PurchaseModel, error) {
@@ -95,15 +160,23 @@ func fitBGNBDCov(v bgnbd.Variant) func(context.Context, []clv.Customer, *covTabl
 		tests := func(ctx context.Context, level float64) ([]clv.CovariateEffect, error) {
 			return m.EffectTests(ctx, cs, z, opts, level)
 		}
-		return newCovPurchase(name, m, t, cs, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }, tests, err)
+		sample := covSampler(m.SampleParams, func(p bgnbd.CovParams) (func([]float64) (PurchaseModel, error), error) {
+			dm, err := bgnbd.NewCovariates(v, p)
+			if err != nil {
+				return nil, err
+			}
+			return func(z []float64) (PurchaseModel, error) { return model(dm.Customer(z)) }, nil
+		})
+		return newCovPurchase(name, m, t, cs, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }, tests, sample, err)
 	}
 }
 
 // newCovPurchase wraps a fit (m, fitErr) whose customers are cs.
 func newCovPurchase(name string, m covFitted, t *covTable, cs []clv.Customer, customer func([]float64) (PurchaseModel, error),
-	tests func(context.Context, float64) ([]clv.CovariateEffect, error), fitErr error) (PurchaseModel, error) {
+	tests func(context.Context, float64) ([]clv.CovariateEffect, error), sample func(rand.Source, int) ([]func([]float64) (PurchaseModel, error), error),
+	fitErr error) (PurchaseModel, error) {
 	cp := &covPurchase{name: name, fitted: m, tab: t, models: make([]PurchaseModel, len(t.profs)),
-		weights: make([]float64, len(t.profs)), tests: tests}
+		weights: make([]float64, len(t.profs)), tests: tests, sample: sample}
 	for g, z := range t.profs {
 		pm, err := customer(z)
 		if err != nil {
@@ -273,8 +346,8 @@ func (m *covPurchase) FitInfo() clv.FitInfo { return m.fitted.FitInfo() }
 // LogLikelihood implements clv.FittedModel.
 func (m *covPurchase) LogLikelihood() float64 { return m.fitted.FitInfo().LogLikelihood }
 
-// LogCovariance implements clv.FittedModel: not available (the job draws
-// no parameters of covariate models).
+// LogCovariance implements clv.FittedModel: not available (the covariate
+// models' draws come from their own covariance, covDraws).
 func (m *covPurchase) LogCovariance() ([][]float64, bool) { return nil, false }
 
 // String returns the fitted model's line.

@@ -78,7 +78,7 @@ func (res *Result) intervals(ctx context.Context) error {
 		}
 	}
 	month := res.Horizon / float64(cfg.Months)
-	iv, err := interval.Forecast(ctx, draws, res.Summary.Customers, interval.Options{
+	iv, err := forecastDraws(ctx, draws, res.Summary.Customers, interval.Options{
 		Level:   cfg.Interval,
 		Horizon: res.Horizon,
 		Value:   clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
@@ -133,7 +133,7 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	for d, m := range res.calDraws {
 		draws[d].Purchase = m
 	}
-	iv, err := interval.Forecast(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups})
+	iv, err := forecastDraws(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups})
 	if err != nil {
 		return fmt.Errorf("intervals: holdout: %w", err)
 	}
@@ -165,4 +165,108 @@ func (res *Result) trackingDraws() []clv.NewCustomerModel {
 		return nil
 	}
 	return out
+}
+
+// forecastDraws is interval.Forecast, also for draws of a covariate model
+// (covDraws), which interval.Forecast cannot take whole: it computes
+// each customer's quantities from the customer's (frequency, recency, T)
+// alone, and a covariate model's depend on the customer's covariates too.
+// So the customers are forecast profile by profile, under the draws'
+// models of that profile (the same parameter draws for every profile),
+// and the totals under each draw are added over the profiles before
+// their quantiles are taken: the intervals of the totals keep the
+// correlation of the profiles' forecasts under one parameter draw.
+// Time grows with the profiles (one interval.Forecast each): a numeric
+// covariate, with a profile per customer, is slow.
+func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer, opts interval.Options) (*interval.Result, error) {
+	if len(draws) == 0 {
+		return interval.Forecast(ctx, draws, cs, opts)
+	}
+	first, ok := draws[0].Purchase.(*covPurchase)
+	if !ok {
+		return interval.Forecast(ctx, draws, cs, opts)
+	}
+	level := opts.Level
+	if level == 0 {
+		level = 0.9
+	}
+	D, P := len(draws), len(opts.Periods)
+	cps := make([]*covPurchase, D)
+	for d, dr := range draws {
+		cp, ok := dr.Purchase.(*covPurchase)
+		if !ok || cp.tab != first.tab {
+			return nil, fmt.Errorf("intervals: %w: draw %d is not of the covariate model's profiles", interval.ErrBadDraws, d)
+		}
+		cps[d] = cp
+	}
+	byProf := make([][]int, len(first.models))
+	for i, c := range cs {
+		g := first.tab.slotOf(c.ID)
+		byProf[g] = append(byProf[g], i)
+	}
+	G := 0
+	for _, g := range opts.Groups {
+		G = max(G, g+1)
+	}
+	res := &interval.Result{Customers: make([]interval.Customer, len(cs)), Draws: D}
+	tot := interval.DrawTotals{Purchases: make([]float64, D), Value: make([]float64, D),
+		PeriodPurchases: make([]float64, D*P), PeriodRevenue: make([]float64, D*P), Groups: make([]float64, G*D)}
+	add := func(dst, src []float64) {
+		for k, v := range src {
+			dst[k] += v
+		}
+	}
+	sd := make([]interval.Draw, D)
+	for g, idx := range byProf {
+		if len(idx) == 0 {
+			continue
+		}
+		sub := make([]clv.Customer, len(idx))
+		for k, i := range idx {
+			sub[k] = cs[i]
+		}
+		for d := range draws {
+			sd[d] = interval.Draw{Purchase: cps[d].models[g], Spend: draws[d].Spend}
+		}
+		o := opts
+		if opts.Groups != nil {
+			o.Groups = make([]int, len(idx))
+			for k, i := range idx {
+				o.Groups[k] = opts.Groups[i]
+			}
+		}
+		r, err := interval.Forecast(ctx, sd, sub, o)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range idx {
+			res.Customers[i] = r.Customers[k]
+		}
+		rt := r.DrawTotals
+		add(tot.Purchases, rt.Purchases)
+		add(tot.Value, rt.Value)
+		add(tot.PeriodPurchases, rt.PeriodPurchases)
+		add(tot.PeriodRevenue, rt.PeriodRevenue)
+		add(tot.Groups, rt.Groups) // a profile's groups are a prefix of all the groups
+	}
+	res.TotalPurchases = interval.FromDraws(tot.Purchases, level)
+	res.TotalValue = interval.FromDraws(tot.Value, level)
+	if P > 0 {
+		res.Periods = make([]interval.Period, P)
+		pur, rev := make([]float64, D), make([]float64, D)
+		for j := range P {
+			for d := range D {
+				pur[d], rev[d] = tot.PeriodPurchases[d*P+j], tot.PeriodRevenue[d*P+j]
+			}
+			res.Periods[j] = interval.Period{Purchases: interval.FromDraws(pur, level), Revenue: interval.FromDraws(rev, level)}
+		}
+	}
+	if G > 0 {
+		res.Groups = make([]Interval, G)
+		for k := range G {
+			res.Groups[k] = interval.FromDraws(tot.Groups[k*D:(k+1)*D], level)
+		}
+	}
+	res.DrawTotals = tot
+	return res, nil
 }

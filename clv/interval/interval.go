@@ -111,6 +111,20 @@ type Result struct {
 	Groups []Interval
 	// Draws is the number of draws the intervals come from.
 	Draws int
+	// DrawTotals are the totals under each draw whose quantiles are the
+	// intervals of the totals: to combine the forecasts of disjoint sets
+	// of customers under the same draws, add them draw by draw and take
+	// FromDraws.
+	DrawTotals DrawTotals
+}
+
+// DrawTotals are a forecast's totals under each of its D draws.
+type DrawTotals struct {
+	Purchases, Value []float64 // [d]: of TotalPurchases and TotalValue
+	// PeriodPurchases and PeriodRevenue [d·P+j]: of period j of the P
+	// periods.
+	PeriodPurchases, PeriodRevenue []float64
+	Groups                         []float64 // [k·D+d]: of group k
 }
 
 // MaxDraws bounds the number of draws Forecast accepts.
@@ -210,7 +224,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 		w.prepare(append(append([]float64{opts.Horizon}, w.sched.ts...), opts.Periods...))
 	}
 	D, P := len(draws), len(opts.Periods)
-	w.rows = blockRows(D, P)
+	w.rows = min(blockRows(D, P), len(g.rows)) // few rows: a small block
 	blocks := (len(g.rows) + w.rows - 1) / w.rows
 	// Each block's share of the totals is added to them in block order,
 	// so that they do not depend on the scheduling. A goroutine takes a
@@ -269,7 +283,11 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 			return nil, err
 		}
 	}
-	res := &Result{Customers: w.out, Draws: D}
+	res := &Result{Customers: w.out, Draws: D, DrawTotals: DrawTotals{Purchases: sum.e, Value: sum.v,
+		PeriodPurchases: make([]float64, D*P), PeriodRevenue: make([]float64, D*P), Groups: sum.g}}
+	for k := range D * P {
+		res.DrawTotals.PeriodPurchases[k], res.DrawTotals.PeriodRevenue[k] = sum.p[2*k], sum.p[2*k+1]
+	}
 	if G > 0 {
 		res.Groups = make([]Interval, G)
 		for k := range G {
