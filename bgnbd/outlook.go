@@ -5,6 +5,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // ProbabilityOfPurchaseWithin returns P(Y(t) ≥ 1 | x, t_x, T), the
@@ -170,30 +171,16 @@ func (m *Model) OutlookRows(cs []clv.Customer, opts clv.OutlookOptions, out []cl
 		})
 		return
 	}
-	type key struct{ x, t float64 }
-	index := make(map[key]int32)
-	slot := make([]int32, n)
-	var keys []key
-	for i := range n {
+	g := rows.Group(n, func(i int) (rows.Key, bool) { // by (x, T); invalid customers left out (−1)
 		c := &cs[i]
-		if !valid(*c) {
-			slot[i] = -1
-			continue
-		}
-		k := key{c.Frequency, c.T}
-		j, ok := index[k]
-		if !ok {
-			j = int32(len(keys))
-			index[k] = j
-			keys = append(keys, k)
-		}
-		slot[i] = j
-	}
+		return rows.Key{A: c.Frequency, B: c.T}, valid(*c)
+	})
+	keys, slot := g.Keys, g.Of
 	p := m.f
 	surv := make([]float64, len(keys))
 	parallel.Map(len(keys), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
-			surv[j] = p.survival(keys[j].x, keys[j].t, opts.Horizon)
+			surv[j] = p.survival(keys[j].A, keys[j].B, opts.Horizon)
 		}
 	})
 	parallel.Map(n, func(lo, hi int) {
