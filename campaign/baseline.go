@@ -1,7 +1,6 @@
 package campaign
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
+	grouping "github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -127,40 +127,20 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 			}
 		}
 	}
-	// Distinct rows, sorted by (x, T, t_x).
-	rowOf := make([]int32, len(sel.idx))
-	ids := make(map[rowKey]int32)
-	var rows []rowKey
-	for j, i := range sel.idx {
-		c := &in.Customers[i]
-		key := rowKey{c.Frequency, c.Recency, c.T}
-		r, ok := ids[key]
-		if !ok {
-			r = int32(len(rows))
-			ids[key] = r
-			rows = append(rows, key)
-		}
-		rowOf[j] = r
-	}
-	order := make([]int32, len(rows))
-	for r := range order {
-		order[r] = int32(r)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		u, v := rows[a], rows[b]
-		return cmp.Or(cmp.Compare(u.x, v.x), cmp.Compare(u.T, v.T), cmp.Compare(u.tx, v.tx))
+	// Distinct rows, sorted by (x, T, t_x): the grouping kernel's canonical
+	// order of the key (x, T, t_x).
+	g := grouping.Group(len(sel.idx), func(j int) (grouping.Key, bool) {
+		c := &in.Customers[sel.idx[j]]
+		return grouping.Key{A: c.Frequency, B: c.T, C: c.Recency}, true
 	})
-	rank := make([]int32, len(rows))
-	sorted := make([]rowKey, len(rows))
-	first := make([]int32, len(rows)) // a customer of each row, for errors
-	for r, k := range order {
-		rank[k] = int32(r)
-		sorted[r] = rows[k]
+	rows := make([]rowKey, len(g.Keys))
+	for r, k := range g.Keys {
+		rows[r] = rowKey{x: k.A, tx: k.C, T: k.B}
 	}
-	rows = sorted
-	for j := range rowOf {
-		rowOf[j] = rank[rowOf[j]]
-		first[rowOf[j]] = sel.idx[j]
+	rowOf := g.Of
+	first := make([]int32, len(rows)) // a customer of each row, for errors
+	for j, r := range rowOf {
+		first[r] = sel.idx[j]
 	}
 	entries := rowEntries(rowOf, sel.cell, spend, len(rows), K)
 	// Runs of rows of equal (x, T).
