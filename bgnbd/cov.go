@@ -64,23 +64,7 @@ func (p CovParams) Validate() error {
 // finite, and ErrInvalidParams if the parameters leave the range of
 // Params.JSONBounds.
 func (p CovParams) At(z []float64) (Params, error) {
-	if err := (clv.Covariates{Names: p.Names}).CheckVector(z); err != nil {
-		return Params{}, fmt.Errorf("bgnbd: %w", err)
-	}
-	out := make([]float64, 4)
-	covSpec.At(p.Vector(), p.Trans, p.Life, z, out)
-	q := paramsOf(out)
-	if err := q.Validate(); err != nil {
-		return Params{}, err
-	}
-	for i, v := range out {
-		// Beyond the range a model is read from JSON in, predictions are
-		// not promised accurate, nor finite.
-		if lo, hi := q.JSONBounds(covSpec.Base[i]); !(v >= lo && v <= hi) {
-			return Params{}, fmt.Errorf("bgnbd: %w: the customer's %s = %v, outside [%g, %g] where predictions are accurate", ErrInvalidParams, covSpec.Base[i], v, lo, hi)
-		}
-	}
-	return q, nil
+	return cov.At(covSpec, p.Names, p.Vector(), p.Trans, p.Life, z, paramsOf, ErrInvalidParams)
 }
 
 // CovFitOptions configures FitCovariates. The zero value fits the BG/NBD

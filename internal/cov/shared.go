@@ -225,3 +225,37 @@ func EffectTests(ctx context.Context, pkg string, eff []clv.CovariateEffect, ll 
 
 // chi2Survival is P(χ²₁ > x).
 func chi2Survival(x float64) float64 { return distuv.ChiSquared{K: 1}.Survival(x) }
+
+// Bounded is a model's parameters as At checks them.
+type Bounded interface {
+	Validate() error
+	// JSONBounds returns the range of the named parameter within which
+	// the model's predictions are accurate.
+	JSONBounds(name string) (lo, hi float64)
+}
+
+// At returns the parameters of a customer with covariate vector z (names
+// the covariates): s.At of the base parameters and coefficients, as P
+// through conv, checked. Its error wraps clv.ErrInvalidCovariates for a z
+// of the wrong length or not finite, and errInvalid if the parameters
+// leave their range or the range of P's JSONBounds.
+func At[P Bounded](s Spec, names []string, base, trans, life, z []float64, conv func([]float64) P, errInvalid error) (P, error) {
+	var zero P
+	if err := (clv.Covariates{Names: names}).CheckVector(z); err != nil {
+		return zero, fmt.Errorf("%s: %w", s.Pkg, err)
+	}
+	out := make([]float64, len(base))
+	s.At(base, trans, life, z, out)
+	q := conv(out)
+	if err := q.Validate(); err != nil {
+		return zero, err
+	}
+	for i, v := range out {
+		// Beyond the range a model is read from JSON in, predictions are
+		// not promised accurate, nor finite.
+		if lo, hi := q.JSONBounds(s.Base[i]); !(v >= lo && v <= hi) {
+			return zero, fmt.Errorf("%s: %w: the customer's %s = %v, outside [%g, %g] where predictions are accurate", s.Pkg, errInvalid, s.Base[i], v, lo, hi)
+		}
+	}
+	return q, nil
+}
