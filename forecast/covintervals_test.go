@@ -18,9 +18,13 @@ import (
 // with a calibration end the holdout groups get their band.
 func TestCovariatesIntervals(t *testing.T) {
 	g := genCovLog(t, 2000, 9)
+	draws := 100
+	if raceEnabled {
+		draws = 40 // 47 CPU-s with 100 under the race detector
+	}
 	for _, name := range []string{"paretonbd-cov", "bgnbd-cov"} {
 		res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
-			Model: name, Interval: 0.9, IntervalDraws: 100, Covariates: strings.NewReader(g.covs)})
+			Model: name, Interval: 0.9, IntervalDraws: draws, Covariates: strings.NewReader(g.covs)})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
