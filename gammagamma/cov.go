@@ -454,8 +454,10 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 // EffectTests returns Effects(level) with each effect's likelihood-ratio
 // test against the model without it: 2·(LL − LL₀), LL₀ the maximum with
 // that δ held at 0, and its p-value from the χ² distribution with 1
-// degree of freedom. It refits once per effect: pass the customers,
-// covariates and options m was fitted with.
+// degree of freedom. It refits once per effect, the refits concurrently,
+// each from the estimate with the effect at 0 (from the usual starts if
+// that does not converge): pass the customers, covariates and options m
+// was fitted with.
 func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z clv.Covariates, opts CovFitOptions, level float64) ([]clv.CovariateEffect, error) {
 	if m == nil || m.info.Status == clv.NotFitted {
 		return nil, fmt.Errorf("gammagamma: EffectTests: the model was not fitted")
@@ -475,6 +477,13 @@ func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z 
 		held := make([]bool, len(z.Names))
 		for _, n := range slices.Concat(cov.Names(z.Names, m.held), noPurchase) {
 			held[slices.Index(z.Names, n)] = true
+		}
+		// From the full fit with the effect at 0; from the usual starts
+		// if that does not converge.
+		if pr, _, _, err := covProblem(customers, z, opts, held); err == nil {
+			if ll, err := cov.RefitFrom(ctx, pr, m.p.Vector(), m.p.Spend, make([]float64, len(m.p.Spend))); err == nil {
+				return ll, true, nil
+			}
 		}
 		r, err := fitCov(ctx, customers, z, opts, held)
 		if r == nil {

@@ -1,7 +1,10 @@
 package gammagamma
 
 import (
+	"context"
+	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
@@ -39,5 +42,55 @@ func TestCovGradient(t *testing.T) {
 	ll0 := pr.Eval([]float64{p.P, p.Q, p.Gamma, 0, 0}, nil)
 	if math.Abs(ll0-m.LogLikelihood()) > 1e-9*math.Abs(ll0) {
 		t.Errorf("LL at δ = 0: %v, plain %v", ll0, m.LogLikelihood())
+	}
+}
+
+// TestEffectTestsWarm: the likelihood-ratio statistics of EffectTests
+// (concurrent refits from the full fit with the effect at 0) equal those
+// of refits from scratch (fitCov with the effect held) to 1e-6, and a
+// cancelled context is an error.
+func TestEffectTestsWarm(t *testing.T) {
+	truth := CovParams{Params: Params{P: 6, Q: 4, Gamma: 15}, Names: []string{"a", "b", "c"}, Spend: []float64{0.3, -0.2, 0.05}}
+	tm, err := NewCovariates(truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 3000
+	freq := make([]float64, n)
+	z := clv.Covariates{Names: truth.Names, Values: make([][]float64, n)}
+	for i := range freq {
+		freq[i] = float64(rng.IntN(6))
+		z.Values[i] = []float64{float64(rng.IntN(2)), float64(rng.IntN(2)), rng.NormFloat64()}
+	}
+	cs, err := tm.Simulate(rand.NewPCG(5, 6), freq, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	m, err := FitCovariates(ctx, cs, z, CovFitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eff, err := m.EffectTests(ctx, cs, z, CovFitOptions{}, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, e := range eff {
+		held := make([]bool, 3)
+		held[j] = true
+		r, err := fitCov(ctx, cs, z, CovFitOptions{}, held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := max(0, 2*(m.LogLikelihood()-r.LogLikelihood()))
+		if math.Abs(e.LR-want) > 1e-6*math.Max(1, want) {
+			t.Errorf("%s: LR %.9g from the full fit, %.9g from scratch", e.Covariate, e.LR, want)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := m.EffectTests(cancelled, cs, z, CovFitOptions{}, 0.95); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }
