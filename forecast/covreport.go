@@ -205,7 +205,7 @@ func (res *Result) covariatesJSON() map[string]any {
 		}
 		out["new_customer_value"] = map[string]any{"purchase_model": c.ProfilesModel, "horizon_months": res.Config.Months,
 			"discount": res.Config.Discount, "margin": res.Config.Margin, "interval_level": res.Config.Interval,
-			"what": "the expected discounted margin of the repeat purchases over the horizon of a customer whose first purchase is at the end of observation, the first purchase left out",
+			"what":     "the expected discounted margin of the repeat purchases over the horizon of a customer whose first purchase is at the end of observation, the first purchase left out",
 			"profiles": rows}
 	}
 	return out
