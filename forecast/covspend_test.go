@@ -226,3 +226,55 @@ func TestCovariatesSpend(t *testing.T) {
 		t.Errorf("files %v lack profiles.csv", names)
 	}
 }
+
+// TestCovariatesProfilesVariants: without amounts the profiles carry the
+// discounted purchases (the value NaN, no spend model) with intervals
+// around them; with a plain purchase model asked for, every profile has
+// its purchases and the covariate spend model alone tells them apart.
+func TestCovariatesProfilesVariants(t *testing.T) {
+	g := genSpendLog(t, 1500, 5)
+	res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+		Model: "paretonbd-cov", Covariates: strings.NewReader(g.covs), NoAmounts: true, Interval: 0.9, IntervalDraws: 60, Discount: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv := res.Covariates
+	if cv.Spend != nil || len(cv.SpendEffects) != 0 || len(cv.Profiles) != 3 {
+		t.Fatalf("no amounts: spend %v, effects %v, profiles %d", cv.Spend, cv.SpendEffects, len(cv.Profiles))
+	}
+	for _, p := range cv.Profiles {
+		if !math.IsNaN(p.Value) || !math.IsNaN(p.MeanSpend) || !(p.Discounted > 0 && p.Discounted < p.Purchases) ||
+			p.Interval == nil || !(p.Interval.Low < p.Discounted && p.Discounted < p.Interval.High) {
+			t.Errorf("no amounts: %+v %+v", p, p.Interval)
+		}
+	}
+	var csv strings.Builder
+	if err := res.WriteProfilesCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Split(csv.String(), "\n"); !strings.Contains(rows[1], ",,,") {
+		t.Errorf("no amounts: profiles.csv row %q, want empty spend and value", rows[1])
+	}
+
+	res, err = forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+		Model: "paretonbd", Covariates: strings.NewReader(g.covs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv = res.Covariates
+	if cv.ProfilesModel != "paretonbd" || cv.Spend == nil || len(cv.Profiles) != 3 {
+		t.Fatalf("plain model: profiles from %q, spend %v, %d profiles", cv.ProfilesModel, cv.Spend, len(cv.Profiles))
+	}
+	for _, p := range cv.Profiles[1:] {
+		if p.Purchases != cv.Profiles[0].Purchases || p.MeanSpend == cv.Profiles[0].MeanSpend {
+			t.Errorf("plain model: %+v against %+v", p, cv.Profiles[0])
+		}
+	}
+	var html strings.Builder
+	if err := res.WriteReport(&html, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "the profiles differ only in their spend") {
+		t.Error("the report does not say the purchase model has no covariates")
+	}
+}
