@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
@@ -275,7 +276,31 @@ func RefitFrom(ctx context.Context, pr Problem, base, trans, life []float64) (fl
 			v[i] = life[j]
 		}
 	}
-	pr.Starts, pr.Warm = [][]float64{v}, nil
+	// Quasi-Newton steps from there with the Hessian at the start (a
+	// dozen gradients), before BFGS confirms: the maximum is near, and
+	// BFGS alone, whose curvature starts from none, takes some fifty
+	// evaluations to reach it.
+	tol := pr.GradTol
+	if tol == 0 {
+		tol = 1e-8
+	}
+	theta := slices.Clone(v)
+	for k := range f.nb {
+		if !(v[k] > 0) || math.IsInf(v[k], 0) {
+			return 0, fmt.Errorf("%s: the refit's start has %s = %v", pr.Pkg, pr.Base[k], v[k])
+		}
+		theta[k] = math.Log(v[k])
+	}
+	obj := pr.objective(newEvaluator(&pr))
+	h := forwardHessian(func(x, g []float64) { obj(x, g) }, theta)
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	theta = mle.Polish(obj, theta, h, tol/4, 20)
+	for k := range f.nb {
+		theta[k] = math.Exp(theta[k])
+	}
+	pr.Starts, pr.Warm = [][]float64{theta}, nil
 	est, _, err := fit(ctx, pr, false)
 	if err != nil {
 		return 0, err
