@@ -458,8 +458,10 @@ func covStarts(ctx context.Context, cs []clv.Customer, opts CovFitOptions, maxT 
 // statistic 2·(LL − LL₀), with LL₀ the maximum of the likelihood with that
 // coefficient held at 0 (for a covariate in Same, without the covariate),
 // and its p-value from the χ² distribution with 1 degree of freedom. It
-// refits the model once per effect: pass the customers, covariates and
-// options m was fitted with. An error of a refit that did not converge is
+// refits the model once per effect, the refits concurrently, each from
+// the estimate with the effect at 0 (from the usual starts if that does
+// not converge): pass the customers, covariates and options m was fitted
+// with. An error of a refit that did not converge is
 // returned.
 func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z clv.Covariates, opts CovFitOptions, level float64) ([]clv.CovariateEffect, error) {
 	if m == nil || m.info.Status == clv.NotFitted {
@@ -475,6 +477,13 @@ func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z 
 	refit := func(ctx context.Context, same, noPurchase, noDropout []string) (float64, bool, error) {
 		o := opts
 		o.Same, o.NoPurchase, o.NoDropout = same, noPurchase, noDropout
+		// From the full fit with the effect at 0; from the usual starts
+		// if that does not converge.
+		if pr, _, err := covProblem(ctx, customers, z, o); err == nil {
+			if ll, err := cov.RefitFrom(ctx, pr, m.p.Vector(), m.p.Trans, m.p.Life); err == nil {
+				return ll, true, nil
+			}
+		}
 		r, err := FitCovariates(ctx, customers, z, o)
 		if r == nil {
 			return 0, false, err

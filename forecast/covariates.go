@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cov"
 )
 
@@ -77,6 +78,30 @@ type Covariates struct {
 	Effects      []clv.CovariateEffect
 	EffectsModel string
 	EffectsUsed  bool
+	// Spend is the Gamma-Gamma model with the covariates on the scale of
+	// spend (gammagamma.FitCovariates, named SpendModelName), which values
+	// the purchases of a run with amounts; nil without amounts, or if its
+	// fit failed (SpendNote says why; the model without covariates values
+	// them then). SpendEffects are its effects on the mean spend per
+	// purchase with their likelihood-ratio tests, at the 95% level;
+	// SpendLR and SpendP the joint likelihood-ratio test of all of them
+	// against the model without covariates (χ² with a degree of freedom
+	// per covariate; NaN if that model's fit is at a boundary).
+	Spend        *gammagamma.CovModel
+	SpendEffects []clv.CovariateEffect
+	SpendLR      float64
+	SpendP       float64
+	SpendNote    string
+	// Profiles are the values of a new customer per covariate profile
+	// (ProfileValue), from the purchase model with covariates of
+	// ProfilesModel (the chosen one if it has covariates, else
+	// EffectsModel, else the chosen model for every profile) and the
+	// spend model with covariates; empty when no purchase model fits.
+	Profiles      []ProfileValue
+	ProfilesModel string
+
+	tab      *covTable
+	purchase *covPurchase // the model of the effects, nil if none
 }
 
 // covTable is the covariates of the log's customers, by customer id.
@@ -367,6 +392,7 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 	}
 	slot, vecs := cov.Index(clv.Covariates{Names: info.Names, Values: vals})
 	t := &covTable{info: info, slot: make(map[string]int32, len(kept)), profs: append(vecs, info.Mean)}
+	info.tab = t
 	for i, r := range kept {
 		t.slot[r.id] = slot[i]
 	}

@@ -120,6 +120,8 @@ type covPurchase struct {
 	// tests returns Effects with likelihood-ratio tests, refitting on the
 	// customers of the fit.
 	tests func(ctx context.Context, level float64) ([]clv.CovariateEffect, error)
+	// at returns the model of a customer with covariate vector z.
+	at func(z []float64) (PurchaseModel, error)
 	// sample draws n parameter sets of the fit, each as its customers'
 	// models by covariate vector (covDraws); nil for a draw.
 	sample func(src rand.Source, n int) ([]func([]float64) (PurchaseModel, error), error)
@@ -176,7 +178,7 @@ func newCovPurchase(name string, m covFitted, t *covTable, cs []clv.Customer, cu
 	tests func(context.Context, float64) ([]clv.CovariateEffect, error), sample func(rand.Source, int) ([]func([]float64) (PurchaseModel, error), error),
 	fitErr error) (PurchaseModel, error) {
 	cp := &covPurchase{name: name, fitted: m, tab: t, models: make([]PurchaseModel, len(t.profs)),
-		weights: make([]float64, len(t.profs)), tests: tests, sample: sample}
+		weights: make([]float64, len(t.profs)), tests: tests, sample: sample, at: customer}
 	for g, z := range t.profs {
 		pm, err := customer(z)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
@@ -67,6 +68,7 @@ func (j *job) covariateEffects(ctx context.Context, res *Result) {
 	if cp == nil {
 		return
 	}
+	res.Covariates.purchase = cp
 	j.say("testing the covariates' effects in %s (one refit per effect)", ModelTitle(cp.name))
 	eff, err := cp.tests(ctx, EffectLevel)
 	if err != nil {
@@ -116,7 +118,9 @@ func times(e clv.CovariateEffect, how string) string {
 
 // Sentences says the effects in words, one sentence per covariate, e.g.
 // "Customers with Channel = 1 (rather than 0) buy 1.87× as often [1.52,
-// 2.29] (p < 0.001) and drop out 2.2× as fast [1.5, 3.2] (p = 0.0004)",
+// 2.29] (p < 0.001), drop out 2.2× as fast [1.5, 3.2] (p = 0.0004) and
+// spend 1.3× as much per purchase [1.1, 1.5] (p = 0.002)" (the
+// effects of Effects, then of SpendEffects),
 // in the terms of the model (BG/NBD and MBG/NBD: a dropout effect scales
 // the concentration of the dropout probability, not its mean).
 func (c *Covariates) Sentences() []string {
@@ -124,9 +128,11 @@ func (c *Covariates) Sentences() []string {
 	var out []string
 	byName := map[string][]string{}
 	var order []string
-	for _, e := range c.Effects {
+	for _, e := range slices.Concat(c.Effects, c.SpendEffects) {
 		var clause string
 		switch {
+		case e.Process == clv.SpendProcess:
+			clause = "spend " + times(e, "as much per purchase")
 		case e.Process == clv.PurchaseProcess:
 			clause = "buy " + times(e, "as often")
 		case !bg:
@@ -145,7 +151,12 @@ func (c *Covariates) Sentences() []string {
 		byName[e.Covariate] = append(byName[e.Covariate], clause)
 	}
 	for _, n := range order {
-		out = append(out, "C"+strings.TrimPrefix(c.subject(n), "c")+" "+strings.Join(byName[n], " and "))
+		cl := byName[n]
+		all := cl[len(cl)-1]
+		if len(cl) > 1 {
+			all = strings.Join(cl[:len(cl)-1], ", ") + " and " + all
+		}
+		out = append(out, "C"+strings.TrimPrefix(c.subject(n), "c")+" "+all)
 	}
 	return out
 }
@@ -165,20 +176,55 @@ func (res *Result) covariatesJSON() map[string]any {
 		"customers_without_row": c.Missing, "mean_profile": c.Mean,
 		"missing_rule": "customers of the log without a usable row are fitted and scored with the mean profile"}
 	if c.EffectsModel != "" {
-		eff := make([]map[string]any, len(c.Effects))
-		for i, e := range c.Effects {
-			eff[i] = map[string]any{"covariate": e.Covariate, "process": e.Process, "quantity": e.Quantity,
-				"gamma": e.Gamma, "ratio": e.Ratio}
-			for k, v := range map[string]float64{"std_error": e.StdErr, "lo": e.Lo, "hi": e.Hi, "lr": e.LR, "p": e.P} {
-				if !math.IsNaN(v) && !math.IsInf(v, 0) {
-					eff[i][k] = v
-				}
-			}
-		}
+		eff := effectsJSON(c.Effects)
 		out["effects"] = map[string]any{"model": c.EffectsModel, "used_for_forecasts": c.EffectsUsed, "level": EffectLevel,
 			"effects": eff, "sentences": c.Sentences()}
 	}
+	if c.Spend != nil {
+		sp := map[string]any{"model": SpendModelName, "used_for_forecasts": true, "level": EffectLevel,
+			"fit": c.Spend, "effects": effectsJSON(c.SpendEffects)}
+		if !math.IsNaN(c.SpendLR) {
+			sp["joint_lr"], sp["joint_p"] = c.SpendLR, c.SpendP
+		}
+		out["spend"] = sp
+	} else if c.SpendNote != "" {
+		out["spend"] = map[string]any{"model": SpendModelName, "used_for_forecasts": false, "note": c.SpendNote}
+	}
+	if len(c.Profiles) > 0 {
+		var rows []map[string]any
+		for _, p := range c.Profiles {
+			r := map[string]any{"profile": p.Label, "covariates": p.Z, "customers": p.Customers,
+				"expected_purchases": p.Purchases, "discounted_purchases": p.Discounted}
+			if !math.IsNaN(p.Value) {
+				r["mean_spend_per_purchase"], r["value"] = p.MeanSpend, p.Value
+			}
+			if p.Interval != nil && !math.IsNaN(p.Interval.Low) {
+				r["lo"], r["hi"] = p.Interval.Low, p.Interval.High
+			}
+			rows = append(rows, r)
+		}
+		out["new_customer_value"] = map[string]any{"purchase_model": c.ProfilesModel, "horizon_months": res.Config.Months,
+			"discount": res.Config.Discount, "margin": res.Config.Margin, "interval_level": res.Config.Interval,
+			"what":     "the expected discounted margin of the repeat purchases over the horizon of a customer whose first purchase is at the end of observation, the first purchase left out",
+			"profiles": rows}
+	}
 	return out
+}
+
+// effectsJSON is a list of effects in model.json, without the numbers not
+// computed.
+func effectsJSON(effs []clv.CovariateEffect) []map[string]any {
+	eff := make([]map[string]any, len(effs))
+	for i, e := range effs {
+		eff[i] = map[string]any{"covariate": e.Covariate, "process": e.Process, "quantity": e.Quantity,
+			"gamma": e.Gamma, "ratio": e.Ratio}
+		for k, v := range map[string]float64{"std_error": e.StdErr, "lo": e.Lo, "hi": e.Hi, "lr": e.LR, "p": e.P} {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				eff[i][k] = v
+			}
+		}
+	}
+	return eff
 }
 
 // covEffectRow is one row of the report's effects table.
@@ -193,7 +239,7 @@ func (res *Result) covariatesReport() map[string]any {
 		return nil
 	}
 	var rows []covEffectRow
-	for _, e := range c.Effects {
+	for _, e := range slices.Concat(c.Effects, c.SpendEffects) {
 		r := covEffectRow{Covariate: e.Covariate, Process: e.Process, Quantity: e.Quantity, Ratio: fmt.Sprintf("×%.3g", e.Ratio),
 			Interval: "—", P: "—"}
 		if !math.IsNaN(e.Lo) {
@@ -233,10 +279,74 @@ func (res *Result) covariatesReport() map[string]any {
 			ModelTitle(res.Choice.Name), ModelTitle(c.EffectsModel))
 	}
 	d := map[string]any{"Name": c.Name, "Columns": cols, "Rows": rows, "Sentences": c.Sentences(), "Notes": notes,
-		"Used": used, "Model": ModelTitle(c.EffectsModel), "Level": fmt.Sprintf("%.0f", 100*EffectLevel)}
+		"Used": used, "Model": ModelTitle(c.EffectsModel), "Level": fmt.Sprintf("%.0f", 100*EffectLevel),
+		"Spend": c.spendSentence(), "Profiles": res.profilesReport()}
 	if c.EffectsModel != "" && c.EffectsModel != "paretonbd-cov" {
 		d["BGNote"] = "In " + ModelTitle(c.EffectsModel) + " a dropout effect multiplies both a and b: the chance of dropping out after a purchase keeps its mean a/(a+b), " +
 			"and its spread across customers narrows (×>1) or widens (×<1); it is not a dropout rate."
 	}
 	return d
+}
+
+// spendSentence says which spend model values the purchases, "" in a run
+// without amounts.
+func (c *Covariates) spendSentence() string {
+	switch {
+	case c.Spend != nil:
+		s := "The Gamma-Gamma spend model with the same covariates on the scale of spend values the purchases (each customer's expected spend per purchase from the customer's own profile and purchases)"
+		if !math.IsNaN(c.SpendLR) {
+			p := fmt.Sprintf("p = %.2g", c.SpendP)
+			if c.SpendP < 0.001 {
+				p = "p < 0.001"
+			}
+			s += fmt.Sprintf("; against the model without them, the covariates together raise its log-likelihood by %.2f (likelihood-ratio test, %s)", c.SpendLR/2, p)
+		}
+		return s + "."
+	default:
+		return c.SpendNote
+	}
+}
+
+// profileReportRow is one row of the report's table of new-customer
+// values.
+type profileReportRow struct {
+	Label, Customers, Purchases, MeanSpend, Value, Interval string
+}
+
+// profilesReport is the report's table of new-customer values per
+// profile, nil without profiles.
+func (res *Result) profilesReport() map[string]any {
+	c := res.Covariates
+	if len(c.Profiles) == 0 {
+		return nil
+	}
+	valued := res.Spend != nil
+	var rows []profileReportRow
+	for _, p := range c.Profiles {
+		r := profileReportRow{Label: p.Label, Customers: fmt.Sprint(p.Customers), Purchases: fmt.Sprintf("%.2f", p.Purchases), MeanSpend: "—", Value: "—", Interval: "—"}
+		if valued {
+			r.MeanSpend, r.Value = fmt.Sprintf("%.2f", p.MeanSpend), fmt.Sprintf("%.2f", p.Value)
+		} else {
+			r.Value = fmt.Sprintf("%.2f", p.Discounted)
+		}
+		if p.Interval != nil && !math.IsNaN(p.Interval.Low) {
+			r.Interval = fmt.Sprintf("%.2f to %.2f", p.Interval.Low, p.Interval.High)
+		}
+		rows = append(rows, r)
+	}
+	what := fmt.Sprintf("The value of a new customer with each profile: the expected margin (%.0f%%) of the repeat purchases over the next %d months of a customer "+
+		"whose first purchase is today, discounted as the CLV is (%.3g a month), from %s and the spend model at the profile; the first purchase is left out. "+
+		"Set it against what acquiring such a customer costs.", 100*res.Config.Margin, res.Config.Months, res.Config.Discount, ModelTitle(c.ProfilesModel))
+	if res.Config.Margin == 1 {
+		what = strings.Replace(what, " margin (100%)", " revenue", 1)
+	}
+	if !valued {
+		what = fmt.Sprintf("The expected repeat purchases of a new customer with each profile over the next %d months, and the same discounted as the CLV is (%.3g a month) "+
+			"(no amounts in the log: no values), from %s.", res.Config.Months, res.Config.Discount, ModelTitle(c.ProfilesModel))
+	}
+	if _, ok := res.Choice.Model.(*covPurchase); !ok && c.purchase == nil {
+		what += " The purchase model has no covariates: the profiles differ only in their spend."
+	}
+	return map[string]any{"Rows": rows, "What": what, "Valued": valued, "Interval": res.Config.Interval > 0,
+		"IvLevel": fmt.Sprintf("%.0f", 100*res.Config.Interval)}
 }

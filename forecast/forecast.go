@@ -200,6 +200,11 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 		sm = spend{res.Spend}
+		if res.Covariates != nil {
+			if sm, err = j.fitSpendCov(ctx, res); err != nil {
+				return nil, err
+			}
+		}
 	}
 	cs := res.Summary.Customers
 	res.Horizon = j.horizon(res.Summary.End)
@@ -225,6 +230,11 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if cfg.Interval > 0 {
 		j.say("intervals at %.0f%% from %d draws of the parameters", 100*cfg.Interval, cfg.IntervalDraws)
 		if err := res.intervals(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if res.Covariates != nil {
+		if err := j.profileValues(ctx, res); err != nil {
 			return nil, err
 		}
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
-	"github.com/clvkit/clvkit/gammagamma"
 )
 
 // Interval is an interval [Low, High] of a quantity.
@@ -65,16 +64,12 @@ func (res *Result) intervals(ctx context.Context) error {
 		draws[d] = interval.Draw{Purchase: pms[d], Spend: noSpend{}}
 	}
 	if res.Spend != nil {
-		sps, err := spendDraws(res.Spend, rand.NewPCG(spendSeed, 1), n)
+		sms, err := res.spendDrawModels(n)
 		if err != nil {
 			return err
 		}
 		for d := range draws {
-			sm, err := gammagamma.New(sps[d])
-			if err != nil {
-				return err
-			}
-			draws[d].Spend = spend{sm}
+			draws[d].Spend = sms[d]
 		}
 	}
 	month := res.Horizon / float64(cfg.Months)

@@ -78,7 +78,12 @@ type modelFile struct {
 	PurchaseModel  string                     `json:"purchase_model"`
 	PurchaseModels map[string]json.RawMessage `json:"purchase_models"`
 	Gammagamma     json.RawMessage            `json:"gammagamma"`
-	Scoring        *struct {
+	Covariates     *struct {
+		Spend *struct {
+			Used bool `json:"used_for_forecasts"`
+		} `json:"spend"`
+	} `json:"covariates"`
+	Scoring *struct {
 		HorizonMonths *int     `json:"horizon_months"`
 		Discount      *float64 `json:"discount"`
 		Margin        *float64 `json:"margin"`
@@ -97,8 +102,9 @@ type modelFile struct {
 // unit ("data.time_unit_hours") and end of observation
 // ("data.observation_end"), and the run's horizon, discount, margin and
 // window ("scoring"), each overridden by opts where given (see
-// ScorerOptions). A purchase model with covariates is refused: it scores a
-// customer from its covariates too. Errors wrap ErrModelFile, or
+// ScorerOptions). A purchase model with covariates is refused, as is a
+// run whose spend model has covariates: they score a customer from its
+// covariates too. Errors wrap ErrModelFile, or
 // ErrConfig for settings out of range (opts' or the file's).
 func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	if opts.NoDiscount && opts.Discount != 0 {
@@ -154,6 +160,9 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	}
 	if s.Purchase, err = decodePurchaseModel(f.PurchaseModel, raw); err != nil {
 		return nil, fmt.Errorf("%w: purchase_models.%s: %w", ErrModelFile, f.PurchaseModel, err)
+	}
+	if c := f.Covariates; c != nil && c.Spend != nil && c.Spend.Used {
+		return nil, fmt.Errorf("%w: the run valued purchases with the spend model with covariates (covariates.spend), which scores a customer from its covariates too", ErrModelFile)
 	}
 	if len(f.Gammagamma) > 0 && !bytes.Equal(bytes.TrimSpace(f.Gammagamma), []byte("null")) {
 		var gg gammagamma.Model

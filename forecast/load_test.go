@@ -190,6 +190,7 @@ func TestLoadModelsErrors(t *testing.T) {
 		// A model with covariates needs each customer's covariates: not
 		// what a Scorer scores.
 		{"covariates", strings.Replace(good, `{"model": "bgnbd"`, `{"model": "bgnbd_covariates", "covariates": ["x"], "trans": [0.1], "life": [0.2]`, 1)},
+		{"spend covariates", strings.Replace(good, `"purchase_model": "bgnbd"`, `"covariates": {"spend": {"used_for_forecasts": true}}, "purchase_model": "bgnbd"`, 1)},
 		{"variant mismatch", strings.Replace(good, `{"model": "bgnbd"`, `{"model": "mbgnbd"`, 1)},
 		{"bad params", strings.Replace(good, `"r": 0.25`, `"r": -1`, 1)},
 		{"bad spend", strings.Replace(good, `"q": 3.74`, `"q": 0.5`, 1)},

@@ -375,6 +375,12 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 			f    func(io.Writer) error
 		}{"cross_sell.csv", res.WriteCrossSellCSV})
 	}
+	if res.Covariates != nil && len(res.Covariates.Profiles) > 0 {
+		outs = append(outs, struct {
+			name string
+			f    func(io.Writer) error
+		}{"profiles.csv", res.WriteProfilesCSV})
+	}
 	if res.Holdout != nil {
 		outs = append(outs, struct {
 			name string

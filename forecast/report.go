@@ -73,7 +73,10 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 {{if .Rows}}<ul>{{range .Sentences}}<li>{{.}}.</li>{{end}}</ul>
 <table><tr><th>covariate</th><th>process</th><th>multiplies</th><th>effect</th><th>{{.Level}}% interval</th><th>likelihood-ratio p</th></tr>
 {{range .Rows}}<tr><td style="text-align:left">{{.Covariate}}</td><td style="text-align:left">{{.Process}}</td><td style="text-align:left">{{.Quantity}}</td><td>{{.Ratio}}</td><td>{{.Interval}}</td><td>{{.P}}</td></tr>{{end}}</table>
-{{if .BGNote}}<p>{{.BGNote}}</p>{{end}}{{end}}{{range .Notes}}<p>{{.}}</p>{{end}}
+{{if .BGNote}}<p>{{.BGNote}}</p>{{end}}{{end}}{{range .Notes}}<p>{{.}}</p>{{end}}{{if .Spend}}<p>{{.Spend}}</p>{{end}}
+{{with .Profiles}}{{$v := .Valued}}{{$iv := .Interval}}<h3>Value of a new customer by profile</h3><p>{{.What}}</p>
+<table><tr><th>profile</th><th>customers</th><th>expected purchases</th>{{if $v}}<th>mean spend per purchase</th><th>value</th>{{else}}<th>discounted purchases</th>{{end}}{{if $iv}}<th>{{.IvLevel}}% interval</th>{{end}}</tr>
+{{range .Rows}}<tr><td style="text-align:left">{{.Label}}</td><td>{{.Customers}}</td><td>{{.Purchases}}</td>{{if $v}}<td>{{.MeanSpend}}</td>{{end}}<td>{{.Value}}</td>{{if $iv}}<td>{{.Interval}}</td>{{end}}</tr>{{end}}</table>{{end}}
 {{end}}{{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
 <h2>Key numbers</h2>
 <p>For the {{.Customers}} customers observed to {{.End}}, over the {{.Months}} months that follow.</p>

@@ -10,10 +10,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/mle"
+	"github.com/clvkit/clvkit/internal/model"
+	"github.com/clvkit/clvkit/internal/parallel"
+	"gonum.org/v1/gonum/mathext"
 )
 
 // CovParams are the parameters of the gamma-gamma model with static
@@ -300,11 +305,138 @@ func covProblem(customers []clv.Customer, z clv.Covariates, opts CovFitOptions, 
 		pr.Z, pr.W = append(pr.Z, zz), append(pr.W, d.wsum)
 		pr.Rows += len(d.m)
 	}
+	// The terms of each frequency depend on p and q alone, which every
+	// group shares: computed once per evaluation for all the groups'
+	// frequencies (with a numeric covariate, a group per customer, they
+	// would otherwise cost six special functions per customer).
+	xc := &xCache{index: map[float64]int32{}}
+	gidx := make([][]int32, len(data))
+	for g, d := range data {
+		gidx[g] = make([]int32, len(d.xs))
+		for k, x := range d.xs {
+			i, ok := xc.index[x]
+			if !ok {
+				i = int32(len(xc.xs))
+				xc.index[x] = i
+				xc.xs = append(xc.xs, x)
+			}
+			gidx[g][k] = i
+		}
+	}
 	parts := make([][][4]float64, len(data))
 	pr.LogLik = func(g int, p, grad []float64) float64 {
-		return data[g].logLik(paramsOf(p), grad, &parts[g])
+		q := paramsOf(p)
+		return data[g].covLogLik(q, xc.at(q, grad != nil), gidx[g], grad, &parts[g])
 	}
 	return pr, excluded, skipped, nil
+}
+
+// xTable holds the terms of every frequency x of a fit with covariates at
+// one (p, q): ln Γ(px+q) − ln Γ(px), and with the gradient x(ψ(px+q) −
+// ψ(px)) and ψ(px+q); and ln Γ(q), ψ(q).
+type xTable struct {
+	p, q, lgq, psq float64
+	grad           bool
+	lg, dp, psxq   []float64
+}
+
+// xCache is the table of the last (p, q) evaluated, shared by the groups,
+// which are evaluated concurrently.
+type xCache struct {
+	xs    []float64
+	index map[float64]int32
+	mu    sync.Mutex
+	cur   atomic.Pointer[xTable]
+}
+
+// at returns the table at p (with the gradient's terms if grad).
+func (c *xCache) at(p Params, grad bool) *xTable {
+	ok := func(t *xTable) bool { return t != nil && t.p == p.P && t.q == p.Q && (t.grad || !grad) }
+	if t := c.cur.Load(); ok(t) {
+		return t
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t := c.cur.Load(); ok(t) {
+		return t
+	}
+	n := len(c.xs)
+	t := &xTable{p: p.P, q: p.Q, grad: grad, lg: make([]float64, n)}
+	t.lgq, _ = math.Lgamma(p.Q)
+	if grad {
+		t.psq = mathext.Digamma(p.Q)
+		t.dp, t.psxq = make([]float64, n), make([]float64, n)
+	}
+	for k, x := range c.xs {
+		px := p.P * x
+		lgpxq, _ := math.Lgamma(px + p.Q)
+		lgpx, _ := math.Lgamma(px)
+		t.lg[k] = lgpxq - lgpx
+		if grad {
+			pspxq := mathext.Digamma(px + p.Q)
+			t.dp[k] = x * (pspxq - mathext.Digamma(px))
+			t.psxq[k] = pspxq
+		}
+	}
+	c.cur.Store(t)
+	return t
+}
+
+// covLogLik is data.logLik with the frequencies' terms from tab (gidx:
+// each of d's frequencies' index in it), the same numbers in the same
+// order of operations.
+func (d *data) covLogLik(p Params, tab *xTable, gidx []int32, grad []float64, part *[][4]float64) float64 {
+	lng := math.Log(p.Gamma)
+	want := grad != nil
+	d.xterm, d.xdp, d.xdq = model.Resize(d.xterm, len(d.xs)), model.Resize(d.xdp, len(d.xs)), model.Resize(d.xdq, len(d.xs))
+	for k := range d.xs {
+		i := gidx[k]
+		d.xterm[k] = tab.lg[i] - tab.lgq + p.Q*lng
+		if want {
+			d.xdp[k] = tab.dp[i]
+			d.xdq[k] = tab.psxq[i] - tab.psq + lng
+		}
+	}
+	n := len(d.m)
+	sum := func(lo, hi int) [4]float64 {
+		var ll, gp, gq, gg float64
+		for i := lo; i < hi; i++ {
+			k := d.xi[i]
+			x, m, w := d.xs[k], d.m[i], d.w[i]
+			px := p.P * x
+			den := p.Gamma + m*x
+			lden := math.Log(den)
+			ll += w * (d.xterm[k] + (px-1)*d.lnm[i] + px*d.lnx[i] - (px+p.Q)*lden)
+			if want {
+				gp += w * (d.xdp[k] + x*(d.lnm[i]+d.lnx[i]-lden))
+				gq += w * (d.xdq[k] - lden)
+				gg += w * (p.Q/p.Gamma - (px+p.Q)/den)
+			}
+		}
+		return [4]float64{ll, gp, gq, gg}
+	}
+	chunks := parallel.Chunks(n)
+	*part = slices.Grow((*part)[:0], chunks)[:chunks]
+	if chunks == 1 {
+		(*part)[0] = sum(0, n)
+	} else {
+		parallel.For(chunks, func(c int) {
+			lo, hi := parallel.Bounds(c, n)
+			(*part)[c] = sum(lo, hi)
+		})
+	}
+	var ll float64
+	var g [3]float64
+	for _, pt := range *part {
+		ll += pt[0]
+		g[0] += pt[1]
+		g[1] += pt[2]
+		g[2] += pt[3]
+	}
+	if want {
+		copy(grad, g[:])
+	}
+	return ll
 }
 
 // Params returns the model's parameters (a copy).
@@ -454,8 +586,10 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 // EffectTests returns Effects(level) with each effect's likelihood-ratio
 // test against the model without it: 2·(LL − LL₀), LL₀ the maximum with
 // that δ held at 0, and its p-value from the χ² distribution with 1
-// degree of freedom. It refits once per effect: pass the customers,
-// covariates and options m was fitted with.
+// degree of freedom. It refits once per effect, the refits concurrently,
+// each from the estimate with the effect at 0 (from the usual starts if
+// that does not converge): pass the customers, covariates and options m
+// was fitted with.
 func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z clv.Covariates, opts CovFitOptions, level float64) ([]clv.CovariateEffect, error) {
 	if m == nil || m.info.Status == clv.NotFitted {
 		return nil, fmt.Errorf("gammagamma: EffectTests: the model was not fitted")
@@ -475,6 +609,13 @@ func (m *CovModel) EffectTests(ctx context.Context, customers []clv.Customer, z 
 		held := make([]bool, len(z.Names))
 		for _, n := range slices.Concat(cov.Names(z.Names, m.held), noPurchase) {
 			held[slices.Index(z.Names, n)] = true
+		}
+		// From the full fit with the effect at 0; from the usual starts
+		// if that does not converge.
+		if pr, _, _, err := covProblem(customers, z, opts, held); err == nil {
+			if ll, err := cov.RefitFrom(ctx, pr, m.p.Vector(), m.p.Spend, make([]float64, len(m.p.Spend))); err == nil {
+				return ll, true, nil
+			}
 		}
 		r, err := fitCov(ctx, customers, z, opts, held)
 		if r == nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
@@ -187,21 +188,33 @@ type Refit func(ctx context.Context, same, noPurchase, noDropout []string) (ll f
 // likelihood-ratio test against the model without it: the statistic
 // 2·(ll − ll₀), ll₀ the maximum with that coefficient held at 0 (for a
 // covariate in same, without the covariate), and its p-value from the χ²
-// distribution with 1 degree of freedom. refit fits once per effect; a
-// refit that ends at a boundary or not identified still gives its
-// likelihood, any other error is returned.
+// distribution with 1 degree of freedom. refit fits once per effect (once
+// per covariate in same); the refits run concurrently, on up to
+// GOMAXPROCS goroutines, each result in its effect's place, so the
+// outcome does not depend on their order. A refit that ends at a
+// boundary or not identified still gives its likelihood; any other error
+// is returned (the first in the order of eff), as is ctx's.
 func EffectTests(ctx context.Context, pkg string, eff []clv.CovariateEffect, ll float64, same, noPurchase, noDropout []string, refit Refit) ([]clv.CovariateEffect, error) {
-	done := map[string]float64{} // LR of a covariate in Same
-	for i := range eff {
-		e := &eff[i]
+	// The distinct refits: a covariate in same is tested once, for both
+	// of its effects.
+	type job struct {
+		sm, np, nd []string
+		what       string
+		ll0        float64
+		err        error
+	}
+	var jobs []*job
+	of := make([]int, len(eff)) // effect -> job
+	shared := map[string]int{}
+	for i, e := range eff {
 		sm, np, nd := slices.Clone(same), slices.Clone(noPurchase), slices.Clone(noDropout)
-		shared := slices.Contains(same, e.Covariate)
 		switch {
-		case shared:
-			if lr, ok := done[e.Covariate]; ok {
-				e.LR, e.P = lr, chi2Survival(lr)
+		case slices.Contains(same, e.Covariate):
+			if k, ok := shared[e.Covariate]; ok {
+				of[i] = k
 				continue
 			}
+			shared[e.Covariate] = len(jobs)
 			sm = slices.DeleteFunc(sm, func(s string) bool { return s == e.Covariate })
 			np = append(np, e.Covariate)
 			nd = append(nd, e.Covariate)
@@ -210,17 +223,92 @@ func EffectTests(ctx context.Context, pkg string, eff []clv.CovariateEffect, ll 
 		default:
 			nd = append(nd, e.Covariate)
 		}
-		ll0, fitted, err := refit(ctx, sm, np, nd)
-		if !fitted || err != nil && !errors.Is(err, clv.ErrBoundary) && !errors.Is(err, clv.ErrNotIdentified) {
-			return nil, fmt.Errorf("%s: the fit without %s's effect on %s: %w", pkg, e.Covariate, e.Process, err)
+		of[i] = len(jobs)
+		jobs = append(jobs, &job{sm: sm, np: np, nd: nd, what: fmt.Sprintf("%s's effect on %s", e.Covariate, e.Process)})
+	}
+	parallel.For(len(jobs), func(k int) {
+		jb := jobs[k]
+		if ctx.Err() != nil {
+			jb.err = ctx.Err()
+			return
 		}
-		e.LR = max(0, 2*(ll-ll0))
-		e.P = chi2Survival(e.LR)
-		if shared {
-			done[e.Covariate] = e.LR
+		ll0, fitted, err := refit(ctx, jb.sm, jb.np, jb.nd)
+		switch {
+		case !fitted || err != nil && !errors.Is(err, clv.ErrBoundary) && !errors.Is(err, clv.ErrNotIdentified):
+			if err == nil {
+				err = errors.New("no model")
+			}
+			jb.err = fmt.Errorf("%s: the fit without %s: %w", pkg, jb.what, err)
+		default:
+			jb.ll0 = ll0
 		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i := range eff {
+		jb := jobs[of[i]]
+		if jb.err != nil {
+			return nil, jb.err
+		}
+		eff[i].LR = max(0, 2*(ll-jb.ll0))
+		eff[i].P = chi2Survival(eff[i].LR)
 	}
 	return eff, nil
+}
+
+// RefitFrom maximizes pr's likelihood from the point (base, trans, life)
+// of the full layout, with the coefficients pr holds at 0 (NoTrans,
+// NoLife) set to 0, and no other start nor warm start, without standard
+// errors: the refit of a likelihood-ratio test from the full fit, whose
+// maximum is usually a few steps away. It returns the log-likelihood at
+// the maximum, or an error if the fit did not converge there (at a
+// boundary, or not at all): the caller then refits from its usual starts.
+func RefitFrom(ctx context.Context, pr Problem, base, trans, life []float64) (float64, error) {
+	f := pr.layout()
+	v := make([]float64, f.dim())
+	copy(v, base)
+	for j := range f.k {
+		if i := f.trans[j]; i >= 0 {
+			v[i] = trans[j]
+		}
+		if i := f.life[j]; i >= 0 && !flag(pr.Same, j) {
+			v[i] = life[j]
+		}
+	}
+	// Quasi-Newton steps from there with the Hessian at the start (a
+	// dozen gradients), before BFGS confirms: the maximum is near, and
+	// BFGS alone, whose curvature starts from none, takes some fifty
+	// evaluations to reach it.
+	tol := pr.GradTol
+	if tol == 0 {
+		tol = 1e-8
+	}
+	theta := slices.Clone(v)
+	for k := range f.nb {
+		if !(v[k] > 0) || math.IsInf(v[k], 0) {
+			return 0, fmt.Errorf("%s: the refit's start has %s = %v", pr.Pkg, pr.Base[k], v[k])
+		}
+		theta[k] = math.Log(v[k])
+	}
+	obj := pr.objective(newEvaluator(&pr))
+	h := forwardHessian(func(x, g []float64) { obj(x, g) }, theta)
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
+	theta = mle.Polish(obj, theta, h, tol/4, 20)
+	for k := range f.nb {
+		theta[k] = math.Exp(theta[k])
+	}
+	pr.Starts, pr.Warm = [][]float64{theta}, nil
+	est, _, err := fit(ctx, pr, false)
+	if err != nil {
+		return 0, err
+	}
+	if est.Info.Status != clv.Converged {
+		return 0, fmt.Errorf("%s: the refit from the full fit did not converge", pr.Pkg)
+	}
+	return est.Info.LogLikelihood, nil
 }
 
 // chi2Survival is P(χ²₁ > x).
