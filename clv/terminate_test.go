@@ -92,9 +92,13 @@ func TestFitsEnd(t *testing.T) {
 	}
 	for sname, cs := range shapes {
 		for name, fit := range purchaseFits {
-			limit := 5 * time.Second // measured at most 1.5 s alone on a 2-core VM
+			// Measured at most 1.5 s alone on a 2-core VM. The bound guards
+			// against fits that do not end (they used to run for minutes or
+			// forever); it leaves room for a machine loaded 10× (benchmarks
+			// measure speed).
+			limit := 20 * time.Second
 			if raceEnabled {
-				limit *= 10
+				limit *= 3
 			}
 			if len(cs) > 100_000 {
 				limit = 60 * time.Second // measured 4 to 8 s alone (BenchmarkParetoNBD)
@@ -146,7 +150,9 @@ func TestFitDeadline(t *testing.T) {
 		_, err := fit(ctx, cs)
 		el := time.Since(start)
 		cancel()
-		if !errors.Is(err, context.DeadlineExceeded) || el > 500*time.Millisecond && !raceEnabled {
+		// Promptly: 0.1–0.3 s alone; 3 s leaves room for a loaded machine,
+		// where the fits without the chunk checks took minutes.
+		if !errors.Is(err, context.DeadlineExceeded) || el > 3*time.Second && !raceEnabled {
 			t.Errorf("%s: after %v: %v", name, el, err)
 		}
 		t.Logf("%s: %v", name, el)
