@@ -2,6 +2,9 @@ package paretonbd
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
 	"errors"
 	"math"
 	"slices"
@@ -143,6 +146,17 @@ func TestFitDynamicApparel(t *testing.T) {
 	eff, err := m.Effects(0.95)
 	if err != nil {
 		t.Fatal(err)
+	}
+	js, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back DynModel
+	if err := json.Unmarshal(js, &back); err != nil {
+		t.Fatalf("%v\n%s", err, js)
+	}
+	if eb, _ := back.Effects(0.95); !reflect.DeepEqual(fmt.Sprint(eb), fmt.Sprint(eff)) || back.FitInfo() != info {
+		t.Errorf("after a JSON round trip: effects %v, fit %+v", eb, back.FitInfo())
 	}
 	for _, e := range eff {
 		t.Log(e)
