@@ -3,10 +3,10 @@ package paretonbd
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"reflect"
 	"errors"
+	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -198,7 +198,7 @@ func TestDynamicPredictApparel(t *testing.T) {
 		sumCET += cet[i]
 		sumPA += pa[i]
 		for _, want := range []struct {
-			id       string
+			id      string
 			pa, cet float64
 		}{{"1", 0.957965573412184, 3.55534497871743}, {"10", 0.975791501175348, 2.71080211609086}, {"100", 0.254835071199947, 0.34806162820447}} {
 			if c.ID != want.id {
