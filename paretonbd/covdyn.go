@@ -163,6 +163,7 @@ func (e *dynEval) rowLogLik(rw *dynRow, grad []float64, sc *dynScratch) (float64
 		a, b := e.a[run.v], e.b[run.v]
 		z := e.zs[run.v]
 		if lo := math.Max(run.start, tx); end > lo {
+			lnb := math.Log(b)
 			ca0, cb0 := p.Alpha+A+a*(lo-run.start), p.Beta+B+b*(lo-run.start)
 			m, at := pieces(lo, end, ca0, a, rx, cb0, b, s1, 0, e.scale)
 			for q := range m {
@@ -174,7 +175,7 @@ func (e *dynEval) rowLogLik(rw *dynRow, grad []float64, sc *dynScratch) (float64
 					Au, Bu := A+a*h, B+b*h
 					iA, iB := 1/(p.Alpha+Au), 1/(p.Beta+Bu)
 					lA, lB := math.Log(p.Alpha+Au), math.Log(p.Beta+Bu)
-					lg := math.Log(b) - rx*lA - s1*lB
+					lg := lnb - rx*lA - s1*lB
 					if math.IsNaN(ref) {
 						ref = lg
 					}

@@ -200,6 +200,8 @@ func prepDynamic(cs []clv.Customer, z clv.DynamicCovariates, weights []float64) 
 	K := len(z.Names)
 	d := &dynData{zmax: make([]float64, K)}
 	ix := &vecIndex{index: map[string]int32{}}
+	same := map[string]int{}
+	var key []byte
 	for i, c := range cs {
 		w := 1.0
 		if weights != nil {
@@ -219,7 +221,14 @@ func prepDynamic(cs []clv.Customer, z clv.DynamicCovariates, weights []float64) 
 				rw.zSum[j] += v
 			}
 		}
-		d.rows = append(d.rows, rw)
+		// Customers with the same history and path are one row, weighted.
+		key = rowKey(key[:0], &rw)
+		if r, ok := same[string(key)]; ok {
+			d.rows[r].w += w
+		} else {
+			same[string(key)] = len(d.rows)
+			d.rows = append(d.rows, rw)
+		}
 		d.W += w
 		d.maxT = math.Max(d.maxT, c.T)
 	}
@@ -233,6 +242,25 @@ func prepDynamic(cs []clv.Customer, z clv.DynamicCovariates, weights []float64) 
 		}
 	}
 	return d, nil
+}
+
+// rowKey appends to key the bytes of a row's history and path.
+func rowKey(key []byte, rw *dynRow) []byte {
+	put := func(x float64) {
+		u := math.Float64bits(x + 0)
+		key = append(key, byte(u), byte(u>>8), byte(u>>16), byte(u>>24), byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56))
+	}
+	put(rw.x)
+	put(rw.tx)
+	put(rw.T)
+	for _, v := range rw.zSum {
+		put(v)
+	}
+	for _, r := range rw.runs {
+		put(r.start)
+		key = append(key, byte(r.v), byte(r.v>>8), byte(r.v>>16), byte(r.v>>24))
+	}
+	return key
 }
 
 // dynChunk is the number of customers per task of the parallel
@@ -568,7 +596,7 @@ func FitDynamic(ctx context.Context, customers []clv.Customer, z clv.DynamicCova
 	}
 	// Standard errors from the Hessian of −LL + penalty in natural
 	// parameters, over the free coefficients.
-	h := mle.Hessian(func(x, g []float64) {
+	h := cov.ForwardHessian(func(x, g []float64) {
 		d.eval(lay, x, true, pen, g)
 		for i := range g {
 			g[i] = -g[i]
