@@ -194,7 +194,8 @@ func (p CovariatePath) Check(names []string) error {
 // customer of the slice it goes with, and Purchases[i] the times of that
 // customer's repeat purchases, in the unit of the summary and from the
 // first purchase: Frequency of them, ascending, in (0, Recency], the last
-// Recency. The likelihood needs the covariates in force at each purchase,
+// Recency (to 1e-9 relative: times computed apart from the summary may
+// differ in the last bits). The likelihood needs the covariates in force at each purchase,
 // which a summary does not keep.
 //
 // Static covariates may be among them as constant columns.
@@ -224,11 +225,11 @@ func (c DynamicCovariates) Check(cs []Customer) error {
 			return fmt.Errorf("customers[%d] (%q): %w: %d purchase times for frequency %v", i, cu.ID, ErrInvalidCovariates, len(ts), cu.Frequency)
 		}
 		for k, t := range ts {
-			if !(t > 0) || k > 0 && t < ts[k-1] || t > cu.Recency {
+			if !(t > 0) || k > 0 && t < ts[k-1] || t > cu.Recency*(1+1e-9)+1e-9 {
 				return fmt.Errorf("customers[%d] (%q): %w: purchase time %v, want ascending in (0, recency %v]", i, cu.ID, ErrInvalidCovariates, t, cu.Recency)
 			}
 		}
-		if len(ts) > 0 && ts[len(ts)-1] != cu.Recency {
+		if len(ts) > 0 && math.Abs(ts[len(ts)-1]-cu.Recency) > 1e-9*math.Max(1, cu.Recency) {
 			return fmt.Errorf("customers[%d] (%q): %w: last purchase time %v, recency %v", i, cu.ID, ErrInvalidCovariates, ts[len(ts)-1], cu.Recency)
 		}
 	}
