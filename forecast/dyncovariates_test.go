@@ -162,3 +162,63 @@ func slicesCompactTimes(ts []time.Time) []time.Time {
 	}
 	return out
 }
+
+// TestRunDynamicApparel: RunDynamic on the apparel log of the estimation
+// period with the weekly covariates (whose rows run to 2010) fits
+// FitDynamic's model (LL −5752.6232, life.High.Season at the bound, kept
+// with a note), and predicts over 12 months with the covariates ahead:
+// every P(alive) in (0, 1], the expected purchases ≥ 0, summing to some
+// hundreds; WriteFiles writes the model and the predictions.
+func TestRunDynamicApparel(t *testing.T) {
+	raw, err := os.ReadFile("../../shared/data/apparel_transactions.csv")
+	if err != nil {
+		t.Skipf("reference data absent: %v", err)
+	}
+	cf, err := os.Open("../../shared/data/apparel_dynamic_covariates.csv")
+	if err != nil {
+		t.Skipf("reference data absent: %v", err)
+	}
+	defer cf.Close()
+	var log strings.Builder
+	for i, l := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		if f := strings.Split(l, ","); i == 0 || f[1] <= "2006-12-31" {
+			log.WriteString(l + "\n")
+		}
+	}
+	end, _ := time.Parse(time.DateOnly, "2006-12-31")
+	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, End: end, Unit: week, Months: 12}
+	// The covariates file names its date column Cov.Date, not the log's
+	// Date: the second column.
+	res, err := forecast.RunDynamic(context.Background(), strings.NewReader(log.String()), cf, "apparel_dynamic_covariates.csv", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ll := res.Model.LogLikelihood(); math.Abs(ll-(-5752.6232)) > 1e-3 || !strings.Contains(res.FitNote, "life.High.Season") {
+		t.Errorf("LL %.4f, note %q", ll, res.FitNote)
+	}
+	var sum float64
+	for i := range res.Customers {
+		if !(res.PAlive[i] > 0 && res.PAlive[i] <= 1) || !(res.Expected[i] >= 0) {
+			t.Fatalf("customer %s: P(alive) %v, expected %v", res.Customers[i].ID, res.PAlive[i], res.Expected[i])
+		}
+		sum += res.Expected[i]
+	}
+	t.Logf("%d customers, horizon %.3f weeks: Σ expected purchases %.2f; %v", len(res.Customers), res.Horizon, sum, res.Effects)
+	if math.Abs(res.Horizon-365.0/7) > 1e-9 || !(sum > 100 && sum < 2000) {
+		t.Errorf("horizon %v, Σ expected %v", res.Horizon, sum)
+	}
+	dir := t.TempDir()
+	files, err := res.WriteFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(dir + "/" + files[1])
+	if err != nil || strings.Count(string(b), "\n") != len(res.Customers)+1 {
+		t.Errorf("%s: %d lines, %v", files[1], strings.Count(string(b), "\n"), err)
+	}
+	js, _ := os.ReadFile(dir + "/" + files[0])
+	if !strings.Contains(string(js), `"paretonbd_dynamic"`) || !strings.Contains(string(js), "runs off toward 0") {
+		t.Errorf("%s:\n%s", files[0], js)
+	}
+}
+
