@@ -221,4 +221,3 @@ func TestRunDynamicApparel(t *testing.T) {
 		t.Errorf("%s:\n%s", files[0], js)
 	}
 }
-
