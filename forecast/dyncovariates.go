@@ -480,11 +480,15 @@ func (r *DynamicResult) WriteFiles(dir string) ([]string, error) {
 		return nil, err
 	}
 	type effect struct {
-		Covariate, Process, Quantity string
-		Gamma, Ratio                 float64
-		Lo, Hi                       *float64 `json:",omitempty"`
-		Boundary                     bool     `json:",omitempty"`
-		Text                         string
+		Covariate string   `json:"covariate"`
+		Process   string   `json:"process"`
+		Quantity  string   `json:"quantity"`
+		Gamma     float64  `json:"gamma"`
+		Ratio     float64  `json:"ratio"`
+		Lo        *float64 `json:"lo,omitempty"`
+		Hi        *float64 `json:"hi,omitempty"`
+		Boundary  bool     `json:"boundary,omitempty"`
+		Text      string   `json:"text"`
 	}
 	doc := struct {
 		Model   *paretonbd.DynModel `json:"model"`
