@@ -664,3 +664,32 @@ func (l dynLayout) expand(se, cv []float64) ([]float64, []float64) {
 	}
 	return fse, fcv
 }
+
+// EffectTests returns Effects(level) with each effect's likelihood-ratio
+// test against the model without it (clv.CovariateEffect's LR and P), as
+// CovModel.EffectTests: one refit per effect with its coefficient held at
+// 0. For a coefficient at its bound the statistic compares the limit
+// (the effect without bound) with no effect. Pass the customers,
+// covariates and options m was fitted with.
+func (m *DynModel) EffectTests(ctx context.Context, customers []clv.Customer, z clv.DynamicCovariates, opts CovFitOptions, level float64) ([]clv.CovariateEffect, error) {
+	if m == nil || m.info.Status == clv.NotFitted {
+		return nil, fmt.Errorf("paretonbd: EffectTests: the model was not fitted")
+	}
+	if !slices.Equal(z.Names, m.p.Names) {
+		return nil, fmt.Errorf("paretonbd: %w: covariates %v, the model's are %v", clv.ErrInvalidCovariates, z.Names, m.p.Names)
+	}
+	eff, err := m.Effects(level)
+	if err != nil {
+		return nil, err
+	}
+	refit := func(ctx context.Context, same, noPurchase, noDropout []string) (float64, bool, error) {
+		o := opts
+		o.Same, o.NoPurchase, o.NoDropout = same, noPurchase, noDropout
+		r, err := FitDynamic(ctx, customers, z, o)
+		if r == nil {
+			return 0, false, err
+		}
+		return r.LogLikelihood(), true, err
+	}
+	return cov.EffectTests(ctx, "paretonbd", eff, m.info.LogLikelihood, opts.Same, opts.NoPurchase, opts.NoDropout, refit)
+}
