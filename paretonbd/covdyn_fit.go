@@ -47,14 +47,19 @@ func NewDynamic(p CovParams) (*DynModel, error) {
 }
 
 // Params returns the model's parameters (a copy).
-func (m *DynModel) Params() CovParams { return m.p.clone() }
+func (m *DynModel) Params() CovParams {
+	if m == nil {
+		return CovParams{}
+	}
+	return m.p.clone()
+}
 
 // StdErrors returns the asymptotic standard errors of the parameters, from
 // the inverse Hessian of the negative log-likelihood at the optimum over
 // the coefficients not held, and whether they are available. A
 // coefficient held at 0 or at its bound has standard error 0.
 func (m *DynModel) StdErrors() (CovParams, bool) {
-	if m.se == nil {
+	if m == nil || m.se == nil {
 		return CovParams{}, false
 	}
 	return m.se.clone(), true
@@ -63,7 +68,7 @@ func (m *DynModel) StdErrors() (CovParams, bool) {
 // Covariance returns the approximate sampling covariance of the estimate
 // (r, α, s, β, γ_trans..., γ_life...), and whether it is available.
 func (m *DynModel) Covariance() ([][]float64, bool) {
-	if m.cov == nil {
+	if m == nil || m.cov == nil {
 		return nil, false
 	}
 	return cov.Rows(m.cov, 4+2*len(m.p.Names)), true
@@ -71,16 +76,24 @@ func (m *DynModel) Covariance() ([][]float64, bool) {
 
 // FitInfo returns how the fit went; the zero value for a model built by
 // NewDynamic.
-func (m *DynModel) FitInfo() clv.FitInfo { return m.info }
+func (m *DynModel) FitInfo() clv.FitInfo {
+	if m == nil {
+		return clv.FitInfo{}
+	}
+	return m.info
+}
 
 // LogLikelihood returns the log-likelihood of the fitted data at the
 // estimate (without the penalty), or 0 for a model not fitted.
-func (m *DynModel) LogLikelihood() float64 { return m.info.LogLikelihood }
+func (m *DynModel) LogLikelihood() float64 { return m.FitInfo().LogLikelihood }
 
 // Boundary returns the names, as "trans.NAME" or "life.NAME", of the
 // coefficients the fit held at ±GammaBound/max|z| because they ran off.
 func (m *DynModel) Boundary() []string {
 	var out []string
+	if m == nil {
+		return nil
+	}
 	for j, n := range m.p.Names {
 		if flagAt(m.boundT, j) {
 			out = append(out, "trans."+n)
@@ -96,6 +109,9 @@ func flagAt(b []bool, j int) bool { return b != nil && b[j] }
 
 // String returns the parameters and the log-likelihood in one line.
 func (m *DynModel) String() string {
+	if m == nil {
+		return "dynamic Pareto/NBD{nil}"
+	}
 	s := (&CovModel{p: m.p, info: m.info}).String()
 	return "dynamic " + s
 }
@@ -106,6 +122,9 @@ func (m *DynModel) String() string {
 // level, as CovModel.Effects. A coefficient held at its bound is marked
 // Boundary, without interval; one held at 0 is left out.
 func (m *DynModel) Effects(level float64) ([]clv.CovariateEffect, error) {
+	if m == nil || m.p.Names == nil {
+		return nil, errZeroModel
+	}
 	var se []float64
 	if m.se != nil {
 		se = slices.Concat(m.se.Vector(), m.se.Trans, m.se.Life)
