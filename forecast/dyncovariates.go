@@ -372,7 +372,8 @@ type DynamicResult struct {
 	// FitNote is the fit's error when it returned a usable model anyway:
 	// a coefficient held at its bound (clv.ErrBoundary); empty otherwise.
 	FitNote string
-	// Effects are the covariates' effects at the 95% level.
+	// Effects are the covariates' effects at the 95% level, each with its
+	// likelihood-ratio test (one refit per effect).
 	Effects   []clv.CovariateEffect
 	Customers []clv.Customer
 	// Horizon is the forecast horizon in the time unit: Config.Months
@@ -433,7 +434,7 @@ func RunDynamic(ctx context.Context, r io.Reader, covs io.Reader, covName string
 	case err != nil:
 		return nil, err
 	}
-	if res.Effects, err = m.Effects(0.95); err != nil {
+	if res.Effects, err = m.EffectTests(ctx, cs, z, paretonbd.CovFitOptions{Penalizer: cfg.Penalizer}, 0.95); err != nil {
 		return nil, err
 	}
 	res.Horizon = float64(addMonths(sum.End, months).Sub(sum.End)) / float64(unit)
@@ -488,6 +489,8 @@ func (r *DynamicResult) WriteFiles(dir string) ([]string, error) {
 		Lo        *float64 `json:"lo,omitempty"`
 		Hi        *float64 `json:"hi,omitempty"`
 		Boundary  bool     `json:"boundary,omitempty"`
+		LR        *float64 `json:"lr,omitempty"`
+		P         *float64 `json:"p,omitempty"`
 		Text      string   `json:"text"`
 	}
 	doc := struct {
@@ -501,6 +504,10 @@ func (r *DynamicResult) WriteFiles(dir string) ([]string, error) {
 		if !math.IsNaN(e.Lo) {
 			lo, hi := e.Lo, e.Hi
 			ef.Lo, ef.Hi = &lo, &hi
+		}
+		if !math.IsNaN(e.LR) {
+			lr, pv := e.LR, e.P
+			ef.LR, ef.P = &lr, &pv
 		}
 		doc.Effects = append(doc.Effects, ef)
 	}

@@ -44,7 +44,7 @@ func TestDynamicCovariatesFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"paretonbd_dynamic"`, `"boundary": [`, `"life.High.Season"`, `"log_likelihood": -5752.62`, "High.Season: purchase rate ×2.05 [1.83, 2.31]"} {
+	for _, want := range []string{`"paretonbd_dynamic"`, `"boundary": [`, `"life.High.Season"`, `"log_likelihood": -5752.62`, "High.Season: purchase rate ×2.05 [1.83, 2.31], p = 2.9e-31", `"lr": 1.405`} {
 		if !strings.Contains(string(js), want) {
 			t.Errorf("paretonbd-dyn.json lacks %s:\n%s", want, js)
 		}
