@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 )
 
 // ErrInvalidCovariates is wrapped by errors about covariates that cannot
@@ -107,6 +108,11 @@ type CovariateEffect struct {
 	// LL₀), and P its p-value from the χ² distribution with 1 degree of
 	// freedom; both NaN unless computed (the models' EffectTests).
 	LR, P float64
+	// Boundary marks a coefficient that ran off toward ±∞ (the sign of
+	// Gamma): the likelihood keeps rising as the effect grows without
+	// bound, so the fit held Gamma at its bound and Ratio is a limit the
+	// effect goes beyond (toward 0 or ∞); StdErr, Lo and Hi are NaN.
+	Boundary bool
 }
 
 // String writes the effect in a sentence's words, e.g. "Channel: purchase
@@ -117,6 +123,13 @@ func (e CovariateEffect) String() string {
 		q = e.Process + " rate"
 	}
 	s := fmt.Sprintf("%s: %s ×%.3g", e.Covariate, q, e.Ratio)
+	if e.Boundary {
+		lim := "0"
+		if e.Ratio > 1 {
+			lim = "∞"
+		}
+		s += " (at the fit's bound: runs off toward " + lim + ")"
+	}
 	if !math.IsNaN(e.Lo) {
 		s += fmt.Sprintf(" [%.3g, %.3g]", e.Lo, e.Hi)
 	}
@@ -124,4 +137,101 @@ func (e CovariateEffect) String() string {
 		s += fmt.Sprintf(", p = %.2g", e.P)
 	}
 	return s
+}
+
+// A CovariatePath is one customer's time-varying covariates, piecewise
+// constant: Values[k] holds from Start[k] until Start[k+1], the last from
+// its Start on, without end. Times are in the time unit of the customer's
+// summary and measured from the customer's first purchase, like Recency
+// and T; a path covers the customer's history from Start[0] ≤ 0 and,
+// for a prediction, the future (T, T+t]. Periods shared by all customers
+// in calendar time (a weekly season flag) become each customer's path by
+// subtracting the customer's first purchase time.
+type CovariatePath struct {
+	Start  []float64
+	Values [][]float64
+}
+
+// At returns the covariate vector in force at time t: Values[k] for the
+// last Start[k] ≤ t, nil if t is before Start[0] or the path is empty.
+// The vector is the path's, not a copy.
+func (p CovariatePath) At(t float64) []float64 {
+	k := sort.SearchFloat64s(p.Start, t)
+	if k < len(p.Start) && p.Start[k] == t {
+		return p.Values[k]
+	}
+	if k == 0 {
+		return nil
+	}
+	return p.Values[k-1]
+}
+
+// Check reports whether p is a path of covariates names: as many starts
+// as vectors, at least one, finite and strictly ascending, the first ≤ 0,
+// and each vector one finite number per name. Its error wraps
+// ErrInvalidCovariates.
+func (p CovariatePath) Check(names []string) error {
+	if len(p.Start) == 0 || len(p.Start) != len(p.Values) {
+		return fmt.Errorf("%w: a path with %d starts and %d vectors, want as many and at least one", ErrInvalidCovariates, len(p.Start), len(p.Values))
+	}
+	for k, s := range p.Start {
+		if !finite(s) || k > 0 && !(s > p.Start[k-1]) {
+			return fmt.Errorf("%w: Start[%d] = %v, want finite and after Start[%d]", ErrInvalidCovariates, k, s, max(k-1, 0))
+		}
+		if err := checkVector(names, p.Values[k]); err != nil {
+			return fmt.Errorf("Values[%d]: %w", k, err)
+		}
+	}
+	if p.Start[0] > 0 {
+		return fmt.Errorf("%w: the path starts at %v, after the first purchase (0)", ErrInvalidCovariates, p.Start[0])
+	}
+	return nil
+}
+
+// DynamicCovariates are time-varying covariates of customers (a season, a
+// campaign calendar, a price level), for the models that take them
+// (paretonbd.FitDynamic). Paths[i] is the covariate path of the i-th
+// customer of the slice it goes with, and Purchases[i] the times of that
+// customer's repeat purchases, in the unit of the summary and from the
+// first purchase: Frequency of them, ascending, in (0, Recency], the last
+// Recency (to 1e-9 relative: times computed apart from the summary may
+// differ in the last bits). The likelihood needs the covariates in force at each purchase,
+// which a summary does not keep.
+//
+// Static covariates may be among them as constant columns.
+type DynamicCovariates struct {
+	Names     []string
+	Paths     []CovariatePath
+	Purchases [][]float64
+}
+
+// Check reports whether c holds, for each customer of cs, a valid path
+// (CovariatePath.Check) and the customer's repeat purchase times,
+// consistent with the summary, and names that are not empty and not
+// repeated. Its error wraps ErrInvalidCovariates and names the customer.
+func (c DynamicCovariates) Check(cs []Customer) error {
+	if err := (Covariates{Names: c.Names}).Check(0); err != nil {
+		return err
+	}
+	if len(c.Paths) != len(cs) || len(c.Purchases) != len(cs) {
+		return fmt.Errorf("%w: %d paths and %d purchase lists for %d customers", ErrInvalidCovariates, len(c.Paths), len(c.Purchases), len(cs))
+	}
+	for i, cu := range cs {
+		if err := c.Paths[i].Check(c.Names); err != nil {
+			return fmt.Errorf("customers[%d] (%q): %w", i, cu.ID, err)
+		}
+		ts := c.Purchases[i]
+		if float64(len(ts)) != cu.Frequency {
+			return fmt.Errorf("customers[%d] (%q): %w: %d purchase times for frequency %v", i, cu.ID, ErrInvalidCovariates, len(ts), cu.Frequency)
+		}
+		for k, t := range ts {
+			if !(t > 0) || k > 0 && t < ts[k-1] || t > cu.Recency*(1+1e-9)+1e-9 {
+				return fmt.Errorf("customers[%d] (%q): %w: purchase time %v, want ascending in (0, recency %v]", i, cu.ID, ErrInvalidCovariates, t, cu.Recency)
+			}
+		}
+		if len(ts) > 0 && math.Abs(ts[len(ts)-1]-cu.Recency) > 1e-9*math.Max(1, cu.Recency) {
+			return fmt.Errorf("customers[%d] (%q): %w: last purchase time %v, recency %v", i, cu.ID, ErrInvalidCovariates, ts[len(ts)-1], cu.Recency)
+		}
+	}
+	return nil
 }

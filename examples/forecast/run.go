@@ -35,6 +35,7 @@ type Config struct {
 	DecimalComma, PeriodsByCustomer      bool
 	Summaries                            bool
 	Covariates                           string
+	DynamicCovariates                    string // file of time-varying covariates; "" for none
 	ProductColumn                        string
 	CrossSellK                           int
 	State                                string            // directory of the incremental state; "" for none
@@ -113,6 +114,8 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.State, "state", c.State, "directory of the state of incremental runs ("+stateFile+"): the first run reads the whole log and writes the state; "+
 		"each later run reads only the new transactions given (all after the state's last one), merges them, refits (on the merged summaries, as a full run would) and rescores; "+
 		"the outputs have no cohorts or tracking plot")
+	fs.StringVar(&c.DynamicCovariates, "dynamic-covariates", c.DynamicCovariates, "CSV of time-varying covariates (header; rows of the customer id like -id, else the first column, or * for every customer; the date like -date, else the second column; numeric columns, from the date on, an empty value of a customer's row taking the * rows'): "+
+		"also fits the Pareto/NBD model with them ("+forecast.DynamicModelName+") and writes its effects and each customer's P(alive) and expected purchases over the horizon along the covariates ahead ("+forecast.DynamicModelName+".json, "+forecast.DynamicModelName+"_customers.csv); needs the log as a file, not with -summaries or -state")
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
@@ -228,6 +231,9 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
+	if c.DynamicCovariates != "" && (c.In == "-" || c.Summaries || c.State != "") {
+		return cli.Usagef("-dynamic-covariates: want a transaction log as a file (it is read a second time), without -summaries or -state")
+	}
 	var in io.Reader
 	if c.In == "-" {
 		fc.Name = "standard input"
@@ -274,6 +280,11 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
+	if c.DynamicCovariates != "" {
+		if err := runDynamic(c, fc, progress); err != nil {
+			return err
+		}
+	}
 	if st != nil {
 		if err := saveState(c.State, st); err != nil {
 			return err
@@ -281,6 +292,39 @@ func Run(c Config, progress io.Writer) error {
 		fmt.Fprintf(progress, "saved the state of %d customers, %d transactions to %s, in %s\n",
 			st.Customers(), st.Records, st.Last.Format(time.DateTime), filepath.Join(c.State, stateFile))
 	}
+	return nil
+}
+
+// runDynamic fits the Pareto/NBD model with -dynamic-covariates on the
+// log and writes its files.
+func runDynamic(c Config, fc forecast.Config, progress io.Writer) error {
+	lf, err := os.Open(c.In)
+	if err != nil {
+		return err
+	}
+	defer lf.Close()
+	cf, err := os.Open(c.DynamicCovariates)
+	if err != nil {
+		return fmt.Errorf("-dynamic-covariates: %w", err)
+	}
+	defer cf.Close()
+	fmt.Fprintf(progress, "fitting %s with %s\n", forecast.DynamicModelName, c.DynamicCovariates)
+	res, err := forecast.RunDynamic(context.Background(), lf, cf, c.DynamicCovariates, fc)
+	if err != nil {
+		return fmt.Errorf("-dynamic-covariates: %w", err)
+	}
+	fmt.Fprintf(progress, "%s: %v\n", forecast.DynamicModelName, res.Model)
+	if res.FitNote != "" {
+		fmt.Fprintf(progress, "%s: %s\n", forecast.DynamicModelName, res.Model.FitInfo().Reason)
+	}
+	for _, e := range res.Effects {
+		fmt.Fprintf(progress, "  %v\n", e)
+	}
+	files, err := res.WriteFiles(c.Out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	return nil
 }
 

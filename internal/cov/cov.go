@@ -446,7 +446,7 @@ func fit(ctx context.Context, pr Problem, hessian bool) (Estimate, []float64, er
 	// Standard errors from the Hessian of −LL + penalty in natural
 	// parameters, by central differences of the analytic gradient.
 	gbuf := make([]float64, n)
-	h := forwardHessian(func(x, g []float64) {
+	h := ForwardHessian(func(x, g []float64) {
 		e.logLik(x, gbuf)
 		clear(g)
 		e.penalty(x, g)
@@ -647,12 +647,12 @@ func Every(cs []clv.Customer, z clv.Covariates, weights []float64, k int) ([]clv
 	return sc, sz, sw
 }
 
-// forwardHessian returns the Hessian at x of a function whose gradient is
+// ForwardHessian returns the Hessian at x of a function whose gradient is
 // grad, by forward differences of the gradient with relative step 1e-6,
 // symmetrized: n+1 gradients (mle.Hessian's central differences take 2n),
 // accurate to some 1e-6 relative, far below the sampling error the
 // standard errors describe.
-func forwardHessian(grad func(x, g []float64), x []float64) *mat.SymDense {
+func ForwardHessian(grad func(x, g []float64), x []float64) *mat.SymDense {
 	n := len(x)
 	g0 := make([]float64, n)
 	grad(x, g0)

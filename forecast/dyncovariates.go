@@ -1,0 +1,536 @@
+package forecast
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/ingest"
+	"github.com/clvkit/clvkit/paretonbd"
+)
+
+// MaxDynamicCovariateRows bounds the rows of a file of time-varying
+// covariates (a weekly row per customer for six years of 10⁴ customers is
+// some 3·10⁶).
+const MaxDynamicCovariateRows = 20_000_000
+
+// A DynamicCovariateFile is a file of time-varying covariates as
+// ReadDynamicCovariates read it: rows of (customer id or "*", date,
+// covariates...), each giving the customer's — or, with "*", every
+// customer's — covariates from its date on, until the customer's (or the
+// shared) next row. A customer's own row may leave a value empty: it is
+// then the shared rows' value in force at that time. Before a customer's
+// first own row, the shared rows hold.
+type DynamicCovariateFile struct {
+	Name  string   // the file's name, for errors
+	Names []string // the covariate columns, in the order of the vectors
+	// Rows counts the rows read, Customers the customers with own rows,
+	// Shared the rows with id "*".
+	Rows, Customers, Shared int
+
+	shared []dynLine
+	byID   map[string][]dynLine
+}
+
+// dynLine is one row: from at on, the vector z (NaN: the shared value).
+type dynLine struct {
+	at   time.Time
+	line int
+	z    []float64
+}
+
+// ReadDynamicCovariates reads a file of time-varying covariates: a header,
+// then rows of the customer id (the column named like the log's id
+// column, opts.ID, else the first), a date (the column named opts.Time,
+// else the second; in opts.Layouts or clv.DefaultLayouts, in
+// opts.Location) and numbers (with opts.Delimiter and DecimalComma). "*"
+// as the id makes a row every customer's. A customer (or "*") has at most
+// one row per date. Errors wrap clv.ErrInvalidCovariates and name the
+// file's line and column: a field that is not a number or a date, a
+// missing value in a shared row, a repeated date, a wrong number of
+// fields.
+func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*DynamicCovariateFile, error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s", clv.ErrInvalidCovariates, name, fmt.Sprintf(format, args...))
+	}
+	delim := opts.Delimiter
+	if delim == 0 {
+		delim = ','
+	}
+	layouts := opts.Layouts
+	if layouts == nil {
+		layouts = clv.DefaultLayouts
+	}
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	lastLayout := 0
+	parseDate := func(s string) (time.Time, bool) {
+		for k := range layouts {
+			l := layouts[(lastLayout+k)%len(layouts)]
+			if t, err := time.ParseInLocation(l, s, loc); err == nil {
+				lastLayout = (lastLayout + k) % len(layouts)
+				return t, true
+			}
+		}
+		return time.Time{}, false
+	}
+	num := func(s string) (float64, bool) {
+		if opts.DecimalComma {
+			if strings.Contains(s, ",") {
+				s = strings.ReplaceAll(s, ".", "")
+			}
+			s = strings.Replace(s, ",", ".", 1)
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		return v, err == nil && !math.IsInf(v, 0) && !math.IsNaN(v)
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxCovariateLine)
+	f := &DynamicCovariateFile{Name: name, byID: map[string][]dynLine{}}
+	var header []string
+	idCol, dateCol := 0, 1
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSuffix(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		rec, err := splitFields(text, delim)
+		if err != nil {
+			return nil, bad("line %d: %v", line, err)
+		}
+		if header == nil {
+			header = rec
+			if len(header) < 3 {
+				return nil, bad("line %d: a header with the customer id, the date and at least one covariate column, got %q", line, text)
+			}
+			idSet, dateSet := false, false
+			for j, h := range header {
+				if h == "" {
+					return nil, bad("line %d, column %d: empty column name", line, j+1)
+				}
+				if slices.Index(header, h) != j {
+					return nil, bad("line %d, column %d: column %q is repeated", line, j+1, h)
+				}
+				if h == opts.ID && !idSet {
+					idCol, idSet = j, true
+				}
+				if h == opts.Time && !dateSet {
+					dateCol, dateSet = j, true
+				}
+			}
+			if idCol == dateCol {
+				if !dateSet {
+					dateCol = 0
+					if idCol == 0 {
+						dateCol = 1
+					}
+				} else {
+					return nil, bad("line %d: the id and the date are the same column %q", line, header[idCol])
+				}
+			}
+			for j, h := range header {
+				if j != idCol && j != dateCol {
+					f.Names = append(f.Names, h)
+				}
+			}
+			continue
+		}
+		if len(rec) != len(header) {
+			return nil, bad("line %d: %d fields, the header has %d", line, len(rec), len(header))
+		}
+		if f.Rows++; f.Rows > MaxDynamicCovariateRows {
+			return nil, bad("line %d: more than %d rows", line, MaxDynamicCovariateRows)
+		}
+		id := rec[idCol]
+		if id == "" {
+			return nil, bad("line %d, column %q: empty customer id", line, header[idCol])
+		}
+		at, ok := parseDate(rec[dateCol])
+		if !ok {
+			return nil, bad("line %d, column %q: %q is not a date in the layouts %q", line, header[dateCol], rec[dateCol], layouts)
+		}
+		dl := dynLine{at: at, line: line, z: make([]float64, 0, len(f.Names))}
+		for j, v := range rec {
+			if j == idCol || j == dateCol {
+				continue
+			}
+			if v == "" {
+				if id == "*" {
+					return nil, bad("line %d, column %q: empty value in a row of every customer (\"*\")", line, header[j])
+				}
+				dl.z = append(dl.z, math.NaN())
+				continue
+			}
+			x, ok := num(v)
+			if !ok {
+				return nil, bad("line %d, column %q: %q is not a number", line, header[j], v)
+			}
+			dl.z = append(dl.z, x)
+		}
+		if id == "*" {
+			f.shared = append(f.shared, dl)
+			f.Shared++
+		} else {
+			f.byID[id] = append(f.byID[id], dl)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, bad("line %d: longer than %d bytes", line+1, maxCovariateLine)
+		}
+		return nil, bad("%v", err)
+	}
+	if header == nil || f.Rows == 0 {
+		return nil, bad("empty file: want a header and rows of (id or *, date, covariates)")
+	}
+	sortLines := func(ls []dynLine, who string) error {
+		sort.SliceStable(ls, func(i, j int) bool { return ls[i].at.Before(ls[j].at) })
+		for k := 1; k < len(ls); k++ {
+			if ls[k].at.Equal(ls[k-1].at) {
+				a, b := min(ls[k].line, ls[k-1].line), max(ls[k].line, ls[k-1].line)
+				return bad("line %d, column %q: %s again on %s (first on line %d)", b, header[dateCol], who, ls[k].at.Format(time.DateOnly), a)
+			}
+		}
+		return nil
+	}
+	if err := sortLines(f.shared, "every customer (\"*\")"); err != nil {
+		return nil, err
+	}
+	for id, ls := range f.byID {
+		if err := sortLines(ls, fmt.Sprintf("customer %q", id)); err != nil {
+			return nil, err
+		}
+	}
+	f.Customers = len(f.byID)
+	return f, nil
+}
+
+// splitFields splits a line at delim (a space: runs of blanks), with
+// quoted fields, and trims the fields.
+func splitFields(s string, delim rune) ([]string, error) {
+	if delim == ' ' {
+		return strings.Fields(s), nil
+	}
+	if !strings.ContainsRune(s, '"') {
+		rec := strings.Split(s, string(delim))
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+		}
+		return rec, nil
+	}
+	cr := csv.NewReader(strings.NewReader(s))
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil, nil
+	}
+	for i := range rec {
+		rec[i] = strings.TrimSpace(rec[i])
+	}
+	return rec, err
+}
+
+// Path returns the covariate path of customer id, whose first purchase
+// was at first, with times in units of unit since first (the convention
+// of clv.SummaryOptions.Unit: (t − first)/unit), from the covariates in
+// force at the first purchase on. Its error wraps clv.ErrInvalidCovariates:
+// no row in force at the first purchase (the file starts later), or an
+// empty value of the customer's row without a shared row in force, naming
+// the line.
+func (f *DynamicCovariateFile) Path(id string, first time.Time, unit time.Duration) (clv.CovariatePath, error) {
+	if unit <= 0 {
+		return clv.CovariatePath{}, fmt.Errorf("%w: %s: time unit %v, want > 0", clv.ErrInvalidCovariates, f.Name, unit)
+	}
+	own := f.byID[id]
+	sh := f.shared
+	// The change times: the last row of each list at or before first, and
+	// all rows after.
+	from := func(ls []dynLine) int {
+		k := sort.Search(len(ls), func(k int) bool { return ls[k].at.After(first) }) - 1
+		return max(k, 0)
+	}
+	var times []time.Time
+	for _, ls := range [][]dynLine{own, sh} {
+		for _, l := range ls[min(from(ls), len(ls)):] {
+			times = append(times, l.at)
+		}
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	times = slices.CompactFunc(times, func(a, b time.Time) bool { return a.Equal(b) })
+	inForce := func(ls []dynLine, t time.Time) *dynLine {
+		k := sort.Search(len(ls), func(k int) bool { return ls[k].at.After(t) }) - 1
+		if k < 0 {
+			return nil
+		}
+		return &ls[k]
+	}
+	var p clv.CovariatePath
+	K := len(f.Names)
+	for _, t := range times {
+		if t.Before(first) && len(times) > 0 && !t.Equal(times[0]) {
+			continue
+		}
+		if t.Before(first) {
+			// The earliest change time is before the first purchase:
+			// the vector in force at the first purchase.
+			t = first
+		}
+		o, s := inForce(own, t), inForce(sh, t)
+		if o == nil && s == nil {
+			continue
+		}
+		z := make([]float64, K)
+		for j := range z {
+			switch {
+			case o != nil && !math.IsNaN(o.z[j]):
+				z[j] = o.z[j]
+			case s != nil:
+				z[j] = s.z[j]
+			default:
+				return clv.CovariatePath{}, fmt.Errorf("%w: %s: line %d, column %q: empty value for customer %q, and no row of every customer (\"*\") in force on %s",
+					clv.ErrInvalidCovariates, f.Name, o.line, f.Names[j], id, t.Format(time.DateOnly))
+			}
+		}
+		st := float64(t.Sub(first)) / float64(unit)
+		if n := len(p.Values); n > 0 && slices.Equal(p.Values[n-1], z) {
+			continue
+		}
+		p.Start = append(p.Start, st)
+		p.Values = append(p.Values, z)
+	}
+	if len(p.Start) == 0 || p.Start[0] > 0 {
+		start := "no rows"
+		if len(p.Start) > 0 {
+			start = "rows from " + first.Add(time.Duration(p.Start[0]*float64(unit))).Format(time.DateOnly)
+		}
+		return clv.CovariatePath{}, fmt.Errorf("%w: %s: customer %q has no covariates at the first purchase on %s (%s)",
+			clv.ErrInvalidCovariates, f.Name, id, first.Format(time.DateOnly), start)
+	}
+	return p, nil
+}
+
+// Covariates returns the time-varying covariates of the customers cs for
+// paretonbd.FitDynamic: purchases[i] are the times of cs[i]'s purchases,
+// the first included, one per purchase as the summary counts them
+// (Frequency + 1 of them, ascending), and unit the summary's time unit.
+// Errors name the customer.
+func (f *DynamicCovariateFile) Covariates(cs []clv.Customer, purchases [][]time.Time, unit time.Duration) (clv.DynamicCovariates, error) {
+	if len(purchases) != len(cs) {
+		return clv.DynamicCovariates{}, fmt.Errorf("%w: %s: purchase times of %d customers for %d", clv.ErrInvalidCovariates, f.Name, len(purchases), len(cs))
+	}
+	z := clv.DynamicCovariates{Names: slices.Clone(f.Names), Paths: make([]clv.CovariatePath, len(cs)), Purchases: make([][]float64, len(cs))}
+	for i, c := range cs {
+		ts := purchases[i]
+		if float64(len(ts)) != c.Frequency+1 {
+			return clv.DynamicCovariates{}, fmt.Errorf("%w: %s: customer %q: %d purchase times for frequency %v", clv.ErrInvalidCovariates, f.Name, c.ID, len(ts), c.Frequency)
+		}
+		p, err := f.Path(c.ID, ts[0], unit)
+		if err != nil {
+			return clv.DynamicCovariates{}, err
+		}
+		z.Paths[i] = p
+		if len(ts) > 1 {
+			z.Purchases[i] = make([]float64, len(ts)-1)
+			for k, t := range ts[1:] {
+				z.Purchases[i][k] = float64(t.Sub(ts[0])) / float64(unit)
+			}
+		}
+	}
+	if err := z.Check(cs); err != nil {
+		return clv.DynamicCovariates{}, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	return z, nil
+}
+
+// DynamicModelName is the name of the Pareto/NBD model with time-varying
+// covariates in the job's outputs.
+const DynamicModelName = "paretonbd-dyn"
+
+// DynamicResult is the Pareto/NBD model with time-varying covariates that
+// RunDynamic fitted on a log, with each customer's predictions over the
+// forecast horizon along the customer's covariate path.
+type DynamicResult struct {
+	Model *paretonbd.DynModel
+	// FitNote is the fit's error when it returned a usable model anyway:
+	// a coefficient held at its bound (clv.ErrBoundary); empty otherwise.
+	FitNote string
+	// Effects are the covariates' effects at the 95% level, each with its
+	// likelihood-ratio test (one refit per effect).
+	Effects   []clv.CovariateEffect
+	Customers []clv.Customer
+	// Horizon is the forecast horizon in the time unit: Config.Months
+	// calendar months after the end of observation.
+	Horizon float64
+	// PAlive and Expected are, per customer, P(alive) at the end of
+	// observation and the expected purchases over the horizon, with the
+	// customer's covariates from the file (the last row holding on).
+	PAlive, Expected []float64
+}
+
+// RunDynamic fits the Pareto/NBD model with time-varying covariates
+// (paretonbd.FitDynamic) on the transaction log in r, read with cfg's CSV
+// options and summarized as Run does (cfg.Unit, cfg.End, purchases merged
+// by day, to the end of observation; a calibration end is not used), with
+// the covariates of covs (ReadDynamicCovariates, named covName), and
+// predicts every customer's P(alive) and expected purchases over
+// cfg.Months months along the customer's path. A fit that ends with a
+// coefficient at its bound is kept (FitNote); other fit errors are
+// returned.
+func RunDynamic(ctx context.Context, r io.Reader, covs io.Reader, covName string, cfg Config) (*DynamicResult, error) {
+	unit := cfg.Unit
+	if unit == 0 {
+		unit = 7 * 24 * time.Hour
+	}
+	months := cfg.Months
+	if months == 0 {
+		months = 12
+	}
+	f, err := ReadDynamicCovariates(covs, covName, cfg.CSV)
+	if err != nil {
+		return nil, err
+	}
+	obs := &purchaseDays{}
+	sum, err := clv.SummarizeCSVAnyOrder(r, cfg.CSV, clv.SummaryOptions{End: cfg.End, Unit: unit,
+		AllowNegative: cfg.AllowNegative, EndOfDay: cfg.EndOfDay, Observer: obs})
+	if err != nil {
+		return nil, err
+	}
+	cs := sum.Customers
+	purchases := make([][]time.Time, len(cs))
+	for i := range cs {
+		if i < len(obs.days) {
+			purchases[i] = obs.days[i]
+		}
+	}
+	z, err := f.Covariates(cs, purchases, unit)
+	if err != nil {
+		return nil, err
+	}
+	m, err := paretonbd.FitDynamic(ctx, cs, z, paretonbd.CovFitOptions{Penalizer: cfg.Penalizer})
+	res := &DynamicResult{Model: m, Customers: cs}
+	switch {
+	case m == nil:
+		return nil, err
+	case errors.Is(err, clv.ErrBoundary) && m.FitInfo().Status == clv.AtBoundary && len(m.Boundary()) > 0:
+		res.FitNote = err.Error()
+	case err != nil:
+		return nil, err
+	}
+	if res.Effects, err = m.EffectTests(ctx, cs, z, paretonbd.CovFitOptions{Penalizer: cfg.Penalizer}, 0.95); err != nil {
+		return nil, err
+	}
+	res.Horizon = float64(addMonths(sum.End, months).Sub(sum.End)) / float64(unit)
+	if res.PAlive, err = m.ProbabilityAliveAll(cs, z.Paths); err != nil {
+		return nil, err
+	}
+	if res.Expected, err = m.ConditionalExpectedPurchasesAll(cs, z.Paths, res.Horizon); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// purchaseDays is a clv.Observer that keeps each customer's purchase
+// times, the first of each day, as the summary merges them.
+type purchaseDays struct {
+	days [][]time.Time
+	last []int64 // per customer, the day of the last time kept
+}
+
+func (o *purchaseDays) Observe(customers []int32, ts []clv.Transaction) {
+	for k, c := range customers {
+		if c < 0 {
+			continue
+		}
+		for int(c) >= len(o.days) {
+			o.days = append(o.days, nil)
+			o.last = append(o.last, 0)
+		}
+		d := ingest.PeriodIndex(ingest.Day, ts[k].Time)
+		if len(o.days[c]) > 0 && o.last[c] == d {
+			continue
+		}
+		o.days[c] = append(o.days[c], ts[k].Time)
+		o.last[c] = d
+	}
+}
+
+// WriteFiles writes the model with its effects, DynamicModelName + ".json",
+// and each customer's predictions, DynamicModelName + "_customers.csv"
+// (customer_id, p_alive, expected_purchases), into dir, and returns their
+// names.
+func (r *DynamicResult) WriteFiles(dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	type effect struct {
+		Covariate string   `json:"covariate"`
+		Process   string   `json:"process"`
+		Quantity  string   `json:"quantity"`
+		Gamma     float64  `json:"gamma"`
+		Ratio     float64  `json:"ratio"`
+		Lo        *float64 `json:"lo,omitempty"`
+		Hi        *float64 `json:"hi,omitempty"`
+		Boundary  bool     `json:"boundary,omitempty"`
+		LR        *float64 `json:"lr,omitempty"`
+		P         *float64 `json:"p,omitempty"`
+		Text      string   `json:"text"`
+	}
+	doc := struct {
+		Model   *paretonbd.DynModel `json:"model"`
+		Note    string              `json:"note,omitempty"`
+		Effects []effect            `json:"effects"`
+		Horizon float64             `json:"horizon"`
+	}{Model: r.Model, Note: r.FitNote, Horizon: r.Horizon}
+	for _, e := range r.Effects {
+		ef := effect{Covariate: e.Covariate, Process: e.Process, Quantity: e.Quantity, Gamma: e.Gamma, Ratio: e.Ratio, Boundary: e.Boundary, Text: e.String()}
+		if !math.IsNaN(e.Lo) {
+			lo, hi := e.Lo, e.Hi
+			ef.Lo, ef.Hi = &lo, &hi
+		}
+		if !math.IsNaN(e.LR) {
+			lr, pv := e.LR, e.P
+			ef.LR, ef.P = &lr, &pv
+		}
+		doc.Effects = append(doc.Effects, ef)
+	}
+	js, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	jn := DynamicModelName + ".json"
+	if err := os.WriteFile(filepath.Join(dir, jn), append(js, '\n'), 0o644); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.WriteString("customer_id,p_alive,expected_purchases\n")
+	for i, c := range r.Customers {
+		id := c.ID
+		if strings.ContainsAny(id, ",\"\n\r") {
+			id = `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
+		}
+		fmt.Fprintf(&b, "%s,%.6g,%.6g\n", id, r.PAlive[i], r.Expected[i])
+	}
+	cn := DynamicModelName + "_customers.csv"
+	if err := os.WriteFile(filepath.Join(dir, cn), []byte(b.String()), 0o644); err != nil {
+		return nil, err
+	}
+	return []string{jn, cn}, nil
+}

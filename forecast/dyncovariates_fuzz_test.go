@@ -1,0 +1,40 @@
+package forecast_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/forecast"
+)
+
+// FuzzReadDynamicCovariates: any input is read without panicking, into
+// an error wrapping clv.ErrInvalidCovariates or a file whose paths are
+// valid or errors of that kind.
+func FuzzReadDynamicCovariates(f *testing.F) {
+	f.Add("id,date,season,vip\n*,2024-01-01,0,0\n*,2024-01-15,1,0\na,2024-01-22,,1\n", "a")
+	f.Add("id,date,x\na,2024-01-01,1\na,2024-01-08,\n", "a")
+	f.Add("id,date,x\n\"a,b\",20240101,1.5\n", "a,b")
+	f.Fuzz(func(t *testing.T, file, id string) {
+		fl, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f", clv.CSVOptions{})
+		if err != nil {
+			if !errors.Is(err, clv.ErrInvalidCovariates) {
+				t.Fatalf("error %v does not wrap ErrInvalidCovariates", err)
+			}
+			return
+		}
+		first, _ := time.Parse(time.DateOnly, "2024-01-10")
+		p, err := fl.Path(id, first, 7*24*time.Hour)
+		if err != nil {
+			if !errors.Is(err, clv.ErrInvalidCovariates) {
+				t.Fatalf("error %v does not wrap ErrInvalidCovariates", err)
+			}
+			return
+		}
+		if err := p.Check(fl.Names); err != nil {
+			t.Fatalf("path %+v: %v", p, err)
+		}
+	})
+}
