@@ -292,7 +292,7 @@ func RefitFrom(ctx context.Context, pr Problem, base, trans, life []float64) (fl
 		theta[k] = math.Log(v[k])
 	}
 	obj := pr.objective(newEvaluator(&pr))
-	h := forwardHessian(func(x, g []float64) { obj(x, g) }, theta)
+	h := ForwardHessian(func(x, g []float64) { obj(x, g) }, theta)
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
