@@ -65,6 +65,8 @@ type data struct {
 	wsum            float64
 	xterm, xdp, xdq []float64 // per distinct x, per evaluation
 	regime          []int8    // per distinct x, in limitLogLik
+	start           []int     // after sort: the customers of xs[k] are start[k] to start[k+1]−1
+	freq            *byFreq   // for many customers: logLik per frequency
 }
 
 // sort puts the customers in a canonical order, by frequency, mean value
@@ -88,7 +90,6 @@ func (d *data) sort() {
 	for i, k := range d.xi {
 		d.xi[i] = rank[k]
 	}
-	type rec struct{ m, w, lnm, lnx float64 }
 	start := make([]int, len(d.xs)+1)
 	for _, k := range d.xi {
 		start[k+1]++
@@ -102,14 +103,77 @@ func (d *data) sort() {
 		recs[next[k]] = rec{d.m[i], d.w[i], d.lnm[i], d.lnx[i]}
 		next[k]++
 	}
+	tmp := make([]rec, len(recs))
 	parallel.For(len(d.xs), func(k int) {
-		slices.SortFunc(recs[start[k]:start[k+1]], func(a, b rec) int { return cmp.Or(cmp.Compare(a.m, b.m), cmp.Compare(a.w, b.w)) })
+		sortRecs(recs[start[k]:start[k+1]], tmp[start[k]:start[k+1]])
 	})
 	for k := range d.xs {
 		for i := start[k]; i < start[k+1]; i++ {
 			r := &recs[i]
 			d.xi[i], d.m[i], d.w[i], d.lnm[i], d.lnx[i] = int32(k), r.m, r.w, r.lnm, r.lnx
 		}
+	}
+	d.start = start
+}
+
+// rec is a customer of data being sorted.
+type rec struct{ m, w, lnm, lnx float64 }
+
+// sortRecs sorts rs by value m, then weight w, using tmp (as long) as
+// scratch. The values are positive and the weights ≥ 0 (not NaN), so that
+// they compare as numbers. Many are sorted by an LSD radix sort on the
+// bits of m (which order as the positive numbers do), 16 at a time, stable,
+// and then each run of equal values by weight.
+func sortRecs(rs, tmp []rec) {
+	byW := func(a, b rec) int {
+		switch {
+		case a.w < b.w:
+			return -1
+		case a.w > b.w:
+			return 1
+		}
+		return 0
+	}
+	if len(rs) < 1<<12 {
+		slices.SortFunc(rs, func(a, b rec) int {
+			switch {
+			case a.m < b.m:
+				return -1
+			case a.m > b.m:
+				return 1
+			}
+			return byW(a, b)
+		})
+		return
+	}
+	count := make([]int, 1<<16)
+	src, dst := rs, tmp
+	for shift := 0; shift < 64; shift += 16 {
+		clear(count)
+		for _, r := range src {
+			count[math.Float64bits(r.m)>>shift&0xffff]++
+		}
+		sum := 0
+		for b, c := range count {
+			count[b], sum = sum, sum+c
+		}
+		for _, r := range src {
+			b := math.Float64bits(r.m) >> shift & 0xffff
+			dst[count[b]] = r
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	// Four passes: the sorted records are back in rs.
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j].m == rs[i].m {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(rs[i:j], byW)
+		}
+		i = j
 	}
 }
 
@@ -121,6 +185,9 @@ func (d *data) sort() {
 // and its gradient with respect to (p, q, γ) if grad is not nil. The gamma
 // and digamma terms depend on x alone and are computed once per distinct x.
 func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
+	if d.freq != nil {
+		return d.freq.logLik(d, p, grad)
+	}
 	lgq, _ := math.Lgamma(p.Q)
 	psq := mathext.Digamma(p.Q)
 	lng := math.Log(p.Gamma)
@@ -252,6 +319,11 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	d.sort()
 	if d.wsum == 0 {
 		return nil, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
+	}
+	if len(d.m) > mle.WarmRows {
+		// Many customers: each evaluation runs over the frequencies (the
+		// subsample of the warm start, over its customers).
+		d.freq = newByFreq(d, d.start)
 	}
 	starts := []Params{{1, 1, 1}, {5, 3, 10}, {0.5, 2, 0.5}, {10, 10, 100}}
 	if opts.Start != nil {
