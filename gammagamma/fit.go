@@ -283,6 +283,10 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	d := &data{xi: make([]int32, 0, n), m: make([]float64, 0, n), lnm: make([]float64, 0, n),
 		lnx: make([]float64, 0, n), w: make([]float64, 0, n)}
 	xIndex := map[float64]int32{}
+	var lnxs []float64 // ln x per distinct x
+	// Frequencies below len(small) are looked up there (index+1), others
+	// in xIndex.
+	var small [1024]int32
 	excluded, nonPos := 0, 0
 	for i, c := range customers {
 		x, m := c.Frequency, c.MonetaryValue
@@ -306,14 +310,22 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 				return nil, fmt.Errorf("gammagamma: weights[%d] = %v", i, w)
 			}
 		}
-		k, ok := xIndex[x]
-		if !ok {
-			k = int32(len(d.xs))
-			xIndex[x] = k
-			d.xs = append(d.xs, x)
+		var k int32
+		if x < float64(len(small)) && small[int(x)] > 0 {
+			k = small[int(x)] - 1
+		} else {
+			var ok bool
+			if k, ok = xIndex[x]; !ok {
+				k = int32(len(d.xs))
+				xIndex[x] = k
+				d.xs, lnxs = append(d.xs, x), append(lnxs, math.Log(x))
+				if x < float64(len(small)) {
+					small[int(x)] = k + 1
+				}
+			}
 		}
 		d.xi, d.m, d.w = append(d.xi, k), append(d.m, m), append(d.w, w)
-		d.lnm, d.lnx = append(d.lnm, math.Log(m)), append(d.lnx, math.Log(x))
+		d.lnm, d.lnx = append(d.lnm, math.Log(m)), append(d.lnx, lnxs[k])
 		d.wsum += w
 	}
 	d.sort()
