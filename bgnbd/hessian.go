@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/internal/mle"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
@@ -31,15 +32,15 @@ func hessian(d *rows.Data, f family, h []float64, s *scratch) {
 	s.Tx = fillTerms(s.Tx, r, al, d.Txs)
 	s.lnab, s.inb = model.Resize(s.lnab, len(d.Xs)), model.Resize(s.inb, len(d.Xs))
 	var H [4][4]float64
-	t1r, t1b, t1ab := trigamma(r), trigamma(b), trigamma(a+b)
+	t1r, t1b, t1ab := mle.Trigamma(r), mle.Trigamma(b), mle.Trigamma(a+b)
 	for i, x := range d.Xs {
 		w := d.XW[i]
 		xs := x + sh
-		H[0][0] += w * (trigamma(r+x) - t1r)
-		dab := t1ab - trigamma(a+b+xs)
+		H[0][0] += w * (mle.Trigamma(r+x) - t1r)
+		dab := t1ab - mle.Trigamma(a+b+xs)
 		H[2][2] += w * dab
 		H[2][3] += w * dab
-		H[3][3] += w * (dab + trigamma(b+xs) - t1b)
+		H[3][3] += w * (dab + mle.Trigamma(b+xs) - t1b)
 		if xs > 0 {
 			s.lnab[i] = math.Log(a / (b + xs - 1))
 			s.inb[i] = 1 / (b + xs - 1)
@@ -112,20 +113,4 @@ func hessian(d *rows.Data, f family, h []float64, s *scratch) {
 			h[4*i+j] = H[min(i, j)][max(i, j)]
 		}
 	}
-}
-
-// trigamma returns ψ₁(z) = d²lnΓ(z)/dz² for z > 0: the recurrence
-// ψ₁(z) = ψ₁(z+1) + 1/z² up to z ≥ 15, then the asymptotic series
-//
-//	ψ₁(z) = 1/z + 1/(2z²) + 1/(6z³) − 1/(30z⁵) + 1/(42z⁷) − 1/(30z⁹) + 5/(66z¹¹),
-//
-// whose next term is below 3e-15 of the result there.
-func trigamma(z float64) float64 {
-	var acc float64
-	for ; z < 15; z++ {
-		acc += 1 / (z * z)
-	}
-	iz := 1 / z
-	iz2 := iz * iz
-	return acc + iz + iz2/2 + iz*iz2*(1.0/6+iz2*(-1.0/30+iz2*(1.0/42+iz2*(-1.0/30+iz2*5.0/66))))
 }
