@@ -71,7 +71,9 @@ type data struct {
 
 // sort puts the customers in a canonical order, by frequency, mean value
 // and weight: the sums over customers, and so the fit, do not depend on
-// the order they came in (one slice, or merged from shards).
+// the order they came in (one slice, or merged from shards). It sets lnm
+// and lnx (ln m̄ and ln x per customer) and start; callers fill xi, m, w
+// and xs.
 func (d *data) sort() {
 	// By frequency with a counting sort (frequencies are few), after
 	// putting xs in ascending order, then by value and weight within each
@@ -100,30 +102,41 @@ func (d *data) sort() {
 	recs := make([]rec, len(d.m))
 	next := slices.Clone(start[:len(d.xs)])
 	for i, k := range d.xi {
-		recs[next[k]] = rec{d.m[i], d.w[i], d.lnm[i], d.lnx[i]}
+		recs[next[k]] = rec{d.m[i], d.w[i]}
 		next[k]++
 	}
 	tmp := make([]rec, len(recs))
 	parallel.For(len(d.xs), func(k int) {
 		sortRecs(recs[start[k]:start[k+1]], tmp[start[k]:start[k+1]])
 	})
-	for k := range d.xs {
+	n := len(d.m)
+	d.lnm, d.lnx = model.Resize(d.lnm, n), model.Resize(d.lnx, n)
+	lnx := make([]float64, len(d.xs))
+	for k, x := range d.xs {
+		lnx[k] = math.Log(x)
 		for i := start[k]; i < start[k+1]; i++ {
-			r := &recs[i]
-			d.xi[i], d.m[i], d.w[i], d.lnm[i], d.lnx[i] = int32(k), r.m, r.w, r.lnm, r.lnx
+			d.xi[i] = int32(k)
+			d.lnx[i] = lnx[k]
 		}
 	}
+	parallel.Map(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			d.m[i], d.w[i] = recs[i].m, recs[i].w
+			d.lnm[i] = math.Log(recs[i].m)
+		}
+	})
 	d.start = start
 }
 
-// rec is a customer of data being sorted.
-type rec struct{ m, w, lnm, lnx float64 }
+// rec is a customer of data being sorted: mean value and weight.
+type rec struct{ m, w float64 }
 
 // sortRecs sorts rs by value m, then weight w, using tmp (as long) as
 // scratch. The values are positive and the weights ≥ 0 (not NaN), so that
 // they compare as numbers. Many are sorted by an LSD radix sort on the
-// bits of m (which order as the positive numbers do), 16 at a time, stable,
-// and then each run of equal values by weight.
+// bits of m (which order as the positive numbers do), 11 at a time and
+// stable, skipping the digits all share, and then each run of equal
+// values by weight.
 func sortRecs(rs, tmp []rec) {
 	byW := func(a, b rec) int {
 		switch {
@@ -146,25 +159,31 @@ func sortRecs(rs, tmp []rec) {
 		})
 		return
 	}
-	count := make([]int, 1<<16)
+	const digit = 11
+	count := make([]int, 1<<digit)
 	src, dst := rs, tmp
-	for shift := 0; shift < 64; shift += 16 {
+	for shift := 0; shift < 64; shift += digit {
 		clear(count)
 		for _, r := range src {
-			count[math.Float64bits(r.m)>>shift&0xffff]++
+			count[math.Float64bits(r.m)>>shift&(1<<digit-1)]++
+		}
+		if slices.Contains(count, len(src)) {
+			continue // one digit for all: the pass would not move anything
 		}
 		sum := 0
 		for b, c := range count {
 			count[b], sum = sum, sum+c
 		}
 		for _, r := range src {
-			b := math.Float64bits(r.m) >> shift & 0xffff
+			b := math.Float64bits(r.m) >> shift & (1<<digit - 1)
 			dst[count[b]] = r
 			count[b]++
 		}
 		src, dst = dst, src
 	}
-	// Four passes: the sorted records are back in rs.
+	if &src[0] != &rs[0] {
+		copy(rs, src)
+	}
 	for i := 0; i < len(rs); {
 		j := i + 1
 		for j < len(rs) && rs[j].m == rs[i].m {
@@ -280,10 +299,8 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		return nil, fmt.Errorf("gammagamma: %d weights for %d customers", len(opts.Weights), len(customers))
 	}
 	n := len(customers)
-	d := &data{xi: make([]int32, 0, n), m: make([]float64, 0, n), lnm: make([]float64, 0, n),
-		lnx: make([]float64, 0, n), w: make([]float64, 0, n)}
+	d := &data{xi: make([]int32, 0, n), m: make([]float64, 0, n), w: make([]float64, 0, n)}
 	xIndex := map[float64]int32{}
-	var lnxs []float64 // ln x per distinct x
 	// Frequencies below len(small) are looked up there (index+1), others
 	// in xIndex.
 	var small [1024]int32
@@ -318,14 +335,13 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 			if k, ok = xIndex[x]; !ok {
 				k = int32(len(d.xs))
 				xIndex[x] = k
-				d.xs, lnxs = append(d.xs, x), append(lnxs, math.Log(x))
+				d.xs = append(d.xs, x)
 				if x < float64(len(small)) {
 					small[int(x)] = k + 1
 				}
 			}
 		}
 		d.xi, d.m, d.w = append(d.xi, k), append(d.m, m), append(d.w, w)
-		d.lnm, d.lnx = append(d.lnm, math.Log(m)), append(d.lnx, lnxs[k])
 		d.wsum += w
 	}
 	d.sort()
