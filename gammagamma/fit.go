@@ -202,7 +202,9 @@ func sortRecs(rs, tmp []rec) {
 //	LL = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(γ + m̄x),
 //
 // and its gradient with respect to (p, q, γ) if grad is not nil. The gamma
-// and digamma terms depend on x alone and are computed once per distinct x.
+// and digamma terms depend on x alone and are computed once per distinct x;
+// with many customers (d.freq), every term is, and the sum runs over the
+// frequencies (see byFreq).
 func (d *data) logLik(p Params, grad []float64, part *[][4]float64) float64 {
 	if d.freq != nil {
 		return d.freq.logLik(d, p, grad)
@@ -284,7 +286,10 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // FitContext is Fit with a context. It uses the optimizer design of
 // bgnbd.FitContext: BFGS on log-parameters with the analytic gradient, all
 // cores, several starts, honest convergence reporting, standard errors from
-// the Hessian in natural parameters.
+// the Hessian in natural parameters. Above mle.WarmRows customers it starts
+// warm from a subsample, and its likelihood runs per frequency rather than
+// per customer (one or two passes over the customers in all: 10⁶ take
+// about 0.1 CPU-second).
 //
 // If the likelihood is highest in a limit of the model — q and γ running
 // off together when the customers' mean amounts differ no more than single
