@@ -345,7 +345,9 @@ func uniformT(n int, lo, hi float64, seed uint64) []float64 {
 }
 
 // TestWarmStartAgrees: above 50,000 distinct rows Fit starts from a
-// subsample and Newton steps; the result must agree with a cold fit.
+// subsample and Newton steps; the result must agree with a cold fit, and
+// so must the standard errors, which the warm fit takes from the analytic
+// Hessian and the cold one (given a Start) from central differences.
 func TestWarmStartAgrees(t *testing.T) {
 	cs, _ := cdnowParams.Simulate(rand.NewPCG(13, 14), uniformT(60000, 20, 60, 4))
 	warm, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
@@ -363,6 +365,11 @@ func TestWarmStartAgrees(t *testing.T) {
 	if relErr(w.R, c.R) > 1e-5 || relErr(w.Alpha, c.Alpha) > 1e-5 || relErr(w.A, c.A) > 1e-4 || relErr(w.B, c.B) > 1e-4 ||
 		math.Abs(warm.LogLikelihood()-cold.LogLikelihood()) > 1e-5 {
 		t.Errorf("warm %v, cold %v", warm, cold)
+	}
+	sw, okw := warm.StdErrors()
+	sc, okc := cold.StdErrors()
+	if !okw || !okc || relErr(sw.R, sc.R) > 1e-3 || relErr(sw.Alpha, sc.Alpha) > 1e-3 || relErr(sw.A, sc.A) > 1e-3 || relErr(sw.B, sc.B) > 1e-3 {
+		t.Errorf("standard errors: warm %+v, cold %+v", sw, sc)
 	}
 }
 

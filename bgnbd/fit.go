@@ -284,7 +284,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 }
 
 // rowModel is the fit's spec of the variant with the given shift: its
-// likelihood (logLik), starts, penalty (lifetimes' BetaGeoFitter's: see
+// likelihood (logLik) and its Hessian (hessian), starts, penalty (lifetimes' BetaGeoFitter's: see
 // FitOptions.Penalizer) and limits (see limit.go).
 func rowModel(shift float64) model.RowModel[Params] {
 	return model.RowModel[Params]{
@@ -293,6 +293,10 @@ func rowModel(shift float64) model.RowModel[Params] {
 		LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
 			s := scratch{ctx: ctx}
 			return func(d *rows.Data, p Params, grad []float64) float64 { return logLik(d, family{p, shift}, grad, &s) }
+		},
+		Hessian: func(ctx context.Context) func(d *rows.Data, p Params, h []float64) {
+			s := scratch{ctx: ctx}
+			return func(d *rows.Data, p Params, h []float64) { hessian(d, family{p, shift}, h, &s) }
 		},
 		Starts: defaultStarts,
 		Penalty: func(c float64, _ int, maxT float64) (float64, []float64) {

@@ -38,11 +38,13 @@ func BenchmarkParetoNBD(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("Fit", func(b *testing.B) {
+		cpu0 := cpuSeconds()
 		for b.Loop() {
 			if _, err := paretonbd.Fit(cs, paretonbd.FitOptions{}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 	b.Run("ProbabilityAlive", func(b *testing.B) {
 		for b.Loop() {

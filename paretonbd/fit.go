@@ -341,15 +341,19 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 		func(b model.Base[Params]) *Model { return &Model{base: b} })
 }
 
-// spec is the fit's spec: the likelihood (logLik), starts, penalty
-// (lifetimes' ParetoNBDFitter's: see FitOptions.Penalizer) and limits
-// (see limit.go).
+// spec is the fit's spec: the likelihood (logLik) and its Hessian
+// (hessian), starts, penalty (lifetimes' ParetoNBDFitter's: see
+// FitOptions.Penalizer) and limits (see limit.go).
 var spec = model.RowModel[Params]{
 	Name:  "paretonbd",
 	Names: "r alpha s beta",
 	LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
 		s := scratch{ctx: ctx}
 		return func(d *rows.Data, p Params, grad []float64) float64 { return logLik(d, p, grad, &s) }
+	},
+	Hessian: func(ctx context.Context) func(d *rows.Data, p Params, h []float64) {
+		s := scratch{ctx: ctx}
+		return func(d *rows.Data, p Params, h []float64) { hessian(d, p, h, &s) }
 	},
 	Starts: func(maxT float64) []Params {
 		return []Params{

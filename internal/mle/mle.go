@@ -55,6 +55,16 @@ type Settings struct {
 	// wrapping ErrBoundary (the iterates run off toward a limit of the
 	// model, where evaluations get costly and the optimum is not finite).
 	Stop func(x []float64) bool
+	// Known, if not nil, is a point where the objective was evaluated
+	// already (a start that Polish reached): Minimize takes its value and
+	// gradient from it instead of evaluating the objective there again.
+	Known *Point
+}
+
+// Point is a point x with the objective's value f and gradient g there.
+type Point struct {
+	X, G []float64
+	F    float64
 }
 
 // Result is the outcome of Minimize.
@@ -105,6 +115,9 @@ const noiseFactor = 10
 // what happened. ctx cancels the work.
 func Minimize(ctx context.Context, obj Objective, s Settings) (Result, error) {
 	c := &cache{obj: obj}
+	if k := s.Known; k != nil {
+		c.x, c.g, c.f, c.valid = slices.Clone(k.X), slices.Clone(k.G), k.F, true
+	}
 	var best Result
 	best.F = math.Inf(1)
 	var lastErr error
@@ -302,9 +315,19 @@ type Problem struct {
 	// steps on the full problem with the subsample's Hessian (Polish), and
 	// starts the optimizer there: a few full evaluations instead of dozens.
 	Warm *Problem
+	// Hessian, if not nil, writes the Hessian of LogLik at p into h,
+	// row major (len(p)² entries). Fit takes the standard errors of a
+	// problem with Warm (a large one) from it: one pass over the data
+	// where central differences of the gradient take 2·len(p). Other
+	// problems take them from central differences, as without it.
+	Hessian func(p, h []float64)
 
 	// escape stops the fit once a parameter leaves [MinParam, MaxParam].
 	escape bool
+	// estimateOnly: Fit returns the estimate alone, without the
+	// log-likelihood, standard errors or the continuation without the
+	// penalty (the loose fit of Warm, whose estimate alone is used).
+	estimateOnly bool
 }
 
 // WarmRows is the number of data rows above which a model's fit starts
@@ -334,7 +357,18 @@ func (pr Problem) penaltyScale(dim int) []float64 {
 
 // Objective returns the function Fit minimizes, on log-parameters: −LL/n
 // plus the penalty, +Inf outside the domain.
-func (pr Problem) Objective() Objective {
+func (pr Problem) Objective() Objective { return pr.objective(nil) }
+
+// lastEval is the log-likelihood ll at the natural parameters p of the
+// last evaluation of an objective.
+type lastEval struct {
+	p  []float64
+	ll float64
+}
+
+// objective is Objective, recording each evaluation of LogLik in last if
+// it is not nil.
+func (pr Problem) objective(last *lastEval) Objective {
 	dim := len(pr.Starts[0])
 	scale := pr.penaltyScale(dim)
 	nat := make([]float64, dim)
@@ -345,7 +379,11 @@ func (pr Problem) Objective() Objective {
 		if !pr.Valid(nat) {
 			return math.Inf(1)
 		}
-		f := -pr.LogLik(nat, grad) / pr.Weight
+		ll := pr.LogLik(nat, grad)
+		if last != nil {
+			last.p, last.ll = append(last.p[:0], nat...), ll
+		}
+		f := -ll / pr.Weight
 		for i := range grad {
 			sp := scale[i] * nat[i]
 			grad[i] = -grad[i]/pr.Weight*nat[i] + 2*pr.Penalizer*sp*sp
@@ -368,14 +406,21 @@ func (pr Problem) Objective() Objective {
 // the gradient's max-norm is ≤ tol and returns the last accepted point,
 // or theta itself if H is not positive definite.
 func Polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSteps int) []float64 {
+	return polish(obj, theta, h, tol, maxSteps).X
+}
+
+// polish is Polish, returning the last accepted point with the objective's
+// value and gradient there (nil G when it took no step and evaluated
+// nothing).
+func polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSteps int) Point {
 	var ch mat.Cholesky
 	if !ch.Factorize(h) {
-		return theta
+		return Point{X: theta}
 	}
 	n := len(theta)
 	var binv mat.SymDense
 	if err := ch.InverseTo(&binv); err != nil {
-		return theta
+		return Point{X: theta}
 	}
 	b := mat.NewDense(n, n, nil)
 	b.Copy(&binv)
@@ -432,7 +477,7 @@ func Polish(obj Objective, theta []float64, h *mat.SymDense, tol float64, maxSte
 			}
 		}
 	}
-	return x
+	return Point{X: x, F: f, G: g}
 }
 
 // Estimate is the outcome of Fit.
@@ -474,10 +519,18 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	}
 	dim := len(pr.Starts[0])
 	scale := pr.penaltyScale(dim)
-	obj := pr.Objective()
+	// A large problem (one with Warm) keeps its last evaluation, so that
+	// the log-likelihood at the estimate is not evaluated again; its
+	// models' LogLik returns the same value with and without grad.
+	var last *lastEval
+	if pr.Warm != nil {
+		last = &lastEval{}
+	}
+	obj := pr.objective(last)
+	var known *Point // the polished start, evaluated
 	if pr.Warm != nil {
 		w := *pr.Warm
-		w.Warm, w.GradTol = nil, 1e-6
+		w.Warm, w.GradTol, w.estimateOnly = nil, 1e-6, true
 		if est, err := Fit(ctx, w); errors.Is(err, ErrBoundary) {
 			// The full problem starts at the subsample's boundary point,
 			// where its Stop reports the same.
@@ -489,11 +542,15 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			}
 			wobj := w.Objective()
 			h := Hessian(func(x, g []float64) { wobj(x, g) }, theta)
-			theta = Polish(obj, theta, h, pr.GradTol/4, 20)
-			for i, v := range theta {
-				theta[i] = math.Exp(v)
+			pt := polish(obj, theta, h, pr.GradTol/4, 20)
+			nat := make([]float64, dim)
+			for i, v := range pt.X {
+				nat[i] = math.Exp(v)
 			}
-			pr.Starts = append([][]float64{theta}, pr.Starts...)
+			pr.Starts = append([][]float64{nat}, pr.Starts...)
+			if pt.G != nil {
+				known = &pt
+			}
 		} else if ctx.Err() != nil {
 			return Estimate{}, ctx.Err()
 		}
@@ -505,7 +562,12 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 			logStarts[i][j] = math.Log(v)
 		}
 	}
-	set := Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter}
+	if known != nil {
+		// The polished point itself, where the objective is known, rather
+		// than the logarithm of its exponential.
+		copy(logStarts[0], known.X)
+	}
+	set := Settings{Starts: logStarts, GradTol: pr.GradTol, MaxIter: pr.MaxIter, Known: known}
 	if pr.escape {
 		set.Escape = math.Log(MaxParam) // = −ln MinParam
 	}
@@ -526,25 +588,37 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 	for i, v := range res.X {
 		est.Params[i] = math.Exp(v)
 	}
-	est.LL = pr.LogLik(est.Params, nil)
+	if pr.estimateOnly {
+		return est, fitErr
+	}
+	if last != nil && slices.Equal(last.p, est.Params) {
+		est.LL = last.ll
+	} else {
+		est.LL = pr.LogLik(est.Params, nil)
+	}
 	if res.AtBoundary {
 		return est, fitErr // no standard errors: the optimum is not finite
 	}
 	if err := ctx.Err(); err != nil {
 		return Estimate{}, err
 	}
-	h := Hessian(func(x, g []float64) {
-		if !pr.Valid(x) {
-			for i := range g {
-				g[i] = math.NaN()
+	var h *mat.SymDense
+	if pr.Hessian != nil && pr.Warm != nil {
+		h = pr.hessian(est.Params, scale)
+	} else {
+		h = Hessian(func(x, g []float64) {
+			if !pr.Valid(x) {
+				for i := range g {
+					g[i] = math.NaN()
+				}
+				return
 			}
-			return
-		}
-		pr.LogLik(x, g)
-		for i := range g {
-			g[i] = -g[i] + pr.Weight*2*pr.Penalizer*scale[i]*scale[i]*x[i]
-		}
-	}, est.Params)
+			pr.LogLik(x, g)
+			for i := range g {
+				g[i] = -g[i] + pr.Weight*2*pr.Penalizer*scale[i]*scale[i]*x[i]
+			}
+		}, est.Params)
+	}
 	if err := ctx.Err(); err != nil {
 		return Estimate{}, err
 	}
@@ -568,6 +642,26 @@ func Fit(ctx context.Context, pr Problem) (Estimate, error) {
 		est.Free = &fe
 	}
 	return est, fitErr
+}
+
+// hessian returns the Hessian of the penalized total negative
+// log-likelihood at p in natural parameters from pr.Hessian: −∇²LL plus
+// the penalty's 2·n·c·s_i² on the diagonal.
+func (pr Problem) hessian(p, scale []float64) *mat.SymDense {
+	n := len(p)
+	hll := make([]float64, n*n)
+	pr.Hessian(p, hll)
+	h := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			v := -(hll[i*n+j] + hll[j*n+i]) / 2
+			if i == j {
+				v += pr.Weight * 2 * pr.Penalizer * scale[i] * scale[i]
+			}
+			h.SetSym(i, j, v)
+		}
+	}
+	return h
 }
 
 // Held is a parameter vector some of whose entries are held fixed, as in
@@ -605,4 +699,21 @@ func (h Held) Pick(x []float64) []float64 {
 		out[j] = x[i]
 	}
 	return out
+}
+
+// Trigamma returns ψ₁(z) = d²lnΓ(z)/dz² for z > 0: the recurrence
+// ψ₁(z) = ψ₁(z+1) + 1/z² up to z ≥ 15, then the asymptotic series
+//
+//	ψ₁(z) = 1/z + 1/(2z²) + 1/(6z³) − 1/(30z⁵) + 1/(42z⁷) − 1/(30z⁹) + 5/(66z¹¹),
+//
+// whose next term is below 3e-15 of the result there: for the analytic
+// Hessians of the models' log-likelihoods (ψ₁ = ∂²lnΓ).
+func Trigamma(z float64) float64 {
+	var acc float64
+	for ; z < 15; z++ {
+		acc += 1 / (z * z)
+	}
+	iz := 1 / z
+	iz2 := iz * iz
+	return acc + iz + iz2/2 + iz*iz2*(1.0/6+iz2*(-1.0/30+iz2*(1.0/42+iz2*(-1.0/30+iz2*5.0/66))))
 }

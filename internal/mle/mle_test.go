@@ -208,3 +208,24 @@ func TestHold(t *testing.T) {
 		t.Errorf("%+v", h)
 	}
 }
+
+// TestTrigamma: ψ₁ at known values, and its recurrence across the switch
+// to the asymptotic series.
+func TestTrigamma(t *testing.T) {
+	for _, c := range []struct{ z, want float64 }{
+		{1, math.Pi * math.Pi / 6},
+		{0.5, math.Pi * math.Pi / 2},
+		{2, math.Pi*math.Pi/6 - 1},
+		{4, math.Pi*math.Pi/6 - 1 - 1.0/4 - 1.0/9},
+		{1e-3, 1e6 + 1.6425331958}, // 1/z² + π²/6 − 2ζ(3)z + 3ζ(4)z² − …
+	} {
+		if got := Trigamma(c.z); math.Abs(got-c.want) > 1e-13*c.want {
+			t.Errorf("Trigamma(%v) = %.17g, want %.17g", c.z, got, c.want)
+		}
+	}
+	for _, z := range []float64{14.5, 15.5, 30, 1e4} {
+		if got, want := Trigamma(z)-Trigamma(z+1), 1/(z*z); math.Abs(got-want) > 1e-12*want {
+			t.Errorf("Trigamma(%v) − Trigamma(%v) = %.17g, want %.17g", z, z+1, got, want)
+		}
+	}
+}

@@ -30,6 +30,11 @@ type RowModel[P Params[P]] struct {
 	// once ctx is done, the function must return NaN (within a chunk of
 	// rows), which stops the fit.
 	LogLik func(ctx context.Context) func(d *rows.Data, p P, grad []float64) float64
+	// Hessian, if not nil, returns a function that writes the Hessian of
+	// the log-likelihood of rows d at p with respect to Vector's entries,
+	// row major, into h: the standard errors of a large fit come from it
+	// (see mle.Problem.Hessian). As LogLik, it may keep scratch space.
+	Hessian func(ctx context.Context) func(d *rows.Data, p P, h []float64)
 	// Starts returns the default starting points, tried in order, for
 	// data whose largest T is maxT.
 	Starts func(maxT float64) []P
@@ -131,6 +136,10 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, p.Vector())
+	}
+	if spec.Hessian != nil {
+		hess := spec.Hessian(ctx)
+		pr.Hessian = func(v, h []float64) { hess(d, p0.FromVector(v), h) }
 	}
 	if opts.Start == nil && len(d.Rows) > mle.WarmRows {
 		// Warm start from every k-th distinct row, with its weight: an
