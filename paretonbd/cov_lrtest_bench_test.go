@@ -4,22 +4,11 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/paretonbd"
 )
-
-// cpuSeconds returns the process's user and system CPU time.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
 
 // BenchmarkEffectTests: the likelihood-ratio tests of 10⁵ customers with
 // three binary covariates (six effects, six refits), reporting the CPU
