@@ -37,11 +37,16 @@ type Config struct {
 	Concurrency      int             // requests read and scored at once
 	Timeout          time.Duration   // per request
 	Grace            time.Duration   // for requests in flight at shutdown
+	// Answers puts the answer columns (forecast.csv's, after
+	// discounted_purchases) in /v1/score's responses unless a request's
+	// query says answers=false; false leaves them out unless it says
+	// answers=true. They take about a third of the scoring's time.
+	Answers bool
 }
 
 func defaultConfig() Config {
 	return Config{Addr: "localhost:8080", Months: 12, Discount: 0.01, Margin: 1, Window: forecast.DefaultWindow, Poll: 2 * time.Second,
-		MaxBody: 8 << 20, MaxBatch: 10_000, Concurrency: 4 * runtime.GOMAXPROCS(0), Timeout: 10 * time.Second, Grace: 10 * time.Second}
+		MaxBody: 8 << 20, MaxBatch: 10_000, Concurrency: 4 * runtime.GOMAXPROCS(0), Timeout: 10 * time.Second, Grace: 10 * time.Second, Answers: true}
 }
 
 func (c *Config) register(fs *flag.FlagSet) {
@@ -57,6 +62,8 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "most requests read and scored at once; more wait, within -timeout (default: 4 per core)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "time a request may take (over it: 503)")
 	fs.DurationVar(&c.Grace, "grace", c.Grace, "time requests in flight may take to finish at shutdown")
+	fs.BoolVar(&c.Answers, "answers", c.Answers, "put the answer columns (p_purchase_window ... model_days_between_orders) in /v1/score's responses; "+
+		"a request's ?answers=true or ?answers=false overrides it (without them scoring is about a third faster)")
 }
 
 // check reports the first setting out of range as a usage error.

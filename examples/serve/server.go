@@ -233,6 +233,10 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		}
 		return nil, 0, badRequest(-1, "", "reading the request: %v", err)
 	}
+	withAnswers, err := s.answers(r)
+	if err != nil {
+		return nil, 0, err
+	}
 	cs, err := decodeRequest(b, limits(l.scorer, s.cfg.MaxBatch), l.scorer.Spend != nil)
 	if err != nil {
 		return nil, 0, err
@@ -246,15 +250,35 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		// about their values (e.g. an infinite value), not the server.
 		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
-	ans, err := l.scorer.Answers(ctx, cs)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
+	var ans []forecast.Answers
+	if withAnswers {
+		if ans, err = l.scorer.Answers(ctx, cs); err != nil {
+			if ctx.Err() != nil {
+				return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
+			}
+			return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 		}
-		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
 	out, err := encodeResponse(l.scorer, cs, fcs, ans)
 	return out, len(cs), err
+}
+
+// answers reports whether the request wants the answer columns: its
+// query's answers (true or false, as strconv.ParseBool reads them), else
+// -answers.
+func (s *server) answers(r *http.Request) (bool, error) {
+	v, ok := r.URL.Query()["answers"]
+	if !ok {
+		return s.cfg.Answers, nil
+	}
+	if len(v) != 1 {
+		return false, badRequest(-1, "", "the query gives answers %d times: want it once", len(v))
+	}
+	a, err := strconv.ParseBool(v[0])
+	if err != nil {
+		return false, badRequest(-1, "", "answers=%q in the query: want true or false", v[0])
+	}
+	return a, nil
 }
 
 // encodeResponse writes {"model", "horizon_months", "horizon",
@@ -264,8 +288,9 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 // (forecast.AnswerColumns: "discounted_purchases", "p_purchase_window",
 // ..., "model_days_between_orders")}, ...]}: expected_avg_value and clv
 // null without a spend model, an answer null where forecast.csv's cell is
-// empty. Numbers are written in the shortest form that reads back to the
-// same float64.
+// empty; without the answers (ans nil: -answers=false, or ?answers=false)
+// the fields stop at discounted_purchases. Numbers are written in the
+// shortest form that reads back to the same float64.
 func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forecast, ans []forecast.Answers) ([]byte, error) {
 	b := make([]byte, 0, 128+len(cs)*560)
 	b = append(b, `{"model":`...)
@@ -309,7 +334,9 @@ func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forec
 		b = appendString(b, forecast.ChurnTier(f.PAlive))
 		b = append(b, `,"discounted_purchases":`...)
 		b = strconv.AppendFloat(b, f.DiscountedPurchases, 'g', -1, 64)
-		b = appendAnswers(b, ans[i])
+		if ans != nil {
+			b = appendAnswers(b, ans[i])
+		}
 		b = append(b, '}')
 	}
 	return append(b, "]}\n"...), nil
