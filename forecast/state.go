@@ -168,21 +168,31 @@ func (s *State) Save(w io.Writer) error {
 // ErrStateCorrupt; one of another format version, ErrStateVersion. It
 // reads the whole of r into memory (the size of the file).
 func LoadState(r io.Reader) (*State, error) {
+	b, err := readState(r)
+	if err != nil {
+		return nil, err
+	}
+	return decodeState(b, nil)
+}
+
+// readState reads the whole of r, at once for a file.
+func readState(r io.Reader) ([]byte, error) {
 	var buf bytes.Buffer
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < math.MaxInt32 {
 			buf.Grow(int(fi.Size()) + bytes.MinRead) // a file: read at once, without doubling
 		}
 	}
-	_, err := buf.ReadFrom(r)
-	b := buf.Bytes()
-	if err != nil {
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, fmt.Errorf("forecast: reading the state: %w", err)
 	}
-	return decodeState(b)
+	return buf.Bytes(), nil
 }
 
-func decodeState(b []byte) (*State, error) {
+// decodeState decodes a state file. With each not nil, the customers are
+// not kept in the State: each is called with every customer in turn (the
+// same *clv.CustomerState, overwritten), and its error stops the decoding.
+func decodeState(b []byte, each func(*clv.CustomerState) error) (*State, error) {
 	corrupt := func(what string) error { return fmt.Errorf("%w: %s", ErrStateCorrupt, what) }
 	if len(b) < len(stateMagic)+1+4 || string(b[:len(stateMagic)]) != stateMagic {
 		return nil, corrupt("not a clvkit state file")
@@ -221,23 +231,33 @@ func decodeState(b []byte) (*State, error) {
 		}
 	}
 	n := d.uvarint(uint64(len(d.b))) // every customer takes a byte at least
-	if d.err == nil {
+	if d.err == nil && each == nil {
 		s.customers = make([]clv.CustomerState, n)
 	}
-	for i := range s.customers {
+	var one clv.CustomerState
+	for i := range int(n) {
+		c := &one
+		if each == nil {
+			c = &s.customers[i]
+		}
 		mb := d.bytes()
 		if d.err != nil {
 			break
 		}
-		if err := s.customers[i].UnmarshalBinary(mb); err != nil {
+		if err := c.UnmarshalBinary(mb); err != nil {
 			d.fail(fmt.Sprintf("customer %d: %v", i, err))
 			break
+		}
+		if each != nil {
+			if err := each(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("trailing bytes")
 	}
-	if d.err == nil && s.Records < len(s.customers) {
+	if d.err == nil && uint64(s.Records) < n {
 		d.fail("fewer transactions than customers")
 	}
 	if d.err != nil {
