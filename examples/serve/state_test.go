@@ -304,3 +304,23 @@ func TestStateReload(t *testing.T) {
 	hup <- os.Interrupt // any value
 	waitFor("the second run's numbers after SIGHUP", func(p float64, code int) bool { return code == 200 && p == want[1] })
 }
+
+// BenchmarkCustomer measures GET /v1/customers/{id} through the handler,
+// without the network: the lookup in the state, scoring one customer and
+// its answers, the encoding.
+func BenchmarkCustomer(b *testing.B) {
+	_, h, _ := stateServer(b, 1)
+	cs := dailyRuns(b)[1].res.Summary.Customers
+	paths := make([]string, len(cs))
+	for i, c := range cs {
+		paths[i] = customerPath(c.ID)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if w := get(h, paths[i%len(paths)]); w.Code != 200 {
+			b.Fatal(w.Code, w.Body)
+		}
+		i++
+	}
+}
