@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,11 @@ func (s *server) reloadState(why string, force bool) {
 		return
 	}
 	st.inUse.Store(&stateInUse{lookup: l, loadedAt: time.Now()})
+	// The file, the load's scratch and the state replaced are garbage:
+	// returned to the system now rather than held as the heap's slack
+	// (on 10⁶ customers an RSS of 60 MB after a load or a reload, instead
+	// of 190 to 280).
+	debug.FreeOSMemory()
 	s.log.Info("state loaded", "why", why, "file", path, "customers", l.Len(),
 		"observation_end", l.End.Format(time.RFC3339), "last_transaction", l.Last.Format(time.RFC3339))
 }
