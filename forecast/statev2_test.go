@@ -169,3 +169,41 @@ func TestStateV2Values(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStateFormats loads the state of the shipped log in versions 1
+// and 2, and saves it in version 2 (saveV1 is not the old Save's speed:
+// it allocates each customer's encoding).
+func BenchmarkStateFormats(b *testing.B) {
+	f, err := os.Open(filepath.Join("..", "testdata", "transactions.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st := &State{}
+	if _, err := RunIncremental(context.Background(), st, f, Config{}); err != nil {
+		b.Fatal(err)
+	}
+	for _, v := range []struct {
+		name string
+		save func(io.Writer) error
+	}{{"v1", st.saveV1}, {"v2", st.Save}} {
+		var buf bytes.Buffer
+		v.save(&buf)
+		b.Run(v.name+"/save", func(b *testing.B) {
+			if v.name == "v1" {
+				b.Skip("saveV1 is a test's writer")
+			}
+			for b.Loop() {
+				var w bytes.Buffer
+				v.save(&w)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(st.Customers()), "ns/customer")
+		})
+		b.Run(v.name+"/load", func(b *testing.B) {
+			for b.Loop() {
+				LoadState(bytes.NewReader(buf.Bytes()))
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(st.Customers()), "ns/customer")
+		})
+	}
+}
