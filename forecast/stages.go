@@ -28,6 +28,9 @@ type job struct {
 	cfg  Config
 	fits fitter
 	say  func(format string, args ...any)
+	// also, if not nil, gives an Observer for each read of the log, beside
+	// the cohorts' (RunIncremental's first run builds the state with it).
+	also func() clv.Observer
 }
 
 func newJob(cfg Config) *job {
@@ -77,6 +80,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
+		j.alsoObserve(&sopts)
 		pr := j.readProducts(r)
 		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
@@ -91,6 +95,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
+		j.alsoObserve(&sopts)
 		pr := j.readProducts(r)
 		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)

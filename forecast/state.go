@@ -89,16 +89,19 @@ var (
 // stateMagic opens every state file; StateVersion follows it.
 const stateMagic = "clvkit-state\x00"
 
-// StateVersion is the version of the binary format Save writes and
-// LoadState reads.
-const StateVersion = 1
+// StateVersion is the version of the binary format Save writes. LoadState
+// reads it and version 1, whose customers take some three times the
+// bytes (each clv.CustomerState's MarshalBinary).
+const StateVersion = 2
 
 // maxStateString bounds a string in a state file (an id, a model name).
 const maxStateString = 1 << 20
 
 // Save writes the state to w: the magic "clvkit-state\0", the format
 // version (StateVersion), the body, and the CRC-32 (Castagnoli) of all
-// that, little-endian. The encoding is the same for equal states.
+// that, little-endian. The encoding is the same for equal states. The
+// customers take some 25 bytes each with their ids' (version 2: see
+// statev2.go).
 func (s *State) Save(w io.Writer) error {
 	if s == nil {
 		return errors.New("forecast: Save of a nil *State")
@@ -128,24 +131,16 @@ func (s *State) Save(w io.Writer) error {
 		b = appendFloats(b, []float64{s.spend.P, s.spend.Q, s.spend.Gamma})
 	}
 	b = binary.AppendUvarint(b, uint64(len(s.customers)))
+	var v1 []byte
+	var c v2Cursor
 	for i := range s.customers {
-		// Each customer's encoding after its length, a uvarint of at most
-		// 5 bytes: written in place, then moved up if shorter.
-		at := len(b)
-		b = append(b, 0, 0, 0, 0, 0)
 		var err error
-		if b, err = s.customers[i].AppendBinary(b); err != nil {
+		if v1, err = s.customers[i].AppendBinary(v1[:0]); err != nil {
 			return err
 		}
-		n := len(b) - at - 5
-		var lb [binary.MaxVarintLen64]byte
-		k := binary.PutUvarint(lb[:], uint64(n))
-		if k > 5 {
-			return fmt.Errorf("forecast: customer %q: a state of %d bytes", s.customers[i].ID, n)
+		if b, err = appendCustomerV2(b, v1, &c); err != nil {
+			return fmt.Errorf("%w: customer %q", err, s.customers[i].ID)
 		}
-		copy(b[at:], lb[:k])
-		copy(b[at+k:], b[at+5:])
-		b = b[:at+k+n]
 		if len(b) > 1<<16 {
 			if _, err := bw.Write(b); err != nil {
 				return err
@@ -168,27 +163,38 @@ func (s *State) Save(w io.Writer) error {
 // ErrStateCorrupt; one of another format version, ErrStateVersion. It
 // reads the whole of r into memory (the size of the file).
 func LoadState(r io.Reader) (*State, error) {
+	b, err := readState(r)
+	if err != nil {
+		return nil, err
+	}
+	return decodeState(b, nil)
+}
+
+// readState reads the whole of r, at once for a file.
+func readState(r io.Reader) ([]byte, error) {
 	var buf bytes.Buffer
 	if f, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < math.MaxInt32 {
 			buf.Grow(int(fi.Size()) + bytes.MinRead) // a file: read at once, without doubling
 		}
 	}
-	_, err := buf.ReadFrom(r)
-	b := buf.Bytes()
-	if err != nil {
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, fmt.Errorf("forecast: reading the state: %w", err)
 	}
-	return decodeState(b)
+	return buf.Bytes(), nil
 }
 
-func decodeState(b []byte) (*State, error) {
+// decodeState decodes a state file. With each not nil, the customers are
+// not kept in the State: each is called with every customer in turn (the
+// same *clv.CustomerState, overwritten), and its error stops the decoding.
+func decodeState(b []byte, each func(*clv.CustomerState) error) (*State, error) {
 	corrupt := func(what string) error { return fmt.Errorf("%w: %s", ErrStateCorrupt, what) }
 	if len(b) < len(stateMagic)+1+4 || string(b[:len(stateMagic)]) != stateMagic {
 		return nil, corrupt("not a clvkit state file")
 	}
-	if v := b[len(stateMagic)]; v != StateVersion {
-		return nil, fmt.Errorf("%w: version %d, this clvkit reads version %d", ErrStateVersion, v, StateVersion)
+	version := b[len(stateMagic)]
+	if version != 1 && version != 2 {
+		return nil, fmt.Errorf("%w: version %d, this clvkit reads versions 1 and %d", ErrStateVersion, version, StateVersion)
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
 	if crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)) != sum {
@@ -221,23 +227,42 @@ func decodeState(b []byte) (*State, error) {
 		}
 	}
 	n := d.uvarint(uint64(len(d.b))) // every customer takes a byte at least
-	if d.err == nil {
+	if d.err == nil && each == nil {
 		s.customers = make([]clv.CustomerState, n)
 	}
-	for i := range s.customers {
-		mb := d.bytes()
-		if d.err != nil {
-			break
+	var one clv.CustomerState
+	var v1 []byte
+	var cur v2Cursor
+	for i := range int(n) {
+		c := &one
+		if each == nil {
+			c = &s.customers[i]
 		}
-		if err := s.customers[i].UnmarshalBinary(mb); err != nil {
-			d.fail(fmt.Sprintf("customer %d: %v", i, err))
-			break
+		if version == 2 {
+			if v1 = d.customerV2(c, v1, &cur); d.err != nil {
+				d.err = fmt.Errorf("customer %d: %w", i, d.err)
+				break
+			}
+		} else {
+			mb := d.bytes()
+			if d.err != nil {
+				break
+			}
+			if err := c.UnmarshalBinary(mb); err != nil {
+				d.fail(fmt.Sprintf("customer %d: %v", i, err))
+				break
+			}
+		}
+		if each != nil {
+			if err := each(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if d.err == nil && len(d.b) != 0 {
 		d.fail("trailing bytes")
 	}
-	if d.err == nil && s.Records < len(s.customers) {
+	if d.err == nil && uint64(s.Records) < n {
 		d.fail("fewer transactions than customers")
 	}
 	if d.err != nil {

@@ -383,6 +383,15 @@ func TestREADME(t *testing.T) {
 	if len(mine) < 3 {
 		t.Fatalf("the README shows %d commands of examples/forecast, want at least 3: %v", len(mine), mine)
 	}
+	// The daily workflow's logs: the shipped log but its last day, and
+	// that day; its -state, one directory for all its commands.
+	daily := t.TempDir()
+	if b, err := os.ReadFile(defaultConfig().In); err == nil {
+		whole := string(b)
+		i := strings.LastIndexByte(whole[:strings.Index(whole, ",2024-12-30,")], '\n') + 1
+		os.WriteFile(filepath.Join(daily, "history.csv"), []byte(whole[:i]), 0o644)
+		os.WriteFile(filepath.Join(daily, "today.csv"), []byte(whole[:strings.IndexByte(whole, '\n')+1]+whole[i:]), 0o644)
+	}
 	t.Chdir("../..")
 	for _, c := range mine {
 		t.Run(fmt.Sprintf("line%d", c.Line), func(t *testing.T) {
@@ -400,6 +409,14 @@ func TestREADME(t *testing.T) {
 				// writes: a log drawn as it draws them.
 				args[i] = filepath.Join(out, "purchases.csv")
 				os.WriteFile(args[i], []byte(withProducts(t)), 0o644)
+			}
+			if i := slices.Index(args, "-state"); i >= 0 && i+1 < len(args) {
+				args[i+1] = filepath.Join(daily, "state")
+				for k, a := range args {
+					if a == "history.csv" || a == "today.csv" {
+						args[k] = filepath.Join(daily, a)
+					}
+				}
 			}
 			var stdout, stderr strings.Builder
 			err := run(readme.Redirect(args, "-out", out), &stdout, &stderr)

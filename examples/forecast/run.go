@@ -436,8 +436,10 @@ var libraryTerms = []struct {
 	{regexp.MustCompile(`\bproduct column ("(?:[^"\\]|\\.)*"): `), "-product-column $1: "},
 }
 
-// inFlags restates a library error message in the command's terms.
+// inFlags restates a library error message in the command's terms,
+// without the library's package prefix (the command names itself).
 func inFlags(msg string) string {
+	msg = strings.TrimPrefix(msg, "forecast: ")
 	for _, t := range libraryTerms {
 		msg = t.re.ReplaceAllString(msg, t.with)
 	}

@@ -55,6 +55,9 @@ func TestState(t *testing.T) {
 	err = run([]string{"-state", state, "-out", filepath.Join(dir, "again"), day}, io.Discard, io.Discard)
 	if !errors.Is(err, forecast.ErrAlreadyApplied) {
 		t.Errorf("the same day again: %v, want ErrAlreadyApplied", err)
+	} else if msg := err.Error(); !strings.HasPrefix(msg, day+": the log was applied") || strings.Count(msg, "forecast:") != 0 {
+		// cli.Status prefixes the command's name: one "forecast:" in all.
+		t.Errorf("the same day again: %q, want the file and the message without the library's prefix", msg)
 	}
 	err = run([]string{"-state", state, "-out", filepath.Join(dir, "again"), "-end", "2024-12-29", day}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "-end") {

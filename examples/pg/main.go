@@ -25,6 +25,19 @@
 // Its columns are forecast.csv's, typed (text, double precision, smallint,
 // date); its empty cells are NULL.
 //
+// With -state-table NAME the job runs every day on the new transactions
+// only (forecast.RunIncremental): the table holds the job's state
+// (forecast.State, as State.Save writes it, in one bytea row with its
+// customers, transactions and last transaction beside). It is read at
+// the start (absent: the first run, on the whole log) and written in the
+// transaction that replaces the forecast table, so a run that fails
+// leaves yesterday's state and yesterday's forecast. The query gives the
+// transactions after the state's last one, which it may take as $1:
+//
+//	go run . -query 'SELECT customer_id, date, amount FROM transactions WHERE date > $1 ORDER BY line' //		-table analytics.forecast -state-table analytics.clv_state
+//
+// The table then equals a full run's on the whole log, cell for cell.
+//
 // Progress goes to stderr; errors end it with exit status 1, a bad flag
 // with exit status 2.
 package main

@@ -276,7 +276,7 @@ func TestAtomicReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	id, _ := parseTable(table)
-	n, err := replaceTable(ctx, conn, id, forecastColumns(res), &failAfter{newRowSource(res), 1000})
+	n, err := replaceTable(ctx, conn, id, forecastColumns(res), &failAfter{newRowSource(res), 1000}, nil)
 	if err == nil || !strings.Contains(err.Error(), errInjected.Error()) || n != 0 || !strings.Contains(err.Error(), "copying the rows") || !strings.Contains(err.Error(), "unchanged") {
 		t.Fatalf("replaceTable failing mid-copy: %d rows, error %v; want errInjected, saying the table is unchanged", n, err)
 	}

@@ -20,6 +20,7 @@ import (
 // Config holds the command's settings; the flags set it.
 type Config struct {
 	DSN, Query, Table                     string
+	StateTable                            string // the incremental state's table; "" for none
 	Summaries, SkipInvalid, AllowNegative bool
 	Unit, End, CalibrationEnd             string
 	Horizon, Window                       int
@@ -39,6 +40,8 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DSN, "dsn", c.DSN, "PostgreSQL connection string (postgres://user@host/db or key=value); empty: the PG* environment variables and libpq's defaults")
 	fs.StringVar(&c.Query, "query", c.Query, "query giving customer id, time and amount (first three columns; two: no amounts), each customer's rows in time order (ORDER BY the time); with -summaries, customer_id, frequency, recency, T, monetary_value")
 	fs.StringVar(&c.Table, "table", c.Table, "table (name or schema.name) the forecast rows are written to: created if absent, replaced atomically")
+	fs.StringVar(&c.StateTable, "state-table", c.StateTable, "table (name or schema.name) of the incremental state: read at the start (none yet: the query reads the whole log), "+
+		"saved with the forecast table in one transaction; the query then gives only the transactions after the state's last one, which it may take as $1")
 	fs.BoolVar(&c.Summaries, "summaries", c.Summaries, "the query gives per-customer summaries (e.g. the README's SQL); needs -end")
 	fs.BoolVar(&c.SkipInvalid, "skip-invalid", c.SkipInvalid, "skip and count unusable rows instead of stopping")
 	fs.BoolVar(&c.AllowNegative, "allow-negative", c.AllowNegative, "accept negative amounts (returns)")
@@ -84,6 +87,8 @@ func (c Config) options() (forecast.Config, error) {
 		return fc, cli.Usagef("no -query: give the query that reads the transactions (or, with -summaries, the summaries)")
 	case c.Table == "":
 		return fc, cli.Usagef("no -table: give the table the forecast is written to")
+	case c.StateTable != "" && (c.Summaries || c.CalibrationEnd != ""):
+		return fc, cli.Usagef("-state-table with -summaries or -calibration-end: an incremental run reads transactions and has no holdout period")
 	}
 	switch c.Unit {
 	case "day":
@@ -130,13 +135,25 @@ func Run(ctx context.Context, c Config, stdout, progress io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var stateTable pgx.Identifier
+	if c.StateTable != "" {
+		if stateTable, err = parseTable(c.StateTable); err != nil {
+			return fmt.Errorf("-state-table: %w", err)
+		}
+	}
 	fc.Progress = progress
 	conn, err := connect(ctx, c.DSN)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	res, err := runQuery(ctx, conn, c.Query, fc)
+	var st *forecast.State
+	if stateTable != nil {
+		if st, err = loadStateTable(ctx, conn, stateTable); err != nil {
+			return err
+		}
+	}
+	res, err := runQuery(ctx, conn, c.Query, fc, st)
 	if err != nil {
 		return err
 	}
@@ -147,11 +164,19 @@ func Run(ctx context.Context, c Config, stdout, progress io.Writer) error {
 		}
 		fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	}
-	n, err := replaceTable(ctx, conn, table, forecastColumns(res), newRowSource(res))
+	var also func(pgx.Tx) error
+	if st != nil {
+		also = func(tx pgx.Tx) error { return saveStateTable(ctx, tx, stateTable, st) }
+	}
+	n, err := replaceTable(ctx, conn, table, forecastColumns(res), newRowSource(res), also)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %d rows to %s\n", n, table.Sanitize())
+	if st != nil {
+		fmt.Fprintf(stdout, "saved the state of %d customers, %d transactions to %s, in %s\n",
+			st.Customers(), st.Records, st.Last.Format(time.DateTime), stateTable.Sanitize())
+	}
 	return nil
 }
 
@@ -174,10 +199,29 @@ func connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
 
 // runQuery runs the job on the query's rows, streamed to it as CSV
 // through a pipe while it reads them: the rows are never all in memory.
-func runQuery(ctx context.Context, conn *pgx.Conn, query string, fc forecast.Config) (*forecast.Result, error) {
+//
+// With a state st, it is an incremental run (forecast.RunIncremental) on
+// the state and the query's rows, which should be the transactions after
+// the state's last one: a query with a parameter gets it as $1 (the zero
+// time, 0001-01-01, for an empty state).
+func runQuery(ctx context.Context, conn *pgx.Conn, query string, fc forecast.Config, st *forecast.State) (*forecast.Result, error) {
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := conn.Query(qctx, query)
+	var args []any
+	if st != nil {
+		sd, err := conn.Prepare(qctx, "", query)
+		if err != nil {
+			return nil, fmt.Errorf("-query: %w", err)
+		}
+		switch len(sd.ParamOIDs) {
+		case 0:
+		case 1:
+			args = []any{st.Last}
+		default:
+			return nil, cli.Usagef("-query has %d parameters: with -state-table it may have one, $1, the state's last transaction", len(sd.ParamOIDs))
+		}
+	}
+	rows, err := conn.Query(qctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("-query: %w", err)
 	}
@@ -201,7 +245,12 @@ func runQuery(ctx context.Context, conn *pgx.Conn, query string, fc forecast.Con
 		pw.CloseWithError(err)
 		done <- err
 	}()
-	res, err := forecast.Run(ctx, pr, fc)
+	var res *forecast.Result
+	if st != nil {
+		res, err = forecast.RunIncremental(ctx, st, pr, fc)
+	} else {
+		res, err = forecast.Run(ctx, pr, fc)
+	}
 	pr.CloseWithError(errJobDone) // the rows stop at the next one
 	if err != nil {
 		cancel()

@@ -160,8 +160,10 @@ func (s *rowSource) Err() error { return nil }
 // replaceTable replaces table with the rows of src, atomically: in one
 // transaction it creates a new table, copies the rows into it, drops the
 // old table if there is one and gives the new one its name. Any error
-// rolls the transaction back, leaving the old table as it was.
-func replaceTable(ctx context.Context, conn *pgx.Conn, table pgx.Identifier, cols []column, src pgx.CopyFromSource) (int64, error) {
+// rolls the transaction back, leaving the old table as it was. also, if
+// not nil, runs in the transaction before the commit (the state's save),
+// its error rolling everything back too.
+func replaceTable(ctx context.Context, conn *pgx.Conn, table pgx.Identifier, cols []column, src pgx.CopyFromSource, also func(pgx.Tx) error) (int64, error) {
 	name := table[len(table)-1]
 	tmp := append(append(pgx.Identifier{}, table[:len(table)-1]...), name+newSuffix)
 	defs := make([]string, len(cols))
@@ -193,6 +195,11 @@ func replaceTable(ctx context.Context, conn *pgx.Conn, table pgx.Identifier, col
 	}
 	if _, err := tx.Exec(ctx, "ALTER TABLE "+tmp.Sanitize()+" RENAME TO "+pgx.Identifier{name}.Sanitize()); err != nil {
 		return fail("renaming the new table", err)
+	}
+	if also != nil {
+		if err := also(tx); err != nil {
+			return 0, fmt.Errorf("-state-table: %w (the tables are unchanged)", err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fail("committing", err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,13 +46,17 @@ func TestLoad(t *testing.T) {
 		t.Skip("load test: not in -short")
 	}
 	for _, name := range []string{"bgnbd", "paretonbd"} {
-		t.Run(name, func(t *testing.T) { load(t, name) })
+		t.Run(name, func(t *testing.T) { load(t, name, true) })
+		t.Run(name+"/no-answers", func(t *testing.T) { load(t, name, false) })
 	}
 }
 
-func load(t *testing.T, name string) {
+// load runs the load test on the job of the model name, with the answer
+// columns or without (-answers=false).
+func load(t *testing.T, name string, answers bool) {
 	j := runJob(t, name)
 	c := defaultConfig()
+	c.Answers = answers
 	c.Model, c.Addr = writeModel(t, t.TempDir(), j), "127.0.0.1:0"
 	url, stop := start(t, c, nil)
 	defer stop()
@@ -123,8 +128,8 @@ func load(t *testing.T, name string) {
 	if b, err := readFile("/proc/loadavg"); err == nil {
 		load = strings.Join(strings.Fields(b)[:3], " ")
 	}
-	t.Logf("%s: %d×%d customers from %d clients in %v: %.0f customers/s (%.0f per CPU-second, clients included), %d failed; one customer: p50 %v, p99 %v, max %v; peak heap in use %.0f MiB; GOMAXPROCS %d, load average %s",
-		name, requests, size, workers, el.Round(time.Millisecond), rate, perCPU, failed.Load(), q(0.5), q(0.99), lat[len(lat)-1], float64(peak.Load())/(1<<20), runtime.GOMAXPROCS(0), load)
+	t.Logf("%s (answers %v): %d×%d customers from %d clients in %v: %.0f customers/s (%.0f per CPU-second, clients included), %d failed; one customer: p50 %v, p99 %v, max %v; peak heap in use %.0f MiB; GOMAXPROCS %d, load average %s",
+		name, answers, requests, size, workers, el.Round(time.Millisecond), rate, perCPU, failed.Load(), q(0.5), q(0.99), lat[len(lat)-1], float64(peak.Load())/(1<<20), runtime.GOMAXPROCS(0), load)
 	if peak.Load() > 512<<20 {
 		t.Errorf("peak heap in use %d MiB", peak.Load()>>20)
 	}
@@ -132,17 +137,25 @@ func load(t *testing.T, name string) {
 
 // BenchmarkScore measures a request of 1,000 customers through the
 // handler, without the network: decoding, scoring, encoding.
+// With answers=false, without the answer columns; the CPU-seconds are
+// the process's, over the benchmark's run.
 func BenchmarkScore(b *testing.B) {
-	_, h, _ := testServer(b, nil)
-	body := batches(runJob(b, "bgnbd"), 1, 1000)[0]
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if w := post(h, body); w.Code != 200 {
-			b.Fatal(w.Code)
-		}
+	for _, answers := range []bool{true, false} {
+		b.Run("answers="+strconv.FormatBool(answers), func(b *testing.B) {
+			_, h, _ := testServer(b, func(c *Config) { c.Answers = answers })
+			body := batches(runJob(b, "bgnbd"), 1, 1000)[0]
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if w := post(h, body); w.Code != 200 {
+					b.Fatal(w.Code)
+				}
+			}
+			b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "customers/s")
+			b.ReportMetric(float64(b.N)*1000/(cpuTime()-cpu0).Seconds(), "customers/CPU-s")
+		})
 	}
-	b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "customers/s")
 }
 
 // BenchmarkStages splits a request of 1,000 customers into its stages.

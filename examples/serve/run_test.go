@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,11 +64,27 @@ func TestREADME(t *testing.T) {
 	for _, c := range cmds {
 		args := readme.Redirect(c.Args, "-model", filepath.Join(out, "model.json"))
 		args = readme.Redirect(args, "-addr", "127.0.0.1:0")
+		if slices.Contains(args, "-state") {
+			args = readme.Redirect(args, "-state", stateDir(t, res))
+		}
 		cfg, err := parse(args, io.Discard)
 		if err != nil {
 			t.Fatalf("%s: %v", c, err)
 		}
 		url, stop := start(t, cfg, nil)
+		if cfg.State != "" {
+			// The README's customer, looked up in the state.
+			id := res.Summary.Customers[0].ID
+			resp, err := http.Get(url + customerPath(id))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(b), `"p_alive":`+strconv.FormatFloat(res.Forecasts[0].PAlive, 'g', -1, 64)) {
+				t.Fatalf("%s: GET /v1/customers/%s: %d %s", c, id, resp.StatusCode, b)
+			}
+		}
 		resp, err := http.Post(url+"/v1/score", ctype, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
@@ -89,6 +107,33 @@ func TestREADME(t *testing.T) {
 		}
 		checkScores(t, got, &job{res: res}, i, res.Summary.Customers[i:i+1])
 	}
+}
+
+// stateDir returns a directory holding the state of the job on the
+// shipped log (examples/forecast -state's, with its defaults), whose
+// model is res's.
+func stateDir(t *testing.T, res *forecast.Result) string {
+	t.Helper()
+	f, err := os.Open("../../testdata/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st := &forecast.State{}
+	inc, err := forecast.RunIncremental(context.Background(), st, f, forecast.Config{Discount: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Choice.Name != res.Choice.Name || !inc.Summary.End.Equal(res.Summary.End) {
+		t.Fatalf("the incremental run: %s to %v; the job %s to %v", inc.Choice.Name, inc.Summary.End, res.Choice.Name, res.Summary.End)
+	}
+	dir := t.TempDir()
+	var b bytes.Buffer
+	if err := st.Save(&b); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, stateFile), b.Bytes())
+	return dir
 }
 
 // TestUsage: bad flags are usage errors naming the flag.

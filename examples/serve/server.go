@@ -35,6 +35,7 @@ type server struct {
 	cfg     Config
 	log     *slog.Logger
 	model   atomic.Pointer[loaded]
+	state   states // with -state
 	metrics *metrics
 	slots   chan struct{} // a token per request being read and scored
 
@@ -112,6 +113,8 @@ func readModel(path string) ([]byte, time.Time, error) {
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/score", s.score)
+	mux.HandleFunc("/v1/customers/{id}", s.customer)
+	mux.HandleFunc("/v1/customers/", s.customer) // no id, or an id with a slash unescaped: 400
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		s.metrics.request("/healthz", http.StatusOK)
 		w.Header().Set("Content-Type", "application/json")
@@ -119,14 +122,14 @@ func (s *server) routes() http.Handler {
 	})
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		if l := s.model.Load(); l != nil {
+		if l := s.model.Load(); l != nil && (s.cfg.State == "" || s.state.inUse.Load() != nil) {
 			s.metrics.request("/readyz", http.StatusOK)
 			fmt.Fprintf(w, `{"status":"ready","purchase_model":%q,"loaded":%q}`+"\n", l.scorer.Name, l.loadedAt.UTC().Format(time.RFC3339))
 			return
 		}
 		s.metrics.request("/readyz", http.StatusServiceUnavailable)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		io.WriteString(w, `{"status":"no model loaded"}`+"\n")
+		io.WriteString(w, `{"status":"no model or no state loaded"}`+"\n")
 	})
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		s.metrics.request("/metrics", http.StatusOK)
@@ -136,6 +139,11 @@ func (s *server) routes() http.Handler {
 		w.Write(b.Bytes())
 	})
 	return mux
+}
+
+// contextTimeout returns the request's context, with the timeout d.
+func contextTimeout(r *http.Request, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), d)
 }
 
 // apiError is a request the server does not score, as the JSON
@@ -215,7 +223,7 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 	if l == nil {
 		return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: "no model loaded yet", customer: -1}
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
+	ctx, cancel := contextTimeout(r, s.cfg.Timeout)
 	defer cancel()
 	// At most -concurrency requests are read and scored at once: memory
 	// stays within -concurrency bodies and batches whatever the traffic.
@@ -233,6 +241,10 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		}
 		return nil, 0, badRequest(-1, "", "reading the request: %v", err)
 	}
+	withAnswers, err := s.answers(r)
+	if err != nil {
+		return nil, 0, err
+	}
 	cs, err := decodeRequest(b, limits(l.scorer, s.cfg.MaxBatch), l.scorer.Spend != nil)
 	if err != nil {
 		return nil, 0, err
@@ -246,15 +258,35 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 		// about their values (e.g. an infinite value), not the server.
 		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
-	ans, err := l.scorer.Answers(ctx, cs)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
+	var ans []forecast.Answers
+	if withAnswers {
+		if ans, err = l.scorer.Answers(ctx, cs); err != nil {
+			if ctx.Err() != nil {
+				return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
+			}
+			return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 		}
-		return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
 	out, err := encodeResponse(l.scorer, cs, fcs, ans)
 	return out, len(cs), err
+}
+
+// answers reports whether the request wants the answer columns: its
+// query's answers (true or false, as strconv.ParseBool reads them), else
+// -answers.
+func (s *server) answers(r *http.Request) (bool, error) {
+	v, ok := r.URL.Query()["answers"]
+	if !ok {
+		return s.cfg.Answers, nil
+	}
+	if len(v) != 1 {
+		return false, badRequest(-1, "", "the query gives answers %d times: want it once", len(v))
+	}
+	a, err := strconv.ParseBool(v[0])
+	if err != nil {
+		return false, badRequest(-1, "", "answers=%q in the query: want true or false", v[0])
+	}
+	return a, nil
 }
 
 // encodeResponse writes {"model", "horizon_months", "horizon",
@@ -264,10 +296,28 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 // (forecast.AnswerColumns: "discounted_purchases", "p_purchase_window",
 // ..., "model_days_between_orders")}, ...]}: expected_avg_value and clv
 // null without a spend model, an answer null where forecast.csv's cell is
-// empty. Numbers are written in the shortest form that reads back to the
-// same float64.
+// empty; without the answers (ans nil: -answers=false, or ?answers=false)
+// the fields stop at discounted_purchases. Numbers are written in the
+// shortest form that reads back to the same float64.
 func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forecast, ans []forecast.Answers) ([]byte, error) {
-	b := make([]byte, 0, 128+len(cs)*560)
+	b := appendHeader(make([]byte, 0, 128+len(cs)*560), sc)
+	b = append(b, `,"customers":[`...)
+	for i, f := range fcs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendCustomer(b, sc, i, cs[i], f, ans, false); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, "]}\n"...), nil
+}
+
+// appendHeader appends the response's opening brace and its fields about
+// the model: "model", "horizon_months", "horizon", "unit_hours",
+// "window_days", "observation_end".
+func appendHeader(b []byte, sc *forecast.Scorer) []byte {
 	b = append(b, `{"model":`...)
 	b = appendString(b, sc.Name)
 	b = append(b, `,"horizon_months":`...)
@@ -279,40 +329,51 @@ func encodeResponse(sc *forecast.Scorer, cs []clv.Customer, fcs []forecast.Forec
 	b = append(b, `,"window_days":`...)
 	b = strconv.AppendInt(b, int64(sc.Window), 10)
 	b = append(b, `,"observation_end":`...)
-	b = appendString(b, sc.End.Format(time.RFC3339))
-	b = append(b, `,"customers":[`...)
-	for i, f := range fcs {
-		for _, v := range [...]float64{f.PAlive, f.ExpectedPurchases, f.ExpectedValue, f.CLV, f.DiscountedPurchases} {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, &apiError{status: http.StatusUnprocessableEntity, customer: i,
-					message: fmt.Sprintf("customers[%d]: the model gives no finite forecast for this customer (%+v)", i, f)}
-			}
+	return appendString(b, sc.End.Format(time.RFC3339))
+}
+
+// appendCustomer appends the object of customer i (c, its forecast f and,
+// ans not nil, its answers ans[i]); with summary, the customer's summary
+// too ("frequency", "recency", "T", "monetary_value", after the id).
+func appendCustomer(b []byte, sc *forecast.Scorer, i int, c clv.Customer, f forecast.Forecast, ans []forecast.Answers, summary bool) ([]byte, error) {
+	for _, v := range [...]float64{f.PAlive, f.ExpectedPurchases, f.ExpectedValue, f.CLV, f.DiscountedPurchases} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, &apiError{status: http.StatusUnprocessableEntity, customer: i,
+				message: fmt.Sprintf("customers[%d]: the model gives no finite forecast for this customer (%+v)", i, f)}
 		}
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"id":`...)
-		b = appendString(b, cs[i].ID)
-		b = append(b, `,"p_alive":`...)
-		b = strconv.AppendFloat(b, f.PAlive, 'g', -1, 64)
-		b = append(b, `,"expected_purchases":`...)
-		b = strconv.AppendFloat(b, f.ExpectedPurchases, 'g', -1, 64)
-		if sc.Spend != nil {
-			b = append(b, `,"expected_avg_value":`...)
-			b = strconv.AppendFloat(b, f.ExpectedValue, 'g', -1, 64)
-			b = append(b, `,"clv":`...)
-			b = strconv.AppendFloat(b, f.CLV, 'g', -1, 64)
-		} else {
-			b = append(b, `,"expected_avg_value":null,"clv":null`...)
-		}
-		b = append(b, `,"churn_tier":`...)
-		b = appendString(b, forecast.ChurnTier(f.PAlive))
-		b = append(b, `,"discounted_purchases":`...)
-		b = strconv.AppendFloat(b, f.DiscountedPurchases, 'g', -1, 64)
-		b = appendAnswers(b, ans[i])
-		b = append(b, '}')
 	}
-	return append(b, "]}\n"...), nil
+	b = append(b, `{"id":`...)
+	b = appendString(b, c.ID)
+	if summary {
+		b = append(b, `,"frequency":`...)
+		b = strconv.AppendFloat(b, c.Frequency, 'g', -1, 64)
+		b = append(b, `,"recency":`...)
+		b = strconv.AppendFloat(b, c.Recency, 'g', -1, 64)
+		b = append(b, `,"T":`...)
+		b = strconv.AppendFloat(b, c.T, 'g', -1, 64)
+		b = append(b, `,"monetary_value":`...)
+		b = strconv.AppendFloat(b, c.MonetaryValue, 'g', -1, 64)
+	}
+	b = append(b, `,"p_alive":`...)
+	b = strconv.AppendFloat(b, f.PAlive, 'g', -1, 64)
+	b = append(b, `,"expected_purchases":`...)
+	b = strconv.AppendFloat(b, f.ExpectedPurchases, 'g', -1, 64)
+	if sc.Spend != nil {
+		b = append(b, `,"expected_avg_value":`...)
+		b = strconv.AppendFloat(b, f.ExpectedValue, 'g', -1, 64)
+		b = append(b, `,"clv":`...)
+		b = strconv.AppendFloat(b, f.CLV, 'g', -1, 64)
+	} else {
+		b = append(b, `,"expected_avg_value":null,"clv":null`...)
+	}
+	b = append(b, `,"churn_tier":`...)
+	b = appendString(b, forecast.ChurnTier(f.PAlive))
+	b = append(b, `,"discounted_purchases":`...)
+	b = strconv.AppendFloat(b, f.DiscountedPurchases, 'g', -1, 64)
+	if ans != nil {
+		b = appendAnswers(b, ans[i])
+	}
+	return append(b, '}'), nil
 }
 
 // appendAnswers appends a's fields, named as forecast.csv's columns
