@@ -307,7 +307,8 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 
 var _ clv.PurchaseCurve = (*Model)(nil)
 
-// xtTable groups valid customers by (x, T) (rows.Group): the series part
+// xtTable groups valid customers by (x, T) (rows.Group, or rows.Map of
+// the grouping a job shares, rows.Shared): the series part
 // of the conditional expectation, freshExpected(r+x, α+T, a, b+x, t),
 // depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
@@ -330,6 +331,10 @@ func newXTTable(cs []clv.Customer) *xtTable {
 	}
 	if seen.Len() > sample/2 {
 		return nil
+	}
+	if sg := rows.Shared(cs); sg != nil { // a job's grouping, of valid customers
+		g, _ := rows.Map(sg, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
+		return &xtTable{pairs: g.Keys, slot: g.Of}
 	}
 	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
 		c := &cs[i]

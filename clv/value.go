@@ -268,12 +268,16 @@ func SummarizeValues(values []float64) (Distribution, error) {
 }
 
 // distinctRows returns the distinct (frequency, recency, T) of cs, in
-// ascending order, and each customer's index among them (rows.Group).
+// ascending order, and each customer's index among them (rows.Group, or
+// the grouping a job shares: rows.Shared).
 func distinctRows(cs []Customer) (distinct []Customer, slot []int32) {
-	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
-		c := &cs[i]
-		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
-	})
+	g := rows.Shared(cs)
+	if g == nil {
+		g = rows.Group(len(cs), func(i int) (rows.Key, bool) {
+			c := &cs[i]
+			return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
+		})
+	}
 	distinct = make([]Customer, len(g.Keys))
 	for j, k := range g.Keys {
 		distinct[j] = Customer{Frequency: k.A, Recency: k.B, T: k.C}

@@ -26,6 +26,7 @@ import (
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -182,6 +183,8 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	cfg := j.cfg
 	var err error
+	obs.group() // an incremental run's merged customers
+	defer obs.share()()
 	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts}
 	if cfg.Covariates != nil {
 		if res.Covariates, err = j.readCovariates(obs); err != nil {
@@ -358,6 +361,7 @@ func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float
 	}
 	curveChunk := max(1, curveValues/len(ts)) // customers at once
 	buf := make([]float64, min(len(cs), curveChunk)*len(ts))
+	g := rows.Shared(cs)
 	for lo := 0; lo < len(cs); lo += curveChunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -366,7 +370,13 @@ func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float
 		var out []float64
 		if m, ok := pm.(appendAt); ok {
 			var err error
-			if buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts); err != nil {
+			unshare := func() {}
+			if g != nil && hi-lo < len(cs) { // the chunk's part of the job's grouping
+				unshare = rows.Share(cs[lo:hi], g.Sub(lo, hi))
+			}
+			buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts)
+			unshare()
+			if err != nil {
 				return err
 			}
 			out = buf

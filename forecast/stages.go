@@ -14,6 +14,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -52,8 +53,45 @@ func newJob(cfg Config) *job {
 // fitted to be compared and checked.
 type observation struct {
 	whole, calibration *clv.Summary
+	// wholeRows and calRows are the customers of whole and calibration
+	// grouped by Key{frequency, recency, T} (groupRows): the one grouping
+	// of each set of customers in a job, which every later stage reuses.
+	wholeRows, calRows *rows.Groups
 	cohorts            *cohort.Table   // from a log: tabulated during the read
 	products           *productBaskets // with Config.ProductColumn: read beside the summaries
+}
+
+// groupRows groups the customers by their distinct (frequency, recency,
+// T), the grouping that the fits, the lifetime values, the answers, the
+// intervals and the models' tables of a job all derive from (rows.Share
+// hands it to them for the run).
+func groupRows(cs []clv.Customer) *rows.Groups {
+	return rows.Group(len(cs), func(i int) (rows.Key, bool) {
+		c := &cs[i]
+		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
+	})
+}
+
+// group groups the observation's customers (groupRows), those not
+// grouped yet.
+func (o *observation) group() {
+	if o.wholeRows == nil {
+		o.wholeRows = groupRows(o.whole.Customers)
+	}
+	if o.calibration != nil && o.calRows == nil {
+		o.calRows = groupRows(o.calibration.Customers)
+	}
+}
+
+// share shares the observation's groupings (rows.Share) until the
+// function it returns is called.
+func (o *observation) share() (unshare func()) {
+	u := rows.Share(o.whole.Customers, o.wholeRows)
+	if o.calibration == nil {
+		return u
+	}
+	v := rows.Share(o.calibration.Customers, o.calRows)
+	return func() { u(); v() }
 }
 
 // fitOn returns the customers the purchase models are compared on and
@@ -121,6 +159,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	// now; collecting them before the fits and the scoring allocate lets
 	// those reuse their memory instead of adding to the peak.
 	runtime.GC()
+	obs.group()
 	say("read %v", sum.Stats)
 	if cfg.Summaries {
 		say("read the summaries of %d customers, observed to %s", len(cs), sum.End.Format(time.DateOnly))

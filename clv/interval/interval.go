@@ -350,11 +350,17 @@ type rowGroups struct {
 
 func groupRows(cs []clv.Customer) *rowGroups {
 	// Rows keyed (x, T, t_x), so that the rows of one (x, T) are adjacent;
-	// each row's customers in input order.
-	kg := rows.Group(len(cs), func(i int) (rows.Key, bool) {
-		c := &cs[i]
-		return rows.Key{A: c.Frequency, B: c.T, C: c.Recency}, true
-	})
+	// each row's customers in input order. A grouping a job shares, by
+	// (x, t_x, T), gives the same groups reordered (rows.Map).
+	var kg *rows.Groups
+	if sg := rows.Shared(cs); sg != nil {
+		kg, _ = rows.Map(sg, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C, C: k.B} })
+	} else {
+		kg = rows.Group(len(cs), func(i int) (rows.Key, bool) {
+			c := &cs[i]
+			return rows.Key{A: c.Frequency, B: c.T, C: c.Recency}, true
+		})
+	}
 	g := &rowGroups{rows: make([]clv.Customer, len(kg.Keys))}
 	for r, k := range kg.Keys {
 		g.rows[r] = clv.Customer{Frequency: k.A, Recency: k.C, T: k.B}

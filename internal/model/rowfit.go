@@ -87,7 +87,7 @@ type RowOptions[P any] struct {
 // maximum likelihood and returns build's model of the result. It is the
 // fit every row model shares:
 //
-//  1. compress the customers into weighted distinct rows (rows.Compress);
+//  1. compress the customers into weighted distinct rows (Compress);
 //  2. start from opts.Start, if any, then from the spec's Starts;
 //  3. minimize the mean negative log-likelihood plus the penalty with
 //     mle.Fit, warm-started from every k-th row when there are more than
@@ -267,14 +267,22 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 
 // Compress validates the customers (clv.ValidateAll) and merges them into
 // weighted distinct (x, t_x, T) rows (rows.Compress); errors name the
-// package pkg.
+// package pkg. Customers without weights whose grouping a job shares
+// (rows.Share) are not grouped again: their rows come from that grouping
+// (rows.FromGroups), the same rows in the same order.
 func Compress(pkg string, cs []clv.Customer, weights []float64) (*rows.Data, error) {
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}
-	d, err := rows.Compress(len(cs), func(i int) (x, tx, T float64) {
-		return cs[i].Frequency, cs[i].Recency, cs[i].T
-	}, weights)
+	var d *rows.Data
+	var err error
+	if g := rows.Shared(cs); g != nil && weights == nil {
+		d, err = rows.FromGroups(g, nil)
+	} else {
+		d, err = rows.Compress(len(cs), func(i int) (x, tx, T float64) {
+			return cs[i].Frequency, cs[i].Recency, cs[i].T
+		}, weights)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}

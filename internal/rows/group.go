@@ -166,6 +166,9 @@ const parallelMin = 1 << 18
 // keys.
 func Group(n int, key func(i int) (Key, bool)) *Groups {
 	n = max(n, 0)
+	if from := groupings.from.Load(); from > 0 && int64(n) >= from {
+		groupings.calls.Add(1)
+	}
 	g := &Groups{Of: make([]int32, n)}
 	parts := 1
 	if n >= parallelMin {
