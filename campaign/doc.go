@@ -22,9 +22,11 @@
 // B has mean μ_d = Σ E_d[Y_i] and variance v = Σ Var[Y_i], the process
 // noise, taken at the fitted parameters for every draw (Var from the
 // model's distribution of purchases, P(Y = k), summed until what is left
-// is below 10⁻¹⁰; for Pareto/NBD in closed form). For many customers B is close to normal; over parameter
-// draws θ_1..θ_D (e.g. from the models' SampleParams, the Laplace
-// approximation) its distribution is the mixture
+// is below 10⁻¹⁰; in closed form for models that give it,
+// clv.AlivePurchaseMoment, as Pareto/NBD does). For many customers B is
+// close to normal; over parameter draws θ_1..θ_D (e.g. from the models'
+// SampleParams, the Laplace approximation) its distribution is the
+// mixture
 //
 //	F(b) = (1/D) Σ_d Φ((b − μ_d)/√v),
 //
@@ -33,8 +35,10 @@
 // customer's purchases valued by the spend model: μ_d = Σ s_i E_d[Y_i]
 // with s_i the expected value per purchase, and the variance of
 // Σ_{k≤Y_i} S_ik, E[Y](E[S²] − E[S_k S_l]) + E[Y²] E[S_k S_l] − E[Y]² s_i²,
-// which for Gamma-Gamma carries the values' own scatter (one customer's
-// values share their ν) and for other spend models takes them at s_i.
+// which for spend models that give the values' second moments
+// (clv.ValueMoments, as Gamma-Gamma does) carries the values' own scatter
+// (one customer's values share their ν) and for other spend models takes
+// them at s_i.
 // Incremental profit is margin · Δ_revenue − cost · n and the return on
 // the campaign's cost ROI = profit / (cost · n), their intervals from
 // Δ_revenue's.
