@@ -51,6 +51,7 @@ type observation struct {
 	whole, calibration *clv.Summary
 	cohorts            *cohort.Table   // from a log: tabulated during the read
 	products           *productBaskets // with Config.ProductColumn: read beside the summaries
+	campaign           *campaignRead   // with Config.Campaign: the summaries at its date, read beside
 }
 
 // fitOn returns the customers the purchase models are compared on and
@@ -72,11 +73,13 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	var err error
 	var acc *cohort.Accumulator
 	var products *productBaskets
+	var camp *campaignRead
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
+		camp = j.observeCampaign(&sopts)
 		pr := j.readProducts(r)
 		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
@@ -91,6 +94,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
+		camp = j.observeCampaign(&sopts)
 		pr := j.readProducts(r)
 		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
@@ -111,6 +115,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
 		obs = observation{whole: &whole, calibration: &cal, cohorts: obs.cohorts, products: products}
 	}
+	obs.campaign = camp
 	cs := obs.whole.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage
 	// now; collecting them before the fits and the scoring allocate lets

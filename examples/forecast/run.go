@@ -37,6 +37,7 @@ type Config struct {
 	Covariates                           string
 	ProductColumn                        string
 	CrossSellK                           int
+	Campaign                             campaignFlags
 	State                                string            // directory of the incremental state; "" for none
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
@@ -44,7 +45,8 @@ type Config struct {
 
 func defaultConfig() Config {
 	return Config{In: cli.ModuleFile("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
-		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
+		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK,
+		Campaign: campaignFlags{Window: forecast.DefaultCampaignWindow}, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
 }
 
 // run is the command: it parses args, runs the job and writes the files;
@@ -113,6 +115,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.State, "state", c.State, "directory of the state of incremental runs ("+stateFile+"): the first run reads the whole log and writes the state; "+
 		"each later run reads only the new transactions given (all after the state's last one), merges them, refits (on the merged summaries, as a full run would) and rescores; "+
 		"the outputs have no cohorts or tracking plot")
+	c.Campaign.register(fs)
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
@@ -129,6 +132,8 @@ var flagOf = map[string]string{
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
+	"Campaign.Date": "campaign-date", "Campaign.Contacted": "campaign-contacted", "Campaign.Window": "campaign-window",
+	"Campaign.CostPerContact": "campaign-cost",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -218,6 +223,9 @@ func (c Config) options() (forecast.Config, error) {
 	} else if _, set := c.set["cross-sell-k"]; set {
 		fc.CrossSellK = c.CrossSellK // refused: suggestions need products
 	}
+	if fc.Campaign, err = c.campaignOptions(); err != nil {
+		return fc, err
+	}
 	return fc, nil
 }
 
@@ -255,6 +263,13 @@ func Run(c Config, progress io.Writer) error {
 		}
 		defer f.Close()
 		fc.Covariates, fc.CovariatesName = f, c.Covariates
+	}
+	if fc.Campaign != nil {
+		closeIDs, err := openCampaign(fc.Campaign, c.Campaign)
+		if err != nil {
+			return err
+		}
+		defer closeIDs()
 	}
 	var res *forecast.Result
 	var st *forecast.State
