@@ -131,6 +131,14 @@ type Result struct {
 	// draws they come from (0: process noise only).
 	Level float64
 	Draws int
+	// MCError is the Monte-Carlo error the finite number of draws leaves
+	// in Total's intervals: the largest, over the ends of the intervals
+	// of the contacted customers' expected purchases and revenue, of the
+	// end's standard error (by the delta method, from the draws) over the
+	// interval's half-width; 0 without draws. It is at most about
+	// f/√(2·Draws), f the share of the interval's variance that comes from
+	// the parameters: more draws where it is too large.
+	MCError float64
 }
 
 // MaxLabels bounds the distinct labels of the contacted and control
@@ -207,6 +215,7 @@ func Measure(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, in In
 		all[k] = k
 	}
 	res.Total = w.effect("", all)
+	res.MCError = w.mcError(all)
 	if in.Labels != nil {
 		res.Groups = make([]Effect, len(sel.labels))
 		for k, l := range sel.labels {

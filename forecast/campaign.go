@@ -26,13 +26,24 @@ import (
 const DefaultCampaignWindow = 91
 
 // DefaultCampaignDraws is the number of the purchase model's parameter
-// draws the campaign's intervals come from when CampaignConfig.Draws is
-// zero. The Monte-Carlo standard error of an interval's end from D draws
-// is at most about f/√(2D) of the interval's half-width, f the share of the
-// interval's variance that comes from the parameters (Result.MCError
-// measures it): with 40 draws at most 11%, in the job's runs on CDNOW and
-// the synthetic logs well under 1%, where the process noise dominates.
+// draws the campaign's intervals start from when CampaignConfig.Draws is
+// zero. The Monte-Carlo error the draws leave in the intervals' ends
+// (campaign.Result.MCError, as a share of the interval's half-width) is
+// about √(f/(z²D) + f²/(2D)) for D draws, f the share of the interval's
+// variance that comes from the parameters and z the level's normal
+// quantile: with 40 draws at 90%, 6% at f = 0.3, 15% at f = 1. Where it
+// exceeds CampaignMCTolerance the job measures again with as many more
+// draws as bring it there, up to MaxCampaignAutoDraws.
 const DefaultCampaignDraws = 40
+
+// CampaignMCTolerance is the Monte-Carlo error (campaign.Result.MCError)
+// the job accepts in the campaign's intervals when it chooses the number
+// of draws (CampaignConfig.Draws zero), and MaxCampaignAutoDraws the most
+// draws it then takes.
+const (
+	CampaignMCTolerance  = 0.05
+	MaxCampaignAutoDraws = 400
+)
 
 // maxCampaignIDs bounds the ids read from each file of ids.
 const maxCampaignIDs = 50_000_000
@@ -69,9 +80,10 @@ type CampaignConfig struct {
 	// no ROI). The profit takes Config.Margin.
 	CostPerContact float64
 	// Draws is the number of parameter draws of the intervals, 2 to
-	// interval.MaxDraws, or −1 for none (process noise only); zero means
-	// DefaultCampaignDraws. The intervals' level is Config.Interval, or
-	// 0.9 without it.
+	// interval.MaxDraws, or −1 for none (process noise only); zero lets
+	// the job choose: DefaultCampaignDraws, more where their Monte-Carlo
+	// error exceeds CampaignMCTolerance. The intervals' level is
+	// Config.Interval, or 0.9 without it.
 	Draws int
 }
 
@@ -105,15 +117,14 @@ type Campaign struct {
 
 // checkCampaign checks Config.Campaign, filling in its defaults.
 func (c *Config) checkCampaign() error {
-	cc := c.Campaign
-	if cc == nil {
+	if c.Campaign == nil {
 		return nil
 	}
+	cp := *c.Campaign // the defaults filled in on the job's copy
+	cc := &cp
+	c.Campaign = cc
 	if cc.Window == 0 {
 		cc.Window = DefaultCampaignWindow
-	}
-	if cc.Draws == 0 {
-		cc.Draws = DefaultCampaignDraws
 	}
 	day := cc.Date.Format(time.DateOnly)
 	switch {
@@ -127,7 +138,7 @@ func (c *Config) checkCampaign() error {
 		return &ConfigError{Field: "Campaign.Window", Value: strconv.Itoa(cc.Window), Want: fmt.Sprintf("1 to %d days", MaxCampaignWindow)}
 	case !(cc.CostPerContact >= 0) || math.IsInf(cc.CostPerContact, 0):
 		return &ConfigError{Field: "Campaign.CostPerContact", Value: fmt.Sprint(cc.CostPerContact), Want: "a cost ≥ 0"}
-	case cc.Draws != -1 && (cc.Draws < 2 || cc.Draws > interval.MaxDraws):
+	case cc.Draws != -1 && cc.Draws != 0 && (cc.Draws < 2 || cc.Draws > interval.MaxDraws):
 		return &ConfigError{Field: "Campaign.Draws", Value: strconv.Itoa(cc.Draws), Want: fmt.Sprintf("2 to %d, or -1 for none", interval.MaxDraws)}
 	case !c.End.IsZero() && !cc.Date.Before(c.End):
 		return &ConfigError{Field: "Campaign.Date", Value: day, Want: "a date before", With: "End"}
@@ -251,15 +262,16 @@ func (j *job) measureCampaign(ctx context.Context, res *Result, cr *campaignRead
 		return nil, fmt.Errorf("campaign: %s on the log up to %s: %w", ModelTitle(out.Model), day, err)
 	}
 	j.say("  %v", out.Fitted)
-	var draws []clv.PurchaseModel
-	if cc.Draws > 0 {
-		draws, err = purchaseDraws(out.Model, out.Fitted, rand.NewPCG(purchaseSeed, 0xca), cc.Draws)
-		if errors.Is(err, ErrNoIntervals) {
-			out.DrawsNote, draws = err.Error(), nil
-			j.say("  the intervals carry the process noise only: %v", err)
-		} else if err != nil {
-			return nil, fmt.Errorf("campaign: %w", err)
-		}
+	nDraws := cc.Draws
+	if nDraws == 0 {
+		nDraws = DefaultCampaignDraws
+	}
+	draws, err := out.draws(nDraws)
+	if err != nil {
+		return nil, err
+	}
+	if out.DrawsNote != "" {
+		j.say("  the intervals carry the process noise only: %s", out.DrawsNote)
 	}
 	var sm clv.SpendModel
 	if !cfg.NoAmounts {
@@ -281,10 +293,20 @@ func (j *job) measureCampaign(ctx context.Context, res *Result, cr *campaignRead
 	if level == 0 {
 		level = 0.9
 	}
-	out.Effect, err = campaign.Measure(ctx, out.Fitted, sm, in, campaign.Options{Window: window, Level: level, Draws: draws,
-		CostPerContact: cc.CostPerContact, Margin: cfg.Margin})
-	if err != nil {
+	opts := campaign.Options{Window: window, Level: level, Draws: draws, CostPerContact: cc.CostPerContact, Margin: cfg.Margin}
+	if out.Effect, err = campaign.Measure(ctx, out.Fitted, sm, in, opts); err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	if mc := out.Effect.MCError; cc.Draws == 0 && mc > CampaignMCTolerance && len(draws) < MaxCampaignAutoDraws {
+		// The error falls as 1/√D: as many draws as bring it to the tolerance.
+		n := min(MaxCampaignAutoDraws, int(math.Ceil(float64(len(draws))*(mc/CampaignMCTolerance)*(mc/CampaignMCTolerance))))
+		j.say("  Monte-Carlo error %.1f%% of the intervals' half-width from %d draws: measuring again with %d", 100*mc, len(draws), n)
+		if opts.Draws, err = out.draws(n); err != nil {
+			return nil, err
+		}
+		if out.Effect, err = campaign.Measure(ctx, out.Fitted, sm, in, opts); err != nil {
+			return nil, fmt.Errorf("campaign: %w", err)
+		}
 	}
 	t := out.Effect.Total
 	j.say("  incremental purchases %.1f [%.1f, %.1f] (model)", t.Purchases.Incremental.Value, t.Purchases.Incremental.Low, t.Purchases.Incremental.High)
@@ -292,6 +314,24 @@ func (j *job) measureCampaign(ctx context.Context, res *Result, cr *campaignRead
 		j.say("  incremental purchases %.1f [%.1f, %.1f] (difference in differences)", t.DiDPurchases.Value, t.DiDPurchases.Low, t.DiDPurchases.High)
 	}
 	return out, nil
+}
+
+// draws returns n models of the fitted model's kind with parameters drawn
+// from its fit's approximate sampling distribution; none for n < 0, and
+// none, saying why in DrawsNote, for a fit at a boundary of the model.
+func (x *Campaign) draws(n int) ([]clv.PurchaseModel, error) {
+	if n < 0 {
+		return nil, nil
+	}
+	draws, err := purchaseDraws(x.Model, x.Fitted, rand.NewPCG(purchaseSeed, 0xca), n)
+	if errors.Is(err, ErrNoIntervals) {
+		x.DrawsNote = err.Error()
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("campaign: %w", err)
+	}
+	return draws, nil
 }
 
 // clockOf formats t as a date, with the time of day if it is not midnight.
@@ -468,7 +508,7 @@ func (res *Result) campaignJSON() map[string]any {
 	}
 	out := map[string]any{"date": x.Date.Format(time.DateOnly), "window_end": x.WindowEnd.Format(time.DateOnly), "window": x.Window,
 		"customers": x.Customers, "contacted": t.Contacted, "control": t.Control, "model": x.Model, "fitted": x.Fitted,
-		"level": x.Effect.Level, "draws": x.Effect.Draws, "cost_per_contact": x.CostPerContact, "margin": x.Margin,
+		"level": x.Effect.Level, "draws": x.Effect.Draws, "mc_error": x.Effect.MCError, "cost_per_contact": x.CostPerContact, "margin": x.Margin,
 		"purchases": cmp(t.Purchases, t.ControlPurchases, t.DiDPurchases, t.DiffPurchases),
 		"groups":    len(x.Effect.Groups)}
 	if x.Spend != nil {
@@ -497,7 +537,7 @@ func (res *Result) campaignReport() map[string]any {
 	}
 	return map[string]any{"X": x, "T": x.Effect.Total, "Groups": groups, "Title": ModelTitle(x.Model),
 		"Level": fmt.Sprintf("%g", 100*x.Effect.Level), "Date": x.Date.Format(time.DateOnly), "End": x.WindowEnd.Format(time.DateOnly),
-		"Days": int(x.WindowEnd.Sub(x.Date).Hours()/24 + 0.5), "Valued": x.Spend != nil, "Cost": x.CostPerContact > 0}
+		"Days": int(x.WindowEnd.Sub(x.Date).Hours()/24 + 0.5), "Valued": x.Spend != nil, "Cost": x.CostPerContact > 0, "MC": 100 * x.Effect.MCError}
 }
 
 // campaignHTML is the report's campaign section, a template of page's.
@@ -511,7 +551,7 @@ var campaignHTML = template.Must(page.New("campaign").Funcs(template.FuncMap{
 }).Parse(`{{with .}}<h2>Campaign effect</h2>
 <p>The {{.T.Contacted}} customers contacted on {{.Date}}{{if .T.Control}} and the {{.T.Control}} of the control group{{end}}: what they bought in the {{.Days}} days to {{.End}},
 against what the {{.Title}} model fitted on the log up to the campaign date ({{.X.Customers}} customers) expected of them without the campaign
-({{.Level}}% intervals: the purchases' process noise{{if .X.Effect.Draws}} and {{.X.Effect.Draws}} draws of the parameters{{end}}{{if .Valued}}; revenue valued by the Gamma-Gamma model fitted up to the date{{end}}).
+({{.Level}}% intervals: the purchases' process noise{{if .X.Effect.Draws}} and {{.X.Effect.Draws}} draws of the parameters, whose Monte-Carlo error is {{printf "%.1f" .MC}}% of the intervals' half-width{{end}}{{if .Valued}}; revenue valued by the Gamma-Gamma model fitted up to the date{{end}}).
 The incremental purchases are actual − expected; {{if .T.Control}}the difference in differences subtracts the model's error on the control group (actual − expected where
 nothing happened), and the difference in means uses no model. {{end}}Profit is margin × incremental revenue − cost per contact × contacted, ROI profit / cost.</p>
 <table><tr><th></th><th>purchases</th>{{if .Valued}}<th>revenue</th>{{end}}</tr>

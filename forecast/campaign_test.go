@@ -101,8 +101,10 @@ func TestCampaignJob(t *testing.T) {
 			x.Customers, tot.Contacted, tot.Control, tot.Purchases.Actual, tot.Revenue.Actual, len(s.Customers), len(contacted), len(control), actual, revenue)
 	}
 	if want := float64(forecast.DefaultCampaignWindow) / 7; math.Abs(x.Window-want) > 1e-12 || x.Model != "paretonbd" ||
-		x.Effect.Draws != forecast.DefaultCampaignDraws || x.Effect.Level != 0.9 || x.Spend == nil {
-		t.Errorf("window %v (want %v), model %s, %d draws, level %v, spend %v", x.Window, want, x.Model, x.Effect.Draws, x.Effect.Level, x.Spend)
+		x.Effect.Draws != forecast.DefaultCampaignDraws || x.Effect.Level != 0.9 || x.Spend == nil ||
+		!(x.Effect.MCError > 0 && x.Effect.MCError <= forecast.CampaignMCTolerance) {
+		t.Errorf("window %v (want %v), model %s, %d draws (Monte-Carlo error %v), level %v, spend %v", x.Window, want, x.Model, x.Effect.Draws,
+			x.Effect.MCError, x.Effect.Level, x.Spend)
 	}
 	// The fit to the date is not the job's fit to the end.
 	if x.Fitted.String() == res.Choice.Model.String() {
