@@ -94,9 +94,10 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 		S.r2[k] += o.Revenue * o.Revenue
 	}
 	// The spend per purchase expected of each customer, and its moments.
-	spend := make([]spendMoments, len(sel.idx))
+	var spend []spendMoments // nil without a spend model: every value 0
 	vm, _ := sm.(clv.ValueMoments)
 	if sm != nil {
+		spend = make([]spendMoments, len(sel.idx))
 		bad := make([]int, parallel.Chunks(len(sel.idx)))
 		parallel.For(len(bad), func(c int) {
 			bad[c] = -1
@@ -213,8 +214,22 @@ func rowEntries(rowOf, cell []int32, spend []spendMoments, R, K int) []entry {
 		byRow[next[r]] = int32(j)
 		next[r]++
 	}
+	// The entries of each row, counted first so that they take one
+	// allocation of their exact size.
 	slot := make([]int32, K) // entry of each cell in the current row, +1
-	var entries []entry
+	n := 0
+	for r := range R {
+		for _, j := range byRow[start[r]:start[r+1]] {
+			if k := cell[j]; slot[k] == 0 {
+				slot[k] = 1
+				n++
+			}
+		}
+		for _, j := range byRow[start[r]:start[r+1]] {
+			slot[cell[j]] = 0
+		}
+	}
+	entries := make([]entry, 0, n)
 	for r := range R {
 		base := len(entries)
 		for _, j := range byRow[start[r]:start[r+1]] {
@@ -225,6 +240,9 @@ func rowEntries(rowOf, cell []int32, spend []spendMoments, R, K int) []entry {
 			}
 			en := &entries[base+int(slot[k])-1]
 			en.n++
+			if spend == nil {
+				continue
+			}
 			sp := spend[j]
 			en.s += sp.m
 			en.s2 += sp.m * sp.m

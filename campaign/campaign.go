@@ -254,7 +254,8 @@ func selectCustomers(in Input) (*selection, error) {
 	}
 	foundT := make([]bool, len(in.Contacted))
 	foundC := make([]bool, len(in.Control))
-	s := &selection{}
+	n := len(in.Contacted) + len(in.Control)
+	s := &selection{idx: make([]int32, 0, n), cell: make([]int32, 0, n)}
 	var labelOf map[string]int32
 	if in.Labels != nil {
 		labelOf = map[string]int32{}

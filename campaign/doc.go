@@ -43,6 +43,21 @@
 // the campaign's cost ROI = profit / (cost · n), their intervals from
 // Δ_revenue's.
 //
+// The finite number D of draws leaves a Monte-Carlo error in the
+// intervals' ends, which Result.MCError estimates from the draws (the
+// delta method at the mixture's quantiles) as a share of the interval's
+// half-width: about √(f/(z²D) + f²/(2D)), f the share of the interval's
+// variance that comes from the parameters and z the level's normal
+// quantile (6% at f = 0.3 with 40 draws at 90%, 15% at f = 1); it tells
+// whether more draws are worth their time.
+//
+// The work is done once per distinct (x, t_x, T) among the contacted and
+// control customers (the grouping kernel, internal/rows), on all cores:
+// the process variances once, and for each draw the expected purchases of
+// every distinct row, A(x, T, t) once per distinct (x, T) and P(alive)
+// per row. For 10⁶ customers on day-rounded dates (179,000 distinct rows)
+// a draw costs about 10 ms of CPU, the rest about 1 CPU-second.
+//
 // # With a control group
 //
 // With a control group C of m customers not contacted, r = n/m, two more
