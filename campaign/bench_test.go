@@ -49,8 +49,9 @@ func benchInput(b *testing.B, n int) campaign.Input {
 
 // BenchmarkMeasure1e6: the campaign effect of 10⁶ customers (half
 // contacted, half control, 10 labels) over 13 weeks, with 0, 40 and 100
-// parameter draws, BG/NBD and Pareto/NBD; CPU-s/op is the CPU time (all
-// cores) per Measure.
+// parameter draws (and without draws, the groups by indices rather than
+// ids), BG/NBD and Pareto/NBD; CPU-s/op is the CPU time (all cores) per
+// Measure.
 func BenchmarkMeasure1e6(b *testing.B) {
 	in := benchInput(b, 1_000_000)
 	sm, err := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
@@ -75,7 +76,26 @@ func BenchmarkMeasure1e6(b *testing.B) {
 		m, _ := paretonbd.New(p)
 		models["paretonbd"] = append(models["paretonbd"], m)
 	}
+	byIndex := in
+	byIndex.Contacted, byIndex.Control = nil, nil
+	for i := range in.Customers {
+		if i%2 == 0 {
+			byIndex.ContactedAt = append(byIndex.ContactedAt, i)
+		} else {
+			byIndex.ControlAt = append(byIndex.ControlAt, i)
+		}
+	}
 	for _, name := range []string{"bgnbd", "paretonbd"} {
+		b.Run(name+"/draws=0/indices", func(b *testing.B) {
+			runtime.GC()
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				if _, err := campaign.Measure(context.Background(), models[name][0], sm, byIndex, campaign.Options{Window: 13, CostPerContact: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "CPU-s/op")
+		})
 		for _, d := range []int{0, 40, 100} {
 			ms := models[name]
 			var draws []clv.PurchaseModel

@@ -249,13 +249,13 @@ func (j *job) measureCampaign(ctx context.Context, res *Result, cr *campaignRead
 		return nil, err
 	}
 	in := campaign.Input{Customers: cs, Outcomes: outcomes}
-	if in.Contacted, in.Control, err = readCampaignIDs(cfg, cs); err != nil {
+	if in.ContactedAt, in.ControlAt, err = readCampaignIDs(cfg, cs); err != nil {
 		return nil, err
 	}
 	out := &Campaign{Date: cc.Date, WindowEnd: windowEnd, Window: window, Customers: len(cs),
 		Model: strings.TrimSuffix(res.Choice.Name, "-cov"), CostPerContact: cc.CostPerContact, Margin: cfg.Margin}
 	j.say("campaign of %s: %d contacted, %d in the control group, among %d customers at the date; fitting %s on the log up to it",
-		day, len(in.Contacted), len(in.Control), len(cs), ModelTitle(out.Model))
+		day, len(in.ContactedAt), len(in.ControlAt), len(cs), ModelTitle(out.Model))
 	fits := j.fits
 	fits.start = nil
 	if out.Fitted, err = fits.fit(ctx, out.Model, cs); err != nil {
@@ -345,25 +345,27 @@ func clockOf(t time.Time) string {
 // maxUnknownNamed bounds the lines an error about unknown ids names.
 const maxUnknownNamed = 5
 
-// readCampaignIDs reads the contacted and control ids and checks them
-// against the customers at the date: an id twice, in both files, or not a
-// customer at the date is an error naming the file's line.
-func readCampaignIDs(cfg Config, cs []clv.Customer) (contacted, control []string, err error) {
+// readCampaignIDs reads the contacted and control ids and returns their
+// customers' indices into cs, the customers at the date: an id twice, in
+// both files, or not a customer at the date is an error naming the file's
+// line.
+func readCampaignIDs(cfg Config, cs []clv.Customer) (contacted, control []int, err error) {
 	cc := cfg.Campaign
-	known := make(map[string]struct{}, len(cs))
-	for _, c := range cs {
-		known[c.ID] = struct{}{}
+	known := make(map[string]int, len(cs))
+	for i, c := range cs {
+		known[c.ID] = i
 	}
 	header := cfg.CSV.ID
 	if header == "" {
 		header = "customer_id"
 	}
 	seen := map[string]string{} // id → "file:line"
-	read := func(r io.Reader, name string) ([]string, error) {
+	read := func(r io.Reader, name string) ([]int, error) {
 		if name == "" {
 			name = "ids"
 		}
-		var ids, unknown []string
+		var ids []int
+		var unknown []string
 		nUnknown := 0
 		sc := bufio.NewScanner(r)
 		sc.Buffer(nil, 1<<20)
@@ -377,7 +379,8 @@ func readCampaignIDs(cfg Config, cs []clv.Customer) (contacted, control []string
 				return nil, fmt.Errorf("%w: %s: id %q given before, on %s", campaign.ErrBadGroups, at, id, prev)
 			}
 			seen[id] = at
-			if _, ok := known[id]; !ok {
+			i, ok := known[id]
+			if !ok {
 				if nUnknown++; len(unknown) < maxUnknownNamed {
 					unknown = append(unknown, fmt.Sprintf("%s: %q", at, id))
 				}
@@ -386,7 +389,7 @@ func readCampaignIDs(cfg Config, cs []clv.Customer) (contacted, control []string
 			if len(ids) == maxCampaignIDs {
 				return nil, fmt.Errorf("%s: more than %d ids", at, maxCampaignIDs)
 			}
-			ids = append(ids, id)
+			ids = append(ids, i)
 		}
 		if err := sc.Err(); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
