@@ -49,7 +49,7 @@ func benchInput(b *testing.B, n int) campaign.Input {
 
 // BenchmarkMeasure1e6: the campaign effect of 10⁶ customers (half
 // contacted, half control, 10 labels) over 13 weeks, with 0, 40 and 100
-// parameter draws (and without draws, the groups by indices rather than
+// parameter draws (and with 0 and 40, the groups by indices rather than
 // ids), BG/NBD and Pareto/NBD; CPU-s/op is the CPU time (all cores) per
 // Measure.
 func BenchmarkMeasure1e6(b *testing.B) {
@@ -86,16 +86,23 @@ func BenchmarkMeasure1e6(b *testing.B) {
 		}
 	}
 	for _, name := range []string{"bgnbd", "paretonbd"} {
-		b.Run(name+"/draws=0/indices", func(b *testing.B) {
-			runtime.GC()
-			cpu0 := cpuSeconds()
-			for b.Loop() {
-				if _, err := campaign.Measure(context.Background(), models[name][0], sm, byIndex, campaign.Options{Window: 13, CostPerContact: 1}); err != nil {
-					b.Fatal(err)
-				}
+		for _, d := range []int{0, 40} {
+			ms := models[name]
+			var draws []clv.PurchaseModel
+			if d > 0 {
+				draws = ms[1 : 1+d]
 			}
-			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "CPU-s/op")
-		})
+			b.Run(fmt.Sprintf("%s/draws=%d/indices", name, d), func(b *testing.B) {
+				runtime.GC()
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					if _, err := campaign.Measure(context.Background(), ms[0], sm, byIndex, campaign.Options{Window: 13, Draws: draws, CostPerContact: 1}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "CPU-s/op")
+			})
+		}
 		for _, d := range []int{0, 40, 100} {
 			ms := models[name]
 			var draws []clv.PurchaseModel
