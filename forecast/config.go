@@ -132,6 +132,9 @@ type Config struct {
 	// precision and recall@k, 1 to crosssell.MaxK; zero means
 	// DefaultCrossSellK. It must be zero without ProductColumn.
 	CrossSellK int
+	// Campaign, if not nil, also measures a campaign's effect
+	// (CampaignConfig, Result.Campaign). Not with Summaries.
+	Campaign *CampaignConfig
 }
 
 // ConfigError reports a Config field that Run cannot accept. It wraps
@@ -236,5 +239,8 @@ func (c *Config) check() error {
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
 		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "a time before", With: "End"}
 	}
-	return c.checkCrossSell()
+	if err := c.checkCrossSell(); err != nil {
+		return err
+	}
+	return c.checkCampaign()
 }

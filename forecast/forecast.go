@@ -143,6 +143,9 @@ type Result struct {
 	// suggestions, their holdout check and the affinity table; nil
 	// without.
 	CrossSell *CrossSell
+	// Campaign, with Config.Campaign, is the campaign's measured effect;
+	// nil without.
+	Campaign *Campaign
 }
 
 // PurchaseInterval is an interval of a count of purchases, [Low, High].
@@ -224,6 +227,11 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	res.RFM, res.Tiers, res.Segments = seg.rfm, seg.tiers, seg.segments
 	if obs.products != nil {
 		if res.CrossSell, err = j.crossSell(ctx, res, obs.products); err != nil {
+			return nil, err
+		}
+	}
+	if obs.campaign != nil {
+		if res.Campaign, err = j.measureCampaign(ctx, res, obs.campaign); err != nil {
 			return nil, err
 		}
 	}

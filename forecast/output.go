@@ -316,6 +316,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if res.CrossSell != nil {
 		out["cross_sell"] = res.crossSellJSON()
 	}
+	if res.Campaign != nil {
+		out["campaign"] = res.campaignJSON()
+	}
 	if res.Intervals != nil {
 		out["intervals"] = map[string]any{"level": res.Config.Interval, "draws": res.Config.IntervalDraws,
 			"method":                   "quantiles over draws of the parameters from the fits' Laplace approximation (log scale)",
@@ -333,7 +336,8 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 // WriteFiles writes every output into dir (created if needed):
 // forecast.csv, model.json, segments.csv, periods.csv, cohorts.csv and
 // kpis.csv (from a log), holdout.csv (with a holdout period),
-// cross_sell.csv (with Config.ProductColumn), report.html
+// cross_sell.csv (with Config.ProductColumn), campaign.csv (with
+// Config.Campaign), report.html
 // and its PNG plots. It returns the names written.
 func (res *Result) WriteFiles(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -380,6 +384,12 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 			name string
 			f    func(io.Writer) error
 		}{"profiles.csv", res.WriteProfilesCSV})
+	}
+	if res.Campaign != nil {
+		outs = append(outs, struct {
+			name string
+			f    func(io.Writer) error
+		}{"campaign.csv", res.WriteCampaignCSV})
 	}
 	if res.Holdout != nil {
 		outs = append(outs, struct {

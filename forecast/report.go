@@ -111,7 +111,7 @@ purchases from {{.CalEnd}} to {{.End}}; the forecasts above come from the refit 
 <p>Total holdout purchases {{printf "%.0f" .Eval.TotalActual}}, predicted {{printf "%.1f" .Eval.Model.TotalPredicted}}.
 Per customer: model MAE {{printf "%.3f" .Eval.Model.MAE}}, RMSE {{printf "%.3f" .Eval.Model.RMSE}};
 regression baseline (in-sample OLS on frequency, recency, T) MAE {{printf "%.3f" .Eval.Baseline.MAE}}, RMSE {{printf "%.3f" .Eval.Baseline.RMSE}}.</p>{{end}}
-{{template "crosssell" .CrossSell}}<h2>Plots</h2>
+{{template "crosssell" .CrossSell}}{{template "campaign" .Campaign}}<h2>Plots</h2>
 {{range .Figures}}<figure><img src="{{.DataURL}}" alt="{{.Title}}"><figcaption>{{.Caption}} ({{.File}})</figcaption></figure>{{end}}
 </body></html>
 `))
@@ -274,7 +274,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Indep": "", "Active": r.Totals.Active, "Months": r.Config.Months, "ExpPurchases": r.Totals.ExpectedPurchases,
 		"TotalCLV": r.Totals.CLV, "TopShare": 100 * r.Totals.TopShare, "Valued": r.Spend != nil, "Fallback": r.Choice.Fallback, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
 		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
-		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(),
+		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
 	}
 	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
 	data["BandLow"], data["BandHigh"] = ChurnBandLow, ChurnBandHigh

@@ -59,6 +59,7 @@ type observation struct {
 	wholeRows, calRows *rows.Groups
 	cohorts            *cohort.Table   // from a log: tabulated during the read
 	products           *productBaskets // with Config.ProductColumn: read beside the summaries
+	campaign           *campaignRead   // with Config.Campaign: the summaries at its date, read beside
 }
 
 // groupRows groups the customers by their distinct (frequency, recency,
@@ -113,12 +114,14 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	var err error
 	var acc *cohort.Accumulator
 	var products *productBaskets
+	var camp *campaignRead
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
 		j.alsoObserve(&sopts)
+		camp = j.observeCampaign(&sopts)
 		pr := j.readProducts(r)
 		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
@@ -134,6 +137,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		}
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
 		j.alsoObserve(&sopts)
+		camp = j.observeCampaign(&sopts)
 		pr := j.readProducts(r)
 		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
@@ -154,6 +158,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
 		obs = observation{whole: &whole, calibration: &cal, cohorts: obs.cohorts, products: products}
 	}
+	obs.campaign = camp
 	cs := obs.whole.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage
 	// now; collecting them before the fits and the scoring allocate lets

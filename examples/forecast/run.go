@@ -38,6 +38,7 @@ type Config struct {
 	DynamicCovariates                    string // file of time-varying covariates; "" for none
 	ProductColumn                        string
 	CrossSellK                           int
+	Campaign                             campaignFlags
 	State                                string            // directory of the incremental state; "" for none
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
@@ -45,7 +46,8 @@ type Config struct {
 
 func defaultConfig() Config {
 	return Config{In: cli.ModuleFile("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
-		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
+		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK,
+		Campaign: campaignFlags{Window: forecast.DefaultCampaignWindow}, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
 }
 
 // run is the command: it parses args, runs the job and writes the files;
@@ -116,6 +118,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 		"the outputs have no cohorts or tracking plot")
 	fs.StringVar(&c.DynamicCovariates, "dynamic-covariates", c.DynamicCovariates, "CSV of time-varying covariates (header; rows of the customer id like -id, else the first column, or * for every customer; the date like -date, else the second column; numeric columns, from the date on, an empty value of a customer's row taking the * rows'): "+
 		"also fits the Pareto/NBD model with them ("+forecast.DynamicModelName+") and writes its effects and each customer's P(alive) and expected purchases over the horizon along the covariates ahead ("+forecast.DynamicModelName+".json, "+forecast.DynamicModelName+"_customers.csv); needs the log as a file, not with -summaries or -state")
+	c.Campaign.register(fs)
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
@@ -132,6 +135,8 @@ var flagOf = map[string]string{
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
+	"Campaign.Date": "campaign-date", "Campaign.Contacted": "campaign-contacted", "Campaign.Window": "campaign-window",
+	"Campaign.CostPerContact": "campaign-cost",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -221,6 +226,9 @@ func (c Config) options() (forecast.Config, error) {
 	} else if _, set := c.set["cross-sell-k"]; set {
 		fc.CrossSellK = c.CrossSellK // refused: suggestions need products
 	}
+	if fc.Campaign, err = c.campaignOptions(); err != nil {
+		return fc, err
+	}
 	return fc, nil
 }
 
@@ -261,6 +269,13 @@ func Run(c Config, progress io.Writer) error {
 		}
 		defer f.Close()
 		fc.Covariates, fc.CovariatesName = f, c.Covariates
+	}
+	if fc.Campaign != nil {
+		closeIDs, err := openCampaign(fc.Campaign, c.Campaign)
+		if err != nil {
+			return err
+		}
+		defer closeIDs()
 	}
 	var res *forecast.Result
 	var st *forecast.State
