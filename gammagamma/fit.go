@@ -206,8 +206,12 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // both for one price throughout — the fit stops on the way there and fits
 // the limit model instead (see the package documentation): it returns
 // that model, usable, with FitInfo.Status
-// clv.AtBoundary, the limit and its values in FitInfo.Reason, no standard
-// errors, and an error wrapping clv.ErrBoundary.
+// clv.AtBoundary, the limit and its values in FitInfo.Reason, standard
+// errors and a covariance of the free parameters from the Hessian of the
+// limit model's log-likelihood in them (the held shape, at 10¹⁰, carries
+// no uncertainty: ParamIntervals gives it [10¹⁰, 10¹⁰], SampleParams keeps
+// it there, and intervals drawn from them are conditional on the limit),
+// and an error wrapping clv.ErrBoundary.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	if opts.Weights != nil && len(opts.Weights) != len(customers) {
 		return nil, fmt.Errorf("gammagamma: %d weights for %d customers", len(opts.Weights), len(customers))
