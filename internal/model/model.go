@@ -353,6 +353,17 @@ func LimitLogCov(grad func(params, grad []float64), params []float64) []float64 
 	return cov
 }
 
+// WithStdErrors returns b with the standard errors se, for a fit whose
+// estimate FromEstimate read in other units than P's (gammagamma's fit in
+// units of the customers' mean amount): the covariance of the
+// log-parameters is the same in any units.
+func (b Base[P]) WithStdErrors(se P) Base[P] {
+	if b.stdErr != nil {
+		b.stdErr = &se
+	}
+	return b
+}
+
 // LogCov returns the covariance of the logarithms of params, row major,
 // from cov, that of params (row major): cov_ij/(p_i p_j), the delta
 // method.
