@@ -17,7 +17,8 @@ import "math"
 // its error is F's relative error. The interpolant is accepted only when
 // its last three coefficients sum to at most curveTol (so its error is
 // some curveTol relative, far below the 1e-9 that TestCurveAgrees
-// asserts); otherwise, or where a node's value is not a finite positive
+// asserts; the tail of coefficients adding up to at most curveTol more is
+// left out of the sums); otherwise, or where a node's value is not a finite positive
 // number, the curve is evaluated point by point, as below curveMin
 // horizons, where the interpolant saves nothing.
 
@@ -62,13 +63,21 @@ func (fp *freshPlan) curve(ts, out []float64) bool {
 		if !converged {
 			continue
 		}
+		// The coefficients fall geometrically: those of the tail that
+		// add up to at most curveTol are left out of the sums.
+		end, tail := len(coef), 0.0
+		for end > 1 && tail+math.Abs(coef[end-1]) <= curveTol {
+			end--
+			tail += math.Abs(coef[end])
+		}
+		coef = coef[:end]
 		for i, t := range ts {
 			if t == 0 {
 				out[i] = 0
 				continue
 			}
 			L := math.Log1p(t / fp.alpha)
-			out[i] = -math.Expm1(-L) * math.Exp(clenshaw(coef, 2*L/lmax-1))
+			out[i] = t / (fp.alpha + t) * math.Exp(clenshaw(coef, 2*L/lmax-1))
 		}
 		return true
 	}

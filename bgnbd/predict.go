@@ -350,6 +350,16 @@ func newXTTable(cs []clv.Customer) *xtTable {
 	return &xtTable{pairs: g.Keys, slot: g.Of}
 }
 
+// groupXT returns the table of every (x, T) of cs, without newXTTable's
+// sample.
+func groupXT(cs []clv.Customer) *xtTable {
+	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
+		c := &cs[i]
+		return rows.Key{A: c.Frequency, B: c.T}, valid(*c)
+	})
+	return &xtTable{pairs: g.Keys, slot: g.Of}
+}
+
 // fresh returns the series part for every pair at horizon t, on all cores.
 // A table serves one family: its plans are made on the first call.
 func (tb *xtTable) fresh(p family, t float64) []float64 {
@@ -410,6 +420,11 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 	dst = slices.Grow(dst, len(cs)*k)[:n0+len(cs)*k]
 	out := dst[n0:]
 	tb := newXTTable(cs)
+	if tb == nil && k >= curveMin {
+		// A curve costs a few dozen series and k sums of an interpolant:
+		// worth grouping even a few customers by (x, T).
+		tb = groupXT(cs)
+	}
 	switch {
 	case tb != nil && k >= curveMin:
 		// Many horizons: each pair's curve, interpolated (freshPlan.curve).
