@@ -286,31 +286,3 @@ func TestLimitUnpenalized(t *testing.T) {
 		}
 	}
 }
-
-// BenchmarkFitBoundary1e6: the fit of 10⁶ customers like the shipped
-// log's observed 16 days or more after its last purchase, where the
-// likelihood is highest at the limit of exponential dropout (the fit at
-// -end 2025-01-15: r = 0.515, α = 9.9, μ = s/β = 0.0243 a day): the
-// customers, simulated from that limit, arrive uniformly over a year and
-// are observed 16 to 200 days after the year's end, in whole days.
-func BenchmarkFitBoundary1e6(b *testing.B) {
-	rng := rand.New(rand.NewPCG(7, 7))
-	T := make([]float64, 1_000_000)
-	extra := 16 + float64(rng.IntN(185)) // observed that many days after the last purchase
-	for i := range T {
-		T[i] = extra + float64(rng.IntN(365))
-	}
-	cs, err := paretonbd.Params{R: 0.515, Alpha: 9.9, S: 1e9, Beta: 1e9 / 0.0243}.Simulate(rand.NewPCG(8, 8), T)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range cs { // whole days, as a log's summaries
-		cs[i].Recency = math.Floor(cs[i].Recency)
-	}
-	for b.Loop() {
-		m, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
-		if !errors.Is(err, clv.ErrBoundary) {
-			b.Fatalf("%v: %v", m, err)
-		}
-	}
-}
