@@ -30,7 +30,13 @@ import (
 // from 100 draws, coverage 82–97% (about 100 limit fits: ±2.5 standard
 // deviations of a calibrated interval's achieved coverage). The achieved
 // coverages, over the limit fits and over every fit (the procedure a
-// user runs), are logged.
+// user runs), are logged. Measured: short, 8 limit fits of 20, all
+// covered; long, 95 of 200, 86.3% covered (3,163 s at load averages near
+// 18). Over every fit the coverage is far lower (50% and 58.5%): the fits
+// that stop inside, at a large finite s, cover the truth at the limit in
+// about a third of replications — the normal approximation on ln s does
+// not reach s = ∞ (left open: such intervals need the profile likelihood
+// or the bootstrap).
 func TestLimitIntervalCoverage(t *testing.T) {
 	reps, n, scored, draws, lo := 20, 4000, 200, 60, 0.6
 	if os.Getenv("CLVKIT_LONG") != "" && !testing.Short() {
