@@ -270,7 +270,11 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // held at 10⁸ (predictions within 1e-6 of the limit's), FitInfo.Status
 // clv.AtBoundary, the limit and its rate in FitInfo.Reason, NumParams the
 // parameters left free, Penalizer 0 (the limit model's fit is not
-// penalized), and an error wrapping clv.ErrBoundary. A
+// penalized), standard errors and a covariance of the free parameters
+// from the Hessian of the limit model's log-likelihood in them (the held
+// shape carries no uncertainty: ParamIntervals gives it [10⁸, 10⁸],
+// SampleParams keeps it there, and intervals drawn from them are
+// conditional on the limit), and an error wrapping clv.ErrBoundary. A
 // parameter running off toward 0 at the same time leaves the limit model
 // not identified (clv.ErrNotIdentified).
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
@@ -316,8 +320,8 @@ func rowModel(shift float64) model.RowModel[Params] {
 // bootstrap), each fit starts at this model's estimate, and replicates run
 // on all cores; deterministic for a given seed. A replicate whose fit
 // reaches a limit of the model (clv.ErrBoundary) contributes the limit
-// model's parameters: for a model at the boundary, these are the
-// intervals to use (it has no standard errors).
+// model's parameters: for a model at the boundary, they vary the held
+// shape too, which the limit model's own draws (SampleParams) keep fixed.
 func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts FitOptions, reps int, seed uint64) ([]Params, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel

@@ -22,9 +22,11 @@ type Intervals = interval.Customer
 const DefaultIntervalDraws = 200
 
 // ErrNoIntervals is wrapped by the error of a run asked for intervals
-// (Config.Interval) whose purchase or spend model has no standard errors
-// to draw parameters from: a fit at a boundary of its model
-// (clv.AtBoundary).
+// (Config.Interval) whose purchase or spend model has no covariance to
+// draw parameters from (a Hessian that is not positive definite). A fit at
+// a boundary of its model (clv.AtBoundary) has one: the limit model's
+// draws keep its held shape fixed, so its intervals are conditional on
+// the limit.
 var ErrNoIntervals = errors.New("intervals: no parameter draws")
 
 // Seeds of the parameter draws: fixed, so that a run repeats exactly.
@@ -34,14 +36,16 @@ const (
 )
 
 // purchaseDraws returns n models of pm's kind (the model named name) with
-// parameters drawn from the fit's approximate sampling distribution.
+// parameters drawn from the fit's approximate sampling distribution (a
+// limit model's with its held shape fixed), or an error wrapping
+// ErrNoIntervals when they cannot be drawn.
 func purchaseDraws(name string, pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
-	if fi := pm.FitInfo(); fi.Status == clv.AtBoundary {
-		return nil, fmt.Errorf("%w: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
-			"parameters from; forecast without intervals, or with another model", ErrNoIntervals, pm, fi.Reason)
-	}
 	if e := lookup(name); e != nil && e.draws != nil {
-		return e.draws(pm, src, n)
+		ms, err := e.draws(pm, src, n)
+		if err != nil && !errors.Is(err, ErrNoIntervals) {
+			err = fmt.Errorf("%w: %v: %v; forecast without intervals, or with another model", ErrNoIntervals, pm, err)
+		}
+		return ms, err
 	}
 	return nil, fmt.Errorf("intervals: no parameter draws for %v", pm)
 }

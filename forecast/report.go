@@ -59,8 +59,8 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <p>{{if .Valued}}Both models are{{else}}The purchase model is{{end}} fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from {{if .Valued}}them{{else}}it{{end}}.
 {{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
 checked against what the customers then did up to {{.End}}.{{end}}</p>
-{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}{{if .GGBoundary}}
-<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.</p>{{end}}{{if .Fallback}}
+{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.{{if .TotalIv}} Its intervals are conditional on the limit: the held shape carries no uncertainty.{{end}}</p>{{end}}{{if .GGBoundary}}
+<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.{{if .TotalIv}} Its intervals are conditional on the limit: the held shape carries no uncertainty.{{end}}</p>{{end}}{{if .Fallback}}
 <p><strong>Model used instead of the comparison's choice:</strong> {{.Fallback}}.</p>{{end}}
 {{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>

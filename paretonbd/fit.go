@@ -333,7 +333,12 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // fits the limit model instead (see limits and model.FitRows): it returns that model,
 // usable, with FitInfo.Status clv.AtBoundary, the limit and its rate in
 // FitInfo.Reason, Penalizer 0 (the limit model's fit is not penalized),
-// and an error wrapping clv.ErrBoundary. Cancelling ctx
+// standard errors and a covariance of the free parameters from the
+// Hessian of the limit model's log-likelihood in them (the held shape, at
+// 10⁶, carries no uncertainty: ParamIntervals gives it [10⁶, 10⁶],
+// SampleParams keeps it there, and intervals drawn from them are
+// conditional on the limit), and an error wrapping clv.ErrBoundary.
+// Cancelling ctx
 // stops the fit within one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	return model.FitRows(ctx, spec, customers,
@@ -379,8 +384,8 @@ var spec = model.RowModel[Params]{
 // bootstrap), each fit starts at this model's estimate, and replicates run
 // on all cores; deterministic for a given seed. A replicate whose fit
 // reaches a limit of the model (clv.ErrBoundary) contributes the limit
-// model's parameters: for a model at the boundary, these are the
-// intervals to use (it has no standard errors).
+// model's parameters: for a model at the boundary, they vary the held
+// shape too, which the limit model's own draws (SampleParams) keep fixed.
 func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts FitOptions, reps int, seed uint64) ([]Params, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel

@@ -426,7 +426,7 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, forecast.ErrFitBudget):
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
-		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
+		return fmt.Errorf("%s: %w\n(run without -interval, or with another -model)", name, err)
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}

@@ -175,7 +175,10 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 // If that fit runs off toward another limit, the next pass holds that
 // shape too. The model it returns has FitInfo.Status clv.AtBoundary (when
 // the fit converged), the limits in FitInfo.Reason, NumParams the
-// parameters left free, Penalizer 0, no standard errors, and an error
+// parameters left free, Penalizer 0, the covariance of the free
+// parameters from the Hessian of the limit model's log-likelihood in them
+// (WithLimitCovariance: the held shapes carry no uncertainty, so draws and
+// intervals are conditional on the limit), and an error
 // wrapping clv.ErrBoundary (or clv.ErrNotIdentified when a free parameter
 // ran off toward 0, see FromEstimate).
 func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], d *rows.Data, p P, opts RowOptions[P], build func(Base[P]) M) (M, error) {
@@ -247,6 +250,10 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 			}
 			continue
 		}
+		// The covariance is that of the free parameters, the held shapes
+		// fixed (WithLimitCovariance): FromEstimate would take it for the
+		// first entries of Vector.
+		logCov := LimitLogCov(func(free, grad []float64) { pr.LogLik(free, grad) }, est.Params)
 		est.StdErr, est.Cov = nil, nil
 		all := strings.Fields(spec.Names)
 		var names []string
@@ -255,6 +262,9 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		}
 		info := clv.FitInfo{Rows: len(d.Rows), Status: clv.AtBoundary, Reason: spec.Reason(expand(est.Params), held)}
 		b, err := FromEstimate(est, expand, strings.Join(names, " "), d.W, info)
+		if logCov != nil {
+			b = b.WithLimitCovariance(h.Free, logCov)
+		}
 		m := build(b)
 		if fitErr != nil {
 			return m, fmt.Errorf("%s: %s; the limit model's fit: %w (best: %v)", spec.Name, info.Reason, fitErr, m)
