@@ -32,7 +32,8 @@ type Grouping rows.Grouping
 // Grouping of other customers than the ones it was given.
 var ErrGroupingMismatch = errors.New("clv: the grouping is not of these customers")
 
-// GroupCustomers validates the customers (ValidateAll) and groups them by
+// GroupCustomers validates the customers (ValidateAll: no customers is
+// an error too) and groups them by
 // their distinct (frequency, recency, T), in one hash lookup per customer
 // (on all cores for many customers), for the functions that take a
 // Grouping. The grouping is bound to cs: see Grouping.
@@ -55,7 +56,7 @@ func GroupCustomers(cs []Customer) (*Grouping, error) {
 // cs[lo:hi] only.
 func (g *Grouping) Sub(cs []Customer, lo, hi int) (*Grouping, error) {
 	if _, ok := rows.GroupsOf((*rows.Grouping)(g), cs); !ok || g == nil {
-		return nil, fmt.Errorf("clv: Grouping.Sub: %w", ErrGroupingMismatch)
+		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
 	}
 	if lo < 0 || hi < lo || hi > len(cs) {
 		return nil, fmt.Errorf("clv: Grouping.Sub: part [%d, %d) of %d customers", lo, hi, len(cs))
@@ -75,7 +76,7 @@ func (g *Grouping) Distinct() int {
 func (g *Grouping) groupsOf(fn string, cs []Customer) (*rows.Groups, error) {
 	rg, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
 	if !ok {
-		return nil, fmt.Errorf("clv: %s: %w", fn, ErrGroupingMismatch)
+		return nil, fmt.Errorf("%w (%s)", ErrGroupingMismatch, fn)
 	}
 	return rg, nil
 }
