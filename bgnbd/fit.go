@@ -58,6 +58,13 @@ type FitOptions struct {
 	// MaxIter bounds the optimizer's iterations per start. Zero means 1000.
 	MaxIter int
 
+	// Grouping is the customers' grouping (clv.GroupCustomers), from which
+	// the fit takes their distinct rows instead of grouping them again:
+	// the same fit, bit for bit. Nil means the fit groups them itself.
+	// A grouping of other customers is an error wrapping
+	// clv.ErrGroupingMismatch. With Weights, it is checked but not used.
+	Grouping *clv.Grouping
+
 	// Variant is the model to fit; the zero value is BG/NBD.
 	Variant Variant
 }
@@ -283,7 +290,8 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	sh := opts.Variant.shift()
 	return model.FitRows(ctx, rowModel(sh), customers,
-		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter},
+		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter,
+			Grouping: (*rows.Grouping)(opts.Grouping)},
 		func(b model.Base[Params]) *Model { return &Model{base: b, f: family{b.Params(), sh}} })
 }
 
@@ -329,6 +337,7 @@ func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts Fi
 	start := m.Params()
 	return model.Bootstrap(ctx, customers, opts.Weights, reps, seed, func(ctx context.Context, cs []clv.Customer, w []float64) (Params, error) {
 		o := opts
+		o.Grouping = nil // the replicates' rows, not the customers
 		o.Weights, o.Start, o.Variant = w, &start, m.Variant()
 		f, err := FitContext(ctx, cs, o)
 		if err != nil && !errors.Is(err, clv.ErrBoundary) { // a limit model is an estimate too

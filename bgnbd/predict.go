@@ -257,15 +257,27 @@ func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
 // for every customer, computed on all cores.
 func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
+	return m.ConditionalExpectedPurchasesAllGrouped(cs, nil, t)
+}
+
+// ConditionalExpectedPurchasesAllGrouped returns what
+// ConditionalExpectedPurchasesAll returns, bit for bit, taking the
+// customers' (x, T) table from g, their grouping (clv.GroupCustomers),
+// instead of grouping them; nil g means none. A g of other customers is an
+// error wrapping clv.ErrGroupingMismatch.
+func (m *Model) ConditionalExpectedPurchasesAllGrouped(cs []clv.Customer, g *clv.Grouping, t float64) ([]float64, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	if err := checkHorizons(t); err != nil {
 		return nil, err
 	}
+	tb, err := newXTTable(cs, g)
+	if err != nil {
+		return nil, err
+	}
 	var out []float64
-	var err error
-	if tb := newXTTable(cs); tb != nil {
+	if tb != nil {
 		fresh := tb.fresh(m.f, t)
 		out, err = batch(cs, func(i int, c *clv.Customer) float64 {
 			return m.f.alive(c.Frequency, c.Recency, c.T) * fresh[tb.slot[i]]
@@ -320,7 +332,7 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 var _ clv.PurchaseCurve = (*Model)(nil)
 
 // xtTable groups valid customers by (x, T) (rows.Group, or rows.Map of
-// the grouping a job shares, rows.Shared): the series part
+// their grouping by (x, t_x, T), a clv.Grouping): the series part
 // of the conditional expectation, freshExpected(r+x, α+T, a, b+x, t),
 // depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
@@ -331,28 +343,33 @@ type xtTable struct {
 
 // newXTTable returns the table, or nil if a sample of the customers shows
 // mostly distinct pairs (continuous times), where it would only add a
-// lookup per customer.
-func newXTTable(cs []clv.Customer) *xtTable {
+// lookup per customer. With sg, the customers' grouping, it maps that
+// instead of grouping them; an sg of other customers is an error.
+func newXTTable(cs []clv.Customer, sg *clv.Grouping) (*xtTable, error) {
+	byRow, ok := rows.GroupsOf((*rows.Grouping)(sg), cs)
+	if !ok {
+		return nil, fmt.Errorf("bgnbd: %w", clv.ErrGroupingMismatch)
+	}
 	const sample = 4096
 	if len(cs) < 2*sample {
-		return nil
+		return nil, nil
 	}
 	var seen rows.Index
 	for i := range sample {
 		seen.Add(rows.Key{A: cs[i].Frequency, B: cs[i].T})
 	}
 	if seen.Len() > sample/2 {
-		return nil
+		return nil, nil
 	}
-	if sg := rows.Shared(cs); sg != nil { // a job's grouping, of valid customers
-		g, _ := rows.Map(sg, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
-		return &xtTable{pairs: g.Keys, slot: g.Of}
+	if byRow != nil { // of valid customers (clv.GroupCustomers validates)
+		g, _ := rows.Map(byRow, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
+		return &xtTable{pairs: g.Keys, slot: g.Of}, nil
 	}
 	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
 		c := &cs[i]
 		return rows.Key{A: c.Frequency, B: c.T}, valid(*c) // invalid: reported by batch
 	})
-	return &xtTable{pairs: g.Keys, slot: g.Of}
+	return &xtTable{pairs: g.Keys, slot: g.Of}, nil
 }
 
 // groupXT returns the table of every (x, T) of cs, without newXTTable's
@@ -413,7 +430,21 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 // extended slice: with dst[:0] of a previous call, a caller scoring
 // customers chunk by chunk reuses one buffer.
 func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error) {
+	return m.AppendConditionalExpectedPurchasesAtGrouped(dst, cs, nil, ts)
+}
+
+// AppendConditionalExpectedPurchasesAtGrouped appends what
+// AppendConditionalExpectedPurchasesAt appends, bit for bit, taking the
+// customers' (x, T) table from g, their grouping (clv.GroupCustomers; for
+// a part of a slice, clv.Grouping.Sub), instead of grouping them; nil g
+// means none. A g of other customers is an error wrapping
+// clv.ErrGroupingMismatch.
+func (m *Model) AppendConditionalExpectedPurchasesAtGrouped(dst []float64, cs []clv.Customer, g *clv.Grouping, ts []float64) ([]float64, error) {
 	if err := checkHorizons(ts...); err != nil {
+		return dst, err
+	}
+	tb, err := newXTTable(cs, g)
+	if err != nil {
 		return dst, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
@@ -424,7 +455,6 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 	n0 := len(dst)
 	dst = slices.Grow(dst, len(cs)*k)[:n0+len(cs)*k]
 	out := dst[n0:]
-	tb := newXTTable(cs)
 	if tb == nil && k >= curveMin {
 		// A curve costs a few dozen series and k sums of an interpolant:
 		// worth grouping even a few customers by (x, T).
@@ -478,10 +508,23 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 // (x, T) when a sample shows few pairs (logs of dates); from 256 horizons
 // f is interpolated across them, as in ConditionalExpectedPurchasesAt.
 func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]float64, error) {
+	return m.DiscountedPurchasesAllGrouped(cs, nil, ts, w)
+}
+
+// DiscountedPurchasesAllGrouped returns what DiscountedPurchasesAll
+// returns, bit for bit, taking the customers' (x, T) table from g, their
+// grouping (clv.GroupCustomers), instead of grouping them; nil g means
+// none (clv.GroupedDiscountedPurchases). A g of other customers is an
+// error wrapping clv.ErrGroupingMismatch.
+func (m *Model) DiscountedPurchasesAllGrouped(cs []clv.Customer, g *clv.Grouping, ts, w []float64) ([]float64, error) {
 	if len(w) != len(ts) {
 		return nil, fmt.Errorf("bgnbd: %d weights for %d horizons", len(w), len(ts))
 	}
 	if err := checkHorizons(ts...); err != nil {
+		return nil, err
+	}
+	tb, err := newXTTable(cs, g)
+	if err != nil {
 		return nil, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
@@ -501,7 +544,7 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 		}
 		return total
 	}
-	if tb := newXTTable(cs); tb != nil && len(ts) >= curveMin {
+	if tb != nil && len(ts) >= curveMin {
 		d := make([]float64, len(tb.pairs))
 		parallel.Map(len(d), func(lo, hi int) {
 			f := make([]float64, len(ts))
@@ -562,7 +605,10 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 	return out, nil
 }
 
-var _ clv.DiscountedPurchases = (*Model)(nil)
+var (
+	_ clv.DiscountedPurchases        = (*Model)(nil)
+	_ clv.GroupedDiscountedPurchases = (*Model)(nil)
+)
 
 // errZeroModel is the error of a batch method of a zero Model.
 var errZeroModel = fmt.Errorf("bgnbd: %w: zero Model (use New or Fit)", clv.ErrInvalidParams)

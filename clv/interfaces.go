@@ -105,3 +105,13 @@ type AlivePurchaseMoment interface {
 type ValueMoments interface {
 	ConditionalValueMoments(c Customer) (cross, square float64)
 }
+
+// GroupedDiscountedPurchases is implemented by DiscountedPurchases models
+// that take the customers' grouping (GroupCustomers) instead of grouping
+// them (bgnbd.Model does): DiscountedPurchasesAllGrouped returns what
+// DiscountedPurchasesAll does, bit for bit, or an error wrapping
+// ErrGroupingMismatch when g is not cs's grouping; a nil g means none.
+// LifetimeValues uses it when ValueOptions.Grouping is set.
+type GroupedDiscountedPurchases interface {
+	DiscountedPurchasesAllGrouped(cs []Customer, g *Grouping, ts, w []float64) ([]float64, error)
+}

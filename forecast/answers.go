@@ -69,15 +69,16 @@ type Answers struct {
 }
 
 // outlook computes every customer's clv.Outlook over the window and the
-// horizon, once per distinct (frequency, recency, T); nil if the model
+// horizon, once per distinct (frequency, recency, T), taken from g, the
+// customers' grouping (nil: OutlookAll groups them); nil if the model
 // gives no distribution of the next purchase.
-func (j *job) outlook(cs []clv.Customer, pm PurchaseModel, horizon float64) (*clv.Outlooks, error) {
+func (j *job) outlook(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, horizon float64) (*clv.Outlooks, error) {
 	np, ok := pm.(clv.NextPurchaseModel)
 	if !ok {
 		j.say("note: %v gives no distribution of the next purchase: the next-order columns are empty", pm)
 		return nil, nil
 	}
-	return clv.OutlookAll(np, cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon})
+	return clv.OutlookAll(np, cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon, Grouping: g})
 }
 
 // window returns Config.Window in the models' unit.

@@ -258,7 +258,7 @@ func (j *job) measureCampaign(ctx context.Context, res *Result, cr *campaignRead
 		day, len(in.ContactedAt), len(in.ControlAt), len(cs), ModelTitle(out.Model))
 	fits := j.fits
 	fits.start = nil
-	if out.Fitted, err = fits.fit(ctx, out.Model, cs); err != nil {
+	if out.Fitted, err = fits.fit(ctx, out.Model, cs, nil); err != nil {
 		return nil, fmt.Errorf("campaign: %s on the log up to %s: %w", ModelTitle(out.Model), day, err)
 	}
 	j.say("  %v", out.Fitted)

@@ -26,7 +26,6 @@ import (
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
-	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -108,6 +107,10 @@ type Result struct {
 	HoldoutIntervals []Interval
 	draws            []clv.PurchaseModel // the purchase model's parameter draws
 	calDraws         []clv.PurchaseModel // the calibration fit's, with a calibration end
+	// wholeRows and calRows are the groupings of Summary's and
+	// Calibration's customers (clv.GroupCustomers), which the stages pass
+	// to the functions they call.
+	wholeRows, calRows *clv.Grouping
 	// Frequencies are the customers of Summary by number of repeat
 	// purchases, 0 to FrequencyBins or more, observed and expected by
 	// Choice.Model (the report's calibration-fit plot).
@@ -186,9 +189,11 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	cfg := j.cfg
 	var err error
-	obs.group() // an incremental run's merged customers
-	defer obs.share()()
-	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts}
+	if err := obs.group(); err != nil { // an incremental run's merged customers
+		return nil, err
+	}
+	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts,
+		wholeRows: obs.wholeRows, calRows: obs.calRows}
 	if cfg.Covariates != nil {
 		if res.Covariates, err = j.readCovariates(obs); err != nil {
 			return nil, err
@@ -214,10 +219,10 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	}
 	cs := res.Summary.Customers
 	res.Horizon = j.horizon(res.Summary.End)
-	if res.Forecasts, err = j.score(ctx, cs, res.Choice.Model, sm, res.Horizon); err != nil {
+	if res.Forecasts, err = j.score(ctx, cs, res.wholeRows, res.Choice.Model, sm, res.Horizon); err != nil {
 		return nil, err
 	}
-	if res.Outlooks, err = j.outlook(cs, res.Choice.Model, res.Horizon); err != nil {
+	if res.Outlooks, err = j.outlook(cs, res.wholeRows, res.Choice.Model, res.Horizon); err != nil {
 		return nil, err
 	}
 	seg, err := j.segment(cs, res.Forecasts)
@@ -235,7 +240,7 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
-	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.Forecasts); err != nil {
+	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.wholeRows, res.Forecasts); err != nil {
 		return nil, err
 	}
 	if cfg.Interval > 0 {
@@ -362,14 +367,18 @@ const curveValues = 12 << 18
 
 // curves calls f with pm's expected cumulative purchases of customers
 // [lo, hi) at the month ends, row by row (customer i at horizon k is
-// out[(i−lo)·len(ts)+k]), a chunk of customers at a time.
-func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float64, f func(lo, hi int, out []float64)) error {
+// out[(i−lo)·len(ts)+k]), a chunk of customers at a time. g is the
+// customers' grouping (nil: none), each chunk's part of which goes to a
+// model that takes it (bgnbd.Model: its (x, T) table).
+func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, g *clv.Grouping, ts []float64, f func(lo, hi int, out []float64)) error {
 	type appendAt interface {
 		AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error)
 	}
+	type appendAtGrouped interface {
+		AppendConditionalExpectedPurchasesAtGrouped(dst []float64, cs []clv.Customer, g *clv.Grouping, ts []float64) ([]float64, error)
+	}
 	curveChunk := max(1, curveValues/len(ts)) // customers at once
 	buf := make([]float64, min(len(cs), curveChunk)*len(ts))
-	g := rows.Shared(cs)
 	for lo := 0; lo < len(cs); lo += curveChunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -378,12 +387,14 @@ func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float
 		var out []float64
 		if m, ok := pm.(appendAt); ok {
 			var err error
-			unshare := func() {}
-			if g != nil && hi-lo < len(cs) { // the chunk's part of the job's grouping
-				unshare = rows.Share(cs[lo:hi], g.Sub(lo, hi))
+			if mg, ok := pm.(appendAtGrouped); ok && g != nil {
+				var part *clv.Grouping // the chunk's part of the grouping
+				if part, err = g.Sub(cs, lo, hi); err == nil {
+					buf, err = mg.AppendConditionalExpectedPurchasesAtGrouped(buf[:0], cs[lo:hi], part, ts)
+				}
+			} else {
+				buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts)
 			}
-			buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts)
-			unshare()
 			if err != nil {
 				return err
 			}

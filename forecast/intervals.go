@@ -78,10 +78,11 @@ func (res *Result) intervals(ctx context.Context) error {
 	}
 	month := res.Horizon / float64(cfg.Months)
 	iv, err := forecastDraws(ctx, draws, res.Summary.Customers, interval.Options{
-		Level:   cfg.Interval,
-		Horizon: res.Horizon,
-		Value:   clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
-		Periods: res.monthEdges(),
+		Level:    cfg.Interval,
+		Horizon:  res.Horizon,
+		Value:    clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
+		Periods:  res.monthEdges(),
+		Grouping: res.wholeRows,
 	})
 	if err != nil {
 		return fmt.Errorf("intervals: %w", err)
@@ -90,7 +91,7 @@ func (res *Result) intervals(ctx context.Context) error {
 	res.TotalPurchases, res.TotalCLV = iv.TotalPurchases, iv.TotalValue
 	res.draws = pms
 	if am, ok := res.Choice.Model.(interval.AliveMixture); ok {
-		lo, hi, err := interval.PredictiveAll(am, res.Summary.Customers, res.Horizon, cfg.Interval)
+		lo, hi, err := interval.PredictiveAllGrouped(am, res.Summary.Customers, res.wholeRows, res.Horizon, cfg.Interval)
 		if err != nil {
 			return fmt.Errorf("intervals: %w", err)
 		}
@@ -132,7 +133,7 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	for d, m := range res.calDraws {
 		draws[d].Purchase = m
 	}
-	iv, err := forecastDraws(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups})
+	iv, err := forecastDraws(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups, Grouping: res.calRows})
 	if err != nil {
 		return fmt.Errorf("intervals: holdout: %w", err)
 	}
@@ -228,6 +229,7 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 			sd[d] = interval.Draw{Purchase: cps[d].models[g], Spend: draws[d].Spend}
 		}
 		o := opts
+		o.Grouping = nil // of cs, not of the profile's
 		if opts.Groups != nil {
 			o.Groups = make([]int, len(idx))
 			for k, i := range idx {

@@ -36,9 +36,10 @@ type PurchaseModel interface {
 // capability, parameter draws for intervals.
 type purchaseModel struct {
 	name, title string
-	// fit fits the model to cs with the L2 penalty pen, starting from
-	// start (the model's parameters, as params returns them) when not nil.
-	fit func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error)
+	// fit fits the model to cs, whose grouping is g (nil: the fit groups
+	// them), with the L2 penalty pen, starting from start (the model's
+	// parameters, as params returns them) when not nil.
+	fit func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error)
 	// params returns a model's parameters, the fit's start of the next
 	// incremental run (State).
 	params func(m PurchaseModel) []float64
@@ -62,8 +63,8 @@ var purchaseModels = []purchaseModel{
 P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
 CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.`},
 	{name: "mbgnbd", title: "MBG/NBD", fit: fitBGNBD(bgnbd.MBGNBD), params: bgnbdParams, draws: bgnbdDraws},
-	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
-		opts := paretonbd.FitOptions{Penalizer: pen}
+	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error) {
+		opts := paretonbd.FitOptions{Penalizer: pen, Grouping: g}
 		if len(start) == 4 {
 			opts.Start = &paretonbd.Params{R: start[0], Alpha: start[1], S: start[2], Beta: start[3]}
 		}
@@ -77,9 +78,9 @@ CLV, which are low, rather than at P(alive); or run with -model mbgnbd or pareto
 	}},
 }
 
-func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, float64, []float64) (PurchaseModel, error) {
-	return func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
-		opts := bgnbd.FitOptions{Variant: v, Penalizer: pen}
+func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, *clv.Grouping, float64, []float64) (PurchaseModel, error) {
+	return func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error) {
+		opts := bgnbd.FitOptions{Variant: v, Penalizer: pen, Grouping: g}
 		if len(start) == 4 {
 			opts.Start = &bgnbd.Params{R: start[0], Alpha: start[1], A: start[2], B: start[3]}
 		}
@@ -175,7 +176,9 @@ func (f fitter) names() []string {
 	return ModelNames
 }
 
-func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
+// fit fits the model name to cs, whose grouping is g (nil: the fit
+// groups them).
+func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer, g *clv.Grouping) (PurchaseModel, error) {
 	fctx, cancel := context.WithTimeout(ctx, f.budget)
 	defer cancel()
 	pm := lookup(name)
@@ -186,7 +189,7 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 	var err error
 	switch {
 	case pm.fitCov == nil:
-		m, err = pm.fit(fctx, cs, f.pen, f.start[name])
+		m, err = pm.fit(fctx, cs, g, f.pen, f.start[name])
 	case f.cov == nil:
 		return nil, fmt.Errorf("%w: model %q needs covariates", ErrConfig, name)
 	default:
@@ -237,10 +240,11 @@ type Choice struct {
 
 // choosePurchaseModel fits the model -model names, or with "auto" every
 // candidate concurrently, compares them on the calibration data and the
-// holdout (if any) and picks one (clv.CompareModels). A candidate whose
-// fit fails is left out of the comparison and reported; it is an error if
-// all fail.
-func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, fits fitter, say func(string, ...any)) (*Choice, error) {
+// holdout (if any) and picks one (clv.CompareModels); g is the grouping
+// of cs, which the fits take their rows from. A candidate whose fit fails
+// is left out of the comparison and reported; it is an error if all
+// fail.
+func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g *clv.Grouping, hold []clv.Holdout, fits fitter, say func(string, ...any)) (*Choice, error) {
 	names := []string{which}
 	if which == "auto" {
 		names = fits.names()
@@ -250,7 +254,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, n := range names {
-		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs) })
+		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs, g) })
 	}
 	wg.Wait()
 	var cands []clv.Candidate

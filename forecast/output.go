@@ -201,7 +201,7 @@ func (res *Result) WritePeriodsByCustomerCSV(w io.Writer) error {
 	ts := res.monthEdges()
 	k := len(ts)
 	var werr error
-	err := curves(context.Background(), res.Choice.Model, res.Summary.Customers, ts, func(lo, hi int, out []float64) {
+	err := curves(context.Background(), res.Choice.Model, res.Summary.Customers, res.wholeRows, ts, func(lo, hi int, out []float64) {
 		for i := lo; i < hi && werr == nil; i++ {
 			b = appendField(b, cell(res.Summary.Customers[i].ID))
 			prev := 0.0

@@ -35,8 +35,8 @@ var kit = []struct {
 	model any
 	own   []string
 }{
-	{"bgnbd", (*bgnbd.Model)(nil), []string{"AppendConditionalExpectedPurchasesAt", "Bootstrap", "ConditionalExpectedPurchases",
-		"ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAt", "ConditionalExpectedPurchasesAtAll", "DiscountedPurchasesAll",
+	{"bgnbd", (*bgnbd.Model)(nil), []string{"AppendConditionalExpectedPurchasesAt", "AppendConditionalExpectedPurchasesAtGrouped", "Bootstrap", "ConditionalExpectedPurchases",
+		"ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAllGrouped", "ConditionalExpectedPurchasesAt", "ConditionalExpectedPurchasesAtAll", "DiscountedPurchasesAll", "DiscountedPurchasesAllGrouped",
 		"ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive", "NextPurchaseQuantiles", "Outlook", "OutlookRows",
 		"ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll", "ProbabilityAliveAt", "ProbabilityAliveHistory",
 		"ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive", "ProbabilityOfPurchasesUnconditional",

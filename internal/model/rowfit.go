@@ -81,6 +81,9 @@ type RowOptions[P any] struct {
 	Start     *P
 	GradTol   float64
 	MaxIter   int
+	// Grouping is the customers' grouping (clv.Grouping, converted), nil
+	// for none (see Compress).
+	Grouping *rows.Grouping
 }
 
 // FitRows fits a model of the customers' distinct (x, t_x, T) rows by
@@ -104,7 +107,7 @@ type RowOptions[P any] struct {
 func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], customers []clv.Customer, opts RowOptions[P], build func(Base[P]) M) (M, error) {
 	var zero M
 	var p0 P
-	d, err := Compress(spec.Name, customers, opts.Weights)
+	d, err := Compress(spec.Name, customers, opts.Weights, opts.Grouping)
 	if err != nil {
 		return zero, err
 	}
@@ -277,17 +280,24 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 
 // Compress validates the customers (clv.ValidateAll) and merges them into
 // weighted distinct (x, t_x, T) rows (rows.Compress); errors name the
-// package pkg. Customers without weights whose grouping a job shares
-// (rows.Share) are not grouped again: their rows come from that grouping
-// (rows.FromGroups), the same rows in the same order.
-func Compress(pkg string, cs []clv.Customer, weights []float64) (*rows.Data, error) {
+// package pkg. Customers without weights and with their grouping g
+// (clv.Grouping, converted; nil for none) are not grouped again: their
+// rows come from g (rows.FromGroups), the same rows in the same order.
+// With weights, g is checked but not used (customers of weight 0 are left
+// out of the rows). A g of other customers is an error wrapping
+// clv.ErrGroupingMismatch.
+func Compress(pkg string, cs []clv.Customer, weights []float64, g *rows.Grouping) (*rows.Data, error) {
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}
+	groups, ok := rows.GroupsOf(g, cs)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrGroupingMismatch)
+	}
 	var d *rows.Data
 	var err error
-	if g := rows.Shared(cs); g != nil && weights == nil {
-		d, err = rows.FromGroups(g, nil)
+	if groups != nil && weights == nil {
+		d, err = rows.FromGroups(groups, nil)
 	} else {
 		d, err = rows.Compress(len(cs), func(i int) (x, tx, T float64) {
 			return cs[i].Frequency, cs[i].Recency, cs[i].T
