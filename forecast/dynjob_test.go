@@ -311,3 +311,78 @@ func TestDynamicJobApparel(t *testing.T) {
 	cal.CalibrationEnd = time.Date(2006, 6, 30, 0, 0, 0, 0, time.UTC)
 	checkDynamicJob(t, log, string(covs), cal)
 }
+
+// TestReadDynamicCovariatesSkipInvalid: unusable rows are errors naming
+// the line, or with SkipInvalid skipped and counted (a repeated date: the
+// later line), the rest read as without them.
+func TestReadDynamicCovariatesSkipInvalid(t *testing.T) {
+	const file = `id,date,x
+*,2024-01-01,0
+*,2024-01-08,
+a,2024-01-02,x1
+a,2024-01-03,1
+a,2024-01-03,2
+b,2024-13-01,1
+b,2024-01-05,1,9
+`
+	if _, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f.csv", clv.CSVOptions{}); !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("strict: %v", err)
+	}
+	f, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f.csv", clv.CSVOptions{SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Rows != 2 || f.Shared != 1 || f.Customers != 1 || f.SkippedLines != 5 || len(f.FirstSkipped) != 3 || !strings.HasPrefix(f.FirstSkipped[0], "line 3,") {
+		t.Errorf("%+v", f)
+	}
+	if !f.Last.Equal(time.Date(2024, 1, 3, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("last row %v", f.Last)
+	}
+	p, err := f.Path("a", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), 24*time.Hour)
+	if err != nil || !slices.Equal(p.Start, []float64{0, 2}) || p.Values[1][0] != 1 {
+		t.Errorf("path %+v, %v", p, err)
+	}
+}
+
+// TestDynamicJobBackfill: a customer whose rows start after the first
+// purchase is an error, or with SkipInvalid has the earliest values
+// carried back to it (counted); a state (RunIncremental) has no purchase
+// times for the model: a configuration error.
+func TestDynamicJobBackfill(t *testing.T) {
+	log, _ := dynLog(60)
+	first := map[string]string{}
+	var ids []string
+	for _, l := range strings.Split(strings.TrimSpace(log), "\n")[1:] {
+		f := strings.Split(l, ",")
+		if _, ok := first[f[0]]; !ok {
+			first[f[0]], ids = f[1], append(ids, f[0])
+		}
+	}
+	var b strings.Builder
+	b.WriteString("id,date,x\n")
+	for i, id := range ids {
+		d := first[id]
+		if i == 0 {
+			t0, _ := time.Parse(time.DateOnly, d)
+			d = t0.AddDate(0, 0, 3).Format(time.DateOnly)
+		}
+		fmt.Fprintf(&b, "%s,%s,%d\n", id, d, i%2)
+	}
+	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"}, End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC),
+		Model: forecast.DynamicModelName, DynamicCovariates: strings.NewReader(b.String())}
+	if _, err := forecast.Run(context.Background(), strings.NewReader(log), cfg); !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), ids[0]) {
+		t.Errorf("strict: %v", err)
+	}
+	cfg.CSV.SkipInvalid, cfg.DynamicCovariates = true, strings.NewReader(b.String())
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Dynamic.Backfilled != 1 || res.Choice.Name != forecast.DynamicModelName || !res.Dynamic.EffectsUsed {
+		t.Errorf("backfilled %d, model %s, effects used %v", res.Dynamic.Backfilled, res.Choice.Name, res.Dynamic.EffectsUsed)
+	}
+	cfg.DynamicCovariates = strings.NewReader(b.String())
+	if _, err := forecast.RunIncremental(context.Background(), &forecast.State{}, strings.NewReader(log), cfg); !errors.Is(err, forecast.ErrConfig) {
+		t.Errorf("RunIncremental: %v", err)
+	}
+}
