@@ -462,7 +462,9 @@ type DynamicResult struct {
 	PAlive, Expected []float64
 }
 
-// RunDynamic fits the Pareto/NBD model with time-varying covariates
+// RunDynamic fits the Pareto/NBD model with time-varying covariates on
+// its own, outside the job; Run with Config.DynamicCovariates makes it a
+// model of the job (compared, scored, reported). RunDynamic fits it
 // (paretonbd.FitDynamic) on the transaction log in r, read with cfg's CSV
 // options and summarized as Run does (cfg.Unit, cfg.End, purchases merged
 // by day, to the end of observation; a calibration end is not used), with

@@ -287,10 +287,7 @@ func (d *dynPurchase) ConditionalExpectedPurchases(c clv.Customer, t float64) fl
 
 // ConditionalExpectedPurchasesAt implements clv.PurchaseCurve.
 func (d *dynPurchase) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
-	p := d.tab.path(c)
-	for k, t := range ts {
-		out[k] = d.m.ConditionalExpectedPurchases(c, p, t)
-	}
+	d.m.ConditionalExpectedPurchasesAt(c, d.tab.path(c), ts, out)
 }
 
 // ProbabilityAliveAll returns ProbabilityAlive of every customer.
