@@ -121,6 +121,19 @@ type Config struct {
 	// CovariatesName names the file in errors and the report.
 	Covariates     io.Reader
 	CovariatesName string
+	// DynamicCovariates, if not nil, is a CSV of time-varying covariates
+	// (ReadDynamicCovariates: rows of a customer id or "*", a date and
+	// numbers, each in force from its date on), read once after the log,
+	// whose purchase times the summaries' read keeps. The Pareto/NBD
+	// model with them (DynamicModelName) can then be asked for by Model,
+	// and "auto" compares it with ModelNames; it predicts each customer
+	// along the customer's covariates, the last values carried forward
+	// after the file's last row (DynamicInfo.Rule). Not with Summaries nor
+	// Covariates (give static covariates as constant columns of this
+	// file); CSV.SkipInvalid skips and counts unusable rows.
+	// DynamicCovariatesName names the file in errors and the report.
+	DynamicCovariates     io.Reader
+	DynamicCovariatesName string
 	// ProductColumn, if not empty, names the log's product (or category)
 	// column, a header name or a 1-based number: the job then also suggests
 	// products to cross-sell (package crosssell; see CrossSell). The column
@@ -238,6 +251,9 @@ func (c *Config) check() error {
 		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "none (summaries have no holdout period), with", With: "Summaries"}
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
 		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "a time before", With: "End"}
+	}
+	if err := c.checkDynamic(); err != nil {
+		return err
 	}
 	if err := c.checkCrossSell(); err != nil {
 		return err

@@ -135,6 +135,9 @@ type Result struct {
 	// Covariates, with Config.Covariates, is what the job read from the
 	// file and the covariates' effects; nil without.
 	Covariates *Covariates
+	// Dynamic, with Config.DynamicCovariates, is what the job read from
+	// the file of time-varying covariates and their effects; nil without.
+	Dynamic *DynamicInfo
 	// Cohorts, from a log (nil from summaries), are the log's cohorts by
 	// month of first order and its monthly KPIs (package cohort: an order
 	// is a customer-day, as the summaries count purchases), over the whole
@@ -177,6 +180,9 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	j := newJob(cfg)
+	if cfg.DynamicCovariates != nil && !cfg.Summaries {
+		j.also = func() clv.Observer { j.days = &purchaseDays{}; return j.days }
+	}
 	obs, err := j.summarize(ctx, r)
 	if err != nil {
 		return nil, err
@@ -199,8 +205,16 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
+	if cfg.DynamicCovariates != nil {
+		if res.Dynamic, err = j.readDynamic(obs); err != nil {
+			return nil, err
+		}
+	}
 	if res.Choice, err = j.choose(ctx, obs); err != nil {
 		return nil, err
+	}
+	if res.Dynamic != nil {
+		j.dynamicEffects(ctx, res)
 	}
 	if res.Covariates != nil {
 		j.covariateEffects(ctx, res)

@@ -53,6 +53,9 @@ type purchaseModel struct {
 	// fitCov, instead of fit for a model with covariates, fits it to cs
 	// with the covariates of t.
 	fitCov func(ctx context.Context, cs []clv.Customer, t *covTable, pen float64) (PurchaseModel, error)
+	// fitDyn, instead of fit for the model with time-varying covariates,
+	// fits it to cs with the covariates of t.
+	fitDyn func(ctx context.Context, cs []clv.Customer, t *dynTable, pen float64) (PurchaseModel, error)
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -115,7 +118,7 @@ func newModels[P any, M clv.PurchaseModel](ps []P, err error, build func(P) (M, 
 
 // lookup returns the table's entry for a model name, or nil.
 func lookup(name string) *purchaseModel {
-	for _, tab := range [][]purchaseModel{purchaseModels, covariateModels} {
+	for _, tab := range [][]purchaseModel{purchaseModels, covariateModels, dynamicModels} {
 		for i := range tab {
 			if tab[i].name == name {
 				return &tab[i]
@@ -158,6 +161,7 @@ type fitter struct {
 	pen    float64
 	budget time.Duration
 	cov    *covTable // the covariates, nil without
+	dyn    *dynTable // the time-varying covariates, nil without
 	// start, in an incremental run, holds the previous run's parameters
 	// of each purchase model by name, where its fits start (nil: the
 	// models' default starts).
@@ -172,6 +176,9 @@ type fitter struct {
 func (f fitter) names() []string {
 	if f.cov != nil {
 		return append(slices.Clone(ModelNames), CovariateModelNames...)
+	}
+	if f.dyn != nil {
+		return append(slices.Clone(ModelNames), DynamicModelName)
 	}
 	return ModelNames
 }
@@ -188,6 +195,10 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer, g *clv.
 	var m PurchaseModel
 	var err error
 	switch {
+	case pm.fitDyn != nil && f.dyn == nil:
+		return nil, fmt.Errorf("%w: model %q needs time-varying covariates", ErrConfig, name)
+	case pm.fitDyn != nil:
+		m, err = pm.fitDyn(fctx, cs, f.dyn, f.pen)
 	case pm.fitCov == nil:
 		m, err = pm.fit(fctx, cs, g, f.pen, f.start[name])
 	case f.cov == nil:

@@ -313,6 +313,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if res.Covariates != nil {
 		out["covariates"] = res.covariatesJSON()
 	}
+	if res.Dynamic != nil {
+		out["dynamic_covariates"] = res.dynamicJSON()
+	}
 	if res.CrossSell != nil {
 		out["cross_sell"] = res.crossSellJSON()
 	}

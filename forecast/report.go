@@ -145,6 +145,8 @@ func (r *Result) Figures() ([]Figure, error) {
 	profile := ""
 	if _, ok := r.Choice.Model.(*covPurchase); ok {
 		profile = " For a customer with the mean covariate profile (each covariate at its mean, as customers without a row)."
+	} else if _, ok := r.Choice.Model.(*dynPurchase); ok {
+		profile = " For a customer whose covariates stay at the customers' mean at the end of observation."
 	}
 	makers := []maker{
 		{"frequency.png", "How well the model fits the data it was fitted on (the whole observation): customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {

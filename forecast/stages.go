@@ -31,6 +31,9 @@ type job struct {
 	// also, if not nil, gives an Observer for each read of the log, beside
 	// the cohorts' (RunIncremental's first run builds the state with it).
 	also func() clv.Observer
+	// days, with Config.DynamicCovariates, keeps the purchase times of
+	// the summaries' read (readDynamic).
+	days *purchaseDays
 }
 
 func newJob(cfg Config) *job {

@@ -110,14 +110,14 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
 	fs.DurationVar(&c.FitBudget, "fit-budget", c.FitBudget, fmt.Sprintf("time each model fit may take (e.g. 30s); a model out of it is left out of auto, saying so (0: %v)", forecast.DefaultFitBudget))
 	fs.StringVar(&c.Out, "out", c.Out, "output directory")
-	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too`)
+	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too; with -dynamic-covariates also "paretonbd-dyn"`)
 	fs.StringVar(&c.ProductColumn, "product-column", c.ProductColumn, "product (or category) column, header name or 1-based number: also suggests products to the customers whose action is cross-sell (cross_sell.csv), checks the suggestions on the holdout with -calibration-end, and adds products bought together to the report; empty: none")
 	fs.IntVar(&c.CrossSellK, "cross-sell-k", c.CrossSellK, fmt.Sprintf("number of products suggested per customer with -product-column, 1 to %d", crosssell.MaxK))
 	fs.StringVar(&c.State, "state", c.State, "directory of the state of incremental runs ("+stateFile+"): the first run reads the whole log and writes the state; "+
 		"each later run reads only the new transactions given (all after the state's last one), merges them, refits (on the merged summaries, as a full run would) and rescores; "+
 		"the outputs have no cohorts or tracking plot")
 	fs.StringVar(&c.DynamicCovariates, "dynamic-covariates", c.DynamicCovariates, "CSV of time-varying covariates (header; rows of the customer id like -id, else the first column, or * for every customer; the date like -date, else the second column; numeric columns, from the date on, an empty value of a customer's row taking the * rows'): "+
-		"also fits the Pareto/NBD model with them ("+forecast.DynamicModelName+") and writes its effects and each customer's P(alive) and expected purchases over the horizon along the covariates ahead ("+forecast.DynamicModelName+".json, "+forecast.DynamicModelName+"_customers.csv); needs the log as a file, not with -summaries or -state")
+		"the Pareto/NBD model with them, -model "+forecast.DynamicModelName+", which auto then compares too; it forecasts each customer along the customer's covariates, the last values carried forward after the file's last row; its effects in the report and model.json; not with -summaries, -state or -covariates")
 	c.Campaign.register(fs)
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
@@ -239,8 +239,8 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
-	if c.DynamicCovariates != "" && (c.In == "-" || c.Summaries || c.State != "") {
-		return cli.Usagef("-dynamic-covariates: want a transaction log as a file (it is read a second time), without -summaries or -state")
+	if c.DynamicCovariates != "" && (c.Summaries || c.State != "") {
+		return cli.Usagef("-dynamic-covariates: want a transaction log (its purchase times), without -summaries or -state")
 	}
 	var in io.Reader
 	if c.In == "-" {
@@ -270,6 +270,14 @@ func Run(c Config, progress io.Writer) error {
 		defer f.Close()
 		fc.Covariates, fc.CovariatesName = f, c.Covariates
 	}
+	if c.DynamicCovariates != "" {
+		f, err := os.Open(c.DynamicCovariates)
+		if err != nil {
+			return fmt.Errorf("-dynamic-covariates: %w", err)
+		}
+		defer f.Close()
+		fc.DynamicCovariates, fc.DynamicCovariatesName = f, c.DynamicCovariates
+	}
 	if fc.Campaign != nil {
 		closeIDs, err := openCampaign(fc.Campaign, c.Campaign)
 		if err != nil {
@@ -295,11 +303,6 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
-	if c.DynamicCovariates != "" {
-		if err := runDynamic(c, fc, progress); err != nil {
-			return err
-		}
-	}
 	if st != nil {
 		if err := saveState(c.State, st); err != nil {
 			return err
@@ -307,39 +310,6 @@ func Run(c Config, progress io.Writer) error {
 		fmt.Fprintf(progress, "saved the state of %d customers, %d transactions to %s, in %s\n",
 			st.Customers(), st.Records, st.Last.Format(time.DateTime), filepath.Join(c.State, stateFile))
 	}
-	return nil
-}
-
-// runDynamic fits the Pareto/NBD model with -dynamic-covariates on the
-// log and writes its files.
-func runDynamic(c Config, fc forecast.Config, progress io.Writer) error {
-	lf, err := os.Open(c.In)
-	if err != nil {
-		return err
-	}
-	defer lf.Close()
-	cf, err := os.Open(c.DynamicCovariates)
-	if err != nil {
-		return fmt.Errorf("-dynamic-covariates: %w", err)
-	}
-	defer cf.Close()
-	fmt.Fprintf(progress, "fitting %s with %s\n", forecast.DynamicModelName, c.DynamicCovariates)
-	res, err := forecast.RunDynamic(context.Background(), lf, cf, c.DynamicCovariates, fc)
-	if err != nil {
-		return fmt.Errorf("-dynamic-covariates: %w", err)
-	}
-	fmt.Fprintf(progress, "%s: %v\n", forecast.DynamicModelName, res.Model)
-	if res.FitNote != "" {
-		fmt.Fprintf(progress, "%s: %s\n", forecast.DynamicModelName, res.Model.FitInfo().Reason)
-	}
-	for _, e := range res.Effects {
-		fmt.Fprintf(progress, "  %v\n", e)
-	}
-	files, err := res.WriteFiles(c.Out)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	return nil
 }
 
