@@ -2,7 +2,6 @@ package forecast
 
 import (
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -164,7 +163,7 @@ func (res *Result) cells() answerCells {
 			i := int(first[j])
 			off = append(off, len(b))
 			b = append(b, ',')
-			b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
+			b = appendG10(b, res.Forecasts[i].DiscountedPurchases)
 			b = appendAnswers(b, res.answersOf(res.Summary.Customers[i], o.Row(j)))
 		}
 		ac.bufs[k], ac.offs[k] = b, append(off, len(b))
@@ -180,7 +179,7 @@ func appendAnswers(b []byte, a Answers) []byte {
 		if math.IsNaN(v) {
 			return b
 		}
-		return strconv.AppendFloat(b, v, 'g', 10, 64)
+		return appendG10(b, v)
 	}
 	b = num(b, a.PurchaseWithinWindow)
 	b = num(b, a.ChurnWithinWindow)
@@ -204,7 +203,7 @@ func appendAnswers(b []byte, a Answers) []byte {
 func (res *Result) appendAnswerRow(b []byte, ac *answerCells, i int) []byte {
 	if res.Outlooks == nil {
 		b = append(b, ',')
-		b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
+		b = appendG10(b, res.Forecasts[i].DiscountedPurchases)
 		return appendAnswers(b, res.answers(i))
 	}
 	j := res.Outlooks.Index(i)
