@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"encoding/binary"
 	"math"
 	"time"
 
@@ -126,24 +127,61 @@ func (res *Result) answersOf(c clv.Customer, o clv.Outlook) Answers {
 	return a
 }
 
-// answerCells holds the cells of forecast.csv's answer columns,
-// formatted once per distinct row of Outlooks (they depend on frequency,
-// recency and T only), in chunks of parallel.ChunkSize rows: row j's are
-// bufs[k][offs[k][i]:offs[k][i+1]] with k, i = j / ChunkSize, j % ChunkSize,
-// each cell preceded by a comma.
+// answerCells holds, once per distinct row of Outlooks, the cells of
+// forecast.csv that depend on frequency, recency and T only, formatted:
+// the record of row j is bufs[c][offs[c][r]:offs[c][r+1]], c, r = j /
+// ChunkSize, j % ChunkSize. A record starts with the values it was
+// formatted from (appendRowKey's rowKeyLen bytes), then the lengths of
+// its first two parts (one byte each), then the parts: "frequency,recency,
+// T," and "p_alive,expected_purchases," cells each followed by a comma,
+// and the answer columns (discounted_purchases, AnswerColumns) each
+// preceded by one. A customer's row uses the record only when its own
+// values are those of the key, bit for bit.
 type answerCells struct {
 	bufs [][]byte
-	offs [][]int
+	offs [][]int32
 }
 
-// cells formats the answer cells of every distinct row, on all cores;
-// the zero answerCells without Outlooks.
+// rowKeyLen is the length of a record's key: six float64s.
+const rowKeyLen = 6 * 8
+
+// appendRowKey appends the key of customer i's record: the bits of its
+// frequency, recency, T, P(alive), expected and discounted purchases,
+// little-endian.
+func (res *Result) appendRowKey(b []byte, i int) []byte {
+	c, f := &res.Summary.Customers[i], &res.Forecasts[i]
+	for _, v := range [...]float64{c.Frequency, c.Recency, c.T, f.PAlive, f.ExpectedPurchases, f.DiscountedPurchases} {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return b
+}
+
+// record returns the record of customer i's row and whether customer i
+// may use it (its values are the key's).
+func (res *Result) record(ac *answerCells, i int) ([]byte, bool) {
+	if ac.bufs == nil {
+		return nil, false
+	}
+	j := res.Outlooks.Index(i)
+	c, r := j/parallel.ChunkSize, j%parallel.ChunkSize
+	rec := ac.bufs[c][ac.offs[c][r]:ac.offs[c][r+1]]
+	cu, f := &res.Summary.Customers[i], &res.Forecasts[i]
+	for k, v := range [...]float64{cu.Frequency, cu.Recency, cu.T, f.PAlive, f.ExpectedPurchases, f.DiscountedPurchases} {
+		if binary.LittleEndian.Uint64(rec[8*k:]) != math.Float64bits(v) {
+			return nil, false
+		}
+	}
+	return rec[rowKeyLen:], true
+}
+
+// cells formats the records of every distinct row, on all cores; the
+// zero answerCells without Outlooks.
 func (res *Result) cells() answerCells {
 	o := res.Outlooks
 	if o == nil {
 		return answerCells{}
 	}
-	// A customer of each row, for its observed time between orders.
+	// A customer of each row, whose values the row's record holds.
 	first := make([]int32, o.Distinct())
 	for i := range first {
 		first[i] = -1
@@ -154,19 +192,32 @@ func (res *Result) cells() answerCells {
 		}
 	}
 	n := len(first)
-	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int, parallel.Chunks(n))}
+	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int32, parallel.Chunks(n))}
 	parallel.For(len(ac.bufs), func(k int) {
 		lo, hi := parallel.Bounds(k, n)
-		b := make([]byte, 0, (hi-lo)*140)
-		off := make([]int, 0, hi-lo+1)
+		b := make([]byte, 0, (hi-lo)*240)
+		off := make([]int32, 0, hi-lo+1)
 		for j := lo; j < hi; j++ {
 			i := int(first[j])
-			off = append(off, len(b))
+			c, f := &res.Summary.Customers[i], &res.Forecasts[i]
+			off = append(off, int32(len(b)))
+			b = res.appendRowKey(b, i)
+			at := len(b)
+			b = append(b, 0, 0)
+			for _, v := range [...]float64{c.Frequency, c.Recency, c.T} {
+				b = append(appendG10(b, v), ',')
+			}
+			b[at] = byte(len(b) - at - 2)
+			mid := len(b)
+			for _, v := range [...]float64{f.PAlive, f.ExpectedPurchases} {
+				b = append(appendG10(b, v), ',')
+			}
+			b[at+1] = byte(len(b) - mid)
 			b = append(b, ',')
-			b = appendG10(b, res.Forecasts[i].DiscountedPurchases)
-			b = appendAnswers(b, res.answersOf(res.Summary.Customers[i], o.Row(j)))
+			b = appendG10(b, f.DiscountedPurchases)
+			b = appendAnswers(b, res.answersOf(*c, o.Row(j)))
 		}
-		ac.bufs[k], ac.offs[k] = b, append(off, len(b))
+		ac.bufs[k], ac.offs[k] = b, append(off, int32(len(b)))
 	})
 	return ac
 }
@@ -196,17 +247,4 @@ func appendAnswers(b []byte, a Answers) []byte {
 	b = append(b, a.NextOrderNote...)
 	b = num(b, a.AvgDaysBetweenOrders)
 	return num(b, a.ModelDaysBetweenOrders)
-}
-
-// appendAnswerRow appends customer i's answer cells (AnswerColumns), each
-// preceded by a comma.
-func (res *Result) appendAnswerRow(b []byte, ac *answerCells, i int) []byte {
-	if res.Outlooks == nil {
-		b = append(b, ',')
-		b = appendG10(b, res.Forecasts[i].DiscountedPurchases)
-		return appendAnswers(b, res.answers(i))
-	}
-	j := res.Outlooks.Index(i)
-	k, r := j/parallel.ChunkSize, j%parallel.ChunkSize
-	return append(b, ac.bufs[k][ac.offs[k][r]:ac.offs[k][r+1]]...)
 }

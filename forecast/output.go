@@ -135,14 +135,23 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 	for i := lo; i < hi; i++ {
 		c := &res.Summary.Customers[i]
 		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers[i]
+		rec, ok := res.record(ac, i)
 		b = appendCell(b, c.ID)
 		b = append(b, ',')
-		b = num(b, c.Frequency)
-		b = num(b, c.Recency)
-		b = num(b, c.T)
+		if ok { // "frequency,recency,T,"
+			b = append(b, rec[2:2+rec[0]]...)
+		} else {
+			b = num(b, c.Frequency)
+			b = num(b, c.Recency)
+			b = num(b, c.T)
+		}
 		b = num(b, c.MonetaryValue)
-		b = num(b, f.PAlive)
-		b = num(b, f.ExpectedPurchases)
+		if ok { // "p_alive,expected_purchases,"
+			b = append(b, rec[2+rec[0]:2+rec[0]+rec[1]]...)
+		} else {
+			b = num(b, f.PAlive)
+			b = num(b, f.ExpectedPurchases)
+		}
 		if valued {
 			b = num(b, f.ExpectedValue)
 			b = num(b, f.CLV)
@@ -155,7 +164,13 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 			b = append(b, ',')
 			b = appendField(b, s)
 		}
-		b = res.appendAnswerRow(b, ac, i)
+		if ok { // discounted_purchases and AnswerColumns
+			b = append(b, rec[2+rec[0]+rec[1]:]...)
+		} else {
+			b = append(b, ',')
+			b = appendG10(b, f.DiscountedPurchases)
+			b = appendAnswers(b, res.answers(i))
+		}
 		if res.Intervals != nil {
 			iv := &res.Intervals[i]
 			for k, v := range [...]float64{iv.PAlive.Low, iv.PAlive.High, iv.ExpectedPurchases.Low, iv.ExpectedPurchases.High, iv.CLV.Low, iv.CLV.High} {
@@ -208,13 +223,15 @@ func needsQuotes(s string) bool {
 		return true
 	}
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',', '"', '\r', '\n':
+		if quoted[s[i]] {
 			return true
 		}
 	}
 	return false
 }
+
+// quoted marks the bytes that make a CSV field need quotes anywhere in it.
+var quoted = [256]bool{',': true, '"': true, '\r': true, '\n': true}
 
 // appendQuoted appends prefix+s quoted, its quotes doubled (prefix has
 // none).
