@@ -131,7 +131,7 @@ func (res *Result) answersOf(c clv.Customer, o clv.Outlook) Answers {
 // forecast.csv that depend on frequency, recency and T only, formatted:
 // the record of row j is bufs[c][offs[c][r]:offs[c][r+1]], c, r = j /
 // ChunkSize, j % ChunkSize. A record starts with the values it was
-// formatted from (appendRowKey's rowKeyLen bytes), then the lengths of
+// formatted from (its rowKey, rowKeyLen bytes), then the lengths of
 // its first two parts (one byte each), then the parts: "frequency,recency,
 // T," and "p_alive,expected_purchases," cells each followed by a comma,
 // and the answer columns (discounted_purchases, AnswerColumns) each
@@ -142,18 +142,16 @@ type answerCells struct {
 	offs [][]int32
 }
 
-// rowKeyLen is the length of a record's key: six float64s.
-const rowKeyLen = 6 * 8
+// rowKey are the values of customer i a record is formatted from:
+// frequency, recency, T, P(alive), expected and discounted purchases.
+type rowKey [6]float64
 
-// appendRowKey appends the key of customer i's record: the bits of its
-// frequency, recency, T, P(alive), expected and discounted purchases,
-// little-endian.
-func (res *Result) appendRowKey(b []byte, i int) []byte {
+// rowKeyLen is the length of a record's key: its bits, little-endian.
+const rowKeyLen = len(rowKey{}) * 8
+
+func (res *Result) rowKey(i int) rowKey {
 	c, f := &res.Summary.Customers[i], &res.Forecasts[i]
-	for _, v := range [...]float64{c.Frequency, c.Recency, c.T, f.PAlive, f.ExpectedPurchases, f.DiscountedPurchases} {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	return b
+	return rowKey{c.Frequency, c.Recency, c.T, f.PAlive, f.ExpectedPurchases, f.DiscountedPurchases}
 }
 
 // record returns the record of customer i's row and whether customer i
@@ -165,8 +163,7 @@ func (res *Result) record(ac *answerCells, i int) ([]byte, bool) {
 	j := res.Outlooks.Index(i)
 	c, r := j/parallel.ChunkSize, j%parallel.ChunkSize
 	rec := ac.bufs[c][ac.offs[c][r]:ac.offs[c][r+1]]
-	cu, f := &res.Summary.Customers[i], &res.Forecasts[i]
-	for k, v := range [...]float64{cu.Frequency, cu.Recency, cu.T, f.PAlive, f.ExpectedPurchases, f.DiscountedPurchases} {
+	for k, v := range res.rowKey(i) {
 		if binary.LittleEndian.Uint64(rec[8*k:]) != math.Float64bits(v) {
 			return nil, false
 		}
@@ -181,41 +178,42 @@ func (res *Result) cells() answerCells {
 	if o == nil {
 		return answerCells{}
 	}
-	// A customer of each row, whose values the row's record holds.
-	first := make([]int32, o.Distinct())
-	for i := range first {
-		first[i] = -1
-	}
+	// The values of the first customer of each row, gathered in one pass
+	// over the customers in order (stores to the rows' scattered slots do
+	// not wait on memory as loads from them would).
+	n := o.Distinct()
+	keys := make([]rowKey, n)
+	seen := make([]bool, n)
 	for i := range o.Len() {
-		if j := o.Index(i); first[j] < 0 {
-			first[j] = int32(i)
+		if j := o.Index(i); !seen[j] {
+			seen[j], keys[j] = true, res.rowKey(i)
 		}
 	}
-	n := len(first)
 	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int32, parallel.Chunks(n))}
 	parallel.For(len(ac.bufs), func(k int) {
 		lo, hi := parallel.Bounds(k, n)
 		b := make([]byte, 0, (hi-lo)*240)
 		off := make([]int32, 0, hi-lo+1)
 		for j := lo; j < hi; j++ {
-			i := int(first[j])
-			c, f := &res.Summary.Customers[i], &res.Forecasts[i]
+			key := &keys[j]
 			off = append(off, int32(len(b)))
-			b = res.appendRowKey(b, i)
+			for _, v := range key {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+			}
 			at := len(b)
 			b = append(b, 0, 0)
-			for _, v := range [...]float64{c.Frequency, c.Recency, c.T} {
+			for _, v := range key[:3] { // frequency, recency, T
 				b = append(appendG10(b, v), ',')
 			}
 			b[at] = byte(len(b) - at - 2)
 			mid := len(b)
-			for _, v := range [...]float64{f.PAlive, f.ExpectedPurchases} {
+			for _, v := range key[3:5] { // P(alive), expected purchases
 				b = append(appendG10(b, v), ',')
 			}
 			b[at+1] = byte(len(b) - mid)
 			b = append(b, ',')
-			b = appendG10(b, f.DiscountedPurchases)
-			b = appendAnswers(b, res.answersOf(*c, o.Row(j)))
+			b = appendG10(b, key[5])
+			b = appendAnswers(b, res.answersOf(clv.Customer{Frequency: key[0], Recency: key[1], T: key[2]}, o.Row(j)))
 		}
 		ac.bufs[k], ac.offs[k] = b, append(off, int32(len(b)))
 	})
