@@ -1,7 +1,11 @@
 package forecast
 
 import (
+	"errors"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -23,6 +27,46 @@ func TestAppendField(t *testing.T) {
 		}
 		if got, w := string(appendCell([]byte("x"), s)), want(cell(s)); got != "x"+w {
 			t.Errorf("appendCell(%q) = %q, want %q", s, got[1:], w)
+		}
+	}
+}
+
+// failingWriter fails from its n-th write on.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n--; w.n < 0 {
+		return 0, errWrite
+	}
+	return len(p), nil
+}
+
+var errWrite = errors.New("write failed")
+
+// TestWriteChunks: the chunks arrive in order, whatever order they are
+// formatted in; a failing writer's error comes back and no more chunks
+// are formatted than the window ahead of it.
+func TestWriteChunks(t *testing.T) {
+	var got strings.Builder
+	const n = 1000
+	if err := writeChunks(&got, n, func(b []byte, k int) []byte { return fmt.Appendf(b, "%d,", k) }); err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for k := range n {
+		fmt.Fprintf(&want, "%d,", k)
+	}
+	if got.String() != want.String() {
+		t.Errorf("chunks out of order: %.80q...", got.String())
+	}
+	for _, fail := range []int{0, 1, 10, n - 1} {
+		var formatted atomic.Int64
+		err := writeChunks(&failingWriter{fail}, n, func(b []byte, k int) []byte { formatted.Add(1); return append(b, 'x') })
+		if !errors.Is(err, errWrite) {
+			t.Errorf("failing at write %d: error %v", fail, err)
+		}
+		if f := formatted.Load(); f > int64(fail+1+3*runtime.GOMAXPROCS(0)) {
+			t.Errorf("failing at write %d: %d chunks formatted", fail, f)
 		}
 	}
 }
