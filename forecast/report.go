@@ -244,7 +244,22 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
 	var tiers []segment.Tier // one of each value tier, by rank
 	grid := map[[2]string]*cell{}
+	// The grid's cells by value rank and churn tier, for the customers
+	// whose value tier is the first seen of its rank: they count there
+	// without hashing their tiers' names.
+	type rankCells struct {
+		value string
+		cells [3]*cell
+	}
+	var byRank []*rankCells
 	for _, t := range r.Tiers {
+		ci := slices.Index(churnTiers, t.Churn)
+		if ci >= 0 && t.Rank >= 0 && t.Rank < len(byRank) {
+			if rc := byRank[t.Rank]; rc != nil && rc.value == t.Value && rc.cells[ci] != nil {
+				rc.cells[ci].N++
+				continue
+			}
+		}
 		if !slices.ContainsFunc(tiers, func(u segment.Tier) bool { return u.Rank == t.Rank }) {
 			tiers = append(tiers, t)
 		}
@@ -253,6 +268,17 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 			grid[k] = &cell{Action: t.Action}
 		}
 		grid[k].N++
+		if ci >= 0 && t.Rank >= 0 && t.Rank < 1024 {
+			if t.Rank >= len(byRank) {
+				byRank = append(byRank, make([]*rankCells, t.Rank+1-len(byRank))...)
+			}
+			if byRank[t.Rank] == nil {
+				byRank[t.Rank] = &rankCells{value: t.Value}
+			}
+			if byRank[t.Rank].value == t.Value {
+				byRank[t.Rank].cells[ci] = grid[k]
+			}
+		}
 	}
 	slices.SortFunc(tiers, func(a, b segment.Tier) int { return a.Rank - b.Rank })
 	var actions []actRow
