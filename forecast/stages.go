@@ -77,7 +77,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
-		pr := j.readProducts(r)
+		pr := j.readProducts(r, &sopts)
 		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
@@ -91,7 +91,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
-		pr := j.readProducts(r)
+		pr := j.readProducts(r, nil) // the Observer sees the records in time order
 		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
