@@ -306,10 +306,14 @@ func (a *Accumulator) Baskets() *Baskets {
 // products are numbered from 0; products are sorted by name. Baskets are
 // immutable and safe for concurrent use.
 type Baskets struct {
-	customers []string
+	customers []string // nil from NewBaskets: see id
 	products  []string
 	start     []int   // customer c's products are items[start[c]:start[c+1]]
 	items     []int32 // product numbers, increasing within a customer
+	// From NewBaskets: its ids, and each customer's number in them (the
+	// id of customer c is src[num[c]]).
+	src []string
+	num []int32
 }
 
 // NumCustomers returns the number of customers.
@@ -317,15 +321,25 @@ func (b *Baskets) NumCustomers() int {
 	if b == nil {
 		return 0
 	}
-	return len(b.customers)
+	return b.numCustomers()
+}
+
+func (b *Baskets) numCustomers() int { return max(len(b.start)-1, 0) }
+
+// id returns customer c's id.
+func (b *Baskets) id(c int) string {
+	if b.num != nil {
+		return b.src[b.num[c]]
+	}
+	return b.customers[c]
 }
 
 // Customer returns the id of customer c, or "" when c is out of range.
 func (b *Baskets) Customer(c int) string {
-	if b == nil || c < 0 || c >= len(b.customers) {
+	if b == nil || c < 0 || c >= b.numCustomers() {
 		return ""
 	}
-	return b.customers[c]
+	return b.id(c)
 }
 
 // Products returns the product names, sorted. The slice must not be
@@ -340,7 +354,7 @@ func (b *Baskets) Products() []string {
 // Bought returns the products customer c bought, sorted by name, or nil
 // when c is out of range.
 func (b *Baskets) Bought(c int) []string {
-	if b == nil || c < 0 || c >= len(b.customers) {
+	if b == nil || c < 0 || c >= b.numCustomers() {
 		return nil
 	}
 	s := b.items[b.start[c]:b.start[c+1]]
@@ -374,7 +388,7 @@ func Join(a, b *Baskets) *Baskets {
 	for _, x := range []*Baskets{a, b} {
 		for c := range x.NumCustomers() {
 			for _, p := range x.basket(c) {
-				cust = append(cust, x.customers[c])
+				cust = append(cust, x.id(c))
 				prod = append(prod, x.products[p])
 			}
 			if len(cust) >= 1<<16 {

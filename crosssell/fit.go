@@ -208,7 +208,7 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 	// MaxBasket products left out.
 	counted := func(c int) bool { return b.start[c+1]-b.start[c] <= opts.MaxBasket }
 	m.count = make([]int32, np)
-	for c := range b.customers {
+	for c := range b.numCustomers() {
 		if counted(c) {
 			m.customers++
 			for _, p := range b.basket(c) {
@@ -222,7 +222,7 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 	}
 	cust := make([]int32, cstart[np])
 	pos := slices.Clone(cstart[:np])
-	for c := range b.customers {
+	for c := range b.numCustomers() {
 		if !counted(c) {
 			continue
 		}

@@ -19,8 +19,10 @@ import (
 //
 // The baskets' customers are those with at least one purchase, in the
 // order of their numbers; their products are those bought, sorted by name,
-// as an Accumulator's. The ids are taken as given: distinct ids are
-// distinct customers, and the baskets share the strings. A number out of
+// as an Accumulator's. The ids are taken as given (distinct ids are
+// distinct customers) and kept, not copied: they must not be modified
+// while the baskets are in use. Baskets from NewBaskets with the same ids
+// are matched by number, not by id, in Evaluate. A number out of
 // range, or slices of different lengths, is an error wrapping
 // ErrBadOption, as is a product name given twice; an empty id of a
 // customer with a purchase wraps clv.ErrMissingID, an empty name of a
@@ -96,12 +98,12 @@ func NewBaskets(ids, names []string, customer, product []int32) (*Baskets, error
 			n[c] = int32(len(slices.Compact(b)))
 		}
 	})
-	out := &Baskets{customers: make([]string, 0, nb), products: prods, start: make([]int, 1, nb+1)}
+	out := &Baskets{products: prods, start: make([]int, 1, nb+1), src: ids, num: make([]int32, 0, nb)}
 	w, lo := 0, 0
 	for c := range ids {
 		if n[c] > 0 {
 			w += copy(items[w:], items[lo:lo+int(n[c])])
-			out.customers = append(out.customers, ids[c])
+			out.num = append(out.num, int32(c))
 			out.start = append(out.start, w)
 		}
 		lo = ends[c]

@@ -3,7 +3,9 @@ package crosssell_test
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -190,5 +192,47 @@ func TestSuggestFor(t *testing.T) {
 	var nm *crosssell.Model
 	if _, err := nm.SuggestFor(b, cs, 5); !errors.Is(err, crosssell.ErrNilModel) {
 		t.Errorf("nil model: %v", err)
+	}
+}
+
+// TestEvaluateNumbers: the holdout check of baskets from NewBaskets with
+// the same ids, whose customers are matched by number, is the check of an
+// Accumulator's baskets, matched by id.
+func TestEvaluateNumbers(t *testing.T) {
+	recs := randomLog(20000, 300, 19)
+	// Logs come in time order: customers interleave.
+	rand.New(rand.NewPCG(3, 4)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	cut := len(recs) * 3 / 4
+	ids, names, cust, prod := numbered(recs)
+	cal, err := crosssell.NewBaskets(ids, names, cust[:cut], prod[:cut])
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold, err := crosssell.NewBaskets(ids, names, cust[cut:], prod[cut:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCal, wantHold := baskets(t, recs[:cut]), baskets(t, recs[cut:])
+	sameBaskets(t, "calibration", cal, wantCal)
+	m, err := crosssell.Fit(cal, crosssell.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := crosssell.Evaluate(m, cal, hold, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := crosssell.Evaluate(m, wantCal, wantHold, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The holdout baskets of other ids are matched by id: the same again.
+	other, _ := crosssell.NewBaskets(slices.Clone(ids), names, cust[cut:], prod[cut:])
+	byID, err := crosssell.Evaluate(m, cal, other, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want || byID != want || want.Customers < 1000 {
+		t.Errorf("by number %+v, by id %+v, want %+v", got, byID, want)
 	}
 }

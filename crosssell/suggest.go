@@ -189,8 +189,8 @@ func (m *Model) SuggestFor(b *Baskets, customers []int, k int) (*Suggestions, er
 		customers = []int{} // none, not all
 	}
 	for i, c := range customers {
-		if c < 0 || c >= len(b.customers) {
-			return nil, fmt.Errorf("%w: customers[%d] = %d, of %d", ErrBadOption, i, c, len(b.customers))
+		if c < 0 || c >= b.numCustomers() {
+			return nil, fmt.Errorf("%w: customers[%d] = %d, of %d", ErrBadOption, i, c, b.numCustomers())
 		}
 	}
 	return m.suggestAll(b, customers, k), nil
@@ -199,7 +199,7 @@ func (m *Model) SuggestFor(b *Baskets, customers []int, k int) (*Suggestions, er
 // suggestAll suggests to b's customers cs, or to all when cs is nil.
 func (m *Model) suggestAll(b *Baskets, cs []int, k int) *Suggestions {
 	remap := m.remap(b)
-	nc := len(b.customers)
+	nc := b.numCustomers()
 	if cs != nil {
 		nc = len(cs)
 	}

@@ -96,9 +96,10 @@ func (c *Config) checkCrossSell() error {
 // holdout periods (hold is empty without a calibration end).
 type productBaskets struct {
 	stats crosssell.Stats
-	// Numbers: record r is customer cust[r] of the whole observation's
-	// summaries buying product names[prods[r]], in the holdout when
-	// after[r].
+	// Numbers, when numbered: record r is customer cust[r] of the whole
+	// observation's summaries buying product names[prods[r]], in the
+	// holdout when after[r].
+	numbered    bool
 	names       []string
 	prods, cust []int32
 	after       []bool
@@ -226,7 +227,7 @@ func (p *productRead) wait(err error) (*productBaskets, error) {
 		if len(p.obs.cust) != len(p.b.prods) {
 			return nil, fmt.Errorf("forecast: the product column's %d records do not match the %d the summaries read", len(p.b.prods), len(p.obs.cust))
 		}
-		p.b.cust, p.b.after = p.obs.cust, p.obs.after
+		p.b.numbered, p.b.cust, p.b.after = true, p.obs.cust, p.obs.after
 	}
 	return p.b, nil
 }
@@ -264,7 +265,7 @@ func readBaskets(r io.Reader, cfg Config, split time.Time, numbers bool) (*produ
 // customerIDs returns the ids of the summary's customers, which the
 // products' customer numbers index; nil when the products have baskets.
 func (pb *productBaskets) customerIDs(s *clv.Summary) []string {
-	if pb.cust == nil {
+	if !pb.numbered {
 		return nil
 	}
 	ids := make([]string, len(s.Customers))
@@ -277,12 +278,22 @@ func (pb *productBaskets) customerIDs(s *clv.Summary) []string {
 // periods returns the baskets of the calibration period and of the
 // holdout; ids are customerIDs'.
 func (pb *productBaskets) periods(ids []string) (cal, hold *crosssell.Baskets, err error) {
-	if pb.cust == nil {
+	if !pb.numbered {
 		return pb.cal, pb.hold, nil
+	}
+	nhold := 0
+	for _, a := range pb.after {
+		if a {
+			nhold++
+		}
 	}
 	var bs [2]*crosssell.Baskets
 	for k, after := range []bool{false, true} {
-		var cust, prods []int32
+		n := len(pb.after) - nhold
+		if after {
+			n = nhold
+		}
+		cust, prods := make([]int32, 0, n), make([]int32, 0, n)
 		for r, a := range pb.after {
 			if a == after {
 				cust, prods = append(cust, pb.cust[r]), append(prods, pb.prods[r])
@@ -296,11 +307,14 @@ func (pb *productBaskets) periods(ids []string) (cal, hold *crosssell.Baskets, e
 }
 
 // whole returns the baskets of the whole observation; ids are
-// customerIDs'.
+// customerIDs'. The records' numbers are let go: they are not needed
+// after it.
 func (pb *productBaskets) whole(ids []string, calibration bool) (*crosssell.Baskets, error) {
 	switch {
-	case pb.cust != nil:
-		return crosssell.NewBaskets(ids, pb.names, pb.cust, pb.prods)
+	case pb.numbered:
+		b, err := crosssell.NewBaskets(ids, pb.names, pb.cust, pb.prods)
+		pb.cust, pb.prods, pb.after = nil, nil, nil
+		return b, err
 	case calibration:
 		return crosssell.Join(pb.cal, pb.hold), nil
 	}
@@ -359,7 +373,7 @@ func (j *job) crossSell(ctx context.Context, res *Result, pb *productBaskets) (*
 		}
 	}
 	nwant := len(want)
-	if pb.cust != nil && whole.NumCustomers() == len(res.Summary.Customers) {
+	if pb.numbered && whole.NumCustomers() == len(res.Summary.Customers) {
 		at = want
 	} else {
 		byID := make(map[string]int, len(want))
