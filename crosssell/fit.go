@@ -83,6 +83,8 @@ type Options struct {
 	// though still given suggestions; 0 means DefaultMaxBasket. Counting
 	// costs the square of a customer's distinct products: with MaxBasket,
 	// Fit's time is at most proportional to the purchases times MaxBasket.
+	// A customer counted with more than 2^24 − 1 products makes Fit fail
+	// with ErrTooMany.
 	MaxBasket int
 
 	// NoFill leaves a customer's suggestions short when fewer than k
