@@ -440,10 +440,3 @@ func (j *job) alsoObserve(opts *clv.SummaryOptions) {
 	opts.Observer = observers{opts.Observer, j.also()}
 }
 
-// observers shows each group to both.
-type observers [2]clv.Observer
-
-func (o observers) Observe(ks []int32, ts []clv.Transaction) {
-	o[0].Observe(ks, ts)
-	o[1].Observe(ks, ts)
-}

@@ -109,7 +109,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		acc = cohortObserver(&sopts)
 		j.alsoObserve(&sopts)
 		camp = j.observeCampaign(&sopts)
-		pr := j.readProducts(r)
+		pr := j.readProducts(r, &sopts)
 		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
@@ -125,7 +125,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
 		j.alsoObserve(&sopts)
 		camp = j.observeCampaign(&sopts)
-		pr := j.readProducts(r)
+		pr := j.readProducts(r, nil) // the Observer sees the records in time order
 		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
