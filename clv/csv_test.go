@@ -340,3 +340,21 @@ func TestCustomerValidate(t *testing.T) {
 		t.Errorf("ValidateAll(nil): %v", err)
 	}
 }
+
+// TestReaderBOMQuotedHeader: a spreadsheet's "CSV UTF-8" export with every
+// field quoted starts with a byte-order mark before the header's first
+// quote; the header's first name is still the unquoted name.
+func TestReaderBOMQuotedHeader(t *testing.T) {
+	in := "\ufeff\"customer_id\",\"date\",\"amount\"\r\n\"a\",\"2020-01-02\",\"1.5\"\r\n"
+	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Amount: "amount"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := rd.Header(); len(h) != 3 || h[0] != "customer_id" {
+		t.Errorf("header %q, want customer_id first", h)
+	}
+	tr, err := rd.Read()
+	if err != nil || tr.CustomerID != "a" || tr.Amount != 1.5 {
+		t.Errorf("Read = %+v, %v; want customer a, amount 1.5", tr, err)
+	}
+}

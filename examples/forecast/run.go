@@ -430,10 +430,48 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}
+	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && commaThousands.MatchString(err.Error()):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with commas between thousands, such as 1,234.50, are not read: " +
+			"export the column without the thousands separator; -decimal-comma is for 1.234,50)", err}
+	case errors.Is(err, clv.ErrBadTime) && c.Layout == "":
+		return explained{name + ": " + inFlags(err.Error()) + "\n(dates written otherwise: -layout, in Go's reference time" + layoutHint(err.Error()) + ")", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ';': -delim ';')", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
 	return explained{name + ": " + inFlags(err.Error()), err}
+}
+
+var (
+	// commaThousands matches an amount such as "1,234.50" in an error.
+	commaThousands = regexp.MustCompile(`unparseable amount "[^"]*[0-9],[0-9]{3}[.,]`)
+	// oneFieldWithSemicolon matches a header of one field holding ';'.
+	oneFieldWithSemicolon = regexp.MustCompile(`is not in the header \["[^"]*;[^"]*"\]$`)
+	// badDate finds the date of an "unparseable date" error.
+	badDate = regexp.MustCompile(`unparseable date "([^"]*)"`)
+)
+
+// layoutHint returns the -layout for the date quoted in msg, for the
+// layouts shops' exports use most ("; for 31.12.2024, -layout
+// 02.01.2006"), or "".
+func layoutHint(msg string) string {
+	m := badDate.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	for _, l := range [...]struct{ re, layout string }{
+		{`^[0-9]{2}\.[0-9]{2}\.[0-9]{4}$`, "02.01.2006"},
+		{`^[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}$`, `"02.01.2006 15:04"`},
+		{`^[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$`, `"02.01.2006 15:04:05"`},
+		{`^[0-9]{2}/[0-9]{2}/[0-9]{4}$`, "01/02/2006 if the month comes first, -layout 02/01/2006 if the day does"},
+		{`^[0-9]{4}/[0-9]{2}/[0-9]{2}$`, "2006/01/02"},
+	} {
+		if regexp.MustCompile(l.re).MatchString(m[1]) {
+			return "; for " + m[1] + ", -layout " + l.layout
+		}
+	}
+	return ""
 }
 
 // libraryTerms are phrases of the library's errors and what they are in
