@@ -178,3 +178,14 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// SkipBOM returns a reader of r without the UTF-8 byte-order mark it may
+// start with (a spreadsheet's "CSV UTF-8" export has one, before the
+// header's first quote), for the readers that do not go through Lines.
+func SkipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
+}
