@@ -44,3 +44,23 @@ func TestInputHints(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrationEndOutsideLog: a -calibration-end before the log's first
+// purchase or not before its last names the flag and the log's dates,
+// not "empty transaction log" or Go's time format.
+func TestCalibrationEndOutsideLog(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		cal  string
+		is   error
+		want string
+	}{
+		{"2023-01-01", clv.ErrEmptyLog, "no purchase up to -calibration-end 2023-01-01: the first is on 2024-01-01"},
+		{"2025-01-01", clv.ErrBadOption, "-calibration-end 2025-01-01 is not before the last transaction, on 2024-12-30, the end of observation"},
+	} {
+		err := run([]string{"-calibration-end", tc.cal, "-out", dir}, io.Discard, io.Discard)
+		if !errors.Is(err, tc.is) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("-calibration-end %s: %v\nwant it to say %q", tc.cal, err, tc.want)
+		}
+	}
+}

@@ -171,7 +171,9 @@ func (c Config) options() (forecast.Config, error) {
 	default:
 		return fc, cli.Usagef("-unit %q: want day or week", c.Unit)
 	}
-	if c.IntervalDraws > maxIntervalDraws {
+	// The library's bound is higher: say the command's own range, to
+	// draws too few as well.
+	if c.IntervalDraws > maxIntervalDraws || c.Interval != 0 && c.IntervalDraws != 0 && c.IntervalDraws < 2 {
 		return fc, cli.Usagef("-interval-draws %d: want 2 to %d (time and memory grow with the draws: on CDNOW's 23,570 customers, "+
 			"200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)", c.IntervalDraws, maxIntervalDraws)
 	}
@@ -486,6 +488,7 @@ var libraryTerms = []struct {
 	{regexp.MustCompile(`\bID column\b`), "-id column"},
 	{regexp.MustCompile(`\bTime column\b`), "-date column"},
 	{regexp.MustCompile(`\bAmount column\b`), "-amount column"},
+	{regexp.MustCompile(`\bCalibrationEnd\b`), "-calibration-end"},
 	{regexp.MustCompile(`\bproduct column ("(?:[^"\\]|\\.)*"): `), "-product-column $1: "},
 }
 
