@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -298,9 +299,18 @@ func Run(c Config, progress io.Writer) error {
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	if c.DynamicCovariates != "" {
-		if err := runDynamic(c, fc, progress); err != nil {
+		dyn, err := runDynamic(c, fc, progress)
+		if err != nil {
 			return err
 		}
+		files = append(files, dyn...)
+	}
+	removed, err := removeStale(c.Out, files)
+	if len(removed) > 0 {
+		fmt.Fprintf(progress, "removed %v from %s: an earlier run wrote them, this one does not\n", removed, c.Out)
+	}
+	if err != nil {
+		return err
 	}
 	if st != nil {
 		if err := saveState(c.State, st); err != nil {
@@ -312,23 +322,55 @@ func Run(c Config, progress io.Writer) error {
 	return nil
 }
 
+// outputNames are the files a run of the job may write into -out: the
+// tables, model.json, the report and its plots, and -dynamic-covariates'
+// files.
+var outputNames = []string{
+	"forecast.csv", "model.json", "segments.csv", "periods.csv", "cohorts.csv", "kpis.csv", "periods_by_customer.csv",
+	"cross_sell.csv", "profiles.csv", "campaign.csv", "holdout.csv", "report.html",
+	"frequency.png", "holdout.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png",
+	"next_order.png", "cohorts.png", "kpis.png", "revenue.png",
+	forecast.DynamicModelName + ".json", forecast.DynamicModelName + "_customers.csv",
+}
+
+// removeStale removes from dir the job's outputs (outputNames) that this
+// run did not write (written): an earlier run with other flags, or the
+// first run of -state, left them, and beside this run's files they would
+// be read as this run's. It returns the names removed.
+func removeStale(dir string, written []string) ([]string, error) {
+	var removed []string
+	for _, name := range outputNames {
+		if slices.Contains(written, name) {
+			continue
+		}
+		err := os.Remove(filepath.Join(dir, name))
+		switch {
+		case err == nil:
+			removed = append(removed, name)
+		case !errors.Is(err, fs.ErrNotExist):
+			return removed, fmt.Errorf("removing the output of an earlier run: %w", err)
+		}
+	}
+	return removed, nil
+}
+
 // runDynamic fits the Pareto/NBD model with -dynamic-covariates on the
-// log and writes its files.
-func runDynamic(c Config, fc forecast.Config, progress io.Writer) error {
+// log and writes its files, returning their names.
+func runDynamic(c Config, fc forecast.Config, progress io.Writer) ([]string, error) {
 	lf, err := os.Open(c.In)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer lf.Close()
 	cf, err := os.Open(c.DynamicCovariates)
 	if err != nil {
-		return fmt.Errorf("-dynamic-covariates: %w", err)
+		return nil, fmt.Errorf("-dynamic-covariates: %w", err)
 	}
 	defer cf.Close()
 	fmt.Fprintf(progress, "fitting %s with %s\n", forecast.DynamicModelName, c.DynamicCovariates)
 	res, err := forecast.RunDynamic(context.Background(), lf, cf, c.DynamicCovariates, fc)
 	if err != nil {
-		return fmt.Errorf("-dynamic-covariates: %w", err)
+		return nil, fmt.Errorf("-dynamic-covariates: %w", err)
 	}
 	fmt.Fprintf(progress, "%s: %v\n", forecast.DynamicModelName, res.Model)
 	if res.FitNote != "" {
@@ -339,10 +381,10 @@ func runDynamic(c Config, fc forecast.Config, progress io.Writer) error {
 	}
 	files, err := res.WriteFiles(c.Out)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
-	return nil
+	return files, nil
 }
 
 // stateFile is the file of the incremental state in -state's directory.
