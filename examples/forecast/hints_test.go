@@ -64,3 +64,20 @@ func TestCalibrationEndOutsideLog(t *testing.T) {
 		}
 	}
 }
+
+// TestDynamicCovariatesCheckedFirst: a -dynamic-covariates file that does
+// not read stops the run before the job runs and writes its outputs.
+func TestDynamicCovariatesCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	covs := filepath.Join(dir, "dyn.csv")
+	os.WriteFile(covs, []byte("customer_id,date,promo\nC00001,2024-01-01,x\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	var progress strings.Builder
+	err := run([]string{"-dynamic-covariates", covs, "-out", out}, io.Discard, &progress)
+	if !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("%v, want ErrInvalidCovariates naming line 2", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "forecast.csv")); err == nil || strings.Contains(progress.String(), "fitting") {
+		t.Errorf("the job ran before the file was checked:\n%s", progress.String())
+	}
+}

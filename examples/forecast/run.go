@@ -245,6 +245,13 @@ func Run(c Config, progress io.Writer) error {
 	if c.DynamicCovariates != "" && (c.In == "-" || c.Summaries || c.State != "") {
 		return cli.Usagef("-dynamic-covariates: want a transaction log as a file (it is read a second time), without -summaries or -state")
 	}
+	if c.DynamicCovariates != "" {
+		// Read once before the job, whose outputs it would otherwise
+		// follow: a file that does not read stops the run at once.
+		if err := checkDynamic(c.DynamicCovariates, fc.CSV); err != nil {
+			return err
+		}
+	}
 	var in io.Reader
 	if c.In == "-" {
 		fc.Name = "standard input"
@@ -352,6 +359,20 @@ func removeStale(dir string, written []string) ([]string, error) {
 		}
 	}
 	return removed, nil
+}
+
+// checkDynamic reads the -dynamic-covariates file, to report what is
+// wrong in it before the job runs.
+func checkDynamic(name string, opts clv.CSVOptions) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("-dynamic-covariates: %w", err)
+	}
+	defer f.Close()
+	if _, err := forecast.ReadDynamicCovariates(f, name, opts); err != nil {
+		return fmt.Errorf("-dynamic-covariates: %w", err)
+	}
+	return nil
 }
 
 // runDynamic fits the Pareto/NBD model with -dynamic-covariates on the
