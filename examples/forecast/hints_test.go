@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/cli"
 )
 
 // TestInputHints: the first errors a shop's export meets name what to
@@ -79,5 +80,16 @@ func TestDynamicCovariatesCheckedFirst(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "forecast.csv")); err == nil || strings.Contains(progress.String(), "fitting") {
 		t.Errorf("the job ran before the file was checked:\n%s", progress.String())
+	}
+}
+
+// TestNoDefaultInput: run outside the repository without an input, the
+// command says to give one (the example log lives in the repository),
+// rather than failing to open a relative path the user never gave.
+func TestNoDefaultInput(t *testing.T) {
+	t.Chdir(t.TempDir())
+	err := run([]string{"-out", "out"}, io.Discard, io.Discard)
+	if !errors.Is(err, cli.ErrUsage) || !strings.Contains(err.Error(), "give the transaction log with -in FILE or as the argument") {
+		t.Errorf("%v, want a usage error asking for the log", err)
 	}
 }

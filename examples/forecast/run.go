@@ -69,6 +69,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if c.In, err = cli.Input(fs, "in"); err != nil {
 		return err
 	}
+	inSet := fs.NArg() > 0
+	fs.Visit(func(f *flag.Flag) { inSet = inSet || f.Name == "in" })
+	if !inSet && !filepath.IsAbs(c.In) {
+		// No module above the working directory: the example log is not
+		// there to be the default.
+		if _, err := os.Stat(c.In); err != nil {
+			return cli.Usagef("no input: give the transaction log with -in FILE or as the argument (the example log, %s, is the default only inside clvkit's repository)", c.In)
+		}
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
