@@ -358,3 +358,20 @@ func TestReaderBOMQuotedHeader(t *testing.T) {
 		t.Errorf("Read = %+v, %v; want customer a, amount 1.5", tr, err)
 	}
 }
+
+// TestReaderISODateTimeT: an ISO 8601 date-time without an offset is read
+// in either form, with a space or a "T" between date and time (Python's
+// isoformat, JavaScript, many SQL exports), in the Location.
+func TestReaderISODateTimeT(t *testing.T) {
+	in := "customer_id,date\na,2024-01-02T10:30:00\na,2024-01-03 11:00:00\n"
+	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []time.Time{time.Date(2024, 1, 2, 10, 30, 0, 0, time.UTC), time.Date(2024, 1, 3, 11, 0, 0, 0, time.UTC)} {
+		tr, err := rd.Read()
+		if err != nil || !tr.Time.Equal(want) {
+			t.Errorf("Read = %v, %v; want %v", tr.Time, err, want)
+		}
+	}
+}
