@@ -3,9 +3,12 @@ package forecast_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
@@ -40,6 +43,31 @@ func TestReportSaysSkipped(t *testing.T) {
 		if !strings.Contains(html.String(), tc.want) {
 			i := strings.Index(html.String(), "transactions")
 			t.Errorf("report says %q, want %q", html.String()[max(0, i-40):i+120], tc.want)
+		}
+	}
+}
+
+// TestNoZeroDayGapNote: a log with times of day observed to the end of its
+// last day has no note of the end being "0 days" after the last
+// transaction; a day or more later has one.
+func TestNoZeroDayGapNote(t *testing.T) {
+	var log strings.Builder
+	log.WriteString("customer_id,date,amount\n")
+	for i := range 60 {
+		fmt.Fprintf(&log, "c%d,2024-01-%02dT10:00:00,5\nc%d,2024-03-%02dT%02d:00:00,7\n", i, 1+i%28, i, 1+i%28, 8+i%12)
+	}
+	for _, tc := range []struct {
+		end  time.Time
+		note bool
+	}{{time.Date(2024, 3, 28, 0, 0, 0, 0, time.UTC), false}, {time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC), true}} {
+		var progress strings.Builder
+		_, err := forecast.Run(context.Background(), strings.NewReader(log.String()),
+			forecast.Config{Model: "bgnbd", End: tc.end, EndOfDay: true, Progress: &progress})
+		if err != nil && !errors.Is(err, clv.ErrNotIdentified) {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(progress.String(), "days after the last transaction"); got != tc.note {
+			t.Errorf("end %s: note %v, want %v:\n%s", tc.end.Format(time.DateOnly), got, tc.note, progress.String())
 		}
 	}
 }
