@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/cli"
 )
 
@@ -91,5 +92,17 @@ func TestNoDefaultInput(t *testing.T) {
 	err := run([]string{"-out", "out"}, io.Discard, io.Discard)
 	if !errors.Is(err, cli.ErrUsage) || !strings.Contains(err.Error(), "give the transaction log with -in FILE or as the argument") {
 		t.Errorf("%v, want a usage error asking for the log", err)
+	}
+}
+
+// TestCorruptState: a state file that does not load is an error naming
+// it, wrapping forecast.ErrStateCorrupt, without the library's prefix
+// (cli.Status adds the command's name: one "forecast:" in all).
+func TestCorruptState(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, stateFile), []byte("garbage\n"), 0o644)
+	err := run([]string{"-state", dir, "-out", filepath.Join(dir, "out")}, io.Discard, io.Discard)
+	if !errors.Is(err, forecast.ErrStateCorrupt) || !strings.HasPrefix(err.Error(), "-state "+filepath.Join(dir, stateFile)+": corrupt state") {
+		t.Errorf("%v", err)
 	}
 }

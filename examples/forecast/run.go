@@ -433,7 +433,7 @@ func loadState(dir string) (*forecast.State, error) {
 	defer f.Close()
 	st, err := forecast.LoadState(f)
 	if err != nil {
-		return nil, fmt.Errorf("-state %s: %w", f.Name(), err)
+		return nil, explained{"-state " + f.Name() + ": " + inFlags(err.Error()), err}
 	}
 	return st, nil
 }
