@@ -106,3 +106,15 @@ func TestCorruptState(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// TestCovariatesErrorNamesItsFile: an error in the -covariates file names
+// that file, not the log, first.
+func TestCovariatesErrorNamesItsFile(t *testing.T) {
+	dir := t.TempDir()
+	covs := filepath.Join(dir, "cov.csv")
+	os.WriteFile(covs, []byte("customer_id,channel\nC00001,\n"), 0o644)
+	err := run([]string{"-covariates", covs, "-out", filepath.Join(dir, "out")}, io.Discard, io.Discard)
+	if !errors.Is(err, clv.ErrInvalidCovariates) || !strings.HasPrefix(err.Error(), "-covariates "+covs+": line 2") {
+		t.Errorf("%v", err)
+	}
+}

@@ -501,6 +501,13 @@ func (c Config) explain(name string, err error) error {
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
 		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
+	case errors.Is(err, clv.ErrInvalidCovariates) && c.Covariates != "":
+		// The covariates file is at fault, not the log: name it first.
+		msg := inFlags(err.Error())
+		if rest, ok := strings.CutPrefix(msg, clv.ErrInvalidCovariates.Error()+": "+c.Covariates+": "); ok {
+			return explained{"-covariates " + c.Covariates + ": " + rest, err}
+		}
+		return explained{"-covariates " + c.Covariates + ": " + msg, err}
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}
