@@ -71,3 +71,28 @@ func TestNoZeroDayGapNote(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentsCSVWithoutAmounts: without amounts segments.csv leaves the
+// cells of money empty (as periods.csv does), not 0, which would say the
+// customers spent nothing and are worth nothing.
+func TestSegmentsCSVWithoutAmounts(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := forecast.Run(context.Background(), bytes.NewReader(raw), forecast.Config{Model: "bgnbd", NoAmounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := res.WriteSegmentsCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) != 9 || f[5] != "" || f[6] != "" || f[7] != "" || f[8] == "" {
+			t.Errorf("row %q: want mean_monetary_value, total_clv and mean_clv empty, mean_p_alive given", l)
+		}
+	}
+}
