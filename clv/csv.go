@@ -12,9 +12,9 @@ import (
 )
 
 // DefaultLayouts are the time layouts a Reader tries when CSVOptions.Layouts
-// is nil: ISO dates, compact dates (CDNOW's 19970101), ISO date-times and
-// RFC 3339.
-var DefaultLayouts = []string{"2006-01-02", "20060102", "2006-01-02 15:04:05", time.RFC3339}
+// is nil: ISO dates, compact dates (CDNOW's 19970101), ISO date-times
+// without an offset (with a space or a "T" before the time) and RFC 3339.
+var DefaultLayouts = []string{"2006-01-02", "20060102", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339}
 
 // CSVOptions configures a Reader. The zero value reads a comma-separated
 // file with a header, customer ids in column "customer_id", dates in column

@@ -340,3 +340,38 @@ func TestCustomerValidate(t *testing.T) {
 		t.Errorf("ValidateAll(nil): %v", err)
 	}
 }
+
+// TestReaderBOMQuotedHeader: a spreadsheet's "CSV UTF-8" export with every
+// field quoted starts with a byte-order mark before the header's first
+// quote; the header's first name is still the unquoted name.
+func TestReaderBOMQuotedHeader(t *testing.T) {
+	in := "\ufeff\"customer_id\",\"date\",\"amount\"\r\n\"a\",\"2020-01-02\",\"1.5\"\r\n"
+	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Amount: "amount"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := rd.Header(); len(h) != 3 || h[0] != "customer_id" {
+		t.Errorf("header %q, want customer_id first", h)
+	}
+	tr, err := rd.Read()
+	if err != nil || tr.CustomerID != "a" || tr.Amount != 1.5 {
+		t.Errorf("Read = %+v, %v; want customer a, amount 1.5", tr, err)
+	}
+}
+
+// TestReaderISODateTimeT: an ISO 8601 date-time without an offset is read
+// in either form, with a space or a "T" between date and time (Python's
+// isoformat, JavaScript, many SQL exports), in the Location.
+func TestReaderISODateTimeT(t *testing.T) {
+	in := "customer_id,date\na,2024-01-02T10:30:00\na,2024-01-03 11:00:00\n"
+	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []time.Time{time.Date(2024, 1, 2, 10, 30, 0, 0, time.UTC), time.Date(2024, 1, 3, 11, 0, 0, 0, time.UTC)} {
+		tr, err := rd.Read()
+		if err != nil || !tr.Time.Equal(want) {
+			t.Errorf("Read = %v, %v; want %v", tr.Time, err, want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 		maxX = maxExactCount
 	}
 	// encoding/csv keeps a whole line: bound it.
-	cr := csv.NewReader(ingest.LimitLines(r, DefaultMaxLineBytes))
+	cr := csv.NewReader(ingest.LimitLines(ingest.SkipBOM(r), DefaultMaxLineBytes))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

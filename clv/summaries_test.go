@@ -83,3 +83,12 @@ func TestReadSummariesOptions(t *testing.T) {
 		t.Fatalf("%+v %v", cs, err)
 	}
 }
+
+// TestReadSummariesBOM: a byte-order mark before a quoted header.
+func TestReadSummariesBOM(t *testing.T) {
+	in := "\ufeff\"customer_id\",\"frequency\",\"recency\",\"T\",\"monetary_value\"\r\n\"a\",\"1\",\"2\",\"10\",\"5\"\r\n"
+	cs, _, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{})
+	if err != nil || len(cs) != 1 || cs[0] != (clv.Customer{ID: "a", Frequency: 1, Recency: 2, T: 10, MonetaryValue: 5}) {
+		t.Errorf("%+v %v", cs, err)
+	}
+}

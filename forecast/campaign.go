@@ -18,6 +18,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/internal/ingest"
 	"github.com/clvkit/clvkit/segment"
 )
 
@@ -367,7 +368,7 @@ func readCampaignIDs(cfg Config, cs []clv.Customer) (contacted, control []int, e
 		var ids []int
 		var unknown []string
 		nUnknown := 0
-		sc := bufio.NewScanner(r)
+		sc := bufio.NewScanner(ingest.SkipBOM(r))
 		sc.Buffer(nil, 1<<20)
 		for line := 1; sc.Scan(); line++ {
 			id := strings.TrimSpace(sc.Text())

@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cov"
+	"github.com/clvkit/clvkit/internal/ingest"
 )
 
 // MaxLevels bounds the levels of a categorical column of the covariates
@@ -174,7 +175,7 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 		}
 		return rec, err
 	}
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(ingest.SkipBOM(r))
 	sc.Buffer(make([]byte, 0, 64<<10), maxCovariateLine)
 	info := &Covariates{Name: name}
 	skip := func(err error) error {

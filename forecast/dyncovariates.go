@@ -111,7 +111,7 @@ func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*Dyna
 		v, err := strconv.ParseFloat(s, 64)
 		return v, err == nil && !math.IsInf(v, 0) && !math.IsNaN(v)
 	}
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(ingest.SkipBOM(r))
 	sc.Buffer(make([]byte, 0, 64<<10), maxCovariateLine)
 	f := &DynamicCovariateFile{Name: name, byID: map[string][]dynLine{}}
 	// skip counts a row's error with SkipInvalid (true: go on), else

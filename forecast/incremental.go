@@ -299,10 +299,10 @@ func (j *job) readNew(st *State, r io.Reader) (*newLog, error) {
 		if d.hash == st.LogHash {
 			same = " (it is the very log applied last)"
 		}
-		return nil, fmt.Errorf("%w%s: its %d transactions are all at or before the state's last transaction, %v", ErrAlreadyApplied, same, stale, st.Last)
+		return nil, fmt.Errorf("%w%s: its %d transactions are all at or before the state's last transaction, %s", ErrAlreadyApplied, same, stale, clockOf(st.Last))
 	case stale > 0:
-		return nil, fmt.Errorf("%w: line %d: a transaction at %v, at or before the state's last transaction, %v (%d such transactions; %d after it)",
-			ErrOverlap, staleLine, staleTime, st.Last, stale, d.records)
+		return nil, fmt.Errorf("%w: line %d: a transaction at %s, at or before the state's last transaction, %s (%d such transactions; %d after it)",
+			ErrOverlap, staleLine, clockOf(staleTime), clockOf(st.Last), stale, d.records)
 	case d.records == 0 && st.Records == 0:
 		return nil, fmt.Errorf("%w: no transactions (%v)", clv.ErrEmptyLog, d.stats)
 	}
@@ -439,4 +439,3 @@ func (j *job) alsoObserve(opts *clv.SummaryOptions) {
 	}
 	opts.Observer = observers{opts.Observer, j.also()}
 }
-

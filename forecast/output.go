@@ -248,13 +248,19 @@ func appendQuoted(b []byte, prefix, s string) []byte {
 }
 
 // WriteSegmentsCSV writes one row per RFM segment: customers, share, mean
-// recency, frequency and monetary value, total and mean CLV, mean P(alive).
+// recency, frequency and monetary value, total and mean CLV, mean P(alive);
+// without amounts (Config.NoAmounts), the monetary value and CLV cells are
+// empty.
 func (res *Result) WriteSegmentsCSV(w io.Writer) error {
 	rows := [][]string{{"segment", "customers", "share", "mean_recency", "mean_frequency", "mean_monetary_value",
 		"total_clv", "mean_clv", "mean_p_alive"}}
+	money := ff
+	if res.Spend == nil { // no amounts: no spend, no CLV
+		money = func(float64) string { return "" }
+	}
 	for _, g := range res.Segments {
 		rows = append(rows, []string{g.Key, strconv.Itoa(g.Customers), ff(g.Share), ff(g.MeanRecency), ff(g.MeanFrequency),
-			ff(g.MeanMonetary), ff(g.TotalCLV), ff(g.MeanCLV), ff(g.MeanPAlive)})
+			money(g.MeanMonetary), money(g.TotalCLV), money(g.MeanCLV), ff(g.MeanPAlive)})
 	}
 	return csv.NewWriter(w).WriteAll(rows)
 }

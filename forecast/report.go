@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/clvkit/clvkit/clv"
@@ -48,7 +50,7 @@ var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</style></head><body>
 <h1>Customer forecast</h1>
-<p>{{.Input}}: {{.Transactions}} transactions, {{.Customers}} customers, times in {{.Unit}};
+<p>{{.Input}}: {{.Transactions}} transactions{{with .Skipped}} ({{.}}){{end}}, {{.Customers}} customers, times in {{.Unit}};
 observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
 {{if .Outliers}}<p><strong>Amounts far outside the log's bulk:</strong> {{.Outliers}}. Check them (typos, test orders, wholesale buyers): they pull the spend model.</p>{{end}}
 <h2>Models</h2>
@@ -305,6 +307,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
 	}
 	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
+	data["Skipped"] = skippedNote(r.Summary.Stats)
 	data["BandLow"], data["BandHigh"] = ChurnBandLow, ChurnBandHigh
 	weeks, undefined := r.NextOrderWeeks()
 	peak, defined := 0, 0
@@ -376,4 +379,27 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		data["TotalIv"], data["TotalCLVIv"] = &iv, &ivc
 	}
 	return page.Execute(w, data)
+}
+
+// skippedNote says how many lines of the log SkipInvalid left out and
+// why ("2 lines skipped: unparseable amount: 1, unparseable date: 1"), or
+// "" if none.
+func skippedNote(st clv.Stats) string {
+	if st.Skipped == 0 {
+		return ""
+	}
+	lines := "lines"
+	if st.Skipped == 1 {
+		lines = "line"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s skipped", st.Skipped, lines)
+	for k, reason := range slices.Sorted(maps.Keys(st.Reasons)) {
+		sep := ", "
+		if k == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(&b, "%s%s: %d", sep, reason, st.Reasons[reason])
+	}
+	return b.String()
 }

@@ -150,7 +150,7 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 		return nil, fmt.Errorf("sbg: %w: renewal period %q: want %q, %q or %q", clv.ErrBadOption, opts.Period, Weekly, Monthly, Yearly)
 	}
 	// encoding/csv keeps a whole line: bound it.
-	cr := csv.NewReader(ingest.LimitLines(r, clv.DefaultMaxLineBytes))
+	cr := csv.NewReader(ingest.LimitLines(ingest.SkipBOM(r), clv.DefaultMaxLineBytes))
 	cr.Comma = opts.Delimiter
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

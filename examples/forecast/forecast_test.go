@@ -271,7 +271,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-penalizer", "-1"}, "-penalizer -1: want a number ≥ 0"},
 		{[]string{"-fit-budget", "-1s"}, "-fit-budget -1s: want a duration > 0, or zero for the default"},
 		{[]string{"-interval", "1.5"}, "-interval 1.5: want a level in (0, 1), e.g. 0.9"},
-		{[]string{"-interval", "0.9", "-interval-draws", "1"}, "-interval-draws 1: want 2 to 100000"},
+		{[]string{"-interval", "0.9", "-interval-draws", "1"}, "-interval-draws 1: want 2 to 10000 (time and memory grow with the draws: " +
+			"on CDNOW's 23,570 customers, 200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)"},
 		{[]string{"-interval-draws", "500"}, "-interval-draws 500: want none (the draws are for intervals) without -interval"},
 		{[]string{"-interval", "0.9", "-interval-draws", "20000"}, "-interval-draws 20000: want 2 to 10000 (time and memory grow with the draws: " +
 			"on CDNOW's 23,570 customers, 200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)"},

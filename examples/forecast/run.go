@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +68,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var err error
 	if c.In, err = cli.Input(fs, "in"); err != nil {
 		return err
+	}
+	inSet := fs.NArg() > 0
+	fs.Visit(func(f *flag.Flag) { inSet = inSet || f.Name == "in" })
+	if !inSet && !filepath.IsAbs(c.In) {
+		// No module above the working directory: the example log is not
+		// there to be the default.
+		if _, err := os.Stat(c.In); err != nil {
+			return cli.Usagef("no input: give the transaction log with -in FILE or as the argument (the example log, %s, is the default only inside clvkit's repository)", c.In)
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -171,7 +181,9 @@ func (c Config) options() (forecast.Config, error) {
 	default:
 		return fc, cli.Usagef("-unit %q: want day or week", c.Unit)
 	}
-	if c.IntervalDraws > maxIntervalDraws {
+	// The library's bound is higher: say the command's own range, to
+	// draws too few as well.
+	if c.IntervalDraws > maxIntervalDraws || c.Interval != 0 && c.IntervalDraws != 0 && c.IntervalDraws < 2 {
 		return fc, cli.Usagef("-interval-draws %d: want 2 to %d (time and memory grow with the draws: on CDNOW's 23,570 customers, "+
 			"200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)", c.IntervalDraws, maxIntervalDraws)
 	}
@@ -303,6 +315,13 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
+	removed, err := removeStale(c.Out, files)
+	if len(removed) > 0 {
+		fmt.Fprintf(progress, "removed %v from %s: an earlier run wrote them, this one does not\n", removed, c.Out)
+	}
+	if err != nil {
+		return err
+	}
 	if st != nil {
 		if err := saveState(c.State, st); err != nil {
 			return err
@@ -311,6 +330,38 @@ func Run(c Config, progress io.Writer) error {
 			st.Customers(), st.Records, st.Last.Format(time.DateTime), filepath.Join(c.State, stateFile))
 	}
 	return nil
+}
+
+// outputNames are the files a run of the job may write into -out: the
+// tables, model.json, the report and its plots, and -dynamic-covariates'
+// files.
+var outputNames = []string{
+	"forecast.csv", "model.json", "segments.csv", "periods.csv", "cohorts.csv", "kpis.csv", "periods_by_customer.csv",
+	"cross_sell.csv", "profiles.csv", "campaign.csv", "holdout.csv", "report.html",
+	"frequency.png", "holdout.png", "tracking.png", "p_alive.png", "expected_purchases.png", "clv.png", "segments.png",
+	"next_order.png", "cohorts.png", "kpis.png", "revenue.png",
+	forecast.DynamicModelName + ".json", forecast.DynamicModelName + "_customers.csv",
+}
+
+// removeStale removes from dir the job's outputs (outputNames) that this
+// run did not write (written): an earlier run with other flags, or the
+// first run of -state, left them, and beside this run's files they would
+// be read as this run's. It returns the names removed.
+func removeStale(dir string, written []string) ([]string, error) {
+	var removed []string
+	for _, name := range outputNames {
+		if slices.Contains(written, name) {
+			continue
+		}
+		err := os.Remove(filepath.Join(dir, name))
+		switch {
+		case err == nil:
+			removed = append(removed, name)
+		case !errors.Is(err, fs.ErrNotExist):
+			return removed, fmt.Errorf("removing the output of an earlier run: %w", err)
+		}
+	}
+	return removed, nil
 }
 
 // stateFile is the file of the incremental state in -state's directory.
@@ -329,7 +380,7 @@ func loadState(dir string) (*forecast.State, error) {
 	defer f.Close()
 	st, err := forecast.LoadState(f)
 	if err != nil {
-		return nil, fmt.Errorf("-state %s: %w", f.Name(), err)
+		return nil, explained{"-state " + f.Name() + ": " + inFlags(err.Error()), err}
 	}
 	return st, nil
 }
@@ -396,14 +447,59 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, forecast.ErrFitBudget):
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
-		return fmt.Errorf("%s: %w\n(run without -interval, or with another -model)", name, err)
+		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
+	case errors.Is(err, clv.ErrInvalidCovariates) && c.Covariates != "":
+		// The covariates file is at fault, not the log: name it first.
+		msg := inFlags(err.Error())
+		if rest, ok := strings.CutPrefix(msg, clv.ErrInvalidCovariates.Error()+": "+c.Covariates+": "); ok {
+			return explained{"-covariates " + c.Covariates + ": " + rest, err}
+		}
+		return explained{"-covariates " + c.Covariates + ": " + msg, err}
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}
+	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && commaThousands.MatchString(err.Error()):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with commas between thousands, such as 1,234.50, are not read: " +
+			"export the column without the thousands separator; -decimal-comma is for 1.234,50)", err}
+	case errors.Is(err, clv.ErrBadTime) && c.Layout == "":
+		return explained{name + ": " + inFlags(err.Error()) + "\n(dates written otherwise: -layout, in Go's reference time" + layoutHint(err.Error()) + ")", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ';': -delim ';')", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
 	return explained{name + ": " + inFlags(err.Error()), err}
+}
+
+var (
+	// commaThousands matches an amount such as "1,234.50" in an error.
+	commaThousands = regexp.MustCompile(`unparseable amount "[^"]*[0-9],[0-9]{3}[.,]`)
+	// oneFieldWithSemicolon matches a header of one field holding ';'.
+	oneFieldWithSemicolon = regexp.MustCompile(`is not in the header \["[^"]*;[^"]*"\]$`)
+	// badDate finds the date of an "unparseable date" error.
+	badDate = regexp.MustCompile(`unparseable date "([^"]*)"`)
+)
+
+// layoutHint returns the -layout for the date quoted in msg, for the
+// layouts shops' exports use most ("; for 31.12.2024, -layout
+// 02.01.2006"), or "".
+func layoutHint(msg string) string {
+	m := badDate.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	for _, l := range [...]struct{ re, layout string }{
+		{`^[0-9]{2}\.[0-9]{2}\.[0-9]{4}$`, "02.01.2006"},
+		{`^[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}$`, `"02.01.2006 15:04"`},
+		{`^[0-9]{2}\.[0-9]{2}\.[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$`, `"02.01.2006 15:04:05"`},
+		{`^[0-9]{2}/[0-9]{2}/[0-9]{4}$`, "01/02/2006 if the month comes first, -layout 02/01/2006 if the day does"},
+		{`^[0-9]{4}/[0-9]{2}/[0-9]{2}$`, "2006/01/02"},
+	} {
+		if regexp.MustCompile(l.re).MatchString(m[1]) {
+			return "; for " + m[1] + ", -layout " + l.layout
+		}
+	}
+	return ""
 }
 
 // libraryTerms are phrases of the library's errors and what they are in
@@ -418,6 +514,7 @@ var libraryTerms = []struct {
 	{regexp.MustCompile(`\bID column\b`), "-id column"},
 	{regexp.MustCompile(`\bTime column\b`), "-date column"},
 	{regexp.MustCompile(`\bAmount column\b`), "-amount column"},
+	{regexp.MustCompile(`\bCalibrationEnd\b`), "-calibration-end"},
 	{regexp.MustCompile(`\bproduct column ("(?:[^"\\]|\\.)*"): `), "-product-column $1: "},
 }
 

@@ -12,7 +12,9 @@ import (
 // reported over the limit as soon as its length passes it, without being
 // kept, even on an endless stream; the next call skips the rest of it, up
 // to SkipLimit times the limit. A gzip stream (magic bytes 1f 8b) is
-// decompressed transparently.
+// decompressed transparently, and a UTF-8 byte-order mark at the start of
+// the text is dropped (a spreadsheet's "CSV UTF-8" export starts with one,
+// which would otherwise stand before the first field's opening quote).
 type Lines struct {
 	br   *bufio.Reader
 	buf  []byte // a line longer than br's buffer, reused
@@ -38,6 +40,9 @@ func NewLines(r io.Reader, max int) (*Lines, error) {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		br = bufio.NewReaderSize(zr, 1<<16)
+	}
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3)
 	}
 	return &Lines{br: br, max: max}, nil
 }
@@ -172,4 +177,15 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// SkipBOM returns a reader of r without the UTF-8 byte-order mark it may
+// start with (a spreadsheet's "CSV UTF-8" export has one, before the
+// header's first quote), for the readers that do not go through Lines.
+func SkipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	return br
 }

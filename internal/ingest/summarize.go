@@ -553,6 +553,9 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 		}
 	}
 	n := len(keep)
+	if n == 0 && s.split && s.n > 0 {
+		return nil, fmt.Errorf("%w: no purchase up to CalibrationEnd %s: the first is on %s", ErrEmptyLog, dayOrTime(s.opts.CalibrationEnd), dayOrTime(s.earliest))
+	}
 	if n == 0 {
 		return nil, ErrEmptyLog
 	}
@@ -573,7 +576,8 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 		end, endT, endP, fullP = s.latestS, s.latestS, s.latestP, s.latestP
 		sum.End = s.latest
 		if s.split && !(s.cal < end) {
-			return nil, fmt.Errorf("%w: CalibrationEnd %v is not before the last transaction %v, the end of observation", ErrBadOption, s.opts.CalibrationEnd, s.latest)
+			return nil, fmt.Errorf("%w: CalibrationEnd %s is not before the last transaction, on %s, the end of observation",
+				ErrBadOption, dayOrTime(s.opts.CalibrationEnd), dayOrTime(s.latest))
 		}
 	}
 	sum.First, sum.Last = s.earliest, s.latest
@@ -714,3 +718,12 @@ func TimeOrder[T Transactions](txs []T) []int {
 // SetObserver sets the observer of the transactions added (see Observer);
 // nil for none.
 func (s *Summarizer) SetObserver(o Observer) { s.observer = o }
+
+// dayOrTime formats t as a date, with the time of day if it is not
+// midnight, for messages about dates people give.
+func dayOrTime(t time.Time) string {
+	if h, m, sec := t.Clock(); h == 0 && m == 0 && sec == 0 && t.Nanosecond() == 0 {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.RFC3339)
+}

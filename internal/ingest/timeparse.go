@@ -59,8 +59,8 @@ func (p *TimeParser) try(layout string, b []byte) (time.Time, bool) {
 			return p.date(b[0:4], b[4:6], b[6:8], nil)
 		}
 		return time.Time{}, false
-	case "2006-01-02 15:04:05":
-		if len(b) == 19 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' && b[16] == ':' {
+	case "2006-01-02 15:04:05", "2006-01-02T15:04:05":
+		if len(b) == 19 && b[4] == '-' && b[7] == '-' && b[10] == layout[10] && b[13] == ':' && b[16] == ':' {
 			return p.date(b[0:4], b[5:7], b[8:10], b[11:19])
 		}
 		return time.Time{}, false
