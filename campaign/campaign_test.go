@@ -305,6 +305,31 @@ func TestArithmetic(t *testing.T) {
 	}
 }
 
+// TestBaselineNotNegative: the baseline's band is censored at zero —
+// one contacted one-time buyer long inactive expects far less than one
+// purchase, and its normal band used to reach below 0 — while the
+// incremental band mirrors it (Actual − Expected.Low).
+func TestBaselineNotNegative(t *testing.T) {
+	pm, sm, _ := small(t)
+	in := campaign.Input{
+		Customers: []clv.Customer{{ID: "a", Frequency: 1, Recency: 2, T: 60, MonetaryValue: 30}},
+		Outcomes:  []campaign.Outcome{{0, 0}},
+		Contacted: []string{"a"},
+	}
+	res, err := campaign.Measure(context.Background(), pm, sm, in, campaign.Options{Window: 13})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []campaign.Comparison{res.Total.Purchases, res.Total.Revenue} {
+		if !(c.Expected.Low == 0 && c.Expected.Value > 0 && c.Expected.High > c.Expected.Value) {
+			t.Errorf("baseline %+v: want a band from 0", c.Expected)
+		}
+		if c.Incremental.High != c.Actual-c.Expected.Low {
+			t.Errorf("incremental %+v, baseline %+v", c.Incremental, c.Expected)
+		}
+	}
+}
+
 // TestFromSummary: a log summarized with the campaign date as the
 // calibration end gives the customers at the date and their window.
 func TestFromSummary(t *testing.T) {

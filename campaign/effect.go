@@ -156,6 +156,11 @@ func (w *effectWork) compare(a, e, v float64, mu []float64) Comparison {
 		off[d] = m - e
 	}
 	lo, hi := mixtureBand(off, v, w.level)
+	// The baseline B counts purchases (or sums their values): it is never
+	// negative, so the band of its normal approximation is censored at 0
+	// (a quantile of max(0, X) is max(0, the quantile of X)). Small groups
+	// with few expected purchases otherwise got a negative lower end.
+	lo, hi = max(lo, -e), max(hi, -e)
 	return Comparison{
 		Actual:      a,
 		Expected:    Estimate{e, e + lo, e + hi},
