@@ -241,3 +241,48 @@ func TestCohortsReport(t *testing.T) {
 		t.Errorf("cohort files from summaries: %v", names)
 	}
 }
+
+// TestSegmentsNoAmounts: without amounts the RFM segments are by recency
+// and frequency alone (segment.RecencyFrequencyRules) — the shipped log's
+// best customers are Champions, not Loyal for want of a monetary score —
+// and forecast.csv leaves monetary_value and m_score empty.
+func TestSegmentsNoAmounts(t *testing.T) {
+	log, err := os.ReadFile("../testdata/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := forecast.Run(context.Background(), bytes.NewReader(log), forecast.Config{Model: "bgnbd", NoAmounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	champions := 0
+	for i, r := range res.RFM {
+		want := r.R >= 4 && r.F >= 4
+		if got := r.Segment == "Champions"; got != want {
+			t.Fatalf("customer %d: R %d F %d in %q", i, r.R, r.F, r.Segment)
+		}
+		if want {
+			champions++
+		}
+	}
+	if champions == 0 {
+		t.Fatal("no Champions without amounts")
+	}
+	var b bytes.Buffer
+	if err := res.WriteForecastCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, row := range rows[1:] {
+		if row[col["monetary_value"]] != "" || row[col["m_score"]] != "" || len(row[col["rfm_score"]]) != 2 {
+			t.Fatalf("row %v: want no monetary value, no m_score and a two-digit rfm_score", row)
+		}
+	}
+}

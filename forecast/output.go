@@ -145,7 +145,11 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 			b = num(b, c.Recency)
 			b = num(b, c.T)
 		}
-		b = num(b, c.MonetaryValue)
+		if valued {
+			b = num(b, c.MonetaryValue)
+		} else { // no amounts: no monetary value
+			b = append(b, ',')
+		}
 		if ok { // "p_alive,expected_purchases,"
 			b = append(b, rec[2+rec[0]:2+rec[0]+rec[1]]...)
 		} else {
@@ -159,7 +163,11 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 			b = append(b, ',', ',')
 		}
 		rs, fs, ms := byte('0'+rfm.R), byte('0'+rfm.F), byte('0'+rfm.M) // rfm.Code() is rs, fs, ms
-		b = append(b, rs, ',', fs, ',', ms, ',', rs, fs, ms)
+		if valued {
+			b = append(b, rs, ',', fs, ',', ms, ',', rs, fs, ms)
+		} else { // no amounts: no m_score, and rfm_score is R and F
+			b = append(b, rs, ',', fs, ',', ',', rs, fs)
+		}
 		for _, s := range [...]string{rfm.Segment, tier.Churn, tier.Value, tier.Action} {
 			b = append(b, ',')
 			b = appendField(b, s)

@@ -365,7 +365,11 @@ func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
 			value[i] = f.ExpectedPurchases
 		}
 	}
-	rfm, err := segment.ScoreCustomers(cs, segment.ScoreOptions{})
+	var sopts segment.ScoreOptions
+	if j.cfg.NoAmounts { // no monetary score: the segments by R and F
+		sopts.Rules = segment.RecencyFrequencyRules
+	}
+	rfm, err := segment.ScoreCustomers(cs, sopts)
 	if err != nil {
 		return segmentation{}, err
 	}

@@ -38,6 +38,25 @@ var DefaultRules = []Rule{
 	{"Lost", func(r, f, m int) bool { return r == 1 && f <= 2 }},
 }
 
+// RecencyFrequencyRules is DefaultRules for customers without amounts:
+// the same segments with the conditions on M left out (Champions are
+// R ≥ 4, F ≥ 4; Can't Lose Them R ≤ 2, F ≥ 4), so a log without amounts
+// puts no one among the Loyal for want of a monetary score. With 5 bins
+// every (R, F) matches one rule.
+var RecencyFrequencyRules = []Rule{
+	{"Champions", func(r, f, m int) bool { return r >= 4 && f >= 4 }},
+	{"Loyal", func(r, f, m int) bool { return r >= 3 && f >= 4 }},
+	{"Can't Lose Them", func(r, f, m int) bool { return r <= 2 && f >= 4 }},
+	{"At Risk", func(r, f, m int) bool { return r <= 2 && f >= 3 }},
+	{"Potential Loyalist", func(r, f, m int) bool { return r >= 4 && f >= 2 && f <= 3 }},
+	{"New", func(r, f, m int) bool { return r == 5 && f == 1 }},
+	{"Promising", func(r, f, m int) bool { return r == 4 && f == 1 }},
+	{"Need Attention", func(r, f, m int) bool { return r == 3 && f >= 2 && f <= 3 }},
+	{"About to Sleep", func(r, f, m int) bool { return r == 3 && f == 1 }},
+	{"Hibernating", func(r, f, m int) bool { return r == 2 && f <= 2 }},
+	{"Lost", func(r, f, m int) bool { return r == 1 && f <= 2 }},
+}
+
 // ScoreOptions configures ScoreCustomers (and segment/frame's Score). The
 // zero value scores 1..5 by quantiles and names segments with DefaultRules.
 type ScoreOptions struct {
