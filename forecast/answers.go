@@ -131,10 +131,11 @@ func (res *Result) answersOf(c clv.Customer, o clv.Outlook) Answers {
 // formatted once per distinct row of Outlooks (they depend on frequency,
 // recency and T only), in chunks of parallel.ChunkSize rows: row j's are
 // bufs[k][offs[k][i]:offs[k][i+1]] with k, i = j / ChunkSize, j % ChunkSize,
-// each cell preceded by a comma.
+// each cell preceded by a comma; ivBufs and ivOffs the same of the
+// AnswerIntervalColumns, with AnswerIntervals.
 type answerCells struct {
-	bufs [][]byte
-	offs [][]int
+	bufs, ivBufs [][]byte
+	offs, ivOffs [][]int
 }
 
 // cells formats the answer cells of every distinct row, on all cores;
@@ -156,6 +157,10 @@ func (res *Result) cells() answerCells {
 	}
 	n := len(first)
 	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int, parallel.Chunks(n))}
+	ivs := res.AnswerIntervals
+	if ivs != nil {
+		ac.ivBufs, ac.ivOffs = make([][]byte, len(ac.bufs)), make([][]int, len(ac.bufs))
+	}
 	parallel.For(len(ac.bufs), func(k int) {
 		lo, hi := parallel.Bounds(k, n)
 		b := make([]byte, 0, (hi-lo)*140)
@@ -168,6 +173,14 @@ func (res *Result) cells() answerCells {
 			b = appendAnswers(b, res.answersOf(res.Summary.Customers[i], o.Row(j)))
 		}
 		ac.bufs[k], ac.offs[k] = b, append(off, len(b))
+		if ivs != nil {
+			b, off = make([]byte, 0, (hi-lo)*200), make([]int, 0, hi-lo+1)
+			for j := lo; j < hi; j++ {
+				off = append(off, len(b))
+				b = appendAnswerIntervals(b, answerIntervalsOf(ivs.At(int(first[j])), res.days()))
+			}
+			ac.ivBufs[k], ac.ivOffs[k] = b, append(off, len(b))
+		}
 	})
 	return ac
 }
