@@ -158,10 +158,22 @@ var ErrBadDraws = errors.New("interval: invalid parameter draws")
 // value only, as Gamma-Gamma's does). It runs on all cores and stops with
 // ctx's error when ctx is done. An invalid customer is an error naming it.
 //
+// With Options.Outlook, Result.Outlooks holds the intervals of each
+// customer's answers (Outlook): every draw's clv.Outlook of each distinct
+// (frequency, recency, T), computed block by block of rows (with the
+// model's clv.OutlookRows where it has one, which shares the work of rows
+// of equal (x, T)), and the discounted purchases from the values the
+// lifetime value is computed from. It costs about one Outlook per distinct
+// row and draw: at 10⁶ customers of a log of dates and 200 draws, some
+// 9 CPU seconds for BG/NBD and 40 for Pareto/NBD, whose percentiles of the
+// next purchase take a root search (half of it).
+//
 // Memory: each goroutine holds a block of rows under every draw, 3 + the
 // periods numbers per row and draw, in blocks of fewer rows as the draws
 // or periods grow (about 25 MB a block whatever their number); besides the
-// results, what grows with the draws is the draws' totals and, for
+// results (and, with Options.Outlook, 5 more numbers per row and draw in
+// a block, and 96 bytes per distinct row and 4 per customer of the
+// Outlooks), what grows with the draws is the draws' totals and, for
 // AliveFactored models, what IfAlive prepares for each distinct frequency
 // under each draw (BG/NBD: an interpolation table of up to 96 numbers).
 func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options) (*Result, error) {

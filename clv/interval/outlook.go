@@ -121,16 +121,22 @@ func newOutlookWork(draws []Draw, g *rowGroups, n int, opts clv.OutlookOptions) 
 	return ow, nil
 }
 
-// outlookBuf is the scratch of one block's outlooks: os, one draw's
-// outlooks of the block's rows; q[k][r*D+d] the k-th quantity (purchase
-// within the window, within the horizon, alive at its end, the median, the
-// time between purchases) of row lo+r under draw d.
+// outlookRows is the number of rows whose outlooks under every draw are
+// held at once: a block's rows are taken in parts of outlookRows, so that
+// the scratch (5 numbers per row and draw) stays small beside the block's.
+const outlookRows = 256
+
+// outlookBuf is the scratch of the outlooks of a part of a block: os, one
+// draw's outlooks of the part's rows; q[k][r*D+d] the k-th quantity
+// (purchase within the window, within the horizon, alive at its end, the
+// median, the time between purchases) of the part's row r under draw d.
 type outlookBuf struct {
 	os []clv.Outlook
 	q  [5][]float64
 }
 
 func newOutlookBuf(rows, D int) *outlookBuf {
+	rows = min(rows, outlookRows)
 	b := &outlookBuf{os: make([]clv.Outlook, rows)}
 	for k := range b.q {
 		b.q[k] = make([]float64, rows*D)
@@ -140,10 +146,22 @@ func newOutlookBuf(rows, D int) *outlookBuf {
 
 // outlookBlock computes the Outlook intervals of the block's rows [lo, hi)
 // given the block's P(alive) and discounted purchases if alive under each
-// draw (buf.f, buf.v, the latter per pair of pairOf).
+// draw (buf.f, buf.v, the latter per pair of pairOf), in parts of
+// outlookRows rows.
 func (w *intervalWork) outlookBlock(lo, hi int, buf *blockBuf, pairOf []int32) error {
+	for s := lo; s < hi; s += outlookRows {
+		if err := w.outlookPart(lo, s, min(s+outlookRows, hi), buf, pairOf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outlookPart is outlookBlock for the rows [s, e) of the block that
+// starts at row lo.
+func (w *intervalWork) outlookPart(lo, s, e int, buf *blockBuf, pairOf []int32) error {
 	ow, ob, D := w.ol, buf.ol, len(w.draws)
-	rows := w.g.rows[lo:hi]
+	rows := w.g.rows[s:e]
 	os := ob.os[:len(rows)]
 	pw, ph, ah, md, tb := ob.q[0], ob.q[1], ob.q[2], ob.q[3], ob.q[4]
 	for d := range D {
@@ -168,7 +186,7 @@ func (w *intervalWork) outlookBlock(lo, hi int, buf *blockBuf, pairOf []int32) e
 	}
 	vals, scratch := buf.vals, buf.scratch
 	for k := range rows {
-		r := lo + k
+		r := s + k
 		var o Outlook
 		band := func(v []float64) Interval {
 			lo, hi := quantileBand(v[k*D:(k+1)*D], w.level, scratch)
@@ -180,7 +198,7 @@ func (w *intervalWork) outlookBlock(lo, hi int, buf *blockBuf, pairOf []int32) e
 		o.TimeBetweenPurchases = band(tb)
 		o.NextPurchaseMedian.Low, o.NextPurchaseMedian.High = infBand(md[k*D:(k+1)*D], w.level, scratch)
 		if w.valued {
-			f, v := buf.f[k*D:(k+1)*D], buf.v[int(pairOf[k])*D:]
+			f, v := buf.f[(r-lo)*D:(r-lo+1)*D], buf.v[int(pairOf[r-lo])*D:]
 			for d := range D {
 				vals[d] = f[d] * v[d]
 			}
