@@ -252,3 +252,53 @@ func TestForecastOutlookErrors(t *testing.T) {
 		t.Errorf("out of range: %+v %d", o, res.Outlooks.Index(2))
 	}
 }
+
+// FuzzForecastOutlook: on any customers, parameter draws and outlook
+// spans, Forecast with Options.Outlook returns an error or intervals with
+// Low ≤ High, the probabilities within [0, 1], the median in [0, horizon]
+// or +Inf and the other quantities ≥ 0; never a panic.
+func FuzzForecastOutlook(f *testing.F) {
+	f.Add(0.25, 4.0, 0.8, 2.5, 0.1, 2.0, 10.0, 30.0, 0.9, 4.3, 52.0, false)
+	f.Add(0.5, 10.0, 0.6, 12.0, 0.3, 0.0, 0.0, 5.0, 0.5, 1.0, 1.0, true)
+	f.Add(50.0, 3.0, 0.6, 0.5, 0.01, 40.0, 39.0, 40.0, 0.99, 1e-3, 1e4, false)
+	f.Add(5.0, 0.5, 0.6, 0.5, 0.5, 400.0, 39.0, 40.0, 0.2, 30.0, 2.0, true)
+	f.Fuzz(func(t *testing.T, r, alpha, a, b, spread, x, tx, T, level, window, h float64, pareto bool) {
+		var draws []interval.Draw
+		for d := range 3 {
+			k := 1 + spread*float64(d-1)
+			var pm clv.PurchaseModel
+			var err error
+			if pareto {
+				pm, err = paretonbd.New(paretonbd.Params{R: r * k, Alpha: alpha, S: a, Beta: b})
+			} else {
+				pm, err = bgnbd.New(bgnbd.Params{R: r * k, Alpha: alpha, A: a, B: b})
+			}
+			if err != nil {
+				return
+			}
+			draws = append(draws, interval.Draw{Purchase: pm, Spend: unitValue{}})
+		}
+		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, MonetaryValue: 1}, {T: T}, {Frequency: 1, Recency: T / 2, T: T, MonetaryValue: 1}}
+		iv, err := interval.Forecast(context.Background(), draws, cs, interval.Options{Level: level, Horizon: h,
+			Value: clv.ValueOptions{PeriodLength: 4.345, Periods: 3}, Outlook: clv.OutlookOptions{Window: window, Horizon: h}})
+		if err != nil {
+			return
+		}
+		for i := range cs {
+			o := iv.Outlooks.At(i)
+			for _, v := range []interval.Interval{o.PurchaseWithin, o.PurchaseWithinHorizon, o.AliveAtHorizon} {
+				if !(v.Low <= v.High) || v.Low < 0 || v.High > 1 {
+					t.Fatalf("customer %d: %+v", i, o)
+				}
+			}
+			for _, v := range []interval.Interval{o.TimeBetweenPurchases, o.DiscountedPurchases, o.NextPurchaseMedian} {
+				if !(v.Low <= v.High) || v.Low < 0 {
+					t.Fatalf("customer %d: %+v", i, o)
+				}
+			}
+			if m := o.NextPurchaseMedian; m.Low > h && !math.IsInf(m.Low, 1) || m.High > h && !math.IsInf(m.High, 1) {
+				t.Fatalf("customer %d: median %v beyond the horizon %v", i, m, h)
+			}
+		}
+	})
+}
