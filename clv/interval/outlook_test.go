@@ -55,7 +55,7 @@ func TestForecastOutlookBruteForce(t *testing.T) {
 	// itself: a few hundred keep it short under the race detector.
 	n := 400
 	if raceEnabled {
-		n = 150
+		n = 250
 	}
 	cs := dailyCustomers(t, truth, n, 5)
 	bg, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
