@@ -74,7 +74,7 @@ func TestCovGradient(t *testing.T) {
 // and at a limit-sized shape.
 func TestGroupLogLik(t *testing.T) {
 	a := reftest.LoadApparel(t)
-	d, err := model.Compress("bgnbd", a.Customers, nil)
+	d, err := model.Compress("bgnbd", a.Customers, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

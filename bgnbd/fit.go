@@ -58,6 +58,13 @@ type FitOptions struct {
 	// MaxIter bounds the optimizer's iterations per start. Zero means 1000.
 	MaxIter int
 
+	// Grouping is the customers' grouping (clv.GroupCustomers), from which
+	// the fit takes their distinct rows instead of grouping them again:
+	// the same fit, bit for bit. Nil means the fit groups them itself.
+	// A grouping of other customers is an error wrapping
+	// clv.ErrGroupingMismatch. With Weights, it is checked but not used.
+	Grouping *clv.Grouping
+
 	// Variant is the model to fit; the zero value is BG/NBD.
 	Variant Variant
 }
@@ -270,7 +277,11 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // held at 10⁸ (predictions within 1e-6 of the limit's), FitInfo.Status
 // clv.AtBoundary, the limit and its rate in FitInfo.Reason, NumParams the
 // parameters left free, Penalizer 0 (the limit model's fit is not
-// penalized), and an error wrapping clv.ErrBoundary. A
+// penalized), standard errors and a covariance of the free parameters
+// from the Hessian of the limit model's log-likelihood in them (the held
+// shape carries no uncertainty: ParamIntervals gives it [10⁸, 10⁸],
+// SampleParams keeps it there, and intervals drawn from them are
+// conditional on the limit), and an error wrapping clv.ErrBoundary. A
 // parameter running off toward 0 at the same time leaves the limit model
 // not identified (clv.ErrNotIdentified).
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
@@ -279,7 +290,8 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	sh := opts.Variant.shift()
 	return model.FitRows(ctx, rowModel(sh), customers,
-		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter},
+		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter,
+			Grouping: (*rows.Grouping)(opts.Grouping)},
 		func(b model.Base[Params]) *Model { return &Model{base: b, f: family{b.Params(), sh}} })
 }
 
@@ -316,8 +328,8 @@ func rowModel(shift float64) model.RowModel[Params] {
 // bootstrap), each fit starts at this model's estimate, and replicates run
 // on all cores; deterministic for a given seed. A replicate whose fit
 // reaches a limit of the model (clv.ErrBoundary) contributes the limit
-// model's parameters: for a model at the boundary, these are the
-// intervals to use (it has no standard errors).
+// model's parameters: for a model at the boundary, they vary the held
+// shape too, which the limit model's own draws (SampleParams) keep fixed.
 func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts FitOptions, reps int, seed uint64) ([]Params, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel
@@ -325,6 +337,7 @@ func (m *Model) Bootstrap(ctx context.Context, customers []clv.Customer, opts Fi
 	start := m.Params()
 	return model.Bootstrap(ctx, customers, opts.Weights, reps, seed, func(ctx context.Context, cs []clv.Customer, w []float64) (Params, error) {
 		o := opts
+		o.Grouping = nil // the replicates' rows, not the customers
 		o.Weights, o.Start, o.Variant = w, &start, m.Variant()
 		f, err := FitContext(ctx, cs, o)
 		if err != nil && !errors.Is(err, clv.ErrBoundary) { // a limit model is an estimate too

@@ -26,7 +26,7 @@ func TestHessian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := model.Compress("bgnbd", cs, nil)
+	d, err := model.Compress("bgnbd", cs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,7 +138,10 @@ func (m *Model) Params() Params { return m.base.Params() }
 // StdErrors returns the asymptotic standard errors of the parameters, from
 // the inverse Hessian of the negative log-likelihood at the optimum, and
 // whether they are available: not for a model built by New, nor when the
-// Hessian is not positive definite, nor for a limit model (clv.AtBoundary), whose shape held fixed has none: use Bootstrap.
+// Hessian is not positive definite. A limit model's (clv.AtBoundary) are
+// those of its free parameters, from the Hessian of the limit model's
+// log-likelihood with its held shape fixed, and 0 for that shape: they
+// are conditional on the limit (Bootstrap varies the shape too).
 func (m *Model) StdErrors() (Params, bool) { return m.base.StdErrors() }
 
 // LogLikelihood returns the log-likelihood of the fitted data at the
@@ -169,7 +172,7 @@ func (m *Model) ParamIntervals(level float64) (lo, hi Params, err error) {
 // Laplace approximation): score a forecast at each draw and take
 // quantiles to carry the parameters' uncertainty into it. Deterministic
 // for a given src. It is an error for a model without a covariance (see
-// StdErrors); use Bootstrap for a limit model.
+// StdErrors). A limit model's draws keep its held shape fixed.
 func (m *Model) SampleParams(src rand.Source, n int) ([]Params, error) {
 	return m.base.Draws(src, n)
 }

@@ -257,15 +257,27 @@ func (m *Model) ProbabilityAliveAll(cs []clv.Customer) ([]float64, error) {
 // ConditionalExpectedPurchasesAll returns ConditionalExpectedPurchases(c, t)
 // for every customer, computed on all cores.
 func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([]float64, error) {
+	return m.ConditionalExpectedPurchasesAllGrouped(cs, nil, t)
+}
+
+// ConditionalExpectedPurchasesAllGrouped returns what
+// ConditionalExpectedPurchasesAll returns, bit for bit, taking the
+// customers' (x, T) table from g, their grouping (clv.GroupCustomers),
+// instead of grouping them; nil g means none. A g of other customers is an
+// error wrapping clv.ErrGroupingMismatch.
+func (m *Model) ConditionalExpectedPurchasesAllGrouped(cs []clv.Customer, g *clv.Grouping, t float64) ([]float64, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
 	if err := checkHorizons(t); err != nil {
 		return nil, err
 	}
+	tb, err := newXTTable(cs, g)
+	if err != nil {
+		return nil, err
+	}
 	var out []float64
-	var err error
-	if tb := newXTTable(cs); tb != nil {
+	if tb != nil {
 		fresh := tb.fresh(m.f, t)
 		out, err = batch(cs, func(i int, c *clv.Customer) float64 {
 			return m.f.alive(c.Frequency, c.Recency, c.T) * fresh[tb.slot[i]]
@@ -284,7 +296,11 @@ func (m *Model) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float64) ([
 
 // ConditionalExpectedPurchasesAt writes ConditionalExpectedPurchases(c, t)
 // for each t of ts into out, computing P(alive) once (clv.PurchaseCurve).
-// It writes min(len(ts), len(out)) values.
+// It writes min(len(ts), len(out)) values. From 256 horizons (a monthly
+// curve over decades) the series part is interpolated across them, in
+// ln(1 + t/(α+T)), to 1e-9 relative of the values point by point (some
+// 1e-11 measured; see freshPlan.curve): a few dozen evaluations of the
+// hypergeometric function instead of one per horizon.
 func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
 	ts = ts[:min(len(ts), len(out))]
 	if !m.base.Ready() || !valid(c) {
@@ -296,6 +312,14 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 	x := c.Frequency
 	pa := m.f.alive(x, c.Recency, c.T)
 	fp := m.f.plan(x, c.T)
+	if checkHorizons(ts...) == nil && len(ts) >= curveMin {
+		// Many horizons: interpolated (freshPlan.curve, 1e-9 relative).
+		fp.curve(ts, out)
+		for i := range ts {
+			out[i] *= pa
+		}
+		return
+	}
 	for i, t := range ts {
 		if !(t >= 0) || math.IsInf(t, 0) {
 			out[i] = math.NaN()
@@ -308,7 +332,7 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 var _ clv.PurchaseCurve = (*Model)(nil)
 
 // xtTable groups valid customers by (x, T) (rows.Group, or rows.Map of
-// the grouping a job shares, rows.Shared): the series part
+// their grouping by (x, t_x, T), a clv.Grouping): the series part
 // of the conditional expectation, freshExpected(r+x, α+T, a, b+x, t),
 // depends on them only, and logs of dates have few distinct pairs.
 type xtTable struct {
@@ -319,26 +343,41 @@ type xtTable struct {
 
 // newXTTable returns the table, or nil if a sample of the customers shows
 // mostly distinct pairs (continuous times), where it would only add a
-// lookup per customer.
-func newXTTable(cs []clv.Customer) *xtTable {
+// lookup per customer. With sg, the customers' grouping, it maps that
+// instead of grouping them; an sg of other customers is an error.
+func newXTTable(cs []clv.Customer, sg *clv.Grouping) (*xtTable, error) {
+	byRow, ok := rows.GroupsOf((*rows.Grouping)(sg), cs)
+	if !ok {
+		return nil, fmt.Errorf("bgnbd: %w", clv.ErrGroupingMismatch)
+	}
 	const sample = 4096
 	if len(cs) < 2*sample {
-		return nil
+		return nil, nil
 	}
 	var seen rows.Index
 	for i := range sample {
 		seen.Add(rows.Key{A: cs[i].Frequency, B: cs[i].T})
 	}
 	if seen.Len() > sample/2 {
-		return nil
+		return nil, nil
 	}
-	if sg := rows.Shared(cs); sg != nil { // a job's grouping, of valid customers
-		g, _ := rows.Map(sg, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
-		return &xtTable{pairs: g.Keys, slot: g.Of}
+	if byRow != nil { // of valid customers (clv.GroupCustomers validates)
+		g, _ := rows.Map(byRow, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C} })
+		return &xtTable{pairs: g.Keys, slot: g.Of}, nil
 	}
 	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
 		c := &cs[i]
 		return rows.Key{A: c.Frequency, B: c.T}, valid(*c) // invalid: reported by batch
+	})
+	return &xtTable{pairs: g.Keys, slot: g.Of}, nil
+}
+
+// groupXT returns the table of every (x, T) of cs, without newXTTable's
+// sample.
+func groupXT(cs []clv.Customer) *xtTable {
+	g := rows.Group(len(cs), func(i int) (rows.Key, bool) {
+		c := &cs[i]
+		return rows.Key{A: c.Frequency, B: c.T}, valid(*c)
 	})
 	return &xtTable{pairs: g.Keys, slot: g.Of}
 }
@@ -361,11 +400,27 @@ func (tb *xtTable) fresh(p family, t float64) []float64 {
 	return out
 }
 
+// curves returns every pair's curve over ts (pair s at ts[j] is element
+// s·len(ts)+j), interpolated from curveMin horizons (freshPlan.curve), on
+// all cores.
+func (tb *xtTable) curves(p family, ts []float64) []float64 {
+	k := len(ts)
+	out := make([]float64, len(tb.pairs)*k)
+	parallel.Map(len(tb.pairs), func(lo, hi int) {
+		for s := lo; s < hi; s++ {
+			fp := p.plan(tb.pairs[s].A, tb.pairs[s].B)
+			fp.curve(ts, out[s*k:(s+1)*k])
+		}
+	})
+	return out
+}
+
 // ConditionalExpectedPurchasesAtAll returns ConditionalExpectedPurchases
 // for every customer and every horizon of ts, row by row: element
 // i·len(ts)+j is customer i at ts[j]. It computes P(alive) once per
 // customer and, for logs of dates, the series once per distinct (x, T)
-// and horizon.
+// and horizon; from 256 horizons it interpolates the series across them,
+// as ConditionalExpectedPurchasesAt.
 func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float64) ([]float64, error) {
 	return m.AppendConditionalExpectedPurchasesAt(nil, cs, ts)
 }
@@ -375,7 +430,21 @@ func (m *Model) ConditionalExpectedPurchasesAtAll(cs []clv.Customer, ts []float6
 // extended slice: with dst[:0] of a previous call, a caller scoring
 // customers chunk by chunk reuses one buffer.
 func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error) {
+	return m.AppendConditionalExpectedPurchasesAtGrouped(dst, cs, nil, ts)
+}
+
+// AppendConditionalExpectedPurchasesAtGrouped appends what
+// AppendConditionalExpectedPurchasesAt appends, bit for bit, taking the
+// customers' (x, T) table from g, their grouping (clv.GroupCustomers; for
+// a part of a slice, clv.Grouping.Sub), instead of grouping them; nil g
+// means none. A g of other customers is an error wrapping
+// clv.ErrGroupingMismatch.
+func (m *Model) AppendConditionalExpectedPurchasesAtGrouped(dst []float64, cs []clv.Customer, g *clv.Grouping, ts []float64) ([]float64, error) {
 	if err := checkHorizons(ts...); err != nil {
+		return dst, err
+	}
+	tb, err := newXTTable(cs, g)
+	if err != nil {
 		return dst, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
@@ -386,7 +455,25 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 	n0 := len(dst)
 	dst = slices.Grow(dst, len(cs)*k)[:n0+len(cs)*k]
 	out := dst[n0:]
-	if tb := newXTTable(cs); tb != nil {
+	if tb == nil && k >= curveMin {
+		// A curve costs a few dozen series and k sums of an interpolant:
+		// worth grouping even a few customers by (x, T).
+		tb = groupXT(cs)
+	}
+	switch {
+	case tb != nil && k >= curveMin:
+		// Many horizons: each pair's curve, interpolated (freshPlan.curve).
+		f := tb.curves(m.f, ts)
+		parallel.Map(len(cs), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if s := tb.slot[i]; s >= 0 {
+					for j := range k {
+						out[i*k+j] = pa[i] * f[int(s)*k+j]
+					}
+				}
+			}
+		})
+	case tb != nil:
 		for j, t := range ts {
 			f := tb.fresh(m.f, t)
 			parallel.Map(len(cs), func(lo, hi int) {
@@ -395,13 +482,15 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 				}
 			})
 		}
-	} else {
+	default:
 		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				c := &cs[i]
 				fp := m.f.plan(c.Frequency, c.T)
-				for j, t := range ts {
-					out[i*k+j] = pa[i] * fp.at(t)
+				row := out[i*k : (i+1)*k]
+				fp.curve(ts, row) // point by point below curveMin horizons
+				for j := range row {
+					row[j] *= pa[i]
 				}
 			}
 		})
@@ -416,12 +505,26 @@ func (m *Model) AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Cus
 // expected purchases Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]) with t_0 = 0
 // (clv.DiscountedPurchases). Since E[Y(t)] = P(alive)·f(x, T, t), this is
 // P(alive) times Σ_j w_j (f_j − f_{j−1}), computed once per distinct
-// (x, T) when a sample shows few pairs (logs of dates).
+// (x, T) when a sample shows few pairs (logs of dates); from 256 horizons
+// f is interpolated across them, as in ConditionalExpectedPurchasesAt.
 func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]float64, error) {
+	return m.DiscountedPurchasesAllGrouped(cs, nil, ts, w)
+}
+
+// DiscountedPurchasesAllGrouped returns what DiscountedPurchasesAll
+// returns, bit for bit, taking the customers' (x, T) table from g, their
+// grouping (clv.GroupCustomers), instead of grouping them; nil g means
+// none (clv.GroupedDiscountedPurchases). A g of other customers is an
+// error wrapping clv.ErrGroupingMismatch.
+func (m *Model) DiscountedPurchasesAllGrouped(cs []clv.Customer, g *clv.Grouping, ts, w []float64) ([]float64, error) {
 	if len(w) != len(ts) {
 		return nil, fmt.Errorf("bgnbd: %d weights for %d horizons", len(w), len(ts))
 	}
 	if err := checkHorizons(ts...); err != nil {
+		return nil, err
+	}
+	tb, err := newXTTable(cs, g)
+	if err != nil {
 		return nil, err
 	}
 	pa, err := m.ProbabilityAliveAll(cs)
@@ -429,7 +532,35 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 		return nil, err
 	}
 	out := make([]float64, len(cs))
-	if tb := newXTTable(cs); tb != nil {
+	// discounted is Σ_j w_j (f_j − f_{j−1}) of one (x, T)'s curve f over
+	// ts, interpolated from curveMin horizons (freshPlan.curve); f is
+	// scratch of len(ts).
+	discounted := func(fp *freshPlan, f []float64) float64 {
+		fp.curve(ts, f)
+		total, prev := 0.0, 0.0
+		for j, v := range f {
+			total += w[j] * (v - prev)
+			prev = v
+		}
+		return total
+	}
+	if tb != nil && len(ts) >= curveMin {
+		d := make([]float64, len(tb.pairs))
+		parallel.Map(len(d), func(lo, hi int) {
+			f := make([]float64, len(ts))
+			for s := lo; s < hi; s++ {
+				fp := m.f.plan(tb.pairs[s].A, tb.pairs[s].B)
+				d[s] = discounted(&fp, f)
+			}
+		})
+		parallel.Map(len(cs), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				if s := tb.slot[i]; s >= 0 {
+					out[i] = pa[i] * d[s]
+				}
+			}
+		})
+	} else if tb != nil {
 		d := make([]float64, len(tb.pairs))
 		prev := make([]float64, len(tb.pairs))
 		for j, t := range ts {
@@ -442,6 +573,15 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 		parallel.Map(len(cs), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				out[i] = pa[i] * d[tb.slot[i]]
+			}
+		})
+	} else if len(ts) >= curveMin {
+		parallel.Map(len(cs), func(lo, hi int) {
+			f := make([]float64, len(ts))
+			for i := lo; i < hi; i++ {
+				c := &cs[i]
+				fp := m.f.plan(c.Frequency, c.T)
+				out[i] = pa[i] * discounted(&fp, f)
 			}
 		})
 	} else {
@@ -465,7 +605,10 @@ func (m *Model) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]fl
 	return out, nil
 }
 
-var _ clv.DiscountedPurchases = (*Model)(nil)
+var (
+	_ clv.DiscountedPurchases        = (*Model)(nil)
+	_ clv.GroupedDiscountedPurchases = (*Model)(nil)
+)
 
 // errZeroModel is the error of a batch method of a zero Model.
 var errZeroModel = fmt.Errorf("bgnbd: %w: zero Model (use New or Fit)", clv.ErrInvalidParams)

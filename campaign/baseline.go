@@ -10,10 +10,8 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
-	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
 	grouping "github.com/clvkit/clvkit/internal/rows"
-	"github.com/clvkit/clvkit/paretonbd"
 )
 
 // sums are what the effects are built from, per cell (label·2 + 0 for the
@@ -50,23 +48,20 @@ type entry struct {
 // which is Var[Y] m² when the values are fixed at m (q = k = m²).
 type spendMoments struct{ m, k, q float64 }
 
-// gammaGammaMoments returns the moments of a Gamma-Gamma customer's
-// purchase values (Fader, Hardie & Lee 2005, "RFM and CLV: Using
-// Iso-Value Curves for Customer Base Analysis"): given x repeat purchases
-// of mean value m̄, ν ~ Gamma(px + q, γ + x m̄) (shape, rate) and
-// S | ν ~ Gamma(p, ν), so E[S] = p E[1/ν], E[S_k S_l] = p² E[1/ν²] and
-// E[S²] = p(p+1) E[1/ν²], with E[1/ν] = g/(a−1) and E[1/ν²] =
-// g²/((a−1)(a−2)) for shape a and rate g. For a ≤ 2 the values' variance
-// is infinite, and they are taken at their mean (k = q = m²).
-func gammaGammaMoments(p gammagamma.Params, c clv.Customer, m float64) spendMoments {
-	x := c.Frequency
-	a := p.P*x + p.Q
-	if !(a > 2) {
-		return spendMoments{m, m * m, m * m}
+// valueMoments returns the moments of a customer's purchase values of
+// mean m from a spend model that gives their second moments
+// (clv.ValueMoments, e.g. Gamma-Gamma's, whose values carry their own
+// scatter, one customer's values sharing their ν); where the model gives
+// none, or they do not exist (infinite), the values are taken at their
+// mean (k = q = m²).
+func valueMoments(vm clv.ValueMoments, c clv.Customer, m float64) spendMoments {
+	if vm != nil {
+		k, q := vm.ConditionalValueMoments(c)
+		if k >= 0 && q >= k && !math.IsInf(q, 0) {
+			return spendMoments{m, k, q}
+		}
 	}
-	g := p.Gamma + x*c.MonetaryValue
-	inv2 := g * g / ((a - 1) * (a - 2))
-	return spendMoments{m, p.P * p.P * inv2, p.P * (p.P + 1) * inv2}
+	return spendMoments{m, m * m, m * m}
 }
 
 // rowKey is a distinct (x, t_x, T).
@@ -99,9 +94,10 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 		S.r2[k] += o.Revenue * o.Revenue
 	}
 	// The spend per purchase expected of each customer, and its moments.
-	spend := make([]spendMoments, len(sel.idx))
-	gg, _ := sm.(*gammagamma.Model)
+	var spend []spendMoments // nil without a spend model: every value 0
+	vm, _ := sm.(clv.ValueMoments)
 	if sm != nil {
+		spend = make([]spendMoments, len(sel.idx))
 		bad := make([]int, parallel.Chunks(len(sel.idx)))
 		parallel.For(len(bad), func(c int) {
 			bad[c] = -1
@@ -115,8 +111,8 @@ func baseline(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, draw
 					v = 0
 				}
 				spend[j] = spendMoments{v, v * v, v * v}
-				if gg != nil && v > 0 {
-					spend[j] = gammaGammaMoments(gg.Params(), in.Customers[sel.idx[j]], v)
+				if v > 0 {
+					spend[j] = valueMoments(vm, in.Customers[sel.idx[j]], v)
 				}
 			}
 		})
@@ -218,8 +214,22 @@ func rowEntries(rowOf, cell []int32, spend []spendMoments, R, K int) []entry {
 		byRow[next[r]] = int32(j)
 		next[r]++
 	}
+	// The entries of each row, counted first so that they take one
+	// allocation of their exact size.
 	slot := make([]int32, K) // entry of each cell in the current row, +1
-	var entries []entry
+	n := 0
+	for r := range R {
+		for _, j := range byRow[start[r]:start[r+1]] {
+			if k := cell[j]; slot[k] == 0 {
+				slot[k] = 1
+				n++
+			}
+		}
+		for _, j := range byRow[start[r]:start[r+1]] {
+			slot[cell[j]] = 0
+		}
+	}
+	entries := make([]entry, 0, n)
 	for r := range R {
 		base := len(entries)
 		for _, j := range byRow[start[r]:start[r+1]] {
@@ -230,6 +240,9 @@ func rowEntries(rowOf, cell []int32, spend []spendMoments, R, K int) []entry {
 			}
 			en := &entries[base+int(slot[k])-1]
 			en.n++
+			if spend == nil {
+				continue
+			}
 			sp := spend[j]
 			en.s += sp.m
 			en.s2 += sp.m * sp.m
@@ -286,7 +299,7 @@ func varianceRows(m clv.PurchaseModel, rows []rowKey, pairs []int, t float64, e 
 	errs := make([]error, len(pairs)-1)
 	am, mixture := m.(interval.AliveMixture)
 	pmf := m.(interval.ConditionalPMF)
-	pareto, _ := m.(*paretonbd.Model)
+	closed, _ := m.(clv.AlivePurchaseMoment)
 	const chunk = 32 // pairs per task: a pair's distribution may cost a millisecond
 	P := len(pairs) - 1
 	parallel.For((P+chunk-1)/chunk, func(c int) {
@@ -308,8 +321,10 @@ func varianceRows(m clv.PurchaseModel, rows []rowKey, pairs []int, t float64, e 
 			}
 			var m2 float64
 			var err error
-			if pareto != nil {
-				m2 = paretoAliveM2(pareto.Params(), x, T, t)
+			if closed != nil {
+				if m2 = closed.PurchasesSecondMomentIfAlive(x, T, t); math.IsNaN(m2) {
+					err = errors.New("the second moment of the purchases is not a number")
+				}
 			} else {
 				m2, err = secondMoment(func(n int) float64 { return am.ProbabilityOfPurchasesIfAlive(x, T, n, t) })
 			}
@@ -350,33 +365,4 @@ func secondMoment(p func(n int) float64) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("the distribution of purchases has more than %d outcomes", maxPMFCount)
-}
-
-// paretoAliveM2 returns E[N²] for the purchases N in (T, T+t] of a
-// Pareto/NBD customer alive at T with x repeat purchases: given alive,
-// λ ~ Gamma(r+x, α+T) and μ ~ Gamma(s, β+T) independently, the residual
-// lifetime has survival S(u) = (B/(B+u))^s, B = β+T, and N is Poisson with
-// mean λL, L = min(lifetime, t), so
-//
-//	E[N²] = E[λ]E[L] + E[λ²]E[L²],
-//	E[L] = B φ(1−s),  E[L²] = 2B² (φ(2−s) − φ(1−s)),
-//
-// with φ(k) = (e^{kℓ} − 1)/k (ℓ at k = 0) and ℓ = ln(1 + t/B), the
-// integrals ∫₀ᵗ S(u) du and 2∫₀ᵗ u S(u) du. It replaces summing the
-// distribution, whose every term costs a quadrature.
-func paretoAliveM2(p paretonbd.Params, x, T, t float64) float64 {
-	B := p.Beta + T
-	l := math.Log1p(t / B)
-	phi := func(k float64) float64 {
-		if k == 0 {
-			return l
-		}
-		return math.Expm1(k*l) / k
-	}
-	a := p.Alpha + T
-	el := (p.R + x) / a
-	el2 := (p.R + x) * (p.R + x + 1) / (a * a)
-	eL := B * phi(1-p.S)
-	eL2 := 2 * B * B * (phi(2-p.S) - phi(1-p.S))
-	return el*eL + el2*eL2
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"syscall"
 	"testing"
 
 	"github.com/clvkit/clvkit/bgnbd"
@@ -46,8 +48,10 @@ func benchInput(b *testing.B, n int) campaign.Input {
 }
 
 // BenchmarkMeasure1e6: the campaign effect of 10⁶ customers (half
-// contacted, half control, 10 labels) over 13 weeks, with 100 parameter
-// draws, BG/NBD and Pareto/NBD.
+// contacted, half control, 10 labels) over 13 weeks, with 0, 40 and 100
+// parameter draws (and with 0 and 40, the groups by indices rather than
+// ids), BG/NBD and Pareto/NBD; CPU-s/op is the CPU time (all cores) per
+// Measure.
 func BenchmarkMeasure1e6(b *testing.B) {
 	in := benchInput(b, 1_000_000)
 	sm, err := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
@@ -72,15 +76,60 @@ func BenchmarkMeasure1e6(b *testing.B) {
 		m, _ := paretonbd.New(p)
 		models["paretonbd"] = append(models["paretonbd"], m)
 	}
-	for _, name := range []string{"bgnbd", "paretonbd"} {
-		ms := models[name]
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := campaign.Measure(context.Background(), ms[0], sm, in, campaign.Options{Window: 13, Draws: ms[1:], CostPerContact: 1}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(in.Customers))*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
-		})
+	byIndex := in
+	byIndex.Contacted, byIndex.Control = nil, nil
+	for i := range in.Customers {
+		if i%2 == 0 {
+			byIndex.ContactedAt = append(byIndex.ContactedAt, i)
+		} else {
+			byIndex.ControlAt = append(byIndex.ControlAt, i)
+		}
 	}
+	for _, name := range []string{"bgnbd", "paretonbd"} {
+		for _, d := range []int{0, 40} {
+			ms := models[name]
+			var draws []clv.PurchaseModel
+			if d > 0 {
+				draws = ms[1 : 1+d]
+			}
+			b.Run(fmt.Sprintf("%s/draws=%d/indices", name, d), func(b *testing.B) {
+				runtime.GC()
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					if _, err := campaign.Measure(context.Background(), ms[0], sm, byIndex, campaign.Options{Window: 13, Draws: draws, CostPerContact: 1}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "CPU-s/op")
+			})
+		}
+		for _, d := range []int{0, 40, 100} {
+			ms := models[name]
+			var draws []clv.PurchaseModel
+			if d > 0 {
+				draws = ms[1 : 1+d]
+			}
+			b.Run(fmt.Sprintf("%s/draws=%d", name, d), func(b *testing.B) {
+				runtime.GC() // the setup's garbage is not the benchmark's
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					if _, err := campaign.Measure(context.Background(), ms[0], sm, in, campaign.Options{Window: 13, Draws: draws, CostPerContact: 1}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "CPU-s/op")
+				b.ReportMetric(float64(len(in.Customers))*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+			})
+		}
+	}
+}
+
+// cpuSeconds returns the process's user and system CPU time so far: on a
+// machine shared with other work, CPU time is steadier than elapsed time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

@@ -52,6 +52,11 @@ type Input struct {
 	// Control, if not empty, are the ids of customers who could have been
 	// contacted and were not, best chosen at random with the contacted.
 	Control []string
+	// ContactedAt and ControlAt, instead of Contacted and Control, give
+	// the groups by their indices into Customers: faster for many
+	// customers (no lookup by id). Give the groups by ids or by indices,
+	// not both.
+	ContactedAt, ControlAt []int
 	// Labels, if not nil, is parallel to Customers: each customer's group
 	// (segment, tier) for Result.Groups; at most MaxLabels distinct among
 	// the contacted and control customers.
@@ -131,6 +136,14 @@ type Result struct {
 	// draws they come from (0: process noise only).
 	Level float64
 	Draws int
+	// MCError is the Monte-Carlo error the finite number of draws leaves
+	// in Total's intervals: the largest, over the ends of the intervals
+	// of the contacted customers' expected purchases and revenue, of the
+	// end's standard error (by the delta method, from the draws) over the
+	// interval's half-width; 0 without draws. It is at most about
+	// f/√(2·Draws), f the share of the interval's variance that comes from
+	// the parameters: more draws where it is too large.
+	MCError float64
 }
 
 // MaxLabels bounds the distinct labels of the contacted and control
@@ -175,7 +188,9 @@ func Measure(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, in In
 		return nil, fmt.Errorf("campaign: Measure: %d outcomes for %d customers", len(in.Outcomes), len(in.Customers))
 	case in.Labels != nil && len(in.Labels) != len(in.Customers):
 		return nil, fmt.Errorf("campaign: Measure: %d labels for %d customers", len(in.Labels), len(in.Customers))
-	case len(in.Contacted) == 0:
+	case (in.Contacted != nil || in.Control != nil) && (in.ContactedAt != nil || in.ControlAt != nil):
+		return nil, fmt.Errorf("%w: the groups by ids and by indices: give one or the other", ErrBadGroups)
+	case len(in.Contacted) == 0 && len(in.ContactedAt) == 0:
 		return nil, fmt.Errorf("%w: no contacted customers", ErrBadGroups)
 	}
 	if _, ok := pm.(interval.ConditionalPMF); !ok {
@@ -207,6 +222,7 @@ func Measure(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, in In
 		all[k] = k
 	}
 	res.Total = w.effect("", all)
+	res.MCError = w.mcError(all)
 	if in.Labels != nil {
 		res.Groups = make([]Effect, len(sel.labels))
 		for k, l := range sel.labels {
@@ -226,44 +242,29 @@ type selection struct {
 // selectCustomers finds the contacted and control customers among
 // in.Customers and validates them.
 func selectCustomers(in Input) (*selection, error) {
-	// role[id]: position in Contacted (≥ 0) or −1−position in Control.
-	role := make(map[string]int32, len(in.Contacted)+len(in.Control))
-	for k, id := range in.Contacted {
-		if _, dup := role[id]; dup {
-			return nil, fmt.Errorf("%w: contacted id %q given twice", ErrBadGroups, id)
+	var roles []int32
+	nT, nC := len(in.Contacted), len(in.Control)
+	if in.ContactedAt != nil || in.ControlAt != nil {
+		var err error
+		if roles, err = rolesAt(in); err != nil {
+			return nil, err
 		}
-		role[id] = int32(k)
-	}
-	for k, id := range in.Control {
-		if p, dup := role[id]; dup {
-			if p >= 0 {
-				return nil, fmt.Errorf("%w: id %q is both contacted and in the control group", ErrBadGroups, id)
-			}
-			return nil, fmt.Errorf("%w: control id %q given twice", ErrBadGroups, id)
+		nT, nC = len(in.ContactedAt), len(in.ControlAt)
+	} else {
+		var err error
+		if roles, err = rolesByID(in); err != nil {
+			return nil, err
 		}
-		role[id] = -1 - int32(k)
 	}
-	foundT := make([]bool, len(in.Contacted))
-	foundC := make([]bool, len(in.Control))
-	s := &selection{}
+	foundT := make([]bool, nT)
+	foundC := make([]bool, nC)
+	s := &selection{idx: make([]int32, 0, nT+nC), cell: make([]int32, 0, nT+nC)}
 	var labelOf map[string]int32
 	if in.Labels != nil {
 		labelOf = map[string]int32{}
 	}
-	// The lookups, on all cores (the map is only read).
-	const none = math.MinInt32
-	roles := make([]int32, len(in.Customers))
-	parallel.Map(len(roles), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			p, ok := role[in.Customers[i].ID]
-			if !ok {
-				p = none
-			}
-			roles[i] = p
-		}
-	})
 	for i, p := range roles {
-		if p == none {
+		if p == noRole {
 			continue
 		}
 		c := &in.Customers[i]
@@ -344,6 +345,73 @@ func selectCustomers(in Input) (*selection, error) {
 		s.cell[j] = 2*rank[c/2] + c%2
 	}
 	return s, nil
+}
+
+// noRole is the role of a customer neither contacted nor in the control
+// group.
+const noRole = math.MinInt32
+
+// rolesByID returns each customer's role, found by id: its position in
+// Contacted (≥ 0), −1−its position in Control, or noRole. An id given
+// twice, or in both groups, is an error.
+func rolesByID(in Input) ([]int32, error) {
+	role := make(map[string]int32, len(in.Contacted)+len(in.Control))
+	for k, id := range in.Contacted {
+		if _, dup := role[id]; dup {
+			return nil, fmt.Errorf("%w: contacted id %q given twice", ErrBadGroups, id)
+		}
+		role[id] = int32(k)
+	}
+	for k, id := range in.Control {
+		if p, dup := role[id]; dup {
+			if p >= 0 {
+				return nil, fmt.Errorf("%w: id %q is both contacted and in the control group", ErrBadGroups, id)
+			}
+			return nil, fmt.Errorf("%w: control id %q given twice", ErrBadGroups, id)
+		}
+		role[id] = -1 - int32(k)
+	}
+	// The lookups, on all cores (the map is only read).
+	roles := make([]int32, len(in.Customers))
+	parallel.Map(len(roles), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p, ok := role[in.Customers[i].ID]
+			if !ok {
+				p = noRole
+			}
+			roles[i] = p
+		}
+	})
+	return roles, nil
+}
+
+// rolesAt returns each customer's role from Input.ContactedAt and
+// ControlAt, as rolesByID does from the ids.
+func rolesAt(in Input) ([]int32, error) {
+	roles := make([]int32, len(in.Customers))
+	for i := range roles {
+		roles[i] = noRole
+	}
+	for g, at := range [...][]int{in.ContactedAt, in.ControlAt} {
+		name := [...]string{"contacted", "control"}[g]
+		for k, i := range at {
+			if i < 0 || i >= len(roles) {
+				return nil, fmt.Errorf("%w: %s index %d: want an index into the %d customers", ErrBadGroups, name, i, len(roles))
+			}
+			switch p := roles[i]; {
+			case p == noRole:
+			case p >= 0 && g == 1:
+				return nil, fmt.Errorf("%w: customers[%d] (%q) is both contacted and in the control group", ErrBadGroups, i, in.Customers[i].ID)
+			default:
+				return nil, fmt.Errorf("%w: %s index %d (%q) given twice", ErrBadGroups, name, i, in.Customers[i].ID)
+			}
+			roles[i] = int32(k)
+			if g == 1 {
+				roles[i] = -1 - int32(k)
+			}
+		}
+	}
+	return roles, nil
 }
 
 // isNil reports whether v holds nothing or a nil pointer.

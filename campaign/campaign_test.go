@@ -3,6 +3,7 @@ package campaign_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -93,6 +94,19 @@ func TestBadInput(t *testing.T) {
 		{"NaN revenue", pm, edit(func(in *campaign.Input) { in.Outcomes[1].Revenue = math.NaN() }), opts, nil, "outcomes[1]"},
 		{"outcomes short", pm, edit(func(in *campaign.Input) { in.Outcomes = in.Outcomes[:2] }), opts, nil, "2 outcomes for 6"},
 		{"labels short", pm, edit(func(in *campaign.Input) { in.Labels = in.Labels[:1] }), opts, nil, "1 labels for 6"},
+		{"ids and indices", pm, edit(func(in *campaign.Input) { in.ContactedAt = []int{0} }), opts, campaign.ErrBadGroups, "ids and by indices"},
+		{"index out of range", pm, edit(func(in *campaign.Input) { in.Contacted, in.Control, in.ContactedAt = nil, nil, []int{0, 6} }), opts, campaign.ErrBadGroups, "contacted index 6"},
+		{"negative index", pm, edit(func(in *campaign.Input) {
+			in.Contacted, in.Control, in.ControlAt, in.ContactedAt = nil, nil, []int{-1}, []int{0}
+		}), opts, campaign.ErrBadGroups, "control index -1"},
+		{"index twice", pm, edit(func(in *campaign.Input) { in.Contacted, in.Control, in.ContactedAt = nil, nil, []int{2, 2} }), opts, campaign.ErrBadGroups, `contacted index 2 ("c") given twice`},
+		{"index in both", pm, edit(func(in *campaign.Input) {
+			in.Contacted, in.Control, in.ContactedAt, in.ControlAt = nil, nil, []int{2}, []int{2}
+		}), opts, campaign.ErrBadGroups, "both"},
+		{"control index twice", pm, edit(func(in *campaign.Input) {
+			in.Contacted, in.Control, in.ContactedAt, in.ControlAt = nil, nil, []int{0}, []int{3, 3}
+		}), opts, campaign.ErrBadGroups, "control index 3"},
+		{"no contacted index", pm, edit(func(in *campaign.Input) { in.Contacted, in.Control, in.ControlAt = nil, nil, []int{3} }), opts, campaign.ErrBadGroups, "no contacted"},
 		{"window 0", pm, good, campaign.Options{}, nil, "window"},
 		{"window NaN", pm, good, campaign.Options{Window: math.NaN()}, nil, "window"},
 		{"window Inf", pm, good, campaign.Options{Window: math.Inf(1)}, nil, "window"},
@@ -327,5 +341,26 @@ func TestFromSummary(t *testing.T) {
 	// A campaign date after the log's end is Summarize's error.
 	if _, err := clv.Summarize(ts, clv.SummaryOptions{CalibrationEnd: day(90), End: day(60)}); err == nil {
 		t.Error("calibration end after the end: no error")
+	}
+}
+
+// TestIndices: the groups by their indices into Customers give the same
+// result as by ids.
+func TestIndices(t *testing.T) {
+	pm, sm, in := small(t)
+	draws := []clv.PurchaseModel{pm, pm}
+	opts := campaign.Options{Window: 13, Draws: draws, CostPerContact: 1}
+	want, err := campaign.Measure(context.Background(), pm, sm, in, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := in
+	at.Contacted, at.Control, at.ContactedAt, at.ControlAt = nil, nil, []int{0, 1, 2}, []int{3, 4, 5}
+	got, err := campaign.Measure(context.Background(), pm, sm, at, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := fmt.Sprintf("%+v", *got), fmt.Sprintf("%+v", *want); g != w {
+		t.Errorf("by indices %s\nby ids     %s", g, w)
 	}
 }

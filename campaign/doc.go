@@ -22,9 +22,11 @@
 // B has mean μ_d = Σ E_d[Y_i] and variance v = Σ Var[Y_i], the process
 // noise, taken at the fitted parameters for every draw (Var from the
 // model's distribution of purchases, P(Y = k), summed until what is left
-// is below 10⁻¹⁰; for Pareto/NBD in closed form). For many customers B is close to normal; over parameter
-// draws θ_1..θ_D (e.g. from the models' SampleParams, the Laplace
-// approximation) its distribution is the mixture
+// is below 10⁻¹⁰; in closed form for models that give it,
+// clv.AlivePurchaseMoment, as Pareto/NBD does). For many customers B is
+// close to normal; over parameter draws θ_1..θ_D (e.g. from the models'
+// SampleParams, the Laplace approximation) its distribution is the
+// mixture
 //
 //	F(b) = (1/D) Σ_d Φ((b − μ_d)/√v),
 //
@@ -33,11 +35,32 @@
 // customer's purchases valued by the spend model: μ_d = Σ s_i E_d[Y_i]
 // with s_i the expected value per purchase, and the variance of
 // Σ_{k≤Y_i} S_ik, E[Y](E[S²] − E[S_k S_l]) + E[Y²] E[S_k S_l] − E[Y]² s_i²,
-// which for Gamma-Gamma carries the values' own scatter (one customer's
-// values share their ν) and for other spend models takes them at s_i.
+// which for spend models that give the values' second moments
+// (clv.ValueMoments, as Gamma-Gamma does) carries the values' own scatter
+// (one customer's values share their ν) and for other spend models takes
+// them at s_i.
 // Incremental profit is margin · Δ_revenue − cost · n and the return on
 // the campaign's cost ROI = profit / (cost · n), their intervals from
 // Δ_revenue's.
+//
+// The finite number D of draws leaves a Monte-Carlo error in the
+// intervals' ends, which Result.MCError estimates from the draws (the
+// delta method at the mixture's quantiles) as a share of the interval's
+// half-width: about √(f/(z²D) + f²/(2D)), f the share of the interval's
+// variance that comes from the parameters and z the level's normal
+// quantile (6% at f = 0.3 with 40 draws at 90%, 15% at f = 1); it tells
+// whether more draws are worth their time.
+//
+// The work is done once per distinct (x, t_x, T) among the contacted and
+// control customers (the grouping kernel, internal/rows), on all cores:
+// the process variances once, and for each draw the expected purchases of
+// every distinct row, A(x, T, t) once per distinct (x, T) and P(alive)
+// per row. For 10⁶ customers on day-rounded dates (179,000 distinct rows;
+// BenchmarkMeasure1e6, on a shared 2-core machine) a draw costs 10–16 ms
+// of CPU (BG/NBD, Pareto/NBD) and the rest 0.35–0.47 CPU-seconds with the
+// groups given by their indices into the customers (Input.ContactedAt,
+// ControlAt), 0.7–0.95 by ids, whose lookup is then half the cost: with 40
+// draws and indices 0.86–1.04 CPU-seconds in all.
 //
 // # With a control group
 //

@@ -77,6 +77,77 @@ func (w *effectWork) effect(label string, labels []int) Effect {
 	return ef
 }
 
+// mcError returns the Monte-Carlo error of the draws in the intervals
+// of the expected purchases and revenue of the labels' contacted
+// customers: the larger, over the four ends, of the end's standard error
+// over its interval's half-width (mixtureMCError); 0 without draws.
+func (w *effectWork) mcError(labels []int) float64 {
+	if w.b.D < 2 {
+		return 0
+	}
+	T := w.collect(labels, 0)
+	worst := 0.0
+	for _, q := range [...]struct {
+		e, v float64
+		mu   []float64
+	}{{T.e, T.v, T.mu}, {T.er, T.vr, T.mur}} {
+		if !(q.v > 0) {
+			continue
+		}
+		off := make([]float64, len(q.mu))
+		for d, m := range q.mu {
+			off[d] = m - q.e
+		}
+		worst = max(worst, mixtureMCError(off, q.v, w.level))
+	}
+	return worst
+}
+
+// mixtureMCError returns the Monte-Carlo standard error of the ends of
+// mixtureBand(off, v, level) from the D draws' offsets, as a share of the
+// band's half-width: at a quantile b of F̂(b) = (1/D) Σ_d Φ((b − o_d)/s),
+// s = √v, the delta method gives
+//
+//	se(b) = sd_d[Φ((b − o_d)/s)] / (√D f̂(b)),  f̂(b) = (1/D) Σ_d φ((b − o_d)/h)/h,
+//
+// the larger of the two ends', with h = s, or where the draws' spread
+// dwarfs s the kernel bandwidth 1.06 sd(o) D^(−1/5) (the mixture's own
+// density is then a comb of spikes). For D draws, f the share of the
+// mixture's variance that comes from them and z the level's normal
+// quantile, it is about √(f/(z²D) + f²/(2D)): the error of the draws'
+// mean, then of their spread.
+func mixtureMCError(off []float64, v, level float64) float64 {
+	D := float64(len(off))
+	s := math.Sqrt(v)
+	lo, hi := mixtureBand(off, v, level)
+	half := (hi - lo) / 2
+	if len(off) < 2 || !(s > 0) || !(half > 0) {
+		return 0
+	}
+	var om, om2 float64
+	for _, o := range off {
+		om += o / D
+		om2 += o * o / D
+	}
+	h := max(s, 1.06*math.Sqrt(max(0, om2-om*om))*math.Pow(D, -0.2))
+	worst := 0.0
+	for _, b := range [...]float64{lo, hi} {
+		var m, m2, f float64
+		for _, o := range off {
+			z := (b - o) / s
+			p := 0.5 * math.Erfc(-z/math.Sqrt2)
+			m += p
+			m2 += p * p
+			zh := (b - o) / h
+			f += math.Exp(-zh*zh/2) / (math.Sqrt(2*math.Pi) * h)
+		}
+		m, m2, f = m/D, m2/D, f/D
+		se := math.Sqrt(max(0, m2-m*m)*D/(D-1)/D) / f
+		worst = max(worst, se/half)
+	}
+	return worst
+}
+
 // compare compares actual a with the baseline B of expectation e (the
 // fitted model), process variance v and expectations mu under the draws.
 func (w *effectWork) compare(a, e, v float64, mu []float64) Comparison {

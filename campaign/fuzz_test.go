@@ -33,3 +33,22 @@ func FuzzMeasure(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIndices: any indices of the groups give a result or an error, never
+// a panic; a result counts the groups' customers.
+func FuzzIndices(f *testing.F) {
+	f.Add(0, 1, 2, 3)
+	f.Add(0, 0, 5, 5)
+	f.Add(-1, 6, 1<<40, -1<<40)
+	f.Fuzz(func(t *testing.T, c1, c2, k1, k2 int) {
+		pm, sm, in := small(t)
+		in.Contacted, in.Control, in.ContactedAt, in.ControlAt = nil, nil, []int{c1, c2}, []int{k1, k2}
+		res, err := campaign.Measure(context.Background(), pm, sm, in, campaign.Options{Window: 13})
+		if err != nil {
+			return
+		}
+		if res.Total.Contacted != 2 || res.Total.Control != 2 {
+			t.Errorf("indices %d, %d and %d, %d: %d contacted, %d control", c1, c2, k1, k2, res.Total.Contacted, res.Total.Control)
+		}
+	})
+}

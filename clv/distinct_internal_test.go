@@ -22,7 +22,7 @@ func TestDistinctRowsParallel(t *testing.T) {
 		cs[i] = c
 	}
 	cs[7].Recency = negZero()
-	rows, slot := distinctRows(cs)
+	rows, slot := distinctRows(cs, nil)
 	type key struct{ x, tx, t float64 }
 	want := map[key]bool{}
 	for i, c := range cs {

@@ -180,10 +180,11 @@ type Fitted[P any] interface {
 	Params() P
 	// StdErrors returns the asymptotic standard errors of the
 	// parameters, from the inverse Hessian of the negative
-	// log-likelihood at the optimum (0 for a parameter held fixed), and
-	// whether they are available: not for a model built from given
-	// parameters, a Hessian that is not positive definite, or a limit
-	// model (AtBoundary).
+	// log-likelihood at the optimum (0 for a parameter held fixed, such
+	// as a limit model's held shape: a limit model's are conditional on
+	// the limit), and whether they are available: not for a model built
+	// from given parameters, nor a Hessian that is not positive
+	// definite.
 	StdErrors() (P, bool)
 	// ParamIntervals returns approximate confidence intervals at the
 	// given level in (0, 1): exp(ln p ± z·σ), σ the standard error of

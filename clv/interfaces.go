@@ -17,6 +17,8 @@ package clv
 //	UnconditionalPMF     bgnbd, paretonbd        ExpectedFrequencyCounts; forecast's frequency plot
 //	PurchaseCurve        bgnbd, paretonbd        LifetimeValue(s), interval.Forecast (one P(alive) for all horizons); forecast's periods
 //	DiscountedPurchases  bgnbd                   LifetimeValues (all customers at once)
+//	AlivePurchaseMoment  paretonbd               campaign.Measure (the variance of purchases in closed form)
+//	ValueMoments         gammagamma              campaign.Measure (the scatter of a customer's purchase values)
 //
 // The capabilities only the interval code uses (AliveFactored,
 // AliveMixture, ConditionalPMF) are declared in package clv/interval.
@@ -78,4 +80,38 @@ type PurchaseCurve interface {
 // it when available.
 type DiscountedPurchases interface {
 	DiscountedPurchasesAll(cs []Customer, ts, w []float64) ([]float64, error)
+}
+
+// AlivePurchaseMoment is implemented by purchase models that give in
+// closed form the second moment of the purchases of a customer known to
+// be alive at T (paretonbd.Model does):
+//
+//	M₂(x, T, t) = E[N(t)² | alive at T, x repeat purchases in (0, T]],
+//
+// N(t) the purchases in (T, T+t]. With P(alive) it gives the variance of
+// the purchases, Var[Y(t)] = P(alive)·M₂ − E[Y(t)]², without summing their
+// distribution (package campaign). It is NaN for an invalid x, T or t.
+type AlivePurchaseMoment interface {
+	PurchasesSecondMomentIfAlive(x, T, t float64) float64
+}
+
+// ValueMoments is implemented by spend models that give the second
+// moments of a customer's future purchase values S_k, which a purchase
+// count Y values at Σ_{k≤Y} S_k (gammagamma.Model does): cross =
+// E[S_k S_l] for two purchases k ≠ l, which share the customer's
+// unobserved mean, and square = E[S_k²]. With the values fixed at their
+// mean m both are m²; their difference is the values' own scatter. They
+// are +Inf where the moments do not exist, NaN for an invalid customer.
+type ValueMoments interface {
+	ConditionalValueMoments(c Customer) (cross, square float64)
+}
+
+// GroupedDiscountedPurchases is implemented by DiscountedPurchases models
+// that take the customers' grouping (GroupCustomers) instead of grouping
+// them (bgnbd.Model does): DiscountedPurchasesAllGrouped returns what
+// DiscountedPurchasesAll does, bit for bit, or an error wrapping
+// ErrGroupingMismatch when g is not cs's grouping; a nil g means none.
+// LifetimeValues uses it when ValueOptions.Grouping is set.
+type GroupedDiscountedPurchases interface {
+	DiscountedPurchasesAllGrouped(cs []Customer, g *Grouping, ts, w []float64) ([]float64, error)
 }

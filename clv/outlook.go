@@ -88,6 +88,10 @@ var NextPurchaseLevels = [3]float64{0.1, 0.5, 0.9}
 type OutlookOptions struct {
 	Window  float64 // of PurchaseWithin; a finite number > 0
 	Horizon float64 // of PurchaseWithinHorizon, AliveAtHorizon and NextPurchase; a finite number > 0
+	// Grouping, read by OutlookAll alone, is the grouping of its
+	// customers (GroupCustomers), which it then does not group again;
+	// nil: it groups them itself. The outlooks are the same either way.
+	Grouping *Grouping
 }
 
 // ErrBadOutlookOptions is wrapped by errors about invalid OutlookOptions.
@@ -141,7 +145,8 @@ func (o *Outlooks) Row(j int) Outlook {
 // fewer distinct rows than customers: 10⁶ customers with times in days
 // have some 180,000), so pm's predictions must depend on them alone (not a
 // model with per-customer covariates). An invalid customer is an error
-// naming it.
+// naming it; opts.Grouping of other customers an error wrapping
+// ErrGroupingMismatch.
 func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outlooks, error) {
 	if err := checkModels("OutlookAll", pm); err != nil {
 		return nil, err
@@ -149,10 +154,15 @@ func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outl
 	if !opts.Valid() {
 		return nil, fmt.Errorf("%w: Window %v, Horizon %v: want finite numbers > 0", ErrBadOutlookOptions, opts.Window, opts.Horizon)
 	}
+	g, err := opts.Grouping.groupsOf("OutlookAll", cs)
+	if err != nil {
+		return nil, err
+	}
 	if err := ValidateAll(cs); err != nil {
 		return nil, err
 	}
-	distinct, slot := distinctRows(cs)
+	distinct, slot := distinctRows(cs, g)
+	opts.Grouping = nil // of cs, not of the distinct rows the model sees
 	rows := make([]Outlook, len(distinct))
 	if or, ok := pm.(OutlookRows); ok {
 		or.OutlookRows(distinct, opts, rows)

@@ -37,6 +37,11 @@ type ValueOptions struct {
 	// the purchases expected in each period are discounted at its end by
 	// (1+DiscountRate)^i.
 	Continuous bool
+	// Grouping, read by LifetimeValues alone, is the grouping of its
+	// customers (GroupCustomers), which it then does not group again (nor
+	// does a model implementing GroupedDiscountedPurchases); nil: it
+	// groups them itself. The values are the same either way.
+	Grouping *Grouping
 }
 
 // ErrBadValueOptions is wrapped by errors about invalid ValueOptions.
@@ -169,12 +174,17 @@ func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOption
 // A model implementing DiscountedPurchases computes the discounted
 // purchases of all customers at once; otherwise they are computed once per
 // distinct (frequency, recency, T). The error names the first invalid
-// customer.
+// customer; with opts.Grouping of other customers, it wraps
+// ErrGroupingMismatch.
 func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOptions) ([]float64, error) {
 	if err := checkModels("LifetimeValues", pm, sm); err != nil {
 		return nil, err
 	}
 	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	g, err := opts.Grouping.groupsOf("LifetimeValues", cs)
+	if err != nil {
 		return nil, err
 	}
 	if err := ValidateAll(cs); err != nil {
@@ -183,7 +193,13 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	sched := newSchedule(opts)
 	out := make([]float64, len(cs))
 	if dp, ok := pm.(DiscountedPurchases); ok {
-		disc, err := dp.DiscountedPurchasesAll(cs, sched.ts, sched.disc)
+		var disc []float64
+		var err error
+		if gp, ok := pm.(GroupedDiscountedPurchases); ok && opts.Grouping != nil {
+			disc, err = gp.DiscountedPurchasesAllGrouped(cs, opts.Grouping, sched.ts, sched.disc)
+		} else {
+			disc, err = dp.DiscountedPurchasesAll(cs, sched.ts, sched.disc)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -197,7 +213,7 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	} else {
 		// The discounted purchases depend on (frequency, recency, T)
 		// only: computed once per distinct triple.
-		distinct, slot := distinctRows(cs)
+		distinct, slot := distinctRows(cs, g)
 		disc := make([]float64, len(distinct))
 		parallel.Map(len(distinct), func(lo, hi int) {
 			cum := make([]float64, len(sched.ts))
@@ -268,10 +284,9 @@ func SummarizeValues(values []float64) (Distribution, error) {
 }
 
 // distinctRows returns the distinct (frequency, recency, T) of cs, in
-// ascending order, and each customer's index among them (rows.Group, or
-// the grouping a job shares: rows.Shared).
-func distinctRows(cs []Customer) (distinct []Customer, slot []int32) {
-	g := rows.Shared(cs)
+// ascending order, and each customer's index among them: from g, cs's
+// grouping by them, or when g is nil rows.Group's.
+func distinctRows(cs []Customer, g *rows.Groups) (distinct []Customer, slot []int32) {
 	if g == nil {
 		g = rows.Group(len(cs), func(i int) (rows.Key, bool) {
 			c := &cs[i]

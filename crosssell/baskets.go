@@ -42,7 +42,7 @@ type Accumulator struct {
 	prodName []string
 	seq      int64 // records added
 	pbuf     []int32
-	sbuf     []uint8
+	hbuf     []uint64
 }
 
 // compactMin is the number of records of a shard from which repeated
@@ -53,35 +53,96 @@ type Accumulator struct {
 var compactMin = 1 << 22 // a variable for the tests
 
 // A shard holds the customers whose id hashes to it, numbered in the
-// order of their first purchase.
+// order of their first purchase. Its ids are an open-addressing hash table
+// (linear probing, at most half full) whose slots hold 32 bits of the
+// id's hash and the customer's number plus one (0: empty), and the ids
+// back to back in one arena: no string per customer for the garbage
+// collector to scan, and growing the table rehashes no id.
 type shard struct {
-	index   map[string]int32
-	ids     []string
+	slots   []uint64
+	arena   []byte
+	end     []int    // customer c's id is arena[end[c-1]:end[c]] (from 0 for c = 0)
 	first   []int64  // the number of each customer's first record
 	recs    []uint64 // customer << 32 | product, in first-appearance numbers
 	compact int      // len(recs) after the last compaction
 }
 
-func (s *shard) add(customer string, p int32, seq int64) error {
-	c, ok := s.index[customer]
-	if !ok {
-		if len(s.ids) >= maxEntries/numShards {
-			return fmt.Errorf("%w: over %d customers", ErrTooMany, maxEntries/numShards*numShards)
+// lookup returns the number of the customer with id and hash h, and
+// whether it is there; else the free slot where it belongs.
+func lookup[T string | []byte](s *shard, id T, h uint32) (c int32, free int, ok bool) {
+	mask := len(s.slots) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		e := s.slots[i]
+		if e == 0 {
+			return 0, i, false
 		}
-		if s.index == nil {
-			s.index = make(map[string]int32)
+		if uint32(e>>32) == h {
+			c := int32(uint32(e) - 1)
+			lo := 0
+			if c > 0 {
+				lo = s.end[c-1]
+			}
+			if string(s.arena[lo:s.end[c]]) == string(id) {
+				return c, 0, true
+			}
 		}
-		c = int32(len(s.ids))
-		s.index[customer] = c
-		s.ids = append(s.ids, customer)
-		s.first = append(s.first, seq)
 	}
+}
+
+// find returns the number of the customer with id and hash h, adding the
+// customer, whose first record is seq, if new.
+func find[T string | []byte](s *shard, id T, h uint32, seq int64) (int32, error) {
+	if s.slots == nil {
+		s.slots = make([]uint64, 1<<10)
+	}
+	c, free, ok := lookup(s, id, h)
+	if ok {
+		return c, nil
+	}
+	if len(s.end) >= maxEntries/numShards {
+		return 0, fmt.Errorf("%w: over %d customers", ErrTooMany, maxEntries/numShards*numShards)
+	}
+	c = int32(len(s.end))
+	s.arena = append(s.arena, id...)
+	s.end = append(s.end, len(s.arena))
+	s.first = append(s.first, seq)
+	s.slots[free] = uint64(h)<<32 | uint64(uint32(c)+1)
+	if 2*len(s.end) > len(s.slots) {
+		old := s.slots
+		s.slots = make([]uint64, 2*len(old))
+		mask := len(s.slots) - 1
+		for _, e := range old {
+			if e != 0 {
+				i := int(uint32(e>>32)) & mask
+				for s.slots[i] != 0 {
+					i = (i + 1) & mask
+				}
+				s.slots[i] = e
+			}
+		}
+	}
+	return c, nil
+}
+
+// add records that customer c bought product p.
+func (s *shard) add(c, p int32) {
 	s.recs = append(s.recs, uint64(c)<<32|uint64(uint32(p)))
 	if len(s.recs) >= compactMin && len(s.recs) >= 2*s.compact {
 		s.recs = sortUnique(s.recs)
 		s.compact = len(s.recs)
 	}
-	return nil
+}
+
+// ids returns the shard's ids, substrings of one string.
+func (s *shard) ids() []string {
+	all := string(s.arena)
+	out := make([]string, len(s.end))
+	lo := 0
+	for c, hi := range s.end {
+		out[c] = all[lo:hi]
+		lo = hi
+	}
+	return out
 }
 
 func (a *Accumulator) init() {
@@ -91,9 +152,9 @@ func (a *Accumulator) init() {
 	}
 }
 
-func (a *Accumulator) shardOf(customer string) uint8 {
-	return uint8(maphash.String(a.seed, customer) >> 60 % numShards)
-}
+// shardOf returns the shard of an id of hash h (maphash with a.seed),
+// and the 32 bits of h its table keeps.
+func shardOf(h uint64) (uint8, uint32) { return uint8(h >> 62), uint32(h) }
 
 // product returns the number of product, adding it if new.
 func (a *Accumulator) product(product string) (int32, error) {
@@ -127,9 +188,13 @@ func (a *Accumulator) Add(customer, product string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.shards[a.shardOf(customer)].add(customer, p, a.seq); err != nil {
+	sh, h := shardOf(maphash.String(a.seed, customer))
+	s := &a.shards[sh]
+	c, err := find(s, customer, h, a.seq)
+	if err != nil {
 		return err
 	}
+	s.add(c, p)
 	a.seq++
 	return nil
 }
@@ -163,7 +228,7 @@ func addBatch[T string | []byte](a *Accumulator, customers, products []T, hash f
 	}
 	n := len(customers)
 	a.pbuf = slices.Grow(a.pbuf[:0], n)[:n]
-	a.sbuf = slices.Grow(a.sbuf[:0], n)[:n]
+	a.hbuf = slices.Grow(a.hbuf[:0], n)[:n]
 	for i, pr := range products {
 		p, ok := a.prod[string(pr)]
 		if !ok {
@@ -176,29 +241,23 @@ func addBatch[T string | []byte](a *Accumulator, customers, products []T, hash f
 	}
 	parallel.Map(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			a.sbuf[i] = uint8(hash(customers[i]) >> 60 % numShards)
+			a.hbuf[i] = hash(customers[i])
 		}
 	})
 	var errs [numShards]error
 	parallel.For(numShards, func(sh int) {
 		s := &a.shards[sh]
-		for i, x := range a.sbuf {
-			if int(x) != sh {
+		for i, x := range a.hbuf {
+			xs, h := shardOf(x)
+			if int(xs) != sh {
 				continue
 			}
-			c, ok := s.index[string(customers[i])]
-			if ok {
-				s.recs = append(s.recs, uint64(c)<<32|uint64(uint32(a.pbuf[i])))
-				if len(s.recs) >= compactMin && len(s.recs) >= 2*s.compact {
-					s.recs = sortUnique(s.recs)
-					s.compact = len(s.recs)
-				}
-				continue
-			}
-			if err := s.add(string(customers[i]), a.pbuf[i], a.seq+int64(i)); err != nil {
+			c, err := find(s, customers[i], h, a.seq+int64(i))
+			if err != nil {
 				errs[sh] = err
 				return
 			}
+			s.add(c, a.pbuf[i])
 		}
 	})
 	a.seq += int64(n)
@@ -211,7 +270,7 @@ func (a *Accumulator) Len() (customers, products int) {
 		return 0, 0
 	}
 	for i := range a.shards {
-		customers += len(a.shards[i].ids)
+		customers += len(a.shards[i].end)
 	}
 	return customers, len(a.prodName)
 }
@@ -247,19 +306,21 @@ func (a *Accumulator) Baskets() *Baskets {
 	ids := make([]string, 0, nc)
 	var global [numShards][]int32
 	var next [numShards]int
+	var shardIDs [numShards][]string
 	for sh := range a.shards {
-		global[sh] = make([]int32, len(a.shards[sh].ids))
+		global[sh] = make([]int32, len(a.shards[sh].end))
+		shardIDs[sh] = a.shards[sh].ids()
 	}
 	for len(ids) < nc {
 		best := -1
 		for sh := range a.shards {
 			s := &a.shards[sh]
-			if next[sh] < len(s.ids) && (best < 0 || s.first[next[sh]] < a.shards[best].first[next[best]]) {
+			if next[sh] < len(s.end) && (best < 0 || s.first[next[sh]] < a.shards[best].first[next[best]]) {
 				best = sh
 			}
 		}
 		global[best][next[best]] = int32(len(ids))
-		ids = append(ids, a.shards[best].ids[next[best]])
+		ids = append(ids, shardIDs[best][next[best]])
 		next[best]++
 	}
 	// Counting sort by customer, then each customer's products sorted and
@@ -306,10 +367,14 @@ func (a *Accumulator) Baskets() *Baskets {
 // products are numbered from 0; products are sorted by name. Baskets are
 // immutable and safe for concurrent use.
 type Baskets struct {
-	customers []string
+	customers []string // nil from NewBaskets: see id
 	products  []string
 	start     []int   // customer c's products are items[start[c]:start[c+1]]
 	items     []int32 // product numbers, increasing within a customer
+	// From NewBaskets: its ids, and each customer's number in them (the
+	// id of customer c is src[num[c]]).
+	src []string
+	num []int32
 }
 
 // NumCustomers returns the number of customers.
@@ -317,15 +382,25 @@ func (b *Baskets) NumCustomers() int {
 	if b == nil {
 		return 0
 	}
-	return len(b.customers)
+	return b.numCustomers()
+}
+
+func (b *Baskets) numCustomers() int { return max(len(b.start)-1, 0) }
+
+// id returns customer c's id.
+func (b *Baskets) id(c int) string {
+	if b.num != nil {
+		return b.src[b.num[c]]
+	}
+	return b.customers[c]
 }
 
 // Customer returns the id of customer c, or "" when c is out of range.
 func (b *Baskets) Customer(c int) string {
-	if b == nil || c < 0 || c >= len(b.customers) {
+	if b == nil || c < 0 || c >= b.numCustomers() {
 		return ""
 	}
-	return b.customers[c]
+	return b.id(c)
 }
 
 // Products returns the product names, sorted. The slice must not be
@@ -340,7 +415,7 @@ func (b *Baskets) Products() []string {
 // Bought returns the products customer c bought, sorted by name, or nil
 // when c is out of range.
 func (b *Baskets) Bought(c int) []string {
-	if b == nil || c < 0 || c >= len(b.customers) {
+	if b == nil || c < 0 || c >= b.numCustomers() {
 		return nil
 	}
 	s := b.items[b.start[c]:b.start[c+1]]
@@ -374,7 +449,7 @@ func Join(a, b *Baskets) *Baskets {
 	for _, x := range []*Baskets{a, b} {
 		for c := range x.NumCustomers() {
 			for _, p := range x.basket(c) {
-				cust = append(cust, x.customers[c])
+				cust = append(cust, x.id(c))
 				prod = append(prod, x.products[p])
 			}
 			if len(cust) >= 1<<16 {

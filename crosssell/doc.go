@@ -4,7 +4,9 @@
 //
 // The input is a set of (customer, product) purchases, or (customer,
 // category) ones: an Accumulator collects them, a Reader reads them from
-// delimited text, into Baskets, each customer's set of distinct products.
+// delimited text, into Baskets, each customer's set of distinct products;
+// NewBaskets builds them from purchases whose customers and products are
+// numbered already (a clv.Summarizer's Observer numbers the customers).
 // Counting customers, not purchases: with N customers, n_i customers who
 // bought product i and c_ij who bought both i and j, the statistics of the
 // association rule i → j (Agrawal, Imieliński & Swami 1993; Brin, Motwani,

@@ -57,20 +57,29 @@ func Evaluate(m *Model, calibration, holdout *Baskets, k int) (Evaluation, error
 	if err := checkK(k); err != nil {
 		return Evaluation{}, err
 	}
-	sugg, err := m.SuggestAll(calibration, k)
-	if err != nil {
-		return Evaluation{}, err
+	// Each calibration customer's holdout customer, -1 for none, and the
+	// suggestions of those with one: the i-th of sugg is the calibration
+	// customer with at[c] = i.
+	hold := holdoutOf(calibration, holdout)
+	var cs []int
+	at := make([]int32, len(hold))
+	for c, h := range hold {
+		at[c] = -1
+		if h >= 0 {
+			at[c] = int32(len(cs))
+			cs = append(cs, c)
+		}
 	}
-	hold := make(map[string]int32, len(holdout.customers))
-	for h, id := range holdout.customers {
-		hold[id] = int32(h)
+	if cs == nil {
+		cs = []int{} // none, not all
 	}
+	sugg := m.suggestAll(calibration, cs, k)
 	calMap, holdMap := m.remap(calibration), m.remap(holdout)
 	type part struct {
 		customers, newProducts, hits, popHits, hit, popHit int
 		recall, popRecall                                  float64
 	}
-	nc := len(calibration.customers)
+	nc := calibration.numCustomers()
 	parts := make([]part, parallel.Chunks(nc))
 	parallel.For(len(parts), func(ch int) {
 		lo, hi := parallel.Bounds(ch, nc)
@@ -80,8 +89,8 @@ func Evaluate(m *Model, calibration, holdout *Baskets, k int) (Evaluation, error
 		var pop []scored
 		p := &parts[ch]
 		for c := lo; c < hi; c++ {
-			h, ok := hold[calibration.customers[c]]
-			if !ok {
+			h := hold[c]
+			if h < 0 {
 				continue
 			}
 			cal = calibration.mapped(cal[:0], c, calMap)
@@ -111,8 +120,9 @@ func Evaluate(m *Model, calibration, holdout *Baskets, k int) (Evaluation, error
 			p.customers++
 			p.newProducts += nNew
 			hits := 0
-			for i := range int(sugg.n[c]) {
-				if isNew[sugg.items[c*k+i]] == sc.gen {
+			sc0 := int(at[c]) * k
+			for i := range int(sugg.n[at[c]]) {
+				if isNew[sugg.items[sc0+i]] == sc.gen {
 					hits++
 				}
 			}
@@ -160,4 +170,37 @@ func Evaluate(m *Model, calibration, holdout *Baskets, k int) (Evaluation, error
 	e.Model = Metrics{HitRate: float64(t.hit) / n, Precision: float64(t.hits) / (n * float64(k)), Recall: t.recall / n, Hits: t.hits}
 	e.Popular = Metrics{HitRate: float64(t.popHit) / n, Precision: float64(t.popHits) / (n * float64(k)), Recall: t.popRecall / n, Hits: t.popHits}
 	return e, nil
+}
+
+// holdoutOf returns the number in holdout of each customer of calibration,
+// -1 for those not in it: matched by the numbers NewBaskets was given
+// when both come from it with the same ids, else by id.
+func holdoutOf(calibration, holdout *Baskets) []int32 {
+	hold := make([]int32, calibration.numCustomers())
+	if calibration.num != nil && holdout.num != nil && len(calibration.src) == len(holdout.src) &&
+		(len(calibration.src) == 0 || &calibration.src[0] == &holdout.src[0]) {
+		byNum := make([]int32, len(calibration.src))
+		for i := range byNum {
+			byNum[i] = -1
+		}
+		for h, n := range holdout.num {
+			byNum[n] = int32(h)
+		}
+		for c, n := range calibration.num {
+			hold[c] = byNum[n]
+		}
+		return hold
+	}
+	byID := make(map[string]int32, holdout.numCustomers())
+	for h := range holdout.numCustomers() {
+		byID[holdout.id(h)] = int32(h)
+	}
+	for c := range hold {
+		h, ok := byID[calibration.id(c)]
+		if !ok {
+			h = -1
+		}
+		hold[c] = h
+	}
+	return hold
 }

@@ -83,6 +83,8 @@ type Options struct {
 	// though still given suggestions; 0 means DefaultMaxBasket. Counting
 	// costs the square of a customer's distinct products: with MaxBasket,
 	// Fit's time is at most proportional to the purchases times MaxBasket.
+	// A customer counted with more than 2^24 − 1 products makes Fit fail
+	// with ErrTooMany.
 	MaxBasket int
 
 	// NoFill leaves a customer's suggestions short when fewer than k
@@ -183,6 +185,13 @@ func (a pairCount) better(b pairCount) bool {
 	return a.j < b.j
 }
 
+// refBits is the number of low bits of a basket's reference in Fit that
+// hold its length, refMask their mask.
+const (
+	refBits = 24
+	refMask = 1<<refBits - 1
+)
+
 // itemChunk is the number of products a goroutine counts at a time.
 const itemChunk = 16
 
@@ -208,7 +217,7 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 	// MaxBasket products left out.
 	counted := func(c int) bool { return b.start[c+1]-b.start[c] <= opts.MaxBasket }
 	m.count = make([]int32, np)
-	for c := range b.customers {
+	for c := range b.numCustomers() {
 		if counted(c) {
 			m.customers++
 			for _, p := range b.basket(c) {
@@ -220,14 +229,22 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 	for i, n := range m.count {
 		cstart[i+1] = cstart[i] + int(n)
 	}
-	cust := make([]int32, cstart[np])
+	// A customer is held as the place of its basket, items[ref>>refBits :
+	// ref>>refBits + ref&refMask]: the counts below read each basket with
+	// one memory access that misses the caches rather than two.
+	cust := make([]uint64, cstart[np])
 	pos := slices.Clone(cstart[:np])
-	for c := range b.customers {
+	for c := range b.numCustomers() {
 		if !counted(c) {
 			continue
 		}
+		n := b.start[c+1] - b.start[c]
+		if n > refMask || b.start[c] > 1<<(64-refBits)-1 {
+			return nil, fmt.Errorf("%w: a basket of %d products counted (MaxBasket %d; at most %d)", ErrTooMany, n, opts.MaxBasket, refMask)
+		}
+		ref := uint64(b.start[c])<<refBits | uint64(n)
 		for _, p := range b.basket(c) {
-			cust[pos[p]] = int32(c)
+			cust[pos[p]] = ref
 			pos[p]++
 		}
 	}
@@ -253,8 +270,9 @@ func Fit(b *Baskets, opts Options) (*Model, error) {
 		ptop := newBounded(opts.Pairs, pairCount.better)
 		for i := ch * itemChunk; i < min(np, (ch+1)*itemChunk); i++ {
 			touched = touched[:0]
-			for _, c := range cust[cstart[i]:cstart[i+1]] {
-				for _, j := range b.basket(int(c)) {
+			for _, ref := range cust[cstart[i]:cstart[i+1]] {
+				lo := int(ref >> refBits)
+				for _, j := range b.items[lo : lo+int(ref&refMask)] {
 					if cnt[j] == 0 {
 						touched = append(touched, j)
 					}

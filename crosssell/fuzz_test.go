@@ -2,6 +2,8 @@ package crosssell_test
 
 import (
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +42,20 @@ func FuzzReadBaskets(f *testing.F) {
 			return
 		}
 		cal, hold, err := crosssell.ReadBaskets(rd, split)
+		// ReadProducts checks the records as ReadBaskets does, and finds
+		// the same products.
+		rd2, _ := crosssell.NewReader(strings.NewReader(in), opts)
+		names, prods, err2 := rd2.ReadProducts()
+		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) {
+			t.Fatalf("ReadBaskets: %v, ReadProducts: %v", err, err2)
+		}
+		if err == nil {
+			sorted := slices.Sorted(slices.Values(names))
+			if st := rd2.Stats(); len(prods) != st.Records-st.Skipped || !reflect.DeepEqual(st, rd.Stats()) ||
+				!slices.Equal(sorted, crosssell.Join(cal, hold).Products()) {
+				t.Fatalf("ReadProducts: %d products, %q; stats %+v, want %+v", len(prods), names, st, rd.Stats())
+			}
+		}
 		if err != nil {
 			var pe *clv.ParseError
 			if errors.As(err, &pe) {

@@ -47,3 +47,29 @@ func TestBounded(t *testing.T) {
 		t.Error("k = 0 kept a value")
 	}
 }
+
+// TestShardCollisions: ids of the same hash bits are told apart by their
+// bytes, across the table's growth, from strings and bytes alike.
+func TestShardCollisions(t *testing.T) {
+	var s shard
+	const n = 5000
+	for i := range n {
+		h := uint32(i % 7) // few hash values: long probes, many equal hashes
+		c, err := find(&s, fmt.Sprint("id", i), h, int64(i))
+		if err != nil || c != int32(i) {
+			t.Fatalf("id %d: customer %d, %v", i, c, err)
+		}
+	}
+	for i := range n {
+		c, _, ok := lookup(&s, []byte(fmt.Sprint("id", i)), uint32(i%7))
+		if !ok || c != int32(i) {
+			t.Fatalf("id %d: customer %d, %v", i, c, ok)
+		}
+	}
+	if _, _, ok := lookup(&s, "id", 0); ok {
+		t.Error("found an id never added")
+	}
+	if ids := s.ids(); len(ids) != n || ids[0] != "id0" || ids[n-1] != fmt.Sprint("id", n-1) || len(s.slots) < 2*n {
+		t.Errorf("%d ids, first %q, last %q, %d slots", len(ids), ids[0], ids[n-1], len(s.slots))
+	}
+}

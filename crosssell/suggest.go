@@ -168,8 +168,41 @@ func (m *Model) SuggestAll(b *Baskets, k int) (*Suggestions, error) {
 	if err := checkK(k); err != nil {
 		return nil, err
 	}
+	return m.suggestAll(b, nil, k), nil
+}
+
+// SuggestFor returns the top-k suggestions of the customers of b listed in
+// customers (numbers of b's customers), as SuggestAll does for all: the
+// Suggestions' customer i is b's customer customers[i]. A number out of
+// range is an error wrapping ErrBadOption.
+func (m *Model) SuggestFor(b *Baskets, customers []int, k int) (*Suggestions, error) {
+	if m == nil {
+		return nil, ErrNilModel
+	}
+	if b == nil {
+		return nil, ErrNilBaskets
+	}
+	if err := checkK(k); err != nil {
+		return nil, err
+	}
+	if customers == nil {
+		customers = []int{} // none, not all
+	}
+	for i, c := range customers {
+		if c < 0 || c >= b.numCustomers() {
+			return nil, fmt.Errorf("%w: customers[%d] = %d, of %d", ErrBadOption, i, c, b.numCustomers())
+		}
+	}
+	return m.suggestAll(b, customers, k), nil
+}
+
+// suggestAll suggests to b's customers cs, or to all when cs is nil.
+func (m *Model) suggestAll(b *Baskets, cs []int, k int) *Suggestions {
 	remap := m.remap(b)
-	nc := len(b.customers)
+	nc := b.numCustomers()
+	if cs != nil {
+		nc = len(cs)
+	}
 	s := &Suggestions{m: m, k: k, n: make([]uint16, nc), items: make([]int32, nc*k), scores: make([]float64, nc*k)}
 	parallel.For(parallel.Chunks(nc), func(ch int) {
 		lo, hi := parallel.Bounds(ch, nc)
@@ -177,7 +210,11 @@ func (m *Model) SuggestAll(b *Baskets, k int) (*Suggestions, error) {
 		var items []int32
 		var buf []scored
 		for c := lo; c < hi; c++ {
-			items = b.mapped(items[:0], c, remap)
+			bc := c
+			if cs != nil {
+				bc = cs[c]
+			}
+			items = b.mapped(items[:0], bc, remap)
 			buf = sc.suggest(buf[:0], items, k)
 			s.n[c] = uint16(len(buf))
 			for i, x := range buf {
@@ -186,7 +223,7 @@ func (m *Model) SuggestAll(b *Baskets, k int) (*Suggestions, error) {
 			}
 		}
 	})
-	return s, nil
+	return s
 }
 
 // remap returns the model's number of each of b's products, -1 for those

@@ -2,7 +2,6 @@ package forecast
 
 import (
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/clvkit/clvkit/clv/interval"
@@ -60,23 +59,54 @@ func appendAnswerIntervals(b []byte, a AnswerIntervals) []byte {
 		for _, v := range [...]float64{iv.Low, iv.High} {
 			b = append(b, ',')
 			if !math.IsNaN(v) && !math.IsInf(v, 0) {
-				b = strconv.AppendFloat(b, v, 'g', 10, 64)
+				b = appendG10(b, v)
 			}
 		}
 	}
 	return b
 }
 
+// intervalCells holds the cells of AnswerIntervalColumns formatted once
+// per distinct row of Result.AnswerIntervals (they depend on frequency,
+// recency and T only): row j's are bufs[c][offs[c][r]:offs[c][r+1]], c, r
+// = j / ChunkSize, j % ChunkSize.
+type intervalCells struct {
+	bufs [][]byte
+	offs [][]int32
+}
+
+// intervalCells formats the cells of every distinct row of
+// AnswerIntervals, on all cores; the zero intervalCells without them.
+func (res *Result) intervalCells() intervalCells {
+	ivs := res.AnswerIntervals
+	if ivs == nil {
+		return intervalCells{}
+	}
+	n, d := ivs.Distinct(), res.days()
+	ic := intervalCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int32, parallel.Chunks(n))}
+	parallel.For(len(ic.bufs), func(k int) {
+		lo, hi := parallel.Bounds(k, n)
+		b := make([]byte, 0, (hi-lo)*200)
+		off := make([]int32, 0, hi-lo+1)
+		for j := lo; j < hi; j++ {
+			off = append(off, int32(len(b)))
+			b = appendAnswerIntervals(b, answerIntervalsOf(ivs.Row(j), d))
+		}
+		ic.bufs[k], ic.offs[k] = b, append(off, int32(len(b)))
+	})
+	return ic
+}
+
 // appendAnswerIntervalRow appends customer i's cells of
-// AnswerIntervalColumns (empty without AnswerIntervals), formatted once
-// per distinct row in ac.
+// AnswerIntervalColumns (empty without AnswerIntervals), each preceded by
+// a comma.
 func (res *Result) appendAnswerIntervalRow(b []byte, ac *answerCells, i int) []byte {
-	if res.AnswerIntervals == nil || res.Outlooks == nil || ac.ivBufs == nil {
+	if res.AnswerIntervals == nil || ac.iv.bufs == nil {
 		return append(b, ",,,,,,,,,,,,,,"...) // len(AnswerIntervalColumns) empty cells
 	}
-	j := res.Outlooks.Index(i)
-	k, r := j/parallel.ChunkSize, j%parallel.ChunkSize
-	return append(b, ac.ivBufs[k][ac.ivOffs[k][r]:ac.ivOffs[k][r+1]]...)
+	j := res.AnswerIntervals.Index(i)
+	c, r := j/parallel.ChunkSize, j%parallel.ChunkSize
+	return append(b, ac.iv.bufs[c][ac.iv.offs[c][r]:ac.iv.offs[c][r+1]]...)
 }
 
 // window returns Config.Window in the models' unit.

@@ -1,8 +1,8 @@
 package forecast
 
 import (
+	"encoding/binary"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -69,15 +69,16 @@ type Answers struct {
 }
 
 // outlook computes every customer's clv.Outlook over the window and the
-// horizon, once per distinct (frequency, recency, T); nil if the model
+// horizon, once per distinct (frequency, recency, T), taken from g, the
+// customers' grouping (nil: OutlookAll groups them); nil if the model
 // gives no distribution of the next purchase.
-func (j *job) outlook(cs []clv.Customer, pm PurchaseModel, horizon float64) (*clv.Outlooks, error) {
+func (j *job) outlook(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, horizon float64) (*clv.Outlooks, error) {
 	np, ok := pm.(clv.NextPurchaseModel)
 	if !ok {
 		j.say("note: %v gives no distribution of the next purchase: the next-order columns are empty", pm)
 		return nil, nil
 	}
-	return clv.OutlookAll(np, cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon})
+	return clv.OutlookAll(np, cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon, Grouping: g})
 }
 
 // window returns Config.Window in the models' unit.
@@ -127,60 +128,96 @@ func (res *Result) answersOf(c clv.Customer, o clv.Outlook) Answers {
 	return a
 }
 
-// answerCells holds the cells of forecast.csv's answer columns,
-// formatted once per distinct row of Outlooks (they depend on frequency,
-// recency and T only), in chunks of parallel.ChunkSize rows: row j's are
-// bufs[k][offs[k][i]:offs[k][i+1]] with k, i = j / ChunkSize, j % ChunkSize,
-// each cell preceded by a comma; ivBufs and ivOffs the same of the
-// AnswerIntervalColumns, with AnswerIntervals.
+// answerCells holds, once per distinct row of Outlooks, the cells of
+// forecast.csv that depend on frequency, recency and T only, formatted:
+// the record of row j is bufs[c][offs[c][r]:offs[c][r+1]], c, r = j /
+// ChunkSize, j % ChunkSize. A record starts with the values it was
+// formatted from (its rowKey, rowKeyLen bytes), then the lengths of
+// its first two parts (one byte each), then the parts: "frequency,recency,
+// T," and "p_alive,expected_purchases," cells each followed by a comma,
+// and the answer columns (discounted_purchases, AnswerColumns) each
+// preceded by one. A customer's row uses the record only when its own
+// values are those of the key, bit for bit.
 type answerCells struct {
-	bufs, ivBufs [][]byte
-	offs, ivOffs [][]int
+	bufs [][]byte
+	offs [][]int32
+	iv   intervalCells // of AnswerIntervalColumns (answerintervals.go)
 }
 
-// cells formats the answer cells of every distinct row, on all cores;
-// the zero answerCells without Outlooks.
+// rowKey are the values of customer i a record is formatted from:
+// frequency, recency, T, P(alive), expected and discounted purchases.
+type rowKey [6]float64
+
+// rowKeyLen is the length of a record's key: its bits, little-endian.
+const rowKeyLen = len(rowKey{}) * 8
+
+func (res *Result) rowKey(i int) rowKey {
+	c, f := &res.Summary.Customers[i], &res.Forecasts[i]
+	return rowKey{c.Frequency, c.Recency, c.T, f.PAlive, f.ExpectedPurchases, f.DiscountedPurchases}
+}
+
+// record returns the record of customer i's row and whether customer i
+// may use it (its values are the key's).
+func (res *Result) record(ac *answerCells, i int) ([]byte, bool) {
+	if ac.bufs == nil {
+		return nil, false
+	}
+	j := res.Outlooks.Index(i)
+	c, r := j/parallel.ChunkSize, j%parallel.ChunkSize
+	rec := ac.bufs[c][ac.offs[c][r]:ac.offs[c][r+1]]
+	for k, v := range res.rowKey(i) {
+		if binary.LittleEndian.Uint64(rec[8*k:]) != math.Float64bits(v) {
+			return nil, false
+		}
+	}
+	return rec[rowKeyLen:], true
+}
+
+// cells formats the records of every distinct row, on all cores; the
+// zero answerCells without Outlooks.
 func (res *Result) cells() answerCells {
 	o := res.Outlooks
 	if o == nil {
 		return answerCells{}
 	}
-	// A customer of each row, for its observed time between orders.
-	first := make([]int32, o.Distinct())
-	for i := range first {
-		first[i] = -1
-	}
+	// The values of the first customer of each row, gathered in one pass
+	// over the customers in order (stores to the rows' scattered slots do
+	// not wait on memory as loads from them would).
+	n := o.Distinct()
+	keys := make([]rowKey, n)
+	seen := make([]bool, n)
 	for i := range o.Len() {
-		if j := o.Index(i); first[j] < 0 {
-			first[j] = int32(i)
+		if j := o.Index(i); !seen[j] {
+			seen[j], keys[j] = true, res.rowKey(i)
 		}
 	}
-	n := len(first)
-	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int, parallel.Chunks(n))}
-	ivs := res.AnswerIntervals
-	if ivs != nil {
-		ac.ivBufs, ac.ivOffs = make([][]byte, len(ac.bufs)), make([][]int, len(ac.bufs))
-	}
+	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int32, parallel.Chunks(n)), iv: res.intervalCells()}
 	parallel.For(len(ac.bufs), func(k int) {
 		lo, hi := parallel.Bounds(k, n)
-		b := make([]byte, 0, (hi-lo)*140)
-		off := make([]int, 0, hi-lo+1)
+		b := make([]byte, 0, (hi-lo)*240)
+		off := make([]int32, 0, hi-lo+1)
 		for j := lo; j < hi; j++ {
-			i := int(first[j])
-			off = append(off, len(b))
-			b = append(b, ',')
-			b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
-			b = appendAnswers(b, res.answersOf(res.Summary.Customers[i], o.Row(j)))
-		}
-		ac.bufs[k], ac.offs[k] = b, append(off, len(b))
-		if ivs != nil {
-			b, off = make([]byte, 0, (hi-lo)*200), make([]int, 0, hi-lo+1)
-			for j := lo; j < hi; j++ {
-				off = append(off, len(b))
-				b = appendAnswerIntervals(b, answerIntervalsOf(ivs.At(int(first[j])), res.days()))
+			key := &keys[j]
+			off = append(off, int32(len(b)))
+			for _, v := range key {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 			}
-			ac.ivBufs[k], ac.ivOffs[k] = b, append(off, len(b))
+			at := len(b)
+			b = append(b, 0, 0)
+			for _, v := range key[:3] { // frequency, recency, T
+				b = append(appendG10(b, v), ',')
+			}
+			b[at] = byte(len(b) - at - 2)
+			mid := len(b)
+			for _, v := range key[3:5] { // P(alive), expected purchases
+				b = append(appendG10(b, v), ',')
+			}
+			b[at+1] = byte(len(b) - mid)
+			b = append(b, ',')
+			b = appendG10(b, key[5])
+			b = appendAnswers(b, res.answersOf(clv.Customer{Frequency: key[0], Recency: key[1], T: key[2]}, o.Row(j)))
 		}
+		ac.bufs[k], ac.offs[k] = b, append(off, int32(len(b)))
 	})
 	return ac
 }
@@ -193,7 +230,7 @@ func appendAnswers(b []byte, a Answers) []byte {
 		if math.IsNaN(v) {
 			return b
 		}
-		return strconv.AppendFloat(b, v, 'g', 10, 64)
+		return appendG10(b, v)
 	}
 	b = num(b, a.PurchaseWithinWindow)
 	b = num(b, a.ChurnWithinWindow)
@@ -210,17 +247,4 @@ func appendAnswers(b []byte, a Answers) []byte {
 	b = append(b, a.NextOrderNote...)
 	b = num(b, a.AvgDaysBetweenOrders)
 	return num(b, a.ModelDaysBetweenOrders)
-}
-
-// appendAnswerRow appends customer i's answer cells (AnswerColumns), each
-// preceded by a comma.
-func (res *Result) appendAnswerRow(b []byte, ac *answerCells, i int) []byte {
-	if res.Outlooks == nil {
-		b = append(b, ',')
-		b = strconv.AppendFloat(b, res.Forecasts[i].DiscountedPurchases, 'g', 10, 64)
-		return appendAnswers(b, res.answers(i))
-	}
-	j := res.Outlooks.Index(i)
-	k, r := j/parallel.ChunkSize, j%parallel.ChunkSize
-	return append(b, ac.bufs[k][ac.offs[k][r]:ac.offs[k][r+1]]...)
 }

@@ -121,6 +121,19 @@ type Config struct {
 	// CovariatesName names the file in errors and the report.
 	Covariates     io.Reader
 	CovariatesName string
+	// DynamicCovariates, if not nil, is a CSV of time-varying covariates
+	// (ReadDynamicCovariates: rows of a customer id or "*", a date and
+	// numbers, each in force from its date on), read once after the log,
+	// whose purchase times the summaries' read keeps. The Pareto/NBD
+	// model with them (DynamicModelName) can then be asked for by Model,
+	// and "auto" compares it with ModelNames; it predicts each customer
+	// along the customer's covariates, the last values carried forward
+	// after the file's last row (DynamicInfo.Rule). Not with Summaries nor
+	// Covariates (give static covariates as constant columns of this
+	// file); CSV.SkipInvalid skips and counts unusable rows.
+	// DynamicCovariatesName names the file in errors and the report.
+	DynamicCovariates     io.Reader
+	DynamicCovariatesName string
 	// ProductColumn, if not empty, names the log's product (or category)
 	// column, a header name or a 1-based number: the job then also suggests
 	// products to cross-sell (package crosssell; see CrossSell). The column
@@ -132,6 +145,9 @@ type Config struct {
 	// precision and recall@k, 1 to crosssell.MaxK; zero means
 	// DefaultCrossSellK. It must be zero without ProductColumn.
 	CrossSellK int
+	// Campaign, if not nil, also measures a campaign's effect
+	// (CampaignConfig, Result.Campaign). Not with Summaries.
+	Campaign *CampaignConfig
 }
 
 // ConfigError reports a Config field that Run cannot accept. It wraps
@@ -236,5 +252,11 @@ func (c *Config) check() error {
 	case !c.End.IsZero() && !c.CalibrationEnd.IsZero() && !c.CalibrationEnd.Before(c.End):
 		return &ConfigError{Field: "CalibrationEnd", Value: day(c.CalibrationEnd), Want: "a time before", With: "End"}
 	}
-	return c.checkCrossSell()
+	if err := c.checkDynamic(); err != nil {
+		return err
+	}
+	if err := c.checkCrossSell(); err != nil {
+		return err
+	}
+	return c.checkCampaign()
 }

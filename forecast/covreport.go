@@ -235,6 +235,9 @@ type covEffectRow struct {
 // covariatesReport is the report's data of the covariates section.
 func (res *Result) covariatesReport() map[string]any {
 	c := res.Covariates
+	if c == nil && res.Dynamic != nil {
+		return res.dynamicReport()
+	}
 	if c == nil {
 		return nil
 	}

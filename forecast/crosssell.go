@@ -90,11 +90,21 @@ func (c *Config) checkCrossSell() error {
 	return nil
 }
 
-// productBaskets are the baskets of the log's products, split at the
-// calibration end (hold is empty without one), and the reader's counts.
+// productBaskets are the log's products, read beside the summaries, and
+// the reader's counts: as numbers aligned with the summarizer's customer
+// numbers (the usual case), else as the baskets of the calibration and
+// holdout periods (hold is empty without a calibration end).
 type productBaskets struct {
+	stats crosssell.Stats
+	// Numbers, when numbered: record r is customer cust[r] of the whole
+	// observation's summaries buying product names[prods[r]], in the
+	// holdout when after[r].
+	numbered    bool
+	names       []string
+	prods, cust []int32
+	after       []bool
+	// Otherwise the baskets, customers matched to the summaries by id.
 	cal, hold *crosssell.Baskets
-	stats     crosssell.Stats
 }
 
 // errSummaryStopped ends the product reader when the summarizer stopped
@@ -110,17 +120,56 @@ var (
 // tee that passes every byte, through a pipe, to a crosssell.Reader on its
 // own goroutine. The input is read once (a pipe or standard input will
 // do); it is parsed twice, concurrently.
+//
+// The customers are the summarizer's: an Observer beside the summaries'
+// (clv.SummaryOptions.Observer) keeps each record's customer number, and
+// the product reader only each record's product number, so that no table
+// of the ids is built twice. This needs the two reads to see the same
+// records in the same order: SummarizeCSV shows the Observer the log's
+// order, and without SkipInvalid every record is in both or the read
+// fails. With SkipInvalid (the two readers skip different records) and
+// for SummarizeCSVAnyOrder (which shows the records in time order), the
+// product reader numbers the customers itself, into baskets
+// (crosssell.ReadBaskets), matched to the summaries by id.
 type productRead struct {
 	in   io.Reader
 	pw   *io.PipeWriter
 	done chan struct{}
+	obs  *customerNumbers // nil: the product reader's own baskets
 	b    *productBaskets
 	err  error
 }
 
+// customerNumbers is a clv.Observer that keeps each record's customer
+// number, and whether it is after the split (the holdout).
+type customerNumbers struct {
+	split time.Time // zero: no holdout
+	cust  []int32
+	after []bool
+}
+
+func (o *customerNumbers) Observe(ks []int32, ts []clv.Transaction) {
+	o.cust = append(o.cust, ks...)
+	for i := range ts {
+		o.after = append(o.after, !o.split.IsZero() && ts[i].Time.After(o.split))
+	}
+}
+
+// observers show the transactions to several Observers in turn.
+type observers []clv.Observer
+
+func (os observers) Observe(ks []int32, ts []clv.Transaction) {
+	for _, o := range os {
+		o.Observe(ks, ts)
+	}
+}
+
 // readProducts starts reading the product column of the log r, when
-// Config.ProductColumn asks for it; the summarizer reads input().
-func (j *job) readProducts(r io.Reader) *productRead {
+// Config.ProductColumn asks for it; the summarizer reads input(). With
+// sopts, the options of a SummarizeCSV of input(), it adds an Observer
+// to them that numbers the records' customers (see productRead); with nil
+// the product reader numbers them.
+func (j *job) readProducts(r io.Reader, sopts *clv.SummaryOptions) *productRead {
 	cfg := j.cfg
 	if cfg.ProductColumn == "" {
 		return &productRead{in: r}
@@ -131,9 +180,17 @@ func (j *job) readProducts(r io.Reader) *productRead {
 	}
 	pr, pw := io.Pipe()
 	p := &productRead{in: io.TeeReader(r, pw), pw: pw, done: make(chan struct{})}
+	if sopts != nil && !cfg.CSV.SkipInvalid {
+		p.obs = &customerNumbers{split: split}
+		if sopts.Observer != nil {
+			sopts.Observer = observers{sopts.Observer, p.obs}
+		} else {
+			sopts.Observer = p.obs
+		}
+	}
 	go func() {
 		defer close(p.done)
-		p.b, p.err = readBaskets(pr, cfg, split)
+		p.b, p.err = readBaskets(pr, cfg, split, p.obs != nil)
 		if p.err != nil {
 			// Stop the summarizer's read (the tee's writes fail), unless
 			// it has stopped already.
@@ -148,7 +205,7 @@ func (j *job) readProducts(r io.Reader) *productRead {
 func (p *productRead) input() io.Reader { return p.in }
 
 // wait ends the product read after the summarizer's, whose error is err,
-// and returns the baskets, or the error of the two reads to report: the
+// and returns the products, or the error of the two reads to report: the
 // summarizer's, unless it failed because the product reader did.
 func (p *productRead) wait(err error) (*productBaskets, error) {
 	if p.pw == nil {
@@ -166,11 +223,18 @@ func (p *productRead) wait(err error) (*productBaskets, error) {
 	case err != nil:
 		return nil, err
 	}
+	if p.obs != nil {
+		if len(p.obs.cust) != len(p.b.prods) {
+			return nil, fmt.Errorf("forecast: the product column's %d records do not match the %d the summaries read", len(p.b.prods), len(p.obs.cust))
+		}
+		p.b.numbered, p.b.cust, p.b.after = true, p.obs.cust, p.obs.after
+	}
 	return p.b, nil
 }
 
-// readBaskets reads the product column's baskets from r.
-func readBaskets(r io.Reader, cfg Config, split time.Time) (*productBaskets, error) {
+// readBaskets reads the product column from r: the products as numbers
+// with numbers, else the baskets.
+func readBaskets(r io.Reader, cfg Config, split time.Time, numbers bool) (*productBaskets, error) {
 	rd, err := crosssell.NewReader(r, crosssell.CSVOptions{CSVOptions: cfg.CSV, Product: cfg.ProductColumn})
 	if err != nil {
 		// The id and time columns are the summarizer's too, which reports
@@ -185,11 +249,76 @@ func readBaskets(r io.Reader, cfg Config, split time.Time) (*productBaskets, err
 		}
 		return nil, err
 	}
-	cal, hold, err := crosssell.ReadBaskets(rd, split)
+	pb := &productBaskets{}
+	if numbers {
+		pb.names, pb.prods, err = rd.ReadProducts()
+	} else {
+		pb.cal, pb.hold, err = crosssell.ReadBaskets(rd, split)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("product column %q: %w", cfg.ProductColumn, err)
 	}
-	return &productBaskets{cal: cal, hold: hold, stats: rd.Stats()}, nil
+	pb.stats = rd.Stats()
+	return pb, nil
+}
+
+// customerIDs returns the ids of the summary's customers, which the
+// products' customer numbers index; nil when the products have baskets.
+func (pb *productBaskets) customerIDs(s *clv.Summary) []string {
+	if !pb.numbered {
+		return nil
+	}
+	ids := make([]string, len(s.Customers))
+	for i := range s.Customers {
+		ids[i] = s.Customers[i].ID
+	}
+	return ids
+}
+
+// periods returns the baskets of the calibration period and of the
+// holdout; ids are customerIDs'.
+func (pb *productBaskets) periods(ids []string) (cal, hold *crosssell.Baskets, err error) {
+	if !pb.numbered {
+		return pb.cal, pb.hold, nil
+	}
+	nhold := 0
+	for _, a := range pb.after {
+		if a {
+			nhold++
+		}
+	}
+	var bs [2]*crosssell.Baskets
+	for k, after := range []bool{false, true} {
+		n := len(pb.after) - nhold
+		if after {
+			n = nhold
+		}
+		cust, prods := make([]int32, 0, n), make([]int32, 0, n)
+		for r, a := range pb.after {
+			if a == after {
+				cust, prods = append(cust, pb.cust[r]), append(prods, pb.prods[r])
+			}
+		}
+		if bs[k], err = crosssell.NewBaskets(ids, pb.names, cust, prods); err != nil {
+			return nil, nil, err
+		}
+	}
+	return bs[0], bs[1], nil
+}
+
+// whole returns the baskets of the whole observation; ids are
+// customerIDs'. The records' numbers are let go: they are not needed
+// after it.
+func (pb *productBaskets) whole(ids []string, calibration bool) (*crosssell.Baskets, error) {
+	switch {
+	case pb.numbered:
+		b, err := crosssell.NewBaskets(ids, pb.names, pb.cust, pb.prods)
+		pb.cust, pb.prods, pb.after = nil, nil, nil
+		return b, err
+	case calibration:
+		return crosssell.Join(pb.cal, pb.hold), nil
+	}
+	return pb.cal, nil
 }
 
 // crossSell evaluates the suggestions on the holdout (with a calibration
@@ -198,13 +327,17 @@ func readBaskets(r io.Reader, cfg Config, split time.Time) (*productBaskets, err
 func (j *job) crossSell(ctx context.Context, res *Result, pb *productBaskets) (*CrossSell, error) {
 	k := j.cfg.CrossSellK
 	cs := &CrossSell{Column: j.cfg.ProductColumn, K: k, Stats: pb.stats}
-	whole := pb.cal
+	ids := pb.customerIDs(res.Summary)
 	if res.Calibration != nil {
-		m, err := crosssell.Fit(pb.cal, crosssell.Options{})
+		cal, hold, err := pb.periods(ids)
+		if err != nil {
+			return nil, fmt.Errorf("cross-sell: %w", err)
+		}
+		m, err := crosssell.Fit(cal, crosssell.Options{})
 		if err != nil {
 			return nil, fmt.Errorf("cross-sell on the calibration period: %w", err)
 		}
-		ev, err := crosssell.Evaluate(m, pb.cal, pb.hold, k)
+		ev, err := crosssell.Evaluate(m, cal, hold, k)
 		switch {
 		case errors.Is(err, crosssell.ErrNoHoldout):
 			// Nothing to check the suggestions on: a note, not a failure.
@@ -217,36 +350,53 @@ func (j *job) crossSell(ctx context.Context, res *Result, pb *productBaskets) (*
 				ev.Customers, ev.NewProducts, k, ev.Model.HitRate, ev.Popular.HitRate, k, ev.Model.Precision, ev.Popular.Precision,
 				k, ev.Model.Recall, ev.Popular.Recall)
 		}
-		whole = crosssell.Join(pb.cal, pb.hold)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	whole, err := pb.whole(ids, res.Calibration != nil)
+	if err != nil {
+		return nil, fmt.Errorf("cross-sell: %w", err)
 	}
 	m, err := crosssell.Fit(whole, crosssell.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("cross-sell: %w", err)
 	}
 	cs.Model, cs.Customers, cs.Products, cs.Pairs = m, whole.NumCustomers(), len(whole.Products()), whole.Pairs()
-	// Suggest to the customers of the action only: the baskets' customers
-	// are matched to the summaries' by id.
-	want := map[string]int{}
+	// Suggest to the customers of the action only. The baskets' customers
+	// are the summaries' when they are as many (from numbers, the
+	// summaries' order), else they are matched by id.
+	var want, at []int // the customers of the action, in the summaries and in the baskets
 	for i, t := range res.Tiers {
 		if t.Action == CrossSellAction {
-			want[res.Summary.Customers[i].ID] = i
+			want = append(want, i)
 		}
 	}
-	all, err := m.SuggestAll(whole, k) // on all cores, 12 bytes a suggestion
+	nwant := len(want)
+	if pb.numbered && whole.NumCustomers() == len(res.Summary.Customers) {
+		at = want
+	} else {
+		byID := make(map[string]int, len(want))
+		for _, i := range want {
+			byID[res.Summary.Customers[i].ID] = i
+		}
+		want = want[:0]
+		for c := range whole.NumCustomers() {
+			if i, ok := byID[whole.Customer(c)]; ok {
+				want, at = append(want, i), append(at, c)
+			}
+		}
+	}
+	sugg, err := m.SuggestFor(whole, at, k) // on all cores, 12 bytes a suggestion
 	if err != nil {
 		return nil, err
 	}
-	for c := range whole.NumCustomers() {
-		if i, ok := want[whole.Customer(c)]; ok {
-			cs.Suggested = append(cs.Suggested, Suggested{Customer: i, Products: all.For(c)})
-		}
+	for n, i := range want {
+		cs.Suggested = append(cs.Suggested, Suggested{Customer: i, Products: sugg.For(n)})
 	}
 	slices.SortFunc(cs.Suggested, func(a, b Suggested) int { return a.Customer - b.Customer })
 	j.say("cross-sell: %d customers and %d products; suggestions for %d customers whose action is %s (of %d)",
-		cs.Customers, cs.Products, len(cs.Suggested), CrossSellAction, len(want))
+		cs.Customers, cs.Products, len(cs.Suggested), CrossSellAction, nwant)
 	return cs, ctx.Err()
 }
 

@@ -346,3 +346,36 @@ func TestCrossSellOneProduct(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossSellPaths: the job's two ways to the baskets, from the
+// summarizer's customer numbers and from the product reader's own (with
+// SkipInvalid, on a log with nothing to skip), give the same cross-sell
+// results, byte for byte.
+func TestCrossSellPaths(t *testing.T) {
+	log := productLog(t)
+	var outs [2]struct {
+		csv  bytes.Buffer
+		json []byte
+	}
+	for i, skip := range []bool{false, true} {
+		cfg := crossSellConfig()
+		cfg.CSV.SkipInvalid = skip
+		res, err := forecast.Run(context.Background(), struct{ io.Reader }{bytes.NewReader(log)}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := res.WriteCrossSellCSV(&outs[i].csv); err != nil {
+			t.Fatal(err)
+		}
+		x := res.CrossSell
+		if outs[i].json, err = json.Marshal([]any{x.Evaluation, x.Model.Pairs(), x.Customers, x.Products, x.Pairs, x.Stats.Records}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if outs[0].csv.Len() < 1000 || !bytes.Equal(outs[0].csv.Bytes(), outs[1].csv.Bytes()) {
+		t.Errorf("cross_sell.csv differs (%d and %d bytes)", outs[0].csv.Len(), outs[1].csv.Len())
+	}
+	if !bytes.Equal(outs[0].json, outs[1].json) {
+		t.Errorf("results differ:\n%s\n%s", outs[0].json, outs[1].json)
+	}
+}

@@ -21,6 +21,18 @@ func TestCustomerIsTheCSVRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Some customers' values differ from those of the others of their
+	// (frequency, recency, T), in the 7th digit: forecast.csv formats their
+	// own, not the cells it formats once per distinct (frequency, recency, T).
+	for i := range res.Forecasts {
+		f := &res.Forecasts[i]
+		switch i % 7 {
+		case 3:
+			f.PAlive *= 1 - 1e-6
+		case 5:
+			f.DiscountedPurchases *= 1 + 1e-6
+		}
+	}
 	var buf bytes.Buffer
 	if err := res.WriteForecastCSV(&buf); err != nil {
 		t.Fatal(err)

@@ -40,6 +40,16 @@ type DynamicCovariateFile struct {
 	// Rows counts the rows read, Customers the customers with own rows,
 	// Shared the rows with id "*".
 	Rows, Customers, Shared int
+	// SkippedLines counts the lines skipped as unusable with
+	// CSV.SkipInvalid (a field that is not a number or a date, an empty
+	// id, a missing value in a shared row, a wrong number of fields, a
+	// date repeated for the same customer: the later line); FirstSkipped
+	// says why, for the first few.
+	SkippedLines int
+	FirstSkipped []string
+	// Last is the latest date of the file's rows: from it on, each
+	// customer's last values hold (carried forward).
+	Last time.Time
 
 	shared []dynLine
 	byID   map[string][]dynLine
@@ -61,7 +71,9 @@ type dynLine struct {
 // one row per date. Errors wrap clv.ErrInvalidCovariates and name the
 // file's line and column: a field that is not a number or a date, a
 // missing value in a shared row, a repeated date, a wrong number of
-// fields.
+// fields. With opts.SkipInvalid such a row (and the later row of a
+// repeated date) is skipped and counted instead (SkippedLines); a malformed
+// header is still an error.
 func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*DynamicCovariateFile, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", clv.ErrInvalidCovariates, name, fmt.Sprintf(format, args...))
@@ -102,6 +114,48 @@ func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*Dyna
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxCovariateLine)
 	f := &DynamicCovariateFile{Name: name, byID: map[string][]dynLine{}}
+	// skip counts a row's error with SkipInvalid (true: go on), else
+	// returns false and the caller returns the error.
+	skip := func(err error) bool {
+		if !opts.SkipInvalid {
+			return false
+		}
+		f.SkippedLines++
+		if len(f.FirstSkipped) < 3 {
+			f.FirstSkipped = append(f.FirstSkipped, strings.TrimPrefix(err.Error(), clv.ErrInvalidCovariates.Error()+": "+name+": "))
+		}
+		return true
+	}
+	// row parses a data row.
+	row := func(rec, header []string, idCol, dateCol, line int) (dynLine, string, error) {
+		id := rec[idCol]
+		if id == "" {
+			return dynLine{}, "", bad("line %d, column %q: empty customer id", line, header[idCol])
+		}
+		at, ok := parseDate(rec[dateCol])
+		if !ok {
+			return dynLine{}, "", bad("line %d, column %q: %q is not a date in the layouts %q", line, header[dateCol], rec[dateCol], layouts)
+		}
+		dl := dynLine{at: at, line: line, z: make([]float64, 0, len(f.Names))}
+		for j, v := range rec {
+			if j == idCol || j == dateCol {
+				continue
+			}
+			if v == "" {
+				if id == "*" {
+					return dynLine{}, "", bad("line %d, column %q: empty value in a row of every customer (\"*\")", line, header[j])
+				}
+				dl.z = append(dl.z, math.NaN())
+				continue
+			}
+			x, ok := num(v)
+			if !ok {
+				return dynLine{}, "", bad("line %d, column %q: %q is not a number", line, header[j], v)
+			}
+			dl.z = append(dl.z, x)
+		}
+		return dl, id, nil
+	}
 	var header []string
 	idCol, dateCol := 0, 1
 	line := 0
@@ -113,7 +167,10 @@ func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*Dyna
 		}
 		rec, err := splitFields(text, delim)
 		if err != nil {
-			return nil, bad("line %d: %v", line, err)
+			if err := bad("line %d: %v", line, err); header == nil || !skip(err) {
+				return nil, err
+			}
+			continue
 		}
 		if header == nil {
 			header = rec
@@ -153,36 +210,23 @@ func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*Dyna
 			continue
 		}
 		if len(rec) != len(header) {
-			return nil, bad("line %d: %d fields, the header has %d", line, len(rec), len(header))
+			if err := bad("line %d: %d fields, the header has %d", line, len(rec), len(header)); !skip(err) {
+				return nil, err
+			}
+			continue
 		}
 		if f.Rows++; f.Rows > MaxDynamicCovariateRows {
 			return nil, bad("line %d: more than %d rows", line, MaxDynamicCovariateRows)
 		}
-		id := rec[idCol]
-		if id == "" {
-			return nil, bad("line %d, column %q: empty customer id", line, header[idCol])
+		dl, id, err := row(rec, header, idCol, dateCol, line)
+		if err != nil {
+			if f.Rows--; !skip(err) {
+				return nil, err
+			}
+			continue
 		}
-		at, ok := parseDate(rec[dateCol])
-		if !ok {
-			return nil, bad("line %d, column %q: %q is not a date in the layouts %q", line, header[dateCol], rec[dateCol], layouts)
-		}
-		dl := dynLine{at: at, line: line, z: make([]float64, 0, len(f.Names))}
-		for j, v := range rec {
-			if j == idCol || j == dateCol {
-				continue
-			}
-			if v == "" {
-				if id == "*" {
-					return nil, bad("line %d, column %q: empty value in a row of every customer (\"*\")", line, header[j])
-				}
-				dl.z = append(dl.z, math.NaN())
-				continue
-			}
-			x, ok := num(v)
-			if !ok {
-				return nil, bad("line %d, column %q: %q is not a number", line, header[j], v)
-			}
-			dl.z = append(dl.z, x)
+		if dl.at.After(f.Last) {
+			f.Last = dl.at
 		}
 		if id == "*" {
 			f.shared = append(f.shared, dl)
@@ -198,23 +242,44 @@ func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*Dyna
 		return nil, bad("%v", err)
 	}
 	if header == nil || f.Rows == 0 {
+		if f.SkippedLines > 0 {
+			return nil, bad("no usable rows (%d lines skipped, e.g. %s)", f.SkippedLines, f.FirstSkipped[0])
+		}
 		return nil, bad("empty file: want a header and rows of (id or *, date, covariates)")
 	}
-	sortLines := func(ls []dynLine, who string) error {
-		sort.SliceStable(ls, func(i, j int) bool { return ls[i].at.Before(ls[j].at) })
-		for k := 1; k < len(ls); k++ {
-			if ls[k].at.Equal(ls[k-1].at) {
-				a, b := min(ls[k].line, ls[k-1].line), max(ls[k].line, ls[k-1].line)
-				return bad("line %d, column %q: %s again on %s (first on line %d)", b, header[dateCol], who, ls[k].at.Format(time.DateOnly), a)
+	sortLines := func(ls []dynLine, who string) ([]dynLine, error) {
+		sort.SliceStable(ls, func(i, j int) bool {
+			if !ls[i].at.Equal(ls[j].at) {
+				return ls[i].at.Before(ls[j].at)
 			}
+			return ls[i].line < ls[j].line
+		})
+		out := ls[:0]
+		for k := range ls {
+			if n := len(out); n > 0 && ls[k].at.Equal(out[n-1].at) {
+				err := bad("line %d, column %q: %s again on %s (first on line %d)", ls[k].line, header[dateCol], who, ls[k].at.Format(time.DateOnly), out[n-1].line)
+				if !skip(err) {
+					return nil, err
+				}
+				f.Rows--
+				continue
+			}
+			out = append(out, ls[k])
 		}
-		return nil
+		return out, nil
 	}
-	if err := sortLines(f.shared, "every customer (\"*\")"); err != nil {
+	var err error
+	if f.shared, err = sortLines(f.shared, "every customer (\"*\")"); err != nil {
 		return nil, err
 	}
-	for id, ls := range f.byID {
-		if err := sortLines(ls, fmt.Sprintf("customer %q", id)); err != nil {
+	f.Shared = len(f.shared)
+	ids := make([]string, 0, len(f.byID))
+	for id := range f.byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids) // the skipped lines in a repeatable order
+	for _, id := range ids {
+		if f.byID[id], err = sortLines(f.byID[id], fmt.Sprintf("customer %q", id)); err != nil {
 			return nil, err
 		}
 	}
@@ -256,8 +321,16 @@ func splitFields(s string, delim rune) ([]string, error) {
 // empty value of the customer's row without a shared row in force, naming
 // the line.
 func (f *DynamicCovariateFile) Path(id string, first time.Time, unit time.Duration) (clv.CovariatePath, error) {
+	p, _, err := f.path(id, first, unit, false)
+	return p, err
+}
+
+// path is Path; with backfill, a path whose rows start after the first
+// purchase starts at it instead (the earliest values carried back), and
+// the bool says so.
+func (f *DynamicCovariateFile) path(id string, first time.Time, unit time.Duration, backfill bool) (clv.CovariatePath, bool, error) {
 	if unit <= 0 {
-		return clv.CovariatePath{}, fmt.Errorf("%w: %s: time unit %v, want > 0", clv.ErrInvalidCovariates, f.Name, unit)
+		return clv.CovariatePath{}, false, fmt.Errorf("%w: %s: time unit %v, want > 0", clv.ErrInvalidCovariates, f.Name, unit)
 	}
 	own := f.byID[id]
 	sh := f.shared
@@ -305,7 +378,7 @@ func (f *DynamicCovariateFile) Path(id string, first time.Time, unit time.Durati
 			case s != nil:
 				z[j] = s.z[j]
 			default:
-				return clv.CovariatePath{}, fmt.Errorf("%w: %s: line %d, column %q: empty value for customer %q, and no row of every customer (\"*\") in force on %s",
+				return clv.CovariatePath{}, false, fmt.Errorf("%w: %s: line %d, column %q: empty value for customer %q, and no row of every customer (\"*\") in force on %s",
 					clv.ErrInvalidCovariates, f.Name, o.line, f.Names[j], id, t.Format(time.DateOnly))
 			}
 		}
@@ -316,15 +389,19 @@ func (f *DynamicCovariateFile) Path(id string, first time.Time, unit time.Durati
 		p.Start = append(p.Start, st)
 		p.Values = append(p.Values, z)
 	}
+	if backfill && len(p.Start) > 0 && p.Start[0] > 0 {
+		p.Start[0] = 0
+		return p, true, nil
+	}
 	if len(p.Start) == 0 || p.Start[0] > 0 {
 		start := "no rows"
 		if len(p.Start) > 0 {
 			start = "rows from " + first.Add(time.Duration(p.Start[0]*float64(unit))).Format(time.DateOnly)
 		}
-		return clv.CovariatePath{}, fmt.Errorf("%w: %s: customer %q has no covariates at the first purchase on %s (%s)",
+		return clv.CovariatePath{}, false, fmt.Errorf("%w: %s: customer %q has no covariates at the first purchase on %s (%s)",
 			clv.ErrInvalidCovariates, f.Name, id, first.Format(time.DateOnly), start)
 	}
-	return p, nil
+	return p, false, nil
 }
 
 // Covariates returns the time-varying covariates of the customers cs for
@@ -385,7 +462,9 @@ type DynamicResult struct {
 	PAlive, Expected []float64
 }
 
-// RunDynamic fits the Pareto/NBD model with time-varying covariates
+// RunDynamic fits the Pareto/NBD model with time-varying covariates on
+// its own, outside the job; Run with Config.DynamicCovariates makes it a
+// model of the job (compared, scored, reported). RunDynamic fits it
 // (paretonbd.FitDynamic) on the transaction log in r, read with cfg's CSV
 // options and summarized as Run does (cfg.Unit, cfg.End, purchases merged
 // by day, to the end of observation; a calibration end is not used), with

@@ -28,11 +28,11 @@ func failRefits(t *testing.T, whole func([]clv.Customer) bool, names ...string) 
 			continue
 		}
 		fit, name := pm.fit, pm.name
-		pm.fit = func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
+		pm.fit = func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error) {
 			if whole(cs) {
 				return nil, fmt.Errorf("%s: %w (stub)", name, clv.ErrNotIdentified)
 			}
-			return fit(ctx, cs, pen, start)
+			return fit(ctx, cs, g, pen, start)
 		}
 	}
 }

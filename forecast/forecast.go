@@ -26,7 +26,6 @@ import (
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
-	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -111,6 +110,10 @@ type Result struct {
 	HoldoutIntervals []Interval
 	draws            []clv.PurchaseModel // the purchase model's parameter draws
 	calDraws         []clv.PurchaseModel // the calibration fit's, with a calibration end
+	// wholeRows and calRows are the groupings of Summary's and
+	// Calibration's customers (clv.GroupCustomers), which the stages pass
+	// to the functions they call.
+	wholeRows, calRows *clv.Grouping
 	// Frequencies are the customers of Summary by number of repeat
 	// purchases, 0 to FrequencyBins or more, observed and expected by
 	// Choice.Model (the report's calibration-fit plot).
@@ -135,6 +138,9 @@ type Result struct {
 	// Covariates, with Config.Covariates, is what the job read from the
 	// file and the covariates' effects; nil without.
 	Covariates *Covariates
+	// Dynamic, with Config.DynamicCovariates, is what the job read from
+	// the file of time-varying covariates and their effects; nil without.
+	Dynamic *DynamicInfo
 	// Cohorts, from a log (nil from summaries), are the log's cohorts by
 	// month of first order and its monthly KPIs (package cohort: an order
 	// is a customer-day, as the summaries count purchases), over the whole
@@ -146,6 +152,9 @@ type Result struct {
 	// suggestions, their holdout check and the affinity table; nil
 	// without.
 	CrossSell *CrossSell
+	// Campaign, with Config.Campaign, is the campaign's measured effect;
+	// nil without.
+	Campaign *Campaign
 }
 
 // PurchaseInterval is an interval of a count of purchases, [Low, High].
@@ -174,6 +183,9 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	j := newJob(cfg)
+	if cfg.DynamicCovariates != nil && !cfg.Summaries {
+		j.also = func() clv.Observer { j.days = &purchaseDays{}; return j.days }
+	}
 	obs, err := j.summarize(ctx, r)
 	if err != nil {
 		return nil, err
@@ -186,16 +198,26 @@ func Run(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
 func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	cfg := j.cfg
 	var err error
-	obs.group() // an incremental run's merged customers
-	defer obs.share()()
-	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts}
+	if err := obs.group(); err != nil { // an incremental run's merged customers
+		return nil, err
+	}
+	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts,
+		wholeRows: obs.wholeRows, calRows: obs.calRows}
 	if cfg.Covariates != nil {
 		if res.Covariates, err = j.readCovariates(obs); err != nil {
 			return nil, err
 		}
 	}
+	if cfg.DynamicCovariates != nil {
+		if res.Dynamic, err = j.readDynamic(obs); err != nil {
+			return nil, err
+		}
+	}
 	if res.Choice, err = j.choose(ctx, obs); err != nil {
 		return nil, err
+	}
+	if res.Dynamic != nil {
+		j.dynamicEffects(ctx, res)
 	}
 	if res.Covariates != nil {
 		j.covariateEffects(ctx, res)
@@ -214,10 +236,10 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	}
 	cs := res.Summary.Customers
 	res.Horizon = j.horizon(res.Summary.End)
-	if res.Forecasts, err = j.score(ctx, cs, res.Choice.Model, sm, res.Horizon); err != nil {
+	if res.Forecasts, err = j.score(ctx, cs, res.wholeRows, res.Choice.Model, sm, res.Horizon); err != nil {
 		return nil, err
 	}
-	if res.Outlooks, err = j.outlook(cs, res.Choice.Model, res.Horizon); err != nil {
+	if res.Outlooks, err = j.outlook(cs, res.wholeRows, res.Choice.Model, res.Horizon); err != nil {
 		return nil, err
 	}
 	seg, err := j.segment(cs, res.Forecasts)
@@ -230,7 +252,12 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
-	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.Forecasts); err != nil {
+	if obs.campaign != nil {
+		if res.Campaign, err = j.measureCampaign(ctx, res, obs.campaign); err != nil {
+			return nil, err
+		}
+	}
+	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.wholeRows, res.Forecasts); err != nil {
 		return nil, err
 	}
 	if cfg.Interval > 0 {
@@ -357,14 +384,18 @@ const curveValues = 12 << 18
 
 // curves calls f with pm's expected cumulative purchases of customers
 // [lo, hi) at the month ends, row by row (customer i at horizon k is
-// out[(i−lo)·len(ts)+k]), a chunk of customers at a time.
-func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float64, f func(lo, hi int, out []float64)) error {
+// out[(i−lo)·len(ts)+k]), a chunk of customers at a time. g is the
+// customers' grouping (nil: none), each chunk's part of which goes to a
+// model that takes it (bgnbd.Model: its (x, T) table).
+func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, g *clv.Grouping, ts []float64, f func(lo, hi int, out []float64)) error {
 	type appendAt interface {
 		AppendConditionalExpectedPurchasesAt(dst []float64, cs []clv.Customer, ts []float64) ([]float64, error)
 	}
+	type appendAtGrouped interface {
+		AppendConditionalExpectedPurchasesAtGrouped(dst []float64, cs []clv.Customer, g *clv.Grouping, ts []float64) ([]float64, error)
+	}
 	curveChunk := max(1, curveValues/len(ts)) // customers at once
 	buf := make([]float64, min(len(cs), curveChunk)*len(ts))
-	g := rows.Shared(cs)
 	for lo := 0; lo < len(cs); lo += curveChunk {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -373,12 +404,14 @@ func curves(ctx context.Context, pm PurchaseModel, cs []clv.Customer, ts []float
 		var out []float64
 		if m, ok := pm.(appendAt); ok {
 			var err error
-			unshare := func() {}
-			if g != nil && hi-lo < len(cs) { // the chunk's part of the job's grouping
-				unshare = rows.Share(cs[lo:hi], g.Sub(lo, hi))
+			if mg, ok := pm.(appendAtGrouped); ok && g != nil {
+				var part *clv.Grouping // the chunk's part of the grouping
+				if part, err = g.Sub(cs, lo, hi); err == nil {
+					buf, err = mg.AppendConditionalExpectedPurchasesAtGrouped(buf[:0], cs[lo:hi], part, ts)
+				}
+			} else {
+				buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts)
 			}
-			buf, err = m.AppendConditionalExpectedPurchasesAt(buf[:0], cs[lo:hi], ts)
-			unshare()
 			if err != nil {
 				return err
 			}

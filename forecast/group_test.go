@@ -1,3 +1,5 @@
+//go:build clvkit_countgroupings
+
 package forecast_test
 
 import (
@@ -16,12 +18,15 @@ import (
 
 // TestGroupsOnce: a job groups each set of its customers (the whole
 // observation; with a calibration end, the calibration period too) into
-// distinct (x, t_x, T) rows once, in the summaries stage. The fits (every
-// model under auto, and the refit), the scores and lifetime values, the
-// answers, the periods, the intervals (twice with a calibration end) and
-// BG/NBD's (x, T) table reuse that grouping (rows.Share) instead of
-// grouping the customers again. The log is the shipped one four times
-// over, 12,000 customers: enough for BG/NBD's (x, T) table.
+// distinct (x, t_x, T) rows once, in the summaries stage
+// (clv.GroupCustomers). The fits (every model under auto, and the refit),
+// the scores and lifetime values, the answers, the periods, the intervals
+// (twice with a calibration end) and BG/NBD's (x, T) table are given that
+// grouping instead of grouping the customers again. The log is the
+// shipped one four times over, 12,000 customers: enough for BG/NBD's
+// (x, T) table. Group counts its calls only in builds with the tag
+// clvkit_countgroupings (go test -tags clvkit_countgroupings ./forecast);
+// without it, nocount_test.go's TestGroupsOnce says so and skips.
 func TestGroupsOnce(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("..", "testdata", "transactions.csv"))
 	if err != nil {

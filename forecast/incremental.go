@@ -62,6 +62,8 @@ func RunIncremental(ctx context.Context, st *State, r io.Reader, cfg Config) (*R
 		return nil, &ConfigError{Field: "Summaries", Value: "true", Want: "a transaction log in an incremental run"}
 	case cfg.Covariates != nil:
 		return nil, &ConfigError{Field: "Covariates", Value: cfg.CovariatesName, Want: "none in an incremental run"}
+	case cfg.Campaign != nil:
+		return nil, &ConfigError{Field: "Campaign.Date", Value: cfg.Campaign.Date.Format(time.DateOnly), Want: "none in an incremental run (the state keeps no transactions to summarize at the date)"}
 	case cfg.ProductColumn != "":
 		return nil, &ConfigError{Field: "ProductColumn", Value: cfg.ProductColumn, Want: "none in an incremental run (the state keeps no products)"}
 	case !cfg.End.IsZero() && st.Records > 0 && lastAccepted(cfg).Before(st.Last):
@@ -438,10 +440,3 @@ func (j *job) alsoObserve(opts *clv.SummaryOptions) {
 	opts.Observer = observers{opts.Observer, j.also()}
 }
 
-// observers shows each group to both.
-type observers [2]clv.Observer
-
-func (o observers) Observe(ks []int32, ts []clv.Transaction) {
-	o[0].Observe(ks, ts)
-	o[1].Observe(ks, ts)
-}

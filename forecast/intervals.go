@@ -22,9 +22,11 @@ type Intervals = interval.Customer
 const DefaultIntervalDraws = 200
 
 // ErrNoIntervals is wrapped by the error of a run asked for intervals
-// (Config.Interval) whose purchase or spend model has no standard errors
-// to draw parameters from: a fit at a boundary of its model
-// (clv.AtBoundary).
+// (Config.Interval) whose purchase or spend model has no covariance to
+// draw parameters from (a Hessian that is not positive definite). A fit at
+// a boundary of its model (clv.AtBoundary) has one: the limit model's
+// draws keep its held shape fixed, so its intervals are conditional on
+// the limit.
 var ErrNoIntervals = errors.New("intervals: no parameter draws")
 
 // Seeds of the parameter draws: fixed, so that a run repeats exactly.
@@ -34,14 +36,16 @@ const (
 )
 
 // purchaseDraws returns n models of pm's kind (the model named name) with
-// parameters drawn from the fit's approximate sampling distribution.
+// parameters drawn from the fit's approximate sampling distribution (a
+// limit model's with its held shape fixed), or an error wrapping
+// ErrNoIntervals when they cannot be drawn.
 func purchaseDraws(name string, pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, error) {
-	if fi := pm.FitInfo(); fi.Status == clv.AtBoundary {
-		return nil, fmt.Errorf("%w: the %v fit is at a boundary of the model (%s): the limit model has no standard errors to draw "+
-			"parameters from; forecast without intervals, or with another model", ErrNoIntervals, pm, fi.Reason)
-	}
 	if e := lookup(name); e != nil && e.draws != nil {
-		return e.draws(pm, src, n)
+		ms, err := e.draws(pm, src, n)
+		if err != nil && !errors.Is(err, ErrNoIntervals) {
+			err = fmt.Errorf("%w: %v: %v; forecast without intervals, or with another model", ErrNoIntervals, pm, err)
+		}
+		return ms, err
 	}
 	return nil, fmt.Errorf("intervals: no parameter draws for %v", pm)
 }
@@ -74,10 +78,11 @@ func (res *Result) intervals(ctx context.Context) error {
 	}
 	month := res.Horizon / float64(cfg.Months)
 	opts := interval.Options{
-		Level:   cfg.Interval,
-		Horizon: res.Horizon,
-		Value:   clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
-		Periods: res.monthEdges(),
+		Level:    cfg.Interval,
+		Horizon:  res.Horizon,
+		Value:    clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
+		Periods:  res.monthEdges(),
+		Grouping: res.wholeRows,
 	}
 	if res.Outlooks != nil {
 		// The answers' intervals, under the same draws (answerintervals.go).
@@ -91,7 +96,7 @@ func (res *Result) intervals(ctx context.Context) error {
 	res.TotalPurchases, res.TotalCLV = iv.TotalPurchases, iv.TotalValue
 	res.draws = pms
 	if am, ok := res.Choice.Model.(interval.AliveMixture); ok {
-		lo, hi, err := interval.PredictiveAll(am, res.Summary.Customers, res.Horizon, cfg.Interval)
+		lo, hi, err := interval.PredictiveAllGrouped(am, res.Summary.Customers, res.wholeRows, res.Horizon, cfg.Interval)
 		if err != nil {
 			return fmt.Errorf("intervals: %w", err)
 		}
@@ -133,7 +138,7 @@ func (res *Result) holdoutIntervals(ctx context.Context) error {
 	for d, m := range res.calDraws {
 		draws[d].Purchase = m
 	}
-	iv, err := forecastDraws(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups})
+	iv, err := forecastDraws(ctx, draws, cs, interval.Options{Level: res.Config.Interval, Horizon: dur, Groups: groups, Grouping: res.calRows})
 	if err != nil {
 		return fmt.Errorf("intervals: holdout: %w", err)
 	}
@@ -232,6 +237,7 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 			sd[d] = interval.Draw{Purchase: cps[d].models[g], Spend: draws[d].Spend}
 		}
 		o := opts
+		o.Grouping = nil // of cs, not of the profile's
 		if opts.Groups != nil {
 			o.Groups = make([]int, len(idx))
 			for k, i := range idx {

@@ -235,7 +235,7 @@ func (s *Scorer) Score(ctx context.Context, cs []clv.Customer) ([]Forecast, erro
 		sm = spend{s.Spend}
 	}
 	j := job{cfg: Config{Months: s.Months, Discount: s.Discount, Margin: s.Margin}, say: func(string, ...any) {}}
-	return j.score(ctx, cs, s.Purchase, sm, s.Horizon)
+	return j.score(ctx, cs, nil, s.Purchase, sm, s.Horizon)
 }
 
 // Answers returns the answers of cs in calendar terms, the numbers the job
@@ -257,7 +257,7 @@ func (s *Scorer) Answers(ctx context.Context, cs []clv.Customer) ([]Answers, err
 	// The job's code: its outlook stage, and a Result holding what
 	// Result.answers reads (the unit, the end, the outlooks).
 	j := job{cfg: Config{Window: s.Window, Unit: s.Unit}, say: func(string, ...any) {}}
-	o, err := j.outlook(cs, s.Purchase, s.Horizon)
+	o, err := j.outlook(cs, nil, s.Purchase, s.Horizon)
 	if err != nil {
 		return nil, err
 	}

@@ -36,9 +36,10 @@ type PurchaseModel interface {
 // capability, parameter draws for intervals.
 type purchaseModel struct {
 	name, title string
-	// fit fits the model to cs with the L2 penalty pen, starting from
-	// start (the model's parameters, as params returns them) when not nil.
-	fit func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error)
+	// fit fits the model to cs, whose grouping is g (nil: the fit groups
+	// them), with the L2 penalty pen, starting from start (the model's
+	// parameters, as params returns them) when not nil.
+	fit func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error)
 	// params returns a model's parameters, the fit's start of the next
 	// incremental run (State).
 	params func(m PurchaseModel) []float64
@@ -52,6 +53,9 @@ type purchaseModel struct {
 	// fitCov, instead of fit for a model with covariates, fits it to cs
 	// with the covariates of t.
 	fitCov func(ctx context.Context, cs []clv.Customer, t *covTable, pen float64) (PurchaseModel, error)
+	// fitDyn, instead of fit for the model with time-varying covariates,
+	// fits it to cs with the covariates of t.
+	fitDyn func(ctx context.Context, cs []clv.Customer, t *dynTable, pen float64) (PurchaseModel, error)
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -62,8 +66,8 @@ var purchaseModels = []purchaseModel{
 P(alive) = 1 however long ago that was (segments such as Lost and Hibernating). For them, look at the expected purchases and
 CLV, which are low, rather than at P(alive); or run with -model mbgnbd or paretonbd, where dropout can happen at any time.`},
 	{name: "mbgnbd", title: "MBG/NBD", fit: fitBGNBD(bgnbd.MBGNBD), params: bgnbdParams, draws: bgnbdDraws},
-	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
-		opts := paretonbd.FitOptions{Penalizer: pen}
+	{name: "paretonbd", title: "Pareto/NBD", fit: func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error) {
+		opts := paretonbd.FitOptions{Penalizer: pen, Grouping: g}
 		if len(start) == 4 {
 			opts.Start = &paretonbd.Params{R: start[0], Alpha: start[1], S: start[2], Beta: start[3]}
 		}
@@ -77,9 +81,9 @@ CLV, which are low, rather than at P(alive); or run with -model mbgnbd or pareto
 	}},
 }
 
-func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, float64, []float64) (PurchaseModel, error) {
-	return func(ctx context.Context, cs []clv.Customer, pen float64, start []float64) (PurchaseModel, error) {
-		opts := bgnbd.FitOptions{Variant: v, Penalizer: pen}
+func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, *clv.Grouping, float64, []float64) (PurchaseModel, error) {
+	return func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pen float64, start []float64) (PurchaseModel, error) {
+		opts := bgnbd.FitOptions{Variant: v, Penalizer: pen, Grouping: g}
 		if len(start) == 4 {
 			opts.Start = &bgnbd.Params{R: start[0], Alpha: start[1], A: start[2], B: start[3]}
 		}
@@ -114,7 +118,7 @@ func newModels[P any, M clv.PurchaseModel](ps []P, err error, build func(P) (M, 
 
 // lookup returns the table's entry for a model name, or nil.
 func lookup(name string) *purchaseModel {
-	for _, tab := range [][]purchaseModel{purchaseModels, covariateModels} {
+	for _, tab := range [][]purchaseModel{purchaseModels, covariateModels, dynamicModels} {
 		for i := range tab {
 			if tab[i].name == name {
 				return &tab[i]
@@ -157,6 +161,7 @@ type fitter struct {
 	pen    float64
 	budget time.Duration
 	cov    *covTable // the covariates, nil without
+	dyn    *dynTable // the time-varying covariates, nil without
 	// start, in an incremental run, holds the previous run's parameters
 	// of each purchase model by name, where its fits start (nil: the
 	// models' default starts).
@@ -172,10 +177,15 @@ func (f fitter) names() []string {
 	if f.cov != nil {
 		return append(slices.Clone(ModelNames), CovariateModelNames...)
 	}
+	if f.dyn != nil {
+		return append(slices.Clone(ModelNames), DynamicModelName)
+	}
 	return ModelNames
 }
 
-func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (PurchaseModel, error) {
+// fit fits the model name to cs, whose grouping is g (nil: the fit
+// groups them).
+func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer, g *clv.Grouping) (PurchaseModel, error) {
 	fctx, cancel := context.WithTimeout(ctx, f.budget)
 	defer cancel()
 	pm := lookup(name)
@@ -185,8 +195,12 @@ func (f fitter) fit(ctx context.Context, name string, cs []clv.Customer) (Purcha
 	var m PurchaseModel
 	var err error
 	switch {
+	case pm.fitDyn != nil && f.dyn == nil:
+		return nil, fmt.Errorf("%w: model %q needs time-varying covariates", ErrConfig, name)
+	case pm.fitDyn != nil:
+		m, err = pm.fitDyn(fctx, cs, f.dyn, f.pen)
 	case pm.fitCov == nil:
-		m, err = pm.fit(fctx, cs, f.pen, f.start[name])
+		m, err = pm.fit(fctx, cs, g, f.pen, f.start[name])
 	case f.cov == nil:
 		return nil, fmt.Errorf("%w: model %q needs covariates", ErrConfig, name)
 	default:
@@ -237,10 +251,11 @@ type Choice struct {
 
 // choosePurchaseModel fits the model -model names, or with "auto" every
 // candidate concurrently, compares them on the calibration data and the
-// holdout (if any) and picks one (clv.CompareModels). A candidate whose
-// fit fails is left out of the comparison and reported; it is an error if
-// all fail.
-func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, hold []clv.Holdout, fits fitter, say func(string, ...any)) (*Choice, error) {
+// holdout (if any) and picks one (clv.CompareModels); g is the grouping
+// of cs, which the fits take their rows from. A candidate whose fit fails
+// is left out of the comparison and reported; it is an error if all
+// fail.
+func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g *clv.Grouping, hold []clv.Holdout, fits fitter, say func(string, ...any)) (*Choice, error) {
 	names := []string{which}
 	if which == "auto" {
 		names = fits.names()
@@ -250,7 +265,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, h
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, n := range names {
-		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs) })
+		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs, g) })
 	}
 	wg.Wait()
 	var cands []clv.Candidate

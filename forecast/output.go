@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -25,11 +27,14 @@ var ForecastColumns = append([]string{"customer_id", "frequency", "recency", "T"
 
 func ff(v float64) string { return strconv.FormatFloat(v, 'g', 10, 64) }
 
+// formulaStart are the characters that start a formula in a spreadsheet.
+const formulaStart = "=+-@\t\r"
+
 // cell neutralizes a text cell that a spreadsheet would read as a formula
 // (starting with =, +, -, @, a tab or a carriage return) by prefixing a
 // single quote, as OWASP recommends for CSV exports.
 func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
 		return "'" + s
 	}
 	return s
@@ -42,7 +47,6 @@ func cell(s string) string {
 // ids are quoted as RFC 4180 requires and neutralized against formula
 // injection (see cell).
 func (res *Result) WriteForecastCSV(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
 	b := make([]byte, 0, 512)
 	b = append(b, strings.Join(ForecastColumns, ",")...)
 	if res.Intervals != nil {
@@ -55,70 +59,127 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 		b = append(b, ","+strings.Join(AnswerIntervalColumns, ",")...)
 	}
 	b = append(b, '\n')
-	if _, err := bw.Write(b); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return err
 	}
-	// Rows are formatted a window of chunks at a time, the chunks on all
-	// cores, and written in order: memory stays bounded.
 	cs := res.Summary.Customers
 	ac := res.cells()
-	window := 2 * runtime.GOMAXPROCS(0) // enough to keep every core busy
-	bufs := make([][]byte, window)
-	for lo := 0; lo < parallel.Chunks(len(cs)); lo += window {
-		hi := min(lo+window, parallel.Chunks(len(cs)))
-		parallel.For(hi-lo, func(k int) {
-			a, z := parallel.Bounds(lo+k, len(cs))
-			if bufs[k] == nil {
-				bufs[k] = make([]byte, 0, (z-a)*384)
-			}
-			bufs[k] = res.appendForecastRows(bufs[k][:0], &ac, a, z)
-		})
-		for k := range hi - lo {
-			if _, err := bw.Write(bufs[k]); err != nil {
-				return err
-			}
+	return writeChunks(w, parallel.Chunks(len(cs)), func(b []byte, k int) []byte {
+		lo, hi := parallel.Bounds(k, len(cs))
+		if b == nil {
+			b = make([]byte, 0, (hi-lo)*320)
 		}
+		return res.appendForecastRows(b, &ac, lo, hi)
+	})
+}
+
+// writeChunks writes chunks 0, 1, ..., n−1 to w in order, each formatted
+// by format(buf[:0], k) into a buffer it may grow and return (nil the
+// first time). The chunks are formatted on all cores while the calling
+// goroutine writes those done: a window of a few chunks per core is
+// formatted ahead of the writes, which bounds memory. It returns the first
+// error of w, after which it formats no more chunks.
+func writeChunks(w io.Writer, n int, format func(buf []byte, k int) []byte) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	window := 3 * workers
+	// Chunk k goes through slot k % window: at most window chunks are
+	// claimed and not yet written, so their slots differ.
+	slots := make([]chan []byte, window)
+	for i := range slots {
+		slots[i] = make(chan []byte, 1)
 	}
-	return bw.Flush()
+	tokens := make(chan struct{}, window) // one per chunk claimed, not yet written
+	free := make(chan []byte, window)     // buffers written, to reuse
+	quit := make(chan struct{})
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-quit:
+					return
+				}
+				k := int(next.Add(1) - 1)
+				if k >= n {
+					return
+				}
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+				}
+				slots[k%window] <- format(buf[:0], k)
+			}
+		})
+	}
+	var err error
+	for k := range n {
+		buf := <-slots[k%window]
+		if _, err = w.Write(buf); err != nil {
+			break
+		}
+		free <- buf
+		<-tokens
+	}
+	close(quit)
+	wg.Wait()
+	return err
 }
 
 // appendForecastRows appends the forecast.csv rows of customers [lo, hi).
 func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []byte {
 	num := func(b []byte, v float64) []byte {
-		b = strconv.AppendFloat(b, v, 'g', 10, 64)
+		b = appendG10(b, v)
 		return append(b, ',')
 	}
 	valued := res.Spend != nil
 	for i := lo; i < hi; i++ {
 		c := &res.Summary.Customers[i]
 		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers[i]
-		b = appendField(b, cell(c.ID))
+		rec, ok := res.record(ac, i)
+		b = appendCell(b, c.ID)
 		b = append(b, ',')
-		b = num(b, c.Frequency)
-		b = num(b, c.Recency)
-		b = num(b, c.T)
+		if ok { // "frequency,recency,T,"
+			b = append(b, rec[2:2+rec[0]]...)
+		} else {
+			b = num(b, c.Frequency)
+			b = num(b, c.Recency)
+			b = num(b, c.T)
+		}
 		b = num(b, c.MonetaryValue)
-		b = num(b, f.PAlive)
-		b = num(b, f.ExpectedPurchases)
+		if ok { // "p_alive,expected_purchases,"
+			b = append(b, rec[2+rec[0]:2+rec[0]+rec[1]]...)
+		} else {
+			b = num(b, f.PAlive)
+			b = num(b, f.ExpectedPurchases)
+		}
 		if valued {
 			b = num(b, f.ExpectedValue)
 			b = num(b, f.CLV)
 		} else { // no amounts: no values
 			b = append(b, ',', ',')
 		}
-		b = append(b, byte('0'+rfm.R), ',', byte('0'+rfm.F), ',', byte('0'+rfm.M), ',')
-		b = append(b, rfm.Code()...)
+		rs, fs, ms := byte('0'+rfm.R), byte('0'+rfm.F), byte('0'+rfm.M) // rfm.Code() is rs, fs, ms
+		b = append(b, rs, ',', fs, ',', ms, ',', rs, fs, ms)
 		for _, s := range [...]string{rfm.Segment, tier.Churn, tier.Value, tier.Action} {
 			b = append(b, ',')
 			b = appendField(b, s)
 		}
-		b = res.appendAnswerRow(b, ac, i)
+		if ok { // discounted_purchases and AnswerColumns
+			b = append(b, rec[2+rec[0]+rec[1]:]...)
+		} else {
+			b = append(b, ',')
+			b = appendG10(b, f.DiscountedPurchases)
+			b = appendAnswers(b, res.answers(i))
+		}
 		if res.Intervals != nil {
 			iv := &res.Intervals[i]
 			for k, v := range [...]float64{iv.PAlive.Low, iv.PAlive.High, iv.ExpectedPurchases.Low, iv.ExpectedPurchases.High, iv.CLV.Low, iv.CLV.High} {
 				b = append(b, ',')
 				if valued || k < 4 {
-					b = strconv.AppendFloat(b, v, 'g', 10, 64)
+					b = appendG10(b, v)
 				}
 			}
 		}
@@ -140,10 +201,49 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 // appendField appends s as a CSV field, quoted if it holds a comma, a
 // quote, a line break or leading or trailing space.
 func appendField(b []byte, s string) []byte {
-	if s == "" || !strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[len(s)-1] != ' ' {
+	if !needsQuotes(s) {
 		return append(b, s...)
 	}
+	return appendQuoted(b, "", s)
+}
+
+// appendCell appends appendField(b, cell(s)) without building cell(s).
+func appendCell(b []byte, s string) []byte {
+	if s == "" || !strings.ContainsRune(formulaStart, rune(s[0])) {
+		return appendField(b, s)
+	}
+	// "'" + s needs quotes as s does (s[0] is no space).
+	if !needsQuotes(s) {
+		return append(append(b, '\''), s...)
+	}
+	return appendQuoted(b, "'", s)
+}
+
+// needsQuotes says whether s as a CSV field must be quoted: it holds a
+// comma, a quote or a line break, or starts or ends with a space.
+func needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if quoted[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// quoted marks the bytes that make a CSV field need quotes anywhere in it.
+var quoted = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
+// appendQuoted appends prefix+s quoted, its quotes doubled (prefix has
+// none).
+func appendQuoted(b []byte, prefix, s string) []byte {
 	b = append(b, '"')
+	b = append(b, prefix...)
 	for i := 0; i < len(s); i++ {
 		if s[i] == '"' {
 			b = append(b, '"')
@@ -207,14 +307,14 @@ func (res *Result) WritePeriodsByCustomerCSV(w io.Writer) error {
 	ts := res.monthEdges()
 	k := len(ts)
 	var werr error
-	err := curves(context.Background(), res.Choice.Model, res.Summary.Customers, ts, func(lo, hi int, out []float64) {
+	err := curves(context.Background(), res.Choice.Model, res.Summary.Customers, res.wholeRows, ts, func(lo, hi int, out []float64) {
 		for i := lo; i < hi && werr == nil; i++ {
 			b = appendField(b, cell(res.Summary.Customers[i].ID))
 			prev := 0.0
 			for j := range k {
 				v := max(out[(i-lo)*k+j], prev) // never falls (see periods)
 				b = append(b, ',')
-				b = strconv.AppendFloat(b, v-prev, 'g', 10, 64)
+				b = appendG10(b, v-prev)
 				prev = v
 			}
 			b = append(b, '\n')
@@ -319,8 +419,14 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if res.Covariates != nil {
 		out["covariates"] = res.covariatesJSON()
 	}
+	if res.Dynamic != nil {
+		out["dynamic_covariates"] = res.dynamicJSON()
+	}
 	if res.CrossSell != nil {
 		out["cross_sell"] = res.crossSellJSON()
+	}
+	if res.Campaign != nil {
+		out["campaign"] = res.campaignJSON()
 	}
 	if res.Intervals != nil {
 		out["intervals"] = map[string]any{"level": res.Config.Interval, "draws": res.Config.IntervalDraws,
@@ -339,7 +445,8 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 // WriteFiles writes every output into dir (created if needed):
 // forecast.csv, model.json, segments.csv, periods.csv, cohorts.csv and
 // kpis.csv (from a log), holdout.csv (with a holdout period),
-// cross_sell.csv (with Config.ProductColumn), report.html
+// cross_sell.csv (with Config.ProductColumn), campaign.csv (with
+// Config.Campaign), report.html
 // and its PNG plots. It returns the names written.
 func (res *Result) WriteFiles(dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -386,6 +493,12 @@ func (res *Result) WriteFiles(dir string) ([]string, error) {
 			name string
 			f    func(io.Writer) error
 		}{"profiles.csv", res.WriteProfilesCSV})
+	}
+	if res.Campaign != nil {
+		outs = append(outs, struct {
+			name string
+			f    func(io.Writer) error
+		}{"campaign.csv", res.WriteCampaignCSV})
 	}
 	if res.Holdout != nil {
 		outs = append(outs, struct {

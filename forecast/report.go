@@ -59,8 +59,8 @@ observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p
 <p>{{if .Valued}}Both models are{{else}}The purchase model is{{end}} fitted on the whole observation to {{.End}}; every forecast, segment and tier below comes from {{if .Valued}}them{{else}}it{{end}}.
 {{if .CalEnd}}The comparison of the purchase models and the holdout check use fits on the calibration period only (to {{.CalEnd}}),
 checked against what the customers then did up to {{.End}}.{{end}}</p>
-{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.</p>{{end}}{{if .GGBoundary}}
-<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.</p>{{end}}{{if .Fallback}}
+{{if .PMBoundary}}<p>The {{.PMTitle}} fit is at a boundary of the model, whose limit it uses: {{.PMBoundary}}.{{if .TotalIv}} Its intervals are conditional on the limit: the held shape carries no uncertainty.{{end}}</p>{{end}}{{if .GGBoundary}}
+<p>The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: {{.GGBoundary}}.{{if .TotalIv}} Its intervals are conditional on the limit: the held shape carries no uncertainty.{{end}}</p>{{end}}{{if .Fallback}}
 <p><strong>Model used instead of the comparison's choice:</strong> {{.Fallback}}.</p>{{end}}
 {{if .Failed}}<p>Left out of the comparison:</p><ul>{{range .Failed}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Cmp}}<h3>Choice of the purchase model{{if .CalEnd}} (fitted on the calibration period, to {{.CalEnd}}){{end}}</h3>
@@ -111,7 +111,7 @@ purchases from {{.CalEnd}} to {{.End}}; the forecasts above come from the refit 
 <p>Total holdout purchases {{printf "%.0f" .Eval.TotalActual}}, predicted {{printf "%.1f" .Eval.Model.TotalPredicted}}.
 Per customer: model MAE {{printf "%.3f" .Eval.Model.MAE}}, RMSE {{printf "%.3f" .Eval.Model.RMSE}};
 regression baseline (in-sample OLS on frequency, recency, T) MAE {{printf "%.3f" .Eval.Baseline.MAE}}, RMSE {{printf "%.3f" .Eval.Baseline.RMSE}}.</p>{{end}}
-{{template "crosssell" .CrossSell}}<h2>Plots</h2>
+{{template "crosssell" .CrossSell}}{{template "campaign" .Campaign}}<h2>Plots</h2>
 {{range .Figures}}<figure><img src="{{.DataURL}}" alt="{{.Title}}"><figcaption>{{.Caption}} ({{.File}})</figcaption></figure>{{end}}
 </body></html>
 `))
@@ -145,6 +145,8 @@ func (r *Result) Figures() ([]Figure, error) {
 	profile := ""
 	if _, ok := r.Choice.Model.(*covPurchase); ok {
 		profile = " For a customer with the mean covariate profile (each covariate at its mean, as customers without a row)."
+	} else if _, ok := r.Choice.Model.(*dynPurchase); ok {
+		profile = " For a customer whose covariates stay at the customers' mean at the end of observation."
 	}
 	makers := []maker{
 		{"frequency.png", "How well the model fits the data it was fitted on (the whole observation): customers by number of repeat purchases.", func(r *Result) (*plot.Plot, error) {
@@ -242,7 +244,22 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	churnTiers := []string{segment.Active, segment.AtRisk, segment.LikelyLost}
 	var tiers []segment.Tier // one of each value tier, by rank
 	grid := map[[2]string]*cell{}
+	// The grid's cells by value rank and churn tier, for the customers
+	// whose value tier is the first seen of its rank: they count there
+	// without hashing their tiers' names.
+	type rankCells struct {
+		value string
+		cells [3]*cell
+	}
+	var byRank []*rankCells
 	for _, t := range r.Tiers {
+		ci := slices.Index(churnTiers, t.Churn)
+		if ci >= 0 && t.Rank >= 0 && t.Rank < len(byRank) {
+			if rc := byRank[t.Rank]; rc != nil && rc.value == t.Value && rc.cells[ci] != nil {
+				rc.cells[ci].N++
+				continue
+			}
+		}
 		if !slices.ContainsFunc(tiers, func(u segment.Tier) bool { return u.Rank == t.Rank }) {
 			tiers = append(tiers, t)
 		}
@@ -251,6 +268,17 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 			grid[k] = &cell{Action: t.Action}
 		}
 		grid[k].N++
+		if ci >= 0 && t.Rank >= 0 && t.Rank < 1024 {
+			if t.Rank >= len(byRank) {
+				byRank = append(byRank, make([]*rankCells, t.Rank+1-len(byRank))...)
+			}
+			if byRank[t.Rank] == nil {
+				byRank[t.Rank] = &rankCells{value: t.Value}
+			}
+			if byRank[t.Rank].value == t.Value {
+				byRank[t.Rank].cells[ci] = grid[k]
+			}
+		}
 	}
 	slices.SortFunc(tiers, func(a, b segment.Tier) int { return a.Rank - b.Rank })
 	var actions []actRow
@@ -274,7 +302,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Indep": "", "Active": r.Totals.Active, "Months": r.Config.Months, "ExpPurchases": r.Totals.ExpectedPurchases,
 		"TotalCLV": r.Totals.CLV, "TopShare": 100 * r.Totals.TopShare, "Valued": r.Spend != nil, "Fallback": r.Choice.Fallback, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
 		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
-		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(),
+		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
 	}
 	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
 	data["BandLow"], data["BandHigh"] = ChurnBandLow, ChurnBandHigh

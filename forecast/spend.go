@@ -38,12 +38,13 @@ func spendBoundary(sm *gammagamma.Model) string {
 }
 
 // spendDraws returns n parameter sets drawn from the spend fit's
-// approximate sampling distribution, or an error wrapping ErrNoIntervals
-// for a limit model, which has no standard errors to draw from.
+// approximate sampling distribution (a limit model's with its held shape
+// fixed: conditional on the limit), or an error wrapping ErrNoIntervals
+// for a fit without a covariance.
 func spendDraws(sm *gammagamma.Model, src rand.Source, n int) ([]gammagamma.Params, error) {
-	if why := spendBoundary(sm); why != "" {
-		return nil, fmt.Errorf("%w: the Gamma-Gamma spend model's fit is at a boundary of the model (%s): the limit model has "+
-			"no standard errors to draw parameters from; forecast without intervals", ErrNoIntervals, why)
+	if _, ok := sm.LogCovariance(); !ok {
+		return nil, fmt.Errorf("%w: the Gamma-Gamma spend model %v has no covariance to draw parameters from (its Hessian is not "+
+			"positive definite); forecast without intervals", ErrNoIntervals, sm)
 	}
 	sps, err := sm.SampleParams(src, n)
 	if err != nil {

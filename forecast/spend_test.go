@@ -3,8 +3,8 @@ package forecast_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,8 +43,9 @@ func onePriceLog(t *testing.T, oneADay bool) string {
 // the spend fit is at a boundary of the Gamma-Gamma model; the job uses
 // the limit model (every expected value per purchase 29.90, so CLV is
 // expected purchases at that price), and says so in the report and in
-// model.json. Asked for intervals, it stops with ErrNoIntervals naming
-// the spend model.
+// model.json. Asked for intervals, it gives them from the limit model's
+// draws (the held shapes fixed: conditional on the limit, as the report
+// says): every draw values a purchase at 29.90 within 1e-6.
 func TestSpendAtBoundary(t *testing.T) {
 	log := onePriceLog(t, true)
 	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{Model: "bgnbd"})
@@ -73,10 +74,28 @@ func TestSpendAtBoundary(t *testing.T) {
 		t.Errorf("model.json does not give the spend limit:\n%.2000s", js.String())
 	}
 
-	_, err = forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{Model: "bgnbd", Interval: 0.9})
-	if !errors.Is(err, forecast.ErrNoIntervals) || !strings.Contains(err.Error(), "Gamma-Gamma spend model") ||
-		!strings.Contains(err.Error(), "forecast without intervals") {
-		t.Errorf("with intervals: %v", err)
+	iv, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{Model: "bgnbd", Interval: 0.9})
+	if err != nil {
+		t.Fatalf("with intervals: %v", err)
+	}
+	if tc, tp := iv.TotalCLV, iv.TotalPurchases; !(tc.Low < tc.High) || !(tp.Low < tp.High) {
+		t.Errorf("total CLV interval %v, purchases %v", tc, tp)
+	}
+	html.Reset()
+	if err := iv.WriteReport(&html, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "every purchase is worth the same") || !strings.Contains(html.String(), "Its intervals are conditional on the limit") {
+		t.Error("the report does not say the intervals are conditional on the spend limit")
+	}
+	sps, err := iv.Spend.SampleParams(rand.NewPCG(1, 1), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range sps {
+		if mu := p.P * p.Gamma / p.Q; math.Abs(mu/29.9-1) > 1e-6 || p.P != 1e10 || p.Q != 1e10 {
+			t.Fatalf("a draw of the spend limit model: %+v (μ %v)", p, mu)
+		}
 	}
 }
 

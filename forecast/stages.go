@@ -14,7 +14,6 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/internal/parallel"
-	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -32,6 +31,9 @@ type job struct {
 	// also, if not nil, gives an Observer for each read of the log, beside
 	// the cohorts' (RunIncremental's first run builds the state with it).
 	also func() clv.Observer
+	// days, with Config.DynamicCovariates, keeps the purchase times of
+	// the summaries' read (readDynamic).
+	days *purchaseDays
 }
 
 func newJob(cfg Config) *job {
@@ -54,53 +56,39 @@ func newJob(cfg Config) *job {
 type observation struct {
 	whole, calibration *clv.Summary
 	// wholeRows and calRows are the customers of whole and calibration
-	// grouped by Key{frequency, recency, T} (groupRows): the one grouping
-	// of each set of customers in a job, which every later stage reuses.
-	wholeRows, calRows *rows.Groups
+	// grouped by their distinct (frequency, recency, T)
+	// (clv.GroupCustomers): the one grouping of each set of customers in a
+	// job, which every later stage is given explicitly.
+	wholeRows, calRows *clv.Grouping
 	cohorts            *cohort.Table   // from a log: tabulated during the read
 	products           *productBaskets // with Config.ProductColumn: read beside the summaries
+	campaign           *campaignRead   // with Config.Campaign: the summaries at its date, read beside
 }
 
-// groupRows groups the customers by their distinct (frequency, recency,
-// T), the grouping that the fits, the lifetime values, the answers, the
-// intervals and the models' tables of a job all derive from (rows.Share
-// hands it to them for the run).
-func groupRows(cs []clv.Customer) *rows.Groups {
-	return rows.Group(len(cs), func(i int) (rows.Key, bool) {
-		c := &cs[i]
-		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
-	})
-}
-
-// group groups the observation's customers (groupRows), those not
-// grouped yet.
-func (o *observation) group() {
+// group groups the observation's customers (clv.GroupCustomers), those
+// not grouped yet.
+func (o *observation) group() error {
+	var err error
 	if o.wholeRows == nil {
-		o.wholeRows = groupRows(o.whole.Customers)
+		if o.wholeRows, err = clv.GroupCustomers(o.whole.Customers); err != nil {
+			return err
+		}
 	}
 	if o.calibration != nil && o.calRows == nil {
-		o.calRows = groupRows(o.calibration.Customers)
+		if o.calRows, err = clv.GroupCustomers(o.calibration.Customers); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
-// share shares the observation's groupings (rows.Share) until the
-// function it returns is called.
-func (o *observation) share() (unshare func()) {
-	u := rows.Share(o.whole.Customers, o.wholeRows)
-	if o.calibration == nil {
-		return u
-	}
-	v := rows.Share(o.calibration.Customers, o.calRows)
-	return func() { u(); v() }
-}
-
-// fitOn returns the customers the purchase models are compared on and
-// their holdout (nil without a calibration end).
-func (o observation) fitOn() ([]clv.Customer, []clv.Holdout) {
+// fitOn returns the customers the purchase models are compared on, their
+// grouping and their holdout (nil without a calibration end).
+func (o observation) fitOn() ([]clv.Customer, *clv.Grouping, []clv.Holdout) {
 	if o.calibration != nil {
-		return o.calibration.Customers, o.calibration.Holdout
+		return o.calibration.Customers, o.calRows, o.calibration.Holdout
 	}
-	return o.whole.Customers, nil
+	return o.whole.Customers, o.wholeRows, nil
 }
 
 // summarize reads the log (or the summaries) from r.
@@ -113,13 +101,15 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	var err error
 	var acc *cohort.Accumulator
 	var products *productBaskets
+	var camp *campaignRead
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
 		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
 		j.alsoObserve(&sopts)
-		pr := j.readProducts(r)
+		camp = j.observeCampaign(&sopts)
+		pr := j.readProducts(r, &sopts)
 		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
@@ -134,7 +124,8 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		}
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
 		j.alsoObserve(&sopts)
-		pr := j.readProducts(r)
+		camp = j.observeCampaign(&sopts)
+		pr := j.readProducts(r, nil) // the Observer sees the records in time order
 		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
@@ -154,12 +145,15 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		whole.Customers, whole.Holdout, whole.Whole = sum.Whole, nil, nil
 		obs = observation{whole: &whole, calibration: &cal, cohorts: obs.cohorts, products: products}
 	}
+	obs.campaign = camp
 	cs := obs.whole.Customers
 	// The summarizer's tables (about 130 bytes a customer) are garbage
 	// now; collecting them before the fits and the scoring allocate lets
 	// those reuse their memory instead of adding to the peak.
 	runtime.GC()
-	obs.group()
+	if err := obs.group(); err != nil {
+		return obs, err
+	}
 	say("read %v", sum.Stats)
 	if cfg.Summaries {
 		say("read the summaries of %d customers, observed to %s", len(cs), sum.End.Format(time.DateOnly))
@@ -180,18 +174,18 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 // whole observation without one), chooses one, and with a calibration end
 // refits it on the whole observation (refit).
 func (j *job) choose(ctx context.Context, obs observation) (*Choice, error) {
-	fitOn, hold := obs.fitOn()
+	fitOn, g, hold := obs.fitOn()
 	if obs.calibration != nil {
 		j.say("fitting purchase model %s on the calibration period: %d customers", j.cfg.Model, len(fitOn))
 	} else {
 		j.say("fitting purchase model %s on %d customers", j.cfg.Model, len(fitOn))
 	}
-	ch, err := choosePurchaseModel(ctx, j.cfg.Model, fitOn, hold, j.fits, j.say)
+	ch, err := choosePurchaseModel(ctx, j.cfg.Model, fitOn, g, hold, j.fits, j.say)
 	if err != nil {
 		return nil, err
 	}
 	if obs.calibration != nil {
-		if err := j.refit(ctx, ch, obs.whole); err != nil {
+		if err := j.refit(ctx, ch, obs.whole, obs.wholeRows); err != nil {
 			return nil, err
 		}
 	}
@@ -203,8 +197,8 @@ func (j *job) choose(ctx context.Context, obs observation) (*Choice, error) {
 // Under auto, if the refit fails (an error, e.g. the whole observation
 // does not identify the model, or its fit budget runs out), the next model
 // by the comparison's criterion that refits is used instead, and
-// Choice.Fallback says so.
-func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary) error {
+// Choice.Fallback says so. g is the grouping of whole's customers.
+func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary, g *clv.Grouping) error {
 	cs := whole.Customers
 	order := []string{ch.Name}
 	if ch.Comparison != nil {
@@ -214,7 +208,7 @@ func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary) error {
 	var errs []error
 	for _, name := range order {
 		j.say("refitting %s on the whole observation to %s: %d customers", ModelTitle(name), whole.End.Format(time.DateOnly), len(cs))
-		m, err := j.fits.fit(ctx, name, cs)
+		m, err := j.fits.fit(ctx, name, cs, g)
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr
@@ -284,6 +278,12 @@ type noSpend struct{}
 // ConditionalExpectedValue implements clv.SpendModel.
 func (noSpend) ConditionalExpectedValue(clv.Customer) float64 { return 0 }
 
+// groupedExpected is a purchase model whose batch expectation takes the
+// customers' grouping (bgnbd.Model: its (x, T) table).
+type groupedExpected interface {
+	ConditionalExpectedPurchasesAllGrouped(cs []clv.Customer, g *clv.Grouping, t float64) ([]float64, error)
+}
+
 // unitSpend values every purchase at 1: the spend model under which
 // clv.LifetimeValues gives the discounted purchases.
 type unitSpend struct{}
@@ -293,8 +293,9 @@ func (unitSpend) ConditionalExpectedValue(clv.Customer) float64 { return 1 }
 
 // score computes each customer's forecast: P(alive) and expected
 // purchases over the horizon from pm, the expected value per purchase
-// from sm, and the CLV over Config.Months months.
-func (j *job) score(ctx context.Context, cs []clv.Customer, pm PurchaseModel, sm clv.SpendModel, horizon float64) ([]Forecast, error) {
+// from sm, and the CLV over Config.Months months. g is the customers'
+// grouping (nil: the functions called group them).
+func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, sm clv.SpendModel, horizon float64) ([]Forecast, error) {
 	cfg := j.cfg
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
@@ -303,7 +304,12 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, pm PurchaseModel, sm
 	if err != nil {
 		return nil, err
 	}
-	exp, err := pm.ConditionalExpectedPurchasesAll(cs, horizon)
+	var exp []float64
+	if ge, ok := pm.(groupedExpected); ok && g != nil {
+		exp, err = ge.ConditionalExpectedPurchasesAllGrouped(cs, g, horizon)
+	} else {
+		exp, err = pm.ConditionalExpectedPurchasesAll(cs, horizon)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +320,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, pm PurchaseModel, sm
 	// and no margin; the CLV is then clv.LifetimeValues' product, bit for
 	// bit (value × margin × discounted purchases).
 	disc, err := clv.LifetimeValues(pm, unitSpend{}, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
-		DiscountRate: cfg.Discount, Margin: 1})
+		DiscountRate: cfg.Discount, Margin: 1, Grouping: g})
 	if err != nil {
 		return nil, err
 	}
@@ -380,8 +386,8 @@ func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
 
 // periods returns the forecast's calendar months over the horizon after
 // end, with the purchases and revenue pm and the customers' expected
-// values per purchase (fcs) expect in each.
-func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs []clv.Customer, fcs []Forecast) ([]Period, error) {
+// values per purchase (fcs) expect in each; g is the customers' grouping.
+func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs []clv.Customer, g *clv.Grouping, fcs []Forecast) ([]Period, error) {
 	ends := periodEnds(end, j.cfg.Months)
 	ts := monthEdges(end, ends, j.cfg.Unit)
 	k := len(ts)
@@ -392,7 +398,7 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 			ps[i].Start = ends[i-1]
 		}
 	}
-	err := curves(ctx, pm, cs, ts, func(lo, hi int, out []float64) {
+	err := curves(ctx, pm, cs, g, ts, func(lo, hi int, out []float64) {
 		for i := lo; i < hi; i++ {
 			val := fcs[i].ExpectedValue
 			prev := 0.0
@@ -413,7 +419,7 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 // holdout returns the chosen model's check on the holdout period: its
 // row of the comparison, or the evaluation of the one model asked for.
 func (j *job) holdout(ch *Choice, obs observation) (*clv.Evaluation, error) {
-	fitOn, hold := obs.fitOn()
+	fitOn, _, hold := obs.fitOn()
 	if cmp := ch.Comparison; cmp != nil {
 		for _, s := range cmp.Scores {
 			if s.Name == ch.Name {

@@ -289,7 +289,11 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // the Hessian in natural parameters. Above mle.WarmRows customers it starts
 // warm from a subsample, and its likelihood runs per frequency rather than
 // per customer (one or two passes over the customers in all: 10⁶ take
-// about 0.1 CPU-second).
+// about 0.1 CPU-second). A fit that does not converge, or is
+// judged not identified, with the amounts as given is run again in units
+// of the customers' mean amount, where the log-likelihood's large terms
+// do not cancel and γ does not run off for the currency's sake (see
+// meanUnit); its estimates are reported in the amounts' unit.
 //
 // If the likelihood is highest in a limit of the model — q and γ running
 // off together when the customers' mean amounts differ no more than single
@@ -353,32 +357,101 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if d.wsum == 0 {
 		return nil, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
 	}
-	if len(d.m) > mle.WarmRows {
-		// Many customers: each evaluation runs over the frequencies (the
-		// subsample of the warm start, over its customers).
-		d.freq = newByFreq(d, d.start)
-	}
-	starts := []Params{{1, 1, 1}, {5, 3, 10}, {0.5, 2, 0.5}, {10, 10, 100}}
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {
 			return nil, fmt.Errorf("gammagamma: start: %w", err)
 		}
-		starts = append([]Params{*opts.Start}, starts...)
+	}
+	info := clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer}
+	m, err := fitFull(ctx, d, info, opts, 1)
+	if m == nil || ctx.Err() != nil {
+		return m, err
+	}
+	if st := m.FitInfo().Status; st == clv.NotConverged || st == clv.NotIdentified {
+		// In units of the customers' mean amount (see meanUnit).
+		if u := meanUnit(d); u != 1 {
+			return fitFull(ctx, d, info, opts, u)
+		}
+	}
+	return m, err
+}
+
+// meanUnit returns the customers' weighted mean amount, or 1 if it is not
+// a finite number > 0.
+//
+// A fit that does not converge, or is judged not identified, with the
+// amounts as given is run again in units of their mean. There the terms
+// (px−1)·ln m̄ and (px+q)·ln(γ + m̄x) of the log-likelihood, each of order
+// px·|ln m̄|, no longer cancel to the objective's rounding — at amounts of
+// 10⁶ (or 100 with p in the thousands) that rounding stalled the optimizer
+// at gradients of 1e-7 to 5e-6 — and γ stays near p/q whatever the
+// currency, so that the check of a parameter running off (beyond
+// [1e-7, 1e7]) reads the data and not the unit of money (TestUnitSweep).
+// A fit that converged as given is kept, to the bit; in units of the mean
+// it gives the same estimates to 1e-9 (TestUnitInvariance).
+func meanUnit(d *data) float64 {
+	var mean float64
+	for i, m := range d.m {
+		mean += d.w[i] * m
+	}
+	mean /= d.wsum
+	if !(mean > 0) || math.IsInf(mean, 0) {
+		return 1
+	}
+	return mean
+}
+
+// scaled returns the data with every mean amount divided by unit (d
+// itself for unit 1).
+func (d *data) scaled(unit float64) *data {
+	if unit == 1 {
+		return d
+	}
+	s := &data{xi: d.xi, xs: d.xs, w: d.w, lnx: d.lnx, wsum: d.wsum, start: d.start, m: make([]float64, len(d.m)), lnm: make([]float64, len(d.m))}
+	for i, m := range d.m {
+		s.m[i] = m / unit
+		s.lnm[i] = math.Log(s.m[i])
+	}
+	return s
+}
+
+// fitFull fits the full model to d with the amounts in the given unit of
+// money (1, or meanUnit): γ/unit is estimated, and the log-likelihood of the
+// scaled amounts is that of the amounts as given plus W·ln(unit), W the
+// total weight (each m̄'s density scales by 1/unit). The penalty stays
+// lifetimes' c·(p² + q² + γ²) in the amounts' own unit. The estimate,
+// standard errors and log-likelihood are returned in the amounts' unit.
+func fitFull(ctx context.Context, d *data, info clv.FitInfo, opts FitOptions, unit float64) (*Model, error) {
+	ds := d.scaled(unit)
+	if len(ds.m) > mle.WarmRows {
+		// Many customers: each evaluation runs over the frequencies (the
+		// subsample of the warm start, over its customers).
+		ds.freq = newByFreq(ds, ds.start)
+	}
+	toParams := func(v []float64) Params { return Params{P: v[0], Q: v[1], Gamma: v[2] * unit} }
+	starts := []Params{{1, 1, 1}, {5, 3, 10}, {0.5, 2, 0.5}, {10, 10, 100}}
+	if opts.Start != nil {
+		st := *opts.Start
+		st.Gamma /= unit
+		starts = append([]Params{st}, starts...)
 	}
 	var part [][4]float64
 	pr := mle.Problem{
-		LogLik:  func(p, grad []float64) float64 { return d.logLik(paramsOf(p), grad, &part) },
+		LogLik:  func(p, grad []float64) float64 { return ds.logLik(paramsOf(p), grad, &part) },
 		Valid:   func(p []float64) bool { return paramsOf(p).Validate() == nil },
-		Weight:  d.wsum,
+		Weight:  ds.wsum,
 		GradTol: opts.GradTol, MaxIter: opts.MaxIter, Penalizer: opts.Penalizer, // zero: mle's defaults
 		AtBoundary: atBoundary, // a spread vanishing: see fitLimit
+	}
+	if unit != 1 {
+		pr.PenaltyScale = []float64{1, 1, unit}
 	}
 	for _, p := range starts {
 		pr.Starts = append(pr.Starts, []float64{p.P, p.Q, p.Gamma})
 	}
-	if opts.Start == nil && len(d.m) > mle.WarmRows {
+	if opts.Start == nil && len(ds.m) > mle.WarmRows {
 		// Warm start from every k-th customer (weights kept).
-		sub := d.every(len(d.m) / (mle.WarmRows / 4))
+		sub := ds.every(len(ds.m) / (mle.WarmRows / 4))
 		var spart [][4]float64
 		pr.WarmFrom(func(p, grad []float64) float64 { return sub.logLik(paramsOf(p), grad, &spart) }, sub.wsum)
 	}
@@ -386,11 +459,18 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if est.Params == nil {
 		return nil, fmt.Errorf("gammagamma: fit: %w", fitErr)
 	}
-	info := clv.FitInfo{Rows: len(d.m), Excluded: excluded, Skipped: nonPos, Penalizer: opts.Penalizer}
 	if errors.Is(fitErr, mle.ErrBoundary) {
-		return fitLimit(ctx, d, paramsOf(est.Params), info, opts)
+		return fitLimit(ctx, d, toParams(est.Params), info, opts)
 	}
-	b, idErr := model.FromEstimate(est, paramsOf, "p q gamma", d.wsum, info)
+	if unit != 1 {
+		est.LL -= ds.wsum * math.Log(unit)
+	}
+	// Judged in the fit's unit (est.Params), reported in the amounts'.
+	b, idErr := model.FromEstimate(est, toParams, "p q gamma", d.wsum, info)
+	if unit != 1 && est.StdErr != nil {
+		se := toParams(est.StdErr)
+		b = b.WithStdErrors(se)
+	}
 	m := &Model{b}
 	if fitErr != nil {
 		return m, fmt.Errorf("gammagamma: %w (best: %v)", fitErr, m)

@@ -229,8 +229,9 @@ const limitGradTol = 1e-6
 // parameters, without the penalty (a penalty on a held shape would say
 // nothing about the data). The model it returns has FitInfo.Status
 // clv.AtBoundary (when that fit converged), the limit in FitInfo.Reason,
-// NumParams the free parameters, no standard errors, and an error wrapping
-// clv.ErrBoundary (and ErrInfiniteMean when the held model's q ≤ 1).
+// NumParams the free parameters, their covariance (limitLogCov; the held
+// shape carries no uncertainty), and an error wrapping clv.ErrBoundary
+// (and ErrInfiniteMean when the held model's q ≤ 1).
 func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts FitOptions) (*Model, error) {
 	fixP, fixQ := p.P > boundaryShape, p.Q > boundaryShape
 	var mean float64 // the customers' weighted mean value: the unit of money of the fits
@@ -301,6 +302,7 @@ func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts Fit
 			fixP, fixQ = fixP || p.P > boundaryShape, fixQ || p.Q > boundaryShape
 			continue
 		}
+		logCov := limitLogCov(model.LimitLogCov(func(v, g []float64) { pr.LogLik(v, g) }, est.Params), fixP, fixQ)
 		est.StdErr, est.Cov = nil, nil
 		lim := expand(est.Params)
 		names := map[bool]string{true: "mu", false: "delta"}[fixQ]
@@ -310,6 +312,9 @@ func fitLimit(ctx context.Context, d *data, p Params, info clv.FitInfo, opts Fit
 		}
 		info.Status, info.Reason = clv.AtBoundary, limitReason(lim, fixP, fixQ)
 		b, err := model.FromEstimate(est, expand, strings.Join(free, " "), d.wsum, info)
+		if logCov != nil {
+			b = b.WithLimitCovariance(held.Free, logCov)
+		}
 		m := &Model{b}
 		if fitErr != nil {
 			return m, fmt.Errorf("gammagamma: %s; the limit model's fit: %w (best: %v)", info.Reason, fitErr, m)
@@ -360,16 +365,47 @@ func pointMass(ctx context.Context, d *data, p Params, info clv.FitInfo, mean fl
 	}
 	p.Gamma = g
 	var part [][4]float64
+	// The variance of ln γ from the curvature of the log-likelihood in γ:
+	// 1/(H γ²), H = −∂²LL/∂γ² (central differences of the score).
+	var g3 [3]float64
+	h := mle.Hessian(func(x, gr []float64) {
+		q := p
+		q.Gamma = x[0]
+		d.limitLogLik(q, g3[:], &part)
+		gr[0] = -g3[2]
+	}, []float64{g})
+	var logCov []float64
+	if hv := h.At(0, 0); hv > 0 && !math.IsInf(hv, 0) {
+		logCov = []float64{1 / (hv * g * g)}
+	}
 	// The estimate in units of the mean, as limitParams.
 	est := mle.Estimate{Params: []float64{g / mean}, LL: d.limitLogLik(p, nil, &part),
 		Result: mle.Result{X: []float64{math.Log(g / mean)}, Converged: iter < 200, Status: "ScoreEquation", Iterations: iter + 1, Evals: iter + 1}}
 	info.Status, info.Reason = clv.AtBoundary, limitReason(p, true, true)
 	b, err := model.FromEstimate(est, func(v []float64) Params { return Params{P: p.P, Q: p.Q, Gamma: v[0] * mean} }, "mu", d.wsum, info)
+	if logCov != nil {
+		b = b.WithLimitCovariance([]int{2}, logCov)
+	}
 	m := &Model{b}
 	if !est.Converged {
 		return m, fmt.Errorf("gammagamma: %s; the limit model's fit: %w (best: %v)", info.Reason, mle.ErrNotConverged, m)
 	}
 	return m, fmt.Errorf("gammagamma: %v: %w", m, err)
+}
+
+// limitLogCov returns the covariance of the logarithms of the free
+// entries of the model's Vector (p, q, γ) from s, that of the free entries
+// of (p, q, g) over which the limit fit runs (limitParams), or nil without
+// s. With q held, ln γ = ln g − ln p + const, so the covariance is J s Jᵀ
+// with J the identity but for −1 at (γ, p); with p held, ln γ = ln g +
+// const and J is the identity.
+func limitLogCov(s []float64, fixP, fixQ bool) []float64 {
+	if s == nil || !fixQ || fixP {
+		return s
+	}
+	// free = p, γ: var ln γ = s_gg − 2 s_pg + s_pp, cov(ln p, ln γ) = s_pg − s_pp.
+	pp, pg, gg := s[0], s[1], s[3]
+	return []float64{pp, pg - pp, pg - pp, gg - 2*pg + pp}
 }
 
 // limitReason says which limit the fit reached, with its values.

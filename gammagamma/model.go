@@ -74,7 +74,9 @@ func (m *Model) Params() Params { return m.base.Params() }
 // StdErrors returns the asymptotic standard errors of the parameters, from
 // the inverse Hessian of the negative log-likelihood at the optimum, and
 // whether they are available: not for a model built by New, nor when the
-// Hessian is not positive definite.
+// Hessian is not positive definite. A limit model's (clv.AtBoundary) are
+// those of its free parameters with its held shape fixed, 0 for that
+// shape: conditional on the limit.
 func (m *Model) StdErrors() (Params, bool) { return m.base.StdErrors() }
 
 // LogLikelihood returns the log-likelihood of the fitted data at the

@@ -71,7 +71,7 @@ func TestCovGradient(t *testing.T) {
 // groups is the row-compressed one, with its gradient.
 func TestGroupLogLik(t *testing.T) {
 	a := reftest.LoadApparel(t)
-	d, err := model.Compress("paretonbd", a.Customers, nil)
+	d, err := model.Compress("paretonbd", a.Customers, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

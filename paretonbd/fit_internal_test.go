@@ -18,7 +18,7 @@ import (
 func TestReferenceStoppedEarly(t *testing.T) {
 	ref := reftest.Load(t)
 	cs := reftest.CDNOW(t)
-	d, err := model.Compress("paretonbd", cs, nil)
+	d, err := model.Compress("paretonbd", cs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestGradient(t *testing.T) {
 	for _, c := range cs {
 		customers = append(customers, clv.Customer{Frequency: c.x, Recency: c.tx, T: c.T})
 	}
-	d, err := model.Compress("paretonbd", customers, nil)
+	d, err := model.Compress("paretonbd", customers, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestGradient(t *testing.T) {
 // in β.
 func TestPenalizedReferenceStoppedEarly(t *testing.T) {
 	cs := reftest.CDNOW(t)
-	d, err := model.Compress("paretonbd", cs, nil)
+	d, err := model.Compress("paretonbd", cs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

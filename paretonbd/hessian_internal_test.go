@@ -23,7 +23,7 @@ func TestHessian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := model.Compress("paretonbd", cs, nil)
+	d, err := model.Compress("paretonbd", cs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

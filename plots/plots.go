@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"math/bits"
 	"reflect"
 	"slices"
 	"time"
@@ -533,7 +534,7 @@ func AliveHistory(pm clv.PurchaseModel, purchases, at []float64, unit string) (*
 // CLVDistribution is a histogram of lifetime values up to their 99th
 // percentile (a few very large values would hide the rest).
 func CLVDistribution(values []float64, title string) (*plot.Plot, error) {
-	var v []float64
+	v := make([]float64, 0, len(values))
 	for _, x := range values {
 		if !math.IsNaN(x) && !math.IsInf(x, 0) {
 			v = append(v, x)
@@ -542,18 +543,8 @@ func CLVDistribution(values []float64, title string) (*plot.Plot, error) {
 	if len(v) == 0 {
 		return nil, errors.New("plots: CLVDistribution: no finite values")
 	}
-	slices.Sort(v)
-	cut := v[min(len(v)-1, int(0.99*float64(len(v))))]
-	var shown plotter.Values
-	for _, x := range v {
-		if x <= cut {
-			shown = append(shown, x)
-		}
-	}
-	h, err := plotter.NewHist(shown, 40)
-	if err != nil {
-		return nil, err
-	}
+	cut := nth(v, min(len(v)-1, int(0.99*float64(len(v)))))
+	h := histogram(v, cut, 40)
 	h.FillColor, h.LineStyle.Width = ActualColor, 0
 	p := plot.New()
 	p.Title.Text = title
@@ -561,6 +552,83 @@ func CLVDistribution(values []float64, title string) (*plot.Plot, error) {
 	p.Y.Label.Text = "customers"
 	p.Add(h)
 	return p, nil
+}
+
+// nth returns the k-th smallest of v (0 ≤ k < len(v); no NaNs),
+// slices.Sort(v)'s v[k], reordering v: quickselect with a three-way
+// partition around the median of three, which falls back to sorting the
+// part left after 2·log₂(len(v)) rounds, so it takes O(n log n) at worst.
+func nth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)
+	for rounds := 2 * bits.Len(uint(len(v))); hi-lo > 16; rounds-- {
+		if rounds == 0 {
+			slices.Sort(v[lo:hi])
+			return v[k]
+		}
+		a, b, c := v[lo], v[lo+(hi-lo)/2], v[hi-1]
+		p := max(min(a, b), min(max(a, b), c)) // the median of a, b, c
+		lt, i, gt := lo, lo, hi
+		for i < gt {
+			switch x := v[i]; {
+			case x < p:
+				v[lt], v[i] = x, v[lt]
+				lt++
+				i++
+			case x > p:
+				gt--
+				v[gt], v[i] = x, v[gt]
+			default:
+				i++
+			}
+		}
+		// v[lo:lt] < p, v[lt:gt] == p, v[gt:hi] > p.
+		switch {
+		case k < lt:
+			hi = lt
+		case k >= gt:
+			lo = gt
+		default:
+			return p
+		}
+	}
+	slices.Sort(v[lo:hi])
+	return v[k]
+}
+
+// histogram returns the histogram of n bins of the values of v at most
+// cut, the one plotter.NewHist(those values, n) returns (the same bins,
+// as the tests check), without collecting them: bins of equal width from
+// their least to their greatest (one bin if those are equal), each value
+// counted in bin ⌊(x − min)/width⌋, the greatest in the last.
+func histogram(v []float64, cut float64, n int) *plotter.Histogram {
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for _, x := range v {
+		if x <= cut {
+			xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
+		}
+	}
+	if n < 1 || xmax <= xmin {
+		n = 1
+	}
+	bins := make([]plotter.HistogramBin, n)
+	w := (xmax - xmin) / float64(n)
+	if w == 0 {
+		w = 1
+	}
+	for i := range bins {
+		bins[i].Min = xmin + float64(i)*w
+		bins[i].Max = xmin + float64(i+1)*w
+	}
+	for _, x := range v {
+		if x <= cut {
+			bin := min(int((x-xmin)/w), n-1)
+			if x == xmax {
+				bin = n - 1
+			}
+			bins[bin].Weight++
+		}
+	}
+	return &plotter.Histogram{Bins: bins, Width: w, FillColor: color.Gray{128}, LineStyle: plotter.DefaultLineStyle}
 }
 
 // SegmentSizes is a bar chart of the customers in each segment or tier,

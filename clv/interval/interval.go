@@ -85,6 +85,12 @@ type Options struct {
 	// the intervals of each group's total expected purchases in the
 	// horizon (e.g. by calibration frequency, against a holdout period).
 	Groups []int
+	// Grouping is the customers' grouping (clv.GroupCustomers), which
+	// Forecast then does not group again: the same result, bit for bit.
+	// Nil means Forecast groups them itself. A grouping of other customers
+	// is an error wrapping clv.ErrGroupingMismatch. (Value.Grouping is not
+	// read: Forecast values distinct rows.)
+	Grouping *clv.Grouping
 }
 
 // MaxGroups bounds the groups of Options.Groups.
@@ -200,6 +206,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 			return nil, fmt.Errorf("interval: Forecast: period ends %v: want finite, positive and ascending", opts.Periods)
 		}
 	}
+	opts.Value.Grouping = nil // not read: the values are of distinct rows
 	valued := opts.Value != clv.ValueOptions{}
 	var sched schedule
 	margin := 0.0
@@ -226,6 +233,10 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 			G = max(G, g+1)
 		}
 	}
+	sg, ok := rows.GroupsOf((*rows.Grouping)(opts.Grouping), cs)
+	if !ok {
+		return nil, fmt.Errorf("interval: Forecast: %w", clv.ErrGroupingMismatch)
+	}
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err
 	}
@@ -235,7 +246,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 			factored = false
 		}
 	}
-	g := groupRows(cs)
+	g := groupRows(cs, sg)
 	w := &intervalWork{
 		sched: sched,
 		draws: draws, cs: cs, g: g, level: level, t: opts.Horizon,
@@ -379,12 +390,15 @@ type rowGroups struct {
 	order []int32        // customer indices grouped by row, ascending monetary value within a row
 }
 
-func groupRows(cs []clv.Customer) *rowGroups {
+// groupRows groups cs by row; sg, if not nil, is their grouping by
+// Key{x, t_x, T} (a clv.Grouping's), which it maps instead of grouping
+// them again.
+func groupRows(cs []clv.Customer, sg *rows.Groups) *rowGroups {
 	// Rows keyed (x, T, t_x), so that the rows of one (x, T) are adjacent;
-	// each row's customers in input order. A grouping a job shares, by
-	// (x, t_x, T), gives the same groups reordered (rows.Map).
+	// each row's customers in input order. Their grouping by (x, t_x, T)
+	// gives the same groups reordered (rows.Map).
 	var kg *rows.Groups
-	if sg := rows.Shared(cs); sg != nil {
+	if sg != nil {
 		kg, _ = rows.Map(sg, func(k rows.Key) rows.Key { return rows.Key{A: k.A, B: k.C, C: k.B} })
 	} else {
 		kg = rows.Group(len(cs), func(i int) (rows.Key, bool) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // ConditionalPMF is a purchase model that gives the distribution of a
@@ -153,18 +154,30 @@ type AliveMixture interface {
 // of a log of dates take a fraction of a second. An invalid customer is an
 // error naming it.
 func PredictiveAll(pm AliveMixture, cs []clv.Customer, t, level float64) (lo, hi []int, err error) {
+	return PredictiveAllGrouped(pm, cs, nil, t, level)
+}
+
+// PredictiveAllGrouped returns what PredictiveAll returns, taking the
+// customers' distinct rows from grouping (clv.GroupCustomers) instead of
+// grouping them; nil means none. A grouping of other customers is an
+// error wrapping clv.ErrGroupingMismatch.
+func PredictiveAllGrouped(pm AliveMixture, cs []clv.Customer, grouping *clv.Grouping, t, level float64) (lo, hi []int, err error) {
 	if err := checkModels("PredictiveAll", pm); err != nil {
 		return nil, nil, err
 	}
 	if !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
 		return nil, nil, fmt.Errorf("interval: PredictiveAll: model %v, level %v, t %v", pm, level, t)
 	}
+	sg, ok := rows.GroupsOf((*rows.Grouping)(grouping), cs)
+	if !ok {
+		return nil, nil, fmt.Errorf("interval: PredictiveAll: %w", clv.ErrGroupingMismatch)
+	}
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, nil, err
 	}
 	// The customers by distinct (x, t_x, T), rows of one (x, T) adjacent:
 	// per (x, T) one cumulative distribution, per row one P(alive).
-	g := groupRows(cs)
+	g := groupRows(cs, sg)
 	var pairs []int // first row of each run of equal (x, T), and len(g.rows)
 	for r := range g.rows {
 		if r == 0 || g.rows[r].Frequency != g.rows[r-1].Frequency || g.rows[r].T != g.rows[r-1].T {

@@ -675,6 +675,39 @@ func TestSpendLimit(t *testing.T) {
 	if !strings.Contains(string(report), "The Gamma-Gamma fit is at a boundary of the model, whose limit it uses: spend heterogeneity vanishes") {
 		t.Error("the report does not give the spend model's limit")
 	}
+	// With intervals: the limit model's draws, q held (conditional on the
+	// limit); they were refused with ErrNoIntervals.
+	if err := run([]string{"-out", dir, "-model", "bgnbd", "-interval", "0.9", in}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if report, err = os.ReadFile(filepath.Join(dir, "report.html")); err != nil {
+		t.Fatal(err)
+	}
+	if i := strings.Index(string(report), "spend heterogeneity vanishes"); i < 0 ||
+		!strings.Contains(string(report[i:]), "Its intervals are conditional on the limit") || !strings.Contains(string(report), "% interval") {
+		t.Error("the report gives no intervals conditional on the spend limit")
+	}
+}
+
+// TestBoundaryIntervals: the shipped log observed to 2025-01-15, 16 days
+// after its last purchase, puts the Pareto/NBD fit at its limit of
+// exponential dropout; -interval now runs (it stopped with ErrNoIntervals)
+// with the limit model's draws, s held, and the report says the intervals
+// are conditional on the limit.
+func TestBoundaryIntervals(t *testing.T) {
+	dir := t.TempDir()
+	if err := run([]string{"-end", "2025-01-15", "-model", "paretonbd", "-interval", "0.9", "-interval-draws", "50", "-out", dir}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	report, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"dropout heterogeneity vanishes", "Its intervals are conditional on the limit", "% interval"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
 }
 
 // TestNoAmounts: -amount "" runs on a log without amounts: purchases,

@@ -38,6 +38,7 @@ type Config struct {
 	DynamicCovariates                    string // file of time-varying covariates; "" for none
 	ProductColumn                        string
 	CrossSellK                           int
+	Campaign                             campaignFlags
 	State                                string            // directory of the incremental state; "" for none
 	set                                  map[string]string // the flags given, with their values
 	stdin                                io.Reader         // the input of -in -; nil means os.Stdin
@@ -45,7 +46,8 @@ type Config struct {
 
 func defaultConfig() Config {
 	return Config{In: cli.ModuleFile("testdata/transactions.csv"), ID: "customer_id", Date: "date", Amount: "amount",
-		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
+		Delim: ",", Unit: "week", Periods: 12, CrossSellK: forecast.DefaultCrossSellK,
+		Campaign: campaignFlags{Window: forecast.DefaultCampaignWindow}, Window: forecast.DefaultWindow, Discount: 0.01, Margin: 1, Out: "out", Model: "auto"}
 }
 
 // run is the command: it parses args, runs the job and writes the files;
@@ -108,14 +110,15 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
 	fs.DurationVar(&c.FitBudget, "fit-budget", c.FitBudget, fmt.Sprintf("time each model fit may take (e.g. 30s); a model out of it is left out of auto, saying so (0: %v)", forecast.DefaultFitBudget))
 	fs.StringVar(&c.Out, "out", c.Out, "output directory")
-	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too`)
+	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto" (fit BG/NBD, MBG/NBD and Pareto/NBD, choose by holdout MAE, else BIC), "bgnbd", "mbgnbd" or "paretonbd"; with -covariates also "bgnbd-cov", "mbgnbd-cov", "paretonbd-cov", which auto then compares too; with -dynamic-covariates also "paretonbd-dyn"`)
 	fs.StringVar(&c.ProductColumn, "product-column", c.ProductColumn, "product (or category) column, header name or 1-based number: also suggests products to the customers whose action is cross-sell (cross_sell.csv), checks the suggestions on the holdout with -calibration-end, and adds products bought together to the report; empty: none")
 	fs.IntVar(&c.CrossSellK, "cross-sell-k", c.CrossSellK, fmt.Sprintf("number of products suggested per customer with -product-column, 1 to %d", crosssell.MaxK))
 	fs.StringVar(&c.State, "state", c.State, "directory of the state of incremental runs ("+stateFile+"): the first run reads the whole log and writes the state; "+
 		"each later run reads only the new transactions given (all after the state's last one), merges them, refits (on the merged summaries, as a full run would) and rescores; "+
 		"the outputs have no cohorts or tracking plot")
 	fs.StringVar(&c.DynamicCovariates, "dynamic-covariates", c.DynamicCovariates, "CSV of time-varying covariates (header; rows of the customer id like -id, else the first column, or * for every customer; the date like -date, else the second column; numeric columns, from the date on, an empty value of a customer's row taking the * rows'): "+
-		"also fits the Pareto/NBD model with them ("+forecast.DynamicModelName+") and writes its effects and each customer's P(alive) and expected purchases over the horizon along the covariates ahead ("+forecast.DynamicModelName+".json, "+forecast.DynamicModelName+"_customers.csv); needs the log as a file, not with -summaries or -state")
+		"the Pareto/NBD model with them, -model "+forecast.DynamicModelName+", which auto then compares too; it forecasts each customer along the customer's covariates, the last values carried forward after the file's last row; its effects in the report and model.json; not with -summaries, -state or -covariates")
+	c.Campaign.register(fs)
 	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "CSV of static covariates per customer (header; the id column named like -id, else the first; numeric or categorical columns, categorical as indicators against the most frequent level): fits the models with covariates and reports the effects")
 }
 
@@ -132,6 +135,8 @@ var flagOf = map[string]string{
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
+	"Campaign.Date": "campaign-date", "Campaign.Contacted": "campaign-contacted", "Campaign.Window": "campaign-window",
+	"Campaign.CostPerContact": "campaign-cost",
 }
 
 // flagError restates a *forecast.ConfigError in flags: the flag's name and
@@ -221,6 +226,9 @@ func (c Config) options() (forecast.Config, error) {
 	} else if _, set := c.set["cross-sell-k"]; set {
 		fc.CrossSellK = c.CrossSellK // refused: suggestions need products
 	}
+	if fc.Campaign, err = c.campaignOptions(); err != nil {
+		return fc, err
+	}
 	return fc, nil
 }
 
@@ -231,8 +239,8 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
-	if c.DynamicCovariates != "" && (c.In == "-" || c.Summaries || c.State != "") {
-		return cli.Usagef("-dynamic-covariates: want a transaction log as a file (it is read a second time), without -summaries or -state")
+	if c.DynamicCovariates != "" && (c.Summaries || c.State != "") {
+		return cli.Usagef("-dynamic-covariates: want a transaction log (its purchase times), without -summaries or -state")
 	}
 	var in io.Reader
 	if c.In == "-" {
@@ -262,6 +270,21 @@ func Run(c Config, progress io.Writer) error {
 		defer f.Close()
 		fc.Covariates, fc.CovariatesName = f, c.Covariates
 	}
+	if c.DynamicCovariates != "" {
+		f, err := os.Open(c.DynamicCovariates)
+		if err != nil {
+			return fmt.Errorf("-dynamic-covariates: %w", err)
+		}
+		defer f.Close()
+		fc.DynamicCovariates, fc.DynamicCovariatesName = f, c.DynamicCovariates
+	}
+	if fc.Campaign != nil {
+		closeIDs, err := openCampaign(fc.Campaign, c.Campaign)
+		if err != nil {
+			return err
+		}
+		defer closeIDs()
+	}
 	var res *forecast.Result
 	var st *forecast.State
 	if c.State != "" {
@@ -280,11 +303,6 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
-	if c.DynamicCovariates != "" {
-		if err := runDynamic(c, fc, progress); err != nil {
-			return err
-		}
-	}
 	if st != nil {
 		if err := saveState(c.State, st); err != nil {
 			return err
@@ -292,39 +310,6 @@ func Run(c Config, progress io.Writer) error {
 		fmt.Fprintf(progress, "saved the state of %d customers, %d transactions to %s, in %s\n",
 			st.Customers(), st.Records, st.Last.Format(time.DateTime), filepath.Join(c.State, stateFile))
 	}
-	return nil
-}
-
-// runDynamic fits the Pareto/NBD model with -dynamic-covariates on the
-// log and writes its files.
-func runDynamic(c Config, fc forecast.Config, progress io.Writer) error {
-	lf, err := os.Open(c.In)
-	if err != nil {
-		return err
-	}
-	defer lf.Close()
-	cf, err := os.Open(c.DynamicCovariates)
-	if err != nil {
-		return fmt.Errorf("-dynamic-covariates: %w", err)
-	}
-	defer cf.Close()
-	fmt.Fprintf(progress, "fitting %s with %s\n", forecast.DynamicModelName, c.DynamicCovariates)
-	res, err := forecast.RunDynamic(context.Background(), lf, cf, c.DynamicCovariates, fc)
-	if err != nil {
-		return fmt.Errorf("-dynamic-covariates: %w", err)
-	}
-	fmt.Fprintf(progress, "%s: %v\n", forecast.DynamicModelName, res.Model)
-	if res.FitNote != "" {
-		fmt.Fprintf(progress, "%s: %s\n", forecast.DynamicModelName, res.Model.FitInfo().Reason)
-	}
-	for _, e := range res.Effects {
-		fmt.Fprintf(progress, "  %v\n", e)
-	}
-	files, err := res.WriteFiles(c.Out)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(progress, "wrote %v to %s\n", files, c.Out)
 	return nil
 }
 
@@ -411,7 +396,7 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, forecast.ErrFitBudget):
 		return fmt.Errorf("%s: %w\n(-fit-budget gives each fit more time; a fit of 10⁶ customers takes about a second)", name, err)
 	case errors.Is(err, forecast.ErrNoIntervals):
-		return fmt.Errorf("%s: %w\n(run without -interval; if it is the purchase model that is at a boundary, another -model may have intervals)", name, err)
+		return fmt.Errorf("%s: %w\n(run without -interval, or with another -model)", name, err)
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}

@@ -78,7 +78,7 @@ func Compress(pkg string, customers []clv.Customer, groups []Group, pr *Problem)
 			}
 			continue
 		}
-		d, err := model.Compress(pkg, gr.Customers, gr.Weights)
+		d, err := model.Compress(pkg, gr.Customers, gr.Weights, nil)
 		if err != nil {
 			return nil, nil, 0, fmt.Errorf("%w (covariates %v)", err, gr.Z)
 		}

@@ -261,8 +261,44 @@ func StdErrors(h *mat.SymDense) ([]float64, error) {
 
 // Covariance returns the standard errors and the covariance matrix (row
 // major) of the estimate: the inverse of h, the Hessian of the negative
-// log-likelihood. It fails if h is not positive definite.
+// log-likelihood. It fails if h is not positive definite. Where the plain
+// inverse fails for h's condition number alone — parameters of very
+// different sizes, such as a rate near 10⁵ beside a shape near 0.5, scale
+// h's entries by 10¹⁰ — it inverts the equilibrated DhD instead, D =
+// diag(1/√h_ii), and returns D(DhD)⁻¹D.
 func Covariance(h *mat.SymDense) ([]float64, []float64, error) {
+	se, cov, err := covariance(h)
+	if err == nil {
+		return se, cov, nil
+	}
+	n := h.SymmetricDim()
+	d := make([]float64, n)
+	for i := range n {
+		if !(h.At(i, i) > 0) || math.IsInf(h.At(i, i), 0) {
+			return nil, nil, err
+		}
+		d[i] = 1 / math.Sqrt(h.At(i, i))
+	}
+	dhd := mat.NewSymDense(n, nil)
+	for i := range n {
+		for j := i; j < n; j++ {
+			dhd.SetSym(i, j, d[i]*h.At(i, j)*d[j])
+		}
+	}
+	se, cov, err2 := covariance(dhd)
+	if err2 != nil {
+		return nil, nil, err
+	}
+	for i := range n {
+		se[i] *= d[i]
+		for j := range n {
+			cov[i*n+j] *= d[i] * d[j]
+		}
+	}
+	return se, cov, nil
+}
+
+func covariance(h *mat.SymDense) ([]float64, []float64, error) {
 	var ch mat.Cholesky
 	if !ch.Factorize(h) {
 		return nil, nil, errors.New("the Hessian is not positive definite (the optimum is not a strict minimum)")

@@ -229,3 +229,30 @@ func TestTrigamma(t *testing.T) {
 		}
 	}
 }
+
+// TestCovarianceScaled: a Hessian whose condition number comes only from
+// the sizes of the parameters (a shape near 0.5 beside a rate near 10⁸:
+// entries from 1e3 to 1e-15, condition number 10¹⁸, equilibrated 3) is
+// inverted, to the analytic inverse within 1e-12; a singular one is
+// still refused.
+func TestCovarianceScaled(t *testing.T) {
+	a, b, c := 2e3, 5e-16, 6e-7 // det = ab − c² = 6.4e-13
+	h := mat.NewSymDense(2, []float64{a, c, c, b})
+	se, cov, err := Covariance(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	det := a*b - c*c
+	want := []float64{b / det, -c / det, -c / det, a / det}
+	for i, w := range want {
+		if math.Abs(cov[i]/w-1) > 1e-12 {
+			t.Errorf("cov[%d] = %v, want %v", i, cov[i], w)
+		}
+	}
+	if math.Abs(se[1]/math.Sqrt(a/det)-1) > 1e-12 {
+		t.Errorf("se %v", se)
+	}
+	if _, _, err := Covariance(mat.NewSymDense(2, []float64{a, math.Sqrt(a * b), math.Sqrt(a * b), b})); err == nil {
+		t.Error("a singular Hessian inverted")
+	}
+}

@@ -35,8 +35,8 @@ var kit = []struct {
 	model any
 	own   []string
 }{
-	{"bgnbd", (*bgnbd.Model)(nil), []string{"AppendConditionalExpectedPurchasesAt", "Bootstrap", "ConditionalExpectedPurchases",
-		"ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAt", "ConditionalExpectedPurchasesAtAll", "DiscountedPurchasesAll",
+	{"bgnbd", (*bgnbd.Model)(nil), []string{"AppendConditionalExpectedPurchasesAt", "AppendConditionalExpectedPurchasesAtGrouped", "Bootstrap", "ConditionalExpectedPurchases",
+		"ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAllGrouped", "ConditionalExpectedPurchasesAt", "ConditionalExpectedPurchasesAtAll", "DiscountedPurchasesAll", "DiscountedPurchasesAllGrouped",
 		"ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive", "NextPurchaseQuantiles", "Outlook", "OutlookRows",
 		"ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll", "ProbabilityAliveAt", "ProbabilityAliveHistory",
 		"ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive", "ProbabilityOfPurchasesUnconditional",
@@ -45,8 +45,8 @@ var kit = []struct {
 		"ConditionalExpectedPurchasesAt", "DERT", "ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive",
 		"NextPurchaseQuantiles", "Outlook", "OutlookRows", "ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll",
 		"ProbabilityAliveAt", "ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive",
-		"ProbabilityOfPurchasesUnconditional"}},
-	{"gammagamma", (*gammagamma.Model)(nil), []string{"ConditionalExpectedValue", "ConditionalExpectedValueAll", "PopulationMean"}},
+		"ProbabilityOfPurchasesUnconditional", "PurchasesSecondMomentIfAlive"}},
+	{"gammagamma", (*gammagamma.Model)(nil), []string{"ConditionalExpectedValue", "ConditionalExpectedValueAll", "ConditionalValueMoments", "PopulationMean"}},
 	{"sbg", (*sbg.Model)(nil), []string{"ChurnNext", "DEL", "DERL", "LifetimeValue", "Name", "ProjectSurvivors", "ProjectionError",
 		"RetentionRate", "Survival"}},
 	{"bgbb", (*bgbb.Model)(nil), []string{"ConditionalExpectedTransactions", "DERT", "ExpectedCounts", "NextTransactionQuantiles",

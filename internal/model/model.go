@@ -56,6 +56,7 @@ type Base[P Params[P]] struct {
 	p      P
 	stdErr *P
 	logCov []float64 // covariance of the log-parameters estimated, k×k row major
+	free   []int     // Vector indexes of logCov's rows, ascending; nil: the first k
 	info   clv.FitInfo
 	ready  bool
 }
@@ -127,13 +128,7 @@ func FromEstimate[P Params[P]](est mle.Estimate, conv func([]float64) P, names s
 		se := b.p.FromVector(v)
 		b.stdErr = &se
 		// Delta method: ln p has covariance Σ_ij/(p_i p_j).
-		k := len(est.Params)
-		b.logCov = make([]float64, k*k)
-		for i := range k {
-			for j := range k {
-				b.logCov[i*k+j] = est.Cov[i*k+j] / (est.Params[i] * est.Params[j])
-			}
-		}
+		b.logCov = LogCov(est.Params, est.Cov)
 	}
 	info.Status = clv.NotConverged
 	if est.Converged {
@@ -228,11 +223,12 @@ func unidentified(params []float64, curved bool, names string) (reason, advice s
 
 // LogCovariance returns the approximate sampling covariance of the
 // logarithms of the estimated parameters (in Vector order; a parameter held
-// fixed is left out), from the inverse Hessian at the optimum by the delta
-// method, and whether it is available (not for a model that was not
-// fitted, nor when the Hessian is not positive definite). On the log scale
-// the normal approximation is better than on the natural one, and
-// intervals stay positive.
+// fixed is left out: sbg's c, or a limit model's held shape, see Free),
+// from the inverse Hessian at the optimum by the delta method, and whether
+// it is available (not for a model that was not fitted, nor when the
+// Hessian is not positive definite). On the log scale the normal
+// approximation is better than on the natural one, and intervals stay
+// positive.
 func (b *Base[P]) LogCovariance() ([][]float64, bool) {
 	k := b.dim()
 	if k == 0 {
@@ -249,11 +245,145 @@ func (b *Base[P]) dim() int {
 	return int(math.Sqrt(float64(len(b.logCov))) + 0.5)
 }
 
+// Free returns the indexes in Vector of the parameters LogCovariance
+// covers, in its order: 0, 1, ..., k−1 for a model whose held parameters
+// (if any) come last, the free parameters of a limit model otherwise (its
+// held shapes left out). Nil without a covariance.
+func (b *Base[P]) Free() []int {
+	k := b.dim()
+	if k == 0 {
+		return nil
+	}
+	if b.free != nil {
+		return slices.Clone(b.free)
+	}
+	out := make([]int, k)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// index returns the index in Vector of row i of logCov.
+func (b *Base[P]) index(i int) int {
+	if b.free != nil {
+		return b.free[i]
+	}
+	return i
+}
+
+// WithLimitCovariance returns b, the Base of a limit model (built by
+// FromEstimate without a covariance), with the covariance of the
+// log-parameters of its free parameters: logCov, k×k row major, the
+// covariance of ln v[free[0]], ..., ln v[free[k−1]] (v = Vector(), free
+// ascending), from the observed information of the limit model's
+// likelihood in those parameters with the held ones fixed. The held
+// parameters carry no uncertainty: their standard errors are 0, their
+// intervals [v, v], and draws keep them at their values, so that
+// intervals from the draws are conditional on the limit. The standard
+// errors of the free parameters are v_i·√logCov_ii (the delta method). A
+// logCov that is not a finite positive definite k×k matrix, or indexes out
+// of order, leave b unchanged.
+func (b Base[P]) WithLimitCovariance(free []int, logCov []float64) Base[P] {
+	v := b.p.Vector()
+	k := len(free)
+	if k == 0 || k > len(v) || len(logCov) != k*k {
+		return b
+	}
+	for i, j := range free {
+		if j < 0 || j >= len(v) || i > 0 && j <= free[i-1] {
+			return b
+		}
+	}
+	for _, c := range logCov {
+		if math.IsNaN(c) || math.IsInf(c, 0) {
+			return b
+		}
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(mat.NewSymDense(k, slices.Clone(logCov))) {
+		return b
+	}
+	se := make([]float64, len(v))
+	for i, j := range free {
+		se[j] = v[j] * math.Sqrt(logCov[i*k+i])
+	}
+	sp := b.p.FromVector(se)
+	b.stdErr = &sp
+	b.logCov = slices.Clone(logCov)
+	b.free = nil
+	if !slices.Equal(free, b.Free()) {
+		b.free = slices.Clone(free)
+	}
+	return b
+}
+
+// LimitLogCov returns the covariance of the logarithms of the free
+// parameters of a limit model at its estimate params, row major: (DHD)⁻¹,
+// with H the Hessian of the negative log-likelihood in params (central
+// differences of the score, grad: the log-likelihood's gradient) and
+// D = diag(params), the Hessian in the log-parameters at a stationary
+// point. The scaling comes before the inversion: a limit model's free
+// rate runs to 10⁸ beside shapes near 1, and H's condition number alone
+// (10¹⁷ and more) would make it look singular. Nil when DHD is not
+// positive definite.
+func LimitLogCov(grad func(params, grad []float64), params []float64) []float64 {
+	k := len(params)
+	h := mle.Hessian(func(x, g []float64) {
+		grad(x, g)
+		for i := range g {
+			g[i] = -g[i]
+		}
+	}, params)
+	dhd := mat.NewSymDense(k, nil)
+	for i := range k {
+		for j := i; j < k; j++ {
+			dhd.SetSym(i, j, params[i]*h.At(i, j)*params[j])
+		}
+	}
+	_, cov, err := mle.Covariance(dhd)
+	if err != nil {
+		return nil
+	}
+	for _, c := range cov {
+		if math.IsNaN(c) || math.IsInf(c, 0) {
+			return nil
+		}
+	}
+	return cov
+}
+
+// WithStdErrors returns b with the standard errors se, for a fit whose
+// estimate FromEstimate read in other units than P's (gammagamma's fit in
+// units of the customers' mean amount): the covariance of the
+// log-parameters is the same in any units.
+func (b Base[P]) WithStdErrors(se P) Base[P] {
+	if b.stdErr != nil {
+		b.stdErr = &se
+	}
+	return b
+}
+
+// LogCov returns the covariance of the logarithms of params, row major,
+// from cov, that of params (row major): cov_ij/(p_i p_j), the delta
+// method.
+func LogCov(params, cov []float64) []float64 {
+	k := len(params)
+	out := make([]float64, k*k)
+	for i := range k {
+		for j := range k {
+			out[i*k+j] = cov[i*k+j] / (params[i] * params[j])
+		}
+	}
+	return out
+}
+
 // Intervals returns approximate confidence intervals at the given level
 // (e.g. 0.9) for every estimated parameter: exp(ln p ± z·σ) with σ the
 // standard error of ln p (LogCovariance's diagonal); a parameter held
-// fixed gets the interval [p, p]. It is an error for a model without a
-// covariance (not fitted, or fitted at a limit of the model).
+// fixed (sbg's c, a limit model's held shape) gets the interval [p, p]. It
+// is an error for a model without a covariance (not fitted, or a Hessian
+// that is not positive definite).
 func (b *Base[P]) Intervals(level float64) (lo, hi P, err error) {
 	if !(level > 0 && level < 1) {
 		return lo, hi, fmt.Errorf("confidence level %v, want (0, 1)", level)
@@ -266,8 +396,8 @@ func (b *Base[P]) Intervals(level float64) (lo, hi P, err error) {
 	v := b.p.Vector()
 	l, h := slices.Clone(v), slices.Clone(v)
 	for i := range k {
-		s := math.Sqrt(b.logCov[i*k+i])
-		l[i], h[i] = v[i]*math.Exp(-z*s), v[i]*math.Exp(z*s)
+		s, j := math.Sqrt(b.logCov[i*k+i]), b.index(i)
+		l[j], h[j] = v[j]*math.Exp(-z*s), v[j]*math.Exp(z*s)
 	}
 	return b.p.FromVector(l), b.p.FromVector(h), nil
 }
@@ -275,8 +405,10 @@ func (b *Base[P]) Intervals(level float64) (lo, hi P, err error) {
 // Draws returns n parameter sets drawn from the approximate sampling
 // distribution of the estimate, ln p ~ Normal(ln p̂, LogCovariance): the
 // Laplace approximation, to propagate parameter uncertainty into any
-// forecast (score each draw, take quantiles). It is deterministic for a
-// given src. It is an error for a model without a covariance.
+// forecast (score each draw, take quantiles). A parameter held fixed
+// keeps its value in every draw (a limit model's draws are conditional on
+// the limit). It is deterministic for a given src. It is an error for a
+// model without a covariance.
 func (b *Base[P]) Draws(src rand.Source, n int) ([]P, error) {
 	k := b.dim()
 	if k == 0 {
@@ -305,7 +437,7 @@ func (b *Base[P]) Draws(src rand.Source, n int) ([]P, error) {
 			for j := 0; j <= i; j++ {
 				s += l.At(i, j) * z[j]
 			}
-			w[i] = v[i] * math.Exp(s)
+			w[b.index(i)] = v[b.index(i)] * math.Exp(s)
 		}
 		out[d] = b.p.FromVector(w)
 	}
@@ -318,17 +450,22 @@ type envelope[P Params[P]] struct {
 	Params        P            `json:"params"`
 	StdErrors     *P           `json:"std_errors,omitempty"`
 	LogCovariance [][]float64  `json:"log_covariance,omitempty"`
+	Free          []int        `json:"free,omitempty"`
 	Fit           *clv.FitInfo `json:"fit,omitempty"`
 }
 
 // Marshal encodes the model as {"model": name, "params": ..., "std_errors":
-// ..., "fit": ...}, the last two only for a fitted model.
+// ..., "log_covariance": ..., "free": ..., "fit": ...}, the last four only
+// for a fitted model; "free" (Free, the indexes in Vector of
+// log_covariance's rows) only for a limit model, whose held shapes are
+// left out of log_covariance.
 func (b *Base[P]) Marshal(name string) ([]byte, error) {
 	if !b.ready {
 		return nil, fmt.Errorf("%s: cannot encode a zero Model (use New or Fit)", name)
 	}
 	e := envelope[P]{Model: name, Params: b.p, StdErrors: b.stdErr}
 	e.LogCovariance, _ = b.LogCovariance()
+	e.Free = slices.Clone(b.free)
 	if b.info.Status != clv.NotFitted {
 		info := b.info
 		e.Fit = &info
@@ -397,7 +534,8 @@ const psdTol = 1e-9
 // MinJSONParam and Bounded); standard errors (finite, ≥ 0);
 // log_covariance, absent or a k×k matrix, k the fit's n_params (the
 // parameters estimated, in Vector order), finite, symmetric and positive
-// semi-definite; and the fit information. Errors name the JSON field. It
+// semi-definite; free, absent or k ascending indexes in Vector (only with
+// log_covariance); and the fit information. Errors name the JSON field. It
 // changes nothing: the model's UnmarshalJSON builds its new state from the
 // result, or keeps its old one on error.
 func Unmarshal[P Params[P]](name string, data []byte) (Base[P], error) {
@@ -441,6 +579,20 @@ func Unmarshal[P Params[P]](name string, data []byte) (Base[P], error) {
 		var err error
 		if nb.logCov, err = checkCov(c, e.Fit, len(e.Params.Vector())); err != nil {
 			return Base[P]{}, fmt.Errorf("%s: log_covariance: %w", name, err)
+		}
+	}
+	if f := e.Free; f != nil {
+		np := len(e.Params.Vector())
+		if len(f) != nb.dim() || nb.dim() == 0 {
+			return Base[P]{}, fmt.Errorf("%s: free: %d indexes, want one per row of log_covariance (%d)", name, len(f), nb.dim())
+		}
+		for i, j := range f {
+			if j < 0 || j >= np || i > 0 && j <= f[i-1] {
+				return Base[P]{}, fmt.Errorf("%s: free: %v, want ascending indexes in [0, %d)", name, f, np)
+			}
+		}
+		if !slices.Equal(f, nb.Free()) { // 0, ..., k−1 is the default
+			nb.free = f
 		}
 	}
 	return nb, nil

@@ -81,6 +81,9 @@ type RowOptions[P any] struct {
 	Start     *P
 	GradTol   float64
 	MaxIter   int
+	// Grouping is the customers' grouping (clv.Grouping, converted), nil
+	// for none (see Compress).
+	Grouping *rows.Grouping
 }
 
 // FitRows fits a model of the customers' distinct (x, t_x, T) rows by
@@ -104,7 +107,7 @@ type RowOptions[P any] struct {
 func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], customers []clv.Customer, opts RowOptions[P], build func(Base[P]) M) (M, error) {
 	var zero M
 	var p0 P
-	d, err := Compress(spec.Name, customers, opts.Weights)
+	d, err := Compress(spec.Name, customers, opts.Weights, opts.Grouping)
 	if err != nil {
 		return zero, err
 	}
@@ -175,7 +178,10 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 // If that fit runs off toward another limit, the next pass holds that
 // shape too. The model it returns has FitInfo.Status clv.AtBoundary (when
 // the fit converged), the limits in FitInfo.Reason, NumParams the
-// parameters left free, Penalizer 0, no standard errors, and an error
+// parameters left free, Penalizer 0, the covariance of the free
+// parameters from the Hessian of the limit model's log-likelihood in them
+// (WithLimitCovariance: the held shapes carry no uncertainty, so draws and
+// intervals are conditional on the limit), and an error
 // wrapping clv.ErrBoundary (or clv.ErrNotIdentified when a free parameter
 // ran off toward 0, see FromEstimate).
 func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], d *rows.Data, p P, opts RowOptions[P], build func(Base[P]) M) (M, error) {
@@ -247,6 +253,10 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 			}
 			continue
 		}
+		// The covariance is that of the free parameters, the held shapes
+		// fixed (WithLimitCovariance): FromEstimate would take it for the
+		// first entries of Vector.
+		logCov := LimitLogCov(func(free, grad []float64) { pr.LogLik(free, grad) }, est.Params)
 		est.StdErr, est.Cov = nil, nil
 		all := strings.Fields(spec.Names)
 		var names []string
@@ -255,6 +265,9 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		}
 		info := clv.FitInfo{Rows: len(d.Rows), Status: clv.AtBoundary, Reason: spec.Reason(expand(est.Params), held)}
 		b, err := FromEstimate(est, expand, strings.Join(names, " "), d.W, info)
+		if logCov != nil {
+			b = b.WithLimitCovariance(h.Free, logCov)
+		}
 		m := build(b)
 		if fitErr != nil {
 			return m, fmt.Errorf("%s: %s; the limit model's fit: %w (best: %v)", spec.Name, info.Reason, fitErr, m)
@@ -267,17 +280,24 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 
 // Compress validates the customers (clv.ValidateAll) and merges them into
 // weighted distinct (x, t_x, T) rows (rows.Compress); errors name the
-// package pkg. Customers without weights whose grouping a job shares
-// (rows.Share) are not grouped again: their rows come from that grouping
-// (rows.FromGroups), the same rows in the same order.
-func Compress(pkg string, cs []clv.Customer, weights []float64) (*rows.Data, error) {
+// package pkg. Customers without weights and with their grouping g
+// (clv.Grouping, converted; nil for none) are not grouped again: their
+// rows come from g (rows.FromGroups), the same rows in the same order.
+// With weights, g is checked but not used (customers of weight 0 are left
+// out of the rows). A g of other customers is an error wrapping
+// clv.ErrGroupingMismatch.
+func Compress(pkg string, cs []clv.Customer, weights []float64, g *rows.Grouping) (*rows.Data, error) {
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}
+	groups, ok := rows.GroupsOf(g, cs)
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrGroupingMismatch)
+	}
 	var d *rows.Data
 	var err error
-	if g := rows.Shared(cs); g != nil && weights == nil {
-		d, err = rows.FromGroups(g, nil)
+	if groups != nil && weights == nil {
+		d, err = rows.FromGroups(groups, nil)
 	} else {
 		d, err = rows.Compress(len(cs), func(i int) (x, tx, T float64) {
 			return cs[i].Frequency, cs[i].Recency, cs[i].T

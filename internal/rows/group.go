@@ -166,9 +166,7 @@ const parallelMin = 1 << 18
 // keys.
 func Group(n int, key func(i int) (Key, bool)) *Groups {
 	n = max(n, 0)
-	if from := groupings.from.Load(); from > 0 && int64(n) >= from {
-		groupings.calls.Add(1)
-	}
+	countGrouping(n)
 	g := &Groups{Of: make([]int32, n)}
 	parts := 1
 	if n >= parallelMin {

@@ -8,9 +8,9 @@
 // A job groups its customers once by (x, t_x, T) and reuses the grouping:
 // FromGroups for the fits, the groups' keys for quantities that depend on
 // the summary alone (lifetime values, intervals), and Map for coarser keys
-// such as (x, T), without hashing the customers again. Share hands the
-// grouping to the functions the job calls through signatures that take
-// only the customers; they find it with Shared.
+// such as (x, T), without hashing the customers again. A Grouping binds
+// such a grouping to the customers it was built from (clv.Grouping), for
+// the job to hand it explicitly to the functions it calls.
 package rows
 
 import (
