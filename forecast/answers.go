@@ -141,6 +141,7 @@ func (res *Result) answersOf(c clv.Customer, o clv.Outlook) Answers {
 type answerCells struct {
 	bufs [][]byte
 	offs [][]int32
+	iv   intervalCells // of AnswerIntervalColumns (answerintervals.go)
 }
 
 // rowKey are the values of customer i a record is formatted from:
@@ -190,7 +191,7 @@ func (res *Result) cells() answerCells {
 			seen[j], keys[j] = true, res.rowKey(i)
 		}
 	}
-	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int32, parallel.Chunks(n))}
+	ac := answerCells{bufs: make([][]byte, parallel.Chunks(n)), offs: make([][]int32, parallel.Chunks(n)), iv: res.intervalCells()}
 	parallel.For(len(ac.bufs), func(k int) {
 		lo, hi := parallel.Bounds(k, n)
 		b := make([]byte, 0, (hi-lo)*240)

@@ -23,6 +23,10 @@ type CustomerForecast struct {
 	// churn within Config.Window days, P(alive) at the horizon's end, the
 	// next order's date, the time between orders.
 	Answers Answers
+	// AnswerIntervals are the intervals of the answers that are model
+	// quantities; nil without Config.Interval or without Answers (a
+	// covariate model), when forecast.csv's cells are empty.
+	AnswerIntervals *AnswerIntervals
 }
 
 // Customer returns the forecast of the i-th customer of Summary.Customers,
@@ -41,6 +45,9 @@ func (res *Result) Customer(i int) (CustomerForecast, bool) {
 	if res.Purchases != nil {
 		p := res.Purchases[i]
 		cf.Purchases = &p
+	}
+	if a, ok := res.AnswerIntervalsAt(i); ok {
+		cf.AnswerIntervals = &a
 	}
 	return cf, true
 }

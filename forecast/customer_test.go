@@ -70,6 +70,19 @@ func TestCustomerIsTheCSVRow(t *testing.T) {
 			day(c.Answers.NextOrderDate), c.Answers.NextOrderNote, gn(c.Answers.AvgDaysBetweenOrders), g(c.Answers.ModelDaysBetweenOrders),
 			g(c.Intervals.PAlive.Low), g(c.Intervals.PAlive.High), g(c.Intervals.ExpectedPurchases.Low), g(c.Intervals.ExpectedPurchases.High),
 			g(c.Intervals.CLV.Low), g(c.Intervals.CLV.High), strconv.Itoa(c.Purchases.Low), strconv.Itoa(c.Purchases.High)}
+		if c.AnswerIntervals == nil {
+			t.Fatalf("customer %d: no answer intervals", i)
+		}
+		a := c.AnswerIntervals
+		for _, iv := range []forecast.Interval{a.DiscountedPurchases, a.PurchaseWithinWindow, a.ChurnWithinWindow,
+			a.PurchaseWithinHorizon, a.AliveAtHorizonEnd, a.NextOrderDaysMedian, a.ModelDaysBetweenOrders} {
+			for _, v := range []float64{iv.Low, iv.High} {
+				if math.IsInf(v, 1) {
+					v = math.NaN() // beyond the horizon: an empty cell
+				}
+				want = append(want, gn(v))
+			}
+		}
 		if len(row) != len(want) {
 			t.Fatalf("row %d: %d fields, Customer has %d", i, len(row), len(want))
 		}

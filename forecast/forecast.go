@@ -97,6 +97,9 @@ type Result struct {
 	// expected purchases and the CLV of all customers over the horizon.
 	Intervals                []Intervals
 	TotalPurchases, TotalCLV Interval
+	// AnswerIntervals, with intervals and Outlooks, holds each customer's
+	// intervals of the answers (interval.Outlooks; AnswerIntervalColumns).
+	AnswerIntervals *interval.Outlooks
 	// Purchases, with intervals, is parallel to Forecasts: the interval of
 	// the purchases each customer will actually make over the horizon
 	// (interval.PredictiveAll: the chosen model's process noise).

@@ -77,17 +77,22 @@ func (res *Result) intervals(ctx context.Context) error {
 		}
 	}
 	month := res.Horizon / float64(cfg.Months)
-	iv, err := forecastDraws(ctx, draws, res.Summary.Customers, interval.Options{
+	opts := interval.Options{
 		Level:    cfg.Interval,
 		Horizon:  res.Horizon,
 		Value:    clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
 		Periods:  res.monthEdges(),
 		Grouping: res.wholeRows,
-	})
+	}
+	if res.Outlooks != nil {
+		// The answers' intervals, under the same draws (answerintervals.go).
+		opts.Outlook = clv.OutlookOptions{Window: res.window(), Horizon: res.Horizon}
+	}
+	iv, err := forecastDraws(ctx, draws, res.Summary.Customers, opts)
 	if err != nil {
 		return fmt.Errorf("intervals: %w", err)
 	}
-	res.Intervals = iv.Customers
+	res.Intervals, res.AnswerIntervals = iv.Customers, iv.Outlooks
 	res.TotalPurchases, res.TotalCLV = iv.TotalPurchases, iv.TotalValue
 	res.draws = pms
 	if am, ok := res.Choice.Model.(interval.AliveMixture); ok {
@@ -186,6 +191,9 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 	if !ok {
 		return interval.Forecast(ctx, draws, cs, opts)
 	}
+	// A covariate model gives no outlook (its answers are blank: see
+	// Result.Outlooks), so none of their intervals either.
+	opts.Outlook = clv.OutlookOptions{}
 	level := opts.Level
 	if level == 0 {
 		level = 0.9

@@ -55,6 +55,9 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	if res.Purchases != nil {
 		b = append(b, ",purchases_low,purchases_high"...)
 	}
+	if res.Intervals != nil {
+		b = append(b, ","+strings.Join(AnswerIntervalColumns, ",")...)
+	}
 	b = append(b, '\n')
 	if _, err := w.Write(b); err != nil {
 		return err
@@ -194,6 +197,9 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 			b = strconv.AppendInt(b, int64(p.Low), 10)
 			b = append(b, ',')
 			b = strconv.AppendInt(b, int64(p.High), 10)
+		}
+		if res.Intervals != nil {
+			b = res.appendAnswerIntervalRow(b, ac, i)
 		}
 		b = append(b, '\n')
 	}

@@ -69,6 +69,11 @@ type Options struct {
 	// intervals, TotalValue and the periods' revenue are then zero, and
 	// the draws need no spend models).
 	Value clv.ValueOptions
+	// Outlook, if not zero, asks for the intervals of each customer's
+	// answers in calendar terms (clv.Outlook) over its window and horizon,
+	// and of the discounted purchases: Result.Outlooks. Every draw's
+	// purchase model must then be a clv.NextPurchaseModel.
+	Outlook clv.OutlookOptions
 	// Periods, if not empty, are the ends t_1 < t_2 < ... of forecast
 	// periods (e.g. calendar months); Result.Periods then holds the
 	// intervals of the total purchases expected in each (t_{j−1}, t_j],
@@ -105,6 +110,9 @@ type Customer struct {
 type Result struct {
 	// Customers is parallel to the customers given.
 	Customers []Customer
+	// Outlooks holds each customer's Outlook intervals when
+	// Options.Outlook is set, nil otherwise.
+	Outlooks *Outlooks
 	// TotalPurchases and TotalValue are the intervals of the expected
 	// purchases in the horizon and of the lifetime value, summed over
 	// the customers.
@@ -156,10 +164,24 @@ var ErrBadDraws = errors.New("interval: invalid parameter draws")
 // value only, as Gamma-Gamma's does). It runs on all cores and stops with
 // ctx's error when ctx is done. An invalid customer is an error naming it.
 //
+// With Options.Outlook, Result.Outlooks holds the intervals of each
+// customer's answers (Outlook): every draw's clv.Outlook of each distinct
+// (frequency, recency, T), computed block by block of rows (with the
+// model's clv.OutlookRows where it has one, which shares the work of rows
+// of equal (x, T)), and the discounted purchases from the values the
+// lifetime value is computed from. It costs about one Outlook per distinct
+// row and draw: at 10⁶ customers of a log of dates and 200 draws, some
+// 9 CPU seconds for BG/NBD and 44 for Pareto/NBD, whose percentiles of the
+// next purchase take a root search (half of it); the models' OutlookRows
+// allocate a grouping of the rows they are given, short-lived garbage of
+// about 85 bytes per row and draw.
+//
 // Memory: each goroutine holds a block of rows under every draw, 3 + the
 // periods numbers per row and draw, in blocks of fewer rows as the draws
 // or periods grow (about 25 MB a block whatever their number); besides the
-// results, what grows with the draws is the draws' totals and, for
+// results (and, with Options.Outlook, 5 more numbers per row and draw in
+// a block, and 96 bytes per distinct row and 4 per customer of the
+// Outlooks), what grows with the draws is the draws' totals and, for
 // AliveFactored models, what IfAlive prepares for each distinct frequency
 // under each draw (BG/NBD: an interpolation table of up to 96 numbers).
 func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options) (*Result, error) {
@@ -231,6 +253,12 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 		margin: margin, factored: factored, periods: opts.Periods, valued: valued, groups: opts.Groups, G: G,
 		out: make([]Customer, len(cs)),
 	}
+	if opts.Outlook != (clv.OutlookOptions{}) {
+		var err error
+		if w.ol, err = newOutlookWork(draws, g, len(cs), opts.Outlook); err != nil {
+			return nil, err
+		}
+	}
 	if factored {
 		w.prepare(append(append([]float64{opts.Horizon}, w.sched.ts...), opts.Periods...))
 	}
@@ -298,6 +326,9 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 		PeriodPurchases: make([]float64, D*P), PeriodRevenue: make([]float64, D*P), Groups: sum.g}}
 	for k := range D * P {
 		res.DrawTotals.PeriodPurchases[k], res.DrawTotals.PeriodRevenue[k] = sum.p[2*k], sum.p[2*k+1]
+	}
+	if w.ol != nil {
+		res.Outlooks = w.ol.res
 	}
 	if G > 0 {
 		res.Groups = make([]Interval, G)
@@ -435,6 +466,8 @@ type intervalWork struct {
 	valued bool
 	groups []int
 	G      int
+	// ol computes the Outlook intervals (Options.Outlook), if asked.
+	ol *outlookWork
 	// freqs are the distinct frequencies of the rows, ascending, and
 	// ifAlive[i·D+d] draw d's A(freqs[i], ·, ·) (factored models).
 	freqs   []float64
@@ -481,6 +514,7 @@ type blockBuf struct {
 	pairOf            []int32
 	txs, pa           []float64
 	tot               blockTotals // the block's share of the totals
+	ol                *outlookBuf // with Options.Outlook
 }
 
 func (w *intervalWork) newBuf() *blockBuf {
@@ -500,6 +534,9 @@ func (w *intervalWork) newBuf() *blockBuf {
 		vals: make([]float64, D), scratch: make([]float64, D), sp: make([]float64, D),
 	}
 	buf.tot.init(D, len(w.periods), w.G)
+	if w.ol != nil {
+		buf.ol = newOutlookBuf(R, D)
+	}
 	return buf
 }
 
@@ -663,6 +700,9 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 			i := ids[0]
 			return fmt.Errorf("interval: customers[%d] (%q): P(alive) or expected purchases under some draw is not a number", i, w.cs[i].ID)
 		}
+	}
+	if w.ol != nil {
+		return w.outlookBlock(lo, hi, buf, pairOf)
 	}
 	return nil
 }
