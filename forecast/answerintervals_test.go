@@ -25,7 +25,7 @@ func TestAnswerIntervals(t *testing.T) {
 		draws = 40
 	}
 	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"},
-		Model: "bgnbd", Interval: 0.9, IntervalDraws: draws})
+		Model: "bgnbd", Interval: 0.9, IntervalDraws: draws, AnswerIntervals: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestAnswerIntervals(t *testing.T) {
 
 	g := genCovLog(t, 300, 9)
 	cov, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
-		Model: "bgnbd-cov", NoAmounts: true, Interval: 0.9, IntervalDraws: 20, Covariates: strings.NewReader(g.covs)})
+		Model: "bgnbd-cov", NoAmounts: true, Interval: 0.9, IntervalDraws: 20, AnswerIntervals: true, Covariates: strings.NewReader(g.covs)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,6 +73,12 @@ type Config struct {
 	// with Interval; zero means DefaultIntervalDraws. Without Interval it
 	// must be zero.
 	IntervalDraws int
+	// AnswerIntervals, with Interval, also gives the answer columns'
+	// intervals (AnswerIntervalColumns; README): under the same draws,
+	// they cost once to twice the other intervals' time again (the
+	// next-order median of every draw), so they are asked for. False:
+	// none. Without Interval it must be false.
+	AnswerIntervals bool
 	// PeriodsByCustomer also writes each customer's expected purchases per
 	// calendar month (periods_by_customer.csv); the totals per month
 	// (periods.csv, Result.Periods) are always computed.
@@ -233,6 +239,8 @@ func (c *Config) check() error {
 		return bad("Discount", c.Discount, "a rate per month ≥ 0")
 	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
 		return bad("Interval", c.Interval, "a level in (0, 1), e.g. 0.9")
+	case c.Interval == 0 && c.AnswerIntervals:
+		return &ConfigError{Field: "AnswerIntervals", Value: "true", Want: "false without", With: "Interval"}
 	case c.Interval == 0 && c.IntervalDraws != 0:
 		return &ConfigError{Field: "IntervalDraws", Value: fmt.Sprint(c.IntervalDraws), Want: "none (the draws are for intervals) without", With: "Interval"}
 	case c.Interval != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > interval.MaxDraws):

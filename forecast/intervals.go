@@ -84,7 +84,7 @@ func (res *Result) intervals(ctx context.Context) error {
 		Periods:  res.monthEdges(),
 		Grouping: res.wholeRows,
 	}
-	if res.Outlooks != nil {
+	if res.Outlooks != nil && cfg.AnswerIntervals {
 		// The answers' intervals, under the same draws (answerintervals.go).
 		opts.Outlook = clv.OutlookOptions{Window: res.window(), Horizon: res.Horizon}
 	}

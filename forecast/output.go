@@ -55,7 +55,7 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	if res.Purchases != nil {
 		b = append(b, ",purchases_low,purchases_high"...)
 	}
-	if res.Intervals != nil {
+	if res.Intervals != nil && res.Config.AnswerIntervals {
 		b = append(b, ","+strings.Join(AnswerIntervalColumns, ",")...)
 	}
 	b = append(b, '\n')
@@ -198,7 +198,7 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 			b = append(b, ',')
 			b = strconv.AppendInt(b, int64(p.High), 10)
 		}
-		if res.Intervals != nil {
+		if res.Intervals != nil && res.Config.AnswerIntervals {
 			b = res.appendAnswerIntervalRow(b, ac, i)
 		}
 		b = append(b, '\n')

@@ -30,6 +30,7 @@ type Config struct {
 	Discount, Margin, Penalizer          float64
 	Interval                             float64
 	IntervalDraws                        int
+	AnswerIntervals                      bool
 	FitBudget                            time.Duration
 	Out                                  string
 	Model                                string
@@ -115,6 +116,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Summaries, "summaries", c.Summaries, "the input holds per-customer summaries (customer_id, frequency, recency, T, monetary_value), e.g. from SQL; needs -end")
 	fs.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
 	fs.Float64Var(&c.Interval, "interval", c.Interval, "level of confidence intervals (e.g. 0.9) on P(alive), expected purchases, CLV, totals and months, from draws of the parameters; 0: none")
+	fs.BoolVar(&c.AnswerIntervals, "answer-intervals", c.AnswerIntervals, "with -interval, also the intervals of the answer columns (discounted_purchases_low … model_days_between_orders_high; once to twice the intervals' time again)")
 	fs.IntVar(&c.IntervalDraws, "interval-draws", c.IntervalDraws, fmt.Sprintf("number of parameter draws the intervals come from, with -interval, up to %d (0: %d)", maxIntervalDraws, forecast.DefaultIntervalDraws))
 	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits, as the lifetimes package's penalizer_coef (see the models' FitOptions.Penalizer): it shrinks the estimates, but data that do not determine a model's parameters still fail; 0: none")
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
@@ -141,7 +143,7 @@ const maxIntervalDraws = 10_000
 // so that the job's *forecast.ConfigError names the flag.
 var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Window": "window", "Discount": "discount", "Interval": "interval",
-	"IntervalDraws": "interval-draws", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
+	"IntervalDraws": "interval-draws", "AnswerIntervals": "answer-intervals", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
@@ -227,7 +229,7 @@ func (c Config) options() (forecast.Config, error) {
 		fc.Window = -1
 	}
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
-	fc.Interval, fc.IntervalDraws = c.Interval, c.IntervalDraws
+	fc.Interval, fc.IntervalDraws, fc.AnswerIntervals = c.Interval, c.IntervalDraws, c.AnswerIntervals
 	fc.FitBudget = c.FitBudget
 	if fc.ProductColumn = c.ProductColumn; c.ProductColumn != "" {
 		// The Config reads a zero k as its default: a flag given as 0 is
