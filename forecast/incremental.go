@@ -439,4 +439,3 @@ func (j *job) alsoObserve(opts *clv.SummaryOptions) {
 	}
 	opts.Observer = observers{opts.Observer, j.also()}
 }
-
