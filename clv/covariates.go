@@ -153,14 +153,15 @@ type CovariatePath struct {
 }
 
 // At returns the covariate vector in force at time t: Values[k] for the
-// last Start[k] ≤ t, nil if t is before Start[0] or the path is empty.
-// The vector is the path's, not a copy.
+// last Start[k] ≤ t, nil if t is before Start[0], t is NaN, the path is
+// empty or that k has no vector (a path Check rejects). The vector is the
+// path's, not a copy.
 func (p CovariatePath) At(t float64) []float64 {
-	k := sort.SearchFloat64s(p.Start, t)
+	k := sort.SearchFloat64s(p.Start, t) // the first Start[k] ≥ t
 	if k < len(p.Start) && p.Start[k] == t {
-		return p.Values[k]
+		k++
 	}
-	if k == 0 {
+	if k == 0 || k > len(p.Values) || math.IsNaN(t) {
 		return nil
 	}
 	return p.Values[k-1]

@@ -51,7 +51,7 @@ func NewBaskets(ids, names []string, customer, product []int32) (*Baskets, error
 	for p, u := range used {
 		if u {
 			if names[p] == "" {
-				return nil, fmt.Errorf("product %d: %w", p, ErrMissingProduct)
+				return nil, fmt.Errorf("crosssell: product %d: %w", p, ErrMissingProduct)
 			}
 			order = append(order, int32(p))
 		}
@@ -72,7 +72,7 @@ func NewBaskets(ids, names []string, customer, product []int32) (*Baskets, error
 	for c := range ids {
 		if cnt[c+1] > 0 {
 			if ids[c] == "" {
-				return nil, fmt.Errorf("customer %d: %w", c, clv.ErrMissingID)
+				return nil, fmt.Errorf("crosssell: customer %d: %w", c, clv.ErrMissingID)
 			}
 			nb++
 		}

@@ -110,8 +110,8 @@ func TestNewBaskets(t *testing.T) {
 		{[]string{""}, []string{"x"}, []int32{0}, []int32{0}, clv.ErrMissingID},
 		{[]string{"a"}, []string{""}, []int32{0}, []int32{0}, crosssell.ErrMissingProduct},
 	} {
-		if _, err := crosssell.NewBaskets(c.ids, c.names, c.cust, c.prod); !errors.Is(err, c.want) {
-			t.Errorf("%q %q %d %d: %v, want %v", c.ids, c.names, c.cust, c.prod, err, c.want)
+		if _, err := crosssell.NewBaskets(c.ids, c.names, c.cust, c.prod); !errors.Is(err, c.want) || !strings.HasPrefix(err.Error(), "crosssell: ") {
+			t.Errorf("%q %q %d %d: %v, want %v (the package's prefix)", c.ids, c.names, c.cust, c.prod, err, c.want)
 		}
 	}
 	// Unused empty or repeated entries are no error.

@@ -123,8 +123,9 @@ func appendCustomerV2(b, v1 []byte, c *v2Cursor) ([]byte, error) {
 		default:
 			flags |= v2SecRaw
 		}
+		// Whole cents, not −0 (which would come back +0).
 		cents := math.Round(amount * 100)
-		if math.Abs(cents) < 1<<53 && math.Float64bits(cents/100) == math.Float64bits(amount) {
+		if math.Abs(cents) < 1<<53 && math.Float64bits(cents/100) == math.Float64bits(amount) && !(amount == 0 && math.Signbit(amount)) {
 			flags |= v2Cents
 		}
 		if math.Float64bits(lo) != 0 {

@@ -148,6 +148,7 @@ func TestStateV2Values(t *testing.T) {
 	add("holdout", clv.SummaryOptions{CalibrationEnd: d(2024, 1, 10, 0, 0, 0, 0)}, days, 2)
 	add("returns", clv.SummaryOptions{AllowNegative: true}, days, -5.25, math.Copysign(0, -1), 1e-300, 0.3, 1e15+0.5)
 	add("", clv.SummaryOptions{}, days[:1], 0)
+	add("minus zero", clv.SummaryOptions{}, days[:2], math.Copysign(0, -1)) // periods whose sum is −0
 	add("é\x00\"", clv.SummaryOptions{}, days[2:], 4e-7)
 	var b bytes.Buffer
 	if err := st.Save(&b); err != nil {

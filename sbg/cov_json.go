@@ -68,9 +68,12 @@ func (m *CovModel) UnmarshalJSON(b []byte) error {
 	}
 	p := CovParams{Params: Params{Alpha: e.Params.Alpha, Beta: e.Params.Beta, C: 1}, Names: e.Covariates,
 		GammaAlpha: e.GammaAlpha, GammaBeta: e.GammaBeta}
-	for name, v := range map[string]float64{"alpha": p.Alpha, "beta": p.Beta} {
-		if lo, hi := p.JSONBounds(name); !(v >= lo && v <= hi) {
-			return fmt.Errorf("sbg: %w: params.%s = %v, want a number in [%g, %g]", ErrInvalidParams, name, v, lo, hi)
+	for _, f := range [...]struct {
+		name string
+		v    float64
+	}{{"alpha", p.Alpha}, {"beta", p.Beta}} { // in order: the error names the first
+		if lo, hi := p.JSONBounds(f.name); !(f.v >= lo && f.v <= hi) {
+			return fmt.Errorf("sbg: %w: params.%s = %v, want a number in [%g, %g]", ErrInvalidParams, f.name, f.v, lo, hi)
 		}
 	}
 	if err := p.Validate(); err != nil {

@@ -34,7 +34,8 @@
 // leaves yesterday's state and yesterday's forecast. The query gives the
 // transactions after the state's last one, which it may take as $1:
 //
-//	go run . -query 'SELECT customer_id, date, amount FROM transactions WHERE date > $1 ORDER BY line' //		-table analytics.forecast -state-table analytics.clv_state
+//	go run . -query 'SELECT customer_id, date, amount FROM transactions WHERE date > $1 ORDER BY line' \
+//		-table analytics.forecast -state-table analytics.clv_state
 //
 // The table then equals a full run's on the whole log, cell for cell.
 //

@@ -38,8 +38,9 @@
 // forecast.csv. The state is reloaded as the model is (on SIGHUP, and
 // when the job renames a new state file over the old one); a state file
 // that does not load leaves the one in use. A state with transactions
-// after the model's end of observation (the job has saved the state and
-// not yet model.json) is answered 503 until the model follows.
+// after the model's end of observation, or one of an earlier end (the job
+// writes model.json, then the state: a poll between the two sees the new
+// model with the previous state), is answered 503 until the other follows.
 //
 // Requests are bounded: -max-body bytes and -max-batch customers (413
 // beyond), at most -concurrency read and scored at once (the others wait),

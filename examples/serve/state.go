@@ -149,6 +149,13 @@ func (s *server) customerBody(r *http.Request) ([]byte, error) {
 		return nil, &apiError{status: http.StatusServiceUnavailable, customer: -1, message: fmt.Sprintf(
 			"the state (transactions to %s) is newer than the model (observation to %s): waiting for the run's model.json",
 			st.lookup.Last.Format(time.RFC3339), l.scorer.End.Format(time.RFC3339))}
+	case st.lookup.End.Before(l.scorer.End):
+		// The job writes model.json before the state: a poll between the
+		// two sees the new model with the previous run's state, whose
+		// customers at the model's end would miss the latest purchases.
+		return nil, &apiError{status: http.StatusServiceUnavailable, customer: -1, message: fmt.Sprintf(
+			"the state (observation to %s) is older than the model (observation to %s): waiting for the run's state",
+			st.lookup.End.Format(time.RFC3339), l.scorer.End.Format(time.RFC3339))}
 	}
 	sc := l.scorer
 	c, ok := st.lookup.Customer(id, sc.End, sc.Unit)
