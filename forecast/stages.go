@@ -300,16 +300,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
 	j.say("scoring %d customers", len(cs))
-	pa, err := pm.ProbabilityAliveAll(cs)
-	if err != nil {
-		return nil, err
-	}
-	var exp []float64
-	if ge, ok := pm.(groupedExpected); ok && g != nil {
-		exp, err = ge.ConditionalExpectedPurchasesAllGrouped(cs, g, horizon)
-	} else {
-		exp, err = pm.ConditionalExpectedPurchasesAll(cs, horizon)
-	}
+	pa, exp, err := rowScores(cs, g, pm, horizon)
 	if err != nil {
 		return nil, err
 	}
@@ -492,9 +483,14 @@ func totals(fcs []Forecast, tiers []segment.Tier) Totals {
 		t.CLV += f.CLV
 		t.ExpectedPurchases += f.ExpectedPurchases
 	}
-	slices.Sort(clvs)
+	// The top ⌈n/10⌉ values, added in ascending order as after a full
+	// sort: select them first (slices.Sort of the top only).
+	k := len(clvs) - int(math.Ceil(0.1*float64(len(clvs))))
+	selectTop(clvs, k)
+	topv := clvs[k:]
+	slices.Sort(topv)
 	top := 0.0
-	for _, v := range clvs[len(clvs)-int(math.Ceil(0.1*float64(len(clvs)))):] {
+	for _, v := range topv {
 		top += v
 	}
 	t.TopShare = top / t.CLV

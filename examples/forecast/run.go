@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -57,6 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
 	c.register(fs)
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	memprofile := fs.String("memprofile", "", "write a memory profile to this file at the end of the run: the allocations of the whole run (go tool pprof -sample_index=alloc_space) and what is still in use")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: forecast [flags] [input.csv]\n\nThe input is -in's file or the one argument.\n\n")
 		fs.PrintDefaults()
@@ -81,7 +83,32 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	c.set = map[string]string{}
 	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = f.Value.String() })
-	return Run(c, stderr)
+	err = Run(c, stderr)
+	if *memprofile != "" {
+		if perr := writeMemProfile(*memprofile); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return err
+}
+
+// writeMemProfile writes the allocation profile of the run so far to the
+// file name (pprof's "allocs": every sampled allocation and what of it is
+// still in use after a garbage collection).
+func writeMemProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("-memprofile: %w", err)
+	}
+	runtime.GC() // the in-use figures as of the end of the run
+	err = pprof.Lookup("allocs").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("-memprofile: %w", err)
+	}
+	return nil
 }
 
 // register defines the flags on fs, writing into c.
