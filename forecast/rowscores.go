@@ -8,31 +8,88 @@ import (
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
-// rowScores returns every customer's P(alive) and expected purchases over
-// the horizon t. For the purchase models whose scores depend on the
-// customer's (x, t_x, T) alone (BG/NBD, MBG/NBD and Pareto/NBD without
-// covariates), given cs's grouping g, it computes them once per distinct
-// row, by the same methods, and copies each row's values to its customers:
-// the numbers are the per-customer ones bit for bit, at the cost of the
-// distinct rows (178,233 of 10⁶ simulated customers). Otherwise, and when
-// a row's computation fails (so that the error names the customer), it
-// scores each customer.
-func rowScores(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, t float64) (pa, exp []float64, err error) {
-	if reps, of := distinctRows(cs, g, pm); reps != nil {
-		rpa, err := pm.ProbabilityAliveAll(reps)
+// distinct is a set of customers' distinct (x, t_x, T) rows, for the
+// purchase models whose scores depend on the row alone: one customer of
+// each row (reps, in the grouping's order), the rows' own grouping (each
+// its own group) and each customer's row (of).
+type distinct struct {
+	g    *clv.Grouping // the customers' grouping it comes from
+	reps []clv.Customer
+	repG *clv.Grouping
+	of   []int32
+}
+
+// distinctRows returns the distinct rows of cs, from g, cs's grouping, for
+// scoring once per row; nil if g is nil or not cs's, if pm's scores may
+// depend on more than the row (a model with covariates), or if the rows
+// are more than half the customers (where copying would not pay). The
+// job keeps the last one, for the stages after score.
+func (j *job) distinctRows(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel) *distinct {
+	switch pm.(type) {
+	case *bgnbd.Model, *paretonbd.Model: // BG/NBD, MBG/NBD, Pareto/NBD
+	default:
+		return nil
+	}
+	byRow, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
+	if !ok || byRow == nil || len(byRow.Keys) == 0 || 2*len(byRow.Keys) > len(cs) {
+		return nil
+	}
+	if d := j.rows; d != nil && d.g == g {
+		return d
+	}
+	n := len(byRow.Keys)
+	d := &distinct{g: g, reps: make([]clv.Customer, n), of: byRow.Of}
+	seen := make([]bool, n)
+	for i, r := range byRow.Of {
+		if !seen[r] {
+			seen[r] = true
+			d.reps[r] = cs[i]
+		}
+	}
+	// The rows' grouping: each row its own group, the keys g's.
+	own := &rows.Groups{Keys: byRow.Keys, Of: make([]int32, n), Count: make([]int32, n)}
+	for r := range own.Of {
+		own.Of[r], own.Count[r] = int32(r), 1
+	}
+	d.repG = (*clv.Grouping)(rows.NewGrouping(d.reps, own))
+	j.rows = d
+	return d
+}
+
+// spread returns the per-row values v copied to each customer of d's:
+// the customers' values.
+func (d *distinct) spread(v []float64) []float64 {
+	out := make([]float64, len(d.of))
+	parallel.Map(len(out), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = v[d.of[i]]
+		}
+	})
+	return out
+}
+
+// rowScores returns every customer's P(alive) and expected purchases
+// over the horizon t. Given d (distinctRows), it computes them once per
+// distinct row, by the same methods, and copies each row's values to its
+// customers: the per-customer numbers bit for bit (each is a function of
+// the row alone, whichever way the model batches the customers), at the
+// cost of the distinct rows (178,233 of 10⁶ simulated customers).
+// Otherwise, and when a row's computation fails (so that the error names
+// the customer), it scores each customer with g, cs's grouping.
+//
+// The discounted purchases are not scored here: BG/NBD's
+// (DiscountedPurchasesAllGrouped) round differently with and without its
+// (x, T) table, whose use depends on the whole slice given, so a per-row
+// call could differ from the per-customer one in the last bit.
+func rowScores(cs []clv.Customer, g *clv.Grouping, d *distinct, pm PurchaseModel, t float64) (pa, exp []float64, err error) {
+	if d != nil {
+		rpa, err := pm.ProbabilityAliveAll(d.reps)
 		var rexp []float64
 		if err == nil {
-			rexp, err = pm.ConditionalExpectedPurchasesAll(reps, t)
+			rexp, err = pm.ConditionalExpectedPurchasesAll(d.reps, t)
 		}
 		if err == nil {
-			pa, exp = make([]float64, len(cs)), make([]float64, len(cs))
-			parallel.Map(len(cs), func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					r := of[i]
-					pa[i], exp[i] = rpa[r], rexp[r]
-				}
-			})
-			return pa, exp, nil
+			return d.spread(rpa), d.spread(rexp), nil
 		}
 	}
 	if pa, err = pm.ProbabilityAliveAll(cs); err != nil {
@@ -47,32 +104,6 @@ func rowScores(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, t float64) 
 		return nil, nil, err
 	}
 	return pa, exp, nil
-}
-
-// distinctRows returns one customer of each distinct (x, t_x, T) of g, the
-// grouping of cs, in the grouping's order, and each customer's row; nil if
-// g is nil or not cs's, if pm's scores may depend on more than the row (a
-// model with covariates), or if the rows are more than half the customers
-// (where copying would not pay).
-func distinctRows(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel) ([]clv.Customer, []int32) {
-	switch pm.(type) {
-	case *bgnbd.Model, *paretonbd.Model:
-	default:
-		return nil, nil
-	}
-	byRow, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
-	if !ok || byRow == nil || len(byRow.Keys) == 0 || 2*len(byRow.Keys) > len(cs) {
-		return nil, nil
-	}
-	reps := make([]clv.Customer, len(byRow.Keys))
-	seen := make([]bool, len(reps))
-	for i, r := range byRow.Of {
-		if !seen[r] {
-			seen[r] = true
-			reps[r] = cs[i]
-		}
-	}
-	return reps, byRow.Of
 }
 
 // selectTop rearranges a so that a[k:] holds the len(a)−k largest values

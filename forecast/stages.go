@@ -34,6 +34,9 @@ type job struct {
 	// days, with Config.DynamicCovariates, keeps the purchase times of
 	// the summaries' read (readDynamic).
 	days *purchaseDays
+	// rows is the last distinct rows found (distinctRows), which the
+	// stages after score reuse.
+	rows *distinct
 }
 
 func newJob(cfg Config) *job {
@@ -300,7 +303,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
 	j.say("scoring %d customers", len(cs))
-	pa, exp, err := rowScores(cs, g, pm, horizon)
+	pa, exp, err := rowScores(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
 	if err != nil {
 		return nil, err
 	}
@@ -389,19 +392,37 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 			ps[i].Start = ends[i-1]
 		}
 	}
+	// add adds customer i's expected cumulative purchases at ts (curve).
+	add := func(i int, curve []float64) {
+		val := fcs[i].ExpectedValue
+		prev := 0.0
+		for j := range k {
+			// The expected cumulative purchases never fall; where they
+			// level off, rounding may make them dip by 1e-17.
+			cum := max(curve[j], prev)
+			d := cum - prev
+			prev = cum
+			ps[j].Purchases += d
+			ps[j].Revenue += d * val
+		}
+	}
+	if d := j.distinctRows(cs, g, pm); d != nil && len(d.reps)*k <= curveValues {
+		// Each distinct row's curve once (the same numbers as each
+		// customer's), added up customer by customer in the same order.
+		rc := make([]float64, len(d.reps)*k)
+		err := curves(ctx, pm, d.reps, d.repG, ts, func(lo, hi int, out []float64) {
+			copy(rc[lo*k:hi*k], out[:(hi-lo)*k])
+		})
+		if err == nil {
+			for i, r := range d.of {
+				add(i, rc[int(r)*k:int(r+1)*k])
+			}
+			return ps, nil
+		}
+	}
 	err := curves(ctx, pm, cs, g, ts, func(lo, hi int, out []float64) {
 		for i := lo; i < hi; i++ {
-			val := fcs[i].ExpectedValue
-			prev := 0.0
-			for j := range k {
-				// The expected cumulative purchases never fall; where they
-				// level off, rounding may make them dip by 1e-17.
-				cum := max(out[(i-lo)*k+j], prev)
-				d := cum - prev
-				prev = cum
-				ps[j].Purchases += d
-				ps[j].Revenue += d * val
-			}
+			add(i, out[(i-lo)*k:(i-lo+1)*k])
 		}
 	})
 	return ps, err
