@@ -83,25 +83,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	c.set = map[string]string{}
 	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = f.Value.String() })
-	err = Run(c, stderr)
+	var memf *os.File // created before the run, so that a bad path fails fast
 	if *memprofile != "" {
-		if perr := writeMemProfile(*memprofile); perr != nil && err == nil {
+		if memf, err = os.Create(*memprofile); err != nil {
+			return fmt.Errorf("-memprofile: %w", err)
+		}
+	}
+	err = Run(c, stderr)
+	if memf != nil {
+		if perr := writeMemProfile(memf); perr != nil && err == nil {
 			err = perr
 		}
 	}
 	return err
 }
 
-// writeMemProfile writes the allocation profile of the run so far to the
-// file name (pprof's "allocs": every sampled allocation and what of it is
+// writeMemProfile writes the allocation profile of the run so far to f and
+// closes it (pprof's "allocs": every sampled allocation and what of it is
 // still in use after a garbage collection).
-func writeMemProfile(name string) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return fmt.Errorf("-memprofile: %w", err)
-	}
+func writeMemProfile(f *os.File) error {
 	runtime.GC() // the in-use figures as of the end of the run
-	err = pprof.Lookup("allocs").WriteTo(f, 0)
+	err := pprof.Lookup("allocs").WriteTo(f, 0)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
