@@ -34,6 +34,9 @@ type job struct {
 	// days, with Config.DynamicCovariates, keeps the purchase times of
 	// the summaries' read (readDynamic).
 	days *purchaseDays
+	// rows is the last distinct rows found (distinctRows), which the
+	// stages after score reuse.
+	rows *distinct
 }
 
 func newJob(cfg Config) *job {
@@ -300,16 +303,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
 	j.say("scoring %d customers", len(cs))
-	pa, err := pm.ProbabilityAliveAll(cs)
-	if err != nil {
-		return nil, err
-	}
-	var exp []float64
-	if ge, ok := pm.(groupedExpected); ok && g != nil {
-		exp, err = ge.ConditionalExpectedPurchasesAllGrouped(cs, g, horizon)
-	} else {
-		exp, err = pm.ConditionalExpectedPurchasesAll(cs, horizon)
-	}
+	pa, exp, err := rowScores(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
 	if err != nil {
 		return nil, err
 	}
@@ -402,19 +396,37 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 			ps[i].Start = ends[i-1]
 		}
 	}
+	// add adds customer i's expected cumulative purchases at ts (curve).
+	add := func(i int, curve []float64) {
+		val := fcs[i].ExpectedValue
+		prev := 0.0
+		for j := range k {
+			// The expected cumulative purchases never fall; where they
+			// level off, rounding may make them dip by 1e-17.
+			cum := max(curve[j], prev)
+			d := cum - prev
+			prev = cum
+			ps[j].Purchases += d
+			ps[j].Revenue += d * val
+		}
+	}
+	if d := j.distinctRows(cs, g, pm); d != nil && len(d.reps)*k <= curveValues {
+		// Each distinct row's curve once (the same numbers as each
+		// customer's), added up customer by customer in the same order.
+		rc := make([]float64, len(d.reps)*k)
+		err := curves(ctx, pm, d.reps, d.repG, ts, func(lo, hi int, out []float64) {
+			copy(rc[lo*k:hi*k], out[:(hi-lo)*k])
+		})
+		if err == nil {
+			for i, r := range d.of {
+				add(i, rc[int(r)*k:int(r+1)*k])
+			}
+			return ps, nil
+		}
+	}
 	err := curves(ctx, pm, cs, g, ts, func(lo, hi int, out []float64) {
 		for i := lo; i < hi; i++ {
-			val := fcs[i].ExpectedValue
-			prev := 0.0
-			for j := range k {
-				// The expected cumulative purchases never fall; where they
-				// level off, rounding may make them dip by 1e-17.
-				cum := max(out[(i-lo)*k+j], prev)
-				d := cum - prev
-				prev = cum
-				ps[j].Purchases += d
-				ps[j].Revenue += d * val
-			}
+			add(i, out[(i-lo)*k:(i-lo+1)*k])
 		}
 	})
 	return ps, err
@@ -496,9 +508,14 @@ func totals(fcs []Forecast, tiers []segment.Tier) Totals {
 		t.CLV += f.CLV
 		t.ExpectedPurchases += f.ExpectedPurchases
 	}
-	slices.Sort(clvs)
+	// The top ⌈n/10⌉ values, added in ascending order as after a full
+	// sort: select them first (slices.Sort of the top only).
+	k := len(clvs) - int(math.Ceil(0.1*float64(len(clvs))))
+	selectTop(clvs, k)
+	topv := clvs[k:]
+	slices.Sort(topv)
 	top := 0.0
-	for _, v := range clvs[len(clvs)-int(math.Ceil(0.1*float64(len(clvs)))):] {
+	for _, v := range topv {
 		top += v
 	}
 	t.TopShare = top / t.CLV

@@ -12,6 +12,8 @@
 // report.html with its PNG plots.
 // Progress goes to stderr; bad input ends it with a message naming the line
 // and exit status 1, a bad flag with exit status 2.
+// -cpuprofile FILE and -memprofile FILE write a CPU profile of the run and
+// its allocation profile, for go tool pprof.
 package main
 
 import "github.com/clvkit/clvkit/internal/cli"

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -59,6 +60,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
 	c.register(fs)
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	memprofile := fs.String("memprofile", "", "write a memory profile to this file at the end of the run: the allocations of the whole run (go tool pprof -sample_index=alloc_space) and what is still in use")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: forecast [flags] [input.csv]\n\nThe input is -in's file or the one argument.\n\n")
 		fs.PrintDefaults()
@@ -92,7 +94,34 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	c.set = map[string]string{}
 	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = f.Value.String() })
-	return Run(c, stderr)
+	var memf *os.File // created before the run, so that a bad path fails fast
+	if *memprofile != "" {
+		if memf, err = os.Create(*memprofile); err != nil {
+			return fmt.Errorf("-memprofile: %w", err)
+		}
+	}
+	err = Run(c, stderr)
+	if memf != nil {
+		if perr := writeMemProfile(memf); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return err
+}
+
+// writeMemProfile writes the allocation profile of the run so far to f and
+// closes it (pprof's "allocs": every sampled allocation and what of it is
+// still in use after a garbage collection).
+func writeMemProfile(f *os.File) error {
+	runtime.GC() // the in-use figures as of the end of the run
+	err := pprof.Lookup("allocs").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("-memprofile: %w", err)
+	}
+	return nil
 }
 
 // register defines the flags on fs, writing into c.
