@@ -240,6 +240,21 @@ func TestDynamicJobSimulated(t *testing.T) {
 	// The season doubles the purchase rate: auto chooses the model by BIC.
 	checkDynamicForecasts(t, res, log, covs, cfg)
 
+	// The run's model.json: refused by LoadModels, which scores summaries
+	// without covariate paths.
+	dir := t.TempDir()
+	if _, err := res.WriteFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	mf, err := os.Open(dir + "/model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mf.Close()
+	if _, err := forecast.LoadModels(mf, forecast.ScorerOptions{}); !errors.Is(err, forecast.ErrNeedsCovariates) || !strings.Contains(err.Error(), "time-varying covariates") {
+		t.Errorf("LoadModels of the run's model.json: %v, want ErrNeedsCovariates naming the time-varying covariates", err)
+	}
+
 	cal := cfg
 	cal.CalibrationEnd = time.Date(2021, 6, 30, 0, 0, 0, 0, time.UTC)
 	checkDynamicJob(t, log, covs, cal)
