@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -32,9 +31,7 @@ import (
 // purchase models (lookup), compared by "auto" when the file is given.
 var dynamicModels = []purchaseModel{
 	{name: DynamicModelName, title: "Pareto/NBD + time-varying covariates", fitDyn: fitParetoDyn,
-		draws: func(pm PurchaseModel, _ rand.Source, _ int) ([]clv.PurchaseModel, error) {
-			return nil, fmt.Errorf("%w: %v: the model with time-varying covariates has no parameter draws yet; forecast without intervals, or with another model", ErrNoIntervals, pm)
-		},
+		draws: dynDraws,
 		note: "the model with time-varying covariates predicts each customer along the customer's covariate path (the answer columns too); the plots' " +
 			"population curves (frequency counts, tracking) hold each customer's covariates at the first purchase."},
 }
