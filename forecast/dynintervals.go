@@ -59,8 +59,7 @@ func dynDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, er
 // time-varying covariates: each customer's P(alive), expected purchases
 // over the horizon, purchases by period and discounted purchases under
 // each draw along the customer's path (one pass over the path per draw:
-// paretonbd.DynModel.ConditionalExpectedPurchasesAt at every time
-// needed), the totals added draw by draw, the intervals between the
+// paretonbd.DynModel.AliveAndExpectedAt at every time needed), the totals added draw by draw, the intervals between the
 // draws' quantiles. Time: customers × draws × the path's runs.
 func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer, opts interval.Options) (*interval.Result, error) {
 	level := opts.Level
@@ -101,8 +100,16 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 		}
 		G = max(G, g+1)
 	}
-	// The times of one pass: the horizon, the period ends, the schedule.
-	times := slices.Concat([]float64{opts.Horizon}, opts.Periods, ts)
+	// The times of one pass, ascending: the horizon, the period ends, the
+	// schedule; at[k] is where the k-th of them is in times.
+	want := slices.Concat([]float64{opts.Horizon}, opts.Periods, ts)
+	times := slices.Clone(want)
+	slices.Sort(times)
+	times = slices.Compact(times)
+	at := make([]int, len(want))
+	for k, v := range want {
+		at[k], _ = slices.BinarySearch(times, v)
+	}
 	res := &interval.Result{Customers: make([]interval.Customer, len(cs)), Draws: D}
 	tot := interval.DrawTotals{Purchases: make([]float64, D), Value: make([]float64, D),
 		PeriodPurchases: make([]float64, D*P), PeriodRevenue: make([]float64, D*P), Groups: make([]float64, G*D)}
@@ -115,14 +122,16 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 		t := interval.DrawTotals{Purchases: make([]float64, D), Value: make([]float64, D),
 			PeriodPurchases: make([]float64, D*P), PeriodRevenue: make([]float64, D*P), Groups: make([]float64, G*D)}
 		pa, ex, lv := make([]float64, D), make([]float64, D), make([]float64, D)
-		cum := make([]float64, len(times))
+		all, cum := make([]float64, len(times)), make([]float64, len(want))
 		var bad error
 		for i := lo; i < hi && bad == nil; i++ {
 			c := cs[i]
 			path := dps[0].tab.path(c)
 			for d, dp := range dps {
-				pa[d] = dp.m.ProbabilityAlive(c, path)
-				dp.m.ConditionalExpectedPurchasesAt(c, path, times, cum)
+				pa[d] = dp.m.AliveAndExpectedAt(c, path, times, all)
+				for k, j := range at {
+					cum[k] = all[j]
+				}
 				ex[d] = cum[0]
 				value := 0.0
 				if valued {
