@@ -284,8 +284,15 @@ func (m *DynModel) Outlook(c clv.Customer, path clv.CovariatePath, opts clv.Outl
 	o := clv.Outlook{PurchaseWithin: d.pa * d.within(opts.Window), PurchaseWithinHorizon: d.pa * d.within(opts.Horizon),
 		AliveAtHorizon: d.aliveAfter(opts.Horizon), NextPurchase: [3]float64{nan, nan, nan}, PurchaseRate: d.rate()}
 	if o.PurchaseWithinHorizon >= 0.5 {
+		prev := 0.0
 		for k, p := range clv.NextPurchaseLevels {
-			o.NextPurchase[k] = d.quantile(p, opts.Horizon)
+			// Ascending as the levels, also where the search's tolerance
+			// (1e-13 relative) meets a jump of the density.
+			q := d.quantile(p, opts.Horizon)
+			if q < prev {
+				q = prev
+			}
+			o.NextPurchase[k], prev = q, q
 		}
 	}
 	return o

@@ -206,3 +206,41 @@ func TestDynamicOutlookSimulated(t *testing.T) {
 		t.Errorf("bought by the predicted median: %.4f ± %.4f of %.0f, want 0.5", byMed/mids, se, mids)
 	}
 }
+
+// FuzzDynamicOutlook: the next-purchase answers of a DynModel at any
+// parameters, customer and two-piece path do not panic; probabilities
+// are in [0, 1] or NaN, the quantiles ascending within the horizon or
+// NaN, the rate ≥ 0 or NaN.
+func FuzzDynamicOutlook(f *testing.F) {
+	f.Add(0.8, 10.0, 0.7, 12.0, 0.5, -0.5, 3.0, 20.0, 52.0, 10.0, 1.0, 4.3, 52.0)
+	f.Add(1e-3, 1e6, 1e4, 1e-3, 10.0, -10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1e-9, 1e-9)
+	f.Add(5.0, 1.0, 0.1, 1e5, -30.0, 30.0, 100.0, 1e3, 1e3, 1e-9, 1e3, 1e9, 1e9)
+	f.Fuzz(func(t *testing.T, r, alpha, s, beta, gt, gl, x, tx, T, switchAt, z1, window, horizon float64) {
+		m, err := paretonbd.NewDynamic(paretonbd.CovParams{Params: paretonbd.Params{R: r, Alpha: alpha, S: s, Beta: beta},
+			Names: []string{"z"}, Trans: []float64{gt}, Life: []float64{gl}})
+		if err != nil {
+			return
+		}
+		c := clv.Customer{Frequency: x, Recency: tx, T: T}
+		path := clv.CovariatePath{Start: []float64{0, switchAt}, Values: [][]float64{{0}, {z1}}}
+		o := m.Outlook(c, path, clv.OutlookOptions{Window: window, Horizon: horizon})
+		for _, v := range []float64{o.PurchaseWithin, o.PurchaseWithinHorizon, o.AliveAtHorizon} {
+			if !math.IsNaN(v) && !(v >= 0 && v <= 1) {
+				t.Errorf("probability %v in %+v", v, o)
+			}
+		}
+		if !math.IsNaN(o.PurchaseRate) && !(o.PurchaseRate >= 0) {
+			t.Errorf("rate %v", o.PurchaseRate)
+		}
+		prev := 0.0
+		for _, q := range o.NextPurchase {
+			if math.IsNaN(q) {
+				continue
+			}
+			if !(q >= prev && q <= horizon*(1+1e-12)) {
+				t.Errorf("quantiles %v, horizon %v", o.NextPurchase, horizon)
+			}
+			prev = q
+		}
+	})
+}
