@@ -73,6 +73,9 @@ type Answers struct {
 // customers' grouping (nil: OutlookAll groups them); nil if the model
 // gives no distribution of the next purchase.
 func (j *job) outlook(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, horizon float64) (*clv.Outlooks, error) {
+	if each, ok := pm.(outlookEach); ok {
+		return each.OutlookEach(cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon})
+	}
 	np, ok := pm.(clv.NextPurchaseModel)
 	if !ok {
 		j.say("note: %v gives no distribution of the next purchase: the next-order columns are empty", pm)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -32,10 +31,8 @@ import (
 // purchase models (lookup), compared by "auto" when the file is given.
 var dynamicModels = []purchaseModel{
 	{name: DynamicModelName, title: "Pareto/NBD + time-varying covariates", fitDyn: fitParetoDyn,
-		draws: func(pm PurchaseModel, _ rand.Source, _ int) ([]clv.PurchaseModel, error) {
-			return nil, fmt.Errorf("%w: %v: the model with time-varying covariates has no parameter draws yet; forecast without intervals, or with another model", ErrNoIntervals, pm)
-		},
-		note: "the model with time-varying covariates predicts each customer along the customer's covariate path; the plots' " +
+		draws: dynDraws,
+		note: "the model with time-varying covariates predicts each customer along the customer's covariate path (the answer columns too); the plots' " +
 			"population curves (frequency counts, tracking) hold each customer's covariates at the first purchase."},
 }
 
@@ -327,6 +324,29 @@ func (d *dynPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64)
 		}
 	}
 	return out, nil
+}
+
+// outlookEach is implemented by purchase models whose outlooks depend on
+// more than frequency, recency and T (dynPurchase: each customer's
+// covariate path); the job's outlook stage computes them customer by
+// customer instead of once per distinct row.
+type outlookEach interface {
+	OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*clv.Outlooks, error)
+}
+
+// OutlookEach returns every customer's clv.Outlook along the customer's
+// covariate path (paretonbd.DynModel.Outlook), one row per customer.
+func (d *dynPurchase) OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*clv.Outlooks, error) {
+	rows, err := d.m.OutlookAll(cs, d.paths(cs), opts)
+	if err != nil {
+		return nil, err
+	}
+	for i, o := range rows {
+		if math.IsNaN(o.PurchaseWithin) || math.IsNaN(o.PurchaseWithinHorizon) || math.IsNaN(o.AliveAtHorizon) || math.IsNaN(o.PurchaseRate) {
+			return nil, fmt.Errorf("%w: customers[%d] (%q): no outlook along the covariate path", clv.ErrInvalidCovariates, i, cs[i].ID)
+		}
+	}
+	return clv.OutlooksOf(rows), nil
 }
 
 // FitInfo implements clv.FittedModel.

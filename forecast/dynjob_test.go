@@ -169,6 +169,15 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 	if len(res.Forecasts) != len(want.Customers) || res.Horizon != want.Horizon {
 		t.Fatalf("%d forecasts over %v, want %d over %v", len(res.Forecasts), res.Horizon, len(want.Customers), want.Horizon)
 	}
+	if res.Outlooks == nil || res.Outlooks.Len() != len(res.Forecasts) {
+		t.Fatalf("outlooks %v for %d customers", res.Outlooks, len(res.Forecasts))
+	}
+	medians := 0
+	defer func() {
+		if medians == 0 {
+			t.Errorf("no customer with a next-order median")
+		}
+	}()
 	at := map[string]int{}
 	for i, c := range want.Customers {
 		at[c.ID] = i
@@ -182,6 +191,17 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 		pa, exp := m.ProbabilityAlive(c, path), m.ConditionalExpectedPurchases(c, path, res.Horizon)
 		if math.Abs(fc.PAlive-pa) > 1e-9 || math.Abs(fc.ExpectedPurchases-exp) > 1e-9 {
 			t.Fatalf("customer %s: P(alive) %v, expected %v; DynModel along the path: %v, %v", c.ID, fc.PAlive, fc.ExpectedPurchases, pa, exp)
+		}
+		// The answers along the path, customer by customer.
+		o := res.Outlooks.At(k)
+		if pw, al := m.ProbabilityOfPurchaseWithin(c, path, res.Horizon), m.ProbabilityAliveAfter(c, path, res.Horizon); math.Abs(o.PurchaseWithinHorizon-pw) > 1e-12 || math.Abs(o.AliveAtHorizon-al) > 1e-12 {
+			t.Fatalf("customer %s: outlook %+v; DynModel along the path: P(Y ≥ 1) %v, P(alive at the end) %v", c.ID, o, pw, al)
+		}
+		if !math.IsNaN(o.NextPurchase[1]) {
+			medians++
+			if pw := m.ProbabilityOfPurchaseWithin(c, path, o.NextPurchase[1]); math.Abs(pw-0.5) > 1e-9 {
+				t.Fatalf("customer %s: P(Y ≥ 1) by the median %v: %v", c.ID, o.NextPurchase[1], pw)
+			}
 		}
 		i, ok := at[c.ID]
 		if !ok || c != want.Customers[i] {
@@ -219,6 +239,21 @@ func TestDynamicJobSimulated(t *testing.T) {
 	}
 	// The season doubles the purchase rate: auto chooses the model by BIC.
 	checkDynamicForecasts(t, res, log, covs, cfg)
+
+	// The run's model.json: refused by LoadModels, which scores summaries
+	// without covariate paths.
+	dir := t.TempDir()
+	if _, err := res.WriteFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	mf, err := os.Open(dir + "/model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mf.Close()
+	if _, err := forecast.LoadModels(mf, forecast.ScorerOptions{}); !errors.Is(err, forecast.ErrNeedsCovariates) || !strings.Contains(err.Error(), "time-varying covariates") {
+		t.Errorf("LoadModels of the run's model.json: %v, want ErrNeedsCovariates naming the time-varying covariates", err)
+	}
 
 	cal := cfg
 	cal.CalibrationEnd = time.Date(2021, 6, 30, 0, 0, 0, 0, time.UTC)
@@ -303,6 +338,9 @@ func TestDynamicJobApparel(t *testing.T) {
 				t.Errorf("%s lacks %s", file, w)
 			}
 		}
+	}
+	if b, err := os.ReadFile(dir + "/forecast.csv"); err != nil || strings.Contains(string(b), forecast.NoteNoModel) {
+		t.Errorf("forecast.csv: %v, or next-order answers missing (%s)", err, forecast.NoteNoModel)
 	}
 	if testing.Short() {
 		return

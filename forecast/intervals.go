@@ -187,6 +187,9 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 	if len(draws) == 0 {
 		return interval.Forecast(ctx, draws, cs, opts)
 	}
+	if _, ok := draws[0].Purchase.(*dynPurchase); ok {
+		return dynForecastDraws(ctx, draws, cs, opts)
+	}
 	first, ok := draws[0].Purchase.(*covPurchase)
 	if !ok {
 		return interval.Forecast(ctx, draws, cs, opts)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/clvkit/clvkit/bgnbd"
@@ -102,9 +103,10 @@ type modelFile struct {
 // unit ("data.time_unit_hours") and end of observation
 // ("data.observation_end"), and the run's horizon, discount, margin and
 // window ("scoring"), each overridden by opts where given (see
-// ScorerOptions). A purchase model with covariates is refused, as is a
-// run whose spend model has covariates: they score a customer from its
-// covariates too. Errors wrap ErrModelFile, or
+// ScorerOptions). A purchase model with covariates (static or
+// time-varying: paretonbd-dyn) is refused, as is a run whose spend model
+// has covariates, with an error wrapping ErrNeedsCovariates: they score a
+// customer from its covariates too, which a summary does not carry. Errors wrap ErrModelFile, or
 // ErrConfig for settings out of range (opts' or the file's).
 func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	if opts.NoDiscount && opts.Discount != 0 {
@@ -162,7 +164,7 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 		return nil, fmt.Errorf("%w: purchase_models.%s: %w", ErrModelFile, f.PurchaseModel, err)
 	}
 	if c := f.Covariates; c != nil && c.Spend != nil && c.Spend.Used {
-		return nil, fmt.Errorf("%w: the run valued purchases with the spend model with covariates (covariates.spend), which scores a customer from its covariates too", ErrModelFile)
+		return nil, fmt.Errorf("%w: %w: the run valued purchases with the spend model with covariates (covariates.spend), which scores a customer from its covariates too", ErrModelFile, ErrNeedsCovariates)
 	}
 	if len(f.Gammagamma) > 0 && !bytes.Equal(bytes.TrimSpace(f.Gammagamma), []byte("null")) {
 		var gg gammagamma.Model
@@ -193,6 +195,13 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	return s, nil
 }
 
+// ErrNeedsCovariates is wrapped (with ErrModelFile) by LoadModels' error
+// for a model.json whose purchase model has covariates (CovariateModelNames,
+// DynamicModelName) or whose spend model has (SpendModelName): such a
+// model predicts a customer from the customer's covariates, or covariate
+// path, which a Scorer's customers (summaries) do not carry.
+var ErrNeedsCovariates = errors.New("forecast: the model needs each customer's covariates")
+
 // decodePurchaseModel decodes the JSON of the purchase model name.
 func decodePurchaseModel(name string, raw json.RawMessage) (PurchaseModel, error) {
 	switch name {
@@ -211,6 +220,11 @@ func decodePurchaseModel(name string, raw json.RawMessage) (PurchaseModel, error
 			return nil, err
 		}
 		return &m, nil
+	case DynamicModelName:
+		return nil, fmt.Errorf("%w: %s predicts each customer along the customer's time-varying covariates (a path from the first purchase over the horizon), which a summary (frequency, recency, T) does not carry; score with the job (forecast -dynamic-covariates FILE) or paretonbd.DynModel", ErrNeedsCovariates, name)
+	}
+	if slices.Contains(CovariateModelNames, name) {
+		return nil, fmt.Errorf("%w: %s predicts each customer from the customer's covariates, which a summary (frequency, recency, T) does not carry; score with the job (forecast -covariates FILE) or the model's package", ErrNeedsCovariates, name)
 	}
 	return nil, fmt.Errorf("unknown purchase model %q: want one of %v", name, ModelNames)
 }

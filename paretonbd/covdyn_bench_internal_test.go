@@ -4,9 +4,12 @@ package paretonbd
 
 import (
 	"context"
+	"math/rand/v2"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // cpuTime returns the process's user and system CPU time.
@@ -46,6 +49,63 @@ func BenchmarkDynLogLikApparel(b *testing.B) {
 	c0 := cpuTime()
 	for b.Loop() {
 		d.logLik(e, g)
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkDynOutlookApparel: OutlookAll (30-day window, 52-week horizon,
+// the percentiles where the median lies within it) of the apparel
+// customers along their weekly paths, with the CPU time per pass.
+func BenchmarkDynOutlookApparel(b *testing.B) {
+	cs, z := apparelDynamic(b)
+	m, err := NewDynamic(CovParams{Params: Params{R: 2, Alpha: 120, S: 1.3, Beta: 85}, Names: z.Names,
+		Trans: []float64{0.7, 0.26, 0.62}, Life: []float64{-3, -0.5, 0.5}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := clv.OutlookOptions{Window: 30.0 / 7, Horizon: 52}
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := m.OutlookAll(cs, z.Paths, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkDynOutlookSimulated: OutlookAll of 10⁴ simulated customers,
+// each on a weekly seasonal path of its own phase over two years and the
+// 52-week horizon.
+func BenchmarkDynOutlookSimulated(b *testing.B) {
+	m, err := NewDynamic(CovParams{Params: Params{R: 0.9, Alpha: 6, S: 0.8, Beta: 30}, Names: []string{"season"},
+		Trans: []float64{1}, Life: []float64{-0.7}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 10_000
+	Ts := make([]float64, n)
+	paths := make([]clv.CovariatePath, n)
+	for i := range n {
+		Ts[i] = 52 + float64(i%52)
+		for w := range 160 {
+			v := 0.0
+			if (w+i)%52 < 10 {
+				v = 1
+			}
+			paths[i].Start = append(paths[i].Start, float64(w))
+			paths[i].Values = append(paths[i].Values, []float64{v})
+		}
+	}
+	cs, _, err := m.Simulate(rand.NewPCG(1, 2), Ts, paths)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := clv.OutlookOptions{Window: 30.0 / 7, Horizon: 52}
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := m.OutlookAll(cs, paths, opts); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
 }

@@ -29,3 +29,70 @@ func (m *DynModel) ConditionalExpectedPurchasesAt(c clv.Customer, path clv.Covar
 		out[k] = f * e.future(rw, parts.B, ts[k], 0)
 	}
 }
+
+// AliveAndExpectedAt returns ProbabilityAlive(c, path) and sets out[k] to
+// ConditionalExpectedPurchases(c, path, ts[k]) for ascending horizons ts,
+// in one pass over the path from T (ConditionalExpectedPurchasesAt walks
+// it once per horizon): the same numbers to some 1e-13 relative, the
+// integral cut at the horizons. An invalid model, customer or path, or
+// horizons not finite, ≥ 0 and ascending, give NaN throughout; out must
+// be as long as ts.
+func (m *DynModel) AliveAndExpectedAt(c clv.Customer, path clv.CovariatePath, ts, out []float64) float64 {
+	n := min(len(ts), len(out))
+	e, rw, ok := m.prep(c, path)
+	for k := range n {
+		if !finiteNonNeg(ts[k]) || k > 0 && ts[k] < ts[k-1] {
+			ok = false
+		}
+	}
+	if !ok {
+		for k := range n {
+			out[k] = math.NaN()
+		}
+		return math.NaN()
+	}
+	pa, parts := e.alive(rw)
+	f := pa * (e.p.R + rw.x) / (e.p.Alpha + parts.A)
+	p := e.p
+	T := rw.T
+	lbT := math.Log(p.Beta + parts.B)
+	var B, total float64
+	k := 0
+	for ; k < n && ts[k] == 0; k++ {
+		out[k] = 0
+	}
+	for r, run := range rw.runs {
+		if k >= n {
+			break
+		}
+		next := math.Inf(1)
+		if r+1 < len(rw.runs) {
+			next = rw.runs[r+1].start
+		}
+		a, b := e.a[run.v], e.b[run.v]
+		lo := math.Max(run.start, T)
+		for lo < next && k < n {
+			hi := math.Min(next, T+ts[k])
+			if hi > lo {
+				cb := p.Beta + B + b*(lo-run.start)
+				q, at := pieces(lo, hi, 1, 0, 0, cb, b, p.S, 0, 1)
+				for j := range q {
+					u0, u1 := at(j, q), at(j+1, q)
+					mid, half := (u0+u1)/2, (u1-u0)/2
+					for i, xi := range glX {
+						Bu := B + b*(mid+half*xi-run.start)
+						total += half * glW[i] * a * math.Exp(p.S*(lbT-math.Log(p.Beta+Bu)))
+					}
+				}
+			}
+			if hi < T+ts[k] {
+				break // the run ends first
+			}
+			out[k] = f * total
+			k++
+			lo = hi
+		}
+		B += b * (next - run.start)
+	}
+	return pa
+}

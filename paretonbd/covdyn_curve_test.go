@@ -48,3 +48,35 @@ func TestDynamicCurve(t *testing.T) {
 	}
 	m.ConditionalExpectedPurchasesAt(clv.Customer{T: 1}, path, ts, out[:2]) // a short out: no panic
 }
+
+// TestDynamicAliveAndExpectedAt: one pass gives ProbabilityAlive and
+// ConditionalExpectedPurchasesAt along a seasonal path to 1e-12
+// relative, horizons inside and across runs, 0 and repeated; horizons
+// not ascending give NaN.
+func TestDynamicAliveAndExpectedAt(t *testing.T) {
+	p := paretonbd.CovParams{Params: paretonbd.Params{R: 1.2, Alpha: 8, S: 1.5, Beta: 60}, Names: []string{"season"},
+		Trans: []float64{0.9}, Life: []float64{-0.7}}
+	m, err := paretonbd.NewDynamic(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := seasonPath(300)
+	ts := []float64{0, 0.5, 3, 3, 10, 21.7, 52, 104, 260, 400}
+	for _, c := range []clv.Customer{{T: 30}, {Frequency: 4, Recency: 17, T: 33.2}, {Frequency: 25, Recency: 60, T: 61}, {Frequency: 2, Recency: 5, T: 10}} {
+		got, want := make([]float64, len(ts)), make([]float64, len(ts))
+		pa := m.AliveAndExpectedAt(c, path, ts, got)
+		m.ConditionalExpectedPurchasesAt(c, path, ts, want)
+		if w := m.ProbabilityAlive(c, path); pa != w {
+			t.Errorf("%+v: P(alive) %v, want %v", c, pa, w)
+		}
+		for k := range ts {
+			if !(math.Abs(got[k]-want[k]) <= 1e-12*want[k]) && !(got[k] == 0 && want[k] == 0) {
+				t.Errorf("%+v, t = %v: %.15g, want %.15g", c, ts[k], got[k], want[k])
+			}
+		}
+	}
+	out := make([]float64, 2)
+	if pa := m.AliveAndExpectedAt(clv.Customer{T: 5}, path, []float64{3, 1}, out); !math.IsNaN(pa) || !math.IsNaN(out[0]) {
+		t.Errorf("descending horizons: %v, %v", pa, out)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"sort"
@@ -145,6 +146,16 @@ func TestFitDynamicApparel(t *testing.T) {
 		t.Fatal("no standard errors")
 	}
 	t.Logf("SE %+v", se)
+	// The draws hold life.High.Season at its bound and vary the rest.
+	draws, err := m.SampleParams(rand.NewPCG(1, 2), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d, p := range draws {
+		if p.Life[0] != -GammaBound || p.Trans[0] == m.p.Trans[0] || p.R == m.p.R {
+			t.Fatalf("draw %d: %+v; want life.High.Season held at −%v, the rest drawn", d, p, GammaBound)
+		}
+	}
 	eff, err := m.Effects(0.95)
 	if err != nil {
 		t.Fatal(err)
