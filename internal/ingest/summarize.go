@@ -346,16 +346,31 @@ func (s *Summarizer) addBatch(ts []Transaction, hashes []uint32, ords []int64) (
 				h = s.index.Hash(id)
 			}
 			hs[i], ks[i] = h, -1
-			sink += s.index.Slot(h)
+		}
+		// The slots' loads on their own, back to back: hashing between them
+		// would fill the processor's window and leave few loads in flight.
+		for i := range g {
+			if ks[i] == -1 {
+				sink += s.index.Slot(hs[i])
+			}
 		}
 		for i := range g {
 			if ks[i] == -1 {
 				if k := s.index.Probe(hs[i]); k >= 0 {
 					ks[i] = k
-					sink += s.acc(k).id
-					if s.split && Seconds(g[i].Time) > s.calSplit {
-						sink += math.Float64bits(s.hold(k).hTotal)
-					}
+				}
+			}
+		}
+		// The states' loads, back to back as the slots'.
+		for i := range g {
+			if k := ks[i]; k >= 0 {
+				sink += s.acc(k).id
+			}
+		}
+		if s.split {
+			for i := range g {
+				if k := ks[i]; k >= 0 && Seconds(g[i].Time) > s.calSplit {
+					sink += math.Float64bits(s.hold(k).hTotal)
 				}
 			}
 		}
