@@ -9,27 +9,8 @@ import (
 // A State is the engine of clv.CustomerState: for each purchase period
 // (and side of the calibration end) of one customer, its earliest time,
 // the sum of its amounts and its number of transactions.
-//
-// Most customers of a large log buy in one period only: the first period
-// is held in the State itself (one, when single), so that their states
-// cost no allocation and the garbage collector no object; a second period
-// moves both to rest, which then holds them all.
 type State struct {
-	one    [1]statePeriod // the only period, when single
-	single bool
-	rest   []statePeriod // sorted by (holdout, period); nil while there are fewer than two
-}
-
-// list returns the periods, sorted by (holdout, period): a view of st,
-// valid until st changes.
-func (st *State) list() []statePeriod {
-	if st.rest != nil {
-		return st.rest
-	}
-	if st.single {
-		return st.one[:]
-	}
-	return nil
+	periods []statePeriod // sorted by (holdout, period)
 }
 
 // statePeriod is 48 bytes (a size class of Go's allocator): holdout
@@ -67,22 +48,12 @@ func (st *State) Add(holdout bool, p int64, first, sec, amount float64) {
 }
 
 func (st *State) insert(e statePeriod) {
-	ps := st.list()
-	i, found := slices.BinarySearchFunc(ps, e, statePeriod.less)
+	i, found := slices.BinarySearchFunc(st.periods, e, statePeriod.less)
 	if !found {
-		switch {
-		case len(ps) == 0:
-			st.one[0], st.single = e, true
-		case st.rest == nil:
-			st.rest = slices.Insert(make([]statePeriod, 1, 2), i, e)
-			st.rest[1-i] = st.one[0]
-			st.one[0], st.single = statePeriod{}, false
-		default:
-			st.rest = slices.Insert(st.rest, i, e)
-		}
+		st.periods = slices.Insert(st.periods, i, e)
 		return
 	}
-	q := &ps[i]
+	q := &st.periods[i]
 	if e.firstS < q.firstS {
 		q.first, q.firstS = e.first, e.firstS
 	}
@@ -93,17 +64,13 @@ func (st *State) insert(e statePeriod) {
 
 // Merge adds o's periods to st.
 func (st *State) Merge(o *State) {
-	ps := o.list()
-	if o == st {
-		ps = slices.Clone(ps)
-	}
-	for _, e := range ps {
+	for _, e := range o.periods {
 		st.insert(e)
 	}
 }
 
 // Empty reports whether st holds no transaction.
-func (st *State) Empty() bool { return len(st.list()) == 0 }
+func (st *State) Empty() bool { return len(st.periods) == 0 }
 
 // Summary returns the customer's summary over the calibration side, in
 // units of unit seconds to endT (seconds) or, with calendar, to the period
@@ -111,12 +78,11 @@ func (st *State) Empty() bool { return len(st.list()) == 0 }
 // ok is false if the calibration side is empty.
 func (st *State) Summary(calendar bool, unit, endT float64, endP int64) (c Customer, h Holdout, ok bool) {
 	// The periods are sorted with the holdout's last: two views, no copy.
-	ps := st.list()
-	i := len(ps)
-	for i > 0 && ps[i-1].holdout {
+	i := len(st.periods)
+	for i > 0 && st.periods[i-1].holdout {
 		i--
 	}
-	cal, hold := ps[:i], ps[i:]
+	cal, hold := st.periods[:i], st.periods[i:]
 	if len(cal) == 0 {
 		return c, h, false
 	}
@@ -154,9 +120,8 @@ func (st *State) Summary(calendar bool, unit, endT float64, endP int64) (c Custo
 
 // AppendBinary appends st's encoding to b.
 func (st *State) AppendBinary(b []byte) []byte {
-	ps := st.list()
-	b = binary.AppendUvarint(b, uint64(len(ps)))
-	for _, e := range ps {
+	b = binary.AppendUvarint(b, uint64(len(st.periods)))
+	for _, e := range st.periods {
 		h := byte(0)
 		if e.holdout {
 			h = 1
@@ -179,11 +144,7 @@ func DecodeState(b []byte) (st State, ok bool) {
 		return st, false
 	}
 	b = b[k:]
-	var ps []statePeriod
-	if m > 1 {
-		ps = make([]statePeriod, 0, m)
-	}
-	var one statePeriod
+	ps := make([]statePeriod, 0, m)
 	for range m {
 		if len(b) < 1 {
 			return st, false
@@ -205,17 +166,10 @@ func DecodeState(b []byte) (st State, ok bool) {
 			return st, false
 		}
 		e.n, b = int32(c), b[k:]
-		if m == 1 {
-			one = e
-		} else {
-			ps = append(ps, e)
-		}
+		ps = append(ps, e)
 	}
 	if len(b) != 0 {
 		return st, false
 	}
-	if m == 1 {
-		return State{one: [1]statePeriod{one}, single: true}, true
-	}
-	return State{rest: ps}, true
+	return State{periods: ps}, true
 }

@@ -3,13 +3,13 @@ package ingest
 import (
 	"bytes"
 	"testing"
+	"unsafe"
 )
 
-// TestStateInline checks the State's single period held inline against the
-// periods it must list: a second period before or after the first (or on
-// the holdout side) moves both to rest in order, a merge with itself
-// doubles, and the encoding round-trips either form.
-func TestStateInline(t *testing.T) {
+// TestStatePeriods checks the periods a State lists: a period before or
+// after the others (or on the holdout side) in order, a merge with itself
+// doubles, and the encoding round-trips; and that a period is 48 bytes.
+func TestStatePeriods(t *testing.T) {
 	type add struct {
 		holdout bool
 		p       int64
@@ -29,9 +29,9 @@ func TestStateInline(t *testing.T) {
 		for i, a := range tc.adds {
 			st.Add(a.holdout, a.p, float64(a.p), float64(a.p), float64(i+1))
 		}
-		ps := st.list()
-		if len(ps) != len(tc.want) || st.single != (len(tc.want) == 1) {
-			t.Fatalf("%v: %d periods (single %v), want %v", tc.adds, len(ps), st.single, tc.want)
+		ps := st.periods
+		if len(ps) != len(tc.want) {
+			t.Fatalf("%v: %d periods, want %v", tc.adds, len(ps), tc.want)
 		}
 		for i, w := range tc.want {
 			if ps[i].holdout != w.holdout || ps[i].p != w.p {
@@ -40,7 +40,7 @@ func TestStateInline(t *testing.T) {
 		}
 		b := st.AppendBinary(nil)
 		d, ok := DecodeState(b)
-		if !ok || !bytes.Equal(d.AppendBinary(nil), b) || d.single != st.single {
+		if !ok || !bytes.Equal(d.AppendBinary(nil), b) {
 			t.Errorf("%v: encoding does not round-trip", tc.adds)
 		}
 		var n int32
@@ -49,12 +49,15 @@ func TestStateInline(t *testing.T) {
 		}
 		st.Merge(&st)
 		var m int32
-		for _, e := range st.list() {
+		for _, e := range st.periods {
 			m += e.n
 		}
-		if m != 2*n || len(st.list()) != len(tc.want) {
-			t.Errorf("%v: merged with itself: %d transactions in %d periods, want %d in %d", tc.adds, m, len(st.list()), 2*n, len(tc.want))
+		if m != 2*n || len(st.periods) != len(tc.want) {
+			t.Errorf("%v: merged with itself: %d transactions in %d periods, want %d in %d", tc.adds, m, len(st.periods), 2*n, len(tc.want))
 		}
+	}
+	if n := unsafe.Sizeof(statePeriod{}); n != 48 {
+		t.Errorf("statePeriod is %d bytes, want 48", n)
 	}
 	var empty State
 	if !empty.Empty() || len(empty.AppendBinary(nil)) != 1 {
