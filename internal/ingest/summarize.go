@@ -301,14 +301,16 @@ func view[T Transactions](ts []T) []Transaction {
 const batchSize = 32
 
 // addBatch adds ts in groups of batchSize. For each group it loads the
-// given ids, then hashes them and loads their hash-table slots, then loads
-// the state of the customers the slots point to, then the stored ids, and
-// only then adds each transaction in order (add). The first four passes
-// only warm the caches and compute hints: a pass has no side effect and its
-// loads do not depend on one another, so the processor issues them together
-// (a million customers' state is far larger than the caches: one pass per
+// given ids, then hashes them, then loads their hash-table slots, then
+// probes the slots, then loads the state of the customers the slots point
+// to (one cache line each, see acc), then the stored ids, and only then
+// adds each transaction in order (add). The passes before add only warm
+// the caches and compute hints: a pass has no side effect and its loads do
+// not depend on one another, so the processor issues them together (a
+// million customers' state is far larger than the caches: one pass per
 // dependent load turns four waits for memory per transaction into four per
-// group). add checks every hint, so a stale one (a customer inserted by an
+// group). A pass of loads does nothing else, so that the processor's window
+// holds many of them at once. add checks every hint, so a stale one (a customer inserted by an
 // earlier transaction of the group) costs a second lookup, never a wrong
 // result.
 //
