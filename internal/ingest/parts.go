@@ -55,7 +55,7 @@ func AddHashed(s *Summarizer, ts []Transaction, hs []uint32, ords []int64) (n in
 // only; the parts must not be used further.
 func Merge(parts []*Summarizer) (*Summarizer, error) {
 	m := *parts[0]
-	m.parts, m.blocks, m.index, m.ids, m.firsts = parts, nil, Index{}, Store{}, nil
+	m.parts, m.blocks, m.firstTimes, m.holds, m.index, m.ids, m.firsts = parts, nil, nil, nil, Index{}, Store{}, nil
 	m.n, m.Records, m.sawTime = 0, 0, false
 	m.earliestS, m.latestS = parts[0].earliestS, parts[0].latestS
 	if m.repeats != nil {

@@ -13,14 +13,16 @@ type State struct {
 	periods []statePeriod // sorted by (holdout, period)
 }
 
+// statePeriod is 48 bytes (a size class of Go's allocator): holdout
+// shares a word with n.
 type statePeriod struct {
-	holdout bool
 	p       int64   // period index
 	first   float64 // earliest time in it (seconds, or the period index in the Calendar convention)
 	firstS  float64 // earliest time in seconds
 	amount  float64 // the sum of its amounts, amount + amtLo exactly (AddExact)
 	amtLo   float64
 	n       int32 // transactions
+	holdout bool
 }
 
 func (a statePeriod) less(b statePeriod) int {

@@ -31,35 +31,40 @@ type Transactions interface {
 	}
 }
 
-// acc accumulates one customer's history. Times are seconds since the Unix
-// epoch (continuous) or period indexes (Calendar), as float64.
+// acc accumulates one customer's history: the part of it that a purchase
+// reads or updates, in one 64-byte cache line (blocks of accs are page
+// aligned, see blockSize), so that the state of a repeat customer of a
+// large log costs one miss. Times are seconds since the Unix epoch
+// (continuous) or period indexes (Calendar), as float64.
 //
 // n, lastBuy, lastPeriod and repHi + repLo describe the whole observation
 // so far. With a calibration end, the first holdout transaction copies them
-// into calN, calLastBuy and calRep, which then describe the calibration
-// period (before it, the whole and the calibration period are the same).
-//
-// It is 120 bytes without pointers, the first cache line holding what a
-// purchase updates.
+// into the customer's accHold, which then describes the calibration period
+// (before it, the whole and the calibration period are the same). The time
+// of the first purchase, written once and read by Summary, is kept apart
+// (Summarizer.firstTimes).
 type acc struct {
-	id         uint64  // reference of the customer's id in the Store
-	lastTime   float64 // time of the last transaction seen, for ordering
-	firstTime  float64 // time of the first purchase
-	lastBuy    float64 // time of the last purchase
-	repHi      float64 // value of the repeat purchases (after the first period),
-	repLo      float64 // as an unevaluated sum repHi + repLo (see AddExact)
-	lastPeriod int64   // period of the last purchase
-	n          int32   // purchases (merged)
-	hn         int32   // holdout purchases (merged)
-
-	firstPeriod int64
-	hPeriod     int64   // period of the last holdout purchase
-	htx         int32   // holdout transactions
-	calN        int32   // n at the end of the calibration period, once htx > 0
-	hTotal      float64 // value of all holdout purchases
-	calLastBuy  float64 // lastBuy at the end of the calibration period, once htx > 0
-	calRep      float64 // repHi + repLo at the end of the calibration period, once htx > 0
+	id          uint64  // reference of the customer's id in the Store
+	lastTime    float64 // time of the last transaction seen, for ordering
+	lastBuy     float64 // time of the last purchase
+	repHi       float64 // value of the repeat purchases (after the first period),
+	repLo       float64 // as an unevaluated sum repHi + repLo (see AddExact)
+	lastPeriod  int64   // period of the last purchase
+	firstPeriod int64   // period of the first purchase
+	n           int32   // purchases (merged)
 	holdoutOnly bool    // first purchase in the holdout period
+}
+
+// accHold is the holdout side of a customer's history, kept only with a
+// calibration end and touched only by holdout transactions.
+type accHold struct {
+	hPeriod    int64   // period of the last holdout purchase
+	hTotal     float64 // value of all holdout purchases
+	calLastBuy float64 // lastBuy at the end of the calibration period, once htx > 0
+	calRep     float64 // repHi + repLo at the end of the calibration period, once htx > 0
+	hn         int32   // holdout purchases (merged)
+	htx        int32   // holdout transactions
+	calN       int32   // n at the end of the calibration period, once htx > 0
 }
 
 // SummaryOptions are clv.SummaryOptions, checked by clv, with Period a
@@ -94,11 +99,13 @@ type Summarizer struct {
 	endP, calP int64   // their periods
 	index      Index
 	ids        Store
-	blocks     [][]acc // customer k is blocks[k/blockSize][k%blockSize]; blocks never move
-	n          int     // customers
-	last       int32   // index of the previous transaction's customer, -1 at first
-	lastH      uint32  // its hash
-	sink       uint64  // consumes the loads that warm the caches (see addBatch)
+	blocks     [][]acc     // customer k is blocks[k/blockSize][k%blockSize]; blocks never move
+	firstTimes [][]float64 // as blocks: the time of each customer's first purchase
+	holds      [][]accHold // as blocks, with a calibration end: the holdout side
+	n          int         // customers
+	last       int32       // index of the previous transaction's customer, -1 at first
+	lastH      uint32      // its hash
+	sink       uint64      // consumes the loads that warm the caches (see addBatch)
 	skip       func(error)
 
 	// Records counts the transactions added (refused ones included).
@@ -126,6 +133,9 @@ type Summarizer struct {
 	order                  []uint32      // with parts: customer k is parts[order[k]>>31], number order[k]&partMask
 }
 
+// blockSize is the number of customers in a block. A block of accs
+// (256 KiB) is a large object for Go's allocator, which starts it on a page
+// boundary: every acc fills one cache line.
 const blockSize = 4096
 
 // dayEnd is the last instant of a day after its midnight, in seconds.
@@ -208,14 +218,29 @@ func (s *Summarizer) PrefaultBlocks() (stop func()) {
 
 func (s *Summarizer) acc(k int32) *acc { return &s.blocks[uint32(k)/blockSize][uint32(k)%blockSize] }
 
-// at returns the state of customer k, in a merged Summarizer (see Merge)
-// that of the part's customer it stands for.
-func (s *Summarizer) at(k int32) *acc {
+func (s *Summarizer) firstTime(k int32) *float64 {
+	return &s.firstTimes[uint32(k)/blockSize][uint32(k)%blockSize]
+}
+
+func (s *Summarizer) hold(k int32) *accHold {
+	return &s.holds[uint32(k)/blockSize][uint32(k)%blockSize]
+}
+
+// owner returns the Summarizer holding the state of customer k and its
+// number there: in a merged Summarizer (see Merge) the part's customer it
+// stands for.
+func (s *Summarizer) owner(k int32) (*Summarizer, int32) {
 	if s.parts == nil {
-		return s.acc(k)
+		return s, k
 	}
 	o := s.order[k]
-	return s.parts[o>>31].acc(int32(o & partMask))
+	return s.parts[o>>31], int32(o & partMask)
+}
+
+// at returns the state of customer k (see owner).
+func (s *Summarizer) at(k int32) *acc {
+	p, j := s.owner(k)
+	return p.acc(j)
 }
 
 // idsOf returns the ids of the customers ks, in one allocation.
@@ -276,14 +301,16 @@ func view[T Transactions](ts []T) []Transaction {
 const batchSize = 32
 
 // addBatch adds ts in groups of batchSize. For each group it loads the
-// given ids, then hashes them and loads their hash-table slots, then loads
-// the state of the customers the slots point to, then the stored ids, and
-// only then adds each transaction in order (add). The first four passes
-// only warm the caches and compute hints: a pass has no side effect and its
-// loads do not depend on one another, so the processor issues them together
-// (a million customers' state is far larger than the caches: one pass per
+// given ids, then hashes them, then loads their hash-table slots, then
+// probes the slots, then loads the state of the customers the slots point
+// to (one cache line each, see acc), then the stored ids, and only then
+// adds each transaction in order (add). The passes before add only warm
+// the caches and compute hints: a pass has no side effect and its loads do
+// not depend on one another, so the processor issues them together (a
+// million customers' state is far larger than the caches: one pass per
 // dependent load turns four waits for memory per transaction into four per
-// group). add checks every hint, so a stale one (a customer inserted by an
+// group). A pass of loads does nothing else, so that the processor's window
+// holds many of them at once. add checks every hint, so a stale one (a customer inserted by an
 // earlier transaction of the group) costs a second lookup, never a wrong
 // result.
 //
@@ -321,14 +348,31 @@ func (s *Summarizer) addBatch(ts []Transaction, hashes []uint32, ords []int64) (
 				h = s.index.Hash(id)
 			}
 			hs[i], ks[i] = h, -1
-			sink += s.index.Slot(h)
+		}
+		// The slots' loads on their own, back to back: hashing between them
+		// would fill the processor's window and leave few loads in flight.
+		for i := range g {
+			if ks[i] == -1 {
+				sink += s.index.Slot(hs[i])
+			}
 		}
 		for i := range g {
 			if ks[i] == -1 {
 				if k := s.index.Probe(hs[i]); k >= 0 {
 					ks[i] = k
-					a := s.acc(k)
-					sink += a.id + math.Float64bits(a.hTotal) // both cache lines
+				}
+			}
+		}
+		// The states' loads, back to back as the slots'.
+		for i := range g {
+			if k := ks[i]; k >= 0 {
+				sink += s.acc(k).id
+			}
+		}
+		if s.split {
+			for i := range g {
+				if k := ks[i]; k >= 0 && Seconds(g[i].Time) > s.calSplit {
+					sink += math.Float64bits(s.hold(k).hTotal)
 				}
 			}
 		}
@@ -412,6 +456,10 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 			}
 			if s.n%blockSize == 0 {
 				s.blocks = append(s.blocks, s.newBlock())
+				s.firstTimes = append(s.firstTimes, make([]float64, blockSize))
+				if s.split {
+					s.holds = append(s.holds, make([]accHold, blockSize))
+				}
 			}
 			s.n++
 			s.acc(k).id = s.ids.Add(id)
@@ -439,7 +487,7 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 	}
 	if !ok {
 		a.lastTime = sec
-		a.firstTime, a.lastBuy = when, when
+		*s.firstTime(k), a.lastBuy = when, when
 		a.firstPeriod, a.lastPeriod = p, p
 		a.n = 1
 		a.repHi, a.repLo = 0, 0
@@ -452,14 +500,15 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 	}
 	a.lastTime = sec
 	if s.split && sec > s.calSplit && !a.holdoutOnly {
-		if a.htx == 0 {
-			a.calN, a.calLastBuy, a.calRep = a.n, a.lastBuy, a.repHi+a.repLo
+		h := s.hold(k)
+		if h.htx == 0 {
+			h.calN, h.calLastBuy, h.calRep = a.n, a.lastBuy, a.repHi+a.repLo
 		}
-		a.htx++
-		a.hTotal += amount
-		if a.hn == 0 || p != a.hPeriod {
-			a.hn++
-			a.hPeriod = p
+		h.htx++
+		h.hTotal += amount
+		if h.hn == 0 || p != h.hPeriod {
+			h.hn++
+			h.hPeriod = p
 			s.repeat(sec)
 		}
 	}
@@ -598,8 +647,9 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 		parallel.For(len(bad), func(ch int) {
 			lo, hi := parallel.Bounds(ch, s.n)
 			for k := lo; k < hi; k++ {
-				a := s.at(int32(k))
-				c := s.customer(a.n, a.lastBuy, a.repHi+a.repLo, a.firstTime, end, fullP)
+				p, pk := s.owner(int32(k))
+				a := p.acc(pk)
+				c := s.customer(a.n, a.lastBuy, a.repHi+a.repLo, *p.firstTime(pk), end, fullP)
 				sum.Whole[k] = cust(ids[k], c)
 				if !finite(c.MonetaryValue) && bad[ch] == 0 {
 					bad[ch] = k + 1
@@ -619,26 +669,31 @@ func Summary[C, H any](s *Summarizer, cust func(id string, c Customer) C, hold f
 	parallel.For(len(bad), func(ch int) {
 		lo, hi := parallel.Bounds(ch, n)
 		for j := lo; j < hi; j++ {
-			a := s.at(keep[j])
+			p, pk := s.owner(keep[j])
+			a := p.acc(pk)
 			id := ids[j]
 			if s.split {
 				id = ids[keep[j]]
 			}
 			cn, last, rep := a.n, a.lastBuy, a.repHi+a.repLo
-			if a.htx > 0 {
-				cn, last, rep = a.calN, a.calLastBuy, a.calRep
-			}
-			sum.Customers[j] = cust(id, s.customer(cn, last, rep, a.firstTime, endT, endP))
+			var ah accHold
 			if s.split {
-				h := Holdout{Frequency: float64(a.hn), Duration: dur}
-				if s.opts.Calendar && a.htx > 0 {
-					h.MonetaryValue = a.hTotal / float64(a.htx)
-				} else if a.hn > 0 {
-					h.MonetaryValue = a.hTotal / float64(a.hn)
+				ah = *p.hold(pk)
+			}
+			if ah.htx > 0 {
+				cn, last, rep = ah.calN, ah.calLastBuy, ah.calRep
+			}
+			sum.Customers[j] = cust(id, s.customer(cn, last, rep, *p.firstTime(pk), endT, endP))
+			if s.split {
+				h := Holdout{Frequency: float64(ah.hn), Duration: dur}
+				if s.opts.Calendar && ah.htx > 0 {
+					h.MonetaryValue = ah.hTotal / float64(ah.htx)
+				} else if ah.hn > 0 {
+					h.MonetaryValue = ah.hTotal / float64(ah.hn)
 				}
 				sum.Holdout[j] = hold(h)
 			}
-			if (!finite(rep) || !finite(a.repHi+a.repLo) || !finite(a.hTotal)) && bad[ch] == 0 {
+			if (!finite(rep) || !finite(a.repHi+a.repLo) || !finite(ah.hTotal)) && bad[ch] == 0 {
 				bad[ch] = j + 1
 			}
 		}
