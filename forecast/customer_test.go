@@ -16,7 +16,7 @@ import (
 // forecast.csv's row i, with the intervals; indexes outside the customers
 // report false.
 func TestCustomerIsTheCSVRow(t *testing.T) {
-	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "bgnbd", Interval: 0.9, IntervalDraws: 20,
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "bgnbd", Interval: 0.9, IntervalDraws: 20, AnswerIntervals: true,
 		CalibrationEnd: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
