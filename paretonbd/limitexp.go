@@ -155,7 +155,28 @@ func expTailC(a, z float64) float64 {
 // expTailCF evaluates expTail's continued fraction by the modified Lentz
 // method.
 func expTailCF(a, z float64) float64 {
-	return z / lentz(z+a, func(k float64) (float64, float64) { return -k * (k - 1 + a), z + a + 2*k })
+	// lentz's loop written out: this is the hot path of P(alive).
+	const tiny = 1e-300
+	f := z + a
+	C, D := f, 0.0
+	for k := 1.0; k <= 2000; k++ {
+		ak, bk := -k*(k-1+a), z+a+2*k
+		D = bk + ak*D
+		if D == 0 {
+			D = tiny
+		}
+		C = bk + ak/C
+		if C == 0 {
+			C = tiny
+		}
+		D = 1 / D
+		d := C * D
+		f *= d
+		if math.Abs(d-1) < 1e-15 {
+			return z / f
+		}
+	}
+	return math.NaN()
 }
 
 // lentz returns b₀ + a₁/(b₁ + a₂/(b₂ + …)) with (a_k, b_k) = ab(k), by the
