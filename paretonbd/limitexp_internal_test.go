@@ -1,8 +1,11 @@
 package paretonbd
 
 import (
+	"errors"
 	"math"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/clv"
 )
@@ -350,4 +353,35 @@ func TestExpLimitAgreesWithGeneral(t *testing.T) {
 		}
 	}
 	t.Logf("largest relative difference %.2g of (1+μ(T+h))²/s (s = %g)", worst, limitShape)
+}
+
+// TestExpLimitLogLik: the limit model the fit returns on the shipped log
+// observed to 16 days after its last purchase (s held at 10⁶) has, in the
+// exponential-dropout limit itself at the same r, α and μ = s/β, a
+// log-likelihood no lower than the held shape's, and within O(n/s) of it.
+func TestExpLimitLogLik(t *testing.T) {
+	f, err := os.Open("../testdata/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	end := time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)
+	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: end, EndOfDay: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Fit(sum.Customers, FitOptions{})
+	if !errors.Is(err, clv.ErrBoundary) || !m.Params().expLimit() {
+		t.Fatalf("fit %v, %v: want the exponential-dropout limit model", m, err)
+	}
+	p := m.Params()
+	var ll float64
+	for _, c := range sum.Customers {
+		ll += p.expLogLik(c.Frequency, c.Recency, c.T)
+	}
+	d := ll - m.LogLikelihood()
+	t.Logf("%d customers: log-likelihood %.9f at s = %g, %.9f in the limit (%+.3g)", len(sum.Customers), m.LogLikelihood(), p.S, ll, d)
+	if !(d >= -1e-9*math.Abs(ll) && d < float64(len(sum.Customers))/p.S) {
+		t.Errorf("limit log-likelihood %.9f, held shape's %.9f", ll, m.LogLikelihood())
+	}
 }
