@@ -15,7 +15,8 @@ import (
 // shape held at limitShape, where the gamma distribution's spread (0.1%)
 // changes predictions by O(1/limitShape) — at most 2e-5 relative in
 // TestExponentialDropoutLimit — and the gradient of the log-likelihood
-// still has 10 digits.
+// still has 10 digits. A model with s ≥ limitShape is predicted with the
+// closed forms of the exponential-dropout limit itself (limitexp.go).
 const (
 	boundaryShape = 1e4
 	limitShape    = 1e6

@@ -21,7 +21,10 @@
 // returns that limit model, usable, with status clv.AtBoundary and an
 // error wrapping clv.ErrBoundary (likewise for purchase rates, r and α).
 // Every quantity is computed at a cost that does not grow with the
-// parameters, there too (see hquad).
+// parameters, there too (see hquad). A model with s ≥ 10⁶ (the shape a
+// limit model holds) is predicted in the exponential-dropout limit itself,
+// μ = s/β for everyone, by closed forms in the upper incomplete gamma
+// function: exact in that limit, within O(1/s) of the general formulas.
 package paretonbd
 
 import (

@@ -55,7 +55,7 @@ func (p Params) purchaseWithinFrom(pa, a, at, x, T, t float64) float64 {
 
 // lnRho returns ln ρ(t) = −(r+x) ln(1 + t/(α+T)) − s ln(1 + t/(β+T)).
 func (p Params) lnRho(x, T, t float64) float64 {
-	return -(p.R+x)*math.Log1p(t/(p.Alpha+T)) - p.S*math.Log1p(t/(p.Beta+T))
+	return -(p.R+x)*math.Log1p(t/(p.Alpha+T)) + p.lnSurvive(T, t)
 }
 
 // ProbabilityAliveAfter returns the probability that the customer is alive
@@ -71,7 +71,7 @@ func (m *Model) ProbabilityAliveAfter(c clv.Customer, t float64) float64 {
 		return math.NaN()
 	}
 	p := m.Params()
-	return p.alive(c.Frequency, c.Recency, c.T) * math.Exp(-p.S*math.Log1p(t/(p.Beta+c.T)))
+	return p.alive(c.Frequency, c.Recency, c.T) * math.Exp(p.lnSurvive(c.T, t))
 }
 
 // ExpectedPurchaseRate returns E[λ | x, t_x, T], the posterior mean of the
@@ -129,6 +129,9 @@ func (p Params) aliveTerms(x, tx, T float64) (a, h, e float64) {
 // hTerm returns h and e of aliveTerms, which depend on x and t_x only
 // (T enters e alone).
 func (p Params) hTerm(x, tx, T float64) (h, e float64) {
+	if p.expLimit() {
+		return p.expHTerm(x, tx, T)
+	}
 	q := p.R + x
 	m := q + p.S
 	e = q*math.Log1p((T-tx)/(p.Alpha+tx)) + p.S*math.Log1p((T-tx)/(p.Beta+tx))
@@ -201,7 +204,7 @@ func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon flo
 		rho := math.Exp(p.lnRho(x, T, t))
 		v := pa * (a - rho*p.aliveA(x, T+t, nil))
 		d1 = pa * (p.R + x) * rho
-		return min(1, max(0, v)), d1, -d1 * (p.R + x + p.S*(al+t)/(p.Beta+T+t))
+		return min(1, max(0, v)), d1, -d1 * (p.R + x + p.hazard(T, t)*(al+t))
 	}
 	wH := math.Log1p(horizon / al)
 	evals := 0
@@ -233,6 +236,10 @@ func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon flo
 			}
 			gn, dgn, dgn2 := cdf(wn)
 			evals++
+			if gn == q { // the root to the last bit: a further step would find no room in (lo, hi)
+				w, lo = wn, wn
+				break
+			}
 			if gn < q {
 				lo = wn
 			} else {
@@ -284,7 +291,7 @@ func (p Params) outlook(c clv.Customer, opts clv.OutlookOptions, xt xtTerms) clv
 	pa := p.aliveFrom(xt.a, x, tx, T, nil)
 	o.PurchaseWithin = p.purchaseWithinFrom(pa, xt.a, xt.aw, x, T, opts.Window)
 	o.PurchaseWithinHorizon = p.purchaseWithinFrom(pa, xt.a, xt.ah, x, T, opts.Horizon)
-	o.AliveAtHorizon = pa * math.Exp(-p.S*math.Log1p(opts.Horizon/(p.Beta+T)))
+	o.AliveAtHorizon = pa * math.Exp(p.lnSurvive(T, opts.Horizon))
 	o.PurchaseRate = p.rateFrom(pa, xt.a1, x, tx, T)
 	if o.PurchaseWithinHorizon >= 0.5 {
 		p.quantilesFrom(xt.a, pa, o.PurchaseWithinHorizon, x, T, clv.NextPurchaseLevels[:], opts.Horizon, o.NextPurchase[:])

@@ -62,6 +62,9 @@ func (p Params) aliveRow(x, tx, T float64, mem *memo) float64 {
 
 // aliveA is A/F of alive, which depends on x and T only.
 func (p Params) aliveA(x, T float64, mem *memo) float64 {
+	if p.expLimit() {
+		return p.expAliveA(x, T)
+	}
 	q := p.R + x
 	m := q + p.S
 	if p.Alpha >= p.Beta {
@@ -74,6 +77,10 @@ func (p Params) aliveA(x, T float64, mem *memo) float64 {
 
 // aliveFrom is alive given its term a = aliveA(x, T).
 func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
+	if p.expLimit() {
+		h, e := p.expHTerm(x, tx, T)
+		return min(1, 1/(a+h*math.Exp(e)))
+	}
 	q := p.R + x
 	m := q + p.S
 	// B/F = s/m · ((α+T)/(α+t_x))^q ((β+T)/(β+t_x))^s [(α+t_x)/(β+t_x)] H_B;
@@ -139,6 +146,9 @@ func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 
 // customer known to be alive at T, with x repeat purchases: the posterior
 // rate (r+x)/(α+T) times the expected time alive, ∫_0^t ((β+T)/(β+T+u))^s du.
 func (p Params) activeExpected(x, T, t float64) float64 {
+	if p.expLimit() { // a/(α+T) · (1 − e^−μt)/μ
+		return (p.R + x) / (p.Alpha + T) * t * expm1x(-p.mu()*t)
+	}
 	bt := p.Beta + T
 	L := math.Log1p(t / bt)
 	return (p.R + x) / (p.Alpha + T) * bt * L * expm1x(-(p.S-1)*L)
@@ -162,6 +172,9 @@ func (m *Model) ExpectedPurchases(t float64) float64 {
 		return math.NaN()
 	}
 	p := m.Params()
+	if p.expLimit() {
+		return p.activeExpected(0, 0, t)
+	}
 	return p.R / p.Alpha * p.Beta * math.Log1p(t/p.Beta) * expm1x(-(p.S-1)*math.Log1p(t/p.Beta))
 }
 
@@ -250,7 +263,7 @@ func (m *Model) ProbabilityOfPurchases(c clv.Customer, n int, t float64) float64
 	p := m.Params()
 	x := c.Frequency
 	pa := p.alive(x, c.Recency, c.T)
-	post := Params{R: p.R + x, Alpha: p.Alpha + c.T, S: p.S, Beta: p.Beta + c.T}
+	post := p.posterior(x, c.T)
 	v := pa * post.pmf(float64(n), t)
 	if n == 0 {
 		v += 1 - pa
@@ -267,7 +280,7 @@ func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) fl
 		return math.NaN()
 	}
 	p := m.Params()
-	post := Params{R: p.R + x, Alpha: p.Alpha + T, S: p.S, Beta: p.Beta + T}
+	post := p.posterior(x, T)
 	return post.pmf(float64(n), t)
 }
 
@@ -307,13 +320,18 @@ func (p Params) pmf(n, t float64) float64 {
 	}
 	// s β^s (β+τ)^−(s+1) = (s/β)(1 + τ/β)^−(s+1), with τ = α(e^u − 1):
 	// written so, nothing cancels when s and β are large.
-	alive := math.Exp(lnK - p.R*U + lnY(U) - p.S*math.Log1p(t/p.Beta))
+	alive := math.Exp(lnK - p.R*U + lnY(U) + p.lnSurvive(0, t))
 	c := lnK + math.Log(p.S/p.Beta) + math.Log(p.Alpha)
 	f := func(u float64) float64 {
 		if n > 0 && u == 0 {
 			return 0
 		}
-		return math.Exp(c - (p.S+1)*math.Log1p(p.Alpha*math.Expm1(u)/p.Beta) + (1-p.R)*u + lnY(u))
+		// The dropout density at τ = α(e^u − 1): μ e^−μτ in the limit.
+		ls := -(p.S + 1) * math.Log1p(p.Alpha*math.Expm1(u)/p.Beta)
+		if p.expLimit() {
+			ls = -p.mu() * p.Alpha * math.Expm1(u)
+		}
+		return math.Exp(c + ls + (1-p.R)*u + lnY(u))
 	}
 	return alive + composite(f, 0, U)
 }
@@ -339,6 +357,9 @@ func (m *Model) DERT(c clv.Customer, delta float64) float64 {
 		return math.NaN()
 	}
 	p := m.Params()
+	if p.expLimit() { // P(alive) · a/((α+T)(δ+μ))
+		return p.alive(c.Frequency, c.Recency, c.T) * (p.R + c.Frequency) / (p.Alpha + c.T) / (delta + p.mu())
+	}
 	bt := p.Beta + c.T
 	return p.alive(c.Frequency, c.Recency, c.T) * (p.R + c.Frequency) / (p.Alpha + c.T) * bt * discountedLifetime(delta*bt, p.S)
 }
