@@ -2,7 +2,6 @@ package forecast
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -152,29 +151,7 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 	if delim == 0 {
 		delim = ','
 	}
-	split := func(s string) ([]string, error) {
-		if delim == ' ' {
-			return strings.Fields(s), nil
-		}
-		if !strings.ContainsRune(s, '"') {
-			rec := strings.Split(s, string(delim))
-			for i := range rec {
-				rec[i] = strings.TrimSpace(rec[i])
-			}
-			return rec, nil
-		}
-		cr := csv.NewReader(strings.NewReader(s))
-		cr.Comma = delim
-		cr.FieldsPerRecord = -1
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil, nil
-		}
-		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
-		}
-		return rec, err
-	}
+	split := func(s string) ([]string, error) { return splitFields(s, delim) }
 	sc := bufio.NewScanner(ingest.SkipBOM(r))
 	sc.Buffer(make([]byte, 0, 64<<10), maxCovariateLine)
 	info := &Covariates{Name: name}
