@@ -51,6 +51,9 @@ type CovariateColumn struct {
 type Covariates struct {
 	Name    string            // Config.CovariatesName
 	Columns []CovariateColumn // the file's columns but the id
+	// IDColumn is the header of the file's id column: the one named like
+	// the log's id column (CSV.ID), else the first.
+	IDColumn string
 	// Names are the covariates the models use, in the order of each
 	// customer's vector z: numeric columns by name, indicators as
 	// "column=level".
@@ -243,6 +246,7 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 		return nil, bad("empty file: want a header and one row per customer")
 	}
 	cols := slices.Delete(slices.Clone(header), idCol, idCol+1)
+	info.IDColumn = header[idCol]
 	info.Rows = len(rows)
 	inLog := make(map[string]bool, len(cs))
 	for _, c := range cs {
@@ -273,16 +277,7 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 	info.Missing = len(missing)
 
 	// Column types, levels, and each row's vector.
-	num := func(s string) (float64, bool) {
-		if opts.DecimalComma {
-			if strings.Contains(s, ",") {
-				s = strings.ReplaceAll(s, ".", "")
-			}
-			s = strings.Replace(s, ",", ".", 1)
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		return v, err == nil && !math.IsInf(v, 0) && !math.IsNaN(v)
-	}
+	num := func(s string) (float64, bool) { return covNumber(s, opts.DecimalComma) }
 	type colEnc struct {
 		numeric bool
 		index   map[string]int // level -> indicator (−1: the reference)
@@ -375,4 +370,18 @@ func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Cust
 		t.slot[r.id] = slot[i]
 	}
 	return t, nil
+}
+
+// covNumber reads a value of the covariates file as a number, as the job
+// does: with decimalComma, "1.234,5" is 1234.5 (dots group thousands
+// when there is a comma); a value that is not a finite number is not one.
+func covNumber(s string, decimalComma bool) (float64, bool) {
+	if decimalComma {
+		if strings.Contains(s, ",") {
+			s = strings.ReplaceAll(s, ".", "")
+		}
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil && !math.IsInf(v, 0) && !math.IsNaN(v)
 }

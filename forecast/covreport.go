@@ -171,7 +171,14 @@ func (res *Result) covariatesJSON() map[string]any {
 			cols[i]["levels"], cols[i]["reference"] = col.Levels, col.Reference
 		}
 	}
+	// How a row is read (LoadModels encodes a customer's raw values as the
+	// job encoded the file's): the id column, the delimiter, the decimal comma.
+	delim := res.Config.CSV.Delimiter
+	if delim == 0 {
+		delim = ','
+	}
 	out := map[string]any{"file": c.Name, "columns": cols, "covariates": c.Names, "rows": c.Rows,
+		"id_column": c.IDColumn, "delimiter": string(delim), "decimal_comma": res.Config.CSV.DecimalComma,
 		"rows_not_in_log": c.NotInLog, "lines_skipped": c.SkippedLines,
 		"customers_without_row": c.Missing, "mean_profile": c.Mean,
 		"missing_rule": "customers of the log without a usable row are fitted and scored with the mean profile"}

@@ -72,6 +72,21 @@ type Scorer struct {
 	// object); false for a file written before, whose settings are
 	// ScorerOptions' or the defaults.
 	Recorded bool
+	// Covariates is, for a run whose chosen purchase model or spend model
+	// has covariates, how the job encoded the covariates file (model.json's
+	// "covariates"); nil otherwise. Such a Scorer scores with
+	// ScoreCovariates and AnswersCovariates, each customer with the
+	// covariate vector Covariates.Encode makes of the customer's values.
+	Covariates *CovariateEncoding
+	// CovPurchase is the chosen purchase model when it has covariates, a
+	// *bgnbd.CovModel (bgnbd-cov, mbgnbd-cov) or a *paretonbd.CovModel
+	// (paretonbd-cov); Purchase is then nil. CovSpend is the spend model
+	// with covariates (SpendModelName) when it values the purchases;
+	// Spend is then the run's model without covariates, which does not.
+	CovPurchase any
+	CovSpend    *gammagamma.CovModel
+
+	purchaseAt func(z []float64) (PurchaseModel, error) // CovPurchase's customer at z
 }
 
 // modelFile is the part of model.json LoadModels reads.
@@ -79,12 +94,8 @@ type modelFile struct {
 	PurchaseModel  string                     `json:"purchase_model"`
 	PurchaseModels map[string]json.RawMessage `json:"purchase_models"`
 	Gammagamma     json.RawMessage            `json:"gammagamma"`
-	Covariates     *struct {
-		Spend *struct {
-			Used bool `json:"used_for_forecasts"`
-		} `json:"spend"`
-	} `json:"covariates"`
-	Scoring *struct {
+	Covariates     json.RawMessage            `json:"covariates"`
+	Scoring        *struct {
 		HorizonMonths *int     `json:"horizon_months"`
 		Discount      *float64 `json:"discount"`
 		Margin        *float64 `json:"margin"`
@@ -103,11 +114,16 @@ type modelFile struct {
 // unit ("data.time_unit_hours") and end of observation
 // ("data.observation_end"), and the run's horizon, discount, margin and
 // window ("scoring"), each overridden by opts where given (see
-// ScorerOptions). A purchase model with covariates (static or
-// time-varying: paretonbd-dyn) is refused, as is a run whose spend model
-// has covariates, with an error wrapping ErrNeedsCovariates: they score a
-// customer from its covariates too, which a summary does not carry. Errors wrap ErrModelFile, or
-// ErrConfig for settings out of range (opts' or the file's).
+// ScorerOptions). A purchase model with static covariates
+// (CovariateModelNames), or a spend model with covariates that valued the
+// run's purchases ("covariates.spend"), is loaded with the encoding of the
+// covariates file ("covariates"; Scorer.Covariates), and scores with
+// ScoreCovariates. The purchase model with time-varying covariates
+// (DynamicModelName) is refused with an error wrapping ErrNeedsCovariates:
+// it predicts a customer along the customer's covariate path from the
+// first purchase over the horizon, not from one row. Errors wrap
+// ErrModelFile, or ErrConfig for settings out of range (opts' or the
+// file's).
 func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	if opts.NoDiscount && opts.Discount != 0 {
 		return nil, &ConfigError{Field: "Discount", Value: fmt.Sprint(opts.Discount), Want: "0 with", With: "NoDiscount"}
@@ -160,11 +176,13 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 	case !ok:
 		return nil, fmt.Errorf("%w: purchase_model %q is not among purchase_models", ErrModelFile, f.PurchaseModel)
 	}
-	if s.Purchase, err = decodePurchaseModel(f.PurchaseModel, raw); err != nil {
-		return nil, fmt.Errorf("%w: purchase_models.%s: %w", ErrModelFile, f.PurchaseModel, err)
+	if !slices.Contains(CovariateModelNames, f.PurchaseModel) {
+		if s.Purchase, err = decodePurchaseModel(f.PurchaseModel, raw); err != nil {
+			return nil, fmt.Errorf("%w: purchase_models.%s: %w", ErrModelFile, f.PurchaseModel, err)
+		}
 	}
-	if c := f.Covariates; c != nil && c.Spend != nil && c.Spend.Used {
-		return nil, fmt.Errorf("%w: %w: the run valued purchases with the spend model with covariates (covariates.spend), which scores a customer from its covariates too", ErrModelFile, ErrNeedsCovariates)
+	if err := loadCovariates(s, f.PurchaseModel, raw, f.Covariates); err != nil {
+		return nil, err
 	}
 	if len(f.Gammagamma) > 0 && !bytes.Equal(bytes.TrimSpace(f.Gammagamma), []byte("null")) {
 		var gg gammagamma.Model
@@ -196,10 +214,10 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 }
 
 // ErrNeedsCovariates is wrapped (with ErrModelFile) by LoadModels' error
-// for a model.json whose purchase model has covariates (CovariateModelNames,
-// DynamicModelName) or whose spend model has (SpendModelName): such a
-// model predicts a customer from the customer's covariates, or covariate
-// path, which a Scorer's customers (summaries) do not carry.
+// for a model.json whose purchase model has time-varying covariates
+// (DynamicModelName), which predicts a customer along the customer's
+// covariate path, and by Score's and Answers' for a Scorer with static
+// covariates (Scorer.Covariates), which scores with ScoreCovariates.
 var ErrNeedsCovariates = errors.New("forecast: the model needs each customer's covariates")
 
 // decodePurchaseModel decodes the JSON of the purchase model name.
@@ -238,6 +256,9 @@ func decodePurchaseModel(name string, raw json.RawMessage) (PurchaseModel, error
 // last two without a spend model. It is an error (wrapping
 // clv.ErrInvalidCustomer, naming the index) for an invalid customer.
 func (s *Scorer) Score(ctx context.Context, cs []clv.Customer) ([]Forecast, error) {
+	if s != nil && s.Covariates != nil {
+		return nil, s.errNeedsCovariates()
+	}
 	if s == nil || s.Purchase == nil {
 		return nil, fmt.Errorf("%w: nil Scorer", ErrModelFile)
 	}
@@ -262,16 +283,24 @@ func (s *Scorer) Score(ctx context.Context, cs []clv.Customer) ([]Forecast, erro
 // NoteNoModel, as in the job. It is an error (wrapping
 // clv.ErrInvalidCustomer, naming the index) for an invalid customer.
 func (s *Scorer) Answers(ctx context.Context, cs []clv.Customer) ([]Answers, error) {
+	if s != nil && s.Covariates != nil {
+		return nil, s.errNeedsCovariates()
+	}
 	if s == nil || s.Purchase == nil {
 		return nil, fmt.Errorf("%w: nil Scorer", ErrModelFile)
 	}
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err
 	}
+	return s.answers(ctx, cs, s.Purchase)
+}
+
+// answers returns the answers of the valid customers cs from pm.
+func (s *Scorer) answers(ctx context.Context, cs []clv.Customer, pm PurchaseModel) ([]Answers, error) {
 	// The job's code: its outlook stage, and a Result holding what
 	// Result.answers reads (the unit, the end, the outlooks).
 	j := job{cfg: Config{Window: s.Window, Unit: s.Unit}, say: func(string, ...any) {}}
-	o, err := j.outlook(cs, nil, s.Purchase, s.Horizon)
+	o, err := j.outlook(cs, nil, pm, s.Horizon)
 	if err != nil {
 		return nil, err
 	}
