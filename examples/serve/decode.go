@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -45,14 +48,34 @@ func limits(sc *forecast.Scorer, maxBatch int) bounds {
 // them, each with every field (monetary_value optional without a spend
 // model, needValue false), no other field, and values the models accept
 // (clv.Customer.Validate) within lim, else an *apiError naming the
-// customer's index and the field.
+// customer's index and the field. A customer's "covariates" are checked
+// (see decodeRequestCov) and left out.
 func decodeRequest(b []byte, lim bounds, needValue bool) ([]clv.Customer, error) {
-	d := decoder{b: b, customer: -1}
+	cs, _, err := decodeRequestCov(b, lim, needValue, nil)
+	return cs, err
+}
+
+// decodeRequestCov decodes a request as decodeRequest does, and each
+// customer's "covariates", an object of the covariates file's columns
+// (the id's aside) to the customer's values: a JSON string, or a JSON
+// number standing for the file's text of it (its literal: 1e3 is "1e3",
+// which a categorical column's level "1e3" would match). With enc (a
+// model with covariates) every customer has them, each encoded with
+// enc.Encode into z, parallel to the customers; an unknown column, a
+// level the run did not see, a value that is not a number in a numeric
+// column is a 400 naming the customer and the field (covariates.column);
+// a customer without covariates a 400 naming the columns missing.
+// Without enc (a model without covariates) they are checked as JSON,
+// at most forecast.MaxCovariates columns of strings and numbers, and
+// left out (z nil): a client that always sends its customers' covariates
+// keeps being served when the model reloaded is one without.
+func decodeRequestCov(b []byte, lim bounds, needValue bool, enc *forecast.CovariateEncoding) ([]clv.Customer, [][]float64, error) {
+	d := decoder{b: b, customer: -1, enc: enc}
 	cs, err := d.request(lim, needValue)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cs, nil
+	return cs, d.z, nil
 }
 
 type decoder struct {
@@ -60,6 +83,10 @@ type decoder struct {
 	i        int
 	customer int    // the customer being read, -1 outside
 	field    string // the field being read
+	// enc encodes the customers' covariates into z; nil for a model
+	// without covariates.
+	enc *forecast.CovariateEncoding
+	z   [][]float64
 }
 
 // fail returns a 400 about the customer and field being read.
@@ -239,6 +266,8 @@ func (d *decoder) customerObject(lim bounds, needValue bool) (clv.Customer, erro
 		return c, d.fail(`want an object {"id", "frequency", "recency", "T", "monetary_value"}, not %s`, d.kind())
 	}
 	set := 0
+	covGiven := false
+	var row map[string]string
 	err := d.object(func(key string) error {
 		d.field = key
 		bit := 0
@@ -247,8 +276,20 @@ func (d *decoder) customerObject(lim bounds, needValue bool) (clv.Customer, erro
 				bit = 1 << k
 			}
 		}
+		if key == "covariates" {
+			if covGiven {
+				return d.fail("given twice")
+			}
+			covGiven = true
+			if d.peek() == 'n' { // null: as if missing
+				return d.literal("null")
+			}
+			var err error
+			row, err = d.covariates()
+			return err
+		}
 		if bit == 0 {
-			return d.fail("unknown field: want id, frequency, recency, T, monetary_value")
+			return d.fail("unknown field: want id, frequency, recency, T, monetary_value, covariates")
 		}
 		if set&bit != 0 {
 			return d.fail("given twice")
@@ -302,7 +343,89 @@ func (d *decoder) customerObject(lim bounds, needValue bool) (clv.Customer, erro
 			}
 		}
 	}
-	return c, d.check(c, lim)
+	if err := d.check(c, lim); err != nil {
+		return c, err
+	}
+	if d.enc == nil {
+		return c, nil
+	}
+	d.field = "covariates"
+	if row == nil {
+		return c, d.fail("missing (or null): the model needs each customer's covariates, an object of the columns %s", strings.Join(columnNames(d.enc), ", "))
+	}
+	z, err := d.enc.Encode(row)
+	if err != nil {
+		var ce *forecast.CovariateError
+		if !errors.As(err, &ce) {
+			return c, d.fail("%v", err)
+		}
+		if ce.Column != "" && len(ce.Missing) == 0 {
+			d.field = "covariates." + ce.Column
+		}
+		return c, d.fail("%s", ce.Reason)
+	}
+	d.z = append(d.z, z)
+	return c, nil
+}
+
+// maxCovariateValue bounds a covariate's value in a request, in bytes.
+const maxCovariateValue = 1024
+
+// covariates reads a customer's "covariates": an object of at most
+// forecast.MaxCovariates columns (with d.enc, the model's only), each
+// once, to a JSON string or number (its literal).
+func (d *decoder) covariates() (map[string]string, error) {
+	if d.peek() != '{' {
+		return nil, d.fail(`JSON %s, want an object {"column": value, ...}`, d.kind())
+	}
+	row := map[string]string{}
+	err := d.object(func(key string) error {
+		d.field = "covariates." + key
+		if len(key) > maxCovariateValue {
+			d.field = "covariates"
+			return d.fail("a column name of %d bytes", len(key))
+		}
+		if _, dup := row[key]; dup {
+			return d.fail("given twice")
+		}
+		if d.enc != nil && !slices.ContainsFunc(d.enc.Columns, func(c forecast.CovariateColumn) bool { return c.Name == key }) {
+			return d.fail("not a column of the model's covariates (%s)", strings.Join(columnNames(d.enc), ", "))
+		}
+		if len(row) == forecast.MaxCovariates {
+			d.field = "covariates"
+			return d.fail("more than %d columns", forecast.MaxCovariates)
+		}
+		switch c := d.peek(); {
+		case c == '"':
+			v, err := d.str()
+			if err != nil {
+				return err
+			}
+			if len(v) > maxCovariateValue {
+				return d.fail("a value of %d bytes: at most %d", len(v), maxCovariateValue)
+			}
+			row[key] = v
+		case c == '-' || c >= '0' && c <= '9':
+			start := d.i
+			if _, err := d.number(); err != nil {
+				return err
+			}
+			row[key] = string(d.b[start:d.i])
+		default:
+			return d.fail("JSON %s, want a string or a number", d.kind())
+		}
+		return nil
+	})
+	return row, err
+}
+
+// columnNames returns the names of enc's columns.
+func columnNames(enc *forecast.CovariateEncoding) []string {
+	out := make([]string, len(enc.Columns))
+	for j, c := range enc.Columns {
+		out[j] = c.Name
+	}
+	return out
 }
 
 // check checks a customer's values one by one, so that the error names

@@ -7,7 +7,7 @@
 //
 // Endpoints:
 //
-//	POST /v1/score  {"customers": [{"id", "frequency", "recency", "T", "monetary_value"}, ...]}
+//	POST /v1/score  {"customers": [{"id", "frequency", "recency", "T", "monetary_value", "covariates"}, ...]}
 //	                → {"customers": [{"id", "p_alive", "expected_purchases", "expected_avg_value", "clv", "churn_tier",
 //	                   "discounted_purchases", "p_purchase_window", "p_churn_window", ..., "model_days_between_orders"}, ...]}
 //	GET  /v1/customers/{id}   with -state: the customer's summary from the job's state and its forecast
@@ -25,6 +25,29 @@
 // overrides its one setting (-discount 0 too). A model.json written
 // before it recorded them is scored with the flags, defaults included
 // (those of examples/forecast).
+//
+// A model with static covariates (bgnbd-cov, mbgnbd-cov, paretonbd-cov, or
+// a run whose purchases the spend model with covariates valued) scores a
+// customer from the customer's covariates too: each customer of a request
+// carries them, "covariates": {"column": value, ...}, the columns of the
+// job's covariates file (its id column aside), a value a JSON string, or
+// a JSON number standing for the file's text. They are encoded as the job
+// encoded the file (forecast.CovariateEncoding, from model.json): a
+// categorical column's value is one of the levels the run saw. A customer
+// without them, or with a column missing, an unknown column or level, or
+// a value of the wrong type, is a 400 naming the customer and the field
+// (covariates.column). A model without covariates checks them as JSON and
+// ignores them, so that a client sending them keeps being served across a
+// reload to such a model. With -state, GET /v1/customers/{id} takes a
+// customer's covariates from -covariates FILE (the job's covariates file,
+// read with the model's encoding, reloaded as the state is, and when a
+// new model is loaded); a customer without a row is scored with the mean
+// profile, as the job scores one ("covariates_from": "mean_profile",
+// else "file"). The model with time-varying covariates (paretonbd-dyn) is
+// not served: it predicts a customer along the customer's covariate path
+// from the first purchase over the horizon, on the job's time grid, which
+// is the job's to assemble (forecast -dynamic-covariates FILE), not one
+// row of a request.
 //
 // ?answers=false on either scoring endpoint leaves the answer columns
 // out (a third of the scoring's time); -answers=false makes that the

@@ -25,6 +25,10 @@ type Config struct {
 	// State is the job's -state directory, whose state GET
 	// /v1/customers/{id} looks customers up in; "" for none.
 	State string
+	// Covariates is the covariates file (the job's -covariates format)
+	// whose rows GET /v1/customers/{id} scores a model with covariates
+	// with; "" for none. It needs State.
+	Covariates string
 	// Months, Discount, Margin and Window are the job's -horizon,
 	// -discount, -margin and -window: they override model.json's
 	// recorded settings only when Given names them (flags set on the
@@ -55,6 +59,7 @@ func defaultConfig() Config {
 func (c *Config) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Model, "model", c.Model, "model.json written by examples/forecast (required)")
 	fs.StringVar(&c.State, "state", c.State, "the job's -state directory: GET /v1/customers/{id} answers from its "+stateFile+", reloaded as the model is")
+	fs.StringVar(&c.Covariates, "covariates", c.Covariates, "with -state and a model with covariates: the customers' covariates (the job's -covariates file) that GET /v1/customers/{id} scores with, reloaded as the state is")
 	fs.StringVar(&c.Addr, "addr", c.Addr, "host:port to listen on (port 0: any free port)")
 	fs.IntVar(&c.Months, "horizon", c.Months, fmt.Sprintf("forecast horizon in months, 1 to %d: overrides model.json's (the job's -horizon)", forecast.MaxMonths))
 	fs.Float64Var(&c.Discount, "discount", c.Discount, "discount rate per month: overrides model.json's (the job's -discount)")
@@ -75,6 +80,8 @@ func (c *Config) check() error {
 	switch {
 	case c.Model == "":
 		return cli.Usagef("no model: give -model out/model.json (examples/forecast writes it)")
+	case c.Covariates != "" && c.State == "":
+		return cli.Usagef("-covariates %s without -state: the covariates serve the lookups of -state's customers (a request to /v1/score carries its customers' covariates)", c.Covariates)
 	case c.Months < 1 || c.Months > forecast.MaxMonths:
 		return cli.Usagef("-horizon %d: want 1 to %d months", c.Months, forecast.MaxMonths)
 	case !(c.Discount >= 0) || c.Discount > 1e6:
@@ -163,6 +170,7 @@ func serve(ctx context.Context, c Config, hup <-chan os.Signal, stderr io.Writer
 	s := newServer(c, log)
 	s.reload("start", true) // a model that does not load yet: not ready, reloaded when it changes
 	s.reloadState("start", true)
+	s.reloadCovariates("start", true)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -202,9 +210,11 @@ func serve(ctx context.Context, c Config, hup <-chan os.Signal, stderr io.Writer
 		case <-hup:
 			s.reload("SIGHUP", true)
 			s.reloadState("SIGHUP", true)
+			s.reloadCovariates("SIGHUP", true)
 		case <-tick:
 			s.reload("file changed", false)
 			s.reloadState("file changed", false)
+			s.reloadCovariates("file changed", false)
 		}
 	}
 }

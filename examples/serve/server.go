@@ -35,7 +35,8 @@ type server struct {
 	cfg     Config
 	log     *slog.Logger
 	model   atomic.Pointer[loaded]
-	state   states // with -state
+	state   states          // with -state
+	covs    covariateTables // with -covariates
 	metrics *metrics
 	slots   chan struct{} // a token per request being read and scored
 
@@ -122,14 +123,14 @@ func (s *server) routes() http.Handler {
 	})
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		if l := s.model.Load(); l != nil && (s.cfg.State == "" || s.state.inUse.Load() != nil) {
+		if l := s.model.Load(); l != nil && (s.cfg.State == "" || s.state.inUse.Load() != nil && s.covariatesReady(l.scorer)) {
 			s.metrics.request("/readyz", http.StatusOK)
 			fmt.Fprintf(w, `{"status":"ready","purchase_model":%q,"loaded":%q}`+"\n", l.scorer.Name, l.loadedAt.UTC().Format(time.RFC3339))
 			return
 		}
 		s.metrics.request("/readyz", http.StatusServiceUnavailable)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		io.WriteString(w, `{"status":"no model or no state loaded"}`+"\n")
+		io.WriteString(w, `{"status":"no model, no state or no covariates for the model loaded"}`+"\n")
 	})
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		s.metrics.request("/metrics", http.StatusOK)
@@ -245,11 +246,21 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	cs, err := decodeRequest(b, limits(l.scorer, s.cfg.MaxBatch), l.scorer.Spend != nil)
+	sc := l.scorer
+	cs, z, err := decodeRequestCov(b, limits(sc, s.cfg.MaxBatch), sc.Spend != nil, sc.Covariates)
 	if err != nil {
 		return nil, 0, err
 	}
-	fcs, err := l.scorer.Score(ctx, cs)
+	score, answer := sc.Score, sc.Answers
+	if sc.Covariates != nil {
+		score = func(ctx context.Context, cs []clv.Customer) ([]forecast.Forecast, error) {
+			return sc.ScoreCovariates(ctx, cs, z)
+		}
+		answer = func(ctx context.Context, cs []clv.Customer) ([]forecast.Answers, error) {
+			return sc.AnswersCovariates(ctx, cs, z)
+		}
+	}
+	fcs, err := score(ctx, cs)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
@@ -260,14 +271,14 @@ func (s *server) scoreBody(r *http.Request) ([]byte, int, error) {
 	}
 	var ans []forecast.Answers
 	if withAnswers {
-		if ans, err = l.scorer.Answers(ctx, cs); err != nil {
+		if ans, err = answer(ctx, cs); err != nil {
 			if ctx.Err() != nil {
 				return nil, 0, &apiError{status: http.StatusServiceUnavailable, message: fmt.Sprintf("scoring did not finish within %v (-timeout)", s.cfg.Timeout), customer: -1}
 			}
 			return nil, 0, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 		}
 	}
-	out, err := encodeResponse(l.scorer, cs, fcs, ans)
+	out, err := encodeResponse(sc, cs, fcs, ans)
 	return out, len(cs), err
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -165,19 +166,39 @@ func (s *server) customerBody(r *http.Request) ([]byte, error) {
 	ctx, cancel := contextTimeout(r, s.cfg.Timeout)
 	defer cancel()
 	cs := []clv.Customer{c}
-	fcs, err := sc.Score(ctx, cs)
+	score, answer := sc.Score, sc.Answers
+	from := ""
+	if sc.Covariates != nil {
+		z, f, err := s.lookupCovariates(sc, id)
+		if err != nil {
+			return nil, err
+		}
+		zs := [][]float64{z}
+		from = f
+		score = func(ctx context.Context, cs []clv.Customer) ([]forecast.Forecast, error) {
+			return sc.ScoreCovariates(ctx, cs, zs)
+		}
+		answer = func(ctx context.Context, cs []clv.Customer) ([]forecast.Answers, error) {
+			return sc.AnswersCovariates(ctx, cs, zs)
+		}
+	}
+	fcs, err := score(ctx, cs)
 	if err != nil {
 		return nil, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 	}
 	var ans []forecast.Answers
 	if withAnswers {
-		if ans, err = sc.Answers(ctx, cs); err != nil {
+		if ans, err = answer(ctx, cs); err != nil {
 			return nil, &apiError{status: http.StatusUnprocessableEntity, message: err.Error(), customer: -1}
 		}
 	}
 	b := appendHeader(make([]byte, 0, 1024), sc)
 	b = append(b, `,"state_observation_end":`...)
 	b = appendString(b, st.lookup.End.Format(time.RFC3339))
+	if from != "" {
+		b = append(b, `,"covariates_from":`...)
+		b = appendString(b, from)
+	}
 	b = append(b, `,"customer":`...)
 	b, err = appendCustomer(b, sc, 0, c, fcs[0], ans, true)
 	if err != nil {
