@@ -607,3 +607,27 @@ func FuzzDecodeCovariates(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScoreCovariates: requests of 1,000 customers of the generated
+// covariate log with their covariates (500 customers twice), to each model
+// with covariates, with the answers.
+func BenchmarkScoreCovariates(b *testing.B) {
+	log, covs := genCovariateLog(b)
+	for _, name := range []string{"bgnbd-cov", "paretonbd-cov"} {
+		b.Run(name, func(b *testing.B) {
+			r := runCovJob(b, log, covs, name, covLogOpts, map[string]bool{"Age": true})
+			_, h, _ := covServer(b, r, nil)
+			cs := r.res.Summary.Customers
+			body := covRequest(append(slices.Clone(cs), cs...), func(id string) any { return r.values[id] })
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if w := post(h, body); w.Code != 200 {
+					b.Fatal(w.Code)
+				}
+			}
+			b.ReportMetric(float64(b.N)*1000/(cpuTime()-cpu0).Seconds(), "customers/CPU-s")
+		})
+	}
+}

@@ -276,7 +276,7 @@ func (d *decoder) customerObject(lim bounds, needValue bool) (clv.Customer, erro
 				bit = 1 << k
 			}
 		}
-		if key == "covariates" {
+		if bit == 0 && key == "covariates" {
 			if covGiven {
 				return d.fail("given twice")
 			}
