@@ -32,7 +32,7 @@ type covLog struct {
 // genCovLog simulates n customers with paretonbd.CovModel.Simulate and
 // writes their purchases as a log (each customer's repeat purchases spread
 // evenly to the last, on distinct days) and their covariates.
-func genCovLog(t *testing.T, n int, seed uint64) covLog {
+func genCovLog(t testing.TB, n int, seed uint64) covLog {
 	t.Helper()
 	truth := paretonbd.CovParams{Params: paretonbd.Params{R: 1.2, Alpha: 12, S: 0.8, Beta: 30},
 		Names: []string{"Channel=online", "Channel=phone", "Age"},

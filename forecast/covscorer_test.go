@@ -290,3 +290,45 @@ func covSpendAmounts(t *testing.T, log, covs string) string {
 	}
 	return b.String()
 }
+
+// TestLoadCovariateModelFile: a model.json written before it recorded how
+// the file was read loads with the defaults (the first column the id, a
+// comma); one whose covariates do not match its columns, levels or models
+// is refused with ErrModelFile naming what.
+func TestLoadCovariateModelFile(t *testing.T) {
+	good := string(covModelJSON(t, "paretonbd-cov"))
+	old := good
+	for _, f := range []string{`"id_column": "customer_id",`, `"delimiter": ",",`, `"decimal_comma": false,`} {
+		if !strings.Contains(old, f) {
+			t.Fatalf("model.json without %s", f)
+		}
+		old = strings.Replace(old, f, "", 1)
+	}
+	sc, err := forecast.LoadModels(strings.NewReader(old), forecast.ScorerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := sc.Covariates; e.IDColumn != "" || e.Delimiter != ',' || e.DecimalComma {
+		t.Errorf("defaults: %q %q %v", e.IDColumn, e.Delimiter, e.DecimalComma)
+	}
+	if tab, err := sc.Covariates.ReadTable(strings.NewReader("id,Age,Channel\nx,1,phone\n"), "f.csv"); err != nil || tab.Len() != 1 {
+		t.Errorf("ReadTable, the id first: %v", err)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{`"reference": "shop"`, `"reference": "online"`, "reference"},
+		{`"Channel=phone",`, `"Channel=fax",`, "covariates"},
+		{`"Age"`, `"age"`, "covariates"},
+		{`"delimiter": ","`, `"delimiter": ",,"`, "delimiter"},
+		{`"mean_profile": [`, `"mean_profile": [1,`, "mean_profile"},
+		{`"covariates": {`, `"covariates_": {`, "without"},
+		{`"categorical": true`, `"categorical": false`, "numeric with levels"},
+	} {
+		js := strings.Replace(good, tc.old, tc.new, 1)
+		if js == good {
+			t.Fatalf("%s not in model.json", tc.old)
+		}
+		if _, err := forecast.LoadModels(strings.NewReader(js), forecast.ScorerOptions{}); !errors.Is(err, forecast.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s -> %s: %v, want ErrModelFile saying %q", tc.old, tc.new, err, tc.want)
+		}
+	}
+}
