@@ -46,8 +46,9 @@ import (
 // CovariateEncoding is how the job turned a row of the covariates file
 // into a customer's covariate vector (model.json's "covariates"): each
 // numeric column its value, each categorical column a 0/1 indicator per
-// level but the reference (CovariateColumn). It is immutable and safe for
-// concurrent use.
+// level but the reference (CovariateColumn). LoadModels makes one (the
+// zero value encodes nothing). It is immutable and safe for concurrent
+// use.
 type CovariateEncoding struct {
 	// Columns are the file's columns but the id, in the file's order;
 	// Names the covariates, in the order of z (numeric columns by name,
@@ -292,17 +293,17 @@ func newCovariateEncoding(f *covariatesFile) (*CovariateEncoding, error) {
 // purchase model if name is one of CovariateModelNames, the spend model
 // if the run valued purchases with it, and the encoding if either is.
 func loadCovariates(s *Scorer, name string, raw, c json.RawMessage) error {
-	cov := slices.Contains(CovariateModelNames, name)
+	withCov := slices.Contains(CovariateModelNames, name)
 	var f covariatesFile
 	if len(c) > 0 && !bytes.Equal(bytes.TrimSpace(c), []byte("null")) {
 		if err := json.Unmarshal(c, &f); err != nil {
 			return fmt.Errorf("%w: covariates: %w", ErrModelFile, err)
 		}
-	} else if cov {
+	} else if withCov {
 		return fmt.Errorf("%w: purchase model %s without \"covariates\" (how the job encoded the covariates file)", ErrModelFile, name)
 	}
 	spendCov := f.Spend != nil && f.Spend.Used
-	if !cov && !spendCov {
+	if !withCov && !spendCov {
 		return nil
 	}
 	enc, err := newCovariateEncoding(&f)
@@ -310,7 +311,7 @@ func loadCovariates(s *Scorer, name string, raw, c json.RawMessage) error {
 		return fmt.Errorf("%w: covariates: %w", ErrModelFile, err)
 	}
 	s.Covariates = enc
-	if cov {
+	if withCov {
 		var names []string
 		switch name {
 		case "paretonbd-cov":

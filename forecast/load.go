@@ -220,7 +220,8 @@ func LoadModels(r io.Reader, opts ScorerOptions) (*Scorer, error) {
 // covariates (Scorer.Covariates), which scores with ScoreCovariates.
 var ErrNeedsCovariates = errors.New("forecast: the model needs each customer's covariates")
 
-// decodePurchaseModel decodes the JSON of the purchase model name.
+// decodePurchaseModel decodes the JSON of the purchase model name, one
+// without static covariates (those: loadCovariates).
 func decodePurchaseModel(name string, raw json.RawMessage) (PurchaseModel, error) {
 	switch name {
 	case "bgnbd", "mbgnbd":
@@ -240,9 +241,6 @@ func decodePurchaseModel(name string, raw json.RawMessage) (PurchaseModel, error
 		return &m, nil
 	case DynamicModelName:
 		return nil, fmt.Errorf("%w: %s predicts each customer along the customer's time-varying covariates (a path from the first purchase over the horizon), which a summary (frequency, recency, T) does not carry; score with the job (forecast -dynamic-covariates FILE) or paretonbd.DynModel", ErrNeedsCovariates, name)
-	}
-	if slices.Contains(CovariateModelNames, name) {
-		return nil, fmt.Errorf("%w: %s predicts each customer from the customer's covariates, which a summary (frequency, recency, T) does not carry; score with the job (forecast -covariates FILE) or the model's package", ErrNeedsCovariates, name)
 	}
 	return nil, fmt.Errorf("unknown purchase model %q: want one of %v", name, ModelNames)
 }
