@@ -11,7 +11,7 @@ import (
 // made once by GroupCustomers and passed to the functions that would
 // otherwise each group the same customers again: the purchase models' fits
 // (bgnbd.FitOptions.Grouping, paretonbd.FitOptions.Grouping),
-// LifetimeValues (ValueOptions.Grouping), OutlookAll
+// predict.LifetimeValues (predict.ValueOptions.Grouping), predict.OutlookAll
 // (OutlookOptions.Grouping), interval.Forecast (interval.Options.Grouping),
 // interval.PredictiveAllGrouped and BG/NBD's batch predictions (the
 // bgnbd.Model methods ending in Grouped). A job that calls several of them
@@ -69,14 +69,4 @@ func (g *Grouping) Sub(cs []Customer, lo, hi int) (*Grouping, error) {
 // the customers; 0 for a nil Grouping.
 func (g *Grouping) Distinct() int {
 	return rows.Distinct((*rows.Grouping)(g))
-}
-
-// groupsOf returns the groups of cs: g's if g is cs's grouping, nil if g
-// is nil, and an error wrapping ErrGroupingMismatch otherwise.
-func (g *Grouping) groupsOf(fn string, cs []Customer) (*rows.Groups, error) {
-	rg, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
-	if !ok {
-		return nil, fmt.Errorf("%w (%s)", ErrGroupingMismatch, fn)
-	}
-	return rg, nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -30,7 +32,7 @@ func noPanic(t *testing.T, name string, f func()) {
 func TestNoPanicNilModels(t *testing.T) {
 	cs := []clv.Customer{{ID: "a", Frequency: 2, Recency: 30, T: 39, MonetaryValue: 20}}
 	hold := []clv.Holdout{{Frequency: 1, Duration: 39}}
-	vo := clv.ValueOptions{Periods: 12, PeriodLength: 4, DiscountRate: 0.01, Margin: 1}
+	vo := predict.ValueOptions{Periods: 12, PeriodLength: 4, DiscountRate: 0.01, Margin: 1}
 	var nilBG *bgnbd.Model
 	var nilGG *gammagamma.Model
 	var nilPN *paretonbd.Model
@@ -47,30 +49,30 @@ func TestNoPanicNilModels(t *testing.T) {
 		{"typed nil Pareto/NBD", nilPN, gg},
 	} {
 		calls := map[string]func() error{
-			"LifetimeValue":  func() error { _, err := clv.LifetimeValue(tc.pm, tc.sm, cs[0], vo); return err },
-			"LifetimeValues": func() error { _, err := clv.LifetimeValues(tc.pm, tc.sm, cs, vo); return err },
+			"LifetimeValue":  func() error { _, err := predict.LifetimeValue(tc.pm, tc.sm, cs[0], vo); return err },
+			"LifetimeValues": func() error { _, err := predict.LifetimeValues(tc.pm, tc.sm, cs, vo); return err },
 		}
 		if tc.pm != bg {
-			calls["EvaluateHoldout"] = func() error { _, err := clv.EvaluateHoldout(tc.pm, cs, hold, 7); return err }
+			calls["EvaluateHoldout"] = func() error { _, err := assess.EvaluateHoldout(tc.pm, cs, hold, 7); return err }
 		}
 		switch pm := tc.pm.(type) {
 		case *bgnbd.Model:
 			if pm != nil {
 				break
 			}
-			calls["ExpectedCumulativeRepeats"] = func() error { _, err := clv.ExpectedCumulativeRepeats(pm, cs, []float64{1}); return err }
-			calls["ExpectedFrequencyCounts"] = func() error { _, err := clv.ExpectedFrequencyCounts(pm, cs, 3); return err }
-			calls["NewCustomerValue"] = func() error { _, err := clv.NewCustomerValue(pm, tc.sm.(*gammagamma.Model), 0, vo); return err }
+			calls["ExpectedCumulativeRepeats"] = func() error { _, err := assess.ExpectedCumulativeRepeats(pm, cs, []float64{1}); return err }
+			calls["ExpectedFrequencyCounts"] = func() error { _, err := assess.ExpectedFrequencyCounts(pm, cs, 3); return err }
+			calls["NewCustomerValue"] = func() error { _, err := predict.NewCustomerValue(pm, tc.sm.(*gammagamma.Model), 0, vo); return err }
 			calls["CompareModels"] = func() error {
-				_, err := clv.CompareModels([]clv.Candidate{{Name: "x", Model: pm}}, cs, hold, 7)
+				_, err := assess.CompareModels([]assess.Candidate{{Name: "x", Model: pm}}, cs, hold, 7)
 				return err
 			}
 		case nil:
-			calls["ExpectedCumulativeRepeats"] = func() error { _, err := clv.ExpectedCumulativeRepeats(nil, cs, []float64{1}); return err }
-			calls["ExpectedFrequencyCounts"] = func() error { _, err := clv.ExpectedFrequencyCounts(nil, cs, 3); return err }
-			calls["NewCustomerValue"] = func() error { _, err := clv.NewCustomerValue(nil, nil, 0, vo); return err }
+			calls["ExpectedCumulativeRepeats"] = func() error { _, err := assess.ExpectedCumulativeRepeats(nil, cs, []float64{1}); return err }
+			calls["ExpectedFrequencyCounts"] = func() error { _, err := assess.ExpectedFrequencyCounts(nil, cs, 3); return err }
+			calls["NewCustomerValue"] = func() error { _, err := predict.NewCustomerValue(nil, nil, 0, vo); return err }
 			calls["CompareModels"] = func() error {
-				_, err := clv.CompareModels([]clv.Candidate{{Name: "x"}}, cs, hold, 7)
+				_, err := assess.CompareModels([]assess.Candidate{{Name: "x"}}, cs, hold, 7)
 				return err
 			}
 		}
@@ -172,45 +174,45 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			mustErr("ValidateAll(NaN)", clv.ValidateAll(bad))
 		},
 		"LifetimeValue NaN": func() {
-			_, err := clv.LifetimeValue(bg, gg, bad[0], clv.ValueOptions{PeriodLength: 4})
+			_, err := predict.LifetimeValue(bg, gg, bad[0], predict.ValueOptions{PeriodLength: 4})
 			mustErr("LifetimeValue NaN customer", err)
-			_, err = clv.LifetimeValue(bg, gg, clv.Customer{T: 1}, clv.ValueOptions{PeriodLength: nan})
+			_, err = predict.LifetimeValue(bg, gg, clv.Customer{T: 1}, predict.ValueOptions{PeriodLength: nan})
 			mustErr("LifetimeValue NaN options", err)
-			_, err = clv.LifetimeValues(bg, gg, nil, clv.ValueOptions{PeriodLength: 4})
+			_, err = predict.LifetimeValues(bg, gg, nil, predict.ValueOptions{PeriodLength: 4})
 			mustErr("LifetimeValues(nil)", err)
-			_, err = clv.LifetimeValues(&zeroBG, &zeroGG, []clv.Customer{{T: 1}}, clv.ValueOptions{PeriodLength: 4})
+			_, err = predict.LifetimeValues(&zeroBG, &zeroGG, []clv.Customer{{T: 1}}, predict.ValueOptions{PeriodLength: 4})
 			mustErr("LifetimeValues(zero models)", err)
 		},
 		"SummarizeValues": func() {
-			_, err := clv.SummarizeValues(nil)
+			_, err := predict.SummarizeValues(nil)
 			mustErr("SummarizeValues(nil)", err)
-			_, err = clv.SummarizeValues([]float64{nan, inf})
+			_, err = predict.SummarizeValues([]float64{nan, inf})
 			mustErr("SummarizeValues(NaN)", err)
 		},
 		"EvaluateHoldout": func() {
-			_, err := clv.EvaluateHoldout(bg, nil, nil, 0)
+			_, err := assess.EvaluateHoldout(bg, nil, nil, 0)
 			mustErr("EvaluateHoldout(nil)", err)
-			_, err = clv.EvaluateHoldout(bg, bad, []clv.Holdout{{Frequency: nan, Duration: nan}}, 7)
+			_, err = assess.EvaluateHoldout(bg, bad, []clv.Holdout{{Frequency: nan, Duration: nan}}, 7)
 			mustErr("EvaluateHoldout(NaN)", err)
 		},
 		"CompareModels": func() {
-			_, err := clv.CompareModels(nil, nil, nil, 0)
+			_, err := assess.CompareModels(nil, nil, nil, 0)
 			mustErr("CompareModels(nil)", err)
 		},
 		"ExpectedFrequencyCounts": func() {
-			_, err := clv.ExpectedFrequencyCounts(bg, nil, 0)
+			_, err := assess.ExpectedFrequencyCounts(bg, nil, 0)
 			mustErr("ExpectedFrequencyCounts(nil)", err)
 		},
 		"ExpectedCumulativeRepeats": func() {
-			_, err := clv.ExpectedCumulativeRepeats(bg, nil, []float64{nan})
+			_, err := assess.ExpectedCumulativeRepeats(bg, nil, []float64{nan})
 			mustErr("ExpectedCumulativeRepeats", err)
-			_, err = clv.ExpectedCumulativeRepeatsAll(nil, nil, nil)
+			_, err = assess.ExpectedCumulativeRepeatsAll(nil, nil, nil)
 			_ = err
 		},
 		"NewCustomerValue": func() {
-			_, err := clv.NewCustomerValue(bg, gg, nan, clv.ValueOptions{PeriodLength: 4})
+			_, err := predict.NewCustomerValue(bg, gg, nan, predict.ValueOptions{PeriodLength: 4})
 			mustErr("NewCustomerValue", err)
-			_, err = clv.NewCustomerValue(&zeroBG, &zeroGG, 0, clv.ValueOptions{PeriodLength: 4})
+			_, err = predict.NewCustomerValue(&zeroBG, &zeroGG, 0, predict.ValueOptions{PeriodLength: 4})
 			mustErr("NewCustomerValue(zero models)", err)
 		},
 		"Summarizer zero": func() {

@@ -1,4 +1,4 @@
-package clv_test
+package assess_test
 
 import (
 	"fmt"
@@ -6,8 +6,9 @@ import (
 	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/bgnbd"
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/formula"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -35,7 +36,7 @@ func ExampleCompareModels() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cmp, err := clv.CompareModels([]clv.Candidate{{Name: "bgnbd", Model: bg}, {Name: "mbgnbd", Model: mbg}, {Name: "paretonbd", Model: pn}},
+	cmp, err := assess.CompareModels([]assess.Candidate{{Name: "bgnbd", Model: bg}, {Name: "mbgnbd", Model: mbg}, {Name: "paretonbd", Model: pn}},
 		customers, nil, 7)
 	if err != nil {
 		log.Fatal(err)
@@ -58,7 +59,7 @@ func ExampleCompareModels() {
 func ExampleNewCustomerValue() {
 	pm, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
 	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
-	v, err := clv.NewCustomerValue(pm, sm, 35, clv.ValueOptions{Periods: 24, PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3})
+	v, err := predict.NewCustomerValue(pm, sm, 35, predict.ValueOptions{Periods: 24, PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3})
 	if err != nil {
 		log.Fatal(err)
 	}

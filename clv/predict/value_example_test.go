@@ -1,4 +1,4 @@
-package clv_test
+package predict_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
@@ -25,7 +26,7 @@ func ExampleLifetimeValues() {
 		{ID: "lapsed", Frequency: 10, Recency: 30, T: 39, MonetaryValue: 40},
 		{ID: "one-off", Frequency: 0, Recency: 0, T: 39},
 	}
-	values, err := clv.LifetimeValues(pm, sm, customers, clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01})
+	values, err := predict.LifetimeValues(pm, sm, customers, predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01})
 	if err != nil {
 		log.Fatal(err)
 	}

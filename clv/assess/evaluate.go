@@ -1,9 +1,10 @@
-package clv
+package assess
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ols"
 )
 
@@ -41,7 +42,7 @@ type Evaluation struct {
 // actual holdout frequencies, by calibration frequency 0, 1, ...,
 // maxFreq−1 and maxFreq or more (the table of Fader, Hardie & Lee 2005,
 // with maxFreq 7). cal and hold are parallel, as in Summary.
-func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq int) (Evaluation, error) {
+func EvaluateHoldout(pm clv.PurchaseModel, cal []clv.Customer, hold []clv.Holdout, maxFreq int) (Evaluation, error) {
 	if err := checkModels("EvaluateHoldout", pm); err != nil {
 		return Evaluation{}, err
 	}
@@ -51,7 +52,7 @@ func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq i
 	if maxFreq < 1 {
 		return Evaluation{}, fmt.Errorf("clv: maxFreq %d < 1", maxFreq)
 	}
-	if err := ValidateAll(cal); err != nil {
+	if err := clv.ValidateAll(cal); err != nil {
 		return Evaluation{}, err
 	}
 	ev := Evaluation{Groups: make([]HoldoutGroup, maxFreq+1)}
@@ -100,13 +101,13 @@ func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq i
 // unlike sajari/regression, which needs n² memory: 4.4 GB for CDNOW's
 // 23,570 customers). If the columns are collinear (e.g. every customer has
 // the same T), it drops the last columns until the system is solvable.
-func olsBaseline(cal []Customer, hold []Holdout) (Accuracy, error) {
+func olsBaseline(cal []clv.Customer, hold []clv.Holdout) (Accuracy, error) {
 	n := len(cal)
 	y := make([]float64, n)
 	for i := range hold {
 		y[i] = hold[i].Frequency
 	}
-	row := func(c Customer) []float64 { return []float64{1, c.Frequency, c.Recency, c.T} }
+	row := func(c clv.Customer) []float64 { return []float64{1, c.Frequency, c.Recency, c.T} }
 	var beta []float64
 	var err error
 	k := 4

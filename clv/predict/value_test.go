@@ -1,4 +1,4 @@
-package clv_test
+package predict_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/reftest"
 )
@@ -25,12 +26,12 @@ func TestLifetimeValueCDNOW(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := clv.ValueOptions{Periods: 12, PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}
+	opts := predict.ValueOptions{Periods: 12, PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}
 	var cs []clv.Customer
 	for _, pr := range ref.GammaGamma.Predictions {
 		c := clv.Customer{Frequency: pr.X, Recency: pr.Tx, T: pr.T, MonetaryValue: pr.Zbar}
 		cs = append(cs, c)
-		got, err := clv.LifetimeValue(pm, sm, c, opts)
+		got, err := predict.LifetimeValue(pm, sm, c, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,12 +39,12 @@ func TestLifetimeValueCDNOW(t *testing.T) {
 			t.Errorf("customer %d: CLV %.10g, reference %.10g (rel. error %.2g)", pr.ID, got, pr.CLV, e)
 		}
 	}
-	all, err := clv.LifetimeValues(pm, sm, cs, opts)
+	all, err := predict.LifetimeValues(pm, sm, cs, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range cs {
-		v, _ := clv.LifetimeValue(pm, sm, c, opts)
+		v, _ := predict.LifetimeValue(pm, sm, c, opts)
 		if all[i] != v {
 			t.Errorf("batch %d: %v, single %v", i, all[i], v)
 		}
@@ -53,7 +54,7 @@ func TestLifetimeValueCDNOW(t *testing.T) {
 	// discounted from mid-period, not the end).
 	opts.Continuous = true
 	for i, c := range cs {
-		v, err := clv.LifetimeValue(pm, sm, c, opts)
+		v, err := predict.LifetimeValue(pm, sm, c, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,15 +63,15 @@ func TestLifetimeValueCDNOW(t *testing.T) {
 		}
 	}
 	// Without discounting, CLV is value × E[Y(12 months)].
-	opts = clv.ValueOptions{PeriodLength: clv.MonthInWeeks, Margin: 0.25}
+	opts = predict.ValueOptions{PeriodLength: predict.MonthInWeeks, Margin: 0.25}
 	c := cs[0]
-	v, _ := clv.LifetimeValue(pm, sm, c, opts)
-	want := 0.25 * sm.ConditionalExpectedValue(c) * pm.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks)
+	v, _ := predict.LifetimeValue(pm, sm, c, opts)
+	want := 0.25 * sm.ConditionalExpectedValue(c) * pm.ConditionalExpectedPurchases(c, 12*predict.MonthInWeeks)
 	if math.Abs(v-want) > 1e-12*want {
 		t.Errorf("undiscounted: %v, want %v", v, want)
 	}
-	for _, bad := range []clv.ValueOptions{{}, {PeriodLength: 1, Periods: -1}, {PeriodLength: 1, DiscountRate: -1}, {PeriodLength: 1, Margin: 2}} {
-		if _, err := clv.LifetimeValue(pm, sm, c, bad); !errors.Is(err, clv.ErrBadValueOptions) {
+	for _, bad := range []predict.ValueOptions{{}, {PeriodLength: 1, Periods: -1}, {PeriodLength: 1, DiscountRate: -1}, {PeriodLength: 1, Margin: 2}} {
+		if _, err := predict.LifetimeValue(pm, sm, c, bad); !errors.Is(err, predict.ErrBadValueOptions) {
 			t.Errorf("%+v: %v", bad, err)
 		}
 	}
@@ -81,7 +82,7 @@ func TestSummarizeValues(t *testing.T) {
 	for i := range v {
 		v[i] = float64(i + 1)
 	}
-	d, err := clv.SummarizeValues(v)
+	d, err := predict.SummarizeValues(v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestSummarizeValues(t *testing.T) {
 	if want := (91.0 + 100) * 10 / 2 / 5050; math.Abs(d.TopShare-want) > 1e-15 {
 		t.Errorf("top share %v, want %v", d.TopShare, want)
 	}
-	if _, err := clv.SummarizeValues([]float64{math.NaN()}); err == nil {
+	if _, err := predict.SummarizeValues([]float64{math.NaN()}); err == nil {
 		t.Error("NaN accepted")
 	}
 }
