@@ -348,7 +348,7 @@ type xtTable struct {
 // lookup per customer. With sg, the customers' grouping, it maps that
 // instead of grouping them; an sg of other customers is an error.
 func newXTTable(cs []clv.Customer, sg *clv.Grouping) (*xtTable, error) {
-	byRow, ok := rows.GroupsOf((*rows.Grouping)(sg), cs)
+	byRow, ok := rows.GroupsOf(rows.Unbox(sg), cs)
 	if !ok {
 		return nil, fmt.Errorf("bgnbd: %w", clv.ErrGroupingMismatch)
 	}

@@ -26,7 +26,26 @@ import (
 // they cannot see changed customers, so do not change them while the
 // grouping is in use. A nil *Grouping means none: the function groups the
 // customers itself. A Grouping is immutable and safe for concurrent use.
-type Grouping rows.Grouping
+type Grouping struct {
+	r rows.Grouping // the kernel's grouping, bound to the customers
+}
+
+func init() {
+	// The packages of the module that take or make a *Grouping reach the
+	// kernel's grouping through these (rows cannot import clv).
+	rows.Box = func(r *rows.Grouping) any {
+		if r == nil {
+			return (*Grouping)(nil)
+		}
+		return &Grouping{r: *r}
+	}
+	rows.Unbox = func(box any) *rows.Grouping {
+		if g, _ := box.(*Grouping); g != nil {
+			return &g.r
+		}
+		return nil
+	}
+}
 
 // ErrGroupingMismatch is wrapped by the error of a function given a
 // Grouping of other customers than the ones it was given.
@@ -45,7 +64,11 @@ func GroupCustomers(cs []Customer) (*Grouping, error) {
 		c := &cs[i]
 		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
 	})
-	return (*Grouping)(rows.NewGrouping(cs, g)), nil
+	r := rows.NewGrouping(cs, g)
+	if r == nil { // not reached: Group keeps every customer
+		return nil, fmt.Errorf("clv: GroupCustomers: %d customers grouped as %d", len(cs), len(g.Of))
+	}
+	return &Grouping{r: *r}, nil
 }
 
 // Sub returns the grouping of the customers cs[lo:hi], taken from g, the
@@ -55,18 +78,27 @@ func GroupCustomers(cs []Customer) (*Grouping, error) {
 // range (0 ≤ lo ≤ hi ≤ len(cs)). The part's grouping is valid for
 // cs[lo:hi] only.
 func (g *Grouping) Sub(cs []Customer, lo, hi int) (*Grouping, error) {
-	if _, ok := rows.GroupsOf((*rows.Grouping)(g), cs); !ok || g == nil {
+	if g == nil {
+		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
+	}
+	if _, ok := rows.GroupsOf(&g.r, cs); !ok {
 		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
 	}
 	if lo < 0 || hi < lo || hi > len(cs) {
 		return nil, fmt.Errorf("clv: Grouping.Sub: part [%d, %d) of %d customers", lo, hi, len(cs))
 	}
-	s, _ := rows.SubGrouping((*rows.Grouping)(g), cs, lo, hi)
-	return (*Grouping)(s), nil
+	s, ok := rows.SubGrouping(&g.r, cs, lo, hi)
+	if !ok { // the zero Grouping: of no customers
+		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
+	}
+	return &Grouping{r: *s}, nil
 }
 
 // Distinct returns the number of distinct (frequency, recency, T) among
 // the customers; 0 for a nil Grouping.
 func (g *Grouping) Distinct() int {
-	return rows.Distinct((*rows.Grouping)(g))
+	if g == nil {
+		return 0
+	}
+	return rows.Distinct(&g.r)
 }

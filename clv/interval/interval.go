@@ -234,7 +234,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 			G = max(G, g+1)
 		}
 	}
-	sg, ok := rows.GroupsOf((*rows.Grouping)(opts.Grouping), cs)
+	sg, ok := rows.GroupsOf(rows.Unbox(opts.Grouping), cs)
 	if !ok {
 		return nil, fmt.Errorf("interval: Forecast: %w", clv.ErrGroupingMismatch)
 	}

@@ -33,7 +33,7 @@ func checkModels(fn string, ms ...any) error {
 // groupsOf returns the groups of cs: g's if g is cs's grouping, nil if g
 // is nil, and an error wrapping clv.ErrGroupingMismatch otherwise.
 func groupsOf(g *clv.Grouping, fn string, cs []clv.Customer) (*rows.Groups, error) {
-	rg, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
+	rg, ok := rows.GroupsOf(rows.Unbox(g), cs)
 	if !ok {
 		return nil, fmt.Errorf("%w (%s)", clv.ErrGroupingMismatch, fn)
 	}
