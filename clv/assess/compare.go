@@ -57,25 +57,25 @@ type Comparison struct {
 // likelihood with its own NumParams) competes as it is.
 func CompareModels(cands []Candidate, cal []clv.Customer, hold []clv.Holdout, maxFreq int) (Comparison, error) {
 	if len(cands) == 0 {
-		return Comparison{}, errors.New("clv: CompareModels: no candidates")
+		return Comparison{}, errors.New("assess: CompareModels: no candidates")
 	}
 	var cmp Comparison
 	for i, c := range cands {
 		if isNil(c.Model) {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: candidate %d (%q): %w", i, c.Name, clv.ErrNilModel)
+			return Comparison{}, fmt.Errorf("assess: CompareModels: candidate %d (%q): %w", i, c.Name, clv.ErrNilModel)
 		}
 		info := c.Model.FitInfo()
 		if info.Status != clv.Converged && info.Status != clv.AtBoundary {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: %s: fit status %v, want %v or %v", c.Name, info.Status, clv.Converged, clv.AtBoundary)
+			return Comparison{}, fmt.Errorf("assess: CompareModels: %s: fit status %v, want %v or %v", c.Name, info.Status, clv.Converged, clv.AtBoundary)
 		}
 		if n := cands[0].Model.FitInfo().Customers; info.Customers != n {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: %s was fitted to %d customers, %s to %d", c.Name, info.Customers, cands[0].Name, n)
+			return Comparison{}, fmt.Errorf("assess: CompareModels: %s was fitted to %d customers, %s to %d", c.Name, info.Customers, cands[0].Name, n)
 		}
 		s := ModelScore{Name: c.Name, LogLikelihood: info.LogLikelihood, NumParams: info.NumParams, AIC: info.AIC(), BIC: info.BIC()}
 		if hold != nil {
 			ev, err := EvaluateHoldout(c.Model, cal, hold, maxFreq)
 			if err != nil {
-				return Comparison{}, fmt.Errorf("clv: CompareModels: %s: %w", c.Name, err)
+				return Comparison{}, fmt.Errorf("assess: CompareModels: %s: %w", c.Name, err)
 			}
 			s.Holdout = &ev
 			s.TotalError = ev.Model.TotalPredicted - ev.TotalActual

@@ -47,10 +47,10 @@ func EvaluateHoldout(pm clv.PurchaseModel, cal []clv.Customer, hold []clv.Holdou
 		return Evaluation{}, err
 	}
 	if len(cal) != len(hold) {
-		return Evaluation{}, fmt.Errorf("clv: %d calibration summaries and %d holdout rows", len(cal), len(hold))
+		return Evaluation{}, fmt.Errorf("assess: %d calibration summaries and %d holdout rows", len(cal), len(hold))
 	}
 	if maxFreq < 1 {
-		return Evaluation{}, fmt.Errorf("clv: maxFreq %d < 1", maxFreq)
+		return Evaluation{}, fmt.Errorf("assess: maxFreq %d < 1", maxFreq)
 	}
 	if err := clv.ValidateAll(cal); err != nil {
 		return Evaluation{}, err
@@ -64,11 +64,11 @@ func EvaluateHoldout(pm clv.PurchaseModel, cal []clv.Customer, hold []clv.Holdou
 	for i, c := range cal {
 		h := hold[i]
 		if !(h.Duration >= 0) || !(h.Frequency >= 0) {
-			return Evaluation{}, fmt.Errorf("clv: holdout[%d]: duration %v, frequency %v", i, h.Duration, h.Frequency)
+			return Evaluation{}, fmt.Errorf("assess: holdout[%d]: duration %v, frequency %v", i, h.Duration, h.Frequency)
 		}
 		p := pm.ConditionalExpectedPurchases(c, h.Duration)
 		if math.IsNaN(p) {
-			return Evaluation{}, fmt.Errorf("clv: customers[%d] (%q): prediction is not a number", i, c.ID)
+			return Evaluation{}, fmt.Errorf("assess: customers[%d] (%q): prediction is not a number", i, c.ID)
 		}
 		pred[i] = p
 		g := &ev.Groups[min(int(c.Frequency), maxFreq)]
@@ -90,7 +90,7 @@ func EvaluateHoldout(pm clv.PurchaseModel, cal []clv.Customer, hold []clv.Holdou
 	}
 	base, err := olsBaseline(cal, hold)
 	if err != nil {
-		return ev, fmt.Errorf("clv: baseline regression: %w", err)
+		return ev, fmt.Errorf("assess: baseline regression: %w", err)
 	}
 	ev.Baseline = base
 	return ev, nil

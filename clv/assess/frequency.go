@@ -24,7 +24,7 @@ func ExpectedFrequencyCounts(m clv.UnconditionalPMF, cs []clv.Customer, k int) (
 		return nil, err
 	}
 	if k < 1 || k > maxFrequencyBins {
-		return nil, fmt.Errorf("clv: %d frequency bins, want 1 to %d", k, maxFrequencyBins)
+		return nil, fmt.Errorf("assess: %d frequency bins, want 1 to %d", k, maxFrequencyBins)
 	}
 	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func ExpectedCumulativeRepeatsAll(models []clv.NewCustomerModel, cs []clv.Custom
 	}
 	for _, t := range at {
 		if !finite(t) {
-			return nil, fmt.Errorf("clv: ExpectedCumulativeRepeats: time %v", t)
+			return nil, fmt.Errorf("assess: ExpectedCumulativeRepeats: time %v", t)
 		}
 	}
 	cohorts := cohortsOf(cs)
@@ -72,7 +72,7 @@ func ExpectedCumulativeRepeatsAll(models []clv.NewCustomerModel, cs []clv.Custom
 				}
 			}
 			if math.IsNaN(e) {
-				errs[m] = fmt.Errorf("clv: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
+				errs[m] = fmt.Errorf("assess: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
 				return
 			}
 			out[m][k] = e

@@ -24,7 +24,7 @@ func isNil(v any) bool {
 func checkModels(fn string, ms ...any) error {
 	for _, m := range ms {
 		if isNil(m) {
-			return fmt.Errorf("clv: %s: %w (%T)", fn, clv.ErrNilModel, m)
+			return fmt.Errorf("assess: %s: %w (%T)", fn, clv.ErrNilModel, m)
 		}
 	}
 	return nil

@@ -91,7 +91,7 @@ func OutlookAll(pm clv.NextPurchaseModel, cs []clv.Customer, opts clv.OutlookOpt
 			for slot[i] != int32(j) {
 				i++
 			}
-			return nil, fmt.Errorf("clv: customers[%d] (%q): no outlook from %v", i, cs[i].ID, pm)
+			return nil, fmt.Errorf("predict: customers[%d] (%q): no outlook from %v", i, cs[i].ID, pm)
 		}
 	}
 	return &Outlooks{rows: rows, slot: slot}, nil

@@ -46,7 +46,7 @@ type ValueOptions struct {
 }
 
 // ErrBadValueOptions is wrapped by errors about invalid ValueOptions.
-var ErrBadValueOptions = errors.New("clv: invalid value options")
+var ErrBadValueOptions = errors.New("predict: invalid value options")
 
 func (o *ValueOptions) check() error {
 	if o.Periods == 0 {
@@ -166,7 +166,7 @@ func LifetimeValue(pm clv.PurchaseModel, sm clv.SpendModel, c clv.Customer, opts
 	}
 	v := lifetimeValue(pm, sm, c, opts)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("clv: lifetime value of customer %q is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", c.ID, v)
+		return 0, fmt.Errorf("predict: lifetime value of customer %q is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", c.ID, v)
 	}
 	return v, nil
 }
@@ -232,7 +232,7 @@ func LifetimeValues(pm clv.PurchaseModel, sm clv.SpendModel, cs []clv.Customer, 
 	}
 	for i, v := range out {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", i, cs[i].ID, v)
+			return nil, fmt.Errorf("predict: customers[%d] (%q): lifetime value is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", i, cs[i].ID, v)
 		}
 	}
 	return out, nil
@@ -261,7 +261,7 @@ func SummarizeValues(values []float64) (Distribution, error) {
 	s := slices.Clone(values)
 	for i, v := range s {
 		if math.IsNaN(v) {
-			return Distribution{}, fmt.Errorf("clv: values[%d] is NaN", i)
+			return Distribution{}, fmt.Errorf("predict: values[%d] is NaN", i)
 		}
 	}
 	slices.Sort(s)
@@ -339,7 +339,7 @@ func NewCustomerValue(pm clv.NewCustomerModel, sm clv.PopulationSpend, firstOrde
 	}
 	mean := sm.PopulationMean()
 	if !(mean >= 0) || math.IsInf(mean, 0) {
-		return 0, fmt.Errorf("clv: the spend model's population mean is %v: no finite value per purchase (is q ≤ 1?)", mean)
+		return 0, fmt.Errorf("predict: the spend model's population mean is %v: no finite value per purchase (is q ≤ 1?)", mean)
 	}
 	s := newSchedule(opts)
 	cum := make([]float64, len(s.ts))
@@ -348,7 +348,7 @@ func NewCustomerValue(pm clv.NewCustomerModel, sm clv.PopulationSpend, firstOrde
 	}
 	v := opts.Margin * (firstOrder + mean*s.discount(cum))
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("clv: new-customer value is %v", v)
+		return 0, fmt.Errorf("predict: new-customer value is %v", v)
 	}
 	return v, nil
 }

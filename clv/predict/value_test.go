@@ -10,6 +10,7 @@ import (
 	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/reftest"
+	"github.com/clvkit/clvkit/paretonbd"
 )
 
 // TestLifetimeValueCDNOW reproduces the lifetimes package's CLV: 12
@@ -94,5 +95,38 @@ func TestSummarizeValues(t *testing.T) {
 	}
 	if _, err := predict.SummarizeValues([]float64{math.NaN()}); err == nil {
 		t.Error("NaN accepted")
+	}
+}
+
+// TestNewCustomerValue: the value of a new customer is the first order
+// plus the discounted expected repeat purchases times the population mean
+// spend, times the margin.
+func TestNewCustomerValue(t *testing.T) {
+	pm, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
+	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
+	opts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3, Periods: 24}
+	got, err := predict.NewCustomerValue(pm, sm, 35, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, prev := 35.0, 0.0
+	for i := 1; i <= 24; i++ {
+		e := pm.ExpectedPurchases(float64(i) * predict.MonthInWeeks)
+		want += sm.PopulationMean() * (e - prev) / math.Pow(1.01, float64(i))
+		prev = e
+	}
+	want *= 0.3
+	if math.Abs(got-want) > 1e-12*want {
+		t.Errorf("value %.12g, want %.12g", got, want)
+	}
+	heavy, _ := gammagamma.New(gammagamma.Params{P: 6, Q: 0.9, Gamma: 15})
+	if _, err := predict.NewCustomerValue(pm, heavy, 0, opts); err == nil {
+		t.Error("infinite mean spend accepted")
+	}
+	if _, err := predict.NewCustomerValue(pm, sm, -1, opts); err == nil {
+		t.Error("negative first order accepted")
+	}
+	if _, err := predict.NewCustomerValue(nil, sm, 0, opts); err == nil {
+		t.Error("nil model accepted")
 	}
 }
