@@ -31,20 +31,23 @@ type Grouping struct {
 }
 
 func init() {
-	// The packages of the module that take or make a *Grouping reach the
-	// kernel's grouping through these (rows cannot import clv).
-	rows.Box = func(r *rows.Grouping) any {
-		if r == nil {
-			return (*Grouping)(nil)
-		}
-		return &Grouping{r: *r}
-	}
-	rows.Unbox = func(box any) *rows.Grouping {
-		if g, _ := box.(*Grouping); g != nil {
+	// The module's packages that take or make a *Grouping reach the
+	// kernel's through these (rows cannot import clv).
+	rows.Box = func(r *rows.Grouping) any { return box(r) }
+	rows.Unbox = func(b any) *rows.Grouping {
+		if g, _ := b.(*Grouping); g != nil {
 			return &g.r
 		}
 		return nil
 	}
+}
+
+// box returns r as a *Grouping; nil for a nil r.
+func box(r *rows.Grouping) *Grouping {
+	if r == nil {
+		return nil
+	}
+	return &Grouping{r: *r}
 }
 
 // ErrGroupingMismatch is wrapped by the error of a function given a
@@ -64,11 +67,7 @@ func GroupCustomers(cs []Customer) (*Grouping, error) {
 		c := &cs[i]
 		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
 	})
-	r := rows.NewGrouping(cs, g)
-	if r == nil { // not reached: Group keeps every customer
-		return nil, fmt.Errorf("clv: GroupCustomers: %d customers grouped as %d", len(cs), len(g.Of))
-	}
-	return &Grouping{r: *r}, nil
+	return box(rows.NewGrouping(cs, g)), nil
 }
 
 // Sub returns the grouping of the customers cs[lo:hi], taken from g, the
@@ -87,11 +86,8 @@ func (g *Grouping) Sub(cs []Customer, lo, hi int) (*Grouping, error) {
 	if lo < 0 || hi < lo || hi > len(cs) {
 		return nil, fmt.Errorf("clv: Grouping.Sub: part [%d, %d) of %d customers", lo, hi, len(cs))
 	}
-	s, ok := rows.SubGrouping(&g.r, cs, lo, hi)
-	if !ok { // the zero Grouping: of no customers
-		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
-	}
-	return &Grouping{r: *s}, nil
+	s, _ := rows.SubGrouping(&g.r, cs, lo, hi) // nil for the zero Grouping
+	return box(s), nil
 }
 
 // Distinct returns the number of distinct (frequency, recency, T) among

@@ -36,19 +36,20 @@ func TestGroupCustomers(t *testing.T) {
 }
 
 // TestZeroGrouping: the zero Grouping (not made by GroupCustomers) is the
-// grouping of no customers: Distinct is 0, Sub of no customers and the
-// functions given it for some customers return ErrGroupingMismatch, and
-// nothing panics.
+// grouping of no customers: Distinct is 0, its part of no customers is
+// none, Sub and the functions given it for some customers return
+// ErrGroupingMismatch, and nothing panics.
 func TestZeroGrouping(t *testing.T) {
 	var g clv.Grouping
 	if n := g.Distinct(); n != 0 {
 		t.Errorf("Distinct %d, want 0", n)
 	}
 	cs := []clv.Customer{{Frequency: 1, Recency: 2, T: 3}}
-	for _, part := range [][]clv.Customer{nil, cs} {
-		if _, err := g.Sub(part, 0, 0); !errors.Is(err, clv.ErrGroupingMismatch) {
-			t.Errorf("Sub of %d customers: %v, want ErrGroupingMismatch", len(part), err)
-		}
+	if s, err := g.Sub(nil, 0, 0); s != nil || err != nil {
+		t.Errorf("Sub of no customers: %v, %v, want none", s, err)
+	}
+	if _, err := g.Sub(cs, 0, 0); !errors.Is(err, clv.ErrGroupingMismatch) {
+		t.Errorf("Sub of a customer: %v, want ErrGroupingMismatch", err)
 	}
 	pm, err := bgnbd.New(bgnbd.Params{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4})
 	if err != nil {
