@@ -2,17 +2,7 @@ package clv
 
 import (
 	"reflect"
-	"slices"
 )
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // isNil reports whether a model argument is nil or a nil pointer in an
 // interface (a typed nil such as (*bgnbd.Model)(nil)), whose methods would
