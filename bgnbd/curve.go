@@ -27,7 +27,7 @@ var curveNodes = [...]int{32, 64, 128}
 
 // curveMin is the number of horizons from which freshPlan.curve
 // interpolates: below it every horizon is evaluated (the job's default
-// twelve months, and every schedule of clv.ValueOptions of up to 255
+// twelve months, and every schedule of predict.ValueOptions of up to 255
 // steps, stay bit for bit what they were).
 const curveMin = 256
 

@@ -291,7 +291,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	sh := opts.Variant.shift()
 	return model.FitRows(ctx, rowModel(sh), customers,
 		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter,
-			Grouping: (*rows.Grouping)(opts.Grouping)},
+			Grouping: rows.Unbox(opts.Grouping)},
 		func(b model.Base[Params]) *Model { return &Model{base: b, f: family{b.Params(), sh}} })
 }
 

@@ -7,9 +7,11 @@ import (
 	"sort"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
+
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -346,7 +348,7 @@ type xtTable struct {
 // lookup per customer. With sg, the customers' grouping, it maps that
 // instead of grouping them; an sg of other customers is an error.
 func newXTTable(cs []clv.Customer, sg *clv.Grouping) (*xtTable, error) {
-	byRow, ok := rows.GroupsOf((*rows.Grouping)(sg), cs)
+	byRow, ok := rows.GroupsOf(rows.Unbox(sg), cs)
 	if !ok {
 		return nil, fmt.Errorf("bgnbd: %w", clv.ErrGroupingMismatch)
 	}
@@ -639,14 +641,14 @@ func checkHorizons(ts ...float64) error {
 // ExpectedFrequencyCounts returns how many of the customers cs the model
 // expects to have made each number of repeat purchases in their T: element
 // n < k is Σᵢ P(X(Tᵢ) = n) (ProbabilityOfPurchasesUnconditional), and
-// element k the expected number with k or more (clv.ExpectedFrequencyCounts).
+// element k the expected number with k or more (assess.ExpectedFrequencyCounts).
 // Beside the observed counts it is the calibration-period fit histogram of
 // Fader, Hardie & Lee (2005, Figure 2).
 func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
-	return clv.ExpectedFrequencyCounts(m, cs, k)
+	return assess.ExpectedFrequencyCounts(m, cs, k)
 }
 
 // IfAlive returns, for customers with x repeat purchases, the expected

@@ -1,6 +1,7 @@
 // Package clv is the shared vocabulary of clvkit: a transaction log, the
-// per-customer summary that every "buy till you die" model consumes, and the
-// pipeline glue around the models.
+// per-customer summary that every "buy till you die" model consumes, the
+// capability interfaces models implement, and the reading and summarizing
+// of logs.
 //
 // The data path is
 //
@@ -8,7 +9,8 @@
 //	  -> Summarize / Summarizer  (one pass, memory O(customers))
 //	  -> []Customer {Frequency, Recency, T, MonetaryValue}
 //	  -> a PurchaseModel (package bgnbd) and a SpendModel (package gammagamma)
-//	  -> forecasts and lifetime value (this package)
+//	  -> lifetime value and outlooks (package clv/predict), model checks
+//	     and choice (package clv/assess), uncertainty (package clv/interval)
 //
 // A Customer follows the conventions of the literature (Fader, Hardie & Lee
 // 2005) and of the Python lifetimes package, so numbers can be compared one to
@@ -20,18 +22,20 @@
 // chooses; every function that converts dates takes the unit explicitly.
 //
 // Package clv imports no model; models implement its interfaces (listed
-// in interfaces.go, with who uses each), so the lifetime-value and
-// evaluation functions here work with any of them. The uncertainty of the
-// forecasts (intervals from parameter draws, predictive intervals) is in
-// package clv/interval, beside it.
+// in interfaces.go, with who uses each), so the functions of the packages
+// beside it work with any of them, as image/draw and image/png work with
+// any image: lifetime value and the outlooks of a customer base in
+// clv/predict, holdout evaluation, tracking, frequency counts and model
+// choice in clv/assess, the forecasts' uncertainty (intervals from
+// parameter draws, predictive intervals) in clv/interval.
 //
 // The files follow the ideas: the summary (summary.go, period.go), one
 // pass over a stream (summarizer.go, summarize_csv.go), the CSV Reader
-// (csv.go, stats.go), lifetime value (value.go, schedule.go, simple.go),
-// evaluation and model choice (evaluate.go, compare.go, frequency.go,
-// tracking.go), shards (state.go, histogram.go, summaries.go). The
+// (csv.go, stats.go), the grouping of customers (grouping.go), fits'
+// status, covariates and the answers in calendar terms (fit.go,
+// covariates.go, outlook.go), shards
+// (state.go, histogram.go, summaries.go). The
 // engine under the Reader, the Summarizer and CustomerState (records and
 // columns, amount and time parsers, id index and store, customer states,
-// the parse-ahead pipeline, the amount sketch) is in internal/ingest; the
-// holdout baseline's least squares in internal/ols.
+// the parse-ahead pipeline, the amount sketch) is in internal/ingest.
 package clv

@@ -11,7 +11,7 @@ import (
 // made once by GroupCustomers and passed to the functions that would
 // otherwise each group the same customers again: the purchase models' fits
 // (bgnbd.FitOptions.Grouping, paretonbd.FitOptions.Grouping),
-// LifetimeValues (ValueOptions.Grouping), OutlookAll
+// predict.LifetimeValues (predict.ValueOptions.Grouping), predict.OutlookAll
 // (OutlookOptions.Grouping), interval.Forecast (interval.Options.Grouping),
 // interval.PredictiveAllGrouped and BG/NBD's batch predictions (the
 // bgnbd.Model methods ending in Grouped). A job that calls several of them
@@ -26,7 +26,29 @@ import (
 // they cannot see changed customers, so do not change them while the
 // grouping is in use. A nil *Grouping means none: the function groups the
 // customers itself. A Grouping is immutable and safe for concurrent use.
-type Grouping rows.Grouping
+type Grouping struct {
+	r rows.Grouping // the kernel's grouping, bound to the customers
+}
+
+func init() {
+	// The module's packages that take or make a *Grouping reach the
+	// kernel's through these (rows cannot import clv).
+	rows.Box = func(r *rows.Grouping) any { return box(r) }
+	rows.Unbox = func(b any) *rows.Grouping {
+		if g, _ := b.(*Grouping); g != nil {
+			return &g.r
+		}
+		return nil
+	}
+}
+
+// box returns r as a *Grouping; nil for a nil r.
+func box(r *rows.Grouping) *Grouping {
+	if r == nil {
+		return nil
+	}
+	return &Grouping{r: *r}
+}
 
 // ErrGroupingMismatch is wrapped by the error of a function given a
 // Grouping of other customers than the ones it was given.
@@ -45,7 +67,7 @@ func GroupCustomers(cs []Customer) (*Grouping, error) {
 		c := &cs[i]
 		return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
 	})
-	return (*Grouping)(rows.NewGrouping(cs, g)), nil
+	return box(rows.NewGrouping(cs, g)), nil
 }
 
 // Sub returns the grouping of the customers cs[lo:hi], taken from g, the
@@ -55,28 +77,24 @@ func GroupCustomers(cs []Customer) (*Grouping, error) {
 // range (0 ≤ lo ≤ hi ≤ len(cs)). The part's grouping is valid for
 // cs[lo:hi] only.
 func (g *Grouping) Sub(cs []Customer, lo, hi int) (*Grouping, error) {
-	if _, ok := rows.GroupsOf((*rows.Grouping)(g), cs); !ok || g == nil {
+	if g == nil {
+		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
+	}
+	if _, ok := rows.GroupsOf(&g.r, cs); !ok {
 		return nil, fmt.Errorf("%w (Grouping.Sub)", ErrGroupingMismatch)
 	}
 	if lo < 0 || hi < lo || hi > len(cs) {
 		return nil, fmt.Errorf("clv: Grouping.Sub: part [%d, %d) of %d customers", lo, hi, len(cs))
 	}
-	s, _ := rows.SubGrouping((*rows.Grouping)(g), cs, lo, hi)
-	return (*Grouping)(s), nil
+	s, _ := rows.SubGrouping(&g.r, cs, lo, hi) // nil for the zero Grouping
+	return box(s), nil
 }
 
 // Distinct returns the number of distinct (frequency, recency, T) among
 // the customers; 0 for a nil Grouping.
 func (g *Grouping) Distinct() int {
-	return rows.Distinct((*rows.Grouping)(g))
-}
-
-// groupsOf returns the groups of cs: g's if g is cs's grouping, nil if g
-// is nil, and an error wrapping ErrGroupingMismatch otherwise.
-func (g *Grouping) groupsOf(fn string, cs []Customer) (*rows.Groups, error) {
-	rg, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
-	if !ok {
-		return nil, fmt.Errorf("%w (%s)", ErrGroupingMismatch, fn)
+	if g == nil {
+		return 0
 	}
-	return rg, nil
+	return rows.Distinct(&g.r)
 }

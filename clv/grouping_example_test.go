@@ -6,6 +6,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
@@ -35,20 +36,20 @@ func ExampleGroupCustomers() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}
-	without, err := clv.LifetimeValues(pm, sm, customers, opts)
+	opts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}
+	without, err := predict.LifetimeValues(pm, sm, customers, opts)
 	if err != nil {
 		log.Fatal(err)
 	}
 	opts.Grouping = g
-	with, err := clv.LifetimeValues(pm, sm, customers, opts)
+	with, err := predict.LifetimeValues(pm, sm, customers, opts)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("same values: %v (customer a: %.2f)\n", fmt.Sprint(with) == fmt.Sprint(without), with[0])
 
 	other := append([]clv.Customer(nil), customers...)
-	_, err = clv.LifetimeValues(pm, sm, other, opts)
+	_, err = predict.LifetimeValues(pm, sm, other, opts)
 	fmt.Println(err)
 	// Output:
 	// 6 customers, 5 distinct rows

@@ -5,7 +5,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
 // TestGroupCustomers: GroupCustomers rejects invalid customers as
@@ -30,5 +32,31 @@ func TestGroupCustomers(t *testing.T) {
 	}
 	if g, err := clv.GroupCustomers(nil); !errors.Is(err, clv.ErrNoCustomers) || g != nil {
 		t.Errorf("GroupCustomers(nil) = %v, %v; want %v", g, err, clv.ErrNoCustomers)
+	}
+}
+
+// TestZeroGrouping: the zero Grouping (not made by GroupCustomers) is the
+// grouping of no customers: Distinct is 0, its part of no customers is
+// none, Sub and the functions given it for some customers return
+// ErrGroupingMismatch, and nothing panics.
+func TestZeroGrouping(t *testing.T) {
+	var g clv.Grouping
+	if n := g.Distinct(); n != 0 {
+		t.Errorf("Distinct %d, want 0", n)
+	}
+	cs := []clv.Customer{{Frequency: 1, Recency: 2, T: 3}}
+	if s, err := g.Sub(nil, 0, 0); s != nil || err != nil {
+		t.Errorf("Sub of no customers: %v, %v, want none", s, err)
+	}
+	if _, err := g.Sub(cs, 0, 0); !errors.Is(err, clv.ErrGroupingMismatch) {
+		t.Errorf("Sub of a customer: %v, want ErrGroupingMismatch", err)
+	}
+	pm, err := bgnbd.New(bgnbd.Params{R: 0.24, Alpha: 4.4, A: 0.79, B: 2.4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = predict.OutlookAll(pm, cs, clv.OutlookOptions{Window: 1, Horizon: 2, Grouping: &g})
+	if !errors.Is(err, clv.ErrGroupingMismatch) {
+		t.Errorf("OutlookAll given the zero Grouping: %v, want ErrGroupingMismatch", err)
 	}
 }

@@ -6,17 +6,17 @@ package clv
 //
 // Required of every model of a kind:
 //
-//	PurchaseModel        every purchase model    LifetimeValue(s), EvaluateHoldout, CompareModels; interval.Forecast; forecast
-//	SpendModel           every spend model       LifetimeValue(s); interval.Forecast; forecast
-//	FittedModel (fit.go) every fitted model      CompareModels; forecast's report and model.json
-//	NewCustomerModel     every purchase model    NewCustomerValue, ExpectedCumulativeRepeats(All); plots.Tracking; forecast
+//	PurchaseModel        every purchase model    predict.LifetimeValue(s), assess.EvaluateHoldout, assess.CompareModels; interval.Forecast; forecast
+//	SpendModel           every spend model       predict.LifetimeValue(s); interval.Forecast; forecast
+//	FittedModel (fit.go) every fitted model      assess.CompareModels; forecast's report and model.json
+//	NewCustomerModel     every purchase model    predict.NewCustomerValue, assess.ExpectedCumulativeRepeats(All); plots.Tracking; forecast
 //
 // Optional:
 //
-//	PopulationSpend      gammagamma              NewCustomerValue
-//	UnconditionalPMF     bgnbd, paretonbd        ExpectedFrequencyCounts; forecast's frequency plot
-//	PurchaseCurve        bgnbd, paretonbd        LifetimeValue(s), interval.Forecast (one P(alive) for all horizons); forecast's periods
-//	DiscountedPurchases  bgnbd                   LifetimeValues (all customers at once)
+//	PopulationSpend      gammagamma              predict.NewCustomerValue
+//	UnconditionalPMF     bgnbd, paretonbd        assess.ExpectedFrequencyCounts; forecast's frequency plot
+//	PurchaseCurve        bgnbd, paretonbd        predict.LifetimeValue(s), interval.Forecast (one P(alive) for all horizons); forecast's periods
+//	DiscountedPurchases  bgnbd                   predict.LifetimeValues (all customers at once)
 //	AlivePurchaseMoment  paretonbd               campaign.Measure (the variance of purchases in closed form)
 //	ValueMoments         gammagamma              campaign.Measure (the scatter of a customer's purchase values)
 //
@@ -64,7 +64,7 @@ type UnconditionalPMF interface {
 
 // PurchaseCurve is implemented by purchase models that compute the
 // conditional expected purchases at several horizons at once (bgnbd.Model
-// does, computing P(alive) once). LifetimeValues uses it when available;
+// does, computing P(alive) once). predict.LifetimeValues uses it when available;
 // out[i] must equal ConditionalExpectedPurchases(c, ts[i]).
 type PurchaseCurve interface {
 	ConditionalExpectedPurchasesAt(c Customer, ts, out []float64)
@@ -76,7 +76,7 @@ type PurchaseCurve interface {
 //	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0, E[Y(0)] = 0,
 //
 // given ascending horizons ts and weights w (bgnbd.Model does, sharing the
-// work between customers with equal frequency and T). LifetimeValues uses
+// work between customers with equal frequency and T). predict.LifetimeValues uses
 // it when available.
 type DiscountedPurchases interface {
 	DiscountedPurchasesAll(cs []Customer, ts, w []float64) ([]float64, error)
@@ -111,7 +111,7 @@ type ValueMoments interface {
 // them (bgnbd.Model does): DiscountedPurchasesAllGrouped returns what
 // DiscountedPurchasesAll does, bit for bit, or an error wrapping
 // ErrGroupingMismatch when g is not cs's grouping; a nil g means none.
-// LifetimeValues uses it when ValueOptions.Grouping is set.
+// predict.LifetimeValues uses it when predict.ValueOptions.Grouping is set.
 type GroupedDiscountedPurchases interface {
 	DiscountedPurchasesAllGrouped(cs []Customer, g *Grouping, ts, w []float64) ([]float64, error)
 }

@@ -2,10 +2,7 @@ package clv
 
 import (
 	"errors"
-	"fmt"
 	"math"
-
-	"github.com/clvkit/clvkit/internal/parallel"
 )
 
 // NextPurchaseModel is implemented by purchase models that answer in
@@ -51,14 +48,14 @@ func (o OutlookOptions) Valid() bool {
 
 // OutlookRows is implemented by NextPurchaseModels that compute the
 // outlooks of many customers at once, sharing work between customers with
-// equal frequency and T (bgnbd.Model). OutlookAll uses it for its
+// equal frequency and T (bgnbd.Model). predict.OutlookAll uses it for its
 // distinct rows when available; out[i] must equal Outlook(cs[i], opts).
 type OutlookRows interface {
 	OutlookRows(cs []Customer, opts OutlookOptions, out []Outlook)
 }
 
 // Outlook is what a NextPurchaseModel says about one customer's coming
-// time (OutlookAll); times in the model's unit, counted from T.
+// time (predict.OutlookAll); times in the model's unit, counted from T.
 type Outlook struct {
 	// PurchaseWithin is the probability of at least one purchase within
 	// the window, (T, T+Window]; 1 − PurchaseWithin is the probability of
@@ -84,11 +81,11 @@ type Outlook struct {
 // and the 80% range around it.
 var NextPurchaseLevels = [3]float64{0.1, 0.5, 0.9}
 
-// OutlookOptions are the spans of OutlookAll, in the model's time unit.
+// OutlookOptions are the spans of predict.OutlookAll, in the model's time unit.
 type OutlookOptions struct {
 	Window  float64 // of PurchaseWithin; a finite number > 0
 	Horizon float64 // of PurchaseWithinHorizon, AliveAtHorizon and NextPurchase; a finite number > 0
-	// Grouping, read by OutlookAll alone, is the grouping of its
+	// Grouping, read by predict.OutlookAll alone, is the grouping of its
 	// customers (GroupCustomers), which it then does not group again;
 	// nil: it groups them itself. The outlooks are the same either way.
 	Grouping *Grouping
@@ -96,92 +93,3 @@ type OutlookOptions struct {
 
 // ErrBadOutlookOptions is wrapped by errors about invalid OutlookOptions.
 var ErrBadOutlookOptions = errors.New("clv: invalid outlook options")
-
-// Outlooks holds the Outlook of many customers, computed once per distinct
-// (frequency, recency, T): At(i) is customer i's, Row(Index(i)) the same.
-type Outlooks struct {
-	rows []Outlook
-	slot []int32
-}
-
-// Len returns the number of customers.
-func (o *Outlooks) Len() int { return len(o.slot) }
-
-// At returns the outlook of customer i, 0 ≤ i < Len(); the zero Outlook
-// otherwise.
-func (o *Outlooks) At(i int) Outlook {
-	if i < 0 || i >= len(o.slot) {
-		return Outlook{}
-	}
-	return o.rows[o.slot[i]]
-}
-
-// Distinct returns the number of distinct (frequency, recency, T) among
-// the customers: the number of outlooks computed.
-func (o *Outlooks) Distinct() int { return len(o.rows) }
-
-// Index returns the distinct row of customer i (0 ≤ i < Len()), the rows
-// in ascending order of (x, t_x, T) (internal/rows' canonical order); −1
-// otherwise. Callers that derive something from
-// an outlook (a formatted cell) can do it once per row.
-func (o *Outlooks) Index(i int) int {
-	if i < 0 || i >= len(o.slot) {
-		return -1
-	}
-	return int(o.slot[i])
-}
-
-// Row returns the outlook of distinct row j, 0 ≤ j < Distinct(); the zero
-// Outlook otherwise.
-func (o *Outlooks) Row(j int) Outlook {
-	if j < 0 || j >= len(o.rows) {
-		return Outlook{}
-	}
-	return o.rows[j]
-}
-
-// OutlookAll returns the Outlook of every customer, computed once per
-// distinct (frequency, recency, T) on all cores (logs of dates have far
-// fewer distinct rows than customers: 10⁶ customers with times in days
-// have some 180,000), so pm's predictions must depend on them alone (not a
-// model with per-customer covariates). An invalid customer is an error
-// naming it; opts.Grouping of other customers an error wrapping
-// ErrGroupingMismatch.
-func OutlookAll(pm NextPurchaseModel, cs []Customer, opts OutlookOptions) (*Outlooks, error) {
-	if err := checkModels("OutlookAll", pm); err != nil {
-		return nil, err
-	}
-	if !opts.Valid() {
-		return nil, fmt.Errorf("%w: Window %v, Horizon %v: want finite numbers > 0", ErrBadOutlookOptions, opts.Window, opts.Horizon)
-	}
-	g, err := opts.Grouping.groupsOf("OutlookAll", cs)
-	if err != nil {
-		return nil, err
-	}
-	if err := ValidateAll(cs); err != nil {
-		return nil, err
-	}
-	distinct, slot := distinctRows(cs, g)
-	opts.Grouping = nil // of cs, not of the distinct rows the model sees
-	rows := make([]Outlook, len(distinct))
-	if or, ok := pm.(OutlookRows); ok {
-		or.OutlookRows(distinct, opts, rows)
-	} else {
-		parallel.Map(len(distinct), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				rows[i] = pm.Outlook(distinct[i], opts)
-			}
-		})
-	}
-	for j := range rows {
-		o := &rows[j]
-		if math.IsNaN(o.PurchaseWithin) || math.IsNaN(o.PurchaseWithinHorizon) || math.IsNaN(o.AliveAtHorizon) || math.IsNaN(o.PurchaseRate) {
-			i := 0
-			for slot[i] != int32(j) {
-				i++
-			}
-			return nil, fmt.Errorf("clv: customers[%d] (%q): no outlook from %v", i, cs[i].ID, pm)
-		}
-	}
-	return &Outlooks{rows: rows, slot: slot}, nil
-}

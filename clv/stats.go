@@ -3,6 +3,8 @@ package clv
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/internal/ingest"
@@ -72,7 +74,7 @@ func (s Stats) String() string {
 	if len(s.Reasons) > 0 {
 		b.WriteString(" (")
 		first := true
-		for _, k := range sortedKeys(s.Reasons) {
+		for _, k := range slices.Sorted(maps.Keys(s.Reasons)) {
 			if !first {
 				b.WriteString(", ")
 			}

@@ -61,7 +61,7 @@ type SummaryOptions struct {
 	// TrackRepeats counts the repeat purchases (after the first, merged
 	// per Period as Frequency counts them, holdout included) of the
 	// summarized customers by UTC day, in Summary.Repeats: the actual
-	// curve of a tracking plot (ExpectedCumulativeRepeats gives the
+	// curve of a tracking plot (assess.ExpectedCumulativeRepeats gives the
 	// model's), without a second pass over the log. Memory grows with the
 	// number of days, not transactions.
 	TrackRepeats bool

@@ -1,19 +1,8 @@
 package clv
 
 import (
-	"fmt"
 	"reflect"
-	"slices"
 )
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // isNil reports whether a model argument is nil or a nil pointer in an
 // interface (a typed nil such as (*bgnbd.Model)(nil)), whose methods would
@@ -24,28 +13,4 @@ func isNil(v any) bool {
 	}
 	rv := reflect.ValueOf(v)
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}
-
-// checkModels returns an error wrapping ErrNilModel, naming fn, if any of
-// ms is nil (see isNil).
-func checkModels(fn string, ms ...any) error {
-	for _, m := range ms {
-		if isNil(m) {
-			return fmt.Errorf("clv: %s: %w (%T)", fn, ErrNilModel, m)
-		}
-	}
-	return nil
-}
-
-// empiricalQuantile returns the smallest element of the sorted s at or
-// below which a share p of the elements lie: s[i] for the first i with
-// i+1 ≥ p·len(s) (no interpolation; gonum's stat.Empirical).
-func empiricalQuantile(p float64, s []float64) float64 {
-	at := p * float64(len(s))
-	for i, v := range s {
-		if float64(i+1) >= at {
-			return v
-		}
-	}
-	return s[len(s)-1]
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -72,7 +73,7 @@ type Answers struct {
 // horizon, once per distinct (frequency, recency, T), taken from g, the
 // customers' grouping (nil: OutlookAll groups them); nil if the model
 // gives no distribution of the next purchase.
-func (j *job) outlook(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, horizon float64) (*clv.Outlooks, error) {
+func (j *job) outlook(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, horizon float64) (*predict.Outlooks, error) {
 	if each, ok := pm.(outlookEach); ok {
 		return each.OutlookEach(cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon})
 	}
@@ -81,7 +82,7 @@ func (j *job) outlook(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel, hori
 		j.say("note: %v gives no distribution of the next purchase: the next-order columns are empty", pm)
 		return nil, nil
 	}
-	return clv.OutlookAll(np, cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon, Grouping: g})
+	return predict.OutlookAll(np, cs, clv.OutlookOptions{Window: j.window(), Horizon: horizon, Grouping: g})
 }
 
 // window returns Config.Window in the models' unit.

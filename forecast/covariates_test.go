@@ -17,6 +17,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -222,14 +223,14 @@ func TestCovariatesGenerated(t *testing.T) {
 	}
 	// Each customer's CLV is the library's with the customer's own model,
 	// also for customers of equal (frequency, recency, T) and different
-	// covariates (which clv.LifetimeValues alone would value alike).
-	opts := clv.ValueOptions{Periods: 12, PeriodLength: res.Horizon / 12, Margin: 1}
+	// covariates (which predict.LifetimeValues alone would value alike).
+	opts := predict.ValueOptions{Periods: 12, PeriodLength: res.Horizon / 12, Margin: 1}
 	for i, c := range cs {
 		cm, err := lib.Customer(z.Values[i])
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := clv.LifetimeValues(cm, res.Spend, []clv.Customer{c}, opts)
+		v, err := predict.LifetimeValues(cm, res.Spend, []clv.Customer{c}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

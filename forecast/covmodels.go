@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -273,7 +274,7 @@ func (m *covPurchase) ConditionalExpectedPurchasesAll(cs []clv.Customer, t float
 // DiscountedPurchasesAll implements clv.DiscountedPurchases, profile by
 // profile: with the profile's model's own where it has one, else once per
 // distinct (frequency, recency, T) of the profile's customers, on all
-// cores. (clv.LifetimeValues, without it, would share the value of equal
+// cores. (predict.LifetimeValues, without it, would share the value of equal
 // (frequency, recency, T) across profiles.)
 func (m *covPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64) ([]float64, error) {
 	return m.scatter(cs, 1, func(pm PurchaseModel, sub []clv.Customer) ([]float64, error) {
@@ -293,7 +294,7 @@ func (m *covPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64)
 		parallel.Map(len(distinct), func(lo, hi int) {
 			cum := make([]float64, len(ts))
 			for d := lo; d < hi; d++ {
-				disc[d] = clv.DiscountedPurchasesOver(pm, distinct[d], ts, w, cum)
+				disc[d] = predict.DiscountedPurchasesOver(pm, distinct[d], ts, w, cum)
 			}
 		})
 		out := make([]float64, len(sub))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
@@ -47,7 +48,7 @@ type ProfileValue struct {
 	// population mean at the profile); NaN in a run without amounts.
 	MeanSpend float64
 	// Value is Discounted × MeanSpend × Config.Margin
-	// (clv.NewCustomerValue at the profile's models); NaN without amounts.
+	// (predict.NewCustomerValue at the profile's models); NaN without amounts.
 	Value float64
 	// Interval is the interval of Value (of Discounted without amounts)
 	// at Config.Interval over the draws of the models' parameters (those
@@ -161,14 +162,14 @@ type profileModels struct {
 
 // value returns the discounted purchases and the value of a new customer
 // with profile z, and its undiscounted purchases over the horizon.
-func (pm profileModels) value(z []float64, horizon float64, o clv.ValueOptions) (purchases, disc, mean, value float64, err error) {
+func (pm profileModels) value(z []float64, horizon float64, o predict.ValueOptions) (purchases, disc, mean, value float64, err error) {
 	m, err := pm.purchase(z)
 	if err != nil {
 		return 0, 0, 0, 0, err
 	}
 	unit := o
 	unit.Margin = 1
-	if disc, err = clv.NewCustomerValue(m, unitMean{}, 0, unit); err != nil {
+	if disc, err = predict.NewCustomerValue(m, unitMean{}, 0, unit); err != nil {
 		return 0, 0, 0, 0, err
 	}
 	mean, value = math.NaN(), math.NaN()
@@ -178,7 +179,7 @@ func (pm profileModels) value(z []float64, horizon float64, o clv.ValueOptions) 
 			return 0, 0, 0, 0, err
 		}
 		mean = s.PopulationMean()
-		if value, err = clv.NewCustomerValue(m, s, 0, o); err != nil {
+		if value, err = predict.NewCustomerValue(m, s, 0, o); err != nil {
 			return 0, 0, 0, 0, err
 		}
 	}
@@ -232,7 +233,7 @@ func (j *job) profileValues(ctx context.Context, res *Result) error {
 		est.spend = spendAt(c.Spend, res.Spend)
 	}
 	month := res.Horizon / float64(cfg.Months)
-	o := clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin}
+	o := predict.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin}
 	c.Profiles = make([]ProfileValue, len(rows))
 	for i, r := range rows {
 		p, d, mean, v, err := est.value(r.z, res.Horizon, o)
@@ -252,7 +253,7 @@ func (j *job) profileValues(ctx context.Context, res *Result) error {
 
 // profileIntervals fills the profiles' intervals from IntervalDraws draws
 // of the purchase and spend models' parameters.
-func (j *job) profileIntervals(res *Result, rows []profileRow, drawPurchase func(int) ([]func([]float64) (clv.NewCustomerModel, error), error), o clv.ValueOptions) error {
+func (j *job) profileIntervals(res *Result, rows []profileRow, drawPurchase func(int) ([]func([]float64) (clv.NewCustomerModel, error), error), o predict.ValueOptions) error {
 	c, cfg := res.Covariates, j.cfg
 	n := cfg.IntervalDraws
 	if drawPurchase == nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -77,7 +78,7 @@ func genSpendLog(t *testing.T, n int, seed uint64) covLog {
 // the library's on the job's summaries, each customer's CLV is the
 // library's with the customer's own purchase and spend models, the spend
 // effects are near the truth and said in the report and model.json; the
-// value of a new customer per profile is clv.NewCustomerValue at the
+// value of a new customer per profile is predict.NewCustomerValue at the
 // profile's models, with an interval holding it, in profiles.csv.
 func TestCovariatesSpend(t *testing.T) {
 	g := genSpendLog(t, 3000, 7)
@@ -117,7 +118,7 @@ func TestCovariatesSpend(t *testing.T) {
 		t.Errorf("job spend LL %.12g, library %.12g", got, want)
 	}
 	month := res.Horizon / 12
-	opts := clv.ValueOptions{Periods: 12, PeriodLength: month, Margin: 0.3, DiscountRate: 0.01}
+	opts := predict.ValueOptions{Periods: 12, PeriodLength: month, Margin: 0.3, DiscountRate: 0.01}
 	for i := 0; i < len(cs); i += 7 {
 		c := cs[i]
 		cm, err := lib.Customer(z.Values[i])
@@ -128,7 +129,7 @@ func TestCovariatesSpend(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := clv.LifetimeValues(cm, sm, []clv.Customer{c}, opts)
+		v, err := predict.LifetimeValues(cm, sm, []clv.Customer{c}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +173,7 @@ func TestCovariatesSpend(t *testing.T) {
 		t.Logf("%s: %d customers, %.3f purchases (%.3f discounted) × %.2f × 0.3 = %.2f [%.2f, %.2f]", p.Label, p.Customers, p.Purchases, p.Discounted, p.MeanSpend, p.Value, p.Interval.Low, p.Interval.High)
 		cm, _ := lib.Customer(p.Z)
 		sm, _ := cv.Spend.Customer(p.Z)
-		v, err := clv.NewCustomerValue(cm, sm, 0, opts)
+		v, err := predict.NewCustomerValue(cm, sm, 0, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

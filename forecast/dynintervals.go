@@ -10,6 +10,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -76,7 +77,7 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 		return nil, fmt.Errorf("intervals: %d groups for %d customers", len(opts.Groups), len(cs))
 	}
 	opts.Value.Grouping = nil
-	valued := opts.Value != clv.ValueOptions{}
+	valued := opts.Value != predict.ValueOptions{}
 	dps := make([]*dynPurchase, D)
 	for d, dr := range draws {
 		dp, ok := dr.Purchase.(*dynPurchase)

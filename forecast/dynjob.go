@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -315,7 +316,7 @@ func (d *dynPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64)
 	parallel.Map(len(cs), func(lo, hi int) {
 		cum := make([]float64, len(ts))
 		for i := lo; i < hi; i++ {
-			out[i] = clv.DiscountedPurchasesOver(d, cs[i], ts, w, cum)
+			out[i] = predict.DiscountedPurchasesOver(d, cs[i], ts, w, cum)
 		}
 	})
 	for i, v := range out {
@@ -331,12 +332,12 @@ func (d *dynPurchase) DiscountedPurchasesAll(cs []clv.Customer, ts, w []float64)
 // covariate path); the job's outlook stage computes them customer by
 // customer instead of once per distinct row.
 type outlookEach interface {
-	OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*clv.Outlooks, error)
+	OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*predict.Outlooks, error)
 }
 
 // OutlookEach returns every customer's clv.Outlook along the customer's
 // covariate path (paretonbd.DynModel.Outlook), one row per customer.
-func (d *dynPurchase) OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*clv.Outlooks, error) {
+func (d *dynPurchase) OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*predict.Outlooks, error) {
 	rows, err := d.m.OutlookAll(cs, d.paths(cs), opts)
 	if err != nil {
 		return nil, err
@@ -346,7 +347,7 @@ func (d *dynPurchase) OutlookEach(cs []clv.Customer, opts clv.OutlookOptions) (*
 			return nil, fmt.Errorf("%w: customers[%d] (%q): no outlook along the covariate path", clv.ErrInvalidCovariates, i, cs[i].ID)
 		}
 	}
-	return clv.OutlooksOf(rows), nil
+	return predict.OutlooksOf(rows), nil
 }
 
 // FitInfo implements clv.FittedModel.

@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -88,10 +90,10 @@ type Result struct {
 	// and the horizon (computed once per distinct frequency, recency and
 	// T), which Result.Customer turns into Answers; nil when the purchase
 	// model gives no distribution of the next purchase.
-	Outlooks *clv.Outlooks
+	Outlooks *predict.Outlooks
 	// Holdout is the chosen model's check on the holdout period; nil
 	// without a calibration end.
-	Holdout *clv.Evaluation
+	Holdout *assess.Evaluation
 	// Intervals is parallel to Forecasts when Config.Interval is set, nil
 	// otherwise; TotalPurchases and TotalCLV are then the intervals of the
 	// expected purchases and the CLV of all customers over the horizon.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
 // Interval is an interval [Low, High] of a quantity.
@@ -80,7 +81,7 @@ func (res *Result) intervals(ctx context.Context) error {
 	opts := interval.Options{
 		Level:    cfg.Interval,
 		Horizon:  res.Horizon,
-		Value:    clv.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
+		Value:    predict.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
 		Periods:  res.monthEdges(),
 		Grouping: res.wholeRows,
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -234,7 +235,7 @@ type Choice struct {
 	Name       string                   // the model used, one of ModelNames
 	Model      PurchaseModel            // the chosen model, fitted on the whole observation
 	Fitted     map[string]PurchaseModel // every model fitted for the choice, by name (on the calibration period if there is one)
-	Comparison *clv.Comparison          // nil when one model was asked for
+	Comparison *assess.Comparison       // nil when one model was asked for
 	Failed     map[string]string        // candidates whose fit failed, with the reason
 	// Calibration, with a calibration end, is the chosen model fitted on
 	// the calibration period (Fitted[Name]), which the holdout checks;
@@ -251,7 +252,7 @@ type Choice struct {
 
 // choosePurchaseModel fits the model -model names, or with "auto" every
 // candidate concurrently, compares them on the calibration data and the
-// holdout (if any) and picks one (clv.CompareModels); g is the grouping
+// holdout (if any) and picks one (assess.CompareModels); g is the grouping
 // of cs, which the fits take their rows from. A candidate whose fit fails
 // is left out of the comparison and reported; it is an error if all
 // fail.
@@ -268,7 +269,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs, g) })
 	}
 	wg.Wait()
-	var cands []clv.Candidate
+	var cands []assess.Candidate
 	for i, n := range names {
 		if errs[i] != nil {
 			if which != "auto" {
@@ -283,7 +284,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 			say("    at a boundary of the model: %s", fi.Reason)
 		}
 		ch.Fitted[n] = models[i]
-		cands = append(cands, clv.Candidate{Name: n, Model: models[i]})
+		cands = append(cands, assess.Candidate{Name: n, Model: models[i]})
 	}
 	if len(cands) == 0 {
 		return nil, fmt.Errorf("no purchase model could be fitted: %w", errors.Join(errs...))
@@ -295,7 +296,7 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		ch.Name, ch.Model = which, models[0]
 		return ch, nil
 	}
-	cmp, err := clv.CompareModels(cands, cs, hold, 7)
+	cmp, err := assess.CompareModels(cands, cs, hold, 7)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (j *job) distinctRows(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel)
 	default:
 		return nil
 	}
-	byRow, ok := rows.GroupsOf((*rows.Grouping)(g), cs)
+	byRow, ok := rows.GroupsOf(rows.Unbox(g), cs)
 	if !ok || byRow == nil || len(byRow.Keys) == 0 || 2*len(byRow.Keys) > len(cs) {
 		return nil
 	}
@@ -51,7 +51,7 @@ func (j *job) distinctRows(cs []clv.Customer, g *clv.Grouping, pm PurchaseModel)
 	for r := range own.Of {
 		own.Of[r], own.Count[r] = int32(r), 1
 	}
-	d.repG = (*clv.Grouping)(rows.NewGrouping(d.reps, own))
+	d.repG, _ = rows.Box(rows.NewGrouping(d.reps, own)).(*clv.Grouping)
 	j.rows = d
 	return d
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/plots"
@@ -241,8 +243,8 @@ func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary, g *clv.
 
 // ranked returns the names of a comparison's models from the chosen one
 // on, by its criterion (ties in the comparison's order).
-func ranked(cmp *clv.Comparison) []string {
-	crit := func(s clv.ModelScore) float64 {
+func ranked(cmp *assess.Comparison) []string {
+	crit := func(s assess.ModelScore) float64 {
 		if s.Holdout != nil {
 			return s.Holdout.Model.MAE
 		}
@@ -251,7 +253,7 @@ func ranked(cmp *clv.Comparison) []string {
 	scores := slices.Clone(cmp.Scores)
 	chosen := scores[cmp.Chosen]
 	scores = slices.Delete(scores, cmp.Chosen, cmp.Chosen+1)
-	slices.SortStableFunc(scores, func(a, b clv.ModelScore) int {
+	slices.SortStableFunc(scores, func(a, b assess.ModelScore) int {
 		x, y := crit(a), crit(b)
 		switch {
 		case x < y:
@@ -288,7 +290,7 @@ type groupedExpected interface {
 }
 
 // unitSpend values every purchase at 1: the spend model under which
-// clv.LifetimeValues gives the discounted purchases.
+// predict.LifetimeValues gives the discounted purchases.
 type unitSpend struct{}
 
 // ConditionalExpectedValue implements clv.SpendModel.
@@ -311,9 +313,9 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 		return nil, err
 	}
 	// The discounted purchases are the CLV at a value of 1 per purchase
-	// and no margin; the CLV is then clv.LifetimeValues' product, bit for
+	// and no margin; the CLV is then predict.LifetimeValues' product, bit for
 	// bit (value × margin × discounted purchases).
-	disc, err := clv.LifetimeValues(pm, unitSpend{}, cs, clv.ValueOptions{Periods: cfg.Months, PeriodLength: month,
+	disc, err := predict.LifetimeValues(pm, unitSpend{}, cs, predict.ValueOptions{Periods: cfg.Months, PeriodLength: month,
 		DiscountRate: cfg.Discount, Margin: 1, Grouping: g})
 	if err != nil {
 		return nil, err
@@ -434,7 +436,7 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 
 // holdout returns the chosen model's check on the holdout period: its
 // row of the comparison, or the evaluation of the one model asked for.
-func (j *job) holdout(ch *Choice, obs observation) (*clv.Evaluation, error) {
+func (j *job) holdout(ch *Choice, obs observation) (*assess.Evaluation, error) {
 	fitOn, _, hold := obs.fitOn()
 	if cmp := ch.Comparison; cmp != nil {
 		for _, s := range cmp.Scores {
@@ -443,7 +445,7 @@ func (j *job) holdout(ch *Choice, obs observation) (*clv.Evaluation, error) {
 			}
 		}
 	}
-	ev, err := clv.EvaluateHoldout(ch.Calibration, fitOn, hold, 7)
+	ev, err := assess.EvaluateHoldout(ch.Calibration, fitOn, hold, 7)
 	if err != nil {
 		return nil, err
 	}

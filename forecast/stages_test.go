@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/segment"
@@ -152,7 +152,7 @@ func TestPlotDataInRun(t *testing.T) {
 	if tr == nil || len(tr.At) != forecast.TrackingSteps+1 || len(tr.Draws) != 30 || !tr.First.Equal(res.Summary.First) {
 		t.Fatalf("tracking %+v", tr)
 	}
-	want, err := clv.ExpectedCumulativeRepeats(res.Choice.Calibration, res.Calibration.Customers, tr.At)
+	want, err := assess.ExpectedCumulativeRepeats(res.Choice.Calibration, res.Calibration.Customers, tr.At)
 	if err != nil {
 		t.Fatal(err)
 	}

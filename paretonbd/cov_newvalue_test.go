@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
 // TestNewCustomerValueByProfile: the value of a new customer with a
-// covariate profile, clv.NewCustomerValue at the profile's Pareto/NBD
+// covariate profile, predict.NewCustomerValue at the profile's Pareto/NBD
 // (CovModel.Customer) and Gamma-Gamma (gammagamma.CovModel.Customer)
 // models, is
 //   - without discount, the mean margin of 2·10⁵ simulated new customers
@@ -42,7 +43,7 @@ func TestNewCustomerValueByProfile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := clv.NewCustomerValue(cm, sm, 0, clv.ValueOptions{Periods: periods, PeriodLength: length, Margin: margin, DiscountRate: disc})
+		v, err := predict.NewCustomerValue(cm, sm, 0, predict.ValueOptions{Periods: periods, PeriodLength: length, Margin: margin, DiscountRate: disc})
 		if err != nil {
 			t.Fatal(err)
 		}

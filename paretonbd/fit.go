@@ -350,7 +350,7 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	return model.FitRows(ctx, spec, customers,
 		model.RowOptions[Params]{Penalizer: opts.Penalizer, Weights: opts.Weights, Start: opts.Start, GradTol: opts.GradTol, MaxIter: opts.MaxIter,
-			Grouping: (*rows.Grouping)(opts.Grouping)},
+			Grouping: rows.Unbox(opts.Grouping)},
 		func(b model.Base[Params]) *Model { return &Model{base: b} })
 }
 

@@ -6,7 +6,9 @@ import (
 	"sync"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/internal/model"
+
 	"gonum.org/v1/gonum/integrate/quad"
 )
 
@@ -423,12 +425,12 @@ func composite(f func(float64) float64, a, b float64) float64 {
 
 // ExpectedFrequencyCounts returns the expected number of the customers cs
 // with each number of repeat purchases in their T, 0 to k−1 and k or more
-// (clv.ExpectedFrequencyCounts): the calibration fit histogram.
+// (assess.ExpectedFrequencyCounts): the calibration fit histogram.
 func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
-	return clv.ExpectedFrequencyCounts(m, cs, k)
+	return assess.ExpectedFrequencyCounts(m, cs, k)
 }
 
 // IfAlive returns, for customers with x repeat purchases, the expected

@@ -9,6 +9,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
@@ -76,7 +77,7 @@ func ExampleHoldoutByFrequency() {
 	for i := range hold {
 		hold[i] = clv.Holdout{Duration: 39, Frequency: math.Round(m.ConditionalExpectedPurchases(cs[i], 39))}
 	}
-	ev, err := clv.EvaluateHoldout(m, cs, hold, 7)
+	ev, err := assess.EvaluateHoldout(m, cs, hold, 7)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,9 +10,11 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
@@ -96,7 +98,7 @@ func TestNoPanic(t *testing.T) {
 			return plots.AliveHistory(constModel{0.5}, []float64{0, v}, []float64{v, 1}, "weeks")
 		})
 		add(fmt.Sprintf("HoldoutByFrequency(%v)", v), func() (*plot.Plot, error) {
-			ev := clv.Evaluation{Groups: []clv.HoldoutGroup{{Frequency: 0, Customers: 3, Actual: v, Predicted: 1}, {Frequency: 1, Customers: 2, Actual: 1, Predicted: v}}}
+			ev := assess.Evaluation{Groups: []assess.HoldoutGroup{{Frequency: 0, Customers: 3, Actual: v, Predicted: 1}, {Frequency: 1, Customers: 2, Actual: 1, Predicted: v}}}
 			return plots.HoldoutByFrequency(ev, []interval.Interval{{Low: v, High: 1}, {Low: 0, High: v}})
 		})
 		add(fmt.Sprintf("SegmentSizes(%v)", v), func() (*plot.Plot, error) {
@@ -126,7 +128,7 @@ func TestNoPanic(t *testing.T) {
 		return nil, fmt.Errorf("ok")
 	})
 	add("empty", func() (*plot.Plot, error) {
-		if _, err := plots.HoldoutByFrequency(clv.Evaluation{}, nil); err == nil {
+		if _, err := plots.HoldoutByFrequency(assess.Evaluation{}, nil); err == nil {
 			return nil, fmt.Errorf("no error")
 		}
 		if _, err := plots.SegmentSizes(nil, ""); err == nil {

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/segment"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
@@ -120,7 +122,7 @@ func CalibrationFitCounts(fc FrequencyCounts, name string) (*plot.Plot, error) {
 // not nil, is parallel to ev.Groups: an interval of each group's mean
 // predicted purchases (e.g. from interval.Forecast with Groups),
 // drawn as a shaded band around the model's line.
-func HoldoutByFrequency(ev clv.Evaluation, band []interval.Interval) (*plot.Plot, error) {
+func HoldoutByFrequency(ev assess.Evaluation, band []interval.Interval) (*plot.Plot, error) {
 	if len(ev.Groups) == 0 {
 		return nil, errors.New("plots: HoldoutByFrequency: no groups")
 	}
@@ -201,7 +203,7 @@ type TrackingData struct {
 
 // NewTrackingData computes the values of a tracking plot: the repeat
 // purchases of cs, actual (repeats, as clv.Summary.Repeats counts them by
-// day) and expected by pm (clv.ExpectedCumulativeRepeats over cs), from
+// day) and expected by pm (assess.ExpectedCumulativeRepeats over cs), from
 // the first day (first) to end in steps of the model's time unit; and,
 // with draws (at least 2), each drawn model's expected curve. Its cost is
 // one pass over cs per model and time; TrackingPlot then draws in time
@@ -221,7 +223,7 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 		td.At[i] = horizon * float64(i) / float64(steps)
 	}
 	var err error
-	if td.Expected, err = clv.ExpectedCumulativeRepeats(pm, cs, td.At); err != nil {
+	if td.Expected, err = assess.ExpectedCumulativeRepeats(pm, cs, td.At); err != nil {
 		return TrackingData{}, err
 	}
 	k, n := 0, 0
@@ -234,7 +236,7 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 		td.Actual[i] = float64(n)
 	}
 	if len(draws) > 0 {
-		if td.Draws, err = clv.ExpectedCumulativeRepeatsAll(draws, cs, td.At); err != nil {
+		if td.Draws, err = assess.ExpectedCumulativeRepeatsAll(draws, cs, td.At); err != nil {
 			return TrackingData{}, fmt.Errorf("plots: Tracking: band: %w", err)
 		}
 	}
@@ -243,7 +245,7 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 
 // Tracking shows the repeat purchases over time, actual (repeats, as
 // clv.Summary.Repeats counts them by day) and expected by the model
-// (clv.ExpectedCumulativeRepeats over cs), from the first day (first) to
+// (assess.ExpectedCumulativeRepeats over cs), from the first day (first) to
 // end in the model's time unit, in steps (lifetimes'
 // plot_cumulative_transactions and plot_incremental_transactions); opts
 // adds the calibration end and a band. It is NewTrackingData (with

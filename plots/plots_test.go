@@ -12,9 +12,11 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
@@ -84,7 +86,7 @@ func TestPlots(t *testing.T) {
 	for i := range hold {
 		hold[i].Duration = 26
 	}
-	ev, err := clv.EvaluateHoldout(m, cs, hold, 7)
+	ev, err := assess.EvaluateHoldout(m, cs, hold, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +197,7 @@ func TestBadArguments(t *testing.T) {
 	for name, err := range map[string]error{
 		"calibration nil": func() error { _, err := plots.CalibrationFit(nil, nil, 7, ""); return err }(),
 		"calibration k":   func() error { _, err := plots.CalibrationFit(m, nil, 0, ""); return err }(),
-		"holdout":         func() error { _, err := plots.HoldoutByFrequency(clv.Evaluation{}, nil); return err }(),
+		"holdout":         func() error { _, err := plots.HoldoutByFrequency(assess.Evaluation{}, nil); return err }(),
 		"tracking": func() error {
 			_, err := plots.Tracking(m, nil, nil, now, now, time.Hour, 10, plots.TrackingOptions{})
 			return err

@@ -3,7 +3,7 @@ package segment
 import (
 	"math"
 
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
 // Churn-risk tiers, from P(alive).
@@ -33,8 +33,8 @@ type TierOptions struct {
 	// ranked by CLV; nil means {0.01, 0.10, 0.50}: "top 1%", "top 10%",
 	// "top 50%" and "rest".
 	TopShares []float64
-	// Value configures the lifetime value (see clv.ValueOptions).
-	Value clv.ValueOptions
+	// Value configures the lifetime value (see predict.ValueOptions).
+	Value predict.ValueOptions
 	// Actions maps value tier and churn tier to a suggested action; nil
 	// means DefaultAction.
 	Actions func(valueTier, churnTier string, top int) string

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
 // The simple formulas below are the historic, model-free CLV arithmetic that
@@ -20,14 +20,14 @@ import (
 
 func checkNonNeg(name string, v float64) error {
 	if !(v >= 0) || math.IsInf(v, 0) {
-		return fmt.Errorf("%w: %s = %v, want a finite number ≥ 0", clv.ErrBadValueOptions, name, v)
+		return fmt.Errorf("%w: %s = %v, want a finite number ≥ 0", predict.ErrBadValueOptions, name, v)
 	}
 	return nil
 }
 
 func checkRate(name string, v float64) error {
 	if !(v >= 0 && v <= 1) {
-		return fmt.Errorf("%w: %s = %v, want a rate in [0, 1]", clv.ErrBadValueOptions, name, v)
+		return fmt.Errorf("%w: %s = %v, want a rate in [0, 1]", predict.ErrBadValueOptions, name, v)
 	}
 	return nil
 }
@@ -84,11 +84,11 @@ func RetentionValue(margin, retention, discount float64, periods int) (float64, 
 		return 0, err
 	}
 	if periods < 0 {
-		return 0, fmt.Errorf("%w: periods %d < 0", clv.ErrBadValueOptions, periods)
+		return 0, fmt.Errorf("%w: periods %d < 0", predict.ErrBadValueOptions, periods)
 	}
 	if periods == 0 {
 		if retention >= 1+discount {
-			return 0, fmt.Errorf("%w: retention %v ≥ 1 + discount rate %v: the infinite sum diverges", clv.ErrBadValueOptions, retention, discount)
+			return 0, fmt.Errorf("%w: retention %v ≥ 1 + discount rate %v: the infinite sum diverges", predict.ErrBadValueOptions, retention, discount)
 		}
 		return margin * retention / (1 + discount - retention), nil
 	}
@@ -106,7 +106,7 @@ func RetentionValue(margin, retention, discount float64, periods int) (float64, 
 // (geometric lifetime). A 20% yearly churn gives a 5-year lifetime.
 func LifetimeFromChurn(churn float64) (float64, error) {
 	if !(churn > 0 && churn <= 1) {
-		return 0, fmt.Errorf("%w: churn %v, want a rate in (0, 1]", clv.ErrBadValueOptions, churn)
+		return 0, fmt.Errorf("%w: churn %v, want a rate in (0, 1]", predict.ErrBadValueOptions, churn)
 	}
 	return 1 / churn, nil
 }
@@ -129,7 +129,7 @@ func CompareAcquisition(value, cac, marginPerPeriod float64) (Acquisition, error
 		return Acquisition{}, err
 	}
 	if !(cac > 0) || math.IsInf(cac, 0) {
-		return Acquisition{}, fmt.Errorf("%w: acquisition cost %v, want > 0", clv.ErrBadValueOptions, cac)
+		return Acquisition{}, fmt.Errorf("%w: acquisition cost %v, want > 0", predict.ErrBadValueOptions, cac)
 	}
 	if err := checkNonNeg("margin per period", marginPerPeriod); err != nil {
 		return Acquisition{}, err

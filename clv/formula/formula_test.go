@@ -7,8 +7,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/formula"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
 func TestSimpleFormulas(t *testing.T) {
@@ -49,7 +49,7 @@ func TestSimpleFormulas(t *testing.T) {
 		func() error { _, err := formula.CompareAcquisition(100, 0, 1); return err },
 	}
 	for i, f := range errs {
-		if err := f(); !errors.Is(err, clv.ErrBadValueOptions) {
+		if err := f(); !errors.Is(err, predict.ErrBadValueOptions) {
 			t.Errorf("error case %d: %v", i, err)
 		}
 	}
@@ -69,8 +69,8 @@ func TestNoPanic(t *testing.T) {
 			return a.Ratio, err
 		},
 	} {
-		if _, err := f(); !errors.Is(err, clv.ErrBadValueOptions) {
-			t.Errorf("%s: %v, want an error wrapping clv.ErrBadValueOptions", name, err)
+		if _, err := f(); !errors.Is(err, predict.ErrBadValueOptions) {
+			t.Errorf("%s: %v, want an error wrapping predict.ErrBadValueOptions", name, err)
 		}
 	}
 }
@@ -123,7 +123,7 @@ func FuzzSimpleFormulas(f *testing.F) {
 		n %= 1000
 		check := func(name string, v float64, err error) {
 			if err != nil {
-				if !errors.Is(err, clv.ErrBadValueOptions) {
+				if !errors.Is(err, predict.ErrBadValueOptions) {
 					t.Fatalf("%s: error %v does not wrap ErrBadValueOptions", name, err)
 				}
 				return

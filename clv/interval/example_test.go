@@ -9,6 +9,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
@@ -44,7 +45,7 @@ func ExampleForecast() {
 	iv, err := interval.Forecast(context.Background(), draws, append(cs, c), interval.Options{
 		Level:   0.9,
 		Horizon: 52,
-		Value:   clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01},
+		Value:   predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01},
 	})
 	if err != nil {
 		fmt.Println(err)

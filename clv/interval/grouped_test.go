@@ -10,6 +10,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 )
 
@@ -19,7 +20,7 @@ import (
 var countGroupings = func(int) int64 { return -1 }
 
 // TestGrouped: given the customers' grouping (clv.GroupCustomers),
-// Forecast, PredictiveAllGrouped, clv.LifetimeValues, clv.OutlookAll and
+// Forecast, PredictiveAllGrouped, predict.LifetimeValues, predict.OutlookAll and
 // BG/NBD's batch predictions (its (x, T) table: the methods ending in
 // Grouped, a part of the customers with Grouping.Sub) give exactly what
 // they give grouping the customers themselves, and (counted in builds
@@ -38,7 +39,7 @@ func TestGrouped(t *testing.T) {
 		t.Fatal(err)
 	}
 	draws := drawsOf(t, pm, sm, 20, false)
-	vopts := clv.ValueOptions{Periods: 12, PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
+	vopts := predict.ValueOptions{Periods: 12, PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
 	groups := make([]int, len(cs))
 	for i, c := range cs {
 		groups[i] = min(int(c.Frequency), 3)
@@ -68,7 +69,7 @@ func TestGrouped(t *testing.T) {
 		}
 		vo := vopts
 		vo.Grouping = g
-		if o.values, err = clv.LifetimeValues(pm, sm, cs, vo); err != nil {
+		if o.values, err = predict.LifetimeValues(pm, sm, cs, vo); err != nil {
 			return o, fmt.Errorf("LifetimeValues: %w", err)
 		}
 		if o.exp, err = pm.ConditionalExpectedPurchasesAllGrouped(cs, g, 39); err != nil {
@@ -86,7 +87,7 @@ func TestGrouped(t *testing.T) {
 		if o.part, err = pm.AppendConditionalExpectedPurchasesAtGrouped(nil, cs[lo:hi], part, ts); err != nil {
 			return o, fmt.Errorf("AppendConditionalExpectedPurchasesAtGrouped of a part: %w", err)
 		}
-		ol, err := clv.OutlookAll(pm, cs, clv.OutlookOptions{Window: 4, Horizon: 39, Grouping: g})
+		ol, err := predict.OutlookAll(pm, cs, clv.OutlookOptions{Window: 4, Horizon: 39, Grouping: g})
 		if err != nil {
 			return o, fmt.Errorf("OutlookAll: %w", err)
 		}
@@ -142,12 +143,12 @@ func TestGrouped(t *testing.T) {
 		_, _, errs["PredictiveAllGrouped"] = interval.PredictiveAllGrouped(pm, cp, g, 39, 0.9)
 		vo := vopts
 		vo.Grouping = g
-		_, errs["LifetimeValues"] = clv.LifetimeValues(pm, sm, cp, vo)
-		_, errs["LifetimeValues, no DiscountedPurchases"] = clv.LifetimeValues(plainModel{pm}, sm, cp, vo)
+		_, errs["LifetimeValues"] = predict.LifetimeValues(pm, sm, cp, vo)
+		_, errs["LifetimeValues, no DiscountedPurchases"] = predict.LifetimeValues(plainModel{pm}, sm, cp, vo)
 		_, errs["ConditionalExpectedPurchasesAllGrouped"] = pm.ConditionalExpectedPurchasesAllGrouped(cp, g, 39)
 		_, errs["AppendConditionalExpectedPurchasesAtGrouped"] = pm.AppendConditionalExpectedPurchasesAtGrouped(nil, cp, g, ts)
 		_, errs["DiscountedPurchasesAllGrouped"] = pm.DiscountedPurchasesAllGrouped(cp, g, ts, []float64{1, 1, 1})
-		_, errs["OutlookAll"] = clv.OutlookAll(pm, cp, clv.OutlookOptions{Window: 4, Horizon: 39, Grouping: g})
+		_, errs["OutlookAll"] = predict.OutlookAll(pm, cp, clv.OutlookOptions{Window: 4, Horizon: 39, Grouping: g})
 		_, errs["Sub"] = g.Sub(cp, 0, 10)
 		_, errs["bgnbd.Fit"] = bgnbd.Fit(cp, bgnbd.FitOptions{Grouping: g})
 		for name, err := range errs {

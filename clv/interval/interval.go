@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
 )
@@ -65,10 +66,10 @@ type Options struct {
 	// Horizon is the t of the expected purchases in (T, T+t].
 	Horizon float64
 	// Value sets the lifetime value's horizon, discounting and margin, as
-	// for clv.LifetimeValues. The zero Value computes no lifetime values (their
+	// for predict.LifetimeValues. The zero Value computes no lifetime values (their
 	// intervals, TotalValue and the periods' revenue are then zero, and
 	// the draws need no spend models).
-	Value clv.ValueOptions
+	Value predict.ValueOptions
 	// Outlook, if not zero, asks for the intervals of each customer's
 	// answers in calendar terms (clv.Outlook) over its window and horizon,
 	// and of the discounted purchases: Result.Outlooks. Every draw's
@@ -150,7 +151,7 @@ var ErrBadDraws = errors.New("interval: invalid parameter draws")
 // Forecast returns, for every customer and for the totals over the
 // customers, intervals of the expected quantities that come from the
 // parameters' uncertainty: P(alive), the expected purchases in the horizon
-// and the lifetime value (as clv.LifetimeValues computes it) are computed
+// and the lifetime value (as predict.LifetimeValues computes it) are computed
 // with each draw's models, and the interval runs between the (1−level)/2
 // and (1+level)/2 quantiles of the draws' values (linear interpolation
 // between order statistics, as R's default type 7). These are intervals of
@@ -207,7 +208,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 		}
 	}
 	opts.Value.Grouping = nil // not read: the values are of distinct rows
-	valued := opts.Value != clv.ValueOptions{}
+	valued := opts.Value != predict.ValueOptions{}
 	var sched schedule
 	margin := 0.0
 	if valued {
@@ -233,7 +234,7 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 			G = max(G, g+1)
 		}
 	}
-	sg, ok := rows.GroupsOf((*rows.Grouping)(opts.Grouping), cs)
+	sg, ok := rows.GroupsOf(rows.Unbox(opts.Grouping), cs)
 	if !ok {
 		return nil, fmt.Errorf("interval: Forecast: %w", clv.ErrGroupingMismatch)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -112,7 +113,7 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
+	vopts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
 	for _, general := range []bool{false, true} {
 		for _, level := range []float64{0.9, 0.5} {
 			const n = 60
@@ -150,7 +151,7 @@ func TestForecastIntervalsBruteForce(t *testing.T) {
 					}
 					pa[d] = dr.Purchase.ProbabilityAlive(c)
 					ex[d] = dr.Purchase.ConditionalExpectedPurchases(c, 39)
-					if val[d], err = clv.LifetimeValue(dr.Purchase, dr.Spend, c, vopts); err != nil {
+					if val[d], err = predict.LifetimeValue(dr.Purchase, dr.Spend, c, vopts); err != nil {
 						t.Fatal(err)
 					}
 					totE[d] += ex[d]
@@ -257,7 +258,7 @@ func TestForecastIntervalsPareto(t *testing.T) {
 	for _, m := range modelsOf(t, pm.SampleParams, paretonbd.New, rand.NewPCG(1, 1), 40) {
 		draws = append(draws, interval.Draw{Purchase: m, Spend: sm})
 	}
-	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, Continuous: true, DiscountRate: 0.01}
+	vopts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, Continuous: true, DiscountRate: 0.01}
 	got, err := interval.Forecast(context.Background(), draws, cs, interval.Options{Horizon: 52, Value: vopts})
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +273,7 @@ func TestForecastIntervalsPareto(t *testing.T) {
 	for i := 0; i < len(cs); i += step {
 		c := cs[i]
 		for d, dr := range draws {
-			if vals[d], err = clv.LifetimeValue(dr.Purchase, dr.Spend, c, vopts); err != nil {
+			if vals[d], err = predict.LifetimeValue(dr.Purchase, dr.Spend, c, vopts); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -291,7 +292,7 @@ func TestForecastIntervalsErrors(t *testing.T) {
 	s, _ := gammagamma.New(gammagamma.Params{P: 6, Q: 4, Gamma: 15})
 	two := []interval.Draw{{m, s}, {m, s}}
 	cs := []clv.Customer{{Frequency: 2, Recency: 10, T: 30, MonetaryValue: 20}, {T: 5}}
-	ok := interval.Options{Horizon: 10, Value: clv.ValueOptions{PeriodLength: 4}}
+	ok := interval.Options{Horizon: 10, Value: predict.ValueOptions{PeriodLength: 4}}
 	ctx := context.Background()
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -369,7 +370,7 @@ func TestForecastIntervalsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, c := range cs {
-		want, _ := clv.LifetimeValue(m, s, c, ok.Value)
+		want, _ := predict.LifetimeValue(m, s, c, ok.Value)
 		g := got.Customers[i]
 		if g.PAlive.Low != m.ProbabilityAlive(c) || g.PAlive.High != g.PAlive.Low ||
 			!relClose(g.ExpectedPurchases.Low, m.ConditionalExpectedPurchases(c, 10), 1e-12) ||
@@ -421,7 +422,7 @@ func BenchmarkForecastIntervals1e6(b *testing.B) {
 			for d, s := range modelsOf(b, sm.SampleParams, gammagamma.New, rand.NewPCG(1, 2), 200) {
 				draws[d] = interval.Draw{Purchase: purchases[d], Spend: s}
 			}
-			opts := interval.Options{Horizon: 52, Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}
+			opts := interval.Options{Horizon: 52, Value: predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}}
 			for b.Loop() {
 				if _, err := interval.Forecast(context.Background(), draws, cs, opts); err != nil {
 					b.Fatal(err)
@@ -459,7 +460,7 @@ func FuzzForecastIntervals(f *testing.F) {
 		}
 		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, MonetaryValue: m}, {T: T}, {Frequency: 1, Recency: T / 2, T: T, MonetaryValue: 10}}
 		iv, err := interval.Forecast(context.Background(), draws, cs, interval.Options{Level: level, Horizon: h,
-			Value: clv.ValueOptions{PeriodLength: 4.345, Periods: 3}, Periods: []float64{h / 2, h}, Groups: []int{0, 1, 0}})
+			Value: predict.ValueOptions{PeriodLength: 4.345, Periods: 3}, Periods: []float64{h / 2, h}, Groups: []int{0, 1, 0}})
 		if err != nil {
 			return
 		}
@@ -535,10 +536,10 @@ func TestForecastIntervalsManyBlocks(t *testing.T) {
 	draws := drawsOf(t, pm, sm, n, false)
 	periods := make([]float64, 60)
 	for j := range periods {
-		periods[j] = float64(j+1) * clv.MonthInWeeks
+		periods[j] = float64(j+1) * predict.MonthInWeeks
 	}
 	opts := interval.Options{Level: 0.8, Horizon: 52, Periods: periods,
-		Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 1}}
+		Value: predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01, Margin: 1}}
 	var first *interval.Result
 	for _, procs := range []int{1, 2, 7} {
 		old := runtime.GOMAXPROCS(procs)

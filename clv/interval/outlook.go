@@ -38,7 +38,7 @@ type Outlook struct {
 	TimeBetweenPurchases Interval
 	// DiscountedPurchases is the interval of the discounted expected
 	// purchases over Options.Value's schedule, the lifetime value at one
-	// per purchase and margin 1 (as clv.LifetimeValue computes it); NaN
+	// per purchase and margin 1 (as predict.LifetimeValue computes it); NaN
 	// bounds when Options.Value is zero.
 	DiscountedPurchases Interval
 }

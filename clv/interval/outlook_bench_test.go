@@ -10,6 +10,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -62,7 +63,7 @@ func BenchmarkForecastOutlook(b *testing.B) {
 					for d, m := range purchases {
 						draws[d] = interval.Draw{Purchase: m, Spend: sm}
 					}
-					opts := interval.Options{Horizon: 52, Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}
+					opts := interval.Options{Horizon: 52, Value: predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}}
 					if outlook {
 						opts.Outlook = clv.OutlookOptions{Window: 30.0 / 7, Horizon: 52}
 					}

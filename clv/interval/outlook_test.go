@@ -11,6 +11,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -44,7 +45,7 @@ func type7Inf(v []float64, q float64) float64 {
 
 // TestForecastOutlookBruteForce: each customer's Outlook intervals equal
 // the type-7 quantiles of the quantities each draw's model gives customer
-// by customer (clv.NextPurchaseModel.Outlook, clv.LifetimeValue at one per
+// by customer (clv.NextPurchaseModel.Outlook, predict.LifetimeValue at one per
 // purchase), for BG/NBD on the shared and the general path and for
 // Pareto/NBD (clv.OutlookRows), at two levels; the point values of the
 // fitted model lie inside their 90% intervals for at least 97% of the
@@ -71,7 +72,7 @@ func TestForecastOutlookBruteForce(t *testing.T) {
 		t.Fatal(err)
 	}
 	const D = 40
-	vopts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
+	vopts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3}
 	unit := vopts
 	unit.Margin = 1
 	oopts := clv.OutlookOptions{Window: 30.0 / 7, Horizon: 52}
@@ -146,7 +147,7 @@ func TestForecastOutlookBruteForce(t *testing.T) {
 					if math.IsNaN(md[d]) {
 						md[d] = math.Inf(1)
 					}
-					if dp[d], err = clv.LifetimeValue(dr.Purchase, unitValue{}, c, unit); err != nil {
+					if dp[d], err = predict.LifetimeValue(dr.Purchase, unitValue{}, c, unit); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -190,7 +191,7 @@ func TestForecastOutlookBruteForce(t *testing.T) {
 				}
 				// The fitted model's values lie inside their intervals.
 				p := k.point.Outlook(c, oopts)
-				pdp, err := clv.LifetimeValue(k.point, unitValue{}, c, unit)
+				pdp, err := predict.LifetimeValue(k.point, unitValue{}, c, unit)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -280,7 +281,7 @@ func FuzzForecastOutlook(f *testing.F) {
 		}
 		cs := []clv.Customer{{Frequency: x, Recency: tx, T: T, MonetaryValue: 1}, {T: T}, {Frequency: 1, Recency: T / 2, T: T, MonetaryValue: 1}}
 		iv, err := interval.Forecast(context.Background(), draws, cs, interval.Options{Level: level, Horizon: h,
-			Value: clv.ValueOptions{PeriodLength: 4.345, Periods: 3}, Outlook: clv.OutlookOptions{Window: window, Horizon: h}})
+			Value: predict.ValueOptions{PeriodLength: 4.345, Periods: 3}, Outlook: clv.OutlookOptions{Window: window, Horizon: h}})
 		if err != nil {
 			return
 		}

@@ -168,7 +168,7 @@ func PredictiveAllGrouped(pm AliveMixture, cs []clv.Customer, grouping *clv.Grou
 	if !(level > 0 && level < 1) || !(t >= 0) || math.IsInf(t, 0) {
 		return nil, nil, fmt.Errorf("interval: PredictiveAll: model %v, level %v, t %v", pm, level, t)
 	}
-	sg, ok := rows.GroupsOf((*rows.Grouping)(grouping), cs)
+	sg, ok := rows.GroupsOf(rows.Unbox(grouping), cs)
 	if !ok {
 		return nil, nil, fmt.Errorf("interval: PredictiveAll: %w", clv.ErrGroupingMismatch)
 	}

@@ -5,9 +5,10 @@ import (
 	"reflect"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
-// schedule is the grid of a lifetime value (clv.ValueOptions.Schedule):
+// schedule is the grid of a lifetime value (predict.ValueOptions.Schedule):
 // the horizons ts and the discount applied to the purchases expected in
 // each step.
 type schedule struct {
@@ -25,10 +26,10 @@ func (s schedule) discount(cum []float64) float64 {
 }
 
 // discountedPurchases returns the discounted number of purchases pm
-// expects from c over the schedule, as clv.LifetimeValue computes it. cum
+// expects from c over the schedule, as predict.LifetimeValue computes it. cum
 // is scratch of len(s.ts).
 func discountedPurchases(pm clv.PurchaseModel, c clv.Customer, s schedule, cum []float64) float64 {
-	return clv.DiscountedPurchasesOver(pm, c, s.ts, s.disc, cum)
+	return predict.DiscountedPurchasesOver(pm, c, s.ts, s.disc, cum)
 }
 
 // isNil reports whether a model argument is nil or a nil pointer in an

@@ -25,12 +25,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clvkit/clvkit/bgnbd"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
+	"github.com/clvkit/clvkit/gammagamma"
+
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
-	"github.com/clvkit/clvkit/bgnbd"
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/gammagamma"
 )
 
 // Config is the pipeline's settings (the flags).
@@ -233,13 +235,13 @@ func (f *scoreFn) ProcessElement(c customer, side func(*string) bool, emit func(
 			return err
 		}
 	}
-	month := clv.MonthInWeeks
+	month := predict.MonthInWeeks
 	if f.Unit == 24*time.Hour {
-		month = clv.MonthInDays
+		month = predict.MonthInDays
 	}
 	pa := f.m.BGNBD.ProbabilityAlive(c.C)
 	exp := f.m.BGNBD.ConditionalExpectedPurchases(c.C, float64(f.Months)*month)
-	val, err := clv.LifetimeValue(f.m.BGNBD, f.m.GammaGamma, c.C, clv.ValueOptions{Periods: f.Months, PeriodLength: month,
+	val, err := predict.LifetimeValue(f.m.BGNBD, f.m.GammaGamma, c.C, predict.ValueOptions{Periods: f.Months, PeriodLength: month,
 		DiscountRate: f.Discount, Margin: f.Margin})
 	if err != nil {
 		return err

@@ -15,14 +15,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/internal/readme"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 )
 
 func TestMain(m *testing.M) {
@@ -181,13 +183,13 @@ func checkOutput(t *testing.T, out string, cfg Config, copts clv.CSVOptions) {
 	for _, r := range rows {
 		byID[r[0]] = r
 	}
-	month := clv.MonthInWeeks
+	month := predict.MonthInWeeks
 	for _, c := range sum.Customers {
 		r := byID[c.ID]
 		if r == nil {
 			t.Fatalf("customer %q missing", c.ID)
 		}
-		clvv, _ := clv.LifetimeValue(pm, sm, c, clv.ValueOptions{Periods: 12, PeriodLength: month, DiscountRate: 0.01, Margin: 1})
+		clvv, _ := predict.LifetimeValue(pm, sm, c, predict.ValueOptions{Periods: 12, PeriodLength: month, DiscountRate: 0.01, Margin: 1})
 		for k, want := range map[int]float64{5: pm.ProbabilityAlive(c), 6: pm.ConditionalExpectedPurchases(c, 12*month), 7: clvv} {
 			v, _ := strconv.ParseFloat(r[k], 64)
 			if math.Abs(v-want) > 1e-12*math.Max(math.Abs(want), 1) {

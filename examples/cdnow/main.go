@@ -19,6 +19,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
@@ -111,7 +112,7 @@ func reproduce(w io.Writer, path string) error {
 		fmt.Fprintf(w, "%-12s %12.4f %12s\n", row.name, row.v, row.paper)
 	}
 	printIntervals(w, "Gamma-Gamma", []string{"p", "q", "gamma"}, sm.Params().Vector(), seOf(sm.StdErrors()), intervalsOf(sm.ParamIntervals(0.9)))
-	ev, err := clv.EvaluateHoldout(pm, sum.Customers, sum.Holdout, 7)
+	ev, err := assess.EvaluateHoldout(pm, sum.Customers, sum.Holdout, 7)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ func reproduce(w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	evp, err := clv.EvaluateHoldout(published, sum.Customers, sum.Holdout, 7)
+	evp, err := assess.EvaluateHoldout(published, sum.Customers, sum.Holdout, 7)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func reproduce(w io.Writer, path string) error {
 	fmt.Fprintf(w, "total  %9d %8.0f %10.1f %10.1f\n", len(sum.Customers), ev.TotalActual, ev.Model.TotalPredicted, evp.Model.TotalPredicted)
 	fmt.Fprintf(w, "(clvkit: predicted at the fitted parameters; FHL 2005: at the published ones, the values\n"+
 		"the paper's chart of conditional expectations plots.)\n")
-	cmp, err := clv.CompareModels([]clv.Candidate{{Name: "BG/NBD", Model: pm}, {Name: "MBG/NBD", Model: mbg}, {Name: "Pareto/NBD", Model: pn}},
+	cmp, err := assess.CompareModels([]assess.Candidate{{Name: "BG/NBD", Model: pm}, {Name: "MBG/NBD", Model: mbg}, {Name: "Pareto/NBD", Model: pn}},
 		sum.Customers, sum.Holdout, 7)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/segment"
@@ -54,15 +55,15 @@ func quickstart(w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	year := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01} // 12 months
+	year := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01} // 12 months
 	fmt.Fprintf(w, "%-8s %5s %8s %9s %8s  %s\n", "customer", "x", "P(alive)", "E[12 mo]", "CLV", "segment")
 	for i, c := range sum.Customers[:8] {
-		value, err := clv.LifetimeValue(purchases, spend, c, year)
+		value, err := predict.LifetimeValue(purchases, spend, c, year)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "%-8s %5.0f %8.3f %9.2f %8.2f  %s\n", c.ID, c.Frequency, purchases.ProbabilityAlive(c),
-			purchases.ConditionalExpectedPurchases(c, 12*clv.MonthInWeeks), value, rfm[i].Segment)
+			purchases.ConditionalExpectedPurchases(c, 12*predict.MonthInWeeks), value, rfm[i].Segment)
 	}
 	return nil
 }

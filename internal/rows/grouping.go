@@ -2,18 +2,30 @@ package rows
 
 // Grouping is a grouping of items by Key{frequency, recency, T} (in that
 // order, every item in a group, none left out) bound to the slice of items
-// it was built from: its first element and its length. It is the type
-// behind clv.Grouping (a defined type of it: the packages that take a
-// clv.Grouping convert the pointer, and only packages that may import
-// this one can), so that a job groups its customers once and hands the
-// grouping explicitly to the functions it calls. Those use it only as a
-// shortcut for grouping the items again: they find exactly the groups
-// they would have computed (Map derives a coarser or permuted key).
+// it was built from: its first element and its length. It is the kernel
+// behind clv.Grouping (an opaque struct holding one; the packages that take
+// a clv.Grouping reach it through Unbox), so that a job groups its
+// customers once and hands the grouping explicitly to the functions it
+// calls. Those use it only as a shortcut for grouping the items again:
+// they find exactly the groups they would have computed (Map derives a
+// coarser or permuted key).
 type Grouping struct {
 	g     *Groups
 	first any // &items[0]; nil for no items
 	n     int
 }
+
+// Box and Unbox convert between a Grouping and its public face, an opaque
+// *clv.Grouping: Box returns g in one (nil for a nil g) as an any holding
+// a *clv.Grouping; Unbox returns the Grouping inside box, a *clv.Grouping,
+// or nil for a nil one (or any other value). Package clv sets both when
+// it is initialized, since rows cannot import clv (as package log sets
+// log/internal's DefaultOutput for log/slog): every package holding a
+// *clv.Grouping has imported clv, so they are set before they are called.
+var (
+	Box   func(g *Grouping) any
+	Unbox func(box any) *Grouping
+)
 
 // NewGrouping returns g as the grouping of items, or nil if g does not
 // group exactly len(items) items with none left out.
@@ -105,7 +117,7 @@ func (g *Groups) Sub(lo, hi int) *Groups {
 
 // Distinct returns the number of groups of s; 0 for a nil s.
 func Distinct(s *Grouping) int {
-	if s == nil {
+	if s == nil || s.g == nil {
 		return 0
 	}
 	return len(s.g.Keys)

@@ -10,10 +10,12 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/segment"
 	"github.com/clvkit/clvkit/segment/frame"
+
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
@@ -198,7 +200,7 @@ func TestTiersCDNOW(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := frame.Tiers(df, pm, sm, segment.TierOptions{Value: clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}}, cdnowCols)
+	out, err := frame.Tiers(df, pm, sm, segment.TierOptions{Value: predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}}, cdnowCols)
 	if err != nil {
 		t.Fatal(err)
 	}

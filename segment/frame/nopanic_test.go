@@ -6,9 +6,11 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/segment"
 	"github.com/clvkit/clvkit/segment/frame"
+
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
@@ -32,7 +34,7 @@ func TestNoPanic(t *testing.T) {
 		series.New([]float64{-1, 2}, series.Float, frame.ColT),
 		series.New([]float64{nan, 0}, series.Float, frame.ColMonetaryValue),
 	)
-	vo := clv.ValueOptions{PeriodLength: 4}
+	vo := predict.ValueOptions{PeriodLength: 4}
 	mustErr := map[string]func() error{
 		"ToCustomers(zero)": func() error { _, err := frame.ToCustomers(zeroDF, frame.Columns{}); return err },
 		"ToCustomers(NaN)":  func() error { _, err := frame.ToCustomers(nanDF, frame.Columns{}); return err },

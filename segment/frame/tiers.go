@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/segment"
+
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
@@ -12,7 +14,7 @@ import (
 // Tiers returns df with the columns ColPAlive, ColCLV, ColChurnTier,
 // ColValueTier and ColAction added (or replaced), computed with any
 // purchase and spend model: P(alive) and the lifetime value under
-// opts.Value (clv.LifetimeValues; opts.Value.PeriodLength must be set),
+// opts.Value (predict.LifetimeValues; opts.Value.PeriodLength must be set),
 // then the tiers by segment.TierCustomers. Value tiers rank customers by
 // CLV (ties keep frame order): the first ⌈share·n⌉ customers form each top
 // tier. cols maps the frame's column names.
@@ -30,7 +32,7 @@ func Tiers(df dataframe.DataFrame, pm clv.PurchaseModel, sm clv.SpendModel, opts
 	if pm == nil || sm == nil {
 		return df, fmt.Errorf("segment/frame: Tiers: nil model")
 	}
-	values, err := clv.LifetimeValues(pm, sm, cs, opts.Value)
+	values, err := predict.LifetimeValues(pm, sm, cs, opts.Value)
 	if err != nil {
 		return df, err
 	}

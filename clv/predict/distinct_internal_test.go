@@ -1,10 +1,12 @@
-package clv
+package predict
 
 import (
 	"cmp"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // TestDistinctRowsParallel: grouped in parts on all cores, the distinct
@@ -12,10 +14,10 @@ import (
 // every customer points to its own; −0 and 0 are one row.
 func TestDistinctRowsParallel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	cs := make([]Customer, 300_000)
+	cs := make([]clv.Customer, 300_000)
 	for i := range cs {
 		T := float64(rng.IntN(50))
-		c := Customer{T: T}
+		c := clv.Customer{T: T}
 		if x := rng.IntN(4); x > 0 && T > 0 {
 			c.Frequency, c.Recency = float64(x), float64(rng.IntN(int(T)+1))
 		}

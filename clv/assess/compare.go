@@ -1,52 +1,19 @@
-package clv
+package assess
 
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
-)
 
-// NewCustomerValue returns the expected discounted value of a customer
-// acquired now, the number to set against the cost of acquiring one
-// (CompareAcquisition): firstOrder, the value of the first purchase made
-// at acquisition (0 to leave it out), plus the repeat purchases pm expects
-// in each period, E[X(iℓ)] − E[X((i−1)ℓ)], times the population's mean
-// value per purchase, discounted as in LifetimeValue; all times the
-// margin. It is an error if the population mean is infinite (a
-// gamma-gamma model with q ≤ 1) or the result is not a finite number.
-func NewCustomerValue(pm NewCustomerModel, sm PopulationSpend, firstOrder float64, opts ValueOptions) (float64, error) {
-	if err := opts.check(); err != nil {
-		return 0, err
-	}
-	if err := checkModels("NewCustomerValue", pm, sm); err != nil {
-		return 0, err
-	}
-	if !(firstOrder >= 0) || math.IsInf(firstOrder, 0) {
-		return 0, fmt.Errorf("%w: first order value = %v, want a finite number ≥ 0", ErrBadValueOptions, firstOrder)
-	}
-	mean := sm.PopulationMean()
-	if !(mean >= 0) || math.IsInf(mean, 0) {
-		return 0, fmt.Errorf("clv: the spend model's population mean is %v: no finite value per purchase (is q ≤ 1?)", mean)
-	}
-	s := newSchedule(opts)
-	cum := make([]float64, len(s.ts))
-	for i, t := range s.ts {
-		cum[i] = pm.ExpectedPurchases(t)
-	}
-	v := opts.Margin * (firstOrder + mean*s.discount(cum))
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("clv: new-customer value is %v", v)
-	}
-	return v, nil
-}
+	"github.com/clvkit/clvkit/clv"
+)
 
 // A Candidate is one fitted purchase model in a comparison.
 type Candidate struct {
 	Name  string // e.g. "bgnbd"
 	Model interface {
-		PurchaseModel
-		FittedModel
+		clv.PurchaseModel
+		clv.FittedModel
 	}
 }
 
@@ -88,27 +55,27 @@ type Comparison struct {
 // log-likelihoods are only comparable on the same data. A fit at a
 // boundary (status AtBoundary: the limit model, fitted by maximum
 // likelihood with its own NumParams) competes as it is.
-func CompareModels(cands []Candidate, cal []Customer, hold []Holdout, maxFreq int) (Comparison, error) {
+func CompareModels(cands []Candidate, cal []clv.Customer, hold []clv.Holdout, maxFreq int) (Comparison, error) {
 	if len(cands) == 0 {
-		return Comparison{}, errors.New("clv: CompareModels: no candidates")
+		return Comparison{}, errors.New("assess: CompareModels: no candidates")
 	}
 	var cmp Comparison
 	for i, c := range cands {
 		if isNil(c.Model) {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: candidate %d (%q): %w", i, c.Name, ErrNilModel)
+			return Comparison{}, fmt.Errorf("assess: CompareModels: candidate %d (%q): %w", i, c.Name, clv.ErrNilModel)
 		}
 		info := c.Model.FitInfo()
-		if info.Status != Converged && info.Status != AtBoundary {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: %s: fit status %v, want %v or %v", c.Name, info.Status, Converged, AtBoundary)
+		if info.Status != clv.Converged && info.Status != clv.AtBoundary {
+			return Comparison{}, fmt.Errorf("assess: CompareModels: %s: fit status %v, want %v or %v", c.Name, info.Status, clv.Converged, clv.AtBoundary)
 		}
 		if n := cands[0].Model.FitInfo().Customers; info.Customers != n {
-			return Comparison{}, fmt.Errorf("clv: CompareModels: %s was fitted to %d customers, %s to %d", c.Name, info.Customers, cands[0].Name, n)
+			return Comparison{}, fmt.Errorf("assess: CompareModels: %s was fitted to %d customers, %s to %d", c.Name, info.Customers, cands[0].Name, n)
 		}
 		s := ModelScore{Name: c.Name, LogLikelihood: info.LogLikelihood, NumParams: info.NumParams, AIC: info.AIC(), BIC: info.BIC()}
 		if hold != nil {
 			ev, err := EvaluateHoldout(c.Model, cal, hold, maxFreq)
 			if err != nil {
-				return Comparison{}, fmt.Errorf("clv: CompareModels: %s: %w", c.Name, err)
+				return Comparison{}, fmt.Errorf("assess: CompareModels: %s: %w", c.Name, err)
 			}
 			s.Holdout = &ev
 			s.TotalError = ev.Model.TotalPredicted - ev.TotalActual

@@ -1,14 +1,15 @@
-package clv_test
+package predict_test
 
 import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 )
 
 // TestOutlooksOf: one row per customer, in order.
 func TestOutlooksOf(t *testing.T) {
-	o := clv.OutlooksOf([]clv.Outlook{{PurchaseWithin: 0.25}, {PurchaseWithin: 0.5}, {PurchaseWithin: 0.25}})
+	o := predict.OutlooksOf([]clv.Outlook{{PurchaseWithin: 0.25}, {PurchaseWithin: 0.5}, {PurchaseWithin: 0.25}})
 	if o.Len() != 3 || o.Distinct() != 3 {
 		t.Fatalf("Len %d, Distinct %d, want 3, 3", o.Len(), o.Distinct())
 	}

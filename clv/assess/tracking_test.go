@@ -1,4 +1,4 @@
-package clv_test
+package assess_test
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -37,7 +38,7 @@ func TestExpectedCumulativeRepeats(t *testing.T) {
 		cs = append(cs, c)
 	}
 	at := []float64{0, 5, 20, 40, 60}
-	got, err := clv.ExpectedCumulativeRepeats(m, cs, at)
+	got, err := assess.ExpectedCumulativeRepeats(m, cs, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestExpectedCumulativeRepeats(t *testing.T) {
 			t.Errorf("τ=%v: actual %v, expected %v", tau, actual, want)
 		}
 	}
-	if _, err := clv.ExpectedCumulativeRepeats(m, cs, []float64{math.NaN()}); err == nil {
+	if _, err := assess.ExpectedCumulativeRepeats(m, cs, []float64{math.NaN()}); err == nil {
 		t.Error("NaN time accepted")
 	}
 	// Continuous first-purchase times are binned: close to the exact sum.
@@ -72,7 +73,7 @@ func TestExpectedCumulativeRepeats(t *testing.T) {
 			cs[i].Recency = cs[i].T
 		}
 	}
-	binned, _ := clv.ExpectedCumulativeRepeats(m, cs, []float64{40})
+	binned, _ := assess.ExpectedCumulativeRepeats(m, cs, []float64{40})
 	exact := 0.0
 	maxT := 0.0
 	for _, c := range cs {
@@ -101,12 +102,12 @@ func TestExpectedCumulativeRepeatsAll(t *testing.T) {
 	}
 	cs := []clv.Customer{{T: 30}, {Frequency: 2, Recency: 10, T: 20}, {T: 20}, {Frequency: 1, Recency: 3, T: 5}}
 	at := []float64{0, 5, 12.5, 30, 40}
-	all, err := clv.ExpectedCumulativeRepeatsAll(models, cs, at)
+	all, err := assess.ExpectedCumulativeRepeatsAll(models, cs, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, m := range models {
-		one, err := clv.ExpectedCumulativeRepeats(m, cs, at)
+		one, err := assess.ExpectedCumulativeRepeats(m, cs, at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +118,7 @@ func TestExpectedCumulativeRepeatsAll(t *testing.T) {
 	if all[0][4] >= all[2][4] {
 		t.Errorf("a larger r should expect more: %v", all)
 	}
-	if _, err := clv.ExpectedCumulativeRepeatsAll([]clv.NewCustomerModel{models[0], nil}, cs, at); err == nil {
+	if _, err := assess.ExpectedCumulativeRepeatsAll([]clv.NewCustomerModel{models[0], nil}, cs, at); err == nil {
 		t.Error("nil model accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package clv_test
+package assess_test
 
 import (
 	"math"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/internal/reftest"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -38,7 +38,7 @@ func simulateSplit(t *testing.T, p paretonbd.Params, n int) ([]clv.Customer, []c
 	return cal, hold
 }
 
-func fitAll(t *testing.T, cs []clv.Customer) []clv.Candidate {
+func fitAll(t *testing.T, cs []clv.Customer) []assess.Candidate {
 	t.Helper()
 	bg, err := bgnbd.Fit(cs, bgnbd.FitOptions{})
 	if err != nil {
@@ -52,7 +52,7 @@ func fitAll(t *testing.T, cs []clv.Customer) []clv.Candidate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []clv.Candidate{{Name: "bgnbd", Model: bg}, {Name: "mbgnbd", Model: mbg}, {Name: "paretonbd", Model: pn}}
+	return []assess.Candidate{{Name: "bgnbd", Model: bg}, {Name: "mbgnbd", Model: mbg}, {Name: "paretonbd", Model: pn}}
 }
 
 // TestCompareModelsSimulated: on 30,000 customers from a Pareto/NBD
@@ -62,7 +62,7 @@ func TestCompareModelsSimulated(t *testing.T) {
 	cal, hold := simulateSplit(t, paretonbd.Params{R: 1.2, Alpha: 8, S: 1.5, Beta: 12}, 30000)
 	cands := fitAll(t, cal)
 	for _, h := range [][]clv.Holdout{nil, hold} {
-		cmp, err := clv.CompareModels(cands, cal, h, 7)
+		cmp, err := assess.CompareModels(cands, cal, h, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestCompareModelsSimulated(t *testing.T) {
 // Pareto/NBD −9594.97), so BIC, with four parameters each, chooses MBG/NBD.
 func TestCompareModelsCDNOW(t *testing.T) {
 	cs := reftest.CDNOW(t)
-	cmp, err := clv.CompareModels(fitAll(t, cs), cs, nil, 7)
+	cmp, err := assess.CompareModels(fitAll(t, cs), cs, nil, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestCompareModelsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	given, _ := bgnbd.New(bgnbd.Params{R: 1, Alpha: 1, A: 1, B: 1})
-	for name, cs := range map[string][]clv.Candidate{
+	for name, cs := range map[string][]assess.Candidate{
 		"none":          nil,
 		"nil model":     {{Name: "x"}},
 		"other data":    {cands[0], {Name: "half", Model: other}},
@@ -117,41 +117,8 @@ func TestCompareModelsErrors(t *testing.T) {
 		if name == "holdout short" {
 			hold = make([]clv.Holdout, 10)
 		}
-		if _, err := clv.CompareModels(cs, cal, hold, 7); err == nil {
+		if _, err := assess.CompareModels(cs, cal, hold, 7); err == nil {
 			t.Errorf("%s: no error", name)
 		}
-	}
-}
-
-// TestNewCustomerValue: the value of a new customer is the first order
-// plus the discounted expected repeat purchases times the population mean
-// spend, times the margin.
-func TestNewCustomerValue(t *testing.T) {
-	pm, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
-	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
-	opts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3, Periods: 24}
-	got, err := clv.NewCustomerValue(pm, sm, 35, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, prev := 35.0, 0.0
-	for i := 1; i <= 24; i++ {
-		e := pm.ExpectedPurchases(float64(i) * clv.MonthInWeeks)
-		want += sm.PopulationMean() * (e - prev) / math.Pow(1.01, float64(i))
-		prev = e
-	}
-	want *= 0.3
-	if math.Abs(got-want) > 1e-12*want {
-		t.Errorf("value %.12g, want %.12g", got, want)
-	}
-	heavy, _ := gammagamma.New(gammagamma.Params{P: 6, Q: 0.9, Gamma: 15})
-	if _, err := clv.NewCustomerValue(pm, heavy, 0, opts); err == nil {
-		t.Error("infinite mean spend accepted")
-	}
-	if _, err := clv.NewCustomerValue(pm, sm, -1, opts); err == nil {
-		t.Error("negative first order accepted")
-	}
-	if _, err := clv.NewCustomerValue(nil, sm, 0, opts); err == nil {
-		t.Error("nil model accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package clv_test
+package predict_test
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -34,10 +35,10 @@ func BenchmarkOutlookAll1e6(b *testing.B) {
 	pnbd, _ := paretonbd.New(paretonbd.Params{R: 0.5533, Alpha: 10.58, S: 0.6062, Beta: 11.67})
 	for _, m := range []clv.NextPurchaseModel{bg, mbg, pnbd} {
 		b.Run(m.(interface{ String() string }).String()[:3], func(b *testing.B) {
-			var o *clv.Outlooks
+			var o *predict.Outlooks
 			cpu0 := cpuTime()
 			for b.Loop() {
-				if o, err = clv.OutlookAll(m, cs, clv.OutlookOptions{Window: 30.0 / 7, Horizon: 365.0 / 7}); err != nil {
+				if o, err = predict.OutlookAll(m, cs, clv.OutlookOptions{Window: 30.0 / 7, Horizon: 365.0 / 7}); err != nil {
 					b.Fatal(err)
 				}
 			}

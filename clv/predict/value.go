@@ -1,4 +1,4 @@
-package clv
+package predict
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
 )
@@ -38,14 +39,14 @@ type ValueOptions struct {
 	// (1+DiscountRate)^i.
 	Continuous bool
 	// Grouping, read by LifetimeValues alone, is the grouping of its
-	// customers (GroupCustomers), which it then does not group again (nor
-	// does a model implementing GroupedDiscountedPurchases); nil: it
+	// customers (clv.GroupCustomers), which it then does not group again (nor
+	// does a model implementing clv.GroupedDiscountedPurchases); nil: it
 	// groups them itself. The values are the same either way.
-	Grouping *Grouping
+	Grouping *clv.Grouping
 }
 
 // ErrBadValueOptions is wrapped by errors about invalid ValueOptions.
-var ErrBadValueOptions = errors.New("clv: invalid value options")
+var ErrBadValueOptions = errors.New("predict: invalid value options")
 
 func (o *ValueOptions) check() error {
 	if o.Periods == 0 {
@@ -58,7 +59,7 @@ func (o *ValueOptions) check() error {
 	case o.Periods < 0:
 		return fmt.Errorf("%w: Periods %d < 0", ErrBadValueOptions, o.Periods)
 	case !(o.PeriodLength > 0) || math.IsInf(o.PeriodLength, 0):
-		return fmt.Errorf("%w: PeriodLength %v, want > 0 (e.g. clv.MonthInWeeks)", ErrBadValueOptions, o.PeriodLength)
+		return fmt.Errorf("%w: PeriodLength %v, want > 0 (e.g. predict.MonthInWeeks)", ErrBadValueOptions, o.PeriodLength)
 	case !(o.DiscountRate > -1) || math.IsInf(o.DiscountRate, 0):
 		return fmt.Errorf("%w: DiscountRate %v, want > −1", ErrBadValueOptions, o.DiscountRate)
 	case !(o.Margin > 0 && o.Margin <= 1):
@@ -96,7 +97,7 @@ func newSchedule(o ValueOptions) schedule {
 // discountedPurchases returns the discounted number of purchases pm
 // expects from c over the schedule; it depends on the customer's
 // frequency, recency and T only. cum is scratch of len(s.ts).
-func discountedPurchases(pm PurchaseModel, c Customer, s schedule, cum []float64) float64 {
+func discountedPurchases(pm clv.PurchaseModel, c clv.Customer, s schedule, cum []float64) float64 {
 	return DiscountedPurchasesOver(pm, c, s.ts, s.disc, cum)
 }
 
@@ -120,15 +121,15 @@ func discountCurve(cum, w []float64) float64 {
 //
 //	Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0,
 //
-// as LifetimeValue computes it, through PurchaseCurve where pm has it.
+// as LifetimeValue computes it, through clv.PurchaseCurve where pm has it.
 // cum is scratch of len(ts) (nil: allocated); ts and w have the same
 // length.
-func DiscountedPurchasesOver(pm PurchaseModel, c Customer, ts, w, cum []float64) float64 {
+func DiscountedPurchasesOver(pm clv.PurchaseModel, c clv.Customer, ts, w, cum []float64) float64 {
 	if len(cum) < len(ts) {
 		cum = make([]float64, len(ts))
 	}
 	cum = cum[:len(ts)]
-	if pc, ok := pm.(PurchaseCurve); ok {
+	if pc, ok := pm.(clv.PurchaseCurve); ok {
 		pc.ConditionalExpectedPurchasesAt(c, ts, cum)
 	} else {
 		for i, t := range ts {
@@ -138,7 +139,7 @@ func DiscountedPurchasesOver(pm PurchaseModel, c Customer, ts, w, cum []float64)
 	return discountCurve(cum, w)
 }
 
-func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) float64 {
+func lifetimeValue(pm clv.PurchaseModel, sm clv.SpendModel, c clv.Customer, o ValueOptions) float64 {
 	value := sm.ConditionalExpectedValue(c) * o.Margin
 	if value == 0 {
 		return 0
@@ -153,7 +154,7 @@ func lifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, o ValueOptions) 
 // convention (Continuous false), for periods i = 1..n of length ℓ,
 //
 //	CLV = margin · E[M] · Σ_{i=1..n} (E[Y(iℓ)] − E[Y((i−1)ℓ)]) / (1+d)^i.
-func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOptions) (float64, error) {
+func LifetimeValue(pm clv.PurchaseModel, sm clv.SpendModel, c clv.Customer, opts ValueOptions) (float64, error) {
 	if err := checkModels("LifetimeValue", pm, sm); err != nil {
 		return 0, err
 	}
@@ -165,37 +166,37 @@ func LifetimeValue(pm PurchaseModel, sm SpendModel, c Customer, opts ValueOption
 	}
 	v := lifetimeValue(pm, sm, c, opts)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("clv: lifetime value of customer %q is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", c.ID, v)
+		return 0, fmt.Errorf("predict: lifetime value of customer %q is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", c.ID, v)
 	}
 	return v, nil
 }
 
 // LifetimeValues returns LifetimeValue for every customer, on all cores.
-// A model implementing DiscountedPurchases computes the discounted
+// A model implementing clv.DiscountedPurchases computes the discounted
 // purchases of all customers at once; otherwise they are computed once per
 // distinct (frequency, recency, T). The error names the first invalid
 // customer; with opts.Grouping of other customers, it wraps
-// ErrGroupingMismatch.
-func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOptions) ([]float64, error) {
+// clv.ErrGroupingMismatch.
+func LifetimeValues(pm clv.PurchaseModel, sm clv.SpendModel, cs []clv.Customer, opts ValueOptions) ([]float64, error) {
 	if err := checkModels("LifetimeValues", pm, sm); err != nil {
 		return nil, err
 	}
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	g, err := opts.Grouping.groupsOf("LifetimeValues", cs)
+	g, err := groupsOf(opts.Grouping, "LifetimeValues", cs)
 	if err != nil {
 		return nil, err
 	}
-	if err := ValidateAll(cs); err != nil {
+	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err
 	}
 	sched := newSchedule(opts)
 	out := make([]float64, len(cs))
-	if dp, ok := pm.(DiscountedPurchases); ok {
+	if dp, ok := pm.(clv.DiscountedPurchases); ok {
 		var disc []float64
 		var err error
-		if gp, ok := pm.(GroupedDiscountedPurchases); ok && opts.Grouping != nil {
+		if gp, ok := pm.(clv.GroupedDiscountedPurchases); ok && opts.Grouping != nil {
 			disc, err = gp.DiscountedPurchasesAllGrouped(cs, opts.Grouping, sched.ts, sched.disc)
 		} else {
 			disc, err = dp.DiscountedPurchasesAll(cs, sched.ts, sched.disc)
@@ -231,7 +232,7 @@ func LifetimeValues(pm PurchaseModel, sm SpendModel, cs []Customer, opts ValueOp
 	}
 	for i, v := range out {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("clv: customers[%d] (%q): lifetime value is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", i, cs[i].ID, v)
+			return nil, fmt.Errorf("predict: customers[%d] (%q): lifetime value is %v (an infinite mean spend: a gamma-gamma model with q ≤ 1?)", i, cs[i].ID, v)
 		}
 	}
 	return out, nil
@@ -255,12 +256,12 @@ var DistributionQuantiles = []float64{0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1}
 // error.
 func SummarizeValues(values []float64) (Distribution, error) {
 	if len(values) == 0 {
-		return Distribution{}, ErrNoCustomers
+		return Distribution{}, clv.ErrNoCustomers
 	}
 	s := slices.Clone(values)
 	for i, v := range s {
 		if math.IsNaN(v) {
-			return Distribution{}, fmt.Errorf("clv: values[%d] is NaN", i)
+			return Distribution{}, fmt.Errorf("predict: values[%d] is NaN", i)
 		}
 	}
 	slices.Sort(s)
@@ -286,16 +287,16 @@ func SummarizeValues(values []float64) (Distribution, error) {
 // distinctRows returns the distinct (frequency, recency, T) of cs, in
 // ascending order, and each customer's index among them: from g, cs's
 // grouping by them, or when g is nil rows.Group's.
-func distinctRows(cs []Customer, g *rows.Groups) (distinct []Customer, slot []int32) {
+func distinctRows(cs []clv.Customer, g *rows.Groups) (distinct []clv.Customer, slot []int32) {
 	if g == nil {
 		g = rows.Group(len(cs), func(i int) (rows.Key, bool) {
 			c := &cs[i]
 			return rows.Key{A: c.Frequency, B: c.Recency, C: c.T}, true
 		})
 	}
-	distinct = make([]Customer, len(g.Keys))
+	distinct = make([]clv.Customer, len(g.Keys))
 	for j, k := range g.Keys {
-		distinct[j] = Customer{Frequency: k.A, Recency: k.B, T: k.C}
+		distinct[j] = clv.Customer{Frequency: k.A, Recency: k.B, T: k.C}
 	}
 	return distinct, g.Of
 }
@@ -305,7 +306,7 @@ func distinctRows(cs []Customer, g *rows.Groups) (distinct []Customer, slot []in
 //
 //	CLV = margin · E[M] · Σ_j w_j (E[Y(t_j)] − E[Y(t_{j−1})]),  t_0 = 0,
 //
-// as LifetimeValue computes it (the ts and w that DiscountedPurchases
+// as LifetimeValue computes it (the ts and w that clv.DiscountedPurchases
 // takes), and the margin (1 when o.Margin is zero). Without Continuous,
 // t_j = jℓ and w_j = (1+d)^−j for the periods j = 1..n of length ℓ; with
 // it, 16 steps a period, each weighted by the continuous discount at its
@@ -316,4 +317,38 @@ func (o ValueOptions) Schedule() (ts, w []float64, margin float64, err error) {
 	}
 	s := newSchedule(o)
 	return s.ts, s.disc, o.Margin, nil
+}
+
+// NewCustomerValue returns the expected discounted value of a customer
+// acquired now, the number to set against the cost of acquiring one
+// (CompareAcquisition): firstOrder, the value of the first purchase made
+// at acquisition (0 to leave it out), plus the repeat purchases pm expects
+// in each period, E[X(iℓ)] − E[X((i−1)ℓ)], times the population's mean
+// value per purchase, discounted as in LifetimeValue; all times the
+// margin. It is an error if the population mean is infinite (a
+// gamma-gamma model with q ≤ 1) or the result is not a finite number.
+func NewCustomerValue(pm clv.NewCustomerModel, sm clv.PopulationSpend, firstOrder float64, opts ValueOptions) (float64, error) {
+	if err := opts.check(); err != nil {
+		return 0, err
+	}
+	if err := checkModels("NewCustomerValue", pm, sm); err != nil {
+		return 0, err
+	}
+	if !(firstOrder >= 0) || math.IsInf(firstOrder, 0) {
+		return 0, fmt.Errorf("%w: first order value = %v, want a finite number ≥ 0", ErrBadValueOptions, firstOrder)
+	}
+	mean := sm.PopulationMean()
+	if !(mean >= 0) || math.IsInf(mean, 0) {
+		return 0, fmt.Errorf("predict: the spend model's population mean is %v: no finite value per purchase (is q ≤ 1?)", mean)
+	}
+	s := newSchedule(opts)
+	cum := make([]float64, len(s.ts))
+	for i, t := range s.ts {
+		cum[i] = pm.ExpectedPurchases(t)
+	}
+	v := opts.Margin * (firstOrder + mean*s.discount(cum))
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("predict: new-customer value is %v", v)
+	}
+	return v, nil
 }

@@ -1,4 +1,4 @@
-package clv_test
+package predict_test
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -69,7 +70,7 @@ func TestOutlookCalibration(t *testing.T) {
 				next[i] = ts[k] - T
 			}
 		}
-		o, err := clv.OutlookAll(tc.m, cs, clv.OutlookOptions{Window: window, Horizon: horizon})
+		o, err := predict.OutlookAll(tc.m, cs, clv.OutlookOptions{Window: window, Horizon: horizon})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,17 +150,17 @@ func TestOutlookAllErrors(t *testing.T) {
 	m, _ := bgnbd.New(bgnbd.Params{R: 0.6, Alpha: 5, A: 0.8, B: 2.5})
 	cs := []clv.Customer{{Frequency: 1, Recency: 2, T: 5}}
 	for _, o := range []clv.OutlookOptions{{}, {Window: -1, Horizon: 1}, {Window: 1, Horizon: math.NaN()}, {Window: math.Inf(1), Horizon: 1}} {
-		if _, err := clv.OutlookAll(m, cs, o); !errors.Is(err, clv.ErrBadOutlookOptions) {
+		if _, err := predict.OutlookAll(m, cs, o); !errors.Is(err, clv.ErrBadOutlookOptions) {
 			t.Errorf("%+v: %v", o, err)
 		}
 	}
-	if _, err := clv.OutlookAll(m, []clv.Customer{{Frequency: 1, Recency: 6, T: 5}}, clv.OutlookOptions{Window: 1, Horizon: 2}); !errors.Is(err, clv.ErrInvalidCustomer) {
+	if _, err := predict.OutlookAll(m, []clv.Customer{{Frequency: 1, Recency: 6, T: 5}}, clv.OutlookOptions{Window: 1, Horizon: 2}); !errors.Is(err, clv.ErrInvalidCustomer) {
 		t.Errorf("invalid customer: %v", err)
 	}
-	if _, err := clv.OutlookAll(nil, cs, clv.OutlookOptions{Window: 1, Horizon: 2}); !errors.Is(err, clv.ErrNilModel) {
+	if _, err := predict.OutlookAll(nil, cs, clv.OutlookOptions{Window: 1, Horizon: 2}); !errors.Is(err, clv.ErrNilModel) {
 		t.Errorf("nil model: %v", err)
 	}
-	o, err := clv.OutlookAll(m, append(cs, cs[0], clv.Customer{T: 3}), clv.OutlookOptions{Window: 1, Horizon: 2})
+	o, err := predict.OutlookAll(m, append(cs, cs[0], clv.Customer{T: 3}), clv.OutlookOptions{Window: 1, Horizon: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestOutlookIsTheMethods(t *testing.T) {
 		}
 		// OutlookAll (through OutlookRows where the model has it) gives
 		// the same, customers sharing (x, T) included.
-		all, err := clv.OutlookAll(m, append(cs, clv.Customer{Frequency: 2, Recency: 5, T: 38}), opts)
+		all, err := predict.OutlookAll(m, append(cs, clv.Customer{Frequency: 2, Recency: 5, T: 38}), opts)
 		if err != nil {
 			t.Fatal(err)
 		}

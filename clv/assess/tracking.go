@@ -1,4 +1,4 @@
-package clv
+package assess
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -16,7 +17,7 @@ const maxCohorts = 4096
 // ExpectedCumulativeRepeats returns, for each time of at, the number of
 // repeat purchases pm expects the customers cs to have made by then, in
 // total: the model's tracking curve (Fader, Hardie & Lee 2005, Figure 3),
-// to set beside the actual cumulative count (Summary.Repeats).
+// to set beside the actual cumulative count (clv.Summary.Repeats).
 //
 // Times are in the model's unit since the earliest first purchase among
 // cs. Customer i first bought at s_i = max T − T_i (every customer is
@@ -29,11 +30,11 @@ const maxCohorts = 4096
 // distinct first-purchase times occur (continuous times), they are binned
 // into 4,096 equal intervals of the observation span, each cohort placed at
 // its bin's mean time. Every value of at must be a finite number.
-func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64) ([]float64, error) {
+func ExpectedCumulativeRepeats(pm clv.NewCustomerModel, cs []clv.Customer, at []float64) ([]float64, error) {
 	if err := checkModels("ExpectedCumulativeRepeats", pm); err != nil {
 		return nil, err
 	}
-	curves, err := ExpectedCumulativeRepeatsAll([]NewCustomerModel{pm}, cs, at)
+	curves, err := ExpectedCumulativeRepeatsAll([]clv.NewCustomerModel{pm}, cs, at)
 	if err != nil {
 		return nil, err
 	}
@@ -44,18 +45,18 @@ func ExpectedCumulativeRepeats(pm NewCustomerModel, cs []Customer, at []float64)
 // of models (e.g. the model under parameter draws, for a band around its
 // curve), finding the customers' cohorts once; the curves are computed on
 // all cores.
-func ExpectedCumulativeRepeatsAll(models []NewCustomerModel, cs []Customer, at []float64) ([][]float64, error) {
+func ExpectedCumulativeRepeatsAll(models []clv.NewCustomerModel, cs []clv.Customer, at []float64) ([][]float64, error) {
 	for _, m := range models {
 		if err := checkModels("ExpectedCumulativeRepeats", m); err != nil {
 			return nil, err
 		}
 	}
-	if err := ValidateAll(cs); err != nil {
+	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err
 	}
 	for _, t := range at {
 		if !finite(t) {
-			return nil, fmt.Errorf("clv: ExpectedCumulativeRepeats: time %v", t)
+			return nil, fmt.Errorf("assess: ExpectedCumulativeRepeats: time %v", t)
 		}
 	}
 	cohorts := cohortsOf(cs)
@@ -71,7 +72,7 @@ func ExpectedCumulativeRepeatsAll(models []NewCustomerModel, cs []Customer, at [
 				}
 			}
 			if math.IsNaN(e) {
-				errs[m] = fmt.Errorf("clv: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
+				errs[m] = fmt.Errorf("assess: ExpectedCumulativeRepeats: expectation at %v is not a number", t)
 				return
 			}
 			out[m][k] = e
@@ -89,7 +90,7 @@ type cohort struct{ s, n float64 }
 
 // cohortsOf returns the customers' cohorts, binned into maxCohorts when
 // there are more.
-func cohortsOf(cs []Customer) []cohort {
+func cohortsOf(cs []clv.Customer) []cohort {
 	maxT := 0.0
 	for _, c := range cs {
 		maxT = math.Max(maxT, c.T)

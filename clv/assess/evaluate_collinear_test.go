@@ -1,4 +1,4 @@
-package clv_test
+package assess_test
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 )
 
 // TestEvaluateHoldoutSameT: customers who all started on the same day
@@ -28,7 +29,7 @@ func TestEvaluateHoldoutSameT(t *testing.T) {
 		cal = append(cal, clv.Customer{ID: string(rune('a' + i)), Frequency: x, Recency: r, T: 52})
 		hold = append(hold, clv.Holdout{Frequency: float64(i % 3), Duration: 26})
 	}
-	ev, err := clv.EvaluateHoldout(m, cal, hold, 7)
+	ev, err := assess.EvaluateHoldout(m, cal, hold, 7)
 	if err != nil {
 		t.Fatal(err)
 	}

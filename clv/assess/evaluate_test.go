@@ -1,4 +1,4 @@
-package clv_test
+package assess_test
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/internal/datasets"
 )
 
@@ -30,7 +31,7 @@ func TestEvaluateHoldoutCDNOW(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := clv.EvaluateHoldout(m, sum.Customers, sum.Holdout, 7)
+	ev, err := assess.EvaluateHoldout(m, sum.Customers, sum.Holdout, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestEvaluateHoldoutCDNOW(t *testing.T) {
 		t.Errorf("model %+v, baseline %+v, actual total %.1f", ev.Model, ev.Baseline, ev.TotalActual)
 	}
 	t.Logf("total actual %.0f; model %+v; baseline %+v", ev.TotalActual, ev.Model, ev.Baseline)
-	if _, err := clv.EvaluateHoldout(m, sum.Customers, sum.Holdout[1:], 7); err == nil {
+	if _, err := assess.EvaluateHoldout(m, sum.Customers, sum.Holdout[1:], 7); err == nil {
 		t.Error("mismatched lengths accepted")
 	}
 }

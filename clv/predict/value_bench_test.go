@@ -1,4 +1,4 @@
-package clv_test
+package predict_test
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -33,9 +34,9 @@ func BenchmarkLifetimeValues1e6(b *testing.B) {
 	}
 	pm, _ := bgnbd.New(p)
 	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
-	opts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}
+	opts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}
 	for b.Loop() {
-		if _, err := clv.LifetimeValues(pm, sm, cs, opts); err != nil {
+		if _, err := predict.LifetimeValues(pm, sm, cs, opts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -64,9 +65,9 @@ func BenchmarkLifetimeValuesParetoNBD1e6(b *testing.B) {
 	}
 	pm, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
 	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
-	opts := clv.ValueOptions{PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01}
+	opts := predict.ValueOptions{PeriodLength: predict.MonthInWeeks, DiscountRate: 0.01}
 	for b.Loop() {
-		if _, err := clv.LifetimeValues(pm, sm, cs, opts); err != nil {
+		if _, err := predict.LifetimeValues(pm, sm, cs, opts); err != nil {
 			b.Fatal(err)
 		}
 	}

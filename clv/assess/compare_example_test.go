@@ -1,4 +1,4 @@
-package clv_test
+package assess_test
 
 import (
 	"fmt"
@@ -6,9 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/bgnbd"
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/clv/formula"
-	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -35,7 +33,7 @@ func ExampleCompareModels() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cmp, err := clv.CompareModels([]clv.Candidate{{Name: "bgnbd", Model: bg}, {Name: "mbgnbd", Model: mbg}, {Name: "paretonbd", Model: pn}},
+	cmp, err := assess.CompareModels([]assess.Candidate{{Name: "bgnbd", Model: bg}, {Name: "mbgnbd", Model: mbg}, {Name: "paretonbd", Model: pn}},
 		customers, nil, 7)
 	if err != nil {
 		log.Fatal(err)
@@ -49,21 +47,4 @@ func ExampleCompareModels() {
 	// mbgnbd    LL -117648.7  BIC 235337.1
 	// paretonbd LL -117639.9  BIC 235319.4
 	// chosen: paretonbd
-}
-
-// The value of a customer acquired today, to set against what acquiring
-// one costs: a first order of 35 €, then the repeat purchases a
-// Pareto/NBD model expects over two years at the population's mean spend,
-// at a 30% margin and 1% discount a month.
-func ExampleNewCustomerValue() {
-	pm, _ := paretonbd.New(paretonbd.Params{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67})
-	sm, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
-	v, err := clv.NewCustomerValue(pm, sm, 35, clv.ValueOptions{Periods: 24, PeriodLength: clv.MonthInWeeks, DiscountRate: 0.01, Margin: 0.3})
-	if err != nil {
-		log.Fatal(err)
-	}
-	a, _ := formula.CompareAcquisition(v, 10, 0)
-	fmt.Printf("new customer worth %.2f €; CLV/CAC at 10 € acquisition cost: %.1f\n", v, a.Ratio)
-	// Output:
-	// new customer worth 32.11 €; CLV/CAC at 10 € acquisition cost: 3.2
 }

@@ -1,10 +1,11 @@
-package clv
+package assess
 
 import (
 	"fmt"
 	"math"
 	"sort"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -18,14 +19,14 @@ const maxFrequencyBins = 1 << 16
 // histogram of Fader, Hardie & Lee (2005, Figure 2). The probabilities are
 // computed once per distinct T, on all cores, and summed in a fixed order.
 // k must be in [1, 65536]; an invalid customer is an error naming it.
-func ExpectedFrequencyCounts(m UnconditionalPMF, cs []Customer, k int) ([]float64, error) {
+func ExpectedFrequencyCounts(m clv.UnconditionalPMF, cs []clv.Customer, k int) ([]float64, error) {
 	if err := checkModels("ExpectedFrequencyCounts", m); err != nil {
 		return nil, err
 	}
 	if k < 1 || k > maxFrequencyBins {
-		return nil, fmt.Errorf("clv: %d frequency bins, want 1 to %d", k, maxFrequencyBins)
+		return nil, fmt.Errorf("assess: %d frequency bins, want 1 to %d", k, maxFrequencyBins)
 	}
-	if err := ValidateAll(cs); err != nil {
+	if err := clv.ValidateAll(cs); err != nil {
 		return nil, err
 	}
 	weight := make(map[float64]float64)

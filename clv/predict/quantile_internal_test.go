@@ -1,4 +1,4 @@
-package clv
+package predict
 
 import (
 	"math/rand/v2"

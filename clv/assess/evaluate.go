@@ -1,9 +1,10 @@
-package clv
+package assess
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ols"
 )
 
@@ -41,17 +42,17 @@ type Evaluation struct {
 // actual holdout frequencies, by calibration frequency 0, 1, ...,
 // maxFreq−1 and maxFreq or more (the table of Fader, Hardie & Lee 2005,
 // with maxFreq 7). cal and hold are parallel, as in Summary.
-func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq int) (Evaluation, error) {
+func EvaluateHoldout(pm clv.PurchaseModel, cal []clv.Customer, hold []clv.Holdout, maxFreq int) (Evaluation, error) {
 	if err := checkModels("EvaluateHoldout", pm); err != nil {
 		return Evaluation{}, err
 	}
 	if len(cal) != len(hold) {
-		return Evaluation{}, fmt.Errorf("clv: %d calibration summaries and %d holdout rows", len(cal), len(hold))
+		return Evaluation{}, fmt.Errorf("assess: %d calibration summaries and %d holdout rows", len(cal), len(hold))
 	}
 	if maxFreq < 1 {
-		return Evaluation{}, fmt.Errorf("clv: maxFreq %d < 1", maxFreq)
+		return Evaluation{}, fmt.Errorf("assess: maxFreq %d < 1", maxFreq)
 	}
-	if err := ValidateAll(cal); err != nil {
+	if err := clv.ValidateAll(cal); err != nil {
 		return Evaluation{}, err
 	}
 	ev := Evaluation{Groups: make([]HoldoutGroup, maxFreq+1)}
@@ -63,11 +64,11 @@ func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq i
 	for i, c := range cal {
 		h := hold[i]
 		if !(h.Duration >= 0) || !(h.Frequency >= 0) {
-			return Evaluation{}, fmt.Errorf("clv: holdout[%d]: duration %v, frequency %v", i, h.Duration, h.Frequency)
+			return Evaluation{}, fmt.Errorf("assess: holdout[%d]: duration %v, frequency %v", i, h.Duration, h.Frequency)
 		}
 		p := pm.ConditionalExpectedPurchases(c, h.Duration)
 		if math.IsNaN(p) {
-			return Evaluation{}, fmt.Errorf("clv: customers[%d] (%q): prediction is not a number", i, c.ID)
+			return Evaluation{}, fmt.Errorf("assess: customers[%d] (%q): prediction is not a number", i, c.ID)
 		}
 		pred[i] = p
 		g := &ev.Groups[min(int(c.Frequency), maxFreq)]
@@ -89,7 +90,7 @@ func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq i
 	}
 	base, err := olsBaseline(cal, hold)
 	if err != nil {
-		return ev, fmt.Errorf("clv: baseline regression: %w", err)
+		return ev, fmt.Errorf("assess: baseline regression: %w", err)
 	}
 	ev.Baseline = base
 	return ev, nil
@@ -100,13 +101,13 @@ func EvaluateHoldout(pm PurchaseModel, cal []Customer, hold []Holdout, maxFreq i
 // unlike sajari/regression, which needs n² memory: 4.4 GB for CDNOW's
 // 23,570 customers). If the columns are collinear (e.g. every customer has
 // the same T), it drops the last columns until the system is solvable.
-func olsBaseline(cal []Customer, hold []Holdout) (Accuracy, error) {
+func olsBaseline(cal []clv.Customer, hold []clv.Holdout) (Accuracy, error) {
 	n := len(cal)
 	y := make([]float64, n)
 	for i := range hold {
 		y[i] = hold[i].Frequency
 	}
-	row := func(c Customer) []float64 { return []float64{1, c.Frequency, c.Recency, c.T} }
+	row := func(c clv.Customer) []float64 { return []float64{1, c.Frequency, c.Recency, c.T} }
 	var beta []float64
 	var err error
 	k := 4
