@@ -192,6 +192,7 @@ func checkDynamicJob(t *testing.T, log, covs string, cfg forecast.Config) *forec
 // checkDynamicForecasts checks the chosen time-varying model's forecasts
 // against paretonbd.DynModel's predictions along each customer's path
 // (the model decoded from its JSON; the paths from the file), to 1e-9,
+// the plots' frequency counts and tracking curve too,
 // and against libraryDynamic's separate fit to 1e-6; and the CLV as the
 // discounted purchases valued by the spend model.
 func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string, cfg forecast.Config) {
@@ -242,12 +243,41 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 	for i, c := range want.Customers {
 		at[c.ID] = i
 	}
+	paths := make([]clv.CovariatePath, len(res.Forecasts))
+	defer func() {
+		// The plots' population curves along each customer's path.
+		cs := res.Summary.Customers
+		counts, err := m.ExpectedFrequencyCounts(cs, paths, forecast.FrequencyBins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, v := range counts {
+			if math.Abs(res.Frequencies.Expected[n]-v) > 1e-9*math.Max(1, v) {
+				t.Errorf("expected frequency count %d: %v, DynModel along the paths: %v", n, res.Frequencies.Expected[n], v)
+			}
+		}
+		if res.Tracking == nil {
+			t.Fatal("no tracking data")
+		}
+		track, err := m.ExpectedCumulativeRepeats(cs, paths, res.Tracking.At)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range track {
+			if math.Abs(res.Tracking.Expected[k]-v) > 1e-9*math.Max(1, v) {
+				t.Errorf("tracking at %v: %v, DynModel along the paths: %v", res.Tracking.At[k], res.Tracking.Expected[k], v)
+			}
+		}
+		last := len(track) - 1
+		t.Logf("tracking: expected %.1f, actual %.0f; counts %.1f, observed %v", track[last], res.Tracking.Actual[last], counts, res.Frequencies.Observed)
+	}()
 	for k, fc := range res.Forecasts {
 		c := res.Summary.Customers[k]
 		path, err := f.Path(c.ID, first[c.ID], cfg.Unit)
 		if err != nil {
 			t.Fatal(err)
 		}
+		paths[k] = path
 		pa, exp := m.ProbabilityAlive(c, path), m.ConditionalExpectedPurchases(c, path, res.Horizon)
 		if math.Abs(fc.PAlive-pa) > 1e-9 || math.Abs(fc.ExpectedPurchases-exp) > 1e-9 {
 			t.Fatalf("customer %s: P(alive) %v, expected %v; DynModel along the path: %v, %v", c.ID, fc.PAlive, fc.ExpectedPurchases, pa, exp)
