@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -94,6 +95,28 @@ type dynTable struct {
 	// frequency × recency grids): constant at the mean of the vectors
 	// in force at the end of observation.
 	typical clv.CovariatePath
+	// prepared are paths and typical (the last) prepared once for the
+	// predictions under every parameter draw (prep).
+	prepOnce sync.Once
+	prepared *paretonbd.DynPaths
+	prepErr  error
+}
+
+// prep returns the paths, then the typical path, prepared for
+// predictions under many parameter sets (paretonbd.DynPaths).
+func (t *dynTable) prep() (*paretonbd.DynPaths, error) {
+	t.prepOnce.Do(func() {
+		t.prepared, t.prepErr = paretonbd.NewDynPaths(t.info.Names, append(slices.Clip(t.paths), t.typical))
+	})
+	return t.prepared, t.prepErr
+}
+
+// index returns the index of customer c's path in prep's paths.
+func (t *dynTable) index(c clv.Customer) int {
+	if i, ok := t.idx[c.ID]; ok {
+		return int(i)
+	}
+	return len(t.paths)
 }
 
 // path returns the path of customer c.
@@ -286,7 +309,19 @@ func (d *dynPurchase) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float
 // tracking curve with each customer along the customer's path
 // (paretonbd.DynModel.ExpectedCumulativeRepeats).
 func (d *dynPurchase) ExpectedCumulativeRepeats(cs []clv.Customer, at []float64) ([]float64, error) {
-	return d.m.ExpectedCumulativeRepeats(cs, d.paths(cs), at)
+	pp, err := d.tab.prep()
+	if err != nil {
+		return nil, err
+	}
+	o, err := d.m.On(pp)
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(cs))
+	for i, c := range cs {
+		idx[i] = d.tab.index(c)
+	}
+	return o.ExpectedCumulativeRepeats(cs, idx, at)
 }
 
 // ProbabilityAlive implements clv.PurchaseModel.

@@ -43,18 +43,26 @@ func (m *DynModel) ConditionalExpectedPurchasesAt(c clv.Customer, path clv.Covar
 // horizons not finite, ≥ 0 and ascending, give NaN throughout; out must
 // be as long as ts.
 func (m *DynModel) AliveAndExpectedAt(c clv.Customer, path clv.CovariatePath, ts, out []float64) float64 {
-	n := min(len(ts), len(out))
 	e, rw, ok := m.prep(c, path)
-	for k := range n {
-		if !finiteNonNeg(ts[k]) || k > 0 && ts[k] < ts[k-1] {
-			ok = false
-		}
-	}
 	if !ok {
-		for k := range n {
+		for k := range min(len(ts), len(out)) {
 			out[k] = math.NaN()
 		}
 		return math.NaN()
+	}
+	return e.aliveAndExpectedAt(rw, ts, out)
+}
+
+// aliveAndExpectedAt is AliveAndExpectedAt of the prepared customer rw.
+func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
+	n := min(len(ts), len(out))
+	for k := range n {
+		if !finiteNonNeg(ts[k]) || k > 0 && ts[k] < ts[k-1] {
+			for k := range n {
+				out[k] = math.NaN()
+			}
+			return math.NaN()
+		}
 	}
 	pa, parts := e.alive(rw)
 	f := pa * (e.p.R + rw.x) / (e.p.Alpha + parts.A)

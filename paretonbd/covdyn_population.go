@@ -39,6 +39,36 @@ func (m *DynModel) ExpectedCumulativeRepeats(cs []clv.Customer, paths []clv.Cova
 	if err := m.checkAll(cs, paths); err != nil {
 		return nil, err
 	}
+	pp, err := NewDynPaths(m.p.Names, paths)
+	if err != nil {
+		return nil, err
+	}
+	o, err := m.On(pp)
+	if err != nil {
+		return nil, err
+	}
+	return o.ExpectedCumulativeRepeats(cs, nil, at)
+}
+
+// ExpectedCumulativeRepeats is DynModel.ExpectedCumulativeRepeats with
+// customer cs[k] on the prepared path idx[k] (on path k if idx is nil).
+// An invalid customer or index, or a time not finite, is an error.
+func (o *DynOnPaths) ExpectedCumulativeRepeats(cs []clv.Customer, idx []int, at []float64) ([]float64, error) {
+	if o == nil {
+		return nil, errZeroModel
+	}
+	if len(cs) == 0 {
+		return nil, clv.ErrNoCustomers
+	}
+	if idx == nil && len(cs) != o.p.Len() || idx != nil && len(idx) != len(cs) {
+		return nil, fmt.Errorf("paretonbd: %w: %d paths for %d customers", clv.ErrInvalidCovariates, max(len(idx), o.p.Len()), len(cs))
+	}
+	path := func(i int) int {
+		if idx == nil {
+			return i
+		}
+		return idx[i]
+	}
 	for _, t := range at {
 		if math.IsNaN(t) || math.IsInf(t, 0) {
 			return nil, fmt.Errorf("paretonbd: ExpectedCumulativeRepeats: time %v", t)
@@ -74,7 +104,7 @@ func (m *DynModel) ExpectedCumulativeRepeats(cs []clv.Customer, paths []clv.Cova
 			if len(ts) == 0 {
 				continue
 			}
-			m.AliveAndExpectedAt(clv.Customer{}, paths[i], ts, ex[:len(ts)])
+			o.AliveAndExpectedAt(path(i), clv.Customer{}, ts, ex[:len(ts)])
 			for q, k := range order[j0:] {
 				sum[k] += ex[q]
 			}
