@@ -2,15 +2,11 @@ package forecast
 
 import (
 	"bufio"
-	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,7 +15,6 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ingest"
-	"github.com/clvkit/clvkit/paretonbd"
 )
 
 // MaxDynamicCovariateRows bounds the rows of a file of time-varying
@@ -441,91 +436,6 @@ func (f *DynamicCovariateFile) Covariates(cs []clv.Customer, purchases [][]time.
 // covariates in the job's outputs.
 const DynamicModelName = "paretonbd-dyn"
 
-// DynamicResult is the Pareto/NBD model with time-varying covariates that
-// RunDynamic fitted on a log, with each customer's predictions over the
-// forecast horizon along the customer's covariate path.
-type DynamicResult struct {
-	Model *paretonbd.DynModel
-	// FitNote is the fit's error when it returned a usable model anyway:
-	// a coefficient held at its bound (clv.ErrBoundary); empty otherwise.
-	FitNote string
-	// Effects are the covariates' effects at the 95% level, each with its
-	// likelihood-ratio test (one refit per effect).
-	Effects   []clv.CovariateEffect
-	Customers []clv.Customer
-	// Horizon is the forecast horizon in the time unit: Config.Months
-	// calendar months after the end of observation.
-	Horizon float64
-	// PAlive and Expected are, per customer, P(alive) at the end of
-	// observation and the expected purchases over the horizon, with the
-	// customer's covariates from the file (the last row holding on).
-	PAlive, Expected []float64
-}
-
-// RunDynamic fits the Pareto/NBD model with time-varying covariates on
-// its own, outside the job; Run with Config.DynamicCovariates makes it a
-// model of the job (compared, scored, reported). RunDynamic fits it
-// (paretonbd.FitDynamic) on the transaction log in r, read with cfg's CSV
-// options and summarized as Run does (cfg.Unit, cfg.End, purchases merged
-// by day, to the end of observation; a calibration end is not used), with
-// the covariates of covs (ReadDynamicCovariates, named covName), and
-// predicts every customer's P(alive) and expected purchases over
-// cfg.Months months along the customer's path. A fit that ends with a
-// coefficient at its bound is kept (FitNote); other fit errors are
-// returned.
-func RunDynamic(ctx context.Context, r io.Reader, covs io.Reader, covName string, cfg Config) (*DynamicResult, error) {
-	unit := cfg.Unit
-	if unit == 0 {
-		unit = 7 * 24 * time.Hour
-	}
-	months := cfg.Months
-	if months == 0 {
-		months = 12
-	}
-	f, err := ReadDynamicCovariates(covs, covName, cfg.CSV)
-	if err != nil {
-		return nil, err
-	}
-	obs := &purchaseDays{}
-	sum, err := clv.SummarizeCSVAnyOrder(r, cfg.CSV, clv.SummaryOptions{End: cfg.End, Unit: unit,
-		AllowNegative: cfg.AllowNegative, EndOfDay: cfg.EndOfDay, Observer: obs})
-	if err != nil {
-		return nil, err
-	}
-	cs := sum.Customers
-	purchases := make([][]time.Time, len(cs))
-	for i := range cs {
-		if i < len(obs.days) {
-			purchases[i] = obs.days[i]
-		}
-	}
-	z, err := f.Covariates(cs, purchases, unit)
-	if err != nil {
-		return nil, err
-	}
-	m, err := paretonbd.FitDynamic(ctx, cs, z, paretonbd.CovFitOptions{Penalizer: cfg.Penalizer})
-	res := &DynamicResult{Model: m, Customers: cs}
-	switch {
-	case m == nil:
-		return nil, err
-	case errors.Is(err, clv.ErrBoundary) && m.FitInfo().Status == clv.AtBoundary && len(m.Boundary()) > 0:
-		res.FitNote = err.Error()
-	case err != nil:
-		return nil, err
-	}
-	if res.Effects, err = m.EffectTests(ctx, cs, z, paretonbd.CovFitOptions{Penalizer: cfg.Penalizer}, 0.95); err != nil {
-		return nil, err
-	}
-	res.Horizon = float64(addMonths(sum.End, months).Sub(sum.End)) / float64(unit)
-	if res.PAlive, err = m.ProbabilityAliveAll(cs, z.Paths); err != nil {
-		return nil, err
-	}
-	if res.Expected, err = m.ConditionalExpectedPurchasesAll(cs, z.Paths, res.Horizon); err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
 // purchaseDays is a clv.Observer that keeps each customer's purchase
 // times, the first of each day, as the summary merges them.
 type purchaseDays struct {
@@ -549,67 +459,4 @@ func (o *purchaseDays) Observe(customers []int32, ts []clv.Transaction) {
 		o.days[c] = append(o.days[c], ts[k].Time)
 		o.last[c] = d
 	}
-}
-
-// WriteFiles writes the model with its effects, DynamicModelName + ".json",
-// and each customer's predictions, DynamicModelName + "_customers.csv"
-// (customer_id, p_alive, expected_purchases), into dir, and returns their
-// names.
-func (r *DynamicResult) WriteFiles(dir string) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	type effect struct {
-		Covariate string   `json:"covariate"`
-		Process   string   `json:"process"`
-		Quantity  string   `json:"quantity"`
-		Gamma     float64  `json:"gamma"`
-		Ratio     float64  `json:"ratio"`
-		Lo        *float64 `json:"lo,omitempty"`
-		Hi        *float64 `json:"hi,omitempty"`
-		Boundary  bool     `json:"boundary,omitempty"`
-		LR        *float64 `json:"lr,omitempty"`
-		P         *float64 `json:"p,omitempty"`
-		Text      string   `json:"text"`
-	}
-	doc := struct {
-		Model   *paretonbd.DynModel `json:"model"`
-		Note    string              `json:"note,omitempty"`
-		Effects []effect            `json:"effects"`
-		Horizon float64             `json:"horizon"`
-	}{Model: r.Model, Note: r.FitNote, Horizon: r.Horizon}
-	for _, e := range r.Effects {
-		ef := effect{Covariate: e.Covariate, Process: e.Process, Quantity: e.Quantity, Gamma: e.Gamma, Ratio: e.Ratio, Boundary: e.Boundary, Text: e.String()}
-		if !math.IsNaN(e.Lo) {
-			lo, hi := e.Lo, e.Hi
-			ef.Lo, ef.Hi = &lo, &hi
-		}
-		if !math.IsNaN(e.LR) {
-			lr, pv := e.LR, e.P
-			ef.LR, ef.P = &lr, &pv
-		}
-		doc.Effects = append(doc.Effects, ef)
-	}
-	js, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	jn := DynamicModelName + ".json"
-	if err := os.WriteFile(filepath.Join(dir, jn), append(js, '\n'), 0o644); err != nil {
-		return nil, err
-	}
-	var b strings.Builder
-	b.WriteString("customer_id,p_alive,expected_purchases\n")
-	for i, c := range r.Customers {
-		id := c.ID
-		if strings.ContainsAny(id, ",\"\n\r") {
-			id = `"` + strings.ReplaceAll(id, `"`, `""`) + `"`
-		}
-		fmt.Fprintf(&b, "%s,%.6g,%.6g\n", id, r.PAlive[i], r.Expected[i])
-	}
-	cn := DynamicModelName + "_customers.csv"
-	if err := os.WriteFile(filepath.Join(dir, cn), []byte(b.String()), 0o644); err != nil {
-		return nil, err
-	}
-	return []string{jn, cn}, nil
 }

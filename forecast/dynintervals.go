@@ -60,7 +60,9 @@ func dynDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, er
 // time-varying covariates: each customer's P(alive), expected purchases
 // over the horizon, purchases by period and discounted purchases under
 // each draw along the customer's path (one pass over the path per draw:
-// paretonbd.DynModel.AliveAndExpectedAt at every time needed), the totals added draw by draw, the intervals between the
+// paretonbd.DynOnPaths.AliveAndExpectedAt at every time needed, the
+// paths prepared once for all draws and each draw's factors computed
+// once), the totals added draw by draw, the intervals between the
 // draws' quantiles. Time: customers × draws × the path's runs.
 func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer, opts interval.Options) (*interval.Result, error) {
 	level := opts.Level
@@ -86,10 +88,20 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 		}
 		dps[d] = dp
 	}
+	// The paths prepared once, each draw's factors once (DynModel.On).
+	pp, err := dps[0].tab.prep()
+	if err != nil {
+		return nil, err
+	}
+	ons := make([]*paretonbd.DynOnPaths, D)
+	for d, dp := range dps {
+		if ons[d], err = dp.m.On(pp); err != nil {
+			return nil, err
+		}
+	}
 	var ts, w []float64
 	margin := 0.0
 	if valued {
-		var err error
 		if ts, w, margin, err = opts.Value.Schedule(); err != nil {
 			return nil, err
 		}
@@ -127,9 +139,9 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 		var bad error
 		for i := lo; i < hi && bad == nil; i++ {
 			c := cs[i]
-			path := dps[0].tab.path(c)
-			for d, dp := range dps {
-				pa[d] = dp.m.AliveAndExpectedAt(c, path, times, all)
+			pi := dps[0].tab.index(c)
+			for d, on := range ons {
+				pa[d] = on.AliveAndExpectedAt(pi, c, times, all)
 				for k, j := range at {
 					cum[k] = all[j]
 				}

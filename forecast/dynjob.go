@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -33,8 +34,8 @@ import (
 var dynamicModels = []purchaseModel{
 	{name: DynamicModelName, title: "Pareto/NBD + time-varying covariates", fitDyn: fitParetoDyn,
 		draws: dynDraws,
-		note: "the model with time-varying covariates predicts each customer along the customer's covariate path (the answer columns too); the plots' " +
-			"population curves (frequency counts, tracking) hold each customer's covariates at the first purchase."},
+		note: "the model with time-varying covariates predicts each customer along the customer's covariate path (the answer columns, " +
+			"the plots' frequency counts and tracking curve too)."},
 }
 
 // DynamicInfo is what Run read from Config.DynamicCovariates and what the
@@ -95,6 +96,28 @@ type dynTable struct {
 	// frequency × recency grids): constant at the mean of the vectors
 	// in force at the end of observation.
 	typical clv.CovariatePath
+	// prepared are paths and typical (the last) prepared once for the
+	// predictions under every parameter draw (prep).
+	prepOnce sync.Once
+	prepared *paretonbd.DynPaths
+	prepErr  error
+}
+
+// prep returns the paths, then the typical path, prepared for
+// predictions under many parameter sets (paretonbd.DynPaths).
+func (t *dynTable) prep() (*paretonbd.DynPaths, error) {
+	t.prepOnce.Do(func() {
+		t.prepared, t.prepErr = paretonbd.NewDynPaths(t.info.Names, append(slices.Clip(t.paths), t.typical))
+	})
+	return t.prepared, t.prepErr
+}
+
+// index returns the index of customer c's path in prep's paths.
+func (t *dynTable) index(c clv.Customer) int {
+	if i, ok := t.idx[c.ID]; ok {
+		return int(i)
+	}
+	return len(t.paths)
 }
 
 // path returns the path of customer c.
@@ -203,8 +226,9 @@ func fitParetoDyn(ctx context.Context, cs []clv.Customer, t *dynTable, pen float
 	if m == nil {
 		return nil, err
 	}
-	// The population curves: the static model at the same parameters,
-	// each customer at the covariates of the first purchase.
+	// The new-customer curves (ExpectedPurchases, for a new customer's
+	// value): the static model at the same parameters, each customer at
+	// the covariates of the first purchase.
 	cm, cerr := paretonbd.NewCovariates(m.Params())
 	if cerr != nil {
 		return nil, errors.Join(err, cerr)
@@ -253,11 +277,13 @@ func (d dynFitted) MarshalJSON() ([]byte, error) { return d.m.MarshalJSON() }
 // PurchaseModel: a customer's P(alive), expected purchases, discounted
 // purchases (CLV) are paretonbd.DynModel's along the customer's
 // covariate path, found by the customer's id (a customer unknown by id
-// has the typical path). The population curves (ExpectedPurchases,
-// ProbabilityOfPurchasesUnconditional, ExpectedFrequencyCounts: the
-// tracking and frequency plots) are those of the static model at the same
-// parameters, each customer at the covariates of the first purchase, an
-// approximation that the embedded covPurchase computes.
+// has the typical path). The plots' population curves are DynModel's
+// along each customer's path too (ExpectedFrequencyCounts,
+// ExpectedCumulativeRepeats: the frequency and tracking plots); a new
+// customer, whose path is unknown (ExpectedPurchases,
+// ProbabilityOfPurchasesUnconditional), is the static model at the same
+// parameters, each fitted customer's covariates at the first purchase a
+// profile, that the embedded covPurchase computes.
 type dynPurchase struct {
 	*covPurchase
 	m     *paretonbd.DynModel
@@ -271,6 +297,32 @@ func (d *dynPurchase) paths(cs []clv.Customer) []clv.CovariatePath {
 		out[i] = d.tab.path(c)
 	}
 	return out
+}
+
+// ExpectedFrequencyCounts returns the customers expected by number of
+// repeat purchases in their observation, each along the customer's path
+// (paretonbd.DynModel.ExpectedFrequencyCounts).
+func (d *dynPurchase) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
+	return d.m.ExpectedFrequencyCounts(cs, d.paths(cs), k)
+}
+
+// ExpectedCumulativeRepeats implements plots.CumulativeRepeater: the
+// tracking curve with each customer along the customer's path
+// (paretonbd.DynModel.ExpectedCumulativeRepeats).
+func (d *dynPurchase) ExpectedCumulativeRepeats(cs []clv.Customer, at []float64) ([]float64, error) {
+	pp, err := d.tab.prep()
+	if err != nil {
+		return nil, err
+	}
+	o, err := d.m.On(pp)
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(cs))
+	for i, c := range cs {
+		idx[i] = d.tab.index(c)
+	}
+	return o.ExpectedCumulativeRepeats(cs, idx, at)
 }
 
 // ProbabilityAlive implements clv.PurchaseModel.

@@ -76,8 +76,74 @@ func logTo(log, day string) string {
 // onlyReader hides a reader's other methods (a pipe: no seeking).
 type onlyReader struct{ io.Reader }
 
+// dynRef is the library's fit of the model with time-varying covariates
+// on a log, apart from the job (as forecast.RunDynamic did before it was
+// retired): the customers, the fit, and per customer P(alive) and the
+// expected purchases over horizon along the customer's path.
+type dynRef struct {
+	Model            *paretonbd.DynModel
+	Customers        []clv.Customer
+	PAlive, Expected []float64
+}
+
+// dayTimes is a clv.Observer keeping each customer's purchase times,
+// the first of each UTC day (as the summary merges them).
+type dayTimes [][]time.Time
+
+func (o *dayTimes) Observe(customers []int32, ts []clv.Transaction) {
+	for k, c := range customers {
+		if c < 0 {
+			continue
+		}
+		for int(c) >= len(*o) {
+			*o = append(*o, nil)
+		}
+		d := (*o)[c]
+		if n := len(d); n > 0 && d[n-1].UTC().Truncate(24*time.Hour).Equal(ts[k].Time.UTC().Truncate(24*time.Hour)) {
+			continue
+		}
+		(*o)[c] = append(d, ts[k].Time)
+	}
+}
+
+// libraryDynamic summarizes log with cfg's options to cfg.End, builds the
+// covariates of covs (ReadDynamicCovariates, DynamicCovariateFile.
+// Covariates), fits paretonbd.FitDynamic (a coefficient at its bound is
+// kept) and predicts over horizon along each customer's path.
+func libraryDynamic(t *testing.T, log, covs string, cfg forecast.Config, horizon float64) dynRef {
+	t.Helper()
+	f, err := forecast.ReadDynamicCovariates(strings.NewReader(covs), "covs.csv", cfg.CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obs dayTimes
+	sum, err := clv.SummarizeCSVAnyOrder(strings.NewReader(log), cfg.CSV, clv.SummaryOptions{End: cfg.End, Unit: cfg.Unit,
+		AllowNegative: cfg.AllowNegative, EndOfDay: cfg.EndOfDay, Observer: &obs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := sum.Customers
+	obs = append(obs, make(dayTimes, max(0, len(cs)-len(obs)))...)
+	z, err := f.Covariates(cs, obs[:len(cs)], cfg.Unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := paretonbd.FitDynamic(context.Background(), cs, z, paretonbd.CovFitOptions{Penalizer: cfg.Penalizer})
+	if m == nil || err != nil && !errors.Is(err, clv.ErrBoundary) {
+		t.Fatalf("%v: %v", m, err)
+	}
+	ref := dynRef{Model: m, Customers: cs}
+	if ref.PAlive, err = m.ProbabilityAliveAll(cs, z.Paths); err != nil {
+		t.Fatal(err)
+	}
+	if ref.Expected, err = m.ConditionalExpectedPurchasesAll(cs, z.Paths, horizon); err != nil {
+		t.Fatal(err)
+	}
+	return ref
+}
+
 // checkDynamicJob runs the job with auto and the time-varying covariates
-// (the log as a pipe), and checks it against RunDynamic, the library's
+// (the log as a pipe), and checks it against libraryDynamic, the library's
 // fit and predictions along the paths: the log-likelihood to 1e-9, the
 // model among auto's candidates, and, when the job chose it, every
 // customer's P(alive) and expected purchases to 1e-9.
@@ -96,10 +162,7 @@ func checkDynamicJob(t *testing.T, log, covs string, cfg forecast.Config) *forec
 		ref.End, ref.CalibrationEnd = cfg.CalibrationEnd, time.Time{}
 		refLog = logTo(log, cfg.CalibrationEnd.Format(time.DateOnly))
 	}
-	want, err := forecast.RunDynamic(context.Background(), strings.NewReader(refLog), strings.NewReader(covs), "covs.csv", ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := libraryDynamic(t, refLog, covs, ref, 0)
 	ch := res.Choice
 	if ch.Comparison == nil {
 		t.Fatal("no comparison")
@@ -129,7 +192,8 @@ func checkDynamicJob(t *testing.T, log, covs string, cfg forecast.Config) *forec
 // checkDynamicForecasts checks the chosen time-varying model's forecasts
 // against paretonbd.DynModel's predictions along each customer's path
 // (the model decoded from its JSON; the paths from the file), to 1e-9,
-// and against RunDynamic's separate fit to 1e-6; and the CLV as the
+// the plots' frequency counts and tracking curve too,
+// and against libraryDynamic's separate fit to 1e-6; and the CLV as the
 // discounted purchases valued by the spend model.
 func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string, cfg forecast.Config) {
 	t.Helper()
@@ -159,15 +223,12 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 			first[fs[0]] = d
 		}
 	}
-	want, err := forecast.RunDynamic(context.Background(), strings.NewReader(log), strings.NewReader(covs), "covs.csv", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := libraryDynamic(t, log, covs, cfg, res.Horizon)
 	if d := math.Abs(res.Choice.Model.LogLikelihood() - want.Model.LogLikelihood()); d > 1e-9 {
 		t.Errorf("whole-observation LL %.12f, the library's %.12f", res.Choice.Model.LogLikelihood(), want.Model.LogLikelihood())
 	}
-	if len(res.Forecasts) != len(want.Customers) || res.Horizon != want.Horizon {
-		t.Fatalf("%d forecasts over %v, want %d over %v", len(res.Forecasts), res.Horizon, len(want.Customers), want.Horizon)
+	if len(res.Forecasts) != len(want.Customers) {
+		t.Fatalf("%d forecasts, want %d", len(res.Forecasts), len(want.Customers))
 	}
 	if res.Outlooks == nil || res.Outlooks.Len() != len(res.Forecasts) {
 		t.Fatalf("outlooks %v for %d customers", res.Outlooks, len(res.Forecasts))
@@ -182,12 +243,41 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 	for i, c := range want.Customers {
 		at[c.ID] = i
 	}
+	paths := make([]clv.CovariatePath, len(res.Forecasts))
+	defer func() {
+		// The plots' population curves along each customer's path.
+		cs := res.Summary.Customers
+		counts, err := m.ExpectedFrequencyCounts(cs, paths, forecast.FrequencyBins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, v := range counts {
+			if math.Abs(res.Frequencies.Expected[n]-v) > 1e-9*math.Max(1, v) {
+				t.Errorf("expected frequency count %d: %v, DynModel along the paths: %v", n, res.Frequencies.Expected[n], v)
+			}
+		}
+		if res.Tracking == nil {
+			t.Fatal("no tracking data")
+		}
+		track, err := m.ExpectedCumulativeRepeats(cs, paths, res.Tracking.At)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range track {
+			if math.Abs(res.Tracking.Expected[k]-v) > 1e-9*math.Max(1, v) {
+				t.Errorf("tracking at %v: %v, DynModel along the paths: %v", res.Tracking.At[k], res.Tracking.Expected[k], v)
+			}
+		}
+		last := len(track) - 1
+		t.Logf("tracking: expected %.1f, actual %.0f; counts %.1f, observed %v", track[last], res.Tracking.Actual[last], counts, res.Frequencies.Observed)
+	}()
 	for k, fc := range res.Forecasts {
 		c := res.Summary.Customers[k]
 		path, err := f.Path(c.ID, first[c.ID], cfg.Unit)
 		if err != nil {
 			t.Fatal(err)
 		}
+		paths[k] = path
 		pa, exp := m.ProbabilityAlive(c, path), m.ConditionalExpectedPurchases(c, path, res.Horizon)
 		if math.Abs(fc.PAlive-pa) > 1e-9 || math.Abs(fc.ExpectedPurchases-exp) > 1e-9 {
 			t.Fatalf("customer %s: P(alive) %v, expected %v; DynModel along the path: %v, %v", c.ID, fc.PAlive, fc.ExpectedPurchases, pa, exp)
@@ -205,10 +295,10 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 		}
 		i, ok := at[c.ID]
 		if !ok || c != want.Customers[i] {
-			t.Fatalf("customer %+v, RunDynamic's %+v", c, want.Customers[i])
+			t.Fatalf("customer %+v, libraryDynamic's %+v", c, want.Customers[i])
 		}
 		if math.Abs(fc.PAlive-want.PAlive[i]) > 1e-6 || math.Abs(fc.ExpectedPurchases-want.Expected[i]) > 1e-6*math.Max(1, want.Expected[i]) {
-			t.Fatalf("customer %s: P(alive) %v, expected %v; RunDynamic's: %v, %v", c.ID, fc.PAlive, fc.ExpectedPurchases, want.PAlive[i], want.Expected[i])
+			t.Fatalf("customer %s: P(alive) %v, expected %v; libraryDynamic's: %v, %v", c.ID, fc.PAlive, fc.ExpectedPurchases, want.PAlive[i], want.Expected[i])
 		}
 		// Discounting by the month: between the undiscounted purchases
 		// and their value discounted over the whole horizon.

@@ -33,23 +33,36 @@ func (m *DynModel) ConditionalExpectedPurchasesAt(c clv.Customer, path clv.Covar
 // AliveAndExpectedAt returns ProbabilityAlive(c, path) and sets out[k] to
 // ConditionalExpectedPurchases(c, path, ts[k]) for ascending horizons ts,
 // in one pass over the path from T (ConditionalExpectedPurchasesAt walks
-// it once per horizon): the same numbers to some 1e-13 relative, the
-// integral cut at the horizons. An invalid model, customer or path, or
+// it once per horizon): the same numbers to some 1e-13 relative. Within a
+// run of constant a and b the integral is in closed form,
+//
+//	∫_lo^hi a ((β+B(T))/(c + b(u−lo)))^s du = (a/b)·(β+B(T))^s·c^(1−s)·((1 + b(hi−lo)/c)^(1−s) − 1)/(1−s),
+//
+// c = β+B(lo) (ln(1 + b(hi−lo)/c) at s = 1), computed with expm1 and
+// log1p, and cut at the horizons. An invalid model, customer or path, or
 // horizons not finite, ≥ 0 and ascending, give NaN throughout; out must
 // be as long as ts.
 func (m *DynModel) AliveAndExpectedAt(c clv.Customer, path clv.CovariatePath, ts, out []float64) float64 {
-	n := min(len(ts), len(out))
 	e, rw, ok := m.prep(c, path)
-	for k := range n {
-		if !finiteNonNeg(ts[k]) || k > 0 && ts[k] < ts[k-1] {
-			ok = false
-		}
-	}
 	if !ok {
-		for k := range n {
+		for k := range min(len(ts), len(out)) {
 			out[k] = math.NaN()
 		}
 		return math.NaN()
+	}
+	return e.aliveAndExpectedAt(rw, ts, out)
+}
+
+// aliveAndExpectedAt is AliveAndExpectedAt of the prepared customer rw.
+func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
+	n := min(len(ts), len(out))
+	for k := range n {
+		if !finiteNonNeg(ts[k]) || k > 0 && ts[k] < ts[k-1] {
+			for k := range n {
+				out[k] = math.NaN()
+			}
+			return math.NaN()
+		}
 	}
 	pa, parts := e.alive(rw)
 	f := pa * (e.p.R + rw.x) / (e.p.Alpha + parts.A)
@@ -74,16 +87,9 @@ func (m *DynModel) AliveAndExpectedAt(c clv.Customer, path clv.CovariatePath, ts
 		for lo < next && k < n {
 			hi := math.Min(next, T+ts[k])
 			if hi > lo {
+				// ∫_lo^hi a ((β+B(T))/(cb + b(u−lo)))^s du in closed form.
 				cb := p.Beta + B + b*(lo-run.start)
-				q, at := pieces(lo, hi, 1, 0, 0, cb, b, p.S, 0, 1)
-				for j := range q {
-					u0, u1 := at(j, q), at(j+1, q)
-					mid, half := (u0+u1)/2, (u1-u0)/2
-					for i, xi := range glX {
-						Bu := B + b*(mid+half*xi-run.start)
-						total += half * glW[i] * a * math.Exp(p.S*(lbT-math.Log(p.Beta+Bu)))
-					}
-				}
+				total += a / b * math.Exp(p.S*lbT+(1-p.S)*math.Log(cb)) * expm1Over((1-p.S), math.Log1p(b*(hi-lo)/cb))
 			}
 			if hi < T+ts[k] {
 				break // the run ends first
@@ -95,4 +101,12 @@ func (m *DynModel) AliveAndExpectedAt(c clv.Customer, path clv.CovariatePath, ts
 		B += b * (next - run.start)
 	}
 	return pa
+}
+
+// expm1Over returns (e^(ε·L) − 1)/ε, L at ε = 0, without cancellation.
+func expm1Over(eps, L float64) float64 {
+	if x := eps * L; math.Abs(x) > 1e-8 {
+		return math.Expm1(x) / eps
+	}
+	return L * (1 + eps*L/2)
 }

@@ -49,12 +49,19 @@ func TestDynamicCurve(t *testing.T) {
 	m.ConditionalExpectedPurchasesAt(clv.Customer{T: 1}, path, ts, out[:2]) // a short out: no panic
 }
 
-// TestDynamicAliveAndExpectedAt: one pass gives ProbabilityAlive and
-// ConditionalExpectedPurchasesAt along a seasonal path to 1e-12
-// relative, horizons inside and across runs, 0 and repeated; horizons
+// TestDynamicAliveAndExpectedAt: one pass (the integral in closed form)
+// gives ProbabilityAlive and ConditionalExpectedPurchasesAt (quadrature)
+// along a seasonal path to 1e-12 relative, horizons inside and across
+// runs, 0 and repeated, for s below, at, next to and above 1; horizons
 // not ascending give NaN.
 func TestDynamicAliveAndExpectedAt(t *testing.T) {
-	p := paretonbd.CovParams{Params: paretonbd.Params{R: 1.2, Alpha: 8, S: 1.5, Beta: 60}, Names: []string{"season"},
+	for _, s := range []float64{0.3, 1, 1 + 1e-10, 1.5} {
+		testAliveAndExpectedAt(t, s)
+	}
+}
+
+func testAliveAndExpectedAt(t *testing.T, s float64) {
+	p := paretonbd.CovParams{Params: paretonbd.Params{R: 1.2, Alpha: 8, S: s, Beta: 60}, Names: []string{"season"},
 		Trans: []float64{0.9}, Life: []float64{-0.7}}
 	m, err := paretonbd.NewDynamic(p)
 	if err != nil {
@@ -71,7 +78,7 @@ func TestDynamicAliveAndExpectedAt(t *testing.T) {
 		}
 		for k := range ts {
 			if !(math.Abs(got[k]-want[k]) <= 1e-12*want[k]) && !(got[k] == 0 && want[k] == 0) {
-				t.Errorf("%+v, t = %v: %.15g, want %.15g", c, ts[k], got[k], want[k])
+				t.Errorf("s = %v, %+v, t = %v: %.15g, want %.15g", s, c, ts[k], got[k], want[k])
 			}
 		}
 	}

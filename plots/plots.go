@@ -223,7 +223,7 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 		td.At[i] = horizon * float64(i) / float64(steps)
 	}
 	var err error
-	if td.Expected, err = assess.ExpectedCumulativeRepeats(pm, cs, td.At); err != nil {
+	if td.Expected, err = expectedRepeats(pm, cs, td.At); err != nil {
 		return TrackingData{}, err
 	}
 	k, n := 0, 0
@@ -236,11 +236,40 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 		td.Actual[i] = float64(n)
 	}
 	if len(draws) > 0 {
-		if td.Draws, err = assess.ExpectedCumulativeRepeatsAll(draws, cs, td.At); err != nil {
+		if _, ok := draws[0].(CumulativeRepeater); !ok {
+			td.Draws, err = assess.ExpectedCumulativeRepeatsAll(draws, cs, td.At)
+		} else {
+			td.Draws = make([][]float64, len(draws))
+			for d, dm := range draws {
+				if td.Draws[d], err = expectedRepeats(dm, cs, td.At); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
 			return TrackingData{}, fmt.Errorf("plots: Tracking: band: %w", err)
 		}
 	}
 	return td, nil
+}
+
+// A CumulativeRepeater is a model whose customers' expectations depend
+// on more than their first-purchase times (each customer's time-varying
+// covariates): it computes the tracking curve itself, the expected
+// cumulative repeat purchases of cs at the times at, since the earliest
+// first purchase among cs, as assess.ExpectedCumulativeRepeats. The
+// tracking plot uses it in place of assess.ExpectedCumulativeRepeats.
+type CumulativeRepeater interface {
+	ExpectedCumulativeRepeats(cs []clv.Customer, at []float64) ([]float64, error)
+}
+
+// expectedRepeats is pm's tracking curve: its own if it is a
+// CumulativeRepeater, else assess.ExpectedCumulativeRepeats.
+func expectedRepeats(pm clv.NewCustomerModel, cs []clv.Customer, at []float64) ([]float64, error) {
+	if cr, ok := pm.(CumulativeRepeater); ok {
+		return cr.ExpectedCumulativeRepeats(cs, at)
+	}
+	return assess.ExpectedCumulativeRepeats(pm, cs, at)
 }
 
 // Tracking shows the repeat purchases over time, actual (repeats, as
