@@ -138,7 +138,7 @@ func TestOutlookCalibration(t *testing.T) {
 				}
 			}
 			se := math.Sqrt(level * (1 - level) / m)
-			if m < 1000 || math.Abs(below/m-level) > 4*se {
+			if m < float64(n)/200 || math.Abs(below/m-level) > 4*se {
 				t.Errorf("%v: %d customers with a %v-quantile: %.4f of the next purchases below it (SE %.4f)", tc.m, int(m), level, below/m, se)
 			}
 			t.Logf("%v: %d customers with a %v-quantile, %.4f of next purchases below it (SE %.4f)", tc.m, int(m), level, below/m, se)
