@@ -1,8 +1,6 @@
 package clv
 
 import (
-	"fmt"
-
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
@@ -19,8 +17,11 @@ type StateArena struct{ a ingest.Arena }
 
 // AddIn is Add with the state's memory taken from a: its periods, and its
 // ID (a copy of t.CustomerID) if it has none yet, so that t.CustomerID may
-// be a view of a buffer the caller reuses. A nil a is Add, except that
-// the ID is copied all the same.
+// be a view of a buffer the caller reuses. It is for a caller that knows
+// whose transaction t is (a summarizer's Observer has the customer's
+// index): only a state without an ID is checked against t.CustomerID
+// (Add compares the ids of every transaction, which costs a read of the
+// id's bytes each). A nil a is the heap; the ID is copied all the same.
 func (s *CustomerState) AddIn(a *StateArena, t Transaction, opts SummaryOptions) error {
 	if s == nil {
 		return errNilState
@@ -32,19 +33,16 @@ func (s *CustomerState) AddIn(a *StateArena, t Transaction, opts SummaryOptions)
 	if a != nil {
 		ar = &a.a
 	}
+	sec, p, first, err := s.check(t, opts)
+	if err != nil {
+		return err
+	}
 	if s.ID == "" && t.CustomerID != "" {
 		if ar != nil {
 			s.ID = ar.String(t.CustomerID)
 		} else {
 			s.ID = string([]byte(t.CustomerID))
 		}
-	}
-	if t.CustomerID != s.ID {
-		return fmt.Errorf("clv: CustomerState of %q: transaction of %q", s.ID, t.CustomerID)
-	}
-	sec, p, first, err := s.check(t, opts)
-	if err != nil {
-		return err
 	}
 	s.st.AddIn(ar, !opts.CalibrationEnd.IsZero() && sec > ingest.Seconds(opts.CalibrationEnd), p, first, sec, t.Amount)
 	return nil
