@@ -100,3 +100,42 @@ func TestGroupWholeIsGroupHash(t *testing.T) {
 		t.Errorf("groupWhole of items all left out: %v, %v", g, ok)
 	}
 }
+
+// FuzzGroupWhole: keys built from the input's bytes — small numbers over
+// scales of 1, 7, 24 or 5 (which no scale codes), −0, NaN, left-out items —
+// are grouped by groupWhole exactly as by hashing, or declined.
+func FuzzGroupWhole(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	f.Add([]byte{0, 0, 0, 255, 255, 255, 7, 7, 7, 24, 24, 24, 3})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		scales := [...]float64{1, 7, 24, 5}
+		num := func(c byte) float64 {
+			switch c {
+			case 254:
+				return math.Copysign(0, -1)
+			case 255:
+				return math.NaN()
+			}
+			return float64(c>>2) / scales[c&3]
+		}
+		n := len(b) / 3
+		keys := make([]Key, n)
+		for i := range keys {
+			keys[i] = Key{A: num(b[3*i]), B: num(b[3*i+1]), C: num(b[3*i+2])}
+		}
+		key := func(i int) (Key, bool) { return keys[i], b[3*i]%11 != 3 }
+		g, ok := groupWhole(n, key)
+		if !ok {
+			return
+		}
+		h := groupHash(n, key)
+		if !slices.Equal(g.Of, h.Of) || !slices.Equal(g.Count, h.Count) || len(g.Keys) != len(h.Keys) {
+			t.Fatalf("groupings differ: %v and %v", g, h)
+		}
+		for j, k := range g.Keys {
+			if !k.same(h.Keys[j]) {
+				t.Fatalf("key %d is %v, hashing gives %v", j, k, h.Keys[j])
+			}
+		}
+	})
+}
