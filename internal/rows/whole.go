@@ -205,26 +205,51 @@ func groupWhole(n int, key func(i int) (Key, bool)) (*Groups, bool) {
 	e = e[:kept]
 	e = radixSort(e, codes[:kept], ib, kb, parts)
 
-	distinct, prev := 0, ^uint64(0)
-	for _, v := range e {
-		if k := v >> ib; k != prev {
-			prev = k
-			distinct++
+	// The groups are the runs of equal keys: part j of the sorted items
+	// counts the runs that start in it, then numbers them from the
+	// earlier parts' total. A run that starts in an earlier part counts
+	// its items there (head) and adds them after.
+	m := len(e)
+	bound := func(j int) (lo, hi int) { return j * m / parts, (j + 1) * m / parts }
+	starts := make([]int, parts+1)
+	parallel.For(parts, func(j int) {
+		lo, hi := bound(j)
+		c := 0
+		for i := lo; i < hi; i++ {
+			if i == 0 || e[i]>>ib != e[i-1]>>ib {
+				c++
+			}
 		}
+		starts[j+1] = c
+	})
+	for j := range parts {
+		starts[j+1] += starts[j]
 	}
+	distinct := starts[parts]
 	g := &Groups{Of: of, Keys: make([]Key, distinct), Count: make([]int32, distinct)}
 	s := [3]float64{wholeScales[scale[0]], wholeScales[scale[1]], wholeScales[scale[2]]}
-	j, prev := int32(-1), ^uint64(0)
 	imask := uint64(1)<<ib - 1
-	for _, v := range e {
-		if k := v >> ib; k != prev {
-			prev = k
-			j++
-			a, b, c := k>>(width[1]+width[2]), k>>width[2]&(1<<width[1]-1), k&(1<<width[2]-1)
-			g.Keys[j] = Key{A: float64(a) / s[0], B: float64(b) / s[1], C: float64(c) / s[2]}
+	head := make([]int32, parts)
+	parallel.For(parts, func(p int) {
+		lo, hi := bound(p)
+		j := int32(starts[p] - 1)
+		cnt := &head[p]
+		for i := lo; i < hi; i++ {
+			v := e[i]
+			if k := v >> ib; i == 0 || k != e[i-1]>>ib {
+				j++
+				cnt = &g.Count[j]
+				a, b, c := k>>(width[1]+width[2]), k>>width[2]&(1<<width[1]-1), k&(1<<width[2]-1)
+				g.Keys[j] = Key{A: float64(a) / s[0], B: float64(b) / s[1], C: float64(c) / s[2]}
+			}
+			*cnt++
+			of[v&imask] = j
 		}
-		g.Count[j]++
-		of[v&imask] = j
+	})
+	for p := 1; p < parts; p++ {
+		if head[p] > 0 {
+			g.Count[starts[p]-1] += head[p]
+		}
 	}
 	return g, true
 }
