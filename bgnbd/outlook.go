@@ -28,7 +28,13 @@ func (m *Model) ProbabilityOfPurchaseWithin(c clv.Customer, t float64) float64 {
 }
 
 func (p family) purchaseWithin(x, tx, T, t float64) float64 {
-	return p.alive(x, tx, T) * -math.Expm1(-(p.R+x)*math.Log1p(t/(p.Alpha+T)))
+	return p.alive(x, tx, T) * p.buyIfAlive(x, T, t)
+}
+
+// buyIfAlive is the factor of P(alive) in purchaseWithin: the probability
+// of a purchase in (T, T+t] if alive at T, 1 − (1 + t/(α+T))^−(r+x).
+func (p family) buyIfAlive(x, T, t float64) float64 {
+	return -math.Expm1(-(p.R + x) * math.Log1p(t/(p.Alpha+T)))
 }
 
 // ProbabilityAliveAfter returns the probability that the customer is alive
@@ -102,7 +108,7 @@ func (m *Model) NextPurchaseQuantiles(c clv.Customer, ps []float64, horizon floa
 	p := m.f
 	x := c.Frequency
 	pa := p.alive(x, c.Recency, c.T)
-	fh := p.purchaseWithin(x, c.Recency, c.T, horizon)
+	fh := pa * p.buyIfAlive(x, c.T, horizon) // purchaseWithin, P(alive) once
 	for i, q := range ps {
 		if !(q > 0 && q < 1) || q > fh {
 			continue

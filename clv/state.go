@@ -53,20 +53,30 @@ func (s *CustomerState) Add(t Transaction, opts SummaryOptions) error {
 	if t.CustomerID != s.ID {
 		return fmt.Errorf("clv: CustomerState of %q: transaction of %q", s.ID, t.CustomerID)
 	}
-	if !finite(t.Amount) {
-		return fmt.Errorf("%w: %v", ErrNonFinite, t.Amount)
-	}
-	if t.Amount < 0 && !opts.AllowNegative {
-		return fmt.Errorf("%w %v (set AllowNegative to accept returns)", ErrNegativeAmount, t.Amount)
-	}
-	sec := ingest.Seconds(t.Time)
-	p := opts.Period.index(t.Time)
-	first := sec
-	if opts.Calendar {
-		first = float64(p)
+	sec, p, first, err := s.check(t, opts)
+	if err != nil {
+		return err
 	}
 	s.st.Add(!opts.CalibrationEnd.IsZero() && sec > ingest.Seconds(opts.CalibrationEnd), p, first, sec, t.Amount)
 	return nil
+}
+
+// check checks t's amount and returns its time in seconds, its period and
+// its time in the summary's convention, as Add adds them.
+func (s *CustomerState) check(t Transaction, opts SummaryOptions) (sec float64, p int64, first float64, err error) {
+	if !finite(t.Amount) {
+		return 0, 0, 0, fmt.Errorf("%w: %v", ErrNonFinite, t.Amount)
+	}
+	if t.Amount < 0 && !opts.AllowNegative {
+		return 0, 0, 0, fmt.Errorf("%w %v (set AllowNegative to accept returns)", ErrNegativeAmount, t.Amount)
+	}
+	sec = ingest.Seconds(t.Time)
+	p = opts.Period.index(t.Time)
+	first = sec
+	if opts.Calendar {
+		first = float64(p)
+	}
+	return sec, p, first, nil
 }
 
 // errNilState is returned by the methods of a nil *CustomerState.

@@ -8,7 +8,6 @@ import (
 	"hash/fnv"
 	"io"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
@@ -140,32 +139,45 @@ func (j *job) firstRun(ctx context.Context, st *State, r io.Reader) (*Result, er
 // customer's in the summary.
 type stateBuilder struct {
 	opts    clv.SummaryOptions
+	arena   *clv.StateArena // the states' periods and ids, in a few blocks
 	states  []clv.CustomerState
 	records int
 	sawTime bool
 	err     error
+	touched int // keeps Observe's loads
 }
 
-func (b *stateBuilder) reset() { *b = stateBuilder{opts: b.opts} }
+func (b *stateBuilder) reset() { *b = stateBuilder{opts: b.opts, arena: &clv.StateArena{}} }
 
 func (b *stateBuilder) Observe(ks []int32, ts []clv.Transaction) {
 	if b.err != nil {
 		return
 	}
+	// The batch's states loaded back to back first: independent loads
+	// whose cache misses overlap, rather than one miss a transaction in
+	// the loop below.
+	touch := 0
+	for _, k := range ks {
+		if uint(k) < uint(len(b.states)) {
+			touch += len(b.states[k].ID)
+		}
+	}
+	b.touched += touch
 	for i, k := range ks {
 		if k < 0 {
 			continue // after the end, skipped
 		}
 		t := ts[i]
 		if int(k) == len(b.states) {
-			// A new customer: its id copied, as the summarizer's
-			// transactions may be views of a buffer it reuses.
-			b.states = append(b.states, clv.CustomerState{ID: strings.Clone(t.CustomerID)})
+			// A new customer: AddIn copies its id into the arena, as the
+			// summarizer's transactions may be views of a buffer it
+			// reuses.
+			b.states = append(b.states, clv.CustomerState{})
 		} else if int(k) > len(b.states) {
 			b.err = fmt.Errorf("forecast: internal error: customer %d seen after %d customers", k, len(b.states))
 			return
 		}
-		if err := b.states[k].Add(t, b.opts); err != nil {
+		if err := b.states[k].AddIn(b.arena, t, b.opts); err != nil {
 			b.err = err
 			return
 		}
@@ -393,9 +405,13 @@ func (st *State) commit(d *newLog, m *merged, res *Result) {
 	for k, s := range m.touched {
 		st.customers[k] = *s
 	}
-	for i, k := range d.at {
-		if k < 0 {
-			st.customers = append(st.customers, d.states[i])
+	if len(st.customers) == 0 && d.fresh == len(d.states) {
+		st.customers = d.states // a first run: every customer is new
+	} else {
+		for i, k := range d.at {
+			if k < 0 {
+				st.customers = append(st.customers, d.states[i])
+			}
 		}
 	}
 	st.First, st.Last, st.End = m.sum.First, m.sum.Last, m.sum.End

@@ -114,13 +114,16 @@ func (d *data) sort() {
 	lnx := make([]float64, len(d.xs))
 	for k, x := range d.xs {
 		lnx[k] = math.Log(x)
-		for i := start[k]; i < start[k+1]; i++ {
-			d.xi[i] = int32(k)
-			d.lnx[i] = lnx[k]
-		}
 	}
 	parallel.Map(n, func(lo, hi int) {
+		// The frequency of customer lo, then the next at each start.
+		k, _ := slices.BinarySearch(start, lo+1)
+		k--
 		for i := lo; i < hi; i++ {
+			for i >= start[k+1] {
+				k++
+			}
+			d.xi[i], d.lnx[i] = int32(k), lnx[k]
 			d.m[i], d.w[i] = recs[i].m, recs[i].w
 			d.lnm[i] = math.Log(recs[i].m)
 		}
@@ -159,14 +162,19 @@ func sortRecs(rs, tmp []rec) {
 		})
 		return
 	}
-	const digit = 11
-	count := make([]int, 1<<digit)
-	src, dst := rs, tmp
-	for shift := 0; shift < 64; shift += digit {
-		clear(count)
-		for _, r := range src {
-			count[math.Float64bits(r.m)>>shift&(1<<digit-1)]++
+	const digit, passes = 11, (64 + 10) / 11
+	// The counts of every digit in one pass: they do not depend on the
+	// order.
+	var counts [passes][1 << digit]int
+	for _, r := range rs {
+		b := math.Float64bits(r.m)
+		for p := range passes {
+			counts[p][b>>(p*digit)&(1<<digit-1)]++
 		}
+	}
+	src, dst := rs, tmp
+	for p := range passes {
+		shift, count := p*digit, counts[p][:]
 		if slices.Contains(count, len(src)) {
 			continue // one digit for all: the pass would not move anything
 		}

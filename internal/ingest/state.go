@@ -53,7 +53,11 @@ func (st *State) insert(e statePeriod) {
 		st.periods = slices.Insert(st.periods, i, e)
 		return
 	}
-	q := &st.periods[i]
+	st.periods[i].add(e)
+}
+
+// add merges e, of the same period, into q.
+func (q *statePeriod) add(e statePeriod) {
 	if e.firstS < q.firstS {
 		q.first, q.firstS = e.first, e.firstS
 	}

@@ -38,10 +38,15 @@ type Data struct {
 // appearance in the rows.
 func (d *Data) indexPairs() {
 	var xt, xtx Index
+	last := Row{Xi: -1}
 	for i := range d.Rows {
 		r := &d.Rows[i]
 		r.XT = xt.Add(Key{A: float64(r.Xi), B: float64(r.Ti)})
-		r.XTx = xtx.Add(Key{A: float64(r.Xi), B: float64(r.Txi)})
+		if r.Xi != last.Xi || r.Txi != last.Txi { // rows come mostly in order of (x, t_x)
+			last = *r
+			last.XTx = xtx.Add(Key{A: float64(r.Xi), B: float64(r.Txi)})
+		}
+		r.XTx = last.XTx
 	}
 	d.XT, d.XTx = pairs(xt.Keys()), pairs(xtx.Keys())
 }
@@ -132,17 +137,25 @@ func FromGroups(g *Groups, weights []float64) (*Data, error) {
 	}
 	var xi, ti, txi Index
 	d.Rows = make([]Row, 0, len(g.Keys))
+	// The keys are in order of x, then t_x: a row's x and t_x are mostly
+	// the previous row's, looked up once.
+	var last Row
+	var lastX, lastTx uint64 // their canonical bits
+	have := false
 	for j, k := range g.Keys {
 		if !(ws[j] > 0) {
 			continue
 		}
 		d.MaxT = math.Max(d.MaxT, k.C)
-		d.Rows = append(d.Rows, Row{
-			Xi:  xi.Add(Key{A: k.A}),
-			Ti:  ti.Add(Key{A: k.C}),
-			Txi: txi.Add(Key{A: k.B}),
-			W:   ws[j],
-		})
+		x, tx := Key{A: k.A}.canon(), Key{A: k.B}.canon()
+		if xb := math.Float64bits(x.A); !have || xb != lastX {
+			last.Xi, lastX = xi.Add(x), xb
+			last.Txi, lastTx = txi.Add(tx), math.Float64bits(tx.A)
+			have = true
+		} else if txb := math.Float64bits(tx.A); txb != lastTx {
+			last.Txi, lastTx = txi.Add(tx), txb
+		}
+		d.Rows = append(d.Rows, Row{Xi: last.Xi, Ti: ti.Add(Key{A: k.C}), Txi: last.Txi, W: ws[j]})
 	}
 	if d.MaxT == 0 {
 		return nil, errors.New("every customer has T = 0: nothing was observed")
