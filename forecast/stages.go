@@ -102,7 +102,8 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	say("reading %s", cfg.Name)
 	var sum *clv.Summary
 	var err error
-	var acc *cohort.Accumulator
+	var acc *cohortRead
+	defer func() { acc.close() }() // on every path: its goroutine ends
 	var products *productBaskets
 	var camp *campaignRead
 	if cfg.Summaries {
@@ -125,6 +126,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
+		acc.close()
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
 		j.alsoObserve(&sopts)
 		camp = j.observeCampaign(&sopts)
