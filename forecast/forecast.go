@@ -213,7 +213,23 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
+	// The spend model reads only the summaries: it is fitted while the
+	// purchase models are, and its progress lines are said after theirs.
+	var spendErr error
+	var spendSaid []string
+	spendDone := make(chan struct{})
+	if !cfg.NoAmounts {
+		go func() {
+			defer close(spendDone)
+			spendErr = res.fitSpend(ctx, func(format string, args ...any) {
+				spendSaid = append(spendSaid, fmt.Sprintf(format, args...))
+			}, j.fits.spendStart)
+		}()
+	} else {
+		close(spendDone)
+	}
 	if res.Choice, err = j.choose(ctx, obs); err != nil {
+		<-spendDone
 		return nil, err
 	}
 	if res.Dynamic != nil {
@@ -222,10 +238,14 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if res.Covariates != nil {
 		j.covariateEffects(ctx, res)
 	}
+	<-spendDone
+	for _, line := range spendSaid {
+		j.say("%s", line)
+	}
 	var sm clv.SpendModel = noSpend{}
 	if !cfg.NoAmounts {
-		if err := res.fitSpend(ctx, j.say, j.fits.spendStart); err != nil {
-			return nil, err
+		if spendErr != nil {
+			return nil, spendErr
 		}
 		sm = spend{res.Spend}
 		if res.Covariates != nil {
