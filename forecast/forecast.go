@@ -38,7 +38,7 @@ const MaxMonths = 1200
 
 // Forecast is what the models say about one customer (Result.Forecasts is
 // parallel to Result.Summary.Customers; the customer's RFM scores and
-// tiers are in Result.RFM and Result.Tiers, also parallel).
+// tiers are in Result.RFM and Result.Tiers (Tiers.At(i)), also parallel).
 type Forecast struct {
 	PAlive            float64 // probability the customer is still active at the end
 	ExpectedPurchases float64 // over the horizon
@@ -78,11 +78,12 @@ type Result struct {
 	NonPositiveSpend int
 	// Forecasts, RFM and Tiers are parallel to Summary.Customers: each
 	// customer's forecast, RFM scores and segment, and churn and value
-	// tiers with the suggested action. They are separate slices of plain
-	// values, so that a million customers cost little to build and keep.
+	// tiers with the suggested action (Tiers.At(i), kept compactly: 2
+	// bytes a customer). They are separate slices of plain values, so
+	// that a million customers cost little to build and keep.
 	Forecasts []Forecast
 	RFM       []segment.RFM
-	Tiers     []segment.Tier
+	Tiers     segment.Tiers
 	Segments  []segment.Group
 	// Outlooks holds each customer's clv.Outlook over Config.Window days
 	// and the horizon (computed once per distinct frequency, recency and

@@ -137,7 +137,7 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 	valued := res.Spend != nil
 	for i := lo; i < hi; i++ {
 		c := &res.Summary.Customers[i]
-		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers[i]
+		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers.Kinds[res.Tiers.Of[i]]
 		rec, ok := res.record(ac, i)
 		b = appendCell(b, c.ID)
 		b = append(b, ',')

@@ -347,17 +347,21 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 // scores and tiers, and the RFM segments' summaries.
 type segmentation struct {
 	rfm      []segment.RFM
-	tiers    []segment.Tier
+	tiers    segment.Tiers
 	segments []segment.Group
 }
 
 // segment scores the customers' RFM and assigns their churn and value
 // tiers: value by CLV, or by expected purchases in a run without amounts.
 func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
-	pa, clvs, value := make([]float64, len(fcs)), make([]float64, len(fcs)), make([]float64, len(fcs))
+	pa, clvs := make([]float64, len(fcs)), make([]float64, len(fcs))
 	for i, f := range fcs {
-		pa[i], clvs[i], value[i] = f.PAlive, f.CLV, f.CLV
-		if j.cfg.NoAmounts {
+		pa[i], clvs[i] = f.PAlive, f.CLV
+	}
+	value := clvs // TierCustomersCompact does not change it
+	if j.cfg.NoAmounts {
+		value = make([]float64, len(fcs))
+		for i, f := range fcs {
 			value[i] = f.ExpectedPurchases
 		}
 	}
@@ -369,7 +373,7 @@ func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
 	if err != nil {
 		return segmentation{}, err
 	}
-	tiers, err := segment.TierCustomers(pa, value, segment.TierOptions{})
+	tiers, err := segment.TierCustomersCompact(pa, value, segment.TierOptions{})
 	if err != nil {
 		return segmentation{}, err
 	}
@@ -499,11 +503,11 @@ type Totals struct {
 }
 
 // totals adds up the customers' forecasts.
-func totals(fcs []Forecast, tiers []segment.Tier) Totals {
+func totals(fcs []Forecast, tiers segment.Tiers) Totals {
 	var t Totals
 	clvs := make([]float64, len(fcs))
 	for i, f := range fcs {
-		if tiers[i].Churn == segment.Active {
+		if tiers.Kinds[tiers.Of[i]].Churn == segment.Active {
 			t.Active++
 		}
 		clvs[i] = f.CLV
