@@ -419,8 +419,18 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 	if d := j.distinctRows(cs, g, pm); d != nil && len(d.reps)*k <= curveValues {
 		// Each distinct row's curve once (the same numbers as each
 		// customer's), added up customer by customer in the same order.
-		rc := make([]float64, len(d.reps)*k)
+		// curves computes them in one chunk (len(d.reps)·k ≤
+		// curveValues), used in its buffer, which it does not reuse after
+		// the last chunk: no copy.
+		var rc []float64
 		err := curves(ctx, pm, d.reps, d.repG, ts, func(lo, hi int, out []float64) {
+			if lo == 0 && hi == len(d.reps) {
+				rc = out[:hi*k]
+				return
+			}
+			if rc == nil {
+				rc = make([]float64, len(d.reps)*k)
+			}
 			copy(rc[lo*k:hi*k], out[:(hi-lo)*k])
 		})
 		if err == nil {
