@@ -305,7 +305,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
 	j.say("scoring %d customers", len(cs))
-	pa, exp, err := rowScores(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
+	pa, exp, of, err := rowScoresOf(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +331,11 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 			if v := value * cfg.Margin; v != 0 {
 				cv = v * disc[i]
 			}
-			fcs[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
+			r := i // customer i's place in pa and exp
+			if of != nil {
+				r = int(of[i])
+			}
+			fcs[i] = Forecast{PAlive: pa[r], ExpectedPurchases: exp[r],
 				ExpectedValue: value, CLV: cv, DiscountedPurchases: disc[i]}
 		}
 	})
