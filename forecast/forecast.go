@@ -260,10 +260,22 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if res.Forecasts, err = j.score(ctx, cs, res.wholeRows, res.Choice.Model, sm, res.Horizon); err != nil {
 		return nil, err
 	}
+	// The months add up the forecasts in the customers' order, one
+	// core's work: it runs beside the outlooks and the segments, which
+	// read the same forecasts.
+	var periods []Period
+	var periodsErr error
+	periodsDone := make(chan struct{})
+	go func() {
+		defer close(periodsDone)
+		periods, periodsErr = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.wholeRows, res.Forecasts)
+	}()
 	if res.Outlooks, err = j.outlook(cs, res.wholeRows, res.Choice.Model, res.Horizon); err != nil {
+		<-periodsDone
 		return nil, err
 	}
 	seg, err := j.segment(cs, res.Forecasts)
+	<-periodsDone
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +290,7 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
-	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.wholeRows, res.Forecasts); err != nil {
+	if res.Periods, err = periods, periodsErr; err != nil {
 		return nil, err
 	}
 	if cfg.Interval > 0 {
