@@ -177,6 +177,42 @@ func (res *Result) record(ac *answerCells, i int) ([]byte, bool) {
 	return rec[rowKeyLen:], true
 }
 
+// recordBlock is the number of customers whose records records looks up
+// together.
+const recordBlock = 32
+
+// records sets recs[i−lo], oks[i−lo] to record(ac, i) for the customers i
+// in [lo, hi), hi − lo ≤ recordBlock: it loads the first word of each
+// record (the key's frequency) before it checks the rest, so that the
+// records' cache misses overlap.
+func (res *Result) records(ac *answerCells, lo, hi int, recs *[recordBlock][]byte, oks *[recordBlock]bool) {
+	if ac.bufs == nil {
+		clear(oks[:])
+		return
+	}
+	for i := lo; i < hi; i++ {
+		j := res.Outlooks.Index(i)
+		c, r := j/parallel.ChunkSize, j%parallel.ChunkSize
+		rec := ac.bufs[c][ac.offs[c][r]:ac.offs[c][r+1]]
+		recs[i-lo] = rec
+		oks[i-lo] = binary.LittleEndian.Uint64(rec) == math.Float64bits(res.Summary.Customers[i].Frequency)
+	}
+	for i := lo; i < hi; i++ {
+		if !oks[i-lo] {
+			continue
+		}
+		rec := recs[i-lo]
+		key := res.rowKey(i)
+		for k := 1; k < len(key); k++ {
+			if binary.LittleEndian.Uint64(rec[8*k:]) != math.Float64bits(key[k]) {
+				oks[i-lo] = false
+				break
+			}
+		}
+		recs[i-lo] = rec[rowKeyLen:]
+	}
+}
+
 // cells formats the records of every distinct row, on all cores; the
 // zero answerCells without Outlooks.
 func (res *Result) cells() answerCells {

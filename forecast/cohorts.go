@@ -28,18 +28,36 @@ var KPIColumns = []string{"month", "active_customers", "new_customers", "returni
 	"average_order_value", "customers_to_date", "repeat_customers_to_date", "repeat_purchase_rate",
 	"retained_12m", "retention_12m"}
 
-// cohortObserver returns a fresh cohort accumulator for one read of the
-// log and sets it as opts' Observer.
-func cohortObserver(opts *clv.SummaryOptions) *cohort.Accumulator {
-	acc := cohort.New()
-	opts.Observer = acc
-	return acc
+// cohortRead is the cohort accumulator of one read of the log, which sees
+// the records on a goroutine of its own (asyncObserver).
+type cohortRead struct {
+	acc   *cohort.Accumulator
+	async *asyncObserver
 }
 
-// cohortTable returns acc's table, or nil (saying why) if acc refused a
-// transaction: the tables are a by-product of the read that never fails
-// the job.
-func (j *job) cohortTable(acc *cohort.Accumulator) *cohort.Table {
+// cohortObserver returns a fresh cohort accumulator for one read of the
+// log and sets it, behind an asyncObserver, as opts' Observer. Its close
+// must be called once the read is over.
+func cohortObserver(opts *clv.SummaryOptions) *cohortRead {
+	cr := &cohortRead{acc: cohort.New()}
+	cr.async = newAsyncObserver(cr.acc)
+	opts.Observer = cr.async
+	return cr
+}
+
+// close waits until the accumulator has seen every record shown.
+func (cr *cohortRead) close() {
+	if cr != nil {
+		cr.async.close()
+	}
+}
+
+// cohortTable returns the table of cr's accumulator, or nil (saying why)
+// if it refused a transaction: the tables are a by-product of the read
+// that never fails the job. The read must be over.
+func (j *job) cohortTable(cr *cohortRead) *cohort.Table {
+	cr.close()
+	acc := cr.acc
 	if err := acc.Err(); err != nil {
 		j.say("note: no cohort tables: %v", err)
 		return nil

@@ -367,8 +367,8 @@ func (j *job) crossSell(ctx context.Context, res *Result, pb *productBaskets) (*
 	// are the summaries' when they are as many (from numbers, the
 	// summaries' order), else they are matched by id.
 	var want, at []int // the customers of the action, in the summaries and in the baskets
-	for i, t := range res.Tiers {
-		if t.Action == CrossSellAction {
+	for i, k := range res.Tiers.Of {
+		if res.Tiers.Kinds[k].Action == CrossSellAction {
 			want = append(want, i)
 		}
 	}

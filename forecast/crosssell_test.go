@@ -132,8 +132,8 @@ func TestCrossSellJob(t *testing.T) {
 		bought[r[0]][r[3]] = true
 	}
 	var want []int
-	for i, tr := range res.Tiers {
-		if tr.Action == forecast.CrossSellAction {
+	for i := range res.Tiers.Len() {
+		if res.Tiers.At(i).Action == forecast.CrossSellAction {
 			want = append(want, i)
 		}
 	}

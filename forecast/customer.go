@@ -36,7 +36,7 @@ func (res *Result) Customer(i int) (CustomerForecast, bool) {
 	if res == nil || res.Summary == nil || i < 0 || i >= len(res.Summary.Customers) || i >= len(res.Forecasts) {
 		return CustomerForecast{}, false
 	}
-	cf := CustomerForecast{Customer: res.Summary.Customers[i], Forecast: res.Forecasts[i], RFM: res.RFM[i], Tier: res.Tiers[i],
+	cf := CustomerForecast{Customer: res.Summary.Customers[i], Forecast: res.Forecasts[i], RFM: res.RFM[i], Tier: res.Tiers.At(i),
 		Answers: res.answers(i)}
 	if res.Intervals != nil {
 		iv := res.Intervals[i]

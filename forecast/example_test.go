@@ -31,7 +31,7 @@ func ExampleRun() {
 	fmt.Println(res.Choice.Comparison.Reason)
 	c, fc := res.Summary.Customers[0], res.Forecasts[0]
 	fmt.Printf("%s: P(alive) %.2f, %.2f purchases next year, CLV %.2f, %s, %s\n",
-		c.ID, fc.PAlive, fc.ExpectedPurchases, fc.CLV, res.RFM[0].Segment, res.Tiers[0].Action)
+		c.ID, fc.PAlive, fc.ExpectedPurchases, fc.CLV, res.RFM[0].Segment, res.Tiers.At(0).Action)
 	// Output:
 	// purchase model: MBG/NBD
 	// mbgnbd has the lowest BIC (32498.1; bgnbd 32501.3, paretonbd 32554.1); no holdout period was given, so the choice rests on how well each model fits the data alone

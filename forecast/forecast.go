@@ -40,7 +40,7 @@ const MaxMonths = 1200
 
 // Forecast is what the models say about one customer (Result.Forecasts is
 // parallel to Result.Summary.Customers; the customer's RFM scores and
-// tiers are in Result.RFM and Result.Tiers, also parallel).
+// tiers are in Result.RFM and Result.Tiers (Tiers.At(i)), also parallel).
 type Forecast struct {
 	PAlive            float64 // probability the customer is still active at the end
 	ExpectedPurchases float64 // over the horizon
@@ -80,11 +80,12 @@ type Result struct {
 	NonPositiveSpend int
 	// Forecasts, RFM and Tiers are parallel to Summary.Customers: each
 	// customer's forecast, RFM scores and segment, and churn and value
-	// tiers with the suggested action. They are separate slices of plain
-	// values, so that a million customers cost little to build and keep.
+	// tiers with the suggested action (Tiers.At(i), kept compactly: 2
+	// bytes a customer). They are separate slices of plain values, so
+	// that a million customers cost little to build and keep.
 	Forecasts []Forecast
 	RFM       []segment.RFM
-	Tiers     []segment.Tier
+	Tiers     segment.Tiers
 	Segments  []segment.Group
 	// Outlooks holds each customer's clv.Outlook over Config.Window days
 	// and the horizon (computed once per distinct frequency, recency and
@@ -215,7 +216,23 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
+	// The spend model reads only the summaries: it is fitted while the
+	// purchase models are, and its progress lines are said after theirs.
+	var spendErr error
+	var spendSaid []string
+	spendDone := make(chan struct{})
+	if !cfg.NoAmounts {
+		go func() {
+			defer close(spendDone)
+			spendErr = res.fitSpend(ctx, func(format string, args ...any) {
+				spendSaid = append(spendSaid, fmt.Sprintf(format, args...))
+			}, j.fits.spendStart)
+		}()
+	} else {
+		close(spendDone)
+	}
 	if res.Choice, err = j.choose(ctx, obs); err != nil {
+		<-spendDone
 		return nil, err
 	}
 	if res.Dynamic != nil {
@@ -224,10 +241,14 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if res.Covariates != nil {
 		j.covariateEffects(ctx, res)
 	}
+	<-spendDone
+	for _, line := range spendSaid {
+		j.say("%s", line)
+	}
 	var sm clv.SpendModel = noSpend{}
 	if !cfg.NoAmounts {
-		if err := res.fitSpend(ctx, j.say, j.fits.spendStart); err != nil {
-			return nil, err
+		if spendErr != nil {
+			return nil, spendErr
 		}
 		sm = spend{res.Spend}
 		if res.Covariates != nil {
@@ -241,10 +262,22 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if res.Forecasts, err = j.score(ctx, cs, res.wholeRows, res.Choice.Model, sm, res.Horizon); err != nil {
 		return nil, err
 	}
+	// The months add up the forecasts in the customers' order, one
+	// core's work: it runs beside the outlooks and the segments, which
+	// read the same forecasts.
+	var periods []Period
+	var periodsErr error
+	periodsDone := make(chan struct{})
+	go func() {
+		defer close(periodsDone)
+		periods, periodsErr = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.wholeRows, res.Forecasts)
+	}()
 	if res.Outlooks, err = j.outlook(cs, res.wholeRows, res.Choice.Model, res.Horizon); err != nil {
+		<-periodsDone
 		return nil, err
 	}
 	seg, err := j.segment(cs, res.Forecasts)
+	<-periodsDone
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +292,7 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 			return nil, err
 		}
 	}
-	if res.Periods, err = j.periods(ctx, res.Summary.End, res.Choice.Model, cs, res.wholeRows, res.Forecasts); err != nil {
+	if res.Periods, err = periods, periodsErr; err != nil {
 		return nil, err
 	}
 	if cfg.Interval > 0 {

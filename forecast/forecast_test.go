@@ -330,7 +330,7 @@ func TestSummariesInput(t *testing.T) {
 		t.Fatalf("%v vs %v", res.Choice.Model, direct.Choice.Model)
 	}
 	for i := range res.Forecasts {
-		if res.Forecasts[i] != direct.Forecasts[i] || res.RFM[i] != direct.RFM[i] || res.Tiers[i] != direct.Tiers[i] {
+		if res.Forecasts[i] != direct.Forecasts[i] || res.RFM[i] != direct.RFM[i] || res.Tiers.At(i) != direct.Tiers.At(i) {
 			t.Fatalf("customer %d: %+v vs %+v", i, res.Forecasts[i], direct.Forecasts[i])
 		}
 	}

@@ -107,8 +107,8 @@ func TestLoadModelsReproducesForecast(t *testing.T) {
 					!closeRel(g.ExpectedValue, w.ExpectedValue, 1e-12) || !closeRel(g.CLV, w.CLV, 1e-12) {
 					t.Fatalf("customer %d (%+v): scored %+v, the run %+v", i, cs[i], g, w)
 				}
-				if ct := forecast.ChurnTier(g.PAlive); ct != res.Tiers[i].Churn {
-					t.Fatalf("customer %d: churn tier %q, the run %q", i, ct, res.Tiers[i].Churn)
+				if ct := forecast.ChurnTier(g.PAlive); ct != res.Tiers.At(i).Churn {
+					t.Fatalf("customer %d: churn tier %q, the run %q", i, ct, res.Tiers.At(i).Churn)
 				}
 				jc, _ := res.Customer(i)
 				if a, w := ans[i], jc.Answers; fmt.Sprint(a) != fmt.Sprint(w) {

@@ -135,10 +135,18 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 		return append(b, ',')
 	}
 	valued := res.Spend != nil
+	// The records of the customers' rows, scattered over the cells, are
+	// looked up a block of customers at a time, so that their memory
+	// loads overlap (records) instead of each waiting in turn.
+	var recs [recordBlock][]byte
+	var oks [recordBlock]bool
 	for i := lo; i < hi; i++ {
+		if k := (i - lo) % recordBlock; k == 0 {
+			res.records(ac, i, min(i+recordBlock, hi), &recs, &oks)
+		}
 		c := &res.Summary.Customers[i]
-		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers[i]
-		rec, ok := res.record(ac, i)
+		f, rfm, tier := &res.Forecasts[i], &res.RFM[i], &res.Tiers.Kinds[res.Tiers.Of[i]]
+		rec, ok := recs[(i-lo)%recordBlock], oks[(i-lo)%recordBlock]
 		b = appendCell(b, c.ID)
 		b = append(b, ',')
 		if ok { // "frequency,recency,T,"

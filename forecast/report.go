@@ -254,7 +254,8 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		cells [3]*cell
 	}
 	var byRank []*rankCells
-	for _, t := range r.Tiers {
+	for _, k := range r.Tiers.Of {
+		t := r.Tiers.Kinds[k]
 		ci := slices.Index(churnTiers, t.Churn)
 		if ci >= 0 && t.Rank >= 0 && t.Rank < len(byRank) {
 			if rc := byRank[t.Rank]; rc != nil && rc.value == t.Value && rc.cells[ci] != nil {

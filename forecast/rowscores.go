@@ -82,6 +82,18 @@ func (d *distinct) spread(v []float64) []float64 {
 // (x, T) table, whose use depends on the whole slice given, so a per-row
 // call could differ from the per-customer one in the last bit.
 func rowScores(cs []clv.Customer, g *clv.Grouping, d *distinct, pm PurchaseModel, t float64) (pa, exp []float64, err error) {
+	pa, exp, of, err := rowScoresOf(cs, g, d, pm, t)
+	if err != nil || of == nil {
+		return pa, exp, err
+	}
+	return d.spread(pa), d.spread(exp), nil
+}
+
+// rowScoresOf is rowScores without copying the rows' values to their
+// customers: when of is not nil, pa and exp are per distinct row, and
+// customer i's are pa[of[i]] and exp[of[i]]; otherwise they are per
+// customer.
+func rowScoresOf(cs []clv.Customer, g *clv.Grouping, d *distinct, pm PurchaseModel, t float64) (pa, exp []float64, of []int32, err error) {
 	if d != nil {
 		rpa, err := pm.ProbabilityAliveAll(d.reps)
 		var rexp []float64
@@ -89,11 +101,11 @@ func rowScores(cs []clv.Customer, g *clv.Grouping, d *distinct, pm PurchaseModel
 			rexp, err = pm.ConditionalExpectedPurchasesAll(d.reps, t)
 		}
 		if err == nil {
-			return d.spread(rpa), d.spread(rexp), nil
+			return rpa, rexp, d.of, nil
 		}
 	}
 	if pa, err = pm.ProbabilityAliveAll(cs); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if ge, ok := pm.(groupedExpected); ok && g != nil {
 		exp, err = ge.ConditionalExpectedPurchasesAllGrouped(cs, g, t)
@@ -101,9 +113,9 @@ func rowScores(cs []clv.Customer, g *clv.Grouping, d *distinct, pm PurchaseModel
 		exp, err = pm.ConditionalExpectedPurchasesAll(cs, t)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return pa, exp, nil
+	return pa, exp, nil, nil
 }
 
 // selectTop rearranges a so that a[k:] holds the len(a)−k largest values

@@ -104,7 +104,8 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	say("reading %s", cfg.Name)
 	var sum *clv.Summary
 	var err error
-	var acc *cohort.Accumulator
+	var acc *cohortRead
+	defer func() { acc.close() }() // on every path: its goroutine ends
 	var products *productBaskets
 	var camp *campaignRead
 	if cfg.Summaries {
@@ -127,6 +128,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		if _, serr := sk.Seek(0, io.SeekStart); serr != nil {
 			return observation{}, fmt.Errorf("%w; rewinding to sort: %v", err, serr)
 		}
+		acc.close()
 		acc = cohortObserver(&sopts) // the first read may have shown it part of the log
 		j.alsoObserve(&sopts)
 		camp = j.observeCampaign(&sopts)
@@ -305,7 +307,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
 	j.say("scoring %d customers", len(cs))
-	pa, exp, err := rowScores(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
+	pa, exp, of, err := rowScoresOf(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +333,11 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 			if v := value * cfg.Margin; v != 0 {
 				cv = v * disc[i]
 			}
-			fcs[i] = Forecast{PAlive: pa[i], ExpectedPurchases: exp[i],
+			r := i // customer i's place in pa and exp
+			if of != nil {
+				r = int(of[i])
+			}
+			fcs[i] = Forecast{PAlive: pa[r], ExpectedPurchases: exp[r],
 				ExpectedValue: value, CLV: cv, DiscountedPurchases: disc[i]}
 		}
 	})
@@ -347,17 +353,21 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 // scores and tiers, and the RFM segments' summaries.
 type segmentation struct {
 	rfm      []segment.RFM
-	tiers    []segment.Tier
+	tiers    segment.Tiers
 	segments []segment.Group
 }
 
 // segment scores the customers' RFM and assigns their churn and value
 // tiers: value by CLV, or by expected purchases in a run without amounts.
 func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
-	pa, clvs, value := make([]float64, len(fcs)), make([]float64, len(fcs)), make([]float64, len(fcs))
+	pa, clvs := make([]float64, len(fcs)), make([]float64, len(fcs))
 	for i, f := range fcs {
-		pa[i], clvs[i], value[i] = f.PAlive, f.CLV, f.CLV
-		if j.cfg.NoAmounts {
+		pa[i], clvs[i] = f.PAlive, f.CLV
+	}
+	value := clvs // TierCustomersCompact does not change it
+	if j.cfg.NoAmounts {
+		value = make([]float64, len(fcs))
+		for i, f := range fcs {
 			value[i] = f.ExpectedPurchases
 		}
 	}
@@ -369,7 +379,7 @@ func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
 	if err != nil {
 		return segmentation{}, err
 	}
-	tiers, err := segment.TierCustomers(pa, value, segment.TierOptions{})
+	tiers, err := segment.TierCustomersCompact(pa, value, segment.TierOptions{})
 	if err != nil {
 		return segmentation{}, err
 	}
@@ -415,8 +425,18 @@ func (j *job) periods(ctx context.Context, end time.Time, pm PurchaseModel, cs [
 	if d := j.distinctRows(cs, g, pm); d != nil && len(d.reps)*k <= curveValues {
 		// Each distinct row's curve once (the same numbers as each
 		// customer's), added up customer by customer in the same order.
-		rc := make([]float64, len(d.reps)*k)
+		// curves computes them in one chunk (len(d.reps)·k ≤
+		// curveValues), used in its buffer, which it does not reuse after
+		// the last chunk: no copy.
+		var rc []float64
 		err := curves(ctx, pm, d.reps, d.repG, ts, func(lo, hi int, out []float64) {
+			if lo == 0 && hi == len(d.reps) {
+				rc = out[:hi*k]
+				return
+			}
+			if rc == nil {
+				rc = make([]float64, len(d.reps)*k)
+			}
 			copy(rc[lo*k:hi*k], out[:(hi-lo)*k])
 		})
 		if err == nil {
@@ -499,11 +519,11 @@ type Totals struct {
 }
 
 // totals adds up the customers' forecasts.
-func totals(fcs []Forecast, tiers []segment.Tier) Totals {
+func totals(fcs []Forecast, tiers segment.Tiers) Totals {
 	var t Totals
 	clvs := make([]float64, len(fcs))
 	for i, f := range fcs {
-		if tiers[i].Churn == segment.Active {
+		if tiers.Kinds[tiers.Of[i]].Churn == segment.Active {
 			t.Active++
 		}
 		clvs[i] = f.CLV

@@ -64,15 +64,15 @@ func TestNoAmounts(t *testing.T) {
 	// The top 1% by expected purchases: ⌈n/100⌉ customers, none expected
 	// to buy less than any of the rest.
 	minTop, maxRest, top := math.Inf(1), math.Inf(-1), 0
-	for i, tier := range res.Tiers {
-		if tier.Rank == 0 {
+	for i := range res.Tiers.Len() {
+		if res.Tiers.At(i).Rank == 0 {
 			top++
 			minTop = math.Min(minTop, res.Forecasts[i].ExpectedPurchases)
 		} else {
 			maxRest = math.Max(maxRest, res.Forecasts[i].ExpectedPurchases)
 		}
 	}
-	if want := int(math.Ceil(float64(len(res.Tiers)) / 100)); top != want || minTop < maxRest {
+	if want := int(math.Ceil(float64(res.Tiers.Len()) / 100)); top != want || minTop < maxRest {
 		t.Errorf("top 1%%: %d customers (want %d), expecting at least %v purchases, the rest at most %v", top, want, minTop, maxRest)
 	}
 	var buf bytes.Buffer
@@ -183,7 +183,7 @@ func TestPlotDataInRun(t *testing.T) {
 	active := 0
 	for i, f := range res.Forecasts {
 		sum += f.CLV
-		if res.Tiers[i].Churn == segment.Active {
+		if res.Tiers.At(i).Churn == segment.Active {
 			active++
 		}
 	}

@@ -109,11 +109,11 @@ type MonthCell struct {
 // purchase model without a distribution of the next purchase).
 func (res *Result) MonthPlan() []MonthCell {
 	o := res.Outlooks
-	if o == nil || len(res.Tiers) != o.Len() || len(res.Forecasts) != o.Len() {
+	if o == nil || res.Tiers.Len() != o.Len() || len(res.Forecasts) != o.Len() {
 		return nil
 	}
 	ranks := 0
-	for _, t := range res.Tiers {
+	for _, t := range res.Tiers.Kinds {
 		ranks = max(ranks, t.Rank+1)
 	}
 	// Each distinct row's probability of a purchase within the window and
@@ -130,7 +130,8 @@ func (res *Result) MonthPlan() []MonthCell {
 		}
 	}
 	cells := make([]MonthCell, ranks*len(ChurnBands))
-	for i, t := range res.Tiers {
+	for i, k := range res.Tiers.Of {
+		t := &res.Tiers.Kinds[k]
 		j := o.Index(i)
 		p := pw[j]
 		c := &cells[t.Rank*len(ChurnBands)+int(band[j])]

@@ -156,19 +156,30 @@ type Tier struct {
 // tier. A NaN in either slice is an error naming the customer; an infinite
 // CLV ranks first.
 func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
+	t, err := TierCustomersCompact(pAlive, values, opts)
+	if err != nil {
+		return nil, err
+	}
+	return t.Expand(), nil
+}
+
+// TierCustomersCompact is TierCustomers with the tiers kept compactly
+// (Tiers): 2 bytes a customer instead of a Tier's 56, and no pointers for
+// the garbage collector to scan. Tiers.At(i) is TierCustomers' [i].
+func TierCustomersCompact(pAlive, values []float64, opts TierOptions) (Tiers, error) {
 	if len(pAlive) != len(values) {
-		return nil, fmt.Errorf("segment: %d P(alive) values for %d CLVs", len(pAlive), len(values))
+		return Tiers{}, fmt.Errorf("segment: %d P(alive) values for %d CLVs", len(pAlive), len(values))
 	}
 	opts.defaults()
 	if !(opts.Lost <= opts.Active && opts.Lost >= 0 && opts.Active <= 1) {
-		return nil, fmt.Errorf("segment: thresholds lost %v, active %v: want 0 ≤ lost ≤ active ≤ 1", opts.Lost, opts.Active)
+		return Tiers{}, fmt.Errorf("segment: thresholds lost %v, active %v: want 0 ≤ lost ≤ active ≤ 1", opts.Lost, opts.Active)
 	}
 	shares := opts.TopShares
 	if shares == nil {
 		shares = []float64{0.01, 0.10, 0.50}
 	}
 	if !slices.IsSorted(shares) || len(shares) == 0 || len(shares) > 254 || !(shares[0] > 0) || shares[len(shares)-1] > 1 {
-		return nil, fmt.Errorf("segment: top shares %v: want at most 254 ascending shares in (0, 1]", shares)
+		return Tiers{}, fmt.Errorf("segment: top shares %v: want at most 254 ascending shares in (0, 1]", shares)
 	}
 	action := opts.Actions
 	if action == nil {
@@ -177,7 +188,7 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 	n := len(values)
 	for i, pa := range pAlive {
 		if math.IsNaN(pa) || math.IsNaN(values[i]) {
-			return nil, fmt.Errorf("segment: customer %d: P(alive) %v, CLV %v", i, pa, values[i])
+			return Tiers{}, fmt.Errorf("segment: customer %d: P(alive) %v, CLV %v", i, pa, values[i])
 		}
 	}
 	// The customers of rank < ⌈share·n⌉ by decreasing CLV, ties in slice
@@ -229,20 +240,21 @@ func TierCustomers(pAlive, values []float64, opts TierOptions) ([]Tier, error) {
 		}
 		rank[i] = uint8(t)
 	}
-	// Every combination of tiers, with one call of action each.
-	table := make([][3]Tier, len(names))
+	// Every combination of tiers, with one call of action each: value
+	// tier r and churn tier c are kind 3r + c.
+	kinds := make([]Tier, 0, 3*len(names))
 	for r, name := range names {
-		for c, churn := range churnTiers {
-			table[r][c] = Tier{Churn: churn, Value: name, Rank: r, Action: action(name, churn, r)}
+		for _, churn := range churnTiers {
+			kinds = append(kinds, Tier{Churn: churn, Value: name, Rank: r, Action: action(name, churn, r)})
 		}
 	}
-	out := make([]Tier, n)
+	of := make([]uint16, n)
 	parallel.Map(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i] = table[rank[i]][opts.churn(pAlive[i])]
+			of[i] = 3*uint16(rank[i]) + uint16(opts.churn(pAlive[i]))
 		}
 	})
-	return out, nil
+	return Tiers{Kinds: kinds, Of: of}, nil
 }
 
 // Group summarizes the customers that share a key (a segment, a tier).

@@ -205,8 +205,8 @@ func checkScores(t *testing.T, got scored, j *job, lo int, cs []clv.Customer) {
 		// in the shortest form that reads back to the same float64.
 		if g.ID != cs[i].ID || g.PAlive != w.PAlive || g.ExpectedPurchases != w.ExpectedPurchases ||
 			g.ExpectedAvgValue == nil || *g.ExpectedAvgValue != w.ExpectedValue || g.CLV == nil || *g.CLV != w.CLV ||
-			g.ChurnTier != j.res.Tiers[lo+i].Churn {
-			t.Fatalf("customer %d (%+v): got %+v, the job %+v %s", lo+i, cs[i], g, w, j.res.Tiers[lo+i].Churn)
+			g.ChurnTier != j.res.Tiers.At(lo+i).Churn {
+			t.Fatalf("customer %d (%+v): got %+v, the job %+v %s", lo+i, cs[i], g, w, j.res.Tiers.At(lo+i).Churn)
 		}
 		// The answers in calendar terms are the job's too.
 		jc, _ := j.res.Customer(lo + i)
