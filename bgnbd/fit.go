@@ -301,6 +301,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 func rowModel(shift float64) model.RowModel[Params] {
 	return model.RowModel[Params]{
 		Name:  "bgnbd",
+		Model: map[bool]string{false: "BG/NBD", true: "MBG/NBD"}[shift == 1],
 		Names: "r alpha a b",
 		LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
 			s := scratch{ctx: ctx}

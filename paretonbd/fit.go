@@ -359,6 +359,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 // FitOptions.Penalizer) and limits (see limit.go).
 var spec = model.RowModel[Params]{
 	Name:  "paretonbd",
+	Model: "Pareto/NBD",
 	Names: "r alpha s beta",
 	LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
 		s := scratch{ctx: ctx}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -19,6 +20,9 @@ import (
 type RowModel[P Params[P]] struct {
 	// Name is the package's name, the prefix of every error ("bgnbd").
 	Name string
+	// Model is the model's name for people ("MBG/NBD"), for errors that
+	// must say which of a package's models failed; "" means Name.
+	Model string
 	// Names are the JSON names of Vector's entries, space-separated
 	// ("r alpha a b"), for FitInfo.Reason and errors.
 	Names string
@@ -107,6 +111,9 @@ type RowOptions[P any] struct {
 func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], customers []clv.Customer, opts RowOptions[P], build func(Base[P]) M) (M, error) {
 	var zero M
 	var p0 P
+	if err := observed(spec, customers, opts.Weights); err != nil {
+		return zero, err
+	}
 	d, err := Compress(spec.Name, customers, opts.Weights, opts.Grouping)
 	if err != nil {
 		return zero, err
@@ -276,6 +283,41 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 	}
 	// Unreachable: the last pass holds every shape and has no AtBoundary.
 	return zero, fmt.Errorf("%s: fit of the limit model: %w", spec.Name, mle.ErrNotConverged)
+}
+
+// observed returns an error wrapping clv.ErrNotIdentified, naming the
+// model, when every valid customer of positive weight has T = 0: each was
+// first seen at the observation end, nothing was observed after it, and
+// the likelihood is 1 whatever the parameters. Invalid customers are left
+// to Compress.
+func observed[P Params[P]](spec RowModel[P], cs []clv.Customer, weights []float64) error {
+	if len(cs) == 0 || len(weights) > 0 && len(weights) != len(cs) {
+		return nil
+	}
+	seen := false
+	for i := range cs {
+		if weights != nil {
+			if w := weights[i]; !(w >= 0) || math.IsInf(w, 0) {
+				return nil
+			} else if w == 0 {
+				continue
+			}
+		}
+		if cs[i].T != 0 || !ValidCustomer(&cs[i]) {
+			return nil
+		}
+		seen = true
+	}
+	if !seen {
+		return nil
+	}
+	name := spec.Model
+	if name == "" {
+		name = spec.Name
+	}
+	return fmt.Errorf("%s: %s: %w: every customer has T = 0 (each was first seen at the observation end), so no time was observed "+
+		"in which to buy again or drop out; observe longer: an observation end after the first purchases, or customers first seen earlier",
+		spec.Name, name, clv.ErrNotIdentified)
 }
 
 // Compress validates the customers (clv.ValidateAll) and merges them into
