@@ -319,6 +319,7 @@ func rowModel(shift float64) model.RowModel[Params] {
 		HeldShape:   limitShape,
 		LimitStarts: 2,
 		Reason:      func(p Params, held []bool) string { return limitReason(p, shift, held[0], held[1]) },
+		Edge:        func(p Params) string { return dropoutEdge(p, shift) },
 	}
 }
 

@@ -62,6 +62,14 @@ type RowModel[P Params[P]] struct {
 	// Reason says in plain language which limits p reached (held[i] for
 	// Limits[i]) and at which rates, for FitInfo.Reason.
 	Reason func(p P, held []bool) string
+	// Edge, if not nil, says in plain language toward which further limit
+	// of the model an estimate p lies whose likelihood is flat in some
+	// parameters (their logarithms' standard errors above 20), such as a
+	// mean dropout probability running off to 0 or 1 while its beta
+	// distribution's parameters wander; "" for none, when the fit is not
+	// identified instead. Such a fit, or limit fit, gets status AtBoundary
+	// with the edge and the parameters named in FitInfo.Reason.
+	Edge func(p P) string
 }
 
 // A Limit is a limit of a model in which a heterogeneity across customers
@@ -166,6 +174,13 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 		return fitLimit(ctx, spec, d, p0.FromVector(est.Params), opts, build)
 	}
 	b, idErr := FromEstimate(est, p0.FromVector, spec.Names, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
+	if fitErr == nil && idErr == nil && opts.Penalizer == 0 {
+		// A converged fit whose likelihood is flat in some parameters:
+		// on a ridge toward an edge of the model, or not identified.
+		if info, ok := checkEdges(spec, b.p, flatParams(b.logCov, b.Free()), b.info); ok {
+			b.info, idErr = info, edgeError(info)
+		}
+	}
 	m := build(b)
 	if fitErr != nil {
 		return m, fmt.Errorf("%s: %w (best: %v)", spec.Name, fitErr, m)
@@ -272,6 +287,17 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		}
 		info := clv.FitInfo{Rows: len(d.Rows), Status: clv.AtBoundary, Reason: spec.Reason(expand(est.Params), held)}
 		b, err := FromEstimate(est, expand, strings.Join(names, " "), d.W, info)
+		if fitErr == nil && b.info.Status == clv.AtBoundary {
+			// Parameters left free that the data do not determine: a
+			// further edge of the model, named, or a flat likelihood.
+			flat := flatParams(logCov, h.Free)
+			if logCov == nil {
+				flat = flatLimit(func(free, grad []float64) { pr.LogLik(free, grad) }, est.Params, h.Free)
+			}
+			if info, ok := checkEdges(spec, b.p, flat, b.info); ok {
+				b.info, err = info, edgeError(info)
+			}
+		}
 		if logCov != nil {
 			b = b.WithLimitCovariance(h.Free, logCov)
 		}
