@@ -29,7 +29,9 @@ func TestTinyLogEdgesAndMerges(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out struct {
-		Data   struct{ RecordsMerged int `json:"records_merged"` } `json:"data"`
+		Data struct {
+			RecordsMerged int `json:"records_merged"`
+		} `json:"data"`
 		Models map[string]struct {
 			Fit clv.FitInfo `json:"fit"`
 		} `json:"purchase_models"`
