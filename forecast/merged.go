@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 )
@@ -18,5 +19,16 @@ func mergedNote(st clv.Stats) string {
 	case 1:
 		return "1 line merged into an earlier purchase of the same customer on the same day"
 	}
-	return fmt.Sprintf("%d lines merged into an earlier purchase of the same customer on the same day (one purchase a customer a day)", st.Merged)
+	return fmt.Sprintf("%d lines merged into an earlier purchase of the same customer on the same day", st.Merged)
+}
+
+// joinNotes joins the notes that are not "" with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -50,7 +50,7 @@ var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#f4f4f4}img{max-width:100%}figcaption{color:#555;font-size:.9em}</style></head><body>
 <h1>Customer forecast</h1>
-<p>{{.Input}}: {{.Transactions}} transactions{{with .Skipped}} ({{.}}){{end}}{{with .Merged}} ({{.}}){{end}}, {{.Customers}} customers, times in {{.Unit}};
+<p>{{.Input}}: {{.Transactions}} transactions{{with .Skipped}} ({{.}}){{end}}, {{.Customers}} customers, times in {{.Unit}};
 observation ends {{.End}}{{if .CalEnd}}, calibration ends {{.CalEnd}}{{end}}.</p>
 {{if .Outliers}}<p><strong>Amounts far outside the log's bulk:</strong> {{.Outliers}}. Check them (typos, test orders, wholesale buyers): they pull the spend model.</p>{{end}}
 <h2>Models</h2>
@@ -307,7 +307,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
 	}
 	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
-	data["Skipped"], data["Merged"] = skippedNote(r.Summary.Stats), mergedNote(r.Summary.Stats)
+	data["Skipped"] = joinNotes(skippedNote(r.Summary.Stats), mergedNote(r.Summary.Stats))
 	data["BandLow"], data["BandHigh"] = ChurnBandLow, ChurnBandHigh
 	weeks, undefined := r.NextOrderWeeks()
 	peak, defined := 0, 0
