@@ -34,6 +34,13 @@ type RowModel[P Params[P]] struct {
 	// once ctx is done, the function must return NaN (within a chunk of
 	// rows), which stops the fit.
 	LogLik func(ctx context.Context) func(d *rows.Data, p P, grad []float64) float64
+	// LimitLogLik, if not nil, returns the log-likelihood of the limit
+	// model with the shapes held[i] of Limits[i] held, as LogLik does (the
+	// gradient with respect to all of Vector's entries, of which the fit
+	// uses the free ones), when the model evaluates that limit in closed
+	// form rather than at the held shapes (paretonbd's exponential-dropout
+	// limit); nil for held sets it does not, whose fit uses LogLik.
+	LimitLogLik func(ctx context.Context, held []bool) func(d *rows.Data, p P, grad []float64) float64
 	// Hessian, if not nil, returns a function that writes the Hessian of
 	// the log-likelihood of rows d at p with respect to Vector's entries,
 	// row major, into h: the standard errors of a large fit come from it
@@ -194,7 +201,8 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 // fitLimit fits the limit model toward which a fit ran off, from the point
 // p where it stopped: with the shape of each limit reached held at
 // spec.HeldShape and its partner scaled to keep their ratio, it maximizes
-// the likelihood over the other parameters, without the penalty (a
+// the likelihood over the other parameters (on spec.LimitLogLik where the
+// model gives the limit's own likelihood), without the penalty (a
 // penalty on a held shape would say nothing about the data, and the
 // penalty the full fit had was too weak to hold it short of the limit).
 // If that fit runs off toward another limit, the next pass holds that
@@ -226,6 +234,11 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		h := mle.Hold(v, fixed)
 		expand := func(free []float64) P { return p0.FromVector(h.Expand(free)) }
 		ll := spec.LogLik(ctx)
+		if spec.LimitLogLik != nil {
+			if f := spec.LimitLogLik(ctx, held); f != nil {
+				ll = f
+			}
+		}
 		g := make([]float64, len(v))
 		pr := mle.Problem{
 			LogLik: func(free, grad []float64) float64 {
