@@ -301,6 +301,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 func rowModel(shift float64) model.RowModel[Params] {
 	return model.RowModel[Params]{
 		Name:  "bgnbd",
+		Model: map[bool]string{false: "BG/NBD", true: "MBG/NBD"}[shift == 1],
 		Names: "r alpha a b",
 		LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
 			s := scratch{ctx: ctx}
@@ -318,6 +319,7 @@ func rowModel(shift float64) model.RowModel[Params] {
 		HeldShape:   limitShape,
 		LimitStarts: 2,
 		Reason:      func(p Params, held []bool) string { return limitReason(p, shift, held[0], held[1]) },
+		Edge:        func(p Params) string { return dropoutEdge(p, shift) },
 	}
 }
 

@@ -69,3 +69,25 @@ func atBoundary(v []float64) bool {
 	}
 	return false
 }
+
+// dropoutEdge says toward which edge the mean dropout probability
+// q = a/(a+b) of an estimate p runs off when the likelihood is flat in a
+// or b (model.RowModel.Edge): q → 1 (b → 0: every customer drops out at
+// the first opportunity) or q → 0 (a → 0: nobody drops out), judged at
+// q > 0.999 and q < 0.001; "" otherwise. In both limits the beta
+// distribution of p becomes a point mass at 1 or 0, so the other
+// parameter no longer matters.
+func dropoutEdge(p Params, shift float64) string {
+	q := p.A / (p.A + p.B)
+	switch {
+	case q > 0.999:
+		when := "right after the first repeat purchase"
+		if shift == 1 {
+			when = "right after the first purchase"
+		}
+		return fmt.Sprintf("dropout becomes certain: a/(a+b) → 1 (b/(a+b) = %.3g), every customer drops out %s", p.B/(p.A+p.B), when)
+	case q < 0.001:
+		return fmt.Sprintf("dropout vanishes: a/(a+b) = %.3g → 0, no customer drops out", q)
+	}
+	return ""
+}

@@ -32,5 +32,5 @@ a,2024-02-12,30.00
 	// Output:
 	// a: frequency 2, recency 6.0, T 12.9, monetary value 25.00
 	// b: frequency 0, recency 0.0, T 12.6, monetary value 0.00
-	// 5 records, 0 skipped
+	// 5 records, 0 skipped, 1 merged into a purchase of the same customer and period
 }

@@ -17,6 +17,14 @@ type Stats struct {
 	Reasons  map[string]int // skipped records by reason
 	Examples []error        // the first maxExamples errors behind the skips
 
+	// Merged counts the records merged into an earlier purchase of the
+	// same customer in the same period (SummaryOptions.Period; a day by
+	// default): a customer buys at most once a period, so a line repeated
+	// in the export, or a second order the same day, adds its amount to
+	// that purchase and no purchase of its own. Zero for summaries not
+	// read from a transaction log by this package.
+	Merged int
+
 	// Amounts sketches the amounts a Reader parsed (those of records
 	// skipped later included), so that Amounts.Outliers reports those far
 	// above the log's bulk, with the line of the largest. It is empty for
@@ -42,6 +50,7 @@ func (s *Stats) merge(o Stats) {
 	s.Amounts.merge(&o.Amounts)
 	s.Records += o.Records
 	s.Skipped += o.Skipped
+	s.Merged += o.Merged
 	for k, v := range o.Reasons {
 		if s.Reasons == nil {
 			s.Reasons = make(map[string]int)
@@ -82,6 +91,9 @@ func (s Stats) String() string {
 			fmt.Fprintf(&b, "%s: %d", k, s.Reasons[k])
 		}
 		b.WriteString(")")
+	}
+	if s.Merged > 0 {
+		fmt.Fprintf(&b, ", %d merged into a purchase of the same customer and period", s.Merged)
 	}
 	return b.String()
 }

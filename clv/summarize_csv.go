@@ -69,6 +69,7 @@ func (s *Summarizer) finish(rd *Reader, skipped Stats) (*Summary, error) {
 	st := rd.Stats()
 	st.merge(skipped)
 	st.merge(s.stats)
+	st.Merged = sum.Stats.Merged // the summarizer's own count
 	sum.Stats = st
 	return sum, nil
 }

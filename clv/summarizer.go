@@ -101,7 +101,7 @@ func (s *Summarizer) afterEnd(err error) error {
 // currentStats returns the counts so far.
 func (s *Summarizer) currentStats() Stats {
 	st := s.stats
-	st.Records = s.e.Records
+	st.Records, st.Merged = s.e.Records, s.e.Merged
 	return st
 }
 

@@ -385,7 +385,7 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	data := map[string]any{
 		"input": res.Config.Name, "customers": len(sum.Customers),
 		"records_read": sum.Stats.Records, "records_skipped": sum.Stats.Skipped, "skipped_by_reason": sum.Stats.Reasons,
-		"holdout_only_customers": sum.HoldoutOnly, "time_unit_hours": res.Config.Unit.Hours(),
+		"records_merged": sum.Stats.Merged, "holdout_only_customers": sum.HoldoutOnly, "time_unit_hours": res.Config.Unit.Hours(),
 		"first_transaction": sum.First, "last_transaction": sum.Last, "observation_end": sum.End,
 		"non_positive_spend_customers": res.NonPositiveSpend,
 	}

@@ -308,7 +308,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
 	}
 	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
-	data["Skipped"] = skippedNote(r.Summary.Stats)
+	data["Skipped"] = joinNotes(skippedNote(r.Summary.Stats), mergedNote(r.Summary.Stats))
 	data["BandLow"], data["BandHigh"] = ChurnBandLow, ChurnBandHigh
 	weeks, undefined := r.NextOrderWeeks()
 	peak, defined := 0, 0

@@ -359,6 +359,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 // FitOptions.Penalizer) and limits (see limit.go).
 var spec = model.RowModel[Params]{
 	Name:  "paretonbd",
+	Model: "Pareto/NBD",
 	Names: "r alpha s beta",
 	LogLik: func(ctx context.Context) func(d *rows.Data, p Params, grad []float64) float64 {
 		s := scratch{ctx: ctx}
@@ -380,9 +381,10 @@ var spec = model.RowModel[Params]{
 		// lifetimes' −LL/w̄ + c·Σ is n/len(customers) times −LL/n + c/len(customers)·Σ.
 		return c / float64(customers), []float64{1, 1 / maxT, 1, 1 / maxT}
 	},
-	Limits:    limits,
-	HeldShape: limitShape,
-	Reason:    func(p Params, held []bool) string { return limitReason(p, held[0], held[1]) },
+	Limits:      limits,
+	LimitLogLik: limitLogLik,
+	HeldShape:   limitShape,
+	Reason:      func(p Params, held []bool) string { return limitReason(p, held[0], held[1]) },
 }
 
 // Bootstrap refits the model to reps resamples of the customers the model

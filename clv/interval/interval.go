@@ -47,6 +47,16 @@ type AliveFactored interface {
 	ProbabilityAliveAt(x, T float64, txs, out []float64)
 }
 
+// AliveCurve is implemented by AliveFactored models that evaluate A(x, T,
+// ·) at many horizons at once for less than one by one (BG/NBD
+// interpolates across horizons, for a long horizon's months):
+// IfAliveCurve(x, minT, maxT) returns a function writing A(x, T, ts[i])
+// into out[i], safe for concurrent use. Forecast uses it for the
+// horizons, schedule times and period ends of each distinct (x, T).
+type AliveCurve interface {
+	IfAliveCurve(x, minT, maxT float64) func(T float64, ts, out []float64)
+}
+
 // Interval is an interval [Low, High] of a quantity.
 type Interval struct{ Low, High float64 }
 
@@ -473,6 +483,9 @@ type intervalWork struct {
 	// ifAlive[i·D+d] draw d's A(freqs[i], ·, ·) (factored models).
 	freqs   []float64
 	ifAlive []func(T, t float64) float64
+	// curves[i·D+d], when every draw is an AliveCurve: draw d's A(freqs[i],
+	// T, ·) at many horizons at once; nil otherwise.
+	curves []func(T float64, ts, out []float64)
 }
 
 // prepare fills w.freqs and w.ifAlive, for horizons up to the largest of
@@ -487,6 +500,19 @@ func (w *intervalWork) prepare(ts []float64) {
 			minT = append(minT, rows[r].T)
 		}
 		minT[len(minT)-1] = min(minT[len(minT)-1], rows[r].T)
+	}
+	curved := true
+	for _, dr := range w.draws {
+		_, ok := dr.Purchase.(AliveCurve)
+		curved = curved && ok
+	}
+	if curved {
+		w.curves = make([]func(T float64, ts, out []float64), len(w.freqs)*D)
+		parallel.For(len(w.curves), func(k int) {
+			i, d := k/D, k%D
+			w.curves[k] = w.draws[d].Purchase.(AliveCurve).IfAliveCurve(w.freqs[i], minT[i], maxT)
+		})
+		return
 	}
 	w.ifAlive = make([]func(T, t float64) float64, len(w.freqs)*D)
 	parallel.For(len(w.ifAlive), func(k int) {
@@ -610,9 +636,17 @@ func (w *intervalWork) block(b int, buf *blockBuf) error {
 				for k, v := range pa {
 					f[(r-lo+k)*D+d] = v
 				}
-				fn := w.ifAlive[xi*D+d]
-				for j, t := range hts {
-					h[j] = fn(T, t)
+				if w.curves != nil {
+					// The horizon and schedule apart from the period
+					// ends: asking for more periods changes neither.
+					fn := w.curves[xi*D+d]
+					fn(T, hts[:1+S], h[:1+S])
+					fn(T, hts[1+S:], h[1+S:])
+				} else {
+					fn := w.ifAlive[xi*D+d]
+					for j, t := range hts {
+						h[j] = fn(T, t)
+					}
 				}
 				e[q*D+d] = h[0]
 				v[q*D+d] = w.sched.discount(h[1 : 1+S])

@@ -463,6 +463,9 @@ func (c Config) explain(name string, err error) error {
 		// Without the penalty the fit reaches a limit of its model, which
 		// the job uses; the penalty holds it short of there.
 		return fmt.Errorf("%s: %w\n(without -penalizer the fit ends at that limit of the model and the job uses it: run without -penalizer)", name, err)
+	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "every customer has T = 0"):
+		return fmt.Errorf("%s: %w\n(every customer's first purchase is on the observation end: give a later -end, "+
+			"or a log whose customers were first seen before it)", name, err)
 	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "gammagamma:"):
 		return fmt.Errorf("%s: %w\n(the spend model: the customers' mean spends do not differ beyond what the spread of single "+
 			"purchases explains, or too few customers bought twice; check the amounts, e.g. for a single price everyone pays)", name, err)

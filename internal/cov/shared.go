@@ -92,7 +92,9 @@ func Compress(pkg string, customers []clv.Customer, groups []Group, pr *Problem)
 				return nil, nil, 0, fmt.Errorf("%s: customers[%d]: %w", pkg, i, err)
 			}
 		}
-		return nil, nil, 0, fmt.Errorf("%s: every customer has T = 0: nothing was observed", pkg)
+		return nil, nil, 0, fmt.Errorf("%s: %w: every customer has T = 0 (each was first seen at the observation end), so no time was observed "+
+			"in which to buy again or drop out; observe longer: an observation end after the first purchases, or customers first seen earlier",
+			pkg, clv.ErrNotIdentified)
 	}
 	return data, small, maxT, nil
 }

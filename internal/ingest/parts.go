@@ -56,7 +56,7 @@ func AddHashed(s *Summarizer, ts []Transaction, hs []uint32, ords []int64) (n in
 func Merge(parts []*Summarizer) (*Summarizer, error) {
 	m := *parts[0]
 	m.parts, m.blocks, m.firstTimes, m.holds, m.index, m.ids, m.firsts = parts, nil, nil, nil, Index{}, Store{}, nil
-	m.n, m.Records, m.sawTime = 0, 0, false
+	m.n, m.Records, m.Merged, m.sawTime = 0, 0, 0, false
 	m.earliestS, m.latestS = parts[0].earliestS, parts[0].latestS
 	if m.repeats != nil {
 		m.repeats = map[int64]int{}
@@ -67,6 +67,7 @@ func Merge(parts []*Summarizer) (*Summarizer, error) {
 		}
 		m.n += p.n
 		m.Records += p.Records
+		m.Merged += p.Merged
 		m.sawTime = m.sawTime || p.sawTime
 		for d, c := range p.repeats {
 			m.repeats[d] += c

@@ -110,6 +110,9 @@ type Summarizer struct {
 
 	// Records counts the transactions added (refused ones included).
 	Records int
+	// Merged counts the transactions accepted into an earlier purchase of
+	// the same customer in the same period (one purchase a period).
+	Merged int
 
 	open               bool      // End is the latest transaction
 	earliest, latest   time.Time // earliest and latest transaction
@@ -522,6 +525,8 @@ func (s *Summarizer) add(id string, h uint32, hint int32, t time.Time, amount fl
 		if !s.split || sec <= s.calSplit {
 			s.repeat(sec)
 		}
+	} else {
+		s.Merged++
 	}
 	s.accepted = k
 	return nil

@@ -37,7 +37,7 @@ var kit = []struct {
 }{
 	{"bgnbd", (*bgnbd.Model)(nil), []string{"AppendConditionalExpectedPurchasesAt", "AppendConditionalExpectedPurchasesAtGrouped", "Bootstrap", "ConditionalExpectedPurchases",
 		"ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAllGrouped", "ConditionalExpectedPurchasesAt", "ConditionalExpectedPurchasesAtAll", "DiscountedPurchasesAll", "DiscountedPurchasesAllGrouped",
-		"ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive", "NextPurchaseQuantiles", "Outlook", "OutlookRows",
+		"ExpectedFrequencyCounts", "ExpectedPurchaseRate", "ExpectedPurchases", "IfAlive", "IfAliveCurve", "NextPurchaseQuantiles", "Outlook", "OutlookRows",
 		"ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll", "ProbabilityAliveAt", "ProbabilityAliveHistory",
 		"ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive", "ProbabilityOfPurchasesUnconditional",
 		"Simulate", "SimulatePurchases", "Variant"}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -19,6 +20,9 @@ import (
 type RowModel[P Params[P]] struct {
 	// Name is the package's name, the prefix of every error ("bgnbd").
 	Name string
+	// Model is the model's name for people ("MBG/NBD"), for errors that
+	// must say which of a package's models failed; "" means Name.
+	Model string
 	// Names are the JSON names of Vector's entries, space-separated
 	// ("r alpha a b"), for FitInfo.Reason and errors.
 	Names string
@@ -30,6 +34,13 @@ type RowModel[P Params[P]] struct {
 	// once ctx is done, the function must return NaN (within a chunk of
 	// rows), which stops the fit.
 	LogLik func(ctx context.Context) func(d *rows.Data, p P, grad []float64) float64
+	// LimitLogLik, if not nil, returns the log-likelihood of the limit
+	// model with the shapes held[i] of Limits[i] held, as LogLik does (the
+	// gradient with respect to all of Vector's entries, of which the fit
+	// uses the free ones), when the model evaluates that limit in closed
+	// form rather than at the held shapes (paretonbd's exponential-dropout
+	// limit); nil for held sets it does not, whose fit uses LogLik.
+	LimitLogLik func(ctx context.Context, held []bool) func(d *rows.Data, p P, grad []float64) float64
 	// Hessian, if not nil, returns a function that writes the Hessian of
 	// the log-likelihood of rows d at p with respect to Vector's entries,
 	// row major, into h: the standard errors of a large fit come from it
@@ -58,6 +69,14 @@ type RowModel[P Params[P]] struct {
 	// Reason says in plain language which limits p reached (held[i] for
 	// Limits[i]) and at which rates, for FitInfo.Reason.
 	Reason func(p P, held []bool) string
+	// Edge, if not nil, says in plain language toward which further limit
+	// of the model an estimate p lies whose likelihood is flat in some
+	// parameters (their logarithms' standard errors above 20), such as a
+	// mean dropout probability running off to 0 or 1 while its beta
+	// distribution's parameters wander; "" for none, when the fit is not
+	// identified instead. Such a fit, or limit fit, gets status AtBoundary
+	// with the edge and the parameters named in FitInfo.Reason.
+	Edge func(p P) string
 }
 
 // A Limit is a limit of a model in which a heterogeneity across customers
@@ -107,6 +126,9 @@ type RowOptions[P any] struct {
 func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], customers []clv.Customer, opts RowOptions[P], build func(Base[P]) M) (M, error) {
 	var zero M
 	var p0 P
+	if err := observed(spec, customers, opts.Weights); err != nil {
+		return zero, err
+	}
 	d, err := Compress(spec.Name, customers, opts.Weights, opts.Grouping)
 	if err != nil {
 		return zero, err
@@ -159,6 +181,13 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 		return fitLimit(ctx, spec, d, p0.FromVector(est.Params), opts, build)
 	}
 	b, idErr := FromEstimate(est, p0.FromVector, spec.Names, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
+	if fitErr == nil && idErr == nil && opts.Penalizer == 0 {
+		// A converged fit whose likelihood is flat in some parameters:
+		// on a ridge toward an edge of the model, or not identified.
+		if info, ok := checkEdges(spec, b.p, flatParams(b.logCov, b.Free()), b.info); ok {
+			b.info, idErr = info, edgeError(info)
+		}
+	}
 	m := build(b)
 	if fitErr != nil {
 		return m, fmt.Errorf("%s: %w (best: %v)", spec.Name, fitErr, m)
@@ -172,7 +201,8 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 // fitLimit fits the limit model toward which a fit ran off, from the point
 // p where it stopped: with the shape of each limit reached held at
 // spec.HeldShape and its partner scaled to keep their ratio, it maximizes
-// the likelihood over the other parameters, without the penalty (a
+// the likelihood over the other parameters (on spec.LimitLogLik where the
+// model gives the limit's own likelihood), without the penalty (a
 // penalty on a held shape would say nothing about the data, and the
 // penalty the full fit had was too weak to hold it short of the limit).
 // If that fit runs off toward another limit, the next pass holds that
@@ -204,6 +234,11 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		h := mle.Hold(v, fixed)
 		expand := func(free []float64) P { return p0.FromVector(h.Expand(free)) }
 		ll := spec.LogLik(ctx)
+		if spec.LimitLogLik != nil {
+			if f := spec.LimitLogLik(ctx, held); f != nil {
+				ll = f
+			}
+		}
 		g := make([]float64, len(v))
 		pr := mle.Problem{
 			LogLik: func(free, grad []float64) float64 {
@@ -265,6 +300,17 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		}
 		info := clv.FitInfo{Rows: len(d.Rows), Status: clv.AtBoundary, Reason: spec.Reason(expand(est.Params), held)}
 		b, err := FromEstimate(est, expand, strings.Join(names, " "), d.W, info)
+		if fitErr == nil && b.info.Status == clv.AtBoundary {
+			// Parameters left free that the data do not determine: a
+			// further edge of the model, named, or a flat likelihood.
+			flat := flatParams(logCov, h.Free)
+			if logCov == nil {
+				flat = flatLimit(func(free, grad []float64) { pr.LogLik(free, grad) }, est.Params, h.Free)
+			}
+			if info, ok := checkEdges(spec, b.p, flat, b.info); ok {
+				b.info, err = info, edgeError(info)
+			}
+		}
 		if logCov != nil {
 			b = b.WithLimitCovariance(h.Free, logCov)
 		}
@@ -276,6 +322,41 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 	}
 	// Unreachable: the last pass holds every shape and has no AtBoundary.
 	return zero, fmt.Errorf("%s: fit of the limit model: %w", spec.Name, mle.ErrNotConverged)
+}
+
+// observed returns an error wrapping clv.ErrNotIdentified, naming the
+// model, when every valid customer of positive weight has T = 0: each was
+// first seen at the observation end, nothing was observed after it, and
+// the likelihood is 1 whatever the parameters. Invalid customers are left
+// to Compress.
+func observed[P Params[P]](spec RowModel[P], cs []clv.Customer, weights []float64) error {
+	if len(cs) == 0 || len(weights) > 0 && len(weights) != len(cs) {
+		return nil
+	}
+	seen := false
+	for i := range cs {
+		if weights != nil {
+			if w := weights[i]; !(w >= 0) || math.IsInf(w, 0) {
+				return nil
+			} else if w == 0 {
+				continue
+			}
+		}
+		if cs[i].T != 0 || !ValidCustomer(&cs[i]) {
+			return nil
+		}
+		seen = true
+	}
+	if !seen {
+		return nil
+	}
+	name := spec.Model
+	if name == "" {
+		name = spec.Name
+	}
+	return fmt.Errorf("%s: %s: %w: every customer has T = 0 (each was first seen at the observation end), so no time was observed "+
+		"in which to buy again or drop out; observe longer: an observation end after the first purchases, or customers first seen earlier",
+		spec.Name, name, clv.ErrNotIdentified)
 }
 
 // Compress validates the customers (clv.ValidateAll) and merges them into
