@@ -136,8 +136,11 @@ func TestJobProperties(t *testing.T) {
 			res, err := forecast.Run(ctx, bytes.NewReader(log), cfg)
 			took := time.Since(began)
 			// A few hundred customers: every fit ends in well under a
-			// second, the run in a few.
-			bound := 5 * time.Second
+			// second, the run in about three on the idle 2 cores. The
+			// bound is the "never stuck" guard, not a speed check (the
+			// benchmarks measure speed): at a load average of 35 a run
+			// took 10.5 s, so it allows 20.
+			bound := 20 * time.Second
 			if raceEnabled {
 				bound *= 10
 			}
