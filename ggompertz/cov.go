@@ -106,7 +106,9 @@ func NewCovariates(p CovParams) (*CovModel, error) {
 // CLVTools' fit stops at b ≈ 2e-7), the fit continues in the limit itself
 // (b = 0: the Pareto/NBD with covariates, over r, α, s, κ and the γ) and
 // returns it with status clv.AtBoundary, b = 10⁻⁹/max T, β = b·κ,
-// standard errors of the free parameters (0 for b), and an error wrapping
+// standard errors of the free parameters (0 for b), FitInfo.NumParams
+// the free parameters (4 + the free γ: b is held, as a limit fit of
+// bgnbd or paretonbd counts its held shape out), and an error wrapping
 // clv.ErrBoundary. A fit that runs off toward r or s → ∞ stops there with
 // the same status and no standard errors.
 func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariates, opts CovFitOptions) (*CovModel, error) {
@@ -158,7 +160,6 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 			m.se = &CovParams{Params: Params{R: se[0], Alpha: se[1], S: se[2], Beta: bHeld * se[3]}, Names: m.p.Names,
 				Trans: se[4 : 4+k], Life: se[4+k:]}
 		}
-		m.info.NumParams++ // b, held at the limit, counts as estimated for BIC
 		if lerr != nil {
 			return m, fmt.Errorf("ggompertz: the limit model's fit: %w (%v)", lerr, m)
 		}

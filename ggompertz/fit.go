@@ -67,7 +67,9 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // in the model's Pareto/NBD limit (see the package doc): the fit stops,
 // fits the limit (b = 0, over r, α, s, κ) and returns it with
 // FitInfo.Status clv.AtBoundary, the limit and κ in FitInfo.Reason,
-// b = 10⁻⁹/max T and β = b·κ, the covariance of the free parameters
+// b = 10⁻⁹/max T and β = b·κ, NumParams 4 (the free parameters, b held,
+// as the limit fits of bgnbd and paretonbd count them: BIC compares it
+// with the Pareto/NBD as the same model), the covariance of the free parameters
 // (b held: its standard error is 0, draws keep it), and an error wrapping
 // clv.ErrBoundary. A fit that does not converge returns the best model
 // and an error wrapping ErrNotConverged; data that do not determine the

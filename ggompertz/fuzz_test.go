@@ -11,7 +11,7 @@ import (
 
 // FuzzPredict checks that any valid parameters within the JSON bounds and
 // any valid customer give P(alive) in [0, 1] and finite non-negative
-// expected purchases, in bounded time (the quadrature's pieces are
+// expected purchases and P(X(t) = n) in [0, 1], in bounded time (the quadrature's pieces are
 // capped).
 func FuzzPredict(f *testing.F) {
 	f.Add(0.55, 10.6, 2e-7, 0.6, 1e-5, 4.0, 30.0, 52.0, 26.0)
@@ -42,6 +42,9 @@ func FuzzPredict(f *testing.F) {
 		if h >= 0 && h <= 1e6 {
 			if e := m.ConditionalExpectedPurchases(c, h); !(e >= 0) || math.IsInf(e, 0) {
 				t.Fatalf("%+v %+v: CET(%v) = %v", p, c, h, e)
+			}
+			if v := m.ProbabilityOfPurchasesUnconditional(int(math.Min(x, 1e4)), h); !(v >= 0 && v <= 1) {
+				t.Fatalf("%+v: P(X(%v) = %v) = %v", p, h, x, v)
 			}
 		}
 	})
