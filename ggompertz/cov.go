@@ -82,9 +82,14 @@ type CovFitOptions struct {
 // customer has the Model of CovParams.At(z) (Customer). It is immutable
 // and safe for concurrent use.
 type CovModel struct {
-	p    CovParams
-	se   *CovParams
+	p  CovParams
+	se *CovParams
+	// cov is the covariance of (r, α, b, s, β, γ_trans, γ_life), row
+	// major, nil without; a limit model's b row and column are 0 (held).
+	cov  []float64
 	info clv.FitInfo
+	// heldT and heldL mark the coefficients a fit held at 0 (nil: none).
+	heldT, heldL []bool
 }
 
 // NewCovariates returns a CovModel with the given parameters.
@@ -154,7 +159,21 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 		bHeld := heldBT / maxT
 		lb := lest.Base
 		m := &CovModel{p: CovParams{Params: Params{R: lb[0], Alpha: lb[1], B: bHeld, S: lb[2], Beta: bHeld * lb[3]},
-			Names: slices.Clone(z.Names), Trans: lest.Trans, Life: lest.Life}, info: lest.Info}
+			Names: slices.Clone(z.Names), Trans: lest.Trans, Life: lest.Life}, info: lest.Info, heldT: lp.NoTrans, heldL: lp.NoLife}
+		if lest.Cov != nil {
+			// (r, α, s, κ, γ) to (r, α, b, s, β = b_held·κ, γ), b held.
+			m.cov = publicCov(lest.Cov, 4+2*k, func(i int) (int, float64) {
+				switch {
+				case i == 2:
+					return -1, 0
+				case i < 2:
+					return i, 1
+				case i == 4:
+					return 3, bHeld
+				}
+				return i - 1, 1
+			})
+		}
 		if lest.StdErr != nil {
 			se := lest.StdErr
 			m.se = &CovParams{Params: Params{R: se[0], Alpha: se[1], S: se[2], Beta: bHeld * se[3]}, Names: m.p.Names,
@@ -169,7 +188,7 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 	}
 	eb := est.Base
 	m := &CovModel{p: CovParams{Params: Params{R: eb[0], Alpha: eb[1], B: eb[2], S: eb[3], Beta: eb[2] * eb[4]},
-		Names: slices.Clone(z.Names), Trans: est.Trans, Life: est.Life}, info: est.Info}
+		Names: slices.Clone(z.Names), Trans: est.Trans, Life: est.Life}, info: est.Info, heldT: pr.NoTrans, heldL: pr.NoLife}
 	if est.StdErr != nil && est.Cov != nil {
 		se := est.StdErr
 		n := 5 + 2*k
@@ -177,6 +196,7 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 		seBeta := math.Sqrt(math.Max(eb[4]*eb[4]*vb+eb[2]*eb[2]*vk+2*eb[2]*eb[4]*cbk, 0))
 		m.se = &CovParams{Params: Params{R: se[0], Alpha: se[1], B: se[2], S: se[3], Beta: seBeta}, Names: m.p.Names,
 			Trans: se[5 : 5+k], Life: se[5+k:]}
+		m.cov = betaCov(est.Cov, n, eb[2], eb[4])
 	}
 	if fitErr != nil {
 		return m, fmt.Errorf("%w (%v)", fitErr, m)
@@ -185,6 +205,37 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 }
 
 func flag(b []bool, j int) bool { return b != nil && b[j] }
+
+// publicCov returns the covariance (n+1)×(n+1) of the public layout from
+// cv (n×n) of the limit's, where public parameter i is c·(limit
+// parameter j) for (j, c) = of(i), and held (variance 0) for j < 0.
+func publicCov(cv []float64, n int, of func(i int) (int, float64)) []float64 {
+	m := n + 1
+	out := make([]float64, m*m)
+	for i := range m {
+		a, ca := of(i)
+		for j := range m {
+			if b, cb := of(j); a >= 0 && b >= 0 {
+				out[i*m+j] = ca * cb * cv[a*n+b]
+			}
+		}
+	}
+	return out
+}
+
+// betaCov carries the covariance cv (n×n) of (r, α, b, s, κ, γ) to (r,
+// α, b, s, β = b·κ, γ) by the Jacobian of β: ∂β/∂b = κ, ∂β/∂κ = b.
+func betaCov(cv []float64, n int, b, kappa float64) []float64 {
+	out := slices.Clone(cv)
+	// Row 4 of J·C, then column 4 of (J·C)·Jᵀ.
+	for j := range n {
+		out[4*n+j] = kappa*cv[2*n+j] + b*cv[4*n+j]
+	}
+	for i := range n {
+		out[i*n+4] = kappa*out[i*n+2] + b*out[i*n+4]
+	}
+	return out
+}
 
 // covProblem groups and compresses the customers into the problem of
 // FitCovariates (limit: the b = 0 limit's), without starts, and returns
@@ -353,7 +404,7 @@ func (m *CovModel) Effects(level float64) ([]clv.CovariateEffect, error) {
 	if m.se != nil {
 		se = slices.Concat(m.se.Vector(), m.se.Trans, m.se.Life)
 	}
-	eff, err := cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, nil, nil, 5, 1, 1, level)
+	eff, err := cov.Effects(m.p.Names, m.p.Trans, m.p.Life, se, m.heldT, m.heldL, 5, 1, 1, level)
 	for i := range eff {
 		eff[i].Quantity = "purchase rate"
 		if eff[i].Process == clv.DropoutProcess {
