@@ -202,6 +202,10 @@ const shapeLimit = 1e4
 func stopped(est mle.Estimate, d *rows.Data) (*Model, error) {
 	pub := publicEstimate(est)
 	pub.StdErr, pub.Cov = nil, nil
+	// The optimizer stopped at the boundary, where the fit ends: a
+	// converged fit at a boundary (status clv.AtBoundary, or
+	// clv.NotIdentified if a parameter ran off toward 0 too).
+	pub.Converged = true
 	reason := "a heterogeneity vanishes: r or s runs off toward infinity with its rate (every customer the same purchase rate or Gompertz scale); the fit stopped there"
 	b, err := model.FromEstimate(pub, Params{}.FromVector, "r alpha b s beta", d.W, clv.FitInfo{Rows: len(d.Rows), Status: clv.AtBoundary, Reason: reason})
 	m := build(b)

@@ -61,3 +61,25 @@ func TestFitCDNOWBoundary(t *testing.T) {
 		t.Errorf("LL %.6f below the Pareto/NBD's %.6f", m.LogLikelihood(), ref.LogLikelihood)
 	}
 }
+
+// TestFitFewCustomers: on a handful of customers every fit that ends at a
+// boundary (the b → 0 limit, or r or s run off toward infinity, where
+// the fit stops) says so in its status, which model comparisons require;
+// any other outcome is an error that is not clv.ErrBoundary.
+func TestFitFewCustomers(t *testing.T) {
+	truth := ggompertz.Params{R: 0.8, Alpha: 3, B: 0.1, S: 1, Beta: 2}
+	for seed := range uint64(12) {
+		cs, err := truth.Simulate(rand.NewPCG(seed, 9), []float64{10, 20, 30, 40, 50, 60})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ggompertz.Fit(cs, ggompertz.FitOptions{})
+		if m == nil {
+			continue
+		}
+		st := m.FitInfo().Status
+		if errors.Is(err, clv.ErrBoundary) != (st == clv.AtBoundary) || err == nil && st != clv.Converged {
+			t.Errorf("seed %d: %v: status %v, err %v", seed, m, st, err)
+		}
+	}
+}
