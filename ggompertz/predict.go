@@ -60,7 +60,14 @@ func (p inner) cet(c clv.Customer, t, delta float64) float64 {
 	if t == 0 {
 		return 0
 	}
-	pa := p.palive(c)
+	return p.cetAlive(c, t, delta, p.palive(c))
+}
+
+// cetAlive is cet with P(alive) pa.
+func (p inner) cetAlive(c clv.Customer, t, delta, pa float64) float64 {
+	if t == 0 {
+		return 0
+	}
 	T := c.T
 	lT, _ := logL(p.b, p.kappa, T)
 	k := kernel{b: p.b, kappa: p.kappa, c: p.s, delta: delta, fine: 1}
@@ -116,3 +123,30 @@ func (m *Model) DERTAll(cs []clv.Customer, delta float64) ([]float64, error) {
 }
 
 func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
+
+// ConditionalExpectedPurchasesAt sets out[i] to
+// ConditionalExpectedPurchases(c, ts[i]), bit for bit, computing P(alive)
+// once for all horizons (clv.PurchaseCurve). out must be as long as ts; a
+// NaN where ConditionalExpectedPurchases gives NaN.
+func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
+	if len(out) < len(ts) {
+		return
+	}
+	if !m.base.Ready() || !model.ValidCustomer(&c) {
+		for i := range ts {
+			out[i] = math.NaN()
+		}
+		return
+	}
+	p := m.in
+	pa := p.palive(c)
+	for i, t := range ts {
+		if !finiteNonNeg(t) {
+			out[i] = math.NaN()
+			continue
+		}
+		out[i] = p.cetAlive(c, t, 0, pa)
+	}
+}
+
+var _ clv.PurchaseCurve = (*Model)(nil)

@@ -47,7 +47,7 @@ var kit = []struct {
 		"NextPurchaseQuantiles", "Outlook", "OutlookRows", "ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll",
 		"ProbabilityAliveAt", "ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive",
 		"ProbabilityOfPurchasesUnconditional", "PurchasesSecondMomentIfAlive"}},
-	{"ggompertz", (*ggompertz.Model)(nil), []string{"ConditionalExpectedPurchases", "ConditionalExpectedPurchasesAll", "DERT", "DERTAll",
+	{"ggompertz", (*ggompertz.Model)(nil), []string{"ConditionalExpectedPurchases", "ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAt", "DERT", "DERTAll",
 		"ExpectedFrequencyCounts", "ExpectedPurchases", "ProbabilityAlive", "ProbabilityAliveAll", "ProbabilityOfPurchasesUnconditional"}},
 	{"gammagamma", (*gammagamma.Model)(nil), []string{"ConditionalExpectedValue", "ConditionalExpectedValueAll", "ConditionalValueMoments", "PopulationMean"}},
 	{"sbg", (*sbg.Model)(nil), []string{"ChurnNext", "DEL", "DERL", "LifetimeValue", "Name", "ProjectSurvivors", "ProjectionError",
