@@ -56,6 +56,11 @@ type purchaseModel struct {
 	// fitDyn, instead of fit for the model with time-varying covariates,
 	// fits it to cs with the covariates of t.
 	fitDyn func(ctx context.Context, cs []clv.Customer, t *dynTable, pen float64) (PurchaseModel, error)
+	// sameAs, if not nil, names the model that a fit m of this one is
+	// (a limit of it, e.g. the GGompertz/NBD's Pareto/NBD), "" if none:
+	// auto leaves such a fit out of the comparison when that model is in
+	// it (a tie in fit, decided by rounding).
+	sameAs func(m PurchaseModel) string
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -79,6 +84,7 @@ CLV, which are low, rather than at P(alive); or run with -model mbgnbd or pareto
 		ps, err := m.(*paretonbd.Model).SampleParams(src, n)
 		return newModels(ps, err, paretonbd.New)
 	}},
+	ggompertzModel, // ggompertz.go
 }
 
 func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, *clv.Grouping, float64, []float64) (PurchaseModel, error) {
@@ -126,6 +132,14 @@ func lookup(name string) *purchaseModel {
 		}
 	}
 	return nil
+}
+
+// sameAs is the sameAs of the model name's entry, "" without.
+func sameAs(name string, m PurchaseModel) string {
+	if pm := lookup(name); pm != nil && pm.sameAs != nil {
+		return pm.sameAs(m)
+	}
+	return ""
 }
 
 // ModelNames are the purchase models Config.Model accepts besides "auto",
@@ -281,6 +295,10 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		say("  %v", models[i])
 		if fi := models[i].FitInfo(); fi.Status == clv.AtBoundary {
 			say("    at a boundary of the model: %s", fi.Reason)
+		}
+		if o := sameAs(n, models[i]); which == "auto" && o != "" && ch.Fitted[o] != nil {
+			say("    the %s, which the comparison has: left out of it", ModelTitle(o))
+			continue
 		}
 		ch.Fitted[n] = models[i]
 		cands = append(cands, clv.Candidate{Name: n, Model: models[i]})
