@@ -29,7 +29,8 @@ var ggompertzModel = purchaseModel{name: "ggompertz", title: "GGompertz/NBD",
 		ps, err := m.(*ggompertz.Model).SampleParams(src, n)
 		return newModels(ps, err, ggompertz.New)
 	},
-	sameAs: ggompertzLimit("paretonbd"),
+	sameAs:      ggompertzLimit("paretonbd"),
+	unpenalized: true,
 }
 
 // ggompertzCovModel is the GGompertz/NBD with static covariates

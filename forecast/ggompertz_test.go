@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +60,14 @@ func TestGGompertzJob(t *testing.T) {
 	}
 	if _, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "ggompertz", Penalizer: 0.01}); err == nil {
 		t.Error("a penalized GGompertz/NBD fit: no error")
+	}
+	// auto under a penalizer compares the models with a penalized fit.
+	res, err = forecast.Run(context.Background(), testdataLog(t), forecast.Config{Penalizer: 0.001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Choice.Failed["ggompertz"]; ok || len(res.Choice.Comparison.Scores) != 3 {
+		t.Errorf("auto under a penalizer: %+v, failed %v", res.Choice.Comparison.Scores, res.Choice.Failed)
 	}
 }
 
@@ -125,5 +136,49 @@ func TestGGompertzAutoInside(t *testing.T) {
 	t.Logf("%s", cmp.Reason)
 	if !slices.Contains(names, "ggompertz") || res.Choice.Name != "ggompertz" || res.Choice.Model.FitInfo().Status != clv.Converged {
 		t.Errorf("compared %v, chose %s (%s)", names, res.Choice.Name, cmp.Reason)
+	}
+}
+
+// TestGGompertzCovApparel: -model ggompertz-cov on CLVTools' apparel data
+// is the library's fit on the job's summaries (the same log-likelihood,
+// at the b → 0 limit), with its four effects, dropout effects worded as
+// a hazard; and auto with the covariates leaves that limit out of the
+// comparison, which has the Pareto/NBD with covariates.
+func TestGGompertzCovApparel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits apparel's covariate models twice")
+	}
+	logText, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "apparel_transactions.csv"))
+	if err != nil {
+		t.Skipf("CLVTools' apparel data not available (%v): see ../shared/data/README", err)
+	}
+	covText, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "apparel_static_covariates.csv"))
+	if err != nil {
+		t.Skipf("CLVTools' apparel covariates not available (%v)", err)
+	}
+	cfg := forecast.Config{Model: "ggompertz-cov", CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, Name: "apparel",
+		Covariates: strings.NewReader(string(covText)), CovariatesName: "apparel_static_covariates.csv"}
+	res, err := forecast.Run(context.Background(), strings.NewReader(string(logText)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := res.Summary.Customers
+	z := zOf(t, string(covText), cs, numeric, []string{"Gender", "Channel"})
+	want, _ := ggompertz.FitCovariates(context.Background(), cs, z, ggompertz.CovFitOptions{})
+	if got := res.Choice.Model.LogLikelihood(); res.Choice.Name != "ggompertz-cov" || math.Abs(got-want.LogLikelihood()) > 1e-9*math.Abs(got) {
+		t.Fatalf("%s: LL %.10f, the library %.10f", res.Choice.Name, got, want.LogLikelihood())
+	}
+	cv := res.Covariates
+	if cv == nil || cv.EffectsModel != "ggompertz-cov" || len(cv.Effects) != 4 || !strings.Contains(strings.Join(cv.Sentences(), " "), "drop out") {
+		t.Fatalf("covariates %+v", cv)
+	}
+	cfg.Model = ""
+	cfg.Covariates = strings.NewReader(string(covText))
+	res, err = forecast.Run(context.Background(), strings.NewReader(string(logText)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Choice.Fitted["ggompertz-cov"]; ok || res.Choice.Fitted["paretonbd-cov"] == nil || res.Choice.Name != "paretonbd-cov" {
+		t.Errorf("auto with covariates: fitted %v, chose %s", slices.Collect(maps.Keys(res.Choice.Fitted)), res.Choice.Name)
 	}
 }

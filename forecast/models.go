@@ -61,6 +61,9 @@ type purchaseModel struct {
 	// auto leaves such a fit out of the comparison when that model is in
 	// it (a tie in fit, decided by rounding).
 	sameAs func(m PurchaseModel) string
+	// unpenalized marks a model without a penalized fit, which auto
+	// leaves out under a penalizer.
+	unpenalized bool
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -186,15 +189,20 @@ type fitter struct {
 }
 
 // names returns the models "auto" compares: ModelNames, and with
-// covariates CovariateModelNames.
+// covariates CovariateModelNames; under a penalizer, those with a
+// penalized fit.
 func (f fitter) names() []string {
-	if f.cov != nil {
-		return append(slices.Clone(ModelNames), CovariateModelNames...)
+	names := ModelNames
+	switch {
+	case f.cov != nil:
+		names = append(slices.Clone(ModelNames), CovariateModelNames...)
+	case f.dyn != nil:
+		names = append(slices.Clone(ModelNames), DynamicModelName)
 	}
-	if f.dyn != nil {
-		return append(slices.Clone(ModelNames), DynamicModelName)
+	if f.pen != 0 {
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return lookup(n).unpenalized })
 	}
-	return ModelNames
+	return names
 }
 
 // fit fits the model name to cs, whose grouping is g (nil: the fit
