@@ -23,6 +23,7 @@ var covariateModels = []purchaseModel{
 	{name: "bgnbd-cov", title: "BG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.BGNBD), draws: covDraws},
 	{name: "mbgnbd-cov", title: "MBG/NBD + covariates", fitCov: fitBGNBDCov(bgnbd.MBGNBD), draws: covDraws},
 	{name: "paretonbd-cov", title: "Pareto/NBD + covariates", fitCov: fitParetoCov, draws: covDraws},
+	ggompertzCovModel, // ggompertz.go
 }
 
 // CovariateModelNames are the purchase models with covariates that

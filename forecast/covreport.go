@@ -124,7 +124,7 @@ func times(e clv.CovariateEffect, how string) string {
 // in the terms of the model (BG/NBD and MBG/NBD: a dropout effect scales
 // the concentration of the dropout probability, not its mean).
 func (c *Covariates) Sentences() []string {
-	bg := c.EffectsModel != "paretonbd-cov"
+	bg := c.EffectsModel != "paretonbd-cov" && c.EffectsModel != "ggompertz-cov"
 	var out []string
 	byName := map[string][]string{}
 	var order []string
@@ -291,7 +291,7 @@ func (res *Result) covariatesReport() map[string]any {
 	d := map[string]any{"Name": c.Name, "Columns": cols, "Rows": rows, "Sentences": c.Sentences(), "Notes": notes,
 		"Used": used, "Model": ModelTitle(c.EffectsModel), "Level": fmt.Sprintf("%.0f", 100*EffectLevel),
 		"Spend": c.spendSentence(), "Profiles": res.profilesReport()}
-	if c.EffectsModel != "" && c.EffectsModel != "paretonbd-cov" {
+	if c.EffectsModel != "" && c.EffectsModel != "paretonbd-cov" && c.EffectsModel != "ggompertz-cov" {
 		d["BGNote"] = "In " + ModelTitle(c.EffectsModel) + " a dropout effect multiplies both a and b: the chance of dropping out after a purchase keeps its mean a/(a+b), " +
 			"and its spread across customers narrows (×>1) or widens (×<1); it is not a dropout rate."
 	}

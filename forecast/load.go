@@ -14,6 +14,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/ggompertz"
 	"github.com/clvkit/clvkit/paretonbd"
 	"github.com/clvkit/clvkit/segment"
 )
@@ -235,6 +236,12 @@ func decodePurchaseModel(name string, raw json.RawMessage) (PurchaseModel, error
 		return &m, nil
 	case "paretonbd":
 		var m paretonbd.Model
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, err
+		}
+		return &m, nil
+	case "ggompertz":
+		var m ggompertz.Model
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return nil, err
 		}

@@ -57,6 +57,14 @@ type purchaseModel struct {
 	// fitDyn, instead of fit for the model with time-varying covariates,
 	// fits it to cs with the covariates of t.
 	fitDyn func(ctx context.Context, cs []clv.Customer, t *dynTable, pen float64) (PurchaseModel, error)
+	// sameAs, if not nil, names the model that a fit m of this one is
+	// (a limit of it, e.g. the GGompertz/NBD's Pareto/NBD), "" if none:
+	// auto leaves such a fit out of the comparison when that model is in
+	// it (a tie in fit, decided by rounding).
+	sameAs func(m PurchaseModel) string
+	// unpenalized marks a model without a penalized fit, which auto
+	// leaves out under a penalizer.
+	unpenalized bool
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -80,6 +88,7 @@ CLV, which are low, rather than at P(alive); or run with -model mbgnbd or pareto
 		ps, err := m.(*paretonbd.Model).SampleParams(src, n)
 		return newModels(ps, err, paretonbd.New)
 	}},
+	ggompertzModel, // ggompertz.go
 }
 
 func fitBGNBD(v bgnbd.Variant) func(context.Context, []clv.Customer, *clv.Grouping, float64, []float64) (PurchaseModel, error) {
@@ -129,6 +138,14 @@ func lookup(name string) *purchaseModel {
 	return nil
 }
 
+// sameAs is the sameAs of the model name's entry, "" without.
+func sameAs(name string, m PurchaseModel) string {
+	if pm := lookup(name); pm != nil && pm.sameAs != nil {
+		return pm.sameAs(m)
+	}
+	return ""
+}
+
 // ModelNames are the purchase models Config.Model accepts besides "auto",
 // in the order of the comparison.
 var ModelNames = func() []string {
@@ -173,15 +190,20 @@ type fitter struct {
 }
 
 // names returns the models "auto" compares: ModelNames, and with
-// covariates CovariateModelNames.
+// covariates CovariateModelNames; under a penalizer, those with a
+// penalized fit.
 func (f fitter) names() []string {
-	if f.cov != nil {
-		return append(slices.Clone(ModelNames), CovariateModelNames...)
+	names := ModelNames
+	switch {
+	case f.cov != nil:
+		names = append(slices.Clone(ModelNames), CovariateModelNames...)
+	case f.dyn != nil:
+		names = append(slices.Clone(ModelNames), DynamicModelName)
 	}
-	if f.dyn != nil {
-		return append(slices.Clone(ModelNames), DynamicModelName)
+	if f.pen != 0 {
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return lookup(n).unpenalized })
 	}
-	return ModelNames
+	return names
 }
 
 // fit fits the model name to cs, whose grouping is g (nil: the fit
@@ -282,6 +304,10 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		say("  %v", models[i])
 		if fi := models[i].FitInfo(); fi.Status == clv.AtBoundary {
 			say("    at a boundary of the model: %s", fi.Reason)
+		}
+		if o := sameAs(n, models[i]); which == "auto" && o != "" && ch.Fitted[o] != nil {
+			say("    the %s, which the comparison has: left out of it", ModelTitle(o))
+			continue
 		}
 		ch.Fitted[n] = models[i]
 		cands = append(cands, assess.Candidate{Name: n, Model: models[i]})

@@ -267,7 +267,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-window", "0"}, "-window 0: want 1 to 3650 days"},
 		{[]string{"-window", "-7"}, "-window -7: want 1 to 3650 days"},
 		{[]string{"-calibration-end", "2024-06-30", "-end", "2024-06-30"}, "-calibration-end 2024-06-30: want a time before -end"},
-		{[]string{"-model", "pareto"}, `-model pareto: want auto, bgnbd, mbgnbd, paretonbd (with covariates also bgnbd-cov, mbgnbd-cov, paretonbd-cov)`},
+		{[]string{"-model", "pareto"}, `-model pareto: want auto, bgnbd, mbgnbd, paretonbd, ggompertz (with covariates also bgnbd-cov, mbgnbd-cov, paretonbd-cov, ggompertz-cov)`},
 		{[]string{"-penalizer", "-1"}, "-penalizer -1: want a number ≥ 0"},
 		{[]string{"-fit-budget", "-1s"}, "-fit-budget -1s: want a duration > 0, or zero for the default"},
 		{[]string{"-interval", "1.5"}, "-interval 1.5: want a level in (0, 1), e.g. 0.9"},

@@ -18,6 +18,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/ggompertz"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/paretonbd"
 	"github.com/clvkit/clvkit/sbg"
@@ -46,6 +47,8 @@ var kit = []struct {
 		"NextPurchaseQuantiles", "Outlook", "OutlookRows", "ProbabilityAlive", "ProbabilityAliveAfter", "ProbabilityAliveAll",
 		"ProbabilityAliveAt", "ProbabilityOfPurchaseWithin", "ProbabilityOfPurchases", "ProbabilityOfPurchasesIfAlive",
 		"ProbabilityOfPurchasesUnconditional", "PurchasesSecondMomentIfAlive"}},
+	{"ggompertz", (*ggompertz.Model)(nil), []string{"ConditionalExpectedPurchases", "ConditionalExpectedPurchasesAll", "ConditionalExpectedPurchasesAt", "DERT", "DERTAll",
+		"ExpectedFrequencyCounts", "ExpectedPurchases", "ProbabilityAlive", "ProbabilityAliveAll", "ProbabilityOfPurchasesUnconditional"}},
 	{"gammagamma", (*gammagamma.Model)(nil), []string{"ConditionalExpectedValue", "ConditionalExpectedValueAll", "ConditionalValueMoments", "PopulationMean"}},
 	{"sbg", (*sbg.Model)(nil), []string{"ChurnNext", "DEL", "DERL", "LifetimeValue", "Name", "ProjectSurvivors", "ProjectionError",
 		"RetentionRate", "Survival"}},
@@ -214,6 +217,11 @@ func TestUnmarshalRebuilds(t *testing.T) {
 	redecode[paretonbd.Params](t, pOld, pNew)
 	same("paretonbd P(alive)", pOld.ProbabilityAlive, pNew.ProbabilityAlive)
 
+	ggOld, _ := ggompertz.New(ggompertz.Params{R: 0.55, Alpha: 10.6, B: 0.02, S: 0.6, Beta: 0.3})
+	ggNew, _ := ggompertz.New(ggompertz.Params{R: 2, Alpha: 5, B: 0.5, S: 1, Beta: 10})
+	redecode[ggompertz.Params](t, ggOld, ggNew)
+	same("ggompertz P(alive)", ggOld.ProbabilityAlive, ggNew.ProbabilityAlive)
+
 	gOld, _ := gammagamma.New(gammagamma.Params{P: 6.25, Q: 3.74, Gamma: 15.44})
 	gNew, _ := gammagamma.New(gammagamma.Params{P: 2, Q: 5, Gamma: 40})
 	redecode[gammagamma.Params](t, gOld, gNew)
@@ -267,6 +275,9 @@ func TestFromVector(t *testing.T) {
 	check("paretonbd", []float64{0.5, 10, 0.6, 12},
 		func(v []float64) []float64 { return paretonbd.Params{}.FromVector(v).Vector() },
 		func(v []float64) error { return paretonbd.Params{}.FromVector(v).Validate() })
+	check("ggompertz", []float64{0.5, 10, 0.02, 0.6, 0.3},
+		func(v []float64) []float64 { return ggompertz.Params{}.FromVector(v).Vector() },
+		func(v []float64) error { return ggompertz.Params{}.FromVector(v).Validate() })
 	check("gammagamma", []float64{6, 3.7, 15},
 		func(v []float64) []float64 { return gammagamma.Params{}.FromVector(v).Vector() },
 		func(v []float64) error { return gammagamma.Params{}.FromVector(v).Validate() })

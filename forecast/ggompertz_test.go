@@ -1,0 +1,184 @@
+package forecast_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/ggompertz"
+)
+
+// TestGGompertzJob: -model ggompertz on the synthetic log fits the
+// library's model to the job's summaries (the same log-likelihood), gives
+// intervals with -interval, writes the model in model.json, and
+// LoadModels scores the customers as the run did.
+func TestGGompertzJob(t *testing.T) {
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "ggompertz", Interval: 0.9, IntervalDraws: 20,
+		CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ggompertz.Fit(res.Summary.Customers, ggompertz.FitOptions{})
+	m, ok := res.Choice.Model.(*ggompertz.Model)
+	if res.Choice.Name != "ggompertz" || !ok || m.LogLikelihood() != want.LogLikelihood() || m.Params() != want.Params() {
+		t.Fatalf("chose %s: %v, the library %v", res.Choice.Name, res.Choice.Model, want)
+	}
+	if len(res.Intervals) != len(res.Forecasts) {
+		t.Fatalf("%d intervals for %d customers", len(res.Intervals), len(res.Forecasts))
+	}
+	var mj bytes.Buffer
+	if err := res.WriteModelJSON(&mj); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(mj.String(), `"model": "ggompertz"`) {
+		t.Fatalf("model.json without the ggompertz model")
+	}
+	s, err := forecast.LoadModels(&mj, forecast.ScorerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Score(context.Background(), res.Summary.Customers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range got {
+		w := res.Forecasts[i]
+		if s.Name != "ggompertz" || !closeRel(g.PAlive, w.PAlive, 1e-12) || !closeRel(g.ExpectedPurchases, w.ExpectedPurchases, 1e-12) || !closeRel(g.CLV, w.CLV, 1e-12) {
+			t.Fatalf("customer %d: scored %+v, the run %+v", i, g, w)
+		}
+	}
+	if _, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "ggompertz", Penalizer: 0.01}); err == nil {
+		t.Error("a penalized GGompertz/NBD fit: no error")
+	}
+	// auto under a penalizer compares the models with a penalized fit.
+	res, err = forecast.Run(context.Background(), testdataLog(t), forecast.Config{Penalizer: 0.001})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Choice.Failed["ggompertz"]; ok || len(res.Choice.Comparison.Scores) != 3 {
+		t.Errorf("auto under a penalizer: %+v, failed %v", res.Choice.Comparison.Scores, res.Choice.Failed)
+	}
+}
+
+// TestGGompertzAutoLimit: on the synthetic log the GGompertz/NBD reaches
+// its b → 0 limit, the Pareto/NBD, with the Pareto/NBD's log-likelihood
+// and parameter count: auto leaves it out of the comparison (a tie that
+// rounding would decide), and the comparison is the one without it.
+func TestGGompertzAutoLimit(t *testing.T) {
+	var log bytes.Buffer
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01,
+		Progress: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := ggompertz.Fit(res.Summary.Customers, ggompertz.FitOptions{})
+	p := res.Choice.Fitted["paretonbd"]
+	if g.FitInfo().Status != clv.AtBoundary || p == nil || math.Abs(g.LogLikelihood()-p.LogLikelihood()) > 1e-6 || g.FitInfo().NumParams != p.FitInfo().NumParams {
+		t.Fatalf("GGompertz/NBD %v (%+v), Pareto/NBD %v", g, g.FitInfo(), p)
+	}
+	if _, ok := res.Choice.Fitted["ggompertz"]; ok || len(res.Choice.Comparison.Scores) != 3 {
+		t.Errorf("the limit in the comparison: %+v", res.Choice.Comparison.Scores)
+	}
+	if !strings.Contains(log.String(), "the Pareto/NBD, which the comparison has: left out of it") {
+		t.Errorf("the log does not say the GGompertz/NBD was left out:\n%s", log.String())
+	}
+}
+
+// ggompertzLog simulates a log of n customers from p (weeks), first
+// purchases over 2023, observed to the end of 2024.
+func ggompertzLog(t *testing.T, p ggompertz.Params, n int) string {
+	t.Helper()
+	src := rand.NewPCG(11, 12)
+	rng := rand.New(rand.NewPCG(13, 14))
+	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+	var b strings.Builder
+	b.WriteString("customer_id,date\n")
+	for i := range n {
+		first := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Float64()*364*24) * time.Hour)
+		T := end.Sub(first).Hours() / 168
+		fmt.Fprintf(&b, "c%d,%s\n", i, first.Format(time.DateTime))
+		for _, tj := range p.SimulatePurchases(src, T) {
+			fmt.Fprintf(&b, "c%d,%s\n", i, first.Add(time.Duration(tj*168*float64(time.Hour))).Format(time.DateTime))
+		}
+	}
+	return b.String()
+}
+
+// TestGGompertzAutoInside: on a log whose lifetimes' hazard grows with
+// age (b = 0.03 per week, customers observed 52 to 104 weeks), auto
+// compares the GGompertz/NBD, inside its parameter space, and BIC
+// chooses it over the Pareto/NBD.
+func TestGGompertzAutoInside(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits 1,500 customers of distinct rows (some 10 s)")
+	}
+	log := ggompertzLog(t, ggompertz.Params{R: 1.5, Alpha: 8, B: 0.03, S: 2, Beta: 10}, 1500)
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmp := res.Choice.Comparison
+	var names []string
+	for _, s := range cmp.Scores {
+		names = append(names, s.Name)
+	}
+	t.Logf("%s", cmp.Reason)
+	if !slices.Contains(names, "ggompertz") || res.Choice.Name != "ggompertz" || res.Choice.Model.FitInfo().Status != clv.Converged {
+		t.Errorf("compared %v, chose %s (%s)", names, res.Choice.Name, cmp.Reason)
+	}
+}
+
+// TestGGompertzCovApparel: -model ggompertz-cov on CLVTools' apparel data
+// is the library's fit on the job's summaries (the same log-likelihood,
+// at the b → 0 limit), with its four effects, dropout effects worded as
+// a hazard; and auto with the covariates leaves that limit out of the
+// comparison, which has the Pareto/NBD with covariates.
+func TestGGompertzCovApparel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits apparel's covariate models twice")
+	}
+	logText, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "apparel_transactions.csv"))
+	if err != nil {
+		t.Skipf("CLVTools' apparel data not available (%v): see ../shared/data/README", err)
+	}
+	covText, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "apparel_static_covariates.csv"))
+	if err != nil {
+		t.Skipf("CLVTools' apparel covariates not available (%v)", err)
+	}
+	cfg := forecast.Config{Model: "ggompertz-cov", CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, Name: "apparel",
+		Covariates: strings.NewReader(string(covText)), CovariatesName: "apparel_static_covariates.csv"}
+	res, err := forecast.Run(context.Background(), strings.NewReader(string(logText)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := res.Summary.Customers
+	z := zOf(t, string(covText), cs, numeric, []string{"Gender", "Channel"})
+	want, _ := ggompertz.FitCovariates(context.Background(), cs, z, ggompertz.CovFitOptions{})
+	if got := res.Choice.Model.LogLikelihood(); res.Choice.Name != "ggompertz-cov" || math.Abs(got-want.LogLikelihood()) > 1e-9*math.Abs(got) {
+		t.Fatalf("%s: LL %.10f, the library %.10f", res.Choice.Name, got, want.LogLikelihood())
+	}
+	cv := res.Covariates
+	if cv == nil || cv.EffectsModel != "ggompertz-cov" || len(cv.Effects) != 4 || !strings.Contains(strings.Join(cv.Sentences(), " "), "drop out") {
+		t.Fatalf("covariates %+v", cv)
+	}
+	cfg.Model = ""
+	cfg.Covariates = strings.NewReader(string(covText))
+	res, err = forecast.Run(context.Background(), strings.NewReader(string(logText)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.Choice.Fitted["ggompertz-cov"]; ok || res.Choice.Fitted["paretonbd-cov"] == nil || res.Choice.Name != "paretonbd-cov" {
+		t.Errorf("auto with covariates: fitted %v, chose %s", slices.Collect(maps.Keys(res.Choice.Fitted)), res.Choice.Name)
+	}
+}
