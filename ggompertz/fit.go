@@ -76,7 +76,7 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // parameters, clv.ErrNotIdentified. Cancelling ctx stops the fit within
 // one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
-	d, err := model.Compress("ggompertz", customers, opts.Weights, (*rows.Grouping)(opts.Grouping))
+	d, err := model.Compress("ggompertz", customers, opts.Weights, rows.Unbox(opts.Grouping))
 	if err != nil {
 		return nil, err
 	}

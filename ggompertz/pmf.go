@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/assess"
 )
 
 // ProbabilityOfPurchasesUnconditional returns P(X(t) = n), the
@@ -105,12 +106,12 @@ func (p inner) tauOf(w float64) float64 {
 
 // ExpectedFrequencyCounts returns the expected number of the customers cs
 // with each number of repeat purchases in their T, 0 to k−1 and k or more
-// (clv.ExpectedFrequencyCounts): the calibration fit histogram.
+// (assess.ExpectedFrequencyCounts): the calibration fit histogram.
 func (m *Model) ExpectedFrequencyCounts(cs []clv.Customer, k int) ([]float64, error) {
 	if !m.base.Ready() {
 		return nil, errZeroModel
 	}
-	return clv.ExpectedFrequencyCounts(m, cs, k)
+	return assess.ExpectedFrequencyCounts(m, cs, k)
 }
 
 var _ clv.UnconditionalPMF = (*Model)(nil)
