@@ -101,12 +101,12 @@ func chooseIntervalMethod(ctx context.Context, asked interval.Method, level floa
 			return nil, fmt.Errorf("intervals: %w: method mixture: the limit model: %v", ErrNoIntervals, limitErr)
 		}
 	}
-	var dec interval.Decision
+	var li *clv.FitInfo
 	if lm != nil {
-		dec = interval.Decide(asked, level, pm, lm)
-	} else {
-		dec = interval.Decide(asked, level, pm, nil)
+		fi := lm.FitInfo()
+		li = &fi
 	}
+	dec := interval.Decide(asked, level, pm.FitInfo(), li)
 	if limitErr != nil {
 		dec.Reason += fmt.Sprintf(" (the limit model could not be fitted: %v)", limitErr)
 	}

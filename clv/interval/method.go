@@ -133,50 +133,57 @@ func LimitCritical(level float64) float64 {
 	return distuv.ChiSquared{K: 1}.Quantile(2*level - 1)
 }
 
-// Decide returns the method for the draws of a fitted model given its
-// limit model (nil when the model has none or its fit failed), at the
-// intervals' level:
+// Decide returns the method for the draws of a fitted model, given how
+// its fit went and how its limit model's went (nil when the model has
+// none or its fit failed), at the intervals' level:
 //
-//   - a fit at a limit of its model (clv.AtBoundary) is its own limit
-//     model: MethodNormal, whose draws are conditional on the limit;
-//   - without a limit model: MethodNormal;
+//   - a model that was not fitted (clv.NotFitted), or whose fit is at a
+//     limit of its model (clv.AtBoundary: it is its own limit model,
+//     whose draws are conditional on the limit): MethodNormal;
+//   - without a limit model, or with log-likelihoods that are not
+//     numbers: MethodNormal;
 //   - MethodAuto: MethodMixture when LR = 2(ℓ_fit − ℓ_limit) is below
 //     LimitCritical(level), i.e. the limit is not rejected, MethodNormal
 //     otherwise;
 //   - MethodNormal and MethodMixture are kept as asked (MethodMixture
 //     still needs a limit model).
 //
-// An invalid asked method is treated as MethodAuto.
-func Decide(asked Method, level float64, fit, limit clv.FittedModel) Decision {
+// A level of 0 means 0.9; an invalid asked method is treated as
+// MethodAuto.
+func Decide(asked Method, level float64, fit clv.FitInfo, limit *clv.FitInfo) Decision {
 	if asked < MethodAuto || asked > MethodMixture {
 		asked = MethodAuto
 	}
-	d := Decision{Asked: asked, LR: math.NaN(), Critical: math.NaN()}
+	d := Decision{Asked: asked, Method: MethodNormal, LR: math.NaN(), Critical: math.NaN()}
 	if level == 0 {
 		level = 0.9
 	}
 	switch {
-	case fit == nil:
-		d.Method, d.Reason = MethodNormal, "no fitted model"
+	case fit.Status == clv.NotFitted:
+		d.Reason = "the model was not fitted"
 		return d
-	case fit.FitInfo().Status == clv.AtBoundary:
-		d.Method, d.Reason = MethodNormal, "the fit is at a limit of the model: draws of its free parameters, conditional on the limit"
+	case fit.Status == clv.AtBoundary:
+		d.Reason = "the fit is at a limit of the model: draws of its free parameters, conditional on the limit"
 		return d
 	case limit == nil:
-		d.Method, d.Reason = MethodNormal, "the model has no limit model to test"
+		d.Reason = "the model has no limit model to test"
 		return d
 	}
-	d.LR = max(0, 2*(fit.FitInfo().LogLikelihood-limit.FitInfo().LogLikelihood))
+	d.LR = max(0, 2*(fit.LogLikelihood-limit.LogLikelihood))
 	d.Critical = LimitCritical(level)
+	if math.IsNaN(d.LR) || math.IsNaN(d.Critical) {
+		d.Reason = "the likelihood ratio against the limit model is not a number"
+		return d
+	}
 	rejected := d.LR >= d.Critical
 	test := fmt.Sprintf("likelihood ratio against the limit model %.3g, critical value %.3g at %g", d.LR, d.Critical, level)
 	switch {
 	case asked == MethodNormal:
-		d.Method, d.Reason = MethodNormal, "asked for; "+test
+		d.Reason = "asked for; " + test
 	case asked == MethodMixture:
 		d.Method, d.Reason = MethodMixture, "asked for; "+test
 	case rejected:
-		d.Method, d.Reason = MethodNormal, "the limit of the model is rejected: "+test
+		d.Reason = "the limit of the model is rejected: " + test
 	default:
 		d.Method, d.Reason = MethodMixture, "the limit of the model is not rejected ("+test+"): half the draws from the fit, half from its limit model, union of their intervals"
 	}

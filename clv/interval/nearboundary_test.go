@@ -185,7 +185,12 @@ func TestNearBoundaryCoverage(t *testing.T) {
 					lm = nil
 				}
 			}
-			dec := interval.Decide(interval.MethodAuto, level, m, lm)
+			var li *clv.FitInfo
+			if lm != nil {
+				fi := lm.FitInfo()
+				li = &fi
+			}
+			dec := interval.Decide(interval.MethodAuto, level, m.FitInfo(), li)
 			hitAuto := hitNormal
 			if dec.Method == interval.MethodMixture {
 				mixed++
