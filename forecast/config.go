@@ -77,10 +77,12 @@ type Config struct {
 	// (interval.Method): the zero value, interval.MethodAuto, tests the
 	// purchase model's fit against its limit model (where a heterogeneity
 	// across customers vanishes) and, where the data do not reject the
-	// limit, draws half the parameters from each and takes the union of
-	// their intervals (interval.MethodMixture), which cover near the
-	// limit where the normal approximation alone does not; elsewhere the
-	// normal approximation (interval.MethodNormal). Either can be forced.
+	// limit, adds IntervalDraws draws of the limit model to the fit's and
+	// takes the union of their intervals (interval.MethodMixture, at
+	// twice the draws' cost and one fit more), which cover near the limit
+	// where the normal approximation alone does not; elsewhere the normal
+	// approximation (interval.MethodNormal). Either can be forced. The
+	// covariate models have no limit model: the normal approximation.
 	// Without Interval it must be zero.
 	IntervalMethod interval.Method
 	// AnswerIntervals, with Interval, also gives the answer columns'

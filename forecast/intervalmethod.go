@@ -117,28 +117,25 @@ func chooseIntervalMethod(ctx context.Context, asked interval.Method, level floa
 	return im, nil
 }
 
-// mixtureDraws returns the draws of the purchase model for n draws under
-// the method: all from pm's normal approximation, or with
-// interval.MethodMixture the first ⌈n/2⌉ from pm's and the rest from the
-// limit model's, interleaved, with the level of their quantile band
-// (interval.MixtureLevel). fit are the draws of pm the caller made
-// (all n of them).
+// mixtureDraws returns the purchase model's draws under the method: fit,
+// the n draws of pm's normal approximation the caller made, or with
+// interval.MethodMixture those and n draws of the limit model's,
+// interleaved (interval.Mixture), with the level of their quantile band
+// (interval.MixtureLevel). The mixture's 2n draws double the cost of the
+// pass over the customers, so that the fit's half is as precise as the
+// normal draws alone: the mixture's band then holds the normal one up to
+// the draws' noise.
 func (im *IntervalMethod) mixtureDraws(name string, fit []clv.PurchaseModel, level float64) ([]clv.PurchaseModel, float64, error) {
 	if im == nil || im.Method != interval.MethodMixture {
 		return fit, level, nil
 	}
-	n := len(fit)
-	half := n / 2
-	lms, err := purchaseDraws(name, im.Limit, rand.NewPCG(purchaseSeed, 3), half)
+	lms, err := purchaseDraws(name, im.Limit, rand.NewPCG(purchaseSeed, 3), len(fit))
 	if err != nil {
 		return nil, 0, err
 	}
-	out := make([]clv.PurchaseModel, 0, n)
-	for i := range n - half {
-		out = append(out, fit[i])
-		if i < half {
-			out = append(out, lms[i])
-		}
+	out := make([]clv.PurchaseModel, 0, 2*len(fit))
+	for i := range fit {
+		out = append(out, fit[i], lms[i])
 	}
 	return out, interval.MixtureLevel(level), nil
 }

@@ -72,12 +72,12 @@ func (res *Result) intervals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	draws := make([]interval.Draw, n)
+	draws := make([]interval.Draw, len(mixed))
 	for d := range draws {
 		draws[d] = interval.Draw{Purchase: mixed[d], Spend: noSpend{}}
 	}
 	if res.Spend != nil {
-		sms, err := res.spendDrawModels(n)
+		sms, err := res.spendDrawModels(len(draws))
 		if err != nil {
 			return err
 		}

@@ -29,11 +29,14 @@ import (
 // nonstandard conditions", JASA 82:605–610). When LR is below the critical
 // value at the intervals' level, the limit lies inside the profile
 // likelihood's confidence region of the shape, and the intervals must
-// cover the forecasts of both: half the draws come from the fit's normal
-// approximation, half from the limit model's, and each interval runs
-// between the mixture's (1−L)/2 and (1+L)/2 quantiles with L = (1+level)/2,
-// which for two well separated halves is the union of their level
-// intervals (and wider, never narrower, when they overlap).
+// cover the forecasts of both: as many draws come from the limit model's
+// normal approximation as from the fit's, and each interval runs
+// between the mixture's (1−L)/2 and (1+L)/2 quantiles with L = (1+level)/2.
+// That band holds the union of the two halves' level intervals: the
+// mixture's distribution function is F = ½F₁ + ½F₂, so F(u) = (1+L)/2
+// needs F₁(u) ≥ L and F₂(u) ≥ L, u at or above both halves' upper
+// quantiles (1+level)/2, and likewise below; it equals the union when the
+// halves are far apart, and is wider when they overlap.
 //
 // Chosen over the alternatives by measured coverage and cost
 // (TestNearBoundaryCoverage): the nonparametric bootstrap (Poisson
@@ -53,10 +56,10 @@ const (
 	// MethodNormal draws every parameter set from the fitted model's
 	// normal approximation (a limit model's: conditional on its limit).
 	MethodNormal
-	// MethodMixture draws half the parameter sets from the fitted model's
-	// normal approximation and half from its limit model's, and widens
-	// the quantile band to the union of the two (see Method). It needs a
-	// limit model.
+	// MethodMixture draws the parameter sets in equal numbers from the
+	// fitted model's normal approximation and from its limit model's,
+	// and widens the quantile band to hold the union of the two halves'
+	// intervals (see Method). It needs a limit model.
 	MethodMixture
 )
 
@@ -140,8 +143,9 @@ func LimitCritical(level float64) float64 {
 //   - a model that was not fitted (clv.NotFitted), or whose fit is at a
 //     limit of its model (clv.AtBoundary: it is its own limit model,
 //     whose draws are conditional on the limit): MethodNormal;
-//   - without a limit model, or with log-likelihoods that are not
-//     numbers: MethodNormal;
+//   - without a limit model (one need not be fitted for MethodNormal
+//     asked for), or with log-likelihoods that are not numbers:
+//     MethodNormal;
 //   - MethodAuto: MethodMixture when LR = 2(ℓ_fit − ℓ_limit) is below
 //     LimitCritical(level), i.e. the limit is not rejected, MethodNormal
 //     otherwise;
@@ -165,6 +169,9 @@ func Decide(asked Method, level float64, fit clv.FitInfo, limit *clv.FitInfo) De
 	case fit.Status == clv.AtBoundary:
 		d.Reason = "the fit is at a limit of the model: draws of its free parameters, conditional on the limit"
 		return d
+	case limit == nil && asked == MethodNormal:
+		d.Reason = "asked for"
+		return d
 	case limit == nil:
 		d.Reason = "the model has no limit model to test"
 		return d
@@ -185,7 +192,7 @@ func Decide(asked Method, level float64, fit clv.FitInfo, limit *clv.FitInfo) De
 	case rejected:
 		d.Reason = "the limit of the model is rejected: " + test
 	default:
-		d.Method, d.Reason = MethodMixture, "the limit of the model is not rejected ("+test+"): half the draws from the fit, half from its limit model, union of their intervals"
+		d.Method, d.Reason = MethodMixture, "the limit of the model is not rejected ("+test+"): draws from the fit and from its limit model, the union of their intervals"
 	}
 	return d
 }

@@ -74,6 +74,7 @@ func TestDecide(t *testing.T) {
 		{interval.MethodNormal, fit, near, interval.MethodNormal, 1, "asked"},
 		{interval.MethodMixture, fit, far, interval.MethodMixture, 2, "asked"},
 		{interval.MethodAuto, fit, nil, interval.MethodNormal, math.NaN(), "no limit"},
+		{interval.MethodNormal, fit, nil, interval.MethodNormal, math.NaN(), "asked for"},
 		{interval.MethodAuto, *near, nil, interval.MethodNormal, math.NaN(), "at a limit"},
 		{interval.MethodAuto, clv.FitInfo{}, near, interval.MethodNormal, math.NaN(), "not fitted"},
 		{interval.MethodAuto, clv.FitInfo{Status: clv.Converged, LogLikelihood: math.NaN()}, near, interval.MethodNormal, math.NaN(), "not a number"},
