@@ -181,9 +181,9 @@ func TestNearBoundaryCoverage(t *testing.T) {
 					continue
 				}
 				normal := band(ds, scores, level)
-			if normal.Low != normal.Low {
-				nan++
-			}
+				if normal.Low != normal.Low {
+					nan++
+				}
 				hitNormal := normal.Low <= want && want <= normal.High
 				atLimit := m.FitInfo().Status == clv.AtBoundary
 				var lm nbModel
