@@ -119,9 +119,12 @@ func nbCases(t *testing.T) []nbCase {
 // the likelihood ratio does not reject the limit).
 //
 // Always: 16 replications of 3,000 customers per model, totals over 200
-// from 60 draws; the auto coverage over all fits of both models at least
-// 75% (a calibrated interval's achieved coverage over 32 samples falls
-// below that with probability 1.4%), and never below the normal draws'.
+// from 60 draws (and 60 of the limit model for a mixture); the auto
+// coverage over all fits of both models at least 75% (a calibrated
+// interval's achieved coverage over 32 samples falls below that with
+// probability 1.4%), never below the normal draws', and for Pareto/NBD
+// above them (measured at these seeds: Pareto/NBD auto 87.5%, normal 75%;
+// BG/NBD 87.5% both).
 // CLVKIT_LONG=1: 200 replications of 20,000 customers per model, totals
 // over 500 from 100 draws; auto coverage over all fits 85% or more per
 // model. Logged: coverage over all fits, over the limit fits and over
@@ -227,6 +230,12 @@ func TestNearBoundaryCoverage(t *testing.T) {
 				c.name, fits, nan, limits, mixed, pct(hitN, fits), pct(hitNLimit, limits), pct(hitNInner, fits-limits), pct(hitA, fits), pct(hitAInner, fits-limits))
 			if long && float64(hitA) < lo*float64(fits) {
 				t.Errorf("%s: auto intervals cover the truth in %.1f%% of %d fits, want %.0f%% or more", c.name, pct(hitA, fits), fits, 100*lo)
+			}
+			if c.name == "Pareto/NBD" && !long && hitA <= hitN {
+				// At these seeds the mixture covers 2 fits more than the
+				// normal draws (14 and 12 of 16): a method that no longer
+				// mixes near the limit fails here.
+				t.Errorf("%s: auto intervals cover no more often (%d) than the normal ones (%d)", c.name, hitA, hitN)
 			}
 			if hitA < hitN {
 				t.Errorf("%s: auto intervals cover less often (%d) than the normal ones (%d)", c.name, hitA, hitN)
