@@ -81,7 +81,10 @@ type IntervalMethod struct {
 // approximation is asked for, or the fit is at a limit already, it fits
 // the model's limit model (one fit more, honouring ctx) and tests it.
 // A limit fit that fails leaves the normal approximation, with the
-// failure in the reason; MethodMixture asked for is then an error.
+// failure in the reason; MethodMixture asked for is then an error. The
+// limit model is fitted without Config.Penalizer (as every limit model
+// is): a penalized fit's likelihood, lower than its unpenalized optimum,
+// makes the test reject the limit less often, the safe side.
 func chooseIntervalMethod(ctx context.Context, asked interval.Method, level float64, name string, pm PurchaseModel, cs []clv.Customer, g *clv.Grouping) (*IntervalMethod, error) {
 	var lm PurchaseModel
 	var limitErr error
