@@ -73,6 +73,18 @@ type Config struct {
 	// with Interval; zero means DefaultIntervalDraws. Without Interval it
 	// must be zero.
 	IntervalDraws int
+	// IntervalMethod is how the parameter draws of Interval are made
+	// (interval.Method): the zero value, interval.MethodAuto, tests the
+	// purchase model's fit against its limit model (where a heterogeneity
+	// across customers vanishes) and, where the data do not reject the
+	// limit, adds IntervalDraws draws of the limit model to the fit's and
+	// takes the union of their intervals (interval.MethodMixture, at
+	// twice the draws' cost and one fit more), which cover near the limit
+	// where the normal approximation alone does not; elsewhere the normal
+	// approximation (interval.MethodNormal). Either can be forced. The
+	// covariate models have no limit model: the normal approximation.
+	// Without Interval it must be zero.
+	IntervalMethod interval.Method
 	// AnswerIntervals, with Interval, also gives the answer columns'
 	// intervals (AnswerIntervalColumns; README): under the same draws,
 	// they cost once to twice the other intervals' time again (the
@@ -243,6 +255,10 @@ func (c *Config) check() error {
 		return &ConfigError{Field: "AnswerIntervals", Value: "true", Want: "false without", With: "Interval"}
 	case c.Interval == 0 && c.IntervalDraws != 0:
 		return &ConfigError{Field: "IntervalDraws", Value: fmt.Sprint(c.IntervalDraws), Want: "none (the draws are for intervals) without", With: "Interval"}
+	case c.Interval == 0 && c.IntervalMethod != interval.MethodAuto:
+		return &ConfigError{Field: "IntervalMethod", Value: c.IntervalMethod.String(), Want: "auto (the method of the intervals) without", With: "Interval"}
+	case c.IntervalMethod < interval.MethodAuto || c.IntervalMethod > interval.MethodMixture:
+		return bad("IntervalMethod", c.IntervalMethod, "auto, normal or mixture")
 	case c.Interval != 0 && (c.IntervalDraws < 2 || c.IntervalDraws > interval.MaxDraws):
 		return bad("IntervalDraws", c.IntervalDraws, fmt.Sprintf("2 to %d", interval.MaxDraws))
 	case !(c.Penalizer >= 0) || math.IsInf(c.Penalizer, 0):

@@ -129,6 +129,9 @@ type Result struct {
 	// customer), with, when intervals are computed, the curves of that
 	// model's parameter draws for a band.
 	Tracking *plots.TrackingData
+	// IntervalMethod, with intervals, says which method made them and
+	// why (Config.IntervalMethod).
+	IntervalMethod *IntervalMethod
 	// Totals are the customers' forecasts added up.
 	Totals Totals
 	// Periods are the calendar months of the horizon, with the purchases
@@ -299,6 +302,9 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 		j.say("intervals at %.0f%% from %d draws of the parameters", 100*cfg.Interval, cfg.IntervalDraws)
 		if err := res.intervals(ctx); err != nil {
 			return nil, err
+		}
+		if im := res.IntervalMethod; im != nil {
+			j.say("  draws: %v: %s", im.Method, im.Reason)
 		}
 	}
 	if res.Covariates != nil {

@@ -64,12 +64,21 @@ func (res *Result) intervals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	draws := make([]interval.Draw, n)
+	// How the draws are made (intervalmethod.go): the normal
+	// approximation, or half from the limit model near a limit.
+	if res.IntervalMethod, err = chooseIntervalMethod(ctx, cfg.IntervalMethod, cfg.Interval, res.Choice.Name, res.Choice.Model, res.Summary.Customers, res.wholeRows); err != nil {
+		return err
+	}
+	mixed, level, err := res.IntervalMethod.mixtureDraws(res.Choice.Name, pms, cfg.Interval)
+	if err != nil {
+		return err
+	}
+	draws := make([]interval.Draw, len(mixed))
 	for d := range draws {
-		draws[d] = interval.Draw{Purchase: pms[d], Spend: noSpend{}}
+		draws[d] = interval.Draw{Purchase: mixed[d], Spend: noSpend{}}
 	}
 	if res.Spend != nil {
-		sms, err := res.spendDrawModels(n)
+		sms, err := res.spendDrawModels(len(draws))
 		if err != nil {
 			return err
 		}
@@ -79,7 +88,7 @@ func (res *Result) intervals(ctx context.Context) error {
 	}
 	month := res.Horizon / float64(cfg.Months)
 	opts := interval.Options{
-		Level:    cfg.Interval,
+		Level:    level,
 		Horizon:  res.Horizon,
 		Value:    predict.ValueOptions{Periods: cfg.Months, PeriodLength: month, DiscountRate: cfg.Discount, Margin: cfg.Margin},
 		Periods:  res.monthEdges(),

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -455,6 +456,14 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 			"method":                   "quantiles over draws of the parameters from the fits' Laplace approximation (log scale)",
 			"total_expected_purchases": []float64{res.TotalPurchases.Low, res.TotalPurchases.High},
 			"total_clv":                []float64{res.TotalCLV.Low, res.TotalCLV.High}}
+		if im := res.IntervalMethod; im != nil {
+			// Which draws made them and why (intervalmethod.go).
+			iv := out["intervals"].(map[string]any)
+			iv["draws_method"] = im
+			if im.Method == interval.MethodMixture {
+				iv["method"] = "quantiles at (1+level)/2 over draws of the parameters, half from the fit's Laplace approximation (log scale), half from its limit model's: the union of their intervals"
+			}
+		}
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -89,7 +89,7 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 <h3>Expected by month</h3>
 <table><tr><th>month</th><th>from</th><th>purchases</th>{{if .Valued}}<th>revenue</th>{{end}}{{if .TotalIv}}<th>purchases, {{.IvLevel}}% interval</th>{{if .Valued}}<th>revenue, {{.IvLevel}}% interval</th>{{end}}{{end}}</tr>
 {{range .Periods}}<tr><td>{{.Start.Format "2006-01"}}</td><td>{{.Start.Format "2006-01-02"}}</td><td>{{printf "%.1f" .Purchases}}</td>{{if $.Valued}}<td>{{printf "%.2f" .Revenue}}</td>{{end}}{{with .Interval}}<td>{{printf "%.1f" .Purchases.Low}} to {{printf "%.1f" .Purchases.High}}</td>{{if $.Valued}}<td>{{printf "%.2f" .Revenue.Low}} to {{printf "%.2f" .Revenue.High}}</td>{{end}}{{end}}</tr>{{end}}</table>
-{{if .TotalIv}}<p>Intervals come from {{.IvDraws}} draws of the models' parameters: they show how sure the fits are of the expected values, not how much actual purchases will vary around them.</p>{{end}}
+{{if .TotalIv}}<p>Intervals come from {{.IvDraws}} draws of the models' parameters: they show how sure the fits are of the expected values, not how much actual purchases will vary around them.{{with .IvMethod}} Draws: {{.Method}} ({{.Reason}}).{{end}}</p>{{end}}
 <h2>Segments</h2>
 <table><tr><th>segment</th><th>customers</th><th>share</th>{{if .Valued}}<th>mean CLV</th><th>total CLV</th>{{end}}<th>mean P(alive)</th></tr>
 {{range .Segments}}<tr><td style="text-align:left">{{.Name}}</td><td>{{.N}}</td><td>{{printf "%.1f%%" .Share}}</td>{{if $.Valued}}<td>{{printf "%.2f" .MeanCLV}}</td><td>{{printf "%.0f" .TotalCLV}}</td>{{end}}<td>{{printf "%.2f" .PAlive}}</td></tr>{{end}}</table>
@@ -305,7 +305,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		"Indep": "", "Active": r.Totals.Active, "Months": r.Config.Months, "ExpPurchases": r.Totals.ExpectedPurchases,
 		"TotalCLV": r.Totals.CLV, "TopShare": 100 * r.Totals.TopShare, "Valued": r.Spend != nil, "Fallback": r.Choice.Fallback, "Eval": r.Holdout, "Figures": figs, "Periods": r.Periods,
 		"TotalIv": (*Interval)(nil), "TotalCLVIv": (*Interval)(nil), "IvLevel": fmt.Sprintf("%.0f", 100*r.Config.Interval),
-		"IvDraws": r.Config.IntervalDraws, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
+		"IvDraws": r.Config.IntervalDraws, "IvMethod": r.IntervalMethod, "CrossSell": r.crossSellReport(), "Campaign": r.campaignReport(),
 	}
 	data["Month"], data["Window"] = r.MonthPlan(), r.Config.Window
 	data["Skipped"] = joinNotes(skippedNote(r.Summary.Stats), mergedNote(r.Summary.Stats))

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/crosssell"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/cli"
@@ -32,6 +33,7 @@ type Config struct {
 	Interval                             float64
 	IntervalDraws                        int
 	AnswerIntervals                      bool
+	IntervalMethod                       string
 	FitBudget                            time.Duration
 	Out                                  string
 	Model                                string
@@ -146,6 +148,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.PeriodsByCustomer, "periods-by-customer", c.PeriodsByCustomer, "also write each customer's expected purchases per month (periods_by_customer.csv)")
 	fs.Float64Var(&c.Interval, "interval", c.Interval, "level of confidence intervals (e.g. 0.9) on P(alive), expected purchases, CLV, totals and months, from draws of the parameters; 0: none")
 	fs.BoolVar(&c.AnswerIntervals, "answer-intervals", c.AnswerIntervals, "with -interval, also the intervals of the answer columns (discounted_purchases_low … model_days_between_orders_high; once to twice the intervals' time again)")
+	fs.StringVar(&c.IntervalMethod, "interval-method", c.IntervalMethod, "with -interval, how the parameter draws are made: auto (the normal approximation, or near a limit of the model that the data do not reject, half the draws from its limit model and the union of the intervals), normal, or mixture")
 	fs.IntVar(&c.IntervalDraws, "interval-draws", c.IntervalDraws, fmt.Sprintf("number of parameter draws the intervals come from, with -interval, up to %d (0: %d)", maxIntervalDraws, forecast.DefaultIntervalDraws))
 	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits, as the lifetimes package's penalizer_coef (see the models' FitOptions.Penalizer): it shrinks the estimates, but data that do not determine a model's parameters still fail; 0: none")
 	fs.BoolVar(&c.DecimalComma, "decimal-comma", c.DecimalComma, `amounts with a decimal comma ("12,50 €", "1.234,50", "1 234,50"); use with -delim ";"`)
@@ -172,7 +175,7 @@ const maxIntervalDraws = 10_000
 // so that the job's *forecast.ConfigError names the flag.
 var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Window": "window", "Discount": "discount", "Interval": "interval",
-	"IntervalDraws": "interval-draws", "AnswerIntervals": "answer-intervals", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
+	"IntervalDraws": "interval-draws", "IntervalMethod": "interval-method", "AnswerIntervals": "answer-intervals", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
 	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
@@ -260,6 +263,9 @@ func (c Config) options() (forecast.Config, error) {
 	fc.PeriodsByCustomer, fc.Summaries = c.PeriodsByCustomer, c.Summaries
 	fc.Interval, fc.IntervalDraws, fc.AnswerIntervals = c.Interval, c.IntervalDraws, c.AnswerIntervals
 	fc.FitBudget = c.FitBudget
+	if fc.IntervalMethod, err = interval.ParseMethod(c.IntervalMethod); err != nil {
+		return fc, cli.Usagef("-interval-method %q: want auto, normal or mixture", c.IntervalMethod)
+	}
 	if fc.ProductColumn = c.ProductColumn; c.ProductColumn != "" {
 		// The Config reads a zero k as its default: a flag given as 0 is
 		// passed as -1, which it refuses (flagError shows the 0).
