@@ -63,6 +63,9 @@ func nearLimitSummaries(seed uint64, n int) string {
 // one (within 1%, the noise of the extreme draws); forcing normal gives the normal
 // draws, forcing mixture the mixture; model.json says so.
 func TestIntervalMethod(t *testing.T) {
+	if raceEnabled {
+		t.Skip("skipping three Pareto/NBD interval runs under the race detector (.ci/run runs them without)")
+	}
 	log := nearLimitSummaries(5, 3000)
 	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
 	run := func(m interval.Method) *forecast.Result {

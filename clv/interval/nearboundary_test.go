@@ -140,11 +140,11 @@ func nbCases(t *testing.T) []nbCase {
 // the limit is true) keep the normal draws.
 func TestNearBoundaryCoverage(t *testing.T) {
 	reps, n, scored, draws, lo := 16, 3000, 200, 60, 0.75
+	if raceEnabled {
+		t.Skip("skipping a simulation study under the race detector (.ci/run runs it without)")
+	}
 	long := os.Getenv("CLVKIT_LONG") != "" && !testing.Short()
 	if long {
-		if raceEnabled {
-			t.Skip("skipping a simulation study under the race detector")
-		}
 		reps, n, scored, draws, lo = 200, 20000, 500, 100, 0.75
 	}
 	const horizon, level = 39.0, 0.9
