@@ -174,7 +174,7 @@ var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Window": "window", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "AnswerIntervals": "answer-intervals", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
-	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
+	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates", "DynamicCovariates": "dynamic-covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
 	"Campaign.Date": "campaign-date", "Campaign.Contacted": "campaign-contacted", "Campaign.Window": "campaign-window",
 	"Campaign.CostPerContact": "campaign-cost",
