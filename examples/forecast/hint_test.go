@@ -27,3 +27,29 @@ func TestNoAmountHint(t *testing.T) {
 		t.Errorf("-amount price: %v, want the column named without the hint", err)
 	}
 }
+
+// TestSummariesColumns: -summaries reads its columns by name, so a column
+// flag given with it is refused rather than ignored, and a header with
+// other names is told the names.
+func TestSummariesColumns(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "sum.csv")
+	if err := os.WriteFile(in, []byte("ID,x,t_x,T,zbar\n1,2,30.43,38.86,22.35\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run([]string{"-summaries", "-end", "1997-09-30", "-id", "ID", "-out", dir, in}, io.Discard, io.Discard)
+	if err == nil || !strings.HasPrefix(err.Error(), "-id ID: want none with -summaries (its columns are read by name: customer_id, frequency") {
+		t.Errorf("-id with -summaries: %v, want a usage error naming -id", err)
+	}
+	err = run([]string{"-summaries", "-end", "1997-09-30", "-out", dir, in}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `summaries need the column "customer_id"`) ||
+		!strings.Contains(err.Error(), "rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value") {
+		t.Errorf("other names: %v, want the names to use", err)
+	}
+	// -amount "" (no amounts) is a setting of -summaries, not a column.
+	os.WriteFile(in, []byte("customer_id,frequency,recency,T\n1,2,30.43,38.86\n2,0,0,38.86\n"), 0o644)
+	err = run([]string{"-summaries", "-end", "1997-09-30", "-amount", "", "-out", dir, in}, io.Discard, io.Discard)
+	if err != nil && strings.Contains(err.Error(), "want none with -summaries") {
+		t.Errorf(`-amount "": %v`, err)
+	}
+}

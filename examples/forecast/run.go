@@ -282,6 +282,15 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
+	if c.Summaries {
+		// The summaries' columns are read by their names: a column flag
+		// would be ignored.
+		for _, f := range []string{"id", "date", "amount"} {
+			if v, set := c.set[f]; set && (f != "amount" || v != "") {
+				return cli.Usagef("-%s %s: want none with -summaries (its columns are read by name: %s; rename the header's)", f, v, strings.Join(clv.SummaryColumns, ", "))
+			}
+		}
+	}
 	if c.DynamicCovariates != "" && (c.Summaries || c.State != "") {
 		return cli.Usagef("-dynamic-covariates: want a transaction log (its purchase times), without -summaries or -state")
 	}
@@ -496,6 +505,9 @@ func (c Config) explain(name string, err error) error {
 		return explained{name + ": " + inFlags(err.Error()) + "\n(dates written otherwise: -layout, in Go's reference time" + layoutHint(err.Error()) + ")", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ';': -delim ';')", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && c.Summaries:
+		return explained{name + ": " + inFlags(err.Error()) + "\n(-summaries reads the columns by name, " + strings.Join(clv.SummaryColumns, ", ") +
+			" (monetary_value optional): rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value)", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
