@@ -53,3 +53,19 @@ func TestSummariesColumns(t *testing.T) {
 		t.Errorf(`-amount "": %v`, err)
 	}
 }
+
+// TestDynamicCovariatesFileError: a time-varying covariates file that
+// starts after a customer's first purchase (a file of the future alone) is
+// an error that names -dynamic-covariates and its file, not the log, and
+// says what to do.
+func TestDynamicCovariatesFileError(t *testing.T) {
+	dir := t.TempDir()
+	in, covs := filepath.Join(dir, "log.csv"), filepath.Join(dir, "future.csv")
+	os.WriteFile(in, []byte("customer_id,date,amount\na,2024-01-01,5\na,2024-02-01,6\nb,2024-01-05,7\n"), 0o644)
+	os.WriteFile(covs, []byte("customer_id,date,season\n*,2025-01-01,1\n"), 0o644)
+	err := run([]string{"-dynamic-covariates", covs, "-model", "paretonbd-dyn", "-out", dir, in}, io.Discard, io.Discard)
+	want := "-dynamic-covariates " + covs + `: customer "a" has no covariates at the first purchase on 2024-01-01 (rows from 2025-01-01)`
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "-skip-invalid carries a customer's earliest values back") {
+		t.Errorf("error %v, want it to start %q and say what to do", err, want)
+	}
+}

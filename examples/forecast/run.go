@@ -495,6 +495,17 @@ func (c Config) explain(name string, err error) error {
 			return explained{"-covariates " + c.Covariates + ": " + rest, err}
 		}
 		return explained{"-covariates " + c.Covariates + ": " + msg, err}
+	case errors.Is(err, clv.ErrInvalidCovariates) && c.DynamicCovariates != "":
+		// The time-varying covariates' file is at fault, not the log.
+		msg := inFlags(err.Error())
+		if _, rest, ok := strings.Cut(msg, c.DynamicCovariates+": "); ok {
+			msg = rest
+		}
+		hint := ""
+		if strings.Contains(msg, "has no covariates at the first purchase") {
+			hint = "\n(the file must cover each customer from the first purchase: put the rows of the past before those of the future, or -skip-invalid carries a customer's earliest values back)"
+		}
+		return explained{"-dynamic-covariates " + c.DynamicCovariates + ": " + msg + hint, err}
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}
