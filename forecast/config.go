@@ -240,7 +240,7 @@ func (c *Config) check() error {
 	case c.Unit < time.Second:
 		return bad("Unit", c.Unit, "at least a second")
 	case c.Model != "auto" && ModelTitle(c.Model) == "":
-		return bad("Model", fmt.Sprintf("%q", c.Model), "auto, "+strings.Join(ModelNames, ", ")+" (with covariates also "+strings.Join(CovariateModelNames, ", ")+")")
+		return bad("Model", fmt.Sprintf("%q", c.Model), "auto, "+strings.Join(ModelNames, ", ")+" (with covariates also "+strings.Join(CovariateModelNames, ", ")+"; with time-varying covariates also "+DynamicModelName+")")
 	case c.Covariates == nil && slices.Contains(CovariateModelNames, c.Model):
 		return &ConfigError{Field: "Model", Value: fmt.Sprintf("%q", c.Model), Want: "a file of covariates with", With: "Covariates"}
 	case c.Months < 1 || c.Months > MaxMonths:

@@ -48,7 +48,7 @@ func TestConfigError(t *testing.T) {
 		msg   string // the whole message
 	}{
 		{forecast.Config{Unit: time.Millisecond}, "Unit", "Unit 1ms: want at least a second"},
-		{forecast.Config{Model: "pareto"}, "Model", `Model "pareto": want auto, bgnbd, mbgnbd, paretonbd, ggompertz (with covariates also bgnbd-cov, mbgnbd-cov, paretonbd-cov, ggompertz-cov)`},
+		{forecast.Config{Model: "pareto"}, "Model", `Model "pareto": want auto, bgnbd, mbgnbd, paretonbd, ggompertz (with covariates also bgnbd-cov, mbgnbd-cov, paretonbd-cov, ggompertz-cov; with time-varying covariates also paretonbd-dyn)`},
 		{forecast.Config{Months: -1}, "Months", "Months -1: want 1 to 1200 months"},
 		{forecast.Config{Months: 5000}, "Months", "Months 5000: want 1 to 1200 months"},
 		{forecast.Config{Window: -30}, "Window", "Window -30: want 1 to 3650 days"},

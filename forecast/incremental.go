@@ -94,6 +94,9 @@ func RunIncremental(ctx context.Context, st *State, r io.Reader, cfg Config) (*R
 	if err != nil {
 		return nil, err
 	}
+	// The state keeps no repeat purchases by day: no actual curve to
+	// track the model against (it drew one of zeros).
+	res.Tracking = nil
 	st.commit(d, m, res)
 	return res, nil
 }

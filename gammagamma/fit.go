@@ -301,7 +301,10 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // judged not identified, with the amounts as given is run again in units
 // of the customers' mean amount, where the log-likelihood's large terms
 // do not cancel and γ does not run off for the currency's sake (see
-// meanUnit); its estimates are reported in the amounts' unit.
+// meanUnit); its estimates are reported in the amounts' unit. So is a fit
+// that stops at a limit: the interior maximum found there, if it has the
+// higher log-likelihood, replaces the limit model (at amounts of 10⁶ and
+// more the optimizer as given can head for p → ∞ with γ → 0).
 //
 // If the likelihood is highest in a limit of the model — q and γ running
 // off together when the customers' mean amounts differ no more than single
@@ -375,10 +378,24 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if m == nil || ctx.Err() != nil {
 		return m, err
 	}
-	if st := m.FitInfo().Status; st == clv.NotConverged || st == clv.NotIdentified {
+	switch st := m.FitInfo().Status; st {
+	case clv.NotConverged, clv.NotIdentified:
 		// In units of the customers' mean amount (see meanUnit).
 		if u := meanUnit(d); u != 1 {
 			return fitFull(ctx, d, info, opts, u)
+		}
+	case clv.AtBoundary:
+		// Large amounts can send the optimizer toward a limit (p off
+		// with γ → 0 at amounts of 10⁶ and more) that is not where the
+		// likelihood is highest: in units of the mean amount the fit
+		// finds the interior maximum, kept only if it converged there
+		// with a higher log-likelihood (TestLargeAmounts). A genuine
+		// limit leaves the limit model as it was, to the bit.
+		if u := meanUnit(d); u != 1 {
+			if mu, errU := fitFull(ctx, d, info, opts, u); mu != nil && errU == nil &&
+				mu.FitInfo().Status == clv.Converged && mu.FitInfo().LogLikelihood > m.FitInfo().LogLikelihood {
+				return mu, nil
+			}
 		}
 	}
 	return m, err

@@ -76,6 +76,9 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // parameters, clv.ErrNotIdentified. Cancelling ctx stops the fit within
 // one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
+	if err := model.Observed("ggompertz", "GGompertz/NBD", customers, opts.Weights); err != nil {
+		return nil, err
+	}
 	d, err := model.Compress("ggompertz", customers, opts.Weights, rows.Unbox(opts.Grouping))
 	if err != nil {
 		return nil, err

@@ -177,7 +177,7 @@ var flagOf = map[string]string{
 	"Unit": "unit", "Model": "model", "Months": "horizon", "Window": "window", "Discount": "discount", "Interval": "interval",
 	"IntervalDraws": "interval-draws", "IntervalMethod": "interval-method", "AnswerIntervals": "answer-intervals", "Penalizer": "penalizer", "Margin": "margin", "End": "end",
 	"CalibrationEnd": "calibration-end", "Summaries": "summaries", "CSV.Amount": "amount", "FitBudget": "fit-budget",
-	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates",
+	"CSV.DecimalComma": "decimal-comma", "CSV.Delimiter": "delim", "Covariates": "covariates", "DynamicCovariates": "dynamic-covariates",
 	"ProductColumn": "product-column", "CrossSellK": "cross-sell-k",
 	"Campaign.Date": "campaign-date", "Campaign.Contacted": "campaign-contacted", "Campaign.Window": "campaign-window",
 	"Campaign.CostPerContact": "campaign-cost",
@@ -288,6 +288,15 @@ func Run(c Config, progress io.Writer) error {
 		return err
 	}
 	fc.Progress = progress
+	if c.Summaries {
+		// The summaries' columns are read by their names: a column flag
+		// would be ignored.
+		for _, f := range []string{"id", "date", "amount"} {
+			if v, set := c.set[f]; set && (f != "amount" || v != "") {
+				return cli.Usagef("-%s %s: want none with -summaries (its columns are read by name: %s; rename the header's)", f, v, strings.Join(clv.SummaryColumns, ", "))
+			}
+		}
+	}
 	if c.DynamicCovariates != "" && (c.Summaries || c.State != "") {
 		return cli.Usagef("-dynamic-covariates: want a transaction log (its purchase times), without -summaries or -state")
 	}
@@ -500,6 +509,17 @@ func (c Config) explain(name string, err error) error {
 			return explained{"-covariates " + c.Covariates + ": " + rest, err}
 		}
 		return explained{"-covariates " + c.Covariates + ": " + msg, err}
+	case errors.Is(err, clv.ErrInvalidCovariates) && c.DynamicCovariates != "":
+		// The time-varying covariates' file is at fault, not the log.
+		msg := inFlags(err.Error())
+		if _, rest, ok := strings.Cut(msg, c.DynamicCovariates+": "); ok {
+			msg = rest
+		}
+		hint := ""
+		if strings.Contains(msg, "has no covariates at the first purchase") {
+			hint = "\n(the file must cover each customer from the first purchase: put the rows of the past before those of the future, or -skip-invalid carries a customer's earliest values back)"
+		}
+		return explained{"-dynamic-covariates " + c.DynamicCovariates + ": " + msg + hint, err}
 	case errors.Is(err, crosssell.ErrMissingProduct):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(fill in the product, or -skip-invalid leaves such lines out of the suggestions only: " +
 			"the summaries still count them)", err}
@@ -510,6 +530,11 @@ func (c Config) explain(name string, err error) error {
 		return explained{name + ": " + inFlags(err.Error()) + "\n(dates written otherwise: -layout, in Go's reference time" + layoutHint(err.Error()) + ")", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ';': -delim ';')", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && c.Summaries:
+		return explained{name + ": " + inFlags(err.Error()) + "\n(-summaries reads the columns by name, " + strings.Join(clv.SummaryColumns, ", ") +
+			" (monetary_value optional): rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value)", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}

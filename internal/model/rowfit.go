@@ -324,12 +324,21 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 	return zero, fmt.Errorf("%s: fit of the limit model: %w", spec.Name, mle.ErrNotConverged)
 }
 
-// observed returns an error wrapping clv.ErrNotIdentified, naming the
-// model, when every valid customer of positive weight has T = 0: each was
-// first seen at the observation end, nothing was observed after it, and
-// the likelihood is 1 whatever the parameters. Invalid customers are left
-// to Compress.
+// observed is Observed for a row model's spec.
 func observed[P Params[P]](spec RowModel[P], cs []clv.Customer, weights []float64) error {
+	name := spec.Model
+	if name == "" {
+		name = spec.Name
+	}
+	return Observed(spec.Name, name, cs, weights)
+}
+
+// Observed returns an error wrapping clv.ErrNotIdentified, prefixed by the
+// package pkg and naming the model, when every valid customer of positive
+// weight has T = 0: each was first seen at the observation end, nothing
+// was observed after it, and the likelihood is 1 whatever the parameters.
+// Invalid customers and weights are left to Compress (nil here).
+func Observed(pkg, model string, cs []clv.Customer, weights []float64) error {
 	if len(cs) == 0 || len(weights) > 0 && len(weights) != len(cs) {
 		return nil
 	}
@@ -350,13 +359,9 @@ func observed[P Params[P]](spec RowModel[P], cs []clv.Customer, weights []float6
 	if !seen {
 		return nil
 	}
-	name := spec.Model
-	if name == "" {
-		name = spec.Name
-	}
 	return fmt.Errorf("%s: %s: %w: every customer has T = 0 (each was first seen at the observation end), so no time was observed "+
 		"in which to buy again or drop out; observe longer: an observation end after the first purchases, or customers first seen earlier",
-		spec.Name, name, clv.ErrNotIdentified)
+		pkg, model, clv.ErrNotIdentified)
 }
 
 // Compress validates the customers (clv.ValidateAll) and merges them into
