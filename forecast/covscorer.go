@@ -453,8 +453,8 @@ func (s *Scorer) ScoreCovariates(ctx context.Context, cs []clv.Customer, z [][]f
 // AnswersCovariates returns the answers of the customers cs whose
 // covariate vectors are z, as Answers does without covariates and
 // ScoreCovariates takes them: the job's answer columns for its customers.
-// The purchase models with covariates give no distribution of the next
-// purchase (the next-order columns are NaN, NoteNoModel), as in the job.
+// Each customer's answers are those of the plain model at the
+// customer's covariates (predict.OutlookProfiles), as in the job.
 func (s *Scorer) AnswersCovariates(ctx context.Context, cs []clv.Customer, z [][]float64) ([]Answers, error) {
 	ids, pm, _, err := s.covModels(cs, z, false)
 	if err != nil {
