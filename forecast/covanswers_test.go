@@ -106,3 +106,57 @@ func TestCovariateAnswers(t *testing.T) {
 		t.Logf("%s: %d customers, %d with percentiles, %d pairs of equal rows with different answers", name, len(cs), percentiles, differ)
 	}
 }
+
+// TestCovariateAnswerIntervals: with AnswerIntervals a model with
+// covariates gives the answers' intervals too, profile by profile under
+// the same parameter draws: every customer has them, forecast.csv's
+// interval cells are filled, the point answers lie inside them for
+// nearly every customer, and customers of one (frequency, recency, T)
+// with different covariates get different intervals.
+func TestCovariateAnswerIntervals(t *testing.T) {
+	g := genCovLog(t, 1500, 17)
+	for _, name := range []string{"paretonbd-cov", "bgnbd-cov"} {
+		res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+			Model: name, Interval: 0.9, IntervalDraws: 40, AnswerIntervals: true, Covariates: strings.NewReader(g.covs)})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cs := res.Summary.Customers
+		ai := res.AnswerIntervals
+		if ai == nil || ai.Len() != len(cs) {
+			t.Fatalf("%s: answer intervals %v for %d customers", name, ai, len(cs))
+		}
+		inside, differ := 0, 0
+		seen := map[[3]float64]int{}
+		for i, c := range cs {
+			o, p := ai.At(i), res.Outlooks.At(i)
+			if !(o.PurchaseWithin.Low <= o.PurchaseWithin.High) || !(o.AliveAtHorizon.Low <= o.AliveAtHorizon.High) {
+				t.Fatalf("%s: customer %s: %+v", name, c.ID, o)
+			}
+			if o.PurchaseWithin.Low <= p.PurchaseWithin && p.PurchaseWithin <= o.PurchaseWithin.High &&
+				o.AliveAtHorizon.Low <= p.AliveAtHorizon && p.AliveAtHorizon <= o.AliveAtHorizon.High {
+				inside++
+			}
+			k := [3]float64{c.Frequency, c.Recency, c.T}
+			if j, ok := seen[k]; ok && res.Outlooks.At(j).PurchaseWithin != p.PurchaseWithin && ai.At(j).PurchaseWithin != o.PurchaseWithin {
+				differ++
+			}
+			seen[k] = i
+		}
+		if share := float64(inside) / float64(len(cs)); share < 0.95 || differ == 0 {
+			t.Errorf("%s: point answers inside their intervals for %.3f of the customers; %d pairs of one row with different intervals", name, share, differ)
+		}
+		var csv strings.Builder
+		if err := res.WriteForecastCSV(&csv); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(csv.String()), "\n")
+		col := slices.Index(strings.Split(lines[0], ","), "p_purchase_window_low")
+		for _, l := range lines[1:] {
+			if col < 0 || strings.Split(l, ",")[col] == "" {
+				t.Fatalf("%s: forecast.csv's p_purchase_window_low (column %d) empty: %s", name, col, l)
+			}
+		}
+		t.Logf("%s: %d of %d customers' answers inside their intervals; %d pairs of one row with different intervals", name, inside, len(cs), differ)
+	}
+}
