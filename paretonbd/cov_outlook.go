@@ -3,9 +3,11 @@ package paretonbd
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/cov"
+	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
 )
 
@@ -36,19 +38,47 @@ func (m *CovModel) OutlookAll(cs []clv.Customer, z clv.Covariates, opts clv.Outl
 		return nil, fmt.Errorf("paretonbd: %w: Window %v, Horizon %v: want finite numbers > 0", clv.ErrBadOutlookOptions, opts.Window, opts.Horizon)
 	}
 	// The checks of the other batch methods (customers, vectors, names).
-	if _, err := m.batch(cs, z, func(*Model, clv.Customer) float64 { return 0 }); err != nil {
-		return nil, err
+	if m == nil || m.p.Names == nil {
+		return nil, errZeroModel
+	}
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("paretonbd: %w", clv.ErrNoCustomers)
+	}
+	if err := z.Check(len(cs)); err != nil {
+		return nil, fmt.Errorf("paretonbd: %w", err)
+	}
+	if !slices.Equal(z.Names, m.p.Names) {
+		return nil, fmt.Errorf("paretonbd: %w: covariates %v, the model's are %v", clv.ErrInvalidCovariates, z.Names, m.p.Names)
+	}
+	for i, c := range cs {
+		if !valid(c) {
+			return nil, fmt.Errorf("paretonbd: customers[%d]: %w", i, c.Validate())
+		}
 	}
 	slot, models, err := cov.Models(z, m.Customer)
 	if err != nil {
 		return nil, fmt.Errorf("paretonbd: %w", err)
 	}
-	out, bad := covOutlooks(cs, slot, len(models), func(g int, rs []clv.Customer, o []clv.Outlook) { models[g].OutlookRows(rs, opts, o) })
+	out, bad := covOutlooks(cs, slot, len(models), func(g int, rs []clv.Customer, o []clv.Outlook) {
+		if len(rs) < minOutlookRows {
+			for j, c := range rs {
+				o[j] = models[g].Outlook(c, opts)
+			}
+			return
+		}
+		models[g].OutlookRows(rs, opts, o)
+	})
 	if bad >= 0 {
 		return nil, fmt.Errorf("paretonbd: customers[%d] (%q): no outlook from %v", bad, cs[bad].ID, models[slot[bad]])
 	}
 	return out, nil
 }
+
+// minOutlookRows is the fewest rows of one covariate vector that
+// OutlookAll computes with Model.OutlookRows (whose grouping of (x, T)
+// costs more than it saves on a few rows: a numeric covariate gives a
+// vector per customer), else row by row.
+const minOutlookRows = 32
 
 // customerOf is Customer, an error for the zero CovModel.
 func (m *CovModel) customerOf(z []float64) (*Model, error) {
@@ -67,8 +97,9 @@ func nanOutlook() clv.Outlook {
 
 // covOutlooks returns the outlook of every customer of cs, slot[i] the
 // profile of customer i (0 ≤ slot[i] < profiles), computed once per
-// distinct (profile, x, t_x, T): the distinct rows, sorted by profile
-// first, are a run per profile, which rowsOf(g, rows, out) fills. It also
+// distinct (profile, x, t_x, T), on all cores: the distinct rows, sorted
+// by profile first, are a run per profile, which rowsOf(g, rows, out)
+// fills (in parts of at most parallel.ChunkSize rows). It also
 // returns the first customer whose outlook has a NaN probability or rate
 // (−1 for none).
 func covOutlooks(cs []clv.Customer, slot []int32, profiles int, rowsOf func(g int, rs []clv.Customer, out []clv.Outlook)) ([]clv.Outlook, int) {
@@ -80,16 +111,20 @@ func covOutlooks(cs []clv.Customer, slot []int32, profiles int, rowsOf func(g in
 	for j, k := range gr.Keys {
 		distinct[j] = clv.Customer{Frequency: k.B, Recency: k.C, T: k.D}
 	}
-	rowOut := make([]clv.Outlook, len(distinct))
-	for lo := 0; lo < len(distinct); {
-		g := int(gr.Keys[lo].A)
-		hi := lo + 1
-		for hi < len(distinct) && int(gr.Keys[hi].A) == g {
-			hi++
+	n := len(distinct)
+	rowOut := make([]clv.Outlook, n)
+	parallel.For(parallel.Chunks(n), func(k int) {
+		lo, hi := parallel.Bounds(k, n)
+		for lo < hi {
+			g := int(gr.Keys[lo].A)
+			end := lo + 1
+			for end < hi && int(gr.Keys[end].A) == g {
+				end++
+			}
+			rowsOf(g, distinct[lo:end], rowOut[lo:end])
+			lo = end
 		}
-		rowsOf(g, distinct[lo:hi], rowOut[lo:hi])
-		lo = hi
-	}
+	})
 	out := make([]clv.Outlook, len(cs))
 	bad := -1
 	for i, j := range gr.Of {

@@ -9,13 +9,20 @@ import (
 	"github.com/clvkit/clvkit/internal/rows"
 )
 
+// minProfileRows is the fewest rows of one profile that OutlookProfiles
+// gives a model's clv.OutlookRows (whose sharing of work between rows
+// costs more than it saves on a few: a numeric covariate gives a profile
+// per customer), else row by row.
+const minProfileRows = 32
+
 // OutlookProfiles returns the Outlook of every customer, customer i's
 // from models[profile[i]]: for a model whose customers differ in their
 // parameters by a profile (a model with static covariates, each distinct
 // covariate vector a plain model: bgnbd.CovModel.Customer,
 // paretonbd.CovModel.Customer). The outlooks are computed once per
 // distinct (profile, frequency, recency, T), on all cores, with each
-// model's clv.OutlookRows where it has one; the rows are in ascending
+// model's clv.OutlookRows where it has one (for a profile's run of 32
+// rows or more); the rows are in ascending
 // order of (profile, x, t_x, T). An invalid customer, a profile out of
 // range, a nil model, invalid options or a customer without an outlook
 // is an error naming it.
@@ -61,7 +68,7 @@ func OutlookProfiles(models []clv.NextPurchaseModel, profile []int32, cs []clv.C
 				end++
 			}
 			pm := models[int(g)]
-			if or, ok := pm.(clv.OutlookRows); ok {
+			if or, ok := pm.(clv.OutlookRows); ok && end-lo >= minProfileRows {
 				or.OutlookRows(distinct[lo:end], opts, out[lo:end])
 			} else {
 				for j := lo; j < end; j++ {
