@@ -3,6 +3,7 @@ package forecast
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -453,8 +454,8 @@ func (s *Scorer) ScoreCovariates(ctx context.Context, cs []clv.Customer, z [][]f
 // AnswersCovariates returns the answers of the customers cs whose
 // covariate vectors are z, as Answers does without covariates and
 // ScoreCovariates takes them: the job's answer columns for its customers.
-// The purchase models with covariates give no distribution of the next
-// purchase (the next-order columns are NaN, NoteNoModel), as in the job.
+// Each customer's answers are those of the plain model at the
+// customer's covariates (predict.OutlookProfiles), as in the job.
 func (s *Scorer) AnswersCovariates(ctx context.Context, cs []clv.Customer, z [][]float64) ([]Answers, error) {
 	ids, pm, _, err := s.covModels(cs, z, false)
 	if err != nil {
@@ -464,11 +465,17 @@ func (s *Scorer) AnswersCovariates(ctx context.Context, cs []clv.Customer, z [][
 }
 
 // CovariateTable is the covariate vectors of the customers of a
-// covariates file, by customer id (CovariateEncoding.ReadTable). It is
-// immutable and safe for concurrent use.
+// covariates file, by customer id (CovariateEncoding.ReadTable). It holds
+// the ids concatenated in increasing order, a profile per customer and
+// the distinct vectors, and finds an id by binary search (as Lookup
+// does): some 8 bytes a customer and the id's, and 8 bytes a covariate
+// per distinct vector. It is immutable and safe for concurrent use.
 type CovariateTable struct {
-	slot  map[string]int32
-	profs [][]float64 // the distinct vectors
+	ids  []byte   // the ids, concatenated in increasing order
+	off  []uint32 // customer k's id is ids[off[k]:off[k+1]]
+	slot []int32  // customer k's vector is vals[slot[k]*dim:][:dim]
+	vals []float64
+	dim  int
 }
 
 // Len returns the number of customers.
@@ -485,11 +492,57 @@ func (t *CovariateTable) Customer(id string) ([]float64, bool) {
 	if t == nil {
 		return nil, false
 	}
-	g, ok := t.slot[id]
+	k, ok := t.find(id)
 	if !ok {
 		return nil, false
 	}
-	return t.profs[g], true
+	g := int(t.slot[k]) * t.dim
+	return t.vals[g : g+t.dim : g+t.dim], true
+}
+
+// find returns the index of id among the sorted ids, and whether it is
+// there.
+func (t *CovariateTable) find(id string) (int, bool) {
+	lo, hi := 0, len(t.slot) // the first id ≥ id is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if string(t.ids[t.off[m]:t.off[m+1]]) < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(t.slot) && string(t.ids[t.off[lo]:t.off[lo+1]]) == id
+}
+
+// sortTable returns the table of the customers in file order (ids, off,
+// slot as CovariateTable's but unsorted; lines[k] the file's line of
+// customer k) sorted by id, or the error dup returns for the later line
+// of an id given twice.
+func sortTable(ids []byte, off []uint32, slot []int32, vals []float64, dim int, lines []int32, dup func(line int, id string) error) (*CovariateTable, error) {
+	n := len(slot)
+	id := func(k int32) []byte { return ids[off[k]:off[k+1]] }
+	perm := make([]int32, n)
+	for k := range perm {
+		perm[k] = int32(k)
+	}
+	slices.SortFunc(perm, func(a, b int32) int {
+		if c := bytes.Compare(id(a), id(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b) // file order: the later line second
+	})
+	t := &CovariateTable{ids: make([]byte, 0, len(ids)), off: make([]uint32, 0, n+1), slot: make([]int32, n), vals: vals, dim: dim}
+	for i, k := range perm {
+		if i > 0 && bytes.Equal(id(perm[i-1]), id(k)) {
+			return nil, dup(int(lines[k]), string(id(k)))
+		}
+		t.off = append(t.off, uint32(len(t.ids)))
+		t.ids = append(t.ids, id(k)...)
+		t.slot[i] = slot[k]
+	}
+	t.off = append(t.off, uint32(len(t.ids)))
+	return t, nil
 }
 
 // ReadTable reads a covariates file as the job read Config.Covariates
@@ -512,7 +565,12 @@ func (e *CovariateEncoding) ReadTable(r io.Reader, name string) (*CovariateTable
 	var header []string
 	idCol := 0
 	colOf := []int{} // file column -> e's column (−1: the id)
-	t := &CovariateTable{slot: map[string]int32{}}
+	// The customers in file order, sorted by id at the end (sortTable).
+	var ids []byte
+	var off []uint32
+	var slot, lines []int32
+	var vals []float64
+	dim := len(e.Names)
 	index := map[string]int32{}
 	key := make([]byte, 0, 8*len(e.Names))
 	line := 0
@@ -561,8 +619,8 @@ func (e *CovariateEncoding) ReadTable(r io.Reader, name string) (*CovariateTable
 			return nil, bad("line %d: %d fields, the header has %d", line, len(rec), len(header))
 		}
 		id := rec[idCol]
-		if _, dup := t.slot[id]; dup {
-			return nil, bad("line %d, column %q: customer %q again", line, header[idCol], id)
+		if len(ids)+len(id) > maxLookupIDs || len(slot) == math.MaxInt32 {
+			return nil, bad("line %d: the ids take over %d bytes", line, maxLookupIDs)
 		}
 		z := make([]float64, len(e.Names))
 		for j, v := range rec {
@@ -578,11 +636,13 @@ func (e *CovariateEncoding) ReadTable(r io.Reader, name string) (*CovariateTable
 		}
 		g, ok := index[string(key)]
 		if !ok {
-			g = int32(len(t.profs))
+			g = int32(len(index))
 			index[string(key)] = g
-			t.profs = append(t.profs, z)
+			vals = append(vals, z...)
 		}
-		t.slot[id] = g
+		off = append(off, uint32(len(ids)))
+		ids = append(ids, id...)
+		slot, lines = append(slot, g), append(lines, int32(min(line, math.MaxInt32)))
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
@@ -593,5 +653,9 @@ func (e *CovariateEncoding) ReadTable(r io.Reader, name string) (*CovariateTable
 	if header == nil {
 		return nil, bad("empty file: want a header and one row per customer")
 	}
-	return t, nil
+	index = nil
+	off = append(off, uint32(len(ids)))
+	return sortTable(ids, off, slot, slices.Clone(vals), dim, lines, func(line int, id string) error {
+		return bad("line %d, column %q: customer %q again", line, header[idCol], id)
+	})
 }

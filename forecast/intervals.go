@@ -190,7 +190,9 @@ func (res *Result) trackingDraws() []clv.NewCustomerModel {
 // models of that profile (the same parameter draws for every profile),
 // and the totals under each draw are added over the profiles before
 // their quantiles are taken: the intervals of the totals keep the
-// correlation of the profiles' forecasts under one parameter draw.
+// correlation of the profiles' forecasts under one parameter draw. The
+// answers' intervals (Options.Outlook) are each profile's, joined
+// (interval.JoinOutlooks).
 // Time grows with the profiles (one interval.Forecast each): a numeric
 // covariate, with a profile per customer, is slow.
 func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer, opts interval.Options) (*interval.Result, error) {
@@ -204,9 +206,6 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 	if !ok {
 		return interval.Forecast(ctx, draws, cs, opts)
 	}
-	// A covariate model gives no outlook (its answers are blank: see
-	// Result.Outlooks), so none of their intervals either.
-	opts.Outlook = clv.OutlookOptions{}
 	level := opts.Level
 	if level == 0 {
 		level = 0.9
@@ -238,6 +237,7 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 		}
 	}
 	sd := make([]interval.Draw, D)
+	outlooks := make([]*interval.Outlooks, len(byProf)) // each profile's answers' intervals (Options.Outlook)
 	for g, idx := range byProf {
 		if len(idx) == 0 {
 			continue
@@ -264,12 +264,19 @@ func forecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer
 		for k, i := range idx {
 			res.Customers[i] = r.Customers[k]
 		}
+		outlooks[g] = r.Outlooks
 		rt := r.DrawTotals
 		add(tot.Purchases, rt.Purchases)
 		add(tot.Value, rt.Value)
 		add(tot.PeriodPurchases, rt.PeriodPurchases)
 		add(tot.PeriodRevenue, rt.PeriodRevenue)
 		add(tot.Groups, rt.Groups) // a profile's groups are a prefix of all the groups
+	}
+	if opts.Outlook != (clv.OutlookOptions{}) {
+		var err error
+		if res.Outlooks, err = interval.JoinOutlooks(len(cs), outlooks, byProf); err != nil {
+			return nil, err
+		}
 	}
 	res.TotalPurchases = interval.FromDraws(tot.Purchases, level)
 	res.TotalValue = interval.FromDraws(tot.Value, level)
