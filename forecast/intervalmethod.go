@@ -24,8 +24,9 @@ const limitStart = 1e5
 // dropout limit, where the heterogeneity of dropout vanishes (Pareto/NBD:
 // s, β → ∞ with s/β = μ, exponential lifetimes; BG/NBD and MBG/NBD:
 // a, b → ∞ with a/(a+b) = p, one dropout probability for all). Models
-// without an entry (the covariate models) have no limit model to test,
-// and their intervals use the normal approximation.
+// without an entry (the covariate models, and the GGompertz/NBD, whose
+// b → 0 limit, the Pareto/NBD, is not tested here) have no limit model to
+// test, and their intervals use the normal approximation.
 var limitFits = map[string]func(ctx context.Context, m PurchaseModel, cs []clv.Customer, g *clv.Grouping) (PurchaseModel, error){
 	"bgnbd":  bgnbdLimit,
 	"mbgnbd": bgnbdLimit,
