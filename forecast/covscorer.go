@@ -588,7 +588,7 @@ func (e *CovariateEncoding) ReadTable(r io.Reader, name string) (*CovariateTable
 		if errors.Is(err, bufio.ErrTooLong) {
 			return nil, bad("line %d: longer than %d bytes", line+1, maxCovariateLine)
 		}
-		return nil, bad("%v", err)
+		return nil, fmt.Errorf("%w: %s: line %d: %w", clv.ErrInvalidCovariates, name, line+1, err)
 	}
 	if header == nil {
 		return nil, bad("empty file: want a header and one row per customer")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
@@ -256,6 +258,12 @@ func TestEncodeErrors(t *testing.T) {
 		if _, err := e.ReadTable(strings.NewReader(text), "f.csv"); !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", text, err, want)
 		}
+	}
+	// A read error is wrapped, with the line it stopped at.
+	errDisk := errors.New("disk gone")
+	r := io.MultiReader(strings.NewReader("customer_id,Channel,Age\nc1,shop,0\n"), iotest.ErrReader(errDisk))
+	if _, err := e.ReadTable(r, "f.csv"); !errors.Is(err, errDisk) || !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), "f.csv: line 3") {
+		t.Errorf("a failing reader: %v, want it wrapped at line 3", err)
 	}
 }
 
