@@ -19,9 +19,11 @@ type StateArena struct{ a ingest.Arena }
 // ID (a copy of t.CustomerID) if it has none yet, so that t.CustomerID may
 // be a view of a buffer the caller reuses. It is for a caller that knows
 // whose transaction t is (a summarizer's Observer has the customer's
-// index): only a state without an ID is checked against t.CustomerID
-// (Add compares the ids of every transaction, which costs a read of the
-// id's bytes each). A nil a is the heap; the ID is copied all the same.
+// index): unlike Add, which refuses a transaction of another customer,
+// AddIn never compares t.CustomerID with the state's ID (a read of the
+// id's bytes each transaction) — a state without an ID takes t's, one
+// with an ID keeps it, whatever t's. A nil a is the heap; the ID is
+// copied all the same.
 func (s *CustomerState) AddIn(a *StateArena, t Transaction, opts SummaryOptions) error {
 	if s == nil {
 		return errNilState

@@ -92,3 +92,26 @@ func TestAddInIsAdd(t *testing.T) {
 		t.Errorf("AddIn with a nil arena: %v, id %q", err, h.ID)
 	}
 }
+
+// TestAddInKeepsID: AddIn takes the first transaction's id and then never
+// compares ids, as documented (Add refuses another customer's).
+func TestAddInKeepsID(t *testing.T) {
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	var s clv.CustomerState
+	var a clv.StateArena
+	for i, id := range []string{"a", "b", ""} {
+		if err := s.AddIn(&a, clv.Transaction{CustomerID: id, Time: day.AddDate(0, 0, i), Amount: 1}, clv.SummaryOptions{}); err != nil {
+			t.Fatalf("AddIn of %q: %v", id, err)
+		}
+	}
+	if s.ID != "a" {
+		t.Errorf("ID %q, want a", s.ID)
+	}
+	var h clv.CustomerState
+	if err := h.Add(clv.Transaction{CustomerID: "a", Time: day, Amount: 1}, clv.SummaryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Add(clv.Transaction{CustomerID: "b", Time: day, Amount: 1}, clv.SummaryOptions{}); err == nil {
+		t.Error("Add of another customer's transaction: no error")
+	}
+}

@@ -82,7 +82,8 @@ type Config struct {
 	// twice the draws' cost and one fit more), which cover near the limit
 	// where the normal approximation alone does not; elsewhere the normal
 	// approximation (interval.MethodNormal). Either can be forced. The
-	// covariate models have no limit model: the normal approximation.
+	// covariate models and the GGompertz/NBD have no limit model to test
+	// (limitFits): the normal approximation.
 	// Without Interval it must be zero.
 	IntervalMethod interval.Method
 	// AnswerIntervals, with Interval, also gives the answer columns'

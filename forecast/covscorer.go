@@ -20,6 +20,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
+	"github.com/clvkit/clvkit/ggompertz"
 	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/ingest"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -317,6 +318,13 @@ func loadCovariates(s *Scorer, name string, raw, c json.RawMessage) error {
 		switch name {
 		case "paretonbd-cov":
 			m := new(paretonbd.CovModel)
+			if err := json.Unmarshal(raw, m); err != nil {
+				return fmt.Errorf("%w: purchase_models.%s: %w", ErrModelFile, name, err)
+			}
+			names = m.Params().Names
+			s.CovPurchase, s.purchaseAt = m, func(z []float64) (PurchaseModel, error) { return model(m.Customer(z)) }
+		case "ggompertz-cov":
+			m := new(ggompertz.CovModel)
 			if err := json.Unmarshal(raw, m); err != nil {
 				return fmt.Errorf("%w: purchase_models.%s: %w", ErrModelFile, name, err)
 			}
@@ -648,7 +656,7 @@ func (e *CovariateEncoding) ReadTable(r io.Reader, name string) (*CovariateTable
 		if errors.Is(err, bufio.ErrTooLong) {
 			return nil, bad("line %d: longer than %d bytes", line+1, maxCovariateLine)
 		}
-		return nil, bad("%v", err)
+		return nil, fmt.Errorf("%w: %s: line %d: %w", clv.ErrInvalidCovariates, name, line+1, err)
 	}
 	if header == nil {
 		return nil, bad("empty file: want a header and one row per customer")

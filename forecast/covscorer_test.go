@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,9 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/ggompertz"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -257,6 +260,12 @@ func TestEncodeErrors(t *testing.T) {
 			t.Errorf("%q: %v, want %q", text, err, want)
 		}
 	}
+	// A read error is wrapped, with the line it stopped at.
+	errDisk := errors.New("disk gone")
+	r := io.MultiReader(strings.NewReader("customer_id,Channel,Age\nc1,shop,0\n"), iotest.ErrReader(errDisk))
+	if _, err := e.ReadTable(r, "f.csv"); !errors.Is(err, errDisk) || !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), "f.csv: line 3") {
+		t.Errorf("a failing reader: %v, want it wrapped at line 3", err)
+	}
 }
 
 // covSpendAmounts rewrites the amounts of a log of genCovLog as a
@@ -329,6 +338,52 @@ func TestLoadCovariateModelFile(t *testing.T) {
 		}
 		if _, err := forecast.LoadModels(strings.NewReader(js), forecast.ScorerOptions{}); !errors.Is(err, forecast.ErrModelFile) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s -> %s: %v, want ErrModelFile saying %q", tc.old, tc.new, err, tc.want)
+		}
+	}
+}
+
+// TestLoadGGompertzCov: a model.json of -model ggompertz-cov loads (it was
+// decoded as a BG/NBD with covariates and refused) and scores as the run
+// did.
+func TestLoadGGompertzCov(t *testing.T) {
+	g := genCovLog(t, 300, 5)
+	res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
+		Model: "ggompertz-cov", Covariates: strings.NewReader(g.covs), CovariatesName: "covs.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := res.WriteModelJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := forecast.LoadModels(&b, forecast.ScorerOptions{})
+	if err != nil {
+		t.Fatalf("LoadModels: %v", err)
+	}
+	if _, ok := sc.CovPurchase.(*ggompertz.CovModel); !ok || sc.Name != "ggompertz-cov" {
+		t.Fatalf("CovPurchase %T, name %q", sc.CovPurchase, sc.Name)
+	}
+	tab, err := sc.Covariates.ReadTable(strings.NewReader(g.covs), "covs.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := res.Summary.Customers
+	zs := make([][]float64, len(cs))
+	for i, c := range cs {
+		z, ok := tab.Customer(c.ID)
+		if !ok {
+			z = sc.Covariates.Mean
+		}
+		zs[i] = z
+	}
+	fs, err := sc.ScoreCovariates(context.Background(), cs, zs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range fs {
+		w := res.Forecasts[i]
+		if math.Abs(f.PAlive-w.PAlive) > 1e-9 || math.Abs(f.ExpectedPurchases-w.ExpectedPurchases) > 1e-9*max(1, w.ExpectedPurchases) {
+			t.Fatalf("customer %d: P(alive) %v, E %v; the run's %v, %v", i, f.PAlive, f.ExpectedPurchases, w.PAlive, w.ExpectedPurchases)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sync"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
@@ -126,9 +125,13 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 	res := &interval.Result{Customers: make([]interval.Customer, len(cs)), Draws: D}
 	tot := interval.DrawTotals{Purchases: make([]float64, D), Value: make([]float64, D),
 		PeriodPurchases: make([]float64, D*P), PeriodRevenue: make([]float64, D*P), Groups: make([]float64, G*D)}
-	var mu sync.Mutex
-	var firstErr error
-	parallel.Map(len(cs), func(lo, hi int) {
+	// Each chunk's totals and first error, reduced in chunk order: the
+	// same bits on any number of cores, and the first customer's error.
+	chunks := parallel.Chunks(len(cs))
+	parts := make([]interval.DrawTotals, chunks)
+	errs := make([]error, chunks)
+	parallel.For(chunks, func(ch int) {
+		lo, hi := parallel.Bounds(ch, len(cs))
 		if ctx.Err() != nil {
 			return
 		}
@@ -175,10 +178,14 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 			res.Customers[i] = interval.Customer{PAlive: interval.FromDraws(pa, level), ExpectedPurchases: interval.FromDraws(ex, level),
 				CLV: interval.FromDraws(lv, level)}
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		if bad != nil && firstErr == nil {
-			firstErr = bad
+		parts[ch], errs[ch] = t, bad
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for ch, t := range parts {
+		if errs[ch] != nil {
+			return nil, errs[ch]
 		}
 		for _, p := range [][2][]float64{{tot.Purchases, t.Purchases}, {tot.Value, t.Value}, {tot.PeriodPurchases, t.PeriodPurchases},
 			{tot.PeriodRevenue, t.PeriodRevenue}, {tot.Groups, t.Groups}} {
@@ -186,12 +193,6 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 				p[0][k] += v
 			}
 		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if firstErr != nil {
-		return nil, firstErr
 	}
 	res.TotalPurchases = interval.FromDraws(tot.Purchases, level)
 	res.TotalValue = interval.FromDraws(tot.Value, level)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/clvkit/clvkit/bgnbd"
@@ -23,8 +24,9 @@ const limitStart = 1e5
 // dropout limit, where the heterogeneity of dropout vanishes (Pareto/NBD:
 // s, β → ∞ with s/β = μ, exponential lifetimes; BG/NBD and MBG/NBD:
 // a, b → ∞ with a/(a+b) = p, one dropout probability for all). Models
-// without an entry (the covariate models) have no limit model to test,
-// and their intervals use the normal approximation.
+// without an entry (the covariate models, and the GGompertz/NBD, whose
+// b → 0 limit, the Pareto/NBD, is not tested here) have no limit model to
+// test, and their intervals use the normal approximation.
 var limitFits = map[string]func(ctx context.Context, m PurchaseModel, cs []clv.Customer, g *clv.Grouping) (PurchaseModel, error){
 	"bgnbd":  bgnbdLimit,
 	"mbgnbd": bgnbdLimit,
@@ -70,7 +72,9 @@ type IntervalMethod struct {
 	// interval.MethodMixture, half the draws came from); nil when none
 	// was fitted.
 	Limit PurchaseModel `json:"limit_model,omitempty"`
-	// LR and Critical are Decision's, nil when no limit model was fitted.
+	// LR and Critical are Decision's, nil when no limit model was fitted
+	// or they are not finite (a fit not fitted, or whose log-likelihood
+	// is not a number): JSON has no NaN or ±Inf.
 	LR       *float64 `json:"likelihood_ratio,omitempty"`
 	Critical *float64 `json:"critical_value,omitempty"`
 }
@@ -114,7 +118,7 @@ func chooseIntervalMethod(ctx context.Context, asked interval.Method, level floa
 		dec.Reason += fmt.Sprintf(" (the limit model could not be fitted: %v)", limitErr)
 	}
 	im := &IntervalMethod{Decision: dec, Limit: lm}
-	if lm != nil {
+	if lm != nil && !math.IsNaN(dec.LR) && !math.IsInf(dec.LR, 0) && !math.IsNaN(dec.Critical) && !math.IsInf(dec.Critical, 0) {
 		im.LR, im.Critical = &dec.LR, &dec.Critical
 	}
 	return im, nil

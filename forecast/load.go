@@ -80,8 +80,9 @@ type Scorer struct {
 	// covariate vector Covariates.Encode makes of the customer's values.
 	Covariates *CovariateEncoding
 	// CovPurchase is the chosen purchase model when it has covariates, a
-	// *bgnbd.CovModel (bgnbd-cov, mbgnbd-cov) or a *paretonbd.CovModel
-	// (paretonbd-cov); Purchase is then nil. CovSpend is the spend model
+	// *bgnbd.CovModel (bgnbd-cov, mbgnbd-cov), a *paretonbd.CovModel
+	// (paretonbd-cov) or a *ggompertz.CovModel (ggompertz-cov); Purchase
+	// is then nil. CovSpend is the spend model
 	// with covariates (SpendModelName) when it values the purchases;
 	// Spend is then the run's model without covariates, which does not.
 	CovPurchase any

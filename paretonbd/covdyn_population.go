@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -61,7 +60,10 @@ func (o *DynOnPaths) ExpectedCumulativeRepeats(cs []clv.Customer, idx []int, at 
 		return nil, clv.ErrNoCustomers
 	}
 	if idx == nil && len(cs) != o.p.Len() || idx != nil && len(idx) != len(cs) {
-		return nil, fmt.Errorf("paretonbd: %w: %d paths for %d customers", clv.ErrInvalidCovariates, max(len(idx), o.p.Len()), len(cs))
+		if idx != nil {
+			return nil, fmt.Errorf("paretonbd: %w: %d path indexes for %d customers", clv.ErrInvalidCovariates, len(idx), len(cs))
+		}
+		return nil, fmt.Errorf("paretonbd: %w: %d paths for %d customers", clv.ErrInvalidCovariates, o.p.Len(), len(cs))
 	}
 	path := func(i int) int {
 		if idx == nil {
@@ -83,11 +85,15 @@ func (o *DynOnPaths) ExpectedCumulativeRepeats(cs []clv.Customer, idx []int, at 
 	for _, c := range cs {
 		maxT = math.Max(maxT, c.T)
 	}
-	out := make([]float64, len(at))
-	var mu sync.Mutex
-	bad := -1
-	parallel.Map(len(cs), func(lo, hi int) {
+	// Each chunk's sums, added in chunk order: the same bits on any
+	// number of cores.
+	chunks := parallel.Chunks(len(cs))
+	sums := make([][]float64, chunks)
+	bads := make([]int, chunks)
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Bounds(c, len(cs))
 		sum := make([]float64, len(at))
+		sums[c], bads[c] = sum, -1
 		ts, ex := make([]float64, 0, len(at)), make([]float64, len(at))
 		for i := lo; i < hi; i++ {
 			s := maxT - cs[i].T
@@ -108,20 +114,21 @@ func (o *DynOnPaths) ExpectedCumulativeRepeats(cs []clv.Customer, idx []int, at 
 			for q, k := range order[j0:] {
 				sum[k] += ex[q]
 			}
-			if math.IsNaN(ex[len(ts)-1]) {
-				mu.Lock()
-				if bad < 0 || i < bad {
-					bad = i
-				}
-				mu.Unlock()
+			if math.IsNaN(ex[len(ts)-1]) && bads[c] < 0 {
+				bads[c] = i
 			}
 		}
-		mu.Lock()
-		defer mu.Unlock()
+	})
+	out := make([]float64, len(at))
+	bad := -1
+	for c, sum := range sums {
+		if bad < 0 && bads[c] >= 0 {
+			bad = bads[c]
+		}
 		for k, v := range sum {
 			out[k] += v
 		}
-	})
+	}
 	if bad >= 0 {
 		return nil, fmt.Errorf("paretonbd: %w: customers[%d] (%q): no expectation along the covariate path", clv.ErrInvalidCovariates, bad, cs[bad].ID)
 	}
@@ -150,10 +157,14 @@ func (m *DynModel) ExpectedFrequencyCounts(cs []clv.Customer, paths []clv.Covari
 	if err := m.checkAll(cs, paths); err != nil {
 		return nil, err
 	}
-	out := make([]float64, k+1)
-	var mu sync.Mutex
-	parallel.Map(len(cs), func(lo, hi int) {
+	// Each chunk's counts, added in chunk order: the same bits on any
+	// number of cores.
+	chunks := parallel.Chunks(len(cs))
+	sums := make([][]float64, chunks)
+	parallel.For(chunks, func(c int) {
+		lo, hi := parallel.Bounds(c, len(cs))
 		sum := make([]float64, k+1)
+		sums[c] = sum
 		pmf := make([]float64, k)
 		for i := lo; i < hi; i++ {
 			e, rw, _ := m.prep(clv.Customer{T: cs[i].T}, paths[i])
@@ -165,12 +176,13 @@ func (m *DynModel) ExpectedFrequencyCounts(cs []clv.Customer, paths []clv.Covari
 			}
 			sum[k] += math.Max(rest, 0)
 		}
-		mu.Lock()
-		defer mu.Unlock()
+	})
+	out := make([]float64, k+1)
+	for _, sum := range sums {
 		for n, v := range sum {
 			out[n] += v
 		}
-	})
+	}
 	return out, nil
 }
 

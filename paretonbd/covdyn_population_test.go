@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
@@ -169,5 +171,45 @@ func TestDynamicPopulationSimulated(t *testing.T) {
 	t.Logf("counts: %v, expected %.1f", obs, counts)
 	if math.Abs(total-n) > 1e-6*n {
 		t.Errorf("expected counts add up to %v", total)
+	}
+}
+
+// TestDynamicPopulationDeterministic: the population curves of more
+// customers than a chunk (parallel.ChunkSize) are the same bits on one
+// core and on many, run after run: the chunks' sums are added in chunk
+// order, not in the order the chunks finish.
+func TestDynamicPopulationDeterministic(t *testing.T) {
+	p := paretonbd.CovParams{Params: paretonbd.Params{R: 0.8, Alpha: 10, S: 0.6, Beta: 40},
+		Names: []string{"season"}, Trans: []float64{0.7}, Life: []float64{-0.5}}
+	dm, err := paretonbd.NewDynamic(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 3*8192 + 17
+	cs := make([]clv.Customer, n)
+	paths := make([]clv.CovariatePath, n)
+	for i := range cs {
+		cs[i] = clv.Customer{T: float64(10 + i%97)}
+		paths[i] = clv.CovariatePath{Start: []float64{0, 5}, Values: [][]float64{{float64(i%7) / 7}, {float64(i%3) / 3}}}
+	}
+	at := []float64{3, 30, 60, 120}
+	run := func(procs int) ([]float64, []float64) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		e, err := dm.ExpectedCumulativeRepeats(cs, paths, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := dm.ExpectedFrequencyCounts(cs, paths, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, f
+	}
+	e1, f1 := run(1)
+	for range 6 {
+		e, f := run(8)
+		if !slices.Equal(e, e1) || !slices.Equal(f, f1) {
+			t.Fatalf("on 8 goroutines %v, %v; on one %v, %v", e, f, e1, f1)
+		}
 	}
 }

@@ -196,3 +196,37 @@ func TestFrequencyRecencyNaN(t *testing.T) {
 		t.Error("no legend entry for the cells without a number")
 	}
 }
+
+// repeater is a CumulativeRepeater whose methods read its receiver.
+type repeater struct{ scale float64 }
+
+func (r *repeater) ExpectedPurchases(t float64) float64 { return r.scale * t }
+func (r *repeater) ExpectedCumulativeRepeats(cs []clv.Customer, at []float64) ([]float64, error) {
+	out := make([]float64, len(at))
+	for i, t := range at {
+		out[i] = r.scale * t * float64(len(cs))
+	}
+	return out, nil
+}
+
+// TestTrackingNilDraw: a nil draw in the band, typed or not, is an error
+// naming it rather than a call on a nil receiver; a band of
+// CumulativeRepeaters is their own curves.
+func TestTrackingNilDraw(t *testing.T) {
+	first := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	cs := []clv.Customer{{T: 10}, {T: 4}}
+	pm := &repeater{1}
+	for _, draws := range [][]clv.NewCustomerModel{{pm, (*repeater)(nil)}, {pm, nil}} {
+		_, err := plots.NewTrackingData(pm, cs, nil, first, first.AddDate(0, 0, 70), 7*24*time.Hour, 10, draws)
+		if err == nil || !strings.Contains(err.Error(), "draws[1] is nil") {
+			t.Errorf("a nil draw: %v", err)
+		}
+	}
+	td, err := plots.NewTrackingData(pm, cs, nil, first, first.AddDate(0, 0, 70), 7*24*time.Hour, 10, []clv.NewCustomerModel{pm, &repeater{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(td.Draws) != 2 || td.Draws[1][10] != 2*10*2 || td.Expected[10] != 10*2 {
+		t.Errorf("draws %v, expected %v", td.Draws, td.Expected)
+	}
+}

@@ -235,6 +235,11 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 		}
 		td.Actual[i] = float64(n)
 	}
+	for d, dm := range draws {
+		if isNil(dm) {
+			return TrackingData{}, fmt.Errorf("plots: Tracking: band: draws[%d] is nil", d)
+		}
+	}
 	if len(draws) > 0 {
 		if _, ok := draws[0].(CumulativeRepeater); !ok {
 			td.Draws, err = assess.ExpectedCumulativeRepeatsAll(draws, cs, td.At)

@@ -16,16 +16,31 @@ type Tiers struct {
 // Len returns the number of customers.
 func (t Tiers) Len() int { return len(t.Of) }
 
-// At returns customer i's tiers (0 ≤ i < Len()).
-func (t Tiers) At(i int) Tier { return t.Kinds[t.Of[i]] }
+// At returns customer i's tiers, or the zero Tier if i is not in
+// [0, Len()) or Of[i] is not an index into Kinds.
+func (t Tiers) At(i int) Tier {
+	if uint(i) >= uint(len(t.Of)) {
+		return Tier{}
+	}
+	return t.kind(t.Of[i])
+}
+
+// kind returns Kinds[k], or the zero Tier if k is out of range.
+func (t Tiers) kind(k uint16) Tier {
+	if int(k) >= len(t.Kinds) {
+		return Tier{}
+	}
+	return t.Kinds[k]
+}
 
 // Expand returns the tiers as one Tier per customer, as TierCustomers
-// does.
+// does (At(i) for customer i: the zero Tier where Of[i] is not an index
+// into Kinds).
 func (t Tiers) Expand() []Tier {
 	out := make([]Tier, len(t.Of))
 	parallel.Map(len(out), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			out[i] = t.Kinds[t.Of[i]]
+			out[i] = t.kind(t.Of[i])
 		}
 	})
 	return out

@@ -49,3 +49,26 @@ func TestTierCustomersCompact(t *testing.T) {
 		t.Fatal("slices of different lengths: no error")
 	}
 }
+
+// TestTiersOutOfRange: a Tiers built by hand with an index past Kinds, or
+// asked for a customer past its end, gives the zero Tier rather than
+// panicking (Expand's panic would be on a goroutine of its own, fatal).
+func TestTiersOutOfRange(t *testing.T) {
+	top := segment.Tier{Churn: segment.Active, Value: "top", Action: "keep"}
+	tt := segment.Tiers{Kinds: []segment.Tier{top}, Of: []uint16{0, 7}}
+	for _, i := range []int{-1, 1, 2, 1 << 40} {
+		if got := tt.At(i); got != (segment.Tier{}) {
+			t.Errorf("At(%d) = %+v, want the zero Tier", i, got)
+		}
+	}
+	if got := tt.At(0); got != top {
+		t.Errorf("At(0) = %+v, want %+v", got, top)
+	}
+	if got := tt.Expand(); len(got) != 2 || got[0] != top || got[1] != (segment.Tier{}) {
+		t.Errorf("Expand() = %+v", got)
+	}
+	var zero segment.Tiers
+	if zero.Len() != 0 || zero.At(0) != (segment.Tier{}) || len(zero.Expand()) != 0 {
+		t.Error("the zero Tiers is not empty")
+	}
+}

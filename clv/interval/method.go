@@ -119,8 +119,9 @@ type Decision struct {
 	Asked Method `json:"asked"`
 	// LR is the likelihood-ratio statistic 2(ℓ_fit − ℓ_limit) of the fit
 	// against its limit model, and Critical its critical value at the
-	// intervals' level; both NaN (written null) when no limit model was
-	// fitted.
+	// intervals' level; both NaN when no limit model was fitted or the
+	// test was not made. They are not written by encoding/json (NaN has
+	// no JSON); forecast.IntervalMethod writes them when finite.
 	LR       float64 `json:"-"`
 	Critical float64 `json:"-"`
 	// Reason says why, for people.

@@ -1,11 +1,9 @@
 package interval
 
 import (
-	"fmt"
-	"reflect"
-
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/predict"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 )
 
 // schedule is the grid of a lifetime value (predict.ValueOptions.Schedule):
@@ -32,24 +30,9 @@ func discountedPurchases(pm clv.PurchaseModel, c clv.Customer, s schedule, cum [
 	return predict.DiscountedPurchasesOver(pm, c, s.ts, s.disc, cum)
 }
 
-// isNil reports whether a model argument is nil or a nil pointer in an
-// interface (a typed nil such as (*bgnbd.Model)(nil)), whose methods would
-// dereference nil.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}
+// isNil reports whether a model argument is nil (nilmodel.Is).
+func isNil(v any) bool { return nilmodel.Is(v) }
 
 // checkModels returns an error wrapping clv.ErrNilModel, naming fn, if any
-// of ms is nil (see isNil).
-func checkModels(fn string, ms ...any) error {
-	for _, m := range ms {
-		if isNil(m) {
-			return fmt.Errorf("interval: %s: %w (%T)", fn, clv.ErrNilModel, m)
-		}
-	}
-	return nil
-}
+// of ms is nil (nilmodel.Check).
+func checkModels(fn string, ms ...any) error { return nilmodel.Check("interval", fn, ms...) }

@@ -126,3 +126,12 @@ func TestNoPanicZeroArguments(t *testing.T) {
 		noPanic(t, name, f)
 	}
 }
+
+// TestNilOutlooks: a nil *Outlooks (forecast.Result.Outlooks of a model
+// without a next-purchase distribution) holds no customers.
+func TestNilOutlooks(t *testing.T) {
+	var o *predict.Outlooks
+	if o.Len() != 0 || o.Distinct() != 0 || o.Index(0) != -1 || o.At(0) != (clv.Outlook{}) || o.Row(0) != (clv.Outlook{}) {
+		t.Error("a nil *Outlooks is not empty")
+	}
+}

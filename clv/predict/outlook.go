@@ -10,18 +10,24 @@ import (
 
 // Outlooks holds the Outlook of many customers, computed once per distinct
 // (frequency, recency, T): At(i) is customer i's, Row(Index(i)) the same.
+// A nil *Outlooks holds no customers.
 type Outlooks struct {
 	rows []clv.Outlook
 	slot []int32
 }
 
 // Len returns the number of customers.
-func (o *Outlooks) Len() int { return len(o.slot) }
+func (o *Outlooks) Len() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.slot)
+}
 
 // At returns the outlook of customer i, 0 ≤ i < Len(); the zero Outlook
 // otherwise.
 func (o *Outlooks) At(i int) clv.Outlook {
-	if i < 0 || i >= len(o.slot) {
+	if i < 0 || i >= o.Len() {
 		return clv.Outlook{}
 	}
 	return o.rows[o.slot[i]]
@@ -29,14 +35,19 @@ func (o *Outlooks) At(i int) clv.Outlook {
 
 // Distinct returns the number of distinct (frequency, recency, T) among
 // the customers: the number of outlooks computed.
-func (o *Outlooks) Distinct() int { return len(o.rows) }
+func (o *Outlooks) Distinct() int {
+	if o == nil {
+		return 0
+	}
+	return len(o.rows)
+}
 
 // Index returns the distinct row of customer i (0 ≤ i < Len()), the rows
 // in ascending order of (x, t_x, T) (internal/rows' canonical order); −1
 // otherwise. Callers that derive something from
 // an outlook (a formatted cell) can do it once per row.
 func (o *Outlooks) Index(i int) int {
-	if i < 0 || i >= len(o.slot) {
+	if i < 0 || i >= o.Len() {
 		return -1
 	}
 	return int(o.slot[i])
@@ -45,7 +56,7 @@ func (o *Outlooks) Index(i int) int {
 // Row returns the outlook of distinct row j, 0 ≤ j < Distinct(); the zero
 // Outlook otherwise.
 func (o *Outlooks) Row(j int) clv.Outlook {
-	if j < 0 || j >= len(o.rows) {
+	if j < 0 || j >= o.Distinct() {
 		return clv.Outlook{}
 	}
 	return o.rows[j]

@@ -2,33 +2,18 @@ package predict
 
 import (
 	"fmt"
-	"reflect"
 
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"github.com/clvkit/clvkit/internal/rows"
 )
 
-// isNil reports whether a model argument is nil or a nil pointer in an
-// interface (a typed nil such as (*bgnbd.Model)(nil)), whose methods would
-// dereference nil.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
-}
+// isNil reports whether a model argument is nil (nilmodel.Is).
+func isNil(v any) bool { return nilmodel.Is(v) }
 
 // checkModels returns an error wrapping clv.ErrNilModel, naming fn, if any
-// of ms is nil (see isNil).
-func checkModels(fn string, ms ...any) error {
-	for _, m := range ms {
-		if isNil(m) {
-			return fmt.Errorf("predict: %s: %w (%T)", fn, clv.ErrNilModel, m)
-		}
-	}
-	return nil
-}
+// of ms is nil (nilmodel.Check).
+func checkModels(fn string, ms ...any) error { return nilmodel.Check("predict", fn, ms...) }
 
 // groupsOf returns the groups of cs: g's if g is cs's grouping, nil if g
 // is nil, and an error wrapping clv.ErrGroupingMismatch otherwise.
