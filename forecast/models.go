@@ -313,7 +313,10 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		cands = append(cands, assess.Candidate{Name: n, Model: models[i]})
 	}
 	if len(cands) == 0 {
-		return nil, fmt.Errorf("no purchase model could be fitted: %w", errors.Join(errs...))
+		if which == "auto" {
+			return nil, &NoModelError{Names: names, Errs: errs}
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNoModel, errors.Join(errs...))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
