@@ -79,6 +79,18 @@ func (s *CustomerState) check(t Transaction, opts SummaryOptions) (sec float64, 
 	return sec, p, first, nil
 }
 
+// Merged returns the number of the customer's transactions merged into a
+// purchase of the same period: its transactions less its purchase periods,
+// the count Summarize adds to Stats.Merged for the customer. The
+// difference of Merged before and after adding or merging transactions
+// is what they add to that count. Zero for a nil state.
+func (s *CustomerState) Merged() int {
+	if s == nil {
+		return 0
+	}
+	return s.st.Merged()
+}
+
 // errNilState is returned by the methods of a nil *CustomerState.
 var errNilState = errors.New("clv: nil *CustomerState")
 

@@ -36,7 +36,10 @@ import (
 // relative (TestIncrementalEqualsFull measures it). After the first run,
 // like a run on summaries, it has no cohorts and no tracking curve
 // (Result.Cohorts and Result.Tracking are nil: the state keeps no log),
-// and Summary.Stats are those of r only.
+// and Summary.Stats are those of r only: its lines read and skipped, and
+// Merged those of its lines merged into a purchase of the same customer
+// and period, in r or already in the state (so the Merged of the runs
+// add up to that of Run on every log at once).
 //
 // Every transaction of r must be after st.Last: a log all of whose
 // transactions are at or before it is an error wrapping ErrAlreadyApplied
@@ -353,17 +356,25 @@ func (j *job) merge(st *State, d *newLog) (*merged, error) {
 		return nil, &ConfigError{Field: "End", Value: end.Format(time.RFC3339), Want: "a time at or after the state's end of observation, " + st.End.Format(time.RFC3339)}
 	}
 	m := &merged{touched: map[int32]*clv.CustomerState{}}
+	// The new log's lines merged into a purchase of the same customer and
+	// period, in the log itself or with the state's (a second order the
+	// same day as the watermark's): what Summarize counts in Stats.Merged
+	// for these lines when it reads every log at once.
+	nMerged := 0
 	for i, k := range d.at {
-		if k >= 0 {
-			s := &clv.CustomerState{}
-			if err := s.Merge(&st.customers[k]); err != nil {
-				return nil, err
-			}
-			if err := s.Merge(&d.states[i]); err != nil {
-				return nil, err
-			}
-			m.touched[k] = s
+		if k < 0 {
+			nMerged += d.states[i].Merged()
+			continue
 		}
+		s := &clv.CustomerState{}
+		if err := s.Merge(&st.customers[k]); err != nil {
+			return nil, err
+		}
+		if err := s.Merge(&d.states[i]); err != nil {
+			return nil, err
+		}
+		m.touched[k] = s
+		nMerged += s.Merged() - st.customers[k].Merged()
 	}
 	old := len(st.customers)
 	n := old + d.fresh
@@ -400,6 +411,7 @@ func (j *job) merge(st *State, d *newLog) (*merged, error) {
 		return nil, err
 	}
 	m.sum = &clv.Summary{Customers: cs, Stats: d.stats, First: first, Last: last, End: end}
+	m.sum.Stats.Merged = nMerged
 	return m, nil
 }
 

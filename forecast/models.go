@@ -313,12 +313,10 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		cands = append(cands, assess.Candidate{Name: n, Model: models[i]})
 	}
 	if len(cands) == 0 {
-		// Each failure on a line of its own, named (the packages' messages
-		// say "bgnbd:" for MBG/NBD too, and a time budget names none).
-		for i, n := range names {
-			errs[i] = fmt.Errorf("%s: %w", ModelTitle(n), errs[i])
+		if which == "auto" {
+			return nil, &NoModelError{Names: names, Errs: errs}
 		}
-		return nil, fmt.Errorf("no purchase model could be fitted:\n%w", errors.Join(errs...))
+		return nil, fmt.Errorf("%w: %w", ErrNoModel, errors.Join(errs...))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -18,7 +18,10 @@ func TestNoModelFitted(t *testing.T) {
 		t.Fatal("no error")
 	}
 	lines := strings.Split(err.Error(), "\n")
-	if len(lines) < 4 || !strings.HasSuffix(lines[0], "no purchase model could be fitted:") ||
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	if len(lines) < 4 || !strings.HasPrefix(lines[0], "no purchase model could be fitted") ||
 		!strings.HasPrefix(lines[1], "BG/NBD: ") || !strings.HasPrefix(lines[2], "MBG/NBD: ") || !strings.HasPrefix(lines[3], "Pareto/NBD: ") {
 		t.Errorf("error %q, want a line per model, named", err)
 	}

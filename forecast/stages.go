@@ -188,6 +188,9 @@ func (j *job) choose(ctx context.Context, obs observation) (*Choice, error) {
 		j.say("fitting purchase model %s on %d customers", j.cfg.Model, len(fitOn))
 	}
 	ch, err := choosePurchaseModel(ctx, j.cfg.Model, fitOn, g, hold, j.fits, j.say)
+	if nm := (*NoModelError)(nil); errors.As(err, &nm) {
+		nm.Summary, nm.cfg = obs.whole, j.cfg
+	}
 	if err != nil {
 		return nil, err
 	}

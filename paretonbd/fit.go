@@ -345,7 +345,16 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // 10⁶, carries no uncertainty: ParamIntervals gives it [10⁶, 10⁶],
 // SampleParams keeps it there, and intervals drawn from them are
 // conditional on the limit), and an error wrapping clv.ErrBoundary.
-// Cancelling ctx
+//
+// A fit that stops short of those limits where the likelihood is flat (the
+// standard error of a log-parameter above 20, or a Hessian that is not
+// positive definite), or with s running off toward 0, is judged by the
+// edge it lies on the way to (see edge): with s ≥ 100, the
+// exponential-dropout limit model is fitted from there, as above; with
+// 100 ≤ r ≤ 10⁴ (the Poisson limit of the purchases) or s < 10⁻³ (no
+// dropout), the estimate is returned with FitInfo.Status clv.AtBoundary,
+// the edge named in FitInfo.Reason, and an error wrapping clv.ErrBoundary;
+// elsewhere it is not identified (clv.ErrNotIdentified). Cancelling ctx
 // stops the fit within one chunk of rows.
 func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) (*Model, error) {
 	return model.FitRows(ctx, spec, customers,
@@ -381,10 +390,12 @@ var spec = model.RowModel[Params]{
 		// lifetimes' −LL/w̄ + c·Σ is n/len(customers) times −LL/n + c/len(customers)·Σ.
 		return c / float64(customers), []float64{1, 1 / maxT, 1, 1 / maxT}
 	},
-	Limits:      limits,
-	LimitLogLik: limitLogLik,
-	HeldShape:   limitShape,
-	Reason:      func(p Params, held []bool) string { return limitReason(p, held[0], held[1]) },
+	Limits:           limits,
+	LimitLogLik:      limitLogLik,
+	HeldShape:        limitShape,
+	Reason:           func(p Params, held []bool) string { return limitReason(p, held[0], held[1]) },
+	Edge:             edge,
+	EdgeUnidentified: true,
 }
 
 // Bootstrap refits the model to reps resamples of the customers the model

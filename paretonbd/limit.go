@@ -30,7 +30,10 @@ const (
 // the ratio; it is not penalized.
 var limits = []model.Limit[Params]{
 	{Shape: 0, Partner: 1, Reached: func(p Params) bool { return p.R > boundaryShape }},
-	{Shape: 2, Partner: 3, Reached: func(p Params) bool { return p.S > boundaryShape }},
+	{Shape: 2, Partner: 3, Reached: func(p Params) bool { return p.S > boundaryShape },
+		// A fit flat in s and β with s ≥ 100 stops short of the limit:
+		// the exponential-dropout limit model, in closed form, from there.
+		Near: func(p Params) bool { return p.S >= edgeShape }},
 }
 
 // limitReason says which limit the fit reached, with its rates.
@@ -57,4 +60,40 @@ func atBoundary(v []float64) bool {
 		}
 	}
 	return false
+}
+
+// edgeShape is the shape beyond which an estimate whose likelihood is flat
+// in a gamma distribution's shape and rate lies on the way to the limit in
+// which that distribution becomes a point mass (its coefficient of
+// variation 1/√shape is below 10%): for s, the fit then fits the
+// exponential-dropout limit model from there (limits' Near); for r, edge
+// names the Poisson limit. edgeVanish is the s below which one flat in s
+// and β lies on the way to no dropout (all but a fraction of order s of
+// the customers have a dropout rate near 0).
+const (
+	edgeShape  = 100
+	edgeVanish = 1e-3
+)
+
+// edge says toward which edge of the model an estimate p lies whose
+// likelihood is flat in some parameters, or that a parameter running off
+// leaves not identified (model.RowModel.Edge): r and α running off
+// together (100 ≤ r ≤ 10⁴: purchase heterogeneity vanishing, the Poisson
+// limit of the purchases, short of the limit fit's boundaryShape), or s
+// → 0 (s < 10⁻³: dropout vanishing, the NBD without dropout), or both;
+// "" otherwise (the fit is then not identified). An r past boundaryShape
+// is a limit already reached and held, which the limit fit's Reason
+// names; s and β running off together short of the limit is fitted as
+// the limit (limits' Near).
+func edge(p Params) string {
+	var parts []string
+	if p.R >= edgeShape && p.R <= boundaryShape { // beyond: a limit reached, which the reason names
+		parts = append(parts, fmt.Sprintf("purchase heterogeneity vanishes: r and α run off toward infinity with r/α → λ = %.6g per time unit "+
+			"(the Poisson limit: every customer buys at that rate while alive)", p.R/p.Alpha))
+	}
+	if p.S < edgeVanish {
+		parts = append(parts, fmt.Sprintf("dropout vanishes: s = %.3g → 0 (mean dropout rate s/β = %.3g per time unit), no customer drops out "+
+			"(the NBD limit of the purchases)", p.S, p.S/p.Beta))
+	}
+	return strings.Join(parts, "; and ")
 }

@@ -353,6 +353,22 @@ func Run(c Config, progress io.Writer) error {
 	} else {
 		res, err = forecast.Run(context.Background(), in, fc)
 	}
+	if nm := (*forecast.NoModelError)(nil); errors.As(err, &nm) {
+		// No forecast, but model.json says why, as it does for the
+		// candidates left out of a comparison.
+		if werr := writeNoModel(c.Out, nm); werr != nil {
+			return errors.Join(c.explain(fc.Name, err), werr)
+		}
+		fmt.Fprintf(progress, "wrote model.json (every candidate's reason, no model) to %s\n", c.Out)
+		// An earlier run's forecast beside it would be read as this run's.
+		removed, rerr := removeStale(c.Out, []string{"model.json"})
+		if len(removed) > 0 {
+			fmt.Fprintf(progress, "removed %v from %s: an earlier run wrote them, this one does not\n", removed, c.Out)
+		}
+		if rerr != nil {
+			return errors.Join(c.explain(fc.Name, err), rerr)
+		}
+	}
 	if err != nil {
 		return c.explain(fc.Name, err)
 	}
@@ -381,6 +397,22 @@ func Run(c Config, progress io.Writer) error {
 			st.Customers(), st.Records, st.Last.Format(time.DateTime), filepath.Join(c.State, stateFile))
 	}
 	return nil
+}
+
+// writeNoModel writes nm's model.json into dir (created if needed).
+func writeNoModel(dir string, nm *forecast.NoModelError) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, "model.json"))
+	if err != nil {
+		return err
+	}
+	if err := nm.WriteModelJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("model.json: %w", err)
+	}
+	return f.Close()
 }
 
 // outputNames are the files a run of the job may write into -out: the

@@ -73,6 +73,24 @@ func (st *State) Merge(o *State) {
 	}
 }
 
+// Merged returns the number of transactions merged into an earlier one of
+// the same period: the transactions less the distinct periods (a period
+// on both sides of the calibration end counts once, as the Summarizer
+// counts Merged).
+func (st *State) Merged() int {
+	n := 0
+	for i, e := range st.periods {
+		n += int(e.n)
+		// The sides are sorted by period and the holdout's periods follow
+		// the calibration's: a period on both sides is the last
+		// calibration period and the first holdout one.
+		if i == 0 || !(e.holdout && !st.periods[i-1].holdout && e.p == st.periods[i-1].p) {
+			n--
+		}
+	}
+	return n
+}
+
 // Empty reports whether st holds no transaction.
 func (st *State) Empty() bool { return len(st.periods) == 0 }
 

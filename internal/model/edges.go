@@ -82,6 +82,35 @@ func checkEdges[P Params[P]](spec RowModel[P], p P, flat []int, info clv.FitInfo
 	return info, true
 }
 
+// unidentifiedEdge judges an estimate p, converged and unpenalized, that
+// FromEstimate found not identified (status NotIdentified: a parameter
+// ran off toward 0 or infinity, or the Hessian is not positive definite)
+// as checkEdges judges a flat one: where spec.Edge names a limit of the
+// model toward which p lies, the estimate is a point on the way there,
+// status AtBoundary with the edge, and FromEstimate's finding in
+// parentheses, after base (the limit already reached, "" for none; the
+// finding is what info.Reason says after it). It returns the status and
+// reason the fit gets instead, and whether they change.
+func unidentifiedEdge[P Params[P]](spec RowModel[P], p P, base string, info clv.FitInfo) (clv.FitInfo, bool) {
+	if info.Status != clv.NotIdentified || spec.Edge == nil {
+		return info, false
+	}
+	edge := spec.Edge(p)
+	if edge == "" {
+		return info, false
+	}
+	why := info.Reason
+	if base != "" {
+		why = strings.TrimPrefix(why, base+"; and ")
+	}
+	reason := fmt.Sprintf("%s (%s: the likelihood rises ever more slowly toward that limit)", edge, why)
+	if base != "" {
+		reason = base + "; and " + reason
+	}
+	info.Reason, info.Status = reason, clv.AtBoundary
+	return info, true
+}
+
 // edgeError is the error of a fit whose status checkEdges changed.
 func edgeError(info clv.FitInfo) error {
 	if info.Status == clv.AtBoundary {

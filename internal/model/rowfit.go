@@ -77,6 +77,14 @@ type RowModel[P Params[P]] struct {
 	// identified instead. Such a fit, or limit fit, gets status AtBoundary
 	// with the edge and the parameters named in FitInfo.Reason.
 	Edge func(p P) string
+	// EdgeUnidentified makes Edge judge also an estimate that FromEstimate
+	// finds not identified (a parameter ran off toward 0 or infinity, or a
+	// Hessian that is not positive definite), and the fit of a limit model
+	// one of whose free parameters ran off toward 0: where Edge names an
+	// edge, status AtBoundary with FromEstimate's finding in the reason
+	// (paretonbd: s → 0, no dropout). bgnbd leaves it false: its fits of
+	// one-time buyers (b → 0) stay not identified.
+	EdgeUnidentified bool
 }
 
 // A Limit is a limit of a model in which a heterogeneity across customers
@@ -90,6 +98,12 @@ type Limit[P Params[P]] struct {
 	Shape, Partner int
 	// Reached reports whether a fit at p runs off toward the limit.
 	Reached func(p P) bool
+	// Near, if not nil, reports whether an estimate p whose likelihood is
+	// flat (or that FromEstimate finds not identified) lies on the way to
+	// the limit, short of Reached: the fit then fits the limit model from
+	// p, as it does from a point that Reached, rather than naming the
+	// edge (RowModel.Edge) or leaving the fit not identified.
+	Near func(p P) bool
 }
 
 // RowOptions are the settings of one fit by FitRows, the fields every
@@ -178,13 +192,28 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 		return zero, fmt.Errorf("%s: fit: %w", spec.Name, fitErr)
 	}
 	if errors.Is(fitErr, mle.ErrBoundary) {
-		return fitLimit(ctx, spec, d, p0.FromVector(est.Params), opts, build)
+		return fitLimit(ctx, spec, d, p0.FromVector(est.Params), opts, build, false)
 	}
 	b, idErr := FromEstimate(est, p0.FromVector, spec.Names, d.W, clv.FitInfo{Rows: len(d.Rows), Penalizer: opts.Penalizer})
+	if fitErr == nil && opts.Penalizer == 0 && (errors.Is(idErr, clv.ErrNotIdentified) || idErr == nil && len(flatParams(b.logCov, b.Free())) > 0) {
+		// Flat, or not identified, on the way to a limit of the model
+		// that its fit has not reached: the limit model from there.
+		p := p0.FromVector(est.Params)
+		for _, l := range spec.Limits {
+			if l.Near != nil && l.Near(p) {
+				return fitLimit(ctx, spec, d, p, opts, build, true)
+			}
+		}
+	}
 	if fitErr == nil && idErr == nil && opts.Penalizer == 0 {
 		// A converged fit whose likelihood is flat in some parameters:
 		// on a ridge toward an edge of the model, or not identified.
 		if info, ok := checkEdges(spec, b.p, flatParams(b.logCov, b.Free()), b.info); ok {
+			b.info, idErr = info, edgeError(info)
+		}
+	} else if fitErr == nil && opts.Penalizer == 0 && spec.EdgeUnidentified {
+		// Not identified, unless on the way to a named edge.
+		if info, ok := unidentifiedEdge(spec, b.p, "", b.info); ok {
 			b.info, idErr = info, edgeError(info)
 		}
 	}
@@ -199,7 +228,8 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 }
 
 // fitLimit fits the limit model toward which a fit ran off, from the point
-// p where it stopped: with the shape of each limit reached held at
+// p where it stopped (with near, also the limits p is Near, where a flat
+// fit stopped short of them): with the shape of each limit reached held at
 // spec.HeldShape and its partner scaled to keep their ratio, it maximizes
 // the likelihood over the other parameters (on spec.LimitLogLik where the
 // model gives the limit's own likelihood), without the penalty (a
@@ -214,12 +244,12 @@ func FitRows[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P],
 // intervals are conditional on the limit), and an error
 // wrapping clv.ErrBoundary (or clv.ErrNotIdentified when a free parameter
 // ran off toward 0, see FromEstimate).
-func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], d *rows.Data, p P, opts RowOptions[P], build func(Base[P]) M) (M, error) {
+func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P], d *rows.Data, p P, opts RowOptions[P], build func(Base[P]) M, near bool) (M, error) {
 	var zero M
 	var p0 P
 	held := make([]bool, len(spec.Limits))
 	for i, l := range spec.Limits {
-		held[i] = l.Reached(p)
+		held[i] = l.Reached(p) || near && l.Near != nil && l.Near(p)
 	}
 	for range spec.Limits { // each pass holds one more shape
 		v := p.Vector()
@@ -309,6 +339,12 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 			}
 			if info, ok := checkEdges(spec, b.p, flat, b.info); ok {
 				b.info, err = info, edgeError(info)
+			}
+		} else if fitErr == nil && spec.EdgeUnidentified {
+			// A free parameter ran off toward 0: not identified, unless
+			// on the way to a named edge.
+			if ninfo, ok := unidentifiedEdge(spec, b.p, info.Reason, b.info); ok {
+				b.info, err = ninfo, edgeError(ninfo)
 			}
 		}
 		if logCov != nil {
