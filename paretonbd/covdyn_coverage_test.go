@@ -210,7 +210,12 @@ func TestDynamicCoverage(t *testing.T) {
 // (see dynCoverage), and these draws gave 81.5%. With 1,000 draws for the
 // parameters (the first 100 the same, so the total and the per-customer
 // shares are unchanged): r 92.0%, α 93.0%, s 92.5%, β 90.0%, trans.season
-// 85.5%, trans.web 92.0%, life.season 91.5%, life.web 88.5%.
+// 85.5%, trans.web 92.0%, life.season 91.5%, life.web 88.5%. On 200 other
+// replications (seed 5000) trans.season's z-score has standard deviation
+// 1.038 and its interval covers 89.0% with 100 draws as with 1,000, while
+// α's has 1.106 and trans.web's interval covers 84.5% with 100 draws:
+// over 400 fits trans.season's z-score standard deviation is 1.048
+// (±0.037), the spread of the eight parameters' (0.92–1.11) around 1.
 func TestDynamicCoverageStudy(t *testing.T) {
 	if testing.Short() || os.Getenv("CLVKIT_LONG") == "" {
 		t.Skip("skipping a 200-replication simulation study (set CLVKIT_LONG=1 to run it)")
