@@ -208,8 +208,8 @@ func TestDynamicCoverage(t *testing.T) {
 // 100 draws: its interpolated 5th–95th percentiles cover 88.3% for a
 // calibrated estimate and 86.2% at a z-score of standard deviation 1.06
 // (see dynCoverage), and these draws gave 81.5%. With 1,000 draws for the
-// parameters (the first 100 the same, so the total and the per-customer
-// shares are unchanged): r 92.0%, α 93.0%, s 92.5%, β 90.0%, trans.season
+// parameters (this test since, some 400 CPU-s; the first 100 draws the
+// same, so the total and the per-customer shares are unchanged): r 92.0%, α 93.0%, s 92.5%, β 90.0%, trans.season
 // 85.5%, trans.web 92.0%, life.season 91.5%, life.web 88.5%. On 200 other
 // replications (seed 5000) trans.season's z-score has standard deviation
 // 1.038 and its interval covers 89.0% with 100 draws as with 1,000, while
