@@ -73,10 +73,12 @@ func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
 	}
 	f := pa * (p.R + rw.x) / (p.Alpha + parts.A)
 	T := rw.T
-	// The integrand's factor (β+B(T))^s, and c^(1−s) at the start of the
-	// stretch, carried from one stretch to the next (c·(1 + b(hi−lo)/c)
-	// is the next stretch's c when they are contiguous).
-	sT := math.Exp(p.S * math.Log(p.Beta+parts.B))
+	// The integrand's factor (β+B(T))^s·c^(1−s) = bT·(c/bT)^(1−s), the
+	// power at the start of the stretch carried from one stretch to the
+	// next (c·(1 + b(hi−lo)/c) is the next stretch's c when they are
+	// contiguous); c ≥ bT, so it neither overflows nor underflows but
+	// toward 0 for a large s.
+	bT := p.Beta + parts.B
 	eps := 1 - p.S
 	var B, total, cpow float64
 	last := math.NaN() // where the previous stretch ended
@@ -99,11 +101,11 @@ func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
 			if hi > lo {
 				// ∫_lo^hi a ((β+B(T))/(c + b(u−lo)))^s du in closed form.
 				if lo != last {
-					cpow = math.Exp(eps * math.Log(p.Beta+B+b*(lo-run.start)))
+					cpow = math.Exp(eps * math.Log((p.Beta+B+b*(lo-run.start))/bT))
 				}
 				L := math.Log1p(b * (hi - lo) / (p.Beta + B + b*(lo-run.start)))
 				em := expm1Mul(eps, L)
-				total += a / b * sT * cpow * em.over
+				total += a / b * bT * cpow * em.over
 				cpow *= 1 + em.x
 				last = hi
 			}
