@@ -109,3 +109,39 @@ func BenchmarkDynOutlookSimulated(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkDynCumulativeRepeatsSimulated: the tracking curve
+// (ExpectedCumulativeRepeats) of 10⁴ customers, each on a weekly seasonal
+// path of its own phase, at the 160 weeks, with the CPU time per call.
+func BenchmarkDynCumulativeRepeatsSimulated(b *testing.B) {
+	m, err := NewDynamic(CovParams{Params: Params{R: 0.9, Alpha: 6, S: 0.8, Beta: 30}, Names: []string{"season"},
+		Trans: []float64{1}, Life: []float64{-0.7}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 10_000
+	cs := make([]clv.Customer, n)
+	paths := make([]clv.CovariatePath, n)
+	for i := range n {
+		cs[i] = clv.Customer{ID: "c", T: 52 + float64(i%52)}
+		for w := range 160 {
+			v := 0.0
+			if (w+i)%52 < 10 {
+				v = 1
+			}
+			paths[i].Start = append(paths[i].Start, float64(w))
+			paths[i].Values = append(paths[i].Values, []float64{v})
+		}
+	}
+	at := make([]float64, 160)
+	for k := range at {
+		at[k] = float64(k + 1)
+	}
+	c0 := cpuTime()
+	for b.Loop() {
+		if _, err := m.ExpectedCumulativeRepeats(cs, paths, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+}

@@ -27,16 +27,24 @@ var dynCoverageNames = []string{"r", "alpha", "s", "beta", "trans.season", "tran
 // intervals of the model with time-varying covariates: n customers who
 // joined in the first two years, each on the season calendar and web
 // or not, observed until week 156, simulated under dynCoverageTruth and
-// fitted with FitDynamic; then draws parameter sets (SampleParams). A
-// 90% interval is between the draws' 5th and 95th percentiles
-// (interpolated, as interval.FromDraws). hits counts the replications
-// whose interval contains the true value, for each parameter (r, α, s,
-// β, γ_trans, γ_life) and for the customers' total expected purchases in
-// the 26 weeks after 156, along their paths (DynModel at the true
-// parameters against the draws'); share[rep] is the share of customers
-// whose interval of expected holdout purchases contains the value at the
-// true parameters.
-func dynCoverage(t *testing.T, reps, n, draws int, seed uint64) (hits []int, share []float64) {
+// fitted with FitDynamic; then draws pdraws ≥ draws parameter sets
+// (SampleParams). A 90% interval is between the draws' 5th and 95th
+// percentiles (interpolated, as interval.FromDraws). hits counts the
+// replications whose interval contains the true value, for each
+// parameter (r, α, s, β, γ_trans, γ_life) from the pdraws draws, and for
+// the customers' total expected purchases in the 26 weeks after 156,
+// along their paths (DynModel at the true parameters against the first
+// draws draws'); share[rep] is the share of customers whose interval of
+// expected holdout purchases contains the value at the true parameters.
+//
+// The parameters' intervals take more draws because they cost nothing:
+// the interpolated 5th–95th percentiles of 100 normal draws contain an
+// independent value of the same normal distribution with probability
+// 88.3%, not 90% (40,000 simulated trials), and their Monte Carlo noise
+// costs more when the estimate's error is wider than its standard error
+// by chance (86.2% for a z-score of standard deviation 1.06); with 1,000
+// draws 90.0% and 87.6%.
+func dynCoverage(t *testing.T, reps, n, draws, pdraws int, seed uint64) (hits []int, share []float64) {
 	t.Helper()
 	truth, err := paretonbd.NewDynamic(dynCoverageTruth)
 	if err != nil {
@@ -61,7 +69,7 @@ func dynCoverage(t *testing.T, reps, n, draws int, seed uint64) (hits []int, sha
 		if err != nil {
 			t.Fatalf("replication %d: %v", rep, err)
 		}
-		ps, err := m.SampleParams(rand.NewPCG(seed+2, uint64(rep)), draws)
+		ps, err := m.SampleParams(rand.NewPCG(seed+2, uint64(rep)), max(draws, pdraws))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,14 +83,16 @@ func dynCoverage(t *testing.T, reps, n, draws int, seed uint64) (hits []int, sha
 		}
 		pv := make([][]float64, len(tv))
 		for k := range pv {
-			pv[k] = make([]float64, draws)
+			pv[k] = make([]float64, len(ps))
 		}
-		tot := make([]float64, draws)
 		for d, p := range ps {
 			v := append(p.Vector(), append(slices.Clone(p.Trans), p.Life...)...)
 			for k := range tv {
 				pv[k][d] = v[k]
 			}
+		}
+		tot := make([]float64, draws)
+		for d, p := range ps[:draws] {
 			dm, err := paretonbd.NewDynamic(p)
 			if err != nil {
 				t.Fatal(err)
@@ -151,7 +161,7 @@ func TestDynamicCoverage(t *testing.T) {
 	}
 	const reps = 12
 	t0 := time.Now()
-	hits, share := dynCoverage(t, reps, 1500, 50, 31)
+	hits, share := dynCoverage(t, reps, 1500, 50, 50, 31)
 	sum := 0
 	for k, h := range hits {
 		sum += h
@@ -172,25 +182,40 @@ func TestDynamicCoverage(t *testing.T) {
 }
 
 // TestDynamicCoverageStudy (CLVKIT_LONG=1): over 200 replications of
-// 3,000 simulated customers on their seasonal paths, 100 parameter draws
-// each, the 90% intervals from the draws contain the truth in about 90%
-// of the replications, for every parameter and for the customers' total
-// expected purchases over a 26-week holdout. With 200 replications a
+// 3,000 simulated customers on their seasonal paths, the 90% intervals
+// from the draws contain the truth in about 90% of the replications, for
+// every parameter (1,000 draws) and for the customers' total expected
+// purchases over a 26-week holdout (100 draws). With 200 replications a
 // calibrated interval's coverage has a standard deviation of 2.1 points;
 // the band asserted, 84–96%, is ±2.8 sd (as TestIntervalCoverage in
 // clv/interval). The per-customer intervals' mean share covering the
 // value at the true parameters is logged and asserted in 80–98%.
 //
-// Measured (375 CPU-s): r 90.0%, α 91.0%, s 91.5%, β 88.0%, trans.season
-// 81.5%, trans.web 92.0%, life.season 89.5%, life.web 88.0%, the total
-// 89.5%; per customer a mean share of 88.6% (replications from 36.5% to
-// 100%, median 96.5%: all customers' intervals move together). The
-// season's purchase effect is under-covered: over 40 fits of 3,000
-// customers its z-score (γ̂ − γ)/SE had a standard deviation of 1.14 (no
-// bias: mean 0.09), so the Laplace standard error is some 10–20% short
-// of the sampling spread there (81.5% coverage implies 1.23). Not
-// explained yet (issue #20); its band here is 75–96% so that the finding
-// is pinned, not hidden: coverage back above 84% should tighten it.
+// Measured with 100 draws for the parameters too (375 CPU-s): r 90.0%,
+// α 91.0%, s 91.5%, β 88.0%, trans.season 81.5%, trans.web 92.0%,
+// life.season 89.5%, life.web 88.0%, the total 89.5%; per customer a mean
+// share of 88.6% (replications from 36.5% to 100%, median 96.5%: all
+// customers' intervals move together). The season's purchase effect was
+// under-covered (issue #20), and its band had been lowered to 75–96%.
+// Its Laplace standard error is not short: on the same 200 fits (seeds
+// reproduced outside this test) the forward-difference Hessian's standard
+// errors equal the central-difference one's to 1e-6 (TestDynHessian), the
+// sandwich standard error from the customers' scores is 0.998 times the
+// Hessian's, every fit's gradient is below 1e-4, and (γ̂ − γ)/SE has mean
+// −0.08, standard deviation 1.061 (±0.053; skewness 0.18, no excess
+// kurtosis) and falls within ±1.645 in 87.0% of the fits, the Wald
+// interval's coverage, 1.4 sd below 90%. The rest was the interval from
+// 100 draws: its interpolated 5th–95th percentiles cover 88.3% for a
+// calibrated estimate and 86.2% at a z-score of standard deviation 1.06
+// (see dynCoverage), and these draws gave 81.5%. With 1,000 draws for the
+// parameters (this test since, some 400 CPU-s; the first 100 draws the
+// same, so the total and the per-customer shares are unchanged): r 92.0%, α 93.0%, s 92.5%, β 90.0%, trans.season
+// 85.5%, trans.web 92.0%, life.season 91.5%, life.web 88.5%. On 200 other
+// replications (seed 5000) trans.season's z-score has standard deviation
+// 1.038 and its interval covers 89.0% with 100 draws as with 1,000, while
+// α's has 1.106 and trans.web's interval covers 84.5% with 100 draws:
+// over 400 fits trans.season's z-score standard deviation is 1.048
+// (±0.037), the spread of the eight parameters' (0.92–1.11) around 1.
 func TestDynamicCoverageStudy(t *testing.T) {
 	if testing.Short() || os.Getenv("CLVKIT_LONG") == "" {
 		t.Skip("skipping a 200-replication simulation study (set CLVKIT_LONG=1 to run it)")
@@ -200,14 +225,10 @@ func TestDynamicCoverageStudy(t *testing.T) {
 	}
 	const reps = 200
 	t0 := time.Now()
-	hits, share := dynCoverage(t, reps, 3000, 100, 1000)
+	hits, share := dynCoverage(t, reps, 3000, 100, 1000, 1000)
 	for k, h := range hits {
 		c := float64(h) / reps
-		lo := 0.84
-		if dynCoverageNames[k] == "trans.season" {
-			lo = 0.75 // known under-coverage, see above
-		}
-		if c < lo || c > 0.96 {
+		if c < 0.84 || c > 0.96 {
 			t.Errorf("%s: 90%% intervals cover the truth in %.1f%% of %d replications", dynCoverageNames[k], 100*c, reps)
 		} else {
 			t.Logf("%s: coverage %.1f%%", dynCoverageNames[k], 100*c)

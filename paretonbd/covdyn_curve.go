@@ -64,12 +64,24 @@ func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
 			return math.NaN()
 		}
 	}
-	pa, parts := e.alive(rw)
-	f := pa * (e.p.R + rw.x) / (e.p.Alpha + parts.A)
 	p := e.p
+	// A customer with no history (the population curves) is alive at
+	// T = 0 with exposures 0: no likelihood to evaluate.
+	pa, parts := 1.0, dynParts{}
+	if rw.x != 0 || rw.T != 0 {
+		pa, parts = e.alive(rw)
+	}
+	f := pa * (p.R + rw.x) / (p.Alpha + parts.A)
 	T := rw.T
-	lbT := math.Log(p.Beta + parts.B)
-	var B, total float64
+	// The integrand's factor (β+B(T))^s·c^(1−s) = bT·(c/bT)^(1−s), the
+	// power at the start of the stretch carried from one stretch to the
+	// next (c·(1 + b(hi−lo)/c) is the next stretch's c when they are
+	// contiguous); c ≥ bT, so it neither overflows nor underflows but
+	// toward 0 for a large s.
+	bT := p.Beta + parts.B
+	eps := 1 - p.S
+	var B, total, cpow float64
+	last := math.NaN() // where the previous stretch ended
 	k := 0
 	for ; k < n && ts[k] == 0; k++ {
 		out[k] = 0
@@ -87,9 +99,15 @@ func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
 		for lo < next && k < n {
 			hi := math.Min(next, T+ts[k])
 			if hi > lo {
-				// ∫_lo^hi a ((β+B(T))/(cb + b(u−lo)))^s du in closed form.
-				cb := p.Beta + B + b*(lo-run.start)
-				total += a / b * math.Exp(p.S*lbT+(1-p.S)*math.Log(cb)) * expm1Over((1-p.S), math.Log1p(b*(hi-lo)/cb))
+				// ∫_lo^hi a ((β+B(T))/(c + b(u−lo)))^s du in closed form.
+				if lo != last {
+					cpow = math.Exp(eps * math.Log((p.Beta+B+b*(lo-run.start))/bT))
+				}
+				L := math.Log1p(b * (hi - lo) / (p.Beta + B + b*(lo-run.start)))
+				em := expm1Mul(eps, L)
+				total += a / b * bT * cpow * em.over
+				cpow *= 1 + em.x
+				last = hi
 			}
 			if hi < T+ts[k] {
 				break // the run ends first
@@ -103,10 +121,15 @@ func (e *dynEval) aliveAndExpectedAt(rw *dynRow, ts, out []float64) float64 {
 	return pa
 }
 
-// expm1Over returns (e^(ε·L) − 1)/ε, L at ε = 0, without cancellation.
-func expm1Over(eps, L float64) float64 {
+// expm1Pair is e^(ε·L) − 1 (x) and (e^(ε·L) − 1)/ε (over; L at ε = 0).
+type expm1Pair struct{ x, over float64 }
+
+// expm1Mul returns the expm1Pair of ε and L, without cancellation.
+func expm1Mul(eps, L float64) expm1Pair {
 	if x := eps * L; math.Abs(x) > 1e-8 {
-		return math.Expm1(x) / eps
+		em := math.Expm1(x)
+		return expm1Pair{em, em / eps}
 	}
-	return L * (1 + eps*L/2)
+	over := L * (1 + eps*L/2)
+	return expm1Pair{eps * over, over}
 }
