@@ -73,8 +73,9 @@ func TestGGompertzJob(t *testing.T) {
 
 // TestGGompertzAutoLimit: on the synthetic log the GGompertz/NBD reaches
 // its b → 0 limit, the Pareto/NBD, with the Pareto/NBD's log-likelihood
-// and parameter count: auto leaves it out of the comparison (a tie that
-// rounding would decide), and the comparison is the one without it.
+// and parameter count; auto does not fit it (the score test of b = 0 at
+// the Pareto/NBD has a negative score), says so in the log and
+// model.json, and the comparison is the one without it.
 func TestGGompertzAutoLimit(t *testing.T) {
 	var log bytes.Buffer
 	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01,
@@ -90,8 +91,15 @@ func TestGGompertzAutoLimit(t *testing.T) {
 	if _, ok := res.Choice.Fitted["ggompertz"]; ok || len(res.Choice.Comparison.Scores) != 3 {
 		t.Errorf("the limit in the comparison: %+v", res.Choice.Comparison.Scores)
 	}
-	if !strings.Contains(log.String(), "the Pareto/NBD, which the comparison has: left out of it") {
-		t.Errorf("the log does not say the GGompertz/NBD was left out:\n%s", log.String())
+	// The score test at the Pareto/NBD (score < 0) spared the fit.
+	why := res.Choice.NotFitted["ggompertz"]
+	if !strings.HasPrefix(why, "at its Pareto/NBD limit (score test of b = 0: score -25.72, statistic 0, p = 0.97 > 0.05), not fitted") ||
+		!strings.Contains(log.String(), "GGompertz/NBD: "+why) {
+		t.Errorf("not fitted: %q; log:\n%s", why, log.String())
+	}
+	var mj bytes.Buffer
+	if err := res.WriteModelJSON(&mj); err != nil || !strings.Contains(mj.String(), `"not_fitted"`) {
+		t.Errorf("model.json without not_fitted (%v)", err)
 	}
 }
 
@@ -124,10 +132,15 @@ func TestGGompertzAutoInside(t *testing.T) {
 		t.Skip("fits 1,500 customers of distinct rows (some 10 s)")
 	}
 	log := ggompertzLog(t, ggompertz.Params{R: 1.5, Alpha: 8, B: 0.03, S: 2, Beta: 10}, 1500)
-	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true})
+	var prog bytes.Buffer
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true, Progress: &prog})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(res.Choice.NotFitted) != 0 {
+		t.Errorf("not fitted: %v", res.Choice.NotFitted)
+	}
+	t.Logf("%s", prog.String())
 	cmp := res.Choice.Comparison
 	var names []string
 	for _, s := range cmp.Scores {
