@@ -42,25 +42,29 @@ const GGompertzScreenLevel = 0.05
 
 // ggompertzScreen is the GGompertz/NBD's screen under auto: the score
 // test of its Pareto/NBD limit b = 0 at the Pareto/NBD fit ref
-// (ggompertz.LimitScoreTest, six passes over the distinct rows instead
-// of a fit of some hundred). If the score is ≤ 0 or the one-sided
-// p-value is above GGompertzScreenLevel, a fit would (asymptotically)
-// end at the limit, which the comparison has as the Pareto/NBD, or at a
-// b > 0 that no criterion stricter than a 5% test would choose (BIC
-// needs 2ΔLL > ln n, above the test's 2.71 from n = 16 on): it returns
-// why the model is not fitted. A test that cannot be made (a Pareto/NBD
-// at a boundary, a Hessian that is not definite) fits the model.
-func ggompertzScreen(ctx context.Context, cs []clv.Customer, g *clv.Grouping, ref PurchaseModel) string {
+// (ggompertz.LimitScoreTest, one pass over the distinct rows instead of
+// a fit's hundreds). If the score is ≤ 0 or the one-sided p-value is
+// above GGompertzScreenLevel, a fit would (asymptotically) end at the
+// limit, which the comparison has as the Pareto/NBD, or at a b > 0 that
+// no criterion stricter than a 5% test would choose (BIC needs
+// 2ΔLL > ln n, above the test's 2.71 from n = 16 on): it skips the
+// model and says why. A test that cannot be made (a Pareto/NBD at a
+// boundary of its own, an information that is not definite) fits the
+// model.
+func ggompertzScreen(ctx context.Context, cs []clv.Customer, g *clv.Grouping, ref PurchaseModel) (string, bool) {
 	pm, ok := ref.(*paretonbd.Model)
 	if !ok || pm.FitInfo().Status != clv.Converged {
-		return ""
+		return "the Pareto/NBD fit is not an interior estimate: no score test of b = 0, fitted", false
 	}
 	lt, err := ggompertz.LimitScoreTest(ctx, cs, pm.Params(), ggompertz.LimitTestOptions{Grouping: g})
-	if err != nil || !(lt.Score <= 0 || lt.P > GGompertzScreenLevel) {
-		return ""
+	if err != nil {
+		return fmt.Sprintf("no score test of b = 0 (%v), fitted", err), false
 	}
-	return fmt.Sprintf("at its Pareto/NBD limit (score test of b = 0: score %.4g, statistic %.4g, p = %.3g > %g), not fitted",
-		lt.Score, lt.Stat, lt.P, GGompertzScreenLevel)
+	test := fmt.Sprintf("score test of b = 0: score %.4g, statistic %.4g, p = %.3g", lt.Score, lt.Stat, lt.P)
+	if lt.Score <= 0 || lt.P > GGompertzScreenLevel {
+		return fmt.Sprintf("at its Pareto/NBD limit (%s > %g), not fitted", test, GGompertzScreenLevel), true
+	}
+	return fmt.Sprintf("away from its Pareto/NBD limit (%s ≤ %g), fitted", test, GGompertzScreenLevel), false
 }
 
 // ggompertzCovModel is the GGompertz/NBD with static covariates

@@ -126,7 +126,9 @@ func ggompertzLog(t *testing.T, p ggompertz.Params, n int) string {
 // TestGGompertzAutoInside: on a log whose lifetimes' hazard grows with
 // age (b = 0.03 per week, customers observed 52 to 104 weeks), auto
 // compares the GGompertz/NBD, inside its parameter space, and BIC
-// chooses it over the Pareto/NBD.
+// chooses it over the Pareto/NBD. The Pareto/NBD fit is at its own
+// exponential-lifetime boundary, so auto's screen makes no score test
+// and fits the GGompertz/NBD.
 func TestGGompertzAutoInside(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits 1,500 customers of distinct rows (some 10 s)")
@@ -137,10 +139,11 @@ func TestGGompertzAutoInside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Choice.NotFitted) != 0 {
-		t.Errorf("not fitted: %v", res.Choice.NotFitted)
+	// The Pareto/NBD runs off to its exponential-lifetime limit here: no
+	// score test, the GGompertz/NBD is fitted.
+	if len(res.Choice.NotFitted) != 0 || !strings.Contains(prog.String(), "GGompertz/NBD: the Pareto/NBD fit is not an interior estimate: no score test of b = 0, fitted") {
+		t.Errorf("not fitted: %v; log:\n%s", res.Choice.NotFitted, prog.String())
 	}
-	t.Logf("%s", prog.String())
 	cmp := res.Choice.Comparison
 	var names []string
 	for _, s := range cmp.Scores {
@@ -193,5 +196,33 @@ func TestGGompertzCovApparel(t *testing.T) {
 	}
 	if _, ok := res.Choice.Fitted["ggompertz-cov"]; ok || res.Choice.Fitted["paretonbd-cov"] == nil || res.Choice.Name != "paretonbd-cov" {
 		t.Errorf("auto with covariates: fitted %v, chose %s", slices.Collect(maps.Keys(res.Choice.Fitted)), res.Choice.Name)
+	}
+}
+
+// TestGGompertzAutoScreenFits: on a log whose lifetimes' hazard grows
+// with age and vary enough that the Pareto/NBD fit is interior (b = 0.05
+// per week, s = 0.5, β = 0.2; 6,000 customers), auto's score test of
+// b = 0 at the Pareto/NBD rejects (p well below 5%), the log says so,
+// and the GGompertz/NBD is fitted, compared and chosen by BIC.
+func TestGGompertzAutoScreenFits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits 6,000 customers of distinct rows")
+	}
+	log := ggompertzLog(t, ggompertz.Params{R: 1, Alpha: 8, B: 0.05, S: 0.5, Beta: 0.2}, 6000)
+	var prog bytes.Buffer
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true, Progress: &prog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Choice.Fitted["paretonbd"]
+	if p == nil || p.FitInfo().Status != clv.Converged || len(res.Choice.NotFitted) != 0 {
+		t.Fatalf("Pareto/NBD %v, not fitted %v", p, res.Choice.NotFitted)
+	}
+	if !strings.Contains(prog.String(), "GGompertz/NBD: away from its Pareto/NBD limit (score test of b = 0: score 649.7, statistic 20.9, p = 2.41e-06 ≤ 0.05), fitted") {
+		t.Errorf("the log does not give the test:\n%s", prog.String())
+	}
+	g := res.Choice.Fitted["ggompertz"]
+	if g == nil || g.FitInfo().Status != clv.Converged || res.Choice.Name != "ggompertz" {
+		t.Errorf("GGompertz/NBD %v; chose %s (%s)", g, res.Choice.Name, res.Choice.Comparison.Reason)
 	}
 }

@@ -66,11 +66,12 @@ type purchaseModel struct {
 	// leaves out under a penalizer.
 	unpenalized bool
 	// screenBy, with screen, names the model whose fit auto waits for
-	// before this one's: screen then says, from that fit ref, why auto
-	// need not fit this model ("" to fit it), e.g. the GGompertz/NBD at
-	// its Pareto/NBD limit. A failed ref fits the model unscreened.
+	// before this one's: screen then decides from that fit ref whether
+	// auto need not fit this model (skip), e.g. the GGompertz/NBD at its
+	// Pareto/NBD limit, and says why (note, for the log; "" if nothing
+	// to say). A failed ref fits the model unscreened.
 	screenBy string
-	screen   func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, ref PurchaseModel) string
+	screen   func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, ref PurchaseModel) (note string, skip bool)
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -296,7 +297,8 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 	ch := &Choice{Fitted: map[string]PurchaseModel{}, Failed: map[string]string{}, NotFitted: map[string]string{}}
 	models := make([]PurchaseModel, len(names))
 	errs := make([]error, len(names))
-	skip := make([]string, len(names))
+	notes := make([]string, len(names))
+	skip := make([]bool, len(names))
 	done := make([]chan struct{}, len(names))
 	for i := range done {
 		done[i] = make(chan struct{})
@@ -309,7 +311,10 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 				if r := slices.Index(names, pm.screenBy); r >= 0 {
 					<-done[r]
 					if errs[r] == nil && models[r] != nil {
-						if skip[i] = pm.screen(ctx, cs, g, models[r]); skip[i] != "" {
+						sctx, cancel := context.WithTimeout(ctx, fits.budget)
+						notes[i], skip[i] = pm.screen(sctx, cs, g, models[r])
+						cancel()
+						if skip[i] {
 							return
 						}
 					}
@@ -321,10 +326,13 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 	wg.Wait()
 	var cands []assess.Candidate
 	for i, n := range names {
-		if skip[i] != "" {
-			ch.NotFitted[n] = skip[i]
-			say("  %s: %s", ModelTitle(n), skip[i])
+		if skip[i] {
+			ch.NotFitted[n] = notes[i]
+			say("  %s: %s", ModelTitle(n), notes[i])
 			continue
+		}
+		if notes[i] != "" {
+			say("  %s: %s", ModelTitle(n), notes[i])
 		}
 		if errs[i] != nil {
 			if which != "auto" {
