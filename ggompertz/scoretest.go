@@ -74,8 +74,12 @@ type LimitTestOptions struct {
 //
 // An information that is not positive definite (the data do not
 // determine the parameters at lim) gives an error wrapping
-// clv.ErrNotIdentified. Once ctx is done it returns ctx's error.
+// clv.ErrNotIdentified. Once ctx (nil: never done) is done it returns
+// ctx's error.
 func LimitScoreTest(ctx context.Context, customers []clv.Customer, lim paretonbd.Params, opts LimitTestOptions) (LimitTest, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if err := lim.Validate(); err != nil {
 		return LimitTest{}, fmt.Errorf("ggompertz: limit: %w", err)
 	}

@@ -106,4 +106,21 @@ func TestLimitScoreBranches(t *testing.T) {
 	if _, err := LimitScoreTest(context.Background(), simCustomers(Params{R: 1, Alpha: 8, B: 0.01, S: 1, Beta: 1}, 10, 1), paretonbd.Params{}, LimitTestOptions{}); !errors.Is(err, clv.ErrInvalidParams) {
 		t.Errorf("zero Pareto/NBD: %v", err)
 	}
+	lim := paretonbd.Params{R: 0.5, Alpha: 10, S: 0.9, Beta: 27}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cs := simCustomers(Params{R: 1, Alpha: 8, B: 0.01, S: 1, Beta: 1}, 50, 2)
+	if _, err := LimitScoreTest(ctx, cs, lim, LimitTestOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if _, err := LimitScoreTest(nil, []clv.Customer{{T: 0}}, lim, LimitTestOptions{}); err == nil { //nolint:staticcheck // nil ctx is documented
+		t.Errorf("no time observed: %v", err)
+	}
+	if _, err := LimitScoreTest(nil, cs, lim, LimitTestOptions{Weights: []float64{1}}); err == nil { //nolint:staticcheck
+		t.Error("weights of another length: no error")
+	}
+	// One customer cannot determine five parameters.
+	if _, err := LimitScoreTest(nil, cs[:1], lim, LimitTestOptions{}); !errors.Is(err, clv.ErrNotIdentified) { //nolint:staticcheck
+		t.Errorf("one customer: %v", err)
+	}
 }
