@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/ggompertz"
+	"github.com/clvkit/clvkit/paretonbd"
 )
 
 // ggompertzModel is the GGompertz/NBD (ggompertz.FitContext): the
@@ -31,6 +32,39 @@ var ggompertzModel = purchaseModel{name: "ggompertz", title: "GGompertz/NBD",
 	},
 	sameAs:      ggompertzLimit("paretonbd"),
 	unpenalized: true,
+	screenBy:    "paretonbd",
+	screen:      ggompertzScreen,
+}
+
+// GGompertzScreenLevel is the level of the score test by which auto
+// decides whether to fit the GGompertz/NBD (see ggompertzScreen).
+const GGompertzScreenLevel = 0.05
+
+// ggompertzScreen is the GGompertz/NBD's screen under auto: the score
+// test of its Pareto/NBD limit b = 0 at the Pareto/NBD fit ref
+// (ggompertz.LimitScoreTest, one pass over the distinct rows instead of
+// a fit's hundreds). If the score is ≤ 0 or the one-sided p-value is
+// above GGompertzScreenLevel, a fit would (asymptotically) end at the
+// limit, which the comparison has as the Pareto/NBD, or at a b > 0 that
+// no criterion stricter than a 5% test would choose (BIC needs
+// 2ΔLL > ln n, above the test's 2.71 from n = 16 on): it skips the
+// model and says why. A test that cannot be made (a Pareto/NBD at a
+// boundary of its own, an information that is not definite) fits the
+// model.
+func ggompertzScreen(ctx context.Context, cs []clv.Customer, g *clv.Grouping, ref PurchaseModel) (string, bool) {
+	pm, ok := ref.(*paretonbd.Model)
+	if !ok || pm.FitInfo().Status != clv.Converged {
+		return "the Pareto/NBD fit is not an interior estimate: no score test of b = 0, fitted", false
+	}
+	lt, err := ggompertz.LimitScoreTest(ctx, cs, pm.Params(), ggompertz.LimitTestOptions{Grouping: g})
+	if err != nil {
+		return fmt.Sprintf("no score test of b = 0 (%v), fitted", err), false
+	}
+	test := fmt.Sprintf("score test of b = 0: score %.4g, statistic %.4g, p = %.3g", lt.Score, lt.Stat, lt.P)
+	if lt.Score <= 0 || lt.P > GGompertzScreenLevel {
+		return fmt.Sprintf("at its Pareto/NBD limit (%s > %g), not fitted", test, GGompertzScreenLevel), true
+	}
+	return fmt.Sprintf("away from its Pareto/NBD limit (%s ≤ %g), fitted", test, GGompertzScreenLevel), false
 }
 
 // ggompertzCovModel is the GGompertz/NBD with static covariates

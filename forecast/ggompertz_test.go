@@ -73,8 +73,9 @@ func TestGGompertzJob(t *testing.T) {
 
 // TestGGompertzAutoLimit: on the synthetic log the GGompertz/NBD reaches
 // its b → 0 limit, the Pareto/NBD, with the Pareto/NBD's log-likelihood
-// and parameter count: auto leaves it out of the comparison (a tie that
-// rounding would decide), and the comparison is the one without it.
+// and parameter count; auto does not fit it (the score test of b = 0 at
+// the Pareto/NBD has a negative score), says so in the log and
+// model.json, and the comparison is the one without it.
 func TestGGompertzAutoLimit(t *testing.T) {
 	var log bytes.Buffer
 	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01,
@@ -90,8 +91,15 @@ func TestGGompertzAutoLimit(t *testing.T) {
 	if _, ok := res.Choice.Fitted["ggompertz"]; ok || len(res.Choice.Comparison.Scores) != 3 {
 		t.Errorf("the limit in the comparison: %+v", res.Choice.Comparison.Scores)
 	}
-	if !strings.Contains(log.String(), "the Pareto/NBD, which the comparison has: left out of it") {
-		t.Errorf("the log does not say the GGompertz/NBD was left out:\n%s", log.String())
+	// The score test at the Pareto/NBD (score < 0) spared the fit.
+	why := res.Choice.NotFitted["ggompertz"]
+	if !strings.HasPrefix(why, "at its Pareto/NBD limit (score test of b = 0: score -25.72, statistic 0, p = 0.97 > 0.05), not fitted") ||
+		!strings.Contains(log.String(), "GGompertz/NBD: "+why) {
+		t.Errorf("not fitted: %q; log:\n%s", why, log.String())
+	}
+	var mj bytes.Buffer
+	if err := res.WriteModelJSON(&mj); err != nil || !strings.Contains(mj.String(), `"not_fitted"`) {
+		t.Errorf("model.json without not_fitted (%v)", err)
 	}
 }
 
@@ -118,15 +126,23 @@ func ggompertzLog(t *testing.T, p ggompertz.Params, n int) string {
 // TestGGompertzAutoInside: on a log whose lifetimes' hazard grows with
 // age (b = 0.03 per week, customers observed 52 to 104 weeks), auto
 // compares the GGompertz/NBD, inside its parameter space, and BIC
-// chooses it over the Pareto/NBD.
+// chooses it over the Pareto/NBD. The Pareto/NBD fit is at its own
+// exponential-lifetime boundary, so auto's screen makes no score test
+// and fits the GGompertz/NBD.
 func TestGGompertzAutoInside(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fits 1,500 customers of distinct rows (some 10 s)")
 	}
 	log := ggompertzLog(t, ggompertz.Params{R: 1.5, Alpha: 8, B: 0.03, S: 2, Beta: 10}, 1500)
-	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true})
+	var prog bytes.Buffer
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true, Progress: &prog})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The Pareto/NBD runs off to its exponential-lifetime limit here: no
+	// score test, the GGompertz/NBD is fitted.
+	if len(res.Choice.NotFitted) != 0 || !strings.Contains(prog.String(), "GGompertz/NBD: the Pareto/NBD fit is not an interior estimate: no score test of b = 0, fitted") {
+		t.Errorf("not fitted: %v; log:\n%s", res.Choice.NotFitted, prog.String())
 	}
 	cmp := res.Choice.Comparison
 	var names []string
@@ -180,5 +196,33 @@ func TestGGompertzCovApparel(t *testing.T) {
 	}
 	if _, ok := res.Choice.Fitted["ggompertz-cov"]; ok || res.Choice.Fitted["paretonbd-cov"] == nil || res.Choice.Name != "paretonbd-cov" {
 		t.Errorf("auto with covariates: fitted %v, chose %s", slices.Collect(maps.Keys(res.Choice.Fitted)), res.Choice.Name)
+	}
+}
+
+// TestGGompertzAutoScreenFits: on a log whose lifetimes' hazard grows
+// with age and vary enough that the Pareto/NBD fit is interior (b = 0.05
+// per week, s = 0.5, β = 0.2; 6,000 customers), auto's score test of
+// b = 0 at the Pareto/NBD rejects (p well below 5%), the log says so,
+// and the GGompertz/NBD is fitted, compared and chosen by BIC.
+func TestGGompertzAutoScreenFits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fits 6,000 customers of distinct rows")
+	}
+	log := ggompertzLog(t, ggompertz.Params{R: 1, Alpha: 8, B: 0.05, S: 0.5, Beta: 0.2}, 6000)
+	var prog bytes.Buffer
+	res, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true, Progress: &prog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Choice.Fitted["paretonbd"]
+	if p == nil || p.FitInfo().Status != clv.Converged || len(res.Choice.NotFitted) != 0 {
+		t.Fatalf("Pareto/NBD %v, not fitted %v", p, res.Choice.NotFitted)
+	}
+	if !strings.Contains(prog.String(), "GGompertz/NBD: away from its Pareto/NBD limit (score test of b = 0: score 649.7, statistic 20.9, p = 2.41e-06 ≤ 0.05), fitted") {
+		t.Errorf("the log does not give the test:\n%s", prog.String())
+	}
+	g := res.Choice.Fitted["ggompertz"]
+	if g == nil || g.FitInfo().Status != clv.Converged || res.Choice.Name != "ggompertz" {
+		t.Errorf("GGompertz/NBD %v; chose %s (%s)", g, res.Choice.Name, res.Choice.Comparison.Reason)
 	}
 }

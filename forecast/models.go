@@ -65,6 +65,13 @@ type purchaseModel struct {
 	// unpenalized marks a model without a penalized fit, which auto
 	// leaves out under a penalizer.
 	unpenalized bool
+	// screenBy, with screen, names the model whose fit auto waits for
+	// before this one's: screen then decides from that fit ref whether
+	// auto need not fit this model (skip), e.g. the GGompertz/NBD at its
+	// Pareto/NBD limit, and says why (note, for the log; "" if nothing
+	// to say). A failed ref fits the model unscreened.
+	screenBy string
+	screen   func(ctx context.Context, cs []clv.Customer, g *clv.Grouping, ref PurchaseModel) (note string, skip bool)
 }
 
 // purchaseModels is the table of the purchase models, in the order of the
@@ -259,6 +266,10 @@ type Choice struct {
 	Fitted     map[string]PurchaseModel // every model fitted for the choice, by name (on the calibration period if there is one)
 	Comparison *assess.Comparison       // nil when one model was asked for
 	Failed     map[string]string        // candidates whose fit failed, with the reason
+	// NotFitted are the candidates auto did not fit because a test on
+	// another model's fit showed the fit would only find that model
+	// (the GGompertz/NBD at its Pareto/NBD limit), with the reason.
+	NotFitted map[string]string
 	// Calibration, with a calibration end, is the chosen model fitted on
 	// the calibration period (Fitted[Name]), which the holdout checks;
 	// Model is then the same model refitted on the whole observation.
@@ -283,16 +294,46 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 	if which == "auto" {
 		names = fits.names()
 	}
-	ch := &Choice{Fitted: map[string]PurchaseModel{}, Failed: map[string]string{}}
+	ch := &Choice{Fitted: map[string]PurchaseModel{}, Failed: map[string]string{}, NotFitted: map[string]string{}}
 	models := make([]PurchaseModel, len(names))
 	errs := make([]error, len(names))
+	notes := make([]string, len(names))
+	skip := make([]bool, len(names))
+	done := make([]chan struct{}, len(names))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
 	var wg sync.WaitGroup
 	for i, n := range names {
-		wg.Go(func() { models[i], errs[i] = fits.fit(ctx, n, cs, g) })
+		wg.Go(func() {
+			defer close(done[i])
+			if pm := lookup(n); which == "auto" && pm.screen != nil {
+				if r := slices.Index(names, pm.screenBy); r >= 0 {
+					<-done[r]
+					if errs[r] == nil && models[r] != nil {
+						sctx, cancel := context.WithTimeout(ctx, fits.budget)
+						notes[i], skip[i] = pm.screen(sctx, cs, g, models[r])
+						cancel()
+						if skip[i] {
+							return
+						}
+					}
+				}
+			}
+			models[i], errs[i] = fits.fit(ctx, n, cs, g)
+		})
 	}
 	wg.Wait()
 	var cands []assess.Candidate
 	for i, n := range names {
+		if skip[i] {
+			ch.NotFitted[n] = notes[i]
+			say("  %s: %s", ModelTitle(n), notes[i])
+			continue
+		}
+		if notes[i] != "" {
+			say("  %s: %s", ModelTitle(n), notes[i])
+		}
 		if errs[i] != nil {
 			if which != "auto" {
 				return nil, errs[i]

@@ -436,6 +436,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 	if len(ch.Failed) > 0 {
 		out["failed_fits"] = ch.Failed
 	}
+	if len(ch.NotFitted) > 0 {
+		out["not_fitted"] = ch.NotFitted // models auto's screen left unfitted (ggompertz.go)
+	}
 	if res.Independence != nil {
 		out["frequency_value_correlation"] = res.Independence
 	}

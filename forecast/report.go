@@ -336,6 +336,9 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 		if why, ok := r.Choice.Failed[n]; ok {
 			failed = append(failed, ModelTitle(n)+": "+why)
 		}
+		if why, ok := r.Choice.NotFitted[n]; ok {
+			failed = append(failed, ModelTitle(n)+": "+why)
+		}
 	}
 	data["Failed"] = failed
 	if data["GGBoundary"] = spendBoundary(r.Spend); data["GGBoundary"] != "" {

@@ -17,7 +17,9 @@
 // That limit is where a fit on data without a visible age effect runs
 // off (CLVTools stops at b ≈ 2e-7 on its apparel data): the fit works in
 // (r, α, b, s, κ), reaches b = 0 itself, and returns the limit model with
-// status clv.AtBoundary (see FitContext).
+// status clv.AtBoundary (see FitContext). LimitScoreTest tells without a
+// fit whether the data point away from that limit: the score test of
+// b = 0 at the Pareto/NBD's estimate, in one pass over the data.
 //
 // The likelihood of a customer with x repeat purchases, the last at t_x,
 // observed to T (Bemmaor & Glady 2012, eq. 4; CLVTools' ggomnbd), is

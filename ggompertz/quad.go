@@ -147,16 +147,21 @@ func (k *kernel) tail(a, hi, la float64) float64 {
 // likelihood's density kernel (q = r+x, e = 1, c = s+1, δ = 0).
 type grads [5]float64
 
-// dens returns the derivatives of the density kernel's ℓ at τ: with
-// u = ε/κ,
+// atDens returns ℓ(τ), as at, and into g the derivatives of the density
+// kernel's ℓ at τ, sharing ln(α+τ) and L(τ) between them: with u = ε/κ,
 //
 //	∂r = −ln(α+τ), ∂α = −q/(α+τ), ∂b = τ − (s+1)·∂L/∂b,
 //	∂s = −L, ∂κ = (s+1)·u/(κ(1+u)),
 //
-// with ∂L/∂b = (τe^{bτ} − ε)/(b(κ+ε)) computed as below.
-func (k *kernel) dens(t float64, g *grads) {
+// with ∂L/∂b = (τe^{bτ} − ε)/(b(κ+ε)) computed as dLdb does.
+func (k *kernel) atDens(t float64, g *grads) float64 {
 	l, u := logL(k.b, k.kappa, t)
-	g[0] = -math.Log(k.alpha + t)
+	la := math.Log(k.alpha + t)
+	v := k.e*k.b*t - k.c*l - k.delta*t
+	if k.q != 0 {
+		v -= k.q * la
+	}
+	g[0] = -la
 	g[1] = -k.q / (k.alpha + t)
 	g[2] = t - k.c*dLdb(k.b, k.kappa, t, u)
 	g[3] = -l
@@ -165,6 +170,7 @@ func (k *kernel) dens(t float64, g *grads) {
 	} else {
 		g[4] = k.c * u / (k.kappa * (1 + u))
 	}
+	return v
 }
 
 // dLdb returns ∂L/∂b at τ, L = ln(1 + ε/κ): (∂ε/∂b)/(κ+ε), ∂ε/∂b =
@@ -224,7 +230,12 @@ func (k *kernel) integrate(lo, hi, floor float64, g *grads) float64 {
 		mid := a + half
 		for i, x := range glX {
 			t := mid + half*x
-			l := k.at(t)
+			var l float64
+			if g != nil {
+				l = k.atDens(t, &dg)
+			} else {
+				l = k.at(t)
+			}
 			if math.IsInf(l, -1) || math.IsNaN(l) {
 				continue
 			}
@@ -239,7 +250,6 @@ func (k *kernel) integrate(lo, hi, floor float64, g *grads) float64 {
 			v := glW[i] * half * math.Exp(l-m)
 			sum += v
 			if g != nil {
-				k.dens(t, &dg)
 				for j := range acc {
 					acc[j] += v * dg[j]
 				}
