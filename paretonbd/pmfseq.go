@@ -14,7 +14,7 @@ import (
 // ProbabilityOfPurchasesUnconditional do not depend on the count, so
 // their dropout densities and logarithms are computed once; each count
 // then costs one exponential a node instead of five transcendental
-// functions, which is what a predictive interval at a long horizon, summed
+// functions (none for a node where the term underflows), which is what a predictive interval at a long horizon, summed
 // over hundreds of counts, spends its time on. Invalid arguments give NaN
 // at every call. The function is not safe for concurrent use; the model
 // may be used concurrently.
@@ -24,6 +24,10 @@ func (m *Model) PurchasesIfAliveSeq(x, T, t float64) func() float64 {
 	}
 	return m.Params().posterior(x, T).pmfSeq(t)
 }
+
+// expUnderflow is below the arguments whose exponential is not 0 in
+// float64 (e^−745.13… is half the smallest subnormal).
+const expUnderflow = -746
 
 // pmfSeq returns a function whose k-th call returns p.pmf(k, t), bit for
 // bit: the same terms summed in the same order, with what does not depend
@@ -82,7 +86,11 @@ func (p Params) pmfSeq(t float64) func() float64 {
 				case n == 0:
 					f = math.Exp(c + nd.ls + nd.a + 0)
 				default:
-					f = math.Exp(c + nd.ls + nd.a + n*nd.ly)
+					e := c + nd.ls + nd.a + n*nd.ly
+					if e < expUnderflow { // f = +0: ps unchanged
+						continue
+					}
+					f = math.Exp(e)
 				}
 				ps += ws[i] * f
 			}
