@@ -144,6 +144,17 @@ type AliveMixture interface {
 	ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) float64
 }
 
+// AliveMixtureSeq is implemented by AliveMixture models that compute the
+// distribution of an alive customer's purchases faster one count after the
+// other than one count at a time (Pareto/NBD, whose probabilities are
+// integrals over the same quadrature nodes). The k-th call (k = 0, 1, …)
+// of the function PurchasesIfAliveSeq returns returns
+// ProbabilityOfPurchasesIfAlive(x, T, k, t). PredictiveAll uses it when
+// the model has it.
+type AliveMixtureSeq interface {
+	PurchasesIfAliveSeq(x, T, t float64) func() float64
+}
+
 // PredictiveAll returns, for every customer, Predictive with
 // the one model pm: the smallest counts lo and hi with P(Y ≤ lo) ≥
 // (1−level)/2 and P(Y ≤ hi) ≥ (1+level)/2 for the purchases Y the
@@ -191,6 +202,11 @@ func PredictiveAllGrouped(pm AliveMixture, cs []clv.Customer, grouping *clv.Grou
 		var cdf, txs, pa []float64
 		for j := a; j < b; j++ {
 			x, T := g.rows[pairs[j]].Frequency, g.rows[pairs[j]].T
+			next := func(n int) float64 { return pm.ProbabilityOfPurchasesIfAlive(x, T, n, t) }
+			if sq, ok := pm.(AliveMixtureSeq); ok {
+				f := sq.PurchasesIfAliveSeq(x, T, t)
+				next = func(int) float64 { return f() }
+			}
 			cdf = cdf[:0]
 			cum := 0.0
 			for n := 0; ; n++ {
@@ -198,7 +214,7 @@ func PredictiveAllGrouped(pm AliveMixture, cs []clv.Customer, grouping *clv.Grou
 					errs[j] = fmt.Errorf("interval: PredictiveAll: the distribution at x = %v, T = %v has more than %d outcomes", x, T, maxPMFCount)
 					break
 				}
-				v := pm.ProbabilityOfPurchasesIfAlive(x, T, n, t)
+				v := next(n)
 				if math.IsNaN(v) {
 					errs[j] = fmt.Errorf("interval: PredictiveAll: P(Y(%v) = %d | alive, x = %v, T = %v) is not a number", t, n, x, T)
 					break
