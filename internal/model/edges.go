@@ -54,9 +54,17 @@ func nameParams(names string, v []float64, idx []int) string {
 // status and reason the fit gets instead, and whether they change. Where
 // spec.Edge names the limit toward which the likelihood stays flat (a
 // mean dropout probability running off to 0 or 1), the estimate is a
-// point on the way to that limit: status AtBoundary, the limit named
-// after any limit already reached. Otherwise the likelihood is flat at a
-// finite point: status NotIdentified.
+// point on the way to that limit: status AtBoundary. Otherwise the
+// likelihood is flat at a finite point: status NotIdentified. An estimate
+// of a limit model (info.Status AtBoundary: a heterogeneity already
+// vanished) whose free parameters run off toward such an edge is
+// NotIdentified, the edge named after the limit: every heterogeneity of
+// the model has then vanished (all customers alike in purchase rate and
+// dropout), the fit the data of a handful of customers give, and, as for
+// a limit model's dropout parameter running off toward 0 (FromEstimate),
+// the data do not determine the parameters left. Logs of one, two and
+// three customers end there; the fits of the shipped log, CDNOW and the
+// other public logs do not.
 func checkEdges[P Params[P]](spec RowModel[P], p P, flat []int, info clv.FitInfo) (clv.FitInfo, bool) {
 	if len(flat) == 0 || info.Status != clv.Converged && info.Status != clv.AtBoundary {
 		return info, false
@@ -71,6 +79,11 @@ func checkEdges[P Params[P]](spec RowModel[P], p P, flat []int, info clv.FitInfo
 			return more
 		}
 		return reason + "; and " + more
+	}
+	if edge != "" && info.Status == clv.AtBoundary {
+		info.Reason = join(info.Reason, fmt.Sprintf("%s (%s, which the data do not determine)", edge, which))
+		info.Status = clv.NotIdentified
+		return info, true
 	}
 	if edge != "" {
 		info.Reason = join(info.Reason, fmt.Sprintf("%s (%s, which the data do not determine: the likelihood rises ever more slowly toward that limit)", edge, which))
