@@ -86,6 +86,9 @@ func TestHandfulNotIdentified(t *testing.T) {
 				continue
 			}
 			want := fmt.Sprintf("(%d customers)", len(cs))
+			if len(cs) == 1 {
+				want = "(1 customer)"
+			}
 			if st := m.FitInfo().Status; st != clv.NotIdentified || !errors.Is(err, clv.ErrNotIdentified) || !strings.Contains(err.Error(), want) {
 				t.Errorf("%d customers, variant %v: status %v, error %v; want %v naming %q", len(cs), v, st, err, clv.NotIdentified, want)
 			}

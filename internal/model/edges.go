@@ -98,9 +98,9 @@ func checkEdges[P Params[P]](spec RowModel[P], p P, flat []int, info clv.FitInfo
 // edgeError is the error of a fit whose status checkEdges changed.
 func edgeError(info clv.FitInfo) error {
 	if info.Status == clv.AtBoundary {
-		return fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+		return fmt.Errorf("%w (%s): %s", clv.ErrBoundary, nCustomers(info.Customers), info.Reason)
 	}
-	return fmt.Errorf("%w (%d customers): %s; the data are too few or too uniform to determine the parameters", clv.ErrNotIdentified, info.Customers, info.Reason)
+	return fmt.Errorf("%w (%s): %s; the data are too few or too uniform to determine the parameters", clv.ErrNotIdentified, nCustomers(info.Customers), info.Reason)
 }
 
 // flatLimit is flatParams for a limit model whose Hessian in its free
@@ -149,4 +149,12 @@ func flatLimit(grad func(params, grad []float64), params []float64, free []int) 
 		}
 	}
 	return flatParams(cov, free)
+}
+
+// nCustomers says "1 customer" or "n customers".
+func nCustomers(n int) string {
+	if n == 1 {
+		return "1 customer"
+	}
+	return fmt.Sprintf("%d customers", n)
 }

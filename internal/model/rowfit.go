@@ -324,8 +324,8 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 					b.info.Status = clv.NotIdentified
 					b.info.Reason = fmt.Sprintf("%s; and %s = %.3g ran off toward 0", info.Reason, names[i], v)
 					m := build(b)
-					return m, fmt.Errorf("%s: %v: %w (%d customers): %s; the data may show no dropout for the model to measure: observe longer, or use another model (the limit model's fit stopped there: %w)",
-						spec.Name, m, clv.ErrNotIdentified, b.info.Customers, b.info.Reason, fitErr)
+					return m, fmt.Errorf("%s: %v: %w (%s): %s; the data may show no dropout for the model to measure: observe longer, or use another model (the limit model's fit stopped there: %w)",
+						spec.Name, m, clv.ErrNotIdentified, nCustomers(b.info.Customers), b.info.Reason, fitErr)
 				}
 			}
 		}
