@@ -142,6 +142,13 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	obs := observation{whole: sum, products: products}
 	if acc != nil {
 		obs.cohorts = j.cohortTable(acc)
+		if obs.cohorts != nil && !sum.End.IsZero() {
+			// To the month of the end of observation (the last day
+			// observed): the months after the last order are zero months,
+			// not absent.
+			t := obs.cohorts.Through(cohort.MonthOf(sum.End))
+			obs.cohorts = &t
+		}
 	}
 	if sum.Whole != nil {
 		// Holdout means evaluation only: the models are compared and
