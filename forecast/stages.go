@@ -142,11 +142,12 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	obs := observation{whole: sum, products: products}
 	if acc != nil {
 		obs.cohorts = j.cohortTable(acc)
-		if obs.cohorts != nil && !sum.End.IsZero() {
-			// To the month of the end of observation (the last day
-			// observed): the months after the last order are zero months,
-			// not absent.
-			t := obs.cohorts.Through(cohort.MonthOf(sum.End))
+		if obs.cohorts != nil && !j.cfg.End.IsZero() {
+			// To the month of the end of observation: the months after
+			// the last order are zero months, not absent. The month of
+			// Config.End, the day named (Summary.End is the next
+			// midnight when EndOfDay meets a log with times of day).
+			t := obs.cohorts.Through(cohort.MonthOf(j.cfg.End))
 			obs.cohorts = &t
 		}
 	}
