@@ -18,12 +18,13 @@ import (
 )
 
 // CohortColumns are the columns of cohorts.csv: one row per cohort (month
-// of first order) and month since it, to the log's last month.
+// of first order) and month since it, to the month of the end of
+// observation (the months after the log's last order as zero months).
 var CohortColumns = []string{"cohort", "months_since", "month", "cohort_customers", "active_customers", "active_share",
 	"orders", "revenue", "cumulative_revenue_per_customer"}
 
 // KPIColumns are the columns of kpis.csv: one row per calendar month from
-// the log's first to its last.
+// the log's first to the month of the end of observation (Config.End).
 var KPIColumns = []string{"month", "active_customers", "new_customers", "returning_customers", "orders", "revenue",
 	"average_order_value", "customers_to_date", "repeat_customers_to_date", "repeat_purchase_rate",
 	"retained_12m", "retention_12m"}

@@ -89,7 +89,7 @@ func RunIncremental(ctx context.Context, st *State, r io.Reader, cfg Config) (*R
 	// The new log's reading is garbage now: collected before the fits
 	// and the scoring, as after Run's summaries.
 	runtime.GC()
-	j.say("summarized %d customers; observation from %s to %s", len(m.sum.Customers), m.sum.First.Format(time.DateOnly), m.sum.End.Format(time.DateOnly))
+	j.say("summarized %s; observation from %s to %s", customers(len(m.sum.Customers)), m.sum.First.Format(time.DateOnly), m.sum.End.Format(time.DateOnly))
 	if st.WarmStart {
 		j.fits.start, j.fits.spendStart = st.purchase, st.spend
 	}

@@ -142,6 +142,14 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	obs := observation{whole: sum, products: products}
 	if acc != nil {
 		obs.cohorts = j.cohortTable(acc)
+		if obs.cohorts != nil && !j.cfg.End.IsZero() {
+			// To the month of the end of observation: the months after
+			// the last order are zero months, not absent. The month of
+			// Config.End, the day named (Summary.End is the next
+			// midnight when EndOfDay meets a log with times of day).
+			t := obs.cohorts.Through(cohort.MonthOf(j.cfg.End))
+			obs.cohorts = &t
+		}
 	}
 	if sum.Whole != nil {
 		// Holdout means evaluation only: the models are compared and
@@ -163,10 +171,10 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	}
 	say("read %v", sum.Stats)
 	if cfg.Summaries {
-		say("read the summaries of %d customers, observed to %s", len(cs), sum.End.Format(time.DateOnly))
+		say("read the summaries of %s, observed to %s", customers(len(cs)), sum.End.Format(time.DateOnly))
 	} else {
-		say("summarized %d customers (%d first seen in the holdout); observation from %s to %s",
-			len(cs), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
+		say("summarized %s (%d first seen in the holdout); observation from %s to %s",
+			customers(len(cs)), sum.HoldoutOnly, sum.First.Format(time.DateOnly), sum.End.Format(time.DateOnly))
 	}
 	if o := sum.Stats.Amounts.Outliers(); o.Count > 0 {
 		say("note: amounts far outside the log's bulk: %v", o)
@@ -183,9 +191,9 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 func (j *job) choose(ctx context.Context, obs observation) (*Choice, error) {
 	fitOn, g, hold := obs.fitOn()
 	if obs.calibration != nil {
-		j.say("fitting purchase model %s on the calibration period: %d customers", j.cfg.Model, len(fitOn))
+		j.say("fitting purchase model %s on the calibration period: %s", j.cfg.Model, customers(len(fitOn)))
 	} else {
-		j.say("fitting purchase model %s on %d customers", j.cfg.Model, len(fitOn))
+		j.say("fitting purchase model %s on %s", j.cfg.Model, customers(len(fitOn)))
 	}
 	ch, err := choosePurchaseModel(ctx, j.cfg.Model, fitOn, g, hold, j.fits, j.say)
 	if nm := (*NoModelError)(nil); errors.As(err, &nm) {
@@ -217,7 +225,7 @@ func (j *job) refit(ctx context.Context, ch *Choice, whole *clv.Summary, g *clv.
 	var failed []string
 	var errs []error
 	for _, name := range order {
-		j.say("refitting %s on the whole observation to %s: %d customers", ModelTitle(name), whole.End.Format(time.DateOnly), len(cs))
+		j.say("refitting %s on the whole observation to %s: %s", ModelTitle(name), whole.End.Format(time.DateOnly), customers(len(cs)))
 		m, err := j.fits.fit(ctx, name, cs, g)
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
@@ -309,7 +317,7 @@ func (j *job) score(ctx context.Context, cs []clv.Customer, g *clv.Grouping, pm 
 	cfg := j.cfg
 	// CLV discounts by the month: Months periods that make up the horizon.
 	month := horizon / float64(cfg.Months)
-	j.say("scoring %d customers", len(cs))
+	j.say("scoring %s", customers(len(cs)))
 	pa, exp, of, err := rowScoresOf(cs, g, j.distinctRows(cs, g, pm), pm, horizon)
 	if err != nil {
 		return nil, err
@@ -548,4 +556,12 @@ func totals(fcs []Forecast, tiers segment.Tiers) Totals {
 		t.TopShare = math.NaN()
 	}
 	return t
+}
+
+// customers says "1 customer" or "n customers".
+func customers(n int) string {
+	if n == 1 {
+		return "1 customer"
+	}
+	return fmt.Sprintf("%d customers", n)
 }

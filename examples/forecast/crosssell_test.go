@@ -150,6 +150,7 @@ func TestCrossSellFlags(t *testing.T) {
 		{[]string{"-product-column", "product", "-cross-sell-k", "0"}, "-cross-sell-k 0: want 1 to 100 suggestions"},
 		{[]string{"-product-column", "product", "-cross-sell-k", "101"}, "-cross-sell-k 101: want 1 to 100 suggestions"},
 		{[]string{"-cross-sell-k", "3"}, "-cross-sell-k 3: want none (suggestions need products) without -product-column"},
+		{[]string{"-cross-sell-k", "0"}, "-cross-sell-k 0: want none (suggestions need products) without -product-column"},
 	} {
 		err := run(append(tc.args, "-in", in, "-out", dir), io.Discard, io.Discard)
 		if err == nil || err.Error() != tc.want || !errors.Is(err, cli.ErrUsage) {

@@ -273,7 +273,11 @@ func (c Config) options() (forecast.Config, error) {
 			fc.CrossSellK = -1
 		}
 	} else if _, set := c.set["cross-sell-k"]; set {
-		fc.CrossSellK = c.CrossSellK // refused: suggestions need products
+		// Refused: suggestions need products (a 0 passed as -1, which
+		// the Config does not read as its default).
+		if fc.CrossSellK = c.CrossSellK; c.CrossSellK == 0 {
+			fc.CrossSellK = -1
+		}
 	}
 	if fc.Campaign, err = c.campaignOptions(); err != nil {
 		return fc, err

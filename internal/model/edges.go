@@ -54,9 +54,17 @@ func nameParams(names string, v []float64, idx []int) string {
 // status and reason the fit gets instead, and whether they change. Where
 // spec.Edge names the limit toward which the likelihood stays flat (a
 // mean dropout probability running off to 0 or 1), the estimate is a
-// point on the way to that limit: status AtBoundary, the limit named
-// after any limit already reached. Otherwise the likelihood is flat at a
-// finite point: status NotIdentified.
+// point on the way to that limit: status AtBoundary. Otherwise the
+// likelihood is flat at a finite point: status NotIdentified. An estimate
+// of a limit model (info.Status AtBoundary: a heterogeneity already
+// vanished) whose free parameters run off toward such an edge is
+// NotIdentified, the edge named after the limit: every heterogeneity of
+// the model has then vanished (all customers alike in purchase rate and
+// dropout), the fit the data of a handful of customers give, and, as for
+// a limit model's dropout parameter running off toward 0 (FromEstimate),
+// the data do not determine the parameters left. Logs of one, two and
+// three customers end there; the fits of the shipped log, CDNOW and the
+// other public logs do not.
 func checkEdges[P Params[P]](spec RowModel[P], p P, flat []int, info clv.FitInfo) (clv.FitInfo, bool) {
 	if len(flat) == 0 || info.Status != clv.Converged && info.Status != clv.AtBoundary {
 		return info, false
@@ -71,6 +79,11 @@ func checkEdges[P Params[P]](spec RowModel[P], p P, flat []int, info clv.FitInfo
 			return more
 		}
 		return reason + "; and " + more
+	}
+	if edge != "" && info.Status == clv.AtBoundary {
+		info.Reason = join(info.Reason, fmt.Sprintf("%s (%s, which the data do not determine)", edge, which))
+		info.Status = clv.NotIdentified
+		return info, true
 	}
 	if edge != "" {
 		info.Reason = join(info.Reason, fmt.Sprintf("%s (%s, which the data do not determine: the likelihood rises ever more slowly toward that limit)", edge, which))
@@ -114,9 +127,9 @@ func unidentifiedEdge[P Params[P]](spec RowModel[P], p P, base string, info clv.
 // edgeError is the error of a fit whose status checkEdges changed.
 func edgeError(info clv.FitInfo) error {
 	if info.Status == clv.AtBoundary {
-		return fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+		return fmt.Errorf("%w (%s): %s", clv.ErrBoundary, nCustomers(info.Customers), info.Reason)
 	}
-	return fmt.Errorf("%w (%d customers): %s; the data are too few or too uniform to determine the parameters", clv.ErrNotIdentified, info.Customers, info.Reason)
+	return fmt.Errorf("%w (%s): %s; the data are too few or too uniform to determine the parameters", clv.ErrNotIdentified, nCustomers(info.Customers), info.Reason)
 }
 
 // flatLimit is flatParams for a limit model whose Hessian in its free
@@ -165,4 +178,12 @@ func flatLimit(grad func(params, grad []float64), params []float64, free []int) 
 		}
 	}
 	return flatParams(cov, free)
+}
+
+// nCustomers says "1 customer" or "n customers".
+func nCustomers(n int) string {
+	if n == 1 {
+		return "1 customer"
+	}
+	return fmt.Sprintf("%d customers", n)
 }

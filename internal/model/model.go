@@ -144,7 +144,7 @@ func FromEstimate[P Params[P]](est mle.Estimate, conv func([]float64) P, names s
 		// The limit's rate parameters may be large; a parameter running
 		// off toward 0 still leaves the limit model unidentified.
 		info.Status = clv.AtBoundary
-		err = fmt.Errorf("%w (%d customers): %s", clv.ErrBoundary, info.Customers, info.Reason)
+		err = fmt.Errorf("%w (%s): %s", clv.ErrBoundary, nCustomers(info.Customers), info.Reason)
 		for i, v := range est.Params {
 			// The limit's fit stops once the likelihood no longer
 			// changes, which for a parameter running off toward 0 can be
@@ -152,8 +152,8 @@ func FromEstimate[P Params[P]](est mle.Estimate, conv func([]float64) P, names s
 			if v < limitMinParam {
 				info.Status = clv.NotIdentified
 				info.Reason += fmt.Sprintf("; and %s = %.3g ran off toward 0", strings.Fields(names)[i], v)
-				err = fmt.Errorf("%w (%d customers): %s; the data may show no dropout for the model to measure: observe longer, or use another model",
-					clv.ErrNotIdentified, info.Customers, info.Reason)
+				err = fmt.Errorf("%w (%s): %s; the data may show no dropout for the model to measure: observe longer, or use another model",
+					clv.ErrNotIdentified, nCustomers(info.Customers), info.Reason)
 				break
 			}
 		}
@@ -173,7 +173,7 @@ func FromEstimate[P Params[P]](est mle.Estimate, conv func([]float64) P, names s
 		}
 		if reason != "" {
 			info.Status, info.Reason = clv.NotIdentified, reason
-			err = fmt.Errorf("%w (%d customers): %s; %s", clv.ErrNotIdentified, info.Customers, reason, advice)
+			err = fmt.Errorf("%w (%s): %s; %s", clv.ErrNotIdentified, nCustomers(info.Customers), reason, advice)
 		}
 	}
 	b.info = info

@@ -350,6 +350,21 @@ func fitLimit[P Params[P], M fmt.Stringer](ctx context.Context, spec RowModel[P]
 		if logCov != nil {
 			b = b.WithLimitCovariance(h.Free, logCov)
 		}
+		if fitErr != nil {
+			// A free parameter that ran off toward 0 while the fit
+			// stalled (the likelihood flat there, as for one customer
+			// who shows no dropout): not identified, as for a converged
+			// limit fit (FromEstimate), rather than a failure to converge.
+			for i, v := range est.Params {
+				if v < limitMinParam {
+					b.info.Status = clv.NotIdentified
+					b.info.Reason = fmt.Sprintf("%s; and %s = %.3g ran off toward 0", info.Reason, names[i], v)
+					m := build(b)
+					return m, fmt.Errorf("%s: %v: %w (%s): %s; the data may show no dropout for the model to measure: observe longer, or use another model (the limit model's fit stopped there: %w)",
+						spec.Name, m, clv.ErrNotIdentified, nCustomers(b.info.Customers), b.info.Reason, fitErr)
+				}
+			}
+		}
 		m := build(b)
 		if fitErr != nil {
 			return m, fmt.Errorf("%s: %s; the limit model's fit: %w (best: %v)", spec.Name, info.Reason, fitErr, m)
