@@ -140,18 +140,26 @@ func TestGGompertzAutoInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The Pareto/NBD runs off to its exponential-lifetime limit here: no
-	// score test, the GGompertz/NBD is fitted.
-	if len(res.Choice.NotFitted) != 0 || !strings.Contains(prog.String(), "GGompertz/NBD: the Pareto/NBD fit is not an interior estimate: no score test of b = 0, fitted") {
+	// score test, and auto leaves the GGompertz/NBD out, saying so.
+	if _, ok := res.Choice.NotFitted["ggompertz"]; !ok || !strings.Contains(prog.String(), "GGompertz/NBD: the Pareto/NBD fit is not an interior estimate: no score test of b = 0, not fitted") {
 		t.Errorf("not fitted: %v; log:\n%s", res.Choice.NotFitted, prog.String())
 	}
-	cmp := res.Choice.Comparison
-	var names []string
-	for _, s := range cmp.Scores {
-		names = append(names, s.Name)
+	pn := res.Choice.Fitted["paretonbd"]
+	if pn == nil {
+		t.Fatalf("no Pareto/NBD fit: %v", res.Choice.Failed)
 	}
-	t.Logf("%s", cmp.Reason)
-	if !slices.Contains(names, "ggompertz") || res.Choice.Name != "ggompertz" || res.Choice.Model.FitInfo().Status != clv.Converged {
-		t.Errorf("compared %v, chose %s (%s)", names, res.Choice.Name, cmp.Reason)
+	// Asked for, the GGompertz/NBD is fitted inside (b > 0) and BIC
+	// prefers it to that Pareto/NBD limit.
+	gg, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{NoAmounts: true, Model: "ggompertz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bic := func(fi clv.FitInfo) float64 {
+		return float64(fi.NumParams)*math.Log(float64(fi.Customers)) - 2*fi.LogLikelihood
+	}
+	gi, pi := gg.Choice.Model.FitInfo(), pn.FitInfo()
+	if gi.Status != clv.Converged || !(bic(gi) < bic(pi)) {
+		t.Errorf("ggompertz %+v (BIC %.1f), paretonbd %+v (BIC %.1f): want ggompertz inside and preferred", gi, bic(gi), pi, bic(pi))
 	}
 }
 
