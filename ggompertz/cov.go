@@ -259,7 +259,7 @@ func covProblem(ctx context.Context, customers []clv.Customer, z clv.Covariates,
 	if err != nil {
 		return cov.Problem{}, 0, err
 	}
-	parts := make([][][6]float64, len(data))
+	parts := make([]evalState, len(data))
 	eval := func(g int, in inner, grad []float64) float64 {
 		if data[g] == nil {
 			return groupLogLik(small[g], in, grad)

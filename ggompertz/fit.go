@@ -87,9 +87,9 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	if !(maxT > 0) {
 		return nil, fmt.Errorf("ggompertz: %w: every customer observed for no time", clv.ErrNotIdentified)
 	}
-	var part [][6]float64
+	var st evalState
 	ll := func(v, grad []float64) float64 {
-		return logLik(ctx, d, inner{v[0], v[1], v[2], v[3], v[4]}, grad, &part)
+		return logLik(ctx, d, inner{v[0], v[1], v[2], v[3], v[4]}, grad, &st)
 	}
 	pr := mle.Problem{
 		LogLik:     ll,
@@ -223,14 +223,14 @@ func stopped(est mle.Estimate, d *rows.Data) (*Model, error) {
 func fitLimit(ctx context.Context, d *rows.Data, v []float64, opts FitOptions) (*Model, error) {
 	maxT := d.MaxT
 	bHeld := heldBT / maxT
-	var part [][6]float64
+	var st evalState
 	g5 := make([]float64, 5)
 	ll := func(f, grad []float64) float64 {
 		in := inner{f[0], f[1], 0, f[2], f[3]}
 		if grad == nil {
-			return logLik(ctx, d, in, nil, &part)
+			return logLik(ctx, d, in, nil, &st)
 		}
-		x := logLik(ctx, d, in, g5, &part)
+		x := logLik(ctx, d, in, g5, &st)
 		grad[0], grad[1], grad[2], grad[3] = g5[0], g5[1], g5[3], g5[4]
 		return x
 	}

@@ -20,18 +20,34 @@ import (
 // exp(lnF − lnL). If g is not nil it receives the gradient of lnL with
 // respect to (r, α, b, s, κ).
 func (p inner) rowLik(x, tx, T, fine float64, g *grads) (lnL, lnF float64) {
-	q := p.r + x
-	lT, u := logL(p.b, p.kappa, T)
-	lnF = -q*math.Log(p.alpha+T) - p.s*lT
-	k := kernel{q: q, alpha: p.alpha, b: p.b, kappa: p.kappa, c: p.s + 1, e: 1, fine: fine}
-	c := math.Log(p.s / p.kappa)
+	h := p.head(x, T)
+	k := kernel{q: h.q, alpha: p.alpha, b: p.b, kappa: p.kappa, c: p.s + 1, e: 1, fine: fine}
 	var gi grads
 	var gp *grads
 	if g != nil {
 		gp = &gi
 	}
-	lnI := k.integrate(tx, T, lnF-c, gp) + c
-	lnL = lnF
+	lnI := k.integrate(tx, T, h.lnF-h.c, gp) + h.c
+	return p.finish(&h, T, lnI, &gi, g), h.lnF
+}
+
+// rowHead holds the terms of a row's bracket that do not depend on t_x:
+// q = r+x, L(T), u = ε(T)/κ, lnF and c = ln(s/κ).
+type rowHead struct{ q, lT, u, lnF, c float64 }
+
+func (p inner) head(x, T float64) rowHead {
+	q := p.r + x
+	lT, u := logL(p.b, p.kappa, T)
+	return rowHead{q: q, lT: lT, u: u, lnF: -q*math.Log(p.alpha+T) - p.s*lT, c: math.Log(p.s / p.kappa)}
+}
+
+// finish returns ln L of a row from its head h and lnI, the logarithm of
+// the bracket's integral term (s/κ)·∫, and, if g is not nil, the gradient
+// into g from gi, the density kernel's derivatives averaged over the
+// integral (which it changes).
+func (p inner) finish(h *rowHead, T, lnI float64, gi, g *grads) float64 {
+	lnF, u, q := h.lnF, h.u, h.q
+	lnL := lnF
 	if !math.IsInf(lnI, -1) {
 		lnL = math.Max(lnF, lnI) + math.Log1p(math.Exp(-math.Abs(lnF-lnI)))
 	}
@@ -45,22 +61,23 @@ func (p inner) rowLik(x, tx, T, fine float64, g *grads) (lnL, lnF float64) {
 		if math.IsInf(u, 0) {
 			dk = p.s / p.kappa
 		}
-		dF := grads{-math.Log(p.alpha + T), -q / (p.alpha + T), -p.s * dLdb(p.b, p.kappa, T, u), -lT, dk}
+		dF := grads{-math.Log(p.alpha + T), -q / (p.alpha + T), -p.s * dLdb(p.b, p.kappa, T, u), -h.lT, dk}
 		gi[3] += 1 / p.s
 		gi[4] -= 1 / p.kappa
 		for j := range g {
 			g[j] = wF*dF[j] + wI*gi[j]
 		}
 	}
-	return lnL, lnF
+	return lnL
 }
 
 // logLik returns the weighted log-likelihood of rows d at p, and its
 // gradient with respect to (r, α, b, s, κ) into grad if not nil: per row
 // lnΓ(r+x) − lnΓ(r) + r ln α + lnL (rowLik), the terms of x once per
-// distinct x, the rows on all cores in a fixed chunking. Once ctx is done
-// it returns NaN.
-func logLik(ctx context.Context, d *rows.Data, p inner, grad []float64, part *[][6]float64) float64 {
+// distinct x, the rows on all cores in a fixed chunking, their integrals
+// by x where that is cheaper (grid.go); st keeps the scratch between
+// calls. Once ctx is done it returns NaN.
+func logLik(ctx context.Context, d *rows.Data, p inner, grad []float64, st *evalState) float64 {
 	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
 	lgr, lnA := lg(p.r), math.Log(p.alpha)
 	var ll float64
@@ -77,8 +94,10 @@ func logLik(ctx context.Context, d *rows.Data, p inner, grad []float64, part *[]
 			g[1] += w * p.r / p.alpha
 		}
 	}
+	st.prepare(ctx, d, p, grad != nil)
 	n := len(d.Rows)
 	chunks := parallel.Chunks(n)
+	part := &st.part
 	*part = slices.Grow((*part)[:0], chunks)[:chunks]
 	parallel.For(chunks, func(c int) {
 		lo, hi := parallel.Bounds(c, n)
@@ -92,8 +111,9 @@ func logLik(ctx context.Context, d *rows.Data, p inner, grad []float64, part *[]
 		if grad == nil {
 			gp = nil
 		}
-		for _, rw := range d.Rows[lo:hi] {
-			v, _ := p.rowLik(d.Xs[rw.Xi], d.Txs[rw.Txi], d.Ts[rw.Ti], 1, gp)
+		for i := lo; i < hi; i++ {
+			rw := &d.Rows[i]
+			v := st.row(d, p, i, gp)
 			acc[0] += rw.W * v
 			if gp != nil {
 				for k := range 5 {

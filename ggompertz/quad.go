@@ -127,6 +127,40 @@ func (k *kernel) width(a float64) float64 {
 		}
 		w = math.Min(w, 0.5*dist/k.fine)
 	}
+	if k.b > 0 && k.b*k.kappa > 1 {
+		w = math.Max(w, k.widthRising(a))
+	}
+	return w
+}
+
+// widthRising returns the length of the piece starting at a from the
+// second reading of ℓ for bκ > 1 (β > 1):
+//
+//	ℓ(τ) = −q·ln(α+τ) + (e·b − δ)·τ − c·L(τ),   L'(τ) = b·ρ(τ),
+//
+// ρ rising from 1/(bκ) toward 1. There the first reading's parts
+// −((c−e)·b + δ)·τ and −c·D cancel to within −c·L: with c large (a
+// heterogeneity vanishing, s and β large together) each changes fast
+// while their sum does not, and the first reading's pieces would be
+// 1/(c·b) long. On a piece of length w, ρ grows by at most e^{bw}, which
+// bounds the change of c·L; the piece is also at most half the distance
+// π/b to L's complex singularities. The piece is the longer of the two
+// readings' (each bounds the change of ℓ by its parts').
+func (k *kernel) widthRising(a float64) float64 {
+	h := pieceChange / k.fine
+	w := 0.5 * math.Pi / k.b / k.fine
+	if k.q != 0 {
+		w = math.Min(w, math.Min(h*(k.alpha+a)/k.q, 0.5*(k.alpha+a)/k.fine))
+	}
+	if lin := math.Abs(k.e*k.b - k.delta); lin > 0 {
+		w = math.Min(w, h/lin)
+	}
+	if sl := k.c * k.b; sl > 0 {
+		// c·L changes by at most c·b·min(1, ρ(a)·e^{bw})·w: at most h for
+		// w = h/(c·b), and for w = w₀·e^{−b·w₀}, w₀ = h/(c·b·ρ(a)).
+		w0 := h / (sl * rho(k.b, k.kappa, a))
+		w = math.Min(w, math.Max(h/sl, w0*math.Exp(-k.b*math.Min(w0, 0.5*math.Pi/k.b))))
+	}
 	return w
 }
 
@@ -140,7 +174,22 @@ func (k *kernel) tail(a, hi, la float64) float64 {
 	if k.q > 1 {
 		span = math.Min(span, (k.alpha+a)/(k.q-1))
 	}
-	return la + k.c*math.Max(d, 0) + math.Log(span)
+	t := la + k.c*math.Max(d, 0) + math.Log(span)
+	if k.b > 0 && k.b*k.kappa > 1 {
+		// The second reading (widthRising): L convex, so ℓ(τ) ≤ ℓ(a) −
+		// λ·(τ−a) − q·ln((α+τ)/(α+a)) with λ = c·b·ρ(a) − e·b + δ.
+		if lam := k.c*k.b*rho(k.b, k.kappa, a) - k.e*k.b + k.delta; lam >= 0 {
+			span := hi - a
+			if lam > 0 {
+				span = math.Min(span, 1/lam)
+			}
+			if k.q > 1 {
+				span = math.Min(span, (k.alpha+a)/(k.q-1))
+			}
+			t = math.Min(t, la+math.Log(span))
+		}
+	}
+	return t
 }
 
 // grads are the derivatives of ℓ with respect to (r, α, b, s, κ) for the
@@ -182,13 +231,15 @@ func dLdb(b, kappa, t, u float64) float64 {
 		de := t * t * (0.5 + x*(1.0/3+x*(1.0/8+x*(1.0/30+x/144))))
 		return de / (kappa + eps(b, t))
 	}
-	if math.IsInf(u, 0) {
-		// b(κ+ε) = bκ + e^x − 1 overflows: τe^x/(b(κ+ε)) = τρ and
-		// ε/(b(κ+ε)) = (1 − bκ/(bκ + e^x − 1))/b.
-		return t*rho(b, kappa, t) - 1/b*(1-rhoK(b, kappa, t))
+	if !math.IsInf(u, 0) {
+		e := eps(b, t)
+		if num := t*math.Exp(x) - e; !math.IsInf(num, 0) {
+			return num / (b * (kappa + e))
+		}
 	}
-	e := eps(b, t)
-	return (t*math.Exp(x) - e) / (b * (kappa + e))
+	// b(κ+ε) = bκ + e^x − 1 or τe^x overflows: τe^x/(b(κ+ε)) = τρ and
+	// ε/(b(κ+ε)) = (1 − bκ/(bκ + e^x − 1))/b.
+	return t*rho(b, kappa, t) - 1/b*(1-rhoK(b, kappa, t))
 }
 
 // rhoK returns bκ/(bκ + e^{bτ} − 1) = 1 − (e^{bτ}−1)/(bκ+e^{bτ}−1), in a form

@@ -101,6 +101,8 @@ func limitTest(ctx context.Context, d *rows.Data, p inner) (LimitTest, error) {
 	for i, x := range d.Xs {
 		xr[i] = mathext.Digamma(p.r+x) - psr + lnA
 	}
+	var st evalState
+	st.prepare(ctx, d, p, true)
 	n := len(d.Rows)
 	chunks := parallel.Chunks(n)
 	// Per chunk: the score (5), then the outer products' upper triangle (15).
@@ -112,8 +114,9 @@ func limitTest(ctx context.Context, d *rows.Data, p inner) (LimitTest, error) {
 		}
 		acc := &part[c]
 		var g grads
-		for _, rw := range d.Rows[lo:hi] {
-			v, _ := p.rowLik(d.Xs[rw.Xi], d.Txs[rw.Txi], d.Ts[rw.Ti], 1, &g)
+		for i := lo; i < hi; i++ {
+			rw := &d.Rows[i]
+			v := st.row(d, p, i, &g)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				acc[0] = math.NaN()
 				return

@@ -13,7 +13,7 @@ func BenchmarkLimitTest100k(b *testing.B) {
 	d := rowsOf(b, cs)
 	p := inner{0.53, 9.9, 0, 0.88, 26.6}
 	b.Logf("%d rows", len(d.Rows))
-	var part [][6]float64
+	var st evalState
 	g := make([]float64, 5)
 	b.Run("test", func(b *testing.B) {
 		for b.Loop() {
@@ -24,12 +24,12 @@ func BenchmarkLimitTest100k(b *testing.B) {
 	})
 	b.Run("loglik", func(b *testing.B) {
 		for b.Loop() {
-			logLik(context.Background(), d, p, nil, &part)
+			logLik(context.Background(), d, p, nil, &st)
 		}
 	})
 	b.Run("loglik-grad", func(b *testing.B) {
 		for b.Loop() {
-			logLik(context.Background(), d, p, g, &part)
+			logLik(context.Background(), d, p, g, &st)
 		}
 	})
 }

@@ -58,8 +58,8 @@ func TestLimitScoreMatchesDifference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var part [][6]float64
-	ll := func(b float64) float64 { q := p; q.b = b; return logLik(context.Background(), d, q, nil, &part) }
+	var st evalState
+	ll := func(b float64) float64 { q := p; q.b = b; return logLik(context.Background(), d, q, nil, &st) }
 	h := 1e-6 / d.MaxT
 	l0 := ll(0)
 	d1, d2 := (ll(h)-l0)/h, (ll(2*h)-l0)/(2*h)
