@@ -47,6 +47,13 @@ func (n *node) add(o *node) {
 		*n = *o
 		return
 	}
+	if o.m == n.m {
+		n.s += o.s
+		for j := range n.a {
+			n.a[j] += o.a[j]
+		}
+		return
+	}
 	if o.m > n.m {
 		f := math.Exp(n.m - o.m)
 		n.s = n.s*f + o.s
@@ -105,6 +112,9 @@ type evalState struct {
 	d    *rows.Data
 	lay  *layout
 	tree [][]node
+	// heads are the rows' heads by (x, T) pair (d.XT), for the rows on
+	// the grid.
+	heads []rowHead
 	// budget, if not 0, replaces gridBudget (tests).
 	budget int
 }
@@ -114,6 +124,7 @@ func (st *evalState) prepare(ctx context.Context, d *rows.Data, p inner, withGra
 	if st.d != d {
 		st.d, st.lay = d, newLayout(d)
 		st.tree = make([][]node, len(d.Xs))
+		st.heads = make([]rowHead, len(d.XT))
 	}
 	lay := st.lay
 	budget := gridBudget
@@ -127,6 +138,14 @@ func (st *evalState) prepare(ctx context.Context, d *rows.Data, p inner, withGra
 		k := kernel{q: p.r + d.Xs[xi], alpha: p.alpha, b: p.b, kappa: p.kappa, c: p.s + 1, e: 1, fine: 1}
 		st.tree[xi] = k.grid(lay.ends[xi], budget*lay.nrows[xi], withGrad, st.tree[xi])
 	})
+	parallel.Map(len(d.XT), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			pr := d.XT[i]
+			if st.tree[pr.Xi] != nil {
+				st.heads[i] = p.head(d.Xs[pr.Xi], d.Ts[pr.Vi], withGrad)
+			}
+		}
+	})
 }
 
 // row returns ln L of row i of d (rowLik) and its gradient into g if not
@@ -139,7 +158,7 @@ func (st *evalState) row(d *rows.Data, p inner, i int, g *grads) float64 {
 		v, _ := p.rowLik(x, tx, T, 1, g)
 		return v
 	}
-	h := p.head(x, T)
+	h := &st.heads[rw.XT]
 	at := st.lay.at[i]
 	nd := query(tr, int(at[0]), int(at[1]))
 	lnI := math.Inf(-1)
@@ -152,7 +171,7 @@ func (st *evalState) row(d *rows.Data, p inner, i int, g *grads) float64 {
 			}
 		}
 	}
-	return p.finish(&h, T, lnI, &gi, g)
+	return p.finish(h, lnI, &gi, g)
 }
 
 // query returns the sum of the leaves [lo, hi) of the segment tree tr.
@@ -234,6 +253,27 @@ func (k *kernel) grid(ends []float64, budget int, withGrad bool, buf []node) []n
 				}
 			}
 			a += w
+		}
+	}
+	// One scale for the whole tree when the leaves' scales are within
+	// e^600 of the largest (the sums stay normal numbers): sums without
+	// exponentials.
+	top, bottom := math.Inf(-1), math.Inf(1)
+	for _, nd := range tr[n:] {
+		if nd.s > 0 {
+			top, bottom = math.Max(top, nd.m), math.Min(bottom, nd.m)
+		}
+	}
+	if bottom-top > -600 {
+		for i := n; i < 2*n; i++ {
+			if nd := &tr[i]; nd.s > 0 && nd.m != top {
+				f := math.Exp(nd.m - top)
+				nd.s *= f
+				for j := range nd.a {
+					nd.a[j] *= f
+				}
+				nd.m = top
+			}
 		}
 	}
 	for i := n - 1; i >= 1; i-- {

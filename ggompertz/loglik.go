@@ -20,33 +20,45 @@ import (
 // exp(lnF − lnL). If g is not nil it receives the gradient of lnL with
 // respect to (r, α, b, s, κ).
 func (p inner) rowLik(x, tx, T, fine float64, g *grads) (lnL, lnF float64) {
-	h := p.head(x, T)
-	k := kernel{q: h.q, alpha: p.alpha, b: p.b, kappa: p.kappa, c: p.s + 1, e: 1, fine: fine}
+	h := p.head(x, T, g != nil)
+	k := kernel{q: p.r + x, alpha: p.alpha, b: p.b, kappa: p.kappa, c: p.s + 1, e: 1, fine: fine}
 	var gi grads
 	var gp *grads
 	if g != nil {
 		gp = &gi
 	}
 	lnI := k.integrate(tx, T, h.lnF-h.c, gp) + h.c
-	return p.finish(&h, T, lnI, &gi, g), h.lnF
+	return p.finish(&h, lnI, &gi, g), h.lnF
 }
 
-// rowHead holds the terms of a row's bracket that do not depend on t_x:
-// q = r+x, L(T), u = ε(T)/κ, lnF and c = ln(s/κ).
-type rowHead struct{ q, lT, u, lnF, c float64 }
+// rowHead holds the terms of a row's bracket that depend on x and T
+// alone: lnF, c = ln(s/κ), and with the gradient dF, the derivatives of
+// lnF.
+type rowHead struct {
+	lnF, c float64
+	dF     grads
+}
 
-func (p inner) head(x, T float64) rowHead {
+func (p inner) head(x, T float64, withGrad bool) rowHead {
 	q := p.r + x
 	lT, u := logL(p.b, p.kappa, T)
-	return rowHead{q: q, lT: lT, u: u, lnF: -q*math.Log(p.alpha+T) - p.s*lT, c: math.Log(p.s / p.kappa)}
+	h := rowHead{lnF: -q*math.Log(p.alpha+T) - p.s*lT, c: math.Log(p.s / p.kappa)}
+	if withGrad {
+		dk := p.s * u / (p.kappa * (1 + u))
+		if math.IsInf(u, 0) {
+			dk = p.s / p.kappa
+		}
+		h.dF = grads{-math.Log(p.alpha + T), -q / (p.alpha + T), -p.s * dLdb(p.b, p.kappa, T, u), -lT, dk}
+	}
+	return h
 }
 
 // finish returns ln L of a row from its head h and lnI, the logarithm of
 // the bracket's integral term (s/κ)·∫, and, if g is not nil, the gradient
 // into g from gi, the density kernel's derivatives averaged over the
 // integral (which it changes).
-func (p inner) finish(h *rowHead, T, lnI float64, gi, g *grads) float64 {
-	lnF, u, q := h.lnF, h.u, h.q
+func (p inner) finish(h *rowHead, lnI float64, gi, g *grads) float64 {
+	lnF := h.lnF
 	lnL := lnF
 	if !math.IsInf(lnI, -1) {
 		lnL = math.Max(lnF, lnI) + math.Log1p(math.Exp(-math.Abs(lnF-lnI)))
@@ -57,11 +69,7 @@ func (p inner) finish(h *rowHead, T, lnI float64, gi, g *grads) float64 {
 		if math.IsInf(lnI, -1) {
 			wI = 0
 		}
-		dk := p.s * u / (p.kappa * (1 + u))
-		if math.IsInf(u, 0) {
-			dk = p.s / p.kappa
-		}
-		dF := grads{-math.Log(p.alpha + T), -q / (p.alpha + T), -p.s * dLdb(p.b, p.kappa, T, u), -h.lT, dk}
+		dF := &h.dF
 		gi[3] += 1 / p.s
 		gi[4] -= 1 / p.kappa
 		for j := range g {
