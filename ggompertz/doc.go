@@ -28,7 +28,10 @@
 //
 // f = −S' the lifetime density; the integral is computed by Gauss–Legendre
 // quadrature on pieces whose number does not grow with x, T or the
-// parameters beyond a fixed cap (quad.go). P(alive), the conditional
+// parameters beyond a fixed cap (quad.go). The fit integrates once per
+// distinct x over the gaps between its rows' distinct t_x and T where
+// that is cheaper, a row's integral then a sum of its gaps' (grid.go).
+// P(alive), the conditional
 // expected purchases and the discounted expected residual transactions
 // (DERT) follow from the same pieces.
 package ggompertz

@@ -124,7 +124,7 @@ func (st *evalState) prepare(ctx context.Context, d *rows.Data, p inner, withGra
 	if st.d != d {
 		st.d, st.lay = d, newLayout(d)
 		st.tree = make([][]node, len(d.Xs))
-		st.heads = make([]rowHead, len(d.XT))
+		st.heads = nil
 	}
 	lay := st.lay
 	budget := gridBudget
@@ -138,6 +138,12 @@ func (st *evalState) prepare(ctx context.Context, d *rows.Data, p inner, withGra
 		k := kernel{q: p.r + d.Xs[xi], alpha: p.alpha, b: p.b, kappa: p.kappa, c: p.s + 1, e: 1, fine: 1}
 		st.tree[xi] = k.grid(lay.ends[xi], budget*lay.nrows[xi], withGrad, st.tree[xi])
 	})
+	if !slices.ContainsFunc(st.tree, func(tr []node) bool { return tr != nil }) {
+		return
+	}
+	if st.heads == nil {
+		st.heads = make([]rowHead, len(d.XT))
+	}
 	parallel.Map(len(d.XT), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			pr := d.XT[i]

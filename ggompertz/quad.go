@@ -128,7 +128,9 @@ func (k *kernel) width(a float64) float64 {
 		w = math.Min(w, 0.5*dist/k.fine)
 	}
 	if k.b > 0 && k.b*k.kappa > 1 {
-		w = math.Max(w, k.widthRising(a))
+		if wr := k.widthRising(a); wr > w {
+			w = wr
+		}
 	}
 	return w
 }
