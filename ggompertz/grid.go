@@ -160,7 +160,7 @@ func (st *evalState) row(d *rows.Data, p inner, i int, g *grads) float64 {
 	rw := &d.Rows[i]
 	x, tx, T := d.Xs[rw.Xi], d.Txs[rw.Txi], d.Ts[rw.Ti]
 	tr := st.tree[rw.Xi]
-	if tr == nil || !(tx < T) {
+	if tr == nil || !(tx < T) || int(rw.XT) >= len(st.heads) {
 		v, _ := p.rowLik(x, tx, T, 1, g)
 		return v
 	}
