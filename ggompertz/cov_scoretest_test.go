@@ -126,7 +126,10 @@ func TestCovLimitScoreTestErrors(t *testing.T) {
 		constant.Values[i] = []float64{1, 0}
 	}
 	for name, err := range map[string]error{
-		"no customers": func() error { _, err := ggompertz.CovLimitScoreTest(nil, nil, clv.Covariates{Names: z.Names}, lim); return err }(),
+		"no customers": func() error {
+			_, err := ggompertz.CovLimitScoreTest(nil, nil, clv.Covariates{Names: z.Names}, lim)
+			return err
+		}(),
 		"bad customer": func() error { _, err := ggompertz.CovLimitScoreTest(nil, bad, z, lim); return err }(),
 		"other names": func() error {
 			_, err := ggompertz.CovLimitScoreTest(nil, cs, clv.Covariates{Names: []string{"a", "b"}, Values: z.Values}, lim)
