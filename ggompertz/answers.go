@@ -206,9 +206,9 @@ func (w *outlookWork) quantiles(ps []float64, horizon, fH float64, out []float64
 				v = vlo + (vhi-vlo)/2
 			}
 			t := al * math.Expm1(v)
-			if !(t > lo && t < hi) { // no room left in the bracket
+			if !(t > lo && t < hi) { // the step is below t's resolution: the root is at lo (or hi)
 				res = lo
-				if glo < q {
+				if t >= hi {
 					res = hi
 				}
 				break
