@@ -11,6 +11,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/ggompertz"
 	"github.com/clvkit/clvkit/paretonbd"
 )
 
@@ -36,9 +37,6 @@ func channelAge(rec []string) []float64 {
 func TestCovariateAnswers(t *testing.T) {
 	g := genCovLog(t, 1500, 13)
 	for _, name := range forecast.CovariateModelNames {
-		if name == "ggompertz-cov" {
-			continue // no next-purchase distribution yet: its answer cells stay empty
-		}
 		res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
 			Model: name, Covariates: strings.NewReader(g.covs), CovariatesName: "covs.csv"})
 		if err != nil {
@@ -54,6 +52,8 @@ func TestCovariateAnswers(t *testing.T) {
 		case *bgnbd.CovModel:
 			lib, err = m.OutlookAll(cs, z, opts)
 		case *paretonbd.CovModel:
+			lib, err = m.OutlookAll(cs, z, opts)
+		case *ggompertz.CovModel:
 			lib, err = m.OutlookAll(cs, z, opts)
 		default:
 			t.Fatalf("%s: the scorer's model is a %T", name, m)
@@ -118,7 +118,7 @@ func TestCovariateAnswers(t *testing.T) {
 // with different covariates get different intervals.
 func TestCovariateAnswerIntervals(t *testing.T) {
 	g := genCovLog(t, 1500, 17)
-	for _, name := range []string{"paretonbd-cov", "bgnbd-cov"} {
+	for _, name := range []string{"paretonbd-cov", "bgnbd-cov", "ggompertz-cov"} {
 		res, err := forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
 			Model: name, Interval: 0.9, IntervalDraws: 40, AnswerIntervals: true, Covariates: strings.NewReader(g.covs)})
 		if err != nil {

@@ -62,7 +62,8 @@ func dynDraws(pm PurchaseModel, src rand.Source, n int) ([]clv.PurchaseModel, er
 // paretonbd.DynOnPaths.AliveAndExpectedAt at every time needed, the
 // paths prepared once for all draws and each draw's factors computed
 // once), the totals added draw by draw, the intervals between the
-// draws' quantiles. Time: customers × draws × the path's runs.
+// draws' quantiles; with opts.Outlook, the answers' intervals too
+// (dynOutlookDraws). Time: customers × draws × the path's runs.
 func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Customer, opts interval.Options) (*interval.Result, error) {
 	level := opts.Level
 	if level == 0 {
@@ -213,5 +214,10 @@ func dynForecastDraws(ctx context.Context, draws []interval.Draw, cs []clv.Custo
 		}
 	}
 	res.DrawTotals = tot
+	if opts.Outlook != (clv.OutlookOptions{}) { // the answers' intervals (dynanswerintervals.go)
+		if res.Outlooks, err = dynOutlookDraws(ctx, dps, ons, cs, opts.Outlook, ts, w, level); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
 }

@@ -14,8 +14,9 @@ import (
 // BenchmarkDynamicIntervals runs the job with the model with time-varying
 // covariates (Model paretonbd-dyn) on the apparel estimation period (600
 // customers) and on 10⁴ simulated customers (dynLog), without intervals
-// and with 200 parameter draws, reporting CPU seconds per run: the
-// draws' cost is the difference.
+// and with 200 parameter draws, without and with the answers' intervals
+// (AnswerIntervals), reporting CPU seconds per run: the draws' cost is
+// the difference.
 func BenchmarkDynamicIntervals(b *testing.B) {
 	type data struct {
 		name, log, covs string
@@ -33,16 +34,19 @@ func BenchmarkDynamicIntervals(b *testing.B) {
 	sets = append(sets, data{"10000", log, covs, forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"},
 		End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC), Months: 12, Unit: week, Discount: 0.01, Margin: 1}})
 	for _, s := range sets {
-		for _, draws := range []int{0, 200} {
+		for _, draws := range []int{0, 200, -200} {
 			name := s.name + "/none"
-			if draws > 0 {
+			switch {
+			case draws > 0:
 				name = s.name + "/200draws"
+			case draws < 0:
+				name = s.name + "/200draws+answers"
 			}
 			b.Run(name, func(b *testing.B) {
 				cfg := s.cfg
 				cfg.Model = forecast.DynamicModelName
-				if draws > 0 {
-					cfg.Interval, cfg.IntervalDraws = 0.9, draws
+				if draws != 0 {
+					cfg.Interval, cfg.IntervalDraws, cfg.AnswerIntervals = 0.9, max(draws, -draws), draws < 0
 				}
 				measure(b, func() error {
 					cfg.DynamicCovariates = strings.NewReader(s.covs)

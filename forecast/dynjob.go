@@ -508,9 +508,6 @@ func (res *Result) dynamicReport() map[string]any {
 	if len(d.Boundary) > 0 {
 		notes = append(notes, fmt.Sprintf("Held at a bound: %v.", d.Boundary))
 	}
-	if res.dynAnswerIntervalsMissing() {
-		notes = append(notes, dynAnswerIntervalsNote+".")
-	}
 	used := ""
 	switch {
 	case d.EffectsModel == "":
@@ -537,16 +534,4 @@ func (c *Config) checkDynamic() error {
 		return &ConfigError{Field: "DynamicCovariates", Value: "a file", Want: "static covariates as constant columns of it, not", With: "Covariates"}
 	}
 	return nil
-}
-
-// dynAnswerIntervalsNote says that the answers' intervals are not computed
-// for the model with time-varying covariates.
-const dynAnswerIntervalsNote = "the answers' intervals (Config.AnswerIntervals, -answer-intervals) are not computed for " +
-	DynamicModelName + " (time-varying covariates): their columns in forecast.csv are empty; the other intervals are computed"
-
-// dynAnswerIntervalsMissing reports whether the answers' intervals were
-// asked for and the model with time-varying covariates, which does not
-// give them (dynForecastDraws), made the forecasts.
-func (res *Result) dynAnswerIntervalsMissing() bool {
-	return res.Config.AnswerIntervals && res.Config.Interval > 0 && res.AnswerIntervals == nil && res.Choice.Name == DynamicModelName
 }

@@ -303,9 +303,6 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 		if err := res.intervals(ctx); err != nil {
 			return nil, err
 		}
-		if res.dynAnswerIntervalsMissing() {
-			j.say("note: %s", dynAnswerIntervalsNote)
-		}
 		if im := res.IntervalMethod; im != nil {
 			j.say("  draws: %v: %s", im.Method, im.Reason)
 		}

@@ -75,7 +75,7 @@ func ggompertzScreen(ctx context.Context, cs []clv.Customer, g *clv.Grouping, re
 // ggompertzCovModel is the GGompertz/NBD with static covariates
 // (ggompertz.FitCovariates).
 var ggompertzCovModel = purchaseModel{name: "ggompertz-cov", title: "GGompertz/NBD + covariates", fitCov: fitGGompertzCov, draws: covDraws,
-	sameAs: ggompertzLimit("paretonbd-cov")}
+	sameAs: ggompertzLimit("paretonbd-cov"), screenBy: "paretonbd-cov", screen: ggompertzCovScreen} // ggompertzcovscreen.go
 
 // ggompertzLimit returns the sameAs of a GGompertz/NBD entry: a fit that
 // reached the b → 0 limit is the Pareto/NBD (with covariates: with the
