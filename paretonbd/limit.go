@@ -29,7 +29,10 @@ const (
 // the shape, r or s, at limitShape and scales its rate, α or β, to keep
 // the ratio; it is not penalized.
 var limits = []model.Limit[Params]{
-	{Shape: 0, Partner: 1, Reached: func(p Params) bool { return p.R > boundaryShape }},
+	{Shape: 0, Partner: 1, Reached: func(p Params) bool { return p.R > boundaryShape },
+		// Likewise toward the Poisson limit: the Poisson limit model, in
+		// closed form (limitpoisson.go), from r ≥ 100.
+		Near: func(p Params) bool { return p.R >= edgeShape }},
 	{Shape: 2, Partner: 3, Reached: func(p Params) bool { return p.S > boundaryShape },
 		// A fit flat in s and β with s ≥ 100 stops short of the limit:
 		// the exponential-dropout limit model, in closed form, from there.

@@ -258,6 +258,12 @@ func expTailSeries(a0, z float64) float64 {
 // dropout rate μ is the same for everyone (a point mass has no posterior
 // update), so that the posterior's μ = s/β is the prior's exactly.
 func (p Params) posterior(x, T float64) Params {
+	if p.poissonLimit() { // λ = r/α kept likewise (limitpoisson.go)
+		if p.expLimit() {
+			return p
+		}
+		return Params{R: p.R, Alpha: p.Alpha, S: p.S, Beta: p.Beta + T}
+	}
 	if p.expLimit() {
 		return Params{R: p.R + x, Alpha: p.Alpha + T, S: p.S, Beta: p.Beta}
 	}
