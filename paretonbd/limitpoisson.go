@@ -103,24 +103,23 @@ func (p Params) poisHTerm(tx, T float64) (h, e float64) {
 
 // poisLogLik returns the log-likelihood of one customer in the Poisson
 // limit (or in both limits), x ln λ + ln C + ln(A + h e^U) with the terms
-// of the derivation, formed in logarithms where e^U overflows.
+// of the derivation; where e^U is large, as x ln λ + ln C₀ + ln(h + A e^−U)
+// with ln C₀ = ln C + U = −λt_x − s ln(1 + t_x/β) (or −(λ+μ)t_x) formed
+// directly, as the sum would lose digits.
 func (p Params) poisLogLik(x, tx, T float64) float64 {
 	lam := p.lambda()
 	a := p.poisAliveA(T)
 	h, e := p.poisHTerm(tx, T)
-	var lnC float64
+	var lnC, lnC0 float64
 	if p.expLimit() {
-		lnC = -(lam + p.mu()) * T
+		lnC, lnC0 = -(lam+p.mu())*T, -(lam+p.mu())*tx
 	} else {
-		lnC = -lam*T - p.S*math.Log1p(T/p.Beta)
+		lnC, lnC0 = -lam*T-p.S*math.Log1p(T/p.Beta), -lam*tx-p.S*math.Log1p(tx/p.Beta)
 	}
-	var lnS float64
 	if e < 30 {
-		lnS = math.Log(a + math.Exp(e)*h)
-	} else {
-		lnS = e + math.Log(h) + math.Log1p(a*math.Exp(-e)/h)
+		return xLogY(x, lam) + lnC + math.Log(a+math.Exp(e)*h)
 	}
-	return xLogY(x, lam) + lnC + lnS
+	return xLogY(x, lam) + lnC0 + math.Log(h) + math.Log1p(a*math.Exp(-e)/h)
 }
 
 // xLogY returns x ln y, 0 at x = 0.

@@ -87,22 +87,24 @@ func poisLimitLogLik(d *rows.Data, p Params, grad []float64, sc *poisScratch) fl
 			L := math.Log1p((T - tx) / (b + tx))
 			U := lam*(T-tx) + s*L
 			// S = A + e^U c₀, scaled by e^−U where e^U would overflow.
-			var S, lnS, eps, scale float64
+			// ln C + ln S, ln C + U = −λt_x − s ln(1 + t_x/β) formed
+			// directly where U is large (see poisLogLik).
+			lT := math.Log1p(T / b)
+			var S, ll, eps, scale float64
 			if U < 30 {
 				eps, scale = 1, math.Exp(U)
 				S = A.f + scale*H.c
-				lnS = math.Log(S)
+				ll = -lam*T - s*lT + math.Log(S)
 			} else {
 				eps, scale = math.Exp(-U), 1
 				S = A.f*eps + H.c
-				lnS = U + math.Log(H.c) + math.Log1p(A.f*eps/H.c)
+				ll = -lam*tx - s*math.Log1p(tx/b) + math.Log(H.c) + math.Log1p(A.f*eps/H.c)
 			}
-			lT := math.Log1p(T / b)
 			var xl float64
 			if x != 0 {
 				xl = x * lnLam
 			}
-			acc[0] += rw.W * (xl - lam*T - s*lT + lnS)
+			acc[0] += rw.W * (xl + ll)
 			if grad == nil {
 				continue
 			}
