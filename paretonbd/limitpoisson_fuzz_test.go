@@ -69,3 +69,35 @@ func FuzzPoisLogLik(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPoisPMF checks the Poisson limit's pmf, P(X(t) = n), for λ ∈
+// [10⁻⁶, 10⁶], s ∈ [10⁻³, 10⁶] (or both limits, μ = s/β), β ∈ [10⁻³,
+// 10⁹], t ≤ 10⁶: each of P(X(t) = n), n = n₀ … n₀+19, is finite and in
+// [0, 1], and their sum at most 1 (to 1e-9).
+func FuzzPoisPMF(f *testing.F) {
+	for _, c := range [][5]float64{{0.2, 0.5, 10, 0, 52}, {1e6, 1e-3, 1e9, 1e6, 1e6}, {1e-6, 1e6, 1e-3, 0, 1e6}, {3, 0.7, 0.01, 300, 104}, {0.5, 2, 5, 10, 1e-6}} {
+		f.Add(c[0], c[1], c[2], c[3], c[4], false)
+	}
+	f.Add(0.3, 0.01, 1.0, 5.0, 52.0, true)
+	f.Fuzz(func(t *testing.T, lam, s, beta, n0, tt float64, both bool) {
+		n0 = math.Trunc(n0)
+		if !(lam >= 1e-6 && lam <= 1e6 && s >= 1e-3 && s <= 1e6 && beta >= 1e-3 && beta <= 1e9 && n0 >= 0 && n0 <= 1e7 && tt >= 0 && tt <= 1e6) {
+			return
+		}
+		p := poisParams(lam, s, beta)
+		if both {
+			p = poisParams(lam, limitShape, limitShape*beta/s)
+		}
+		var sum float64
+		for n := n0; n < n0+20; n++ {
+			v := p.poisPMF(n, tt)
+			if !(v >= 0 && v <= 1+1e-12) {
+				t.Fatalf("%+v: P(X(%v) = %v) = %v", p, tt, n, v)
+			}
+			sum += v
+		}
+		if sum > 1+1e-9 {
+			t.Fatalf("%+v: Σ P(X(%v) = n), n = %v…%v: %v", p, tt, n0, n0+19, sum)
+		}
+	})
+}

@@ -75,7 +75,7 @@ func TestPoisLimitLogLikGrad(t *testing.T) {
 // (limitpoisson.go), λ^x [e^−λT (β/(β+T))^s + ∫_{t_x}^T e^−λτ (s/β)(β/(β+τ))^(s+1) dτ].
 func poisDirect(lam, s, b, x, tx, T float64) (L, pa float64) {
 	alive := math.Exp(-lam*T - s*math.Log1p(T/b))
-	f := func(tau float64) float64 { return math.Exp(-lam*tau+math.Log(s/b)-(s+1)*math.Log1p(tau/b)) }
+	f := func(tau float64) float64 { return math.Exp(-lam*tau + math.Log(s/b) - (s+1)*math.Log1p(tau/b)) }
 	in := quad.Fixed(f, tx, T, 2000, quad.Legendre{}, 0)
 	return math.Pow(lam, x) * (alive + in), alive / (alive + in)
 }
@@ -180,7 +180,8 @@ func TestPoisLimitNumerical(t *testing.T) {
 // limitShape, in closed form) with the general Pareto/NBD at large r
 // (10⁴, 10⁵ and limitShape·(1 − 10⁻⁹), α = r/λ): the log-likelihood of
 // each customer and the predictions (P(alive), E[Y(t)], P(Y(t) ≥ 1),
-// DERT, P(Y(t) = 1), E[λ]) differ by the gamma distribution's spread,
+// P(alive at T+t), DERT, P(Y(t) = 1), E[λ], E[Y(t)² | alive], the first
+// quartile of the time to the next purchase) differ by the gamma distribution's spread,
 // below (1 + x + λ(T+t))²/r relative, plus the general formulas' rounding,
 // which grows with r (terms such as r ln α): 1e-15·r·ln α absolute in the
 // log-likelihood.
@@ -216,9 +217,18 @@ func TestPoisLimitAgreesWithGeneral(t *testing.T) {
 						func(m *Model) float64 { return m.ProbabilityAlive(c) },
 						func(m *Model) float64 { return m.ConditionalExpectedPurchases(c, h) },
 						func(m *Model) float64 { return m.ProbabilityOfPurchaseWithin(c, h) },
+						func(m *Model) float64 { return m.ProbabilityAliveAfter(c, h) },
 						func(m *Model) float64 { return m.DERT(c, 0.002) },
 						func(m *Model) float64 { return m.ProbabilityOfPurchases(c, 1, h) },
 						func(m *Model) float64 { return m.ExpectedPurchaseRate(c) },
+						func(m *Model) float64 { return m.PurchasesSecondMomentIfAlive(c.Frequency, c.T, h) },
+						func(m *Model) float64 {
+							q := m.NextPurchaseQuantiles(c, []float64{0.25}, 1000)[0]
+							if math.IsNaN(q) {
+								return 1
+							}
+							return q
+						},
 					} {
 						a, b := f(ml), f(mg)
 						scale := math.Pow(1+c.Frequency+pr.lam*(c.T+h), 2)/r + round
@@ -250,4 +260,79 @@ func TestPoisPMFSeq(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBothLimitsAgree: the model of both limits (r and s held, in closed
+// form) is the limit of each one-sided limit model: it agrees with the
+// exponential-dropout limit model at r = limitShape·(1 − 10⁻⁹) (α = r/λ)
+// within (1 + x + λ(T+t))²/r relative, and with the Poisson limit model
+// at s = limitShape·(1 − 10⁻⁹) (β = s/μ) within (1 + μ(T+t))²/s, beside
+// rounding of 1e-15·r·ln α in the former's gamma-mixed terms: in the
+// log-likelihood of each customer and the predictions (P(alive), E[Y(t)],
+// P(Y(t) ≥ 1), P(alive at T+t), DERT, P(Y(t) = 1), E[λ]); and its fit's
+// log-likelihood is the sum of its customers'.
+func TestBothLimitsAgree(t *testing.T) {
+	worst := 0.0
+	for _, pr := range []struct{ lam, mu float64 }{{0.2, 0.02}, {1.5, 0.3}, {0.05, 0.001}} {
+		both := poisParams(pr.lam, limitShape, limitShape/pr.mu)
+		mb, err := New(both)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near := limitShape * (1 - 1e-9)
+		for k, other := range []Params{{R: near, Alpha: near / pr.lam, S: limitShape, Beta: limitShape / pr.mu}, poisParams(pr.lam, near, near/pr.mu)} {
+			if other.poissonLimit() == other.expLimit() {
+				t.Fatal("the limits do not switch at limitShape")
+			}
+			mo, err := New(other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range poisTestCustomers {
+				for _, h := range []float64{1, 13, 52} {
+					var scale float64
+					if k == 0 {
+						scale = math.Pow(1+c.Frequency+pr.lam*(c.T+h), 2)/near + 1e-15*near*math.Log(other.Alpha)
+					} else {
+						scale = math.Pow(1+pr.mu*(c.T+h), 2) / near
+					}
+					var llo float64
+					if k == 0 {
+						llo = other.expLogLik(c.Frequency, c.Recency, c.T)
+					} else {
+						llo = other.poisLogLik(c.Frequency, c.Recency, c.T)
+					}
+					if llb := both.poisLogLik(c.Frequency, c.Recency, c.T); !(math.Abs(llb-llo) < scale*(1+math.Abs(llb))) {
+						t.Errorf("%+v vs %+v %+v: LL %.12g, %.12g", both, other, c, llb, llo)
+					}
+					for i, f := range []func(m *Model) float64{
+						func(m *Model) float64 { return m.ProbabilityAlive(c) },
+						func(m *Model) float64 { return m.ConditionalExpectedPurchases(c, h) },
+						func(m *Model) float64 { return m.ProbabilityOfPurchaseWithin(c, h) },
+						func(m *Model) float64 { return m.ProbabilityAliveAfter(c, h) },
+						func(m *Model) float64 { return m.DERT(c, 0.002) },
+						func(m *Model) float64 { return m.ProbabilityOfPurchases(c, 1, h) },
+						func(m *Model) float64 { return m.ExpectedPurchaseRate(c) },
+					} {
+						a, b := f(mb), f(mo)
+						e := math.Abs(a-b) / b / scale
+						if !(e < 1) {
+							t.Errorf("%+v vs %+v %+v h=%v #%d: both %.12g, one-sided %.12g (rel. %.2g, %.2g of the bound)", both, other, c, h, i, a, b, e*scale, e)
+						}
+						worst = max(worst, e)
+					}
+				}
+			}
+		}
+		d := poisTestRows(t, poisTestCustomers)
+		var sc poisScratch
+		var want float64
+		for _, c := range poisTestCustomers {
+			want += both.poisLogLik(c.Frequency, c.Recency, c.T)
+		}
+		if ll := poisLimitLogLik(d, both, nil, &sc); math.Abs(ll-want) > 1e-12*math.Abs(want) {
+			t.Errorf("%+v: fit's LL %v, Σ %v", both, ll, want)
+		}
+	}
+	t.Logf("largest relative difference %.2g of the bound", worst)
 }
