@@ -85,16 +85,20 @@ func poisDirect(lam, s, b, x, tx, T float64) (L, pa float64) {
 // Gauss–Legendre) to 1e-10 relative: the likelihood and P(alive) of the
 // derivation, E[Y(t) | alive] = λ ∫_0^t ((β+T)/(β+T+u))^s du, the pmf
 // P(X(t) = n) for n = 0..60 (to 1e-12 absolute, and summing to 1 with
-// mean E[X(t)]), and in both limits the same against the exponential
+// mean E[X(t)], also at λt = 520), E[λ | history] = λ exactly, and in
+// both limits the same against the exponential
 // lifetime's integrals.
 func TestPoisLimitNumerical(t *testing.T) {
-	for _, pr := range []struct{ lam, s, b float64 }{{0.2, 0.5, 10}, {1.3, 2.2, 0.4}, {0.05, 0.9, 40}, {0.4, 12, 60}} {
+	for _, pr := range []struct{ lam, s, b float64 }{{0.2, 0.5, 10}, {1.3, 2.2, 0.4}, {0.05, 0.9, 40}, {0.4, 12, 60}, {5, 0.7, 3}} {
 		p := poisParams(pr.lam, pr.s, pr.b)
 		m, err := New(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range poisTestCustomers {
+			if r := m.ExpectedPurchaseRate(c); r != p.lambda() {
+				t.Errorf("%+v %+v: E[λ | history] %v, want λ = %v", pr, c, r, p.lambda())
+			}
 			L, pa := poisDirect(pr.lam, pr.s, pr.b, c.Frequency, c.Recency, c.T)
 			if ll := p.poisLogLik(c.Frequency, c.Recency, c.T); math.Abs(ll-math.Log(L)) > 1e-10*math.Max(1, math.Abs(ll)) {
 				t.Errorf("%+v %+v: LL %.15g, quadrature %.15g", pr, c, ll, math.Log(L))
@@ -112,7 +116,7 @@ func TestPoisLimitNumerical(t *testing.T) {
 		}
 		for _, tt := range []float64{0.5, 20, 104} {
 			var sum, mean float64
-			for n := range 400 {
+			for n := range 400 + int(3*pr.lam*tt) {
 				got := m.ProbabilityOfPurchasesUnconditional(n, tt)
 				sum += got
 				mean += float64(n) * got
