@@ -349,10 +349,11 @@ func Fit(customers []clv.Customer, opts FitOptions) (*Model, error) {
 // A fit that stops short of those limits where the likelihood is flat (the
 // standard error of a log-parameter above 20, or a Hessian that is not
 // positive definite), or with s running off toward 0, is judged by the
-// edge it lies on the way to (see edge): with s ≥ 100, the
-// exponential-dropout limit model is fitted from there, as above; with
-// 100 ≤ r ≤ 10⁴ (the Poisson limit of the purchases) or s < 10⁻³ (no
-// dropout), the estimate is returned with FitInfo.Status clv.AtBoundary,
+// edge it lies on the way to (see edge): with s ≥ 100 (or r ≥ 100), the
+// exponential-dropout (or Poisson) limit model is fitted from there, as
+// above, in closed form; with s < 10⁻³ (no dropout), or r flat in
+// [100, 10⁴] in the fit of the exponential-dropout limit model, the
+// estimate is returned with FitInfo.Status clv.AtBoundary,
 // the edge named in FitInfo.Reason, and an error wrapping clv.ErrBoundary;
 // elsewhere it is not identified (clv.ErrNotIdentified). Cancelling ctx
 // stops the fit within one chunk of rows.

@@ -31,7 +31,7 @@ func (m *Model) IfAliveCurve(x, minT, maxT float64) func(T float64, ts, out []fl
 			return
 		}
 		if p.expLimit() { // as activeExpected
-			k, mu := (p.R+x)/(p.Alpha+T), p.mu()
+			k, mu := p.aliveRate(x, T), p.mu()
 			for i, t := range ts {
 				if !finiteNonNeg(t) {
 					out[i] = math.NaN()
@@ -42,7 +42,7 @@ func (m *Model) IfAliveCurve(x, minT, maxT float64) func(T float64, ts, out []fl
 			return
 		}
 		bt := p.Beta + T
-		k := (p.R + x) / (p.Alpha + T) * bt
+		k := p.aliveRate(x, T) * bt
 		for i, t := range ts {
 			if !finiteNonNeg(t) {
 				out[i] = math.NaN()

@@ -16,7 +16,9 @@ import (
 // changes predictions by O(1/limitShape) — at most 2e-5 relative in
 // TestExponentialDropoutLimit — and the gradient of the log-likelihood
 // still has 10 digits. A model with s ≥ limitShape is predicted with the
-// closed forms of the exponential-dropout limit itself (limitexp.go).
+// closed forms of the exponential-dropout limit itself (limitexp.go), one
+// with r ≥ limitShape with those of the Poisson limit (limitpoisson.go),
+// and one with both with those of both limits at once.
 const (
 	boundaryShape = 1e4
 	limitShape    = 1e6
@@ -29,7 +31,10 @@ const (
 // the shape, r or s, at limitShape and scales its rate, α or β, to keep
 // the ratio; it is not penalized.
 var limits = []model.Limit[Params]{
-	{Shape: 0, Partner: 1, Reached: func(p Params) bool { return p.R > boundaryShape }},
+	{Shape: 0, Partner: 1, Reached: func(p Params) bool { return p.R > boundaryShape },
+		// Likewise toward the Poisson limit: the Poisson limit model, in
+		// closed form (limitpoisson.go), from r ≥ 100.
+		Near: func(p Params) bool { return p.R >= edgeShape }},
 	{Shape: 2, Partner: 3, Reached: func(p Params) bool { return p.S > boundaryShape },
 		// A fit flat in s and β with s ≥ 100 stops short of the limit:
 		// the exponential-dropout limit model, in closed form, from there.
@@ -65,9 +70,9 @@ func atBoundary(v []float64) bool {
 // edgeShape is the shape beyond which an estimate whose likelihood is flat
 // in a gamma distribution's shape and rate lies on the way to the limit in
 // which that distribution becomes a point mass (its coefficient of
-// variation 1/√shape is below 10%): for s, the fit then fits the
-// exponential-dropout limit model from there (limits' Near); for r, edge
-// names the Poisson limit. edgeVanish is the s below which one flat in s
+// variation 1/√shape is below 10%): the fit then fits the limit model
+// from there (limits' Near): the exponential-dropout limit for s, the
+// Poisson limit for r. edgeVanish is the s below which one flat in s
 // and β lies on the way to no dropout (all but a fraction of order s of
 // the customers have a dropout rate near 0).
 const (
@@ -79,12 +84,13 @@ const (
 // likelihood is flat in some parameters, or that a parameter running off
 // leaves not identified (model.RowModel.Edge): r and α running off
 // together (100 ≤ r ≤ 10⁴: purchase heterogeneity vanishing, the Poisson
-// limit of the purchases, short of the limit fit's boundaryShape), or s
-// → 0 (s < 10⁻³: dropout vanishing, the NBD without dropout), or both;
-// "" otherwise (the fit is then not identified). An r past boundaryShape
-// is a limit already reached and held, which the limit fit's Reason
-// names; s and β running off together short of the limit is fitted as
-// the limit (limits' Near).
+// limit of the purchases, short of the limit fit's boundaryShape: left
+// flat by the fit of the exponential-dropout limit model), or s → 0
+// (s < 10⁻³: dropout vanishing, the NBD without dropout), or both; ""
+// otherwise (the fit is then not identified). An r past boundaryShape is
+// a limit already reached and held, which the limit fit's Reason names;
+// a full fit running off toward either limit, flat short of it, is
+// fitted as the limit (limits' Near).
 func edge(p Params) string {
 	var parts []string
 	if p.R >= edgeShape && p.R <= boundaryShape { // beyond: a limit reached, which the reason names

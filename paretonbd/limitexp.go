@@ -256,8 +256,16 @@ func expTailSeries(a0, z float64) float64 {
 // in T known to be alive at T, who buys as a new customer with them:
 // (r+x, α+T, s, β+T); in the exponential-dropout limit β is kept, as the
 // dropout rate μ is the same for everyone (a point mass has no posterior
-// update), so that the posterior's μ = s/β is the prior's exactly.
+// update), so that the posterior's μ = s/β is the prior's exactly; in
+// the Poisson limit r and α are kept likewise (λ = r/α the prior's), and
+// in both limits all four.
 func (p Params) posterior(x, T float64) Params {
+	if p.poissonLimit() { // λ = r/α kept likewise (limitpoisson.go)
+		if p.expLimit() {
+			return p
+		}
+		return Params{R: p.R, Alpha: p.Alpha, S: p.S, Beta: p.Beta + T}
+	}
 	if p.expLimit() {
 		return Params{R: p.R + x, Alpha: p.Alpha + T, S: p.S, Beta: p.Beta}
 	}

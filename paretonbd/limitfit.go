@@ -235,9 +235,14 @@ func expLimitLogLik(d *rows.Data, p Params, grad []float64, s *limitScratch) flo
 	return tot[0]
 }
 
-// limitLogLik is the RowModel's LimitLogLik: the closed form whenever the
-// dropout shape is held (held[1]), else nil (the general likelihood).
+// limitLogLik is the RowModel's LimitLogLik: the closed form whenever a
+// shape is held: the purchase shape (held[0]; with the dropout shape too,
+// both limits) by poisLimitLogLik (limitpoissonfit.go), the dropout shape
+// alone (held[1]) by expLimitLogLik; else nil (the general likelihood).
 func limitLogLik(ctx context.Context, held []bool) func(d *rows.Data, p Params, grad []float64) float64 {
+	if len(held) >= 1 && held[0] {
+		return poisLimitFunc(ctx)
+	}
 	if len(held) < 2 || !held[1] {
 		return nil
 	}

@@ -24,7 +24,9 @@
 // parameters, there too (see hquad). A model with s ≥ 10⁶ (the shape a
 // limit model holds) is predicted in the exponential-dropout limit itself,
 // μ = s/β for everyone, by closed forms in the upper incomplete gamma
-// function: exact in that limit, within O(1/s) of the general formulas.
+// function: exact in that limit, within O(1/s) of the general formulas;
+// likewise one with r ≥ 10⁶ in the Poisson limit, λ = r/α for everyone,
+// and one with both in both limits.
 package paretonbd
 
 import (

@@ -32,6 +32,10 @@ func (m *Model) PurchasesSecondMomentIfAlive(x, T, t float64) float64 {
 	a := p.Alpha + T
 	el := (p.R + x) / a
 	el2 := (p.R + x) * (p.R + x + 1) / (a * a)
+	if p.poissonLimit() { // λ the same for everyone
+		el = p.lambda()
+		el2 = el * el
+	}
 	eL := B * phi(1-p.S)
 	eL2 := 2 * B * B * (phi(2-p.S) - phi(1-p.S))
 	return el*eL + el2*eL2

@@ -55,6 +55,9 @@ func (p Params) purchaseWithinFrom(pa, a, at, x, T, t float64) float64 {
 
 // lnRho returns ln ρ(t) = −(r+x) ln(1 + t/(α+T)) − s ln(1 + t/(β+T)).
 func (p Params) lnRho(x, T, t float64) float64 {
+	if p.poissonLimit() {
+		return -p.lambda()*t + p.lnSurvive(T, t)
+	}
 	return -(p.R+x)*math.Log1p(t/(p.Alpha+T)) + p.lnSurvive(T, t)
 }
 
@@ -108,6 +111,9 @@ func (p Params) rate(pa, x, tx, T float64) float64 {
 
 // rateFrom is rate given aliveA(x, T) at r+1, a1.
 func (p Params) rateFrom(pa, a1, x, tx, T float64) float64 {
+	if p.poissonLimit() { // the same λ for everyone
+		return p.lambda()
+	}
 	p1 := p
 	p1.R++
 	h1, e1 := p1.hTerm(x, tx, T)
@@ -129,6 +135,9 @@ func (p Params) aliveTerms(x, tx, T float64) (a, h, e float64) {
 // hTerm returns h and e of aliveTerms, which depend on x and t_x only
 // (T enters e alone).
 func (p Params) hTerm(x, tx, T float64) (h, e float64) {
+	if p.poissonLimit() {
+		return p.poisHTerm(tx, T)
+	}
 	if p.expLimit() {
 		return p.expHTerm(x, tx, T)
 	}
@@ -203,6 +212,10 @@ func (p Params) quantilesFrom(a, pa, fH, x, T float64, ps []float64, horizon flo
 		t := al * math.Expm1(w)
 		rho := math.Exp(p.lnRho(x, T, t))
 		v := pa * (a - rho*p.aliveA(x, T+t, nil))
+		if p.poissonLimit() { // G' = P(alive)·λ·ρ·(α+T+t)
+			d1 = pa * p.lambda() * rho * (al + t)
+			return min(1, max(0, v)), d1, d1 * (1 - (p.lambda()+p.hazard(T, t))*(al+t))
+		}
 		d1 = pa * (p.R + x) * rho
 		return min(1, max(0, v)), d1, -d1 * (p.R + x + p.hazard(T, t)*(al+t))
 	}

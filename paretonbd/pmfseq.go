@@ -34,6 +34,13 @@ const expUnderflow = -746
 // on the count computed once.
 func (p Params) pmfSeq(t float64) func() float64 {
 	n := 0.0
+	if p.poissonLimit() { // its quadrature's nodes depend on the count
+		return func() float64 {
+			v := p.poisPMF(n, t)
+			n++
+			return v
+		}
+	}
 	if t == 0 {
 		return func() float64 {
 			v := 0.0

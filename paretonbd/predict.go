@@ -64,6 +64,9 @@ func (p Params) aliveRow(x, tx, T float64, mem *memo) float64 {
 
 // aliveA is A/F of alive, which depends on x and T only.
 func (p Params) aliveA(x, T float64, mem *memo) float64 {
+	if p.poissonLimit() {
+		return p.poisAliveA(T)
+	}
 	if p.expLimit() {
 		return p.expAliveA(x, T)
 	}
@@ -79,8 +82,8 @@ func (p Params) aliveA(x, T float64, mem *memo) float64 {
 
 // aliveFrom is alive given its term a = aliveA(x, T).
 func (p Params) aliveFrom(a, x, tx, T float64, mem *memo) float64 {
-	if p.expLimit() {
-		h, e := p.expHTerm(x, tx, T)
+	if p.closedLimit() {
+		h, e := p.hTerm(x, tx, T)
 		return min(1, 1/(a+h*math.Exp(e)))
 	}
 	q := p.R + x
@@ -149,11 +152,11 @@ func (m *Model) ConditionalExpectedPurchases(c clv.Customer, t float64) float64 
 // rate (r+x)/(α+T) times the expected time alive, ∫_0^t ((β+T)/(β+T+u))^s du.
 func (p Params) activeExpected(x, T, t float64) float64 {
 	if p.expLimit() { // a/(α+T) · (1 − e^−μt)/μ
-		return (p.R + x) / (p.Alpha + T) * t * expm1x(-p.mu()*t)
+		return p.aliveRate(x, T) * t * expm1x(-p.mu()*t)
 	}
 	bt := p.Beta + T
 	L := math.Log1p(t / bt)
-	return (p.R + x) / (p.Alpha + T) * bt * L * expm1x(-(p.S-1)*L)
+	return p.aliveRate(x, T) * bt * L * expm1x(-(p.S-1)*L)
 }
 
 // expm1x returns expm1(y)/y, continuous at y = 0.
@@ -305,6 +308,9 @@ func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
 }
 
 func (p Params) pmf(n, t float64) float64 {
+	if p.poissonLimit() {
+		return p.poisPMF(n, t)
+	}
 	if t == 0 {
 		if n == 0 {
 			return 1
@@ -360,9 +366,12 @@ func (m *Model) DERT(c clv.Customer, delta float64) float64 {
 	}
 	p := m.Params()
 	if p.expLimit() { // P(alive) · a/((α+T)(δ+μ))
-		return p.alive(c.Frequency, c.Recency, c.T) * (p.R + c.Frequency) / (p.Alpha + c.T) / (delta + p.mu())
+		return p.alive(c.Frequency, c.Recency, c.T) * p.aliveRate(c.Frequency, c.T) / (delta + p.mu())
 	}
 	bt := p.Beta + c.T
+	if p.poissonLimit() { // P(alive) · λ · (β+T) · J
+		return p.alive(c.Frequency, c.Recency, c.T) * p.lambda() * bt * discountedLifetime(delta*bt, p.S)
+	}
 	return p.alive(c.Frequency, c.Recency, c.T) * (p.R + c.Frequency) / (p.Alpha + c.T) * bt * discountedLifetime(delta*bt, p.S)
 }
 
