@@ -59,8 +59,8 @@ func TestLimitCritical(t *testing.T) {
 
 func TestDecide(t *testing.T) {
 	fit := clv.FitInfo{Status: clv.Converged, LogLikelihood: -1000}
-	near := &clv.FitInfo{Status: clv.AtBoundary, LogLikelihood: -1000.5} // LR 1 < 1.64
-	far := &clv.FitInfo{Status: clv.AtBoundary, LogLikelihood: -1001}    // LR 2 ≥ 1.64
+	near := &clv.FitInfo{Status: clv.AtBoundary, LogLikelihood: -1000.5} // LR 1 < 5.41
+	far := &clv.FitInfo{Status: clv.AtBoundary, LogLikelihood: -1003}    // LR 6 ≥ 5.41
 	for _, c := range []struct {
 		asked  interval.Method
 		fit    clv.FitInfo
@@ -70,9 +70,12 @@ func TestDecide(t *testing.T) {
 		reason string
 	}{
 		{interval.MethodAuto, fit, near, interval.MethodMixture, 1, "not rejected"},
-		{interval.MethodAuto, fit, far, interval.MethodNormal, 2, "rejected"},
+		{interval.MethodAuto, fit, far, interval.MethodNormal, 6, "rejected"},
+		// LR 2: rejected at the intervals' level (1.64), not by the
+		// test of size 1% that Decide makes for 90% intervals.
+		{interval.MethodAuto, fit, &clv.FitInfo{Status: clv.AtBoundary, LogLikelihood: -1001}, interval.MethodMixture, 2, "not rejected"},
 		{interval.MethodNormal, fit, near, interval.MethodNormal, 1, "asked"},
-		{interval.MethodMixture, fit, far, interval.MethodMixture, 2, "asked"},
+		{interval.MethodMixture, fit, far, interval.MethodMixture, 6, "asked"},
 		{interval.MethodAuto, fit, nil, interval.MethodNormal, math.NaN(), "no limit"},
 		{interval.MethodNormal, fit, nil, interval.MethodNormal, math.NaN(), "asked for"},
 		{interval.MethodAuto, *near, nil, interval.MethodNormal, math.NaN(), "at a limit"},
@@ -87,9 +90,22 @@ func TestDecide(t *testing.T) {
 			t.Errorf("Decide(%v, %v, %v) = %+v; want %v, LR %v, a reason with %q", c.asked, c.fit, c.limit, d, c.want, c.lr, c.reason)
 		}
 	}
-	// The level sets the critical value: LR 2 is not rejected at 95%.
-	if d := interval.Decide(interval.MethodAuto, 0.95, fit, far); d.Method != interval.MethodMixture || math.Abs(d.Critical-2.7055) > 1e-4 {
+	// The level sets the critical value: at 90% the χ²₁ quantile at
+	// 0.98 (5.4119), at 95% at 0.99 (6.6349), where LR 6 is not rejected.
+	if d := interval.Decide(interval.MethodAuto, 0.9, fit, far); math.Abs(d.Critical-5.4119) > 1e-4 {
+		t.Errorf("at 90%%: %+v", d)
+	}
+	if d := interval.Decide(interval.MethodAuto, 0.95, fit, far); d.Method != interval.MethodMixture || math.Abs(d.Critical-6.6349) > 1e-4 {
 		t.Errorf("at 95%%: %+v", d)
+	}
+}
+
+// TestLimitTestLevel: a tenth of the intervals' miss rate.
+func TestLimitTestLevel(t *testing.T) {
+	for _, c := range []struct{ level, want float64 }{{0.9, 0.99}, {0.95, 0.995}, {0.8, 0.98}} {
+		if got := interval.LimitTestLevel(c.level); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("LimitTestLevel(%v) = %v, want %v", c.level, got, c.want)
+		}
 	}
 }
 

@@ -123,21 +123,39 @@ func nbCases(t *testing.T) []nbCase {
 // coverage over all fits of both models at least 75% (a calibrated
 // interval's achieved coverage over 32 samples falls below that with
 // probability 1.4%), never below the normal draws', and for Pareto/NBD
-// above them (measured at these seeds: Pareto/NBD auto 87.5%, normal 75%;
+// above them (measured at these seeds: Pareto/NBD auto 93.8%, normal 75%;
 // BG/NBD 87.5% both).
 // CLVKIT_LONG=1: 200 replications of 20,000 customers per model, totals
-// over 500 from 100 draws; auto coverage over all fits 75% or more per
+// over 500 from 100 draws; auto coverage over all fits 85% or more per
 // model, and for Pareto/NBD 10 points above the normal draws'. Logged:
 // coverage over all fits, over the limit fits and over the interior fits,
-// for both methods. Measured (loaded 2-core machine): Pareto/NBD, 200
-// replications (3,934 s), 80.0% auto against 60.5% normal (102 limit
-// fits, 88.2% covered; of the 98 inside, 75 mixtures, 71.4% covered by
-// auto, 31.6% by normal); BG/NBD, the first 100 replications (the rest
-// did not finish by the deadline), 90% both (51 limit fits, 38
-// mixtures). The target of 85% over all fits is not reached for
-// Pareto/NBD: the limit fits' own draws (s held) cover about 88%, and the
-// interior fits whose limit the test rejects (a tenth of all fits when
-// the limit is true) keep the normal draws.
+// for both methods.
+//
+// Measured (seeds as below, 2-core machine). Decide's first test, at the
+// intervals' own level (critical value 1.64 at 90%), covered 80.5% of the
+// 200 Pareto/NBD fits (normal draws 62.0%): 96 of the 108 limit fits
+// (88.9%), and of the 92 inside, 70 mixtures and 22 fits whose limit the
+// test rejected, covered by their normal draws once. Those rejections
+// are the test's false alarms (LR 1.7 to 5.2; 22 of 200 where the
+// test's size under ½χ²₀ + ½χ²₁ is 10%), and each left draws that sit at
+// the fit's finite shape, whose totals ran above the truth (the truth
+// below the band in 21 of the 22). The mixture of the same fits covered
+// 20 of the 22. Hence the test at size (1−level)/10 (LimitTestLevel:
+// critical value 5.41): every interior fit mixes, 90.0% covered over all
+// 200 fits (84 of the 92 inside, 91.3%; normal 62.0%; the CLVKIT_LONG
+// run of this test, 422 s). BG/NBD, 200
+// replications (270 s): 90.0% (normal 84.0%; 95 limit fits, 96
+// mixtures; the fit of replication 38 fails, a flat likelihood, a miss);
+// the old test covered 90.5% of replications 0 to 105 but 38, the new
+// one 94.3% of them.
+// At 5,000 customers (200 replications, same seeds) Pareto/NBD auto
+// covered 77.0% with the old test and 85.5% with the new one (normal
+// 59.0%), the rest of the misses at the limit fits (85 of 109 covered):
+// their draws, conditional on the limit, give ln μ a standard error of
+// 0.032 where the limit fits' estimates spread by 0.039, an asymptotic
+// approximation's error that has gone at 20,000 customers (z of the
+// totals' errors against the bands' half-widths: sd 1.30 at 5,000, 1.09
+// at 20,000).
 func TestNearBoundaryCoverage(t *testing.T) {
 	reps, n, scored, draws, lo := 16, 3000, 200, 60, 0.75
 	if raceEnabled {
@@ -145,7 +163,7 @@ func TestNearBoundaryCoverage(t *testing.T) {
 	}
 	long := os.Getenv("CLVKIT_LONG") != "" && !testing.Short()
 	if long {
-		reps, n, scored, draws, lo = 200, 20000, 500, 100, 0.75
+		reps, n, scored, draws, lo = 200, 20000, 500, 100, 0.85
 	}
 	const horizon, level = 39.0, 0.9
 	// total is NaN for a draw whose predictions fail (a draw of a and b
