@@ -217,10 +217,16 @@ func (a *Accumulator) Err() error { return a.err }
 // loads overlap instead of waiting for one another.
 func (a *Accumulator) Observe(customers []int32, ts []clv.Transaction) {
 	n := min(len(customers), len(ts))
+	for _, k := range customers[:n] {
+		if k >= 0 && k < MaxCustomers && (int(k/blockSize) >= len(a.cust) || a.cust[k/blockSize] == nil || a.chunk) {
+			a.grow(k)
+		}
+	}
+	// The loads on their own, back to back: a call or a branch between
+	// them would fill the processor's window and leave few in flight.
 	var sink int32
 	for _, k := range customers[:n] {
 		if k >= 0 && k < MaxCustomers {
-			a.grow(k)
 			sink += a.state(k).open
 		}
 	}

@@ -146,6 +146,8 @@ type answerCells struct {
 	bufs [][]byte
 	offs [][]int32
 	iv   intervalCells // of AnswerIntervalColumns (answerintervals.go)
+	// tiers, if not nil, are the cells of each kind of tiers (tierCells).
+	tiers [][]byte
 }
 
 // rowKey are the values of customer i a record is formatted from:

@@ -18,6 +18,7 @@ import (
 
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/internal/parallel"
+	"github.com/clvkit/clvkit/segment"
 )
 
 // ForecastColumns are the columns of forecast.csv: the summary, the
@@ -65,6 +66,7 @@ func (res *Result) WriteForecastCSV(w io.Writer) error {
 	}
 	cs := res.Summary.Customers
 	ac := res.cells()
+	ac.tiers = res.tierCells()
 	return writeChunks(w, parallel.Chunks(len(cs)), func(b []byte, k int) []byte {
 		lo, hi := parallel.Bounds(k, len(cs))
 		if b == nil {
@@ -129,6 +131,47 @@ func writeChunks(w io.Writer, n int, format func(buf []byte, k int) []byte) erro
 	return err
 }
 
+// tierCells returns, for each kind of tiers (Tiers.Kinds), its cells of
+// churn_tier, value_tier and action, each preceded by a comma: formatted
+// once, not once per customer.
+func (res *Result) tierCells() [][]byte {
+	cells := make([][]byte, len(res.Tiers.Kinds))
+	for k, t := range res.Tiers.Kinds {
+		var b []byte
+		for _, s := range [...]string{t.Churn, t.Value, t.Action} {
+			b = appendField(append(b, ','), s)
+		}
+		cells[k] = b
+	}
+	return cells
+}
+
+// segmentQuotes remembers, by RFM scores, the last segment name seen with
+// them and whether it needs quotes in a CSV field (needsQuotes): the
+// names come from a table, one string per scores, so that the check is a
+// comparison of pointers.
+type segmentQuotes [6 * 6 * 6]struct {
+	name   string
+	quoted bool
+	ok     bool
+}
+
+// appendSegment appends rfm's segment name as a CSV field.
+func (q *segmentQuotes) appendSegment(b []byte, rfm *segment.RFM) []byte {
+	k := (int(rfm.R)*6+int(rfm.F))*6 + int(rfm.M)
+	if rfm.R < 0 || rfm.R > 5 || rfm.F < 0 || rfm.F > 5 || rfm.M < 0 || rfm.M > 5 {
+		return appendField(b, rfm.Segment)
+	}
+	e := &q[k]
+	if !e.ok || e.name != rfm.Segment {
+		e.name, e.quoted, e.ok = rfm.Segment, needsQuotes(rfm.Segment), true
+	}
+	if e.quoted {
+		return appendQuoted(b, "", rfm.Segment)
+	}
+	return append(b, rfm.Segment...)
+}
+
 // appendForecastRows appends the forecast.csv rows of customers [lo, hi).
 func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []byte {
 	num := func(b []byte, v float64) []byte {
@@ -141,6 +184,7 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 	// loads overlap (records) instead of each waiting in turn.
 	var recs [recordBlock][]byte
 	var oks [recordBlock]bool
+	var segs segmentQuotes
 	for i := lo; i < hi; i++ {
 		if k := (i - lo) % recordBlock; k == 0 {
 			res.records(ac, i, min(i+recordBlock, hi), &recs, &oks)
@@ -180,9 +224,15 @@ func (res *Result) appendForecastRows(b []byte, ac *answerCells, lo, hi int) []b
 		} else { // no amounts: no m_score, and rfm_score is R and F
 			b = append(b, rs, ',', fs, ',', ',', rs, fs)
 		}
-		for _, s := range [...]string{rfm.Segment, tier.Churn, tier.Value, tier.Action} {
-			b = append(b, ',')
-			b = appendField(b, s)
+		b = append(b, ',')
+		b = segs.appendSegment(b, rfm)
+		if ac.tiers != nil {
+			b = append(b, ac.tiers[res.Tiers.Of[i]]...)
+		} else {
+			for _, s := range [...]string{tier.Churn, tier.Value, tier.Action} {
+				b = append(b, ',')
+				b = appendField(b, s)
+			}
 		}
 		if ok { // discounted_purchases and AnswerColumns
 			b = append(b, rec[2+rec[0]+rec[1]:]...)

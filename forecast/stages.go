@@ -394,11 +394,7 @@ func (j *job) segment(cs []clv.Customer, fcs []Forecast) (segmentation, error) {
 	if err != nil {
 		return segmentation{}, err
 	}
-	keys := make([]string, len(cs))
-	for i := range rfm {
-		keys[i] = rfm[i].Segment
-	}
-	groups, err := segment.SummarizeGroups(keys, cs, clvs, pa)
+	groups, err := segment.SummarizeRFM(rfm, cs, clvs, pa)
 	if err != nil {
 		return segmentation{}, err
 	}

@@ -270,43 +270,77 @@ type Group struct {
 // number of customers then key (segment/frame's Summarize is the same on a
 // DataFrame). keys, cs, and (if not nil) clvs and pAlive are parallel.
 func SummarizeGroups(keys []string, cs []clv.Customer, clvs, pAlive []float64) ([]Group, error) {
-	if len(keys) != len(cs) || clvs != nil && len(clvs) != len(cs) || pAlive != nil && len(pAlive) != len(cs) ||
+	if err := checkGroups(len(keys), cs, clvs, pAlive); err != nil {
+		return nil, err
+	}
+	var b groupBuilder
+	for i, k := range keys {
+		b.add(b.slot(k), cs, clvs, pAlive, i)
+	}
+	return b.finish(len(cs), clvs != nil), nil
+}
+
+// checkGroups checks the arguments of SummarizeGroups, n keys.
+func checkGroups(n int, cs []clv.Customer, clvs, pAlive []float64) error {
+	if n != len(cs) || clvs != nil && len(clvs) != len(cs) || pAlive != nil && len(pAlive) != len(cs) ||
 		(clvs == nil) != (pAlive == nil) {
-		return nil, fmt.Errorf("segment: %d keys, %d customers, %d CLVs, %d P(alive)", len(keys), len(cs), len(clvs), len(pAlive))
+		return fmt.Errorf("segment: %d keys, %d customers, %d CLVs, %d P(alive)", n, len(cs), len(clvs), len(pAlive))
 	}
 	if len(cs) == 0 {
-		return nil, fmt.Errorf("segment: %w", clv.ErrNoCustomers)
+		return fmt.Errorf("segment: %w", clv.ErrNoCustomers)
 	}
-	index := map[string]int{}
-	var gs []Group
-	for i, k := range keys {
-		j, ok := index[k]
-		if !ok {
-			j = len(gs)
-			index[k] = j
-			gs = append(gs, Group{Key: k})
+	return nil
+}
+
+// groupBuilder adds up the customers of each key, in the order the keys
+// are first seen.
+type groupBuilder struct {
+	index map[string]int
+	gs    []Group
+}
+
+// slot returns the index of key's group, adding the group if new.
+func (b *groupBuilder) slot(key string) int {
+	j, ok := b.index[key]
+	if !ok {
+		if b.index == nil {
+			b.index = map[string]int{}
 		}
-		g := &gs[j]
-		c := cs[i]
-		g.Customers++
-		g.MeanRecency += c.Recency
-		g.MeanFrequency += c.Frequency
-		g.MeanMonetary += c.MonetaryValue
-		if clvs != nil {
-			g.TotalCLV += clvs[i]
-			g.MeanPAlive += pAlive[i]
-		}
+		j = len(b.gs)
+		b.index[key] = j
+		b.gs = append(b.gs, Group{Key: key})
 	}
+	return j
+}
+
+// add adds customer i to group j.
+func (b *groupBuilder) add(j int, cs []clv.Customer, clvs, pAlive []float64, i int) {
+	g := &b.gs[j]
+	c := &cs[i]
+	g.Customers++
+	g.MeanRecency += c.Recency
+	g.MeanFrequency += c.Frequency
+	g.MeanMonetary += c.MonetaryValue
+	if clvs != nil {
+		g.TotalCLV += clvs[i]
+		g.MeanPAlive += pAlive[i]
+	}
+}
+
+// finish turns the sums into means and shares of the n customers and
+// sorts the groups by decreasing number of customers then key.
+func (b *groupBuilder) finish(n int, valued bool) []Group {
+	gs := b.gs
 	for i := range gs {
 		g := &gs[i]
-		n := float64(g.Customers)
-		g.Share = n / float64(len(cs))
-		g.MeanRecency /= n
-		g.MeanFrequency /= n
-		g.MeanMonetary /= n
-		if clvs != nil {
-			g.MeanCLV = g.TotalCLV / n
-			g.MeanPAlive /= n
+		m := float64(g.Customers)
+		g.Share = m / float64(n)
+		g.MeanRecency /= m
+		g.MeanFrequency /= m
+		g.MeanMonetary /= m
+		if valued {
+			g.MeanCLV = g.TotalCLV / m
+			g.MeanPAlive /= m
 		} else {
 			g.TotalCLV, g.MeanCLV, g.MeanPAlive = math.NaN(), math.NaN(), math.NaN()
 		}
@@ -323,5 +357,5 @@ func SummarizeGroups(keys []string, cs []clv.Customer, clvs, pAlive []float64) (
 		}
 		return 0
 	})
-	return gs, nil
+	return gs
 }
