@@ -514,6 +514,9 @@ func (c Config) explain(name string, err error) error {
 		// Without the penalty the fit reaches a limit of its model, which
 		// the job uses; the penalty holds it short of there.
 		return fmt.Errorf("%s: %w\n(without -penalizer the fit ends at that limit of the model and the job uses it: run without -penalizer)", name, err)
+	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "every customer has T = 0") && c.CalibrationEnd != "":
+		return fmt.Errorf("%s: %w\n(every customer's first purchase is on -calibration-end %s: give a later -calibration-end, "+
+			"so that the calibration period holds repeat purchases and time to make them)", name, err, c.CalibrationEnd)
 	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "every customer has T = 0"):
 		return fmt.Errorf("%s: %w\n(every customer's first purchase is on the observation end: give a later -end, "+
 			"or a log whose customers were first seen before it)", name, err)
@@ -571,6 +574,12 @@ func (c Config) explain(name string, err error) error {
 			" (monetary_value optional): rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value)", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && unknownIDOrDate.MatchString(inFlags(err.Error())):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(-id, -date and -amount name the log's columns: a name of its header, " +
+			"quoted if it has spaces, e.g. -id \"Customer ID\", or a 1-based number; -no-header for a file without a header)", err}
+	case errors.Is(err, clv.ErrNoCustomers) && strings.Contains(err.Error(), "whose monetary value is ≤ 0"):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the spend model needs amounts > 0: check that -amount names the amount column " +
+			"(with -summaries, monetary_value); for purchases only, without amounts: -amount \"\")", err}
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
@@ -582,6 +591,8 @@ var (
 	commaThousands = regexp.MustCompile(`unparseable amount "[^"]*[0-9],[0-9]{3}[.,]`)
 	// oneFieldWithSemicolon matches a header of one field holding ';'.
 	oneFieldWithSemicolon = regexp.MustCompile(`is not in the header \["[^"]*;[^"]*"\]$`)
+	// unknownIDOrDate matches a missing -id or -date column in an error.
+	unknownIDOrDate = regexp.MustCompile(`-(id|date) column "[^"]*" is not in the header`)
 	// badDate finds the date of an "unparseable date" error.
 	badDate = regexp.MustCompile(`unparseable date "([^"]*)"`)
 )

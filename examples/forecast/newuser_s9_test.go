@@ -1,0 +1,72 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestNewUserHints: errors a newcomer meets on a first run of their own
+// file name the cause and the flag that fixes it (issue #18).
+func TestNewUserHints(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{
+			// A shop export with its own header names.
+			"header names",
+			[]string{write("shop.csv", "Customer ID,Order Date,Total\na,2024-01-01,5\na,2024-02-01,6\n")},
+			[]string{`-id column "customer_id" is not in the header ["Customer ID" "Order Date" "Total"]`, `e.g. -id "Customer ID", or a 1-based number`},
+		},
+		{
+			// The date column misnamed, the id right.
+			"date name",
+			[]string{"-id", "Customer ID", filepath.Join(dir, "shop.csv")},
+			[]string{`-date column "date" is not in the header`, "-id, -date and -amount name the log's columns"},
+		},
+		{
+			// Every amount 0: the repeat buyers are there, their spend is not.
+			"zero amounts",
+			[]string{write("zero.csv", "customer_id,date,amount\na,2024-01-01,0\na,2024-02-01,0\na,2024-03-11,0\nb,2024-01-03,0\nb,2024-04-01,0\n"+
+				"c,2024-01-05,0\nd,2024-02-07,0\nd,2024-06-01,0\ne,2024-03-01,0\nf,2024-05-01,0\nf,2024-05-20,0\ng,2024-06-30,0\n")},
+			[]string{"no customers with repeat purchases and a monetary value > 0 (", "with them, whose monetary value is ≤ 0)", `without amounts: -amount ""`},
+		},
+		{
+			// Summaries without monetary_value read as amounts of 0.
+			"summaries without monetary_value",
+			[]string{"-summaries", "-end", "1997-09-30", write("sum.csv", "customer_id,frequency,recency,T\n1,2,30.43,38.86\n2,0,0,38.86\n3,1,1.71,38.86\n"+
+				"4,0,0,38.86\n5,3,20,38.86\n6,0,0,30\n7,5,35,38\n8,1,10,20\n")},
+			[]string{"whose monetary value is ≤ 0)", "(with -summaries, monetary_value)", `-amount ""`},
+		},
+		{
+			// A calibration end on the log's first day: the hint is about
+			// -calibration-end, not -end.
+			"calibration end too early",
+			[]string{"-calibration-end", "2024-01-01", write("cal.csv", "customer_id,date,amount\na,2024-01-01,5\na,2024-02-01,6\nb,2024-01-01,7\nb,2024-03-01,7\n")},
+			[]string{"every customer's first purchase is on -calibration-end 2024-01-01: give a later -calibration-end"},
+		},
+	} {
+		err := run(append([]string{"-out", filepath.Join(dir, "out")}, tc.args...), io.Discard, io.Discard)
+		if err == nil {
+			t.Errorf("%s: no error", tc.name)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v\nwant it to contain %q", tc.name, err, w)
+			}
+		}
+	}
+}
