@@ -37,6 +37,12 @@ func TestNewUserHints(t *testing.T) {
 			[]string{`-date column "date" is not in the header`, "-id, -date and -amount name the log's columns"},
 		},
 		{
+			// -no-header on a file that has one.
+			"header with -no-header",
+			[]string{"-no-header", "-id", "1", "-date", "2", "-amount", "3", filepath.Join(dir, "shop.csv")},
+			[]string{`line 1, column 2: unparseable date "Order Date"`, "line 1 looks like a header: without -no-header it is read as one"},
+		},
+		{
 			// Every amount 0: the repeat buyers are there, their spend is not.
 			"zero amounts",
 			[]string{write("zero.csv", "customer_id,date,amount\na,2024-01-01,0\na,2024-02-01,0\na,2024-03-11,0\nb,2024-01-03,0\nb,2024-04-01,0\n"+

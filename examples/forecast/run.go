@@ -565,6 +565,9 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && commaThousands.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with commas between thousands, such as 1,234.50, are not read: " +
 			"export the column without the thousands separator; -decimal-comma is for 1.234,50)", err}
+	case (errors.Is(err, clv.ErrBadTime) || errors.Is(err, clv.ErrBadAmount)) && c.NoHeader && strings.Contains(err.Error(), "line 1, "):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(line 1 looks like a header: without -no-header it is read as one, " +
+			"and -id, -date and -amount may name its columns)", err}
 	case errors.Is(err, clv.ErrBadTime) && c.Layout == "":
 		return explained{name + ": " + inFlags(err.Error()) + "\n(dates written otherwise: -layout, in Go's reference time" + layoutHint(err.Error()) + ")", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
