@@ -8,6 +8,22 @@ import (
 	"testing"
 )
 
+// TestNoDecimalCommaHint: an empty or hexadecimal amount is not told of
+// -decimal-comma (the hint matched the comma of "line 2, column 3").
+func TestNoDecimalCommaHint(t *testing.T) {
+	dir := t.TempDir()
+	for _, amount := range []string{"", "0x10", "n/a"} {
+		in := filepath.Join(dir, "log.csv")
+		if err := os.WriteFile(in, []byte("customer_id,date,amount\na,2024-01-01,"+amount+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := run([]string{"-out", filepath.Join(dir, "out"), in}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), `line 2, column 3 ("amount"): unparseable amount`) || strings.Contains(err.Error(), "-decimal-comma") {
+			t.Errorf("amount %q: %v, want the amount named without the -decimal-comma hint", amount, err)
+		}
+	}
+}
+
 // TestNewUserHints: errors a newcomer meets on a first run of their own
 // file name the cause and the flag that fixes it (issue #18).
 func TestNewUserHints(t *testing.T) {
@@ -62,6 +78,12 @@ func TestNewUserHints(t *testing.T) {
 			"calibration end too early",
 			[]string{"-calibration-end", "2024-01-01", write("cal.csv", "customer_id,date,amount\na,2024-01-01,5\na,2024-02-01,6\nb,2024-01-01,7\nb,2024-03-01,7\n")},
 			[]string{"every customer's first purchase is on -calibration-end 2024-01-01: give a later -calibration-end"},
+		},
+		{
+			// An amount with a decimal comma is told of -decimal-comma.
+			"decimal comma",
+			[]string{write("comma.csv", "customer_id,date,amount\na,2024-01-01,\"12,50\"\n")},
+			[]string{`unparseable amount "12,50"`, "-decimal-comma"},
 		},
 	} {
 		err := run(append([]string{"-out", filepath.Join(dir, "out")}, tc.args...), io.Discard, io.Discard)

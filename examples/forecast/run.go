@@ -583,7 +583,7 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrNoCustomers) && strings.Contains(err.Error(), "whose monetary value is ≤ 0"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(the spend model needs amounts > 0: check that -amount names the amount column " +
 			"(with -summaries, monetary_value); for purchases only, without amounts: -amount \"\")", err}
-	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
+	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && commaAmount.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
 	return explained{name + ": " + inFlags(err.Error()), err}
@@ -594,6 +594,9 @@ var (
 	commaThousands = regexp.MustCompile(`unparseable amount "[^"]*[0-9],[0-9]{3}[.,]`)
 	// oneFieldWithSemicolon matches a header of one field holding ';'.
 	oneFieldWithSemicolon = regexp.MustCompile(`is not in the header \["[^"]*;[^"]*"\]$`)
+	// commaAmount matches an amount with a comma in an error (not the
+	// comma of "line 2, column 3").
+	commaAmount = regexp.MustCompile(`unparseable amount "[^"]*,`)
 	// unknownIDOrDate matches a missing -id or -date column in an error.
 	unknownIDOrDate = regexp.MustCompile(`-(id|date) column "[^"]*" is not in the header`)
 	// badDate finds the date of an "unparseable date" error.
