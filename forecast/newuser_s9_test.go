@@ -2,9 +2,13 @@ package forecast_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -28,5 +32,31 @@ func TestSpanNote(t *testing.T) {
 		if tc.want == "" && strings.Contains(got, "observation spans") || tc.want != "" && !strings.Contains(got, tc.want) {
 			t.Errorf("%s: progress:\n%s\nwant %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestIncrementalAfterEnd: a daily run's transaction after Config.End is
+// reported as a full run reports it, a *clv.ParseError naming the line and
+// wrapping a *clv.AfterEndError with the end's whole day, so that callers
+// restate both alike (it was a plain error with Go's time format).
+func TestIncrementalAfterEnd(t *testing.T) {
+	f, err := os.Open("../testdata/transactions.csv") // to 2024-12-30
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st := &forecast.State{}
+	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+	if _, err := forecast.RunIncremental(context.Background(), st, f, forecast.Config{Model: "bgnbd", End: end, EndOfDay: true}); err != nil {
+		t.Fatal(err)
+	}
+	day := "customer_id,date,amount\nC00052,2025-01-03,5\nC00107,2025-01-12,5\n"
+	_, err = forecast.RunIncremental(context.Background(), st, strings.NewReader(day),
+		forecast.Config{Model: "bgnbd", End: time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), EndOfDay: true})
+	var pe *clv.ParseError
+	var ae *clv.AfterEndError
+	if !errors.As(err, &pe) || pe.Line != 3 || !errors.As(err, &ae) || !errors.Is(err, clv.ErrAfterEnd) ||
+		!ae.EndOfDay || !ae.Time.Equal(time.Date(2025, 1, 12, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("error %v (%T), want a ParseError of line 3 wrapping an AfterEndError of 2025-01-12 with EndOfDay", err, err)
 	}
 }
