@@ -60,3 +60,14 @@ func TestIncrementalAfterEnd(t *testing.T) {
 		t.Errorf("error %v (%T), want a ParseError of line 3 wrapping an AfterEndError of 2025-01-12 with EndOfDay", err, err)
 	}
 }
+
+// TestAnswerIntervalsNeedInterval: AnswerIntervals without Interval names
+// what is missing, the level of Interval ("AnswerIntervals true: want false
+// without Interval" told a new user to drop the flag they asked for).
+func TestAnswerIntervalsNeedInterval(t *testing.T) {
+	_, err := forecast.Run(context.Background(), strings.NewReader("customer_id,date,amount\n"), forecast.Config{AnswerIntervals: true})
+	var ce *forecast.ConfigError
+	if !errors.As(err, &ce) || ce.Field != "Interval" || !strings.HasSuffix(err.Error(), ": Interval 0: want a level in (0, 1), e.g. 0.9, with AnswerIntervals") {
+		t.Errorf("error %v, want a ConfigError of Interval", err)
+	}
+}

@@ -98,3 +98,11 @@ func TestNewUserHints(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerIntervalsFlag: -answer-intervals alone says to give -interval.
+func TestAnswerIntervalsFlag(t *testing.T) {
+	err := run([]string{"-answer-intervals", "-out", t.TempDir()}, io.Discard, io.Discard)
+	if want := "-interval 0: want a level in (0, 1), e.g. 0.9, with -answer-intervals"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want it to start %q", err, want)
+	}
+}
