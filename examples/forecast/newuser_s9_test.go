@@ -106,3 +106,32 @@ func TestAnswerIntervalsFlag(t *testing.T) {
 		t.Errorf("error %v, want it to start %q", err, want)
 	}
 }
+
+// TestOutNotADirectory: an -out that is a file is refused before the run,
+// naming -out (it failed after the fits with "mkdir out: not a directory").
+func TestOutNotADirectory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.WriteFile(out, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var progress strings.Builder
+	err := run([]string{"-out", out, "-in", "../../testdata/transactions.csv"}, io.Discard, &progress)
+	if want := "-out " + out + ": not a directory"; err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(progress.String(), "fitting") {
+		t.Errorf("error %v, want it to start %q before any fit; progress:\n%s", err, want, progress.String())
+	}
+}
+
+// TestCovariatesDelimiterHint: a covariates file written with another
+// delimiter than the log's is told that it is read with the log's.
+func TestCovariatesDelimiterHint(t *testing.T) {
+	dir := t.TempDir()
+	covs := filepath.Join(dir, "covs.csv")
+	if err := os.WriteFile(covs, []byte("customer_id;channel\nC00052;1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run([]string{"-out", dir, "-covariates", covs, "-in", "../../testdata/transactions.csv"}, io.Discard, io.Discard)
+	if want := `(the file is read with the log's delimiter, -delim ",": write it with that one)`; err == nil ||
+		!strings.Contains(err.Error(), `got "customer_id;channel"`) || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want the header named and %q", err, want)
+	}
+}

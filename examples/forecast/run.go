@@ -305,6 +305,10 @@ func Run(c Config, progress io.Writer) error {
 		return cli.Usagef("-dynamic-covariates: want a transaction log (its purchase times), without -summaries or -state")
 	}
 	var in io.Reader
+	if fi, err := os.Stat(c.Out); err == nil && !fi.IsDir() {
+		// Said before the run, not after its fits.
+		return fmt.Errorf("-out %s: not a directory: give a directory for the outputs (created if missing)", c.Out)
+	}
 	if c.In == "-" {
 		fc.Name = "standard input"
 		in = c.stdin
@@ -544,6 +548,10 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrInvalidCovariates) && c.Covariates != "":
 		// The covariates file is at fault, not the log: name it first.
 		msg := inFlags(err.Error())
+		if strings.Contains(msg, "a header with the customer id and at least one covariate column, got") {
+			// One field: most likely another delimiter than the log's.
+			msg += fmt.Sprintf("\n(the file is read with the log's delimiter, -delim %q: write it with that one)", c.Delim)
+		}
 		if rest, ok := strings.CutPrefix(msg, clv.ErrInvalidCovariates.Error()+": "+c.Covariates+": "); ok {
 			return explained{"-covariates " + c.Covariates + ": " + rest, err}
 		}
