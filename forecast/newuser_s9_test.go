@@ -71,3 +71,30 @@ func TestAnswerIntervalsNeedInterval(t *testing.T) {
 		t.Errorf("error %v, want a ConfigError of Interval", err)
 	}
 }
+
+// TestHoldoutNote: a calibration end after the log's last purchase (with a
+// later end) leaves a holdout period without transactions; the progress
+// says so. A holdout with purchases says nothing of it.
+func TestHoldoutNote(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	for _, tc := range []struct {
+		cal  string
+		note bool
+	}{{"2025-06-30", true}, {"2024-09-30", false}} {
+		f, err := os.Open("../testdata/transactions.csv") // to 2024-12-30
+		if err != nil {
+			t.Fatal(err)
+		}
+		var progress strings.Builder
+		_, err = forecast.Run(context.Background(), f, forecast.Config{Model: "bgnbd", End: day("2026-12-03"), CalibrationEnd: day(tc.cal),
+			EndOfDay: true, Progress: &progress})
+		f.Close()
+		if err != nil {
+			t.Fatalf("-calibration-end %s: %v", tc.cal, err)
+		}
+		want := "note: the holdout period, after the calibration end 2025-06-30, holds no transaction (the last is on 2024-12-30)"
+		if got := strings.Contains(progress.String(), "holds no transaction"); got != tc.note || tc.note && !strings.Contains(progress.String(), want) {
+			t.Errorf("-calibration-end %s: progress:\n%s\nwant the note %v", tc.cal, progress.String(), tc.note)
+		}
+	}
+}

@@ -23,3 +23,23 @@ func spanNote(first, end time.Time) string {
 		"sets its start or its end, and every forecast with it; fix the row, or set the end of observation",
 		span/(365.25*24*3600), first.Format(time.DateOnly), end.Format(time.DateOnly))
 }
+
+// holdoutNote returns a note on a holdout period without a transaction (a
+// calibration end after the log's last purchase, with a later end of
+// observation), or "": every model's holdout error then measures only how
+// few purchases it predicts, and the choice by it means nothing.
+func holdoutNote(cfg Config, last time.Time) string {
+	if cfg.CalibrationEnd.IsZero() || cfg.Summaries {
+		return ""
+	}
+	cal := cfg.CalibrationEnd
+	if cfg.EndOfDay {
+		cal = cal.Add(24 * time.Hour)
+	}
+	if !last.Before(cal) {
+		return ""
+	}
+	return fmt.Sprintf("note: the holdout period, after the calibration end %s, holds no transaction (the last is on %s): "+
+		"the holdout errors measure only how few purchases each model predicts; end the calibration before the last purchases",
+		cfg.CalibrationEnd.Format(time.DateOnly), last.Format(time.DateOnly))
+}
