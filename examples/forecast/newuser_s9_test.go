@@ -80,6 +80,12 @@ func TestNewUserHints(t *testing.T) {
 			[]string{"every customer's first purchase is on -calibration-end 2024-01-01: give a later -calibration-end"},
 		},
 		{
+			// A comma-separated log read with another delimiter.
+			"comma log, -delim ;",
+			[]string{"-delim", ";", filepath.Join(dir, "comma.csv")},
+			[]string{`is not in the header ["customer_id,date,amount"]`, "(the header is one field holding ',': -delim ','"},
+		},
+		{
 			// An amount with a decimal comma is told of -decimal-comma.
 			"decimal comma",
 			[]string{write("comma.csv", "customer_id,date,amount\na,2024-01-01,\"12,50\"\n")},

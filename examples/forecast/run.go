@@ -585,6 +585,8 @@ func (c Config) explain(name string, err error) error {
 			" (monetary_value optional): rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value)", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != "," && oneFieldWithComma.MatchString(err.Error()):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ',': -delim ','; or leave -delim out)", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && unknownIDOrDate.MatchString(inFlags(err.Error())):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-id, -date and -amount name the log's columns: a name of its header, " +
 			"quoted if it has spaces, e.g. -id \"Customer ID\", or a 1-based number; -no-header for a file without a header)", err}
@@ -600,6 +602,8 @@ func (c Config) explain(name string, err error) error {
 var (
 	// commaThousands matches an amount such as "1,234.50" in an error.
 	commaThousands = regexp.MustCompile(`unparseable amount "[^"]*[0-9],[0-9]{3}[.,]`)
+	// oneFieldWithComma matches a header of one field holding ','.
+	oneFieldWithComma = regexp.MustCompile(`is not in the header \["[^"]*,[^"]*"\]$`)
 	// oneFieldWithSemicolon matches a header of one field holding ';'.
 	oneFieldWithSemicolon = regexp.MustCompile(`is not in the header \["[^"]*;[^"]*"\]$`)
 	// commaAmount matches an amount with a comma in an error (not the
