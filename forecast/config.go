@@ -253,7 +253,7 @@ func (c *Config) check() error {
 	case c.Interval != 0 && !(c.Interval > 0 && c.Interval < 1):
 		return bad("Interval", c.Interval, "a level in (0, 1), e.g. 0.9")
 	case c.Interval == 0 && c.AnswerIntervals:
-		return &ConfigError{Field: "AnswerIntervals", Value: "true", Want: "false without", With: "Interval"}
+		return &ConfigError{Field: "Interval", Value: "0", Want: "a level in (0, 1), e.g. 0.9, with", With: "AnswerIntervals"}
 	case c.Interval == 0 && c.IntervalDraws != 0:
 		return &ConfigError{Field: "IntervalDraws", Value: fmt.Sprint(c.IntervalDraws), Want: "none (the draws are for intervals) without", With: "Interval"}
 	case c.Interval == 0 && c.IntervalMethod != interval.MethodAuto:

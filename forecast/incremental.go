@@ -270,7 +270,9 @@ func (j *job) readNew(st *State, r io.Reader) (*newLog, error) {
 			continue
 		}
 		if !limit.IsZero() && t.Time.After(limit) {
-			return nil, fmt.Errorf("line %d: %w: %v (the end of observation is %v)", line, clv.ErrAfterEnd, t.Time, cfg.End)
+			// As the full read reports it (a *clv.ParseError wrapping a
+			// *clv.AfterEndError), which callers restate.
+			return nil, &clv.ParseError{Line: line, Err: &clv.AfterEndError{Time: t.Time, End: cfg.End, EndOfDay: cfg.EndOfDay}}
 		}
 		k, ok := seen[t.CustomerID]
 		if !ok {

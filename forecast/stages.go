@@ -179,6 +179,12 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	if o := sum.Stats.Amounts.Outliers(); o.Count > 0 {
 		say("note: amounts far outside the log's bulk: %v", o)
 	}
+	if note := spanNote(sum.First, sum.End); !cfg.Summaries && note != "" {
+		say("%s", note)
+	}
+	if note := holdoutNote(cfg, sum.Last); note != "" {
+		say("%s", note)
+	}
 	if gap := sum.End.Sub(sum.Last); !cfg.Summaries && gap >= 24*time.Hour { // not the rest of the last day
 		say("note: the end of observation is %.0f days after the last transaction", gap.Hours()/24)
 	}

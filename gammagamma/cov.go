@@ -283,7 +283,7 @@ func covProblem(customers []clv.Customer, z clv.Covariates, opts CovFitOptions, 
 		}
 	}
 	if len(order) == 0 {
-		return pr, 0, 0, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
+		return pr, 0, 0, errNoCustomers(excluded, skipped)
 	}
 	slices.SortFunc(order, func(a, b int) int { return slices.CompareFunc(vecs[a], vecs[b], cmp.Compare[float64]) })
 	k := len(z.Names)

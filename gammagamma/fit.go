@@ -366,7 +366,7 @@ func FitContext(ctx context.Context, customers []clv.Customer, opts FitOptions) 
 	}
 	d.sort()
 	if d.wsum == 0 {
-		return nil, fmt.Errorf("gammagamma: %w with repeat purchases (%d without)", clv.ErrNoCustomers, excluded)
+		return nil, errNoCustomers(excluded, nonPos)
 	}
 	if opts.Start != nil {
 		if err := opts.Start.Validate(); err != nil {

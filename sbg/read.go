@@ -79,6 +79,13 @@ type Subscriptions struct {
 	// EndLine is the line of the row whose date set ObservationEnd when
 	// ReadOptions.ObservationEnd was zero, and 0 otherwise.
 	EndLine int
+	// Latest is the latest start or end date of a usable row, and
+	// LatestLine that row's line: with ReadOptions.ObservationEnd given,
+	// a gap between the two is time in which the log shows no start and
+	// no cancellation (a stale extract, or an end set too late), which
+	// credits every active subscriber with renewals through it.
+	Latest     time.Time
+	LatestLine int
 	// Clipped counts the subscriptions ending after ObservationEnd that
 	// ReadOptions.ClipAfterEnd made active at ObservationEnd.
 	Clipped int
@@ -263,6 +270,7 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 	if len(subs) == 0 {
 		return nil, fmt.Errorf("sbg: %w: no usable subscription (%d rows, %d skipped)", clv.ErrEmptyLog, out.Rows, out.Skipped)
 	}
+	out.Latest, out.LatestLine = latest, latestLine
 	end := opts.ObservationEnd
 	if end.IsZero() {
 		end, out.EndLine = latest, latestLine

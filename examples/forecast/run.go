@@ -305,6 +305,10 @@ func Run(c Config, progress io.Writer) error {
 		return cli.Usagef("-dynamic-covariates: want a transaction log (its purchase times), without -summaries or -state")
 	}
 	var in io.Reader
+	if fi, err := os.Stat(c.Out); err == nil && !fi.IsDir() {
+		// Said before the run, not after its fits.
+		return fmt.Errorf("-out %s: not a directory: give a directory for the outputs (created if missing)", c.Out)
+	}
 	if c.In == "-" {
 		fc.Name = "standard input"
 		in = c.stdin
@@ -514,6 +518,9 @@ func (c Config) explain(name string, err error) error {
 		// Without the penalty the fit reaches a limit of its model, which
 		// the job uses; the penalty holds it short of there.
 		return fmt.Errorf("%s: %w\n(without -penalizer the fit ends at that limit of the model and the job uses it: run without -penalizer)", name, err)
+	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "every customer has T = 0") && c.CalibrationEnd != "":
+		return fmt.Errorf("%s: %w\n(every customer's first purchase is on -calibration-end %s: give a later -calibration-end, "+
+			"so that the calibration period holds repeat purchases and time to make them)", name, err, c.CalibrationEnd)
 	case errors.Is(err, clv.ErrNotIdentified) && strings.Contains(err.Error(), "every customer has T = 0"):
 		return fmt.Errorf("%s: %w\n(every customer's first purchase is on the observation end: give a later -end, "+
 			"or a log whose customers were first seen before it)", name, err)
@@ -541,6 +548,10 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrInvalidCovariates) && c.Covariates != "":
 		// The covariates file is at fault, not the log: name it first.
 		msg := inFlags(err.Error())
+		if strings.Contains(msg, "a header with the customer id and at least one covariate column, got") {
+			// One field: most likely another delimiter than the log's.
+			msg += fmt.Sprintf("\n(the file is read with the log's delimiter, -delim %q: write it with that one)", c.Delim)
+		}
 		if rest, ok := strings.CutPrefix(msg, clv.ErrInvalidCovariates.Error()+": "+c.Covariates+": "); ok {
 			return explained{"-covariates " + c.Covariates + ": " + rest, err}
 		}
@@ -562,6 +573,9 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && commaThousands.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with commas between thousands, such as 1,234.50, are not read: " +
 			"export the column without the thousands separator; -decimal-comma is for 1.234,50)", err}
+	case (errors.Is(err, clv.ErrBadTime) || errors.Is(err, clv.ErrBadAmount)) && c.NoHeader && strings.Contains(err.Error(), "line 1, "):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(line 1 looks like a header: without -no-header it is read as one, " +
+			"and -id, -date and -amount may name its columns)", err}
 	case errors.Is(err, clv.ErrBadTime) && c.Layout == "":
 		return explained{name + ": " + inFlags(err.Error()) + "\n(dates written otherwise: -layout, in Go's reference time" + layoutHint(err.Error()) + ")", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
@@ -571,7 +585,15 @@ func (c Config) explain(name string, err error) error {
 			" (monetary_value optional): rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value)", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}
-	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && strings.Contains(err.Error(), ","):
+	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != "," && oneFieldWithComma.MatchString(err.Error()):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ',': -delim ','; or leave -delim out)", err}
+	case errors.Is(err, clv.ErrUnknownColumn) && unknownIDOrDate.MatchString(inFlags(err.Error())):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(-id, -date and -amount name the log's columns: a name of its header, " +
+			"quoted if it has spaces, e.g. -id \"Customer ID\", or a 1-based number; -no-header for a file without a header)", err}
+	case errors.Is(err, clv.ErrNoCustomers) && strings.Contains(err.Error(), "whose monetary value is ≤ 0"):
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the spend model needs amounts > 0: check that -amount names the amount column " +
+			"(with -summaries, monetary_value); for purchases only, without amounts: -amount \"\")", err}
+	case errors.Is(err, clv.ErrBadAmount) && !c.DecimalComma && commaAmount.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(amounts with a decimal comma, such as 12,50 or 1 234,50: -decimal-comma)", err}
 	}
 	return explained{name + ": " + inFlags(err.Error()), err}
@@ -580,8 +602,15 @@ func (c Config) explain(name string, err error) error {
 var (
 	// commaThousands matches an amount such as "1,234.50" in an error.
 	commaThousands = regexp.MustCompile(`unparseable amount "[^"]*[0-9],[0-9]{3}[.,]`)
+	// oneFieldWithComma matches a header of one field holding ','.
+	oneFieldWithComma = regexp.MustCompile(`is not in the header \["[^"]*,[^"]*"\]$`)
 	// oneFieldWithSemicolon matches a header of one field holding ';'.
 	oneFieldWithSemicolon = regexp.MustCompile(`is not in the header \["[^"]*;[^"]*"\]$`)
+	// commaAmount matches an amount with a comma in an error (not the
+	// comma of "line 2, column 3").
+	commaAmount = regexp.MustCompile(`unparseable amount "[^"]*,`)
+	// unknownIDOrDate matches a missing -id or -date column in an error.
+	unknownIDOrDate = regexp.MustCompile(`-(id|date) column "[^"]*" is not in the header`)
 	// badDate finds the date of an "unparseable date" error.
 	badDate = regexp.MustCompile(`unparseable date "([^"]*)"`)
 )

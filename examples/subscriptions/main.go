@@ -53,6 +53,10 @@ type config struct {
 
 // run is the command: it parses args, writes the files and prints the
 // analysis to stdout.
+// staleGap is how far -end may lie after the log's latest date before
+// the program notes it: a month, a renewal period.
+const staleGap = 31 * 24 * time.Hour
+
 func run(args []string, stdout, stderr io.Writer) error {
 	var c config
 	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
@@ -170,6 +174,11 @@ func analyze(w io.Writer, c config) error {
 	if subs.EndLine > 0 {
 		fmt.Fprintf(w, "  observed to %s, the latest date in the log (line %d); if the log was extracted earlier, pass -end\n",
 			subs.ObservationEnd.Format(time.DateOnly), subs.EndLine)
+	}
+	if gap := subs.ObservationEnd.Sub(subs.Latest); subs.EndLine == 0 && gap > staleGap {
+		fmt.Fprintf(w, "  note: -end %s is %d days after the latest date in the log (%s, line %d): every active subscriber is "+
+			"taken to have renewed through them; if the log was extracted earlier, pass that date as -end\n",
+			subs.ObservationEnd.Format(time.DateOnly), int(gap.Hours()/24), subs.Latest.Format(time.DateOnly), subs.LatestLine)
 	}
 	if subs.Clipped > 0 {
 		fmt.Fprintf(w, "  %d subscriptions ending after -end counted as active on %s\n", subs.Clipped, subs.ObservationEnd.Format(time.DateOnly))
