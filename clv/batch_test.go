@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // decodeLog turns fuzz bytes into a transaction log: three bytes per
@@ -138,7 +140,7 @@ func TestLongID(t *testing.T) {
 		t.Fatalf("Add with a 65,535-byte id: %v", err)
 	}
 	in := "customer_id,date\na,2020-01-01\n" + long + ",2020-01-02\n"
-	_, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{}, clv.SummaryOptions{End: date(2021, 1, 1)})
+	_, err := csvio.Summarize(strings.NewReader(in), csvio.Options{}, clv.SummaryOptions{End: date(2021, 1, 1)})
 	var pe *clv.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrLongID) || pe.Line != 3 || pe.Column != 1 {
 		t.Fatalf("SummarizeCSV with a long id: %v, want ErrLongID at line 3, column 1", err)
@@ -179,7 +181,7 @@ func TestSummarizeCSVStopsReading(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		close(in.release)
 	}()
-	_, err := clv.SummarizeCSV(in, clv.CSVOptions{}, clv.SummaryOptions{End: date(2021, 1, 1)})
+	_, err := csvio.Summarize(in, csvio.Options{}, clv.SummaryOptions{End: date(2021, 1, 1)})
 	var pe *clv.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrOutOfOrder) || pe.Line != 3 {
 		t.Fatalf("err = %v, want ErrOutOfOrder at line 3", err)

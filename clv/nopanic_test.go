@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // noPanic calls f and fails the test if it panics.
@@ -69,24 +71,24 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			mustErr("Summarize(Unit -1)", err)
 		},
 		"SummarizeCSV nil reader": func() {
-			_, err := clv.SummarizeCSV(strings.NewReader(""), clv.CSVOptions{}, clv.SummaryOptions{})
+			_, err := csvio.Summarize(strings.NewReader(""), csvio.Options{}, clv.SummaryOptions{})
 			mustErr("SummarizeCSV empty", err)
 		},
 		"NewReader empty": func() {
-			r, err := clv.NewReader(strings.NewReader(""), clv.CSVOptions{})
+			r, err := csvio.NewReader(strings.NewReader(""), csvio.Options{})
 			if err == nil {
 				_, err = r.ReadAll()
 			}
 			_ = err
 		},
 		"nil readers": func() {
-			_, err := clv.NewReader(nil, clv.CSVOptions{})
+			_, err := csvio.NewReader(nil, csvio.Options{})
 			mustErr("NewReader(nil)", err)
-			_, err = clv.SummarizeCSV(nil, clv.CSVOptions{}, clv.SummaryOptions{})
+			_, err = csvio.Summarize(nil, csvio.Options{}, clv.SummaryOptions{})
 			mustErr("SummarizeCSV(nil)", err)
-			_, _, err = clv.ReadSummaries(nil, clv.SummariesOptions{})
+			_, _, err = csvio.ReadSummaries(nil, csvio.SummariesOptions{})
 			mustErr("ReadSummaries(nil)", err)
-			var r *clv.Reader
+			var r *csvio.Reader
 			_, err = r.Read()
 			mustErr("nil Reader.Read", err)
 			_, err = r.ReadAll()
@@ -95,7 +97,7 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_ = r.Stats()
 		},
 		"ReadSummaries empty": func() {
-			_, _, err := clv.ReadSummaries(strings.NewReader(""), clv.SummariesOptions{})
+			_, _, err := csvio.ReadSummaries(strings.NewReader(""), csvio.SummariesOptions{})
 			mustErr("ReadSummaries", err)
 		},
 		"ValidateAll": func() {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // recorder is an Observer that keeps what it is shown.
@@ -88,7 +90,7 @@ func TestObserver(t *testing.T) {
 		}
 	}
 	r = recorder{}
-	if _, err := clv.SummarizeCSV(strings.NewReader(csv.String()), clv.CSVOptions{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
+	if _, err := csvio.Summarize(strings.NewReader(csv.String()), csvio.Options{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
 		t.Fatal(err)
 	}
 	if w := want(txs); !slices.Equal(r.seen, w) {
@@ -99,7 +101,7 @@ func TestObserver(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(csv.String()), "\n")
 	slices.Reverse(lines[1:])
 	r = recorder{}
-	if _, err := clv.SummarizeCSVAnyOrder(strings.NewReader(strings.Join(lines, "\n")), clv.CSVOptions{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
+	if _, err := csvio.SummarizeAnyOrder(strings.NewReader(strings.Join(lines, "\n")), csvio.Options{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
 		t.Fatal(err)
 	}
 	sorted := slices.Clone(txs)

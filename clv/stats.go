@@ -34,7 +34,9 @@ type Stats struct {
 
 const maxExamples = 5
 
-func (s *Stats) skip(err error) {
+// Skip counts a record skipped because of err, under the innermost
+// error's text as its reason, and keeps err if fewer than five are kept.
+func (s *Stats) Skip(err error) {
 	s.Skipped++
 	if s.Reasons == nil {
 		s.Reasons = make(map[string]int)
@@ -45,8 +47,9 @@ func (s *Stats) skip(err error) {
 	}
 }
 
-// merge adds o's skips and amounts to s.
-func (s *Stats) merge(o Stats) {
+// Merge adds o's counts, reasons and amounts to s, and keeps o's examples
+// after s's (up to five in all).
+func (s *Stats) Merge(o Stats) {
 	s.Amounts.merge(&o.Amounts)
 	s.Records += o.Records
 	s.Skipped += o.Skipped
@@ -109,8 +112,10 @@ const OutlierOctaves = ingest.OutlierOctaves
 // memory, deterministic.
 type AmountSketch struct{ s ingest.AmountSketch }
 
-func (s *AmountSketch) add(a float64, line int) { s.s.Add(a, line) }
-func (s *AmountSketch) merge(o *AmountSketch)   { s.s.Merge(&o.s) }
+// Add adds the amount a, read on the given line (0 if not known).
+func (s *AmountSketch) Add(a float64, line int) { s.s.Add(a, line) }
+
+func (s *AmountSketch) merge(o *AmountSketch) { s.s.Merge(&o.s) }
 
 // AmountOutliers reports the amounts far above the bulk of a log's
 // amounts: a typo (an amount in cents, an id in the amount column) moves

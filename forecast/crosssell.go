@@ -235,7 +235,7 @@ func (p *productRead) wait(err error) (*productBaskets, error) {
 // readBaskets reads the product column from r: the products as numbers
 // with numbers, else the baskets.
 func readBaskets(r io.Reader, cfg Config, split time.Time, numbers bool) (*productBaskets, error) {
-	rd, err := crosssell.NewReader(r, crosssell.CSVOptions{CSVOptions: cfg.CSV, Product: cfg.ProductColumn})
+	rd, err := crosssell.NewReader(r, crosssell.CSVOptions{Options: cfg.CSV, Product: cfg.ProductColumn})
 	if err != nil {
 		// The id and time columns are the summarizer's too, which reports
 		// them: only the product column is this reader's to name.
