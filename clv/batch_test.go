@@ -143,7 +143,7 @@ func TestLongID(t *testing.T) {
 	_, err := csvio.Summarize(strings.NewReader(in), csvio.Options{}, clv.SummaryOptions{End: date(2021, 1, 1)})
 	var pe *clv.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrLongID) || pe.Line != 3 || pe.Column != 1 {
-		t.Fatalf("SummarizeCSV with a long id: %v, want ErrLongID at line 3, column 1", err)
+		t.Fatalf("csvio.Summarize with a long id: %v, want ErrLongID at line 3, column 1", err)
 	}
 }
 
@@ -166,9 +166,9 @@ func (r *blockingReader) Read(p []byte) (int, error) {
 	return 0, io.EOF
 }
 
-// TestSummarizeCSVStopsReading checks that SummarizeCSV, which parses in a
+// TestSummarizeCSVStopsReading checks that csvio.Summarize, which parses in a
 // goroutine of its own, waits for it before returning an error, so that
-// the input is not read after SummarizeCSV returns. The parser is made to
+// the input is not read after csvio.Summarize returns. The parser is made to
 // block in a Read while the error is being returned.
 func TestSummarizeCSVStopsReading(t *testing.T) {
 	var b strings.Builder
@@ -187,6 +187,6 @@ func TestSummarizeCSVStopsReading(t *testing.T) {
 		t.Fatalf("err = %v, want ErrOutOfOrder at line 3", err)
 	}
 	if !in.released.Load() {
-		t.Error("SummarizeCSV returned while its parser was still reading the input")
+		t.Error("csvio.Summarize returned while its parser was still reading the input")
 	}
 }

@@ -156,7 +156,7 @@ func BenchmarkSummarizeCSV(b *testing.B) {
 	b.ReportMetric(float64(ms.TotalAlloc-alloc)/float64(b.N)/(1<<20), "MiB-alloc/op")
 }
 
-// BenchmarkSummarizeCSVSimulated measures SummarizeCSV on the log of
+// BenchmarkSummarizeCSVSimulated measures csvio.Summarize on the log of
 // `go run ./examples/simulate -customers 1000000` (2.46 million rows,
 // 61 MB), held in memory, whose path is in $CLVKIT_SIM_LOG (skipped when
 // unset): the README's summarizing target.

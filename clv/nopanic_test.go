@@ -70,9 +70,9 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_, err = clv.Summarize([]clv.Transaction{{CustomerID: "a", Amount: 1}}, clv.SummaryOptions{Unit: -1})
 			mustErr("Summarize(Unit -1)", err)
 		},
-		"SummarizeCSV nil reader": func() {
+		"csvio.Summarize nil reader": func() {
 			_, err := csvio.Summarize(strings.NewReader(""), csvio.Options{}, clv.SummaryOptions{})
-			mustErr("SummarizeCSV empty", err)
+			mustErr("csvio.Summarize empty", err)
 		},
 		"NewReader empty": func() {
 			r, err := csvio.NewReader(strings.NewReader(""), csvio.Options{})
@@ -85,9 +85,9 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_, err := csvio.NewReader(nil, csvio.Options{})
 			mustErr("NewReader(nil)", err)
 			_, err = csvio.Summarize(nil, csvio.Options{}, clv.SummaryOptions{})
-			mustErr("SummarizeCSV(nil)", err)
+			mustErr("csvio.Summarize(nil)", err)
 			_, _, err = csvio.ReadSummaries(nil, csvio.SummariesOptions{})
-			mustErr("ReadSummaries(nil)", err)
+			mustErr("csvio.ReadSummaries(nil)", err)
 			var r *csvio.Reader
 			_, err = r.Read()
 			mustErr("nil Reader.Read", err)
@@ -96,9 +96,9 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_ = r.Header()
 			_ = r.Stats()
 		},
-		"ReadSummaries empty": func() {
+		"csvio.ReadSummaries empty": func() {
 			_, _, err := csvio.ReadSummaries(strings.NewReader(""), csvio.SummariesOptions{})
-			mustErr("ReadSummaries", err)
+			mustErr("csvio.ReadSummaries", err)
 		},
 		"ValidateAll": func() {
 			mustErr("ValidateAll(nil)", clv.ValidateAll(nil))

@@ -61,7 +61,7 @@ func TestAmountOutliers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st := rd.Stats(); st.Amounts.Outliers() != o {
-		t.Errorf("Reader: %+v, SummarizeCSV %+v", st.Amounts.Outliers(), o)
+		t.Errorf("Reader: %+v, csvio.Summarize %+v", st.Amounts.Outliers(), o)
 	}
 	var empty clv.AmountSketch
 	if e := empty.Outliers(); e != (clv.AmountOutliers{}) || e.String() != "no nonzero amounts" {

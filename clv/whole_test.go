@@ -117,7 +117,7 @@ func TestSummarizeCSVAnyOrder(t *testing.T) {
 	opts := clv.SummaryOptions{End: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Unit: 7 * 24 * time.Hour}
 	csvOpts := csvio.Options{Amount: "amount"}
 	if _, err := csvio.Summarize(strings.NewReader(log), csvOpts, opts); !errors.Is(err, clv.ErrOutOfOrder) {
-		t.Fatalf("SummarizeCSV on the unsorted log: %v", err)
+		t.Fatalf("csvio.Summarize on the unsorted log: %v", err)
 	}
 	got, err := csvio.SummarizeAnyOrder(strings.NewReader(log), csvOpts, opts)
 	if err != nil {

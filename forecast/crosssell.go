@@ -125,10 +125,10 @@ var (
 // (clv.SummaryOptions.Observer) keeps each record's customer number, and
 // the product reader only each record's product number, so that no table
 // of the ids is built twice. This needs the two reads to see the same
-// records in the same order: SummarizeCSV shows the Observer the log's
+// records in the same order: csvio.Summarize shows the Observer the log's
 // order, and without SkipInvalid every record is in both or the read
 // fails. With SkipInvalid (the two readers skip different records) and
-// for SummarizeCSVAnyOrder (which shows the records in time order), the
+// for csvio.SummarizeAnyOrder (which shows the records in time order), the
 // product reader numbers the customers itself, into baskets
 // (crosssell.ReadBaskets), matched to the summaries by id.
 type productRead struct {
@@ -166,7 +166,7 @@ func (os observers) Observe(ks []int32, ts []clv.Transaction) {
 
 // readProducts starts reading the product column of the log r, when
 // Config.ProductColumn asks for it; the summarizer reads input(). With
-// sopts, the options of a SummarizeCSV of input(), it adds an Observer
+// sopts, the options of a csvio.Summarize of input(), it adds an Observer
 // to them that numbers the records' customers (see productRead); with nil
 // the product reader numbers them.
 func (j *job) readProducts(r io.Reader, sopts *clv.SummaryOptions) *productRead {
