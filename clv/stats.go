@@ -10,7 +10,8 @@ import (
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
-// Stats counts what a Reader or a Summarizer read and what it skipped.
+// Stats counts what a Summarizer or a reader (a csvio.Reader) read and
+// what it skipped.
 type Stats struct {
 	Records  int            // data records read (skipped ones included)
 	Skipped  int            // records skipped
@@ -25,10 +26,10 @@ type Stats struct {
 	// read from a transaction log by this package.
 	Merged int
 
-	// Amounts sketches the amounts a Reader parsed (those of records
+	// Amounts sketches the amounts a reader parsed (those of records
 	// skipped later included), so that Amounts.Outliers reports those far
 	// above the log's bulk, with the line of the largest. It is empty for
-	// summaries not read from a CSV by this package.
+	// summaries not read from a CSV by package clv/csvio.
 	Amounts AmountSketch
 }
 
@@ -105,7 +106,7 @@ func (s Stats) String() string {
 // an outlier: 10 octaves, a factor 2¹⁰ = 1024.
 const OutlierOctaves = ingest.OutlierOctaves
 
-// AmountSketch summarizes the amounts a Reader parsed: a histogram of
+// AmountSketch summarizes the amounts a reader parsed: a histogram of
 // their magnitudes on a logarithmic scale, to a resolution of 2^(1/4)
 // (19%), and the amount of largest magnitude with its line. Its zero value
 // is empty; Outliers reads it. Sketches merge by adding counts: O(1)

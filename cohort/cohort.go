@@ -38,7 +38,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 )
 
 // Errors of Accumulator.Add; the first one is also kept as Accumulator.Err.
