@@ -1,4 +1,4 @@
-package clv_test
+package csvio_test
 
 import (
 	"bytes"
