@@ -10,15 +10,16 @@ import (
 
 // Summarize reads a transaction log and summarizes it in one pass, with
 // memory O(customers). Each customer's transactions must be in time order
-// (see clv.Summarizer); for other logs, use SummarizeAnyOrder. An
-// error is a *clv.ParseError naming the line. With csvOpts.SkipInvalid, records
-// that cannot be used (except those after End, see SkipAfterEnd, and those
-// out of order) are skipped and counted in clv.Summary.Stats.
+// (see clv.Summarizer); for other logs, use SummarizeAnyOrder. An error is
+// a *clv.ParseError naming the line. With csvOpts.SkipInvalid, records
+// that cannot be used (except those after opts.End, see
+// clv.SummaryOptions.SkipAfterEnd, and those out of order) are skipped and
+// counted in the Summary's Stats.
 //
 // Summarize parses in a second goroutine while it summarizes, so it uses
-// two cores; with more (GOMAXPROCS above ingest.Parts), it summarizes the
-// customers in parts, split by a hash of their ids, on a core each, with
-// the same result bit for bit. It has stopped reading r when it returns.
+// two cores; with more (GOMAXPROCS above 2), it summarizes the customers
+// in parts, split by a hash of their ids, on a core each, with the same
+// result bit for bit. It has stopped reading r when it returns.
 func Summarize(r io.Reader, csvOpts Options, opts clv.SummaryOptions) (*clv.Summary, error) {
 	s, err := newSummarizer(opts)
 	if err != nil {
