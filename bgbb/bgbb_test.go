@@ -9,6 +9,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgbb"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -122,7 +123,7 @@ func BenchmarkFit1e6(b *testing.B) {
 // n the years observed after the first.
 func TestFromTransactions(t *testing.T) {
 	log := "customer_id,date\na,2018-03-01\na,2019-11-11\na,2019-12-01\na,2021-05-05\nb,2018-06-01\nc,2020-01-01\nc,2023-02-02\n"
-	sum, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{}, clv.SummaryOptions{
+	sum, err := csvio.Summarize(strings.NewReader(log), csvio.Options{}, clv.SummaryOptions{
 		Calendar: true, Period: clv.Year, End: time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"gonum.org/v1/gonum/integrate/quad"
 )
 
@@ -216,7 +217,7 @@ func TestBoundaryDroppedOut(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprint(c.seed, c.v), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(c.seed, 1))
-			sum, err := clv.SummarizeCSV(bytes.NewReader(droppedLog(rng)), clv.CSVOptions{},
+			sum, err := csvio.Summarize(bytes.NewReader(droppedLog(rng)), csvio.Options{},
 				clv.SummaryOptions{Unit: 7 * 24 * time.Hour, EndOfDay: true})
 			if err != nil {
 				t.Fatal(err)

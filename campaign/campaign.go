@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -172,7 +172,7 @@ func Measure(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, in In
 		margin = 1
 	}
 	switch {
-	case isNil(pm):
+	case nilmodel.Is(pm):
 		return nil, fmt.Errorf("campaign: Measure: %w", clv.ErrNilModel)
 	case !(level > 0 && level < 1):
 		return nil, fmt.Errorf("campaign: Measure: level %v, want a share in (0, 1)", opts.Level)
@@ -197,11 +197,11 @@ func Measure(ctx context.Context, pm clv.PurchaseModel, sm clv.SpendModel, in In
 		return nil, fmt.Errorf("%w: %T", ErrNoDistribution, pm)
 	}
 	for d, m := range opts.Draws {
-		if isNil(m) {
+		if nilmodel.Is(m) {
 			return nil, fmt.Errorf("campaign: Measure: draw %d: %w", d, clv.ErrNilModel)
 		}
 	}
-	if isNil(sm) {
+	if nilmodel.Is(sm) {
 		sm = nil
 	}
 	sel, err := selectCustomers(in)
@@ -412,13 +412,4 @@ func rolesAt(in Input) ([]int32, error) {
 		}
 	}
 	return roles, nil
-}
-
-// isNil reports whether v holds nothing or a nil pointer.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

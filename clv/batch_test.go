@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // decodeLog turns fuzz bytes into a transaction log: three bytes per
@@ -138,10 +140,10 @@ func TestLongID(t *testing.T) {
 		t.Fatalf("Add with a 65,535-byte id: %v", err)
 	}
 	in := "customer_id,date\na,2020-01-01\n" + long + ",2020-01-02\n"
-	_, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{}, clv.SummaryOptions{End: date(2021, 1, 1)})
+	_, err := csvio.Summarize(strings.NewReader(in), csvio.Options{}, clv.SummaryOptions{End: date(2021, 1, 1)})
 	var pe *clv.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrLongID) || pe.Line != 3 || pe.Column != 1 {
-		t.Fatalf("SummarizeCSV with a long id: %v, want ErrLongID at line 3, column 1", err)
+		t.Fatalf("csvio.Summarize with a long id: %v, want ErrLongID at line 3, column 1", err)
 	}
 }
 
@@ -164,9 +166,9 @@ func (r *blockingReader) Read(p []byte) (int, error) {
 	return 0, io.EOF
 }
 
-// TestSummarizeCSVStopsReading checks that SummarizeCSV, which parses in a
+// TestSummarizeCSVStopsReading checks that csvio.Summarize, which parses in a
 // goroutine of its own, waits for it before returning an error, so that
-// the input is not read after SummarizeCSV returns. The parser is made to
+// the input is not read after csvio.Summarize returns. The parser is made to
 // block in a Read while the error is being returned.
 func TestSummarizeCSVStopsReading(t *testing.T) {
 	var b strings.Builder
@@ -179,12 +181,12 @@ func TestSummarizeCSVStopsReading(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		close(in.release)
 	}()
-	_, err := clv.SummarizeCSV(in, clv.CSVOptions{}, clv.SummaryOptions{End: date(2021, 1, 1)})
+	_, err := csvio.Summarize(in, csvio.Options{}, clv.SummaryOptions{End: date(2021, 1, 1)})
 	var pe *clv.ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, clv.ErrOutOfOrder) || pe.Line != 3 {
 		t.Fatalf("err = %v, want ErrOutOfOrder at line 3", err)
 	}
 	if !in.released.Load() {
-		t.Error("SummarizeCSV returned while its parser was still reading the input")
+		t.Error("csvio.Summarize returned while its parser was still reading the input")
 	}
 }

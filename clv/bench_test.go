@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // synthLog returns n transactions of about n/10 customers, in time order
@@ -143,7 +145,7 @@ func BenchmarkSummarizeCSV(b *testing.B) {
 	alloc := ms.TotalAlloc
 	b.ResetTimer()
 	for b.Loop() {
-		_, err := clv.SummarizeCSV(bytes.NewReader(buf), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end})
+		_, err := csvio.Summarize(bytes.NewReader(buf), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -154,7 +156,7 @@ func BenchmarkSummarizeCSV(b *testing.B) {
 	b.ReportMetric(float64(ms.TotalAlloc-alloc)/float64(b.N)/(1<<20), "MiB-alloc/op")
 }
 
-// BenchmarkSummarizeCSVSimulated measures SummarizeCSV on the log of
+// BenchmarkSummarizeCSVSimulated measures csvio.Summarize on the log of
 // `go run ./examples/simulate -customers 1000000` (2.46 million rows,
 // 61 MB), held in memory, whose path is in $CLVKIT_SIM_LOG (skipped when
 // unset): the README's summarizing target.
@@ -169,7 +171,7 @@ func BenchmarkSummarizeCSVSimulated(b *testing.B) {
 	}
 	b.SetBytes(int64(len(buf)))
 	for b.Loop() {
-		if _, err := clv.SummarizeCSV(bytes.NewReader(buf), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{}); err != nil {
+		if _, err := csvio.Summarize(bytes.NewReader(buf), csvio.Options{Amount: "amount"}, clv.SummaryOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

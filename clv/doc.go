@@ -1,11 +1,10 @@
 // Package clv is the shared vocabulary of clvkit: a transaction log, the
 // per-customer summary that every "buy till you die" model consumes, the
-// capability interfaces models implement, and the reading and summarizing
-// of logs.
+// capability interfaces models implement, and the summarizing of logs.
 //
 // The data path is
 //
-//	transactions (CSV via Reader, or []Transaction)
+//	transactions (a CSV file via package clv/csvio, or []Transaction)
 //	  -> Summarize / Summarizer  (one pass, memory O(customers))
 //	  -> []Customer {Frequency, Recency, T, MonetaryValue}
 //	  -> a PurchaseModel (package bgnbd) and a SpendModel (package gammagamma)
@@ -29,13 +28,14 @@
 // choice in clv/assess, the forecasts' uncertainty (intervals from
 // parameter draws, predictive intervals) in clv/interval.
 //
+// Reading delimited text (transaction logs, tables of summaries) is
+// package clv/csvio's, beside clv as image/png beside image.
+//
 // The files follow the ideas: the summary (summary.go, period.go), one
-// pass over a stream (summarizer.go, summarize_csv.go), the CSV Reader
-// (csv.go, stats.go), the grouping of customers (grouping.go), fits'
-// status, covariates and the answers in calendar terms (fit.go,
-// covariates.go, outlook.go), shards
-// (state.go, histogram.go, summaries.go). The
-// engine under the Reader, the Summarizer and CustomerState (records and
-// columns, amount and time parsers, id index and store, customer states,
-// the parse-ahead pipeline, the amount sketch) is in internal/ingest.
+// pass over a stream (summarizer.go), what was read and skipped
+// (stats.go), the grouping of customers (grouping.go), fits' status,
+// covariates and the answers in calendar terms (fit.go, covariates.go,
+// outlook.go), shards (state.go, statearena.go, histogram.go). The engine
+// under the Summarizer and CustomerState (id index and store, customer
+// states, the amount sketch) is in internal/ingest.
 package clv

@@ -1,9 +1,5 @@
 package clv_test
 
-import (
-	"math"
-	"strconv"
-)
+import "math"
 
-func strconvParse(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
-func nan() float64                           { return math.NaN() }
+func nan() float64 { return math.NaN() }

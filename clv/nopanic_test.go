@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // noPanic calls f and fails the test if it panics.
@@ -68,25 +70,25 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_, err = clv.Summarize([]clv.Transaction{{CustomerID: "a", Amount: 1}}, clv.SummaryOptions{Unit: -1})
 			mustErr("Summarize(Unit -1)", err)
 		},
-		"SummarizeCSV nil reader": func() {
-			_, err := clv.SummarizeCSV(strings.NewReader(""), clv.CSVOptions{}, clv.SummaryOptions{})
-			mustErr("SummarizeCSV empty", err)
+		"csvio.Summarize nil reader": func() {
+			_, err := csvio.Summarize(strings.NewReader(""), csvio.Options{}, clv.SummaryOptions{})
+			mustErr("csvio.Summarize empty", err)
 		},
 		"NewReader empty": func() {
-			r, err := clv.NewReader(strings.NewReader(""), clv.CSVOptions{})
+			r, err := csvio.NewReader(strings.NewReader(""), csvio.Options{})
 			if err == nil {
 				_, err = r.ReadAll()
 			}
 			_ = err
 		},
 		"nil readers": func() {
-			_, err := clv.NewReader(nil, clv.CSVOptions{})
+			_, err := csvio.NewReader(nil, csvio.Options{})
 			mustErr("NewReader(nil)", err)
-			_, err = clv.SummarizeCSV(nil, clv.CSVOptions{}, clv.SummaryOptions{})
-			mustErr("SummarizeCSV(nil)", err)
-			_, _, err = clv.ReadSummaries(nil, clv.SummariesOptions{})
-			mustErr("ReadSummaries(nil)", err)
-			var r *clv.Reader
+			_, err = csvio.Summarize(nil, csvio.Options{}, clv.SummaryOptions{})
+			mustErr("csvio.Summarize(nil)", err)
+			_, _, err = csvio.ReadSummaries(nil, csvio.SummariesOptions{})
+			mustErr("csvio.ReadSummaries(nil)", err)
+			var r *csvio.Reader
 			_, err = r.Read()
 			mustErr("nil Reader.Read", err)
 			_, err = r.ReadAll()
@@ -94,9 +96,9 @@ func TestNoPanicZeroArguments(t *testing.T) {
 			_ = r.Header()
 			_ = r.Stats()
 		},
-		"ReadSummaries empty": func() {
-			_, _, err := clv.ReadSummaries(strings.NewReader(""), clv.SummariesOptions{})
-			mustErr("ReadSummaries", err)
+		"csvio.ReadSummaries empty": func() {
+			_, _, err := csvio.ReadSummaries(strings.NewReader(""), csvio.SummariesOptions{})
+			mustErr("csvio.ReadSummaries", err)
 		},
 		"ValidateAll": func() {
 			mustErr("ValidateAll(nil)", clv.ValidateAll(nil))

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // recorder is an Observer that keeps what it is shown.
@@ -28,7 +30,7 @@ func (r *recorder) Observe(ks []int32, ts []clv.Transaction) {
 // TestObserver: the Observer sees every transaction added, in the order
 // added, with its customer's index in Summary.Customers (Whole with a
 // calibration end), −1 for one skipped after the end, and not one that is
-// refused; from SummarizeCSV, SummarizeCSVAnyOrder, Summarize and AddBatch.
+// refused; from csvio.Summarize, csvio.SummarizeAnyOrder, Summarize and AddBatch.
 func TestObserver(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -88,25 +90,25 @@ func TestObserver(t *testing.T) {
 		}
 	}
 	r = recorder{}
-	if _, err := clv.SummarizeCSV(strings.NewReader(csv.String()), clv.CSVOptions{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
+	if _, err := csvio.Summarize(strings.NewReader(csv.String()), csvio.Options{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
 		t.Fatal(err)
 	}
 	if w := want(txs); !slices.Equal(r.seen, w) {
-		t.Fatalf("SummarizeCSV: observed %d, want %d", len(r.seen), len(w))
+		t.Fatalf("csvio.Summarize: observed %d, want %d", len(r.seen), len(w))
 	}
 
-	// A log in reverse: SummarizeCSVAnyOrder shows it in time order.
+	// A log in reverse: csvio.SummarizeAnyOrder shows it in time order.
 	lines := strings.Split(strings.TrimSpace(csv.String()), "\n")
 	slices.Reverse(lines[1:])
 	r = recorder{}
-	if _, err := clv.SummarizeCSVAnyOrder(strings.NewReader(strings.Join(lines, "\n")), clv.CSVOptions{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
+	if _, err := csvio.SummarizeAnyOrder(strings.NewReader(strings.Join(lines, "\n")), csvio.Options{Amount: "amount", SkipInvalid: true}, opts(&r)); err != nil {
 		t.Fatal(err)
 	}
 	sorted := slices.Clone(txs)
 	slices.Reverse(sorted)
 	slices.SortStableFunc(sorted, func(a, b clv.Transaction) int { return a.Time.Compare(b.Time) })
 	if w := want(sorted); !slices.Equal(r.seen, w) {
-		t.Fatalf("SummarizeCSVAnyOrder: observed %d, want %d", len(r.seen), len(w))
+		t.Fatalf("csvio.SummarizeAnyOrder: observed %d, want %d", len(r.seen), len(w))
 	}
 
 	// Add one by one.

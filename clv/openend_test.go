@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // TestOpenEnd: without SummaryOptions.End the end of observation is the
@@ -14,12 +16,12 @@ import (
 // for End set to it; a calibration end at or after it is an error.
 func TestOpenEnd(t *testing.T) {
 	log := "customer_id,date,amount\na,2024-01-01,10\nb,2024-01-03,5\na,2024-01-05,20\nb,2024-01-03,7\na,2024-02-01,1\nc,2024-01-20,3\n"
-	open, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{TrackRepeats: true})
+	open, err := csvio.Summarize(strings.NewReader(log), csvio.Options{Amount: "amount"}, clv.SummaryOptions{TrackRepeats: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	last := date(2024, 2, 1)
-	fixed, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: last})
+	fixed, err := csvio.Summarize(strings.NewReader(log), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: last})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,11 +39,11 @@ func TestOpenEnd(t *testing.T) {
 	if len(open.Repeats) != 2 || open.Repeats[0] != want[0] || open.Repeats[1] != want[1] || fixed.Repeats != nil {
 		t.Errorf("repeats %v, want %v", open.Repeats, want)
 	}
-	_, err = clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{CalibrationEnd: last})
+	_, err = csvio.Summarize(strings.NewReader(log), csvio.Options{Amount: "amount"}, clv.SummaryOptions{CalibrationEnd: last})
 	if err == nil {
 		t.Error("calibration end at the last transaction accepted")
 	}
-	split, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"},
+	split, err := csvio.Summarize(strings.NewReader(log), csvio.Options{Amount: "amount"},
 		clv.SummaryOptions{CalibrationEnd: date(2024, 1, 10), TrackRepeats: true, Unit: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -57,10 +59,10 @@ func TestOpenEnd(t *testing.T) {
 func TestEndOfDay(t *testing.T) {
 	end := date(2024, 4, 1)
 	withTimes := "customer_id,date,amount\na,2024-03-01T09:00:00Z,1\na,2024-04-01T15:30:00Z,2\nb,2024-03-20T10:00:00Z,3\n"
-	if _, err := clv.SummarizeCSV(strings.NewReader(withTimes), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end}); err == nil {
+	if _, err := csvio.Summarize(strings.NewReader(withTimes), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end}); err == nil {
 		t.Error("without EndOfDay, a purchase at 15:30 on the end day must be after End")
 	}
-	sum, err := clv.SummarizeCSV(strings.NewReader(withTimes), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: true})
+	sum, err := csvio.Summarize(strings.NewReader(withTimes), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestEndOfDay(t *testing.T) {
 		t.Errorf("customer a %+v (T want %v), end %v", a, wantT, sum.End)
 	}
 	// A calibration end date keeps that whole day in the calibration period.
-	split, err := clv.SummarizeCSV(strings.NewReader(withTimes), clv.CSVOptions{Amount: "amount"},
+	split, err := csvio.Summarize(strings.NewReader(withTimes), csvio.Options{Amount: "amount"},
 		clv.SummaryOptions{End: end, CalibrationEnd: date(2024, 3, 1), EndOfDay: true})
 	if err != nil {
 		t.Fatal(err)
@@ -80,8 +82,8 @@ func TestEndOfDay(t *testing.T) {
 	}
 	// A log of dates: the same summaries with and without EndOfDay.
 	dates := "customer_id,date,amount\na,2024-03-01,1\na,2024-04-01,2\nb,2024-03-20,3\n"
-	x, _ := clv.SummarizeCSV(strings.NewReader(dates), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end})
-	y, _ := clv.SummarizeCSV(strings.NewReader(dates), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: true})
+	x, _ := csvio.Summarize(strings.NewReader(dates), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end})
+	y, _ := csvio.Summarize(strings.NewReader(dates), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: true})
 	for i := range x.Customers {
 		if x.Customers[i] != y.Customers[i] {
 			t.Errorf("dates: %+v vs %+v", x.Customers[i], y.Customers[i])

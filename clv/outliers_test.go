@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // TestAmountOutliers: in a log of amounts around 20, two typos (an amount
@@ -32,7 +34,7 @@ func TestAmountOutliers(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "c%d,%s,%v\n", i%50, day.AddDate(0, 0, i/50).Format(time.DateOnly), amt)
 	}
-	sum, err := clv.SummarizeCSV(strings.NewReader(b.String()), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{})
+	sum, err := csvio.Summarize(strings.NewReader(b.String()), csvio.Options{Amount: "amount"}, clv.SummaryOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func TestAmountOutliers(t *testing.T) {
 		t.Errorf("String: %q", s)
 	}
 	// The Reader's stats hold the same sketch.
-	rd, err := clv.NewReader(strings.NewReader(b.String()), clv.CSVOptions{Amount: "amount"})
+	rd, err := csvio.NewReader(strings.NewReader(b.String()), csvio.Options{Amount: "amount"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestAmountOutliers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st := rd.Stats(); st.Amounts.Outliers() != o {
-		t.Errorf("Reader: %+v, SummarizeCSV %+v", st.Amounts.Outliers(), o)
+		t.Errorf("Reader: %+v, csvio.Summarize %+v", st.Amounts.Outliers(), o)
 	}
 	var empty clv.AmountSketch
 	if e := empty.Outliers(); e != (clv.AmountOutliers{}) || e.String() != "no nonzero amounts" {

@@ -16,11 +16,11 @@ func TestAmountSketchMerge(t *testing.T) {
 		if line == 5000 || line == 7000 {
 			v = -1e9 // a tie in magnitude: line 5000 is the worst
 		}
-		whole.add(v, line)
+		whole.Add(v, line)
 		if line%3 == 0 {
-			a.add(v, line)
+			a.Add(v, line)
 		} else {
-			b.add(v, line)
+			b.Add(v, line)
 		}
 	}
 	ab, ba := a, b
@@ -32,7 +32,7 @@ func TestAmountSketchMerge(t *testing.T) {
 }
 
 // BenchmarkAmountSketchAdd measures what the sketch adds to reading a
-// record (SummarizeCSV spends about 450 ns per record on two cores).
+// record (csvio.Summarize spends about 450 ns per record on two cores).
 func BenchmarkAmountSketchAdd(b *testing.B) {
 	vs := make([]float64, 1024)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -41,6 +41,6 @@ func BenchmarkAmountSketchAdd(b *testing.B) {
 	}
 	var s AmountSketch
 	for i := 0; b.Loop(); i++ {
-		s.add(vs[i&1023], i)
+		s.Add(vs[i&1023], i)
 	}
 }

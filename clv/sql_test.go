@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/datasets"
 )
 
@@ -56,7 +58,7 @@ func checkSQL(t *testing.T, txs []clv.Transaction, end time.Time) {
 	scriptPath := filepath.Join(dir, "run.sql")
 	os.WriteFile(scriptPath, []byte(script), 0o644)
 	out := psql(t, "-v", "end="+end.Format(time.DateOnly), "-v", "unit_days=7", "-f", scriptPath)
-	rows, _, err := clv.ReadSummaries(strings.NewReader(strings.Join(clv.SummaryColumns, ",")+"\n"+string(out)), clv.SummariesOptions{})
+	rows, _, err := csvio.ReadSummaries(strings.NewReader(strings.Join(csvio.SummaryColumns, ",")+"\n"+string(out)), csvio.SummariesOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +94,7 @@ func TestSummarySQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rd, err := clv.NewReader(f, clv.CSVOptions{Amount: "amount"})
+	rd, err := csvio.NewReader(f, csvio.Options{Amount: "amount"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestSummarySQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	rd, err = clv.NewReader(g, clv.CSVOptions{Delimiter: ' ', Amount: "dollar_value"})
+	rd, err = csvio.NewReader(g, csvio.Options{Delimiter: ' ', Amount: "dollar_value"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,8 @@ import (
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
-// Stats counts what a Reader or a Summarizer read and what it skipped.
+// Stats counts what a Summarizer or a reader (a csvio.Reader) read and
+// what it skipped.
 type Stats struct {
 	Records  int            // data records read (skipped ones included)
 	Skipped  int            // records skipped
@@ -25,16 +26,18 @@ type Stats struct {
 	// read from a transaction log by this package.
 	Merged int
 
-	// Amounts sketches the amounts a Reader parsed (those of records
+	// Amounts sketches the amounts a reader parsed (those of records
 	// skipped later included), so that Amounts.Outliers reports those far
 	// above the log's bulk, with the line of the largest. It is empty for
-	// summaries not read from a CSV by this package.
+	// summaries not read from a CSV by package clv/csvio.
 	Amounts AmountSketch
 }
 
 const maxExamples = 5
 
-func (s *Stats) skip(err error) {
+// Skip counts a record skipped because of err, under the innermost
+// error's text as its reason, and keeps err if fewer than five are kept.
+func (s *Stats) Skip(err error) {
 	s.Skipped++
 	if s.Reasons == nil {
 		s.Reasons = make(map[string]int)
@@ -45,8 +48,9 @@ func (s *Stats) skip(err error) {
 	}
 }
 
-// merge adds o's skips and amounts to s.
-func (s *Stats) merge(o Stats) {
+// Merge adds o's counts, reasons and amounts to s, and keeps o's examples
+// after s's (up to five in all).
+func (s *Stats) Merge(o Stats) {
 	s.Amounts.merge(&o.Amounts)
 	s.Records += o.Records
 	s.Skipped += o.Skipped
@@ -102,15 +106,17 @@ func (s Stats) String() string {
 // an outlier: 10 octaves, a factor 2¹⁰ = 1024.
 const OutlierOctaves = ingest.OutlierOctaves
 
-// AmountSketch summarizes the amounts a Reader parsed: a histogram of
+// AmountSketch summarizes the amounts a reader parsed: a histogram of
 // their magnitudes on a logarithmic scale, to a resolution of 2^(1/4)
 // (19%), and the amount of largest magnitude with its line. Its zero value
 // is empty; Outliers reads it. Sketches merge by adding counts: O(1)
 // memory, deterministic.
 type AmountSketch struct{ s ingest.AmountSketch }
 
-func (s *AmountSketch) add(a float64, line int) { s.s.Add(a, line) }
-func (s *AmountSketch) merge(o *AmountSketch)   { s.s.Merge(&o.s) }
+// Add adds the amount a, read on the given line (0 if not known).
+func (s *AmountSketch) Add(a float64, line int) { s.s.Add(a, line) }
+
+func (s *AmountSketch) merge(o *AmountSketch) { s.s.Merge(&o.s) }
 
 // AmountOutliers reports the amounts far above the bulk of a log's
 // amounts: a typo (an amount in cents, an id in the amount column) moves

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/datasets"
 )
 
@@ -38,7 +40,7 @@ func num(t *testing.T, s string) float64 {
 	return v
 }
 
-var cdnowMaster = clv.CSVOptions{Delimiter: ' ', ID: "customer_id", Time: "date", Amount: "dollar_value"}
+var cdnowMaster = csvio.Options{Delimiter: ' ', ID: "customer_id", Time: "date", Amount: "dollar_value"}
 
 // TestCDNOWMasterCalibrationHoldout reproduces the Python lifetimes
 // package's calibration/holdout summary of the full CDNOW cohort.
@@ -48,7 +50,7 @@ func TestCDNOWMasterCalibrationHoldout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := clv.SummarizeCSV(f, cdnowMaster, clv.SummaryOptions{
+	sum, err := csvio.Summarize(f, cdnowMaster, clv.SummaryOptions{
 		Calendar:       true,
 		Period:         clv.Week,
 		CalibrationEnd: date(1997, 9, 30),
@@ -122,7 +124,7 @@ func TestCDNOWSampleContinuous(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Delimiter: ' ', NoHeader: true, ID: "2", Time: "3", Amount: "5"},
+	sum, err := csvio.Summarize(f, csvio.Options{Delimiter: ' ', NoHeader: true, ID: "2", Time: "3", Amount: "5"},
 		clv.SummaryOptions{
 			Unit:           7 * 24 * time.Hour,
 			CalibrationEnd: date(1997, 9, 30),
@@ -164,7 +166,7 @@ func TestExampleTransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rd, err := clv.NewReader(f, clv.CSVOptions{ID: "id"})
+	rd, err := csvio.NewReader(f, csvio.Options{ID: "id"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,11 +44,18 @@ func NewSummarizer(opts SummaryOptions) (*Summarizer, error) {
 		Calendar: opts.Calendar, SkipAfterEnd: opts.SkipAfterEnd, AllowNegative: opts.AllowNegative,
 		EndOfDay: opts.EndOfDay, TrackRepeats: opts.TrackRepeats,
 	}
-	s.e = ingest.NewSummarizer(s.eopts, s.stats.skip)
+	s.e = ingest.NewSummarizer(s.eopts, s.stats.Skip)
 	if opts.Observer != nil {
 		s.e.SetObserver(observer{opts.Observer})
 	}
 	return s, nil
+}
+
+func init() {
+	ingest.EngineOf = func(s any) (**ingest.Summarizer, ingest.SummaryOptions, func(error)) {
+		ss := s.(*Summarizer)
+		return &ss.e, ss.eopts, ss.stats.Skip
+	}
 }
 
 // observer shows the engine's groups to an Observer as clv Transactions.

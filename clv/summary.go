@@ -81,11 +81,11 @@ type SummaryOptions struct {
 // is refused (an error) is not shown. A customer's index is its place in
 // the order customers first appear (in Summary.Whole with a calibration
 // end, else in Summary.Customers), so that each customer's transactions
-// reach the Observer in time order: from SummarizeCSV in the log's order,
-// from Summarize and SummarizeCSVAnyOrder in time order. Observe runs on
+// reach the Observer in time order: from csvio.Summarize in the log's order,
+// from Summarize and csvio.SummarizeAnyOrder in time order. Observe runs on
 // the adding goroutine, on the summarizer's critical path, and must not
 // keep ts or customers, which are reused. A Summarizer that fails (e.g.
-// SummarizeCSV with ErrOutOfOrder) may have shown part of the log: use a
+// csvio.Summarize with ErrOutOfOrder) may have shown part of the log: use a
 // new Observer for another attempt.
 //
 // Groups let an Observer that keeps per-customer state touch the states

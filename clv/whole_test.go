@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // FuzzWholeSummary: with a calibration end, Summary.Whole is exactly the
@@ -113,15 +115,15 @@ func TestSummarizeCSVAnyOrder(t *testing.T) {
 		"a,2024-02-20,3.00\n" +
 		"b,2024-03-01,5.00\n"
 	opts := clv.SummaryOptions{End: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Unit: 7 * 24 * time.Hour}
-	csvOpts := clv.CSVOptions{Amount: "amount"}
-	if _, err := clv.SummarizeCSV(strings.NewReader(log), csvOpts, opts); !errors.Is(err, clv.ErrOutOfOrder) {
-		t.Fatalf("SummarizeCSV on the unsorted log: %v", err)
+	csvOpts := csvio.Options{Amount: "amount"}
+	if _, err := csvio.Summarize(strings.NewReader(log), csvOpts, opts); !errors.Is(err, clv.ErrOutOfOrder) {
+		t.Fatalf("csvio.Summarize on the unsorted log: %v", err)
 	}
-	got, err := clv.SummarizeCSVAnyOrder(strings.NewReader(log), csvOpts, opts)
+	got, err := csvio.SummarizeAnyOrder(strings.NewReader(log), csvOpts, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := clv.SummarizeCSV(strings.NewReader(sorted), csvOpts, opts)
+	want, err := csvio.Summarize(strings.NewReader(sorted), csvOpts, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +132,7 @@ func TestSummarizeCSVAnyOrder(t *testing.T) {
 	}
 	// The purchase after the end is on line 2 of the file, the last in time.
 	opts.End = time.Date(2024, 2, 25, 0, 0, 0, 0, time.UTC)
-	_, err = clv.SummarizeCSVAnyOrder(strings.NewReader(log), csvOpts, opts)
+	_, err = csvio.SummarizeAnyOrder(strings.NewReader(log), csvOpts, opts)
 	var pe *clv.ParseError
 	if !errors.Is(err, clv.ErrAfterEnd) || !errors.As(err, &pe) || pe.Line != 2 || pe.Name != "date" {
 		t.Errorf("after the end: %v", err)
@@ -138,11 +140,11 @@ func TestSummarizeCSVAnyOrder(t *testing.T) {
 	// A negative amount, with SkipInvalid, is skipped and counted.
 	bad := strings.Replace(log, "12.50", "-12.50", 1)
 	opts.End = time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
-	if _, err := clv.SummarizeCSVAnyOrder(strings.NewReader(bad), csvOpts, opts); !errors.As(err, &pe) || pe.Line != 3 || pe.Name != "amount" {
+	if _, err := csvio.SummarizeAnyOrder(strings.NewReader(bad), csvOpts, opts); !errors.As(err, &pe) || pe.Line != 3 || pe.Name != "amount" {
 		t.Errorf("negative amount: %v", err)
 	}
 	csvOpts.SkipInvalid = true
-	sum, err := clv.SummarizeCSVAnyOrder(strings.NewReader(bad), csvOpts, opts)
+	sum, err := csvio.SummarizeAnyOrder(strings.NewReader(bad), csvOpts, opts)
 	if err != nil || sum.Stats.Skipped != 1 || sum.Stats.Records != 5 || sum.Customers[0].Frequency != 1 {
 		t.Errorf("skipping: %v, %+v", err, sum)
 	}

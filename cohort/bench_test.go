@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/cohort"
 )
 
@@ -33,7 +35,7 @@ func BenchmarkSummarizeCSV(b *testing.B) {
 				acc = cohort.New()
 				opts.Observer = acc
 			}
-			if _, err := clv.SummarizeCSV(bytes.NewReader(log), clv.CSVOptions{Amount: "amount"}, opts); err != nil {
+			if _, err := csvio.Summarize(bytes.NewReader(log), csvio.Options{Amount: "amount"}, opts); err != nil {
 				b.Fatal(err)
 			}
 			if observe {

@@ -20,7 +20,7 @@
 // # Definitions
 //
 // Months are calendar months in the location of each transaction's time
-// (a log read by clv.Reader without a zone: UTC). An order is a
+// (a log read by csvio.Reader without a zone: UTC). An order is a
 // customer-day: a customer's transactions on the same calendar day are one
 // order, as the summaries of package clv merge them by default
 // (clv.SummaryOptions.Period Day), so that a customer's orders over the

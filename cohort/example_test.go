@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/cohort"
 )
 
@@ -22,7 +24,7 @@ b,2024-03-02,25
 c,2024-03-09,15
 `
 	acc := cohort.New()
-	_, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"},
+	_, err := csvio.Summarize(strings.NewReader(log), csvio.Options{Amount: "amount"},
 		clv.SummaryOptions{End: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Observer: acc})
 	if err != nil || acc.Err() != nil {
 		fmt.Println(err, acc.Err())

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/crosssell"
 )
 
@@ -408,7 +410,7 @@ func TestReader(t *testing.T) {
 	}
 	// Columns by number, no header, another delimiter; ReadAll.
 	rd, err = crosssell.NewReader(strings.NewReader("x;a;20240101\ny;b;20240102\n"),
-		crosssell.CSVOptions{CSVOptions: clv.CSVOptions{NoHeader: true, Delimiter: ';', ID: "2", Time: "3"}, Product: "1"})
+		crosssell.CSVOptions{Options: csvio.Options{NoHeader: true, Delimiter: ';', ID: "2", Time: "3"}, Product: "1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,10 +464,10 @@ func TestReaderErrors(t *testing.T) {
 		{"customer_id,date,amount\n", crosssell.CSVOptions{}, clv.ErrUnknownColumn},
 		{"customer_id,date,product,product\n", crosssell.CSVOptions{}, clv.ErrUnknownColumn},
 		{"", crosssell.CSVOptions{}, clv.ErrEmptyLog},
-		{"customer_id,date,product\n", crosssell.CSVOptions{CSVOptions: clv.CSVOptions{Delimiter: '"'}}, clv.ErrBadOption},
-		{"customer_id,date,product\n", crosssell.CSVOptions{CSVOptions: clv.CSVOptions{Layouts: []string{}}}, clv.ErrBadOption},
-		{"customer_id,date,product\n", crosssell.CSVOptions{CSVOptions: clv.CSVOptions{MaxLineBytes: -1}}, clv.ErrBadOption},
-		{"a,b\n", crosssell.CSVOptions{CSVOptions: clv.CSVOptions{NoHeader: true}}, clv.ErrUnknownColumn},
+		{"customer_id,date,product\n", crosssell.CSVOptions{Options: csvio.Options{Delimiter: '"'}}, clv.ErrBadOption},
+		{"customer_id,date,product\n", crosssell.CSVOptions{Options: csvio.Options{Layouts: []string{}}}, clv.ErrBadOption},
+		{"customer_id,date,product\n", crosssell.CSVOptions{Options: csvio.Options{MaxLineBytes: -1}}, clv.ErrBadOption},
+		{"a,b\n", crosssell.CSVOptions{Options: csvio.Options{NoHeader: true}}, clv.ErrUnknownColumn},
 	} {
 		if _, err := crosssell.NewReader(strings.NewReader(c.in), c.opts); !errors.Is(err, c.err) {
 			t.Errorf("%q %+v: %v, want %v", c.in, c.opts, err, c.err)

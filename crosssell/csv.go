@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
@@ -27,12 +29,12 @@ type Purchase struct {
 // empty.
 const DefaultProductColumn = "product"
 
-// CSVOptions configure a Reader: clv's options of a transaction log
+// CSVOptions configure a Reader: csvio's options of a transaction log
 // (delimiter, header, the id and time columns, time layouts and zone,
 // SkipInvalid, MaxLineBytes, with the same defaults), and the product
 // column. The amount options (Amount, DecimalComma) are not used.
 type CSVOptions struct {
-	clv.CSVOptions
+	csvio.Options
 
 	// Product selects the product (or category) column: a header name, or
 	// a 1-based column number in decimal. Empty means
@@ -75,7 +77,7 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 	if r == nil || (reflect.ValueOf(r).Kind() == reflect.Pointer && reflect.ValueOf(r).IsNil()) {
 		return nil, fmt.Errorf("%w: nil io.Reader", clv.ErrRead)
 	}
-	o := &opts.CSVOptions
+	o := &opts.Options
 	if o.Delimiter == 0 {
 		o.Delimiter = ','
 	}
@@ -92,7 +94,7 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 		opts.Product = DefaultProductColumn
 	}
 	if o.Layouts == nil {
-		o.Layouts = clv.DefaultLayouts
+		o.Layouts = csvio.DefaultLayouts
 	}
 	if len(o.Layouts) == 0 {
 		return nil, fmt.Errorf("%w: no time layouts", clv.ErrBadOption)
@@ -102,7 +104,7 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 		loc = time.UTC
 	}
 	if o.MaxLineBytes == 0 {
-		o.MaxLineBytes = clv.DefaultMaxLineBytes
+		o.MaxLineBytes = csvio.DefaultMaxLineBytes
 	}
 	if o.MaxLineBytes < 0 {
 		return nil, fmt.Errorf("%w: MaxLineBytes %d < 0", clv.ErrBadOption, o.MaxLineBytes)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/crosssell"
 )
 
@@ -30,7 +32,7 @@ func FuzzReadBaskets(f *testing.F) {
 	}
 	split := time.Date(2020, 6, 30, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, in string, skip bool) {
-		opts := crosssell.CSVOptions{CSVOptions: clv.CSVOptions{ID: "1", Time: "2", SkipInvalid: skip, MaxLineBytes: 1 << 12}, Product: "3"}
+		opts := crosssell.CSVOptions{Options: csvio.Options{ID: "1", Time: "2", SkipInvalid: skip, MaxLineBytes: 1 << 12}, Product: "3"}
 		if strings.HasPrefix(in, " ") {
 			opts.Delimiter = ' '
 		}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/crosssell"
 )
 
@@ -147,7 +149,7 @@ func TestReadProducts(t *testing.T) {
 	if _, _, err := rd.ReadProducts(); !errors.As(err, &pe) || pe.Line != 3 || !errors.Is(err, clv.ErrBadTime) {
 		t.Errorf("bad time: %v", err)
 	}
-	rd, _ = crosssell.NewReader(strings.NewReader(log), crosssell.CSVOptions{CSVOptions: clv.CSVOptions{SkipInvalid: true}})
+	rd, _ = crosssell.NewReader(strings.NewReader(log), crosssell.CSVOptions{Options: csvio.Options{SkipInvalid: true}})
 	names, prods, err = rd.ReadProducts()
 	if err != nil || !reflect.DeepEqual(names, []string{"x"}) || !reflect.DeepEqual(prods, []int32{0, 0}) || rd.Stats().Skipped != 2 {
 		t.Errorf("skipping: %q %d %+v %v", names, prods, rd.Stats(), err)

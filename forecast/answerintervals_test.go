@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestAnswerIntervals: with Config.Interval, forecast.csv ends with the
@@ -24,7 +23,7 @@ func TestAnswerIntervals(t *testing.T) {
 	if raceEnabled {
 		draws = 40
 	}
-	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"},
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: csvio.Options{Amount: "amount"},
 		Model: "bgnbd", Interval: 0.9, IntervalDraws: draws, AnswerIntervals: true})
 	if err != nil {
 		t.Fatal(err)

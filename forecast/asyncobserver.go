@@ -6,7 +6,7 @@ import (
 
 // asyncObserver shows the groups of transactions a Summarizer adds to an
 // Observer on a goroutine of its own, off the summarizer's critical path:
-// clv.SummarizeCSV parses on one goroutine and adds on another, and an
+// csvio.Summarize parses on one goroutine and adds on another, and an
 // Observer called by the adding one (the cohort tables: 0.18 CPU-s of a
 // 10⁶-customer log) lengthens the longer of the two. The observer sees the
 // same groups, in the same order, as it would on the adding goroutine, so

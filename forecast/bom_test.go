@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // TestReadersSkipBOM: files saved by a spreadsheet as "CSV UTF-8" start
@@ -14,7 +16,7 @@ func TestReadersSkipBOM(t *testing.T) {
 	const bom = "\ufeff"
 	cs := []clv.Customer{{ID: "a"}, {ID: "b"}, {ID: "c"}}
 	tab, err := readCovariates(strings.NewReader(bom+"\"customer_id\",\"channel\"\r\n\"a\",\"web\"\r\n\"b\",\"shop\"\r\n\"c\",\"shop\"\r\n"),
-		"cov.csv", clv.CSVOptions{ID: "customer_id"}, cs)
+		"cov.csv", csvio.Options{ID: "customer_id"}, cs)
 	if err != nil {
 		t.Fatalf("covariates: %v", err)
 	}
@@ -22,7 +24,7 @@ func TestReadersSkipBOM(t *testing.T) {
 		t.Errorf("covariates %q, want [channel=web]", z.Names)
 	}
 	f, err := ReadDynamicCovariates(strings.NewReader(bom+"\"customer_id\",\"date\",\"promo\"\r\n\"a\",\"2024-01-01\",\"1\"\r\n"),
-		"dyn.csv", clv.CSVOptions{ID: "customer_id", Time: "date"})
+		"dyn.csv", csvio.Options{ID: "customer_id", Time: "date"})
 	if err != nil {
 		t.Fatalf("dynamic covariates: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/clvkit/clvkit/campaign"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -33,7 +34,7 @@ func campaignLog(t *testing.T, window int) ([]byte, *clv.Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := clv.SummarizeCSV(bytes.NewReader(raw), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{
+	s, err := csvio.Summarize(bytes.NewReader(raw), csvio.Options{Amount: "amount"}, clv.SummaryOptions{
 		CalibrationEnd: campaignDate, End: campaignDate.AddDate(0, 0, window), Unit: 7 * 24 * time.Hour, EndOfDay: true, SkipAfterEnd: true})
 	if err != nil {
 		t.Fatal(err)

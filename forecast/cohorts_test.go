@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // cohortFiles returns res's cohorts.csv and kpis.csv.
@@ -34,7 +33,7 @@ func cohortFiles(t *testing.T, res *forecast.Result) (cohorts, kpis []byte) {
 // sizes the customers, the last month's repeat customers those with a
 // repeat purchase.
 func TestCohortsGolden(t *testing.T) {
-	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Model: "bgnbd"}
+	cfg := forecast.Config{CSV: csvio.Options{Amount: "amount"}, Model: "bgnbd"}
 	res, err := forecast.Run(context.Background(), testdataLog(t), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -2,14 +2,13 @@ package forecast
 
 import (
 	"fmt"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/clv/interval"
 	"io"
 	"math"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/clv/interval"
 )
 
 // Config configures Run; Run reports a field it cannot accept as a
@@ -22,7 +21,7 @@ type Config struct {
 	// CSV says how to read the log: columns, delimiter, date layouts,
 	// header, whether to skip unusable records (SkipInvalid). An empty
 	// CSV.Amount means the column "amount", unless NoAmounts.
-	CSV clv.CSVOptions
+	CSV csvio.Options
 	// NoAmounts runs the job without amounts: the log has no amount
 	// column (CSV.Amount is then ignored; with Summaries, no spend model
 	// reads the monetary values, RFM's M score still does). No spend
@@ -104,7 +103,7 @@ type Config struct {
 	// still fails with clv.ErrNotIdentified.
 	Penalizer float64
 	// Summaries says the input holds per-customer summaries (columns
-	// clv.SummaryColumns, in the model's time unit, e.g. from a warehouse
+	// csvio.SummaryColumns, in the model's time unit, e.g. from a warehouse
 	// query) rather than transactions: the job then starts at the fits.
 	// End is then required (the date the summaries were observed to, for
 	// the monthly forecast), there is no holdout period and no tracking

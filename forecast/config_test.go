@@ -3,12 +3,11 @@ package forecast_test
 import (
 	"context"
 	"errors"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestZeroConfig: the zero Config is usable, as documented: it reads the
@@ -20,7 +19,7 @@ func TestZeroConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	spelled, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
-		CSV: clv.CSVOptions{ID: "customer_id", Time: "date", Amount: "amount"}, Unit: 7 * 24 * time.Hour,
+		CSV: csvio.Options{ID: "customer_id", Time: "date", Amount: "amount"}, Unit: 7 * 24 * time.Hour,
 		Model: "auto", Months: 12, Margin: 1, Window: 30})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +56,7 @@ func TestConfigError(t *testing.T) {
 		{forecast.Config{Interval: 1}, "Interval", "Interval 1: want a level in (0, 1), e.g. 0.9"},
 		{forecast.Config{Interval: 0.9, IntervalDraws: 1}, "IntervalDraws", "IntervalDraws 1: want 2 to 100000"},
 		{forecast.Config{IntervalDraws: 500}, "IntervalDraws", "IntervalDraws 500: want none (the draws are for intervals) without Interval"},
-		{forecast.Config{CSV: clv.CSVOptions{DecimalComma: true}}, "CSV.Delimiter",
+		{forecast.Config{CSV: csvio.Options{DecimalComma: true}}, "CSV.Delimiter",
 			"CSV.Delimiter ',': want another delimiter (';' or tab) for amounts like 12,50, with CSV.DecimalComma"},
 		{forecast.Config{Penalizer: -1}, "Penalizer", "Penalizer -1: want a number ≥ 0"},
 		{forecast.Config{Margin: 2}, "Margin", "Margin 2: want a share in (0, 1]"},

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cov"
 	"github.com/clvkit/clvkit/internal/ingest"
@@ -146,7 +148,7 @@ type covLine struct {
 // the log's id column, else the first), the delimiter and decimal comma
 // of the log's options. Errors wrap clv.ErrInvalidCovariates and name
 // the file's line and column.
-func readCovariates(r io.Reader, name string, opts clv.CSVOptions, cs []clv.Customer) (*covTable, error) {
+func readCovariates(r io.Reader, name string, opts csvio.Options, cs []clv.Customer) (*covTable, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", clv.ErrInvalidCovariates, name, fmt.Sprintf(format, args...))
 	}

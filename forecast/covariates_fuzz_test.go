@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // FuzzReadCovariates: any covariates file either reads, with one finite
@@ -20,7 +22,7 @@ func FuzzReadCovariates(f *testing.F) {
 	f.Add("customer_id,v\na,NaN\nb,Inf\nc,1e400\n", false, false)
 	cs := []clv.Customer{{ID: "a"}, {ID: "b"}, {ID: "c"}}
 	f.Fuzz(func(t *testing.T, text string, semicolon, skip bool) {
-		opts := clv.CSVOptions{ID: "customer_id", SkipInvalid: skip}
+		opts := csvio.Options{ID: "customer_id", SkipInvalid: skip}
 		if semicolon {
 			opts.Delimiter, opts.DecimalComma = ';', true
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -135,7 +136,7 @@ func TestCovariatesApparel(t *testing.T) {
 		t.Skipf("CLVTools' apparel covariates not available (%v)", err)
 	}
 	res, err := forecast.Run(context.Background(), strings.NewReader(string(logText)), forecast.Config{
-		CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, Name: "apparel",
+		CSV: csvio.Options{ID: "Id", Time: "Date", Amount: "Price"}, Name: "apparel",
 		Covariates: strings.NewReader(string(covText)), CovariatesName: "apparel_static_covariates.csv"})
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +300,7 @@ func TestCovariatesErrors(t *testing.T) {
 	}
 	run := func(covs string, skip bool) (*forecast.Result, error) {
 		return forecast.Run(context.Background(), strings.NewReader(g.log), forecast.Config{
-			Model: "paretonbd-cov", CSV: clv.CSVOptions{SkipInvalid: skip},
+			Model: "paretonbd-cov", CSV: csvio.Options{SkipInvalid: skip},
 			Covariates: strings.NewReader(covs), CovariatesName: "covs.csv"})
 	}
 	for _, tc := range []struct {
@@ -405,7 +406,7 @@ func TestCovariatesSummaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	b.WriteString(strings.Join(clv.SummaryColumns, ",") + "\n")
+	b.WriteString(strings.Join(csvio.SummaryColumns, ",") + "\n")
 	for _, c := range res.Summary.Customers {
 		fmt.Fprintf(&b, "%s,%v,%v,%v,%v\n", c.ID, c.Frequency, c.Recency, c.T, c.MonetaryValue)
 	}

@@ -16,6 +16,8 @@ import (
 	"testing/iotest"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/ggompertz"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -130,7 +132,7 @@ func TestScoreCovariatesApparel(t *testing.T) {
 		t.Skipf("CLVTools' apparel covariates not available (%v)", err)
 	}
 	res, err := forecast.Run(context.Background(), bytes.NewReader(logText), forecast.Config{
-		CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, Model: "paretonbd-cov", Discount: 0.01,
+		CSV: csvio.Options{ID: "Id", Time: "Date", Amount: "Price"}, Model: "paretonbd-cov", Discount: 0.01,
 		Covariates: bytes.NewReader(covText), CovariatesName: "apparel_static_covariates.csv"})
 	if err != nil {
 		t.Fatal(err)

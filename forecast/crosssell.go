@@ -125,10 +125,10 @@ var (
 // (clv.SummaryOptions.Observer) keeps each record's customer number, and
 // the product reader only each record's product number, so that no table
 // of the ids is built twice. This needs the two reads to see the same
-// records in the same order: SummarizeCSV shows the Observer the log's
+// records in the same order: csvio.Summarize shows the Observer the log's
 // order, and without SkipInvalid every record is in both or the read
 // fails. With SkipInvalid (the two readers skip different records) and
-// for SummarizeCSVAnyOrder (which shows the records in time order), the
+// for csvio.SummarizeAnyOrder (which shows the records in time order), the
 // product reader numbers the customers itself, into baskets
 // (crosssell.ReadBaskets), matched to the summaries by id.
 type productRead struct {
@@ -166,7 +166,7 @@ func (os observers) Observe(ks []int32, ts []clv.Transaction) {
 
 // readProducts starts reading the product column of the log r, when
 // Config.ProductColumn asks for it; the summarizer reads input(). With
-// sopts, the options of a SummarizeCSV of input(), it adds an Observer
+// sopts, the options of a csvio.Summarize of input(), it adds an Observer
 // to them that numbers the records' customers (see productRead); with nil
 // the product reader numbers them.
 func (j *job) readProducts(r io.Reader, sopts *clv.SummaryOptions) *productRead {
@@ -235,7 +235,7 @@ func (p *productRead) wait(err error) (*productBaskets, error) {
 // readBaskets reads the product column from r: the products as numbers
 // with numbers, else the baskets.
 func readBaskets(r io.Reader, cfg Config, split time.Time, numbers bool) (*productBaskets, error) {
-	rd, err := crosssell.NewReader(r, crosssell.CSVOptions{CSVOptions: cfg.CSV, Product: cfg.ProductColumn})
+	rd, err := crosssell.NewReader(r, crosssell.CSVOptions{Options: cfg.CSV, Product: cfg.ProductColumn})
 	if err != nil {
 		// The id and time columns are the summarizer's too, which reports
 		// them: only the product column is this reader's to name.

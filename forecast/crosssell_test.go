@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/crosssell"
 	"github.com/clvkit/clvkit/forecast"
 )
@@ -87,7 +89,7 @@ func productLog(t testing.TB) []byte {
 }
 
 func crossSellConfig() forecast.Config {
-	return forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Name: "products.csv", Discount: 0.01,
+	return forecast.Config{CSV: csvio.Options{Amount: "amount"}, Name: "products.csv", Discount: 0.01,
 		CalibrationEnd: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC), EndOfDay: true, ProductColumn: "product"}
 }
 
@@ -152,7 +154,7 @@ func TestCrossSellJob(t *testing.T) {
 		}
 	}
 	// The products change nothing else.
-	plain, err := forecast.Run(context.Background(), bytes.NewReader(log), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"},
+	plain, err := forecast.Run(context.Background(), bytes.NewReader(log), forecast.Config{CSV: csvio.Options{Amount: "amount"},
 		Name: "products.csv", Discount: 0.01, CalibrationEnd: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC), EndOfDay: true})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // type7 returns the q-quantile of v (R's type 7), a quantile between a
@@ -62,7 +64,7 @@ func TestDynamicAnswerIntervalsAlongPaths(t *testing.T) {
 		fmt.Fprintf(&cb, "%s,%s,0\n", id, first.Format(time.DateOnly))
 	}
 	const D = 30
-	cfg := Config{CSV: clv.CSVOptions{ID: "id"}, End: day0.AddDate(0, 0, 7*100), Months: 6, Unit: 7 * 24 * time.Hour,
+	cfg := Config{CSV: csvio.Options{ID: "id"}, End: day0.AddDate(0, 0, 7*100), Months: 6, Unit: 7 * 24 * time.Hour,
 		Model: DynamicModelName, Interval: 0.8, IntervalDraws: D, AnswerIntervals: true, DynamicCovariates: strings.NewReader(cb.String())}
 	res, err := Run(context.Background(), strings.NewReader(lb.String()), cfg)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -24,7 +24,7 @@ import (
 func TestDynamicAnswerIntervals(t *testing.T) {
 	log, covs := dynLog(120)
 	var progress bytes.Buffer
-	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"}, End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC),
+	cfg := forecast.Config{CSV: csvio.Options{ID: "id", Amount: "amount"}, End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC),
 		Months: 6, Unit: week, Model: forecast.DynamicModelName, Interval: 0.9, IntervalDraws: 40, AnswerIntervals: true,
 		DynamicCovariates: strings.NewReader(covs), Progress: &progress}
 	res, err := forecast.Run(context.Background(), strings.NewReader(log), cfg)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
@@ -60,7 +62,7 @@ type dynLine struct {
 // ReadDynamicCovariates reads a file of time-varying covariates: a header,
 // then rows of the customer id (the column named like the log's id
 // column, opts.ID, else the first), a date (the column named opts.Time,
-// else the second; in opts.Layouts or clv.DefaultLayouts, in
+// else the second; in opts.Layouts or csvio.DefaultLayouts, in
 // opts.Location) and numbers (with opts.Delimiter and DecimalComma). "*"
 // as the id makes a row every customer's. A customer (or "*") has at most
 // one row per date. Errors wrap clv.ErrInvalidCovariates and name the
@@ -69,7 +71,7 @@ type dynLine struct {
 // fields. With opts.SkipInvalid such a row (and the later row of a
 // repeated date) is skipped and counted instead (SkippedLines); a malformed
 // header is still an error.
-func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*DynamicCovariateFile, error) {
+func ReadDynamicCovariates(r io.Reader, name string, opts csvio.Options) (*DynamicCovariateFile, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", clv.ErrInvalidCovariates, name, fmt.Sprintf(format, args...))
 	}
@@ -79,7 +81,7 @@ func ReadDynamicCovariates(r io.Reader, name string, opts clv.CSVOptions) (*Dyna
 	}
 	layouts := opts.Layouts
 	if layouts == nil {
-		layouts = clv.DefaultLayouts
+		layouts = csvio.DefaultLayouts
 	}
 	loc := opts.Location
 	if loc == nil {

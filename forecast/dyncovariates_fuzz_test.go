@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -20,8 +22,8 @@ func FuzzReadDynamicCovariates(f *testing.F) {
 	f.Add("id,date,x\na,2024-01-01,1\na,2024-01-08,\n", "a")
 	f.Add("id,date,x\n\"a,b\",20240101,1.5\n", "a,b")
 	f.Fuzz(func(t *testing.T, file, id string) {
-		fl, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f", clv.CSVOptions{})
-		sk, serr := forecast.ReadDynamicCovariates(strings.NewReader(file), "f", clv.CSVOptions{SkipInvalid: true})
+		fl, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f", csvio.Options{})
+		sk, serr := forecast.ReadDynamicCovariates(strings.NewReader(file), "f", csvio.Options{SkipInvalid: true})
 		if serr != nil && !errors.Is(serr, clv.ErrInvalidCovariates) {
 			t.Fatalf("with SkipInvalid: error %v does not wrap ErrInvalidCovariates", serr)
 		}

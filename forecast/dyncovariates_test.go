@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -31,7 +33,7 @@ func TestDynamicCovariatePaths(t *testing.T) {
 a,2024-01-22,,1
 a,2024-02-05,1,
 `
-	f, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "cov.csv", clv.CSVOptions{ID: "id"})
+	f, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "cov.csv", csvio.Options{ID: "id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ a,2024-02-05,1,
 		t.Errorf("a first purchase before the file: %v", err)
 	}
 	// Without shared rows, an empty value has nothing to fall back on.
-	g, err := forecast.ReadDynamicCovariates(strings.NewReader("id,date,x\na,2024-01-01,1\na,2024-01-08,\n"), "c.csv", clv.CSVOptions{})
+	g, err := forecast.ReadDynamicCovariates(strings.NewReader("id,date,x\na,2024-01-01,1\na,2024-01-08,\n"), "c.csv", csvio.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func TestDynamicCovariateErrors(t *testing.T) {
 		{"id,date,x\na,2024-01-08,1\nb,2024-01-01,1\na,2024-01-08,0\n", `line 4, column "date": customer "a" again on 2024-01-08 (first on line 2)`},
 		{"id,date,x\n", "empty file"},
 	} {
-		_, err := forecast.ReadDynamicCovariates(strings.NewReader(c.file), "cov.csv", clv.CSVOptions{})
+		_, err := forecast.ReadDynamicCovariates(strings.NewReader(c.file), "cov.csv", csvio.Options{})
 		if !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "cov.csv") {
 			t.Errorf("%q: error %v, want one with %q", c.file, err, c.want)
 		}
@@ -109,8 +111,8 @@ func TestDynamicCovariatesApparel(t *testing.T) {
 	}
 	defer cf.Close()
 	end, _ := time.Parse(time.DateOnly, "2006-12-31")
-	csvOpts := clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}
-	rd, err := clv.NewReader(tf, csvOpts)
+	csvOpts := csvio.Options{ID: "Id", Time: "Date", Amount: "Price"}
+	rd, err := csvio.NewReader(tf, csvOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestDynamicCovariatesApparel(t *testing.T) {
 		sort.Slice(ts, func(a, b int) bool { return ts[a].Before(ts[b]) })
 		purchases[i] = slicesCompactTimes(ts)
 	}
-	f, err := forecast.ReadDynamicCovariates(cf, "apparel_dynamic_covariates.csv", clv.CSVOptions{ID: "Id", Time: "Cov.Date"})
+	f, err := forecast.ReadDynamicCovariates(cf, "apparel_dynamic_covariates.csv", csvio.Options{ID: "Id", Time: "Cov.Date"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,12 @@ package forecast_test
 
 import (
 	"context"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // BenchmarkDynamicIntervals runs the job with the model with time-varying
@@ -26,12 +25,12 @@ func BenchmarkDynamicIntervals(b *testing.B) {
 	if raw, err := os.ReadFile("../../shared/data/apparel_transactions.csv"); err == nil {
 		if covs, err := os.ReadFile("../../shared/data/apparel_dynamic_covariates.csv"); err == nil {
 			sets = append(sets, data{"apparel", logTo(string(raw), "2006-12-31"), string(covs), forecast.Config{
-				CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, End: time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC),
+				CSV: csvio.Options{ID: "Id", Time: "Date", Amount: "Price"}, End: time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC),
 				Months: 12, Unit: week, Discount: 0.01, Margin: 1}})
 		}
 	}
 	log, covs := dynLog(10000)
-	sets = append(sets, data{"10000", log, covs, forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"},
+	sets = append(sets, data{"10000", log, covs, forecast.Config{CSV: csvio.Options{ID: "id", Amount: "amount"},
 		End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC), Months: 12, Unit: week, Discount: 0.01, Margin: 1}})
 	for _, s := range sets {
 		for _, draws := range []int{0, 200, -200} {

@@ -3,14 +3,13 @@ package forecast
 import (
 	"context"
 	"fmt"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/clv/interval"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/clv/interval"
 )
 
 // TestDynamicIntervalsAlongPaths: the job's intervals for the model with
@@ -45,7 +44,7 @@ func TestDynamicIntervalsAlongPaths(t *testing.T) {
 		}
 		fmt.Fprintf(&cb, "%s,%s,0\n", id, first.Format(time.DateOnly))
 	}
-	cfg := Config{CSV: clv.CSVOptions{ID: "id"}, End: day0.AddDate(0, 0, 7*100), Months: 6, Unit: 7 * 24 * time.Hour,
+	cfg := Config{CSV: csvio.Options{ID: "id"}, End: day0.AddDate(0, 0, 7*100), Months: 6, Unit: 7 * 24 * time.Hour,
 		Model: DynamicModelName, Interval: 0.8, IntervalDraws: 40, DynamicCovariates: strings.NewReader(cb.String())}
 	res, err := Run(context.Background(), strings.NewReader(lb.String()), cfg)
 	if err != nil {

@@ -2,12 +2,11 @@ package forecast_test
 
 import (
 	"context"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestDynamicIntervals: -interval with the model with time-varying
@@ -19,7 +18,7 @@ import (
 func TestDynamicIntervals(t *testing.T) {
 	log, covs := dynLog(300)
 	end := time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC)
-	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"}, End: end, Months: 12, Unit: week, Discount: 0.01, Margin: 1,
+	cfg := forecast.Config{CSV: csvio.Options{ID: "id", Amount: "amount"}, End: end, Months: 12, Unit: week, Discount: 0.01, Margin: 1,
 		Model: forecast.DynamicModelName, Interval: 0.9, IntervalDraws: 100, DynamicCovariates: strings.NewReader(covs)}
 	t0 := time.Now()
 	res, err := forecast.Run(context.Background(), strings.NewReader(log), cfg)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -117,7 +119,7 @@ func libraryDynamic(t *testing.T, log, covs string, cfg forecast.Config, horizon
 		t.Fatal(err)
 	}
 	var obs dayTimes
-	sum, err := clv.SummarizeCSVAnyOrder(strings.NewReader(log), cfg.CSV, clv.SummaryOptions{End: cfg.End, Unit: cfg.Unit,
+	sum, err := csvio.SummarizeAnyOrder(strings.NewReader(log), cfg.CSV, clv.SummaryOptions{End: cfg.End, Unit: cfg.Unit,
 		AllowNegative: cfg.AllowNegative, EndOfDay: cfg.EndOfDay, Observer: &obs})
 	if err != nil {
 		t.Fatal(err)
@@ -322,7 +324,7 @@ func checkDynamicForecasts(t *testing.T, res *forecast.Result, log, covs string,
 func TestDynamicJobSimulated(t *testing.T) {
 	log, covs := dynLog(200)
 	end := time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC)
-	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"}, End: end, Months: 12, Unit: week, Discount: 0.01, Margin: 1}
+	cfg := forecast.Config{CSV: csvio.Options{ID: "id", Amount: "amount"}, End: end, Months: 12, Unit: week, Discount: 0.01, Margin: 1}
 	res := checkDynamicJob(t, log, covs, cfg)
 	if !res.Dynamic.CarriedForward || !strings.Contains(res.Dynamic.Rule(), "carried forward") {
 		t.Errorf("rule: %s", res.Dynamic.Rule())
@@ -392,7 +394,7 @@ func TestDynamicJobApparel(t *testing.T) {
 		t.Skipf("reference data absent: %v", err)
 	}
 	log := logTo(string(raw), "2006-12-31")
-	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, End: time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC),
+	cfg := forecast.Config{CSV: csvio.Options{ID: "Id", Time: "Date", Amount: "Price"}, End: time.Date(2006, 12, 31, 0, 0, 0, 0, time.UTC),
 		Months: 12, Unit: week, Discount: 0.01, Margin: 1}
 	res := checkDynamicJob(t, log, string(covs), cfg)
 	if ll := res.Choice.Model.LogLikelihood(); math.Abs(ll-(-5752.623182)) > 1e-5 {
@@ -453,10 +455,10 @@ a,2024-01-03,2
 b,2024-13-01,1
 b,2024-01-05,1,9
 `
-	if _, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f.csv", clv.CSVOptions{}); !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), "line 3") {
+	if _, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f.csv", csvio.Options{}); !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("strict: %v", err)
 	}
-	f, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f.csv", clv.CSVOptions{SkipInvalid: true})
+	f, err := forecast.ReadDynamicCovariates(strings.NewReader(file), "f.csv", csvio.Options{SkipInvalid: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,7 +498,7 @@ func TestDynamicJobBackfill(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s,%s,%d\n", id, d, i%2)
 	}
-	cfg := forecast.Config{CSV: clv.CSVOptions{ID: "id", Amount: "amount"}, End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC),
+	cfg := forecast.Config{CSV: csvio.Options{ID: "id", Amount: "amount"}, End: time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC),
 		Model: forecast.DynamicModelName, DynamicCovariates: strings.NewReader(b.String())}
 	if _, err := forecast.Run(context.Background(), strings.NewReader(log), cfg); !errors.Is(err, clv.ErrInvalidCovariates) || !strings.Contains(err.Error(), ids[0]) {
 		t.Errorf("strict: %v", err)

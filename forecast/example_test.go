@@ -3,11 +3,10 @@ package forecast_test
 import (
 	"context"
 	"fmt"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"log"
 	"os"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // Run the whole job on a transaction log and read the forecast of the
@@ -20,7 +19,7 @@ func ExampleRun() {
 	}
 	defer f.Close()
 	res, err := forecast.Run(context.Background(), f, forecast.Config{
-		CSV:      clv.CSVOptions{ID: "customer_id", Time: "date", Amount: "amount"},
+		CSV:      csvio.Options{ID: "customer_id", Time: "date", Amount: "amount"},
 		Months:   12,
 		Discount: 0.01,
 	})

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -40,7 +42,7 @@ func testdataLog(t *testing.T) *os.File {
 // The outputs depend on nothing but the input: no clock, no map order.
 func TestGolden(t *testing.T) {
 	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
-		CSV: clv.CSVOptions{Amount: "amount"}, Name: "testdata/transactions.csv", Discount: 0.01})
+		CSV: csvio.Options{Amount: "amount"}, Name: "testdata/transactions.csv", Discount: 0.01})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestOutOfOrder(t *testing.T) {
 		rev = append(rev, lines[i])
 	}
 	log := strings.Join(rev, "\n") + "\n"
-	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Model: "bgnbd"}
+	cfg := forecast.Config{CSV: csvio.Options{Amount: "amount"}, Model: "bgnbd"}
 	var progress strings.Builder
 	cfg.Progress = &progress
 	res, err := forecast.Run(context.Background(), strings.NewReader(log), cfg)
@@ -128,7 +130,7 @@ func TestConfigAndCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := forecast.Run(ctx, testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}}); !errors.Is(err, context.Canceled) {
+	if _, err := forecast.Run(ctx, testdataLog(t), forecast.Config{CSV: csvio.Options{Amount: "amount"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -138,7 +140,7 @@ func TestConfigAndCancel(t *testing.T) {
 // to the totals.
 func TestPeriods(t *testing.T) {
 	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{
-		CSV: clv.CSVOptions{Amount: "amount"}, Model: "paretonbd", Months: 6, PeriodsByCustomer: true})
+		CSV: csvio.Options{Amount: "amount"}, Model: "paretonbd", Months: 6, PeriodsByCustomer: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +198,7 @@ func TestPeriods(t *testing.T) {
 // only); each month's interval contains its point forecast and periods.csv
 // and forecast.csv carry them; a second run repeats the first exactly.
 func TestIntervals(t *testing.T) {
-	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Model: "paretonbd", Interval: 0.9}
+	cfg := forecast.Config{CSV: csvio.Options{Amount: "amount"}, Model: "paretonbd", Interval: 0.9}
 	res, err := forecast.Run(context.Background(), testdataLog(t), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +284,7 @@ func TestIntervals(t *testing.T) {
 // group's mean predicted holdout purchases lies in its interval, and the
 // report with its banded plots is written.
 func TestHoldoutIntervals(t *testing.T) {
-	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"},
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: csvio.Options{Amount: "amount"},
 		Model: "bgnbd", Interval: 0.9, CalibrationEnd: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), IntervalDraws: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -310,13 +312,13 @@ func TestHoldoutIntervals(t *testing.T) {
 // (as a warehouse query would give them) gives the forecasts of the job run
 // on the log itself.
 func TestSummariesInput(t *testing.T) {
-	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Model: "bgnbd", Discount: 0.01}
+	cfg := forecast.Config{CSV: csvio.Options{Amount: "amount"}, Model: "bgnbd", Discount: 0.01}
 	direct, err := forecast.Run(context.Background(), testdataLog(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	buf.WriteString(strings.Join(clv.SummaryColumns, ",") + "\n")
+	buf.WriteString(strings.Join(csvio.SummaryColumns, ",") + "\n")
 	for _, c := range direct.Summary.Customers {
 		fmt.Fprintf(&buf, "%s,%s,%s,%s,%s\n", c.ID, strconv.FormatFloat(c.Frequency, 'g', -1, 64), strconv.FormatFloat(c.Recency, 'g', -1, 64),
 			strconv.FormatFloat(c.T, 'g', -1, 64), strconv.FormatFloat(c.MonetaryValue, 'g', -1, 64))

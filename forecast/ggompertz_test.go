@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/ggompertz"
 )
@@ -25,7 +27,7 @@ import (
 // LoadModels scores the customers as the run did.
 func TestGGompertzJob(t *testing.T) {
 	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{Model: "ggompertz", Interval: 0.9, IntervalDraws: 20,
-		CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01})
+		CSV: csvio.Options{Amount: "amount"}, Discount: 0.01})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestGGompertzJob(t *testing.T) {
 // model.json, and the comparison is the one without it.
 func TestGGompertzAutoLimit(t *testing.T) {
 	var log bytes.Buffer
-	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01,
+	res, err := forecast.Run(context.Background(), testdataLog(t), forecast.Config{CSV: csvio.Options{Amount: "amount"}, Discount: 0.01,
 		Progress: &log})
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +182,7 @@ func TestGGompertzCovApparel(t *testing.T) {
 	if err != nil {
 		t.Skipf("CLVTools' apparel covariates not available (%v)", err)
 	}
-	cfg := forecast.Config{Model: "ggompertz-cov", CSV: clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"}, Name: "apparel",
+	cfg := forecast.Config{Model: "ggompertz-cov", CSV: csvio.Options{ID: "Id", Time: "Date", Amount: "Price"}, Name: "apparel",
 		Covariates: strings.NewReader(string(covText)), CovariatesName: "apparel_static_covariates.csv"}
 	res, err := forecast.Run(context.Background(), strings.NewReader(string(logText)), cfg)
 	if err != nil {

@@ -6,14 +6,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/internal/rows"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
-	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // TestGroupsOnce: a job groups each set of its customers (the whole
@@ -50,7 +49,7 @@ func TestGroupsOnce(t *testing.T) {
 		{forecast.Config{Model: "mbgnbd", CalibrationEnd: calEnd, Interval: 0.9, IntervalDraws: 20}, 2},
 		{forecast.Config{Model: "paretonbd", Penalizer: 0.01}, 1},
 	} {
-		c.cfg.CSV = clv.CSVOptions{Amount: "amount"}
+		c.cfg.CSV = csvio.Options{Amount: "amount"}
 		rows.CountGroupings(customers)
 		res, err := forecast.Run(context.Background(), bytes.NewReader(log), c.cfg)
 		got := rows.CountGroupings(0)

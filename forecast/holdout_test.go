@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // forwardOutputs runs the job and returns its forward outputs: forecast.csv,
@@ -55,7 +54,7 @@ func forwardOutputs(t *testing.T, cfg forecast.Config) (*forecast.Result, map[st
 func TestHoldoutIsEvaluationOnly(t *testing.T) {
 	end := time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)
 	cal := time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)
-	base := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, End: end, EndOfDay: true, Discount: 0.01}
+	base := forecast.Config{CSV: csvio.Options{Amount: "amount"}, End: end, EndOfDay: true, Discount: 0.01}
 	for _, model := range append([]string{"auto"}, forecast.ModelNames...) {
 		t.Run(model, func(t *testing.T) {
 			split := base

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 
@@ -243,7 +245,7 @@ type newLog struct {
 func (j *job) readNew(st *State, r io.Reader) (*newLog, error) {
 	cfg := j.cfg
 	h := fnv.New64a()
-	rd, err := clv.NewReader(io.TeeReader(r, h), cfg.CSV)
+	rd, err := csvio.NewReader(io.TeeReader(r, h), cfg.CSV)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -42,7 +44,7 @@ func TestIncrementalMerged(t *testing.T) {
 	}
 	// The daily run's own merged lines: the shipped log's after Dec 29
 	// (read alone, as a full run) and the three above.
-	alone, err := clv.SummarizeCSV(strings.NewReader(pieces[1]), clv.CSVOptions{}, clv.SummaryOptions{})
+	alone, err := csvio.Summarize(strings.NewReader(pieces[1]), csvio.Options{}, clv.SummaryOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/bgnbd"
-	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -269,7 +269,7 @@ func TestIncrementalCDNOW(t *testing.T) {
 		pieces[k].WriteString(l)
 	}
 	ctx := context.Background()
-	cfg := forecast.Config{CSV: clv.CSVOptions{Delimiter: ' ', Amount: "dollar_value"}, Discount: 0.01}
+	cfg := forecast.Config{CSV: csvio.Options{Delimiter: ' ', Amount: "dollar_value"}, Discount: 0.01}
 	full, err := forecast.Run(ctx, strings.NewReader(string(b)), cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -127,7 +127,7 @@ func chooseIntervalMethod(ctx context.Context, asked interval.Method, level floa
 // mixtureDraws returns the purchase model's draws under the method: fit,
 // the n draws of pm's normal approximation the caller made, or with
 // interval.MethodMixture those and n draws of the limit model's,
-// interleaved (interval.Mixture), with the level of their quantile band
+// interleaved (fit[0], limit[0], fit[1], …), with the level of their quantile band
 // (interval.MixtureLevel). The mixture's 2n draws double the cost of the
 // pass over the customers, so that the fit's half is as precise as the
 // normal draws alone: the mixture's band then holds the normal one up to

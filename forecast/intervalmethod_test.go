@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -42,7 +44,7 @@ func nearLimitSummaries(seed uint64, n int) string {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	src := rand.NewPCG(seed, 2)
 	var b strings.Builder
-	b.WriteString(strings.Join(clv.SummaryColumns, ",") + "\n")
+	b.WriteString(strings.Join(csvio.SummaryColumns, ",") + "\n")
 	for i := range n {
 		T := float64(182 + rng.IntN(183))
 		times := truth.SimulatePurchases(src, T)

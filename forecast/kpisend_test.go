@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestKPIsToEnd: with the end of observation months after the log's last
@@ -30,7 +29,7 @@ func TestKPIsToEnd(t *testing.T) {
 		}
 	}
 	res, err := forecast.Run(context.Background(), strings.NewReader(log.String()), forecast.Config{
-		CSV: clv.CSVOptions{Amount: "amount"}, Name: "end.csv", Model: "bgnbd", End: time.Date(2024, 10, 3, 0, 0, 0, 0, time.UTC)})
+		CSV: csvio.Options{Amount: "amount"}, Name: "end.csv", Model: "bgnbd", End: time.Date(2024, 10, 3, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,11 +3,10 @@ package forecast_test
 import (
 	"bytes"
 	"context"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestProgressOneCustomer: a log of one customer says "1 customer" in the
@@ -17,7 +16,7 @@ func TestProgressOneCustomer(t *testing.T) {
 	const log = "customer_id,date,amount\nA,2025-01-01,10\nA,2025-02-01,12\nA,2025-05-01,9\n"
 	var progress bytes.Buffer
 	forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{
-		CSV: clv.CSVOptions{Amount: "amount"}, Name: "one.csv", Model: "bgnbd", Progress: &progress})
+		CSV: csvio.Options{Amount: "amount"}, Name: "one.csv", Model: "bgnbd", Progress: &progress})
 	out := progress.String()
 	if !strings.Contains(out, "summarized 1 customer (") || !strings.Contains(out, "on 1 customer\n") {
 		t.Errorf("progress does not say \"summarized 1 customer (\" and \"on 1 customer\":\n%s", out)

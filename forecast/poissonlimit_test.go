@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/paretonbd"
 )
@@ -36,7 +38,7 @@ func TestPoissonLimitJob(t *testing.T) {
 		}
 	}
 	res, err := forecast.Run(context.Background(), strings.NewReader(b.String()), forecast.Config{
-		CSV: clv.CSVOptions{Amount: "amount"}, Name: "poisson.csv", Model: "auto", End: start.AddDate(2, 0, 0)})
+		CSV: csvio.Options{Amount: "amount"}, Name: "poisson.csv", Model: "auto", End: start.AddDate(2, 0, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}

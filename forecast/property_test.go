@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"github.com/clvkit/clvkit/internal/mle"
 )
@@ -83,7 +85,7 @@ func genLog(rng *rand.Rand, shape int) ([]byte, time.Time) {
 
 // randomConfig draws a set of the job's options, as flags would set them.
 func randomConfig(rng *rand.Rand, shape int, last time.Time) forecast.Config {
-	cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, EndOfDay: true, FitBudget: 30 * time.Second}
+	cfg := forecast.Config{CSV: csvio.Options{Amount: "amount"}, EndOfDay: true, FitBudget: 30 * time.Second}
 	cfg.Model = append([]string{"auto"}, forecast.ModelNames...)[rng.IntN(4)]
 	cfg.Months = []int{1, 12, 37}[rng.IntN(3)]
 	cfg.Discount = []float64{0, 0.01}[rng.IntN(2)]

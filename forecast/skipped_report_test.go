@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -34,7 +36,7 @@ func TestReportSaysSkipped(t *testing.T) {
 		{raw, "7348 transactions (87 lines merged into an earlier purchase of the same customer on the same day), 3000 customers"},
 	} {
 		res, err := forecast.Run(context.Background(), bytes.NewReader(tc.in),
-			forecast.Config{Model: "bgnbd", CSV: clv.CSVOptions{SkipInvalid: true}})
+			forecast.Config{Model: "bgnbd", CSV: csvio.Options{SkipInvalid: true}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
 	"github.com/clvkit/clvkit/clv/assess"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/cohort"
 	"github.com/clvkit/clvkit/internal/parallel"
@@ -110,13 +112,13 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 	var camp *campaignRead
 	if cfg.Summaries {
 		sum = &clv.Summary{End: cfg.End}
-		sum.Customers, sum.Stats, err = clv.ReadSummaries(r, clv.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
+		sum.Customers, sum.Stats, err = csvio.ReadSummaries(r, csvio.SummariesOptions{Delimiter: cfg.CSV.Delimiter, SkipInvalid: cfg.CSV.SkipInvalid, AllowNegative: cfg.AllowNegative})
 	} else {
 		acc = cohortObserver(&sopts)
 		j.alsoObserve(&sopts)
 		camp = j.observeCampaign(&sopts)
 		pr := j.readProducts(r, &sopts)
-		sum, err = clv.SummarizeCSV(pr.input(), cfg.CSV, sopts)
+		sum, err = csvio.Summarize(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
 	if errors.Is(err, clv.ErrOutOfOrder) {
@@ -133,7 +135,7 @@ func (j *job) summarize(ctx context.Context, r io.Reader) (observation, error) {
 		j.alsoObserve(&sopts)
 		camp = j.observeCampaign(&sopts)
 		pr := j.readProducts(r, nil) // the Observer sees the records in time order
-		sum, err = clv.SummarizeCSVAnyOrder(pr.input(), cfg.CSV, sopts)
+		sum, err = csvio.SummarizeAnyOrder(pr.input(), cfg.CSV, sopts)
 		products, err = pr.wait(err)
 	}
 	if err != nil {

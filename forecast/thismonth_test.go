@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/segment"
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
-	"github.com/clvkit/clvkit/segment"
 )
 
 // TestChurnBand: the bands' edges are 0.3 (in the middle band) and 0.7
@@ -39,7 +38,7 @@ func TestChurnBand(t *testing.T) {
 func TestMonthPlanAndNextOrderWeeks(t *testing.T) {
 	for _, noAmounts := range []bool{false, true} {
 		t.Run(fmt.Sprint("no amounts ", noAmounts), func(t *testing.T) {
-			cfg := forecast.Config{CSV: clv.CSVOptions{Amount: "amount"}, Discount: 0.01, Model: "bgnbd"}
+			cfg := forecast.Config{CSV: csvio.Options{Amount: "amount"}, Discount: 0.01, Model: "bgnbd"}
 			var res *forecast.Result
 			var err error
 			if noAmounts {

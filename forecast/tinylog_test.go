@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )
 
@@ -20,7 +22,7 @@ import (
 func TestTinyLogEdgesAndMerges(t *testing.T) {
 	const log = "customer_id,date,amount\nA,2024-01-01,10\nA,2024-01-02,12\nA,2024-01-02,12\nB,2024-03-15,9\n"
 	_, err := forecast.Run(context.Background(), strings.NewReader(log), forecast.Config{
-		CSV: clv.CSVOptions{Amount: "amount"}, Name: "tiny.csv", Model: "bgnbd"})
+		CSV: csvio.Options{Amount: "amount"}, Name: "tiny.csv", Model: "bgnbd"})
 	if !errors.Is(err, clv.ErrNotIdentified) {
 		t.Fatalf("Run: %v; want %v", err, clv.ErrNotIdentified)
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/paretonbd"
 	"gonum.org/v1/gonum/integrate/quad"
@@ -29,14 +31,14 @@ func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0,
 
 // summarize reads a transaction log as the forecast job does: weeks, End
 // a whole day.
-func summarize(t *testing.T, path string, copts clv.CSVOptions, end time.Time) []clv.Customer {
+func summarize(t *testing.T, path string, copts csvio.Options, end time.Time) []clv.Customer {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := clv.SummarizeCSV(f, copts, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: end, EndOfDay: true})
+	sum, err := csvio.Summarize(f, copts, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: end, EndOfDay: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,11 +58,11 @@ func TestBoundaryFits(t *testing.T) {
 		cs   func(t *testing.T) []clv.Customer
 	}{
 		{"transactions.csv to 2025-01-15", func(t *testing.T) []clv.Customer {
-			return summarize(t, "../testdata/transactions.csv", clv.CSVOptions{Amount: "amount"}, day(2025, 1, 15))
+			return summarize(t, "../testdata/transactions.csv", csvio.Options{Amount: "amount"}, day(2025, 1, 15))
 		}},
 		{"CDNOW master to 1998-12-31", func(t *testing.T) []clv.Customer {
 			return summarize(t, datasets.Data(t, "CDNOW_master.txt"),
-				clv.CSVOptions{Delimiter: ' ', ID: "customer_id", Time: "date", Amount: "dollar_value"}, day(1998, 12, 31))
+				csvio.Options{Delimiter: ' ', ID: "customer_id", Time: "date", Amount: "dollar_value"}, day(1998, 12, 31))
 		}},
 	}
 	for _, c := range cases {
@@ -128,7 +130,7 @@ func TestBoundaryFits(t *testing.T) {
 // parameters run off toward a limit of the model (not that the
 // likelihood is flat).
 func TestPenalizedBoundary(t *testing.T) {
-	cs := summarize(t, "../testdata/transactions.csv", clv.CSVOptions{Amount: "amount"}, day(2025, 1, 15))
+	cs := summarize(t, "../testdata/transactions.csv", csvio.Options{Amount: "amount"}, day(2025, 1, 15))
 	m, err := paretonbd.Fit(cs, paretonbd.FitOptions{Penalizer: 0.001})
 	if !errors.Is(err, clv.ErrNotIdentified) || m == nil || !strings.Contains(err.Error(), "without the penalty") {
 		t.Fatalf("err %v, model %v", err, m)
@@ -270,7 +272,7 @@ func BenchmarkProbabilityAliveBoundary(b *testing.B) {
 // stop, the line search ends at a mean gradient of 1.3e-8 in the
 // log-parameters, 8e-8 from the other fit's parameters).
 func TestLimitUnpenalized(t *testing.T) {
-	cs := summarize(t, "../testdata/transactions.csv", clv.CSVOptions{Amount: "amount"}, day(2025, 1, 15))
+	cs := summarize(t, "../testdata/transactions.csv", csvio.Options{Amount: "amount"}, day(2025, 1, 15))
 	free, err := paretonbd.Fit(cs, paretonbd.FitOptions{})
 	if !errors.Is(err, clv.ErrBoundary) {
 		t.Fatalf("without a penalty: %v", err)

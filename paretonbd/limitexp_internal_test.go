@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // expTailRef are F(a, z) = z^a e^z Γ(1−a, z) by mpmath: adaptive quadrature at 40 digits, agreeing
@@ -366,7 +368,7 @@ func TestExpLimitLogLik(t *testing.T) {
 	}
 	defer f.Close()
 	end := time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: end, EndOfDay: true})
+	sum, err := csvio.Summarize(f, csvio.Options{Amount: "amount"}, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: end, EndOfDay: true})
 	if err != nil {
 		t.Fatal(err)
 	}

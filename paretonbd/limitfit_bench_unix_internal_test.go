@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/model"
 )
 
@@ -24,7 +26,7 @@ func BenchmarkLimitFit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{Unit: 7 * 24 * time.Hour,
+	sum, err := csvio.Summarize(f, csvio.Options{Amount: "amount"}, clv.SummaryOptions{Unit: 7 * 24 * time.Hour,
 		End: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC), EndOfDay: true})
 	if err != nil {
 		b.Fatal(err)

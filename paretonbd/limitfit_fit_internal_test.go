@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/rows"
@@ -27,11 +29,11 @@ func TestLimitFitClosedForm(t *testing.T) {
 	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 	for _, tc := range []struct {
 		name, path string
-		copts      clv.CSVOptions
+		copts      csvio.Options
 		end        time.Time
 	}{
-		{"transactions.csv to 2025-01-15", "../testdata/transactions.csv", clv.CSVOptions{Amount: "amount"}, day(2025, 1, 15)},
-		{"CDNOW master to 1998-12-31", "", clv.CSVOptions{Delimiter: ' ', ID: "customer_id", Time: "date", Amount: "dollar_value"}, day(1998, 12, 31)},
+		{"transactions.csv to 2025-01-15", "../testdata/transactions.csv", csvio.Options{Amount: "amount"}, day(2025, 1, 15)},
+		{"CDNOW master to 1998-12-31", "", csvio.Options{Delimiter: ' ', ID: "customer_id", Time: "date", Amount: "dollar_value"}, day(1998, 12, 31)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.path
@@ -43,7 +45,7 @@ func TestLimitFitClosedForm(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			sum, err := clv.SummarizeCSV(f, tc.copts, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: tc.end, EndOfDay: true})
+			sum, err := csvio.Summarize(f, tc.copts, clv.SummaryOptions{Unit: 7 * 24 * time.Hour, End: tc.end, EndOfDay: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,10 +8,10 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"image/color"
 	"math"
 	"math/bits"
-	"reflect"
 	"slices"
 	"time"
 
@@ -49,7 +49,7 @@ type FrequencyCounts struct {
 // purchases, 0 to k or more, and m's expected counts
 // (m.ExpectedFrequencyCounts).
 func CountFrequencies(m FrequencyCounter, cs []clv.Customer, k int) (FrequencyCounts, error) {
-	if isNil(m) || k < 1 || k > 100 {
+	if nilmodel.Is(m) || k < 1 || k > 100 {
 		return FrequencyCounts{}, fmt.Errorf("plots: CalibrationFit: model %v, %d bins (want 1 to 100)", m, k)
 	}
 	obs := make([]float64, k+1)
@@ -210,7 +210,7 @@ type TrackingData struct {
 // independent of the customers.
 func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.DayCount, first, end time.Time,
 	unit time.Duration, steps int, draws []clv.NewCustomerModel) (TrackingData, error) {
-	if isNil(pm) || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
+	if nilmodel.Is(pm) || !end.After(first) || unit <= 0 || steps < 1 || steps > 10000 {
 		return TrackingData{}, fmt.Errorf("plots: Tracking: first %v, end %v, unit %v, %d steps", first, end, unit, steps)
 	}
 	if len(draws) == 1 || len(draws) > interval.MaxDraws {
@@ -236,7 +236,7 @@ func NewTrackingData(pm clv.NewCustomerModel, cs []clv.Customer, repeats []clv.D
 		td.Actual[i] = float64(n)
 	}
 	for d, dm := range draws {
-		if isNil(dm) {
+		if nilmodel.Is(dm) {
 			return TrackingData{}, fmt.Errorf("plots: Tracking: band: draws[%d] is nil", d)
 		}
 	}
@@ -407,16 +407,6 @@ func UnitName(u time.Duration) string {
 	return "units of " + u.String()
 }
 
-// isNil reports whether a model is nil or a nil pointer in an interface
-// (a typed nil such as (*bgnbd.Model)(nil)).
-func isNil(m any) bool {
-	if m == nil {
-		return true
-	}
-	v := reflect.ValueOf(m)
-	return v.Kind() == reflect.Pointer && v.IsNil()
-}
-
 // maxValue bounds the magnitude of what a plot draws: beyond it, gonum/plot
 // computes axis ranges and cell edges that overflow to ±Inf and NaN, and
 // its tick labelling then never returns.
@@ -518,7 +508,7 @@ func FrequencyRecency(title string, maxX int, T float64, unit string, f func(c c
 // in any order, in the model's unit) (lifetimes'
 // plot_history_alive). Purchases are marked on the time axis.
 func AliveHistory(pm clv.PurchaseModel, purchases, at []float64, unit string) (*plot.Plot, error) {
-	if isNil(pm) || len(purchases) == 0 || len(at) == 0 {
+	if nilmodel.Is(pm) || len(purchases) == 0 || len(at) == 0 {
 		return nil, errors.New("plots: AliveHistory: need a model, purchases and times")
 	}
 	ps := slices.Clone(purchases)

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/csvline"
 	"github.com/clvkit/clvkit/internal/ingest"
 )
@@ -157,7 +159,7 @@ func ReadSubscriptions(r io.Reader, opts ReadOptions) (*Subscriptions, error) {
 		return nil, fmt.Errorf("sbg: %w: renewal period %q: want %q, %q or %q", clv.ErrBadOption, opts.Period, Weekly, Monthly, Yearly)
 	}
 	// encoding/csv keeps a whole line: bound it.
-	cr := csv.NewReader(ingest.LimitLines(ingest.SkipBOM(r), clv.DefaultMaxLineBytes))
+	cr := csv.NewReader(ingest.LimitLines(ingest.SkipBOM(r), csvio.DefaultMaxLineBytes))
 	cr.Comma = opts.Delimiter
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/sbg"
 )
 
@@ -172,7 +174,7 @@ func TestReadEndless(t *testing.T) {
 		return len(p), nil
 	})
 	_, err := sbg.ReadSubscriptions(zero, sbg.ReadOptions{ObservationEnd: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)})
-	if err == nil || !strings.Contains(err.Error(), "not a text file") || n > clv.DefaultMaxLineBytes+256<<10 {
+	if err == nil || !strings.Contains(err.Error(), "not a text file") || n > csvio.DefaultMaxLineBytes+256<<10 {
 		t.Errorf("/dev/zero: %v after %d bytes", err, n)
 	}
 }

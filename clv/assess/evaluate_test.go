@@ -9,6 +9,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/assess"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/internal/datasets"
 )
 
@@ -22,7 +23,7 @@ func TestEvaluateHoldoutCDNOW(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Delimiter: ' ', NoHeader: true, ID: "2", Time: "3", Amount: "5"},
+	sum, err := csvio.Summarize(f, csvio.Options{Delimiter: ' ', NoHeader: true, ID: "2", Time: "3", Amount: "5"},
 		clv.SummaryOptions{Unit: 7 * 24 * time.Hour, CalibrationEnd: date(1997, 9, 30), End: date(1998, 6, 30)})
 	if err != nil {
 		t.Fatal(err)

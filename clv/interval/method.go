@@ -227,23 +227,8 @@ func Decide(asked Method, level float64, fit clv.FitInfo, limit *clv.FitInfo) De
 	return d
 }
 
-// Mixture returns the draws of MethodMixture from n draws of the fit and n
-// of its limit model, alternating (fit[0], limit[0], fit[1], …), and the
-// level to pass to Forecast for intervals at level: (1+level)/2, so that
-// each interval spans the union of the two halves' level intervals when
-// they are apart (see Method). It returns nil and 0 if the two lengths
-// differ or are zero, or level is not in (0, 1).
-func Mixture(fit, limit []Draw, level float64) ([]Draw, float64) {
-	if len(fit) != len(limit) || len(fit) == 0 || !(level > 0 && level < 1) {
-		return nil, 0
-	}
-	out := make([]Draw, 0, 2*len(fit))
-	for i := range fit {
-		out = append(out, fit[i], limit[i])
-	}
-	return out, MixtureLevel(level)
-}
-
 // MixtureLevel is the level of the quantile band of MethodMixture's
-// draws for intervals at level: (1+level)/2.
+// draws for intervals at level: (1+level)/2, so that each interval spans
+// the union of the two halves' level intervals when they are apart (see
+// Method).
 func MixtureLevel(level float64) float64 { return (1 + level) / 2 }

@@ -108,20 +108,3 @@ func TestLimitTestLevel(t *testing.T) {
 		}
 	}
 }
-
-func TestMixture(t *testing.T) {
-	a := []interval.Draw{{Spend: nil}, {}, {}}
-	b := []interval.Draw{{}, {}, {}}
-	out, lvl := interval.Mixture(a, b, 0.9)
-	if len(out) != 6 || lvl != 0.95 {
-		t.Errorf("Mixture: %d draws at level %v, want 6 at 0.95", len(out), lvl)
-	}
-	for _, c := range []struct {
-		a, b  []interval.Draw
-		level float64
-	}{{a, b[:2], 0.9}, {nil, nil, 0.9}, {a, b, 1}, {a, b, math.NaN()}} {
-		if out, lvl := interval.Mixture(c.a, c.b, c.level); out != nil || lvl != 0 {
-			t.Errorf("Mixture(%d, %d, %v) = %d draws, level %v; want none", len(c.a), len(c.b), c.level, len(out), lvl)
-		}
-	}
-}

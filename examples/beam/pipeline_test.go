@@ -17,6 +17,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
@@ -39,7 +40,7 @@ func onPrism(ctx context.Context, p *beam.Pipeline) error {
 
 // TestPipelineMatchesSingleMachine runs the pipeline on Prism over the
 // project's synthetic log and compares it with the single-machine path
-// (clv.SummarizeCSV, bgnbd.Fit, gammagamma.Fit, scoring): the parameters
+// (csvio.Summarize, bgnbd.Fit, gammagamma.Fit, scoring): the parameters
 // to 1e-9 relative, each customer's P(alive), expected purchases and CLV
 // to 1e-12. (Both sum amounts exactly, so a customer's m̄ does not depend
 // on how the transactions were sharded and merged, and the fits, over rows
@@ -51,7 +52,7 @@ func TestPipelineMatchesSingleMachine(t *testing.T) {
 	}
 	end := time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)
 	compare(t, Config{Input: in, Delim: ",", Header: true, ID: 0, Date: 1, Amount: 2, End: end,
-		Unit: 7 * 24 * time.Hour, Months: 12, Discount: 0.01, Margin: 1}, clv.CSVOptions{Amount: "amount"})
+		Unit: 7 * 24 * time.Hour, Months: 12, Discount: 0.01, Margin: 1}, csvio.Options{Amount: "amount"})
 }
 
 // TestPipelineCDNOW: the same on the full CDNOW log (23,570 customers),
@@ -61,7 +62,7 @@ func TestPipelineCDNOW(t *testing.T) {
 	compare(t, Config{Input: in, Delim: "space", Header: true, ID: 0, Date: 1, Amount: 3,
 		End: time.Date(1998, 6, 30, 0, 0, 0, 0, time.UTC), CalibrationEnd: time.Date(1997, 9, 30, 0, 0, 0, 0, time.UTC),
 		Unit: 7 * 24 * time.Hour, Months: 12, Discount: 0.01, Margin: 1},
-		clv.CSVOptions{Delimiter: ' ', Amount: "dollar_value"})
+		csvio.Options{Delimiter: ' ', Amount: "dollar_value"})
 }
 
 // TestREADME runs the README's command as a user would (from
@@ -76,7 +77,7 @@ func TestREADME(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", c, err, stderr.String())
 		}
 		checkOutput(t, out, Config{Input: "../../testdata/transactions.csv", End: time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC),
-			Unit: 7 * 24 * time.Hour}, clv.CSVOptions{Amount: "amount"})
+			Unit: 7 * 24 * time.Hour}, csvio.Options{Amount: "amount"})
 	}
 }
 
@@ -119,7 +120,7 @@ func TestFlags(t *testing.T) {
 	}
 }
 
-func compare(t *testing.T, cfg Config, copts clv.CSVOptions) {
+func compare(t *testing.T, cfg Config, copts csvio.Options) {
 	t.Helper()
 	out := t.TempDir()
 	cfg.Output = out
@@ -131,7 +132,7 @@ func compare(t *testing.T, cfg Config, copts clv.CSVOptions) {
 
 // checkOutput compares the pipeline's output in out with the
 // single-machine path on cfg's input.
-func checkOutput(t *testing.T, out string, cfg Config, copts clv.CSVOptions) {
+func checkOutput(t *testing.T, out string, cfg Config, copts csvio.Options) {
 	t.Helper()
 	// The single-machine path.
 	f, err := os.Open(cfg.Input)
@@ -139,7 +140,7 @@ func checkOutput(t *testing.T, out string, cfg Config, copts clv.CSVOptions) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sum, err := clv.SummarizeCSV(f, copts, clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit})
+	sum, err := csvio.Summarize(f, copts, clv.SummaryOptions{End: cfg.End, CalibrationEnd: cfg.CalibrationEnd, Unit: cfg.Unit})
 	if err != nil {
 		t.Fatal(err)
 	}

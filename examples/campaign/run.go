@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/campaign"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/paretonbd"
@@ -114,7 +115,7 @@ func measure(c config, stdout, stderr io.Writer) error {
 		}
 		defer f.Close()
 		opts.SkipAfterEnd = true
-		if s, err = clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"}, opts); err != nil {
+		if s, err = csvio.Summarize(f, csvio.Options{Amount: "amount"}, opts); err != nil {
 			return fmt.Errorf("%s: %w", c.log, err)
 		}
 		if !s.Last.After(c.date) {

@@ -20,6 +20,7 @@ import (
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/assess"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
@@ -53,7 +54,7 @@ func reproduce(w io.Writer, path string) error {
 	}
 	defer f.Close()
 	// The sample: master id, sample id, date, CDs, dollars; no header.
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Delimiter: ' ', NoHeader: true, ID: "2", Time: "3", Amount: "5"},
+	sum, err := csvio.Summarize(f, csvio.Options{Delimiter: ' ', NoHeader: true, ID: "2", Time: "3", Amount: "5"},
 		clv.SummaryOptions{Unit: 7 * 24 * time.Hour, CalibrationEnd: day(1997, 9, 30), End: day(1998, 6, 30)})
 	if err != nil {
 		return err

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/crosssell"
 	"github.com/clvkit/clvkit/forecast"
@@ -221,7 +223,7 @@ func (c Config) options() (forecast.Config, error) {
 		return fc, cli.Usagef("-interval-draws %d: want 2 to %d (time and memory grow with the draws: on CDNOW's 23,570 customers, "+
 			"200 draws take 4 s and 84 MB, 2,000 take 19 s and 156 MB)", c.IntervalDraws, maxIntervalDraws)
 	}
-	fc.CSV = clv.CSVOptions{ID: c.ID, Time: c.Date, Amount: c.Amount, NoHeader: c.NoHeader, SkipInvalid: c.SkipInvalid,
+	fc.CSV = csvio.Options{ID: c.ID, Time: c.Date, Amount: c.Amount, NoHeader: c.NoHeader, SkipInvalid: c.SkipInvalid,
 		DecimalComma: c.DecimalComma}
 	switch c.Delim {
 	case "tab", `\t`:
@@ -297,7 +299,7 @@ func Run(c Config, progress io.Writer) error {
 		// would be ignored.
 		for _, f := range []string{"id", "date", "amount"} {
 			if v, set := c.set[f]; set && (f != "amount" || v != "") {
-				return cli.Usagef("-%s %s: want none with -summaries (its columns are read by name: %s; rename the header's)", f, v, strings.Join(clv.SummaryColumns, ", "))
+				return cli.Usagef("-%s %s: want none with -summaries (its columns are read by name: %s; rename the header's)", f, v, strings.Join(csvio.SummaryColumns, ", "))
 			}
 		}
 	}
@@ -581,7 +583,7 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != ";" && oneFieldWithSemicolon.MatchString(err.Error()):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ';': -delim ';')", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Summaries:
-		return explained{name + ": " + inFlags(err.Error()) + "\n(-summaries reads the columns by name, " + strings.Join(clv.SummaryColumns, ", ") +
+		return explained{name + ": " + inFlags(err.Error()) + "\n(-summaries reads the columns by name, " + strings.Join(csvio.SummaryColumns, ", ") +
 			" (monetary_value optional): rename the header's, e.g. ID,x,t_x,T,zbar to customer_id,frequency,recency,T,monetary_value)", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}

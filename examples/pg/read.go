@@ -4,17 +4,16 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"io"
 	"math/big"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/forecast"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // errJobDone stops the rows' stream when the job has stopped reading.
@@ -30,8 +29,8 @@ func checkColumns(fds []pgconn.FieldDescription, fc *forecast.Config) error {
 	}
 	got := fmt.Sprintf("%d columns (%s)", len(fds), strings.Join(names, ", "))
 	switch {
-	case fc.Summaries && len(fds) != len(clv.SummaryColumns):
-		return fmt.Errorf("-query gives %s: with -summaries want %d, %s", got, len(clv.SummaryColumns), strings.Join(clv.SummaryColumns, ", "))
+	case fc.Summaries && len(fds) != len(csvio.SummaryColumns):
+		return fmt.Errorf("-query gives %s: with -summaries want %d, %s", got, len(csvio.SummaryColumns), strings.Join(csvio.SummaryColumns, ", "))
 	case fc.Summaries:
 	case len(fds) == 2:
 		fc.NoAmounts = true
@@ -42,12 +41,12 @@ func checkColumns(fds []pgconn.FieldDescription, fc *forecast.Config) error {
 }
 
 // streamCSV writes the rows to w as the job's CSV: with summaries, a
-// header of clv.SummaryColumns first; without, no header (so that the
+// header of csvio.SummaryColumns first; without, no header (so that the
 // job's line numbers are the rows').
 func streamCSV(rows pgx.Rows, summaries bool, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if summaries {
-		cw.Write(clv.SummaryColumns)
+		cw.Write(csvio.SummaryColumns)
 	}
 	fds := rows.FieldDescriptions()
 	rec := make([]string, len(fds))

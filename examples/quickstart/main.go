@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cli"
@@ -38,7 +39,7 @@ func quickstart(w io.Writer, path string) error {
 	}
 	defer f.Close()
 	end := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC) // times in weeks:
-	sum, err := clv.SummarizeCSV(f, clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
+	sum, err := csvio.Summarize(f, csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end, Unit: 7 * 24 * time.Hour})
 	if err != nil {
 		return err
 	}

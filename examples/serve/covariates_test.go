@@ -22,6 +22,7 @@ import (
 
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -139,7 +140,7 @@ type covRun struct {
 // covariates covs and the purchase model name, -discount 0.01, and writes
 // its model.json and forecast.csv; numeric says which covariates columns
 // a request gives as JSON numbers.
-func runCovJob(t testing.TB, logText, covs, name string, opts clv.CSVOptions, numeric map[string]bool) *covRun {
+func runCovJob(t testing.TB, logText, covs, name string, opts csvio.Options, numeric map[string]bool) *covRun {
 	t.Helper()
 	res, err := forecast.Run(context.Background(), strings.NewReader(logText), forecast.Config{CSV: opts, Model: name, Discount: 0.01,
 		Months: 12, Margin: 1, Covariates: strings.NewReader(covs), CovariatesName: "covariates.csv"})
@@ -290,7 +291,7 @@ func scoreAll(t *testing.T, h http.Handler, r *covRun) []map[string]json.RawMess
 	return out
 }
 
-var covLogOpts = clv.CSVOptions{}
+var covLogOpts = csvio.Options{}
 
 // TestScoreCovariatesGenerated: on the generated covariate log, for each
 // model with static covariates (and for BG/NBD without, whose purchases
@@ -325,7 +326,7 @@ func TestScoreCovariatesApparel(t *testing.T) {
 	if err != nil {
 		t.Skipf("CLVTools' apparel covariates not available (%v)", err)
 	}
-	r := runCovJob(t, string(logText), string(covText), "auto", clv.CSVOptions{ID: "Id", Time: "Date", Amount: "Price"},
+	r := runCovJob(t, string(logText), string(covText), "auto", csvio.Options{ID: "Id", Time: "Date", Amount: "Price"},
 		map[string]bool{"Gender": true, "Channel": true})
 	if r.res.Choice.Name != "paretonbd-cov" || r.res.Covariates.Spend == nil {
 		t.Fatalf("chose %s, spend with covariates %v", r.res.Choice.Name, r.res.Covariates.Spend != nil)

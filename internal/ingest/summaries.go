@@ -36,8 +36,8 @@ type SummaryRow struct {
 	Frequency, Recency, T, MonetaryValue float64
 }
 
-// ParseSummary parses and checks one row of clv.ReadSummaries: rec's
-// field idx[k] (−1: absent) holds column cols[k] of clv.SummaryColumns.
+// ParseSummary parses and checks one row of csvio.ReadSummaries: rec's
+// field idx[k] (−1: absent) holds column cols[k] of csvio.SummaryColumns.
 // On error it returns the index k of the field at fault (−1: the record).
 func ParseSummary(rec []string, idx []int, cols []string, allowNegative bool, maxX float64) (SummaryRow, int, error) {
 	var c SummaryRow

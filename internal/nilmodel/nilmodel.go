@@ -1,6 +1,7 @@
 // Package nilmodel tells a nil model argument from a usable one, for the
-// packages around clv (clv/assess, clv/predict, clv/interval) that check
-// their model arguments before calling methods on them.
+// packages around clv (clv/assess, clv/predict, clv/interval, campaign,
+// plots) that check their model arguments before calling methods on them;
+// clv/csvio checks its io.Reader arguments with Is.
 package nilmodel
 
 import (

@@ -1,4 +1,4 @@
-package clv_test
+package csvio_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // TestAmountFormats: decimal commas with thousands points or blanks and
@@ -35,7 +37,7 @@ func TestAmountFormats(t *testing.T) {
 		if !tc.comma {
 			log = strings.ReplaceAll(log, ";", ",")
 		}
-		rd, err := clv.NewReader(strings.NewReader(log), clv.CSVOptions{Delimiter: delim, ID: "id", Time: "date", Amount: "amount", DecimalComma: tc.comma})
+		rd, err := csvio.NewReader(strings.NewReader(log), csvio.Options{Delimiter: delim, ID: "id", Time: "date", Amount: "amount", DecimalComma: tc.comma})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +50,7 @@ func TestAmountFormats(t *testing.T) {
 			t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
 		}
 	}
-	if _, err := clv.NewReader(strings.NewReader("id,date\n"), clv.CSVOptions{DecimalComma: true}); !errors.Is(err, clv.ErrBadOption) {
+	if _, err := csvio.NewReader(strings.NewReader("id,date\n"), csvio.Options{DecimalComma: true}); !errors.Is(err, clv.ErrBadOption) {
 		t.Errorf("decimal comma with ',' delimiter: %v", err)
 	}
 }
@@ -61,7 +63,7 @@ func TestGzipAndLongLines(t *testing.T) {
 	zw := gzip.NewWriter(&buf)
 	zw.Write([]byte(log))
 	zw.Close()
-	sum, err := clv.SummarizeCSV(&buf, clv.CSVOptions{Amount: "amount", SkipInvalid: true, MaxLineBytes: 4096}, clv.SummaryOptions{})
+	sum, err := csvio.Summarize(&buf, csvio.Options{Amount: "amount", SkipInvalid: true, MaxLineBytes: 4096}, clv.SummaryOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +73,7 @@ func TestGzipAndLongLines(t *testing.T) {
 	// A single line of 5 MB with the default limit of 1 MiB: an error, not
 	// 5 MB kept.
 	huge := "customer_id,date\n" + strings.Repeat("x", 5<<20)
-	_, err = clv.SummarizeCSV(strings.NewReader(huge), clv.CSVOptions{}, clv.SummaryOptions{})
+	_, err = csvio.Summarize(strings.NewReader(huge), csvio.Options{}, clv.SummaryOptions{})
 	var pe *clv.ParseError
 	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 2 {
 		t.Errorf("huge line: %v", err)
@@ -98,17 +100,17 @@ func (e *endless) Read(p []byte) (int, error) {
 func TestEndlessLine(t *testing.T) {
 	const slack = 256 << 10 // the reader's buffers
 	zero := &endless{b: 0}
-	_, err := clv.SummarizeCSV(zero, clv.CSVOptions{}, clv.SummaryOptions{})
+	_, err := csvio.Summarize(zero, csvio.Options{}, clv.SummaryOptions{})
 	var pe *clv.ParseError
 	if !errors.Is(err, clv.ErrLongLine) || !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(err.Error(), "not a text log") {
 		t.Errorf("/dev/zero: %v", err)
 	}
-	if zero.n > clv.DefaultMaxLineBytes+slack {
+	if zero.n > csvio.DefaultMaxLineBytes+slack {
 		t.Errorf("/dev/zero: read %d bytes before the error", zero.n)
 	}
 	x := &endless{b: 'x'}
-	_, err = clv.SummarizeCSV(io.MultiReader(strings.NewReader("customer_id,date,amount\na,2024-01-01,1\n"), x),
-		clv.CSVOptions{SkipInvalid: true, MaxLineBytes: 1000}, clv.SummaryOptions{})
+	_, err = csvio.Summarize(io.MultiReader(strings.NewReader("customer_id,date,amount\na,2024-01-01,1\n"), x),
+		csvio.Options{SkipInvalid: true, MaxLineBytes: 1000}, clv.SummaryOptions{})
 	if !errors.Is(err, clv.ErrLongLine) || !errors.Is(err, clv.ErrRead) || errors.As(err, &pe) || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("endless line with SkipInvalid: %v", err)
 	}
@@ -117,8 +119,8 @@ func TestEndlessLine(t *testing.T) {
 	}
 	// Summaries, read with encoding/csv, likewise.
 	zero = &endless{b: 0}
-	if _, _, err := clv.ReadSummaries(zero, clv.SummariesOptions{SkipInvalid: true}); !errors.Is(err, clv.ErrRead) || !strings.Contains(err.Error(), "not a text file") ||
-		zero.n > clv.DefaultMaxLineBytes+slack {
+	if _, _, err := csvio.ReadSummaries(zero, csvio.SummariesOptions{SkipInvalid: true}); !errors.Is(err, clv.ErrRead) || !strings.Contains(err.Error(), "not a text file") ||
+		zero.n > csvio.DefaultMaxLineBytes+slack {
 		t.Errorf("summaries from /dev/zero: %v after %d bytes", err, zero.n)
 	}
 }
@@ -129,7 +131,7 @@ func TestAfterEndError(t *testing.T) {
 	log := "customer_id,date,amount\na,2024-01-01,1\na,2024-12-31T08:00:00Z,2\n"
 	end := time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)
 	for _, eod := range []bool{false, true} {
-		_, err := clv.SummarizeCSV(strings.NewReader(log), clv.CSVOptions{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: eod})
+		_, err := csvio.Summarize(strings.NewReader(log), csvio.Options{Amount: "amount"}, clv.SummaryOptions{End: end, EndOfDay: eod})
 		var ae *clv.AfterEndError
 		var pe *clv.ParseError
 		if !errors.As(err, &ae) || !errors.Is(err, clv.ErrAfterEnd) || !errors.As(err, &pe) || pe.Line != 3 ||

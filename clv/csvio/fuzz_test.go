@@ -1,4 +1,4 @@
-package clv_test
+package csvio_test
 
 import (
 	"errors"
@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
-// FuzzSummarizeCSV feeds arbitrary text through the reader and the
+// FuzzSummarize feeds arbitrary text through the reader and the
 // summarizer. It must never panic; a success must yield valid summaries and
 // consistent counts; a failure must be one of the package's errors.
-func FuzzSummarizeCSV(f *testing.F) {
+func FuzzSummarize(f *testing.F) {
 	seeds := []string{
 		"id,date,amount\na,2020-01-01,1\nb,2020-13-01,2\n",
 		"id,date,amount\na,2020-01-01,1\na,2020-01-01,5\na,2020-02-03,7.25\n",
@@ -29,7 +31,7 @@ func FuzzSummarizeCSV(f *testing.F) {
 	}
 	end := date(2020, 12, 31)
 	f.Fuzz(func(t *testing.T, in string, calendar bool) {
-		csvOpts := clv.CSVOptions{ID: "1", Time: "2", Amount: "3", SkipInvalid: calendar}
+		csvOpts := csvio.Options{ID: "1", Time: "2", Amount: "3", SkipInvalid: calendar}
 		if strings.HasPrefix(strings.TrimPrefix(in, "\ufeff"), " ") {
 			csvOpts.Delimiter = ' '
 		}
@@ -40,7 +42,7 @@ func FuzzSummarizeCSV(f *testing.F) {
 		} else {
 			opts.Unit = 7 * 24 * time.Hour
 		}
-		sum, err := clv.SummarizeCSV(strings.NewReader(in), csvOpts, opts)
+		sum, err := csvio.Summarize(strings.NewReader(in), csvOpts, opts)
 		if err != nil {
 			var pe *clv.ParseError
 			if !errors.As(err, &pe) && !errors.Is(err, clv.ErrEmptyLog) && !errors.Is(err, clv.ErrUnknownColumn) && !errors.Is(err, clv.ErrNonFinite) && !errors.Is(err, clv.ErrRead) {
@@ -82,7 +84,7 @@ func FuzzReadSummaries(f *testing.F) {
 	f.Add("customer_id,frequency,recency,T,monetary_value\na,1e9,1,2,3\na,1,1,2,-3\nb,0,0,2,1\n", true, true)
 	f.Add("customer_id,frequency,recency,T,monetary_value\na,1,1,2,3\na,1,1,2,3\n", false, true)
 	f.Fuzz(func(t *testing.T, in string, skip, negative bool) {
-		cs, st, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{SkipInvalid: skip, AllowNegative: negative})
+		cs, st, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{SkipInvalid: skip, AllowNegative: negative})
 		if err != nil {
 			var pe *clv.ParseError
 			if errors.As(err, &pe) && pe.Line < 1 {
@@ -99,7 +101,7 @@ func FuzzReadSummaries(f *testing.F) {
 				t.Fatalf("id %q twice", c.ID)
 			}
 			ids[c.ID] = true
-			if c.Frequency > clv.DefaultMaxFrequency || c.MonetaryValue < 0 && !negative || c.Frequency == 0 && c.MonetaryValue != 0 {
+			if c.Frequency > csvio.DefaultMaxFrequency || c.MonetaryValue < 0 && !negative || c.Frequency == 0 && c.MonetaryValue != 0 {
 				t.Fatalf("returned %+v", c)
 			}
 		}

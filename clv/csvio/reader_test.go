@@ -1,4 +1,4 @@
-package clv_test
+package csvio_test
 
 import (
 	"errors"
@@ -8,15 +8,17 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 func TestReaderErrors(t *testing.T) {
 	end := date(2020, 12, 31)
-	withAmount := clv.CSVOptions{ID: "id", Time: "date", Amount: "amount"}
+	withAmount := csvio.Options{ID: "id", Time: "date", Amount: "amount"}
 	tests := []struct {
 		name    string
 		in      string
-		csv     clv.CSVOptions
+		csv     csvio.Options
 		sum     clv.SummaryOptions
 		want    error
 		line    int
@@ -34,25 +36,25 @@ func TestReaderErrors(t *testing.T) {
 		{"missing id", "id,date,amount\na,2020-01-01,1\n  ,2020-01-05,3\n", withAmount, clv.SummaryOptions{}, clv.ErrMissingID, 3, 1, `"id"`},
 		{"too few fields", "id,date,amount\na,2020-01-01,1\na,2020-01-05\n", withAmount, clv.SummaryOptions{}, clv.ErrFieldCount, 3, 0, "2 fields, want 3"},
 		{"too many fields", "id,date,amount\na,2020-01-01,1\nSmith, J.,2020-01-05,3\n", withAmount, clv.SummaryOptions{}, clv.ErrFieldCount, 3, 0, "4 fields, want 3"},
-		{"no header: fields differ from the first record", "a 19970101 1\nb 19970102 1 extra\n", clv.CSVOptions{Delimiter: ' ', NoHeader: true, ID: "1", Time: "2", Amount: "3"}, clv.SummaryOptions{}, clv.ErrFieldCount, 2, 0, "4 fields, want 3"},
+		{"no header: fields differ from the first record", "a 19970101 1\nb 19970102 1 extra\n", csvio.Options{Delimiter: ' ', NoHeader: true, ID: "1", Time: "2", Amount: "3"}, clv.SummaryOptions{}, clv.ErrFieldCount, 2, 0, "4 fields, want 3"},
 		{"after end", "id,date,amount\na,2020-01-01,1\na,2021-01-05,1\n", withAmount, clv.SummaryOptions{}, clv.ErrAfterEnd, 3, 2, "SkipAfterEnd"},
 		{"out of order", "id,date,amount\na,2020-03-01,1\nb,2020-01-01,1\na,2020-02-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrOutOfOrder, 4, 2, `customer "a"`},
 		{"unterminated quote", "id,date,amount\n\"a,2020-01-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadQuote, 2, 0, "closing quote"},
 		{"text after quote", "id,date,amount\n\"a\"x,2020-01-01,1\n", withAmount, clv.SummaryOptions{}, clv.ErrBadQuote, 2, 0, "after closing"},
-		{"whitespace bad date", "c d\nx 1997010\n", clv.CSVOptions{Delimiter: ' ', ID: "c", Time: "d"}, clv.SummaryOptions{}, clv.ErrBadTime, 2, 2, `"1997010"`},
+		{"whitespace bad date", "c d\nx 1997010\n", csvio.Options{Delimiter: ' ', ID: "c", Time: "d"}, clv.SummaryOptions{}, clv.ErrBadTime, 2, 2, `"1997010"`},
 		{"hexadecimal amount", "id,date,amount\na,2020-01-01,0x1p4\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"0x1p4"`},
 		{"underscore amount", "id,date,amount\na,2020-01-01,1_000\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"1_000"`},
 		{"underflowing amount", "id,date,amount\na,2020-01-01,1e-400\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "too small"},
-		{"decimal comma without the option", "id;date;amount\na;2020-01-01;12,50\n", clv.CSVOptions{Delimiter: ';', ID: "id", Time: "date", Amount: "amount"}, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"12,50"`},
-		{"bad thousands grouping", "id;date;amount\na;2020-01-01;1.23,5\n", clv.CSVOptions{Delimiter: ';', ID: "id", Time: "date", Amount: "amount", DecimalComma: true}, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "decimal comma"},
+		{"decimal comma without the option", "id;date;amount\na;2020-01-01;12,50\n", csvio.Options{Delimiter: ';', ID: "id", Time: "date", Amount: "amount"}, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, `"12,50"`},
+		{"bad thousands grouping", "id;date;amount\na;2020-01-01;1.23,5\n", csvio.Options{Delimiter: ';', ID: "id", Time: "date", Amount: "amount", DecimalComma: true}, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "decimal comma"},
 		{"long field quoted short", "id,date,amount\na,2020-01-01," + strings.Repeat("9x", 5000) + "\n", withAmount, clv.SummaryOptions{}, clv.ErrBadAmount, 2, 3, "(10000 bytes)"},
-		{"long line", "id,date,amount\na,2020-01-01,1\nb,2020-01-02," + strings.Repeat("1", 3000) + "\n", clv.CSVOptions{ID: "id", Time: "date", Amount: "amount", MaxLineBytes: 1000}, clv.SummaryOptions{}, clv.ErrLongLine, 3, 0, "over the limit of 1000"},
+		{"long line", "id,date,amount\na,2020-01-01,1\nb,2020-01-02," + strings.Repeat("1", 3000) + "\n", csvio.Options{ID: "id", Time: "date", Amount: "amount", MaxLineBytes: 1000}, clv.SummaryOptions{}, clv.ErrLongLine, 3, 0, "over the limit of 1000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := tt.sum
 			opts.End = end
-			_, err := clv.SummarizeCSV(strings.NewReader(tt.in), tt.csv, opts)
+			_, err := csvio.Summarize(strings.NewReader(tt.in), tt.csv, opts)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -77,21 +79,21 @@ func TestOptionErrors(t *testing.T) {
 	csvTests := []struct {
 		name string
 		in   string
-		opts clv.CSVOptions
+		opts csvio.Options
 		want error
 	}{
-		{"unknown column", "id,when\n", clv.CSVOptions{ID: "id"}, clv.ErrUnknownColumn},
-		{"unknown amount", "id,date\n", clv.CSVOptions{ID: "id", Amount: "value"}, clv.ErrUnknownColumn},
-		{"number past header", "id,date\n", clv.CSVOptions{ID: "id", Amount: "3"}, clv.ErrUnknownColumn},
-		{"duplicate name", "id,date,id\n", clv.CSVOptions{ID: "id"}, clv.ErrUnknownColumn},
-		{"name without header", "a,2020-01-01\n", clv.CSVOptions{NoHeader: true}, clv.ErrUnknownColumn},
-		{"empty file", "", clv.CSVOptions{}, clv.ErrEmptyLog},
-		{"blank file", "\n \n", clv.CSVOptions{}, clv.ErrEmptyLog},
-		{"quote delimiter", "id,date\n", clv.CSVOptions{Delimiter: '"'}, clv.ErrBadOption},
-		{"no layouts", "id,date\n", clv.CSVOptions{ID: "id", Layouts: []string{}}, clv.ErrBadOption},
+		{"unknown column", "id,when\n", csvio.Options{ID: "id"}, clv.ErrUnknownColumn},
+		{"unknown amount", "id,date\n", csvio.Options{ID: "id", Amount: "value"}, clv.ErrUnknownColumn},
+		{"number past header", "id,date\n", csvio.Options{ID: "id", Amount: "3"}, clv.ErrUnknownColumn},
+		{"duplicate name", "id,date,id\n", csvio.Options{ID: "id"}, clv.ErrUnknownColumn},
+		{"name without header", "a,2020-01-01\n", csvio.Options{NoHeader: true}, clv.ErrUnknownColumn},
+		{"empty file", "", csvio.Options{}, clv.ErrEmptyLog},
+		{"blank file", "\n \n", csvio.Options{}, clv.ErrEmptyLog},
+		{"quote delimiter", "id,date\n", csvio.Options{Delimiter: '"'}, clv.ErrBadOption},
+		{"no layouts", "id,date\n", csvio.Options{ID: "id", Layouts: []string{}}, clv.ErrBadOption},
 	}
 	for _, tt := range csvTests {
-		_, err := clv.NewReader(strings.NewReader(tt.in), tt.opts)
+		_, err := csvio.NewReader(strings.NewReader(tt.in), tt.opts)
 		if !errors.Is(err, tt.want) {
 			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
 		}
@@ -114,19 +116,19 @@ func TestOptionErrors(t *testing.T) {
 
 func TestEmptyLog(t *testing.T) {
 	opts := clv.SummaryOptions{End: date(2020, 12, 31)}
-	if _, err := clv.SummarizeCSV(strings.NewReader("customer_id,date\n"), clv.CSVOptions{}, opts); !errors.Is(err, clv.ErrEmptyLog) {
+	if _, err := csvio.Summarize(strings.NewReader("customer_id,date\n"), csvio.Options{}, opts); !errors.Is(err, clv.ErrEmptyLog) {
 		t.Errorf("header only: err = %v, want ErrEmptyLog", err)
 	}
 	if _, err := clv.Summarize(nil, opts); !errors.Is(err, clv.ErrEmptyLog) {
 		t.Errorf("nil slice: err = %v, want ErrEmptyLog", err)
 	}
-	rd, _ := clv.NewReader(strings.NewReader("customer_id,date\n"), clv.CSVOptions{})
+	rd, _ := csvio.NewReader(strings.NewReader("customer_id,date\n"), csvio.Options{})
 	if _, err := rd.ReadAll(); !errors.Is(err, clv.ErrEmptyLog) {
 		t.Errorf("ReadAll: err = %v, want ErrEmptyLog", err)
 	}
 	// Every transaction after the end, skipped: nothing is left.
 	opts.SkipAfterEnd = true
-	_, err := clv.SummarizeCSV(strings.NewReader("customer_id,date\na,2021-01-01\n"), clv.CSVOptions{}, opts)
+	_, err := csvio.Summarize(strings.NewReader("customer_id,date\na,2021-01-01\n"), csvio.Options{}, opts)
 	if !errors.Is(err, clv.ErrEmptyLog) || !strings.Contains(err.Error(), "1 skipped") {
 		t.Errorf("all skipped: err = %v, want ErrEmptyLog mentioning the skip", err)
 	}
@@ -141,7 +143,7 @@ func TestSkipInvalid(t *testing.T) {
 		"c,someday,1\n" + // bad date
 		"a,2020-01-09,-1\n" + // negative
 		"a,2021-02-01,1\n" // after end
-	sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{ID: "id", Amount: "amount", SkipInvalid: true},
+	sum, err := csvio.Summarize(strings.NewReader(in), csvio.Options{ID: "id", Amount: "amount", SkipInvalid: true},
 		clv.SummaryOptions{End: date(2020, 12, 31), SkipAfterEnd: true})
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +171,7 @@ func TestReaderFormats(t *testing.T) {
 		"\"Smith; J.\";2020-01-02T10:00:00+02:00;1.5\r\n" +
 		"  \"Say \"\"hi\"\"\"  ;2020-01-02T23:30:00Z;2e3\r\n" +
 		"x;2020-01-03T00:00:00Z;7" // no final newline
-	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Delimiter: ';', ID: "name", Time: "when", Amount: "value"})
+	rd, err := csvio.NewReader(strings.NewReader(in), csvio.Options{Delimiter: ';', ID: "name", Time: "when", Amount: "value"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,9 +187,9 @@ func TestReaderFormats(t *testing.T) {
 		got = append(got, tr)
 	}
 	want := []clv.Transaction{
-		{"Smith; J.", time.Date(2020, 1, 2, 8, 0, 0, 0, time.UTC), 1.5},
-		{`Say "hi"`, time.Date(2020, 1, 2, 23, 30, 0, 0, time.UTC), 2000},
-		{"x", date(2020, 1, 3), 7},
+		{CustomerID: "Smith; J.", Time: time.Date(2020, 1, 2, 8, 0, 0, 0, time.UTC), Amount: 1.5},
+		{CustomerID: `Say "hi"`, Time: time.Date(2020, 1, 2, 23, 30, 0, 0, time.UTC), Amount: 2000},
+		{CustomerID: "x", Time: date(2020, 1, 3), Amount: 7},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d transactions, want %d", len(got), len(want))
@@ -206,7 +208,7 @@ func TestParseAmount(t *testing.T) {
 	// The fast path must agree bit for bit with strconv.ParseFloat.
 	for _, s := range []string{"0", "12.34", "-0.1", "+7", "999999999999999", "0.000000000000001", "123456789.012345", "1.", ".5", "22.345"} {
 		in := "customer_id,date,amount\na,2020-01-01," + s + "\n"
-		rd, _ := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Amount: "amount"})
+		rd, _ := csvio.NewReader(strings.NewReader(in), csvio.Options{Amount: "amount"})
 		tr, err := rd.Read()
 		if err != nil {
 			t.Fatalf("%s: %v", s, err)
@@ -234,7 +236,7 @@ func TestPeriods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		tt.opts.End = date(2020, 4, 1)
-		sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{Amount: "amount"}, tt.opts)
+		sum, err := csvio.Summarize(strings.NewReader(in), csvio.Options{Amount: "amount"}, tt.opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,65 +249,9 @@ func TestPeriods(t *testing.T) {
 
 func near(a, b float64) bool { return a-b < 1e-12 && b-a < 1e-12 }
 
-func TestSummarizeUnordered(t *testing.T) {
-	ts := []clv.Transaction{
-		{"b", date(2020, 3, 1), 5},
-		{"a", date(2020, 2, 1), 3},
-		{"a", date(2020, 1, 1), 1},
-		{"a", date(2020, 2, 1), 4}, // same day as a's second purchase
-	}
-	sum, err := clv.Summarize(ts, clv.SummaryOptions{End: date(2020, 3, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []clv.Customer{
-		{ID: "a", Frequency: 1, Recency: 31, T: 60, MonetaryValue: 7},
-		{ID: "b", Frequency: 0, Recency: 0, T: 0},
-	}
-	if len(sum.Customers) != 2 || sum.Customers[0] != want[0] || sum.Customers[1] != want[1] {
-		t.Errorf("got %+v, want %+v", sum.Customers, want)
-	}
-	if _, err := clv.Summarize([]clv.Transaction{{"", date(2020, 1, 1), 1}}, clv.SummaryOptions{End: date(2020, 3, 1)}); !errors.Is(err, clv.ErrMissingID) {
-		t.Errorf("missing id: %v", err)
-	}
-}
-
-// TestSummarizeOrder checks the order of Summarize's customers (first
-// purchase, ties in input order) on the three paths of its sorting: input
-// already in order, a span that fits nanosecond keys, and one over 584
-// years, which compares the times themselves.
-func TestSummarizeOrder(t *testing.T) {
-	for _, early := range []time.Time{date(2019, 12, 1), date(1200, 1, 1)} {
-		ts := []clv.Transaction{
-			{"c", date(2020, 1, 2), 1},
-			{"b", date(2020, 1, 1), 1}, // ties with d: b comes first in ts
-			{"d", date(2020, 1, 1), 1},
-			{"a", early, 1},
-			{"b", date(2020, 1, 3), 2},
-		}
-		for _, sorted := range []bool{false, true} {
-			in := ts
-			if sorted { // in time order already
-				in = []clv.Transaction{ts[3], ts[1], ts[2], ts[0], ts[4]}
-			}
-			sum, err := clv.Summarize(in, clv.SummaryOptions{End: date(2020, 2, 1)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []string
-			for _, c := range sum.Customers {
-				ids = append(ids, c.ID)
-			}
-			if got := strings.Join(ids, ""); got != "abdc" || sum.Customers[1].Frequency != 1 {
-				t.Errorf("first purchase %v, sorted %v: customers %q (b: %+v), want \"abdc\" with b buying twice", early, sorted, got, sum.Customers[1])
-			}
-		}
-	}
-}
-
 func TestHoldoutOnly(t *testing.T) {
 	in := "customer_id,date\na,2020-01-01\nb,2020-02-15\na,2020-02-20\na,2020-02-21\nb,2020-02-22\n"
-	sum, err := clv.SummarizeCSV(strings.NewReader(in), clv.CSVOptions{},
+	sum, err := csvio.Summarize(strings.NewReader(in), csvio.Options{},
 		clv.SummaryOptions{CalibrationEnd: date(2020, 1, 31), End: date(2020, 2, 29)})
 	if err != nil {
 		t.Fatal(err)
@@ -318,35 +264,11 @@ func TestHoldoutOnly(t *testing.T) {
 	}
 }
 
-func TestCustomerValidate(t *testing.T) {
-	bad := []clv.Customer{
-		{Frequency: -1, T: 1},
-		{Frequency: 1.5, Recency: 1, T: 2},
-		{Frequency: 1, Recency: 3, T: 2},
-		{Frequency: 0, Recency: 1, T: 2},
-		{Frequency: 1, Recency: -1, T: 2},
-		{Frequency: 1, Recency: 1, T: -2},
-		{Frequency: 1, Recency: 1, T: 2, MonetaryValue: nan()},
-	}
-	for _, c := range bad {
-		if err := c.Validate(); !errors.Is(err, clv.ErrInvalidCustomer) {
-			t.Errorf("%+v: err = %v, want ErrInvalidCustomer", c, err)
-		}
-	}
-	if err := clv.ValidateAll([]clv.Customer{{T: 1}, bad[2]}); err == nil || !strings.Contains(err.Error(), "customers[1]") {
-		t.Errorf("ValidateAll: %v, want an error naming customers[1]", err)
-	}
-	if err := clv.ValidateAll(nil); !errors.Is(err, clv.ErrNoCustomers) {
-		t.Errorf("ValidateAll(nil): %v", err)
-	}
-}
-
-// TestReaderBOMQuotedHeader: a spreadsheet's "CSV UTF-8" export with every
 // field quoted starts with a byte-order mark before the header's first
 // quote; the header's first name is still the unquoted name.
 func TestReaderBOMQuotedHeader(t *testing.T) {
 	in := "\ufeff\"customer_id\",\"date\",\"amount\"\r\n\"a\",\"2020-01-02\",\"1.5\"\r\n"
-	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{Amount: "amount"})
+	rd, err := csvio.NewReader(strings.NewReader(in), csvio.Options{Amount: "amount"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +286,7 @@ func TestReaderBOMQuotedHeader(t *testing.T) {
 // isoformat, JavaScript, many SQL exports), in the Location.
 func TestReaderISODateTimeT(t *testing.T) {
 	in := "customer_id,date\na,2024-01-02T10:30:00\na,2024-01-03 11:00:00\n"
-	rd, err := clv.NewReader(strings.NewReader(in), clv.CSVOptions{})
+	rd, err := csvio.NewReader(strings.NewReader(in), csvio.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

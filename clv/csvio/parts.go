@@ -1,7 +1,8 @@
-package clv
+package csvio
 
 import (
 	"errors"
+	"github.com/clvkit/clvkit/clv"
 	"io"
 	"slices"
 	"sync"
@@ -9,17 +10,17 @@ import (
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
-// SummarizeCSV's parallel path. The parsing goroutine fills chunks of
+// Summarize's parallel path. The parsing goroutine fills chunks of
 // records in the log's order, as on the sequential path; each chunk goes to
 // ingest.Parts goroutines, each of which adds, in order, the records of the
 // customers whose ids hash into its part (ingest.NewParts). A customer's
 // transactions all reach one part, in the log's order, and meet there the
-// arithmetic of one Summarizer, so that the merged parts (ingest.Merge) are
-// bit for bit the Summarizer of the whole log. This goroutine takes the
+// arithmetic of one clv.Summarizer, so that the merged parts (ingest.Merge) are
+// bit for bit the clv.Summarizer of the whole log. This goroutine takes the
 // chunks back in order and puts together, by the records' ordinals in the
 // log, what the parts saw: the skips in order, the first error of the
 // log (the one with the lowest ordinal: the sequential path's), and for an
-// Observer each record's customer numbered by first appearance, shown in
+// clv.Observer each record's customer numbered by first appearance, shown in
 // the log's order.
 
 // partChunk is the number of records a chunk of the parallel path holds.
@@ -37,12 +38,12 @@ type ordErr struct {
 
 // flight is a chunk on its way through the parts.
 type flight struct {
-	c    *ingest.Chunk[Transaction]
+	c    *ingest.Chunk[clv.Transaction]
 	base int64    // ordinal of the chunk's first record
 	hs   []uint32 // the hashes of the records' ids (ingest.Summarizer.Hash)
 	wg   sync.WaitGroup
 	out  [ingest.Parts]partOut
-	// With an Observer: each record's part and its customer in the part
+	// With an clv.Observer: each record's part and its customer in the part
 	// (−1: skipped after the end; −2: refused or not reached).
 	part []uint8
 	k    []int32
@@ -55,8 +56,8 @@ type partOut struct {
 	stop     ordErr   // the error that stopped the part, if err != nil
 }
 
-// summarizeParts is SummarizeCSV on ingest.Parts cores (see above).
-func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
+// summarizeParts is Summarize on ingest.Parts cores (see above).
+func (s *summarizer) summarizeParts(rd *Reader) (*clv.Summary, error) {
 	var cur [ingest.Parts]*flight // the flight each part works on, for its skip callback
 	var parts []*ingest.Summarizer
 	parts = ingest.NewParts(s.eopts, func(p int, err error) {
@@ -81,8 +82,8 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 	free := make(chan *flight, partFlights)
 	ready := make(chan *flight, partFlights)
 	for range partFlights {
-		free <- &flight{c: &ingest.Chunk[Transaction]{
-			Recs: make([]Transaction, 0, partChunk), Lines: make([]int, 0, partChunk), Arena: make([]byte, 0, 16*partChunk),
+		free <- &flight{c: &ingest.Chunk[clv.Transaction]{
+			Recs: make([]clv.Transaction, 0, partChunk), Lines: make([]int, 0, partChunk), Arena: make([]byte, 0, 16*partChunk),
 		}}
 	}
 	done := make(chan struct{})
@@ -138,11 +139,11 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 	}
 	defer stop()
 
-	var skipped Stats
-	var glob [ingest.Parts][]int32 // with an Observer: the log's number of each part's customers
+	var skipped clv.Stats
+	var glob [ingest.Parts][]int32 // with an clv.Observer: the log's number of each part's customers
 	nglob := int32(0)
 	var ks [32]int32
-	var ts [32]Transaction
+	var ts [32]clv.Transaction
 	for {
 		f := <-ready
 		f.wg.Wait()
@@ -156,12 +157,12 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 		}
 		for _, e := range mergeOrd(f.out[0].refused, f.out[1].refused) {
 			if e.ord < first.ord {
-				skipped.skip(e.err)
+				skipped.Skip(e.err)
 			}
 		}
 		for _, e := range mergeOrd(f.out[0].afterEnd, f.out[1].afterEnd) {
 			if e.ord < first.ord {
-				s.stats.skip(e.err)
+				s.skip(e.err)
 			}
 		}
 		if observe {
@@ -201,7 +202,7 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 			if !rd.opts.SkipInvalid || !isRecordError(err) {
 				return nil, err
 			}
-			skipped.skip(err)
+			skipped.Skip(err)
 		}
 	}
 	stop()
@@ -209,7 +210,7 @@ func (s *Summarizer) summarizeParts(rd *Reader) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.e = e
+	*s.e = e
 	return s.finish(rd, skipped)
 }
 
@@ -253,7 +254,7 @@ func (o *partObserver) Observe(ks []int32, _ []ingest.Transaction) { o.ks = appe
 // engine e), as addLines would: an error names the line and column, and
 // with SkipInvalid a record e cannot use (except one after the end or out
 // of order) is skipped. It stops at the first other error.
-func (w *partWork) add(s *Summarizer, rd *Reader, e *ingest.Summarizer, p int, f *flight, observe bool) {
+func (w *partWork) add(s *summarizer, rd *Reader, e *ingest.Summarizer, p int, f *flight, observe bool) {
 	c, out := f.c, &f.out[p]
 	w.ts, w.hs, w.ords, w.at = w.ts[:0], w.hs[:0], w.ords[:0], w.at[:0]
 	for i := range c.Recs {
@@ -303,9 +304,9 @@ func (w *partWork) add(s *Summarizer, rd *Reader, e *ingest.Summarizer, p int, f
 // (not skipped with SkipInvalid).
 func (rd *Reader) addErr(line int, err error) (error, bool) {
 	switch {
-	case errors.Is(err, ErrAfterEnd) || errors.Is(err, ErrOutOfOrder):
+	case errors.Is(err, clv.ErrAfterEnd) || errors.Is(err, clv.ErrOutOfOrder):
 		return rd.fieldErrAt(line, rd.timeCol, err), true
-	case errors.Is(err, ErrLongID):
+	case errors.Is(err, clv.ErrLongID):
 		err = rd.fieldErrAt(line, rd.idCol, err)
 	default:
 		err = rd.fieldErrAt(line, rd.amtCol, err)

@@ -1,4 +1,4 @@
-package clv_test
+package csvio_test
 
 import (
 	"errors"
@@ -6,19 +6,21 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 func TestReadSummaries(t *testing.T) {
 	in := "customer_id,frequency,recency,T,monetary_value,extra\na,2,30.43,38.86,22.35,x\nb,0,0,38.86,0,y\nc,1,0.5,0,0,z\n"
 	in = strings.Replace(in, "c,1,0.5,0,0,z", "c,1,0.5,0.5,0,z", 1) // monetary value 0 with repeat purchases: a log without amounts
-	cs, st, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{})
+	cs, st, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{})
 	if err != nil || len(cs) != 3 || st.Records != 3 || cs[0] != (clv.Customer{ID: "a", Frequency: 2, Recency: 30.43, T: 38.86, MonetaryValue: 22.35}) {
 		t.Fatalf("%+v %v %v", cs, st, err)
 	}
-	if _, _, err := clv.ReadSummaries(strings.NewReader("id,frequency\n"), clv.SummariesOptions{}); !errors.Is(err, clv.ErrUnknownColumn) {
+	if _, _, err := csvio.ReadSummaries(strings.NewReader("id,frequency\n"), csvio.SummariesOptions{}); !errors.Is(err, clv.ErrUnknownColumn) {
 		t.Errorf("missing columns: %v", err)
 	}
-	if _, _, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{MaxFrequency: -1}); !errors.Is(err, clv.ErrBadOption) {
+	if _, _, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{MaxFrequency: -1}); !errors.Is(err, clv.ErrBadOption) {
 		t.Errorf("MaxFrequency -1: %v", err)
 	}
 }
@@ -53,13 +55,13 @@ func TestReadSummariesInvalid(t *testing.T) {
 		{"ok,1,1,2,5", clv.ErrDuplicateID, "customer_id", "duplicate customer id", "line 2"},
 	} {
 		in := head + tc.row + "\n"
-		_, _, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{})
+		_, _, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{})
 		var pe *clv.ParseError
 		if !errors.Is(err, tc.want) || !errors.As(err, &pe) || pe.Line != 3 || pe.Name != tc.column || !strings.Contains(err.Error(), tc.text) {
 			t.Errorf("%q: %v, want %v on line 3, column %q, saying %q", tc.row, err, tc.want, tc.column, tc.text)
 			continue
 		}
-		cs, st, err := clv.ReadSummaries(strings.NewReader(in+"z,1,1,2,3\n"), clv.SummariesOptions{SkipInvalid: true})
+		cs, st, err := csvio.ReadSummaries(strings.NewReader(in+"z,1,1,2,3\n"), csvio.SummariesOptions{SkipInvalid: true})
 		if err != nil || len(cs) != 2 || st.Records != 3 || st.Skipped != 1 || st.Reasons[tc.reason] != 1 {
 			t.Errorf("%q with skipping: %d customers, %v, %v; want the reason %q", tc.row, len(cs), st, err, tc.reason)
 		}
@@ -68,17 +70,17 @@ func TestReadSummariesInvalid(t *testing.T) {
 
 func TestReadSummariesOptions(t *testing.T) {
 	in := "customer_id;frequency;recency;T;monetary_value\na;2;1;3;-4\nb;2000000;1;3;4\n"
-	cs, _, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{Delimiter: ';', AllowNegative: true, MaxFrequency: 1e7})
+	cs, _, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{Delimiter: ';', AllowNegative: true, MaxFrequency: 1e7})
 	if err != nil || len(cs) != 2 || cs[0].MonetaryValue != -4 || cs[1].Frequency != 2e6 {
 		t.Fatalf("%+v %v", cs, err)
 	}
 	// Above 2⁵³ a count is not exact: the bound is capped there.
 	in = "customer_id,frequency,recency,T\na,18014398509481984,1,3\n"
-	if _, _, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{MaxFrequency: 1e300}); !errors.Is(err, clv.ErrInvalidCustomer) {
+	if _, _, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{MaxFrequency: 1e300}); !errors.Is(err, clv.ErrInvalidCustomer) {
 		t.Errorf("frequency 2⁵⁴: %v", err)
 	}
 	// Without the column, monetary values are 0.
-	cs, _, err = clv.ReadSummaries(strings.NewReader("T,recency,frequency,customer_id\n3,1,2,a\n"), clv.SummariesOptions{})
+	cs, _, err = csvio.ReadSummaries(strings.NewReader("T,recency,frequency,customer_id\n3,1,2,a\n"), csvio.SummariesOptions{})
 	if err != nil || cs[0] != (clv.Customer{ID: "a", Frequency: 2, Recency: 1, T: 3}) {
 		t.Fatalf("%+v %v", cs, err)
 	}
@@ -87,7 +89,7 @@ func TestReadSummariesOptions(t *testing.T) {
 // TestReadSummariesBOM: a byte-order mark before a quoted header.
 func TestReadSummariesBOM(t *testing.T) {
 	in := "\ufeff\"customer_id\",\"frequency\",\"recency\",\"T\",\"monetary_value\"\r\n\"a\",\"1\",\"2\",\"10\",\"5\"\r\n"
-	cs, _, err := clv.ReadSummaries(strings.NewReader(in), clv.SummariesOptions{})
+	cs, _, err := csvio.ReadSummaries(strings.NewReader(in), csvio.SummariesOptions{})
 	if err != nil || len(cs) != 1 || cs[0] != (clv.Customer{ID: "a", Frequency: 1, Recency: 2, T: 10, MonetaryValue: 5}) {
 		t.Errorf("%+v %v", cs, err)
 	}

@@ -1,6 +1,7 @@
-package clv
+package csvio
 
 import (
+	"github.com/clvkit/clvkit/clv"
 	"strings"
 	"testing"
 	"time"
@@ -8,7 +9,7 @@ import (
 
 // TestStatsMerged: lines of a customer in the period of an earlier
 // purchase of theirs (a duplicate line, a second order that day, one in
-// the same calendar week with Period Week) are counted in Stats.Merged,
+// the same calendar week with clv.Period clv.Week) are counted in clv.Stats.Merged,
 // on the sequential path and on the parts alike; a skipped line is not.
 func TestStatsMerged(t *testing.T) {
 	const log = `customer_id,date,amount
@@ -23,16 +24,16 @@ a,2024-01-04,1
 `
 	end := time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
-		opts SummaryOptions
+		opts clv.SummaryOptions
 		want int
 	}{
-		{SummaryOptions{End: end}, 3}, // a twice on the 1st, b once on the 2nd
-		{SummaryOptions{End: end, Calendar: true, Period: Week}, 5},
-		{SummaryOptions{End: end, CalibrationEnd: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}, 3},
+		{clv.SummaryOptions{End: end}, 3}, // a twice on the 1st, b once on the 2nd
+		{clv.SummaryOptions{End: end, Calendar: true, Period: clv.Week}, 5},
+		{clv.SummaryOptions{End: end, CalibrationEnd: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}, 3},
 	} {
 		for _, parts := range []int{-1, 1} {
 			partsCSV = parts
-			sum, err := SummarizeCSV(strings.NewReader(log), CSVOptions{Amount: "amount", SkipInvalid: true}, tc.opts)
+			sum, err := Summarize(strings.NewReader(log), Options{Amount: "amount", SkipInvalid: true}, tc.opts)
 			partsCSV = 0
 			if err != nil {
 				t.Fatal(err)

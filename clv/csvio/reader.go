@@ -1,9 +1,11 @@
-package clv
+package csvio
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"io"
 	"strings"
 	"time"
@@ -11,15 +13,15 @@ import (
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
-// DefaultLayouts are the time layouts a Reader tries when CSVOptions.Layouts
+// DefaultLayouts are the time layouts a Reader tries when Options.Layouts
 // is nil: ISO dates, compact dates (CDNOW's 19970101), ISO date-times
 // without an offset (with a space or a "T" before the time) and RFC 3339.
 var DefaultLayouts = []string{"2006-01-02", "20060102", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339}
 
-// CSVOptions configures a Reader. The zero value reads a comma-separated
+// Options configures a Reader. The zero value reads a comma-separated
 // file with a header, customer ids in column "customer_id", dates in column
 // "date" in one of DefaultLayouts, and no amounts.
-type CSVOptions struct {
+type Options struct {
 	// Delimiter separates fields. Zero means ','. A space (' ') means runs
 	// of blanks (spaces and tabs), with leading and trailing blanks ignored,
 	// as in the CDNOW files. Fields may be quoted with '"' (a quote inside a
@@ -45,7 +47,7 @@ type CSVOptions struct {
 
 	// SkipInvalid skips records that cannot be used (bad field count, date,
 	// amount or id, a line over MaxLineBytes) instead of returning an
-	// error; Stats counts them by reason and keeps the first few errors.
+	// error; clv.Stats counts them by reason and keeps the first few errors.
 	SkipInvalid bool
 
 	// DecimalComma reads amounts written with a decimal comma, as in
@@ -58,23 +60,23 @@ type CSVOptions struct {
 	DecimalComma bool
 
 	// MaxLineBytes bounds the length of a line; a longer line is an error
-	// wrapping ErrLongLine as soon as more than MaxLineBytes of it are
+	// wrapping clv.ErrLongLine as soon as more than MaxLineBytes of it are
 	// read, and is never kept, so that no input, not even an endless
 	// stream, can exhaust memory or hang the reader. With SkipInvalid it
 	// is skipped, read to its end up to 64 times MaxLineBytes; a longer
-	// one ends reading with an error wrapping ErrRead and ErrLongLine.
+	// one ends reading with an error wrapping clv.ErrRead and clv.ErrLongLine.
 	// Zero means 1 MiB.
 	MaxLineBytes int
 }
 
-// DefaultMaxLineBytes is the line length limit when CSVOptions.MaxLineBytes
+// DefaultMaxLineBytes is the line length limit when Options.MaxLineBytes
 // is zero.
 const DefaultMaxLineBytes = 1 << 20
 
 // A Reader reads transactions from a delimited text file. It reads one line
 // at a time; memory does not grow with the file.
 type Reader struct {
-	opts    CSVOptions
+	opts    Options
 	recs    *ingest.Records // lines split into fields, and the line number
 	header  []string
 	idCol   int // 0-based
@@ -83,21 +85,21 @@ type Reader struct {
 	maxCol  int
 	nfields int // fields per record: the header's, or the first record's
 	tp      ingest.TimeParser
-	stats   Stats
+	stats   clv.Stats
 }
 
 // NewReader returns a Reader for r. It reads the header (unless
 // opts.NoHeader) and resolves the columns, so an unknown column is reported
-// here, wrapping ErrUnknownColumn.
-func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
-	if isNil(r) {
+// here, wrapping clv.ErrUnknownColumn.
+func NewReader(r io.Reader, opts Options) (*Reader, error) {
+	if nilmodel.Is(r) {
 		return nil, errNilInput
 	}
 	if opts.Delimiter == 0 {
 		opts.Delimiter = ','
 	}
 	if opts.Delimiter == '"' || opts.Delimiter == '\n' || opts.Delimiter == '\r' || opts.Delimiter >= 0x80 {
-		return nil, fmt.Errorf("%w: delimiter %q (want an ASCII character other than quote and newline)", ErrBadOption, opts.Delimiter)
+		return nil, fmt.Errorf("%w: delimiter %q (want an ASCII character other than quote and newline)", clv.ErrBadOption, opts.Delimiter)
 	}
 	if opts.ID == "" {
 		opts.ID = "customer_id"
@@ -109,7 +111,7 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 		opts.Layouts = DefaultLayouts
 	}
 	if len(opts.Layouts) == 0 {
-		return nil, fmt.Errorf("%w: no time layouts", ErrBadOption)
+		return nil, fmt.Errorf("%w: no time layouts", clv.ErrBadOption)
 	}
 	loc := opts.Location
 	if loc == nil {
@@ -119,14 +121,14 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 		opts.MaxLineBytes = DefaultMaxLineBytes
 	}
 	if opts.MaxLineBytes < 0 {
-		return nil, fmt.Errorf("%w: MaxLineBytes %d < 0", ErrBadOption, opts.MaxLineBytes)
+		return nil, fmt.Errorf("%w: MaxLineBytes %d < 0", clv.ErrBadOption, opts.MaxLineBytes)
 	}
 	if opts.DecimalComma && opts.Delimiter == ',' {
-		return nil, fmt.Errorf("%w: DecimalComma with the delimiter ',' (use ';' or tab)", ErrBadOption)
+		return nil, fmt.Errorf("%w: DecimalComma with the delimiter ',' (use ';' or tab)", clv.ErrBadOption)
 	}
 	recs, err := ingest.NewRecords(r, opts.MaxLineBytes, byte(opts.Delimiter))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrRead, err)
+		return nil, fmt.Errorf("%w: %w", clv.ErrRead, err)
 	}
 	rd := &Reader{opts: opts, recs: recs, tp: ingest.TimeParser{Layouts: opts.Layouts, Location: loc}}
 	if !opts.NoHeader {
@@ -135,7 +137,7 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, fmt.Errorf("%w: no header line", ErrEmptyLog)
+			return nil, fmt.Errorf("%w: no header line", clv.ErrEmptyLog)
 		}
 		rd.header = make([]string, len(rd.recs.Fields))
 		for i, f := range rd.recs.Fields {
@@ -162,10 +164,10 @@ func NewReader(r io.Reader, opts CSVOptions) (*Reader, error) {
 }
 
 // errNilInput is returned for a nil io.Reader.
-var errNilInput = fmt.Errorf("%w: nil io.Reader", ErrRead)
+var errNilInput = fmt.Errorf("%w: nil io.Reader", clv.ErrRead)
 
 // errNilReader is returned by the methods of a nil *Reader.
-var errNilReader = fmt.Errorf("%w: nil *Reader (use NewReader)", ErrRead)
+var errNilReader = fmt.Errorf("%w: nil *Reader (use NewReader)", clv.ErrRead)
 
 // Header returns the column names read from the header, or nil.
 func (r *Reader) Header() []string {
@@ -186,39 +188,39 @@ func (r *Reader) Line() int {
 }
 
 // Stats returns what the Reader has read and skipped so far.
-func (r *Reader) Stats() Stats {
+func (r *Reader) Stats() clv.Stats {
 	if r == nil {
-		return Stats{}
+		return clv.Stats{}
 	}
 	return r.stats
 }
 
 func (r *Reader) column(what, spec string) (int, error) {
-	return ingest.Column(r.header, what, spec, ErrUnknownColumn)
+	return ingest.Column(r.header, what, spec, clv.ErrUnknownColumn)
 }
 
 // Read returns the next transaction, or io.EOF after the last. With
 // SkipInvalid unset, a record that cannot be used is returned as a
-// *ParseError; reading may continue after it.
-func (r *Reader) Read() (Transaction, error) {
+// *clv.ParseError; reading may continue after it.
+func (r *Reader) Read() (clv.Transaction, error) {
 	if r == nil || r.recs == nil {
-		return Transaction{}, errNilReader
+		return clv.Transaction{}, errNilReader
 	}
 	for {
 		id, t, amt, err := r.readRaw()
 		if err == nil {
-			return Transaction{CustomerID: string(id), Time: t, Amount: amt}, nil
+			return clv.Transaction{CustomerID: string(id), Time: t, Amount: amt}, nil
 		}
 		if err == io.EOF || !r.opts.SkipInvalid || !isRecordError(err) {
-			return Transaction{}, err
+			return clv.Transaction{}, err
 		}
-		r.stats.skip(err)
+		r.stats.Skip(err)
 	}
 }
 
 // ReadAll reads all remaining transactions. An empty log is an error
-// wrapping ErrEmptyLog.
-func (r *Reader) ReadAll() ([]Transaction, error) {
+// wrapping clv.ErrEmptyLog.
+func (r *Reader) ReadAll() ([]clv.Transaction, error) {
 	if r == nil || r.recs == nil {
 		return nil, errNilReader
 	}
@@ -227,13 +229,13 @@ func (r *Reader) ReadAll() ([]Transaction, error) {
 		return ts, err
 	}
 	if len(ts) == 0 {
-		return nil, fmt.Errorf("%w: no records (%v)", ErrEmptyLog, r.stats)
+		return nil, fmt.Errorf("%w: no records (%v)", clv.ErrEmptyLog, r.stats)
 	}
 	return ts, nil
 }
 
 func isRecordError(err error) bool {
-	var pe *ParseError
+	var pe *clv.ParseError
 	return errors.As(err, &pe)
 }
 
@@ -258,16 +260,16 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 	}
 	if len(r.recs.Fields) != r.nfields || len(r.recs.Fields) <= r.maxCol {
 		want := max(r.nfields, r.maxCol+1)
-		return nil, t, 0, &ParseError{Line: r.recs.Line, Err: fmt.Errorf("%w: %d fields, want %d (a delimiter inside an unquoted field shifts the columns)", ErrFieldCount, len(r.recs.Fields), want)}
+		return nil, t, 0, &clv.ParseError{Line: r.recs.Line, Err: fmt.Errorf("%w: %d fields, want %d (a delimiter inside an unquoted field shifts the columns)", clv.ErrFieldCount, len(r.recs.Fields), want)}
 	}
 	id = bytes.TrimSpace(r.recs.Fields[r.idCol])
 	if len(id) == 0 {
-		return nil, t, 0, r.fieldErr(r.idCol, ErrMissingID)
+		return nil, t, 0, r.fieldErr(r.idCol, clv.ErrMissingID)
 	}
 	ts := bytes.TrimSpace(r.recs.Fields[r.timeCol])
 	t, err = r.tp.Parse(ts)
 	if err != nil {
-		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %s", ErrBadTime, ingest.Quote(ts)))
+		return nil, t, 0, r.fieldErr(r.timeCol, fmt.Errorf("%w %s", clv.ErrBadTime, ingest.Quote(ts)))
 	}
 	if r.amtCol >= 0 {
 		as := bytes.TrimSpace(r.recs.Fields[r.amtCol])
@@ -275,7 +277,7 @@ func (r *Reader) readRaw() (id []byte, t time.Time, amt float64, err error) {
 		if err != nil {
 			return nil, t, 0, r.fieldErr(r.amtCol, err)
 		}
-		r.stats.Amounts.add(amt, r.recs.Line)
+		r.stats.Amounts.Add(amt, r.recs.Line)
 	}
 	return id, t, amt, nil
 }
@@ -284,10 +286,10 @@ func (r *Reader) fieldErr(col int, err error) error {
 	return r.fieldErrAt(r.recs.Line, col, err)
 }
 
-// fieldErrAt returns a *ParseError for column col (0-based, -1 for none) of
+// fieldErrAt returns a *clv.ParseError for column col (0-based, -1 for none) of
 // the given line.
 func (r *Reader) fieldErrAt(line, col int, err error) error {
-	pe := &ParseError{Line: line, Column: col + 1, Err: err}
+	pe := &clv.ParseError{Line: line, Column: col + 1, Err: err}
 	if col >= 0 && col < len(r.header) {
 		pe.Name = r.header[col]
 	}
@@ -299,7 +301,7 @@ func (r *Reader) fieldErrAt(line, col int, err error) error {
 func (r *Reader) next() (bool, error) {
 	ok, err := r.recs.Next()
 	if le, isLE := err.(*ingest.LineError); isLE {
-		return false, &ParseError{Line: le.Line, Err: le.Err}
+		return false, &clv.ParseError{Line: le.Line, Err: le.Err}
 	}
 	return ok, err
 }

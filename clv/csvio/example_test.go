@@ -1,4 +1,4 @@
-package clv_test
+package csvio_test
 
 import (
 	"fmt"
@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
+
+	"github.com/clvkit/clvkit/clv/csvio"
 )
 
 // Summarize a small log in weeks: customer a bought on three days (two
 // purchases on January 1 merge into one), customer b once.
-func ExampleSummarizeCSV() {
+func ExampleSummarize() {
 	const log_ = `customer_id,date,amount
 a,2024-01-01,10.00
 a,2024-01-01,5.00
@@ -19,8 +21,8 @@ b,2024-01-03,8.00
 a,2024-01-15,20.00
 a,2024-02-12,30.00
 `
-	sum, err := clv.SummarizeCSV(strings.NewReader(log_),
-		clv.CSVOptions{Amount: "amount"},
+	sum, err := csvio.Summarize(strings.NewReader(log_),
+		csvio.Options{Amount: "amount"},
 		clv.SummaryOptions{End: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), Unit: 7 * 24 * time.Hour})
 	if err != nil {
 		log.Fatal(err)

@@ -1,25 +1,27 @@
-package clv
+package csvio
 
 import (
+	"github.com/clvkit/clvkit/clv"
 	"io"
 	"runtime"
 
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
-// SummarizeCSV reads a transaction log and summarizes it in one pass, with
+// Summarize reads a transaction log and summarizes it in one pass, with
 // memory O(customers). Each customer's transactions must be in time order
-// (see Summarizer); for other logs, use SummarizeCSVAnyOrder. An
-// error is a *ParseError naming the line. With csvOpts.SkipInvalid, records
-// that cannot be used (except those after End, see SkipAfterEnd, and those
-// out of order) are skipped and counted in Summary.Stats.
+// (see clv.Summarizer); for other logs, use SummarizeAnyOrder. An error is
+// a *clv.ParseError naming the line. With csvOpts.SkipInvalid, records
+// that cannot be used (except those after opts.End, see
+// clv.SummaryOptions.SkipAfterEnd, and those out of order) are skipped and
+// counted in the Summary's Stats.
 //
-// SummarizeCSV parses in a second goroutine while it summarizes, so it uses
-// two cores; with more (GOMAXPROCS above ingest.Parts), it summarizes the
-// customers in parts, split by a hash of their ids, on a core each, with
-// the same result bit for bit. It has stopped reading r when it returns.
-func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summary, error) {
-	s, err := NewSummarizer(opts)
+// Summarize parses in a second goroutine while it summarizes, so it uses
+// two cores; with more (GOMAXPROCS above 2), it summarizes the customers
+// in parts, split by a hash of their ids, on a core each, with the same
+// result bit for bit. It has stopped reading r when it returns.
+func Summarize(r io.Reader, csvOpts Options, opts clv.SummaryOptions) (*clv.Summary, error) {
+	s, err := newSummarizer(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -31,11 +33,11 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 		return s.summarizeParts(rd)
 	}
 	// One goroutine parses records into chunks while this one adds them
-	// (see Summarizer.AddBatch), chunk by chunk in the order read; a third
+	// (see clv.Summarizer.AddBatch), chunk by chunk in the order read; a third
 	// prepares the memory of new customers.
-	stopBlocks := s.e.PrefaultBlocks()
+	stopBlocks := (*s.e).PrefaultBlocks()
 	defer stopBlocks()
-	var skipped Stats
+	var skipped clv.Stats
 	chunks := parseChunks(rd)
 	defer chunks.Stop()
 	for {
@@ -52,24 +54,53 @@ func SummarizeCSV(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summar
 			if !csvOpts.SkipInvalid || !isRecordError(err) {
 				return nil, err
 			}
-			skipped.skip(err)
+			skipped.Skip(err)
 		}
 	}
 	// The parser has stopped (it sent io.EOF): its counts are final.
 	return s.finish(rd, skipped)
 }
 
+// summarizer is a clv.Summarizer with its engine, the engine's options and
+// the function that counts its skips (ingest.EngineOf).
+type summarizer struct {
+	*clv.Summarizer
+	opts  clv.SummaryOptions
+	e     **ingest.Summarizer
+	eopts ingest.SummaryOptions
+	skip  func(error)
+}
+
+func newSummarizer(opts clv.SummaryOptions) (*summarizer, error) {
+	cs, err := clv.NewSummarizer(opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &summarizer{Summarizer: cs, opts: opts}
+	s.e, s.eopts, s.skip = ingest.EngineOf(cs)
+	return s, nil
+}
+
+// afterEnd returns err, an *ingest.AfterEndError as a *clv.AfterEndError.
+func (s *summarizer) afterEnd(err error) error {
+	if ae, ok := err.(*ingest.AfterEndError); ok {
+		return &clv.AfterEndError{Time: ae.Time, End: s.opts.End, EndOfDay: s.opts.EndOfDay}
+	}
+	return err
+}
+
 // finish returns the summary, with the counts of rd, of the records
 // skipped and of the summarizer's skips.
-func (s *Summarizer) finish(rd *Reader, skipped Stats) (*Summary, error) {
+func (s *summarizer) finish(rd *Reader, skipped clv.Stats) (*clv.Summary, error) {
 	sum, err := s.Summary()
 	if err != nil {
 		return nil, err
 	}
 	st := rd.Stats()
-	st.merge(skipped)
-	st.merge(s.stats)
-	st.Merged = sum.Stats.Merged // the summarizer's own count
+	st.Merge(skipped)
+	own := sum.Stats // the summarizer's skips and merged records; rd counts the records
+	own.Records = 0
+	st.Merge(own)
 	sum.Stats = st
 	return sum, nil
 }
@@ -78,9 +109,9 @@ func (s *Summarizer) finish(rd *Reader, skipped Stats) (*Summary, error) {
 // line and column at fault; with SkipInvalid, a record the summarizer
 // cannot use (except one after the end or out of order) is counted in
 // skipped instead.
-func (s *Summarizer) addLines(rd *Reader, recs []Transaction, lines []int, skipped *Stats) error {
+func (s *summarizer) addLines(rd *Reader, recs []clv.Transaction, lines []int, skipped *clv.Stats) error {
 	for i := 0; i < len(recs); {
-		n, err := s.addBatch(recs[i:])
+		n, err := s.AddBatch(recs[i:])
 		if err == nil {
 			return nil
 		}
@@ -89,20 +120,20 @@ func (s *Summarizer) addLines(rd *Reader, recs []Transaction, lines []int, skipp
 		if stop {
 			return err
 		}
-		skipped.skip(err)
+		skipped.Skip(err)
 		i++
 	}
 	return nil
 }
 
-// SummarizeCSVAnyOrder is SummarizeCSV for a log in any order: it reads
-// the whole log into memory (O(transactions), where SummarizeCSV needs
+// SummarizeAnyOrder is Summarize for a log in any order: it reads
+// the whole log into memory (O(transactions), where Summarize needs
 // O(customers)), puts it in time order (transactions at the same time in
-// the order read) and summarizes it, with SummarizeCSV's errors naming the
-// line and column. Use it when SummarizeCSV reports ErrOutOfOrder and the
+// the order read) and summarizes it, with Summarize's errors naming the
+// line and column. Use it when Summarize reports clv.ErrOutOfOrder and the
 // log cannot be sorted beforehand.
-func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) (*Summary, error) {
-	s, err := NewSummarizer(opts)
+func SummarizeAnyOrder(r io.Reader, csvOpts Options, opts clv.SummaryOptions) (*clv.Summary, error) {
+	s, err := newSummarizer(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +141,7 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 	if err != nil {
 		return nil, err
 	}
-	var txs []Transaction
+	var txs []clv.Transaction
 	var lines []int
 	for {
 		t, err := rd.Read()
@@ -123,8 +154,8 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 		txs, lines = append(txs, t), append(lines, rd.recs.Line)
 	}
 	order := ingest.TimeOrder(txs) // nil: in order already
-	var skipped Stats
-	buf, bl := make([]Transaction, 0, min(len(txs), chunkSize)), make([]int, 0, min(len(txs), chunkSize))
+	var skipped clv.Stats
+	buf, bl := make([]clv.Transaction, 0, min(len(txs), chunkSize)), make([]int, 0, min(len(txs), chunkSize))
 	for start := 0; start < len(txs); start += chunkSize {
 		buf, bl = buf[:0], bl[:0]
 		for j := start; j < min(start+chunkSize, len(txs)); j++ {
@@ -141,7 +172,7 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 	return s.finish(rd, skipped)
 }
 
-// partsCSV chooses SummarizeCSV's path: 0 by the cores, 1 the parts (see
+// partsCSV chooses Summarize's path: 0 by the cores, 1 the parts (see
 // summarizeParts), −1 the sequential path (one summarizing goroutine
 // beside the parser). By default the parts serve when there is a core for
 // each part beside the parser's: on two cores the sequential path already
@@ -150,14 +181,14 @@ func SummarizeCSVAnyOrder(r io.Reader, csvOpts CSVOptions, opts SummaryOptions) 
 // (measured slower on the shared 2-core machine, see the README).
 var partsCSV = 0
 
-// chunkSize is the number of records SummarizeCSV parses ahead at a time.
+// chunkSize is the number of records Summarize parses ahead at a time.
 const chunkSize = 1024
 
 // parseChunks starts a goroutine that reads rd's records into chunks (see
 // ingest.Pipe). It stops after a chunk whose error ends reading (any but a
 // record error under SkipInvalid), or when the pipe is stopped.
-func parseChunks(rd *Reader) *ingest.Pipe[Transaction] {
-	return ingest.StartPipe(chunkSize, func(c *ingest.Chunk[Transaction]) bool {
+func parseChunks(rd *Reader) *ingest.Pipe[clv.Transaction] {
+	return ingest.StartPipe(chunkSize, func(c *ingest.Chunk[clv.Transaction]) bool {
 		return fillChunk(rd, c, chunkSize)
 	})
 }
@@ -165,14 +196,14 @@ func parseChunks(rd *Reader) *ingest.Pipe[Transaction] {
 // fillChunk reads up to size of rd's records into c and reports whether
 // reading has ended: c.Err is an error that ends it (any but a record
 // error under SkipInvalid), or io.EOF.
-func fillChunk(rd *Reader, c *ingest.Chunk[Transaction], size int) bool {
+func fillChunk(rd *Reader, c *ingest.Chunk[clv.Transaction], size int) bool {
 	for len(c.Recs) < size {
 		id, t, amt, err := rd.readRaw()
 		if err != nil {
 			c.Err = err
 			break
 		}
-		c.Recs = append(c.Recs, Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
+		c.Recs = append(c.Recs, clv.Transaction{CustomerID: c.String(id), Time: t, Amount: amt})
 		c.Lines = append(c.Lines, rd.recs.Line)
 	}
 	return c.Err != nil && (c.Err == io.EOF || !rd.opts.SkipInvalid || !isRecordError(c.Err))

@@ -1,8 +1,10 @@
-package clv
+package csvio
 
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/clvkit/clvkit/clv"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"io"
 	"strings"
 
@@ -35,13 +37,13 @@ type SummariesOptions struct {
 	// Delimiter separates fields. Zero means ','.
 	Delimiter rune
 
-	// SkipInvalid skips unusable rows instead of returning an error; Stats
+	// SkipInvalid skips unusable rows instead of returning an error; clv.Stats
 	// counts them by reason and keeps the first few errors.
 	SkipInvalid bool
 
 	// AllowNegative accepts a negative monetary_value (returns netted
 	// against purchases); by default it is an error wrapping
-	// ErrNegativeAmount. The spend models leave such customers out.
+	// clv.ErrNegativeAmount. The spend models leave such customers out.
 	AllowNegative bool
 
 	// MaxFrequency bounds the frequency column. Zero means
@@ -52,27 +54,27 @@ type SummariesOptions struct {
 // ReadSummaries reads per-customer summaries from a CSV with a header
 // holding SummaryColumns (in any order, other columns ignored;
 // monetary_value may be absent and is then 0), with the conventions of
-// Customer: time in the model's unit, frequency the number of repeat
+// clv.Customer: time in the model's unit, frequency the number of repeat
 // purchase periods, monetary value the mean of the repeat purchases.
 //
 // Every row is checked against what a summary can be; an unusable row is a
-// *ParseError naming the line, the column and what to do, or, with
-// opts.SkipInvalid, skipped and counted in the returned Stats by reason:
+// *clv.ParseError naming the line, the column and what to do, or, with
+// opts.SkipInvalid, skipped and counted in the returned clv.Stats by reason:
 //   - customer_id: not empty, and one row per id (a repeated id wraps
-//     ErrDuplicateID and names the line of the first row);
+//     clv.ErrDuplicateID and names the line of the first row);
 //   - frequency: a whole number in [0, MaxFrequency];
 //   - recency: in [0, T], and 0 when frequency is 0;
 //   - T: finite and ≥ 0 (0 is a customer whose first purchase was at the
-//     end of observation, as Summarize reports it);
+//     end of observation, as clv.Summarize reports it);
 //   - monetary_value: ≥ 0 unless opts.AllowNegative, and 0 when
 //     frequency is 0 (the first purchase is not part of the mean). It may
 //     be 0 with repeat purchases: a log without amounts, or free orders.
 //
-// Errors about consistency wrap ErrInvalidCustomer; a number that does not
-// parse wraps ErrBadAmount; a negative monetary value ErrNegativeAmount.
-func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error) {
-	var st Stats
-	if isNil(r) {
+// Errors about consistency wrap clv.ErrInvalidCustomer; a number that does not
+// parse wraps clv.ErrBadAmount; a negative monetary value clv.ErrNegativeAmount.
+func ReadSummaries(r io.Reader, opts SummariesOptions) ([]clv.Customer, clv.Stats, error) {
+	var st clv.Stats
+	if nilmodel.Is(r) {
 		return nil, st, errNilInput
 	}
 	delim := opts.Delimiter
@@ -84,7 +86,7 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 	case maxX == 0:
 		maxX = DefaultMaxFrequency
 	case !(maxX > 0):
-		return nil, st, fmt.Errorf("%w: MaxFrequency %v, want a number > 0 (or 0 for the default)", ErrBadOption, maxX)
+		return nil, st, fmt.Errorf("%w: MaxFrequency %v, want a number > 0 (or 0 for the default)", clv.ErrBadOption, maxX)
 	case maxX > maxExactCount:
 		maxX = maxExactCount
 	}
@@ -95,7 +97,7 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, st, fmt.Errorf("%w: summaries header: %w", ErrRead, err)
+		return nil, st, fmt.Errorf("%w: summaries header: %w", clv.ErrRead, err)
 	}
 	header = append([]string(nil), header...) // the reader reuses its record
 	col := map[string]int{}
@@ -106,14 +108,14 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 	for k, name := range SummaryColumns {
 		i, ok := col[name]
 		if !ok && name != "monetary_value" {
-			return nil, st, fmt.Errorf("%w: summaries need the column %q (header %s)", ErrUnknownColumn, name, ingest.QuoteAll(header))
+			return nil, st, fmt.Errorf("%w: summaries need the column %q (header %s)", clv.ErrUnknownColumn, name, ingest.QuoteAll(header))
 		}
 		if !ok {
 			i = -1
 		}
 		idx[k] = i
 	}
-	var cs []Customer
+	var cs []clv.Customer
 	seen := map[string]int{} // id → line of its row
 	for {
 		rec, line, cpe, err := csvline.Read(cr)
@@ -123,30 +125,30 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 		st.Records++
 		// fail reports e at column k of SummaryColumns (-1: the record).
 		fail := func(k int, e error) error {
-			pe := &ParseError{Line: line, Err: e}
+			pe := &clv.ParseError{Line: line, Err: e}
 			if k >= 0 && idx[k] >= 0 {
 				pe.Column, pe.Name = idx[k]+1, SummaryColumns[k]
 			}
 			if !opts.SkipInvalid {
 				return pe
 			}
-			st.skip(pe)
+			st.Skip(pe)
 			return nil
 		}
 		if err != nil {
 			if cpe == nil {
-				return nil, st, fmt.Errorf("%w: %w", ErrRead, err)
+				return nil, st, fmt.Errorf("%w: %w", clv.ErrRead, err)
 			}
-			if e := fail(-1, ErrBadQuote); e != nil {
+			if e := fail(-1, clv.ErrBadQuote); e != nil {
 				return nil, st, e
 			}
 			continue
 		}
 		r, k, e := ingest.ParseSummary(rec, idx, SummaryColumns, opts.AllowNegative, maxX)
-		c := Customer{ID: r.ID, Frequency: r.Frequency, Recency: r.Recency, T: r.T, MonetaryValue: r.MonetaryValue}
+		c := clv.Customer{ID: r.ID, Frequency: r.Frequency, Recency: r.Recency, T: r.T, MonetaryValue: r.MonetaryValue}
 		if e == nil {
 			if first, dup := seen[c.ID]; dup {
-				k, e = 0, fmt.Errorf("%w %s: its first row is on line %d; a table of summaries has one row per customer (group by customer_id)", ErrDuplicateID, ingest.Quote([]byte(c.ID)), first)
+				k, e = 0, fmt.Errorf("%w %s: its first row is on line %d; a table of summaries has one row per customer (group by customer_id)", clv.ErrDuplicateID, ingest.Quote([]byte(c.ID)), first)
 			}
 		}
 		if e != nil {
@@ -160,7 +162,7 @@ func ReadSummaries(r io.Reader, opts SummariesOptions) ([]Customer, Stats, error
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {
-		return nil, st, fmt.Errorf("%w: no usable summary (%v)", ErrEmptyLog, st)
+		return nil, st, fmt.Errorf("%w: no usable summary (%v)", clv.ErrEmptyLog, st)
 	}
 	return cs, st, nil
 }

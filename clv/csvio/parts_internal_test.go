@@ -1,7 +1,8 @@
-package clv
+package csvio
 
 import (
 	"fmt"
+	"github.com/clvkit/clvkit/clv"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -9,10 +10,10 @@ import (
 	"time"
 )
 
-// logRecorder is an Observer that keeps what it is shown.
+// logRecorder is an clv.Observer that keeps what it is shown.
 type logRecorder struct{ seen []string }
 
-func (r *logRecorder) Observe(ks []int32, ts []Transaction) {
+func (r *logRecorder) Observe(ks []int32, ts []clv.Transaction) {
 	if len(ks) != len(ts) || len(ts) == 0 {
 		r.seen = append(r.seen, fmt.Sprintf("bad group: %d, %d", len(ks), len(ts)))
 	}
@@ -79,8 +80,8 @@ func randomLog(rng *rand.Rand, n, m int, bad float64, stops bool) string {
 }
 
 // summarizeBoth summarizes in with the sequential path and the parts,
-// with an Observer each, and returns what each gave.
-func summarizeBoth(t *testing.T, in string, csvOpts CSVOptions, opts SummaryOptions) (seq, par string) {
+// with an clv.Observer each, and returns what each gave.
+func summarizeBoth(t *testing.T, in string, csvOpts Options, opts clv.SummaryOptions) (seq, par string) {
 	t.Helper()
 	run := func(sequential bool) string {
 		partsCSV = 1
@@ -91,7 +92,7 @@ func summarizeBoth(t *testing.T, in string, csvOpts CSVOptions, opts SummaryOpti
 		var r logRecorder
 		o := opts
 		o.Observer = &r
-		sum, err := SummarizeCSV(strings.NewReader(in), csvOpts, o)
+		sum, err := Summarize(strings.NewReader(in), csvOpts, o)
 		var b strings.Builder
 		if err != nil {
 			fmt.Fprintf(&b, "error %v\n", err)
@@ -101,7 +102,7 @@ func summarizeBoth(t *testing.T, in string, csvOpts CSVOptions, opts SummaryOpti
 			for _, e := range ex {
 				fmt.Fprintf(&b, "example %v\n", e)
 			}
-			bits := func(cs []Customer) {
+			bits := func(cs []clv.Customer) {
 				for _, c := range cs {
 					fmt.Fprintf(&b, "%s %x %x %x %x\n", c.ID, math.Float64bits(c.Frequency), math.Float64bits(c.Recency), math.Float64bits(c.T), math.Float64bits(c.MonetaryValue))
 				}
@@ -121,14 +122,14 @@ func summarizeBoth(t *testing.T, in string, csvOpts CSVOptions, opts SummaryOpti
 	return run(true), run(false)
 }
 
-// TestSummarizeCSVParts: SummarizeCSV on the parts (one goroutine per
+// TestSummarizeParts: Summarize on the parts (one goroutine per
 // part of the customers) gives what the sequential path gives, bit for
 // bit: the summaries, holdout and whole observation, the counts and
 // skips with their examples in order, the repeats, the first error (the
-// same line), and the Observer's sequence, on random logs with same-day
+// same line), and the clv.Observer's sequence, on random logs with same-day
 // repeats, invalid rows, rows out of order and after the end, over chunk
 // sizes down to a few records.
-func TestSummarizeCSVParts(t *testing.T) {
+func TestSummarizeParts(t *testing.T) {
 	defer func(n int) { partChunk = n }(partChunk)
 	rng := rand.New(rand.NewPCG(11, 12))
 	end := time.Date(2024, 10, 31, 0, 0, 0, 0, time.UTC)
@@ -138,8 +139,8 @@ func TestSummarizeCSVParts(t *testing.T) {
 		partChunk = []int{1, 3, 17, 100, 4096}[trial%5]
 		bad := []float64{0, 0.001, 0.02}[trial%3]
 		in := randomLog(rng, 20+rng.IntN(2000), 1+rng.IntN(300), bad, trial%4 == 0)
-		csvOpts := CSVOptions{Amount: "amount", SkipInvalid: rng.IntN(4) > 0}
-		opts := SummaryOptions{SkipAfterEnd: rng.IntN(2) == 0, AllowNegative: rng.IntN(3) == 0, TrackRepeats: rng.IntN(2) == 0}
+		csvOpts := Options{Amount: "amount", SkipInvalid: rng.IntN(4) > 0}
+		opts := clv.SummaryOptions{SkipAfterEnd: rng.IntN(2) == 0, AllowNegative: rng.IntN(3) == 0, TrackRepeats: rng.IntN(2) == 0}
 		if rng.IntN(4) > 0 {
 			opts.End = end
 			opts.EndOfDay = rng.IntN(2) == 0
@@ -148,7 +149,7 @@ func TestSummarizeCSVParts(t *testing.T) {
 			opts.CalibrationEnd = cal
 		}
 		if rng.IntN(3) == 0 {
-			opts.Calendar, opts.Period = true, Period(rng.IntN(3))
+			opts.Calendar, opts.Period = true, clv.Period(rng.IntN(3))
 		}
 		seq, par := summarizeBoth(t, in, csvOpts, opts)
 		if seq != par {
