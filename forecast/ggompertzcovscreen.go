@@ -18,10 +18,10 @@ import (
 // the score is ≤ 0 or the one-sided p-value is above
 // GGompertzScreenLevel (a fit would end at that limit, which the
 // comparison has as paretonbd-cov, or at a b no stricter criterion would
-// choose), and when that fit is not an interior estimate (no test; the
-// GGompertz/NBD fit there is the plain model's slow case); -model
-// ggompertz-cov always fits it. It fits the model when the test rejects,
-// when the Pareto/NBD's fit was penalized (the test is of the
+// choose); -model ggompertz-cov always fits it. It fits the model when
+// the test rejects, when the Pareto/NBD's fit is not an interior estimate
+// (no test; a Gompertz lifetime is the likeliest improvement there, as
+// for the plain model), when it was penalized (the test is of the
 // unpenalized likelihood) and when the test fails (an information that is
 // not definite).
 func ggompertzCovScreen(ctx context.Context, cs []clv.Customer, _ *clv.Grouping, ref PurchaseModel) (string, bool) {
@@ -31,7 +31,7 @@ func ggompertzCovScreen(ctx context.Context, cs []clv.Customer, _ *clv.Grouping,
 		pm, ok = cp.fitted.(*paretonbd.CovModel)
 	}
 	if !ok || pm.FitInfo().Status != clv.Converged {
-		return "the Pareto/NBD + covariates fit is not an interior estimate: no score test of b = 0, not fitted (-model ggompertz-cov fits it)", true
+		return "the Pareto/NBD + covariates fit is at a boundary of its own: no score test of b = 0, fitted", false
 	}
 	if pen := pm.FitInfo().Penalizer; pen != 0 {
 		return fmt.Sprintf("no score test of b = 0 at a penalized fit (penalizer %g), fitted", pen), false

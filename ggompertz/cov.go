@@ -115,7 +115,8 @@ func NewCovariates(p CovParams) (*CovModel, error) {
 // the free parameters (4 + the free γ: b is held, as a limit fit of
 // bgnbd or paretonbd counts its held shape out), and an error wrapping
 // clv.ErrBoundary. A fit that runs off toward r or s → ∞ stops there with
-// the same status and no standard errors.
+// the same status and no standard errors (its γ fitted on the way: the
+// fit without covariates, if it ran off too, starts it from r, s ≤ 100).
 func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariates, opts CovFitOptions) (*CovModel, error) {
 	pr, maxT, err := covProblem(ctx, customers, z, opts, false)
 	if err != nil {
@@ -125,7 +126,20 @@ func FitCovariates(ctx context.Context, customers []clv.Customer, z clv.Covariat
 	if m, _ := FitContext(ctx, customers, FitOptions{Weights: opts.Weights}); m != nil && m.FitInfo().Status != clv.NotFitted {
 		in := m.Params().inner()
 		if in.b*maxT >= boundaryBT {
-			st = append(st, []float64{in.r, in.alpha, in.b, in.s, in.kappa})
+			// A fit without covariates that ran off toward r or s → ∞
+			// stopped past the limit at which this fit stops too: it
+			// would end at that start, its γ never moved. Pulled back
+			// inside (r and α, s and κ scaled together, which keeps the
+			// mean purchase rate and, for large s, the dropout hazard),
+			// the γ are fitted before the shapes run off again.
+			r, a, sh, k := in.r, in.alpha, in.s, in.kappa
+			if f := shapeLimit / 100 / r; f < 1 {
+				r, a = r*f, a*f
+			}
+			if f := shapeLimit / 100 / sh; f < 1 {
+				sh, k = sh*f, k*f
+			}
+			st = append(st, []float64{r, a, in.b, sh, k})
 		}
 	}
 	pr.Starts = append(st, starts(maxT)...)
