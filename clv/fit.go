@@ -167,7 +167,7 @@ func (f FitInfo) Check() error {
 
 // Fitted is what every model of clvkit tells about its parameters, with P
 // the model's parameter type (bgnbd.Params, paretonbd.Params,
-// gammagamma.Params, sbg.Params, bgbb.Params): the estimate, its
+// ggompertz.Params, gammagamma.Params, sbg.Params, bgbb.Params): the estimate, its
 // uncertainty, how the fit went, and the JSON form in which a model is
 // stored and read back. Every *Model of clvkit implements it, besides what
 // it predicts (PurchaseModel, SpendModel, ...). A model built from given
@@ -195,7 +195,7 @@ type Fitted[P any] interface {
 	// distribution of the estimate, ln p ~ Normal(ln p̂, LogCovariance)
 	// (the Laplace approximation), deterministically for a given src: to
 	// carry the parameters' uncertainty into a forecast, score each draw
-	// and take quantiles (see ForecastIntervals). It is an error without
+	// and take quantiles (see interval.Forecast). It is an error without
 	// a covariance.
 	SampleParams(src rand.Source, n int) ([]P, error)
 }

@@ -13,15 +13,18 @@ package clv
 //
 // Optional:
 //
-//	PopulationSpend      gammagamma              predict.NewCustomerValue
-//	UnconditionalPMF     bgnbd, paretonbd        assess.ExpectedFrequencyCounts; forecast's frequency plot
-//	PurchaseCurve        bgnbd, paretonbd        predict.LifetimeValue(s), interval.Forecast (one P(alive) for all horizons); forecast's periods
-//	DiscountedPurchases  bgnbd                   predict.LifetimeValues (all customers at once)
-//	AlivePurchaseMoment  paretonbd               campaign.Measure (the variance of purchases in closed form)
-//	ValueMoments         gammagamma              campaign.Measure (the scatter of a customer's purchase values)
+//	PopulationSpend      gammagamma                   predict.NewCustomerValue
+//	UnconditionalPMF     bgnbd, paretonbd, ggompertz  assess.ExpectedFrequencyCounts; forecast's frequency plot
+//	PurchaseCurve        bgnbd, paretonbd, ggompertz  predict.LifetimeValue(s), interval.Forecast (one P(alive) for all horizons); forecast's periods
+//	DiscountedPurchases  bgnbd                        predict.LifetimeValues (all customers at once)
+//	AlivePurchaseMoment  paretonbd                    campaign.Measure (the variance of purchases in closed form)
+//	ValueMoments         gammagamma                   campaign.Measure (the scatter of a customer's purchase values)
+//	NextPurchaseModel    bgnbd, paretonbd, ggompertz  predict.OutlookAll (outlook.go); forecast's answer columns
+//	OutlookRows          bgnbd, paretonbd, ggompertz  predict.OutlookAll (per (x, T) group)
 //
 // The capabilities only the interval code uses (AliveFactored,
-// AliveMixture, ConditionalPMF) are declared in package clv/interval.
+// AliveMixture, ConditionalPMF, AliveCurve, AliveMixtureSeq) are declared
+// in package clv/interval.
 
 // PurchaseModel forecasts a customer's repeat purchases from the customer's
 // summary. Implementations (bgnbd.Model) are immutable and safe for

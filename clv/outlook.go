@@ -7,8 +7,8 @@ import (
 
 // NextPurchaseModel is implemented by purchase models that answer in
 // calendar terms what a customer's history says about the coming time,
-// from the model's exact distributions (bgnbd.Model, both variants, and
-// paretonbd.Model). Times are in the model's unit, counted from the end of
+// from the model's exact distributions (bgnbd.Model, both variants,
+// paretonbd.Model and ggompertz.Model). Times are in the model's unit, counted from the end of
 // observation T; every method returns NaN for an invalid customer or a
 // time that is not a finite number ≥ 0.
 type NextPurchaseModel interface {
@@ -48,7 +48,8 @@ func (o OutlookOptions) Valid() bool {
 
 // OutlookRows is implemented by NextPurchaseModels that compute the
 // outlooks of many customers at once, sharing work between customers with
-// equal frequency and T (bgnbd.Model). predict.OutlookAll uses it for its
+// equal frequency and T (bgnbd.Model, paretonbd.Model, ggompertz.Model).
+// predict.OutlookAll uses it for its
 // distinct rows when available; out[i] must equal Outlook(cs[i], opts).
 type OutlookRows interface {
 	OutlookRows(cs []Customer, opts OutlookOptions, out []Outlook)

@@ -9,7 +9,7 @@ import (
 )
 
 // AnswerIntervalColumns are the columns forecast.csv adds after all other
-// columns when Config.Interval is set: the intervals of the answer
+// columns when Config.Interval and Config.AnswerIntervals are set: the intervals of the answer
 // columns that are model quantities (AnswerIntervals; README defines
 // each), under the same parameter draws as the other intervals.
 var AnswerIntervalColumns = []string{"discounted_purchases_low", "discounted_purchases_high",

@@ -19,7 +19,8 @@ import (
 )
 
 // PurchaseModel is what the job needs of a purchase model; bgnbd.Model
-// (either variant) and paretonbd.Model provide it.
+// (either variant), paretonbd.Model and ggompertz.Model provide it, and the
+// job's wrappers of the covariate models.
 type PurchaseModel interface {
 	clv.PurchaseModel
 	clv.FittedModel

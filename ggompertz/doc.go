@@ -33,5 +33,13 @@
 // that is cheaper, a row's integral then a sum of its gaps' (grid.go).
 // P(alive), the conditional
 // expected purchases and the discounted expected residual transactions
-// (DERT) follow from the same pieces.
+// (DERT) follow from the same pieces, and so do the answers in calendar
+// terms of clv.NextPurchaseModel (answers.go): the density of the time
+// to the next purchase, P(alive)·E[λe^{−λu} | alive]·S(T+u)/S(T), is
+// integrated by the same quadrature, a positive integrand.
+//
+// CovModel carries static covariates (FitCovariates), with its answers
+// per customer (CovModel.Outlook, OutlookAll) and CovLimitScoreTest, the
+// score test of b = 0 at the Pareto/NBD with the same covariates
+// (paretonbd.CovModel's estimate).
 package ggompertz

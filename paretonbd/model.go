@@ -11,8 +11,12 @@
 // repeat purchase: unlike BG/NBD, a customer without repeat purchases is not
 // alive for sure, and the longer ago the first purchase, the less likely.
 //
-// A Model satisfies clv.PurchaseModel, so lifetime value, holdout
-// evaluation and model comparison in package clv work with it.
+// A Model satisfies clv.PurchaseModel and clv.NextPurchaseModel, so
+// lifetime value and the answers in calendar terms (package clv/predict),
+// holdout evaluation and model comparison (clv/assess) and intervals
+// (clv/interval) work with it. CovModel adds static covariates (Fader &
+// Hardie 2007, as CLVTools), DynModel time-varying ones (Bachmann, Meierer
+// & Näf 2021).
 //
 // Data in which the customers' dropout rates do not vary (say, a log
 // observed to shortly after its last purchase) have their highest

@@ -5,8 +5,10 @@
 // per segment.
 //
 // The functions work on plain slices: ScoreCustomers on []clv.Customer,
-// TierCustomers on P(alive) and CLV values, SummarizeGroups on keys and
-// customers, with linear-time quantiles (Edges). The same functions over
+// TierCustomers (and TierCustomersCompact, a few bytes a customer) on
+// P(alive) and CLV values, SummarizeGroups on keys and customers and
+// SummarizeRFM on the RFM segments without a slice of their names, with
+// linear-time quantiles (Edges). The same functions over
 // gota DataFrames are in the sub-package segment/frame, so that a program
 // which only needs the slices (the forecast job) does not link gota.
 package segment

@@ -4,10 +4,16 @@
 // per group of customers, sharing the work between customers as the
 // models allow), the quantile band of any quantity computed under draws
 // (FromDraws), and predictive intervals of the purchases customers will
-// actually make (Predictive, PredictiveAll, PredictiveTotal). It sits
-// beside clv as image/draw sits beside image: the capability interfaces
-// only these functions use (AliveFactored, AliveMixture, ConditionalPMF)
-// are declared here; bgnbd and paretonbd implement them.
+// actually make (Predictive, PredictiveAll, PredictiveTotal). With
+// Options.Outlook, Forecast also gives the intervals of the answers in
+// calendar terms (Outlooks); OutlookOfDraws, NewOutlooks and JoinOutlooks
+// build them for customers computed one by one or in parts. Near a limit
+// of a model, Decide chooses how the draws are made (Method: the
+// likelihood-ratio test of the limit at LimitTestLevel, the mixture's
+// band at MixtureLevel). It sits beside clv as image/draw sits beside
+// image: the capability interfaces only these functions use
+// (AliveFactored, AliveMixture, ConditionalPMF, and for speed AliveCurve,
+// AliveMixtureSeq) are declared here; bgnbd and paretonbd implement them.
 package interval
 
 import (
