@@ -3,7 +3,7 @@
 // its profit, the retention-based value of a subscriber, the expected
 // lifetime from a churn rate, and CLV against acquisition cost. They
 // assume every customer is average; the models of clvkit give
-// per-customer forecasts. Errors wrap clv.clv.ErrBadValueOptions.
+// per-customer forecasts. Errors wrap predict.ErrBadValueOptions.
 package formula
 
 import (
