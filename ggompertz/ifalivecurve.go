@@ -117,7 +117,7 @@ func (m *Model) IfAlive(x, minT, maxT float64) func(T, t float64) float64 {
 // into out[i] (min(len(ts), len(out)) values), the horizons in any
 // order, integrating the survival once along them (see curveLogs): the
 // months of a forecast cost about one integral to the last. It agrees
-// with IfAlive's function to about 1e-13 relative (1e-10 asserted over the
+// with IfAlive's function to a few 1e-13 relative (1e-10 asserted over the
 // parameters' range), not bit for bit. Invalid x, T or t give NaN. It is
 // safe for concurrent use.
 func (m *Model) IfAliveCurve(x, minT, maxT float64) func(T float64, ts, out []float64) {

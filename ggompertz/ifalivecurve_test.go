@@ -242,3 +242,51 @@ func TestIntervalForecastCurve(t *testing.T) {
 		}
 	}
 }
+
+// FuzzIfAliveCurve checks that any valid parameters within the JSON
+// bounds, any x and T and any three horizons (in any order) give a curve
+// of finite values ≥ 0, rising with the horizon, that agrees with IfAlive's
+// function (one integral from T per horizon) to 1e-9 relative, in bounded
+// time.
+func FuzzIfAliveCurve(f *testing.F) {
+	f.Add(0.55, 10.6, 2e-7, 0.6, 1e-5, 4.0, 30.0, 52.0, 4.345, 26.0)
+	f.Add(2.0, 0.5, 0.5, 1.0, 10.0, 100.0, 8.0, 0.0, 1e4, 5.0)
+	f.Add(1e-7, 1e12, 1e3, 1e7, 1e-20, 1e6, 1e5, 1e5, 1e-3, 1e5)
+	f.Fuzz(func(t *testing.T, r, alpha, b, s, beta, x, T, h1, h2, h3 float64) {
+		p := ggompertz.Params{R: r, Alpha: alpha, B: b, S: s, Beta: beta}
+		v := map[string]float64{"r": r, "alpha": alpha, "b": b, "s": s, "beta": beta}
+		for n, val := range v {
+			if lo, hi := p.JSONBounds(n); !(val >= lo && val <= hi) {
+				return
+			}
+		}
+		x = math.Floor(math.Abs(x))
+		ts := []float64{h1, h2, h3}
+		if !(x <= 1e6 && T >= 0 && T <= 1e6) {
+			return
+		}
+		for _, h := range ts {
+			if !(h >= 0 && h <= 1e6) {
+				return
+			}
+		}
+		m, err := ggompertz.New(p)
+		if err != nil {
+			return
+		}
+		out := make([]float64, len(ts))
+		m.IfAliveCurve(x, T, 1e6)(T, ts, out)
+		point := m.IfAlive(x, T, 1e6)
+		for i, h := range ts {
+			want := point(T, h)
+			if !(out[i] >= 0) || math.IsInf(out[i], 0) || !(math.Abs(out[i]-want) <= 1e-9*want) {
+				t.Fatalf("%+v x=%v T=%v t=%v: curve %v, IfAlive %v", p, x, T, h, out[i], want)
+			}
+			for j, g := range ts {
+				if g < h && out[j] > out[i] {
+					t.Fatalf("%+v x=%v T=%v: curve %v at %v, falls", p, x, T, out, ts)
+				}
+			}
+		}
+	})
+}

@@ -129,7 +129,7 @@ func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
 // P(alive) once and integrating the survival once along the sorted
 // horizons (IfAliveCurve): about one integral to the largest horizon
 // instead of one per horizon. It agrees with ConditionalExpectedPurchases
-// to about 1e-13 relative (1e-10 asserted over the parameters' range),
+// to a few 1e-13 relative (1e-10 asserted over the parameters' range),
 // not bit for bit. out must be as long as ts; a NaN where
 // ConditionalExpectedPurchases gives NaN.
 func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
