@@ -33,5 +33,9 @@
 // that is cheaper, a row's integral then a sum of its gaps' (grid.go).
 // P(alive), the conditional
 // expected purchases and the discounted expected residual transactions
-// (DERT) follow from the same pieces.
+// (DERT) follow from the same pieces. The conditional expected purchases
+// factor as P(alive)·A(x, T, t) (IfAlive, IfAliveCurve,
+// ProbabilityAliveAt: interval.AliveFactored and AliveCurve), and the
+// survival integral of A is run once along many horizons
+// (ConditionalExpectedPurchasesAt, IfAliveCurve).
 package ggompertz
