@@ -195,6 +195,10 @@ type fitter struct {
 	// spendStart, in an incremental run, is the previous run's spend
 	// model's parameters, where its fit starts (nil: the default).
 	spendStart *gammagamma.Params
+	// drawable: the run asks for intervals (Config.Interval), so auto
+	// leaves out a candidate whose parameters cannot be drawn when
+	// another can (see drawableOnly).
+	drawable bool
 }
 
 // names returns the models "auto" compares: ModelNames, and with
@@ -367,6 +371,9 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		ch.Name, ch.Model = which, models[0]
 		return ch, nil
 	}
+	if fits.drawable {
+		cands = drawableOnly(cands, ch, say)
+	}
 	cmp, err := assess.CompareModels(cands, cs, hold, 7)
 	if err != nil {
 		return nil, err
@@ -387,4 +394,35 @@ func choosePurchaseModel(ctx context.Context, which string, cs []clv.Customer, g
 		say("%s", line)
 	}
 	return ch, nil
+}
+
+// drawableOnly returns the candidates whose parameters can be drawn for
+// intervals, if any can; the others it moves from ch.Fitted to
+// ch.Failed, saying why. A fit that stopped on its way to a limit of the
+// model without a limit model to hold (the GGompertz/NBD whose s runs
+// off) has no covariance: chosen, it would fail the run asked for
+// intervals (ErrNoIntervals), where another candidate gives them. If no
+// candidate can, all stay, and the run fails saying so.
+func drawableOnly(cands []assess.Candidate, ch *Choice, say func(string, ...any)) []assess.Candidate {
+	ok := make([]error, len(cands))
+	some := false
+	for i, c := range cands {
+		_, ok[i] = purchaseDraws(c.Name, ch.Fitted[c.Name], rand.NewPCG(purchaseSeed, 1), 1)
+		some = some || ok[i] == nil
+	}
+	if !some {
+		return cands
+	}
+	var out []assess.Candidate
+	for i, c := range cands {
+		if ok[i] == nil {
+			out = append(out, c)
+			continue
+		}
+		why := fmt.Sprintf("left out: -interval needs parameter draws, and it has none (%v)", ok[i])
+		say("  %s: %s", ModelTitle(c.Name), why)
+		ch.Failed[c.Name] = why
+		delete(ch.Fitted, c.Name)
+	}
+	return out
 }

@@ -44,7 +44,7 @@ type job struct {
 }
 
 func newJob(cfg Config) *job {
-	j := &job{cfg: cfg, fits: fitter{pen: cfg.Penalizer, budget: cfg.FitBudget}}
+	j := &job{cfg: cfg, fits: fitter{pen: cfg.Penalizer, budget: cfg.FitBudget, drawable: cfg.Interval > 0}}
 	if j.fits.budget == 0 {
 		j.fits.budget = DefaultFitBudget
 	}

@@ -33,10 +33,14 @@
 // that is cheaper, a row's integral then a sum of its gaps' (grid.go).
 // P(alive), the conditional
 // expected purchases and the discounted expected residual transactions
-// (DERT) follow from the same pieces, and so do the answers in calendar
-// terms of clv.NextPurchaseModel (answers.go): the density of the time
-// to the next purchase, P(alive)·E[λe^{−λu} | alive]·S(T+u)/S(T), is
-// integrated by the same quadrature, a positive integrand.
+// (DERT) follow from the same pieces. The conditional expected purchases
+// factor as P(alive)·A(x, T, t) (IfAlive, IfAliveCurve,
+// ProbabilityAliveAt: interval.AliveFactored and AliveCurve), and the
+// survival integral of A is run once along many horizons
+// (ConditionalExpectedPurchasesAt, IfAliveCurve). The answers in calendar
+// terms of clv.NextPurchaseModel (answers.go) integrate the density of the
+// time to the next purchase, P(alive)·E[λe^{−λu} | alive]·S(T+u)/S(T), by
+// the same quadrature, a positive integrand.
 //
 // CovModel carries static covariates (FitCovariates), with its answers
 // per customer (CovModel.Outlook, OutlookAll) and CovLimitScoreTest, the

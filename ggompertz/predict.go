@@ -125,9 +125,13 @@ func (m *Model) DERTAll(cs []clv.Customer, delta float64) ([]float64, error) {
 func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }
 
 // ConditionalExpectedPurchasesAt sets out[i] to
-// ConditionalExpectedPurchases(c, ts[i]), bit for bit, computing P(alive)
-// once for all horizons (clv.PurchaseCurve). out must be as long as ts; a
-// NaN where ConditionalExpectedPurchases gives NaN.
+// ConditionalExpectedPurchases(c, ts[i]) (clv.PurchaseCurve), computing
+// P(alive) once and integrating the survival once along the sorted
+// horizons (IfAliveCurve): about one integral to the largest horizon
+// instead of one per horizon. It agrees with ConditionalExpectedPurchases
+// to a few 1e-13 relative (1e-10 asserted over the parameters' range),
+// not bit for bit. out must be as long as ts; a NaN where
+// ConditionalExpectedPurchases gives NaN.
 func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64) {
 	if len(out) < len(ts) {
 		return
@@ -140,12 +144,10 @@ func (m *Model) ConditionalExpectedPurchasesAt(c clv.Customer, ts, out []float64
 	}
 	p := m.in
 	pa := p.palive(c)
-	for i, t := range ts {
-		if !finiteNonNeg(t) {
-			out[i] = math.NaN()
-			continue
-		}
-		out[i] = p.cetAlive(c, t, 0, pa)
+	out = out[:len(ts)]
+	p.curveLogs(c.T, ts, out)
+	for i, l := range out {
+		out[i] = pa * (p.r + c.Frequency) / (p.alpha + c.T) * math.Exp(l)
 	}
 }
 

@@ -2,7 +2,7 @@
 // from delimited text into the vocabulary of package clv, as image/png
 // reads images into package image's.
 //
-// A Reader reads a log record by record into clv.Transactions, with the
+// A Reader reads a log record by record into clv.Transaction values, with the
 // options of the common exports (Options: delimiters, header names or
 // column numbers, date layouts, decimal commas, bounded line lengths,
 // skipping unusable records with their reasons counted in clv.Stats).

@@ -13,7 +13,8 @@
 // band at MixtureLevel). It sits beside clv as image/draw sits beside
 // image: the capability interfaces only these functions use
 // (AliveFactored, AliveMixture, ConditionalPMF, and for speed AliveCurve,
-// AliveMixtureSeq) are declared here; bgnbd and paretonbd implement them.
+// AliveMixtureSeq) are declared here; bgnbd and paretonbd implement them,
+// ggompertz AliveFactored and AliveCurve.
 package interval
 
 import (
