@@ -56,7 +56,7 @@ func (c *Config) register(fs *flag.FlagSet) {
 	fs.IntVar(&c.IntervalDraws, "interval-draws", c.IntervalDraws, fmt.Sprintf("number of parameter draws, with -interval (0: %d)", forecast.DefaultIntervalDraws))
 	fs.Float64Var(&c.Penalizer, "penalizer", c.Penalizer, "L2 penalty of the fits (the lifetimes package's penalizer_coef); 0: none")
 	fs.DurationVar(&c.FitBudget, "fit-budget", c.FitBudget, fmt.Sprintf("time each model fit may take (0: %v)", forecast.DefaultFitBudget))
-	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto", "bgnbd", "mbgnbd" or "paretonbd"`)
+	fs.StringVar(&c.Model, "model", c.Model, `purchase model: "auto", "bgnbd", "mbgnbd", "paretonbd" or "ggompertz"`)
 	fs.StringVar(&c.Out, "out", c.Out, "also write the job's files (forecast.csv, model.json, report.html, ...) into this directory")
 }
 
