@@ -230,9 +230,9 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if !cfg.NoAmounts {
 		go func() {
 			defer close(spendDone)
-			spendErr = res.fitSpend(ctx, func(format string, args ...any) {
+			spendErr = spendOutliers(res.fitSpend(ctx, func(format string, args ...any) {
 				spendSaid = append(spendSaid, fmt.Sprintf(format, args...))
-			}, j.fits.spendStart)
+			}, j.fits.spendStart), res.Summary.Stats) // spendoutliers.go
 		}()
 	} else {
 		close(spendDone)
