@@ -237,6 +237,9 @@ func (c Config) options() (forecast.Config, error) {
 		fc.CSV.Delimiter = rune(c.Delim[0])
 	}
 	if c.Layout != "" {
+		if err := checkLayout(c.Layout); err != nil { // layout.go
+			return fc, err
+		}
 		fc.CSV.Layouts = []string{c.Layout}
 	}
 	var err error
