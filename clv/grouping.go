@@ -24,7 +24,8 @@ import (
 // not changed since. Functions given the grouping of other customers (a
 // copy, a part: see Sub) return an error wrapping ErrGroupingMismatch;
 // they cannot see changed customers, so do not change them while the
-// grouping is in use. A nil *Grouping means none: the function groups the
+// grouping is in use. GroupCustomers validated the customers: a function
+// given their grouping does not validate them again. A nil *Grouping means none: the function groups the
 // customers itself. A Grouping is immutable and safe for concurrent use.
 type Grouping struct {
 	r rows.Grouping // the kernel's grouping, bound to the customers

@@ -207,6 +207,9 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if err := obs.group(); err != nil { // an incremental run's merged customers
 		return nil, err
 	}
+	if _, _, note := fewCustomers(obs.whole, obs.calibration); note != "" {
+		j.say("note: %s", note) // fewcustomers.go
+	}
 	res := &Result{Config: cfg, Summary: obs.whole, Calibration: obs.calibration, Cohorts: obs.cohorts,
 		wholeRows: obs.wholeRows, calRows: obs.calRows}
 	if cfg.Covariates != nil {
@@ -227,9 +230,9 @@ func (j *job) run(ctx context.Context, obs observation) (*Result, error) {
 	if !cfg.NoAmounts {
 		go func() {
 			defer close(spendDone)
-			spendErr = res.fitSpend(ctx, func(format string, args ...any) {
+			spendErr = spendOutliers(res.fitSpend(ctx, func(format string, args ...any) {
 				spendSaid = append(spendSaid, fmt.Sprintf(format, args...))
-			}, j.fits.spendStart)
+			}, j.fits.spendStart), res.Summary.Stats) // spendoutliers.go
 		}()
 	} else {
 		close(spendDone)

@@ -450,6 +450,9 @@ func (res *Result) WriteModelJSON(w io.Writer) error {
 		data["amount_outliers"] = map[string]any{"amounts": o.Amounts, "median": o.Median, "threshold": o.Threshold,
 			"count": o.Count, "largest": o.Worst, "largest_line": o.WorstLine}
 	}
+	if f := res.fewCustomersJSON(); f != nil {
+		data["few_customers"] = f // fewcustomers.go
+	}
 	ch := res.Choice
 	out := map[string]any{"purchase_model": ch.Name, "purchase_models": ch.Fitted, "data": data,
 		// The run's settings that value customers and frame the answers:

@@ -82,6 +82,7 @@ Pareto/NBD at any time. P(alive), churn tiers and CLV below come from the chosen
 {{end}}{{if .Indep}}<p>Spend model check: {{.Indep}}.</p>{{end}}
 <h2>Key numbers</h2>
 <p>For the {{.Customers}} customers observed to {{.End}}, over the {{.Months}} months that follow.</p>
+{{if .FewCustomers}}<p><strong>Caveat, few customers:</strong> {{.FewCustomers}}.</p>{{end}}
 <table><tr><th>customers likely active (P(alive) ≥ 0.7)</th><td>{{.Active}}</td></tr>
 <tr><th>expected purchases, next {{.Months}} months</th><td>{{printf "%.0f" .ExpPurchases}}{{if .TotalIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalIv.Low}} to {{printf "%.0f" .TotalIv.High}}){{end}}</td></tr>
 {{if .Valued}}<tr><th>total predicted CLV, {{.Months}} months</th><td>{{printf "%.2f" .TotalCLV}}{{if .TotalCLVIv}} ({{.IvLevel}}% interval {{printf "%.0f" .TotalCLVIv.Low}} to {{printf "%.0f" .TotalCLVIv.High}}){{end}}</td></tr>
@@ -353,6 +354,7 @@ func (r *Result) WriteReport(w io.Writer, figs []Figure) error {
 	if fi := r.Choice.Model.FitInfo(); fi.Status == clv.AtBoundary {
 		data["PMBoundary"] = fi.Reason
 	}
+	_, _, data["FewCustomers"] = fewCustomers(r.Summary, r.Calibration)
 	data["Outliers"] = ""
 	if o := r.Summary.Stats.Amounts.Outliers(); o.Count > 0 {
 		data["Outliers"] = o.String()

@@ -255,8 +255,10 @@ func Forecast(ctx context.Context, draws []Draw, cs []clv.Customer, opts Options
 	if !ok {
 		return nil, fmt.Errorf("interval: Forecast: %w", clv.ErrGroupingMismatch)
 	}
-	if err := clv.ValidateAll(cs); err != nil {
-		return nil, err
+	if sg == nil { // with their grouping, validated by clv.GroupCustomers
+		if err := clv.ValidateAll(cs); err != nil {
+			return nil, err
+		}
 	}
 	factored := true
 	for _, dr := range draws {

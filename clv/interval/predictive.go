@@ -183,8 +183,10 @@ func PredictiveAllGrouped(pm AliveMixture, cs []clv.Customer, grouping *clv.Grou
 	if !ok {
 		return nil, nil, fmt.Errorf("interval: PredictiveAll: %w", clv.ErrGroupingMismatch)
 	}
-	if err := clv.ValidateAll(cs); err != nil {
-		return nil, nil, err
+	if sg == nil { // with their grouping, validated by clv.GroupCustomers
+		if err := clv.ValidateAll(cs); err != nil {
+			return nil, nil, err
+		}
 	}
 	// The customers by distinct (x, t_x, T), rows of one (x, T) adjacent:
 	// per (x, T) one cumulative distribution, per row one P(alive).

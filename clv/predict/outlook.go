@@ -80,7 +80,7 @@ func OutlookAll(pm clv.NextPurchaseModel, cs []clv.Customer, opts clv.OutlookOpt
 	if err != nil {
 		return nil, err
 	}
-	if err := clv.ValidateAll(cs); err != nil {
+	if err := validate(cs, g); err != nil {
 		return nil, err
 	}
 	distinct, slot := distinctRows(cs, g)

@@ -25,6 +25,16 @@ func groupsOf(g *clv.Grouping, fn string, cs []clv.Customer) (*rows.Groups, erro
 	return rg, nil
 }
 
+// validate validates the customers (clv.ValidateAll) unless g, from
+// groupsOf, is their grouping: clv.GroupCustomers validated them (on 10⁶
+// customers a pass over them saved per call).
+func validate(cs []clv.Customer, g *rows.Groups) error {
+	if g != nil {
+		return nil
+	}
+	return clv.ValidateAll(cs)
+}
+
 // empiricalQuantile returns the smallest element of the sorted s at or
 // below which a share p of the elements lie: s[i] for the first i with
 // i+1 ≥ p·len(s) (no interpolation; gonum's stat.Empirical).

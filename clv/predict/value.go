@@ -188,7 +188,7 @@ func LifetimeValues(pm clv.PurchaseModel, sm clv.SpendModel, cs []clv.Customer, 
 	if err != nil {
 		return nil, err
 	}
-	if err := clv.ValidateAll(cs); err != nil {
+	if err := validate(cs, g); err != nil {
 		return nil, err
 	}
 	sched := newSchedule(opts)

@@ -237,6 +237,9 @@ func (c Config) options() (forecast.Config, error) {
 		fc.CSV.Delimiter = rune(c.Delim[0])
 	}
 	if c.Layout != "" {
+		if err := checkLayout(c.Layout); err != nil { // layout.go
+			return fc, err
+		}
 		fc.CSV.Layouts = []string{c.Layout}
 	}
 	var err error
@@ -512,10 +515,23 @@ func (c Config) explain(name string, err error) error {
 		ce *forecast.ConfigError
 		ae *clv.AfterEndError
 		pe *clv.ParseError
+		oe *forecast.AmountOutliersError
 	)
 	switch {
 	case errors.As(err, &ce):
 		return c.flagError(ce)
+	case errors.As(err, &oe):
+		// The spend model failed on a log the progress already noted
+		// amounts far outside the bulk of: they, not the model, are
+		// the first suspects. (-skip-invalid does not skip them: they
+		// are numbers.)
+		at := ""
+		if oe.Outliers.WorstLine > 0 {
+			at = fmt.Sprintf(", the largest on line %d", oe.Outliers.WorstLine)
+		}
+		return explained{name + ": " + inFlags(err.Error()) + fmt.Sprintf("\n(check the %d amounts far outside the log's bulk%s: "+
+			"fix or remove typos and test orders, leave out wholesale buyers; or forecast purchases only, without the spend model: -amount \"\")",
+			oe.Outliers.Count, at), err}
 	case errors.Is(err, clv.ErrNotIdentified) && c.Penalizer > 0 && strings.Contains(err.Error(), "limit of the model"):
 		// Without the penalty the fit reaches a limit of its model, which
 		// the job uses; the penalty holds it short of there.

@@ -415,7 +415,8 @@ func Observed(pkg, model string, cs []clv.Customer, weights []float64) error {
 		pkg, model, clv.ErrNotIdentified)
 }
 
-// Compress validates the customers (clv.ValidateAll) and merges them into
+// Compress validates the customers (clv.ValidateAll; not again with their
+// grouping: clv.GroupCustomers validated them) and merges them into
 // weighted distinct (x, t_x, T) rows (rows.Compress); errors name the
 // package pkg. Customers without weights and with their grouping g
 // (clv.Grouping, converted; nil for none) are not grouped again: their
@@ -424,10 +425,12 @@ func Observed(pkg, model string, cs []clv.Customer, weights []float64) error {
 // out of the rows). A g of other customers is an error wrapping
 // clv.ErrGroupingMismatch.
 func Compress(pkg string, cs []clv.Customer, weights []float64, g *rows.Grouping) (*rows.Data, error) {
-	if err := clv.ValidateAll(cs); err != nil {
-		return nil, fmt.Errorf("%s: %w", pkg, err)
-	}
 	groups, ok := rows.GroupsOf(g, cs)
+	if groups == nil { // no grouping (or not cs's): not validated yet
+		if err := clv.ValidateAll(cs); err != nil {
+			return nil, fmt.Errorf("%s: %w", pkg, err)
+		}
+	}
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", pkg, clv.ErrGroupingMismatch)
 	}
