@@ -2,11 +2,11 @@ package csvio
 
 import (
 	"errors"
-	"github.com/clvkit/clvkit/clv"
 	"io"
 	"slices"
 	"sync"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 

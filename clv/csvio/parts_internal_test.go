@@ -2,12 +2,13 @@ package csvio
 
 import (
 	"fmt"
-	"github.com/clvkit/clvkit/clv"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // logRecorder is an clv.Observer that keeps what it is shown.
