@@ -11,7 +11,6 @@ import (
 	"github.com/clvkit/clvkit/internal/model"
 	"github.com/clvkit/clvkit/internal/parallel"
 	"github.com/clvkit/clvkit/internal/rows"
-
 	"gonum.org/v1/gonum/mathext"
 )
 

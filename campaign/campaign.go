@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/clvkit/clvkit/internal/nilmodel"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"github.com/clvkit/clvkit/internal/parallel"
 )
 

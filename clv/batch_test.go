@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 )
 

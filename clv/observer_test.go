@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 )
 

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/crosssell"
 )

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestAnswerIntervals: with Config.Interval, forecast.csv ends with the

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 )
 

@@ -2,13 +2,14 @@ package forecast
 
 import (
 	"fmt"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/clv/interval"
 	"io"
 	"math"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/clv/interval"
 )
 
 // Config configures Run; Run reports a field it cannot accept as a

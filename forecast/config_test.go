@@ -3,11 +3,12 @@ package forecast_test
 import (
 	"context"
 	"errors"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestZeroConfig: the zero Config is usable, as documented: it reads the

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/internal/cov"

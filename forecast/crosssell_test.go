@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/crosssell"
 	"github.com/clvkit/clvkit/forecast"

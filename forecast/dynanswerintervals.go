@@ -56,12 +56,16 @@ func dynOutlookDraws(ctx context.Context, dps []*dynPurchase, ons []*paretonbd.D
 				}
 				disc[d] = v
 				if math.IsNaN(v) {
-					break
+					// Here, before the later draws' os and disc (still the
+					// previous customer's) could be read.
+					errs[ch] = fmt.Errorf("%w: customers[%d] (%q): along the covariate path: %w: draw %d's discounted purchases are NaN",
+						clv.ErrInvalidCovariates, i, c.ID, interval.ErrBadDraws, d)
+					return
 				}
 			}
 			var err error
 			if rows[i], err = interval.OutlookOfDraws(os, disc, level); err != nil {
-				errs[ch] = fmt.Errorf("%w: customers[%d] (%q): along the covariate path: %v", clv.ErrInvalidCovariates, i, c.ID, err)
+				errs[ch] = fmt.Errorf("%w: customers[%d] (%q): along the covariate path: %w", clv.ErrInvalidCovariates, i, c.ID, err)
 				return
 			}
 		}

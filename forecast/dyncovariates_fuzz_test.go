@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/forecast"
 )

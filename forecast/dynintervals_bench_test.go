@@ -2,12 +2,13 @@ package forecast_test
 
 import (
 	"context"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // BenchmarkDynamicIntervals runs the job with the model with time-varying

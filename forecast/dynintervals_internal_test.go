@@ -3,13 +3,14 @@ package forecast
 import (
 	"context"
 	"fmt"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/clv/interval"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/clv/interval"
 )
 
 // TestDynamicIntervalsAlongPaths: the job's intervals for the model with

@@ -2,11 +2,12 @@ package forecast_test
 
 import (
 	"context"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestDynamicIntervals: -interval with the model with time-varying

@@ -3,10 +3,11 @@ package forecast_test
 import (
 	"context"
 	"fmt"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"log"
 	"os"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // Run the whole job on a transaction log and read the forecast of the

@@ -6,13 +6,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
-	"github.com/clvkit/clvkit/internal/rows"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/internal/rows"
 )
 
 // TestGroupsOnce: a job groups each set of its customers (the whole

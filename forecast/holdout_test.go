@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // forwardOutputs runs the job and returns its forward outputs: forecast.csv,

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestKPIsToEnd: with the end of observation months after the log's last

@@ -3,10 +3,11 @@ package forecast_test
 import (
 	"bytes"
 	"context"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
 	"strings"
 	"testing"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
 )
 
 // TestProgressOneCustomer: a log of one customer says "1 customer" in the

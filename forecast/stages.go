@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/predict"

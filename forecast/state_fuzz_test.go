@@ -6,11 +6,11 @@ import (
 	"errors"
 	"hash/crc32"
 	"slices"
+	"testing"
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/gammagamma"
-	"testing"
 )
 
 // frame wraps a state's body in the magic, the version and the checksum,

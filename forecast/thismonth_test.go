@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/clvkit/clvkit/clv/csvio"
-	"github.com/clvkit/clvkit/forecast"
-	"github.com/clvkit/clvkit/segment"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/clvkit/clvkit/clv/csvio"
+	"github.com/clvkit/clvkit/forecast"
+	"github.com/clvkit/clvkit/segment"
 )
 
 // TestChurnBand: the bands' edges are 0.3 (in the middle band) and 0.7

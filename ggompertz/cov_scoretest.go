@@ -31,13 +31,16 @@ import (
 // θ = (r, ln α, b, ln s, ln κ, γ_trans, γ_life): the plain model's
 // derivatives at the customer's parameters (as LimitScoreTest's, b = 0⁺)
 // with ∂/∂ln α = α_z·∂/∂α_z, ∂/∂γ_trans,k = −z_k·α_z·∂/∂α_z and the
-// same for κ and γ_life. Score is Σ ∂ℓ/∂b; Info is the information for b
-// with the other 4 + 2K parameters profiled out of the outer-product
-// estimate Σ w g gᵀ (the OPG score test, as LimitScoreTest's, which does
-// not depend on how the other parameters are written); Stat and P as
-// LimitScoreTest's. With every γ = 0 the Score is LimitScoreTest's at
-// the base parameters, and Info at most its Info (more parameters
-// profiled out).
+// same for κ and γ_life. Raw is Σ ∂ℓ/∂b; Info is the information for b
+// with the other 4 + 2K parameters θ profiled out of the outer-product
+// estimate O = Σ w g gᵀ (the OPG score test, as LimitScoreTest's, which
+// does not depend on how the other parameters are written); Score is the
+// efficient score Raw − O_bθ O_θθ⁻¹ S_θ, S_θ the summed scores of θ,
+// which is Raw at the exact unpenalized estimate with every coefficient
+// free (S_θ = 0) and keeps the test valid at any other lim (a penalized
+// fit, or one with coefficients held); Stat and P as LimitScoreTest's.
+// With every γ = 0 the Raw is LimitScoreTest's at the base parameters,
+// and Info at most its Info (more parameters profiled out).
 //
 // It costs one pass over the distinct rows, a likelihood with its
 // gradient each. Invalid customers, covariates (z.Names must be
@@ -177,7 +180,13 @@ func CovLimitScoreTest(ctx context.Context, customers []clv.Customer, z clv.Cova
 	if !(info > 1e-12*opg(2, 2)) || math.IsInf(info, 0) {
 		return LimitTest{}, fmt.Errorf("ggompertz: %w: information for b %v at the limit", clv.ErrNotIdentified, info)
 	}
-	t := LimitTest{Score: sum[2], Info: info}
+	// The efficient score S_b − O_bθ O_θθ⁻¹ S_θ; in the scaled block
+	// O_bθ O_θθ⁻¹ = solᵀ·diag(sc).
+	proj := 0.0
+	for i, a := range idx {
+		proj += sol.AtVec(i) * sc[i] * sum[a]
+	}
+	t := LimitTest{Score: sum[2] - proj, Raw: sum[2], Info: info}
 	zs := t.Score / math.Sqrt(info)
 	if t.Score > 0 {
 		t.Stat = zs * zs

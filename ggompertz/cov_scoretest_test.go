@@ -42,10 +42,10 @@ func covScoreCase(t *testing.T, b float64, n int) ([]clv.Customer, clv.Covariate
 	return cs, z
 }
 
-// TestCovLimitScoreTestParts: the covariate test's score is the sum of
-// the plain test's scores of each covariate profile's customers at the
+// TestCovLimitScoreTestParts: the covariate test's raw score is the sum of
+// the plain test's raw scores of each covariate profile's customers at the
 // profile's parameters (to 1e-9 relative); with every γ = 0 it is the
-// plain test's score on all customers, and its information at most the
+// plain test's raw score on all customers, and its information at most the
 // plain test's (more parameters profiled out), but above 0.
 func TestCovLimitScoreTestParts(t *testing.T) {
 	cs, z := covScoreCase(t, 0.05, 2000)
@@ -69,10 +69,10 @@ func TestCovLimitScoreTestParts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum += lt.Score
+		sum += lt.Raw
 	}
-	if !(math.Abs(got.Score-sum) <= 1e-9*math.Abs(sum)) {
-		t.Errorf("score %.12g, the profiles' %.12g", got.Score, sum)
+	if !(math.Abs(got.Raw-sum) <= 1e-9*math.Abs(sum)) {
+		t.Errorf("raw score %.12g, the profiles' %.12g", got.Raw, sum)
 	}
 	lim.Trans, lim.Life = []float64{0, 0}, []float64{0, 0}
 	got, err = ggompertz.CovLimitScoreTest(context.Background(), cs, z, lim)
@@ -83,7 +83,7 @@ func TestCovLimitScoreTestParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !(math.Abs(got.Score-plain.Score) <= 1e-9*math.Abs(plain.Score)) || !(got.Info > 0 && got.Info <= plain.Info*(1+1e-9)) {
+	if !(math.Abs(got.Raw-plain.Raw) <= 1e-9*math.Abs(plain.Raw)) || !(got.Info > 0 && got.Info <= plain.Info*(1+1e-9)) {
 		t.Errorf("γ = 0: %+v, the plain test %+v", got, plain)
 	}
 }

@@ -19,11 +19,20 @@ import (
 // limit b = 0 of the GGompertz/NBD against b > 0, at the Pareto/NBD's
 // estimate: see LimitScoreTest.
 type LimitTest struct {
-	// Score is ∂ℓ/∂b at b = 0⁺ with r, α, s and κ = β/b at the
-	// Pareto/NBD's estimate (ℓ the weighted log-likelihood): positive
-	// when the likelihood rises into b > 0, a dropout hazard growing with
-	// age.
+	// Score is the efficient score for b at b = 0⁺,
+	// Raw − O_bθ O_θθ⁻¹ S_θ, S_θ = ∂ℓ/∂θ the scores of the other
+	// parameters θ at the given limit point (ℓ the weighted
+	// log-likelihood) and O as in Info: Raw with its projection on the
+	// nuisance scores removed. At the Pareto/NBD's unrestricted,
+	// unpenalized estimate S_θ = 0 and Score is Raw; at any other point
+	// (a penalized or restricted fit, or not the estimate at all) the
+	// correction keeps the statistic's null distribution (Neyman's C(α)
+	// test). Positive when the likelihood rises into b > 0, a dropout
+	// hazard growing with age.
 	Score float64
+	// Raw is ∂ℓ/∂b at b = 0⁺ with the other parameters held at the
+	// given point.
+	Raw float64
 	// Info is the information for b with r, α, s, κ profiled out,
 	// O_bb − O_bθ O_θθ⁻¹ O_θb, O the outer-product (BHHH) estimate of the
 	// information in (r, α, b, s, κ) at the same point: Σ_i w_i g_i g_iᵀ
@@ -56,7 +65,7 @@ type LimitTestOptions struct {
 // likelihood-ratio test against the Pareto/NBD would not either
 // (asymptotically), and neither would BIC prefer it.
 //
-// The score is the derivative in b of the log-likelihood at b = 0⁺, the
+// The raw score is the derivative in b of the log-likelihood at b = 0⁺, the
 // others held, computed in the same pass as the likelihood: the kernel's
 // ∂ℓ/∂b at b = 0 is τ − (s+1)·τ²/(2(κ+τ)) (the b → 0 limit of the
 // package's ∂ℓ/∂b; ∂ε/∂b → τ²/2), integrated with the likelihood on its
@@ -68,7 +77,12 @@ type LimitTestOptions struct {
 // five passes more (six times the time; 0.1 CPU-s a pass on 10⁵
 // customers of distinct rows) and is not positive definite far from the
 // limit, where the profiled log-likelihood curves upward into b > 0.
-// The statistic is Score²/Info with the one-sided p-value
+// The test's score is the efficient one, the raw score less its
+// regression on the other four scores through the same outer product,
+// so that lim need not be the exact unrestricted maximum (a penalized
+// fit, one with Same, NoPurchase or NoDropout, or an estimate stopped
+// early): at the exact maximum the other scores vanish and it is the raw
+// score. The statistic is Score²/Info with the one-sided p-value
 // 1 − Φ(Score/√Info) (Rao's score test; for a parameter on the boundary
 // see Silvapulle & Silvapulle 1995, JASA 90:342-349).
 //
@@ -179,7 +193,13 @@ func limitTest(ctx context.Context, d *rows.Data, p inner) (LimitTest, error) {
 	if !(info > 0) || math.IsInf(info, 0) {
 		return LimitTest{}, fmt.Errorf("ggompertz: %w: information for b %v at the limit", clv.ErrNotIdentified, info)
 	}
-	t := LimitTest{Score: sum[2], Info: info}
+	// The efficient score S_b − O_bθ O_θθ⁻¹ S_θ; in the scaled block
+	// O_bθ O_θθ⁻¹ = solᵀ·diag(σ_θ)/σ_b.
+	proj := 0.0
+	for i, a := range idx {
+		proj += sol.AtVec(i) * sigma[a] * sum[a]
+	}
+	t := LimitTest{Score: sum[2] - proj/sigma[2], Raw: sum[2], Info: info}
 	z := t.Score / math.Sqrt(info)
 	if t.Score > 0 {
 		t.Stat = z * z

@@ -40,7 +40,7 @@ func rowsOf(t testing.TB, cs []clv.Customer) *rows.Data {
 	return d
 }
 
-// TestLimitScoreMatchesDifference: the score at b = 0⁺ is the slope of
+// TestLimitScoreMatchesDifference: the raw score at b = 0⁺ is the slope of
 // the log-likelihood in b there (forward differences at b·max T = 10⁻⁶
 // and 2·10⁻⁶, extrapolated), and on these data (b = 0.02, 1,000
 // customers: weak evidence) the score statistic is near the
@@ -63,8 +63,8 @@ func TestLimitScoreMatchesDifference(t *testing.T) {
 	h := 1e-6 / d.MaxT
 	l0 := ll(0)
 	d1, d2 := (ll(h)-l0)/h, (ll(2*h)-l0)/(2*h)
-	if slope := 2*d1 - d2; math.Abs(slope-lt.Score) > 1e-3*math.Abs(lt.Score) {
-		t.Errorf("score %.8g, difference of the log-likelihood %.8g", lt.Score, slope)
+	if slope := 2*d1 - d2; math.Abs(slope-lt.Raw) > 1e-3*math.Abs(lt.Raw) {
+		t.Errorf("raw score %.8g, difference of the log-likelihood %.8g", lt.Raw, slope)
 	}
 	gm, _ := Fit(cs, FitOptions{})
 	lr := 2 * (gm.LogLikelihood() - pm.LogLikelihood())

@@ -62,7 +62,10 @@ func poisLimitLogLik(d *rows.Data, p Params, grad []float64, sc *poisScratch) fl
 			done := sc.ctx != nil && sc.ctx.Err() != nil
 			for k := lo; k < hi; k++ {
 				if done {
-					out[k] = tailTerms{f: math.NaN()}
+					// Every term NaN: a row whose other tail is whole
+					// must not form a finite value from this one.
+					nan := math.NaN()
+					out[k] = tailTerms{f: nan, c: nan, fa: nan, fw: nan}
 					continue
 				}
 				out[k] = tailAt(s, lam*(b+vals[k]))

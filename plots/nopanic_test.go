@@ -14,7 +14,6 @@ import (
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/plots"
 	"github.com/clvkit/clvkit/segment"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )

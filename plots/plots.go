@@ -8,7 +8,6 @@ package plots
 import (
 	"errors"
 	"fmt"
-	"github.com/clvkit/clvkit/internal/nilmodel"
 	"image/color"
 	"math"
 	"math/bits"
@@ -18,8 +17,8 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/assess"
 	"github.com/clvkit/clvkit/clv/interval"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 	"github.com/clvkit/clvkit/segment"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"

@@ -1,10 +1,11 @@
 package csvio
 
 import (
-	"github.com/clvkit/clvkit/clv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
 // TestStatsMerged: lines of a customer in the period of an earlier

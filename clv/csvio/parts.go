@@ -2,11 +2,11 @@ package csvio
 
 import (
 	"errors"
-	"github.com/clvkit/clvkit/clv"
 	"io"
 	"slices"
 	"sync"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 
@@ -43,7 +43,7 @@ type flight struct {
 	hs   []uint32 // the hashes of the records' ids (ingest.Summarizer.Hash)
 	wg   sync.WaitGroup
 	out  [ingest.Parts]partOut
-	// With an clv.Observer: each record's part and its customer in the part
+	// With a clv.Observer: each record's part and its customer in the part
 	// (−1: skipped after the end; −2: refused or not reached).
 	part []uint8
 	k    []int32
@@ -140,7 +140,7 @@ func (s *summarizer) summarizeParts(rd *Reader) (*clv.Summary, error) {
 	defer stop()
 
 	var skipped clv.Stats
-	var glob [ingest.Parts][]int32 // with an clv.Observer: the log's number of each part's customers
+	var glob [ingest.Parts][]int32 // with a clv.Observer: the log's number of each part's customers
 	nglob := int32(0)
 	var ks [32]int32
 	var ts [32]clv.Transaction

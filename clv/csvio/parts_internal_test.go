@@ -2,15 +2,16 @@ package csvio
 
 import (
 	"fmt"
-	"github.com/clvkit/clvkit/clv"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clvkit/clvkit/clv"
 )
 
-// logRecorder is an clv.Observer that keeps what it is shown.
+// logRecorder is a clv.Observer that keeps what it is shown.
 type logRecorder struct{ seen []string }
 
 func (r *logRecorder) Observe(ks []int32, ts []clv.Transaction) {
@@ -80,7 +81,7 @@ func randomLog(rng *rand.Rand, n, m int, bad float64, stops bool) string {
 }
 
 // summarizeBoth summarizes in with the sequential path and the parts,
-// with an clv.Observer each, and returns what each gave.
+// with a clv.Observer each, and returns what each gave.
 func summarizeBoth(t *testing.T, in string, csvOpts Options, opts clv.SummaryOptions) (seq, par string) {
 	t.Helper()
 	run := func(sequential bool) string {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/internal/nilmodel"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ingest"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 )
 
 // DefaultLayouts are the time layouts a Reader tries when Options.Layouts

@@ -3,13 +3,13 @@ package csvio
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/clvkit/clvkit/clv"
-	"github.com/clvkit/clvkit/internal/nilmodel"
 	"io"
 	"strings"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/csvline"
 	"github.com/clvkit/clvkit/internal/ingest"
+	"github.com/clvkit/clvkit/internal/nilmodel"
 )
 
 // SummaryColumns are the columns ReadSummaries expects in a header:

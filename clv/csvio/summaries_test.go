@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 )
 

@@ -1,10 +1,10 @@
 package csvio
 
 import (
-	"github.com/clvkit/clvkit/clv"
 	"io"
 	"runtime"
 
+	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/internal/ingest"
 )
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/clvkit/clvkit/bgnbd"
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/csvio"
@@ -23,9 +25,6 @@ import (
 	"github.com/clvkit/clvkit/internal/cli"
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/internal/readme"
-
-	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 )
 
 func TestMain(m *testing.M) {

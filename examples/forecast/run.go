@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/clv"
-
 	"github.com/clvkit/clvkit/clv/csvio"
 	"github.com/clvkit/clvkit/clv/interval"
 	"github.com/clvkit/clvkit/crosssell"
@@ -604,7 +603,11 @@ func (c Config) explain(name string, err error) error {
 	case errors.Is(err, clv.ErrUnknownColumn) && c.set["amount"] == "" && strings.Contains(inFlags(err.Error()), "-amount column"):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-amount names the amount column; a log without amounts: -amount \"\")", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && c.Delim != "," && oneFieldWithComma.MatchString(err.Error()):
-		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ',': -delim ','; or leave -delim out)", err}
+		hint := "-delim ','"
+		if _, set := c.set["delim"]; set {
+			hint += "; or leave -delim out"
+		}
+		return explained{name + ": " + inFlags(err.Error()) + "\n(the header is one field holding ',': " + hint + ")", err}
 	case errors.Is(err, clv.ErrUnknownColumn) && unknownIDOrDate.MatchString(inFlags(err.Error())):
 		return explained{name + ": " + inFlags(err.Error()) + "\n(-id, -date and -amount name the log's columns: a name of its header, " +
 			"quoted if it has spaces, e.g. -id \"Customer ID\", or a 1-based number; -no-header for a file without a header)", err}

@@ -15,7 +15,6 @@ import (
 	"github.com/clvkit/clvkit/internal/datasets"
 	"github.com/clvkit/clvkit/segment"
 	"github.com/clvkit/clvkit/segment/frame"
-
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )

@@ -10,7 +10,6 @@ import (
 	"github.com/clvkit/clvkit/gammagamma"
 	"github.com/clvkit/clvkit/segment"
 	"github.com/clvkit/clvkit/segment/frame"
-
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )

@@ -6,7 +6,6 @@ import (
 	"github.com/clvkit/clvkit/clv"
 	"github.com/clvkit/clvkit/clv/predict"
 	"github.com/clvkit/clvkit/segment"
-
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 )
