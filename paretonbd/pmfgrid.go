@@ -1,0 +1,119 @@
+package paretonbd
+
+import "math"
+
+// The quadrature of the general pmf.
+//
+// P(X(t) = n) has the integral ∫_0^t g(τ) NBD(n; τ) dτ over the dropout
+// time τ, g the dropout density and NBD(n; τ) = K_n (α/(α+τ))^r
+// (τ/(α+τ))^n, K_n = Γ(r+n)/(Γ(r) n!), the count of a customer alive
+// throughout (0, τ]. In y = asinh(√(τ/α)), τ = α sinh²y,
+//
+//	NBD(n; τ) dτ = K_n cosh(y)^−2r tanh(y)^2n α sinh(2y) dy,
+//
+// and for every n the factor's peak (at τ = nα/r) is about 1/(2√r) wide
+// (its log's curvature is −4r there, for n ≫ 1): y is the coordinate in
+// which the counts' peaks are evenly spread, √ of τ below α and ½ ln τ
+// above. The dropout density g(τ) = (s/β)(1 + τ/β)^−(s+1) is
+// s e^−sv dv in v = ln(1 + τ/β): its scale is β/(s+1) near 0 and a
+// power law beyond, which in y, when β ≪ α, is far narrower than the
+// NBD factor's (the pmf's mass of those who drop out before buying sits
+// there). The integral is taken in y over panels cut where y is a
+// multiple of h_y = min(0.3, 1.2/√r) (at most 256 of them) and also
+// where s·v is a multiple of min(3, s) (μτ in the exponential-dropout
+// limit, with g = μ e^−μτ), up to s·v = 60 (at most 128 cuts): every
+// panel is narrow both for the counts' peaks and for the dropout
+// density, and each gets 16-point Gauss–Legendre. None of the nodes
+// depends on n, so that a sequence of counts computes them once
+// (pmfSeq).
+
+const (
+	pmfMaxYCuts = 256 // panels cut at multiples of h_y
+	pmfMaxVCuts = 128 // cuts at multiples of the dropout's step
+)
+
+// pmfCuts returns the panels' ends in y = asinh(√(τ/α)) over [0, Y],
+// Y = asinh(√(t/α)), sorted, appended to dst.
+func (p Params) pmfCuts(dst []float64, t float64) []float64 {
+	Y := math.Asinh(math.Sqrt(t / p.Alpha))
+	hy := min(0.3, 1.2/math.Sqrt(p.R))
+	ny := max(1, min(pmfMaxYCuts, int(math.Ceil(Y/hy))))
+	hy = Y / float64(ny)
+	// The dropout's cuts, in y: where s·v (μτ in the limit) = k·hd.
+	var dv [pmfMaxVCuts]float64
+	nv := 0
+	var dmax float64
+	if p.expLimit() {
+		dmax = p.mu() * t
+	} else {
+		dmax = p.S * math.Log1p(t/p.Beta)
+	}
+	hd := min(3, p.S)
+	dmax = min(dmax, 60)
+	if k := math.Ceil(dmax / hd); k > pmfMaxVCuts {
+		hd = dmax / pmfMaxVCuts
+	}
+	for d := hd; d < dmax && nv < len(dv); d += hd {
+		var tau float64
+		if p.expLimit() {
+			tau = d / p.mu()
+		} else {
+			tau = p.Beta * math.Expm1(d/p.S)
+		}
+		dv[nv] = math.Asinh(math.Sqrt(tau / p.Alpha))
+		nv++
+	}
+	// Merge the two sorted lists, skipping a cut too close to the last.
+	dst = append(dst, 0)
+	eps := 1e-9 * Y
+	j := 0
+	for i := 1; i <= ny; i++ {
+		y := Y
+		if i < ny {
+			y = float64(i) * hy
+		}
+		for ; j < nv && dv[j] < y; j++ {
+			if dv[j]-dst[len(dst)-1] > eps && y-dv[j] > eps {
+				dst = append(dst, dv[j])
+			}
+		}
+		if y-dst[len(dst)-1] > eps || i == ny {
+			dst = append(dst, y)
+		}
+	}
+	return dst
+}
+
+// pmfNode returns, at node y of weight w (the Gauss–Legendre weight times
+// the panel's half-width), the log of w times the integrand without K_n
+// and its count's factor, and 2 ln tanh y, the count's factor's log per
+// count (−Inf at y = 0).
+func (p Params) pmfNode(y, w float64) (a, ly float64) {
+	e := math.Exp(-2 * y)
+	lnCosh := y + math.Log1p(e) - math.Ln2
+	ly = 2 * (math.Log(-math.Expm1(-2*y)) - math.Log1p(e))
+	// α sinh(2y) = α e^2y (1 − e^−4y)/2.
+	lnJac := math.Log(p.Alpha) + 2*y + math.Log(-math.Expm1(-4*y)) - math.Ln2
+	tau := p.Alpha * math.Sinh(y) * math.Sinh(y)
+	var lg float64
+	if p.expLimit() {
+		lg = math.Log(p.mu()) - p.mu()*tau
+	} else {
+		lg = math.Log(p.S/p.Beta) - (p.S+1)*math.Log1p(tau/p.Beta)
+	}
+	return math.Log(w) + lg + lnJac - 2*p.R*lnCosh, ly
+}
+
+// pmfTerm returns e^(c + a + n·ly), 0 for n = 0 at a node where ly is −Inf;
+// the conversions keep it free of fused operations, so that pmf and
+// pmfSeq round it alike.
+func pmfTerm(c, a, ly, n float64) float64 {
+	e := float64(c + a)
+	if n != 0 {
+		e = float64(e + float64(n*ly))
+	}
+	if e < expUnderflow {
+		return 0
+	}
+	return math.Exp(e)
+}
