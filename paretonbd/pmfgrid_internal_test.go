@@ -2,6 +2,7 @@ package paretonbd
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/integrate/quad"
@@ -142,4 +143,84 @@ func TestPMFCutsBounded(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPoisGridAgrees: in the Poisson limit, pmf's fixed panels in √(λτ)
+// agree with poisPMF's quadrature around each count's mode, to 1e-12
+// absolute and 1e-9 relative, over random λ ∈ [10⁻⁴, 10⁴], s ∈ [10⁻², 10⁴],
+// β ∈ [10⁻³, 10⁶] and λt up to (256·1.2)², at counts from 0 past the
+// mean; beyond that pmf is poisPMF.
+func TestPoisGridAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 3))
+	logU := func(lo, hi float64) float64 {
+		return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
+	}
+	worst, used := 0.0, 0
+	for range 300 {
+		lam, s, b := logU(1e-4, 1e4), logU(1e-2, 1e4), logU(1e-3, 1e6)
+		tt := logU(1e-3, 9e4) / lam
+		p := poisParams(lam, s, b)
+		if p.pmfCuts(nil, tt) == nil {
+			if math.Sqrt(lam*tt) <= pmfMaxYCuts*1.2 {
+				t.Fatalf("λ=%g t=%g: no grid", lam, tt)
+			}
+			continue
+		}
+		used++
+		top := lam * tt
+		for _, n := range []float64{0, 1, 2, 5, math.Floor(top / 3), math.Floor(top / 2), math.Floor(top), math.Floor(top + 3*math.Sqrt(top))} {
+			g, w := p.pmf(n, tt), p.poisPMF(n, tt)
+			d := math.Abs(g - w)
+			if d > 1e-12 || (w > 1e-300 && d > 1e-9*w && d > 1e-15) {
+				t.Errorf("λ=%g s=%g β=%g t=%g n=%v: grid %.15g, poisPMF %.15g (%.2g)", lam, s, b, tt, n, g, w, d)
+			}
+			if w > 1e-30 {
+				worst = max(worst, d/w)
+			}
+		}
+	}
+	t.Logf("%d shapes on the grid; largest relative difference above 1e-30: %.2g", used, worst)
+}
+
+// FuzzPMFGrid: over the range of bounded cost (r, s ∈ [10⁻³, 10¹²], α, β ∈
+// [10⁻², 10¹²], t ≤ 10⁹), P(X(t) = n) for n = n₀ … n₀+9 (n₀ ≤ 10⁶) is
+// in [0, 1] (to 1e-9), sums to at most 1 + 1e-9, and pmfSeq gives the
+// same values bit for bit from n = 0 (n₀ ≤ 200); the panels stay within
+// their bound.
+func FuzzPMFGrid(f *testing.F) {
+	f.Add(10.0, 10.0/3, 0.7, 0.01, 104.0, 0.0)
+	f.Add(1e5, 1e5/3, 0.7, 0.01, 104.0, 300.0)
+	f.Add(0.3, 5.0, 2.0, 0.05, 104.0, 1.0)
+	f.Add(0.5, 0.1, 0.8, 1000.0, 1e9, 1e6)
+	f.Add(1e12, 1e-2, 1e12, 1e-2, 1e9, 5.0)
+	f.Add(0.5, 10.0, 1e12, 1e13, 1200.0, 2.0)
+	f.Fuzz(func(t *testing.T, r, alpha, s, beta, tt, n0 float64) {
+		if !(r >= 1e-3 && r <= 1e12 && s >= 1e-3 && s <= 1e12 && alpha >= 1e-2 && alpha <= 1e12 && beta >= 1e-2 && beta <= 1e12 && tt >= 0 && tt <= 1e9 && n0 >= 0 && n0 <= 1e6) {
+			return
+		}
+		n0 = math.Trunc(n0)
+		p := Params{R: r, Alpha: alpha, S: s, Beta: beta}
+		if c := p.pmfCuts(nil, tt); len(c) > pmfMaxYCuts+pmfMaxVCuts+1 {
+			t.Fatalf("%+v t=%v: %d cuts", p, tt, len(c))
+		}
+		var sum float64
+		for n := n0; n < n0+10; n++ {
+			v := p.pmf(n, tt)
+			if !(v >= 0 && v <= 1+1e-9) {
+				t.Fatalf("%+v: P(X(%v) = %v) = %v", p, tt, n, v)
+			}
+			sum += v
+		}
+		if sum > 1+1e-9 {
+			t.Fatalf("%+v: Σ P(X(%v) = n), n = %v…%v: %v", p, tt, n0, n0+9, sum)
+		}
+		if n0 <= 200 {
+			next := p.pmfSeq(tt)
+			for n := 0.0; n < n0+10; n++ {
+				if a, b := next(), p.pmf(n, tt); math.Float64bits(a) != math.Float64bits(b) {
+					t.Fatalf("%+v t=%v n=%v: pmfSeq %v, pmf %v", p, tt, n, a, b)
+				}
+			}
+		}
+	})
 }

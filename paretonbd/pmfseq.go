@@ -16,8 +16,9 @@ import (
 // count then costs one exponential a node (none where the term
 // underflows) and three log-gamma functions, which is what a predictive
 // interval at a long horizon, summed over hundreds of counts, spends its
-// time on. In the Poisson limit the nodes depend on the count and each
-// count costs a full ProbabilityOfPurchasesIfAlive. Invalid arguments give NaN
+// time on; in the Poisson limit too, up to λt = (256·1.2)² ≈ 94,000,
+// beyond which (and in both limits) each count costs a full
+// ProbabilityOfPurchasesIfAlive. Invalid arguments give NaN
 // at every call. The function is not safe for concurrent use; the model
 // may be used concurrently.
 func (m *Model) PurchasesIfAliveSeq(x, T, t float64) func() float64 {
@@ -33,16 +34,9 @@ const expUnderflow = -746
 
 // pmfSeq returns a function whose k-th call returns p.pmf(k, t), bit for
 // bit: the same terms summed in the same order, with what does not depend
-// on the count computed once.
+// on the count computed once (poisPMF per count where pmf uses it).
 func (p Params) pmfSeq(t float64) func() float64 {
 	n := 0.0
-	if p.poissonLimit() { // its quadrature's nodes depend on the count
-		return func() float64 {
-			v := p.poisPMF(n, t)
-			n++
-			return v
-		}
-	}
 	if t == 0 {
 		return func() float64 {
 			v := 0.0
@@ -53,14 +47,16 @@ func (p Params) pmfSeq(t float64) func() float64 {
 			return v
 		}
 	}
-	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
-	lgR := lg(p.R)
-	U := math.Log1p(t / p.Alpha)
-	lyU := math.Log(-math.Expm1(-U))
-	lnS := p.lnSurvive(0, t)
-	// pmf's nodes, with the terms of its integrand that do not depend on n.
 	var buf [pmfMaxYCuts + pmfMaxVCuts + 2]float64
 	cuts := p.pmfCuts(buf[:0], t)
+	if cuts == nil { // poisPMF: its nodes depend on the count
+		return func() float64 {
+			v := p.poisPMF(n, t)
+			n++
+			return v
+		}
+	}
+	// pmf's nodes, with the terms of its integrand that do not depend on n.
 	xs, ws := glNodes()
 	type node struct{ a, ly float64 }
 	nodes := make([]node, 0, (len(cuts)-1)*len(xs))
@@ -72,12 +68,7 @@ func (p Params) pmfSeq(t float64) func() float64 {
 		}
 	}
 	return func() float64 {
-		lnK := lg(p.R+n) - lgR - lg(n+1)
-		lnY := 0.0
-		if n != 0 {
-			lnY = n * lyU
-		}
-		alive := math.Exp(lnK - p.R*U + lnY + lnS)
+		lnK, alive := p.pmfHead(n, t)
 		var sum float64
 		for _, nd := range nodes {
 			sum += pmfTerm(lnK, nd.a, nd.ly, n)

@@ -316,25 +316,18 @@ func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
 }
 
 func (p Params) pmf(n, t float64) float64 {
-	if p.poissonLimit() {
-		return p.poisPMF(n, t)
-	}
 	if t == 0 {
 		if n == 0 {
 			return 1
 		}
 		return 0
 	}
-	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
-	lnK := lg(p.R+n) - lg(p.R) - lg(n+1)
-	U := math.Log1p(t / p.Alpha)
-	lnY := 0.0 // n·ln(t/(α+t)), 0 for n = 0
-	if n != 0 {
-		lnY = n * math.Log(-math.Expm1(-U))
-	}
-	alive := math.Exp(lnK - p.R*U + lnY + p.lnSurvive(0, t))
 	var buf [pmfMaxYCuts + pmfMaxVCuts + 2]float64
 	cuts := p.pmfCuts(buf[:0], t)
+	if cuts == nil {
+		return p.poisPMF(n, t)
+	}
+	lnK, alive := p.pmfHead(n, t)
 	xs, ws := glNodes()
 	var sum float64
 	for k := 1; k < len(cuts); k++ {
