@@ -128,38 +128,57 @@ func (p Params) pmfHead(n, t float64) (lnK, alive float64) {
 	return lnK, math.Exp(lnK - p.R*U + lnY + p.lnSurvive(0, t))
 }
 
+// pmfConst holds the logarithms pmfNode uses at every node: ln α
+// (ln(2/λ) in the Poisson limit) and ln g(0), the dropout density's at 0
+// (ln(s/β); ln μ in the exponential-dropout limit).
+type pmfConst struct{ lnA, lnG0 float64 }
+
+func (p Params) pmfConst() pmfConst {
+	k := pmfConst{lnA: math.Log(p.Alpha), lnG0: math.Log(p.S / p.Beta)}
+	if p.poissonLimit() {
+		k.lnA = math.Log(2 / p.lambda())
+	}
+	if p.expLimit() {
+		k.lnG0 = math.Log(p.mu())
+	}
+	return k
+}
+
 // lnDropout returns the log of the dropout density at τ: ln(s/β) −
 // (s+1) ln(1 + τ/β), ln μ − μτ in the exponential-dropout limit.
-func (p Params) lnDropout(tau float64) float64 {
+func (p Params) lnDropout(k pmfConst, tau float64) float64 {
 	if p.expLimit() {
-		return math.Log(p.mu()) - p.mu()*tau
+		return k.lnG0 - p.mu()*tau
 	}
-	return math.Log(p.S/p.Beta) - (p.S+1)*math.Log1p(tau/p.Beta)
+	return k.lnG0 - (p.S+1)*math.Log1p(tau/p.Beta)
 }
 
-// pmfNode returns, at node y of weight w (the Gauss–Legendre weight times
-// the panel's half-width), the log of w times the integrand without K_n
-// and its count's factor, and that factor's log per count: 2 ln tanh y,
-// or 2 ln z at z = √(λτ) in the Poisson limit, where the integrand is
+// pmfNode returns, at node y, the log of the integrand without K_n and its
+// count's factor, and that factor's log per count: 2 ln tanh y, or 2 ln z
+// at z = √(λτ) in the Poisson limit, where the integrand is
 // Pois(n; z²) g(z²/λ) 2z/λ = e^−z² z^2n/n! · g · 2z/λ.
-func (p Params) pmfNode(y, w float64) (a, ly float64) {
+func (p Params) pmfNode(k pmfConst, y float64) (a, ly float64) {
 	if p.poissonLimit() {
-		lam := p.lambda()
-		return math.Log(w) + p.lnDropout(y*y/lam) + math.Log(2*y/lam) - y*y, 2 * math.Log(y)
+		ly = 2 * math.Log(y)
+		return p.lnDropout(k, y*y/p.lambda()) + k.lnA + ly/2 - y*y, ly
 	}
+	// With e = e^−2y and m = 1 − e: ln cosh y = y + ln(1+e) − ln 2,
+	// ln tanh y = ln m − ln(1+e), ln(α sinh 2y) = ln α + 2y + ln m +
+	// ln(1+e) − ln 2 and τ = α sinh²y = α m²/(4e).
 	e := math.Exp(-2 * y)
-	lnCosh := y + math.Log1p(e) - math.Ln2
-	ly = 2 * (math.Log(-math.Expm1(-2*y)) - math.Log1p(e))
-	// α sinh(2y) = α e^2y (1 − e^−4y)/2.
-	lnJac := math.Log(p.Alpha) + 2*y + math.Log(-math.Expm1(-4*y)) - math.Ln2
-	tau := p.Alpha * math.Sinh(y) * math.Sinh(y)
-	return math.Log(w) + p.lnDropout(tau) + lnJac - 2*p.R*lnCosh, ly
+	m := -math.Expm1(-2 * y)
+	l1, lm := math.Log1p(e), math.Log(m)
+	ly = 2 * (lm - l1)
+	lnJac := k.lnA + 2*y + lm + l1 - math.Ln2
+	lnCosh := y + l1 - math.Ln2
+	tau := p.Alpha * (m * m / (4 * e))
+	return p.lnDropout(k, tau) + lnJac - 2*p.R*lnCosh, ly
 }
 
-// pmfTerm returns e^(c + a + n·ly), 0 for n = 0 at a node where ly is −Inf;
-// the conversions keep it free of fused operations, so that pmf and
-// pmfSeq round it alike.
-func pmfTerm(c, a, ly, n float64) float64 {
+// pmfTerm returns w·e^(c + a + n·ly), 0 where the exponential underflows
+// (also for n > 0 at a node where ly is −Inf); the conversions keep it
+// free of fused operations, so that pmf and pmfSeq round it alike.
+func pmfTerm(w, c, a, ly, n float64) float64 {
 	e := float64(c + a)
 	if n != 0 {
 		e = float64(e + float64(n*ly))
@@ -167,5 +186,5 @@ func pmfTerm(c, a, ly, n float64) float64 {
 	if e < expUnderflow {
 		return 0
 	}
-	return math.Exp(e)
+	return float64(w * math.Exp(e))
 }

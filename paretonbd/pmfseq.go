@@ -58,20 +58,21 @@ func (p Params) pmfSeq(t float64) func() float64 {
 	}
 	// pmf's nodes, with the terms of its integrand that do not depend on n.
 	xs, ws := glNodes()
-	type node struct{ a, ly float64 }
+	pk := p.pmfConst()
+	type node struct{ w, a, ly float64 }
 	nodes := make([]node, 0, (len(cuts)-1)*len(xs))
 	for k := 1; k < len(cuts); k++ {
 		lo, h := cuts[k-1], (cuts[k]-cuts[k-1])/2
 		for i, x := range xs {
-			a, ly := p.pmfNode(lo+h*(x+1), ws[i]*h)
-			nodes = append(nodes, node{a, ly})
+			a, ly := p.pmfNode(pk, lo+h*(x+1))
+			nodes = append(nodes, node{ws[i] * h, a, ly})
 		}
 	}
 	return func() float64 {
 		lnK, alive := p.pmfHead(n, t)
 		var sum float64
 		for _, nd := range nodes {
-			sum += pmfTerm(lnK, nd.a, nd.ly, n)
+			sum += pmfTerm(nd.w, lnK, nd.a, nd.ly, n)
 		}
 		n++
 		return alive + sum

@@ -329,12 +329,13 @@ func (p Params) pmf(n, t float64) float64 {
 	}
 	lnK, alive := p.pmfHead(n, t)
 	xs, ws := glNodes()
+	pk := p.pmfConst()
 	var sum float64
 	for k := 1; k < len(cuts); k++ {
 		lo, h := cuts[k-1], (cuts[k]-cuts[k-1])/2
 		for i, x := range xs {
-			a, ly := p.pmfNode(lo+h*(x+1), ws[i]*h)
-			sum += pmfTerm(lnK, a, ly, n)
+			a, ly := p.pmfNode(pk, lo+h*(x+1))
+			sum += pmfTerm(ws[i]*h, lnK, a, ly, n)
 		}
 	}
 	return alive + sum
