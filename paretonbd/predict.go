@@ -308,6 +308,7 @@ func (m *Model) ProbabilityOfPurchasesIfAlive(x, T float64, n int, t float64) fl
 // general formula at r = 10⁵; 1e-14 at moderate r) with mean E[X(t)], and
 // each (r ≤ 10³) agrees with a direct 4,000-point quadrature to 1e-12 absolute
 // (TestPMFSumsToOne, TestPMFDirect). When t/α overflows the result is NaN.
+// The limit models are computed as pmfgrid.go and limitpoisson.go describe.
 func (m *Model) ProbabilityOfPurchasesUnconditional(n int, t float64) float64 {
 	if !m.base.Ready() || n < 0 || !finiteNonNeg(t) {
 		return math.NaN()
