@@ -145,7 +145,8 @@ func xLogY(x, y float64) float64 {
 // by bisection), each by two panels of 16-point Gauss–Legendre, so that
 // no panel holds more than a fall of 12 in ψ where the integrand is
 // above e^−8 of its peak. In both limits the integral is in closed form
-// (see the derivation above).
+// (see the derivation above). pmf uses it in both limits and where
+// √(λt) > 256·1.2, the fixed panels of pmfgrid.go otherwise.
 func (p Params) poisPMF(n, t float64) float64 {
 	if t == 0 {
 		if n == 0 {

@@ -12,10 +12,13 @@ import (
 // purchases known to be alive at T, one count after the other
 // (interval.AliveMixtureSeq). The quadrature nodes of the integral in
 // ProbabilityOfPurchasesUnconditional do not depend on the count, so
-// their dropout densities and logarithms are computed once; each count
-// then costs one exponential a node instead of five transcendental
-// functions (none for a node where the term underflows), which is what a predictive interval at a long horizon, summed
-// over hundreds of counts, spends its time on. Invalid arguments give NaN
+// everything at a node but the count's factor is computed once; each
+// count then costs one exponential a node (none where the term
+// underflows) and three log-gamma functions, which is what a predictive
+// interval at a long horizon, summed over hundreds of counts, spends its
+// time on; in the Poisson limit too, up to λt = (256·1.2)² ≈ 94,000,
+// beyond which (and in both limits) each count costs a full
+// ProbabilityOfPurchasesIfAlive. Invalid arguments give NaN
 // at every call. The function is not safe for concurrent use; the model
 // may be used concurrently.
 func (m *Model) PurchasesIfAliveSeq(x, T, t float64) func() float64 {
@@ -31,16 +34,9 @@ const expUnderflow = -746
 
 // pmfSeq returns a function whose k-th call returns p.pmf(k, t), bit for
 // bit: the same terms summed in the same order, with what does not depend
-// on the count computed once.
+// on the count computed once (poisPMF per count where pmf uses it).
 func (p Params) pmfSeq(t float64) func() float64 {
 	n := 0.0
-	if p.poissonLimit() { // its quadrature's nodes depend on the count
-		return func() float64 {
-			v := p.poisPMF(n, t)
-			n++
-			return v
-		}
-	}
 	if t == 0 {
 		return func() float64 {
 			v := 0.0
@@ -51,57 +47,32 @@ func (p Params) pmfSeq(t float64) func() float64 {
 			return v
 		}
 	}
-	lg := func(v float64) float64 { l, _ := math.Lgamma(v); return l }
-	lgR := lg(p.R)
-	U := math.Log1p(t / p.Alpha)
-	lyU := math.Log(-math.Expm1(-U))
-	lnS := p.lnSurvive(0, t)
-	lnSB, lnA := math.Log(p.S/p.Beta), math.Log(p.Alpha)
-	// composite's nodes over [0, U], and at each the terms of pmf's
-	// integrand that do not depend on n: ls, (1−r)u and ln(τ/(α+τ)).
-	const panels = 16
+	var buf [pmfMaxYCuts + pmfMaxVCuts + 2]float64
+	cuts := p.pmfCuts(buf[:0], t)
+	if cuts == nil { // poisPMF: its nodes depend on the count
+		return func() float64 {
+			v := p.poisPMF(n, t)
+			n++
+			return v
+		}
+	}
+	// pmf's nodes, with the terms of its integrand that do not depend on n.
 	xs, ws := glNodes()
-	h := U / panels
-	type node struct{ u, ls, a, ly float64 }
-	nodes := make([]node, 0, panels*len(xs))
-	for k := range panels {
-		lo := float64(k) * h
-		for _, x := range xs {
-			u := lo + h*(x+1)/2
-			ls := -(p.S + 1) * math.Log1p(p.Alpha*math.Expm1(u)/p.Beta)
-			if p.expLimit() {
-				ls = -p.mu() * p.Alpha * math.Expm1(u)
-			}
-			nodes = append(nodes, node{u: u, ls: ls, a: (1 - p.R) * u, ly: math.Log(-math.Expm1(-u))})
+	pk := p.pmfConst()
+	type node struct{ w, a, ly float64 }
+	nodes := make([]node, 0, (len(cuts)-1)*len(xs))
+	for k := 1; k < len(cuts); k++ {
+		lo, h := cuts[k-1], (cuts[k]-cuts[k-1])/2
+		for i, x := range xs {
+			a, ly := p.pmfNode(pk, lo+h*(x+1))
+			nodes = append(nodes, node{ws[i] * h, a, ly})
 		}
 	}
 	return func() float64 {
-		lnK := lg(p.R+n) - lgR - lg(n+1)
-		lnY := 0.0
-		if n != 0 {
-			lnY = n * lyU
-		}
-		alive := math.Exp(lnK - p.R*U + lnY + lnS)
-		c := lnK + lnSB + lnA
+		lnK, alive := p.pmfHead(n, t)
 		var sum float64
-		for k := range panels {
-			var ps float64
-			for i, nd := range nodes[k*len(xs) : (k+1)*len(xs)] {
-				var f float64
-				switch {
-				case n > 0 && nd.u == 0:
-				case n == 0:
-					f = math.Exp(c + nd.ls + nd.a + 0)
-				default:
-					e := c + nd.ls + nd.a + n*nd.ly
-					if e < expUnderflow { // f = +0: ps unchanged
-						continue
-					}
-					f = math.Exp(e)
-				}
-				ps += ws[i] * f
-			}
-			sum += ps * h / 2
+		for _, nd := range nodes {
+			sum += pmfTerm(nd.w, lnK, nd.a, nd.ly, n)
 		}
 		n++
 		return alive + sum

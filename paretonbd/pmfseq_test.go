@@ -10,13 +10,16 @@ import (
 // TestPurchasesIfAliveSeq checks that the sequence is
 // ProbabilityOfPurchasesIfAlive bit for bit, for the fitted parameters of
 // the shipped log, a heavy-buyer posterior, the exponential-dropout limit,
+// dropout scales far below the purchase scale (β ≪ α, also at r = 10⁵),
 // a zero horizon and long horizons, and NaN for invalid arguments.
 func TestPurchasesIfAliveSeq(t *testing.T) {
 	for _, p := range []paretonbd.Params{
 		{R: 0.535559, Alpha: 9.88955, S: 0.993663, Beta: 28.7209},
 		{R: 0.55, Alpha: 10.58, S: 0.61, Beta: 11.67},
 		{R: 2.5, Alpha: 3, S: 40, Beta: 2000},
-		{R: 0.5, Alpha: 10, S: 1e9, Beta: 1e10}, // the limit: s ≥ limitShape
+		{R: 0.5, Alpha: 10, S: 1e9, Beta: 1e10},       // the limit: s ≥ limitShape
+		{R: 10, Alpha: 100.0 / 3, S: 0.7, Beta: 0.01}, // β ≪ α: the dropout's cuts
+		{R: 1e5, Alpha: 1e6, S: 0.7, Beta: 0.01},
 	} {
 		m, err := paretonbd.New(p)
 		if err != nil {
