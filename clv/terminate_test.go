@@ -60,7 +60,7 @@ func shape(p paretonbd.Params, n int, span, extra float64, seed uint64) []clv.Cu
 // 2-core VM: BG/NBD, MBG/NBD and Pareto/NBD at most 0.4 s (10⁶ customers
 // 0.1–0.3 s); the GGompertz/NBD 2.4 s wall on "end far past" (its
 // quadrature per row: these T are not whole days) and at 10⁶ customers
-// (see ggompertz's BenchmarkFit for the speed).
+// (ggompertz.BenchmarkFit100k measures its speed).
 func TestFitsEnd(t *testing.T) {
 	cdnow := paretonbd.Params{R: 0.55, Alpha: 10.6, S: 0.61, Beta: 11.7}
 	noDropout := make([]clv.Customer, 300)
